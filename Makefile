@@ -1,0 +1,100 @@
+# peermail - top-level Makefile.
+#   make            build build/peermail
+#   make check      unit + integration tests, ends with "N passed, N failed, N skipped"
+#   make bench      benchmarks with their ceilings
+#   make demo       the end-to-end demo on the embedded defaults
+#   make install    PREFIX=/usr/local DESTDIR=
+# Options: WERROR=1 (warnings are errors), SANITIZE=1 (ASan+UBSan, objects in build-san/).
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+DATADIR ?= $(PREFIX)/share/peermail
+MANDIR  ?= $(PREFIX)/share/man
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS := glib-2.0 gio-2.0 gmime-3.0 sqlite3 libconfuse json-glib-1.0 libcmark libxml-2.0 zlib
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libesmtp-1.0 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) libesmtp-1.0 2>/dev/null) -lcsv -lpthread
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -fno-common \
+        -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+ifeq ($(SANITIZE),1)
+B := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT := -O1 -g
+else
+B := build
+SANFLAGS :=
+OPT ?= -O2 -g
+endif
+
+CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -Isrc \
+              -DPEERMAIL_VERSION='"0.1.0"' -DPEERMAIL_DATADIR='"$(DATADIR)"' -DPEERMAIL_SYSCONFDIR='"$(SYSCONFDIR)"' $(CFLAGS)
+LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
+
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+OBJS := $(SRCS:src/%.c=$(B)/obj/%.o)
+LIB  := $(B)/libpeermail.a
+BIN  := $(B)/peermail
+TEST_SRCS := $(wildcard tests/test_*.c)
+TESTS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+FUZZ_SRCS := $(wildcard tests/fuzz_*.c)
+FUZZERS := $(FUZZ_SRCS:tests/%.c=$(B)/fuzz/%)
+
+.PHONY: all check bench demo install clean deps fuzz tests
+all: $(BIN)
+
+deps:
+	./contrib/install-deps.sh
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(LIB): $(OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(B)/obj/main.o $(LIB)
+	$(CC) -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(B)/tests/%: tests/%.c tests/harness.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+# libFuzzer targets need clang; they are built and run briefly by tests/t_fuzz.sh.
+$(B)/fuzz/%: tests/%.c $(SRCS) $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc \
+	  -o $@ $< $(SRCS) $(PKG_LIBS)
+
+tests: $(BIN) $(TESTS)
+
+fuzz: $(FUZZERS)
+
+check: tests
+	@B=$(B) SANITIZE=$(SANITIZE) ./tests/run-tests.sh
+
+bench: $(BIN) $(TESTS)
+	@B=$(B) ./tests/bench.sh
+
+demo: $(BIN)
+	@B=$(B) ./contrib/demo.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/peermail $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/peermail
+	install -m 0644 conf/peermail.conf $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf.example
+	[ -e $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf ] || \
+	  install -m 0644 conf/peermail.conf $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf
+	for f in templates/*; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/templates/; done; true
+	install -m 0644 man/peermail.1 $(DESTDIR)$(MANDIR)/man1/peermail.1
+
+clean:
+	rm -rf build build-san

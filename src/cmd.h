@@ -1,0 +1,13 @@
+/*
+ * cmd.h - the command handlers main() dispatches to. Each lives in its cmd_*.c file and
+ * only parses arguments, calls the modules and prints; no business logic here.
+ */
+#ifndef PM_CMD_H
+#define PM_CMD_H
+
+#include "cli.h"
+
+gboolean cmd_init(int argc, char **argv, GError **error);
+gboolean cmd_check_config(int argc, char **argv, GError **error);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * config.h - peermail's configuration: the libconfuse schema, defaults and validation.
+ *
+ * Owns: reading the file once (in main, before any thread), resolving relative paths
+ * against the config file's folder, and checking values. Errors name file:line and carry
+ * EX_CONFIG. The loaded PmConfig is read-only afterwards.
+ */
+#ifndef PM_CONFIG_H
+#define PM_CONFIG_H
+
+#include <glib.h>
+
+typedef enum { PM_TLS_NO, PM_TLS_OPTIONAL, PM_TLS_REQUIRED } PmTlsMode;
+
+typedef struct {
+	char *name;             /* section title */
+	char *host;
+	int port;
+	PmTlsMode starttls;
+	int connections;        /* parallel sessions */
+	double rate;            /* messages per second, 0 = unlimited */
+	int rate_per_hour;      /* 0 = unlimited */
+	int timeout;            /* seconds per SMTP command */
+	char *user;             /* AUTH user, NULL for none */
+	char *password_file;    /* absolute; the password itself is read when needed, never logged */
+	char *ca_file;          /* absolute; NULL uses the system store */
+	gboolean tls_verify;
+} PmSmtpHost;
+
+typedef struct {
+	char *name;
+	char *title;
+	char *mode;             /* "announce" or "discussion" */
+	char **organizers;      /* NULL-terminated */
+} PmListConf;
+
+typedef struct {
+	char *path;             /* absolute path of the file read */
+	char *dir;              /* its folder */
+
+	char *domain;
+	char *delimiter;        /* "+" */
+	char *database;         /* absolute */
+	char *secret_file;      /* absolute */
+	char *templates;        /* absolute */
+	char *from;             /* "Name <addr>" */
+	char *transport;        /* "smtp" or "maildir" */
+	char *maildir;          /* absolute */
+	char *base_url;         /* for one-click unsubscribe; NULL if unset */
+	char **organizers;      /* global organizer addresses, NULL-terminated */
+	gboolean syslog;
+
+	GPtrArray *smtp;        /* PmSmtpHost*, in failover order */
+	GPtrArray *lists;       /* PmListConf* */
+
+	gint64 max_message_size;
+	int max_responses_per_day;  /* automatic responses per address per day */
+	int confirm_days;           /* confirmation tokens expire after this many days */
+
+	double bounce_disable_score;
+	int bounce_window_days;
+	gboolean bounce_probe;
+
+	int retry_initial;          /* seconds before the first retry */
+	int retry_max_age;          /* seconds after which a deferred message fails */
+	int batch_size;             /* outbox rows claimed at once */
+
+	gboolean gmail_dots;        /* normalize gmail.com dots */
+	gboolean strip_tags;        /* drop +tag from members' addresses */
+} PmConfig;
+
+/*
+ * config_load - read and validate path (NULL: $PEERMAIL_CONFIG, ./conf/peermail.conf,
+ * then the system config). Returns a new PmConfig or NULL with error (EX_CONFIG or
+ * EX_NOINPUT style message naming the file and line).
+ */
+PmConfig *config_load(const char *path, GError **error);
+
+/* config_free - destroy a configuration; returns NULL */
+PmConfig *config_free(PmConfig *cfg);
+
+/* config_default_path - the path config_load(NULL) would read; caller frees */
+char *config_default_path(void);
+
+/* config_dump - the effective settings as text, secrets left out; caller frees */
+char *config_dump(const PmConfig *cfg);
+
+/* config_list - the configured list named name, or NULL */
+const PmListConf *config_list(const PmConfig *cfg, const char *name);
+
+/* config_is_organizer - TRUE if addr (normalized) organizes list (NULL: any list) */
+gboolean config_is_organizer(const PmConfig *cfg, const char *list, const char *addr);
+
+/* config_from_address - the bare address of cfg->from; caller frees */
+char *config_from_address(const PmConfig *cfg);
+
+#endif

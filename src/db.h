@@ -1,0 +1,80 @@
+/*
+ * db.h - the SQLite database: opening, migrations, prepared statements, transactions.
+ *
+ * Owns: the connection settings (WAL, busy timeout, foreign keys), the schema and its
+ * migrations keyed by PRAGMA user_version, and a cache of prepared statements. SQL for a
+ * table lives in the module that owns the table; every value is a bound parameter.
+ *
+ * Binding: db_exec/db_query take a type string, one letter a parameter:
+ *   'i' gint64, 't' const char * (NULL binds NULL), 'b' const void *, gsize (blob),
+ *   'd' double, 'n' NULL (no argument).
+ * Errors: SQLITE_BUSY/LOCKED/FULL/IOERR/NOMEM are EX_TEMPFAIL, the rest EX_SOFTWARE.
+ */
+#ifndef PM_DB_H
+#define PM_DB_H
+
+#include <glib.h>
+#include <sqlite3.h>
+
+typedef struct PmDb PmDb;
+
+#define DB_SCHEMA_VERSION 1
+
+/*
+ * db_open - open the database at path. create TRUE (peermail init) creates or upgrades it;
+ * FALSE refuses a missing or out-of-date schema with an EX_CONFIG error telling the user
+ * to run `peermail init`.
+ */
+PmDb *db_open(const char *path, gboolean create, GError **error);
+
+/* db_close - finalize the statements and close; returns NULL */
+PmDb *db_close(PmDb *db);
+
+/* db_handle - the raw connection, for the rare direct use */
+sqlite3 *db_handle(PmDb *db);
+
+/* db_version - the schema version of the open database */
+int db_version(PmDb *db);
+
+/* db_begin - BEGIN IMMEDIATE (takes the write lock now, waits up to the busy timeout) */
+gboolean db_begin(PmDb *db, GError **error);
+gboolean db_commit(PmDb *db, GError **error);
+/* db_rollback - roll back if a transaction is open; never fails */
+void db_rollback(PmDb *db);
+
+/*
+ * db_exec - run one statement to completion (INSERT/UPDATE/DELETE). Returns FALSE with
+ * error on failure. Constraint violations are EX_DATAERR.
+ */
+gboolean db_exec(PmDb *db, GError **error, const char *sql, const char *types, ...);
+
+/*
+ * db_query - prepare (cached) and bind a statement and return it ready for db_step();
+ * NULL with error on failure. The statement belongs to the cache: call db_done() when
+ * finished with it (before the same SQL is used again).
+ */
+sqlite3_stmt *db_query(PmDb *db, GError **error, const char *sql, const char *types, ...);
+
+/* db_step - TRUE while there is a row; on failure FALSE with *error set (check it) */
+gboolean db_step(PmDb *db, sqlite3_stmt *st, GError **error);
+
+/* db_done - reset and clear a statement from db_query; returns NULL */
+sqlite3_stmt *db_done(sqlite3_stmt *st);
+
+/* db_int - run a query returning one integer (def when no row); FALSE on error */
+gboolean db_int(PmDb *db, GError **error, gint64 *out, gint64 def, const char *sql,
+		const char *types, ...);
+
+/* db_last_id - rowid of the last insert on this connection */
+gint64 db_last_id(PmDb *db);
+
+/* db_changes - rows changed by the last statement */
+int db_changes(PmDb *db);
+
+/* db_col_text - column text copied (NULL stays NULL); caller frees */
+char *db_col_text(sqlite3_stmt *st, int col);
+
+/* db_set_error - turn an SQLite result code into a PM_ERROR */
+void db_set_error(PmDb *db, GError **error, int rc, const char *what);
+
+#endif

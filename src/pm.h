@@ -1,0 +1,24 @@
+/*
+ * pm.h - what every peermail module shares: the error domain and a few tiny helpers.
+ *
+ * Errors are GErrors in PM_ERROR whose code is the sysexits.h value the command should
+ * exit with (EX_USAGE, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, EX_CONFIG, ...). Only main()
+ * turns an error into an exit code; modules just say what kind of failure it is.
+ */
+#ifndef PM_H
+#define PM_H
+
+#include <glib.h>
+#include <stdint.h>
+#include <sysexits.h>
+
+#define PM_ERROR (pm_error_quark())
+GQuark pm_error_quark(void);
+
+/* pm_now - seconds since the epoch (wall clock) */
+gint64 pm_now(void);
+
+/* pm_time_iso - format a unix time as ISO 8601 UTC ("2026-11-26T06:00:00Z"); caller frees */
+char *pm_time_iso(gint64 t);
+
+#endif

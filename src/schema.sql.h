@@ -1,0 +1,156 @@
+/*
+ * schema.sql.h - the database schema, one migration per entry, applied in order by db.c.
+ *
+ * Migration N brings user_version from N-1 to N. Never edit a migration that has shipped;
+ * add a new one. Times are unix seconds (INTEGER). Addresses are stored normalized.
+ */
+static const char *const db_migrations[] = {
+/* 1: the first schema */
+"CREATE TABLE members ("
+"  id INTEGER PRIMARY KEY,"
+"  email TEXT UNIQUE,"                       /* normalized; NULL once forgotten */
+"  name TEXT, postcode TEXT, district TEXT,"
+"  status TEXT NOT NULL DEFAULT 'active'"
+"    CHECK (status IN ('active','bouncing','unsubscribed','forgotten')),"
+"  bounce_score REAL NOT NULL DEFAULT 0,"
+"  bounce_at INTEGER,"                       /* last bounce, for decay */
+"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+
+"CREATE TABLE lists ("
+"  id INTEGER PRIMARY KEY,"
+"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+"  title TEXT NOT NULL,"
+"  mode TEXT NOT NULL DEFAULT 'announce' CHECK (mode IN ('announce','discussion')),"
+"  created_at INTEGER NOT NULL);"
+
+"CREATE TABLE subscriptions ("
+"  list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,"
+"  member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,"
+"  status TEXT NOT NULL CHECK (status IN ('pending','active','unsubscribed','bouncing')),"
+"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+"  PRIMARY KEY (list_id, member_id)) WITHOUT ROWID;"
+"CREATE INDEX subscriptions_member ON subscriptions(member_id);"
+
+"CREATE TABLE petitions ("
+"  id INTEGER PRIMARY KEY,"
+"  slug TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+"  title TEXT NOT NULL, text TEXT NOT NULL DEFAULT '',"
+"  goal INTEGER NOT NULL DEFAULT 0,"
+"  closes_at INTEGER,"
+"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('draft','open','closed')),"
+"  disclose TEXT NOT NULL DEFAULT 'name,district,comment,signed_at',"  /* CSV fields shown to targets */
+"  milestone INTEGER NOT NULL DEFAULT 0,"    /* highest milestone already announced */
+"  created_at INTEGER NOT NULL);"
+
+"CREATE TABLE targets ("
+"  id INTEGER PRIMARY KEY,"
+"  name TEXT NOT NULL, email TEXT NOT NULL, title TEXT, district TEXT,"
+"  created_at INTEGER NOT NULL);"
+"CREATE TABLE petition_targets ("
+"  petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+"  target_id INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,"
+"  PRIMARY KEY (petition_id, target_id)) WITHOUT ROWID;"
+
+"CREATE TABLE districts ("                  /* postcode or prefix -> district */
+"  prefix TEXT PRIMARY KEY, district TEXT NOT NULL) WITHOUT ROWID;"
+
+"CREATE TABLE signatures ("
+"  id INTEGER PRIMARY KEY,"
+"  petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+"  member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,"
+"  status TEXT NOT NULL CHECK (status IN ('pending','confirmed')),"
+"  source TEXT NOT NULL DEFAULT 'reply',"    /* reply, writing, import */
+"  name TEXT, district TEXT,"                /* for imported signatures without a member */
+"  comment TEXT,"
+"  message_id TEXT,"
+"  already_noted INTEGER NOT NULL DEFAULT 0," /* an 'already signed' note went out */
+"  created_at INTEGER NOT NULL, confirmed_at INTEGER,"
+"  UNIQUE (petition_id, member_id));"
+"CREATE INDEX signatures_petition ON signatures(petition_id, status, id);"
+
+"CREATE TABLE stories ("
+"  id INTEGER PRIMARY KEY,"
+"  petition_id INTEGER REFERENCES petitions(id) ON DELETE SET NULL,"
+"  member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,"
+"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','approved','rejected')),"
+"  subject TEXT, text TEXT NOT NULL,"
+"  inbound_id INTEGER REFERENCES inbound(id),"  /* the original message */
+"  created_at INTEGER NOT NULL, moderated_at INTEGER);"
+"CREATE INDEX stories_petition ON stories(petition_id, status);"
+
+"CREATE TABLE newsletters ("
+"  id INTEGER PRIMARY KEY,"
+"  list_id INTEGER NOT NULL REFERENCES lists(id),"
+"  petition_id INTEGER REFERENCES petitions(id),"
+"  subject TEXT NOT NULL, body TEXT NOT NULL,"  /* Markdown + Mustache */
+"  template TEXT NOT NULL DEFAULT 'newsletter',"
+"  skip_signed INTEGER NOT NULL DEFAULT 0,"
+"  status TEXT NOT NULL DEFAULT 'draft'"
+"    CHECK (status IN ('draft','scheduled','sending','sent','cancelled')),"
+"  scheduled_at INTEGER,"
+"  cursor INTEGER NOT NULL DEFAULT 0,"       /* last member id expanded into the outbox */
+"  recipients INTEGER NOT NULL DEFAULT 0,"
+"  created_by TEXT,"                          /* organizer address when mailed in */
+"  created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER);"
+
+"CREATE TABLE deliveries ("
+"  id INTEGER PRIMARY KEY,"
+"  petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+"  target_id INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,"
+"  status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sent','failed')),"
+"  reason TEXT,"                              /* manual, close, milestone, periodic */
+"  from_signature INTEGER NOT NULL DEFAULT 0," /* covers signature ids > from .. <= upto */
+"  upto_signature INTEGER NOT NULL DEFAULT 0,"
+"  signatures INTEGER NOT NULL DEFAULT 0,"    /* in this target's share */
+"  total INTEGER NOT NULL DEFAULT 0,"
+"  outbox_id INTEGER,"
+"  created_at INTEGER NOT NULL, sent_at INTEGER);"
+"CREATE TABLE delivery_replies ("
+"  id INTEGER PRIMARY KEY,"
+"  delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,"
+"  sender TEXT, subject TEXT, text TEXT, inbound_id INTEGER REFERENCES inbound(id),"
+"  created_at INTEGER NOT NULL);"
+
+"CREATE TABLE outbox ("
+"  id INTEGER PRIMARY KEY,"
+"  kind TEXT NOT NULL CHECK (kind IN ('response','newsletter','delivery','probe','preview','notice')),"
+"  ref_id INTEGER,"                           /* newsletter, delivery, ... id */
+"  member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,"
+"  list_id INTEGER REFERENCES lists(id),"
+"  recipient TEXT NOT NULL,"
+"  sender TEXT,"                              /* envelope sender; NULL: bounce+TOKEN of this row */
+"  message BLOB,"                             /* rendered message; NULL: rendered at send time */
+"  status TEXT NOT NULL DEFAULT 'queued'"
+"    CHECK (status IN ('queued','sending','sent','deferred','failed','cancelled')),"
+"  attempts INTEGER NOT NULL DEFAULT 0,"
+"  next_attempt INTEGER NOT NULL DEFAULT 0,"
+"  claimed_by TEXT,"                          /* owner of a 'sending' claim: host:pid:start */
+"  smtp_code INTEGER, smtp_status TEXT, smtp_text TEXT,"
+"  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, sent_at INTEGER);"
+"CREATE UNIQUE INDEX outbox_once ON outbox(ref_id, member_id) WHERE kind = 'newsletter';"
+"CREATE INDEX outbox_due ON outbox(status, next_attempt);"
+"CREATE INDEX outbox_recipient ON outbox(recipient, created_at);"
+
+"CREATE TABLE inbound ("
+"  id INTEGER PRIMARY KEY,"
+"  message_id TEXT,"
+"  digest TEXT NOT NULL UNIQUE,"             /* Message-ID or content hash: idempotency */
+"  sender TEXT, recipient TEXT, from_addr TEXT, subject TEXT,"
+"  kind TEXT NOT NULL,"                       /* message, autoreply, bounce, feedback */
+"  action TEXT NOT NULL,"                     /* sign, confirm, story, subscribe, ... */
+"  result TEXT NOT NULL,"                     /* recorded, ignored, refused, ... */
+"  raw BLOB,"                                 /* kept for stories and delivery replies */
+"  created_at INTEGER NOT NULL);"
+
+"CREATE TABLE bounces ("
+"  id INTEGER PRIMARY KEY,"
+"  member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,"
+"  outbox_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL,"
+"  address TEXT, status TEXT, permanent INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT 'bounce',"
+"  diagnostic TEXT, created_at INTEGER NOT NULL);"
+"CREATE INDEX bounces_member ON bounces(member_id, created_at);"
+
+"CREATE TABLE events ("                     /* anonymous counters kept after forget */
+"  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref_id INTEGER, created_at INTEGER NOT NULL);"
+,
+};

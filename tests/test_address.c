@@ -1,0 +1,126 @@
+/* test_address.c - normalization, routing and forming of addresses */
+#include "address.h"
+#include "harness.h"
+
+static PmConfig *cfg(void)
+{
+	PmConfig *c = g_new0(PmConfig, 1);
+
+	c->domain = g_strdup("act.test");
+	c->delimiter = g_strdup("+");
+	c->from = g_strdup("Team <team@act.test>");
+	c->gmail_dots = TRUE;
+	return c;
+}
+
+static void cfg_done(PmConfig *c)
+{
+	g_free(c->domain);
+	g_free(c->delimiter);
+	g_free(c->from);
+	g_free(c);
+}
+
+static void norm(PmConfig *c, const char *in, const char *want)
+{
+	char *got = address_normalize(c, in);
+	char *what = g_strdup_printf("normalize %s", in);
+
+	STR_EQ(got, want, what);
+	g_free(what);
+	g_free(got);
+}
+
+TEST(normalize)
+{
+	PmConfig *c = cfg();
+
+	norm(c, "Alice@Example.ORG", "alice@example.org");
+	norm(c, " <bob@example.org> ", "bob@example.org");
+	norm(c, "J.Doe+news@GoogleMail.com", "jdoe@gmail.com");
+	norm(c, "x+tag@example.org", "x+tag@example.org");
+	c->strip_tags = TRUE;
+	norm(c, "x+tag@example.org", "x@example.org");
+	norm(c, "no-at-sign", NULL);
+	norm(c, "a b@example.org", NULL);
+	norm(c, "a@b@example.org", NULL);
+	norm(c, "evil@example.org\r\nBcc: x@y.z", NULL);
+	norm(c, "@example.org", NULL);
+	norm(c, "user@localhost", NULL);
+	cfg_done(c);
+}
+
+TEST(route)
+{
+	PmConfig *c = cfg();
+	Route r;
+
+	address_route(c, "sign+save-the-park@act.test", &r);
+	INT_EQ(r.kind, ROUTE_SIGN, "sign+SLUG");
+	STR_EQ(r.arg, "save-the-park", "slug");
+	OK(r.token == NULL, "no token");
+	route_clear(&r);
+
+	address_route(c, "SIGN+Park+abcdefghijklmnopqrstuvwx@ACT.test", &r);
+	INT_EQ(r.kind, ROUTE_SIGN, "sign+SLUG+TOKEN");
+	STR_EQ(r.arg, "park", "slug with token");
+	STR_EQ(r.token, "abcdefghijklmnopqrstuvwx", "token lower-cased");
+	route_clear(&r);
+
+	address_route(c, "confirm+abcdefghijklmnopqrstuvwx@act.test", &r);
+	INT_EQ(r.kind, ROUTE_TOKEN, "confirm+TOKEN");
+	route_clear(&r);
+
+	address_route(c, "news+subscribe@act.test", &r);
+	INT_EQ(r.kind, ROUTE_LIST_SUBSCRIBE, "LIST+subscribe");
+	STR_EQ(r.arg, "news", "list name");
+	route_clear(&r);
+	address_route(c, "news+unsubscribe@act.test", &r);
+	INT_EQ(r.kind, ROUTE_LIST_UNSUBSCRIBE, "LIST+unsubscribe");
+	route_clear(&r);
+	address_route(c, "news+help@act.test", &r);
+	INT_EQ(r.kind, ROUTE_LIST_HELP, "LIST+help");
+	route_clear(&r);
+	address_route(c, "news@act.test", &r);
+	INT_EQ(r.kind, ROUTE_LIST_POST, "LIST");
+	route_clear(&r);
+	address_route(c, "help@act.test", &r);
+	INT_EQ(r.kind, ROUTE_HELP, "help");
+	route_clear(&r);
+	address_route(c, "team@act.test", &r);
+	INT_EQ(r.kind, ROUTE_OWNER, "the From mailbox");
+	route_clear(&r);
+	address_route(c, "sign+x@other.test", &r);
+	INT_EQ(r.kind, ROUTE_NONE, "another domain");
+	route_clear(&r);
+	address_route(c, "news+frobnicate@act.test", &r);
+	INT_EQ(r.kind, ROUTE_NONE, "unknown list command");
+	route_clear(&r);
+	address_route(c, "confirm+short@act.test", &r);
+	INT_EQ(r.kind, ROUTE_NONE, "token keyword without a token");
+	route_clear(&r);
+	cfg_done(c);
+}
+
+TEST(make)
+{
+	PmConfig *c = cfg();
+	char *a = address_make(c, "sign", "park", "tok");
+	char *longslug = g_strnfill(60, 'p');
+	char *b = address_make(c, "sign", longslug, "abcdefghijklmnopqrstuvwxyz234567");
+
+	STR_EQ(a, "sign+park+tok@act.test", "sign+SLUG+TOKEN");
+	STR_EQ(b, "sign+abcdefghijklmnopqrstuvwxyz234567@act.test", "long slug dropped");
+	g_free(a);
+	g_free(b);
+	g_free(longslug);
+	cfg_done(c);
+}
+
+int main(void)
+{
+	RUN(normalize);
+	RUN(route);
+	RUN(make);
+	return harness_done();
+}
