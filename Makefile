@@ -44,6 +44,8 @@ LIB  := $(B)/libpeermail.a
 BIN  := $(B)/peermail
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+BENCH_SRCS := $(wildcard tests/bench_*.c)
+BENCHES := $(BENCH_SRCS:tests/%.c=$(B)/bench/%)
 FUZZ_SRCS := $(wildcard tests/fuzz_*.c)
 FUZZERS := $(FUZZ_SRCS:tests/%.c=$(B)/fuzz/%)
 
@@ -68,6 +70,10 @@ $(B)/tests/%: tests/%.c tests/harness.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
 
+$(B)/bench/%: tests/%.c tests/harness.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
+
 # libFuzzer targets need clang; they are built and run briefly by tests/t_fuzz.sh.
 $(B)/fuzz/%: tests/%.c $(SRCS) $(wildcard src/*.h)
 	@mkdir -p $(dir $@)
@@ -81,7 +87,7 @@ fuzz: $(FUZZERS)
 check: tests
 	@B=$(B) SANITIZE=$(SANITIZE) ./tests/run-tests.sh
 
-bench: $(BIN) $(TESTS)
+bench: $(BIN) $(TESTS) $(BENCHES)
 	@B=$(B) ./tests/bench.sh
 
 demo: $(BIN)

@@ -39,4 +39,25 @@ BounceReport *bounce_parse(GMimeMessage *msg);
 /* bounce_report_free - destroy; returns NULL */
 BounceReport *bounce_report_free(BounceReport *r);
 
+/* ==== Scores (bounce_score.c) ==== */
+
+#include "config.h"
+#include "db.h"
+
+/*
+ * bounce_record - record one bounce of member (0: unknown member, recorded only) for
+ * outbox row outbox_id (0: none). A permanent failure adds 1 to the member's score, a
+ * transient one 0.25; scores older than bounces.window_days decay away. Past
+ * bounces.disable_score the member becomes 'bouncing' and so do its subscriptions (or,
+ * with bounces.probe, a probe is queued first and only its bounce disables).
+ * The caller holds the transaction.
+ */
+gboolean bounce_record(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 outbox_id,
+		       const char *address, const char *status, gboolean permanent,
+		       const char *diagnostic, GError **error);
+
+/* bounce_complaint - an abuse report: unsubscribe member from every list at once */
+gboolean bounce_complaint(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 outbox_id,
+			  const char *feedback_type, GError **error);
+
 #endif
