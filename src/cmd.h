@@ -9,5 +9,7 @@
 
 gboolean cmd_init(int argc, char **argv, GError **error);
 gboolean cmd_check_config(int argc, char **argv, GError **error);
+gboolean cmd_receive(int argc, char **argv, GError **error);
+gboolean cmd_inspect(int argc, char **argv, GError **error);
 
 #endif

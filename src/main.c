@@ -19,6 +19,10 @@ static const CmdInfo commands[] = {
 	{ "init", cmd_init, "init", "create or upgrade the database; create the secret" },
 	{ "check-config", cmd_check_config, "check-config",
 	  "validate the configuration and print the effective settings" },
+	{ "receive", cmd_receive, "receive [--sender ADDR] [--recipient ADDR]",
+	  "read one message on stdin (MTA pipe) and record what it means" },
+	{ "inspect", cmd_inspect, "inspect [--json] < MESSAGE",
+	  "show how peermail reads a message; records nothing" },
 	{ NULL, NULL, NULL, NULL }
 };
 
