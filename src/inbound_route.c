@@ -187,9 +187,9 @@ static JsonObject *with_petition(InboundCtx *c, JsonObject *o, const Petition *p
 /* with_list - add list data; returns o */
 static JsonObject *with_list(InboundCtx *c, JsonObject *o, const List *l)
 {
-	gint64 active = 0;
+	gint64 active = 0, pending, unsubscribed, bouncing;
 
-	list_counts(c->db, l->id, &active, NULL, NULL, NULL, NULL);
+	list_counts(c->db, l->id, &active, &pending, &unsubscribed, &bouncing, NULL);
 	json_object_set_member(o, "list", list_to_json(c->cfg, l, active));
 	return o;
 }
