@@ -141,6 +141,7 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 		if (today >= c->cfg->max_responses_per_day) {
 			log_info("no %s to %s: %d automatic responses today already", tmpl,
 				 to->email, c->cfg->max_responses_per_day);
+			c->result = "limited";
 			ok = TRUE;
 			goto out;
 		}
