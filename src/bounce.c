@@ -100,7 +100,8 @@ static gpointer regexes_new(gpointer unused)
 	rx.transient = g_regex_new(
 		"delay|not yet been delivered|will continue|continue to (try|attempt)|"
 		"attempts will continue|postponed|will be retried|will retry|still being retried|"
-		"still awaiting|temporary failure|temporarily",
+		"still awaiting|temporary failure|temporarily|keep trying|could not send message for past|"
+		"transient|non-fatal|warning (message )?only|just a warning|is a warning",
 		ci, 0, NULL);
 	rx.permanent = g_regex_new(
 		"permanent|given up|giving up|not going to try again|was aborted",
@@ -348,6 +349,7 @@ typedef struct {
 	GPtrArray *texts;          /* char*: the bounce's own human-readable text, UTF-8 */
 	GPtrArray *dsn;            /* char*: delivery-status bodies */
 	char *feedback;            /* the first feedback-report body */
+	char *mdn;                 /* the first disposition-notification body (RFC 8098) */
 	GMimeMessage *enclosed;    /* borrowed: the first enclosed message */
 	char *enclosed_headers;    /* the first text/rfc822-headers body */
 	gboolean report;           /* a multipart/report was seen */
@@ -435,6 +437,10 @@ static void walk(GMimeObject *obj, int depth, Walk *w)
 		   g_ascii_strcasecmp(sub, "feedback-report") == 0) {
 		if (w->feedback == NULL)
 			w->feedback = part_text(GMIME_PART(obj));
+	} else if (g_ascii_strcasecmp(type, "message") == 0 &&
+		   g_ascii_strcasecmp(sub, "disposition-notification") == 0) {
+		if (w->mdn == NULL)
+			w->mdn = part_text(GMIME_PART(obj));
 	} else if ((g_ascii_strcasecmp(type, "text") == 0 || g_ascii_strcasecmp(type, "message") == 0) &&
 		   (g_ascii_strcasecmp(sub, "rfc822-headers") == 0 ||
 		    g_ascii_strcasecmp(sub, "global-headers") == 0)) {
@@ -540,15 +546,19 @@ static char *status_code(const char *s)
 	return out;
 }
 
-/* read_dsn - add the failed and delayed recipients of one delivery-status body to r */
-static void read_dsn(const char *body, BounceReport *r)
+/*
+ * read_dsn - add the failed and delayed recipients of one delivery-status body to r;
+ * counts the per-recipient blocks in *blocks_seen and those reporting a failure or delay
+ * (whatever their address) in *failures_seen
+ */
+static void read_dsn(const char *body, BounceReport *r, int *blocks_seen, int *failures_seen)
 {
 	char **blocks = split_blocks(body);
 
 	for (char **b = blocks; *b; b++) {
 		GMimeObject *blk = header_block_new(*b, strlen(*b));
 		char *orig, *final, *action_raw, *action, *status_raw, *status, *diag, *addr;
-		gboolean permanent;
+		gboolean permanent, failed, delayed;
 
 		if (blk == NULL)
 			continue;
@@ -560,19 +570,33 @@ static void read_dsn(const char *body, BounceReport *r)
 		action = first_word_lower(action_raw);
 		status = status_code(status_raw);
 
+		if (orig || final)
+			(*blocks_seen)++;
 		addr = clean_address(orig);
 		if (addr == NULL)
 			addr = clean_address(final);
-		if (action && strcmp(action, "failed") == 0)
-			permanent = TRUE;       /* given up, even on a 4.x.x cause (4.4.7 expired) */
-		else if (action && strcmp(action, "delayed") == 0)
-			permanent = FALSE;
-		else if (action == NULL && status && status[0] != '2')
-			permanent = status[0] == '5';
+		/* liberal in the Action words: "failure" and "error" are seen in the wild */
+		failed = delayed = FALSE;
+		if (action && (g_str_has_prefix(action, "fail") || g_str_has_prefix(action, "error") ||
+			       g_str_has_prefix(action, "bounce") || g_str_has_prefix(action, "undeliver")))
+			failed = TRUE;  /* given up, even on a 4.x.x cause (4.4.7 expired) */
+		else if (action && g_str_has_prefix(action, "delay"))
+			delayed = TRUE;
+		else if (action && (strcmp(action, "delivered") == 0 || strcmp(action, "relayed") == 0 ||
+				    strcmp(action, "expanded") == 0))
+			failed = delayed = FALSE;
 		else {
-			g_clear_pointer(&addr, g_free);   /* delivered, relayed, expanded */
-			permanent = FALSE;
+			/* no usable Action: the status class decides ("553 ..." counts too) */
+			char cls = status ? status[0] : status_raw ? status_raw[0] : '\0';
+
+			failed = cls == '5';
+			delayed = cls == '4';
 		}
+		permanent = failed;
+		if (!failed && !delayed)
+			g_clear_pointer(&addr, g_free);
+		if ((orig || final) && (failed || delayed))
+			(*failures_seen)++;
 		if (addr && !is_system_address(addr)) {
 			const char *d = diag;
 
@@ -881,6 +905,32 @@ static char *original_message_id(const Walk *w)
 
 /* ==== bounce_parse ==== */
 
+/*
+ * mdn_is_failure - TRUE if a disposition-notification body reports the message deleted,
+ * failed or denied unread (a rejection); FALSE for displayed/dispatched/processed (a receipt)
+ */
+static gboolean mdn_is_failure(const char *body)
+{
+	GMimeObject *blk = header_block_new(body, strlen(body));
+	char *disp = blk ? block_get(blk, "Disposition") : NULL;
+	const char *semi = disp ? strchr(disp, ';') : NULL;
+	char *type = NULL;
+	gboolean fail;
+
+	if (semi) {
+		while (*++semi == ' ')
+			;
+		type = first_word_lower(semi);
+	}
+	fail = type && (g_str_has_prefix(type, "deleted") || g_str_has_prefix(type, "failed") ||
+			g_str_has_prefix(type, "denied"));
+	g_free(type);
+	g_free(disp);
+	if (blk)
+		g_object_unref(blk);
+	return fail;
+}
+
 /* looks_like_bounce - TRUE if msg comes from a mail system or its subject reports a failure */
 static gboolean looks_like_bounce(GMimeMessage *msg, const Walk *w)
 {
@@ -935,10 +985,17 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 	if (w.feedback) {
 		r->kind = BOUNCE_FEEDBACK;
 		read_feedback(&w, r);
+	} else if (w.mdn && !mdn_is_failure(w.mdn)) {
+		r->kind = BOUNCE_NOT;   /* a read receipt */
 	} else {
+		int blocks = 0, failures = 0;
+
 		for (guint i = 0; i < w.dsn->len; i++)
-			read_dsn(g_ptr_array_index(w.dsn, i), r);
-		if (r->recipients->len == 0 && looks_like_bounce(msg, &w) &&
+			read_dsn(g_ptr_array_index(w.dsn, i), r, &blocks, &failures);
+		if (blocks > 0) {
+			/* the machine-readable report is authoritative: no guessing from its text */
+			r->kind = failures > 0 ? BOUNCE_DSN : BOUNCE_NOT;   /* else a success DSN */
+		} else if (looks_like_bounce(msg, &w) &&
 		    (w.report || w.dsn->len || !is_auto_reply(msg))) {
 			TextCtx c;
 
@@ -947,9 +1004,7 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 				read_text(g_ptr_array_index(w.texts, i), &c, r);
 			g_hash_table_unref(c.exclude);
 			g_free(c.from_domain);
-			r->kind = BOUNCE_DSN;
-		} else if (r->recipients->len) {
-			r->kind = BOUNCE_DSN;
+			r->kind = BOUNCE_DSN;   /* a bounce, even when no address could be read */
 		}
 	}
 	if (r->kind != BOUNCE_NOT)
@@ -957,6 +1012,7 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 	g_ptr_array_unref(w.texts);
 	g_ptr_array_unref(w.dsn);
 	g_free(w.feedback);
+	g_free(w.mdn);
 	g_free(w.enclosed_headers);
 	return r;
 }

@@ -198,6 +198,32 @@ TEST(vacation_is_not_a_bounce)
 		      "Count me in: my friend friend@example.com wants to sign too.\n");
 	INT_EQ(r->kind, BOUNCE_NOT, "an ordinary message is not a bounce");
 	bounce_report_free(r);
+	r = parse_str(
+		"From: Pat <pat@example.com>\nTo: team@act.example.org\nSubject: Read: Save the river\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=disposition-notification; boundary=\"M\"\n\n"
+		"--M\nContent-Type: text/plain\n\nYour message to pat@example.com was displayed.\n\n"
+		"--M\nContent-Type: message/disposition-notification\n\n"
+		"Final-Recipient: rfc822; pat@example.com\n"
+		"Disposition: manual-action/MDN-sent-manually; displayed\n\n--M--\n");
+	INT_EQ(r->kind, BOUNCE_NOT, "a read receipt (MDN displayed) is not a bounce");
+	INT_EQ(r->recipients->len, 0, "read receipt: no recipients");
+	bounce_report_free(r);
+
+	r = parse_str(
+		"From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\nTo: bounce+A@act.example.org\n"
+		"Subject: Successful Mail Delivery Report\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"S\"\n\n"
+		"--S\nContent-Type: text/plain\n\nYour message was successfully delivered to the\n"
+		"destination(s) listed below. If the message was delivered to mailbox you will\n"
+		"receive no further notifications. Otherwise you may still receive notifications\n"
+		"of mail delivery errors from other systems.\n\n<happy@example.org>: delivery via\n"
+		"    mx.example.org: 250 2.0.0 Ok: queued\n\n"
+		"--S\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+		"Final-Recipient: rfc822; happy@example.org\nAction: relayed\nStatus: 2.0.0\n\n--S--\n");
+	INT_EQ(r->kind, BOUNCE_NOT, "a success DSN (relayed) is not a bounce");
+	INT_EQ(r->recipients->len, 0, "success DSN: no recipients");
+	bounce_report_free(r);
 	r = bounce_parse(NULL);
 	INT_EQ(r->kind, BOUNCE_NOT, "NULL message");
 	bounce_report_free(r);
@@ -244,6 +270,31 @@ TEST(free_text_kinds)
 	STR_EQ(a ? a->status : NULL, "5.1.1", "status found in the text");
 	STR_EQ(a ? a->diagnostic : NULL, "Remote host said: 550 5.1.1 <gone@example.org>: User unknown",
 	       "diagnostic is the remote reply");
+	bounce_report_free(r);
+}
+
+TEST(sendmail_warning)
+{
+	BounceReport *r = parse_str(
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: Warning: could not send message for past 4 hours\n\n"
+		"    **********************************************\n"
+		"    **      THIS IS A WARNING MESSAGE ONLY      **\n"
+		"    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n"
+		"    **********************************************\n\n"
+		"The original message was received at Thu, 26 Nov 2026 01:00:00 GMT\n\n"
+		"   ----- The following addresses had transient non-fatal errors -----\n"
+		"<later@example.org>\n\n"
+		"   ----- Transcript of session follows -----\n"
+		"<later@example.org>... Deferred: Connection timed out with mx.example.org.\n"
+		"Warning: message still undelivered after 4 hours\n"
+		"Will keep trying until message is 5 days old\n");
+	BounceRecipient *a = rcpt(r, 0);
+
+	INT_EQ(r->recipients->len, 1, "sendmail warning: one address");
+	STR_EQ(a ? a->address : NULL, "later@example.org", "sendmail warning address");
+	OK(a && !a->permanent, "sendmail warning is transient");
 	bounce_report_free(r);
 }
 
@@ -440,6 +491,7 @@ int main(void)
 	RUN(arf_abuse_report);
 	RUN(vacation_is_not_a_bounce);
 	RUN(free_text_kinds);
+	RUN(sendmail_warning);
 	RUN(bounded_work);
 	RUN(flufl_corpus);
 	g_mime_shutdown();
