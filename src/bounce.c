@@ -35,6 +35,7 @@
 #define MAX_PARTS 64            /* MIME parts visited per message */
 #define MAX_TEXT (256 * 1024)   /* bytes of one part's text read */
 #define MAX_LINES 2000          /* lines of one text part scanned */
+#define MAX_LINE 1000           /* bytes of one line scanned (keeps the regexes linear) */
 #define MAX_BLOCKS 200          /* delivery-status blocks read */
 #define MAX_RECIPIENTS 200      /* recipients reported */
 #define MAX_DIAGNOSTIC 500      /* characters kept of a diagnostic */
@@ -356,7 +357,7 @@ typedef struct {
 	int parts;
 } Walk;
 
-/* part_bytes - the decoded content of part as a NUL-terminated string, at most MAX_TEXT
+/* part_text - the decoded content of part as a NUL-terminated string, at most MAX_TEXT
  * bytes, made valid UTF-8 (converted from the part's charset when it has one); caller frees */
 static char *part_text(GMimePart *part)
 {
@@ -373,7 +374,7 @@ static char *part_text(GMimePart *part)
 	g_mime_data_wrapper_write_to_stream(content, mem);
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	n = MIN(ba->len, (gsize)MAX_TEXT);
-	raw = g_strndup((const char *)ba->data, n);
+	raw = n ? g_strndup((const char *)ba->data, n) : g_strdup("");
 	n = strlen(raw);
 	g_object_unref(mem);
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
@@ -643,7 +644,8 @@ static gboolean scan_line(const char *line, gboolean bare_ok, const TextCtx *c,
 		char *before, *addr;
 
 		g_match_info_fetch_pos(mi, 0, &start, &end);
-		before = g_strndup(line, (gsize)start);
+		/* only the words just before the address matter ("mail from <") */
+		before = g_strndup(line + MAX(0, start - 16), (gsize)(start - MAX(0, start - 16)));
 		addr = g_regex_match(rx->mail_from, before, 0, NULL) ? NULL : clean_address(m);
 		if (addr && (is_system_address(addr) || g_hash_table_contains(c->exclude, addr)))
 			g_clear_pointer(&addr, g_free);
@@ -702,6 +704,13 @@ static void read_text(const char *text, const TextCtx *c, BounceReport *r)
 	for (; lines[n]; n++) {
 		gsize len = strlen(lines[n]);
 
+		if (len > MAX_LINE) {
+			/* cut at a character boundary: the text is UTF-8 */
+			const char *cut = g_utf8_find_prev_char(lines[n], lines[n] + MAX_LINE + 1);
+
+			len = cut ? (gsize)(cut - lines[n]) : 0;
+			lines[n][len] = '\0';
+		}
 		if (len && lines[n][len - 1] == '\r')
 			lines[n][len - 1] = '\0';
 	}
@@ -783,8 +792,8 @@ static void add_header_addresses(GMimeMessage *msg, const char *name, GHashTable
 	const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), name);
 	GMatchInfo *mi = NULL;
 
-	if (v == NULL)
-		return;
+	if (v == NULL || strlen(v) > MAX_LINE)
+		return;         /* no real address header is that long */
 	g_regex_match(rx_get()->addr, v, 0, &mi);
 	while (g_match_info_matches(mi)) {
 		char *m = g_match_info_fetch(mi, 0);

@@ -314,6 +314,26 @@ TEST(bounded_work)
 	OK(g_get_monotonic_time() - t0 < 5 * G_USEC_PER_SEC, "and quickly");
 	bounce_report_free(r);
 	g_string_free(s, TRUE);
+
+	/* a 200 KB line of local-part characters with one '@' at its end */
+	s = g_string_new("From: MAILER-DAEMON@x.example\nTo: b@act.example.org\nSubject: Undelivered\n\n"
+			 "Could not be delivered to:\n");
+	for (int i = 0; i < 200000; i++)
+		g_string_append_c(s, 'a');
+	g_string_append(s, "@example.org\n");
+	t0 = g_get_monotonic_time();
+	r = parse_str(s->str);
+	OK(g_get_monotonic_time() - t0 < 5 * G_USEC_PER_SEC, "a huge line is cut, not backtracked over");
+	INT_EQ(r->recipients->len, 0, "no address from the cut line");
+	bounce_report_free(r);
+	g_string_free(s, TRUE);
+
+	r = parse_str("From: MAILER-DAEMON@x.example\nTo: b@act.example.org\nSubject: Undelivered\n"
+		      "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; "
+		      "boundary=\"E\"\n\n--E\nContent-Type: text/plain\n\n--E\n"
+		      "Content-Type: message/delivery-status\n\n--E--\n");
+	OK(r && r->recipients->len == 0, "empty text and delivery-status parts");
+	bounce_report_free(r);
 }
 
 /* ==== flufl.bounce corpus ==== */
