@@ -6,16 +6,24 @@
  *      complained-about recipient from Original-Rcpt-To, else the enclosed message's To.
  *   2. RFC 3464 delivery-status parts: one header block per recipient (each block read
  *      with GMimeParser); Original-Recipient is preferred to Final-Recipient because it
- *      is the address we sent to. Only Action failed (permanent unless 4.x.x) and
- *      delayed (transient) are bounces.
+ *      is the address we sent to. Action failed is permanent (the MTA gave up, even when
+ *      the cause was a 4.x.x such as 4.4.7 "expired"), delayed is transient, delivered,
+ *      relayed and expanded are no bounce (a success-only DSN is BOUNCE_NOT); without
+ *      a usable Action the status class decides. When the part has recipient blocks it
+ *      is authoritative and the human-readable text is not guessed at.
  *   3. Free text (Postfix, Exim, Sendmail, qmail, Exchange, GroupWise, Yahoo, AOL, MDaemon
  *      and the like), in the spirit of flufl.bounce's SimpleMatch/SimpleWarning: the
- *      bounce's own text ends at the first "copy of the original message"-style marker;
- *      addresses are collected from the paragraph holding the first failure phrase
- *      onward, until a paragraph with neither an address nor a failure phrase. Delay and
- *      retry phrases make the failure transient unless the text also says it is
- *      permanent.
- * A message that is none of these is BOUNCE_NOT, and so is an auto-reply (vacation).
+ *      bounce's own text ends at the first "copy of the original message"-style marker
+ *      or session transcript; addresses are collected from the first line with a failure
+ *      phrase on, paragraph by paragraph, until a paragraph with neither an address nor
+ *      a failure phrase; a search that finds nothing in two paragraphs resumes at the
+ *      next failure phrase. Delay and retry phrases make the failure transient unless
+ *      the text also says it is permanent; the status is the enhanced code in the text
+ *      when its class agrees, and the diagnostic the first line carrying an SMTP reply.
+ *      Free text is read only from messages that look like reports (a mail-system
+ *      sender, a failure subject, a null return path, or multipart/report).
+ * Auto-replies (vacation) and read receipts (MDN "displayed") are BOUNCE_NOT; an MDN
+ * "deleted"/"failed"/"denied" is read as a bounce.
  * Not: what a bounce does to a member (bounce_score.c), VERP decoding (token/outbox).
  *
  * Addresses are lower-cased, deduplicated, stripped of <> and "rfc822;", and must be a
@@ -259,10 +267,12 @@ static char *clean_address(const char *raw)
 		return NULL;
 	s = g_strstrip(g_strdup(raw));
 	p = s;
-	if (g_ascii_strncasecmp(p, "rfc822", 6) == 0) {
+	at = strchr(p, '@');
+	{
+		/* an address type ("rfc822;", "utf-8;") before the address */
 		char *semi = strchr(p, ';');
 
-		if (semi)
+		if (semi && (at == NULL || semi < at))
 			p = semi + 1;
 	}
 	while (*p == ' ' || *p == '\t' || *p == '<' || *p == '"' || *p == '\'')
@@ -535,7 +545,7 @@ static char **split_blocks(const char *text)
 	return (char **)g_ptr_array_free(out, FALSE);
 }
 
-/* status_code - the enhanced status code at the start of s ("5.1.1"), or NULL; caller frees */
+/* status_code - the first enhanced status code in s ("5.1.1"), or NULL; caller frees */
 static char *status_code(const char *s)
 {
 	GMatchInfo *mi = NULL;
