@@ -780,6 +780,7 @@ static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, 
 	add_str(b, "title", s->t->title);
 	add_str(b, "district", s->t->district);
 	add_str(b, "email", s->t->email);
+	add_int(b, "signatures", s->count);
 	json_builder_end_object(b);
 	add_int(b, "count", s->count);
 	add_int(b, "total", total);
@@ -808,7 +809,7 @@ static gboolean share_prepare(PmDb *db, Share *s, const char *disclose, gint64 g
 	sqlite3_stmt *st = db_query(db, error,
 		"SELECT coalesce(max(upto_signature), 0), coalesce(max(created_at), 0), "
 		"coalesce(sum(signatures), 0) FROM deliveries WHERE petition_id = ? AND "
-		"target_id = ?", "ii", petition_id, s->t->id);
+		"target_id = ? AND status != 'failed'", "ii", petition_id, s->t->id);
 	GError *e = NULL;
 
 	if (st == NULL)
@@ -868,13 +869,16 @@ static gboolean route(PmDb *db, sqlite3_stmt *st, GPtrArray *shares, GHashTable 
 	while (db_step(db, st, &e)) {
 		gint64 id = sqlite3_column_int64(st, 0);
 
-		row_values(st, 1, date, sizeof date, v);
+		row_values(st, holes ? 2 : 1, date, sizeof date, v);
 		if (holes) {
-			/* a late confirmation: only the share that passed over it */
+			/* a late confirmation: only the share that passed over it, and only when
+			 * its id range (after a failed delivery) does not cover it again */
+			gint64 sig = sqlite3_column_int64(st, 1);
+
 			for (guint i = 0; i < shares->len; i++) {
 				Share *s = shares->pdata[i];
 
-				if (s->t->id == id && share_matches(s, v[2]))
+				if (s->t->id == id && sig <= s->from && share_matches(s, v[2]))
 					share_add(s, disclosed, v);
 			}
 			continue;
@@ -927,10 +931,12 @@ static gboolean emit(PmDb *db, const PmConfig *cfg, const Petition *p, Share *s,
 		     s->count, total, raw, (gint64)gz, s->since, pm_now()))
 		goto out;
 	id = db_last_id(db);
-	/* late confirmations now delivered; signatures still pending in this range wait */
-	if (!db_exec(db, error, "DELETE FROM delivery_holes WHERE petition_id = ?1 AND "
-		     "target_id = ?2 AND signature_id IN (SELECT id FROM signatures WHERE "
-		     "petition_id = ?1 AND status = 'confirmed')", "ii", p->id, s->t->id) ||
+	/* late confirmations now carried; signatures still pending in this range wait */
+	if (!db_exec(db, error, "UPDATE delivery_holes SET delivery_id = ?3 WHERE petition_id = ?1 "
+		     "AND target_id = ?2 AND (delivery_id IS NULL OR delivery_id IN (SELECT id FROM "
+		     "deliveries WHERE status = 'failed')) AND signature_id IN (SELECT id FROM "
+		     "signatures WHERE petition_id = ?1 AND status = 'confirmed')", "iii", p->id,
+		     s->t->id, id) ||
 	    !db_exec(db, error, "INSERT OR IGNORE INTO delivery_holes(petition_id, target_id, "
 		     "signature_id) SELECT ?1, ?2, id FROM signatures WHERE petition_id = ?1 AND "
 		     "status = 'pending' AND id > ?3 AND id <= ?4", "iiii", p->id, s->t->id,
@@ -1032,10 +1038,11 @@ gboolean delivery_compile(PmDb *db, const PmConfig *cfg, gint64 petition_id,
 	if (st == NULL ||
 	    !route(db, st, shares, by_district, everyone, disclosed, FALSE, error))
 		goto out;
-	st = db_query(db, error, "SELECT h.target_id, " SIG_COLS " FROM delivery_holes h JOIN "
-		      "signatures s ON s.id = h.signature_id LEFT JOIN members m ON m.id = "
-		      "s.member_id WHERE h.petition_id = ? AND s.status = 'confirmed' ORDER BY s.id",
-		      "i", petition_id);
+	st = db_query(db, error, "SELECT h.target_id, s.id, " SIG_COLS " FROM delivery_holes h "
+		      "JOIN signatures s ON s.id = h.signature_id LEFT JOIN members m ON m.id = "
+		      "s.member_id WHERE h.petition_id = ? AND s.status = 'confirmed' AND "
+		      "(h.delivery_id IS NULL OR h.delivery_id IN (SELECT id FROM deliveries WHERE "
+		      "status = 'failed')) ORDER BY s.id", "i", petition_id);
 	if (st == NULL ||
 	    !route(db, st, shares, by_district, everyone, disclosed, TRUE, error))
 		goto out;

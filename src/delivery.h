@@ -228,4 +228,8 @@ gboolean delivery_sync(PmDb *db, const PmConfig *cfg, int *failed, GError **erro
 gboolean delivery_run_due(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 now,
 			  int *queued, GError **error);
 
+/* delivery_queue_due - delivery_run_due at the current time, as a scheduler task */
+gboolean delivery_queue_due(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			    GError **error);
+
 #endif

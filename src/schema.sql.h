@@ -45,6 +45,7 @@ static const char *const db_migrations[] = {
 "  deliver_at_milestones INTEGER NOT NULL DEFAULT 0," /* deliver when a milestone is crossed */
 "  delivered_close INTEGER NOT NULL DEFAULT 0,"       /* the on-close delivery was made */
 "  delivered_milestone INTEGER NOT NULL DEFAULT 0,"   /* highest milestone delivered at */
+"  deliver_periodic_at INTEGER,"             /* last every-N-days check */
 "  deliver_requested_at INTEGER,"            /* `deliver SLUG` without --now: next run compiles */
 "  created_at INTEGER NOT NULL);"
 
@@ -123,6 +124,7 @@ static const char *const db_migrations[] = {
 "  petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
 "  target_id INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,"
 "  signature_id INTEGER NOT NULL REFERENCES signatures(id) ON DELETE CASCADE,"
+"  delivery_id INTEGER,"                      /* the delivery that carried it once confirmed */
 "  PRIMARY KEY (petition_id, target_id, signature_id)) WITHOUT ROWID;"
 "CREATE INDEX delivery_holes_signature ON delivery_holes(signature_id);"
 "CREATE TABLE delivery_replies ("
