@@ -390,22 +390,30 @@ static gboolean name_ok(const char *name, gboolean dots)
 	return TRUE;
 }
 
-/* defaults_new - the names compose adds under the caller's data; caller unrefs */
-static JsonNode *defaults_new(const PmConfig *cfg)
+/* compose_defaults - the names compose adds under the caller's data; caller unrefs */
+JsonNode *compose_defaults(const PmConfig *cfg)
 {
 	JsonObject *o = json_object_new();
-	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
 	char *owner = config_from_address(cfg);
 	char *help = g_strconcat("help@", cfg->domain, NULL);
+	InternetAddressList *l = internet_address_list_parse(NULL, cfg->from);
+	const char *name = NULL;
+	char *folded;
 
+	if (l && internet_address_list_length(l) > 0)
+		name = internet_address_get_name(internet_address_list_get_address(l, 0));
+	folded = compose_header_value(name && *name ? name : owner);
 	json_object_set_string_member(o, "domain", cfg->domain);
 	json_object_set_string_member(o, "from", cfg->from);
+	json_object_set_string_member(o, "from_name", folded);
 	json_object_set_string_member(o, "owner_address", owner);
 	json_object_set_string_member(o, "help_address", help);
-	json_node_take_object(n, o);
+	if (l)
+		g_object_unref(l);
+	g_free(folded);
 	g_free(help);
 	g_free(owner);
-	return n;
+	return json_node_init_object(json_node_alloc(), o);
 }
 
 static gboolean expand(const char *path, Template *t, JsonNode *const *ctx, int n,
@@ -429,7 +437,7 @@ static gboolean render_all(const PmConfig *cfg, const char *name, JsonNode *data
 	char *txt = g_strdup_printf("%s/%s.txt", cfg->templates, name);
 	char *htm = g_strdup_printf("%s/%s.html", cfg->templates, name);
 	Template *subject = NULL, *body = NULL, *hbody = NULL;
-	JsonNode *defaults = defaults_new(cfg);
+	JsonNode *defaults = compose_defaults(cfg);
 	JsonNode *ctx[2] = { defaults, data };
 	int n = data ? 2 : 1;
 	gboolean absent, ok = FALSE;

@@ -8,6 +8,8 @@
  *
  * Truthiness follows mustache.js: missing, null, false, 0, "" and [] are false.
  * Numbers print as JSON would (85, 1.21); objects and arrays interpolate as nothing.
+ * One extension: a numeric part of a dotted name indexes a list ("stories.0"), so a
+ * template can print a heading only when a list is not empty.
  *
  * DIAGNOSTICS: syntax errors are PM_ERROR/EX_DATAERR "line N: ..."; sections and partials
  * nested deeper than TEMPLATE_MAX_DEPTH and output over TEMPLATE_MAX_OUTPUT fail the
@@ -342,9 +344,19 @@ static JsonNode *lookup(const Render *r, char **path)
 		    (v = json_object_get_member(json_node_get_object(c), path[0])) != NULL)
 			break;
 	}
-	for (int k = 1; v && path[k]; k++)
-		v = JSON_NODE_HOLDS_OBJECT(v) ?
-			json_object_get_member(json_node_get_object(v), path[k]) : NULL;
+	for (int k = 1; v && path[k]; k++) {
+		if (JSON_NODE_HOLDS_OBJECT(v)) {
+			v = json_object_get_member(json_node_get_object(v), path[k]);
+		} else if (JSON_NODE_HOLDS_ARRAY(v) && g_ascii_isdigit(*path[k])) {
+			/* extension: list.0 is the first element ({{#stories.0}}heading{{/stories.0}}) */
+			JsonArray *a = json_node_get_array(v);
+			guint64 i = g_ascii_strtoull(path[k], NULL, 10);
+
+			v = i < json_array_get_length(a) ? json_array_get_element(a, (guint)i) : NULL;
+		} else {
+			v = NULL;
+		}
+	}
 	return v;
 }
 

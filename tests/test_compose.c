@@ -723,14 +723,14 @@ TEST(default_templates)
 		"broadcast_confirm", "newsletter", "milestone", "delivery", "delivery_failed" };
 	const char *top = g_getenv("PEERMAIL_TOP");
 	char *dir = g_build_filename(top ? top : ".", "templates", NULL);
-	char *datafile = harness_data("template-data.json");
+	char *datafile = g_build_filename(dir, "examples", "data.json", NULL);
 	PmConfig *saved = cfg;
 	JsonParser *jp = json_parser_new();
 	GError *e = NULL;
 
 	cfg = load_config(dir);
 	if (!json_parser_load_from_file(jp, datafile, &e)) {
-		OK(0, "tests/data/template-data.json loads");
+		OK(0, "templates/examples/data.json loads");
 		printf("#   %s\n", e->message);
 		g_clear_error(&e);
 	}

@@ -107,6 +107,8 @@ TEST(escaping_and_values)
 		  "{\"member\":{\"first_name\":\"Ana\"},\"stories\":[{\"author\":\"B\",\"text\":\"t1\"},"
 		  "{\"author\":\"C\",\"text\":\"t2\"}]}", FALSE, "Ana, [B: t1][C: t2]",
 		  "dotted names and lists of objects");
+	RENDER_IS("{{#l.0}}H:{{/l.0}}{{#l}}{{.}}{{/l}}{{l.1}}|{{#e.0}}H:{{/e.0}}", "{\"l\":[\"a\",\"b\"],\"e\":[]}",
+		  FALSE, "H:abb|", "numeric parts index lists (heading only when not empty)");
 }
 
 TEST(syntax_errors)
@@ -129,6 +131,16 @@ TEST(syntax_errors)
 static char *self_partial(const char *name, gpointer user)
 {
 	return g_strdup(user);
+}
+
+/* doubling - partial pN renders p(N-1) twice; p0 is 1 KiB */
+static char *doubling(const char *name, gpointer user)
+{
+	int n = atoi(name + 1);
+
+	if (n == 0)
+		return g_strnfill(1024, 'x');
+	return g_strdup_printf("{{>p%d}}{{>p%d}}", n - 1, n - 1);
 }
 
 TEST(hostile)
@@ -155,6 +167,13 @@ TEST(hostile)
 	OK(out == NULL && e && (strstr(e->message, "exceeds") || strstr(e->message, "deeper")),
 	   "exponential partial output is bounded");
 	g_clear_error(&e);
+
+	out = template_render("{{>p20}}", d, FALSE, doubling, NULL, &e);
+	OK(out == NULL && e && strstr(e->message, "exceeds"), "a 1 GiB render stops at the output bound");
+	g_clear_error(&e);
+	out = template_render("{{>p10}}", d, FALSE, doubling, NULL, &e);
+	INT_EQ(out ? strlen(out) : 0, 1024 * 1024, "a 1 MiB render from partials is fine");
+	g_free(out);
 
 	out = template_render("{{>bad}}", d, FALSE, self_partial, "{{#x}}", &e);
 	OK(out == NULL && e && strstr(e->message, "partial 'bad': line 1"),
