@@ -149,10 +149,12 @@ static const char *const db_migrations[] = {
 "  next_attempt INTEGER NOT NULL DEFAULT 0,"
 "  claimed_by TEXT,"                          /* owner of a 'sending' claim: host:pid:start */
 "  smtp_code INTEGER, smtp_status TEXT, smtp_text TEXT,"
+"  relay TEXT,"                              /* smtp host name (or 'maildir') of the last attempt */
 "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, sent_at INTEGER);"
 "CREATE UNIQUE INDEX outbox_once ON outbox(ref_id, member_id) WHERE kind = 'newsletter';"
 "CREATE INDEX outbox_due ON outbox(status, next_attempt);"
 "CREATE INDEX outbox_recipient ON outbox(recipient, created_at);"
+"CREATE INDEX outbox_sent ON outbox(relay, sent_at) WHERE status = 'sent';"  /* hourly limits */
 
 "CREATE TABLE inbound ("
 "  id INTEGER PRIMARY KEY,"
