@@ -23,6 +23,10 @@ static const CmdInfo commands[] = {
 	  "read one message on stdin (MTA pipe) and record what it means" },
 	{ "inspect", cmd_inspect, "inspect [--json] < MESSAGE",
 	  "show how peermail reads a message; records nothing" },
+	{ "template", cmd_template, "template render FILE [--data F] [--partials D]", "render a Mustache template" },
+	{ "run", cmd_run, "run [--once]", "scheduler and sender (foreground daemon; --once: one pass)" },
+	{ "outbox", cmd_outbox, "outbox [--json] | outbox flush",
+	  "queue counts; flush makes deferred messages due now" },
 	{ NULL, NULL, NULL, NULL }
 };
 
