@@ -149,7 +149,7 @@ void csvio_stats_clear(CsvioStats *st)
 {
 	if (st->problems)
 		g_ptr_array_free(st->problems, TRUE);
-	st->problems = NULL;
+	memset(st, 0, sizeof *st);
 }
 
 static void problem(CsvioStats *st, gint64 line, const char *why)
@@ -314,6 +314,16 @@ static gboolean import_signature(Import *im, const CsvioRow *row, GError **error
 	       (created ? im->st->imported++ : im->st->updated++, TRUE);
 }
 
+/* a row of empty fields (",,,,") is a blank line */
+static gboolean row_empty(const CsvioRow *row)
+{
+	for (int i = 0; i < row->n; i++)
+		for (const char *c = row->fields[i]; *c; c++)
+			if (!g_ascii_isspace(*c))
+				return FALSE;
+	return TRUE;
+}
+
 static gboolean import_row(const CsvioRow *row, gpointer user, GError **error)
 {
 	Import *im = user;
@@ -335,6 +345,8 @@ static gboolean import_row(const CsvioRow *row, gpointer user, GError **error)
 		problem(im->st, row->line, row->bad);
 		return TRUE;
 	}
+	if (row_empty(row))
+		return TRUE;
 	if (!batch_step(im, error))
 		return FALSE;
 	if (im->petition_id > 0)

@@ -54,7 +54,7 @@ typedef struct {
 	GPtrArray *problems;
 } CsvioStats;
 
-/* csvio_stats_clear - free the problems */
+/* csvio_stats_clear - free the problems and zero the counts */
 void csvio_stats_clear(CsvioStats *st);
 
 /*
