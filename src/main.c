@@ -24,7 +24,7 @@ static const CmdInfo commands[] = {
 	{ "inspect", cmd_inspect, "inspect [--json] < MESSAGE",
 	  "show how peermail reads a message; records nothing" },
 	{ "template", cmd_template, "template render FILE [--data F] [--partials D]", "render a Mustache template" },
-	{ "run", cmd_run, "run [--once]", "scheduler and sender (foreground daemon; --once: one pass)" },
+	{ "run", cmd_run, "run [--once] [--lmtp ADDR]", "scheduler and sender (foreground daemon; --once: one pass)" },
 	{ "outbox", cmd_outbox, "outbox [--json] | outbox flush",
 	  "queue counts; flush makes deferred messages due now" },
 	{ "member", cmd_member, "member add|import|export|show|forget ...", "members" },

@@ -221,7 +221,7 @@ is "$?" 75 "a missing configuration exits 75"
 
 # ---- four receivers at once lose nothing ----
 before=$(count signatures)
-N=25
+N=15
 for w in 1 2 3 4; do
 	(
 		for i in $(seq 1 $N); do
