@@ -88,6 +88,8 @@ gboolean cmd_receive(int argc, char **argv, GError **error)
 	/* Each receive is a short-lived process: leave the WAL for the next writer (or the
 	 * scheduler's auto-checkpoints) instead of checkpointing it on every exit. */
 	sqlite3_db_config(db_handle(db), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	/* The MTA deletes its copy once we exit 0: the commit must be on disk by then. */
+	sqlite3_exec(db_handle(db), "PRAGMA synchronous=FULL", NULL, NULL, NULL);
 	ok = inbound_process(db, cfg, key, raw, sender, recipient, &out, error);
 	inbound_outcome_clear(&out);
 done:
