@@ -323,7 +323,8 @@ Template *template_parse(const char *src, GError **error)
 typedef struct {
 	GString *out;
 	gboolean escape;
-	TemplatePartialFn pfn;
+	TemplatePartialFn pfn;       /* partials as text, or */
+	TemplatePartialTreeFn tfn;   /* partials parsed */
 	gpointer user;
 	GPtrArray *stack;        /* JsonNode*, borrowed, innermost last */
 	GHashTable *partials;    /* "indent\1name" -> Template* parsed during this render */
@@ -470,41 +471,60 @@ static char *indent_lines(const char *text, const char *indent)
 	return g_string_free(s, FALSE);
 }
 
-static gboolean render_partial(Render *r, const Node *n)
+/* template_parse_partial - indent each line of src, then parse */
+Template *template_parse_partial(const char *src, const char *indent, GError **error)
+{
+	char *ind;
+	Template *t;
+
+	if (indent == NULL || *indent == '\0')
+		return template_parse(src, error);
+	ind = indent_lines(src, indent);
+	t = template_parse(ind, error);
+	g_free(ind);
+	return t;
+}
+
+/* lookup_partial - the parsed partial for n (memoized for this render); FALSE on error */
+static gboolean lookup_partial(Render *r, const Node *n, Template **out)
 {
 	char *key = g_strconcat(n->text, "\1", n->name, NULL);
-	Template *t = g_hash_table_lookup(r->partials, key);
-	gboolean ok;
+	Template *t = NULL;
+	GError *e = NULL;
 
-	if (t == NULL && !g_hash_table_contains(r->partials, key)) {
-		char *text = r->pfn ? r->pfn(n->name, r->user) : NULL;
-		GError *e = NULL;
-
-		if (text && *n->text) {
-			char *ind = indent_lines(text, n->text);
-
-			g_free(text);
-			text = ind;
-		}
-		if (text) {
-			t = template_parse(text, &e);
-			g_free(text);
-			if (t == NULL) {
-				g_set_error(r->error, PM_ERROR, EX_DATAERR, "partial '%s': %s",
-					    n->name, e->message);
-				g_error_free(e);
-				g_free(key);
-				return FALSE;
-			}
-		}
-		g_hash_table_insert(r->partials, key, t);   /* NULL: no such partial */
-		key = NULL;
-	}
-	g_free(key);
-	if (t == NULL)
+	if (g_hash_table_lookup_extended(r->partials, key, NULL, (gpointer *)out)) {
+		g_free(key);
 		return TRUE;
-	ok = render_nodes(r, t->nodes);
-	return ok;
+	}
+	if (r->tfn) {
+		t = r->tfn(n->name, n->text, r->user, &e);
+	} else if (r->pfn) {
+		char *text = r->pfn(n->name, r->user);
+
+		if (text)
+			t = template_parse_partial(text, n->text, &e);
+		g_free(text);
+	}
+	if (e) {
+		g_set_error(r->error, PM_ERROR, EX_DATAERR, "partial '%s': %s", n->name,
+			    e->message);
+		g_error_free(e);
+		template_unref(t);
+		g_free(key);
+		return FALSE;
+	}
+	g_hash_table_insert(r->partials, key, t);   /* NULL: no such partial */
+	*out = t;
+	return TRUE;
+}
+
+static gboolean render_partial(Render *r, const Node *n)
+{
+	Template *t;
+
+	if (!lookup_partial(r, n, &t))
+		return FALSE;
+	return t ? render_nodes(r, t->nodes) : TRUE;
 }
 
 static gboolean render_section(Render *r, const Node *n)
@@ -578,23 +598,37 @@ static void unref_partial(gpointer t)
 	template_unref(t);
 }
 
-/* template_expand - render t with a context stack */
-char *template_expand(const Template *t, JsonNode *const *contexts, int n_contexts,
-		      gboolean escape_html, TemplatePartialFn partials, gpointer user,
-		      GError **error)
+static char *expand(const Template *t, JsonNode *const *contexts, int n_contexts,
+		    gboolean escape_html, TemplatePartialFn pfn, TemplatePartialTreeFn tfn,
+		    gpointer user, GError **error)
 {
-	Render r = { g_string_sized_new(1024), escape_html, partials, user,
+	Render r = { g_string_sized_new(4096), escape_html, pfn, tfn, user,
 		     g_ptr_array_new(), NULL, 0, error };
 	gboolean ok;
 
-	r.partials = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					   unref_partial);
+	r.partials = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unref_partial);
 	for (int i = 0; i < n_contexts; i++)
 		g_ptr_array_add(r.stack, contexts[i]);
 	ok = render_nodes(&r, t->nodes);
 	g_hash_table_unref(r.partials);
 	g_ptr_array_unref(r.stack);
 	return g_string_free(r.out, !ok);
+}
+
+/* template_expand - render t with a context stack, partials as text */
+char *template_expand(const Template *t, JsonNode *const *contexts, int n_contexts,
+		      gboolean escape_html, TemplatePartialFn partials, gpointer user,
+		      GError **error)
+{
+	return expand(t, contexts, n_contexts, escape_html, partials, NULL, user, error);
+}
+
+/* template_expand_trees - render t with a context stack, partials parsed */
+char *template_expand_trees(const Template *t, JsonNode *const *contexts, int n_contexts,
+			    gboolean escape_html, TemplatePartialTreeFn partials, gpointer user,
+			    GError **error)
+{
+	return expand(t, contexts, n_contexts, escape_html, NULL, partials, user, error);
 }
 
 /* template_render - parse and render in one go */
