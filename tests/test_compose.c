@@ -672,8 +672,13 @@ TEST(cache_revalidates)
 	a = body_of("edit");
 	b = body_of("withp");
 	STR_EQ(a, "multipart two!|second version\r\n", "an edited template and a new .html are picked up");
+
 	STR_EQ(b, "p|footer v2 longer\r\n", "an edited partial is picked up");
 	g_free(a);
+	g_free(b);
+	write_tpl("indent.txt", "Subject: i\n\nA\n  {{> footer}}\nB\n");
+	b = body_of("indent");
+	STR_EQ(b, "i|A\r\n  footer v2 longer\r\nB\r\n", "a standalone partial is indented");
 	g_free(b);
 }
 
