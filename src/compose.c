@@ -160,7 +160,6 @@ static char *shared_key;
 static JsonNode *shared_defaults;
 static char *shared_from_name;
 
-
 static void entry_free(gpointer p)
 {
 	CacheEntry *e = p;
@@ -271,7 +270,7 @@ static gboolean parse_message(const char *path, const char *text, CacheEntry *en
 	return ok;
 }
 
-/* load_entry - read and parse path; NULL with error (absent is not an error: *absent) */
+/* load_entry - read and parse path (st is its stat); NULL with an EX_CONFIG error */
 static CacheEntry *load_entry(const char *path, FileKind kind, const GStatBuf *st,
 			      GError **error)
 {
@@ -294,16 +293,13 @@ static CacheEntry *load_entry(const char *path, FileKind kind, const GStatBuf *s
 		g_free(ent);
 		return NULL;
 	}
-	{   /* CRLF or CR sources render with LF; GMime writes CRLF on output */
-		text = g_strdup(raw);
-		for (char *r = text, *w = text; ; r++) {
-			if (*r == '\r' && r[1] == '\n')
-				continue;
-			*w++ = *r == '\r' ? '\n' : *r;
-			if (*r == '\0')
-				break;
-		}
-		g_free(raw);
+	text = raw;   /* CRLF or CR sources render with LF; the output gets CRLF */
+	for (char *r = text, *w = text; ; r++) {
+		if (*r == '\r' && r[1] == '\n')
+			continue;
+		*w++ = *r == '\r' ? '\n' : *r;
+		if (*r == '\0')
+			break;
 	}
 	ent->mtime_ns = (gint64)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 	ent->size = st->st_size;

@@ -292,6 +292,18 @@ TEST(optional_headers)
 	g_object_unref(m);
 	g_bytes_unref(b);
 
+	o = (ComposeOpts){ .to = "ann@example.org", .list_name = "news",
+			   .list_title = "News \"A\" <b@x.test>, c\r\nBcc: d@x.test" };
+	b = compose("hello", "{}", &o, NULL);
+	WIRE_OK(b, "hostile list title: wire format");
+	m = parse(b);
+	INT_EQ(header_count(m, "Bcc"), 0, "hostile list title adds no header");
+	OK(g_str_has_suffix(hdr(m, "List-Id"), "\" <news.act.test>") &&
+	   g_str_has_prefix(hdr(m, "List-Id"), "\"News \\\"A\\\" <b@x.test>, c Bcc: d@x.test\""),
+	   "hostile list title is a quoted phrase");
+	g_object_unref(m);
+	g_bytes_unref(b);
+
 	o = (ComposeOpts){ .to = "ann@example.org", .auto_reply = TRUE, .list_name = "news",
 			   .unsubscribe_mailto = "news+unsubscribe@act.test",
 			   .in_reply_to = "<bad id with spaces>" };
@@ -387,6 +399,17 @@ TEST(long_and_non_ascii)
 	g_object_unref(m);
 	g_bytes_unref(b);
 
+	o.to_name = word->str;
+	o.subject = "s";
+	b = compose("subj", "{}", &o, NULL);
+	WIRE_OK(b, "3000-octet display name: lines < 998");
+	m = parse(b);
+	STR_EQ(to_addr(m, 0, &name), "jo@example.org", "long display name: address intact");
+	STR_EQ(name, word->str, "long display name round-trips");
+	g_object_unref(m);
+	g_bytes_unref(b);
+
+	o.to_name = "Jöhn Ünïcode 山田";
 	o.subject = "Pétition: «Sauvons l'école» — 署名してください";
 	b = compose("subj", "{}", &o, NULL);
 	OK(headers_ascii(b), "non-ASCII header values are RFC 2047 encoded");
