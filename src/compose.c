@@ -52,6 +52,7 @@ char *compose_header_value(const char *v)
 	return g_string_free(s, FALSE);
 }
 
+/* atext - an RFC 5322 atext character */
 static gboolean atext(char c)
 {
 	return g_ascii_isalnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
@@ -93,6 +94,7 @@ gboolean compose_addr_spec_valid(const char *a)
 	return !dot && p[-1] != '-';
 }
 
+/* check_addr - EX_DATAERR unless a is a valid addr-spec */
 static gboolean check_addr(const char *what, const char *a, GError **error)
 {
 	if (compose_addr_spec_valid(a))
@@ -160,6 +162,7 @@ static char *shared_key;
 static JsonNode *shared_defaults;
 static char *shared_from_name;
 
+/* entry_free - destroy a cache entry */
 static void entry_free(gpointer p)
 {
 	CacheEntry *e = p;
@@ -323,6 +326,7 @@ static CacheEntry *load_entry(const char *path, FileKind kind, const GStatBuf *s
 	return ent;
 }
 
+/* unref_tree - GDestroyNotify for parsed partials */
 static void unref_tree(gpointer t)
 {
 	template_unref(t);
@@ -438,6 +442,7 @@ typedef struct {
 	char *html;      /* or NULL */
 } Rendered;
 
+/* rendered_clear - free the rendered strings */
 static void rendered_clear(Rendered *r)
 {
 	g_free(r->from_name);
@@ -519,6 +524,7 @@ static JsonNode *shared_get(const PmConfig *cfg, char **name)
 	return d;
 }
 
+/* expand - render t for compose; errors become EX_CONFIG naming path */
 static gboolean expand(const char *path, Template *t, JsonNode *const *ctx, int n,
 		       gboolean html, const char *dir, char **out, GError **error)
 {
@@ -643,6 +649,7 @@ static GMimeObject *text_part(const char *subtype, const char *text)
 	return GMIME_OBJECT(part);
 }
 
+/* attachment_part - a base64 part with a filename (no path, no controls) */
 static GMimeObject *attachment_part(const ComposeAttachment *a)
 {
 	char *ct = compose_header_value(a->content_type ? a->content_type :
@@ -668,6 +675,7 @@ static GMimeObject *attachment_part(const ComposeAttachment *a)
 	return GMIME_OBJECT(part);
 }
 
+/* check_opts - refuse addresses, URLs and list names that could break headers */
 static gboolean check_opts(const PmConfig *cfg, const ComposeOpts *o, GError **error)
 {
 	char *from = config_from_address(cfg);
@@ -688,6 +696,7 @@ static gboolean check_opts(const PmConfig *cfg, const ComposeOpts *o, GError **e
 	return ok;
 }
 
+/* set_header - set a header from a folded value (GMime encodes and folds) */
 static void set_header(GMimeObject *obj, const char *name, const char *value)
 {
 	char *v = compose_header_value(value);

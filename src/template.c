@@ -39,6 +39,7 @@ struct _Template {
 	GPtrArray *nodes;    /* Node* */
 };
 
+/* node_free - destroy a node and its children */
 static void node_free(gpointer p)
 {
 	Node *n = p;
@@ -83,6 +84,7 @@ typedef struct {
 	gsize at;           /* where the section opened */
 } Frame;
 
+/* line_of - 1-based line number of pos in src */
 static int line_of(const char *src, gsize pos)
 {
 	int line = 1;
@@ -93,6 +95,7 @@ static int line_of(const char *src, gsize pos)
 	return line;
 }
 
+/* fail - set an EX_DATAERR "line N: ..." error at pos; returns FALSE */
 static gboolean fail(GError **error, const Parser *p, gsize pos, const char *fmt, const char *arg)
 {
 	char *what = g_strdup_printf(fmt, arg);
@@ -102,6 +105,7 @@ static gboolean fail(GError **error, const Parser *p, gsize pos, const char *fmt
 	return FALSE;
 }
 
+/* find - next occurrence of needle at or after from, or NULL */
 static const char *find(const Parser *p, gsize from, const char *needle, gsize nlen)
 {
 	if (from > p->len || nlen == 0)
@@ -109,6 +113,7 @@ static const char *find(const Parser *p, gsize from, const char *needle, gsize n
 	return memmem(p->src + from, p->len - from, needle, nlen);
 }
 
+/* node_new - an empty node of kind */
 static Node *node_new(NodeKind kind)
 {
 	Node *n = g_new0(Node, 1);
@@ -117,6 +122,7 @@ static Node *node_new(NodeKind kind)
 	return n;
 }
 
+/* add_text - append a text node (nothing for empty text) */
 static void add_text(GPtrArray *nodes, const char *s, gsize len)
 {
 	Node *n;
@@ -129,6 +135,7 @@ static void add_text(GPtrArray *nodes, const char *s, gsize len)
 	g_ptr_array_add(nodes, n);
 }
 
+/* trimmed - a copy of s[0..len) without surrounding whitespace; caller frees */
 static char *trimmed(const char *s, gsize len)
 {
 	char *t = g_strndup(s, len);
@@ -332,6 +339,7 @@ typedef struct {
 	GError **error;
 } Render;
 
+/* lookup - resolve a (dotted) name against the context stack, innermost first; borrowed */
 static JsonNode *lookup(const Render *r, char **path)
 {
 	JsonNode *v = NULL;
@@ -361,6 +369,7 @@ static JsonNode *lookup(const Render *r, char **path)
 	return v;
 }
 
+/* truthy - whether a section shows: not missing, null, false, 0, "" or [] */
 static gboolean truthy(JsonNode *v)
 {
 	if (v == NULL)
@@ -389,6 +398,7 @@ static gboolean truthy(JsonNode *v)
 	}
 }
 
+/* append_escaped - append s with & < > " ' as HTML entities */
 static void append_escaped(GString *out, const char *s)
 {
 	const char *run = s;
@@ -423,6 +433,7 @@ static void format_double(char *buf, gsize size, double d)
 	}
 }
 
+/* append_value - append a scalar as text (objects, arrays and null add nothing) */
 static void append_value(Render *r, JsonNode *v, gboolean escape)
 {
 	char buf[G_ASCII_DTOSTR_BUF_SIZE];
@@ -454,6 +465,7 @@ static void append_value(Render *r, JsonNode *v, gboolean escape)
 		g_string_append(r->out, s);
 }
 
+/* sections and partials recurse into render_nodes */
 static gboolean render_nodes(Render *r, GPtrArray *nodes);
 
 /* indent_lines - prefix every line of text with indent (not an empty last line) */
@@ -518,6 +530,7 @@ static gboolean lookup_partial(Render *r, const Node *n, Template **out)
 	return TRUE;
 }
 
+/* render_partial - render a partial in the current context */
 static gboolean render_partial(Render *r, const Node *n)
 {
 	Template *t;
@@ -527,6 +540,7 @@ static gboolean render_partial(Render *r, const Node *n)
 	return t ? render_nodes(r, t->nodes) : TRUE;
 }
 
+/* render_section - a section or inverted section: once, per element, or not at all */
 static gboolean render_section(Render *r, const Node *n)
 {
 	JsonNode *v = lookup(r, n->path);
@@ -553,6 +567,7 @@ static gboolean render_section(Render *r, const Node *n)
 	return ok;
 }
 
+/* render_nodes - render a node list one level deeper; FALSE on error or bounds */
 static gboolean render_nodes(Render *r, GPtrArray *nodes)
 {
 	gboolean ok = TRUE;
@@ -593,11 +608,13 @@ static gboolean render_nodes(Render *r, GPtrArray *nodes)
 	return ok;
 }
 
+/* unref_partial - GDestroyNotify for the per-render partial table */
 static void unref_partial(gpointer t)
 {
 	template_unref(t);
 }
 
+/* expand - render t with either kind of partial resolver */
 static char *expand(const Template *t, JsonNode *const *contexts, int n_contexts,
 		    gboolean escape_html, TemplatePartialFn pfn, TemplatePartialTreeFn tfn,
 		    gpointer user, GError **error)
