@@ -311,7 +311,6 @@ Template *template_parse(const char *src, GError **error)
 	if (ok && stack->len > 1) {
 		Frame *top = &g_array_index(stack, Frame, stack->len - 1);
 
-		p.src = src;
 		ok = fail(error, &p, top->at, "section '%s' is never closed", top->section->name);
 	}
 	if (ok) {
