@@ -19,6 +19,7 @@ static const CmdInfo commands[] = {
 	{ "init", cmd_init, "init", "create or upgrade the database; create the secret" },
 	{ "check-config", cmd_check_config, "check-config",
 	  "validate the configuration and print the effective settings" },
+	{ "template", cmd_template, "template render FILE [--data F.json]", "render a Mustache template" },
 	{ NULL, NULL, NULL, NULL }
 };
 
