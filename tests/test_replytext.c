@@ -492,6 +492,29 @@ TEST(bounds)
 	g_string_free(mime, TRUE);
 }
 
+/* lines built to make backtracking regular expressions explode (they once took minutes) */
+TEST(pathological_lines)
+{
+	static const char *const starts[] = { "1/1/1 ", "On 1, ", "-- ", "Mon, 1 Jan 2020 ", "x <", NULL };
+	static const char *const fills[] = { "a@b.c", "@.@.", "On 1,", " <a@b", NULL };
+	gint64 t0 = g_get_monotonic_time();
+
+	for (int s = 0; starts[s]; s++) {
+		for (int f = 0; fills[f]; f++) {
+			GString *text = g_string_new(NULL);
+			for (int i = 0; i < 1000; i++) {
+				g_string_append(text, starts[s]);
+				for (int k = 0; k < 70; k++)
+					g_string_append(text, fills[f]);
+				g_string_append(text, i % 2 ? "\n" : " wrote:\n");
+			}
+			g_free(replytext_strip(text->str));
+			g_string_free(text, TRUE);
+		}
+	}
+	OK(g_get_monotonic_time() - t0 < 10 * G_USEC_PER_SEC, "20 x 1000 pathological lines in under 10 s");
+}
+
 int main(void)
 {
 	g_mime_init();
@@ -507,6 +530,7 @@ int main(void)
 	RUN(mime_structure);
 	RUN(body_keeps_quotes);
 	RUN(bounds);
+	RUN(pathological_lines);
 	g_mime_shutdown();
 	return harness_done();
 }
