@@ -1063,10 +1063,12 @@ static char *trim(const char *s)
 char *replytext_strip_quotes(const char *text)
 {
 	GPtrArray *lines;
-	char *m, *s, *t;
+	char *m, *s, *t, *valid = NULL;
 
 	if (text == NULL)
 		return g_strdup("");
+	if (!g_utf8_validate(text, -1, NULL))   /* callers may hand us anything */
+		text = valid = g_utf8_make_valid(text, -1);
 	lines = split_lines(text);
 	split_shared_lines(lines);
 	m = mark_lines(lines);
@@ -1075,6 +1077,7 @@ char *replytext_strip_quotes(const char *text)
 	g_free(s);
 	g_free(m);
 	g_ptr_array_unref(lines);
+	g_free(valid);
 	return t;
 }
 

@@ -391,6 +391,9 @@ TEST(charsets)
 		"Content-Transfer-Encoding: 8bit\n\nna\xc3\xafve \xff broken\n");
 	OK(g_utf8_validate(t, -1, NULL) && g_str_has_prefix(t, "naïve"), "broken UTF-8 made valid");
 	g_free(t);
+	t = replytext_strip("ok \xff\xfe\xc3 end\n\nOn Mon, Feb 3, 2020 at 10:00 AM X <x@example.org> wrote:\n> q\n");
+	OK(g_utf8_validate(t, -1, NULL) && g_str_has_prefix(t, "ok "), "replytext_strip of invalid UTF-8 gives valid UTF-8");
+	g_free(t);
 	t = visible_of("From: a@example.org\nContent-Type: text/plain\n"
 		"Content-Transfer-Encoding: 8bit\n\n\xe9t\xe9\n");
 	STR_EQ(t, "été", "no charset, 8-bit: Latin fallback");
