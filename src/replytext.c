@@ -36,7 +36,9 @@
 /* "wrote" in many languages; each is a whole word at the end of an attribution */
 #define KW_WROTE "(?:wrote|a écrit|napisał(?:\\(a\\))?|napisała|schreef|verzond|geschreven|" \
 	"schrieb|escreveu|skrev|đã viết|escribió|ha scritto|scrisse|napsal(?:\\(a\\))?|" \
-	"kirjoitti|написал(?:\\(а\\))?|написала|написав|yazdı|írta|έγραψε|a scris|rašė|写道)"
+	"kirjoitti|написал(?:\\(а\\))?|написала|написав|yazdı|írta|έγραψε|a scris|rašė)"
+/* the same after a word boundary, or CJK "wrote" which follows digits or letters directly */
+#define KW_ANY "(?:(?<![\\w])" KW_WROTE "|写道|寫道)"
 #define OPENERS "(?:On|Le|W dniu|Op|Am|Em|På|Den|Vào|El|Il giorno|Il|Dne|Dana|Pada|В|Στις)"
 #define HDR_FROM "From|Von|Van|De|Fra|Från|Od|Da|От|Від|Lähettäjä|Feladó|Kimden|Afzender|" \
 	"Expéditeur|Remitente"
@@ -88,8 +90,8 @@ static const Patterns *patterns(void)
 		/* every pattern is anchored or starts with a literal alternation, and none nests
 		 * unbounded repeats: the work per line stays linear (see splitter) */
 		p.opener = compile("^[ \\t]*-*[ \\t]*>?[ \\t]*" OPENERS "[ \\t]", 0);
-		p.end_wrote = compile("(?<![\\w])(?:" KW_WROTE "|sent)[ \\t]*[:：]?[ \\t]*-*[ \\t]*$", 0);
-		p.end_wrote_colon = compile("(?<![\\w])" KW_WROTE "[ \\t]*[:：][ \\t]*$", 0);
+		p.end_wrote = compile("(?:" KW_ANY "|(?<![\\w])sent)[ \\t]*[:：]?[ \\t]*-*[ \\t]*$", 0);
+		p.end_wrote_colon = compile(KW_ANY "[ \\t]*[:：][ \\t]*$", 0);
 		p.polymail = compile("^[ \\t]*On[ \\t][^\\n]*\\n(?:[ \\t]*\\n)?[ \\t]*<[ \\t]*\\n?"
 			"[ \\t]*mailto:[^\\n]*\\n[ \\t]*>[ \\t]*wrote[ \\t]*:[ \\t]*$", ml);
 		p.rev_start = compile("^[ \\t]*>?[ \\t]*(?:" OPENERS "[ \\t]|\\d|\\w{2,4}\\.?,?[ \\t]+\\d)", 0);
@@ -97,7 +99,7 @@ static const Patterns *patterns(void)
 			"napisał(?:\\(a\\))?|написал(?:\\(а\\))?)[ \\t]", 0);
 		p.date_start = compile("^[ \\t]*>?[ \\t]*(?:\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}|\\d{4}年|"
 			"\\w{2,10}\\.?,?[ \\t]+\\d{1,2}\\.?[ \\t]+\\w{3,10}\\.?[ \\t]+\\d{4})", 0);
-		p.dash_end = compile("(?<![\\w])" KW_WROTE "[ \\t]*-{2,}[ \\t]*$", 0);
+		p.dash_end = compile(KW_ANY "[ \\t]*-{2,}[ \\t]*$", 0);
 		p.mid_opener = compile("(?<=\\S)[ \\t]*(-*[ \\t]*" OPENERS "[ \\t])", 0);
 		p.original = compile("^[ \\t]*-{2,}[ \\t]*(?:Original Message|Reply Message|"
 			"Ursprüngliche Nachricht|Originalnachricht|Antwort Nachricht|Oprindelig meddelelse|"
@@ -895,6 +897,9 @@ static guint attribution(GPtrArray *lines, guint i)
 	}
 	/* ---- X wrote ---- */
 	if (g_str_has_prefix(line + strspn(line, " \t"), "--") && found(p->dash_end, line))
+		return 1;
+	/* mutt's "* X <addr> [2020-02-03 10:00]:" and other dated "<addr>...:" lines before quotes */
+	if (ends_with_colon(line) && strchr(line, '@') && has_digit(line) && next_nonblank_quoted(lines, i + 1))
 		return 1;
 	/* X wrote:  followed by quoted lines */
 	if (strlen(line) <= 200 && found(p->end_wrote_colon, line) && next_nonblank_quoted(lines, i + 1))
