@@ -262,6 +262,46 @@ TEST(standard_replies_visible)
 	}
 }
 
+/* first_html - the first text/html part of obj as UTF-8, or NULL; caller frees */
+static char *first_html(GMimeObject *obj)
+{
+	if (GMIME_IS_MULTIPART(obj)) {
+		for (int i = 0; i < g_mime_multipart_get_count(GMIME_MULTIPART(obj)); i++) {
+			char *t = first_html(g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
+			if (t)
+				return t;
+		}
+		return NULL;
+	}
+	if (GMIME_IS_TEXT_PART(obj) &&
+	    g_mime_content_type_is_type(g_mime_object_get_content_type(obj), "text", "html"))
+		return g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+	return NULL;
+}
+
+/* the HTML alternatives real clients sent, read alone as if the message were HTML-only */
+TEST(standard_replies_html_alone)
+{
+	static const char *const files[][2] = { { "android", "Hello" }, { "aol", "Hello" },
+		{ "comcast", "Hello" }, { "gmail", "Hello" }, { "hotmail", "Hello" },
+		{ "outlook", "Allo! Follow up MIME!" }, { "sparrow", "Hello" }, { NULL, NULL } };
+
+	for (int i = 0; files[i][0]; i++) {
+		char *rel = g_strdup_printf("talon/tests/fixtures/standard_replies/%s.eml", files[i][0]);
+		char *what = g_strdup_printf("HTML part of %s.eml alone gives \"%s\"", files[i][0], files[i][1]);
+		GMimeMessage *m = parse_file(rel);
+		char *html = m ? first_html(g_mime_message_get_mime_part(m)) : NULL;
+		char *got = html ? replytext_html_visible(html) : NULL;
+		STR_EQ(got, files[i][1], what);
+		g_free(got);
+		g_free(html);
+		g_free(what);
+		g_free(rel);
+		if (m)
+			g_object_unref(m);
+	}
+}
+
 /* ==== hand-written replies ==== */
 
 typedef struct {
@@ -532,6 +572,7 @@ int main(void)
 	RUN(talon_html_cases);
 	RUN(talon_floor);
 	RUN(standard_replies_visible);
+	RUN(standard_replies_html_alone);
 	RUN(strip_languages);
 	RUN(html_only);
 	RUN(html_to_text);
