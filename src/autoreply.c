@@ -42,6 +42,16 @@ static char *local_part(const char *addr)
 	return g_ascii_strdown(a, (gssize)n);
 }
 
+/* base_local - local part without a "+detail" (VERP: list-bounces+jane=example.org); caller frees */
+static char *base_local(const char *addr)
+{
+	char *l = local_part(addr), *plus = strchr(l, '+');
+
+	if (plus && plus > l)
+		*plus = '\0';
+	return l;
+}
+
 /* is_daemon - TRUE for MAILER-DAEMON, postmaster and their spellings */
 static gboolean is_daemon(const char *local)
 {
@@ -143,7 +153,7 @@ AutoKind autoreply_classify(GMimeMessage *msg, const char *envelope_sender)
 	if (sender && (*sender == '\0' || strcmp(sender, "<>") == 0))
 		return AUTO_NULL_SENDER;
 	if (sender) {
-		local = local_part(sender);
+		local = base_local(sender);
 		daemon = is_daemon(local);
 		robot = is_list_robot(local);
 		g_free(local);

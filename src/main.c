@@ -23,7 +23,7 @@ static const CmdInfo commands[] = {
 	  "read one message on stdin (MTA pipe) and record what it means" },
 	{ "inspect", cmd_inspect, "inspect [--json] < MESSAGE",
 	  "show how peermail reads a message; records nothing" },
-	{ "template", cmd_template, "template render FILE [--data F] [--partials D]", "render a Mustache template" },
+	{ "template", cmd_template, "template render FILE [--data F.json]", "render a Mustache template" },
 	{ "run", cmd_run, "run [--once] [--lmtp ADDR]", "scheduler and sender (foreground daemon; --once: one pass)" },
 	{ "outbox", cmd_outbox, "outbox [--json] | outbox flush",
 	  "queue counts; flush makes deferred messages due now" },

@@ -36,7 +36,9 @@
 /* "wrote" in many languages; each is a whole word at the end of an attribution */
 #define KW_WROTE "(?:wrote|a écrit|napisał(?:\\(a\\))?|napisała|schreef|verzond|geschreven|" \
 	"schrieb|escreveu|skrev|đã viết|escribió|ha scritto|scrisse|napsal(?:\\(a\\))?|" \
-	"kirjoitti|написал(?:\\(а\\))?|написала|написав|yazdı|írta|έγραψε|a scris|rašė|写道)"
+	"kirjoitti|написал(?:\\(а\\))?|написала|написав|yazdı|írta|έγραψε|a scris|rašė)"
+/* the same after a word boundary, or CJK "wrote" which follows digits or letters directly */
+#define KW_ANY "(?:(?<![\\w])" KW_WROTE "|写道|寫道)"
 #define OPENERS "(?:On|Le|W dniu|Op|Am|Em|På|Den|Vào|El|Il giorno|Il|Dne|Dana|Pada|В|Στις)"
 #define HDR_FROM "From|Von|Van|De|Fra|Från|Od|Da|От|Від|Lähettäjä|Feladó|Kimden|Afzender|" \
 	"Expéditeur|Remitente"
@@ -49,18 +51,19 @@
 	"Importance|Wichtigkeit|Priority"
 
 typedef struct {
-	GRegex *on_wrote;     /* On <date>, X wrote:  (1-3 lines, many languages) */
+	GRegex *opener;       /* "On ", "Le ", "Am "... starting an attribution line */
+	GRegex *end_wrote;    /* a line ending in "wrote" / "sent" (colon and dashes optional) */
+	GRegex *end_wrote_colon; /* a line ending in "wrote:" */
 	GRegex *polymail;     /* On <date> X\n\n<\nmailto:X\n> wrote: */
-	GRegex *rev_wrote;    /* Am <date> schrieb X <addr>:  (verb before the name) */
-	GRegex *date_addr;    /* 2014-10-17 11:28 GMT+03:00 X <addr>:  and similar */
-	GRegex *addr_wrote;   /* ... <addr> wrote:  (one line, or two after "<") */
-	GRegex *ends_wrote;   /* any short line ending in "wrote:" */
-	GRegex *dash_wrote;   /* ---- X wrote ---- */
+	GRegex *rev_start;    /* Am <date> ... / <date> ...: an attribution with the verb inside */
+	GRegex *rev_verb;     /* " schrieb ", " skrev "... */
+	GRegex *date_start;   /* 2014-10-17, 26.06.2014, Thu, 26 Jun 2014, 2020年 */
+	GRegex *dash_end;     /* "wrote ----" ending a line */
+	GRegex *mid_opener;   /* an opener inside a line, after some text */
 	GRegex *original;     /* -----Original Message----- */
 	GRegex *forward;      /* ---------- Forwarded message ---------- */
 	GRegex *underscores;  /* ________________________________ */
 	GRegex *header;       /* From: / Sent: / Subject: ... in many languages */
-	GRegex *midline;      /* "reply On <date>, X wrote:" sharing one line */
 	GRegex *footer;       /* Sent from my iPhone ... */
 	GRegex *meta_charset; /* <meta ... charset=X> */
 } Patterns;
@@ -84,21 +87,20 @@ static const Patterns *patterns(void)
 	const GRegexCompileFlags ml = G_REGEX_MULTILINE, ci = G_REGEX_MULTILINE | G_REGEX_CASELESS;
 
 	if (g_once_init_enter(&once)) {
-		p.on_wrote = compile("^[ \\t]*-*[ \\t]*>?[ \\t]*" OPENERS "[ \\t][^\\n]*\\d[^\\n]*"
-			"(?:\\n[^\\n]*){0,2}?(?<![\\w])(?:" KW_WROTE "|sent)[ \\t]*[:：]?[ \\t]*-*[ \\t]*$", ml);
-		p.polymail = compile("^[ \\t]*On[ \\t][^\\n]*\\d[^\\n]*\\n(?:[ \\t]*\\n)?[ \\t]*<[ \\t]*\\n?"
+		/* every pattern is anchored or starts with a literal alternation, and none nests
+		 * unbounded repeats: the work per line stays linear (see splitter) */
+		p.opener = compile("^[ \\t]*-*[ \\t]*>?[ \\t]*" OPENERS "[ \\t]", 0);
+		p.end_wrote = compile("(?:" KW_ANY "|(?<![\\w])sent)[ \\t]*[:：]?[ \\t]*-*[ \\t]*$", 0);
+		p.end_wrote_colon = compile(KW_ANY "[ \\t]*[:：][ \\t]*$", 0);
+		p.polymail = compile("^[ \\t]*On[ \\t][^\\n]*\\n(?:[ \\t]*\\n)?[ \\t]*<[ \\t]*\\n?"
 			"[ \\t]*mailto:[^\\n]*\\n[ \\t]*>[ \\t]*wrote[ \\t]*:[ \\t]*$", ml);
-		p.rev_wrote = compile("^[ \\t]*>?[ \\t]*(?:" OPENERS "[ \\t]|\\d|\\w{2,4}\\.?,?[ \\t]+\\d)"
-			"[^\\n]*(?:\\n[^\\n]*){0,2}?[ \\t](?:schrieb|schreef|skrev|ha scritto|escribió|"
-			"escreveu|napisał(?:\\(a\\))?|написал(?:\\(а\\))?)[ \\t][^\\n]*[:：][ \\t]*$", ml);
-		p.date_addr = compile("^[ \\t]*>?[ \\t]*(?:\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}|\\d{4}年|"
-			"\\w{2,10}\\.?,?[ \\t]+\\d{1,2}\\.?[ \\t]+\\w{3,10}\\.?[ \\t]+\\d{4})[^\\n]*"
-			"(?:\\n[^\\n]*){0,2}?[^\\s@<>()\"]+@[^\\s@<>()\"]+\\.[^\\s@<>()\"]+"
-			"(?:[>)\"\\]]+[ \\t]*[:：]?|[ \\t]*[:：])[ \\t]*$", ml);
-		p.addr_wrote = compile("^(?:[^\\n]*@[^\\n]*|[^\\n]*[<\"][ \\t]*\\n[^\\n]*@[^\\n]*)"
-			"(?<![\\w])" KW_WROTE "[ \\t]*[:：][ \\t]*$", ml);
-		p.ends_wrote = compile("^[^\\n]{0,200}(?<![\\w])" KW_WROTE "[ \\t]*[:：][ \\t]*$", ml);
-		p.dash_wrote = compile("^[ \\t]*-{2,}[^\\n]*(?<![\\w])" KW_WROTE "[ \\t]*-{2,}[ \\t]*$", ml);
+		p.rev_start = compile("^[ \\t]*>?[ \\t]*(?:" OPENERS "[ \\t]|\\d|\\w{2,4}\\.?,?[ \\t]+\\d)", 0);
+		p.rev_verb = compile("[ \\t](?:schrieb|schreef|skrev|ha scritto|escribió|escreveu|"
+			"napisał(?:\\(a\\))?|написал(?:\\(а\\))?)[ \\t]", 0);
+		p.date_start = compile("^[ \\t]*>?[ \\t]*(?:\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}|\\d{4}年|"
+			"\\w{2,10}\\.?,?[ \\t]+\\d{1,2}\\.?[ \\t]+\\w{3,10}\\.?[ \\t]+\\d{4})", 0);
+		p.dash_end = compile(KW_ANY "[ \\t]*-{2,}[ \\t]*$", 0);
+		p.mid_opener = compile("(?<=\\S)[ \\t]*(-*[ \\t]*" OPENERS "[ \\t])", 0);
 		p.original = compile("^[ \\t]*-{2,}[ \\t]*(?:Original Message|Reply Message|"
 			"Ursprüngliche Nachricht|Originalnachricht|Antwort Nachricht|Oprindelig meddelelse|"
 			"Message d'origine|Mensaje original|Messaggio originale|Mensagem original|"
@@ -116,8 +118,6 @@ static const Patterns *patterns(void)
 		p.underscores = compile("^[ \\t]*_{10,}[ \\t]*$", 0);
 		p.header = compile("^[ \\t]*[*_]?(?:(" HDR_FROM ")|(" HDR_DATE ")|(" HDR_OTHER "))"
 			"[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", G_REGEX_CASELESS);
-		p.midline = compile("(?<=\\S)[ \\t]*(-*[ \\t]*" OPENERS "[ \\t][^\\n]*\\d[^\\n]*"
-			"(?<![\\w])" KW_WROTE "[ \\t]*[:：]?[ \\t]*-*)[ \\t]*$", 0);
 		p.footer = compile("^(?:Sent (?:from|with|via|using) .{1,70}|Get Outlook for \\S.{0,60}|"
 			"Download Outlook for .{1,60}|(?:Von meinem|Gesendet von meinem|Gesendet mit) .{1,60}|"
 			"(?:Envoyé de mon|Envoyé depuis|Envoyé à partir de) .{1,60}|"
@@ -641,9 +641,15 @@ static char *html_text(const char *html, gboolean strip)
 	gsize len = html ? strlen(html) : 0;
 	char *raw, *out;
 
+	static gsize parser_once;
+
 	if (len == 0) {
 		g_string_free(h.out, TRUE);
 		return g_strdup("");
+	}
+	if (g_once_init_enter(&parser_once)) {   /* libxml2's own set-up is not thread-safe */
+		xmlInitParser();
+		g_once_init_leave(&parser_once, 1);
 	}
 	doc = htmlReadMemory(html, (int)MIN(len, (gsize)MAX_HTML), NULL, "UTF-8",
 		HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
@@ -774,66 +780,182 @@ static guint match_lines(GRegex *re, const char *window)
 	return n;
 }
 
+/* found - TRUE when re matches somewhere in s (anchored patterns: at the start) */
+static gboolean found(GRegex *re, const char *s)
+{
+	return g_regex_match(re, s, 0, NULL);
+}
+
+/* has_digit - TRUE when s holds an ASCII digit */
+static gboolean has_digit(const char *s)
+{
+	return strpbrk(s, "0123456789") != NULL;
+}
+
+/* rtrim_len - length of s without trailing white space */
+static gsize rtrim_len(const char *s)
+{
+	gsize n = strlen(s);
+
+	while (n > 0 && g_ascii_isspace(s[n - 1]))
+		n--;
+	return n;
+}
+
+/* ends_with_colon - TRUE when s ends with ":" (or a full-width colon) before white space */
+static gboolean ends_with_colon(const char *s)
+{
+	gsize n = rtrim_len(s);
+
+	return (n >= 1 && s[n - 1] == ':') || (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0);
+}
+
+/* ends_with_address - TRUE when s ends with an address in <>, (), quotes, or before a colon:
+ * "Name <a@b.example>", "a@b.example:", "Name <a@b.example>:" */
+static gboolean ends_with_address(const char *s)
+{
+	gsize n = rtrim_len(s), b;
+	gboolean marked = FALSE;
+	const char *at;
+
+	if (ends_with_colon(s)) {
+		n -= s[n - 1] == ':' ? 1 : 3;
+		marked = TRUE;
+		while (n > 0 && g_ascii_isspace(s[n - 1]))
+			n--;
+	}
+	while (n > 0 && strchr(">)\"]", s[n - 1])) {
+		n--;
+		marked = TRUE;
+	}
+	if (!marked)
+		return FALSE;
+	b = n;
+	while (b > 0 && !g_ascii_isspace(s[b - 1]) && !strchr("<(\"[", s[b - 1]))
+		b--;
+	at = memchr(s + b, '@', n - b);
+	return at && at > s + b && memchr(at + 1, '@', s + n - at - 1) == NULL &&
+		memchr(at + 1, '.', s + n - at - 1) != NULL;
+}
+
+/* attribution - lines taken by an attribution ("On <date>, X wrote:" and its relatives in
+ * other languages and clients) starting at line i, or 0. Each check reads a line a bounded
+ * number of times: anchored prefixes, end-of-line searches and plain C scans. */
+static guint attribution(GPtrArray *lines, guint i)
+{
+	const Patterns *p = patterns();
+	const char *line = lines->pdata[i];
+	guint last = MIN(lines->len, i + 3);   /* an attribution spans at most 3 lines */
+
+	for (guint k = i; k < last; k++)
+		if (strlen(lines->pdata[k]) > MAX_WINDOW_LINE)
+			last = k;
+	if (last == i)
+		return 0;
+	/* On <date>, X wrote:  /  Le <date>, X a écrit :  /  ------On <date>, X wrote----- */
+	if (found(p->opener, line) && has_digit(line)) {
+		for (guint k = i; k < last; k++)
+			if (found(p->end_wrote, lines->pdata[k]))
+				return k - i + 1;
+		if (g_str_has_prefix(line + strspn(line, " \t"), "On")) {   /* polymail */
+			GString *w = g_string_new(line);
+			guint n;
+			for (guint k = i + 1; k < lines->len && k < i + SPLIT_WINDOW; k++)
+				g_string_append_printf(w, "\n%s", (const char *)lines->pdata[k]);
+			n = w->len < 2000 && strstr(w->str, "mailto:") ? match_lines(p->polymail, w->str) : 0;
+			g_string_free(w, TRUE);
+			if (n)
+				return n;
+		}
+	}
+	/* Am <date> schrieb X <addr>:  /  Den <date> skrev X:  (the verb before the name) */
+	if (found(p->rev_start, line)) {
+		for (guint k = i; k < last; k++) {
+			if (ends_with_colon(lines->pdata[k])) {
+				gboolean verb = FALSE;
+				for (guint j = i; j <= k && !verb; j++)
+					verb = found(p->rev_verb, lines->pdata[j]);
+				if (verb)
+					return k - i + 1;
+			}
+		}
+	}
+	/* 2014-10-17 11:28 GMT+03:00 X <addr>:  /  Thu, 26 Jun 2014 14:00 +0400 от X <addr>: */
+	if (found(p->date_start, line))
+		for (guint k = i; k < last; k++)
+			if (ends_with_address(lines->pdata[k]))
+				return k - i + 1;
+	/* ... X <addr> wrote:  on one line, or on two after a dangling "<" */
+	if (strchr(line, '@') && found(p->end_wrote_colon, line))
+		return 1;
+	if (i + 1 < last) {
+		gsize n = rtrim_len(line);
+		const char *next = lines->pdata[i + 1];
+		if (n > 0 && (line[n - 1] == '<' || line[n - 1] == '"') && strchr(next, '@') &&
+		    found(p->end_wrote_colon, next))
+			return 2;
+	}
+	/* ---- X wrote ---- */
+	if (g_str_has_prefix(line + strspn(line, " \t"), "--") && found(p->dash_end, line))
+		return 1;
+	/* mutt's "* X <addr> [2020-02-03 10:00]:" and other dated "<addr>...:" lines before quotes */
+	if (ends_with_colon(line) && strchr(line, '@') && has_digit(line) && next_nonblank_quoted(lines, i + 1))
+		return 1;
+	/* X wrote:  followed by quoted lines */
+	if (strlen(line) <= 200 && found(p->end_wrote_colon, line) && next_nonblank_quoted(lines, i + 1))
+		return 1;
+	return 0;
+}
+
 /* splitter - lines taken by a quote splitter starting at line i (0: none); *fwd for forwards */
 static guint splitter(GPtrArray *lines, guint i, gboolean *fwd)
 {
 	const Patterns *p = patterns();
 	const char *line = lines->pdata[i];
-	GString *w;
-	guint n = 0;
+	guint n;
 
 	*fwd = FALSE;
-	if (match_lines(p->forward, line)) {
+	if (strlen(line) <= MAX_WINDOW_LINE && found(p->forward, line)) {
 		*fwd = TRUE;
 		return 1;
 	}
-	if (match_lines(p->original, line))
+	if (strlen(line) <= MAX_WINDOW_LINE && found(p->original, line))
 		return 1;
 	if ((n = header_block(lines, i)) > 0)
 		return n;
-	if (strlen(line) > MAX_WINDOW_LINE)
-		return 0;
-	w = g_string_new(line);
-	for (guint k = i + 1; k < lines->len && k < i + SPLIT_WINDOW; k++) {
-		if (strlen(lines->pdata[k]) > MAX_WINDOW_LINE)
-			break;
-		g_string_append_c(w, '\n');
-		g_string_append(w, lines->pdata[k]);
-	}
-	if ((n = match_lines(p->on_wrote, w->str)) || (n = match_lines(p->polymail, w->str)) ||
-	    (n = match_lines(p->rev_wrote, w->str)) || (n = match_lines(p->date_addr, w->str)) ||
-	    (n = match_lines(p->addr_wrote, w->str)) || (n = match_lines(p->dash_wrote, w->str))) {
-		g_string_free(w, TRUE);
-		return n;
-	}
-	g_string_free(w, TRUE);
-	if (match_lines(p->ends_wrote, line) && next_nonblank_quoted(lines, i + 1))
-		return 1;
-	return 0;
+	return attribution(lines, i);
 }
 
 /* split_shared_lines - "reply On <date>, X wrote:" becomes two lines when quotes follow */
 static void split_shared_lines(GPtrArray *lines)
 {
+	const Patterns *p = patterns();
+
 	for (guint i = 0; i < lines->len; i++) {
 		const char *l = lines->pdata[i];
 		GMatchInfo *mi = NULL;
-		int s = 0, e = 0, ms = 0;
 
-		if (strlen(l) > MAX_WINDOW_LINE || !next_nonblank_quoted(lines, i + 1))
+		if (strlen(l) > MAX_WINDOW_LINE || !found(p->end_wrote, l) ||
+		    !next_nonblank_quoted(lines, i + 1))
 			continue;
-		if (g_regex_match(patterns()->midline, l, 0, &mi) &&
-		    g_match_info_fetch_pos(mi, 1, &s, &e) && g_match_info_fetch_pos(mi, 0, &ms, NULL)) {
-			char *head = g_strndup(l, ms), *tail = g_strdup(l + s);
-			if (!is_blank(head)) {
-				g_free(lines->pdata[i]);
-				lines->pdata[i] = head;
-				g_ptr_array_insert(lines, i + 1, tail);
-				i++;
-			} else {
+		g_regex_match(p->mid_opener, l, 0, &mi);
+		for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+			int ms = 0, s = 0;
+			char *head;
+			g_match_info_fetch_pos(mi, 0, &ms, NULL);
+			g_match_info_fetch_pos(mi, 1, &s, NULL);
+			if (!has_digit(l + s))
+				continue;
+			head = g_strndup(l, ms);
+			if (is_blank(head)) {
 				g_free(head);
-				g_free(tail);
+				break;
 			}
+			g_ptr_array_insert(lines, i + 1, g_strdup(l + s));
+			g_free(lines->pdata[i]);
+			lines->pdata[i] = head;
+			i++;
+			break;
 		}
 		g_match_info_free(mi);
 	}
@@ -946,10 +1068,12 @@ static char *trim(const char *s)
 char *replytext_strip_quotes(const char *text)
 {
 	GPtrArray *lines;
-	char *m, *s, *t;
+	char *m, *s, *t, *valid = NULL;
 
 	if (text == NULL)
 		return g_strdup("");
+	if (!g_utf8_validate(text, -1, NULL))   /* callers may hand us anything */
+		text = valid = g_utf8_make_valid(text, -1);
 	lines = split_lines(text);
 	split_shared_lines(lines);
 	m = mark_lines(lines);
@@ -958,6 +1082,7 @@ char *replytext_strip_quotes(const char *text)
 	g_free(s);
 	g_free(m);
 	g_ptr_array_unref(lines);
+	g_free(valid);
 	return t;
 }
 

@@ -109,6 +109,8 @@ TEST(headers_and_subjects)
 		{ "Re: Will you sign?", NULL, NULL, "postmaster@example.net", AUTO_NULL_SENDER },
 		{ "Re: Will you sign?", NULL, NULL, "owner-neighbours@example.net", AUTO_LIST },
 		{ "Re: Will you sign?", NULL, NULL, "neighbours-request@example.net", AUTO_LIST },
+		{ "Re: Will you sign?", NULL, NULL, "neighbours-bounces+jane=example.org@lists.example.net", AUTO_LIST },
+		{ "Re: Will you sign?", NULL, NULL, "jane+petitions@example.org", AUTO_NONE },
 		{ "Re: Will you sign?", "Return-Path", "<>", NULL, AUTO_NULL_SENDER },
 		{ "Out of Office: Will you sign?", NULL, NULL, "jane@example.org", AUTO_VACATION },
 		{ "Out of Office AutoReply: Will you sign?", NULL, NULL, "jane@example.org", AUTO_VACATION },
