@@ -79,6 +79,9 @@ gboolean cmd_receive(int argc, char **argv, GError **error)
 	}
 	if ((cfg = cli_config(error)) == NULL)
 		goto done;
+	/* with syslog, stderr keeps only the one-line reason the MTA puts in its bounce */
+	log_open("receive", cfg->syslog);
+	log_set_quiet(cfg->syslog);
 	inbound_envelope_from_env(cfg, &sender, &recipient);
 	/* the message first: an over-size one is refused before anything is opened */
 	if ((raw = inbound_read_fd(STDIN_FILENO, cfg->max_message_size, error)) == NULL)
