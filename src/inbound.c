@@ -96,20 +96,24 @@ static gboolean within_bounds(GMimeObject *o, int depth, int *parts)
 	return TRUE;
 }
 
-/* nesting_too_deep - a cheap scan before GMime: more open boundaries than the bound allows */
+/* nesting_too_deep - a cheap scan before GMime: more boundaries than the bounds allow */
 static gboolean nesting_too_deep(GBytes *raw)
 {
 	gsize len;
-	const char *p = g_bytes_get_data(raw, &len), *end = p + len;
+	const char *p = g_bytes_get_data(raw, &len);
 	int n = 0;
 
-	/* GMime's parser recurses once per nested multipart; count declarations of new
-	 * boundaries (case-insensitively) and refuse absurd counts before parsing. */
-	while (p < end && (p = memchr(p, '=', (gsize)(end - p))) != NULL) {
-		if (p - (end - len) >= 8 && g_ascii_strncasecmp(p - 8, "boundary", 8) == 0 &&
-		    ++n > INBOUND_MAX_PARTS)
-			return TRUE;
-		p++;
+	/* GMime's parser recurses once per nested multipart (which needs a boundary
+	 * parameter, also as boundary*0=) and once per embedded message (message/rfc822,
+	 * message/global...): count both words, case-insensitively, and refuse absurd counts
+	 * before parsing can exhaust the stack. */
+	for (gsize i = 0; i + 8 <= len; i++) {
+		int c = p[i] | 0x20;
+
+		if ((c == 'b' && g_ascii_strncasecmp(p + i, "boundary", 8) == 0) ||
+		    (c == 'm' && g_ascii_strncasecmp(p + i, "message/", 8) == 0))
+			if (++n > INBOUND_MAX_PARTS)
+				return TRUE;
 	}
 	return FALSE;
 }

@@ -192,6 +192,16 @@ with open(sys.argv[1], "w") as f:
 EOF
 is "$(recv sign+trees@act.test <"$T/deep.eml")" 65 "deeply nested multiparts exit 65"
 like "$(cat "$T/out")" 'nested|parts' "the reason says why"
+# nested message/rfc822 (GMime recurses into each): absurdly deep, and just too deep
+nest822() {  # N ID
+	printf 'From: deep@example.org\nTo: sign+trees@act.test\nMessage-ID: <%s@x>\nMIME-Version: 1.0\n' "$2"
+	python3 -c "import sys; sys.stdout.write('Content-Type: message/rfc822\n\n' * $1)"
+	printf 'From: inner@example.org\n\nhi\n'
+}
+nest822 50000 deep822 >"$T/deep822.eml"
+is "$(recv sign+trees@act.test <"$T/deep822.eml")" 65 "50,000 nested message/rfc822 parts exit 65"
+nest822 40 mid822 >"$T/mid822.eml"
+is "$(recv sign+trees@act.test <"$T/mid822.eml")" 65 "40 nested messages exceed the depth bound: 65"
 python3 - "$T/huge.eml" <<'EOF'
 import sys
 with open(sys.argv[1], "w") as f:
