@@ -66,7 +66,7 @@ cc -O2 -o "$T/bare" "$T/bare.c" $(pkg-config --cflags --libs gmime-3.0 sqlite3) 
 # drive MODE FROM TO PAR - run messages FROM..TO, PAR processes at a time; prints msg/s
 drive() {
 	python3 - "$@" <<'EOF'
-import subprocess, sys, time, threading, os
+import subprocess, sys, time, threading, os, resource
 mode, lo, hi, par, t, binary, conf = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
 rcpts = open(t + "/rcpts").read().split()
 todo = list(range(lo, hi + 1))
@@ -86,21 +86,25 @@ def worker():
             rc = subprocess.run(args, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
         if rc != 0:
             fails.append((i, rc))
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 t0 = time.monotonic()
 ths = [threading.Thread(target=worker) for _ in range(par)]
 for th in ths: th.start()
 for th in ths: th.join()
 dt = time.monotonic() - t0
+r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 n = hi - lo + 1
-print("%.0f msg/s (%d in %.2fs, %.1f ms each%s)" % (n / dt, n, dt, 1000 * dt / n * par,
-      ", %d FAILED" % len(fails) if fails else ""))
+print("%4.0f msg/s (%d in %.1fs; %.1f ms wall, %.1f ms CPU per message%s)" % (n / dt, n, dt,
+      1000 * dt / n * par, 1000 * cpu / n, ", %d FAILED" % len(fails) if fails else ""))
 EOF
 }
 H=$((N / 2))
 echo "bench_receive: $N signature replies, one process per message (load average: $(cut -d' ' -f1 /proc/loadavg))"
+# each ceiling right before its measurement, so both see the same machine load
 printf '  ceiling (bare g_mime_init + 1 row), 1 at a time: %s\n' "$(drive bare 1 "$H" 1 "$T" "$PEERMAIL_BIN" "$T/conf/peermail.conf")"
-printf '  ceiling (bare g_mime_init + 1 row), 2 at a time: %s\n' "$(drive bare $((H + 1)) "$N" 2 "$T" "$PEERMAIL_BIN" "$T/conf/peermail.conf")"
 printf '  peermail receive, 1 at a time:                   %s\n' "$(drive receive 1 "$H" 1 "$T" "$PEERMAIL_BIN" "$T/conf/peermail.conf")"
+printf '  ceiling (bare g_mime_init + 1 row), 2 at a time: %s\n' "$(drive bare $((H + 1)) "$N" 2 "$T" "$PEERMAIL_BIN" "$T/conf/peermail.conf")"
 printf '  peermail receive, 2 at a time:                   %s\n' "$(drive receive $((H + 1)) "$N" 2 "$T" "$PEERMAIL_BIN" "$T/conf/peermail.conf")"
 echo "  confirmed signatures: $(sql "SELECT count(*) FROM signatures WHERE status = 'confirmed'") of $N; thank-yous queued: $(sql "SELECT count(*) FROM outbox")"
 
