@@ -656,6 +656,7 @@ static SSL_CTX *tls_context(const PmSmtpHost *c, GError **error)
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 	/* libesmtp checks the verification result and the host name after the handshake
 	 * (events INVALID/WRONG_PEER_CERTIFICATE); tls_verify decides there. */
 	if (c->ca_file ? SSL_CTX_load_verify_locations(ctx, c->ca_file, NULL) != 1
