@@ -260,7 +260,27 @@ is "$(sql "SELECT count(*) FROM outbox WHERE status = 'queued'")" $((10 - sent))
 is "$(rcpts "$T/s8" | wc -l)" "$sent" "the server got exactly what is marked sent"
 stop_sink s8
 
-# ==== 9. the maildir transport ====
+# ==== 9. AUTH: user and password_file; the password is never logged ====
+p9=$(free_port)
+mkdir -p "$T/s9"; chmod 777 "$T/s9"
+"$SINK" -u nobody -v 127.0.0.1:"$p9" 10 >"$T/s9.log" 2>&1 &
+echo $! >"$T/s9.pid"
+at_exit "kill $(cat "$T/s9.pid")"
+for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$p9") 2>/dev/null && break; sleep 0.05; done
+printf 'pw-Secr3t!\n' >"$T/conf/smtp.pw"
+write_config 'transport = "smtp"' \
+	"smtp \"main\" { host = \"127.0.0.1\" port = $p9 starttls = \"no\" connections = 1 user = \"campaign\" password_file = \"smtp.pw\" }"
+reset
+queue 1
+out=$(pm run --once 2>&1)
+is "$(sql "SELECT status FROM outbox")" sent "sent after AUTH"
+auth=$(sed -n 's/.*AUTH PLAIN \([A-Za-z0-9+\/=]*\).*/\1/p' "$T/s9.log" | head -1 | base64 -d | tr '\0' ':')
+is "$auth" ":campaign:pw-Secr3t!" "AUTH PLAIN carried the user and the password file's first line"
+unlike "$out" 'pw-Secr3t' "the password is not logged"
+unlike "$(pm check-config)" 'pw-Secr3t' "check-config does not print it"
+stop_sink s9
+
+# ==== 10. the maildir transport ====
 write_config
 reset
 queue 3
