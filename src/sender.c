@@ -169,6 +169,7 @@ static gboolean dispatch(Sender *s, const OutboxRow *row, GPtrArray *results)
 	return s->pool != NULL;
 }
 
+/* result_free_cb - GDestroyNotify for OutboxResult */
 static void result_free_cb(gpointer p)
 {
 	outbox_result_free(p);

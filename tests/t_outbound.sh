@@ -298,6 +298,24 @@ ok "a render failure does not fail the run" pm run --once
 is "$(sql "SELECT status || ': ' || smtp_text FROM outbox WHERE recipient = 'x@example.net'")" \
 	"failed: render: no renderer for newsletter messages" "the row fails with the reason"
 
+# SIGHUP: the daemon reloads the configuration between passes (here: another maildir)
+reset
+"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run >"$T/run11.log" 2>&1 &
+runner=$!
+at_exit "kill -9 $runner"
+sleep 0.5
+sed -i 's|^maildir = .*|maildir = "../var/sent2"|' "$T/conf/peermail.conf"
+kill -HUP $runner
+for _ in $(seq 1 60); do grep -q 'reloaded' "$T/run11.log" && break; sleep 0.05; done
+queue 1 500
+for _ in $(seq 1 100); do [ -n "$(ls "$T/var/sent2/new" 2>/dev/null)" ] && break; sleep 0.05; done
+is "$(grep -l 'user500@example.net' "$T"/var/sent2/new/* 2>/dev/null | wc -l)" 1 \
+	"after SIGHUP a message queued later goes to the new maildir"
+kill -TERM $runner
+wait $runner
+is "$?" 0 "the daemon exits 0 on SIGTERM"
+like "$(cat "$T/run11.log")" 'configuration reloaded' "the reload is logged"
+
 # usage
 pm outbox bogus >/dev/null 2>&1; is $? 64 "outbox with a bad argument exits 64"
 pm run extra >/dev/null 2>&1; is $? 64 "run with an extra argument exits 64"
