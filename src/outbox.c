@@ -21,13 +21,6 @@
 #include "outbox.h"
 #include "pm.h"
 
-/*
- * BOUNCE CALL SITE: bounce_record() is implemented in bounce_score.c on branch `bounce`,
- * not merged yet. Until it is, the reference is weak and the call below is skipped when
- * the symbol is absent (logged once per result). After the merge, delete this pragma.
- */
-#pragma weak bounce_record
-
 /* ==== Renderer registry ==== */
 
 /*
@@ -493,12 +486,8 @@ static gboolean record_one(PmDb *db, const PmConfig *cfg, const char *owner, Out
 	/* A recipient's 5xx counts toward its bounce score, in the same transaction. */
 	if (db_changes(db) && r->outcome == OUTBOX_OUT_FAILED && r->recipient_reply &&
 	    r->code >= 500 && r->code < 600) {
-		if (bounce_record)
-			ok = bounce_record(db, cfg, r->member_id, r->id, r->recipient,
-					   r->status, TRUE, r->text, error);
-		else
-			log_warn("outbox %" G_GINT64_FORMAT ": bounce scoring not built in; "
-				 "5xx not scored", r->id);
+		ok = bounce_record(db, cfg, r->member_id, r->id, r->recipient, r->status, TRUE,
+				   r->text, error);
 	}
 	return ok;
 }

@@ -154,10 +154,18 @@ TEST(claim_record_backoff)
 	outbox_result_set(results->pdata[0], OUTBOX_OUT_SENT, 250, "2.0.0", "Ok queued");
 	outbox_result_set(results->pdata[1], OUTBOX_OUT_DEFERRED, 451, "4.3.0", " try later ");
 	outbox_result_set(results->pdata[2], OUTBOX_OUT_FAILED, 550, "5.1.1", "no such user");
+	((OutboxResult *)results->pdata[2])->recipient_reply = TRUE;
+	((OutboxResult *)results->pdata[2])->member_id = 3;
 	OK(outbox_record(db, cfg, owner, results, now, NULL), "results recorded in one transaction");
 	STATUS_IS(ids[0], "sent", "2xx: sent");
 	STATUS_IS(ids[1], "deferred", "4xx: deferred");
 	STATUS_IS(ids[2], "failed", "5xx: failed");
+	{
+		gint64 k = 0;
+		db_int(db, NULL, &k, 0, "SELECT count(*) FROM bounces WHERE outbox_id = ? AND member_id = 3 "
+		       "AND permanent = 1 AND status = '5.1.1'", "i", ids[2]);
+		INT_EQ(k, 1, "a recipient's 5xx is recorded as a permanent bounce");
+	}
 	{
 		gint64 next = 0, att = 0;
 		sqlite3_stmt *st = db_query(db, NULL, "SELECT smtp_text, smtp_status FROM outbox WHERE id = ?",
