@@ -81,9 +81,10 @@ for f in "$T"/s1/*; do
 	[ "$(grep -c '^To:' "$f")" = 1 ] || bad=$((bad + 1))
 	grep -q '^X-Mail-Args: <bounce+[a-z2-7]*@act.test>' "$f" || bad=$((bad + 1))
 	grep -q '^Return-Path:' "$f" && bad=$((bad + 1))
+	[ "$(grep -ci '^message-id:' "$f")" = 1 ] || bad=$((bad + 1))
 	grep -q '^\.a line starting with a dot' "$f" || bad=$((bad + 1))
 done
-is "$bad" 0 "each message: To names only its recipient, MAIL FROM is bounce+TOKEN, dots intact"
+is "$bad" 0 "each message: To names only its recipient, one Message-ID, MAIL FROM is bounce+TOKEN, dots intact"
 is "$(cat "$T"/s1/* | sed -n 's/^X-Mail-Args: <\(.*\)>.*/\1/p' | sort -u | wc -l)" 25 \
 	"every message has its own VERP return path"
 is "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent' AND smtp_code = 250 AND relay = 'main' AND sent_at > 0 AND attempts = 1")" 25 \
