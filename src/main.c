@@ -22,6 +22,7 @@ static const CmdInfo commands[] = {
 	{ "run", cmd_run, "run [--once]", "scheduler and sender (foreground daemon; --once: one pass)" },
 	{ "outbox", cmd_outbox, "outbox [--json] | outbox flush",
 	  "queue counts; flush makes deferred messages due now" },
+	{ "template", cmd_template, "template render FILE [--data F.json]", "render a Mustache template" },
 	{ NULL, NULL, NULL, NULL }
 };
 
