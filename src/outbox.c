@@ -260,6 +260,21 @@ gboolean outbox_reclaim(PmDb *db, int *count, GError **error)
 	return ok;
 }
 
+/* outbox_release_owner - rows still 'sending' for owner go back to the queue, due now */
+gboolean outbox_release_owner(PmDb *db, const char *owner, int *count, GError **error)
+{
+	gint64 now = pm_now();
+
+	if (!db_exec(db, error,
+		     "UPDATE outbox SET status = CASE WHEN attempts = 0 THEN 'queued' "
+		     "ELSE 'deferred' END, next_attempt = ?, claimed_by = NULL, updated_at = ? "
+		     "WHERE status = 'sending' AND claimed_by = ?", "iit", now, now, owner))
+		return FALSE;
+	if (count)
+		*count = db_changes(db);
+	return TRUE;
+}
+
 /* ==== Claims ==== */
 
 /* outbox_row_free - destroy */

@@ -258,6 +258,9 @@ TEST(owners_and_reclaim)
 		OK(next <= pm_now(), "due at once");
 	}
 	STATUS_IS(b, "sending", "a live owner's claim stays");
+	OK(outbox_release_owner(db, me, &n, NULL), "release our own claims");
+	INT_EQ(n, 1, "one row released");
+	STATUS_IS(b, "queued", "an unattempted row is queued again");
 	g_free(dead);
 	g_free(boot);
 	g_free(me);
