@@ -9,6 +9,8 @@
 
 gboolean cmd_init(int argc, char **argv, GError **error);
 gboolean cmd_check_config(int argc, char **argv, GError **error);
+gboolean cmd_run(int argc, char **argv, GError **error);
+gboolean cmd_outbox(int argc, char **argv, GError **error);
 gboolean cmd_template(int argc, char **argv, GError **error);
 
 #endif
