@@ -15,5 +15,6 @@ gboolean cmd_petition(int argc, char **argv, GError **error);
 gboolean cmd_story(int argc, char **argv, GError **error);
 gboolean cmd_newsletter(int argc, char **argv, GError **error);
 gboolean cmd_stats(int argc, char **argv, GError **error);
+gboolean cmd_template(int argc, char **argv, GError **error);
 
 #endif

@@ -44,13 +44,32 @@ typedef struct {
 
 /*
  * compose_message - render template NAME from cfg->templates with data and build the
- * message for o->to. Returns the whole message (headers and body, CRLF line ends, no
- * Return-Path) or NULL with error (EX_CONFIG for a missing or broken template).
+ * message for o->to. data (borrowed, may be NULL) is not modified: the names of
+ * compose_defaults() sit below it in the context stack. Callable from several threads
+ * at once. Returns the whole message (headers and body, CRLF line ends, no Return-Path)
+ * or NULL with error (EX_CONFIG for a missing or broken template, EX_DATAERR for an
+ * address that is not an addr-spec or a bad unsubscribe URL or list name).
  */
 GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
 			const ComposeOpts *o, GError **error);
 
+/*
+ * compose_defaults - what compose_message puts under the caller's data (names the data
+ * does not have): domain, from ("Name <addr>"), from_name, owner_address (the From's
+ * addr-spec) and help_address (help@domain). A new object node; caller unrefs.
+ */
+JsonNode *compose_defaults(const PmConfig *cfg);
+
 /* compose_header_value - v with CR, LF, NUL and other controls folded to spaces; caller frees */
 char *compose_header_value(const char *v);
+
+/* compose_addr_spec_valid - TRUE if a is a plain ASCII addr-spec (dot-atom@domain) */
+gboolean compose_addr_spec_valid(const char *a);
+
+/*
+ * compose_cache_clear - forget the parsed templates. compose_message keeps a cache of
+ * parsed templates shared by all threads (revalidated by stat on each use); this frees it.
+ */
+void compose_cache_clear(void);
 
 #endif

@@ -27,6 +27,7 @@ static const CmdInfo commands[] = {
 	{ "newsletter", cmd_newsletter,
 	  "newsletter create|preview|schedule|send|cancel|status|ls ...", "newsletters" },
 	{ "stats", cmd_stats, "stats [--json]", "counts for organizers" },
+	{ "template", cmd_template, "template render FILE [--data F] [--partials D]", "render a Mustache template" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -27,6 +27,36 @@ typedef char *(*TemplatePartialFn)(const char *name, gpointer user);
 char *template_render(const char *src, JsonNode *data, gboolean escape_html,
 		      TemplatePartialFn partials, gpointer user, GError **error);
 
+/*
+ * Parsed templates. A Template is immutable once parsed and reference-counted, so one
+ * parsed template may be rendered by several threads at once (compose caches them).
+ */
+typedef struct _Template Template;
+
+/* Nesting bound for sections and partials (hostile or recursive templates). */
+#define TEMPLATE_MAX_DEPTH 100
+/* Output bound: a render that grows past this fails instead of eating memory. */
+#define TEMPLATE_MAX_OUTPUT (32 * 1024 * 1024)
+
+/* template_parse - parse src; NULL with an EX_DATAERR error naming the line. Caller unrefs. */
+Template *template_parse(const char *src, GError **error);
+
+/* template_ref - one more reference to t; returns t */
+Template *template_ref(Template *t);
+
+/* template_unref - drop a reference (NULL is fine); returns NULL */
+Template *template_unref(Template *t);
+
+/*
+ * template_expand - render a parsed template. contexts[0..n-1] is the initial context
+ * stack, innermost last (names not found in contexts[n-1] are looked up in the ones below,
+ * which is how callers add defaults without copying data). The nodes are borrowed.
+ * Returns a new string or NULL with an EX_DATAERR error (bad partial, too deep, too big).
+ */
+char *template_expand(const Template *t, JsonNode *const *contexts, int n_contexts,
+		      gboolean escape_html, TemplatePartialFn partials, gpointer user,
+		      GError **error);
+
 /* template_partials_dir - a TemplatePartialFn reading DIR/NAME.mustache (user = DIR) */
 char *template_partials_dir(const char *name, gpointer dir);
 

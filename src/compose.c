@@ -1,0 +1,738 @@
+/*
+ * compose.c - building the MIME messages peermail sends, with GMime.
+ *
+ * Owns: reading message templates (NAME.txt: a Subject: header, a blank line, the body;
+ * NAME.html: an optional HTML alternative; partials are DIR/NAME.mustache), a parsed
+ * template cache shared by all threads (GMutex; entries revalidated by stat, so edited
+ * templates are picked up by a running daemon), rendering them over the caller's data
+ * plus defaults (domain, from, help_address, owner_address), and assembling the message:
+ * headers, transfer encodings, alternatives, attachments, CRLF output.
+ * Not: the envelope or sending (outbox, smtp), nor what data a message gets (callers).
+ *
+ * Header safety: every value that reaches a header passes compose_header_value() (C0/C1
+ * controls, DEL and Unicode line separators become spaces) and every address must be a
+ * plain ASCII addr-spec (compose_addr_spec_valid), or the message is refused (EX_DATAERR).
+ * Headers are set through GMime's address and header APIs, which fold long lines and
+ * RFC 2047-encode non-ASCII text.
+ *
+ * DIAGNOSTICS: EX_CONFIG for a missing or broken template ("PATH:LINE: ..."), EX_DATAERR
+ * for bad addresses or URLs in the options. GMime objects live only inside one call.
+ */
+#include <gmime/gmime.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include "address.h"
+#include "compose.h"
+#include "pm.h"
+#include "template.h"
+
+/* ==== Header values and addresses ==== */
+
+/* compose_header_value - controls and line separators folded to single spaces, trimmed */
+char *compose_header_value(const char *v)
+{
+	char *valid = g_utf8_make_valid(v ? v : "", -1);
+	GString *s = g_string_sized_new(strlen(valid));
+	gboolean space = FALSE;
+
+	for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 ||
+		    c == 0x2029 || c == ' ') {
+			space = TRUE;
+			continue;
+		}
+		if (space && s->len)
+			g_string_append_c(s, ' ');
+		space = FALSE;
+		g_string_append_len(s, p, g_utf8_next_char(p) - p);
+	}
+	g_free(valid);
+	return g_string_free(s, FALSE);
+}
+
+static gboolean atext(char c)
+{
+	return g_ascii_isalnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+/* compose_addr_spec_valid - TRUE for an ASCII dot-atom@domain (no comments, quotes, names) */
+gboolean compose_addr_spec_valid(const char *a)
+{
+	const char *at = a ? strrchr(a, '@') : NULL, *p;
+	gboolean dot = TRUE;     /* "previous was a dot (or start)" */
+
+	if (at == NULL || at == a || at - a > 64 || strlen(a) > 254 || at[1] == '\0')
+		return FALSE;
+	for (p = a; p < at; p++) {
+		if (*p == '.') {
+			if (dot)
+				return FALSE;
+			dot = TRUE;
+		} else if (atext(*p)) {
+			dot = FALSE;
+		} else {
+			return FALSE;
+		}
+	}
+	if (dot)
+		return FALSE;
+	dot = TRUE;
+	for (p = at + 1; *p; p++) {
+		if (*p == '.') {
+			if (dot || p[-1] == '-')
+				return FALSE;
+			dot = TRUE;
+		} else if (g_ascii_isalnum(*p) || (*p == '-' && !dot)) {
+			dot = FALSE;
+		} else {
+			return FALSE;
+		}
+	}
+	return !dot && p[-1] != '-';
+}
+
+static gboolean check_addr(const char *what, const char *a, GError **error)
+{
+	if (compose_addr_spec_valid(a))
+		return TRUE;
+	{
+		char *shown = compose_header_value(a);
+
+		g_set_error(error, PM_ERROR, EX_DATAERR, "%s '%s' is not a valid address", what,
+			    shown);
+		g_free(shown);
+	}
+	return FALSE;
+}
+
+/* url_ok - an http(s) URL with no spaces, controls, non-ASCII or angle brackets */
+static gboolean url_ok(const char *u)
+{
+	if (!g_str_has_prefix(u, "https://") && !g_str_has_prefix(u, "http://"))
+		return FALSE;
+	for (const char *p = u; *p; p++)
+		if ((guchar)*p <= 0x20 || (guchar)*p >= 0x7f || *p == '<' || *p == '>' || *p == '"')
+			return FALSE;
+	return strlen(u) < 900;
+}
+
+/* msgid_ok - a Message-ID without its brackets: printable ASCII, no spaces or brackets */
+static gboolean msgid_ok(const char *id)
+{
+	if (*id == '\0' || strlen(id) > 900)
+		return FALSE;
+	for (const char *p = id; *p; p++)
+		if ((guchar)*p <= 0x20 || (guchar)*p >= 0x7f || *p == '<' || *p == '>')
+			return FALSE;
+	return TRUE;
+}
+
+/* ==== Template cache ==== */
+
+/* A file as last read: its stat signature and what was parsed from it. */
+typedef struct {
+	gint64 mtime_ns;
+	goffset size;
+	guint64 ino;
+	char *text;          /* partials: the source */
+	Template *subject;   /* .txt: the Subject: value (NULL if none) */
+	Template *body;      /* .txt and .html: the body */
+} CacheEntry;
+
+typedef enum { KIND_MESSAGE, KIND_HTML, KIND_PARTIAL } FileKind;
+
+static GMutex cache_lock;
+static GHashTable *cache;    /* absolute path -> CacheEntry*; guarded by cache_lock */
+
+static void entry_free(gpointer p)
+{
+	CacheEntry *e = p;
+
+	g_free(e->text);
+	template_unref(e->subject);
+	template_unref(e->body);
+	g_free(e);
+}
+
+/* compose_cache_clear - forget every cached template (tests, reloads) */
+void compose_cache_clear(void)
+{
+	g_mutex_lock(&cache_lock);
+	if (cache)
+		g_hash_table_unref(cache);
+	cache = NULL;
+	g_mutex_unlock(&cache_lock);
+}
+
+/* reline - "line N: msg" from the template parser, as "path:N+offset: msg" */
+static void reline(GError **error, GError *e, const char *path, int offset)
+{
+	int line = 0, used = 0;
+
+	if (sscanf(e->message, "line %d: %n", &line, &used) == 1 && used > 0)
+		g_set_error(error, PM_ERROR, EX_CONFIG, "%s:%d: %s", path, line + offset,
+			    e->message + used);
+	else
+		g_set_error(error, PM_ERROR, EX_CONFIG, "%s: %s", path, e->message);
+	g_error_free(e);
+}
+
+/*
+ * parse_message - split a NAME.txt source into its Subject: and body templates. Header
+ * lines are "Name: value" with continuation lines; only Subject is read from templates.
+ */
+static gboolean parse_message(const char *path, const char *text, CacheEntry *ent,
+			      GError **error)
+{
+	char **lines = g_strsplit(text, "\n", -1);
+	GString *subject = NULL;
+	gboolean ok = TRUE, in_subject = FALSE;
+	int i;
+	GError *e = NULL;
+
+	for (i = 0; ok && lines[i] && *lines[i]; i++) {
+		const char *l = lines[i], *colon = strchr(l, ':');
+
+		if (*l == ' ' || *l == '\t') {
+			if (!in_subject) {
+				g_set_error(error, PM_ERROR, EX_CONFIG,
+					    "%s:%d: continuation line without a header", path, i + 1);
+				ok = FALSE;
+			} else {
+				g_string_append(subject, l);
+			}
+			continue;
+		}
+		if (colon == NULL || colon == l || strcspn(l, " \t") < (size_t)(colon - l)) {
+			g_set_error(error, PM_ERROR, EX_CONFIG,
+				    "%s:%d: expected 'Subject: ...' header lines, a blank line, then the body",
+				    path, i + 1);
+			ok = FALSE;
+		} else if (g_ascii_strncasecmp(l, "Subject", (gsize)(colon - l)) != 0 ||
+			   colon - l != 7) {
+			g_set_error(error, PM_ERROR, EX_CONFIG,
+				    "%s:%d: header '%.*s' is not allowed in a template (only Subject:)",
+				    path, i + 1, (int)(colon - l), l);
+			ok = FALSE;
+		} else if (subject) {
+			g_set_error(error, PM_ERROR, EX_CONFIG, "%s:%d: a second Subject:", path, i + 1);
+			ok = FALSE;
+		} else {
+			subject = g_string_new(colon + 1);
+			in_subject = TRUE;
+		}
+	}
+	if (ok && (lines[i] == NULL || lines[i + 1] == NULL)) {
+		g_set_error(error, PM_ERROR, EX_CONFIG,
+			    "%s: no blank line between the headers and the body", path);
+		ok = FALSE;
+	}
+	if (ok && subject && (ent->subject = template_parse(subject->str, &e)) == NULL) {
+		reline(error, e, path, 0);
+		ok = FALSE;
+	}
+	if (ok) {
+		char *body = g_strjoinv("\n", lines + i + 1);
+
+		if ((ent->body = template_parse(body, &e)) == NULL) {
+			reline(error, e, path, i + 1);
+			ok = FALSE;
+		}
+		g_free(body);
+	}
+	if (subject)
+		g_string_free(subject, TRUE);
+	g_strfreev(lines);
+	return ok;
+}
+
+/* load_entry - read and parse path; NULL with error (absent is not an error: *absent) */
+static CacheEntry *load_entry(const char *path, FileKind kind, const GStatBuf *st,
+			      GError **error)
+{
+	CacheEntry *ent = g_new0(CacheEntry, 1);
+	char *raw = NULL, *text;
+	gsize len;
+	GError *e = NULL;
+	gboolean ok = TRUE;
+
+	if (!g_file_get_contents(path, &raw, &len, &e)) {
+		g_set_error(error, PM_ERROR, EX_CONFIG, "cannot read template %s: %s", path,
+			    e->message);
+		g_error_free(e);
+		g_free(ent);
+		return NULL;
+	}
+	if (!g_utf8_validate_len(raw, len, NULL)) {
+		g_set_error(error, PM_ERROR, EX_CONFIG, "template %s is not valid UTF-8", path);
+		g_free(raw);
+		g_free(ent);
+		return NULL;
+	}
+	{   /* CRLF or CR sources render with LF; GMime writes CRLF on output */
+		text = g_strdup(raw);
+		for (char *r = text, *w = text; ; r++) {
+			if (*r == '\r' && r[1] == '\n')
+				continue;
+			*w++ = *r == '\r' ? '\n' : *r;
+			if (*r == '\0')
+				break;
+		}
+		g_free(raw);
+	}
+	ent->mtime_ns = (gint64)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	ent->size = st->st_size;
+	ent->ino = st->st_ino;
+	if (kind == KIND_MESSAGE) {
+		ok = parse_message(path, text, ent, error);
+	} else if (kind == KIND_HTML) {
+		if ((ent->body = template_parse(text, &e)) == NULL) {
+			reline(error, e, path, 0);
+			ok = FALSE;
+		}
+	} else {
+		ent->text = text;
+		text = NULL;
+	}
+	g_free(text);
+	if (!ok) {
+		entry_free(ent);
+		return NULL;
+	}
+	return ent;
+}
+
+/*
+ * cache_get - the current parse of path, copied out under the lock: *subject and *body
+ * get new references, *text a copy. FALSE with *absent set if the file does not exist,
+ * FALSE with error if it cannot be read or parsed.
+ */
+static gboolean cache_get(const char *path, FileKind kind, Template **subject, Template **body,
+			  char **text, gboolean *absent, GError **error)
+{
+	GStatBuf st;
+	CacheEntry *ent;
+	gint64 mtime_ns;
+
+	*absent = FALSE;
+	if (g_stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*absent = TRUE;
+		return FALSE;
+	}
+	mtime_ns = (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	g_mutex_lock(&cache_lock);
+	if (cache == NULL)
+		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, entry_free);
+	ent = g_hash_table_lookup(cache, path);
+	if (ent == NULL || ent->mtime_ns != mtime_ns || ent->size != st.st_size ||
+	    ent->ino != (guint64)st.st_ino) {
+		/* Parsing under the lock keeps one parse per change; templates are small. */
+		ent = load_entry(path, kind, &st, error);
+		if (ent == NULL) {
+			g_hash_table_remove(cache, path);
+			g_mutex_unlock(&cache_lock);
+			return FALSE;
+		}
+		g_hash_table_replace(cache, g_strdup(path), ent);
+	}
+	if (subject)
+		*subject = ent->subject ? template_ref(ent->subject) : NULL;
+	if (body)
+		*body = ent->body ? template_ref(ent->body) : NULL;
+	if (text)
+		*text = g_strdup(ent->text);
+	g_mutex_unlock(&cache_lock);
+	return TRUE;
+}
+
+/* cached_partial - TemplatePartialFn over the cache: DIR/NAME.mustache (user = DIR) */
+static char *cached_partial(const char *name, gpointer dir)
+{
+	char *file, *path, *text = NULL;
+	gboolean absent;
+
+	if (*name == '\0' || *name == '.' || strchr(name, '/') || strchr(name, '\\'))
+		return NULL;
+	file = g_strconcat(name, ".mustache", NULL);
+	path = g_build_filename((const char *)dir, file, NULL);
+	if (!cache_get(path, KIND_PARTIAL, NULL, NULL, &text, &absent, NULL))
+		text = NULL;
+	g_free(path);
+	g_free(file);
+	return text;
+}
+
+/* ==== Rendering ==== */
+
+typedef struct {
+	char *subject;   /* folded, or NULL */
+	char *text;
+	char *html;      /* or NULL */
+} Rendered;
+
+static void rendered_clear(Rendered *r)
+{
+	g_free(r->subject);
+	g_free(r->text);
+	g_free(r->html);
+}
+
+/* name_ok - a template or list name: letters, digits, '_', '-' (and '.' if dots) */
+static gboolean name_ok(const char *name, gboolean dots)
+{
+	if (name == NULL || *name == '\0' || *name == '.' || strlen(name) > 100)
+		return FALSE;
+	for (const char *p = name; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && !(dots && *p == '.'))
+			return FALSE;
+	return TRUE;
+}
+
+/* compose_defaults - the names compose adds under the caller's data; caller unrefs */
+JsonNode *compose_defaults(const PmConfig *cfg)
+{
+	JsonObject *o = json_object_new();
+	char *owner = config_from_address(cfg);
+	char *help = g_strconcat("help@", cfg->domain, NULL);
+	InternetAddressList *l = internet_address_list_parse(NULL, cfg->from);
+	const char *name = NULL;
+	char *folded;
+
+	if (l && internet_address_list_length(l) > 0)
+		name = internet_address_get_name(internet_address_list_get_address(l, 0));
+	folded = compose_header_value(name && *name ? name : owner);
+	json_object_set_string_member(o, "domain", cfg->domain);
+	json_object_set_string_member(o, "from", cfg->from);
+	json_object_set_string_member(o, "from_name", folded);
+	json_object_set_string_member(o, "owner_address", owner);
+	json_object_set_string_member(o, "help_address", help);
+	if (l)
+		g_object_unref(l);
+	g_free(folded);
+	g_free(help);
+	g_free(owner);
+	return json_node_init_object(json_node_alloc(), o);
+}
+
+static gboolean expand(const char *path, Template *t, JsonNode *const *ctx, int n,
+		       gboolean html, const char *dir, char **out, GError **error)
+{
+	GError *e = NULL;
+
+	*out = template_expand(t, ctx, n, html, cached_partial, (gpointer)dir, &e);
+	if (*out == NULL) {
+		g_set_error(error, PM_ERROR, EX_CONFIG, "%s: %s", path, e->message);
+		g_error_free(e);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* render_all - subject, text and (if NAME.html exists) HTML of template name */
+static gboolean render_all(const PmConfig *cfg, const char *name, JsonNode *data,
+			   Rendered *r, GError **error)
+{
+	char *txt = g_strdup_printf("%s/%s.txt", cfg->templates, name);
+	char *htm = g_strdup_printf("%s/%s.html", cfg->templates, name);
+	Template *subject = NULL, *body = NULL, *hbody = NULL;
+	JsonNode *defaults = compose_defaults(cfg);
+	JsonNode *ctx[2] = { defaults, data };
+	int n = data ? 2 : 1;
+	gboolean absent, ok = FALSE;
+
+	if (!cache_get(txt, KIND_MESSAGE, &subject, &body, NULL, &absent, error)) {
+		if (absent)
+			g_set_error(error, PM_ERROR, EX_CONFIG, "template %s: no such file", txt);
+		goto out;
+	}
+	if (!cache_get(htm, KIND_HTML, NULL, &hbody, NULL, &absent, error) && !absent)
+		goto out;
+	if (subject) {
+		char *s;
+
+		if (!expand(txt, subject, ctx, n, FALSE, cfg->templates, &s, error))
+			goto out;
+		r->subject = compose_header_value(s);
+		g_free(s);
+	}
+	if (!expand(txt, body, ctx, n, FALSE, cfg->templates, &r->text, error))
+		goto out;
+	if (hbody && !expand(htm, hbody, ctx, n, TRUE, cfg->templates, &r->html, error))
+		goto out;
+	ok = TRUE;
+out:
+	template_unref(subject);
+	template_unref(body);
+	template_unref(hbody);
+	json_node_unref(defaults);
+	g_free(txt);
+	g_free(htm);
+	return ok;
+}
+
+/* ==== MIME ==== */
+
+/* crlf - text in canonical form: valid UTF-8, every line ending CRLF; caller frees */
+static char *crlf(const char *text)
+{
+	char *valid = g_utf8_make_valid(text, -1);
+	GString *s = g_string_sized_new(strlen(valid) + strlen(valid) / 32 + 2);
+
+	for (const char *p = valid; *p; p++) {
+		if (*p == '\r' || *p == '\n') {
+			g_string_append(s, "\r\n");
+			if (*p == '\r' && p[1] == '\n')
+				p++;
+		} else {
+			g_string_append_c(s, *p);
+		}
+	}
+	g_free(valid);
+	return g_string_free(s, FALSE);
+}
+
+/* text_part - a text/SUBTYPE; charset=utf-8 part with the best 7-bit-safe encoding */
+static GMimeObject *text_part(const char *subtype, const char *text)
+{
+	GMimePart *part = g_mime_part_new_with_type("text", subtype);
+	char *valid = crlf(text);
+	GMimeStream *s = g_mime_stream_mem_new_with_buffer(valid, strlen(valid));
+	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
+	GMimeContentEncoding enc;
+
+	g_mime_object_set_content_type_parameter(GMIME_OBJECT(part), "charset", "utf-8");
+	g_mime_part_set_content(part, w);
+	/* 7bit for short-lined ASCII, quoted-printable for mostly ASCII, else base64;
+	 * GMime answers DEFAULT for plain 7-bit text: say 7bit explicitly. */
+	enc = g_mime_part_get_best_content_encoding(part, GMIME_ENCODING_CONSTRAINT_7BIT);
+	g_mime_part_set_content_encoding(part, enc == GMIME_CONTENT_ENCODING_DEFAULT ?
+					 GMIME_CONTENT_ENCODING_7BIT : enc);
+	g_object_unref(w);
+	g_object_unref(s);
+	g_free(valid);
+	return GMIME_OBJECT(part);
+}
+
+static GMimeObject *attachment_part(const ComposeAttachment *a)
+{
+	char *ct = compose_header_value(a->content_type ? a->content_type :
+					"application/octet-stream");
+	char *fname = compose_header_value(a->filename ? a->filename : "attachment");
+	GMimeContentType *type = g_mime_content_type_parse(NULL, ct);
+	GMimePart *part = g_mime_part_new();
+	gsize size = 0;
+	const void *bytes = a->data ? g_bytes_get_data(a->data, &size) : NULL;
+	GMimeStream *s = g_mime_stream_mem_new_with_buffer(bytes ? bytes : "", size);
+	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
+
+	g_strdelimit(fname, "/\\", '_');
+	g_mime_object_set_content_type(GMIME_OBJECT(part), type);
+	g_mime_part_set_content(part, w);
+	g_mime_part_set_filename(part, fname);   /* Content-Disposition: attachment */
+	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
+	g_object_unref(w);
+	g_object_unref(s);
+	g_object_unref(type);
+	g_free(fname);
+	g_free(ct);
+	return GMIME_OBJECT(part);
+}
+
+static gboolean check_opts(const PmConfig *cfg, const ComposeOpts *o, GError **error)
+{
+	char *from = config_from_address(cfg);
+	gboolean ok = check_addr("From", from, error) && check_addr("To", o->to, error) &&
+		(!o->reply_to || check_addr("Reply-To", o->reply_to, error)) &&
+		(!o->unsubscribe_mailto ||
+		 check_addr("List-Unsubscribe", o->unsubscribe_mailto, error));
+
+	g_free(from);
+	if (ok && o->unsubscribe_url && !url_ok(o->unsubscribe_url)) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "unsubscribe URL is not a plain http(s) URL");
+		ok = FALSE;
+	}
+	if (ok && o->list_name && !name_ok(o->list_name, TRUE)) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "bad list name for List-Id");
+		ok = FALSE;
+	}
+	return ok;
+}
+
+static void set_header(GMimeObject *obj, const char *name, const char *value)
+{
+	char *v = compose_header_value(value);
+
+	g_mime_object_set_header(obj, name, v, "utf-8");
+	g_free(v);
+}
+
+/* list_headers - List-Id, List-Unsubscribe(-Post), List-Help, Precedence */
+static void list_headers(const PmConfig *cfg, GMimeObject *m, const ComposeOpts *o)
+{
+	char *title = compose_header_value(o->list_title ? o->list_title : o->list_name);
+	char *phrase = g_mime_utils_header_encode_phrase(NULL, title, "utf-8");
+	char *id = g_strdup_printf("%s <%s.%s>", phrase, o->list_name, cfg->domain);
+	char *help = address_make(cfg, o->list_name, "help", NULL);
+	char *helpv = g_strdup_printf("<mailto:%s>", help);
+	GString *unsub = g_string_new(NULL);
+
+	g_mime_object_set_header(m, "List-Id", id, NULL);
+	if (o->unsubscribe_mailto)
+		g_string_append_printf(unsub, "<mailto:%s>", o->unsubscribe_mailto);
+	if (o->unsubscribe_url)
+		g_string_append_printf(unsub, "%s<%s>", unsub->len ? ", " : "", o->unsubscribe_url);
+	if (unsub->len)
+		g_mime_object_set_header(m, "List-Unsubscribe", unsub->str, NULL);
+	if (o->unsubscribe_url)
+		g_mime_object_set_header(m, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click",
+					 NULL);
+	g_mime_object_set_header(m, "List-Help", helpv, NULL);
+	g_mime_object_set_header(m, "Precedence", "bulk", NULL);
+	g_string_free(unsub, TRUE);
+	g_free(helpv);
+	g_free(help);
+	g_free(id);
+	g_free(phrase);
+	g_free(title);
+}
+
+/* message_id - "<time.random@domain>" without brackets; caller frees */
+static char *message_id(const PmConfig *cfg)
+{
+	return g_strdup_printf("%" G_GINT64_FORMAT ".%08x%08x%08x@%s", g_get_real_time(),
+			       g_random_int(), g_random_int(), g_random_int(), cfg->domain);
+}
+
+/* build - the GMime message from the rendered parts; caller unrefs */
+static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rendered *r)
+{
+	GMimeMessage *m = g_mime_message_new(FALSE);
+	GMimeObject *obj = GMIME_OBJECT(m), *body;
+	InternetAddressList *fl = internet_address_list_parse(NULL, cfg->from);
+	char *from_addr = config_from_address(cfg);
+	char *from_name = NULL, *to_name = o->to_name ? compose_header_value(o->to_name) : NULL;
+	char *id = message_id(cfg);
+	GDateTime *now = g_date_time_new_now_local();
+
+	if (fl && internet_address_list_length(fl) > 0) {
+		const char *n = internet_address_get_name(internet_address_list_get_address(fl, 0));
+
+		from_name = n ? compose_header_value(n) : NULL;
+	}
+	g_mime_message_set_date(m, now);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM,
+				   from_name && *from_name ? from_name : NULL, from_addr);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO,
+				   to_name && *to_name ? to_name : NULL, o->to);
+	if (o->reply_to)
+		g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_REPLY_TO, NULL, o->reply_to);
+	g_mime_message_set_subject(m, r->subject ? r->subject : "", "utf-8");
+	g_mime_message_set_message_id(m, id);
+	if (o->in_reply_to) {
+		char *v = compose_header_value(o->in_reply_to);
+		char *bare = g_strdup(v[0] == '<' ? v + 1 : v);
+		gsize len = strlen(bare);
+
+		if (len && bare[len - 1] == '>')
+			bare[len - 1] = '\0';
+		if (msgid_ok(bare)) {   /* an unusable id is left out rather than refused */
+			char *bracketed = g_strdup_printf("<%s>", bare);
+
+			g_mime_object_set_header(obj, "In-Reply-To", bracketed, NULL);
+			g_mime_object_set_header(obj, "References", bracketed, NULL);
+			g_free(bracketed);
+		}
+		g_free(bare);
+		g_free(v);
+	}
+	if (o->list_name)
+		list_headers(cfg, obj, o);
+	if (o->auto_reply)
+		g_mime_object_set_header(obj, "Auto-Submitted", "auto-replied", NULL);
+	else if (o->auto_generated)
+		g_mime_object_set_header(obj, "Auto-Submitted", "auto-generated", NULL);
+	set_header(obj, COMPOSE_LOOP_HEADER, cfg->domain);
+
+	body = text_part("plain", r->text);
+	if (r->html) {
+		GMimeMultipart *alt = g_mime_multipart_new_with_subtype("alternative");
+		GMimeObject *h = text_part("html", r->html);
+
+		g_mime_multipart_add(alt, body);
+		g_mime_multipart_add(alt, h);
+		g_object_unref(body);
+		g_object_unref(h);
+		body = GMIME_OBJECT(alt);
+	}
+	if (o->n_attachments > 0 && o->attachments) {
+		GMimeMultipart *mixed = g_mime_multipart_new_with_subtype("mixed");
+
+		g_mime_multipart_add(mixed, body);
+		g_object_unref(body);
+		for (int i = 0; i < o->n_attachments; i++) {
+			GMimeObject *a = attachment_part(&o->attachments[i]);
+
+			g_mime_multipart_add(mixed, a);
+			g_object_unref(a);
+		}
+		body = GMIME_OBJECT(mixed);
+	}
+	g_mime_message_set_mime_part(m, body);
+	g_object_unref(body);
+
+	g_date_time_unref(now);
+	g_free(id);
+	g_free(to_name);
+	g_free(from_name);
+	g_free(from_addr);
+	if (fl)
+		g_object_unref(fl);
+	return m;
+}
+
+/* compose_message - render template name with data and build the message for o->to */
+GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
+			const ComposeOpts *o, GError **error)
+{
+	Rendered r = { NULL, NULL, NULL };
+	GMimeMessage *m;
+	GMimeFormatOptions *fo;
+	GMimeStream *out;
+	GByteArray *ba;
+
+	if (!name_ok(name, FALSE)) {
+		g_set_error(error, PM_ERROR, EX_CONFIG, "bad template name '%s'", name ? name : "");
+		return NULL;
+	}
+	if (!check_opts(cfg, o, error))
+		return NULL;
+	if (!render_all(cfg, name, data, &r, error)) {
+		rendered_clear(&r);
+		return NULL;
+	}
+	if (o->subject) {
+		g_free(r.subject);
+		r.subject = compose_header_value(o->subject);
+	}
+	if (r.subject == NULL) {
+		g_set_error(error, PM_ERROR, EX_CONFIG, "template %s/%s.txt has no Subject:",
+			    cfg->templates, name);
+		rendered_clear(&r);
+		return NULL;
+	}
+	m = build(cfg, o, &r);
+	rendered_clear(&r);
+
+	fo = g_mime_format_options_new();
+	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_DOS);
+	ba = g_byte_array_new();
+	out = g_mime_stream_mem_new_with_byte_array(ba);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(out), FALSE);
+	g_mime_object_write_to_stream(GMIME_OBJECT(m), fo, out);
+	g_object_unref(out);
+	g_mime_format_options_free(fo);
+	g_object_unref(m);
+	return g_byte_array_free_to_bytes(ba);
+}
