@@ -14,7 +14,7 @@ MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS := glib-2.0 gio-2.0 gmime-3.0 sqlite3 libconfuse json-glib-1.0 libcmark libxml-2.0 zlib
+PKGS := glib-2.0 gio-2.0 gmime-3.0 sqlite3 libconfuse json-glib-1.0 libcmark libxml-2.0 zlib openssl
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libesmtp-1.0 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) libesmtp-1.0 2>/dev/null) -lcsv -lpthread
 

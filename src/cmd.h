@@ -16,5 +16,7 @@ gboolean cmd_story(int argc, char **argv, GError **error);
 gboolean cmd_newsletter(int argc, char **argv, GError **error);
 gboolean cmd_stats(int argc, char **argv, GError **error);
 gboolean cmd_template(int argc, char **argv, GError **error);
+gboolean cmd_run(int argc, char **argv, GError **error);
+gboolean cmd_outbox(int argc, char **argv, GError **error);
 
 #endif

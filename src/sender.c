@@ -1,0 +1,247 @@
+/*
+ * sender.c - the send loop between the outbox (SQLite, this thread only) and the
+ * transports.
+ *
+ * Rows are claimed batch_size at a time and new claims are made while fewer than
+ * batch_size messages are in flight, so memory stays bounded by two batches whatever the
+ * queue holds. Results are written in one transaction per group (up to RESULT_BATCH
+ * results, or RESULT_DELAY_US after the first), which bounds the duplicates a crash can
+ * cause to the messages in flight plus one group. One log line per message.
+ */
+#include <string.h>
+#include <sysexits.h>
+#include "log.h"
+#include "maildir.h"
+#include "pm.h"
+#include "sender.h"
+#include "smtp.h"
+
+#define RESULT_BATCH 256
+#define RESULT_DELAY_US (100 * 1000)
+
+struct Sender {
+	PmDb *db;
+	const PmConfig *cfg;
+	const PmSecret *key;
+	const OutboxRenderer *renderers;
+	char *owner;
+	SmtpPool *pool;          /* NULL for the maildir transport */
+};
+
+/* sender_new - reclaim dead claims, start the transport */
+Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+		   const OutboxRenderer *renderers, GError **error)
+{
+	Sender *s = g_new0(Sender, 1);
+
+	s->db = db;
+	s->cfg = cfg;
+	s->key = key;
+	s->renderers = renderers;
+	s->owner = outbox_owner_self();
+	if (!outbox_reclaim(db, NULL, error))
+		return sender_free(s);
+	if (strcmp(cfg->transport, "smtp") == 0) {
+		s->pool = smtp_pool_new(cfg, error);
+		if (s->pool == NULL)
+			return sender_free(s);
+		for (guint i = 0; i < cfg->smtp->len; i++) {
+			const PmSmtpHost *h = g_ptr_array_index(cfg->smtp, i);
+			gint64 n = 0;
+
+			if (h->rate_per_hour <= 0)
+				continue;
+			if (!outbox_sent_last_hour(db, h->name, pm_now(), &n, error))
+				return sender_free(s);
+			smtp_pool_note_sent(s->pool, i, n);
+		}
+	}
+	return s;
+}
+
+/* sender_free - stop the SMTP threads */
+Sender *sender_free(Sender *s)
+{
+	if (s) {
+		smtp_pool_free(s->pool);
+		g_free(s->owner);
+		g_free(s);
+	}
+	return NULL;
+}
+
+/* log_result - the one line per message */
+static void log_result(const OutboxResult *r)
+{
+	if (r->outcome == OUTBOX_OUT_RELEASED || r->final_status == NULL)
+		return;
+	if (strcmp(r->final_status, "deferred") == 0) {
+		char *when = pm_time_iso(r->next_attempt);
+
+		log_info("outbox %" G_GINT64_FORMAT ": to=<%s> relay=%s status=deferred "
+			 "(%d %s %s) next=%s", r->id, r->recipient, r->relay ? r->relay : "none",
+			 r->code, r->status ? r->status : "-", r->text ? r->text : "", when);
+		g_free(when);
+	} else {
+		log_info("outbox %" G_GINT64_FORMAT ": to=<%s> relay=%s status=%s (%d %s %s)",
+			 r->id, r->recipient, r->relay ? r->relay : "none", r->final_status, r->code,
+			 r->status ? r->status : "-", r->text ? r->text : "");
+	}
+}
+
+/* record - write the collected results in one transaction, then log them */
+static gboolean record(Sender *s, GPtrArray *results, SenderStats *st, GError **error)
+{
+	if (results->len == 0)
+		return TRUE;
+	if (!outbox_record(s->db, s->cfg, s->owner, results, pm_now(), error))
+		return FALSE;
+	for (guint i = 0; i < results->len; i++) {
+		OutboxResult *r = g_ptr_array_index(results, i);
+
+		log_result(r);
+		if (r->outcome == OUTBOX_OUT_RELEASED)
+			st->released++;
+		else if (strcmp(r->final_status, "sent") == 0)
+			st->sent++;
+		else if (strcmp(r->final_status, "deferred") == 0)
+			st->deferred++;
+		else if (strcmp(r->final_status, "failed") == 0)
+			st->failed++;
+	}
+	g_ptr_array_set_size(results, 0);
+	return TRUE;
+}
+
+/* message_of - the row's stored message, or the renderer's; NULL fails the result */
+static GBytes *message_of(Sender *s, const OutboxRow *row, OutboxResult *r)
+{
+	OutboxRenderFn render;
+	GError *e = NULL;
+	GBytes *msg;
+	char *t;
+
+	if (row->message)
+		return g_bytes_ref(row->message);
+	render = outbox_renderer_find(s->renderers, row->kind);
+	if (render == NULL) {
+		t = g_strdup_printf("render: no renderer for %s messages",
+				    outbox_kind_name(row->kind));
+		outbox_result_set(r, OUTBOX_OUT_FAILED, 0, NULL, t);
+		g_free(t);
+		return NULL;
+	}
+	msg = render(s->db, s->cfg, s->key, row, &e);
+	if (msg == NULL) {
+		t = g_strdup_printf("render: %s", e ? e->message : "failed");
+		outbox_result_set(r, OUTBOX_OUT_FAILED, 0, NULL, t);
+		g_free(t);
+		g_clear_error(&e);
+	}
+	return msg;
+}
+
+/* dispatch - one claimed row to its transport; returns TRUE when it went to the pool */
+static gboolean dispatch(Sender *s, const OutboxRow *row, GPtrArray *results)
+{
+	OutboxResult *r = outbox_result_new(row);
+	GBytes *msg = message_of(s, row, r);
+	char *rp;
+
+	if (msg == NULL) {
+		g_ptr_array_add(results, r);
+		return FALSE;
+	}
+	rp = row->sender ? g_strdup(row->sender) : outbox_return_path(s->cfg, s->key, row->id);
+	if (s->pool) {
+		smtp_pool_submit(s->pool, smtp_job_new(r, row->recipient, rp, msg));
+	} else {
+		GError *e = NULL;
+
+		r->relay = g_strdup("maildir");
+		if (maildir_deliver(s->cfg->maildir, rp, row->recipient, msg, &e))
+			outbox_result_set(r, OUTBOX_OUT_SENT, 0, NULL, "written to the maildir");
+		else
+			outbox_result_set(r, OUTBOX_OUT_DEFERRED, 0, NULL, e->message);
+		g_clear_error(&e);
+		g_ptr_array_add(results, r);
+	}
+	g_free(rp);
+	g_bytes_unref(msg);
+	return s->pool != NULL;
+}
+
+static void result_free_cb(gpointer p)
+{
+	outbox_result_free(p);
+}
+
+/* sender_pass - claim, dispatch, collect, record until nothing is due */
+gboolean sender_pass(Sender *s, const volatile sig_atomic_t *stop, SenderStats *stats,
+		     GError **error)
+{
+	GPtrArray *results = g_ptr_array_new_with_free_func(result_free_cb);
+	SenderStats local = { 0 };
+	SenderStats *st = stats ? stats : &local;
+	GError *claim_error = NULL, *record_error = NULL;
+	gboolean exhausted = FALSE, stopped = FALSE;
+	gint64 inflight = 0, first_result_us = 0;
+	int batch = MAX(1, s->cfg->batch_size);
+
+	for (;;) {
+		gboolean stopping = stop && *stop;
+
+		if (!exhausted && !stopping && inflight < batch) {
+			GPtrArray *rows = outbox_claim(s->db, s->owner, batch, pm_now(), &claim_error);
+
+			if (rows == NULL || rows->len == 0)
+				exhausted = TRUE;
+			for (guint i = 0; rows && i < rows->len; i++)
+				inflight += dispatch(s, g_ptr_array_index(rows, i), results);
+			if (rows)
+				g_ptr_array_unref(rows);
+		}
+		if (stopping && s->pool && !stopped) {
+			smtp_pool_stop_feeding(s->pool);
+			stopped = TRUE;
+		}
+		if (s->pool && inflight > 0) {
+			/* wait only when there is nothing else to do */
+			gboolean idle = exhausted || stopping || inflight >= batch;
+			SmtpJob *j = smtp_pool_pop(s->pool, idle ? 50 * 1000 : 0);
+
+			while (j) {
+				g_ptr_array_add(results, smtp_job_steal_result(j));
+				smtp_job_free(j);
+				inflight--;
+				j = smtp_pool_pop(s->pool, 0);
+			}
+		}
+		if (results->len && first_result_us == 0)
+			first_result_us = g_get_monotonic_time();
+		if (results->len >= RESULT_BATCH || (results->len && (inflight == 0 ||
+		    g_get_monotonic_time() - first_result_us >= RESULT_DELAY_US))) {
+			g_clear_error(&record_error);
+			if (record(s, results, st, &record_error))
+				first_result_us = 0;
+			else
+				log_err("outbox: cannot record results (will retry): %s",
+					record_error->message);
+		}
+		if (inflight == 0 && (exhausted || stopping) && results->len == 0)
+			break;
+		if (inflight == 0 && (exhausted || stopping) && record_error) {
+			g_usleep(100 * 1000);
+			if (!record(s, results, st, NULL))
+				break;
+		}
+	}
+	g_ptr_array_unref(results);
+	if (claim_error || record_error) {
+		g_propagate_error(error, claim_error ? claim_error : record_error);
+		if (claim_error)
+			g_clear_error(&record_error);
+		return FALSE;
+	}
+	return TRUE;
+}

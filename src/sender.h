@@ -1,0 +1,44 @@
+/*
+ * sender.h - the send loop: claim due outbox rows, render the ones built at send time,
+ * dispatch them to the SMTP threads (or the maildir transport) and record the results.
+ *
+ * Owns: the flow between the database (main thread only) and the transports, how many
+ * messages are in flight (at most two claim batches, whatever the queue's size), and
+ * batching the results into few transactions. Not: SQL (outbox), SMTP (smtp).
+ */
+#ifndef PM_SENDER_H
+#define PM_SENDER_H
+
+#include <glib.h>
+#include <signal.h>
+#include "config.h"
+#include "db.h"
+#include "outbox.h"
+#include "token.h"
+
+typedef struct Sender Sender;
+
+typedef struct {
+	guint sent, deferred, failed, released;
+} SenderStats;
+
+/*
+ * sender_new - a sender for cfg->transport. db, cfg and key are borrowed and must outlive
+ * it; renderers NULL means outbox_renderers. Reclaims rows left in flight by senders that
+ * died, and starts the SMTP threads.
+ */
+Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+		   const OutboxRenderer *renderers, GError **error);
+
+/*
+ * sender_pass - send everything due now; returns when nothing due is left and every
+ * result is recorded. When *stop becomes non-zero (SIGTERM) no new message starts, the
+ * ones in flight finish, and the rest stay queued. stats may be NULL.
+ */
+gboolean sender_pass(Sender *s, const volatile sig_atomic_t *stop, SenderStats *stats,
+		     GError **error);
+
+/* sender_free - stop the threads; returns NULL */
+Sender *sender_free(Sender *s);
+
+#endif
