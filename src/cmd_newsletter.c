@@ -1,6 +1,7 @@
 /*
  * cmd_newsletter.c - `peermail newsletter create|preview|schedule|send|cancel|status|ls`.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -111,6 +112,52 @@ out:
 	return ok;
 }
 
+/* The only mutable global: set by SIGTERM/SIGINT during `send --wait`. */
+static volatile sig_atomic_t send_stop;
+
+static void on_stop(int sig)
+{
+	send_stop = 1;
+}
+
+static gboolean nl_preview(int argc, char **argv, GError **error)
+{
+	char *to = NULL;
+	GOptionEntry entries[] = {
+		{ "to", 0, 0, G_OPTION_ARG_STRING, &to, "the address to send the copy to", "ADDR" },
+		G_OPTION_ENTRY_NULL
+	};
+	const PmConfig *cfg;
+	const PmSecret *key;
+	PmDb *db;
+	gint64 id, oid = 0;
+
+	if (!cli_parse(&argc, &argv, "ID", "Queue one rendered copy to ADDR (as that member "
+		       "would get it, or with sample data); `peermail run` sends it.", entries,
+		       error))
+		goto out;
+	if (!parse_id(argc, argv, &id, "newsletter preview ID --to ADDR", error))
+		goto out;
+	if (to == NULL) {
+		cli_usage_error(error, "newsletter preview ID --to ADDR");
+		goto out;
+	}
+	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL ||
+	    (key = cli_secret(error)) == NULL || !db_begin(db, error))
+		goto out;
+	oid = newsletter_preview(db, cfg, key, id, to, error);
+	if (oid == 0 || !db_commit(db, error)) {
+		db_rollback(db);
+		oid = 0;
+	} else {
+		printf("preview of newsletter %" G_GINT64_FORMAT " queued to %s\n", id, to);
+	}
+	newsletter_cache_clear();
+out:
+	g_free(to);
+	return oid != 0;
+}
+
 static gboolean nl_send(int argc, char **argv, GError **error)
 {
 	gboolean wait = FALSE;
@@ -135,7 +182,22 @@ static gboolean nl_send(int argc, char **argv, GError **error)
 		printf("newsletter %" G_GINT64_FORMAT " due now\n", id);
 		return TRUE;
 	}
-	/*WAIT*/ (void)cfg; return TRUE;
+	{
+		const PmSecret *key = cli_secret(error);
+		struct sigaction sa;
+		gboolean ok;
+
+		if (key == NULL)
+			return FALSE;
+		memset(&sa, 0, sizeof sa);
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_stop;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		ok = newsletter_send_wait(db, cfg, key, id, &send_stop, error);
+		newsletter_cache_clear();
+		return ok;
+	}
 }
 
 static gboolean nl_cancel(int argc, char **argv, GError **error)
@@ -176,7 +238,9 @@ static gboolean nl_status(int argc, char **argv, GError **error)
 		return FALSE;
 	if (cli_config(error) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
-	if ((n = newsletter_status_json(db, id, error)) == NULL)
+	/* a newsletter whose last copies went out is sent (the next `run` would say so too) */
+	if (!newsletter_finish(db, pm_now(), error) ||
+	    (n = newsletter_status_json(db, id, error)) == NULL)
 		return FALSE;
 	if (json) {
 		stats_print(n, FALSE);
@@ -216,7 +280,7 @@ static gboolean nl_ls(int argc, char **argv, GError **error)
 		return cli_usage_error(error, "newsletter ls [--json]");
 	if (cli_config(error) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
-	if ((n = newsletter_list_json(db, error)) == NULL)
+	if (!newsletter_finish(db, pm_now(), error) || (n = newsletter_list_json(db, error)) == NULL)
 		return FALSE;
 	if (json) {
 		stats_print(n, FALSE);
@@ -241,7 +305,7 @@ static gboolean nl_ls(int argc, char **argv, GError **error)
 static const CmdInfo newsletter_cmds[] = {
 	{ "create", nl_create, "create --list L --subject S --body FILE.md [--petition SLUG]",
 	  "create a newsletter; prints its id" },
-/*PREVIEW*/
+	{ "preview", nl_preview, "preview ID --to ADDR", "queue one rendered copy to ADDR" },
 	{ "schedule", nl_schedule, "schedule ID --at TIME", "send at TIME" },
 	{ "send", nl_send, "send ID [--wait]", "send now" },
 	{ "cancel", nl_cancel, "cancel ID", "cancel, also mid-send" },

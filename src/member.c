@@ -274,8 +274,12 @@ gboolean member_forget(PmDb *db, gint64 id, GError **error)
 	     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?2 WHERE "
 		     "(member_id = ?1 OR recipient = ?3) AND status IN ('queued', 'deferred')",
 		     "iit", id, now, email) &&
-	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', message = NULL, "
-		     "smtp_text = NULL WHERE member_id = ?1 OR recipient = ?2", "it", id, email) &&
+	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
+		     "outbox WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending')",
+		     "it", id, email) &&
+	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
+		     "WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending'", "it", id,
+		     email) &&
 	     db_exec(db, error, "UPDATE bounces SET address = NULL, diagnostic = NULL WHERE "
 		     "member_id = ?", "i", id) &&
 	     db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "

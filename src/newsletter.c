@@ -2,10 +2,10 @@
  * newsletter.c - the newsletters table: creating, scheduling, cancelling, expanding a due
  * newsletter into the outbox in batches, and counting what became of it.
  *
- * Expansion writes the outbox rows itself, set by set, in batches of a few hundred to a
- * thousand rows per transaction (message NULL: each copy is rendered at send time by
- * newsletter_render.c). The outbox's partial unique index on (ref_id, member_id) for kind
- * 'newsletter' is what makes a repeated batch harmless; the cursor is what makes it rare.
+ * Expansion queues outbox rows in batches of up to a thousand per transaction (message
+ * NULL: each copy is rendered at send time by newsletter_render.c). The cursor, read inside
+ * the write transaction, is what keeps two processes from expanding the same members; the
+ * outbox's unique (ref_id, member_id) index for kind 'newsletter' is the backstop.
  * The audience is read at expansion (subscription and member both active; with
  * skip_signed, no confirmed signature on the linked petition) and checked again at render.
  *
@@ -16,6 +16,7 @@
 #include <sysexits.h>
 #include "list.h"
 #include "newsletter.h"
+#include "outbox.h"
 #include "petition.h"
 #include "pm.h"
 
@@ -203,7 +204,7 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 	Newsletter *n;
 	sqlite3_stmt *st;
 	GError *e = NULL;
-	gint64 cursor, rows = 0, inserted = 0;
+	gint64 cursor, rows = 0;
 
 	*done = TRUE;
 	if (!db_begin(db, error))
@@ -223,26 +224,24 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 		      (gint64)(n->skip_signed ? 1 : 0), n->petition_id, (gint64)batch);
 	while (st && db_step(db, st, &e)) {
 		gint64 mid = sqlite3_column_int64(st, 0);
+		OutboxItem item = { OUTBOX_NEWSLETTER, id, mid, n->list_id,
+				    (const char *)sqlite3_column_text(st, 1), NULL };
 
 		rows++;
 		cursor = mid;
-		if (!db_exec(db, &e, "INSERT INTO outbox(kind, ref_id, member_id, list_id, "
-			     "recipient, status, next_attempt, created_at, updated_at) VALUES "
-			     "('newsletter', ?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?5) "
-			     "ON CONFLICT DO NOTHING", "iiiti", id, mid, n->list_id,
-			     (const char *)sqlite3_column_text(st, 1), now))
+		/* message NULL: rendered at send time by newsletter_render */
+		if (outbox_enqueue(db, &item, &e) == 0)
 			break;
-		inserted += db_changes(db);
 	}
 	db_done(st);
 	*done = rows < batch;
 	if (e == NULL)
-		db_exec(db, &e, "UPDATE newsletters SET cursor = ?, recipients = recipients + ?, "
-			"expanded_at = CASE WHEN ? THEN ? END WHERE id = ?", "iiiii", cursor,
-			inserted, (gint64)(*done ? 1 : 0), now, id);
+		db_exec(db, &e, "UPDATE newsletters SET cursor = ?1, recipients = recipients + ?5, "
+			"expanded_at = CASE WHEN ?2 THEN ?3 END WHERE id = ?4", "iiiii", cursor,
+			(gint64)(*done ? 1 : 0), now, id, rows);
 	newsletter_free(n);
 	if (e == NULL && db_commit(db, &e)) {
-		*added += inserted;
+		*added += rows;
 		return TRUE;
 	}
 	db_rollback(db);
