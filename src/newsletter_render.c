@@ -247,7 +247,10 @@ GBytes *newsletter_render(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 		g_propagate_error(error, e);
 		goto out;
 	}
-	if (nstatus == NULL || strcmp(nstatus, "cancelled") == 0)
+	if (nstatus == NULL)
+		g_set_error(error, PM_ERROR, EX_NOUSER, "no newsletter %" G_GINT64_FORMAT,
+			    row->ref_id);
+	else if (strcmp(nstatus, "cancelled") == 0)
 		skip(db, row->id, error, "newsletter cancelled");
 	else if (m.email == NULL || g_strcmp0(m.status, "active") != 0)
 		skip(db, row->id, error, "member no longer active");
