@@ -27,7 +27,7 @@ static const CmdInfo commands[] = {
 	{ "newsletter", cmd_newsletter,
 	  "newsletter create|preview|schedule|send|cancel|status|ls ...", "newsletters" },
 	{ "stats", cmd_stats, "stats [--json]", "counts for organizers" },
-	{ "template", cmd_template, "template render FILE [--data F] [--partials D]", "render a Mustache template" },
+	{ "template", cmd_template, "template render FILE [--data F.json]", "render a Mustache template" },
 	{ "run", cmd_run, "run [--once]", "scheduler and sender (foreground daemon; --once: one pass)" },
 	{ "outbox", cmd_outbox, "outbox [--json] | outbox flush",
 	  "queue counts; flush makes deferred messages due now" },
