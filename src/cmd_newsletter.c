@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 #include "cmd.h"
 #include "csvio.h"
+#include "log.h"
 #include "newsletter.h"
 #include "pm.h"
 #include "stats.h"
@@ -194,6 +196,9 @@ static gboolean nl_send(int argc, char **argv, GError **error)
 		sa.sa_handler = on_stop;
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
+		/* on a terminal the bar says it all: per-message log lines go to syslog only */
+		if (isatty(STDERR_FILENO))
+			log_set_quiet(TRUE);
 		ok = newsletter_send_wait(db, cfg, key, id, &send_stop, error);
 		newsletter_cache_clear();
 		return ok;
