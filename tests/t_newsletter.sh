@@ -30,6 +30,10 @@ pm newsletter create --list nosuch --subject S --body "$T/body.md" >/dev/null 2>
 pm newsletter create --list news --subject S --body "$T/body.md" --petition nosuch >/dev/null 2>&1; is $? 67 "unknown petition exits 67"
 pm newsletter create --list news --subject S --body "$T/none.md" >/dev/null 2>&1; is $? 66 "missing body file exits 66"
 pm newsletter create --list news --body "$T/body.md" >/dev/null 2>&1; is $? 64 "no subject exits 64"
+printf 'Hello {{#member}}\n' >"$T/broken.md"
+err=$(pm newsletter create --list news --subject S --body "$T/broken.md" 2>&1); rc=$?
+is "$rc" 65 "a Mustache syntax error in the body exits 65 at create time"
+like "$err" '^peermail: the body: ' "and says where"
 id=$(pm newsletter create --list news --subject "News for {{member.first_name}}" --body "$T/body.md" --petition park)
 like "$id" '^[0-9]+$' "create prints the id"
 json=$(pm newsletter status "$id" --json)
