@@ -21,6 +21,7 @@ static gboolean parse_id(int argc, char **argv, gint64 *id, const char *usage, G
 	return TRUE;
 }
 
+/* nl_create - `newsletter create ...` */
 static gboolean nl_create(int argc, char **argv, GError **error)
 {
 	char *list = NULL, *subject = NULL, *body_file = NULL, *petition = NULL, *tmpl = NULL;
@@ -71,6 +72,7 @@ out:
 	return id != 0;
 }
 
+/* nl_schedule - `newsletter schedule ID --at TIME` */
 static gboolean nl_schedule(int argc, char **argv, GError **error)
 {
 	char *at = NULL;
@@ -117,11 +119,13 @@ out:
 /* The only mutable global: set by SIGTERM/SIGINT during `send --wait`. */
 static volatile sig_atomic_t send_stop;
 
+/* on_stop - SIGTERM/SIGINT during send --wait: finish what is in flight, then stop */
 static void on_stop(int sig)
 {
 	send_stop = 1;
 }
 
+/* nl_preview - `newsletter preview ID --to ADDR` */
 static gboolean nl_preview(int argc, char **argv, GError **error)
 {
 	char *to = NULL;
@@ -160,6 +164,7 @@ out:
 	return oid != 0;
 }
 
+/* nl_send - `newsletter send ID [--wait]` */
 static gboolean nl_send(int argc, char **argv, GError **error)
 {
 	gboolean wait = FALSE;
@@ -205,6 +210,7 @@ static gboolean nl_send(int argc, char **argv, GError **error)
 	}
 }
 
+/* nl_cancel - `newsletter cancel ID` */
 static gboolean nl_cancel(int argc, char **argv, GError **error)
 {
 	PmDb *db;
@@ -226,6 +232,7 @@ static gboolean nl_cancel(int argc, char **argv, GError **error)
 	return ok;
 }
 
+/* nl_status - `newsletter status ID [--json]` */
 static gboolean nl_status(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;
@@ -269,6 +276,7 @@ static gboolean nl_status(int argc, char **argv, GError **error)
 	return TRUE;
 }
 
+/* nl_ls - `newsletter ls [--json]` */
 static gboolean nl_ls(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;

@@ -358,6 +358,7 @@ gboolean newsletter_counts(PmDb *db, gint64 id, NewsletterCounts *c, GError **er
 		      (gint64)NEWSLETTER_UNSUB_DAYS * 86400);
 }
 
+/* set_int - an integer member of the object being built */
 static void set_int(JsonBuilder *b, const char *k, gint64 v)
 {
 	json_builder_set_member_name(b, k);

@@ -129,6 +129,7 @@ fail:
 	return NULL;
 }
 
+/* set_str - a string member, or null */
 static void set_str(JsonObject *o, const char *k, const char *v)
 {
 	if (v)
