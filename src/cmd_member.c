@@ -12,7 +12,7 @@
 #include "stats.h"
 
 /* print a JSON node (consumed) as one line */
-/* the list named name, or an EX_NOUSER error */
+/* need_list - the list named name, or an EX_NOUSER error */
 static List *need_list(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
 {
 	GError *e = NULL;
@@ -26,7 +26,7 @@ static List *need_list(PmDb *db, const PmConfig *cfg, const char *name, GError *
 	return l;
 }
 
-/* the member with address email, or an EX_NOUSER error */
+/* need_member - the member with address email, or an EX_NOUSER error */
 static Member *need_member(PmDb *db, const PmConfig *cfg, const char *email, GError **error)
 {
 	GError *e = NULL;
@@ -39,7 +39,7 @@ static Member *need_member(PmDb *db, const PmConfig *cfg, const char *email, GEr
 	return m;
 }
 
-/* subscribe member to l as an organizer's add: new or pending become active */
+/* subscribe - subscribe member to l as an organizer's add: new or pending become active */
 static gboolean subscribe(PmDb *db, const List *l, gint64 member, const char *email,
 			  GError **error)
 {

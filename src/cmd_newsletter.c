@@ -13,7 +13,7 @@
 #include "pm.h"
 #include "stats.h"
 
-/* parse the ID argument */
+/* parse_id - parse the ID argument */
 static gboolean parse_id(int argc, char **argv, gint64 *id, const char *usage, GError **error)
 {
 	if (argc != 2 || !g_ascii_string_to_signed(argv[1], 10, 1, G_MAXINT64, id, NULL))

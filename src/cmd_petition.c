@@ -10,7 +10,7 @@
 #include "pm.h"
 #include "stats.h"
 
-/* the petition slug, or an EX_NOUSER error */
+/* need_petition - the petition slug, or an EX_NOUSER error */
 static Petition *need_petition(PmDb *db, const char *slug, GError **error)
 {
 	GError *e = NULL;

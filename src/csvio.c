@@ -238,7 +238,7 @@ static gboolean batch_step(Import *im, GError **error)
 	return TRUE;
 }
 
-/* a member row: upsert, maybe subscribe; FALSE only for database failures */
+/* import_member - a member row: upsert, maybe subscribe; FALSE only for database failures */
 static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id,
 			      gboolean *created, GError **error)
 {
@@ -274,7 +274,7 @@ static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id
 	return TRUE;
 }
 
-/* a signature row: member (or none, for paper), then the confirmed signature */
+/* import_signature - a signature row: the member (none for paper), the signature */
 static gboolean import_signature(Import *im, const CsvioRow *row, GError **error)
 {
 	const char *email = field(row, im, C_EMAIL), *name = field(row, im, C_NAME);
@@ -323,7 +323,7 @@ static gboolean import_signature(Import *im, const CsvioRow *row, GError **error
 	return TRUE;
 }
 
-/* a row of empty fields (",,,,") is a blank line */
+/* row_empty - a row of empty fields (",,,,") is a blank line */
 static gboolean row_empty(const CsvioRow *row)
 {
 	for (int i = 0; i < row->n; i++)

@@ -316,7 +316,7 @@ static void add_time(JsonBuilder *b, const char *name, gint64 t)
 	g_free(s);
 }
 
-/* rows of st as an array member of b; cols: "s:name" string, "t:name" time, "i:name" int */
+/* dump_rows - rows of st as an array member of b; cols: "s:name" string, "t:name" time, "i:name" int */
 static gboolean dump_rows(PmDb *db, JsonBuilder *b, const char *member, sqlite3_stmt *st,
 			  const char *const *cols, GError **error)
 {

@@ -215,7 +215,7 @@ gboolean newsletter_audience(PmDb *db, gint64 id, gint64 *count, GError **error)
 	return ok;
 }
 
-/* one batch of one newsletter in one transaction; *done when expansion finished */
+/* expand_batch - one batch of one newsletter in one transaction; *done when expansion finished */
 static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 *added,
 			     gboolean *done, GError **error)
 {
@@ -365,7 +365,7 @@ static void set_int(JsonBuilder *b, const char *k, gint64 v)
 	json_builder_add_int_value(b, v);
 }
 
-/* one newsletter's status object into b */
+/* status_into - one newsletter's status object into b */
 static gboolean status_into(PmDb *db, JsonBuilder *b, gint64 id, GError **error)
 {
 	Newsletter *n = newsletter_lookup(db, id, error);

@@ -80,7 +80,7 @@ void newsletter_cache_clear(void)
 	cache = NULL;
 }
 
-/* the shared parts of newsletter id, loaded or cached; borrowed */
+/* shared_get - the shared parts of newsletter id, loaded or cached; borrowed */
 static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **error)
 {
 	Shared *s;

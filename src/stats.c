@@ -33,7 +33,7 @@ static JsonNode *finish(JsonBuilder *b, gboolean ok)
 	return n;
 }
 
-/* an object member name -> count from a two-column query */
+/* counts_object - an object member name -> count from a two-column query */
 static gboolean counts_object(PmDb *db, JsonBuilder *b, const char *name, sqlite3_stmt *st,
 			      GError **error)
 {
@@ -135,7 +135,7 @@ JsonNode *stats_petition_json(PmDb *db, const Petition *p, gboolean by_day, GErr
 	return finish(b, petition_into(db, b, p, by_day, error));
 }
 
-/* ids from a one-column query */
+/* ids_of - ids from a one-column query */
 static GArray *ids_of(PmDb *db, sqlite3_stmt *st, GError **error)
 {
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
