@@ -183,8 +183,18 @@ static gboolean nl_send(int argc, char **argv, GError **error)
 		return FALSE;
 	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
-	if (!newsletter_schedule(db, id, pm_now(), error))
-		return FALSE;
+	{
+		/* --wait on one already going out (a `run` started it) just follows it */
+		Newsletter *n = newsletter_lookup(db, id, error);
+		gboolean going;
+
+		if (n == NULL)
+			return FALSE;
+		going = strcmp(n->status, "sending") == 0;
+		newsletter_free(n);
+		if (!(wait && going) && !newsletter_schedule(db, id, pm_now(), error))
+			return FALSE;
+	}
 	if (!wait) {
 		printf("newsletter %" G_GINT64_FORMAT " due now\n", id);
 		return TRUE;
