@@ -19,10 +19,18 @@ static const CmdInfo commands[] = {
 	{ "init", cmd_init, "init", "create or upgrade the database; create the secret" },
 	{ "check-config", cmd_check_config, "check-config",
 	  "validate the configuration and print the effective settings" },
+	{ "member", cmd_member, "member add|import|export|show|forget ...", "members" },
+	{ "list", cmd_list, "list create|show|ls ...", "lists and their members" },
+	{ "petition", cmd_petition, "petition create|open|close|show|signatures|import|ls ...",
+	  "petitions and signatures" },
+	{ "story", cmd_story, "story ls|approve|reject ...", "members' stories, moderated" },
+	{ "newsletter", cmd_newsletter,
+	  "newsletter create|preview|schedule|send|cancel|status|ls ...", "newsletters" },
+	{ "stats", cmd_stats, "stats [--json]", "counts for organizers" },
+	{ "template", cmd_template, "template render FILE [--data F.json]", "render a Mustache template" },
 	{ "run", cmd_run, "run [--once]", "scheduler and sender (foreground daemon; --once: one pass)" },
 	{ "outbox", cmd_outbox, "outbox [--json] | outbox flush",
 	  "queue counts; flush makes deferred messages due now" },
-	{ "template", cmd_template, "template render FILE [--data F.json]", "render a Mustache template" },
 	{ NULL, NULL, NULL, NULL }
 };
 

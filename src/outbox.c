@@ -18,6 +18,7 @@
 #include "address.h"
 #include "bounce.h"
 #include "log.h"
+#include "newsletter.h"
 #include "outbox.h"
 #include "pm.h"
 
@@ -28,6 +29,7 @@
  *   { OUTBOX_NEWSLETTER, newsletter_render },
  */
 const OutboxRenderer outbox_renderers[] = {
+	{ OUTBOX_NEWSLETTER, newsletter_render },
 	{ 0, NULL }    /* end of table */
 };
 

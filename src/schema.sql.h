@@ -91,7 +91,9 @@ static const char *const db_migrations[] = {
 "  cursor INTEGER NOT NULL DEFAULT 0,"       /* last member id expanded into the outbox */
 "  recipients INTEGER NOT NULL DEFAULT 0,"
 "  created_by TEXT,"                          /* organizer address when mailed in */
+"  expanded_at INTEGER,"                      /* every recipient is in the outbox */
 "  created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER);"
+"CREATE INDEX newsletters_due ON newsletters(status, scheduled_at);"
 
 "CREATE TABLE deliveries ("
 "  id INTEGER PRIMARY KEY,"

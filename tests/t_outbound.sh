@@ -291,11 +291,12 @@ like "$(sed -n 2p "$f")" '^Delivered-To: user2@example.net' "Delivered-To prepen
 is "$(ls "$T/var/sent/tmp" | wc -l)" 0 "nothing left in tmp/"
 is "$(counts)" '{"queued":0,"sending":0,"sent":3,"deferred":0,"failed":0}' "maildir rows are sent"
 
-# a row without a message and no renderer for its kind fails with a clear reason
+# a row without a message that cannot be rendered (here: a newsletter that does not
+# exist) fails with a clear reason
 sql "INSERT INTO outbox(kind, ref_id, recipient, status, next_attempt, created_at, updated_at) VALUES ('newsletter', 1, 'x@example.net', 'queued', 0, 0, 0)"
 ok "a render failure does not fail the run" pm run --once
 is "$(sql "SELECT status || ': ' || smtp_text FROM outbox WHERE recipient = 'x@example.net'")" \
-	"failed: render: no renderer for newsletter messages" "the row fails with the reason"
+	"failed: render: no newsletter 1" "the row fails with the reason"
 
 # SIGHUP: the daemon reloads the configuration between passes (here: another maildir)
 reset
