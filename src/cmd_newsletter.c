@@ -1,16 +1,19 @@
 /*
  * cmd_newsletter.c - `peermail newsletter create|preview|schedule|send|cancel|status|ls`.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 #include "cmd.h"
 #include "csvio.h"
+#include "log.h"
 #include "newsletter.h"
 #include "pm.h"
 #include "stats.h"
 
-/* parse the ID argument */
+/* parse_id - parse the ID argument */
 static gboolean parse_id(int argc, char **argv, gint64 *id, const char *usage, GError **error)
 {
 	if (argc != 2 || !g_ascii_string_to_signed(argv[1], 10, 1, G_MAXINT64, id, NULL))
@@ -18,6 +21,7 @@ static gboolean parse_id(int argc, char **argv, gint64 *id, const char *usage, G
 	return TRUE;
 }
 
+/* nl_create - `newsletter create ...` */
 static gboolean nl_create(int argc, char **argv, GError **error)
 {
 	char *list = NULL, *subject = NULL, *body_file = NULL, *petition = NULL, *tmpl = NULL;
@@ -68,6 +72,7 @@ out:
 	return id != 0;
 }
 
+/* nl_schedule - `newsletter schedule ID --at TIME` */
 static gboolean nl_schedule(int argc, char **argv, GError **error)
 {
 	char *at = NULL;
@@ -111,6 +116,55 @@ out:
 	return ok;
 }
 
+/* The only mutable global: set by SIGTERM/SIGINT during `send --wait`. */
+static volatile sig_atomic_t send_stop;
+
+/* on_stop - SIGTERM/SIGINT during send --wait: finish what is in flight, then stop */
+static void on_stop(int sig)
+{
+	send_stop = 1;
+}
+
+/* nl_preview - `newsletter preview ID --to ADDR` */
+static gboolean nl_preview(int argc, char **argv, GError **error)
+{
+	char *to = NULL;
+	GOptionEntry entries[] = {
+		{ "to", 0, 0, G_OPTION_ARG_STRING, &to, "the address to send the copy to", "ADDR" },
+		G_OPTION_ENTRY_NULL
+	};
+	const PmConfig *cfg;
+	const PmSecret *key;
+	PmDb *db;
+	gint64 id, oid = 0;
+
+	if (!cli_parse(&argc, &argv, "ID", "Queue one rendered copy to ADDR (as that member "
+		       "would get it, or with sample data); `peermail run` sends it.", entries,
+		       error))
+		goto out;
+	if (!parse_id(argc, argv, &id, "newsletter preview ID --to ADDR", error))
+		goto out;
+	if (to == NULL) {
+		cli_usage_error(error, "newsletter preview ID --to ADDR");
+		goto out;
+	}
+	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL ||
+	    (key = cli_secret(error)) == NULL || !db_begin(db, error))
+		goto out;
+	oid = newsletter_preview(db, cfg, key, id, to, error);
+	if (oid == 0 || !db_commit(db, error)) {
+		db_rollback(db);
+		oid = 0;
+	} else {
+		printf("preview of newsletter %" G_GINT64_FORMAT " queued to %s\n", id, to);
+	}
+	newsletter_cache_clear();
+out:
+	g_free(to);
+	return oid != 0;
+}
+
+/* nl_send - `newsletter send ID [--wait]` */
 static gboolean nl_send(int argc, char **argv, GError **error)
 {
 	gboolean wait = FALSE;
@@ -129,15 +183,44 @@ static gboolean nl_send(int argc, char **argv, GError **error)
 		return FALSE;
 	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
-	if (!newsletter_schedule(db, id, pm_now(), error))
-		return FALSE;
+	{
+		/* --wait on one already going out (a `run` started it) just follows it */
+		Newsletter *n = newsletter_lookup(db, id, error);
+		gboolean going;
+
+		if (n == NULL)
+			return FALSE;
+		going = strcmp(n->status, "sending") == 0;
+		newsletter_free(n);
+		if (!(wait && going) && !newsletter_schedule(db, id, pm_now(), error))
+			return FALSE;
+	}
 	if (!wait) {
 		printf("newsletter %" G_GINT64_FORMAT " due now\n", id);
 		return TRUE;
 	}
-	/*WAIT*/ (void)cfg; return TRUE;
+	{
+		const PmSecret *key = cli_secret(error);
+		struct sigaction sa;
+		gboolean ok;
+
+		if (key == NULL)
+			return FALSE;
+		memset(&sa, 0, sizeof sa);
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_stop;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		/* on a terminal the bar says it all: per-message log lines go to syslog only */
+		if (isatty(STDERR_FILENO))
+			log_set_quiet(TRUE);
+		ok = newsletter_send_wait(db, cfg, key, id, &send_stop, error);
+		newsletter_cache_clear();
+		return ok;
+	}
 }
 
+/* nl_cancel - `newsletter cancel ID` */
 static gboolean nl_cancel(int argc, char **argv, GError **error)
 {
 	PmDb *db;
@@ -159,6 +242,7 @@ static gboolean nl_cancel(int argc, char **argv, GError **error)
 	return ok;
 }
 
+/* nl_status - `newsletter status ID [--json]` */
 static gboolean nl_status(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;
@@ -176,7 +260,9 @@ static gboolean nl_status(int argc, char **argv, GError **error)
 		return FALSE;
 	if (cli_config(error) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
-	if ((n = newsletter_status_json(db, id, error)) == NULL)
+	/* a newsletter whose last copies went out is sent (the next `run` would say so too) */
+	if (!newsletter_finish(db, pm_now(), error) ||
+	    (n = newsletter_status_json(db, id, error)) == NULL)
 		return FALSE;
 	if (json) {
 		stats_print(n, FALSE);
@@ -200,6 +286,7 @@ static gboolean nl_status(int argc, char **argv, GError **error)
 	return TRUE;
 }
 
+/* nl_ls - `newsletter ls [--json]` */
 static gboolean nl_ls(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;
@@ -216,7 +303,7 @@ static gboolean nl_ls(int argc, char **argv, GError **error)
 		return cli_usage_error(error, "newsletter ls [--json]");
 	if (cli_config(error) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
-	if ((n = newsletter_list_json(db, error)) == NULL)
+	if (!newsletter_finish(db, pm_now(), error) || (n = newsletter_list_json(db, error)) == NULL)
 		return FALSE;
 	if (json) {
 		stats_print(n, FALSE);
@@ -241,7 +328,7 @@ static gboolean nl_ls(int argc, char **argv, GError **error)
 static const CmdInfo newsletter_cmds[] = {
 	{ "create", nl_create, "create --list L --subject S --body FILE.md [--petition SLUG]",
 	  "create a newsletter; prints its id" },
-/*PREVIEW*/
+	{ "preview", nl_preview, "preview ID --to ADDR", "queue one rendered copy to ADDR" },
 	{ "schedule", nl_schedule, "schedule ID --at TIME", "send at TIME" },
 	{ "send", nl_send, "send ID [--wait]", "send now" },
 	{ "cancel", nl_cancel, "cancel ID", "cancel, also mid-send" },

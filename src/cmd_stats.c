@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include "cmd.h"
+#include "newsletter.h"
 #include "pm.h"
 #include "stats.h"
 
@@ -25,7 +26,7 @@ gboolean cmd_stats(int argc, char **argv, GError **error)
 		return cli_usage_error(error, "stats [--json]");
 	if (cli_config(error) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
-	if ((n = stats_json(db, error)) == NULL)
+	if (!newsletter_finish(db, pm_now(), error) || (n = stats_json(db, error)) == NULL)
 		return FALSE;
 	stats_print(n, !json);
 	return TRUE;

@@ -13,7 +13,7 @@
 
 struct PmDb {
 	sqlite3 *h;
-	GHashTable *stmts;      /* SQL text (borrowed: string literals) -> sqlite3_stmt* */
+	GHashTable *stmts;      /* SqlKey -> sqlite3_stmt* */
 };
 
 /* db_set_error - map an SQLite result code to a PM_ERROR */
@@ -35,6 +35,34 @@ void db_set_error(PmDb *db, GError **error, int rc, const char *what)
 	}
 	g_set_error(error, PM_ERROR, code, "database: %s: %s", what,
 		    db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+}
+
+/* A cache key: the caller's pointer (hashed: SQL is nearly always a literal, so hashing
+ * the address is cheap) and a copy of the text (compared: a reused buffer holding other
+ * SQL misses and is prepared anew). */
+typedef struct {
+	const void *ptr;
+	char *text;
+} SqlKey;
+
+static guint sql_hash(gconstpointer p)
+{
+	return g_direct_hash(((const SqlKey *)p)->ptr);
+}
+
+static gboolean sql_equal(gconstpointer a, gconstpointer b)
+{
+	const SqlKey *x = a, *y = b;
+
+	return x->ptr == y->ptr && strcmp(x->text, y->text) == 0;
+}
+
+static void sql_key_free(gpointer p)
+{
+	SqlKey *k = p;
+
+	g_free(k->text);
+	g_free(k);
 }
 
 static void stmt_finalize(gpointer p)
@@ -128,7 +156,7 @@ PmDb *db_open(const char *path, gboolean create, GError **error)
 		db_close(db);
 		return NULL;
 	}
-	db->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, stmt_finalize);
+	db->stmts = g_hash_table_new_full(sql_hash, sql_equal, sql_key_free, stmt_finalize);
 	sqlite3_busy_timeout(db->h, 10000);
 	sqlite3_extended_result_codes(db->h, 1);
 	/* synchronous=NORMAL is durable across process crashes in WAL mode; a power loss may
@@ -192,7 +220,8 @@ void db_rollback(PmDb *db)
 static sqlite3_stmt *prepare_bind(PmDb *db, GError **error, const char *sql,
 				  const char *types, va_list ap)
 {
-	sqlite3_stmt *st = g_hash_table_lookup(db->stmts, sql);
+	SqlKey probe = { sql, (char *)sql };
+	sqlite3_stmt *st = g_hash_table_lookup(db->stmts, &probe);
 	int rc, i = 1;
 
 	if (st == NULL) {
@@ -201,7 +230,11 @@ static sqlite3_stmt *prepare_bind(PmDb *db, GError **error, const char *sql,
 			db_set_error(db, error, rc, "prepare");
 			return NULL;
 		}
-		g_hash_table_insert(db->stmts, (gpointer)sql, st);
+		SqlKey *k = g_new(SqlKey, 1);
+
+		k->ptr = sql;
+		k->text = g_strdup(sql);
+		g_hash_table_replace(db->stmts, k, st);
 	} else {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);

@@ -5,6 +5,9 @@
  * migrations keyed by PRAGMA user_version, and a cache of prepared statements. SQL for a
  * table lives in the module that owns the table; every value is a bound parameter.
  *
+ * SQL passed to db_exec/db_query/db_int should be a string literal: prepared statements
+ * are cached by the string's address (and checked against its text), so SQL built at run
+ * time would be prepared again on every call.
  * Binding: db_exec/db_query take a type string, one letter a parameter:
  *   'i' gint64, 't' const char * (NULL binds NULL), 'b' const void *, gsize (blob),
  *   'd' double, 'n' NULL (no argument).

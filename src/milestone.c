@@ -1,7 +1,12 @@
 /*
  * milestone.c - milestone steps and claiming them once.
  */
+#include <string.h>
+#include "address.h"
+#include "compose.h"
+#include "log.h"
 #include "milestone.h"
+#include "outbox.h"
 #include "petition.h"
 #include "pm.h"
 
@@ -72,5 +77,124 @@ gboolean milestone_claim(PmDb *db, gint64 petition_id, gint64 *milestone, gint64
 	}
 out:
 	petition_free(p);
+	return ok;
+}
+
+/* organizers - the organizers to tell: global and per list, normalized, each once */
+static GPtrArray *organizers(const PmConfig *cfg)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *srcs = g_ptr_array_new();
+
+	g_ptr_array_add(srcs, cfg->organizers);
+	for (guint i = 0; cfg->lists && i < cfg->lists->len; i++)
+		g_ptr_array_add(srcs, ((PmListConf *)cfg->lists->pdata[i])->organizers);
+	for (guint i = 0; i < srcs->len; i++) {
+		char **list = srcs->pdata[i];
+
+		for (int j = 0; list && list[j]; j++) {
+			char *a = address_normalize(cfg, list[j]);
+			gboolean dup = a == NULL;
+
+			for (guint k = 0; !dup && k < out->len; k++)
+				dup = strcmp(out->pdata[k], a) == 0;
+			if (dup)
+				g_free(a);
+			else
+				g_ptr_array_add(out, a);
+		}
+	}
+	g_ptr_array_free(srcs, TRUE);
+	return out;
+}
+
+/* announce - one petition: claim and notify in one transaction */
+static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GPtrArray *to,
+			 GError **error)
+{
+	gint64 m = 0, confirmed = 0;
+	Petition *p;
+	JsonObject *o;
+	JsonNode *data;
+	gboolean ok = TRUE;
+
+	if (!db_begin(db, error))
+		return FALSE;
+	if (!milestone_claim(db, pid, &m, &confirmed, error)) {
+		db_rollback(db);
+		return FALSE;
+	}
+	if (m == 0) {
+		db_rollback(db);
+		return TRUE;
+	}
+	if ((p = petition_get(db, pid, error)) == NULL) {
+		db_rollback(db);
+		return FALSE;
+	}
+	o = json_object_new();
+	data = json_node_init_object(json_node_alloc(), o);
+	json_object_set_member(o, "petition", petition_to_json(db, cfg, p));
+	json_object_set_int_member(o, "milestone", m);
+	for (guint i = 0; ok && i < to->len; i++) {
+		ComposeOpts opts = { 0 };
+		GBytes *msg;
+
+		opts.to = to->pdata[i];
+		opts.auto_generated = TRUE;
+		msg = compose_message(cfg, "milestone", data, &opts, error);
+		if (msg) {
+			OutboxItem item = { OUTBOX_NOTICE, pid, 0, 0, to->pdata[i], msg };
+
+			ok = outbox_enqueue(db, &item, error) != 0;
+			g_bytes_unref(msg);
+		} else {
+			ok = FALSE;
+		}
+	}
+	json_node_unref(data);
+	json_object_unref(o);
+	if (ok && db_commit(db, error))
+		log_info("petition %s: milestone %" G_GINT64_FORMAT " reached (%" G_GINT64_FORMAT
+			 " signatures), %u organizers told", p->slug, m, confirmed, to->len);
+	else {
+		ok = FALSE;
+		db_rollback(db);
+	}
+	petition_free(p);
+	return ok;
+}
+
+/* milestone_task - announce newly crossed milestones */
+gboolean milestone_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	GPtrArray *to;
+	sqlite3_stmt *st;
+	GError *e = NULL;
+	gboolean ok = TRUE;
+
+	/* only petitions whose confirmed count has passed the next step */
+	st = db_query(db, &e, "SELECT p.id, p.goal, p.milestone, (SELECT count(*) FROM signatures s "
+		      "WHERE s.petition_id = p.id AND s.status = 'confirmed') FROM petitions p "
+		      "WHERE p.goal > 0", NULL);
+	while (st && db_step(db, st, &e)) {
+		gint64 id = sqlite3_column_int64(st, 0);
+
+		if (milestone_crossed(sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+				      sqlite3_column_int64(st, 3)) > 0)
+			g_array_append_val(ids, id);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_array_free(ids, TRUE);
+		return FALSE;
+	}
+	to = organizers(cfg);
+	for (guint i = 0; ok && i < ids->len; i++)
+		ok = announce(db, cfg, g_array_index(ids, gint64, i), to, error);
+	g_ptr_array_free(to, TRUE);
+	g_array_free(ids, TRUE);
 	return ok;
 }

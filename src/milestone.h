@@ -37,4 +37,15 @@ gint64 milestone_next(gint64 goal, gint64 count);
 gboolean milestone_claim(PmDb *db, gint64 petition_id, gint64 *milestone, gint64 *confirmed,
 			 GError **error);
 
+#include "config.h"
+#include "token.h"
+
+/*
+ * milestone_task - the scheduler task (SchedulerTaskFn): for every petition with a goal,
+ * claim a newly crossed step and, in the same transaction, queue a notice (template
+ * "milestone", data {petition, milestone}, outbox kind notice, ref_id the petition) to each
+ * organizer (the global ones and every list's, once each).
+ */
+gboolean milestone_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error);
+
 #endif

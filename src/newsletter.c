@@ -2,10 +2,10 @@
  * newsletter.c - the newsletters table: creating, scheduling, cancelling, expanding a due
  * newsletter into the outbox in batches, and counting what became of it.
  *
- * Expansion writes the outbox rows itself, set by set, in batches of a few hundred to a
- * thousand rows per transaction (message NULL: each copy is rendered at send time by
- * newsletter_render.c). The outbox's partial unique index on (ref_id, member_id) for kind
- * 'newsletter' is what makes a repeated batch harmless; the cursor is what makes it rare.
+ * Expansion queues outbox rows in batches of up to a thousand per transaction (message
+ * NULL: each copy is rendered at send time by newsletter_render.c). The cursor, read inside
+ * the write transaction, is what keeps two processes from expanding the same members; the
+ * outbox's unique (ref_id, member_id) index for kind 'newsletter' is the backstop.
  * The audience is read at expansion (subscription and member both active; with
  * skip_signed, no confirmed signature on the linked petition) and checked again at render.
  *
@@ -16,8 +16,10 @@
 #include <sysexits.h>
 #include "list.h"
 #include "newsletter.h"
+#include "outbox.h"
 #include "petition.h"
 #include "pm.h"
+#include "template.h"
 
 #define NL_COLS "id, list_id, coalesce(petition_id, 0), subject, body, template, skip_signed, " \
 		"status, coalesce(scheduled_at, 0), cursor, recipients, coalesce(expanded_at, 0), " \
@@ -84,6 +86,19 @@ Newsletter *newsletter_lookup(PmDb *db, gint64 id, GError **error)
 	return n;
 }
 
+/* template_check - src parses as Mustache; else EX_DATAERR naming what */
+static gboolean template_check(const char *src, const char *what, GError **error)
+{
+	Template *t = template_parse(src, error);
+
+	if (t == NULL) {
+		g_prefix_error(error, "the %s: ", what);
+		return FALSE;
+	}
+	template_unref(t);
+	return TRUE;
+}
+
 /* newsletter_create - a draft */
 gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const char *subject,
 			 const char *body_markdown, const char *petition, const char *template_name,
@@ -107,6 +122,10 @@ gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const 
 		g_set_error(error, PM_ERROR, EX_USAGE, "'%s' is not a template name", template_name);
 		return 0;
 	}
+	/* a Mustache syntax error is the organizer's to fix now, not at send time */
+	if (!template_check(subject, "subject", error) ||
+	    !template_check(body_markdown, "body", error))
+		return 0;
 	l = list_find(db, cfg, list, &e);
 	if (l == NULL) {
 		if (e)
@@ -196,14 +215,14 @@ gboolean newsletter_audience(PmDb *db, gint64 id, gint64 *count, GError **error)
 	return ok;
 }
 
-/* one batch of one newsletter in one transaction; *done when expansion finished */
+/* expand_batch - one batch of one newsletter in one transaction; *done when expansion finished */
 static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 *added,
 			     gboolean *done, GError **error)
 {
 	Newsletter *n;
 	sqlite3_stmt *st;
 	GError *e = NULL;
-	gint64 cursor, rows = 0, inserted = 0;
+	gint64 cursor, rows = 0;
 
 	*done = TRUE;
 	if (!db_begin(db, error))
@@ -223,26 +242,24 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 		      (gint64)(n->skip_signed ? 1 : 0), n->petition_id, (gint64)batch);
 	while (st && db_step(db, st, &e)) {
 		gint64 mid = sqlite3_column_int64(st, 0);
+		OutboxItem item = { OUTBOX_NEWSLETTER, id, mid, n->list_id,
+				    (const char *)sqlite3_column_text(st, 1), NULL };
 
 		rows++;
 		cursor = mid;
-		if (!db_exec(db, &e, "INSERT INTO outbox(kind, ref_id, member_id, list_id, "
-			     "recipient, status, next_attempt, created_at, updated_at) VALUES "
-			     "('newsletter', ?1, ?2, ?3, ?4, 'queued', ?5, ?5, ?5) "
-			     "ON CONFLICT DO NOTHING", "iiiti", id, mid, n->list_id,
-			     (const char *)sqlite3_column_text(st, 1), now))
+		/* message NULL: rendered at send time by newsletter_render */
+		if (outbox_enqueue(db, &item, &e) == 0)
 			break;
-		inserted += db_changes(db);
 	}
 	db_done(st);
 	*done = rows < batch;
 	if (e == NULL)
-		db_exec(db, &e, "UPDATE newsletters SET cursor = ?, recipients = recipients + ?, "
-			"expanded_at = CASE WHEN ? THEN ? END WHERE id = ?", "iiiii", cursor,
-			inserted, (gint64)(*done ? 1 : 0), now, id);
+		db_exec(db, &e, "UPDATE newsletters SET cursor = ?1, recipients = recipients + ?5, "
+			"expanded_at = CASE WHEN ?2 THEN ?3 END WHERE id = ?4", "iiiii", cursor,
+			(gint64)(*done ? 1 : 0), now, id, rows);
 	newsletter_free(n);
 	if (e == NULL && db_commit(db, &e)) {
-		*added += inserted;
+		*added += rows;
 		return TRUE;
 	}
 	db_rollback(db);
@@ -341,13 +358,14 @@ gboolean newsletter_counts(PmDb *db, gint64 id, NewsletterCounts *c, GError **er
 		      (gint64)NEWSLETTER_UNSUB_DAYS * 86400);
 }
 
+/* set_int - an integer member of the object being built */
 static void set_int(JsonBuilder *b, const char *k, gint64 v)
 {
 	json_builder_set_member_name(b, k);
 	json_builder_add_int_value(b, v);
 }
 
-/* one newsletter's status object into b */
+/* status_into - one newsletter's status object into b */
 static gboolean status_into(PmDb *db, JsonBuilder *b, gint64 id, GError **error)
 {
 	Newsletter *n = newsletter_lookup(db, id, error);

@@ -19,7 +19,8 @@
  * newsletter_create - a draft for list (name), optionally linked to petition (slug;
  * NULL: none). template NULL is "newsletter". skip_signed leaves out members who signed
  * the linked petition. created_by is the organizer's address when mailed in, else NULL.
- * Returns the id, or 0 with error (EX_NOUSER for an unknown list or petition).
+ * Returns the id, or 0 with error (EX_NOUSER for an unknown list or petition, EX_DATAERR
+ * for a subject or body that is not valid Mustache).
  */
 gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const char *subject,
 			 const char *body_markdown, const char *petition, const char *template_name,
@@ -98,5 +99,49 @@ JsonNode *newsletter_status_json(PmDb *db, gint64 id, GError **error);
 
 /* newsletter_list_json - {"newsletters":[status objects]}, newest first */
 JsonNode *newsletter_list_json(PmDb *db, GError **error);
+
+/* ==== newsletter_render.c: copies at send time, previews, the scheduler task ==== */
+
+#include <signal.h>
+#include "member.h"
+#include "outbox.h"
+#include "token.h"
+
+/*
+ * newsletter_render - the outbox renderer for kind newsletter (OutboxRenderFn): member
+ * row->member_id's copy of newsletter row->ref_id. A copy that must not go out any more
+ * (cancelled, member or subscription no longer active) is marked cancelled and NULL
+ * returned with an EX_NOUSER error. Main thread only.
+ */
+GBytes *newsletter_render(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			  const OutboxRow *row, GError **error);
+
+/* newsletter_render_for - the copy member would get (no status checks); caller unrefs */
+GBytes *newsletter_render_for(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+			      const Member *member, GError **error);
+
+/* newsletter_cache_clear - free the per-newsletter cache of the renderer */
+void newsletter_cache_clear(void);
+
+/*
+ * newsletter_preview - queue one rendered copy of newsletter id to `to` (kind preview,
+ * sent by the next `run`). A member gets their own copy (personal tokens); anyone else a
+ * copy with sample member data (name "Sample Member") and the plain sign+SLUG and LIST+unsubscribe addresses.
+ * Returns the outbox id or 0. The caller holds the transaction.
+ */
+gint64 newsletter_preview(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+			  const char *to, GError **error);
+
+/* newsletter_task - the scheduler task (SchedulerTaskFn): newsletter_expand of what is due */
+gboolean newsletter_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error);
+
+/*
+ * newsletter_send_wait - expand and send newsletter id (already due) from this process,
+ * slice by slice, drawing progress on stderr (a bar on a terminal, log lines otherwise),
+ * until it is sent, cancelled, or only deferred copies remain (left to `peermail run`),
+ * or *stop. Prints a summary line on stdout.
+ */
+gboolean newsletter_send_wait(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+			      const volatile sig_atomic_t *stop, GError **error);
 
 #endif

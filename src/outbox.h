@@ -43,6 +43,10 @@ typedef struct {
  */
 gint64 outbox_enqueue(PmDb *db, const OutboxItem *item, GError **error);
 
+/* outbox_message_get - the stored message of row id (caller unrefs), or NULL when the row
+ * is rendered at send time (or on error, with error set) */
+GBytes *outbox_message_get(PmDb *db, gint64 id, GError **error);
+
 /* outbox_kind_name - "response", "newsletter", ... */
 const char *outbox_kind_name(OutboxKind kind);
 
@@ -110,6 +114,12 @@ gboolean outbox_owner_alive(const char *owner);
  * at once (queued, or deferred when already attempted). *count gets how many.
  */
 gboolean outbox_reclaim(PmDb *db, int *count, GError **error);
+
+/*
+ * outbox_release_owner - rows still 'sending' for owner (claims whose results could not be
+ * written) become due again at once; *count gets how many. For a sender between passes.
+ */
+gboolean outbox_release_owner(PmDb *db, const char *owner, int *count, GError **error);
 
 /*
  * outbox_claim - in one transaction, mark up to limit due rows (queued or deferred with

@@ -10,6 +10,7 @@ struct Progress {
 	gboolean tty;
 	gint64 start;           /* monotonic microseconds */
 	gint64 last_draw;
+	gint64 drawn;           /* done at the last line written (not a tty) */
 	int last_decile;
 };
 
@@ -32,6 +33,7 @@ void progress_set_total(Progress *p, gint64 total)
 	p->total = total;
 }
 
+/* format_duration - append M:SS or H:MM:SS */
 static void format_duration(GString *s, double secs)
 {
 	gint64 t = (gint64)(secs + 0.5);
@@ -74,6 +76,7 @@ char *progress_format(gint64 done, gint64 total, double elapsed, int width)
 	return g_string_free(s, FALSE);
 }
 
+/* draw - write the status: redraw the bar line on a terminal, else a log line */
 static void draw(Progress *p, gboolean final)
 {
 	double elapsed = (double)(g_get_monotonic_time() - p->start) / G_USEC_PER_SEC;
@@ -83,6 +86,7 @@ static void draw(Progress *p, gboolean final)
 		fprintf(p->out, "\r%s %s\033[K%s", p->what, text, final ? "\n" : "");
 	else
 		fprintf(p->out, "%s: %s\n", p->what, text);
+	p->drawn = p->done;
 	fflush(p->out);
 	g_free(text);
 }
@@ -110,7 +114,9 @@ void progress_update(Progress *p, gint64 done)
 Progress *progress_finish(Progress *p)
 {
 	if (p) {
-		draw(p, TRUE);
+		/* a log line saying the same thing again is noise; the bar needs its newline */
+		if (p->tty || p->drawn != p->done || p->done == 0)
+			draw(p, TRUE);
 		g_free(p->what);
 		g_free(p);
 	}

@@ -3,6 +3,8 @@
  * message is due (at most POLL_MAX_S, so mail queued by `receive` goes out promptly).
  */
 #include "log.h"
+#include "milestone.h"
+#include "newsletter.h"
 #include "outbox.h"
 #include "pm.h"
 #include "scheduler.h"
@@ -16,6 +18,8 @@
  *   { "deliveries", delivery_queue_due },
  */
 const SchedulerTask scheduler_tasks[] = {
+	{ "newsletters", newsletter_task },
+	{ "milestones", milestone_task },
 	{ NULL, NULL }
 };
 
