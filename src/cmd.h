@@ -12,5 +12,9 @@ gboolean cmd_check_config(int argc, char **argv, GError **error);
 gboolean cmd_template(int argc, char **argv, GError **error);
 gboolean cmd_run(int argc, char **argv, GError **error);
 gboolean cmd_outbox(int argc, char **argv, GError **error);
+gboolean cmd_target(int argc, char **argv, GError **error);
+gboolean cmd_district(int argc, char **argv, GError **error);
+gboolean cmd_deliver(int argc, char **argv, GError **error);
+gboolean cmd_delivery(int argc, char **argv, GError **error);
 
 #endif

@@ -2,6 +2,7 @@
  * scheduler.c - the run loop: producer tasks, then the sender, then sleep until the next
  * message is due (at most POLL_MAX_S, so mail queued by `receive` goes out promptly).
  */
+#include "delivery.h"
 #include "log.h"
 #include "outbox.h"
 #include "pm.h"
@@ -16,6 +17,7 @@
  *   { "deliveries", delivery_queue_due },
  */
 const SchedulerTask scheduler_tasks[] = {
+	{ "deliveries", delivery_queue_due },
 	{ NULL, NULL }
 };
 
