@@ -605,7 +605,9 @@ static void csv_append(DeliveryCsv *c, const char *data, gsize len)
 	}
 	g_byte_array_append(c->buf, (const guint8 *)data, len);
 	if (c->gzip_above > 0 && (gint64)c->buf->len > c->gzip_above) {
-		if (deflateInit2(&c->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		/* windowBits 15 + 16: a gzip wrapper, so the attachment is a .csv.gz file */
+		if (deflateInit2(&c->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK)
 			g_error("zlib: deflateInit2 failed");   /* only on out of memory */
 		c->zon = TRUE;
 		c->gz = g_byte_array_sized_new(c->buf->len / 4);
