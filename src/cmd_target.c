@@ -7,7 +7,7 @@
 #include "delivery.h"
 #include "pm.h"
 
-/* target_add_cmd - `target add NAME --email ADDR [--district D] [--title T] [--petition SLUG]...` */
+/* target_add_cmd - `target add NAME --email ADDR [--district D] [--title T] [--petition S]...` */
 static gboolean target_add_cmd(int argc, char **argv, GError **error)
 {
 	static const char usage[] = "target add NAME --email ADDR [--district D] [--title T] "
