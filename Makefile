@@ -93,13 +93,20 @@ bench: $(BIN) $(TESTS) $(BENCHES)
 demo: $(BIN)
 	@B=$(B) ./contrib/demo.sh
 
+LOCALSTATEDIR ?= /var/lib/peermail
+# The installed config points at the installed templates and a state folder, not ../var.
+INSTALL_CONF_SED := -e 's|^database *=.*|database = "$(LOCALSTATEDIR)/peermail.db"|' \
+	-e 's|^secret_file *=.*|secret_file = "$(LOCALSTATEDIR)/secret"|' \
+	-e 's|^templates *=.*|templates = "$(DATADIR)/templates"|' \
+	-e 's|^maildir *=.*|maildir = "$(LOCALSTATEDIR)/sent"|'
+
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/peermail $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/peermail
-	install -m 0644 conf/peermail.conf $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf.example
+	sed $(INSTALL_CONF_SED) conf/peermail.conf > $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf.example
 	[ -e $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf ] || \
-	  install -m 0644 conf/peermail.conf $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf
-	for f in templates/*; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/templates/; done; true
+	  install -m 0644 $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf.example $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf
+	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
 	install -m 0644 man/peermail.1 $(DESTDIR)$(MANDIR)/man1/peermail.1
 
 clean:

@@ -56,6 +56,18 @@ gboolean bounce_record(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 o
 		       const char *address, const char *status, gboolean permanent,
 		       const char *diagnostic, GError **error);
 
+/*
+ * bounce_record_at - bounce_record as of unix time now (the window is counted back from
+ * it); for tests, imports and replays.
+ */
+gboolean bounce_record_at(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 outbox_id,
+			  const char *address, const char *status, gboolean permanent,
+			  const char *diagnostic, gint64 now, GError **error);
+
+/* bounce_score - member's current score: its bounces within the window before now */
+gboolean bounce_score(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 now,
+		      double *score, GError **error);
+
 /* bounce_complaint - an abuse report: unsubscribe member from every list at once */
 gboolean bounce_complaint(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 outbox_id,
 			  const char *feedback_type, GError **error);

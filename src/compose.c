@@ -3,9 +3,9 @@
  *
  * Owns: reading message templates (NAME.txt: a Subject: header, a blank line, the body;
  * NAME.html: an optional HTML alternative; partials are DIR/NAME.mustache), a parsed
- * template cache shared by all threads (GMutex; entries revalidated by stat, so edited
- * templates are picked up by a running daemon), rendering them over the caller's data
- * plus defaults (domain, from, help_address, owner_address), and assembling the message:
+ * template cache shared by all threads (GMutex; an entry is revalidated by stat at most
+ * once a second, so a running daemon picks up edited templates), rendering them over the caller's data
+ * plus defaults (compose_defaults), and assembling the message:
  * headers, transfer encodings, alternatives, attachments, CRLF output.
  * Not: the envelope or sending (outbox, smtp), nor what data a message gets (callers).
  *
@@ -52,6 +52,7 @@ char *compose_header_value(const char *v)
 	return g_string_free(s, FALSE);
 }
 
+/* atext - an RFC 5322 atext character */
 static gboolean atext(char c)
 {
 	return g_ascii_isalnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
@@ -93,6 +94,7 @@ gboolean compose_addr_spec_valid(const char *a)
 	return !dot && p[-1] != '-';
 }
 
+/* check_addr - EX_DATAERR unless a is a valid addr-spec */
 static gboolean check_addr(const char *what, const char *a, GError **error)
 {
 	if (compose_addr_spec_valid(a))
@@ -133,24 +135,41 @@ static gboolean msgid_ok(const char *id)
 
 /* A file as last read: its stat signature and what was parsed from it. */
 typedef struct {
+	gint64 checked;      /* monotonic time of the last stat */
+	gboolean absent;     /* the file did not exist then */
 	gint64 mtime_ns;
 	goffset size;
 	guint64 ino;
 	char *text;          /* partials: the source */
+	GHashTable *trees;   /* partials: indentation -> Template*, parsed when first used */
 	Template *subject;   /* .txt: the Subject: value (NULL if none) */
 	Template *body;      /* .txt and .html: the body */
 } CacheEntry;
 
 typedef enum { KIND_MESSAGE, KIND_HTML, KIND_PARTIAL } FileKind;
 
+/* A cached file is stat()ed again at most this often (edits show within a second). */
+#define CACHE_RECHECK_US G_USEC_PER_SEC
+
 static GMutex cache_lock;
 static GHashTable *cache;    /* absolute path -> CacheEntry*; guarded by cache_lock */
 
+/*
+ * What depends only on the configuration, made once per (domain, from) and shared: the
+ * sealed (immutable) defaults node and the From display name. Guarded by cache_lock.
+ */
+static char *shared_key;
+static JsonNode *shared_defaults;
+static char *shared_from_name;
+
+/* entry_free - destroy a cache entry */
 static void entry_free(gpointer p)
 {
 	CacheEntry *e = p;
 
 	g_free(e->text);
+	if (e->trees)
+		g_hash_table_unref(e->trees);
 	template_unref(e->subject);
 	template_unref(e->body);
 	g_free(e);
@@ -163,6 +182,12 @@ void compose_cache_clear(void)
 	if (cache)
 		g_hash_table_unref(cache);
 	cache = NULL;
+	if (shared_defaults)
+		json_node_unref(shared_defaults);
+	shared_defaults = NULL;
+	g_free(shared_key);
+	g_free(shared_from_name);
+	shared_key = shared_from_name = NULL;
 	g_mutex_unlock(&cache_lock);
 }
 
@@ -248,7 +273,7 @@ static gboolean parse_message(const char *path, const char *text, CacheEntry *en
 	return ok;
 }
 
-/* load_entry - read and parse path; NULL with error (absent is not an error: *absent) */
+/* load_entry - read and parse path (st is its stat); NULL with an EX_CONFIG error */
 static CacheEntry *load_entry(const char *path, FileKind kind, const GStatBuf *st,
 			      GError **error)
 {
@@ -271,16 +296,13 @@ static CacheEntry *load_entry(const char *path, FileKind kind, const GStatBuf *s
 		g_free(ent);
 		return NULL;
 	}
-	{   /* CRLF or CR sources render with LF; GMime writes CRLF on output */
-		text = g_strdup(raw);
-		for (char *r = text, *w = text; ; r++) {
-			if (*r == '\r' && r[1] == '\n')
-				continue;
-			*w++ = *r == '\r' ? '\n' : *r;
-			if (*r == '\0')
-				break;
-		}
-		g_free(raw);
+	text = raw;   /* CRLF or CR sources render with LF; the output gets CRLF */
+	for (char *r = text, *w = text; ; r++) {
+		if (*r == '\r' && r[1] == '\n')
+			continue;
+		*w++ = *r == '\r' ? '\n' : *r;
+		if (*r == '\0')
+			break;
 	}
 	ent->mtime_ns = (gint64)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 	ent->size = st->st_size;
@@ -304,29 +326,65 @@ static CacheEntry *load_entry(const char *path, FileKind kind, const GStatBuf *s
 	return ent;
 }
 
+/* unref_tree - GDestroyNotify for parsed partials */
+static void unref_tree(gpointer t)
+{
+	template_unref(t);
+}
+
+/* partial_tree - ent's partial parsed with indent (cached in ent); under cache_lock */
+static Template *partial_tree(const char *path, CacheEntry *ent, const char *indent,
+			      GError **error)
+{
+	Template *t;
+	GError *e = NULL;
+
+	if (ent->trees == NULL)
+		ent->trees = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unref_tree);
+	if ((t = g_hash_table_lookup(ent->trees, indent)) != NULL)
+		return template_ref(t);
+	if ((t = template_parse_partial(ent->text, indent, &e)) == NULL) {
+		reline(error, e, path, 0);
+		return NULL;
+	}
+	g_hash_table_insert(ent->trees, g_strdup(indent), t);
+	return template_ref(t);
+}
+
 /*
- * cache_get - the current parse of path, copied out under the lock: *subject and *body
- * get new references, *text a copy. FALSE with *absent set if the file does not exist,
- * FALSE with error if it cannot be read or parsed.
+ * cache_get - the current parse of path, taken out under the lock: *subject, *body and
+ * *partial (a partial parsed with indent) get new references. FALSE with *absent set if
+ * the file does not exist, FALSE with error if it cannot be read or parsed.
  */
 static gboolean cache_get(const char *path, FileKind kind, Template **subject, Template **body,
-			  char **text, gboolean *absent, GError **error)
+			  const char *indent, Template **partial, gboolean *absent,
+			  GError **error)
 {
 	GStatBuf st;
 	CacheEntry *ent;
-	gint64 mtime_ns;
+	gint64 mtime_ns, now;
 
 	*absent = FALSE;
-	if (g_stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*absent = TRUE;
-		return FALSE;
-	}
-	mtime_ns = (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	now = g_get_monotonic_time();
 	g_mutex_lock(&cache_lock);
 	if (cache == NULL)
 		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, entry_free);
 	ent = g_hash_table_lookup(cache, path);
-	if (ent == NULL || ent->mtime_ns != mtime_ns || ent->size != st.st_size ||
+	if (ent && now - ent->checked < CACHE_RECHECK_US)
+		goto found;
+	g_mutex_unlock(&cache_lock);
+	/* stat outside the lock: other threads keep using the cache meanwhile */
+	if (g_stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		g_mutex_lock(&cache_lock);
+		ent = g_new0(CacheEntry, 1);
+		ent->absent = TRUE;
+		g_hash_table_replace(cache, g_strdup(path), ent);
+		goto checked;
+	}
+	mtime_ns = (gint64)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	g_mutex_lock(&cache_lock);
+	ent = g_hash_table_lookup(cache, path);
+	if (ent == NULL || ent->absent || ent->mtime_ns != mtime_ns || ent->size != st.st_size ||
 	    ent->ino != (guint64)st.st_ino) {
 		/* Parsing under the lock keeps one parse per change; templates are small. */
 		ent = load_entry(path, kind, &st, error);
@@ -337,43 +395,57 @@ static gboolean cache_get(const char *path, FileKind kind, Template **subject, T
 		}
 		g_hash_table_replace(cache, g_strdup(path), ent);
 	}
+checked:
+	ent->checked = now;
+found:
+	if (ent->absent) {
+		g_mutex_unlock(&cache_lock);
+		*absent = TRUE;
+		return FALSE;
+	}
 	if (subject)
 		*subject = ent->subject ? template_ref(ent->subject) : NULL;
 	if (body)
 		*body = ent->body ? template_ref(ent->body) : NULL;
-	if (text)
-		*text = g_strdup(ent->text);
+	if (partial && (*partial = partial_tree(path, ent, indent, error)) == NULL) {
+		g_mutex_unlock(&cache_lock);
+		return FALSE;
+	}
 	g_mutex_unlock(&cache_lock);
 	return TRUE;
 }
 
-/* cached_partial - TemplatePartialFn over the cache: DIR/NAME.mustache (user = DIR) */
-static char *cached_partial(const char *name, gpointer dir)
+/* cached_partial - TemplatePartialTreeFn over the cache: DIR/NAME.mustache (user = DIR) */
+static Template *cached_partial(const char *name, const char *indent, gpointer dir,
+				GError **error)
 {
-	char *file, *path, *text = NULL;
+	char *file, *path;
+	Template *t = NULL;
 	gboolean absent;
 
 	if (*name == '\0' || *name == '.' || strchr(name, '/') || strchr(name, '\\'))
 		return NULL;
 	file = g_strconcat(name, ".mustache", NULL);
 	path = g_build_filename((const char *)dir, file, NULL);
-	if (!cache_get(path, KIND_PARTIAL, NULL, NULL, &text, &absent, NULL))
-		text = NULL;
+	cache_get(path, KIND_PARTIAL, NULL, NULL, indent, &t, &absent, error);
 	g_free(path);
 	g_free(file);
-	return text;
+	return t;
 }
 
 /* ==== Rendering ==== */
 
 typedef struct {
+	char *from_name; /* the From display name, or NULL */
 	char *subject;   /* folded, or NULL */
 	char *text;
 	char *html;      /* or NULL */
 } Rendered;
 
+/* rendered_clear - free the rendered strings */
 static void rendered_clear(Rendered *r)
 {
+	g_free(r->from_name);
 	g_free(r->subject);
 	g_free(r->text);
 	g_free(r->html);
@@ -390,38 +462,75 @@ static gboolean name_ok(const char *name, gboolean dots)
 	return TRUE;
 }
 
+/* from_name - the display name of cfg->from, folded, or NULL; caller frees */
+static char *from_name(const PmConfig *cfg)
+{
+	InternetAddressList *l = internet_address_list_parse(NULL, cfg->from);
+	const char *name = NULL;
+	char *folded = NULL;
+
+	if (l && internet_address_list_length(l) > 0)
+		name = internet_address_get_name(internet_address_list_get_address(l, 0));
+	if (name && *name)
+		folded = compose_header_value(name);
+	if (l)
+		g_object_unref(l);
+	if (folded && *folded == '\0')
+		folded = (g_free(folded), NULL);
+	return folded;
+}
+
 /* compose_defaults - the names compose adds under the caller's data; caller unrefs */
 JsonNode *compose_defaults(const PmConfig *cfg)
 {
 	JsonObject *o = json_object_new();
 	char *owner = config_from_address(cfg);
 	char *help = g_strconcat("help@", cfg->domain, NULL);
-	InternetAddressList *l = internet_address_list_parse(NULL, cfg->from);
-	const char *name = NULL;
-	char *folded;
+	char *name = from_name(cfg);
 
-	if (l && internet_address_list_length(l) > 0)
-		name = internet_address_get_name(internet_address_list_get_address(l, 0));
-	folded = compose_header_value(name && *name ? name : owner);
 	json_object_set_string_member(o, "domain", cfg->domain);
 	json_object_set_string_member(o, "from", cfg->from);
-	json_object_set_string_member(o, "from_name", folded);
+	json_object_set_string_member(o, "from_name", name ? name : owner);
 	json_object_set_string_member(o, "owner_address", owner);
 	json_object_set_string_member(o, "help_address", help);
-	if (l)
-		g_object_unref(l);
-	g_free(folded);
+	g_free(name);
 	g_free(help);
 	g_free(owner);
 	return json_node_init_object(json_node_alloc(), o);
 }
 
+/* shared_get - a reference to the defaults and a copy of the From name for cfg */
+static JsonNode *shared_get(const PmConfig *cfg, char **name)
+{
+	char *key = g_strconcat(cfg->domain, "\n", cfg->from, NULL);
+	JsonNode *d;
+
+	g_mutex_lock(&cache_lock);
+	if (shared_key == NULL || strcmp(shared_key, key) != 0) {
+		g_free(shared_key);
+		g_free(shared_from_name);
+		if (shared_defaults)
+			json_node_unref(shared_defaults);
+		shared_key = key;
+		key = NULL;
+		shared_defaults = compose_defaults(cfg);
+		json_node_seal(shared_defaults);
+		shared_from_name = from_name(cfg);
+	}
+	d = json_node_ref(shared_defaults);
+	*name = g_strdup(shared_from_name);
+	g_mutex_unlock(&cache_lock);
+	g_free(key);
+	return d;
+}
+
+/* expand - render t for compose; errors become EX_CONFIG naming path */
 static gboolean expand(const char *path, Template *t, JsonNode *const *ctx, int n,
 		       gboolean html, const char *dir, char **out, GError **error)
 {
 	GError *e = NULL;
 
-	*out = template_expand(t, ctx, n, html, cached_partial, (gpointer)dir, &e);
+	*out = template_expand_trees(t, ctx, n, html, cached_partial, (gpointer)dir, &e);
 	if (*out == NULL) {
 		g_set_error(error, PM_ERROR, EX_CONFIG, "%s: %s", path, e->message);
 		g_error_free(e);
@@ -437,17 +546,17 @@ static gboolean render_all(const PmConfig *cfg, const char *name, JsonNode *data
 	char *txt = g_strdup_printf("%s/%s.txt", cfg->templates, name);
 	char *htm = g_strdup_printf("%s/%s.html", cfg->templates, name);
 	Template *subject = NULL, *body = NULL, *hbody = NULL;
-	JsonNode *defaults = compose_defaults(cfg);
+	JsonNode *defaults = shared_get(cfg, &r->from_name);
 	JsonNode *ctx[2] = { defaults, data };
 	int n = data ? 2 : 1;
 	gboolean absent, ok = FALSE;
 
-	if (!cache_get(txt, KIND_MESSAGE, &subject, &body, NULL, &absent, error)) {
+	if (!cache_get(txt, KIND_MESSAGE, &subject, &body, NULL, NULL, &absent, error)) {
 		if (absent)
 			g_set_error(error, PM_ERROR, EX_CONFIG, "template %s: no such file", txt);
 		goto out;
 	}
-	if (!cache_get(htm, KIND_HTML, NULL, &hbody, NULL, &absent, error) && !absent)
+	if (!cache_get(htm, KIND_HTML, NULL, &hbody, NULL, NULL, &absent, error) && !absent)
 		goto out;
 	if (subject) {
 		char *s;
@@ -474,47 +583,73 @@ out:
 
 /* ==== MIME ==== */
 
-/* crlf - text in canonical form: valid UTF-8, every line ending CRLF; caller frees */
-static char *crlf(const char *text)
+/*
+ * crlf - text in canonical form (valid UTF-8, every line ending CRLF), and the transfer
+ * encoding it needs, decided in the same pass with the rule of GMime's best filter for
+ * a 7-bit constraint: 7bit if all ASCII with lines up to 998 octets, else quoted-printable
+ * when under 17% of the octets are 8-bit, else base64. Caller frees.
+ */
+static char *crlf(const char *text, GMimeContentEncoding *enc, gsize *out_len)
 {
-	char *valid = g_utf8_make_valid(text, -1);
-	GString *s = g_string_sized_new(strlen(valid) + strlen(valid) / 32 + 2);
+	gsize len = strlen(text), count8 = 0, breaks = 0, maxline = 0;
+	char *fixed = NULL, *out, *w;
+	const char *p, *end, *nl;
 
-	for (const char *p = valid; *p; p++) {
-		if (*p == '\r' || *p == '\n') {
-			g_string_append(s, "\r\n");
-			if (*p == '\r' && p[1] == '\n')
-				p++;
-		} else {
-			g_string_append_c(s, *p);
-		}
+	for (p = text; *p; p++)
+		count8 += (guchar)*p >> 7;
+	if (count8 && !g_utf8_validate(text, (gssize)len, NULL)) {
+		text = fixed = g_utf8_make_valid(text, (gssize)len);
+		len = strlen(text);
 	}
-	g_free(valid);
-	return g_string_free(s, FALSE);
+	for (p = text; (p = strpbrk(p, "\r\n")) != NULL; p++)
+		breaks++;
+	w = out = g_malloc(len + breaks + 1);
+	for (p = text, end = text + len; p < end; p = nl) {
+		gsize seg;
+
+		nl = strpbrk(p, "\r\n");
+		seg = nl ? (gsize)(nl - p) : (gsize)(end - p);
+		memcpy(w, p, seg);
+		w += seg;
+		maxline = MAX(maxline, seg);
+		if (nl == NULL)
+			break;
+		*w++ = '\r';
+		*w++ = '\n';
+		nl += nl[0] == '\r' && nl[1] == '\n' ? 2 : 1;
+	}
+	*w = '\0';
+	*out_len = (gsize)(w - out);
+	if (count8 == 0)
+		*enc = maxline <= 998 ? GMIME_CONTENT_ENCODING_7BIT :
+			GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+	else
+		*enc = count8 * 100 < *out_len * 17 ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE :
+			GMIME_CONTENT_ENCODING_BASE64;
+	g_free(fixed);
+	return out;
 }
 
 /* text_part - a text/SUBTYPE; charset=utf-8 part with the best 7-bit-safe encoding */
 static GMimeObject *text_part(const char *subtype, const char *text)
 {
 	GMimePart *part = g_mime_part_new_with_type("text", subtype);
-	char *valid = crlf(text);
-	GMimeStream *s = g_mime_stream_mem_new_with_buffer(valid, strlen(valid));
-	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
 	GMimeContentEncoding enc;
+	gsize len;
+	char *canon = crlf(text, &enc, &len);
+	GMimeStream *s = g_mime_stream_mem_new_with_buffer(canon, len);
+	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
 
 	g_mime_object_set_content_type_parameter(GMIME_OBJECT(part), "charset", "utf-8");
 	g_mime_part_set_content(part, w);
-	/* 7bit for short-lined ASCII, quoted-printable for mostly ASCII, else base64;
-	 * GMime answers DEFAULT for plain 7-bit text: say 7bit explicitly. */
-	enc = g_mime_part_get_best_content_encoding(part, GMIME_ENCODING_CONSTRAINT_7BIT);
-	g_mime_part_set_content_encoding(part, enc == GMIME_CONTENT_ENCODING_DEFAULT ?
-					 GMIME_CONTENT_ENCODING_7BIT : enc);
+	g_mime_part_set_content_encoding(part, enc);
 	g_object_unref(w);
 	g_object_unref(s);
-	g_free(valid);
+	g_free(canon);
 	return GMIME_OBJECT(part);
 }
 
+/* attachment_part - a base64 part with a filename (no path, no controls) */
 static GMimeObject *attachment_part(const ComposeAttachment *a)
 {
 	char *ct = compose_header_value(a->content_type ? a->content_type :
@@ -540,6 +675,7 @@ static GMimeObject *attachment_part(const ComposeAttachment *a)
 	return GMIME_OBJECT(part);
 }
 
+/* check_opts - refuse addresses, URLs and list names that could break headers */
 static gboolean check_opts(const PmConfig *cfg, const ComposeOpts *o, GError **error)
 {
 	char *from = config_from_address(cfg);
@@ -560,6 +696,7 @@ static gboolean check_opts(const PmConfig *cfg, const ComposeOpts *o, GError **e
 	return ok;
 }
 
+/* set_header - set a header from a folded value (GMime encodes and folds) */
 static void set_header(GMimeObject *obj, const char *name, const char *value)
 {
 	char *v = compose_header_value(value);
@@ -610,20 +747,15 @@ static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rend
 {
 	GMimeMessage *m = g_mime_message_new(FALSE);
 	GMimeObject *obj = GMIME_OBJECT(m), *body;
-	InternetAddressList *fl = internet_address_list_parse(NULL, cfg->from);
 	char *from_addr = config_from_address(cfg);
-	char *from_name = NULL, *to_name = o->to_name ? compose_header_value(o->to_name) : NULL;
+	char *to_name = o->to_name ? compose_header_value(o->to_name) : NULL;
 	char *id = message_id(cfg);
-	GDateTime *now = g_date_time_new_now_local();
+	/* UTC: the local zone costs a readlink and stat of /etc/localtime per message */
+	GDateTime *now = g_date_time_new_now_utc();
 
-	if (fl && internet_address_list_length(fl) > 0) {
-		const char *n = internet_address_get_name(internet_address_list_get_address(fl, 0));
-
-		from_name = n ? compose_header_value(n) : NULL;
-	}
 	g_mime_message_set_date(m, now);
 	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM,
-				   from_name && *from_name ? from_name : NULL, from_addr);
+				   r->from_name, from_addr);
 	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO,
 				   to_name && *to_name ? to_name : NULL, o->to);
 	if (o->reply_to)
@@ -685,10 +817,7 @@ static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rend
 	g_date_time_unref(now);
 	g_free(id);
 	g_free(to_name);
-	g_free(from_name);
 	g_free(from_addr);
-	if (fl)
-		g_object_unref(fl);
 	return m;
 }
 
@@ -696,11 +825,12 @@ static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rend
 GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
 			const ComposeOpts *o, GError **error)
 {
-	Rendered r = { NULL, NULL, NULL };
+	Rendered r = { NULL, NULL, NULL, NULL };
 	GMimeMessage *m;
 	GMimeFormatOptions *fo;
 	GMimeStream *out;
 	GByteArray *ba;
+	guint size_hint;
 
 	if (!name_ok(name, FALSE)) {
 		g_set_error(error, PM_ERROR, EX_CONFIG, "bad template name '%s'", name ? name : "");
@@ -722,12 +852,13 @@ GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
 		rendered_clear(&r);
 		return NULL;
 	}
+	size_hint = 2048 + (guint)(strlen(r.text) + (r.html ? strlen(r.html) : 0)) * 3 / 2;
 	m = build(cfg, o, &r);
 	rendered_clear(&r);
 
 	fo = g_mime_format_options_new();
 	g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_DOS);
-	ba = g_byte_array_new();
+	ba = g_byte_array_sized_new(size_hint);
 	out = g_mime_stream_mem_new_with_byte_array(ba);
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(out), FALSE);
 	g_mime_object_write_to_stream(GMIME_OBJECT(m), fo, out);

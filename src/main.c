@@ -19,7 +19,7 @@ static const CmdInfo commands[] = {
 	{ "init", cmd_init, "init", "create or upgrade the database; create the secret" },
 	{ "check-config", cmd_check_config, "check-config",
 	  "validate the configuration and print the effective settings" },
-	{ "template", cmd_template, "template render FILE [--data F] [--partials D]", "render a Mustache template" },
+	{ "template", cmd_template, "template render FILE [--data F.json]", "render a Mustache template" },
 	{ "run", cmd_run, "run [--once]", "scheduler and sender (foreground daemon; --once: one pass)" },
 	{ "outbox", cmd_outbox, "outbox [--json] | outbox flush",
 	  "queue counts; flush makes deferred messages due now" },

@@ -26,4 +26,12 @@ char *replytext_strip(const char *text);
 /* replytext_html_to_text - HTML to readable plain text (UTF-8); caller frees */
 char *replytext_html_to_text(const char *html);
 
+/* replytext_strip_quotes - strip quotes, quote headers and forwards only, keeping footers and
+ * signature (what talon's extract_from_plain does); caller frees */
+char *replytext_strip_quotes(const char *text);
+
+/* replytext_html_visible - the visible reply of an HTML body: quotes dropped in the DOM,
+ * then converted to text and stripped like replytext_strip; caller frees */
+char *replytext_html_visible(const char *html);
+
 #endif

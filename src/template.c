@@ -39,6 +39,7 @@ struct _Template {
 	GPtrArray *nodes;    /* Node* */
 };
 
+/* node_free - destroy a node and its children */
 static void node_free(gpointer p)
 {
 	Node *n = p;
@@ -83,6 +84,7 @@ typedef struct {
 	gsize at;           /* where the section opened */
 } Frame;
 
+/* line_of - 1-based line number of pos in src */
 static int line_of(const char *src, gsize pos)
 {
 	int line = 1;
@@ -93,6 +95,7 @@ static int line_of(const char *src, gsize pos)
 	return line;
 }
 
+/* fail - set an EX_DATAERR "line N: ..." error at pos; returns FALSE */
 static gboolean fail(GError **error, const Parser *p, gsize pos, const char *fmt, const char *arg)
 {
 	char *what = g_strdup_printf(fmt, arg);
@@ -102,6 +105,7 @@ static gboolean fail(GError **error, const Parser *p, gsize pos, const char *fmt
 	return FALSE;
 }
 
+/* find - next occurrence of needle at or after from, or NULL */
 static const char *find(const Parser *p, gsize from, const char *needle, gsize nlen)
 {
 	if (from > p->len || nlen == 0)
@@ -109,6 +113,7 @@ static const char *find(const Parser *p, gsize from, const char *needle, gsize n
 	return memmem(p->src + from, p->len - from, needle, nlen);
 }
 
+/* node_new - an empty node of kind */
 static Node *node_new(NodeKind kind)
 {
 	Node *n = g_new0(Node, 1);
@@ -117,6 +122,7 @@ static Node *node_new(NodeKind kind)
 	return n;
 }
 
+/* add_text - append a text node (nothing for empty text) */
 static void add_text(GPtrArray *nodes, const char *s, gsize len)
 {
 	Node *n;
@@ -129,6 +135,7 @@ static void add_text(GPtrArray *nodes, const char *s, gsize len)
 	g_ptr_array_add(nodes, n);
 }
 
+/* trimmed - a copy of s[0..len) without surrounding whitespace; caller frees */
 static char *trimmed(const char *s, gsize len)
 {
 	char *t = g_strndup(s, len);
@@ -304,7 +311,6 @@ Template *template_parse(const char *src, GError **error)
 	if (ok && stack->len > 1) {
 		Frame *top = &g_array_index(stack, Frame, stack->len - 1);
 
-		p.src = src;
 		ok = fail(error, &p, top->at, "section '%s' is never closed", top->section->name);
 	}
 	if (ok) {
@@ -323,7 +329,8 @@ Template *template_parse(const char *src, GError **error)
 typedef struct {
 	GString *out;
 	gboolean escape;
-	TemplatePartialFn pfn;
+	TemplatePartialFn pfn;       /* partials as text, or */
+	TemplatePartialTreeFn tfn;   /* partials parsed */
 	gpointer user;
 	GPtrArray *stack;        /* JsonNode*, borrowed, innermost last */
 	GHashTable *partials;    /* "indent\1name" -> Template* parsed during this render */
@@ -331,6 +338,7 @@ typedef struct {
 	GError **error;
 } Render;
 
+/* lookup - resolve a (dotted) name against the context stack, innermost first; borrowed */
 static JsonNode *lookup(const Render *r, char **path)
 {
 	JsonNode *v = NULL;
@@ -360,6 +368,7 @@ static JsonNode *lookup(const Render *r, char **path)
 	return v;
 }
 
+/* truthy - whether a section shows: not missing, null, false, 0, "" or [] */
 static gboolean truthy(JsonNode *v)
 {
 	if (v == NULL)
@@ -388,6 +397,7 @@ static gboolean truthy(JsonNode *v)
 	}
 }
 
+/* append_escaped - append s with & < > " ' as HTML entities */
 static void append_escaped(GString *out, const char *s)
 {
 	const char *run = s;
@@ -422,6 +432,7 @@ static void format_double(char *buf, gsize size, double d)
 	}
 }
 
+/* append_value - append a scalar as text (objects, arrays and null add nothing) */
 static void append_value(Render *r, JsonNode *v, gboolean escape)
 {
 	char buf[G_ASCII_DTOSTR_BUF_SIZE];
@@ -453,6 +464,7 @@ static void append_value(Render *r, JsonNode *v, gboolean escape)
 		g_string_append(r->out, s);
 }
 
+/* sections and partials recurse into render_nodes */
 static gboolean render_nodes(Render *r, GPtrArray *nodes);
 
 /* indent_lines - prefix every line of text with indent (not an empty last line) */
@@ -470,43 +482,64 @@ static char *indent_lines(const char *text, const char *indent)
 	return g_string_free(s, FALSE);
 }
 
-static gboolean render_partial(Render *r, const Node *n)
+/* template_parse_partial - indent each line of src, then parse */
+Template *template_parse_partial(const char *src, const char *indent, GError **error)
 {
-	char *key = g_strconcat(n->text, "\1", n->name, NULL);
-	Template *t = g_hash_table_lookup(r->partials, key);
-	gboolean ok;
+	char *ind;
+	Template *t;
 
-	if (t == NULL && !g_hash_table_contains(r->partials, key)) {
-		char *text = r->pfn ? r->pfn(n->name, r->user) : NULL;
-		GError *e = NULL;
-
-		if (text && *n->text) {
-			char *ind = indent_lines(text, n->text);
-
-			g_free(text);
-			text = ind;
-		}
-		if (text) {
-			t = template_parse(text, &e);
-			g_free(text);
-			if (t == NULL) {
-				g_set_error(r->error, PM_ERROR, EX_DATAERR, "partial '%s': %s",
-					    n->name, e->message);
-				g_error_free(e);
-				g_free(key);
-				return FALSE;
-			}
-		}
-		g_hash_table_insert(r->partials, key, t);   /* NULL: no such partial */
-		key = NULL;
-	}
-	g_free(key);
-	if (t == NULL)
-		return TRUE;
-	ok = render_nodes(r, t->nodes);
-	return ok;
+	if (indent == NULL || *indent == '\0')
+		return template_parse(src, error);
+	ind = indent_lines(src, indent);
+	t = template_parse(ind, error);
+	g_free(ind);
+	return t;
 }
 
+/* lookup_partial - the parsed partial for n (memoized for this render); FALSE on error */
+static gboolean lookup_partial(Render *r, const Node *n, Template **out)
+{
+	char *key = g_strconcat(n->text, "\1", n->name, NULL);
+	Template *t = NULL;
+	GError *e = NULL;
+
+	if (g_hash_table_lookup_extended(r->partials, key, NULL, (gpointer *)out)) {
+		g_free(key);
+		return TRUE;
+	}
+	if (r->tfn) {
+		t = r->tfn(n->name, n->text, r->user, &e);
+	} else if (r->pfn) {
+		char *text = r->pfn(n->name, r->user);
+
+		if (text)
+			t = template_parse_partial(text, n->text, &e);
+		g_free(text);
+	}
+	if (e) {
+		g_set_error(r->error, PM_ERROR, EX_DATAERR, "partial '%s': %s", n->name,
+			    e->message);
+		g_error_free(e);
+		template_unref(t);
+		g_free(key);
+		return FALSE;
+	}
+	g_hash_table_insert(r->partials, key, t);   /* NULL: no such partial */
+	*out = t;
+	return TRUE;
+}
+
+/* render_partial - render a partial in the current context */
+static gboolean render_partial(Render *r, const Node *n)
+{
+	Template *t;
+
+	if (!lookup_partial(r, n, &t))
+		return FALSE;
+	return t ? render_nodes(r, t->nodes) : TRUE;
+}
+
+/* render_section - a section or inverted section: once, per element, or not at all */
 static gboolean render_section(Render *r, const Node *n)
 {
 	JsonNode *v = lookup(r, n->path);
@@ -533,6 +566,7 @@ static gboolean render_section(Render *r, const Node *n)
 	return ok;
 }
 
+/* render_nodes - render a node list one level deeper; FALSE on error or bounds */
 static gboolean render_nodes(Render *r, GPtrArray *nodes)
 {
 	gboolean ok = TRUE;
@@ -573,28 +607,44 @@ static gboolean render_nodes(Render *r, GPtrArray *nodes)
 	return ok;
 }
 
+/* unref_partial - GDestroyNotify for the per-render partial table */
 static void unref_partial(gpointer t)
 {
 	template_unref(t);
 }
 
-/* template_expand - render t with a context stack */
-char *template_expand(const Template *t, JsonNode *const *contexts, int n_contexts,
-		      gboolean escape_html, TemplatePartialFn partials, gpointer user,
-		      GError **error)
+/* expand - render t with either kind of partial resolver */
+static char *expand(const Template *t, JsonNode *const *contexts, int n_contexts,
+		    gboolean escape_html, TemplatePartialFn pfn, TemplatePartialTreeFn tfn,
+		    gpointer user, GError **error)
 {
-	Render r = { g_string_sized_new(1024), escape_html, partials, user,
+	Render r = { g_string_sized_new(4096), escape_html, pfn, tfn, user,
 		     g_ptr_array_new(), NULL, 0, error };
 	gboolean ok;
 
-	r.partials = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					   unref_partial);
+	r.partials = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, unref_partial);
 	for (int i = 0; i < n_contexts; i++)
 		g_ptr_array_add(r.stack, contexts[i]);
 	ok = render_nodes(&r, t->nodes);
 	g_hash_table_unref(r.partials);
 	g_ptr_array_unref(r.stack);
 	return g_string_free(r.out, !ok);
+}
+
+/* template_expand - render t with a context stack, partials as text */
+char *template_expand(const Template *t, JsonNode *const *contexts, int n_contexts,
+		      gboolean escape_html, TemplatePartialFn partials, gpointer user,
+		      GError **error)
+{
+	return expand(t, contexts, n_contexts, escape_html, partials, NULL, user, error);
+}
+
+/* template_expand_trees - render t with a context stack, partials parsed */
+char *template_expand_trees(const Template *t, JsonNode *const *contexts, int n_contexts,
+			    gboolean escape_html, TemplatePartialTreeFn partials, gpointer user,
+			    GError **error)
+{
+	return expand(t, contexts, n_contexts, escape_html, NULL, partials, user, error);
 }
 
 /* template_render - parse and render in one go */

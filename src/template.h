@@ -57,6 +57,25 @@ char *template_expand(const Template *t, JsonNode *const *contexts, int n_contex
 		      gboolean escape_html, TemplatePartialFn partials, gpointer user,
 		      GError **error);
 
+/*
+ * A parsed partial by name, with indent ("" or the whitespace before a standalone
+ * partial tag, to put before each of its lines), or NULL if there is none (renders as
+ * nothing). Returns a new reference. An error (e.g. a syntax error) stops the render.
+ */
+typedef Template *(*TemplatePartialTreeFn)(const char *name, const char *indent,
+					   gpointer user, GError **error);
+
+/* template_parse_partial - parse src as a partial with indent before each line */
+Template *template_parse_partial(const char *src, const char *indent, GError **error);
+
+/*
+ * template_expand_trees - template_expand with partials already parsed (callers that
+ * cache parsed partials across renders, like compose).
+ */
+char *template_expand_trees(const Template *t, JsonNode *const *contexts, int n_contexts,
+			    gboolean escape_html, TemplatePartialTreeFn partials, gpointer user,
+			    GError **error);
+
 /* template_partials_dir - a TemplatePartialFn reading DIR/NAME.mustache (user = DIR) */
 char *template_partials_dir(const char *name, gpointer dir);
 

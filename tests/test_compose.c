@@ -292,6 +292,18 @@ TEST(optional_headers)
 	g_object_unref(m);
 	g_bytes_unref(b);
 
+	o = (ComposeOpts){ .to = "ann@example.org", .list_name = "news",
+			   .list_title = "News \"A\" <b@x.test>, c\r\nBcc: d@x.test" };
+	b = compose("hello", "{}", &o, NULL);
+	WIRE_OK(b, "hostile list title: wire format");
+	m = parse(b);
+	INT_EQ(header_count(m, "Bcc"), 0, "hostile list title adds no header");
+	OK(g_str_has_suffix(hdr(m, "List-Id"), "\" <news.act.test>") &&
+	   g_str_has_prefix(hdr(m, "List-Id"), "\"News \\\"A\\\" <b@x.test>, c Bcc: d@x.test\""),
+	   "hostile list title is a quoted phrase");
+	g_object_unref(m);
+	g_bytes_unref(b);
+
 	o = (ComposeOpts){ .to = "ann@example.org", .auto_reply = TRUE, .list_name = "news",
 			   .unsubscribe_mailto = "news+unsubscribe@act.test",
 			   .in_reply_to = "<bad id with spaces>" };
@@ -387,6 +399,17 @@ TEST(long_and_non_ascii)
 	g_object_unref(m);
 	g_bytes_unref(b);
 
+	o.to_name = word->str;
+	o.subject = "s";
+	b = compose("subj", "{}", &o, NULL);
+	WIRE_OK(b, "3000-octet display name: lines < 998");
+	m = parse(b);
+	STR_EQ(to_addr(m, 0, &name), "jo@example.org", "long display name: address intact");
+	STR_EQ(name, word->str, "long display name round-trips");
+	g_object_unref(m);
+	g_bytes_unref(b);
+
+	o.to_name = "Jöhn Ünïcode 山田";
 	o.subject = "Pétition: «Sauvons l'école» — 署名してください";
 	b = compose("subj", "{}", &o, NULL);
 	OK(headers_ascii(b), "non-ASCII header values are RFC 2047 encoded");
@@ -630,44 +653,56 @@ TEST(template_errors)
 	json_node_unref(d);
 }
 
-TEST(cache_revalidates)
+/* body_of - subject and decoded first text part of template name, as "subject|text" */
+static char *body_of(const char *name)
 {
 	ComposeOpts o = { .to = "a@x.test" };
-	GBytes *b;
+	GBytes *b = compose(name, "{}", &o, NULL);
 	GMimeMessage *m;
-	char *t;
+	GMimeObject *p;
+	char *t, *r;
+
+	if (b == NULL)
+		return g_strdup("(failed)");
+	m = parse(b);
+	p = g_mime_message_get_mime_part(m);
+	t = part_text(GMIME_IS_MULTIPART(p) ? g_mime_multipart_get_part(GMIME_MULTIPART(p), 0) : p);
+	r = g_strdup_printf("%s%s|%s", GMIME_IS_MULTIPART(p) ? "multipart " : "",
+			    g_mime_message_get_subject(m), t);
+	g_free(t);
+	g_object_unref(m);
+	g_bytes_unref(b);
+	return r;
+}
+
+TEST(cache_revalidates)
+{
+	char *a, *b;
 
 	write_tpl("edit.txt", "Subject: one\n\nfirst\n");
-	b = compose("edit", "{}", &o, NULL);
-	m = parse(b);
-	STR_EQ(g_mime_message_get_subject(m), "one", "first version");
-	g_object_unref(m);
-	g_bytes_unref(b);
-	write_tpl("edit.txt", "Subject: two!\n\nsecond version\n");
-	write_tpl("edit.html", "<p>now with HTML</p>\n");
-	b = compose("edit", "{}", &o, NULL);
-	m = parse(b);
-	STR_EQ(g_mime_message_get_subject(m), "two!", "an edited template is picked up");
-	OK(GMIME_IS_MULTIPART(g_mime_message_get_mime_part(m)), "a new .html is picked up");
-	g_object_unref(m);
-	g_bytes_unref(b);
 	write_tpl("footer.mustache", "footer v1\n");
 	write_tpl("withp.txt", "Subject: p\n\n{{>footer}}");
-	b = compose("withp", "{}", &o, NULL);
-	m = parse(b);
-	t = part_text(g_mime_message_get_mime_part(m));
-	STR_EQ(t, "footer v1\r\n", "partials from the templates folder");
-	g_free(t);
-	g_object_unref(m);
-	g_bytes_unref(b);
+	a = body_of("edit");
+	b = body_of("withp");
+	STR_EQ(a, "one|first\r\n", "first version");
+	STR_EQ(b, "p|footer v1\r\n", "partials from the templates folder");
+	g_free(a);
+	g_free(b);
+	write_tpl("edit.txt", "Subject: two!\n\nsecond version\n");
+	write_tpl("edit.html", "<p>now with HTML</p>\n");
 	write_tpl("footer.mustache", "footer v2 longer\n");
-	b = compose("withp", "{}", &o, NULL);
-	m = parse(b);
-	t = part_text(g_mime_message_get_mime_part(m));
-	STR_EQ(t, "footer v2 longer\r\n", "an edited partial is picked up");
-	g_free(t);
-	g_object_unref(m);
-	g_bytes_unref(b);
+	g_usleep(G_USEC_PER_SEC + 100000);  /* files are stat()ed again after a second */
+	a = body_of("edit");
+	b = body_of("withp");
+	STR_EQ(a, "multipart two!|second version\r\n", "an edited template and a new .html are picked up");
+
+	STR_EQ(b, "p|footer v2 longer\r\n", "an edited partial is picked up");
+	g_free(a);
+	g_free(b);
+	write_tpl("indent.txt", "Subject: i\n\nA\n  {{> footer}}\nB\n");
+	b = body_of("indent");
+	STR_EQ(b, "i|A\r\n  footer v2 longer\r\nB\r\n", "a standalone partial is indented");
+	g_free(b);
 }
 
 static gpointer compose_thread(gpointer user)

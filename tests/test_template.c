@@ -207,6 +207,34 @@ TEST(parsed_reuse_and_defaults)
 	json_node_unref(d2);
 }
 
+/* tree_partial - TemplatePartialTreeFn from a fixed source (user), counting calls */
+static int tree_calls;
+static Template *tree_partial(const char *name, const char *indent, gpointer user, GError **error)
+{
+	tree_calls++;
+	if (strcmp(name, "missing") == 0)
+		return NULL;
+	return template_parse_partial(user, indent, error);
+}
+
+TEST(parsed_partials)
+{
+	JsonNode *d = json("{\"items\":[1,2,3]}");
+	GError *e = NULL;
+	Template *t = template_parse("{{#items}}\n  {{>p}}\n{{/items}}[{{>missing}}]", &e);
+	char *out;
+
+	out = template_expand_trees(t, &d, 1, FALSE, tree_partial, "<{{.}}>\nx\n", &e);
+	STR_EQ(out, "  <1>\n  x\n  <2>\n  x\n  <3>\n  x\n[]", "parsed partials, indented");
+	INT_EQ(tree_calls, 2, "each partial looked up once per render");
+	g_free(out);
+	out = template_expand_trees(t, &d, 1, FALSE, tree_partial, "{{#bad}}", &e);
+	OK(out == NULL && e && strstr(e->message, "partial 'p': line 1"), "a partial's error stops the render");
+	g_clear_error(&e);
+	template_unref(t);
+	json_node_unref(d);
+}
+
 TEST(partials_dir)
 {
 	const char *dir = harness_tmpdir();
@@ -251,6 +279,7 @@ int main(void)
 	RUN(syntax_errors);
 	RUN(hostile);
 	RUN(parsed_reuse_and_defaults);
+	RUN(parsed_partials);
 	RUN(partials_dir);
 	RUN(markdown);
 	return harness_done();

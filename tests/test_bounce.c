@@ -1,0 +1,519 @@
+/* test_bounce.c - bounce_parse on hand-written reports and on the flufl.bounce corpus */
+#include <string.h>
+#include "bounce.h"
+#include "harness.h"
+
+/* parse_text - a GMimeMessage from text (a leading mbox "From " line is dropped); caller unrefs */
+static GMimeMessage *parse_text(const char *text, gsize len)
+{
+	GMimeStream *st;
+	GMimeParser *p;
+	GMimeMessage *m;
+
+	if (len >= 5 && strncmp(text, "From ", 5) == 0) {
+		const char *nl = memchr(text, '\n', len);
+
+		if (nl) {
+			len -= (gsize)(nl + 1 - text);
+			text = nl + 1;
+		}
+	}
+	st = g_mime_stream_mem_new_with_buffer(text, len);
+	p = g_mime_parser_new_with_stream(st);
+	m = g_mime_parser_construct_message(p, NULL);
+	g_object_unref(p);
+	g_object_unref(st);
+	return m;
+}
+
+/* parse_str - bounce_parse of a NUL-terminated message text */
+static BounceReport *parse_str(const char *text)
+{
+	GMimeMessage *m = parse_text(text, strlen(text));
+	BounceReport *r = bounce_parse(m);
+
+	if (m)
+		g_object_unref(m);
+	return r;
+}
+
+/* rcpt - recipient i of r, or NULL */
+static BounceRecipient *rcpt(BounceReport *r, guint i)
+{
+	return i < r->recipients->len ? g_ptr_array_index(r->recipients, i) : NULL;
+}
+
+static const char postfix_dsn[] =
+	"Return-Path: <>\n"
+	"From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+	"To: bounce+ABC123@act.example.org\n"
+	"Subject: Undelivered Mail Returned to Sender\n"
+	"Auto-Submitted: auto-replied\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B1\"\n"
+	"\n"
+	"--B1\n"
+	"Content-Type: text/plain; charset=us-ascii\n"
+	"\n"
+	"This is the mail system at host mx.example.net.\n"
+	"\n"
+	"I'm sorry to have to inform you that your message could not\n"
+	"be delivered to one or more recipients. It's attached below.\n"
+	"\n"
+	"<Gone.User@Example.COM>: host mx.example.com[192.0.2.1] said: 550 5.1.1\n"
+	"    <Gone.User@Example.COM>: Recipient address rejected: User unknown\n"
+	"\n"
+	"--B1\n"
+	"Content-Description: Delivery report\n"
+	"Content-Type: message/delivery-status\n"
+	"\n"
+	"Reporting-MTA: dns; mx.example.net\n"
+	"X-Postfix-Queue-ID: 4B3F2C0123\n"
+	"Arrival-Date: Thu, 26 Nov 2026 06:00:00 +0000 (UTC)\n"
+	"\n"
+	"Final-Recipient: rfc822; Gone.User@Example.COM\n"
+	"Original-Recipient: rfc822;<Gone.User@Example.COM>\n"
+	"Action: failed\n"
+	"Status: 5.1.1\n"
+	"Remote-MTA: dns; mx.example.com\n"
+	"Diagnostic-Code: smtp; 550 5.1.1 <Gone.User@Example.COM>: Recipient address\n"
+	"    rejected: User unknown\n"
+	"\n"
+	"Final-Recipient: rfc822; slow@example.org\n"
+	"Action: delayed\n"
+	"Status: 4.4.1\n"
+	"Diagnostic-Code: X-Postfix; connect to mx.example.org[192.0.2.2]:25: Connection timed out\n"
+	"\n"
+	"Final-Recipient: rfc822; fine@example.org\n"
+	"Action: delivered\n"
+	"Status: 2.0.0\n"
+	"\n"
+	"--B1\n"
+	"Content-Description: Undelivered Message Headers\n"
+	"Content-Type: text/rfc822-headers\n"
+	"\n"
+	"From: Campaign Team <team@act.example.org>\n"
+	"To: Gone.User@Example.COM\n"
+	"Subject: Save the river\n"
+	"Message-ID: <nl-42.7@act.example.org>\n"
+	"\n"
+	"--B1--\n";
+
+TEST(postfix_dsn_report)
+{
+	BounceReport *r = parse_str(postfix_dsn);
+	BounceRecipient *a = rcpt(r, 0), *b = rcpt(r, 1);
+
+	INT_EQ(r->kind, BOUNCE_DSN, "a multipart/report DSN is a bounce");
+	INT_EQ(r->recipients->len, 2, "failed and delayed recipients; delivered one left out");
+	STR_EQ(a ? a->address : NULL, "gone.user@example.com", "address lower-cased, <> and rfc822; dropped");
+	STR_EQ(a ? a->status : NULL, "5.1.1", "status");
+	OK(a && a->permanent, "5.1.1 failed is permanent");
+	STR_EQ(a ? a->diagnostic : NULL,
+	       "550 5.1.1 <Gone.User@Example.COM>: Recipient address rejected: User unknown",
+	       "diagnostic unfolded into one line, type prefix dropped");
+	STR_EQ(b ? b->address : NULL, "slow@example.org", "delayed recipient");
+	STR_EQ(b ? b->status : NULL, "4.4.1", "delayed status");
+	OK(b && !b->permanent, "delayed is transient");
+	STR_EQ(r->original_message_id, "nl-42.7@act.example.org",
+	       "original Message-ID from the returned headers");
+	bounce_report_free(r);
+}
+
+static const char arf_report[] =
+	"From: Mail Abuse Desk <fbl@mail.example.com>\n"
+	"To: abuse+fbl@act.example.org\n"
+	"Subject: Complaint about message from 203.0.113.5\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=feedback-report; boundary=\"ARF\"\n"
+	"\n"
+	"--ARF\n"
+	"Content-Type: text/plain\n"
+	"\n"
+	"This is an email abuse report for an email message received from IP 203.0.113.5.\n"
+	"\n"
+	"--ARF\n"
+	"Content-Type: message/feedback-report\n"
+	"\n"
+	"Feedback-Type: abuse\n"
+	"User-Agent: SomeGenerator/1.0\n"
+	"Version: 1\n"
+	"Original-Mail-From: <bounce+XYZ@act.example.org>\n"
+	"%s"
+	"Arrival-Date: Thu, 26 Nov 2026 05:00:00 +0000\n"
+	"Source-IP: 203.0.113.5\n"
+	"\n"
+	"--ARF\n"
+	"Content-Type: message/rfc822\n"
+	"\n"
+	"From: Campaign Team <team@act.example.org>\n"
+	"To: Annoyed Reader <Annoyed@Mail.Example.com>\n"
+	"Subject: Save the river\n"
+	"Message-ID: <nl-42.9@act.example.org>\n"
+	"\n"
+	"Please sign.\n"
+	"\n"
+	"--ARF--\n";
+
+TEST(arf_abuse_report)
+{
+	char *with = g_strdup_printf(arf_report, "Original-Rcpt-To: <Rcpt@Mail.Example.com>\n");
+	char *without = g_strdup_printf(arf_report, "");
+	BounceReport *r = parse_str(with);
+	BounceRecipient *a = rcpt(r, 0);
+
+	INT_EQ(r->kind, BOUNCE_FEEDBACK, "an ARF report is feedback");
+	STR_EQ(r->feedback_type, "abuse", "feedback type");
+	INT_EQ(r->recipients->len, 1, "one complaining recipient");
+	STR_EQ(a ? a->address : NULL, "rcpt@mail.example.com", "recipient from Original-Rcpt-To");
+	STR_EQ(r->original_message_id, "nl-42.9@act.example.org", "original Message-ID");
+	bounce_report_free(r);
+
+	r = parse_str(without);
+	a = rcpt(r, 0);
+	INT_EQ(r->kind, BOUNCE_FEEDBACK, "feedback without Original-Rcpt-To");
+	STR_EQ(a ? a->address : NULL, "annoyed@mail.example.com", "recipient from the enclosed To");
+	bounce_report_free(r);
+	g_free(with);
+	g_free(without);
+}
+
+TEST(vacation_is_not_a_bounce)
+{
+	BounceReport *r = parse_str(
+		"From: Pat Member <pat@example.com>\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: Out of Office: Save the river\n"
+		"Auto-Submitted: auto-replied\n"
+		"X-Autoreply: yes\n"
+		"\n"
+		"I am away until Monday and my mailbox is full of unread mail. I could not be\n"
+		"delivered to my desk, ha. Write to colleague@example.com meanwhile.\n");
+
+	INT_EQ(r->kind, BOUNCE_NOT, "a vacation reply is not a bounce");
+	INT_EQ(r->recipients->len, 0, "no recipients");
+	bounce_report_free(r);
+
+	r = parse_str("From: Pat <pat@example.com>\nTo: team@act.example.org\nSubject: Hello\n\n"
+		      "Count me in: my friend friend@example.com wants to sign too.\n");
+	INT_EQ(r->kind, BOUNCE_NOT, "an ordinary message is not a bounce");
+	bounce_report_free(r);
+	r = parse_str(
+		"From: Pat <pat@example.com>\nTo: team@act.example.org\nSubject: Read: Save the river\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=disposition-notification; boundary=\"M\"\n\n"
+		"--M\nContent-Type: text/plain\n\nYour message to pat@example.com was displayed.\n\n"
+		"--M\nContent-Type: message/disposition-notification\n\n"
+		"Final-Recipient: rfc822; pat@example.com\n"
+		"Disposition: manual-action/MDN-sent-manually; displayed\n\n--M--\n");
+	INT_EQ(r->kind, BOUNCE_NOT, "a read receipt (MDN displayed) is not a bounce");
+	INT_EQ(r->recipients->len, 0, "read receipt: no recipients");
+	bounce_report_free(r);
+
+	r = parse_str(
+		"From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\nTo: bounce+A@act.example.org\n"
+		"Subject: Successful Mail Delivery Report\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"S\"\n\n"
+		"--S\nContent-Type: text/plain\n\nYour message was successfully delivered to the\n"
+		"destination(s) listed below. If the message was delivered to mailbox you will\n"
+		"receive no further notifications. Otherwise you may still receive notifications\n"
+		"of mail delivery errors from other systems.\n\n<happy@example.org>: delivery via\n"
+		"    mx.example.org: 250 2.0.0 Ok: queued\n\n"
+		"--S\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+		"Final-Recipient: rfc822; happy@example.org\nAction: relayed\nStatus: 2.0.0\n\n--S--\n");
+	INT_EQ(r->kind, BOUNCE_NOT, "a success DSN (relayed) is not a bounce");
+	INT_EQ(r->recipients->len, 0, "success DSN: no recipients");
+	bounce_report_free(r);
+	r = bounce_parse(NULL);
+	INT_EQ(r->kind, BOUNCE_NOT, "NULL message");
+	bounce_report_free(r);
+}
+
+TEST(free_text_kinds)
+{
+	BounceReport *r = parse_str(
+		"From: Mail Delivery System <Mailer-Daemon@mx.example.net>\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: Warning: message 1abc-000 delayed 24 hours\n\n"
+		"This message was created automatically by mail delivery software.\n\n"
+		"A message that you sent has not yet been delivered to one or more of its\n"
+		"recipients after more than 24 hours on the queue on mx.example.net.\n\n"
+		"The address to which the message has not yet been delivered is:\n\n"
+		"  slow@example.org\n"
+		"    retry timeout not reached\n\n"
+		"No action is required on your part. Delivery attempts will continue for\n"
+		"some time.\n");
+	BounceRecipient *a = rcpt(r, 0);
+
+	INT_EQ(r->kind, BOUNCE_DSN, "Exim delay warning is a bounce");
+	STR_EQ(a ? a->address : NULL, "slow@example.org", "delayed address");
+	OK(a && !a->permanent, "delay is transient");
+	bounce_report_free(r);
+
+	r = parse_str(
+		"From: MAILER-DAEMON@mx.example.net\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: failure notice\n\n"
+		"Hi. This is the qmail-send program at mx.example.net.\n"
+		"I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+		"This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+		"<Gone@Example.org>:\n"
+		"192.0.2.7 does not like recipient.\n"
+		"Remote host said: 550 5.1.1 <gone@example.org>: User unknown\n\n"
+		"--- Below this line is a copy of the message.\n\n"
+		"Return-Path: <bounce+ABC@act.example.org>\n"
+		"To: other@example.org\n");
+	a = rcpt(r, 0);
+	INT_EQ(r->recipients->len, 1, "qmail: one address, the copy below is not read");
+	STR_EQ(a ? a->address : NULL, "gone@example.org", "qmail address");
+	OK(a && a->permanent, "qmail failure is permanent");
+	STR_EQ(a ? a->status : NULL, "5.1.1", "status found in the text");
+	STR_EQ(a ? a->diagnostic : NULL, "Remote host said: 550 5.1.1 <gone@example.org>: User unknown",
+	       "diagnostic is the remote reply");
+	bounce_report_free(r);
+}
+
+TEST(sendmail_warning)
+{
+	BounceReport *r = parse_str(
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: Warning: could not send message for past 4 hours\n\n"
+		"    **********************************************\n"
+		"    **      THIS IS A WARNING MESSAGE ONLY      **\n"
+		"    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n"
+		"    **********************************************\n\n"
+		"The original message was received at Thu, 26 Nov 2026 01:00:00 GMT\n\n"
+		"   ----- The following addresses had transient non-fatal errors -----\n"
+		"<later@example.org>\n\n"
+		"   ----- Transcript of session follows -----\n"
+		"<later@example.org>... Deferred: Connection timed out with mx.example.org.\n"
+		"Warning: message still undelivered after 4 hours\n"
+		"Will keep trying until message is 5 days old\n");
+	BounceRecipient *a = rcpt(r, 0);
+
+	INT_EQ(r->recipients->len, 1, "sendmail warning: one address");
+	STR_EQ(a ? a->address : NULL, "later@example.org", "sendmail warning address");
+	OK(a && !a->permanent, "sendmail warning is transient");
+	bounce_report_free(r);
+}
+
+TEST(bounded_work)
+{
+	GString *s = g_string_new("From: MAILER-DAEMON@x.example\nTo: b@act.example.org\n"
+				  "Subject: Undelivered\nMIME-Version: 1.0\n");
+	gint64 t0 = g_get_monotonic_time();
+	BounceReport *r;
+
+	for (int i = 0; i < 500; i++)
+		g_string_append_printf(s, "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n--b%d\n", i, i);
+	g_string_append(s, "Content-Type: text/plain\n\nCould not be delivered to deep@example.org\n");
+	r = parse_str(s->str);
+	OK(r != NULL, "deeply nested message parsed");
+	INT_EQ(r->recipients->len, 0, "parts below the depth cap are not read");
+	OK(g_get_monotonic_time() - t0 < 5 * G_USEC_PER_SEC, "and quickly");
+	bounce_report_free(r);
+	g_string_free(s, TRUE);
+
+	/* a 200 KB line of local-part characters with one '@' at its end */
+	s = g_string_new("From: MAILER-DAEMON@x.example\nTo: b@act.example.org\nSubject: Undelivered\n\n"
+			 "Could not be delivered to:\n");
+	for (int i = 0; i < 200000; i++)
+		g_string_append_c(s, 'a');
+	g_string_append(s, "@example.org\n");
+	t0 = g_get_monotonic_time();
+	r = parse_str(s->str);
+	OK(g_get_monotonic_time() - t0 < 5 * G_USEC_PER_SEC, "a huge line is cut, not backtracked over");
+	INT_EQ(r->recipients->len, 0, "no address from the cut line");
+	bounce_report_free(r);
+	g_string_free(s, TRUE);
+
+	r = parse_str("From: MAILER-DAEMON@x.example\nTo: b@act.example.org\nSubject: Undelivered\n"
+		      "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; "
+		      "boundary=\"E\"\n\n--E\nContent-Type: text/plain\n\n--E\n"
+		      "Content-Type: message/delivery-status\n\n--E--\n");
+	OK(r && r->recipients->len == 0, "empty text and delivery-status parts");
+	bounce_report_free(r);
+}
+
+/* ==== flufl.bounce corpus ==== */
+
+typedef struct {
+	char *file;
+	char *kind;        /* permanent, temporary; NULL: unlabeled */
+	char *addresses;   /* sorted, comma-separated, lower-cased; "" for none */
+	gboolean have;
+} Expect;
+
+/* expect_free - destroy one Expect */
+static void expect_free(gpointer p)
+{
+	Expect *e = p;
+
+	g_free(e->file);
+	g_free(e->kind);
+	g_free(e->addresses);
+	g_free(e);
+}
+
+/* cmp_strp - qsort comparison of char** */
+static gint cmp_strp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* join_sorted - addresses of a GPtrArray of char* sorted and joined; caller frees */
+static char *join_sorted(GPtrArray *a)
+{
+	GPtrArray *c = g_ptr_array_new();
+	char *out;
+
+	for (guint i = 0; i < a->len; i++)
+		g_ptr_array_add(c, g_ptr_array_index(a, i));
+	g_ptr_array_sort(c, cmp_strp);
+	g_ptr_array_add(c, NULL);
+	out = g_strjoinv(",", (char **)c->pdata);
+	g_ptr_array_free(c, TRUE);
+	return out;
+}
+
+/* load_expectations - file -> Expect from expected/detectors.tsv (non-empty row wins) */
+static GHashTable *load_expectations(const char *path)
+{
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, expect_free);
+	char *text = NULL;
+	char **lines;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return h;
+	lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++) {
+		char **f;
+		Expect *e;
+
+		if (**l == '#' || **l == '\0')
+			continue;
+		f = g_strsplit(*l, "\t", -1);
+		if (g_strv_length(f) >= 4) {
+			GPtrArray *tmp = g_ptr_array_new_with_free_func(g_free);
+			char **addrs = g_strsplit(f[3], ",", -1);
+
+			for (char **a = addrs; *a; a++)
+				if (**a)
+					g_ptr_array_add(tmp, g_ascii_strdown(g_strstrip(*a), -1));
+			e = g_hash_table_lookup(h, f[0]);
+			if (e == NULL) {
+				e = g_new0(Expect, 1);
+				e->file = g_strdup(f[0]);
+				g_hash_table_insert(h, e->file, e);
+			}
+			if (strcmp(f[2], "unlabeled") != 0 && (!e->have || (e->addresses[0] == '\0' && tmp->len))) {
+				g_free(e->kind);
+				g_free(e->addresses);
+				e->kind = g_strdup(f[2]);
+				e->addresses = join_sorted(tmp);
+				e->have = TRUE;
+			}
+			g_strfreev(addrs);
+			g_ptr_array_unref(tmp);
+		}
+		g_strfreev(f);
+	}
+	g_strfreev(lines);
+	g_free(text);
+	return h;
+}
+
+TEST(flufl_corpus)
+{
+	char *dir = harness_data("flufl-bounce/messages");
+	char *tsv = harness_data("flufl-bounce/expected/detectors.tsv");
+	GHashTable *exp = load_expectations(tsv);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const char *name;
+	int matched = 0, total = 0;
+
+	OK(d != NULL, "corpus folder present");
+	OK(g_hash_table_size(exp) >= 100, "expectations loaded");
+	while (d && (name = g_dir_read_name(d)) != NULL)
+		if (g_str_has_suffix(name, ".txt"))
+			g_ptr_array_add(names, g_strdup(name));
+	if (d)
+		g_dir_close(d);
+	g_ptr_array_sort(names, cmp_strp);
+	for (guint i = 0; i < names->len; i++) {
+		const char *file = g_ptr_array_index(names, i);
+		Expect *e = g_hash_table_lookup(exp, file);
+		char *path = g_build_filename(dir, file, NULL), *text = NULL, *got, *what;
+		gsize len = 0;
+		GMimeMessage *m;
+		BounceReport *r;
+		GPtrArray *addrs = g_ptr_array_new();
+		gboolean kind_ok = TRUE, ok;
+
+		if (e == NULL || !e->have) {
+			what = g_strdup_printf("flufl-bounce %s", file);
+			SKIP(what, "no expectation upstream");
+			g_free(what);
+			g_free(path);
+			g_ptr_array_unref(addrs);
+			continue;
+		}
+		g_file_get_contents(path, &text, &len, NULL);
+		m = text ? parse_text(text, len) : NULL;
+		r = bounce_parse(m);
+		for (guint j = 0; j < r->recipients->len; j++) {
+			BounceRecipient *br = g_ptr_array_index(r->recipients, j);
+
+			g_ptr_array_add(addrs, br->address);
+			if (br->permanent != (strcmp(e->kind, "permanent") == 0))
+				kind_ok = FALSE;
+		}
+		got = join_sorted(addrs);
+		ok = strcmp(got, e->addresses) == 0 && kind_ok;
+		total++;
+		if (ok) {
+			matched++;
+			what = g_strdup_printf("flufl-bounce %s: {%s} %s", file, got, e->kind);
+			OK(TRUE, what);
+		} else {
+			/* a miss is reported, and counted against the share asserted below */
+			what = g_strdup_printf("flufl-bounce %s", file);
+			char *why = g_strdup_printf("miss: got {%s}%s, want {%s} %s", got,
+						    kind_ok ? "" : " (wrong kind)", e->addresses, e->kind);
+			TODO_MISS(what, why);
+			g_free(why);
+		}
+		g_free(what);
+		g_free(got);
+		g_ptr_array_unref(addrs);
+		bounce_report_free(r);
+		if (m)
+			g_object_unref(m);
+		g_free(text);
+		g_free(path);
+	}
+	printf("# flufl-bounce: %d/%d matched (%.1f%%)\n", matched, total,
+	       total ? 100.0 * matched / total : 0.0);
+	OK(total >= 100, "corpus messages with an expectation read");
+	OK(total > 0 && matched * 100 >= total * 95, "at least 95% of the corpus matched");
+	g_ptr_array_unref(names);
+	g_hash_table_unref(exp);
+	g_free(dir);
+	g_free(tsv);
+}
+
+int main(void)
+{
+	g_mime_init();
+	RUN(postfix_dsn_report);
+	RUN(arf_abuse_report);
+	RUN(vacation_is_not_a_bounce);
+	RUN(free_text_kinds);
+	RUN(sendmail_warning);
+	RUN(bounded_work);
+	RUN(flufl_corpus);
+	g_mime_shutdown();
+	return harness_done();
+}

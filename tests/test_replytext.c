@@ -1,0 +1,586 @@
+/* test_replytext.c - visible reply text: the talon corpus as data (one line per sample and a
+ * floor on the match share), then hand-written replies in several languages, HTML-only
+ * replies, charsets, format=flowed, MIME structure and the work bounds */
+#include <json-glib/json-glib.h>
+#include "harness.h"
+#include "replytext.h"
+
+/* Measured share of talon samples matched: the test fails below this floor. */
+#define TALON_FLOOR_PERCENT 90
+
+static int talon_total, talon_matched;
+
+/* ==== helpers ==== */
+
+/* read_data - contents of tests/data/NAME; caller frees */
+static char *read_data(const char *name)
+{
+	char *path = harness_data(name), *s = NULL;
+
+	if (!g_file_get_contents(path, &s, NULL, NULL))
+		s = NULL;
+	g_free(path);
+	return s;
+}
+
+/* parse_message - a GMimeMessage from a string; caller unrefs */
+static GMimeMessage *parse_message(const char *raw)
+{
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(raw, strlen(raw));
+	GMimeParser *p = g_mime_parser_new_with_stream(st);
+	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+
+	g_object_unref(p);
+	g_object_unref(st);
+	return m;
+}
+
+/* parse_file - a GMimeMessage from tests/data/NAME; caller unrefs */
+static GMimeMessage *parse_file(const char *name)
+{
+	char *raw = read_data(name);
+	GMimeMessage *m = raw ? parse_message(raw) : NULL;
+
+	g_free(raw);
+	return m;
+}
+
+/* nows - s with all white space removed; caller frees */
+static char *nows(const char *s)
+{
+	GString *o = g_string_new(NULL);
+
+	for (; s && *s; s = g_utf8_next_char(s))
+		if (!g_unichar_isspace(g_utf8_get_char(s)))
+			g_string_append_unichar(o, g_utf8_get_char(s));
+	return g_string_free(o, FALSE);
+}
+
+/* first_plain - the first text/plain part of msg, transfer-decoded, as UTF-8; caller frees */
+static char *first_plain(GMimeObject *obj)
+{
+	if (GMIME_IS_MULTIPART(obj)) {
+		for (int i = 0; i < g_mime_multipart_get_count(GMIME_MULTIPART(obj)); i++) {
+			char *t = first_plain(g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
+			if (t)
+				return t;
+		}
+		return NULL;
+	}
+	if (GMIME_IS_TEXT_PART(obj) &&
+	    g_mime_content_type_is_type(g_mime_object_get_content_type(obj), "text", "plain"))
+		return g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+	return NULL;
+}
+
+/* talon_result - record one talon sample: ok, or a known miss (not ok # TODO) with the difference */
+static void talon_result(const char *name, gboolean ok, const char *got, const char *want)
+{
+	char *what = g_strdup_printf("talon %s", name);
+
+	talon_total++;
+	if (ok) {
+		talon_matched++;
+		OK(1, what);
+	} else {
+		char *g = g_strescape(got ? got : "(null)", NULL), *w = g_strescape(want, NULL);
+		char *why = g_strdup_printf("differs: got \"%.200s\", talon wants \"%.200s\"", g, w);
+		TODO_MISS(what, why);
+		g_free(why);
+		g_free(g);
+		g_free(w);
+	}
+	g_free(what);
+}
+
+/* unescape_tsv - "\n" sequences in a TSV field to newlines; caller frees */
+static char *unescape_tsv(const char *s)
+{
+	return g_strcompress(s);
+}
+
+/* ==== the talon corpus ==== */
+
+/* talon_file_row - one row of expected/file_expectations.tsv */
+static void talon_file_row(char **f)
+{
+	const char *file = f[0], *cmp = f[2], *expected = f[3];   /* f[1]: talon function */
+	char *rel = g_build_filename("talon", file, NULL);
+	char *name = g_path_get_basename(file);
+
+	if (strcmp(cmp, "exact_after_strip") == 0) {
+		GMimeMessage *m = parse_file(rel);
+		char *body = m ? first_plain(g_mime_message_get_mime_part(m)) : NULL;
+		char *got = replytext_strip_quotes(body ? body : "");
+		char *want;
+
+		if (g_str_has_prefix(expected, "<contents of ")) {
+			char *base = g_strndup(expected + 13, strcspn(expected + 13, ","));
+			char *dir = g_path_get_dirname(rel), *p = g_build_filename(dir, base, NULL);
+			char *c = read_data(p);
+			want = g_strstrip(c ? c : g_strdup(""));
+			g_free(p);
+			g_free(dir);
+			g_free(base);
+		} else {
+			want = unescape_tsv(expected);
+		}
+		talon_result(name, strcmp(got, want) == 0, got, want);
+		g_free(want);
+		g_free(got);
+		g_free(body);
+		if (m)
+			g_object_unref(m);
+	} else if (strcmp(cmp, "nows_equal") == 0) {
+		char *html = read_data(rel), *got = replytext_html_visible(html ? html : "");
+		char *want = unescape_tsv(expected), *wtext, *a, *b;
+
+		/* an expected HTML document is compared by its text */
+		wtext = g_str_has_prefix(want, "<html") ? replytext_html_to_text(want) : g_strdup(want);
+		a = nows(got);
+		b = nows(wtext);
+		talon_result(name, strcmp(a, b) == 0, got, wtext);
+		g_free(a);
+		g_free(b);
+		g_free(wtext);
+		g_free(want);
+		g_free(got);
+		g_free(html);
+	} else if (strcmp(cmp, "nonempty_and_not_contains") == 0) {
+		char *raw = read_data(rel), *got = replytext_strip_quotes(raw ? raw : "");
+		talon_result(name, *got && !strstr(got, expected), got, "non-empty, without From");
+		g_free(got);
+		g_free(raw);
+	}
+	/* signature_file and none rows: talon's sender-name signature learning is not ours */
+	g_free(name);
+	g_free(rel);
+}
+
+TEST(talon_files)
+{
+	char *tsv = read_data("talon/expected/file_expectations.tsv");
+	char **rows;
+
+	OK(tsv != NULL, "talon file_expectations.tsv is readable");
+	if (tsv == NULL)
+		return;
+	rows = g_strsplit(tsv, "\n", -1);
+	for (int i = 0; rows[i]; i++) {
+		char **f;
+		if (rows[i][0] == '#' || rows[i][0] == '\0')
+			continue;
+		f = g_strsplit(rows[i], "\t", -1);
+		if (g_strv_length(f) >= 4)
+			talon_file_row(f);
+		g_strfreev(f);
+	}
+	g_strfreev(rows);
+	g_free(tsv);
+}
+
+/* talon_cases - run every input/expected pair of a talon JSON case file */
+static void talon_cases(const char *file, gboolean html)
+{
+	char *path = harness_data(file);
+	JsonParser *jp = json_parser_new();
+	JsonArray *cases;
+
+	if (!json_parser_load_from_file(jp, path, NULL)) {
+		OK(0, file);
+		g_object_unref(jp);
+		g_free(path);
+		return;
+	}
+	cases = json_object_get_array_member(json_node_get_object(json_parser_get_root(jp)), "cases");
+	for (guint i = 0; i < json_array_get_length(cases); i++) {
+		JsonObject *c = json_array_get_object_element(cases, i);
+		const char *test = json_object_get_string_member(c, "test");
+		const char *in = json_object_get_string_member(c, "input");
+		const char *want = json_object_get_string_member(c, "expected");
+		char *name = g_strdup_printf("%s#%u", test, i);
+
+		if (html) {   /* expected is HTML: compare the texts, white space aside */
+			char *got = replytext_html_visible(in), *wt = replytext_html_to_text(want);
+			char *a = nows(got), *b = nows(wt);
+			talon_result(name, strcmp(a, b) == 0, got, wt);
+			g_free(a);
+			g_free(b);
+			g_free(wt);
+			g_free(got);
+		} else {
+			char *got = replytext_strip_quotes(in);
+			talon_result(name, strcmp(got, want) == 0, got, want);
+			g_free(got);
+		}
+		g_free(name);
+	}
+	g_object_unref(jp);
+	g_free(path);
+}
+
+TEST(talon_text_cases)
+{
+	talon_cases("talon/expected/text_quotations_cases.json", FALSE);
+}
+
+TEST(talon_html_cases)
+{
+	talon_cases("talon/expected/html_quotations_cases.json", TRUE);
+}
+
+TEST(talon_floor)
+{
+	char *what;
+
+	printf("# talon: %d/%d matched (%d%%)\n", talon_matched, talon_total,
+	       talon_total ? talon_matched * 100 / talon_total : 0);
+	what = g_strdup_printf("talon match share >= %d%%", TALON_FLOOR_PERCENT);
+	OK(talon_total > 60 && talon_matched * 100 >= TALON_FLOOR_PERCENT * talon_total, what);
+	g_free(what);
+}
+
+/* ==== our own expectations on the talon replies: footers and signatures go too ==== */
+
+TEST(standard_replies_visible)
+{
+	static const char *const files[] = { "android", "aol", "apple_mail", "apple_mail_2",
+		"comcast", "gmail", "hotmail", "iphone", "outlook", "sparrow", "thunderbird", "yahoo",
+		NULL };
+
+	for (int i = 0; files[i]; i++) {
+		char *rel = g_strdup_printf("talon/tests/fixtures/standard_replies/%s.eml", files[i]);
+		char *what = g_strdup_printf("visible reply of %s.eml is \"Hello\"", files[i]);
+		GMimeMessage *m = parse_file(rel);
+		char *got = m ? replytext_visible(m) : NULL;
+		STR_EQ(got, "Hello", what);
+		g_free(got);
+		g_free(what);
+		g_free(rel);
+		if (m)
+			g_object_unref(m);
+	}
+}
+
+/* first_html - the first text/html part of obj as UTF-8, or NULL; caller frees */
+static char *first_html(GMimeObject *obj)
+{
+	if (GMIME_IS_MULTIPART(obj)) {
+		for (int i = 0; i < g_mime_multipart_get_count(GMIME_MULTIPART(obj)); i++) {
+			char *t = first_html(g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
+			if (t)
+				return t;
+		}
+		return NULL;
+	}
+	if (GMIME_IS_TEXT_PART(obj) &&
+	    g_mime_content_type_is_type(g_mime_object_get_content_type(obj), "text", "html"))
+		return g_mime_text_part_get_text(GMIME_TEXT_PART(obj));
+	return NULL;
+}
+
+/* the HTML alternatives real clients sent, read alone as if the message were HTML-only */
+TEST(standard_replies_html_alone)
+{
+	static const char *const files[][2] = { { "android", "Hello" }, { "aol", "Hello" },
+		{ "comcast", "Hello" }, { "gmail", "Hello" }, { "hotmail", "Hello" },
+		{ "outlook", "Allo! Follow up MIME!" }, { "sparrow", "Hello" }, { NULL, NULL } };
+
+	for (int i = 0; files[i][0]; i++) {
+		char *rel = g_strdup_printf("talon/tests/fixtures/standard_replies/%s.eml", files[i][0]);
+		char *what = g_strdup_printf("HTML part of %s.eml alone gives \"%s\"", files[i][0], files[i][1]);
+		GMimeMessage *m = parse_file(rel);
+		char *html = m ? first_html(g_mime_message_get_mime_part(m)) : NULL;
+		char *got = html ? replytext_html_visible(html) : NULL;
+		STR_EQ(got, files[i][1], what);
+		g_free(got);
+		g_free(html);
+		g_free(what);
+		g_free(rel);
+		if (m)
+			g_object_unref(m);
+	}
+}
+
+/* ==== hand-written replies ==== */
+
+typedef struct {
+	const char *what, *in, *want;
+} Case;
+
+TEST(strip_languages)
+{
+	static const Case cases[] = {
+		{ "English Gmail", "Count me in!\n\nOn Mon, Feb 3, 2020 at 10:00 AM Clean Air <sign+air@act.example.org> wrote:\n\n> Will you sign?\n", "Count me in!" },
+		{ "English wrapped attribution", "Yes.\n\nOn Mon, Feb 3, 2020 at 10:00 AM Clean Air Campaign\n<sign+air@act.example.org> wrote:\n> Will you sign?", "Yes." },
+		{ "German Gmail", "Ich bin dabei.\n\nAm Mo., 3. Feb. 2020 um 10:00 Uhr schrieb Saubere Luft <sign@act.example.org>:\n\n> Unterschreiben Sie?", "Ich bin dabei." },
+		{ "German Thunderbird, no address", "Gerne!\n\nAm 03.02.20 um 10:00 schrieb Max Mustermann:\n> Frage", "Gerne!" },
+		{ "French", "Je signe.\n\nLe lun. 3 févr. 2020 à 10:00, Air Pur <sign@act.example.org> a écrit :\n\n> Signez-vous ?", "Je signe." },
+		{ "Spanish", "Firmo.\n\nEl lun., 3 feb. 2020 a las 10:00, Aire Limpio (<sign@act.example.org>) escribió:\n\n> ¿Firma?", "Firmo." },
+		{ "Dutch", "Ik teken.\n\nOp ma 3 feb. 2020 om 10:00 schreef Schone Lucht <sign@act.example.org>:\n\n> Tekent u?", "Ik teken." },
+		{ "Italian", "Firmo anch'io.\n\nIl giorno lun 3 feb 2020 alle ore 10:00 Aria Pulita <sign@act.example.org> ha scritto:\n\n> Firmi?", "Firmo anch'io." },
+		{ "Portuguese", "Assino.\n\nEm seg., 3 de fev. de 2020 às 10:00, Ar Limpo <sign@act.example.org> escreveu:\n\n> Assina?", "Assino." },
+		{ "Swedish", "Jag skriver under.\n\nDen mån 3 feb. 2020 kl 10:00 skrev Ren Luft <sign@act.example.org>:\n\n> Skriver du under?", "Jag skriver under." },
+		{ "Polish", "Podpisuję.\n\npon., 3 lut 2020 o 10:00 Czyste Powietrze <sign@act.example.org> napisał(a):\n\n> Podpiszesz?", "Podpisuję." },
+		{ "Russian", "Подписываю.\n\nпн, 3 февр. 2020 г. в 10:00, Чистый воздух <sign@act.example.org>:\n\n> Подпишете?", "Подписываю." },
+		{ "Japanese Gmail", "署名します。\n\n2020年2月3日(月) 10:00 Clean Air <sign@act.example.org>:\n\n> 署名しますか？", "署名します。" },
+		{ "Chinese", "我签名。\n\nClean Air <sign@act.example.org> 于2020年2月3日周一 上午10:00写道：\n\n> 你签名吗？", "我签名。" },
+		{ "mutt", "Count me in.\n\n* Clean Air <sign@act.example.org> [2020-02-03 10:00]:\n> Will you sign?\n> Reply to sign.", "Count me in." },
+		{ "Fastmail", "Yes\n\nOn Mon, 3 Feb 2020, at 10:00, Clean Air wrote:\n> Will you sign?", "Yes" },
+		{ "Proton", "Yes\n\n------- Original Message -------\nOn Monday, February 3rd, 2020 at 10:00 AM, Clean Air <sign@act.example.org> wrote:\n\n> Will you sign?", "Yes" },
+		{ "Outlook for Mac", "Yes\n\nFrom: Clean Air <sign@act.example.org>\nDate: Monday, 3 February 2020 at 10:00\nTo: Jane <jane@example.org>\nSubject: Will you sign?\n\nPlease sign.", "Yes" },
+		{ "Outlook original message", "Signed.\n\n-----Original Message-----\nFrom: Clean Air <sign@act.example.org>\nSent: Monday, February 3, 2020 10:00 AM\nTo: Jane\nSubject: Will you sign?\n\nPlease sign.", "Signed." },
+		{ "Outlook underscores and German block", "Bin dabei.\n\n________________________________\nVon: Saubere Luft <sign@act.example.org>\nGesendet: Montag, 3. Februar 2020 10:00\nAn: Max\nBetreff: Unterschreiben?\n\nBitte unterschreiben.", "Bin dabei." },
+		{ "French Outlook block", "Oui.\n\nDe : Air Pur <sign@act.example.org>\nEnvoyé : lundi 3 février 2020 10:00\nÀ : Jean\nObjet : Signez\n\nTexte", "Oui." },
+		{ "Apple forward", "Look at this.\n\nBegin forwarded message:\n\nFrom: Clean Air <sign@act.example.org>\nSubject: Sign\nDate: 3 February 2020 at 10:00:00 CET\n\nText", "Look at this." },
+		{ "iPhone footer and quote", "Yes!\n\nSent from my iPhone\n\nOn Feb 3, 2020, at 10:00, Clean Air <sign@act.example.org> wrote:\n\n> Sign?", "Yes!" },
+		{ "Android footer", "Agreed\n\nSent from my Android device", "Agreed" },
+		{ "Outlook mobile footer", "Agreed\n\nGet Outlook for iOS<https://aka.ms/o0ukef>", "Agreed" },
+		{ "Yahoo footer", "Agreed\n\nSent from Yahoo Mail on Android", "Agreed" },
+		{ "German iPhone footer", "Klar\n\nVon meinem iPhone gesendet", "Klar" },
+		{ "RFC 3676 signature", "I sign because my kids have asthma.\n\n-- \nJane Doe\n+1 555 0100", "I sign because my kids have asthma." },
+		{ "inline reply keeps the answers", "See below.\n\nOn Mon, Feb 3, 2020 at 10:00 AM Org <o@example.org> wrote:\n> Will you sign?\nYes.\n> Will you share?\nAlso yes.", "See below.\n\nYes.\nAlso yes." },
+		{ "a sentence starting with On stays", "On Monday 300 of us marched, and I wrote to the mayor.\nThanks for organizing.", "On Monday 300 of us marched, and I wrote to the mayor.\nThanks for organizing." },
+		{ "a To:/From: line pair without evidence stays", "To: the council\nFrom: a worried parent\nPlease act.", "To: the council\nFrom: a worried parent\nPlease act." },
+		{ "CRLF line ends", "Sure.\r\n\r\nOn Mon, Feb 3, 2020 at 10:00 AM X <x@example.org> wrote:\r\n> q\r\n", "Sure." },
+		{ "empty", "", "" },
+		{ "only a quote", "> just a quote\n> nothing else\n", "" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = replytext_strip(cases[i].in);
+		STR_EQ(got, cases[i].want, cases[i].what);
+		OK(g_utf8_validate(got, -1, NULL), "valid UTF-8");
+		g_free(got);
+	}
+}
+
+TEST(html_only)
+{
+	static const Case cases[] = {
+		{ "Outlook desktop HTML-only",
+		  "<html><head><style>p.MsoNormal{margin:0}</style></head><body><div class=WordSection1>"
+		  "<p class=MsoNormal>I&#8217;m in.<o:p></o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p>"
+		  "<p class=MsoNormal>Jane<o:p></o:p></p>"
+		  "<div style='border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0in 0in 0in'>"
+		  "<p class=MsoNormal><b>From:</b> Clean Air &lt;sign@act.example.org&gt;<br><b>Sent:</b> "
+		  "Monday, February 3, 2020 10:00 AM<br><b>To:</b> Jane<br><b>Subject:</b> Sign?</p></div>"
+		  "<p class=MsoNormal>Will you sign?</p></div></body></html>",
+		  "I\xe2\x80\x99m in.\n\nJane" },
+		{ "Outlook web divRplyFwdMsg",
+		  "<div>Absolutely.</div><div id=\"appendonsend\"></div><hr><div id=\"divRplyFwdMsg\">"
+		  "<b>From:</b> Org<br><b>Sent:</b> 3 Feb</div><div>Quoted body</div>",
+		  "Absolutely." },
+		{ "Gmail HTML", "<div dir=\"ltr\">Yes<br>Jane</div><br><div class=\"gmail_quote\"><div class=\"gmail_attr\">"
+		  "On Mon, Feb 3, 2020 at 10:00 AM Org &lt;o@example.org&gt; wrote:<br></div><blockquote class=\"gmail_quote\">"
+		  "Sign?</blockquote></div>", "Yes\nJane" },
+		{ "Apple Mail HTML", "<html><body>Signed<br><div><br><blockquote type=\"cite\"><div>On 3 Feb 2020, at 10:00, Org "
+		  "&lt;o@example.org&gt; wrote:</div><div>Sign?</div></blockquote></div></body></html>", "Signed" },
+		{ "Yahoo HTML", "<div>Sure thing</div><div id=\"yahoo_quoted_123\" class=\"yahoo_quoted\">On Monday, "
+		  "February 3, 2020, 10:00:00 AM GMT+1, Org &lt;o@example.org&gt; wrote:<div>Sign?</div></div>", "Sure thing" },
+		{ "script, style and head skipped", "<html><head><title>T</title><style>x{}</style></head><body>"
+		  "<script>alert(1)</script><p>Hello</p><ul><li>one</li><li>two</li></ul></body></html>",
+		  "Hello\n\n- one\n- two" },
+		{ "meta charset ignored for UTF-8 input", "<html><head><meta charset=\"windows-1252\"></head>"
+		  "<body>Grüße</body></html>", "Grüße" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = replytext_html_visible(cases[i].in);
+		STR_EQ(got, cases[i].want, cases[i].what);
+		g_free(got);
+	}
+}
+
+TEST(html_to_text)
+{
+	char *t = replytext_html_to_text("<p>One</p><p>Two<br>three</p><pre>a  b\n c</pre><table><tr><td>x</td><td>y</td></tr></table>");
+	STR_EQ(t, "One\n\nTwo\nthree\n\na  b\n c\nx y", "blocks, br, pre and cells");
+	g_free(t);
+	t = replytext_html_to_text("<blockquote>kept when not stripping</blockquote>");
+	STR_EQ(t, "kept when not stripping", "html_to_text keeps quotes");
+	g_free(t);
+	t = replytext_html_to_text("");
+	STR_EQ(t, "", "empty HTML");
+	g_free(t);
+	t = replytext_html_to_text("<div><b>unclosed <i>tags &amp; entities &eacute;");
+	STR_EQ(t, "unclosed tags & entities \xc3\xa9", "broken HTML recovers");
+	g_free(t);
+}
+
+/* ==== MIME and charsets ==== */
+
+/* visible_of - replytext_visible of a message given as text; caller frees */
+static char *visible_of(const char *raw)
+{
+	GMimeMessage *m = parse_message(raw);
+	char *t = m ? replytext_visible(m) : g_strdup("(unparsed)");
+
+	if (m)
+		g_object_unref(m);
+	return t;
+}
+
+TEST(charsets)
+{
+	char *t;
+
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=iso-8859-1\n"
+		"Content-Transfer-Encoding: 8bit\n\nGr\xfc\xdf" "e\n");
+	STR_EQ(t, "Grüße", "ISO-8859-1 converted");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=x-bogus-charset\n"
+		"Content-Transfer-Encoding: 8bit\n\nCaf\xe9\n");
+	STR_EQ(t, "Café", "unknown charset: Windows-1252 fallback");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=utf-8\n"
+		"Content-Transfer-Encoding: 8bit\n\nna\xc3\xafve \xff broken\n");
+	OK(g_utf8_validate(t, -1, NULL) && g_str_has_prefix(t, "naïve"), "broken UTF-8 made valid");
+	g_free(t);
+	t = replytext_strip("ok \xff\xfe\xc3 end\n\nOn Mon, Feb 3, 2020 at 10:00 AM X <x@example.org> wrote:\n> q\n");
+	OK(g_utf8_validate(t, -1, NULL) && g_str_has_prefix(t, "ok "), "replytext_strip of invalid UTF-8 gives valid UTF-8");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain\n"
+		"Content-Transfer-Encoding: 8bit\n\n\xe9t\xe9\n");
+	STR_EQ(t, "été", "no charset, 8-bit: Latin fallback");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=us-ascii\n"
+		"Content-Transfer-Encoding: 8bit\n\nS\xc3\xb6ren\n");
+	STR_EQ(t, "Sören", "UTF-8 mislabelled us-ascii kept");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=koi8-r\n"
+		"Content-Transfer-Encoding: base64\n\n8NLJ18XU\n");
+	STR_EQ(t, "Привет", "KOI8-R in base64");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/html\n"
+		"Content-Transfer-Encoding: 8bit\n\n<html><head><meta http-equiv=\"Content-Type\" "
+		"content=\"text/html; charset=windows-1251\"></head><body>\xcf\xf0\xe8\xe2\xe5\xf2</body></html>\n");
+	STR_EQ(t, "Привет", "HTML without MIME charset: meta charset used");
+	g_free(t);
+}
+
+TEST(mime_structure)
+{
+	char *t;
+
+	t = visible_of("From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=X\n\n"
+		"--X\nContent-Type: multipart/alternative; boundary=Y\n\n"
+		"--Y\nContent-Type: text/plain; charset=utf-8\n\nPlain wins\n"
+		"--Y\nContent-Type: text/html; charset=utf-8\n\n<p>HTML loses</p>\n--Y--\n"
+		"--X\nContent-Type: text/plain; name=notes.txt\nContent-Disposition: attachment; filename=notes.txt\n\n"
+		"attached text\n--X--\n");
+	STR_EQ(t, "Plain wins", "alternative inside mixed; attachment skipped");
+	g_free(t);
+	t = visible_of("From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=Y\n\n"
+		"--Y\nContent-Type: text/plain; charset=utf-8\n\n \n"
+		"--Y\nContent-Type: multipart/related; boundary=Z\n\n"
+		"--Z\nContent-Type: text/html; charset=utf-8\n\n<div>From HTML</div><blockquote type=cite>q</blockquote>\n"
+		"--Z\nContent-Type: image/png\nContent-Disposition: inline; filename=a.png\n\niVBO\n--Z--\n--Y--\n");
+	STR_EQ(t, "From HTML", "blank plain part: HTML in related used");
+	g_free(t);
+	t = visible_of("From: a@example.org\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8; format=flowed\n\n"
+		"This is one long \nparagraph split by a soft \nbreak.\n\nOn Mon, Feb 3, 2020 at 10:00 AM X <x@example.org> \nwrote:\n> quoted \n> flowed\n\n-- \nsig\n");
+	STR_EQ(t, "This is one long paragraph split by a soft break.", "format=flowed joined; signature kept apart");
+	g_free(t);
+	t = visible_of("From: a@example.org\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\n\n"
+		"Ein sehr langes Wort: Donaudampf \nschifffahrt.\n");
+	STR_EQ(t, "Ein sehr langes Wort: Donaudampfschifffahrt.", "format=flowed; delsp=yes drops the soft space");
+	g_free(t);
+	t = visible_of("From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=X\n\n"
+		"--X\nContent-Type: text/plain\n\nSee attached.\n"
+		"--X\nContent-Type: message/rfc822\n\nFrom: b@example.org\nSubject: fwd\n\nforwarded body\n--X--\n");
+	STR_EQ(t, "See attached.", "message/rfc822 is not the member's text");
+	g_free(t);
+	t = visible_of("From: a@example.org\nSubject: nothing\n\n");
+	STR_EQ(t, "", "empty body gives empty string");
+	g_free(t);
+}
+
+TEST(body_keeps_quotes)
+{
+	GMimeMessage *m = parse_file("talon/tests/fixtures/standard_replies/gmail.eml");
+	char *b = m ? replytext_body(m) : NULL;
+
+	OK(b && strstr(b, "Hello") && strstr(b, "> Hi"), "replytext_body is the whole plain part");
+	g_free(b);
+	if (m)
+		g_object_unref(m);
+}
+
+/* ==== bounds ==== */
+
+TEST(bounds)
+{
+	GString *deep = g_string_new("<html><body>");
+	GString *big = g_string_new(NULL);
+	GString *mime = g_string_new("From: a@example.org\nMIME-Version: 1.0\n");
+	gint64 t0 = g_get_monotonic_time();
+	char *t;
+
+	for (int i = 0; i < 5000; i++)
+		g_string_append(deep, "<div>");
+	g_string_append(deep, "deep text");
+	t = replytext_html_to_text(deep->str);
+	OK(g_utf8_validate(t, -1, NULL), "5000 nested divs: no crash");
+	g_free(t);
+	for (int i = 0; i < 200000; i++)
+		g_string_append(big, "> quoted line that goes on\n");
+	g_string_prepend(big, "Top\nOn Mon, Feb 3, 2020 at 10:00 AM X <x@example.org> wrote:\n");
+	t = replytext_strip(big->str);
+	STR_EQ(t, "Top", "5 MB of quotes");
+	g_free(t);
+	for (int i = 0; i < 100; i++)
+		g_string_append_printf(mime, "Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n", i, i);
+	g_string_append(mime, "Content-Type: text/plain\n\ndeep\n");
+	t = visible_of(mime->str);
+	OK(g_utf8_validate(t, -1, NULL), "100 nested multiparts: bounded");
+	g_free(t);
+	OK(g_get_monotonic_time() - t0 < 20 * G_USEC_PER_SEC, "bounded inputs finish quickly");
+	g_string_free(deep, TRUE);
+	g_string_free(big, TRUE);
+	g_string_free(mime, TRUE);
+}
+
+/* lines built to make backtracking regular expressions explode (they once took minutes) */
+TEST(pathological_lines)
+{
+	static const char *const starts[] = { "1/1/1 ", "On 1, ", "-- ", "Mon, 1 Jan 2020 ", "x <", NULL };
+	static const char *const fills[] = { "a@b.c", "@.@.", "On 1,", " <a@b", NULL };
+	gint64 t0 = g_get_monotonic_time();
+
+	for (int s = 0; starts[s]; s++) {
+		for (int f = 0; fills[f]; f++) {
+			GString *text = g_string_new(NULL);
+			for (int i = 0; i < 1000; i++) {
+				g_string_append(text, starts[s]);
+				for (int k = 0; k < 70; k++)
+					g_string_append(text, fills[f]);
+				g_string_append(text, i % 2 ? "\n" : " wrote:\n");
+			}
+			g_free(replytext_strip(text->str));
+			g_string_free(text, TRUE);
+		}
+	}
+	OK(g_get_monotonic_time() - t0 < 10 * G_USEC_PER_SEC, "20 x 1000 pathological lines in under 10 s");
+}
+
+int main(void)
+{
+	g_mime_init();
+	RUN(talon_files);
+	RUN(talon_text_cases);
+	RUN(talon_html_cases);
+	RUN(talon_floor);
+	RUN(standard_replies_visible);
+	RUN(standard_replies_html_alone);
+	RUN(strip_languages);
+	RUN(html_only);
+	RUN(html_to_text);
+	RUN(charsets);
+	RUN(mime_structure);
+	RUN(body_keeps_quotes);
+	RUN(bounds);
+	RUN(pathological_lines);
+	g_mime_shutdown();
+	return harness_done();
+}
