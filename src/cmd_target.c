@@ -1,5 +1,5 @@
 /*
- * cmd_target.c - `peermail target add|ls`: the people deliveries go to.
+ * cmd_target.c - `peermail target add|edit|ls`: the people deliveries go to.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +50,49 @@ out:
 	return ok;
 }
 
+/* target_edit_cmd - `target edit ID [--email ADDR] [--name N] [--title T] [--district D]` */
+static gboolean target_edit_cmd(int argc, char **argv, GError **error)
+{
+	static const char usage[] = "target edit ID [--email ADDR] [--name N] [--title T] "
+				    "[--district D]";
+	char *email = NULL, *name = NULL, *title = NULL, *district = NULL, *end = NULL;
+	GOptionEntry entries[] = {
+		{ "email", 0, 0, G_OPTION_ARG_STRING, &email, "a corrected address", "ADDR" },
+		{ "name", 0, 0, G_OPTION_ARG_STRING, &name, "their name", "N" },
+		{ "title", 0, 0, G_OPTION_ARG_STRING, &title, "their title (\"\": none)", "T" },
+		{ "district", 0, 0, G_OPTION_ARG_STRING, &district,
+		  "their district (\"\": every signature)", "D" },
+		G_OPTION_ENTRY_NULL
+	};
+	PmDb *db;
+	gint64 id;
+	gboolean ok = FALSE;
+
+	if (!cli_parse(&argc, &argv, "ID", "Change a target in place; its deliveries are kept, "
+		       "so after a failure the next delivery reaches the corrected address.",
+		       entries, error))
+		goto out;
+	if (argc != 2 || (id = g_ascii_strtoll(argv[1], &end, 10)) <= 0 || *end) {
+		cli_usage_error(error, usage);
+		goto out;
+	}
+	if ((db = cli_db(error)) == NULL || !db_begin(db, error))
+		goto out;
+	if (!target_update(db, id, name, email, title, district, error) ||
+	    !db_commit(db, error)) {
+		db_rollback(db);
+		goto out;
+	}
+	printf("target %" G_GINT64_FORMAT "\n", id);
+	ok = TRUE;
+out:
+	g_free(email);
+	g_free(name);
+	g_free(title);
+	g_free(district);
+	return ok;
+}
+
 /* target_ls_cmd - `target ls [--json]` */
 static gboolean target_ls_cmd(int argc, char **argv, GError **error)
 {
@@ -96,6 +139,8 @@ static gboolean target_ls_cmd(int argc, char **argv, GError **error)
 static const CmdInfo target_cmds[] = {
 	{ "add", target_add_cmd, "add NAME --email ADDR [--district D] [--title T] [--petition SLUG]...",
 	  "add or update a target" },
+	{ "edit", target_edit_cmd, "edit ID [--email ADDR] [--name N] [--title T] [--district D]",
+	  "change a target, keeping its deliveries" },
 	{ "ls", target_ls_cmd, "ls [--json]", "list targets" },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -121,6 +121,44 @@ out:
 	return id;
 }
 
+/* target_update - edit a target, keeping its deliveries */
+gboolean target_update(PmDb *db, gint64 id, const char *name, const char *email,
+		       const char *title, const char *district, GError **error)
+{
+	char *addr = empty_to_null(email), *n = empty_to_null(name);
+	gboolean ok = FALSE;
+	GError *e = NULL;
+
+	if (email && (addr == NULL || !address_is_valid(addr))) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "not a valid mail address: %s", email);
+		goto out;
+	}
+	if (addr) {
+		char *low = g_ascii_strdown(addr, -1);
+		g_free(addr);
+		addr = low;
+	}
+	if (!db_exec(db, &e, "UPDATE targets SET name = coalesce(?2, name), email = "
+		     "coalesce(?3, email), title = CASE WHEN ?4 IS NULL THEN title ELSE "
+		     "nullif(?4, '') END, district = CASE WHEN ?5 IS NULL THEN district ELSE "
+		     "nullif(trim(?5), '') END WHERE id = ?1", "itttt", id, n, addr, title,
+		     district)) {
+		if (e->code == EX_DATAERR)
+			g_prefix_error(&e, "%s is another target's address: ", addr);
+		g_propagate_error(error, e);
+		goto out;
+	}
+	if (db_changes(db) == 0) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "no target %" G_GINT64_FORMAT, id);
+		goto out;
+	}
+	ok = TRUE;
+out:
+	g_free(addr);
+	g_free(n);
+	return ok;
+}
+
 /* add_str - a string member, "" for NULL */
 static void add_str(JsonBuilder *b, const char *name, const char *value)
 {

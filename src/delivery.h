@@ -54,6 +54,15 @@ Target *target_free(Target *t);
 gint64 target_add(PmDb *db, const PmConfig *cfg, const char *name, const char *email,
 		  const char *title, const char *district, char **slugs, GError **error);
 
+/*
+ * target_update - change target id in place (NULL: unchanged; district "" clears it, so
+ * the target receives every signature). Its deliveries and their sequence are kept, so a
+ * corrected address gets what failed. EX_NOUSER for an unknown id, EX_DATAERR for a bad
+ * or taken address. The caller holds the transaction.
+ */
+gboolean target_update(PmDb *db, gint64 id, const char *name, const char *email,
+		       const char *title, const char *district, GError **error);
+
 /* target_list_json - {"targets":[{id,name,email,title,district,petitions:[slug...]}]} */
 JsonNode *target_list_json(PmDb *db, GError **error);
 

@@ -23,7 +23,7 @@ static const CmdInfo commands[] = {
 	{ "run", cmd_run, "run [--once]", "scheduler and sender (foreground daemon; --once: one pass)" },
 	{ "outbox", cmd_outbox, "outbox [--json] | outbox flush",
 	  "queue counts; flush makes deferred messages due now" },
-	{ "target", cmd_target, "target add|ls", "targets (legislators) and their petitions" },
+	{ "target", cmd_target, "target add|edit|ls", "targets (legislators) and their petitions" },
 	{ "district", cmd_district, "district import FILE.csv | district ls",
 	  "postcode -> district lookup" },
 	{ "deliver", cmd_deliver, "deliver SLUG [--now]",

@@ -152,14 +152,19 @@ is "$(grep -la '^Subject: Delivery failed' "$T"/var/sent/new/* | wc -l)" 1 "exac
 pm run --once >/dev/null
 is "$(grep -la '^Subject: Delivery failed' "$T"/var/sent/new/* | wc -l)" 1 "and only once"
 like "$(pm delivery ls --json)" '"failure":"550 5.1.1 no such user"' "delivery ls shows why"
-# the next delivery to that target covers the failed one's signatures again
+# the organizer corrects the address; the next delivery carries the failed one's signatures
+tid=$(sql "SELECT target_id FROM deliveries WHERE outbox_id = $id")
+pm target edit 999 --email x@y.test >/dev/null 2>&1; is $? 67 "editing an unknown target exits 67"
+pm target edit "$tid" --email mp-east@parl.test >/dev/null 2>&1; is $? 65 "another target's address exits 65"
+ok "target edit corrects the address" pm target edit "$tid" --email minister@gov.example
 pm deliver clean-air --now >/dev/null
-is "$(sql "SELECT signatures FROM deliveries WHERE id = (SELECT max(id) FROM deliveries)")" 1 \
-   "a new delivery after a failure carries its signatures again"
+is "$(sql "SELECT signatures || ' ' || t.email FROM deliveries d JOIN targets t ON t.id = d.target_id
+          WHERE d.id = (SELECT max(id) FROM deliveries)")" "1 minister@gov.example" \
+   "a new delivery after a failure carries its signatures again, to the corrected address"
 
 # schedules: on close
 sql "INSERT INTO petitions(slug, title, goal, created_at) VALUES ('parks', 'Parks', 0, $now);
-     INSERT INTO petition_targets VALUES (2, 6);
+     INSERT INTO petition_targets VALUES (2, $tid);
      INSERT INTO signatures(petition_id, member_id, status, created_at, confirmed_at)
      SELECT 2, id, 'confirmed', $now, $now FROM members WHERE id <= 99;"
 ok "delivery config --on-close" pm delivery config parks --on-close
