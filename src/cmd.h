@@ -9,6 +9,12 @@
 
 gboolean cmd_init(int argc, char **argv, GError **error);
 gboolean cmd_check_config(int argc, char **argv, GError **error);
+gboolean cmd_member(int argc, char **argv, GError **error);
+gboolean cmd_list(int argc, char **argv, GError **error);
+gboolean cmd_petition(int argc, char **argv, GError **error);
+gboolean cmd_story(int argc, char **argv, GError **error);
+gboolean cmd_newsletter(int argc, char **argv, GError **error);
+gboolean cmd_stats(int argc, char **argv, GError **error);
 gboolean cmd_template(int argc, char **argv, GError **error);
 gboolean cmd_run(int argc, char **argv, GError **error);
 gboolean cmd_outbox(int argc, char **argv, GError **error);

@@ -132,12 +132,24 @@ gint64 member_upsert(PmDb *db, const PmConfig *cfg, const char *email, const cha
 		     const char *postcode, const char *district, gboolean overwrite,
 		     GError **error)
 {
+	gboolean created;
+
+	return member_upsert_ex(db, cfg, email, name, postcode, district, overwrite, &created,
+				error);
+}
+
+/* member_upsert_ex - member_upsert telling whether the member is new */
+gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const char *name,
+			const char *postcode, const char *district, gboolean overwrite,
+			gboolean *created, GError **error)
+{
 	char *norm = address_normalize(cfg, email);
 	char *n = clean(name), *pc = clean(postcode), *d = clean(district);
 	gint64 id = 0, now = pm_now();
 	Member *m;
 	GError *e = NULL;
 
+	*created = FALSE;
 	if (norm == NULL) {
 		g_set_error(error, PM_ERROR, EX_DATAERR, "not a valid mail address: %s",
 			    email ? email : "(none)");
@@ -165,8 +177,10 @@ gint64 member_upsert(PmDb *db, const PmConfig *cfg, const char *email, const cha
 	if (m == NULL) {
 		if (db_exec(db, error, "INSERT INTO members(email, name, postcode, district, "
 			    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", "ttttii",
-			    norm, n, pc, d, now, now))
+			    norm, n, pc, d, now, now)) {
 			id = db_last_id(db);
+			*created = TRUE;
+		}
 		goto out;
 	}
 	id = m->id;
@@ -232,5 +246,155 @@ JsonNode *member_to_json(const Member *m)
 	n = json_builder_get_root(b);
 	g_object_unref(b);
 	g_free(first);
+	return n;
+}
+
+/* member_forget - erase personal data, keep anonymous counts */
+gboolean member_forget(PmDb *db, gint64 id, GError **error)
+{
+	Member *m = member_get(db, id, error);
+	const char *email;
+	gint64 now = pm_now();
+	gboolean ok;
+
+	if (m == NULL) {
+		if (error && *error == NULL)
+			g_set_error(error, PM_ERROR, EX_NOUSER, "no member %" G_GINT64_FORMAT, id);
+		return FALSE;
+	}
+	email = m->email ? m->email : "";
+	ok = db_exec(db, error, "UPDATE inbound SET sender = NULL, from_addr = NULL, "
+		     "subject = NULL, raw = NULL WHERE id IN (SELECT inbound_id FROM stories "
+		     "WHERE member_id = ?1) OR from_addr = ?2 OR sender = ?2", "it", id, email) &&
+	     db_exec(db, error, "UPDATE stories SET text = '', subject = NULL, status = "
+		     "'rejected', moderated_at = coalesce(moderated_at, ?2) WHERE member_id = ?1",
+		     "ii", id, now) &&
+	     db_exec(db, error, "UPDATE signatures SET comment = NULL, name = NULL, "
+		     "message_id = NULL WHERE member_id = ?", "i", id) &&
+	     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?2 WHERE "
+		     "(member_id = ?1 OR recipient = ?3) AND status IN ('queued', 'deferred')",
+		     "iit", id, now, email) &&
+	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
+		     "outbox WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending')",
+		     "it", id, email) &&
+	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
+		     "WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending'", "it", id,
+		     email) &&
+	     db_exec(db, error, "UPDATE bounces SET address = NULL, diagnostic = NULL WHERE "
+		     "member_id = ?", "i", id) &&
+	     db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
+		     "WHERE member_id = ?", "ii", now, id) &&
+	     db_exec(db, error, "UPDATE members SET email = NULL, name = NULL, postcode = NULL, "
+		     "status = 'forgotten', bounce_score = 0, bounce_at = NULL, updated_at = ? "
+		     "WHERE id = ?", "ii", now, id) &&
+	     db_exec(db, error, "INSERT INTO events(kind, ref_id, created_at) VALUES "
+		     "('forgotten', NULL, ?)", "i", now);
+	member_free(m);
+	return ok;
+}
+
+static void add_str(JsonBuilder *b, const char *name, sqlite3_stmt *st, int col)
+{
+	json_builder_set_member_name(b, name);
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		json_builder_add_null_value(b);
+	else
+		json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, col));
+}
+
+static void add_time(JsonBuilder *b, const char *name, gint64 t)
+{
+	char *s = pm_time_iso(t);
+
+	json_builder_set_member_name(b, name);
+	if (t)
+		json_builder_add_string_value(b, s);
+	else
+		json_builder_add_null_value(b);
+	g_free(s);
+}
+
+/* rows of st as an array member of b; cols: "s:name" string, "t:name" time, "i:name" int */
+static gboolean dump_rows(PmDb *db, JsonBuilder *b, const char *member, sqlite3_stmt *st,
+			  const char *const *cols, GError **error)
+{
+	GError *e = NULL;
+
+	if (st == NULL)
+		return FALSE;
+	json_builder_set_member_name(b, member);
+	json_builder_begin_array(b);
+	while (db_step(db, st, &e)) {
+		json_builder_begin_object(b);
+		for (int i = 0; cols[i]; i++) {
+			if (cols[i][0] == 's')
+				add_str(b, cols[i] + 2, st, i);
+			else if (cols[i][0] == 't')
+				add_time(b, cols[i] + 2, sqlite3_column_int64(st, i));
+			else if (cols[i][0] == 'b') {
+				json_builder_set_member_name(b, cols[i] + 2);
+				json_builder_add_boolean_value(b, sqlite3_column_int(st, i) != 0);
+			} else {
+				json_builder_set_member_name(b, cols[i] + 2);
+				json_builder_add_int_value(b, sqlite3_column_int64(st, i));
+			}
+		}
+		json_builder_end_object(b);
+	}
+	db_done(st);
+	json_builder_end_array(b);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* member_dump_json - everything stored about a member */
+JsonNode *member_dump_json(PmDb *db, const Member *m, GError **error)
+{
+	static const char *const lists[] = { "s:name", "s:status", "t:since", NULL };
+	static const char *const sigs[] = { "s:petition", "s:status", "s:source", "s:comment",
+					    "t:signed_at", NULL };
+	static const char *const stories[] = { "i:id", "s:petition", "s:status", "s:text", NULL };
+	static const char *const bounces[] = { "t:at", "s:address", "s:status", "b:permanent",
+					       "s:diagnostic", NULL };
+	JsonBuilder *b = json_builder_new();
+	JsonNode *n = NULL;
+	gboolean ok;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "email");
+	m->email ? json_builder_add_string_value(b, m->email) : json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "name");
+	m->name ? json_builder_add_string_value(b, m->name) : json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "status");
+	json_builder_add_string_value(b, m->status);
+	json_builder_set_member_name(b, "postcode");
+	m->postcode ? json_builder_add_string_value(b, m->postcode) : json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "district");
+	m->district ? json_builder_add_string_value(b, m->district) : json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "bounce_score");
+	json_builder_add_double_value(b, m->bounce_score);
+	add_time(b, "created_at", m->created_at);
+	ok = dump_rows(db, b, "lists", db_query(db, error,
+			"SELECT l.name, s.status, s.created_at FROM subscriptions s JOIN lists l "
+			"ON l.id = s.list_id WHERE s.member_id = ? ORDER BY l.name", "i", m->id),
+		       lists, error) &&
+	     dump_rows(db, b, "signatures", db_query(db, error,
+			"SELECT p.slug, s.status, s.source, s.comment, coalesce(s.confirmed_at, "
+			"s.created_at) FROM signatures s JOIN petitions p ON p.id = s.petition_id "
+			"WHERE s.member_id = ? ORDER BY s.id", "i", m->id), sigs, error) &&
+	     dump_rows(db, b, "stories", db_query(db, error,
+			"SELECT s.id, p.slug, s.status, s.text FROM stories s LEFT JOIN petitions p "
+			"ON p.id = s.petition_id WHERE s.member_id = ? ORDER BY s.id", "i", m->id),
+		       stories, error) &&
+	     dump_rows(db, b, "bounces", db_query(db, error,
+			"SELECT created_at, address, status, permanent, diagnostic FROM bounces "
+			"WHERE member_id = ? ORDER BY id", "i", m->id), bounces, error);
+	json_builder_end_object(b);
+	if (ok)
+		n = json_builder_get_root(b);
+	g_object_unref(b);
 	return n;
 }

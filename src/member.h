@@ -44,6 +44,28 @@ gint64 member_upsert(PmDb *db, const PmConfig *cfg, const char *email, const cha
 		     const char *postcode, const char *district, gboolean overwrite,
 		     GError **error);
 
+/* member_upsert_ex - member_upsert; *created TRUE when the member is new */
+gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const char *name,
+			const char *postcode, const char *district, gboolean overwrite,
+			gboolean *created, GError **error);
+
+/*
+ * member_forget - erase a person (GDPR): address, name, postcode, signature comments, story
+ * texts (those stories are withdrawn), the raw mail they sent, their address in the outbox
+ * and bounce records; status 'forgotten', every subscription unsubscribed, queued mail to
+ * them cancelled. Kept, anonymous: the member row's id and district, signatures (so counts
+ * stay), outbox and bounce rows (counts). The caller holds the transaction.
+ */
+gboolean member_forget(PmDb *db, gint64 id, GError **error);
+
+/*
+ * member_dump_json - everything stored about member id: {email, name, status, postcode,
+ * district, created_at, bounce_score, lists:[{name, status}], signatures:[{petition,
+ * status, source, comment, signed_at}], stories:[{id, petition, status, text}],
+ * bounces:[{at, address, status, permanent, diagnostic}]}. NULL with error on failure.
+ */
+JsonNode *member_dump_json(PmDb *db, const Member *m, GError **error);
+
 /* member_set_status - active, bouncing, unsubscribed */
 gboolean member_set_status(PmDb *db, gint64 id, const char *status, GError **error);
 

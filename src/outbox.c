@@ -18,6 +18,7 @@
 #include "address.h"
 #include "bounce.h"
 #include "log.h"
+#include "newsletter.h"
 #include "outbox.h"
 #include "pm.h"
 
@@ -35,6 +36,7 @@
  *   { OUTBOX_NEWSLETTER, newsletter_render },
  */
 const OutboxRenderer outbox_renderers[] = {
+	{ OUTBOX_NEWSLETTER, newsletter_render },
 	{ 0, NULL }    /* end of table */
 };
 
@@ -96,16 +98,33 @@ gint64 outbox_enqueue(PmDb *db, const OutboxItem *item, GError **error)
 		if (id > 0)
 			return id;
 	}
-	/* a zero-length message is still a message: bind an empty blob, not NULL */
 	if (!db_exec(db, error,
-		     "INSERT INTO outbox(kind, ref_id, member_id, list_id, recipient, message, "
-		     "status, next_attempt, created_at, updated_at) "
-		     "VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, ?, 'queued', ?, ?, ?)",
-		     "tiiitbiii", outbox_kind_name(item->kind), item->ref_id,
-		     item->member_id, item->list_id, item->recipient,
-		     item->message ? (data ? data : (gconstpointer)"") : NULL, len, now, now, now))
+		     "INSERT INTO outbox(kind, ref_id, member_id, list_id, recipient, status, "
+		     "next_attempt, created_at, updated_at) "
+		     "VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, 'queued', ?, ?, ?)",
+		     "tiiitiii", outbox_kind_name(item->kind), item->ref_id, item->member_id,
+		     item->list_id, item->recipient, now, now, now))
 		return 0;
-	return db_last_id(db);
+	id = db_last_id(db);
+	/* the message lives apart: claims and results then rewrite a small row only */
+	if (item->message &&
+	    !db_exec(db, error, "INSERT INTO outbox_message(outbox_id, message) VALUES (?, ?)",
+		     "ib", id, data ? data : (gconstpointer)"", len))
+		return 0;
+	return id;
+}
+
+/* outbox_message_get - the stored message of row id, or NULL (none, or error set) */
+GBytes *outbox_message_get(PmDb *db, gint64 id, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error,
+				    "SELECT message FROM outbox_message WHERE outbox_id = ?", "i", id);
+	GBytes *b = NULL;
+
+	if (st && db_step(db, st, error))
+		b = g_bytes_new(sqlite3_column_blob(st, 0), (gsize)sqlite3_column_bytes(st, 0));
+	db_done(st);
+	return b;
 }
 
 /* outbox_responses_today - automatic responses to recipient in the last 24 hours */
@@ -269,7 +288,54 @@ static void row_free_cb(gpointer p)
 	outbox_row_free(p);
 }
 
-/* outbox_claim - mark due rows 'sending' for owner and return them */
+/* attach_messages - the stored messages of rows (one query for a dense id range) */
+static gboolean attach_messages(PmDb *db, GPtrArray *rows, GError **error)
+{
+	GHashTable *by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
+	gint64 lo = G_MAXINT64, hi = 0;
+	GError *e = NULL;
+	gboolean ok = TRUE;
+
+	for (guint i = 0; i < rows->len; i++) {
+		OutboxRow *r = g_ptr_array_index(rows, i);
+
+		g_hash_table_insert(by_id, &r->id, r);
+		lo = MIN(lo, r->id);
+		hi = MAX(hi, r->id);
+	}
+	if (rows->len && hi - lo < 4 * (gint64)rows->len + 64) {
+		sqlite3_stmt *st = db_query(db, error,
+					    "SELECT outbox_id, message FROM outbox_message "
+					    "WHERE outbox_id BETWEEN ? AND ?", "ii", lo, hi);
+
+		ok = st != NULL;
+		while (ok && db_step(db, st, &e)) {
+			gint64 id = sqlite3_column_int64(st, 0);
+			OutboxRow *r = g_hash_table_lookup(by_id, &id);
+
+			if (r)
+				r->message = g_bytes_new(sqlite3_column_blob(st, 1),
+							 (gsize)sqlite3_column_bytes(st, 1));
+		}
+		db_done(st);
+	} else {
+		/* scattered ids (retries): look each one up by its key */
+		for (guint i = 0; ok && i < rows->len; i++) {
+			OutboxRow *r = g_ptr_array_index(rows, i);
+
+			r->message = outbox_message_get(db, r->id, &e);
+			ok = e == NULL;
+		}
+	}
+	g_hash_table_destroy(by_id);
+	if (e) {
+		g_propagate_error(error, e);
+		ok = FALSE;
+	}
+	return ok;
+}
+
+/* outbox_claim - mark due rows 'sending' for owner and return them with their messages */
 GPtrArray *outbox_claim(PmDb *db, const char *owner, int limit, gint64 now, GError **error)
 {
 	GPtrArray *rows = g_ptr_array_new_with_free_func(row_free_cb);
@@ -286,7 +352,7 @@ GPtrArray *outbox_claim(PmDb *db, const char *owner, int limit, gint64 now, GErr
 		      "UPDATE outbox SET status = 'sending', claimed_by = ?, updated_at = ? "
 		      "WHERE id IN (SELECT id FROM outbox WHERE status IN ('queued', 'deferred') "
 		      "AND next_attempt <= ? LIMIT ?) "
-		      "RETURNING id, kind, ref_id, member_id, list_id, recipient, sender, message, "
+		      "RETURNING id, kind, ref_id, member_id, list_id, recipient, sender, "
 		      "attempts, created_at", "tiii", owner, now, now, (gint64)limit);
 	if (st == NULL) {
 		db_rollback(db);
@@ -303,15 +369,12 @@ GPtrArray *outbox_claim(PmDb *db, const char *owner, int limit, gint64 now, GErr
 		r->list_id = sqlite3_column_int64(st, 4);
 		r->recipient = db_col_text(st, 5);
 		r->sender = db_col_text(st, 6);
-		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
-			r->message = g_bytes_new(sqlite3_column_blob(st, 7),
-						 (gsize)sqlite3_column_bytes(st, 7));
-		r->attempts = sqlite3_column_int(st, 8);
-		r->created_at = sqlite3_column_int64(st, 9);
+		r->attempts = sqlite3_column_int(st, 7);
+		r->created_at = sqlite3_column_int64(st, 8);
 		g_ptr_array_add(rows, r);
 	}
 	db_done(st);
-	if (e || !db_commit(db, e ? NULL : &e)) {
+	if (e || !attach_messages(db, rows, &e) || !db_commit(db, &e)) {
 		db_rollback(db);
 		g_propagate_error(error, e);
 		g_ptr_array_unref(rows);

@@ -43,6 +43,10 @@ typedef struct {
  */
 gint64 outbox_enqueue(PmDb *db, const OutboxItem *item, GError **error);
 
+/* outbox_message_get - the stored message of row id (caller unrefs), or NULL when the row
+ * is rendered at send time (or on error, with error set) */
+GBytes *outbox_message_get(PmDb *db, gint64 id, GError **error);
+
 /* outbox_kind_name - "response", "newsletter", ... */
 const char *outbox_kind_name(OutboxKind kind);
 

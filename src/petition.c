@@ -270,3 +270,39 @@ gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError
 	*first = db_changes(db) > 0;
 	return TRUE;
 }
+
+/* signature_add_anonymous - a memberless imported signature, once per name and district */
+gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
+				 const char *district, const char *comment, gint64 at,
+				 gboolean *created, GError **error)
+{
+	gint64 have = 0;
+
+	*created = FALSE;
+	if (!db_int(db, error, &have, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? "
+		    "AND member_id IS NULL AND source = 'import' AND name IS ? AND district IS ?",
+		    "itt", petition_id, name, district))
+		return FALSE;
+	if (have > 0)
+		return TRUE;
+	if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, source, "
+		     "name, district, comment, created_at, confirmed_at) VALUES (?1, NULL, "
+		     "'confirmed', 'import', ?2, ?3, ?4, ?5, ?5)", "ittti",
+		     petition_id, name, district, comment, at))
+		return FALSE;
+	*created = TRUE;
+	return TRUE;
+}
+
+/* signature_exists - has the member a confirmed signature? */
+gboolean signature_exists(PmDb *db, gint64 petition_id, gint64 member_id, gboolean *is_signed,
+			  GError **error)
+{
+	gint64 n = 0;
+
+	if (!db_int(db, error, &n, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? AND "
+		    "member_id = ? AND status = 'confirmed'", "ii", petition_id, member_id))
+		return FALSE;
+	*is_signed = n > 0;
+	return TRUE;
+}

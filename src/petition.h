@@ -76,6 +76,19 @@ gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean co
 gboolean signature_confirm(PmDb *db, gint64 sig_id, gint64 member_id, const char *comment,
 			   SignResult *result, gint64 *petition_id, GError **error);
 
+/*
+ * signature_add_anonymous - a confirmed signature without a member (paper, another site),
+ * source 'import', dated at: counted once per petition, name and district (*created FALSE
+ * when it was there already). The caller holds the transaction.
+ */
+gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
+				 const char *district, const char *comment, gint64 at,
+				 gboolean *created, GError **error);
+
+/* signature_exists - TRUE in *signed when member_id has a confirmed signature on petition_id */
+gboolean signature_exists(PmDb *db, gint64 petition_id, gint64 member_id, gboolean *is_signed,
+			  GError **error);
+
 /* signature_note_already - TRUE the first time for this signature (send the note once) */
 gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError **error);
 

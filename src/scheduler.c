@@ -4,6 +4,8 @@
  */
 #include "delivery.h"
 #include "log.h"
+#include "milestone.h"
+#include "newsletter.h"
 #include "outbox.h"
 #include "pm.h"
 #include "scheduler.h"
@@ -17,6 +19,8 @@
  *   { "deliveries", delivery_queue_due },
  */
 const SchedulerTask scheduler_tasks[] = {
+	{ "newsletters", newsletter_task },
+	{ "milestones", milestone_task },
 	{ "deliveries", delivery_queue_due },
 	{ NULL, NULL }
 };

@@ -99,7 +99,9 @@ static const char *const db_migrations[] = {
 "  cursor INTEGER NOT NULL DEFAULT 0,"       /* last member id expanded into the outbox */
 "  recipients INTEGER NOT NULL DEFAULT 0,"
 "  created_by TEXT,"                          /* organizer address when mailed in */
+"  expanded_at INTEGER,"                      /* every recipient is in the outbox */
 "  created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER);"
+"CREATE INDEX newsletters_due ON newsletters(status, scheduled_at);"
 
 "CREATE TABLE deliveries ("
 "  id INTEGER PRIMARY KEY,"
@@ -142,7 +144,6 @@ static const char *const db_migrations[] = {
 "  list_id INTEGER REFERENCES lists(id),"
 "  recipient TEXT NOT NULL,"
 "  sender TEXT,"                              /* envelope sender; NULL: bounce+TOKEN of this row */
-"  message BLOB,"                             /* rendered message; NULL: rendered at send time */
 "  status TEXT NOT NULL DEFAULT 'queued'"
 "    CHECK (status IN ('queued','sending','sent','deferred','failed','cancelled')),"
 "  attempts INTEGER NOT NULL DEFAULT 0,"
@@ -151,6 +152,9 @@ static const char *const db_migrations[] = {
 "  smtp_code INTEGER, smtp_status TEXT, smtp_text TEXT,"
 "  relay TEXT,"                              /* smtp host name (or 'maildir') of the last attempt */
 "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, sent_at INTEGER);"
+"CREATE TABLE outbox_message ("             /* apart, so status updates never rewrite it */
+"  outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id) ON DELETE CASCADE,"
+"  message BLOB NOT NULL);"                   /* rendered message; no row: rendered at send time */
 "CREATE UNIQUE INDEX outbox_once ON outbox(ref_id, member_id) WHERE kind = 'newsletter';"
 "CREATE INDEX outbox_due ON outbox(status, next_attempt);"
 "CREATE INDEX outbox_recipient ON outbox(recipient, created_at);"

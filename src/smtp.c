@@ -35,7 +35,7 @@
 #include "pm.h"
 #include "smtp.h"
 
-#define SESSION_MAX_MESSAGES 1000      /* then reconnect: libesmtp keeps every message */
+#define SESSION_MAX_MESSAGES 200       /* then reconnect: libesmtp keeps every message */
 #define SESSION_IDLE_US (300 * 1000)   /* an idle session quits after this */
 #define HOST_DOWN_SECONDS 30           /* a failed host is skipped this long */
 
@@ -526,9 +526,10 @@ static SessionEnd run_session(SmtpPool *p, Host *h, SmtpJob *job, gboolean *quit
 			end = SESSION_HOST_FAILED;
 			*why = g_strdup(err ? err : "no reply from the server");
 		} else {
-			outbox_result_set(j->result, OUTBOX_OUT_DEFERRED, 0, NULL,
-					  err ? err : "connection lost");
-			g_async_queue_push(p->done, j);
+			/* Fed after an answered message but never started: libesmtp decides to
+			 * QUIT before the event that fed it (a refused DATA), or the connection
+			 * dropped between messages. A new session takes it first. */
+			g_async_queue_push_front(p->jobs, j);
 		}
 	}
 	g_ptr_array_unref(s.pending);

@@ -78,3 +78,53 @@ JsonNode *story_list_json(PmDb *db, gint64 petition_id, int limit, GError **erro
 	}
 	return n;
 }
+
+/* story_ls_json - the organizers' view of stories */
+JsonNode *story_ls_json(PmDb *db, gint64 petition_id, const char *status, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error,
+		"SELECT s.id, p.slug, m.name, m.email, s.status, s.subject, s.text, s.created_at "
+		"FROM stories s LEFT JOIN members m ON m.id = s.member_id LEFT JOIN petitions p "
+		"ON p.id = s.petition_id WHERE (?1 = 0 OR s.petition_id = ?1) AND (?2 IS NULL OR "
+		"s.status = ?2) ORDER BY s.id", "it", petition_id, status);
+	JsonBuilder *b;
+	JsonNode *n = NULL;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "stories");
+	json_builder_begin_array(b);
+	while (db_step(db, st, &e)) {
+		char *when = pm_time_iso(sqlite3_column_int64(st, 7));
+
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "id");
+		json_builder_add_int_value(b, sqlite3_column_int64(st, 0));
+		for (int c = 1; c <= 6; c++) {
+			static const char *const names[] = { NULL, "petition", "author", "email",
+							     "status", "subject", "text" };
+
+			json_builder_set_member_name(b, names[c]);
+			if (sqlite3_column_type(st, c) == SQLITE_NULL)
+				json_builder_add_null_value(b);
+			else
+				json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, c));
+		}
+		json_builder_set_member_name(b, "created_at");
+		json_builder_add_string_value(b, when);
+		json_builder_end_object(b);
+		g_free(when);
+	}
+	db_done(st);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	if (e)
+		g_propagate_error(error, e);
+	else
+		n = json_builder_get_root(b);
+	g_object_unref(b);
+	return n;
+}

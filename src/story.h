@@ -25,4 +25,10 @@ gboolean story_moderate(PmDb *db, gint64 id, const char *status, GError **error)
  */
 JsonNode *story_list_json(PmDb *db, gint64 petition_id, int limit, GError **error);
 
+/*
+ * story_ls_json - stories for organizers: {"stories":[{id, petition, author, email, status,
+ * subject, text, created_at}]}, oldest first; petition_id 0: any; status NULL: any.
+ */
+JsonNode *story_ls_json(PmDb *db, gint64 petition_id, const char *status, GError **error);
+
 #endif

@@ -1,0 +1,78 @@
+# t_members.sh - member add/import/export/show/forget and list create/show/ls, end to end.
+. "$(dirname "$0")/lib.sh"
+setup
+
+jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+
+ok "list create" pm list create news --title "Campaign news"
+pm list create news >/dev/null 2>&1; is $? 65 "a taken list name exits 65"
+pm list create help >/dev/null 2>&1; is $? 65 "a reserved list name exits 65"
+pm list create x --mode chat >/dev/null 2>&1; is $? 64 "a bad mode exits 64"
+ok "discussion list" pm list create talk --mode discussion
+
+out=$(pm member add Ann.Lee@Example.ORG --name "Ann Lee" --postcode "ab1 2cd" --district North --list news --list talk)
+like "$out" '^added member [0-9]+$' "member add prints the new id"
+out=$(pm member add ann.lee@example.org --name "Ann B. Lee")
+like "$out" '^updated member' "adding the same address again updates"
+pm member add bob@example.org --list nosuch >/dev/null 2>&1; is $? 67 "unknown list exits 67"
+is "$(sql "SELECT count(*) FROM members WHERE email='bob@example.org'")" 0 "a failed add changes nothing"
+pm member add "not an address" >/dev/null 2>&1; is $? 65 "a bad address exits 65"
+
+json=$(pm member show ann.lee@example.org --json)
+is "$(echo "$json" | jq_ 'sorted(k for k in ["email","name","status","lists","signatures"] if k in d) == ["email","lists","name","signatures","status"]')" True "member show has the documented keys"
+is "$(echo "$json" | jq_ 'd["name"]')" "Ann B. Lee" "name updated"
+is "$(echo "$json" | jq_ 'd["postcode"]+"|"+d["district"]')" "ab1 2cd|North" "postcode and district stored"
+is "$(echo "$json" | jq_ '",".join(l["name"]+":"+l["status"] for l in d["lists"])')" "news:active,talk:active" "subscribed to both lists, active"
+pm member show nobody@example.org --json >/dev/null 2>&1; is $? 67 "unknown member exits 67"
+
+# import: bad rows reported with their line numbers, the rest imported
+err=$(pm member import "$DATA/csv/members.csv" --list news 2>&1 >"$T/out"); rc=$?
+is "$rc" 0 "import with bad rows still succeeds"
+is "$(cat "$T/out")" "imported 5, updated 0, skipped 2 (bad rows)" "import summary line"
+like "$err" 'line 6: not a valid address' "bad address reported with its line"
+like "$err" 'line 8: invalid UTF-8' "bad UTF-8 reported with its line"
+out=$(pm member import "$DATA/csv/members.csv" --list news 2>/dev/null)
+is "$out" "imported 0, updated 5, skipped 2 (bad rows)" "re-import updates, never duplicates"
+is "$(sql 'SELECT count(*) FROM members')" 6 "six members in all"
+pm member import "$T/missing.csv" >/dev/null 2>&1; is $? 66 "missing file exits 66"
+pm member import "$DATA/csv/noemail.csv" >/dev/null 2>&1; is $? 65 "header without email exits 65"
+
+# export: proper quoting, parsable back
+pm member export --list news >"$T/export.csv"
+is "$(head -1 "$T/export.csv")" '"email","name","postcode","district","status","subscription"' "export header"
+like "$(cat "$T/export.csv")" '"bob@example.org","Bob ""The Builder"""' "export doubles quotes"
+rows=$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), [x["name"] for x in r if x["email"]=="carl@example.org"][0].replace("\r\n","|").replace("\n","|"))' "$T/export.csv")
+is "$rows" "6 Carl  Second line" "export parses back: six rows; a quoted newline in a name folded to spaces"
+
+json=$(pm list show news --json)
+is "$json" '{"name":"news","title":"Campaign news","mode":"announce","members":{"active":6,"pending":0,"unsubscribed":0,"bouncing":0}}' "list show JSON"
+sql "UPDATE subscriptions SET status='unsubscribed' WHERE member_id=(SELECT id FROM members WHERE email='bob@example.org')"
+sql "UPDATE members SET status='bouncing' WHERE email='fred@example.org'"
+sql "INSERT INTO subscriptions SELECT l.id, m.id, 'pending', 0, 0 FROM lists l, members m WHERE l.name='talk' AND m.email='dora@example.org'"
+is "$(pm list show news --json | jq_ '[d["members"][k] for k in ("active","pending","unsubscribed","bouncing")]')" "[4, 0, 1, 1]" "list show counts by state"
+out=$(pm member add bob@example.org --list news 2>&1)
+like "$out" 'unsubscribed on news: left so' "an unsubscribed member is not resubscribed by an add"
+is "$(pm list show talk --json | jq_ 'd["members"]["pending"]')" 1 "pending counted"
+out=$(pm list ls)
+like "$out" '^news ' "list ls names news"
+is "$(pm list ls --json | jq_ 'len(d["lists"])')" 2 "list ls --json"
+pm list show nosuch --json >/dev/null 2>&1; is $? 67 "unknown list show exits 67"
+
+# forget: personal data erased, anonymous counts kept, no further mail
+sql "INSERT INTO petitions(slug, title, created_at) VALUES ('park', 'Park', 0)"
+mid=$(sql "SELECT id FROM members WHERE email='ann.lee@example.org'")
+sql "INSERT INTO signatures(petition_id, member_id, status, comment, created_at) VALUES (1, $mid, 'confirmed', 'my secret comment', 0)"
+sql "INSERT INTO stories(petition_id, member_id, status, text, created_at) VALUES (1, $mid, 'approved', 'my story text', 0)"
+sql "INSERT INTO outbox(kind, ref_id, member_id, recipient, status, created_at, updated_at) VALUES ('newsletter', 99, $mid, 'ann.lee@example.org', 'queued', 0, 0)"
+sql "INSERT INTO outbox(kind, member_id, recipient, status, created_at, updated_at, sent_at) VALUES ('response', $mid, 'ann.lee@example.org', 'sent', 0, 0, 0)"
+ok "member forget" pm member forget ann.lee@example.org
+is "$(sql "SELECT coalesce(email,'-')||coalesce(name,'-')||coalesce(postcode,'-')||status FROM members WHERE id=$mid")" "---forgotten" "address, name and postcode erased; status forgotten"
+is "$(sql "SELECT count(*)||coalesce(max(comment),'-') FROM signatures WHERE member_id=$mid")" "1-" "signature kept (counted), comment erased"
+is "$(sql "SELECT text||status FROM stories WHERE member_id=$mid")" "rejected" "story text erased and withdrawn"
+is "$(sql "SELECT group_concat(status) FROM outbox WHERE member_id=$mid ORDER BY id")" "cancelled,sent" "queued mail cancelled"
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient LIKE '%ann%'")" 0 "address gone from the outbox"
+is "$(sql "SELECT group_concat(DISTINCT status) FROM subscriptions WHERE member_id=$mid")" "unsubscribed" "every subscription ended"
+pm member show ann.lee@example.org >/dev/null 2>&1; is $? 67 "a forgotten member cannot be looked up"
+unlike "$(pm member export)" 'ann.lee|Ann B' "a forgotten member is not exported"
+is "$(pm list show news --json | jq_ 'd["members"]["active"]')" 3 "list counts no longer include them"
+done_testing

@@ -1,0 +1,72 @@
+# t_petitions.sh - petition create/open/close/show/signatures/import/ls and story ls/approve/reject.
+. "$(dirname "$0")/lib.sh"
+setup
+
+jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+
+printf 'We ask the council to keep the park.\n' >"$T/park.txt"
+out=$(pm petition create park --title "Save the park" --text "$T/park.txt" --goal 4 --closes 2099-06-30)
+like "$out" '^petition [0-9]+$' "petition create prints the id"
+is "$(sql "SELECT text FROM petitions WHERE slug='park'")" "We ask the council to keep the park." "text read from the file"
+is "$(sql "SELECT date(closes_at, 'unixepoch', 'localtime') FROM petitions WHERE slug='park'")" "2099-06-30" "closing date is local midnight of YYYY-MM-DD"
+pm petition create park --title X --text "$T/park.txt" >/dev/null 2>&1; is $? 65 "a taken slug exits 65"
+pm petition create "Bad Slug" --title X --text "$T/park.txt" >/dev/null 2>&1; is $? 65 "a bad slug exits 65"
+pm petition create p2 --title X --text "$T/park.txt" --closes "next week" >/dev/null 2>&1; is $? 64 "a bad date exits 64"
+pm petition create p3 --title X --text "$T/nope.txt" >/dev/null 2>&1; is $? 66 "a missing text file exits 66"
+pm petition create p4 --text "$T/park.txt" >/dev/null 2>&1; is $? 64 "no title exits 64"
+ok "an ISO 8601 closing date" pm petition create iso --title "ISO" --text "$T/park.txt" --closes 2099-01-02T03:04:05Z
+is "$(sql "SELECT closes_at FROM petitions WHERE slug='iso'")" 4071006245 "ISO 8601 with Z is UTC"
+
+json=$(pm petition show park --json)
+is "$json" '{"slug":"park","title":"Save the park","status":"open","goal":4,"closes_at":"2099-06-30T'"$(python3 -c 'import time,datetime; print(datetime.datetime.utcfromtimestamp(time.mktime((2099,6,30,0,0,0,0,0,-1))).strftime("%H:%M:%S"))')"'Z","milestone":0,"signatures":{"confirmed":0,"pending":0},"by_district":{}}' "petition show JSON, empty"
+pm petition show nosuch --json >/dev/null 2>&1; is $? 67 "unknown petition exits 67"
+
+# import signatures gathered elsewhere
+err=$(pm petition import park "$DATA/csv/signatures.csv" 2>&1 >"$T/out"); rc=$?
+is "$rc" 0 "petition import succeeds"
+is "$(cat "$T/out")" "imported 3, updated 0, skipped 1 (bad rows)" "import summary"
+like "$err" "line 5: signed_at 'yesterday' is not a date" "bad date reported with its line"
+is "$(pm petition import park "$DATA/csv/signatures.csv" 2>/dev/null)" "imported 0, updated 3, skipped 1 (bad rows)" "re-import adds nothing"
+is "$(sql "SELECT count(*) FROM members")" 2 "members created for signers with an address"
+is "$(sql "SELECT group_concat(DISTINCT source) FROM signatures")" "import" "source import"
+pm petition import nosuch "$DATA/csv/signatures.csv" >/dev/null 2>&1; is $? 67 "import into an unknown petition exits 67"
+
+# a pending signature and one by reply
+pm member add zed@example.org --district North >/dev/null
+sql "INSERT INTO signatures(petition_id, member_id, status, source, created_at) SELECT p.id, m.id, 'pending', 'writing', strftime('%s','now') FROM petitions p, members m WHERE p.slug='park' AND m.email='zed@example.org'"
+json=$(pm petition show park --json)
+is "$(echo "$json" | jq_ 'd["signatures"]')" "{'confirmed': 3, 'pending': 1}" "confirmed and pending counted"
+is "$(echo "$json" | jq_ 'd["by_district"]')" "{'East': 1, 'West': 1, 'unknown': 1}" "confirmed signatures by district"
+
+pm petition signatures park --csv >"$T/sigs.csv"
+is "$(head -1 "$T/sigs.csv")" '"email","name","postcode","district","status","source","comment","signed_at"' "signatures CSV header"
+is "$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), r[0]["comment"], r[0]["signed_at"][:10], r[1]["name"])' "$T/sigs.csv")" \
+   "4 I care, a lot 2026-11-20 Paper Person" "signatures CSV rows: comment, date, paper signer"
+
+ok "petition close" pm petition close park
+is "$(pm petition show park --json | jq_ 'd["status"]')" closed "closed"
+ok "petition open" pm petition open park
+is "$(sql "SELECT status FROM petitions WHERE slug='park'")" open "reopened"
+pm petition close nosuch >/dev/null 2>&1; is $? 67 "closing an unknown petition exits 67"
+out=$(pm petition ls)
+like "$out" '^park +open +3 / 4' "petition ls line"
+is "$(pm petition ls --json | jq_ '[p["slug"] for p in d["petitions"]]')" "['park', 'iso']" "petition ls --json"
+
+# stories
+pid=$(sql "SELECT id FROM petitions WHERE slug='park'")
+mid=$(sql "SELECT id FROM members WHERE email='zed@example.org'")
+sql "INSERT INTO stories(petition_id, member_id, text, created_at) VALUES ($pid, $mid, 'I walk there daily.', 0), ($pid, NULL, 'Kids play there.', 0)"
+json=$(pm story ls --json)
+is "$(echo "$json" | jq_ 'sorted(d["stories"][0].keys() & {"id","petition","author","status","text"})')" "['author', 'id', 'petition', 'status', 'text']" "story ls keys"
+is "$(echo "$json" | jq_ 'len(d["stories"])')" 2 "two stories"
+ok "story approve" pm story approve 1
+ok "story reject" pm story reject 2
+is "$(pm story ls --status approved --json | jq_ '[(s["id"], s["text"]) for s in d["stories"]]')" "[(1, 'I walk there daily.')]" "filter by status"
+is "$(pm story ls --petition park --status rejected --json | jq_ '[s["id"] for s in d["stories"]]')" "[2]" "filter by petition and status"
+is "$(pm story ls --petition iso --json)" '{"stories":[]}' "another petition has none"
+pm story approve 99 >/dev/null 2>&1; is $? 67 "unknown story exits 67"
+pm story approve abc >/dev/null 2>&1; is $? 64 "a bad id exits 64"
+pm story ls --status maybe >/dev/null 2>&1; is $? 64 "a bad status exits 64"
+pm story ls --petition nosuch >/dev/null 2>&1; is $? 67 "an unknown petition exits 67"
+like "$(pm story ls)" '#1 \[approved\] park' "story ls text"
+done_testing

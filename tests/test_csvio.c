@@ -1,0 +1,254 @@
+/* test_csvio.c - CSV reading (line numbers, quoting, UTF-8), imports, exports, dates;
+ * milestone steps and the progress text */
+#include <sysexits.h>
+#include <unistd.h>
+#include "csvio.h"
+#include "harness.h"
+#include "list.h"
+#include "member.h"
+#include "milestone.h"
+#include "petition.h"
+#include "progress.h"
+
+static PmConfig *cfg;
+static PmDb *db;
+
+static void setup(void)
+{
+	char *path = g_build_filename(harness_tmpdir(), "c.db", NULL);
+
+	cfg = g_new0(PmConfig, 1);
+	cfg->domain = g_strdup("act.test");
+	cfg->delimiter = g_strdup("+");
+	cfg->from = g_strdup("Team <team@act.test>");
+	cfg->lists = g_ptr_array_new();
+	db = db_open(path, TRUE, NULL);
+	g_free(path);
+}
+
+typedef struct {
+	GString *log;
+	int rows;
+} Seen;
+
+static gboolean collect(const CsvioRow *row, gpointer user, GError **error)
+{
+	Seen *s = user;
+
+	s->rows++;
+	g_string_append_printf(s->log, "%" G_GINT64_FORMAT ":%d:%s:%s|", row->line, row->n,
+			       row->n > 1 ? row->fields[1] : "", row->bad ? "bad" : "ok");
+	return TRUE;
+}
+
+static char *write_tmp(const char *name, const char *text, gssize len)
+{
+	char *path = g_build_filename(harness_tmpdir(), name, NULL);
+
+	g_file_set_contents(path, text, len, NULL);
+	return path;
+}
+
+TEST(reader)
+{
+	char *path = write_tmp("r.csv", "a,b\n1,\"two\nlines\"\n\n3,\"x,y\"\r\n4,\"q\"\"q\"\n5,\xff\n6,z", -1);
+	Seen s = { g_string_new(NULL), 0 };
+	GError *e = NULL;
+
+	OK(csvio_read(path, collect, &s, NULL), "read succeeds");
+	INT_EQ(s.rows, 6, "blank line skipped, last line without newline read");
+	STR_EQ(s.log->str, "1:2:b:ok|2:2:two\nlines:ok|5:2:x,y:ok|6:2:q\"q:ok|7:2:\xff:bad|8:2:z:ok|",
+	       "line numbers count embedded newlines; quotes and commas; bad UTF-8 flagged");
+	g_string_free(s.log, TRUE);
+	g_free(path);
+	OK(!csvio_read("/nonexistent/x.csv", collect, &s, &e), "missing file fails");
+	INT_EQ(e ? e->code : 0, EX_NOINPUT, "as EX_NOINPUT");
+	g_clear_error(&e);
+}
+
+TEST(columns)
+{
+	char *f[] = { "\xEF\xBB\xBF" "Email", " NAME ", "other", NULL };
+	CsvioRow h = { f, 3, 1, NULL };
+	static const char *const names[] = { "email", "name", "postcode", NULL };
+	int idx[3];
+
+	csvio_columns(&h, names, idx);
+	INT_EQ(idx[0], 0, "email found despite BOM and case");
+	INT_EQ(idx[1], 1, "name found despite spaces");
+	INT_EQ(idx[2], -1, "missing column is -1");
+}
+
+TEST(writer)
+{
+	char *path = g_build_filename(harness_tmpdir(), "w.csv", NULL);
+	FILE *f = fopen(path, "w");
+	const char *row[] = { "plain", "a,b", "say \"hi\"", NULL, "two\nlines" };
+	char *text = NULL;
+
+	csvio_write_row(f, row, 5);
+	fclose(f);
+	g_file_get_contents(path, &text, NULL, NULL);
+	STR_EQ(text, "\"plain\",\"a,b\",\"say \"\"hi\"\"\",\"\",\"two\nlines\"\n", "quoted row");
+	g_free(text);
+	g_free(path);
+}
+
+TEST(dates)
+{
+	GDateTime *d = g_date_time_new_local(2026, 3, 1, 0, 0, 0);
+	GDateTime *d2 = g_date_time_new_local(2026, 3, 1, 9, 30, 0);
+
+	INT_EQ(csvio_parse_time("2026-03-01"), g_date_time_to_unix(d), "YYYY-MM-DD is local midnight");
+	INT_EQ(csvio_parse_time("2026-03-01 09:30"), g_date_time_to_unix(d2), "local time with a space");
+	INT_EQ(csvio_parse_time("2026-03-01T09:30:00"), g_date_time_to_unix(d2), "ISO without zone is local");
+	INT_EQ(csvio_parse_time("2026-03-01T09:30:00Z"), 1772357400, "ISO with Z is UTC");
+	INT_EQ(csvio_parse_time("2026-03-01T10:30:00+01:00"), 1772357400, "ISO with offset");
+	INT_EQ(csvio_parse_time("tomorrow"), 0, "nonsense is 0");
+	INT_EQ(csvio_parse_time("2026-13-01"), 0, "bad month is 0");
+	g_date_time_unref(d);
+	g_date_time_unref(d2);
+}
+
+TEST(import_members)
+{
+	char *path = harness_data("csv/members.csv");
+	gint64 list = list_create(db, "news", "News", "announce", NULL);
+	CsvioStats st = { 0 };
+	GError *e = NULL;
+	Member *m;
+	char *s;
+
+	OK(csvio_import_members(db, cfg, path, list, &st, &e), "import succeeds");
+	INT_EQ(st.imported, 5, "five imported");
+	INT_EQ(st.updated, 0, "none updated");
+	INT_EQ(st.skipped, 2, "two bad rows skipped");
+	OK(st.problems && st.problems->len == 2, "two problems described");
+	if (st.problems && st.problems->len == 2) {
+		STR_EQ(st.problems->pdata[0], "line 6: not a valid address: 'not-an-address'",
+		       "bad address named with its line");
+		STR_EQ(st.problems->pdata[1], "line 8: invalid UTF-8", "bad UTF-8 named with its line");
+	}
+	csvio_stats_clear(&st);
+	m = member_find(db, cfg, "carl@example.org", NULL);
+	OK(m && m->name && g_str_has_prefix(m->name, "Carl") && strstr(m->name, "Second line"),
+	   "quoted field with an embedded newline kept");
+	member_free(m);
+	m = member_find(db, cfg, "bob@example.org", NULL);
+	STR_EQ(m ? m->name : NULL, "Bob \"The Builder\"", "doubled quotes read");
+	s = m ? subscription_status(db, list, m->id, NULL) : NULL;
+	STR_EQ(s, "active", "imported members subscribed");
+	g_free(s);
+	member_free(m);
+	m = member_find(db, cfg, "dora@example.org", NULL);
+	STR_EQ(m ? m->name : NULL, "Dora \xc3\x9cmlaut", "UTF-8 kept");
+	member_free(m);
+
+	/* re-import: updates, never duplicates */
+	db_exec(db, NULL, "UPDATE members SET name = 'Changed' WHERE email = 'fred@example.org'", NULL);
+	OK(csvio_import_members(db, cfg, path, list, &st, NULL), "re-import succeeds");
+	INT_EQ(st.imported, 0, "nothing new on re-import");
+	INT_EQ(st.updated, 5, "five updated");
+	csvio_stats_clear(&st);
+	m = member_find(db, cfg, "fred@example.org", NULL);
+	STR_EQ(m ? m->name : NULL, "Fred", "re-import overwrites the name");
+	member_free(m);
+	{
+		gint64 n = 0;
+		db_int(db, NULL, &n, 0, "SELECT count(*) FROM members", NULL);
+		INT_EQ(n, 5, "no duplicate members");
+	}
+	g_free(path);
+	path = harness_data("csv/noemail.csv");
+	OK(!csvio_import_members(db, cfg, path, 0, &st, &e), "a header without email fails");
+	INT_EQ(e ? e->code : 0, EX_DATAERR, "as EX_DATAERR");
+	g_clear_error(&e);
+	csvio_stats_clear(&st);
+	g_free(path);
+}
+
+TEST(import_signatures)
+{
+	char *path = harness_data("csv/signatures.csv");
+	gint64 pid = petition_create(db, cfg, "park", "Park", "", 10, 0, NULL);
+	CsvioStats st = { 0 };
+	gint64 conf, pend, at = 0;
+
+	OK(csvio_import_signatures(db, cfg, pid, path, &st, NULL), "signature import succeeds");
+	INT_EQ(st.imported, 3, "three signatures");
+	INT_EQ(st.skipped, 1, "the bad date skipped");
+	csvio_stats_clear(&st);
+	OK(csvio_import_signatures(db, cfg, pid, path, &st, NULL), "again");
+	INT_EQ(st.imported, 0, "no new signature on re-import");
+	INT_EQ(st.updated, 3, "three already there");
+	csvio_stats_clear(&st);
+	petition_counts(db, pid, &conf, &pend, NULL);
+	INT_EQ(conf, 3, "three confirmed");
+	db_int(db, NULL, &at, 0, "SELECT confirmed_at FROM signatures s JOIN members m ON "
+	       "m.id = s.member_id WHERE m.email = 'new@example.org'", NULL);
+	INT_EQ(at, 1795255200, "signed_at kept");
+	g_free(path);
+}
+
+TEST(milestones)
+{
+	INT_EQ(milestone_step(10, 1), 3, "25% of 10 rounds up");
+	INT_EQ(milestone_step(10, 4), 10, "100%");
+	INT_EQ(milestone_step(10, 5), 20, "then multiples");
+	INT_EQ(milestone_crossed(10, 0, 2), 0, "below the first step");
+	INT_EQ(milestone_crossed(10, 0, 3), 3, "first step");
+	INT_EQ(milestone_crossed(10, 3, 4), 0, "no new step");
+	INT_EQ(milestone_crossed(10, 3, 9), 8, "highest step crossed");
+	INT_EQ(milestone_crossed(10, 8, 35), 30, "multiples of the goal");
+	INT_EQ(milestone_crossed(10, 30, 35), 0, "announced already");
+	INT_EQ(milestone_crossed(0, 0, 100), 0, "no goal, no milestones");
+	INT_EQ(milestone_next(10, 10), 20, "next after the goal");
+	INT_EQ(milestone_next(4, 0), 1, "next for a small goal");
+	{
+		gint64 m = 0, c = 0;
+		gint64 pid = petition_create(db, cfg, "mile", "M", "", 4, 0, NULL);
+
+		for (int i = 0; i < 2; i++) {
+			char *a = g_strdup_printf("m%d@example.org", i);
+			gint64 mid = member_upsert(db, cfg, a, NULL, NULL, NULL, FALSE, NULL);
+			SignResult r;
+			signature_add(db, pid, mid, TRUE, "reply", NULL, NULL, &r, NULL);
+			g_free(a);
+		}
+		OK(milestone_claim(db, pid, &m, &c, NULL), "claim");
+		INT_EQ(m, 2, "50% claimed");
+		OK(milestone_claim(db, pid, &m, &c, NULL), "claim again");
+		INT_EQ(m, 0, "announced once");
+	}
+}
+
+TEST(progress)
+{
+	char *s = progress_format(50, 100, 10.0, 10);
+
+	STR_EQ(s, "[#####.....]  50/100   50%  5/s  0:10 left", "bar, rate and time left");
+	g_free(s);
+	s = progress_format(100, 100, 125.0, 0);
+	STR_EQ(s, "100/100  100%  1/s  done in 2:05", "finished, no bar");
+	g_free(s);
+}
+
+int main(void)
+{
+	setup();
+	RUN(reader);
+	RUN(columns);
+	RUN(writer);
+	RUN(dates);
+	RUN(import_members);
+	RUN(import_signatures);
+	RUN(milestones);
+	RUN(progress);
+	db_close(db);
+	g_ptr_array_unref(cfg->lists);
+	g_free(cfg->domain);
+	g_free(cfg->delimiter);
+	g_free(cfg->from);
+	g_free(cfg);
+	return harness_done();
+}
