@@ -554,34 +554,6 @@ gboolean delivery_request(PmDb *db, gint64 petition_id, GError **error)
 		       petition_id);
 }
 
-/* delivery_milestone - the highest milestone reached */
-gint64 delivery_milestone(gint64 count, gint64 goal)
-{
-	gint64 m = 0;
-
-	if (count <= 0)
-		return 0;
-	if (goal > 0) {
-		for (int q = 1; q <= 3; q++)
-			if (count >= goal * q / 4 && goal * q / 4 > 0)
-				m = goal * q / 4;
-		if (count >= goal)
-			m = (count / goal) * goal;
-		return m;
-	}
-	for (gint64 base = 100; base > 0 && base <= count; base *= 10) {
-		static const int steps[] = { 1, 2, 5 };   /* 100, 250, 500, 1000, ... */
-
-		for (int i = 0; i < 3; i++) {
-			gint64 v = i == 1 ? base * 5 / 2 : base * steps[i];
-
-			if (v <= count)
-				m = v;
-		}
-	}
-	return m;
-}
-
 /* ==== The streamed CSV ==== */
 
 #define ZCHUNK 65536

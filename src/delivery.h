@@ -120,12 +120,6 @@ gboolean delivery_configure(PmDb *db, gint64 petition_id, const char *fields, in
 /* delivery_request - ask the next run to compile petition_id (`deliver` without --now) */
 gboolean delivery_request(PmDb *db, gint64 petition_id, GError **error);
 
-/*
- * delivery_milestone - the highest milestone count has reached: with a goal, its
- * quarters and then its multiples; without one, 100, 250, 500, 1000, 2500, ... (0: none)
- */
-gint64 delivery_milestone(gint64 count, gint64 goal);
-
 /* ==== The streamed CSV ==== */
 
 typedef struct DeliveryCsv DeliveryCsv;

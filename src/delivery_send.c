@@ -15,6 +15,7 @@
 #include "compose.h"
 #include "delivery.h"
 #include "log.h"
+#include "milestone.h"
 #include "outbox.h"
 #include "petition.h"
 #include "pm.h"
@@ -367,9 +368,8 @@ static const char *due_reason(PmDb *db, const Due *d, gint64 now, gint64 *milest
 	if (d->milestones) {
 		if (!petition_counts(db, d->id, &confirmed, &pending, error))
 			return NULL;
-		*milestone = delivery_milestone(confirmed, d->goal);
-		if (*milestone <= d->delivered_milestone)
-			*milestone = 0;
+		/* the steps are the campaign's (milestone.h); ours is the last delivered at */
+		*milestone = milestone_crossed(d->goal, d->delivered_milestone, confirmed);
 	}
 	if (d->requested)
 		return "manual";

@@ -6,6 +6,7 @@
 #include "address.h"
 #include "delivery.h"
 #include "harness.h"
+#include "outbox.h"
 #include "member.h"
 #include "petition.h"
 
@@ -278,14 +279,6 @@ TEST(settings)
 	g_clear_error(&e);
 	OK(delivery_disclose_normalize(" , ", &e) == NULL, "an empty list is refused");
 	g_clear_error(&e);
-	INT_EQ(delivery_milestone(0, 1000), 0, "no milestone at 0");
-	INT_EQ(delivery_milestone(249, 1000), 0, "below a quarter");
-	INT_EQ(delivery_milestone(250, 1000), 250, "a quarter of the goal");
-	INT_EQ(delivery_milestone(999, 1000), 750, "three quarters");
-	INT_EQ(delivery_milestone(2500, 1000), 2000, "multiples of the goal past it");
-	INT_EQ(delivery_milestone(99, 0), 0, "without a goal: none below 100");
-	INT_EQ(delivery_milestone(300, 0), 250, "without a goal: 250");
-	INT_EQ(delivery_milestone(12000, 0), 10000, "without a goal: 10000");
 }
 
 TEST(targets_and_districts)
@@ -558,19 +551,19 @@ TEST(compile_by_district)
 /* stored_message - the message of outbox row id, parsed */
 static GMimeMessage *stored_message(gint64 id)
 {
-	sqlite3_stmt *st = db_query(db, NULL, "SELECT message FROM outbox WHERE id = ?", "i", id);
+	GBytes *b = outbox_message_get(db, id, NULL);
 	GMimeMessage *m = NULL;
 
-	if (db_step(db, st, NULL)) {
-		GMimeStream *s = g_mime_stream_mem_new_with_buffer(sqlite3_column_blob(st, 0),
-								   sqlite3_column_bytes(st, 0));
+	if (b) {
+		GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL),
+								   g_bytes_get_size(b));
 		GMimeParser *p = g_mime_parser_new_with_stream(s);
 
 		m = g_mime_parser_construct_message(p, NULL);
 		g_object_unref(p);
 		g_object_unref(s);
+		g_bytes_unref(b);
 	}
-	db_done(st);
 	return m;
 }
 
