@@ -14,11 +14,13 @@
 static volatile sig_atomic_t run_stop;
 static volatile sig_atomic_t run_reload;
 
+/* on_stop - SIGTERM/SIGINT: finish what is in flight, then exit */
 static void on_stop(int sig)
 {
 	run_stop = 1;
 }
 
+/* on_hup - SIGHUP: reload the configuration between passes */
 static void on_hup(int sig)
 {
 	run_reload = 1;

@@ -67,6 +67,7 @@ const char *outbox_kind_name(OutboxKind kind)
 	return kind_names[kind];
 }
 
+/* kind_from_name - the kind stored as s */
 static OutboxKind kind_from_name(const char *s)
 {
 	for (guint i = 0; s && i < G_N_ELEMENTS(kind_names); i++)
@@ -283,6 +284,7 @@ OutboxRow *outbox_row_free(OutboxRow *row)
 	return NULL;
 }
 
+/* row_free_cb - GDestroyNotify for OutboxRow */
 static void row_free_cb(gpointer p)
 {
 	outbox_row_free(p);
@@ -437,6 +439,7 @@ gint64 outbox_next_attempt(const PmConfig *cfg, int attempts, gint64 created, gi
 	return MIN(now + delay, deadline);
 }
 
+/* record_one - one result's row update (and bounce), inside outbox_record's transaction */
 static gboolean record_one(PmDb *db, const PmConfig *cfg, const char *owner, OutboxResult *r,
 			   gint64 now, GError **error)
 {

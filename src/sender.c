@@ -4,9 +4,9 @@
  *
  * Rows are claimed batch_size at a time and new claims are made while fewer than
  * batch_size messages are in flight, so memory stays bounded by two batches whatever the
- * queue holds. Results are written in one transaction per group (up to RESULT_BATCH
- * results, or RESULT_DELAY_US after the first), which bounds the duplicates a crash can
- * cause to the messages in flight plus one group. One log line per message.
+ * queue holds. Results are written as soon as they come back, all that are waiting in one
+ * transaction (a group commit: under load the groups grow by themselves), so a crash can
+ * only repeat the messages in flight. One log line per message.
  */
 #include <string.h>
 #include <sysexits.h>
@@ -16,8 +16,6 @@
 #include "sender.h"
 #include "smtp.h"
 
-#define RESULT_BATCH 256
-#define RESULT_DELAY_US (100 * 1000)
 
 struct Sender {
 	PmDb *db;
@@ -171,6 +169,7 @@ static gboolean dispatch(Sender *s, const OutboxRow *row, GPtrArray *results)
 	return s->pool != NULL;
 }
 
+/* result_free_cb - GDestroyNotify for OutboxResult */
 static void result_free_cb(gpointer p)
 {
 	outbox_result_free(p);
@@ -185,7 +184,7 @@ gboolean sender_pass(Sender *s, const volatile sig_atomic_t *stop, SenderStats *
 	SenderStats *st = stats ? stats : &local;
 	GError *claim_error = NULL, *record_error = NULL;
 	gboolean exhausted = FALSE, stopped = FALSE;
-	gint64 inflight = 0, first_result_us = 0;
+	gint64 inflight = 0;
 	int batch = MAX(1, s->cfg->batch_size);
 
 	for (;;) {
@@ -217,14 +216,11 @@ gboolean sender_pass(Sender *s, const volatile sig_atomic_t *stop, SenderStats *
 				j = smtp_pool_pop(s->pool, 0);
 			}
 		}
-		if (results->len && first_result_us == 0)
-			first_result_us = g_get_monotonic_time();
-		if (results->len >= RESULT_BATCH || (results->len && (inflight == 0 ||
-		    g_get_monotonic_time() - first_result_us >= RESULT_DELAY_US))) {
+		/* Group commit: everything that has come back is written now, in one
+		 * transaction; while it is written the threads produce the next group. */
+		if (results->len) {
 			g_clear_error(&record_error);
-			if (record(s, results, st, &record_error))
-				first_result_us = 0;
-			else
+			if (!record(s, results, st, &record_error))
 				log_err("outbox: cannot record results (will retry): %s",
 					record_error->message);
 		}

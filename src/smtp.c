@@ -25,6 +25,7 @@
 #include <openssl/ssl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sysexits.h>
@@ -231,6 +232,7 @@ static gboolean host_is_down(Host *h)
 	return down;
 }
 
+/* host_mark_down - skip h for HOST_DOWN_SECONDS and say why */
 static void host_mark_down(Host *h, const char *why)
 {
 	g_mutex_lock(&h->lock);
@@ -260,6 +262,7 @@ static char *enhanced(const smtp_status_t *s)
 	return g_strdup_printf("%d.%d.%d", s->enh_class, s->enh_subject, s->enh_detail);
 }
 
+/* set_from_status - copy a libesmtp reply into a result */
 static void set_from_status(OutboxResult *r, OutboxOutcome out, const smtp_status_t *s,
 			    gboolean recipient_reply)
 {
@@ -270,6 +273,7 @@ static void set_from_status(OutboxResult *r, OutboxOutcome out, const smtp_statu
 	g_free(enh);
 }
 
+/* by_class - 5xx fails, anything else defers */
 static OutboxOutcome by_class(int code)
 {
 	return code >= 500 ? OUTBOX_OUT_FAILED : OUTBOX_OUT_DEFERRED;
@@ -392,6 +396,7 @@ static void no_tcp_delay(void)
 	g_dir_close(d);
 }
 
+/* event_cb - libesmtp events: answered messages, TLS checks, new connections */
 static void event_cb(smtp_session_t session, int event, void *arg, ...)
 {
 	Session *s = arg;
@@ -461,6 +466,7 @@ static void event_cb(smtp_session_t session, int event, void *arg, ...)
 	va_end(ap);
 }
 
+/* auth_interact - hand libesmtp the user and password (borrowed, never logged) */
 static int auth_interact(auth_client_request_t request, char **result, int fields, void *arg)
 {
 	Host *h = arg;
@@ -646,6 +652,7 @@ static char *read_password(const char *path, GError **error)
 	return text;
 }
 
+/* tls_context - a client SSL_CTX with the host's CA file or the system store */
 static SSL_CTX *tls_context(const PmSmtpHost *c, GError **error)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -656,6 +663,7 @@ static SSL_CTX *tls_context(const PmSmtpHost *c, GError **error)
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 	/* libesmtp checks the verification result and the host name after the handshake
 	 * (events INVALID/WRONG_PEER_CERTIFICATE); tls_verify decides there. */
 	if (c->ca_file ? SSL_CTX_load_verify_locations(ctx, c->ca_file, NULL) != 1
@@ -668,6 +676,7 @@ static SSL_CTX *tls_context(const PmSmtpHost *c, GError **error)
 	return ctx;
 }
 
+/* hosts_free - wipe passwords, free TLS contexts and host state */
 static void hosts_free(SmtpPool *p)
 {
 	for (guint i = 0; i < p->n_hosts; i++) {

@@ -45,7 +45,16 @@ queue() {
 }
 # rcpts DIR - the envelope recipients dumped in DIR, one per line, sorted
 rcpts() { cat "$1"/* 2>/dev/null | sed -n 's/^X-Rcpt-Args: <\(.*\)>.*/\1/p' | sort; }
-json() { pm outbox --json; }
+# counts - the outbox counts as `outbox --json` prints them (read with sqlite3: faster
+# than the binary under SANITIZE=1; `outbox --json` itself is checked against it)
+counts() {
+	sql "SELECT '{\"queued\":' || count(*) FILTER (WHERE status = 'queued') ||
+	  ',\"sending\":' || count(*) FILTER (WHERE status = 'sending') ||
+	  ',\"sent\":' || count(*) FILTER (WHERE status = 'sent') ||
+	  ',\"deferred\":' || count(*) FILTER (WHERE status = 'deferred') ||
+	  ',\"failed\":' || count(*) FILTER (WHERE status = 'failed') || '}' FROM outbox"
+}
+reset() { sql "DELETE FROM outbox_message; DELETE FROM outbox; DELETE FROM members;"; }
 
 smtp_config() { # PORT [EXTRA...]
 	local port=$1
@@ -62,7 +71,7 @@ smtp_config "$p1"
 pm init >/dev/null
 queue 25
 ok "run --once exits 0" pm run --once
-is "$(json)" '{"queued":0,"sending":0,"sent":25,"deferred":0,"failed":0}' "outbox --json counts 25 sent"
+is "$(pm outbox --json)" '{"queued":0,"sending":0,"sent":25,"deferred":0,"failed":0}' "outbox --json counts 25 sent"
 is "$(ls "$T/s1" | wc -l)" 25 "the sink got 25 messages"
 is "$(rcpts "$T/s1" | uniq | wc -l)" 25 "25 different recipients, none twice"
 bad=0
@@ -90,10 +99,10 @@ stop_sink s1
 p2=$(free_port)
 start_sink s2 "$p2" -r RCPT
 smtp_config "$p2"
-rm -f "$T/var/peermail.db"*; pm init >/dev/null
+reset
 queue 5
 ok "run against a 4xx server exits 0" pm run --once
-is "$(json)" '{"queued":0,"sending":0,"sent":0,"deferred":5,"failed":0}' "4xx: all deferred"
+is "$(pm outbox --json)" '{"queued":0,"sending":0,"sent":0,"deferred":5,"failed":0}' "4xx: all deferred"
 is "$(sql "SELECT count(*) FROM outbox WHERE smtp_code = 450 AND smtp_status = '4.3.0' AND attempts = 1 AND next_attempt >= strftime('%s','now') + 250")" 5 \
 	"the 450 4.3.0 reply is kept and the retry is retry_initial away"
 pm run --once >/dev/null 2>&1
@@ -102,14 +111,14 @@ stop_sink s2
 start_sink s2b "$p2"
 like "$(pm outbox flush)" '^5 deferred' "outbox flush makes the 5 deferred rows due"
 ok "run after flush" pm run --once
-is "$(json)" '{"queued":0,"sending":0,"sent":5,"deferred":0,"failed":0}' "after flush: all sent"
+is "$(counts)" '{"queued":0,"sending":0,"sent":5,"deferred":0,"failed":0}' "after flush: all sent"
 is "$(rcpts "$T/s2b" | uniq | wc -l)" 5 "each sent once"
 is "$(sql "SELECT count(*) FROM outbox WHERE attempts = 2")" 5 "two attempts each"
 stop_sink s2b
 
 # backoff doubles and stops at max_age
 smtp_config "$p2" 'queue { retry_initial = 60 max_age = 100 batch_size = 7 }'
-rm -f "$T/var/peermail.db"*; pm init >/dev/null
+reset
 queue 2
 sql "UPDATE outbox SET created_at = created_at - 200"
 pm run --once >/dev/null 2>&1   # nothing listens: connection refused
@@ -122,12 +131,12 @@ like "$(sql "SELECT smtp_text FROM outbox WHERE id = 1")" 'gave up after 1 attem
 p3=$(free_port)
 start_sink s3 "$p3" -f RCPT
 smtp_config "$p3"
-rm -f "$T/var/peermail.db"*; pm init >/dev/null
+reset
 sql "INSERT INTO members(id, email, created_at, updated_at) VALUES (7, 'user1@example.net', 0, 0)"
 queue 3
 sql "UPDATE outbox SET member_id = 7 WHERE id = 1"
 ok "run against a 5xx server exits 0" pm run --once
-is "$(json)" '{"queued":0,"sending":0,"sent":0,"deferred":0,"failed":3}' "5xx: all failed at once"
+is "$(counts)" '{"queued":0,"sending":0,"sent":0,"deferred":0,"failed":3}' "5xx: all failed at once"
 is "$(sql "SELECT smtp_code || ' ' || smtp_status || ' ' || attempts FROM outbox WHERE id = 1")" "500 5.3.0 1" \
 	"the 5xx reply is kept"
 if nm "$PEERMAIL_BIN" 2>/dev/null | grep -q ' T bounce_record$'; then
@@ -142,16 +151,16 @@ stop_sink s3
 p4=$(free_port)
 start_sink s4 "$p4" -q .
 smtp_config "$p4"
-rm -f "$T/var/peermail.db"*; pm init >/dev/null
+reset
 queue 4
 ok "run against a server that hangs up after the data" pm run --once
-is "$(json)" '{"queued":0,"sending":0,"sent":0,"deferred":4,"failed":0}' "no end-of-data reply: deferred"
+is "$(counts)" '{"queued":0,"sending":0,"sent":0,"deferred":4,"failed":0}' "no end-of-data reply: deferred"
 like "$(sql "SELECT smtp_text FROM outbox WHERE id = 1")" 'connection lost' "the reason is kept"
 stop_sink s4
 start_sink s4b "$p4"
 pm outbox flush >/dev/null
 ok "retry run" pm run --once
-is "$(json)" '{"queued":0,"sending":0,"sent":4,"deferred":0,"failed":0}' "retried: all sent"
+is "$(counts)" '{"queued":0,"sending":0,"sent":4,"deferred":0,"failed":0}' "retried: all sent"
 is "$(rcpts "$T/s4b" | uniq -d | wc -l)" 0 "no message twice on the retry"
 is "$(rcpts "$T/s4b" | wc -l)" 4 "all four delivered"
 stop_sink s4b
@@ -161,23 +170,25 @@ p5=$(free_port)
 start_sink s5 "$p5" -W .:1
 smtp_config "$p5" 'queue { batch_size = 4 }'
 sed -i 's/connections = 3/connections = 2/' "$T/conf/peermail.conf"
-rm -f "$T/var/peermail.db"*; pm init >/dev/null
+reset
 queue 12
 "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run >"$T/run5.log" 2>&1 &
 runner=$!
 at_exit "kill -9 $runner"
-for _ in $(seq 1 60); do
-	[ "$(ls "$T/s5" | wc -l)" -ge 3 ] && break
-	sleep 0.1
+disown $runner
+for _ in $(seq 1 80); do
+	[ "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")" -ge 2 ] && break
+	sleep 0.05
 done
+sleep 0.2
 kill -9 $runner
-wait $runner 2>/dev/null
+while kill -0 $runner 2>/dev/null; do sleep 0.05; done
 is "$(sql "SELECT count(*) > 0 FROM outbox WHERE status = 'sending'")" 1 "killed with rows in flight"
 stop_sink s5
 start_sink s5b "$p5"
 t0=$(date +%s)
 ok "restart after kill -9" pm run --once
-is "$(json)" '{"queued":0,"sending":0,"sent":12,"deferred":0,"failed":0}' "restart reclaims at once: all sent"
+is "$(counts)" '{"queued":0,"sending":0,"sent":12,"deferred":0,"failed":0}' "restart reclaims at once: all sent"
 [ $(($(date +%s) - t0)) -lt 10 ] && ok_fast=1 || ok_fast=0
 is "$ok_fast" 1 "the dead owner's rows were not waited for"
 all=$( (rcpts "$T/s5"; rcpts "$T/s5b") | sort)
@@ -193,10 +204,10 @@ start_sink s6 "$p6"
 write_config 'transport = "smtp"' \
 	"smtp \"first\" { host = \"127.0.0.1\" port = $dead starttls = \"no\" connections = 2 }" \
 	"smtp \"second\" { host = \"127.0.0.1\" port = $p6 starttls = \"no\" connections = 2 }"
-rm -f "$T/var/peermail.db"*; pm init >/dev/null
+reset
 queue 6
 out=$(pm run --once 2>&1)
-is "$(json)" '{"queued":0,"sending":0,"sent":6,"deferred":0,"failed":0}' "failover: all sent"
+is "$(counts)" '{"queued":0,"sending":0,"sent":6,"deferred":0,"failed":0}' "failover: all sent"
 is "$(sql "SELECT count(*) FROM outbox WHERE relay = 'second'")" 6 "through the second host"
 like "$out" 'smtp first .*(refused|Connection)' "the refusing host is logged"
 is "$(rcpts "$T/s6" | uniq | wc -l)" 6 "each once"
@@ -204,17 +215,17 @@ is "$(rcpts "$T/s6" | uniq | wc -l)" 6 "each once"
 # ==== 7. rate limits: per hour (count) and per second (pacing) ====
 write_config 'transport = "smtp"' \
 	"smtp \"main\" { host = \"127.0.0.1\" port = $p6 starttls = \"no\" connections = 2 rate_per_hour = 4 }"
-rm -f "$T/var/peermail.db"*; pm init >/dev/null
+reset
 rm -f "$T"/s6/*
 queue 7
 pm run --once >/dev/null 2>&1
-is "$(json)" '{"queued":3,"sending":0,"sent":4,"deferred":0,"failed":0}' "rate_per_hour = 4: 4 sent, 3 wait"
+is "$(counts)" '{"queued":3,"sending":0,"sent":4,"deferred":0,"failed":0}' "rate_per_hour = 4: 4 sent, 3 wait"
 pm run --once >/dev/null 2>&1
 is "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")" 4 "a new run counts the last hour's sends"
 is "$(ls "$T/s6" | wc -l)" 4 "the server saw 4"
 write_config 'transport = "smtp"' \
 	"smtp \"main\" { host = \"127.0.0.1\" port = $p6 starttls = \"no\" connections = 3 rate = 10 }"
-rm -f "$T/var/peermail.db"*; pm init >/dev/null
+reset
 queue 8
 t0=$(date +%s%N)
 pm run --once >/dev/null 2>&1
@@ -228,7 +239,7 @@ p8=$(free_port)
 start_sink s8 "$p8" -W .:1
 smtp_config "$p8"
 sed -i 's/connections = 3/connections = 2/' "$T/conf/peermail.conf"
-rm -f "$T/var/peermail.db"*; pm init >/dev/null
+reset
 queue 10
 "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run >"$T/run8.log" 2>&1 &
 runner=$!
@@ -249,9 +260,29 @@ is "$(sql "SELECT count(*) FROM outbox WHERE status = 'queued'")" $((10 - sent))
 is "$(rcpts "$T/s8" | wc -l)" "$sent" "the server got exactly what is marked sent"
 stop_sink s8
 
-# ==== 9. the maildir transport ====
+# ==== 9. AUTH: user and password_file; the password is never logged ====
+p9=$(free_port)
+mkdir -p "$T/s9"; chmod 777 "$T/s9"
+"$SINK" -u nobody -v 127.0.0.1:"$p9" 10 >"$T/s9.log" 2>&1 &
+echo $! >"$T/s9.pid"
+at_exit "kill $(cat "$T/s9.pid")"
+for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$p9") 2>/dev/null && break; sleep 0.05; done
+printf 'pw-Secr3t!\n' >"$T/conf/smtp.pw"
+write_config 'transport = "smtp"' \
+	"smtp \"main\" { host = \"127.0.0.1\" port = $p9 starttls = \"no\" connections = 1 user = \"campaign\" password_file = \"smtp.pw\" }"
+reset
+queue 1
+out=$(pm run --once 2>&1)
+is "$(sql "SELECT status FROM outbox")" sent "sent after AUTH"
+auth=$(sed -n 's/.*AUTH PLAIN \([A-Za-z0-9+\/=]*\).*/\1/p' "$T/s9.log" | head -1 | base64 -d | tr '\0' ':')
+is "$auth" ":campaign:pw-Secr3t!" "AUTH PLAIN carried the user and the password file's first line"
+unlike "$out" 'pw-Secr3t' "the password is not logged"
+unlike "$(pm check-config)" 'pw-Secr3t' "check-config does not print it"
+stop_sink s9
+
+# ==== 10. the maildir transport ====
 write_config
-rm -f "$T/var/peermail.db"*; pm init >/dev/null
+reset
 queue 3
 ok "maildir run" pm run --once
 is "$(sent_count)" 3 "three files in the maildir's new/"
@@ -259,7 +290,7 @@ f=$(grep -l 'user2@example.net' "$T"/var/sent/new/* | head -1)
 like "$(head -2 "$f")" '^Return-Path: <bounce\+[a-z2-7]+@act.test>' "Return-Path prepended"
 like "$(sed -n 2p "$f")" '^Delivered-To: user2@example.net' "Delivered-To prepended"
 is "$(ls "$T/var/sent/tmp" | wc -l)" 0 "nothing left in tmp/"
-is "$(json)" '{"queued":0,"sending":0,"sent":3,"deferred":0,"failed":0}' "maildir rows are sent"
+is "$(counts)" '{"queued":0,"sending":0,"sent":3,"deferred":0,"failed":0}' "maildir rows are sent"
 
 # a row without a message that cannot be rendered (here: a newsletter that does not
 # exist) fails with a clear reason
@@ -267,6 +298,24 @@ sql "INSERT INTO outbox(kind, ref_id, recipient, status, next_attempt, created_a
 ok "a render failure does not fail the run" pm run --once
 is "$(sql "SELECT status || ': ' || smtp_text FROM outbox WHERE recipient = 'x@example.net'")" \
 	"failed: render: no newsletter 1" "the row fails with the reason"
+
+# SIGHUP: the daemon reloads the configuration between passes (here: another maildir)
+reset
+"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run >"$T/run11.log" 2>&1 &
+runner=$!
+at_exit "kill -9 $runner"
+sleep 0.5
+sed -i 's|^maildir = .*|maildir = "../var/sent2"|' "$T/conf/peermail.conf"
+kill -HUP $runner
+for _ in $(seq 1 60); do grep -q 'reloaded' "$T/run11.log" && break; sleep 0.05; done
+queue 1 500
+for _ in $(seq 1 100); do [ -n "$(ls "$T/var/sent2/new" 2>/dev/null)" ] && break; sleep 0.05; done
+is "$(grep -l 'user500@example.net' "$T"/var/sent2/new/* 2>/dev/null | wc -l)" 1 \
+	"after SIGHUP a message queued later goes to the new maildir"
+kill -TERM $runner
+wait $runner
+is "$?" 0 "the daemon exits 0 on SIGTERM"
+like "$(cat "$T/run11.log")" 'configuration reloaded' "the reload is logged"
 
 # usage
 pm outbox bogus >/dev/null 2>&1; is $? 64 "outbox with a bad argument exits 64"

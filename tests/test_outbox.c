@@ -1,0 +1,416 @@
+/* test_outbox.c - the outbox state machine, claims and owners, backoff, the renderer
+ * registry through the sender, and the maildir transport */
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include "config.h"
+#include "db.h"
+#include "harness.h"
+#include "maildir.h"
+#include "outbox.h"
+#include "pm.h"
+#include "sender.h"
+#include "smtp.h"
+#include "token.h"
+
+static PmConfig *cfg;
+static PmDb *db;
+static PmSecret *key;
+
+static void setup(const char *extra)
+{
+	const char *dir = harness_tmpdir();
+	char *conf = g_build_filename(dir, "peermail.conf", NULL);
+	char *text = g_strdup_printf("domain = \"act.test\"\ndatabase = \"t.db\"\n"
+				     "maildir = \"sent\"\nsyslog = false\n%s\n", extra);
+	char *dbpath;
+
+	g_file_set_contents(conf, text, -1, NULL);
+	cfg = config_load(conf, NULL);
+	dbpath = g_build_filename(dir, "t.db", NULL);
+	g_unlink(dbpath);
+	db = db_open(dbpath, TRUE, NULL);
+	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123", 20);
+	for (gint64 i = 1; i <= 5; i++) {
+		char *email = g_strdup_printf("m%" G_GINT64_FORMAT "@example.net", i);
+		db_exec(db, NULL, "INSERT INTO members(id, email, created_at, updated_at) "
+			"VALUES (?, ?, 0, 0)", "it", i, email);
+		g_free(email);
+	}
+	g_free(dbpath);
+	g_free(conf);
+	g_free(text);
+}
+
+static void teardown(void)
+{
+	db = db_close(db);
+	cfg = config_free(cfg);
+	key = secret_free(key);
+}
+
+static gint64 queue_one(OutboxKind kind, gint64 ref, gint64 member, const char *to,
+			const char *msg)
+{
+	GBytes *b = msg ? g_bytes_new(msg, strlen(msg)) : NULL;
+	OutboxItem it = { kind, ref, member, 0, to, b };
+	gint64 id = outbox_enqueue(db, &it, NULL);
+
+	if (b)
+		g_bytes_unref(b);
+	return id;
+}
+
+static char *status_of(gint64 id)
+{
+	sqlite3_stmt *st = db_query(db, NULL, "SELECT status FROM outbox WHERE id = ?", "i", id);
+	char *s = st && db_step(db, st, NULL) ? db_col_text(st, 0) : NULL;
+
+	db_done(st);
+	return s;
+}
+
+static void result_free(gpointer p)
+{
+	outbox_result_free(p);
+}
+
+#define STATUS_IS(id, want, what) do { char *s_ = status_of(id); STR_EQ(s_, want, what); \
+	g_free(s_); } while (0)
+
+TEST(enqueue_and_return_path)
+{
+	GError *e = NULL;
+	gint64 a, b, c;
+	GBytes *m;
+	Token t;
+	char *rp, *tok;
+
+	setup("");
+	OK(db_begin(db, NULL), "begin");
+	a = queue_one(OUTBOX_RESPONSE, 0, 0, "a@example.net", "To: a@example.net\r\n\r\nhi\r\n");
+	b = queue_one(OUTBOX_NEWSLETTER, 9, 5, "b@example.net", NULL);
+	c = queue_one(OUTBOX_NEWSLETTER, 9, 5, "b@example.net", NULL);
+	OK(db_commit(db, NULL), "commit");
+	OK(a > 0 && b > a, "rows queued");
+	INT_EQ(c, b, "a newsletter reaches a member once: the existing row's id");
+	STATUS_IS(a, "queued", "new rows are queued");
+	m = outbox_message_get(db, a, &e);
+	OK(m && g_bytes_get_size(m) == strlen("To: a@example.net\r\n\r\nhi\r\n"), "stored message read back");
+	if (m)
+		g_bytes_unref(m);
+	OK(outbox_message_get(db, b, &e) == NULL && e == NULL, "a row rendered at send time has none");
+	{
+		OutboxItem bad = { OUTBOX_NOTICE, 0, 0, 0, "", NULL };
+
+		OK(outbox_enqueue(db, &bad, &e) == 0 && e && e->code == EX_DATAERR,
+		   "an empty recipient is refused");
+		g_clear_error(&e);
+	}
+	rp = outbox_return_path(cfg, key, a);
+	OK(g_str_has_prefix(rp, "bounce+") && g_str_has_suffix(rp, "@act.test"), "bounce+TOKEN@domain");
+	tok = g_strndup(rp + 7, strchr(rp, '@') - rp - 7);
+	OK(token_decode(key, tok, TOKEN_BOUNCE, &t, NULL), "the token verifies as a bounce token");
+	INT_EQ(t.object, a, "and names the outbox row");
+	g_free(tok);
+	g_free(rp);
+	STR_EQ(outbox_kind_name(OUTBOX_DELIVERY), "delivery", "kind names as stored");
+	teardown();
+}
+
+TEST(claim_record_backoff)
+{
+	char *owner = outbox_owner_self();
+	GPtrArray *rows, *results;
+	gint64 now = pm_now(), ids[6];
+	OutboxCounts c;
+	int n = -1;
+
+	setup("queue { retry_initial = 100 max_age = 1000 batch_size = 3 }");
+	for (int i = 0; i < 6; i++) {
+		char *to = g_strdup_printf("u%d@example.net", i);
+		ids[i] = queue_one(OUTBOX_NOTICE, 0, 0, to, "To: x\r\n\r\nbody\r\n");
+		g_free(to);
+	}
+	db_exec(db, NULL, "UPDATE outbox SET next_attempt = ? WHERE id = ?", "ii", now + 500, ids[5]);
+	rows = outbox_claim(db, owner, 3, now, NULL);
+	INT_EQ(rows ? rows->len : 0, 3, "claims at most the limit");
+	OK(rows && ((OutboxRow *)rows->pdata[0])->message != NULL, "claimed rows carry their message");
+	STATUS_IS(ids[0], "sending", "claimed rows are 'sending'");
+	{
+		gint64 k = 0;
+		db_int(db, NULL, &k, 0, "SELECT count(*) FROM outbox WHERE claimed_by = ?", "t", owner);
+		INT_EQ(k, 3, "and carry the owner");
+	}
+	g_ptr_array_unref(outbox_claim(db, owner, 10, now, NULL));
+	STATUS_IS(ids[5], "queued", "a row not yet due is not claimed");
+	STATUS_IS(ids[4], "sending", "the due ones are");
+
+	/* results: sent, deferred, failed, released, and a deferral past max_age */
+	results = g_ptr_array_new_with_free_func(result_free);
+	for (int i = 0; i < 3; i++)
+		g_ptr_array_add(results, outbox_result_new(rows->pdata[i]));
+	outbox_result_set(results->pdata[0], OUTBOX_OUT_SENT, 250, "2.0.0", "Ok queued");
+	outbox_result_set(results->pdata[1], OUTBOX_OUT_DEFERRED, 451, "4.3.0", " try later ");
+	outbox_result_set(results->pdata[2], OUTBOX_OUT_FAILED, 550, "5.1.1", "no such user");
+	OK(outbox_record(db, cfg, owner, results, now, NULL), "results recorded in one transaction");
+	STATUS_IS(ids[0], "sent", "2xx: sent");
+	STATUS_IS(ids[1], "deferred", "4xx: deferred");
+	STATUS_IS(ids[2], "failed", "5xx: failed");
+	{
+		gint64 next = 0, att = 0;
+		sqlite3_stmt *st = db_query(db, NULL, "SELECT smtp_text, smtp_status FROM outbox WHERE id = ?",
+					    "i", ids[1]);
+		OK(st && db_step(db, st, NULL), "row read");
+		STR_EQ((const char *)sqlite3_column_text(st, 0), "try later", "reply text kept, trimmed");
+		STR_EQ((const char *)sqlite3_column_text(st, 1), "4.3.0", "enhanced status kept");
+		db_done(st);
+		db_int(db, NULL, &next, 0, "SELECT next_attempt FROM outbox WHERE id = ?", "i", ids[1]);
+		db_int(db, NULL, &att, 0, "SELECT attempts FROM outbox WHERE id = ?", "i", ids[1]);
+		INT_EQ(next, now + 100, "first retry after retry_initial");
+		INT_EQ(att, 1, "one attempt counted");
+	}
+	g_ptr_array_set_size(results, 0);
+	/* the other claimed rows: one released, one recorded by a stranger (ignored) */
+	g_ptr_array_unref(rows);
+	rows = NULL;
+	OK(outbox_flush(db, &n, NULL), "flush");
+	INT_EQ(n, 1, "flush makes the one deferred row due");
+	rows = outbox_claim(db, owner, 10, pm_now(), NULL);
+	INT_EQ(rows ? rows->len : 0, 1, "the flushed row is claimed again");
+	if (rows && rows->len) {
+		OutboxResult *r = outbox_result_new(rows->pdata[0]);
+
+		INT_EQ(((OutboxRow *)rows->pdata[0])->attempts, 1, "the row knows its attempts");
+		outbox_result_set(r, OUTBOX_OUT_RELEASED, 0, NULL, "stopping");
+		r->not_before = now + 42;
+		g_ptr_array_add(results, r);
+		r = outbox_result_new(rows->pdata[0]);
+		outbox_result_set(r, OUTBOX_OUT_SENT, 250, NULL, "Ok");
+		OK(outbox_record(db, cfg, owner, results, now, NULL), "release recorded");
+		STATUS_IS(ids[1], "deferred", "a released row returns to its waiting status");
+		g_ptr_array_set_size(results, 0);
+		g_ptr_array_add(results, r);
+		OK(outbox_record(db, cfg, owner, results, now, NULL), "a result for a row no longer claimed");
+		STR_EQ(r->final_status, "lost", "is not applied");
+		STATUS_IS(ids[1], "deferred", "the row is untouched");
+		g_ptr_array_set_size(results, 0);
+	}
+	g_ptr_array_unref(rows);
+	OK(outbox_counts(db, &c, NULL), "counts");
+	OK(c.sent == 1 && c.failed == 1 && c.deferred == 1 && c.sending == 2 && c.queued == 1,
+	   "one sent, one failed, one deferred, two sending, one queued");
+	{
+		gint64 due = 0;
+		OK(outbox_next_due(db, &due, NULL), "next due");
+		INT_EQ(due, now + 42, "the earliest waiting row");
+	}
+	g_ptr_array_unref(results);
+
+	/* backoff: doubling, capped at the deadline, 0 past max_age */
+	INT_EQ(outbox_next_attempt(cfg, 1, now, now), now + 100, "attempt 1: +100");
+	INT_EQ(outbox_next_attempt(cfg, 2, now, now + 10), now + 210, "attempt 2: +200");
+	INT_EQ(outbox_next_attempt(cfg, 4, now, now + 700), now + 1000, "capped at created + max_age");
+	INT_EQ(outbox_next_attempt(cfg, 5, now, now + 1000), 0, "past max_age: give up");
+	g_free(owner);
+	teardown();
+}
+
+TEST(owners_and_reclaim)
+{
+	char *me = outbox_owner_self();
+	char *boot = NULL, *dead;
+	int n = -1;
+	gint64 a, b;
+
+	setup("");
+	OK(outbox_owner_alive(me), "this process is alive");
+	g_file_get_contents("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL);
+	g_strstrip(boot);
+	dead = g_strdup_printf("%s:%ld:1", boot, (long)getpid());
+	OK(!outbox_owner_alive(dead), "same pid, other start time: another process");
+	OK(!outbox_owner_alive("other-boot:1:1"), "another boot: dead");
+	OK(!outbox_owner_alive("garbage"), "garbage: dead");
+	a = queue_one(OUTBOX_NOTICE, 0, 0, "a@example.net", "x\r\n");
+	b = queue_one(OUTBOX_NOTICE, 0, 0, "b@example.net", "x\r\n");
+	db_exec(db, NULL, "UPDATE outbox SET status = 'sending', claimed_by = ?, attempts = 1, "
+		"next_attempt = 99999999999 WHERE id = ?", "ti", dead, a);
+	db_exec(db, NULL, "UPDATE outbox SET status = 'sending', claimed_by = ? WHERE id = ?", "ti", me, b);
+	OK(outbox_reclaim(db, &n, NULL), "reclaim");
+	INT_EQ(n, 1, "one row of a dead owner reclaimed");
+	STATUS_IS(a, "deferred", "an attempted row goes back to deferred");
+	{
+		gint64 next = -1;
+		db_int(db, NULL, &next, 0, "SELECT next_attempt FROM outbox WHERE id = ?", "i", a);
+		OK(next <= pm_now(), "due at once");
+	}
+	STATUS_IS(b, "sending", "a live owner's claim stays");
+	g_free(dead);
+	g_free(boot);
+	g_free(me);
+	teardown();
+}
+
+static GBytes *render_ok(PmDb *d, const PmConfig *c, const PmSecret *k, const OutboxRow *row,
+			 GError **error)
+{
+	char *m;
+
+	if (row->ref_id == 13) {
+		g_set_error(error, PM_ERROR, EX_CONFIG, "template news.txt is broken");
+		return NULL;
+	}
+	m = g_strdup_printf("To: <%s>\r\nSubject: rendered %" G_GINT64_FORMAT "\r\n\r\nhello\r\n",
+			    row->recipient, row->ref_id);
+	return g_bytes_new_take(m, strlen(m));
+}
+
+static char *read_new(const char *needle)
+{
+	char *dir = g_build_filename(harness_tmpdir(), "sent", "new", NULL);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *e;
+	char *found = NULL;
+
+	while (d && (e = g_dir_read_name(d)) != NULL && found == NULL) {
+		char *p = g_build_filename(dir, e, NULL), *text = NULL;
+
+		if (g_file_get_contents(p, &text, NULL, NULL) && strstr(text, needle))
+			found = text;
+		else
+			g_free(text);
+		g_free(p);
+	}
+	if (d)
+		g_dir_close(d);
+	g_free(dir);
+	return found;
+}
+
+TEST(sender_maildir_renderers)
+{
+	static const OutboxRenderer table[] = {
+		{ OUTBOX_NEWSLETTER, render_ok },
+		{ 0, NULL }
+	};
+	volatile sig_atomic_t stop = 0;
+	SenderStats st = { 0 };
+	Sender *s;
+	gint64 stored, rendered, broken, orphan;
+	char *text, *rp, *want;
+	sqlite3_stmt *q;
+
+	setup("transport = \"maildir\"");
+	stored = queue_one(OUTBOX_RESPONSE, 0, 0, "a@example.net", "To: <a@example.net>\r\n\r\nstored\r\n");
+	rendered = queue_one(OUTBOX_NEWSLETTER, 7, 1, "b@example.net", NULL);
+	broken = queue_one(OUTBOX_NEWSLETTER, 13, 2, "c@example.net", NULL);
+	orphan = queue_one(OUTBOX_DELIVERY, 3, 0, "d@example.net", NULL);
+	OK(outbox_renderer_find(table, OUTBOX_NEWSLETTER) == render_ok, "the table finds its renderer");
+	OK(outbox_renderer_find(table, OUTBOX_DELIVERY) == NULL, "and nothing for other kinds");
+	s = sender_new(db, cfg, key, table, NULL);
+	OK(s != NULL, "sender");
+	OK(sender_pass(s, &stop, &st, NULL), "one pass");
+	INT_EQ(st.sent, 2, "stored and rendered messages written");
+	INT_EQ(st.failed, 2, "render failures fail their rows only");
+	STATUS_IS(stored, "sent", "stored: sent");
+	STATUS_IS(rendered, "sent", "rendered: sent");
+	STATUS_IS(broken, "failed", "render error: failed");
+	STATUS_IS(orphan, "failed", "no renderer: failed");
+	q = db_query(db, NULL, "SELECT smtp_text FROM outbox WHERE id = ?", "i", broken);
+	OK(q && db_step(db, q, NULL), "row");
+	STR_EQ((const char *)sqlite3_column_text(q, 0), "render: template news.txt is broken",
+	       "smtp_text carries the renderer's error");
+	db_done(q);
+	text = read_new("Subject: rendered 7");
+	OK(text != NULL, "the rendered message is in the maildir");
+	rp = outbox_return_path(cfg, key, rendered);
+	want = g_strdup_printf("Return-Path: <%s>\r\nDelivered-To: b@example.net\r\nTo: <b@example.net>", rp);
+	OK(text && g_str_has_prefix(text, want), "Return-Path (VERP) and Delivered-To prepended");
+	g_free(want);
+	g_free(rp);
+	g_free(text);
+	st = (SenderStats){ 0 };
+	OK(sender_pass(s, &stop, &st, NULL) && st.sent == 0 && st.failed == 0, "nothing due: nothing done");
+	sender_free(s);
+	teardown();
+}
+
+TEST(maildir_direct)
+{
+	char *dir = g_build_filename(harness_tmpdir(), "md", NULL);
+	GBytes *lf = g_bytes_new_static("To: x@y\n\nbody\n", 14);
+	GError *e = NULL;
+	char *newdir, *text = NULL;
+	GDir *d;
+	const char *name;
+	int files = 0;
+
+	OK(maildir_deliver(dir, "bounce+abc@act.test", "x@y", lf, NULL), "first");
+	OK(maildir_deliver(dir, "bounce+abc@act.test", "x@y", lf, NULL), "second, same second");
+	newdir = g_build_filename(dir, "new", NULL);
+	d = g_dir_open(newdir, 0, NULL);
+	while (d && (name = g_dir_read_name(d)) != NULL) {
+		char *p = g_build_filename(newdir, name, NULL);
+		files++;
+		if (text == NULL)
+			g_file_get_contents(p, &text, NULL, NULL);
+		g_free(p);
+	}
+	if (d)
+		g_dir_close(d);
+	INT_EQ(files, 2, "two files with unique names");
+	STR_EQ(text, "Return-Path: <bounce+abc@act.test>\nDelivered-To: x@y\nTo: x@y\n\nbody\n",
+	       "an LF message gets LF headers");
+	OK(!maildir_deliver("/proc/no/such/dir", "a@b", "x@y", lf, &e) && e, "an unwritable maildir fails");
+	g_clear_error(&e);
+	g_free(text);
+	g_free(newdir);
+	g_free(dir);
+	g_bytes_unref(lf);
+}
+
+TEST(smtp_unreachable)
+{
+	/* several sessions in one process, every host refusing: all deferred, none lost */
+	SmtpPool *p;
+	int port = 1, deferred = 0;
+
+	setup("transport = \"smtp\"\n"
+	      "smtp \"a\" { host = \"127.0.0.1\" port = 1 starttls = \"optional\" connections = 3 }\n"
+	      "smtp \"b\" { host = \"127.0.0.1\" port = 2 starttls = \"no\" connections = 2 }");
+	p = smtp_pool_new(cfg, NULL);
+	OK(p != NULL, "pool with two hosts");
+	for (int i = 0; i < 8; i++) {
+		OutboxRow row = { .id = i + 1, .recipient = "x@example.net" };
+		GBytes *m = g_bytes_new_static("To: <x@example.net>\n\nhi\n", 25);
+
+		smtp_pool_submit(p, smtp_job_new(outbox_result_new(&row), "x@example.net",
+						 "bounce+x@act.test", m));
+		g_bytes_unref(m);
+	}
+	for (int i = 0; i < 8; i++) {
+		SmtpJob *j = smtp_pool_pop(p, 10 * G_USEC_PER_SEC);
+
+		if (j && j->result->outcome == OUTBOX_OUT_DEFERRED &&
+		    strstr(j->result->text, "no SMTP host reachable"))
+			deferred++;
+		smtp_job_free(j);
+	}
+	INT_EQ(deferred, 8, "every job comes back deferred: no SMTP host reachable");
+	(void)port;
+	smtp_pool_free(p);
+	teardown();
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	RUN(enqueue_and_return_path);
+	RUN(claim_record_backoff);
+	RUN(owners_and_reclaim);
+	RUN(sender_maildir_renderers);
+	RUN(maildir_direct);
+	RUN(smtp_unreachable);
+	return harness_done();
+}
