@@ -10,6 +10,7 @@ struct Progress {
 	gboolean tty;
 	gint64 start;           /* monotonic microseconds */
 	gint64 last_draw;
+	gint64 drawn;           /* done at the last line written (not a tty) */
 	int last_decile;
 };
 
@@ -83,6 +84,7 @@ static void draw(Progress *p, gboolean final)
 		fprintf(p->out, "\r%s %s\033[K%s", p->what, text, final ? "\n" : "");
 	else
 		fprintf(p->out, "%s: %s\n", p->what, text);
+	p->drawn = p->done;
 	fflush(p->out);
 	g_free(text);
 }
@@ -110,7 +112,9 @@ void progress_update(Progress *p, gint64 done)
 Progress *progress_finish(Progress *p)
 {
 	if (p) {
-		draw(p, TRUE);
+		/* a log line saying the same thing again is noise; the bar needs its newline */
+		if (p->tty || p->drawn != p->done || p->done == 0)
+			draw(p, TRUE);
 		g_free(p->what);
 		g_free(p);
 	}

@@ -69,4 +69,19 @@ pm story approve abc >/dev/null 2>&1; is $? 64 "a bad id exits 64"
 pm story ls --status maybe >/dev/null 2>&1; is $? 64 "a bad status exits 64"
 pm story ls --petition nosuch >/dev/null 2>&1; is $? 67 "an unknown petition exits 67"
 like "$(pm story ls)" '#1 \[approved\] park' "story ls text"
+# milestones: goal 4 -> steps 1, 2, 3, 4, 8, ...; organizers told once per step, by `run`
+printf 'email\n' >"$T/m.csv"; for i in 1 2 3 4 5 6; do echo "s$i@example.org" >>"$T/m.csv"; done
+pm petition create mile --title "Milestone test" --text "$T/park.txt" --goal 4 >/dev/null
+head -3 "$T/m.csv" >"$T/m2.csv"
+pm petition import mile "$T/m2.csv" >/dev/null
+pm run --once >/dev/null 2>&1
+is "$(sql "SELECT milestone FROM petitions WHERE slug='mile'")" 2 "two signatures: the 50% step recorded"
+is "$(grep -l '^Subject: Milestone: 2 signatures on Milestone test' "$T"/var/sent/new/* 2>/dev/null | wc -l)" 1 "one notice to the organizer"
+like "$(grep -h '^To: ' "$T"/var/sent/new/*)" 'org@example.net' "sent to the configured organizer"
+pm run --once >/dev/null 2>&1
+is "$(sql "SELECT count(*) FROM outbox WHERE kind='notice' AND ref_id=(SELECT id FROM petitions WHERE slug='mile')")" 1 "not told twice"
+pm petition import mile "$T/m.csv" >/dev/null
+pm run --once >/dev/null 2>&1
+is "$(sql "SELECT milestone FROM petitions WHERE slug='mile'")" 4 "six signatures: the goal (4) is the highest step crossed"
+is "$(grep -l '^Subject: Milestone: 6 signatures' "$T"/var/sent/new/* 2>/dev/null | wc -l)" 1 "one notice for the jump"
 done_testing
