@@ -86,6 +86,22 @@ is "$(sql "SELECT count(*) FROM deliveries WHERE status = 'queued'")" 6 "deliver
 pm run --once >/dev/null
 is "$(sql "SELECT count(*) FROM deliveries WHERE status = 'sent'")" 6 "the next run marks them sent"
 
+# the North MP replies to the letter: recorded and forwarded to the organizers
+reply_to=$(sed -n 's/^Reply-To: //p' "$T/d1/mp-north@parl.test.hdr")
+printf 'From: MP for North <mp-north@parl.test>\r\nTo: %s\r\nSubject: Re: Petition: Clean air\r\nMessage-ID: <r1@parl.test>\r\nDate: Thu, 26 Nov 2026 06:00:00 +0000\r\n\r\nThank you, I will raise it in the chamber.\r\n' \
+	"$reply_to" >"$T/reply.eml"
+pm receive --sender mp-north@parl.test --recipient "$reply_to" <"$T/reply.eml" >/dev/null 2>&1
+is $? 0 "receive takes the target's reply to reply+TOKEN"
+js=$(pm delivery ls --json)
+like "$js" '"replies":\[\{"sender":"mp-north@parl.test","subject":"Re: Petition: Clean air","text":"Thank you, I will raise it in the chamber\.' \
+     "delivery ls --json shows the reply"
+pm run --once >/dev/null 2>&1
+like "$(grep -la '^Subject: Reply from MP for North' "$T"/var/sent/new/* | xargs grep -ha '^Delivered-To:')" 'org@example.net' \
+     "the reply is forwarded to the organizers"
+bad=$(echo "$reply_to" | sed 's/reply+\(.\)/reply+x\1/')
+pm receive --sender x@parl.test --recipient "$bad" <"$T/reply.eml" >/dev/null 2>&1
+is $? 67 "a forged reply token exits 67"
+
 # nothing new: nothing sent
 out=$(pm deliver clean-air --now)
 like "$out" '^0 deliveries .*nothing new' "a delivery with nothing new queues nothing"
