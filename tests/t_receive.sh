@@ -18,7 +18,7 @@ mail() {
 # recv TO [SENDER] - receive stdin for TO; prints the exit status
 recv() { pm receive --sender "${2:-someone@example.org}" --recipient "$1" >"$T/out" 2>&1; echo $?; }
 # outbox_msg ID - the queued message of outbox row ID
-outbox_msg() { sql "SELECT CAST(message AS TEXT) FROM outbox WHERE id = $1"; }
+outbox_msg() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $1"; }
 # reply_to ID - the Reply-To address of outbox row ID
 reply_to() { outbox_msg "$1" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/Ip' | head -1; }
 last_outbox() { sql "SELECT max(id) FROM outbox"; }
