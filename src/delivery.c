@@ -792,7 +792,8 @@ static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, 
 	add_str(b, "title", s->t->title);
 	add_str(b, "district", s->t->district);
 	add_str(b, "email", s->t->email);
-	add_int(b, "signatures", s->count);
+	/* the template's "N of them in your district": all they have had, this one included */
+	add_int(b, "signatures", s->before + s->count);
 	json_builder_end_object(b);
 	add_int(b, "count", s->count);
 	add_int(b, "total", total);

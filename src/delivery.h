@@ -177,8 +177,9 @@ typedef gboolean (*DeliverySink)(PmDb *db, const DeliveryPart *part, gint64 *out
  * delivery_compile - compile petition_id for each of its targets in one pass over the
  * signatures (streamed from SQLite, never loaded as objects): insert a deliveries row per
  * target with a non-empty share and hand it to sink. Cover-letter data: petition {slug,
- * title, text, goal, signatures, url}, target {name, title, district}, count, total,
- * new_since (the previous delivery's date, "" for the first), first (boolean), reason,
+ * title, text, goal, signatures, url}, target {name, title, district, email, signatures
+ * (= district_total)}, count (this share), total (all confirmed), district_total (this
+ * target's signatures over all its deliveries), new_since (the previous delivery's date, "" for the first), first (boolean), reason,
  * stories (approved, at most 5), signatures (up to 20 disclosed comments of this share:
  * [{name, district, comment, signed_at}]), delivery {id}. The caller holds the
  * transaction. *queued gets the number of parts; 0 with no targets or nothing new.

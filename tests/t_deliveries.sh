@@ -131,6 +131,9 @@ is "$got" "$want" "the second delivery carries only the new and the late-confirm
 is "$(py column.py "$T/d2/mp-north@parl.test.csv" name | wc -l)" 250 "250 more in North"
 like "$(cat "$T/d2/mp-north@parl.test.hdr")" 'Since our last letter of [0-9-]{10}, 250 more of your' \
      "the letter says how many more since the last one"
+like "$(cat "$T/d2/mp-north@parl.test.hdr")" "$((n_north + 250)) of them in your district" \
+     "and how many in the district in all"
+unlike "$(cat "$T/d1/minister@gov.test.hdr")" 'in your district' "a target without a district is not told about one"
 dups=$(cat "$T/d1/minister@gov.test.csv" "$T/d2/minister@gov.test.csv" | grep -v '^name,' | cut -d, -f1 | sort | uniq -d | wc -l)
 is "$dups" 0 "no signature sent twice to the same target"
 
