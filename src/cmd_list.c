@@ -8,6 +8,7 @@
 #include "pm.h"
 #include "stats.h"
 
+/* list_create_cmd - `list create NAME ...` */
 static gboolean list_create_cmd(int argc, char **argv, GError **error)
 {
 	char *title = NULL, *mode = NULL;
@@ -42,6 +43,7 @@ out:
 	return id != 0;
 }
 
+/* list_show_cmd - `list show NAME [--json]` */
 static gboolean list_show_cmd(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;
@@ -87,11 +89,13 @@ static gboolean list_show_cmd(int argc, char **argv, GError **error)
 	return n != NULL;
 }
 
+/* list_destroy - GDestroyNotify for List* */
 static void list_destroy(gpointer l)
 {
 	list_free(l);
 }
 
+/* list_ls_cmd - `list ls [--json]` */
 static gboolean list_ls_cmd(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;

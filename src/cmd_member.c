@@ -12,7 +12,7 @@
 #include "stats.h"
 
 /* print a JSON node (consumed) as one line */
-/* the list named name, or an EX_NOUSER error */
+/* need_list - the list named name, or an EX_NOUSER error */
 static List *need_list(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
 {
 	GError *e = NULL;
@@ -26,7 +26,7 @@ static List *need_list(PmDb *db, const PmConfig *cfg, const char *name, GError *
 	return l;
 }
 
-/* the member with address email, or an EX_NOUSER error */
+/* need_member - the member with address email, or an EX_NOUSER error */
 static Member *need_member(PmDb *db, const PmConfig *cfg, const char *email, GError **error)
 {
 	GError *e = NULL;
@@ -39,7 +39,7 @@ static Member *need_member(PmDb *db, const PmConfig *cfg, const char *email, GEr
 	return m;
 }
 
-/* subscribe member to l as an organizer's add: new or pending become active */
+/* subscribe - subscribe member to l as an organizer's add: new or pending become active */
 static gboolean subscribe(PmDb *db, const List *l, gint64 member, const char *email,
 			  GError **error)
 {
@@ -58,6 +58,7 @@ static gboolean subscribe(PmDb *db, const List *l, gint64 member, const char *em
 	return ok;
 }
 
+/* member_add - `member add EMAIL ...` */
 static gboolean member_add(int argc, char **argv, GError **error)
 {
 	char *name = NULL, *postcode = NULL, *district = NULL, **lists = NULL;
@@ -107,6 +108,7 @@ out:
 	return ok;
 }
 
+/* member_import - `member import FILE.csv [--list NAME]` */
 static gboolean member_import(int argc, char **argv, GError **error)
 {
 	char *list = NULL;
@@ -145,6 +147,7 @@ out:
 	return ok;
 }
 
+/* member_export - `member export [--list NAME]` */
 static gboolean member_export(int argc, char **argv, GError **error)
 {
 	char *list = NULL;
@@ -178,6 +181,7 @@ out:
 	return ok;
 }
 
+/* member_show - `member show EMAIL [--json]` */
 static gboolean member_show(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;
@@ -206,6 +210,7 @@ static gboolean member_show(int argc, char **argv, GError **error)
 	return TRUE;
 }
 
+/* member_forget_cmd - `member forget EMAIL` */
 static gboolean member_forget_cmd(int argc, char **argv, GError **error)
 {
 	const PmConfig *cfg;

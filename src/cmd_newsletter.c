@@ -5,13 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 #include "cmd.h"
 #include "csvio.h"
+#include "log.h"
 #include "newsletter.h"
 #include "pm.h"
 #include "stats.h"
 
-/* parse the ID argument */
+/* parse_id - parse the ID argument */
 static gboolean parse_id(int argc, char **argv, gint64 *id, const char *usage, GError **error)
 {
 	if (argc != 2 || !g_ascii_string_to_signed(argv[1], 10, 1, G_MAXINT64, id, NULL))
@@ -19,6 +21,7 @@ static gboolean parse_id(int argc, char **argv, gint64 *id, const char *usage, G
 	return TRUE;
 }
 
+/* nl_create - `newsletter create ...` */
 static gboolean nl_create(int argc, char **argv, GError **error)
 {
 	char *list = NULL, *subject = NULL, *body_file = NULL, *petition = NULL, *tmpl = NULL;
@@ -69,6 +72,7 @@ out:
 	return id != 0;
 }
 
+/* nl_schedule - `newsletter schedule ID --at TIME` */
 static gboolean nl_schedule(int argc, char **argv, GError **error)
 {
 	char *at = NULL;
@@ -115,11 +119,13 @@ out:
 /* The only mutable global: set by SIGTERM/SIGINT during `send --wait`. */
 static volatile sig_atomic_t send_stop;
 
+/* on_stop - SIGTERM/SIGINT during send --wait: finish what is in flight, then stop */
 static void on_stop(int sig)
 {
 	send_stop = 1;
 }
 
+/* nl_preview - `newsletter preview ID --to ADDR` */
 static gboolean nl_preview(int argc, char **argv, GError **error)
 {
 	char *to = NULL;
@@ -158,6 +164,7 @@ out:
 	return oid != 0;
 }
 
+/* nl_send - `newsletter send ID [--wait]` */
 static gboolean nl_send(int argc, char **argv, GError **error)
 {
 	gboolean wait = FALSE;
@@ -176,8 +183,18 @@ static gboolean nl_send(int argc, char **argv, GError **error)
 		return FALSE;
 	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
-	if (!newsletter_schedule(db, id, pm_now(), error))
-		return FALSE;
+	{
+		/* --wait on one already going out (a `run` started it) just follows it */
+		Newsletter *n = newsletter_lookup(db, id, error);
+		gboolean going;
+
+		if (n == NULL)
+			return FALSE;
+		going = strcmp(n->status, "sending") == 0;
+		newsletter_free(n);
+		if (!(wait && going) && !newsletter_schedule(db, id, pm_now(), error))
+			return FALSE;
+	}
 	if (!wait) {
 		printf("newsletter %" G_GINT64_FORMAT " due now\n", id);
 		return TRUE;
@@ -194,12 +211,16 @@ static gboolean nl_send(int argc, char **argv, GError **error)
 		sa.sa_handler = on_stop;
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGINT, &sa, NULL);
+		/* on a terminal the bar says it all: per-message log lines go to syslog only */
+		if (isatty(STDERR_FILENO))
+			log_set_quiet(TRUE);
 		ok = newsletter_send_wait(db, cfg, key, id, &send_stop, error);
 		newsletter_cache_clear();
 		return ok;
 	}
 }
 
+/* nl_cancel - `newsletter cancel ID` */
 static gboolean nl_cancel(int argc, char **argv, GError **error)
 {
 	PmDb *db;
@@ -221,6 +242,7 @@ static gboolean nl_cancel(int argc, char **argv, GError **error)
 	return ok;
 }
 
+/* nl_status - `newsletter status ID [--json]` */
 static gboolean nl_status(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;
@@ -264,6 +286,7 @@ static gboolean nl_status(int argc, char **argv, GError **error)
 	return TRUE;
 }
 
+/* nl_ls - `newsletter ls [--json]` */
 static gboolean nl_ls(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;

@@ -10,7 +10,7 @@
 #include "pm.h"
 #include "stats.h"
 
-/* the petition slug, or an EX_NOUSER error */
+/* need_petition - the petition slug, or an EX_NOUSER error */
 static Petition *need_petition(PmDb *db, const char *slug, GError **error)
 {
 	GError *e = NULL;
@@ -23,6 +23,7 @@ static Petition *need_petition(PmDb *db, const char *slug, GError **error)
 	return p;
 }
 
+/* petition_create_cmd - `petition create SLUG ...` */
 static gboolean petition_create_cmd(int argc, char **argv, GError **error)
 {
 	char *title = NULL, *text_file = NULL, *closes = NULL, *text = NULL;
@@ -73,6 +74,7 @@ out:
 	return id != 0;
 }
 
+/* petition_state_cmd - `petition open|close SLUG` */
 static gboolean petition_state_cmd(int argc, char **argv, const char *status, GError **error)
 {
 	PmDb *db;
@@ -101,16 +103,19 @@ static gboolean petition_state_cmd(int argc, char **argv, const char *status, GE
 	return ok;
 }
 
+/* petition_open_cmd - `petition open SLUG` */
 static gboolean petition_open_cmd(int argc, char **argv, GError **error)
 {
 	return petition_state_cmd(argc, argv, "open", error);
 }
 
+/* petition_close_cmd - `petition close SLUG` */
 static gboolean petition_close_cmd(int argc, char **argv, GError **error)
 {
 	return petition_state_cmd(argc, argv, "closed", error);
 }
 
+/* petition_show_cmd - `petition show SLUG [--json]` */
 static gboolean petition_show_cmd(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;
@@ -153,6 +158,7 @@ static gboolean petition_show_cmd(int argc, char **argv, GError **error)
 	return n != NULL;
 }
 
+/* petition_signatures_cmd - `petition signatures SLUG [--csv]` */
 static gboolean petition_signatures_cmd(int argc, char **argv, GError **error)
 {
 	gboolean csv = FALSE;
@@ -179,6 +185,7 @@ static gboolean petition_signatures_cmd(int argc, char **argv, GError **error)
 	return ok;
 }
 
+/* petition_import_cmd - `petition import SLUG FILE.csv` */
 static gboolean petition_import_cmd(int argc, char **argv, GError **error)
 {
 	const PmConfig *cfg;
@@ -208,6 +215,7 @@ static gboolean petition_import_cmd(int argc, char **argv, GError **error)
 	return ok;
 }
 
+/* petition_ls_cmd - `petition ls [--json]` */
 static gboolean petition_ls_cmd(int argc, char **argv, GError **error)
 {
 	gboolean json = FALSE;

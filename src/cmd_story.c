@@ -10,6 +10,7 @@
 #include "stats.h"
 #include "story.h"
 
+/* story_ls - `story ls ...` */
 static gboolean story_ls(int argc, char **argv, GError **error)
 {
 	char *slug = NULL, *status = NULL;
@@ -78,6 +79,7 @@ out:
 	return ok;
 }
 
+/* story_moderate_cmd - `story approve|reject ID` */
 static gboolean story_moderate_cmd(int argc, char **argv, const char *status, GError **error)
 {
 	PmDb *db;
@@ -98,11 +100,13 @@ static gboolean story_moderate_cmd(int argc, char **argv, const char *status, GE
 	return TRUE;
 }
 
+/* story_approve - `story approve ID` */
 static gboolean story_approve(int argc, char **argv, GError **error)
 {
 	return story_moderate_cmd(argc, argv, "approved", error);
 }
 
+/* story_reject - `story reject ID` */
 static gboolean story_reject(int argc, char **argv, GError **error)
 {
 	return story_moderate_cmd(argc, argv, "rejected", error);

@@ -29,6 +29,7 @@ typedef struct {
 	GError *error;          /* first callback error: stops the parse */
 } Reader;
 
+/* on_field - libcsv field callback: keep the field, count its newlines, check UTF-8 */
 static void on_field(void *data, size_t len, void *user)
 {
 	Reader *r = user;
@@ -45,6 +46,7 @@ static void on_field(void *data, size_t len, void *user)
 	g_ptr_array_add(r->fields, g_strndup(s, len));
 }
 
+/* on_record - libcsv record callback: hand the record and its starting line to the caller */
 static void on_record(int c, void *user)
 {
 	Reader *r = user;
@@ -152,6 +154,7 @@ void csvio_stats_clear(CsvioStats *st)
 	memset(st, 0, sizeof *st);
 }
 
+/* problem - count a bad row and describe it with its line */
 static void problem(CsvioStats *st, gint64 line, const char *why)
 {
 	if (st->problems == NULL)
@@ -223,6 +226,7 @@ static const char *field(const CsvioRow *row, const Import *im, int c)
 	return *row->fields[i] ? row->fields[i] : NULL;
 }
 
+/* batch_step - open a transaction at a batch start, commit every CSVIO_BATCH rows */
 static gboolean batch_step(Import *im, GError **error)
 {
 	if (im->in_batch == 0 && !db_begin(im->db, error))
@@ -234,7 +238,7 @@ static gboolean batch_step(Import *im, GError **error)
 	return TRUE;
 }
 
-/* a member row: upsert, maybe subscribe; FALSE only for database failures */
+/* import_member - a member row: upsert, maybe subscribe; FALSE only for database failures */
 static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id,
 			      gboolean *created, GError **error)
 {
@@ -270,7 +274,7 @@ static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id
 	return TRUE;
 }
 
-/* a signature row: member (or none, for paper), then the confirmed signature */
+/* import_signature - a signature row: the member (none for paper), the signature */
 static gboolean import_signature(Import *im, const CsvioRow *row, GError **error)
 {
 	const char *email = field(row, im, C_EMAIL), *name = field(row, im, C_NAME);
@@ -309,12 +313,17 @@ static gboolean import_signature(Import *im, const CsvioRow *row, GError **error
 		im->st->updated++;
 		return TRUE;
 	}
-	return signature_add_anonymous(im->db, im->petition_id, name, field(row, im, C_DISTRICT),
-				       field(row, im, C_COMMENT), at, &created, error) &&
-	       (created ? im->st->imported++ : im->st->updated++, TRUE);
+	if (!signature_add_anonymous(im->db, im->petition_id, name, field(row, im, C_DISTRICT),
+				     field(row, im, C_COMMENT), at, &created, error))
+		return FALSE;
+	if (created)
+		im->st->imported++;
+	else
+		im->st->updated++;
+	return TRUE;
 }
 
-/* a row of empty fields (",,,,") is a blank line */
+/* row_empty - a row of empty fields (",,,,") is a blank line */
 static gboolean row_empty(const CsvioRow *row)
 {
 	for (int i = 0; i < row->n; i++)
@@ -324,6 +333,7 @@ static gboolean row_empty(const CsvioRow *row)
 	return TRUE;
 }
 
+/* import_row - one CSV record of an import: the header, a bad row, or a member or signature */
 static gboolean import_row(const CsvioRow *row, gpointer user, GError **error)
 {
 	Import *im = user;
@@ -360,12 +370,17 @@ static gboolean import_row(const CsvioRow *row, gpointer user, GError **error)
 
 		if (!import_member(im, row, &mid, &created, error))
 			return FALSE;
-		if (im->st->skipped == before)
-			(created ? im->st->imported++ : im->st->updated++);
+		if (im->st->skipped > before)
+			return TRUE;
+		if (created)
+			im->st->imported++;
+		else
+			im->st->updated++;
 	}
 	return TRUE;
 }
 
+/* run_import - read the whole file, committing the last batch */
 static gboolean run_import(Import *im, const char *path, GError **error)
 {
 	if (!csvio_read(path, import_row, im, error)) {

@@ -293,6 +293,7 @@ gboolean member_forget(PmDb *db, gint64 id, GError **error)
 	return ok;
 }
 
+/* add_str - a string column as a member of the object being built (null for NULL) */
 static void add_str(JsonBuilder *b, const char *name, sqlite3_stmt *st, int col)
 {
 	json_builder_set_member_name(b, name);
@@ -302,6 +303,7 @@ static void add_str(JsonBuilder *b, const char *name, sqlite3_stmt *st, int col)
 		json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, col));
 }
 
+/* add_time - a unix time as an ISO 8601 member (null for 0) */
 static void add_time(JsonBuilder *b, const char *name, gint64 t)
 {
 	char *s = pm_time_iso(t);
@@ -314,7 +316,7 @@ static void add_time(JsonBuilder *b, const char *name, gint64 t)
 	g_free(s);
 }
 
-/* rows of st as an array member of b; cols: "s:name" string, "t:name" time, "i:name" int */
+/* dump_rows - rows of st as an array member of b; cols: "s:name" string, "t:name" time, "i:name" int */
 static gboolean dump_rows(PmDb *db, JsonBuilder *b, const char *member, sqlite3_stmt *st,
 			  const char *const *cols, GError **error)
 {

@@ -80,7 +80,7 @@ out:
 	return ok;
 }
 
-/* the organizers to tell: global and per list, normalized, each once */
+/* organizers - the organizers to tell: global and per list, normalized, each once */
 static GPtrArray *organizers(const PmConfig *cfg)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
@@ -108,7 +108,7 @@ static GPtrArray *organizers(const PmConfig *cfg)
 	return out;
 }
 
-/* one petition: claim and notify in one transaction */
+/* announce - one petition: claim and notify in one transaction */
 static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GPtrArray *to,
 			 GError **error)
 {

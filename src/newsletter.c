@@ -19,6 +19,7 @@
 #include "outbox.h"
 #include "petition.h"
 #include "pm.h"
+#include "template.h"
 
 #define NL_COLS "id, list_id, coalesce(petition_id, 0), subject, body, template, skip_signed, " \
 		"status, coalesce(scheduled_at, 0), cursor, recipients, coalesce(expanded_at, 0), " \
@@ -85,6 +86,19 @@ Newsletter *newsletter_lookup(PmDb *db, gint64 id, GError **error)
 	return n;
 }
 
+/* template_check - src parses as Mustache; else EX_DATAERR naming what */
+static gboolean template_check(const char *src, const char *what, GError **error)
+{
+	Template *t = template_parse(src, error);
+
+	if (t == NULL) {
+		g_prefix_error(error, "the %s: ", what);
+		return FALSE;
+	}
+	template_unref(t);
+	return TRUE;
+}
+
 /* newsletter_create - a draft */
 gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const char *subject,
 			 const char *body_markdown, const char *petition, const char *template_name,
@@ -108,6 +122,10 @@ gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const 
 		g_set_error(error, PM_ERROR, EX_USAGE, "'%s' is not a template name", template_name);
 		return 0;
 	}
+	/* a Mustache syntax error is the organizer's to fix now, not at send time */
+	if (!template_check(subject, "subject", error) ||
+	    !template_check(body_markdown, "body", error))
+		return 0;
 	l = list_find(db, cfg, list, &e);
 	if (l == NULL) {
 		if (e)
@@ -197,7 +215,7 @@ gboolean newsletter_audience(PmDb *db, gint64 id, gint64 *count, GError **error)
 	return ok;
 }
 
-/* one batch of one newsletter in one transaction; *done when expansion finished */
+/* expand_batch - one batch of one newsletter in one transaction; *done when expansion finished */
 static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 *added,
 			     gboolean *done, GError **error)
 {
@@ -340,13 +358,14 @@ gboolean newsletter_counts(PmDb *db, gint64 id, NewsletterCounts *c, GError **er
 		      (gint64)NEWSLETTER_UNSUB_DAYS * 86400);
 }
 
+/* set_int - an integer member of the object being built */
 static void set_int(JsonBuilder *b, const char *k, gint64 v)
 {
 	json_builder_set_member_name(b, k);
 	json_builder_add_int_value(b, v);
 }
 
-/* one newsletter's status object into b */
+/* status_into - one newsletter's status object into b */
 static gboolean status_into(PmDb *db, JsonBuilder *b, gint64 id, GError **error)
 {
 	Newsletter *n = newsletter_lookup(db, id, error);

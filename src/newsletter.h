@@ -19,7 +19,8 @@
  * newsletter_create - a draft for list (name), optionally linked to petition (slug;
  * NULL: none). template NULL is "newsletter". skip_signed leaves out members who signed
  * the linked petition. created_by is the organizer's address when mailed in, else NULL.
- * Returns the id, or 0 with error (EX_NOUSER for an unknown list or petition).
+ * Returns the id, or 0 with error (EX_NOUSER for an unknown list or petition, EX_DATAERR
+ * for a subject or body that is not valid Mustache).
  */
 gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const char *subject,
 			 const char *body_markdown, const char *petition, const char *template_name,

@@ -47,6 +47,8 @@ typedef struct {
 	JsonNode *list_json;
 	JsonNode *petition_json;    /* NULL when not linked */
 	JsonNode *stories_json;
+	Template *subject_t;    /* parsed once per newsletter */
+	Template *body_t;
 	gint64 loaded;
 } Shared;
 
@@ -65,6 +67,8 @@ static void shared_free(gpointer p)
 		json_node_unref(s->petition_json);
 	if (s->stories_json)
 		json_node_unref(s->stories_json);
+	template_unref(s->subject_t);
+	template_unref(s->body_t);
 	g_free(s);
 }
 
@@ -76,7 +80,7 @@ void newsletter_cache_clear(void)
 	cache = NULL;
 }
 
-/* the shared parts of newsletter id, loaded or cached; borrowed */
+/* shared_get - the shared parts of newsletter id, loaded or cached; borrowed */
 static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **error)
 {
 	Shared *s;
@@ -113,6 +117,11 @@ static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **err
 	}
 	if ((s->stories_json = story_list_json(db, s->n->petition_id, NL_STORIES, error)) == NULL)
 		goto fail;
+	if ((s->subject_t = template_parse(s->n->subject, error)) == NULL ||
+	    (s->body_t = template_parse(s->n->body, error)) == NULL) {
+		g_prefix_error(error, "newsletter %" G_GINT64_FORMAT ": ", id);
+		goto fail;
+	}
 	g_hash_table_insert(cache, &s->n->id, s);
 	return s;
 fail:
@@ -120,6 +129,7 @@ fail:
 	return NULL;
 }
 
+/* set_str - a string member, or null */
 static void set_str(JsonObject *o, const char *k, const char *v)
 {
 	if (v)
@@ -175,9 +185,9 @@ static GBytes *render_copy(const PmConfig *cfg, const PmSecret *key, Shared *sh,
 	set_str(o, "unsubscribe_address", unsub);
 	set_str(o, "unsubscribe_url", url);
 
-	if ((subject = template_render(sh->n->subject, data, FALSE, NULL, NULL, error)) == NULL ||
+	if ((subject = template_expand(sh->subject_t, &data, 1, FALSE, NULL, NULL, error)) == NULL ||
 	    (json_object_set_string_member(nl, "subject", subject),
-	     (text = template_render(sh->n->body, data, FALSE, NULL, NULL, error)) == NULL)) {
+	     (text = template_expand(sh->body_t, &data, 1, FALSE, NULL, NULL, error)) == NULL)) {
 		g_prefix_error(error, "newsletter %" G_GINT64_FORMAT ": ", sh->n->id);
 		goto out;
 	}

@@ -22,13 +22,6 @@
 #include "outbox.h"
 #include "pm.h"
 
-/*
- * BOUNCE CALL SITE: bounce_record() is implemented in bounce_score.c on branch `bounce`,
- * not merged yet. Until it is, the reference is weak and the call below is skipped when
- * the symbol is absent (logged once per result). After the merge, delete this pragma.
- */
-#pragma weak bounce_record
-
 /* ==== Renderer registry ==== */
 
 /*
@@ -269,6 +262,21 @@ gboolean outbox_reclaim(PmDb *db, int *count, GError **error)
 	return ok;
 }
 
+/* outbox_release_owner - rows still 'sending' for owner go back to the queue, due now */
+gboolean outbox_release_owner(PmDb *db, const char *owner, int *count, GError **error)
+{
+	gint64 now = pm_now();
+
+	if (!db_exec(db, error,
+		     "UPDATE outbox SET status = CASE WHEN attempts = 0 THEN 'queued' "
+		     "ELSE 'deferred' END, next_attempt = ?, claimed_by = NULL, updated_at = ? "
+		     "WHERE status = 'sending' AND claimed_by = ?", "iit", now, now, owner))
+		return FALSE;
+	if (count)
+		*count = db_changes(db);
+	return TRUE;
+}
+
 /* ==== Claims ==== */
 
 /* outbox_row_free - destroy */
@@ -495,12 +503,8 @@ static gboolean record_one(PmDb *db, const PmConfig *cfg, const char *owner, Out
 	/* A recipient's 5xx counts toward its bounce score, in the same transaction. */
 	if (db_changes(db) && r->outcome == OUTBOX_OUT_FAILED && r->recipient_reply &&
 	    r->code >= 500 && r->code < 600) {
-		if (bounce_record)
-			ok = bounce_record(db, cfg, r->member_id, r->id, r->recipient,
-					   r->status, TRUE, r->text, error);
-		else
-			log_warn("outbox %" G_GINT64_FORMAT ": bounce scoring not built in; "
-				 "5xx not scored", r->id);
+		ok = bounce_record(db, cfg, r->member_id, r->id, r->recipient, r->status, TRUE,
+				   r->text, error);
 	}
 	return ok;
 }

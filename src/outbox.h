@@ -116,6 +116,12 @@ gboolean outbox_owner_alive(const char *owner);
 gboolean outbox_reclaim(PmDb *db, int *count, GError **error);
 
 /*
+ * outbox_release_owner - rows still 'sending' for owner (claims whose results could not be
+ * written) become due again at once; *count gets how many. For a sender between passes.
+ */
+gboolean outbox_release_owner(PmDb *db, const char *owner, int *count, GError **error);
+
+/*
  * outbox_claim - in one transaction, mark up to limit due rows (queued or deferred with
  * next_attempt <= now) 'sending' for owner and return them (OutboxRow*, the array frees
  * them); an empty array when nothing is due. Rows stream from SQLite batch by batch.

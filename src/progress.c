@@ -33,6 +33,7 @@ void progress_set_total(Progress *p, gint64 total)
 	p->total = total;
 }
 
+/* format_duration - append M:SS or H:MM:SS */
 static void format_duration(GString *s, double secs)
 {
 	gint64 t = (gint64)(secs + 0.5);
@@ -75,6 +76,7 @@ char *progress_format(gint64 done, gint64 total, double elapsed, int width)
 	return g_string_free(s, FALSE);
 }
 
+/* draw - write the status: redraw the bar line on a terminal, else a log line */
 static void draw(Progress *p, gboolean final)
 {
 	double elapsed = (double)(g_get_monotonic_time() - p->start) / G_USEC_PER_SEC;

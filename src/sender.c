@@ -186,7 +186,13 @@ gboolean sender_pass(Sender *s, const volatile sig_atomic_t *stop, SenderStats *
 	gboolean exhausted = FALSE, stopped = FALSE;
 	gint64 inflight = 0;
 	int batch = MAX(1, s->cfg->batch_size);
+	int stale = 0;
 
+	/* Between passes nothing of ours is in flight: a claim still open is one whose result
+	 * could not be written last time. */
+	if (outbox_release_owner(s->db, s->owner, &stale, NULL) && stale > 0)
+		log_warn("outbox: %d message(s) of an earlier pass were not recorded; queued again",
+			 stale);
 	for (;;) {
 		gboolean stopping = stop && *stop;
 

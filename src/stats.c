@@ -7,12 +7,14 @@
 #include "pm.h"
 #include "stats.h"
 
+/* set_int - an integer member of the object being built */
 static void set_int(JsonBuilder *b, const char *k, gint64 v)
 {
 	json_builder_set_member_name(b, k);
 	json_builder_add_int_value(b, v);
 }
 
+/* set_str - a string member, or null */
 static void set_str(JsonBuilder *b, const char *k, const char *v)
 {
 	json_builder_set_member_name(b, k);
@@ -22,6 +24,7 @@ static void set_str(JsonBuilder *b, const char *k, const char *v)
 		json_builder_add_null_value(b);
 }
 
+/* finish - the built root when ok (else NULL); frees the builder */
 static JsonNode *finish(JsonBuilder *b, gboolean ok)
 {
 	JsonNode *n = ok ? json_builder_get_root(b) : NULL;
@@ -30,7 +33,7 @@ static JsonNode *finish(JsonBuilder *b, gboolean ok)
 	return n;
 }
 
-/* an object member name -> count from a two-column query */
+/* counts_object - an object member name -> count from a two-column query */
 static gboolean counts_object(PmDb *db, JsonBuilder *b, const char *name, sqlite3_stmt *st,
 			      GError **error)
 {
@@ -53,6 +56,7 @@ static gboolean counts_object(PmDb *db, JsonBuilder *b, const char *name, sqlite
 	return TRUE;
 }
 
+/* list_into - a list and its members by state, as an object in b */
 static gboolean list_into(PmDb *db, JsonBuilder *b, const List *l, GError **error)
 {
 	gint64 act, pend, uns, bnc;
@@ -82,6 +86,7 @@ JsonNode *stats_list_json(PmDb *db, const List *l, GError **error)
 	return finish(b, list_into(db, b, l, error));
 }
 
+/* petition_into - a petition and its counts, as an object in b */
 static gboolean petition_into(PmDb *db, JsonBuilder *b, const Petition *p, gboolean by_day,
 			      GError **error)
 {
@@ -130,7 +135,7 @@ JsonNode *stats_petition_json(PmDb *db, const Petition *p, gboolean by_day, GErr
 	return finish(b, petition_into(db, b, p, by_day, error));
 }
 
-/* ids from a one-column query */
+/* ids_of - ids from a one-column query */
 static GArray *ids_of(PmDb *db, sqlite3_stmt *st, GError **error)
 {
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));

@@ -81,9 +81,10 @@ for f in "$T"/s1/*; do
 	[ "$(grep -c '^To:' "$f")" = 1 ] || bad=$((bad + 1))
 	grep -q '^X-Mail-Args: <bounce+[a-z2-7]*@act.test>' "$f" || bad=$((bad + 1))
 	grep -q '^Return-Path:' "$f" && bad=$((bad + 1))
+	[ "$(grep -ci '^message-id:' "$f")" = 1 ] || bad=$((bad + 1))
 	grep -q '^\.a line starting with a dot' "$f" || bad=$((bad + 1))
 done
-is "$bad" 0 "each message: To names only its recipient, MAIL FROM is bounce+TOKEN, dots intact"
+is "$bad" 0 "each message: To names only its recipient, one Message-ID, MAIL FROM is bounce+TOKEN, dots intact"
 is "$(cat "$T"/s1/* | sed -n 's/^X-Mail-Args: <\(.*\)>.*/\1/p' | sort -u | wc -l)" 25 \
 	"every message has its own VERP return path"
 is "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent' AND smtp_code = 250 AND relay = 'main' AND sent_at > 0 AND attempts = 1")" 25 \
@@ -139,12 +140,10 @@ ok "run against a 5xx server exits 0" pm run --once
 is "$(counts)" '{"queued":0,"sending":0,"sent":0,"deferred":0,"failed":3}' "5xx: all failed at once"
 is "$(sql "SELECT smtp_code || ' ' || smtp_status || ' ' || attempts FROM outbox WHERE id = 1")" "500 5.3.0 1" \
 	"the 5xx reply is kept"
-if nm "$PEERMAIL_BIN" 2>/dev/null | grep -q ' T bounce_record$'; then
-	is "$(sql "SELECT count(*) FROM bounces WHERE outbox_id = 1 AND member_id = 7 AND permanent = 1")" 1 \
-		"the 5xx is recorded as a permanent bounce of the member"
-else
-	skip "the 5xx is recorded as a permanent bounce" "bounce_record (branch bounce) not merged yet"
-fi
+is "$(sql "SELECT count(*) FROM bounces WHERE outbox_id = 1 AND member_id = 7 AND permanent = 1 AND status = '5.3.0'")" 1 \
+	"the 5xx is recorded as a permanent bounce of the member"
+is "$(sql "SELECT count(*) FROM bounces")" 3 "one bounce per refused recipient"
+like "$(sql "SELECT bounce_score FROM members WHERE id = 7")" '^1(\.0)?$' "and counts toward the member's bounce score"
 stop_sink s3
 
 # ==== 4. disconnect mid-DATA: deferred, retried, sent once ====

@@ -1,9 +1,11 @@
 /* test_outbox.c - the outbox state machine, claims and owners, backoff, the renderer
  * registry through the sender, and the maildir transport */
 #include <glib/gstdio.h>
+#include <gmime/gmime.h>
 #include <signal.h>
 #include <sysexits.h>
 #include <unistd.h>
+#include "compose.h"
 #include "config.h"
 #include "db.h"
 #include "harness.h"
@@ -133,10 +135,12 @@ TEST(claim_record_backoff)
 		ids[i] = queue_one(OUTBOX_NOTICE, 0, 0, to, "To: x\r\n\r\nbody\r\n");
 		g_free(to);
 	}
+	now = pm_now();   /* after queueing: rows are due from their enqueue time */
 	db_exec(db, NULL, "UPDATE outbox SET next_attempt = ? WHERE id = ?", "ii", now + 500, ids[5]);
 	rows = outbox_claim(db, owner, 3, now, NULL);
 	INT_EQ(rows ? rows->len : 0, 3, "claims at most the limit");
-	OK(rows && ((OutboxRow *)rows->pdata[0])->message != NULL, "claimed rows carry their message");
+	OK(rows && rows->len && ((OutboxRow *)rows->pdata[0])->message != NULL,
+	   "claimed rows carry their message");
 	STATUS_IS(ids[0], "sending", "claimed rows are 'sending'");
 	{
 		gint64 k = 0;
@@ -154,10 +158,18 @@ TEST(claim_record_backoff)
 	outbox_result_set(results->pdata[0], OUTBOX_OUT_SENT, 250, "2.0.0", "Ok queued");
 	outbox_result_set(results->pdata[1], OUTBOX_OUT_DEFERRED, 451, "4.3.0", " try later ");
 	outbox_result_set(results->pdata[2], OUTBOX_OUT_FAILED, 550, "5.1.1", "no such user");
+	((OutboxResult *)results->pdata[2])->recipient_reply = TRUE;
+	((OutboxResult *)results->pdata[2])->member_id = 3;
 	OK(outbox_record(db, cfg, owner, results, now, NULL), "results recorded in one transaction");
 	STATUS_IS(ids[0], "sent", "2xx: sent");
 	STATUS_IS(ids[1], "deferred", "4xx: deferred");
 	STATUS_IS(ids[2], "failed", "5xx: failed");
+	{
+		gint64 k = 0;
+		db_int(db, NULL, &k, 0, "SELECT count(*) FROM bounces WHERE outbox_id = ? AND member_id = 3 "
+		       "AND permanent = 1 AND status = '5.1.1'", "i", ids[2]);
+		INT_EQ(k, 1, "a recipient's 5xx is recorded as a permanent bounce");
+	}
 	{
 		gint64 next = 0, att = 0;
 		sqlite3_stmt *st = db_query(db, NULL, "SELECT smtp_text, smtp_status FROM outbox WHERE id = ?",
@@ -246,6 +258,9 @@ TEST(owners_and_reclaim)
 		OK(next <= pm_now(), "due at once");
 	}
 	STATUS_IS(b, "sending", "a live owner's claim stays");
+	OK(outbox_release_owner(db, me, &n, NULL), "release our own claims");
+	INT_EQ(n, 1, "one row released");
+	STATUS_IS(b, "queued", "an unattempted row is queued again");
 	g_free(dead);
 	g_free(boot);
 	g_free(me);
@@ -336,6 +351,56 @@ TEST(sender_maildir_renderers)
 	teardown();
 }
 
+/* render_help - a renderer built on compose (templates/help.txt) */
+static GBytes *render_help(PmDb *d, const PmConfig *c, const PmSecret *k, const OutboxRow *row,
+			   GError **error)
+{
+	ComposeOpts o = { .to = row->recipient, .auto_generated = TRUE };
+
+	return compose_message(c, "help", NULL, &o, error);
+}
+
+TEST(sender_with_compose)
+{
+	static const OutboxRenderer table[] = {
+		{ OUTBOX_NOTICE, render_help },
+		{ 0, NULL }
+	};
+	const char *top = g_getenv("PEERMAIL_TOP");
+	char *extra = g_strdup_printf("transport = \"maildir\"\ntemplates = \"%s/templates\"",
+				      top ? top : g_get_current_dir());
+	volatile sig_atomic_t stop = 0;
+	SenderStats st = { 0 };
+	Sender *s;
+	char *text;
+
+	setup(extra);
+	queue_one(OUTBOX_NOTICE, 0, 0, "reader@example.net", NULL);
+	s = sender_new(db, cfg, key, table, NULL);
+	OK(s && sender_pass(s, &stop, &st, NULL), "pass");
+	INT_EQ(st.sent, 1, "a composed message is sent");
+	text = read_new("reader@example.net");
+	OK(text != NULL, "in the maildir");
+	if (text) {
+		char **lines = g_strsplit(text, "\r\n", -1);
+		int to = 0;
+
+		for (int i = 0; lines[i] && *lines[i]; i++)
+			if (g_ascii_strncasecmp(lines[i], "To:", 3) == 0) {
+				to++;
+				OK(strstr(lines[i], "reader@example.net") != NULL, "To: names the recipient");
+			}
+		INT_EQ(to, 1, "exactly one To: header");
+		OK(strstr(text, "Subject: How to use") != NULL, "the template's subject");
+		OK(strstr(text, "\r\n\r\n") != NULL, "CRLF line ends");
+		g_strfreev(lines);
+	}
+	g_free(text);
+	sender_free(s);
+	g_free(extra);
+	teardown();
+}
+
 TEST(maildir_direct)
 {
 	char *dir = g_build_filename(harness_tmpdir(), "md", NULL);
@@ -405,12 +470,18 @@ TEST(smtp_unreachable)
 
 int main(void)
 {
+	int rc;
+
 	signal(SIGPIPE, SIG_IGN);
+	g_mime_init();
 	RUN(enqueue_and_return_path);
 	RUN(claim_record_backoff);
 	RUN(owners_and_reclaim);
 	RUN(sender_maildir_renderers);
+	RUN(sender_with_compose);
 	RUN(maildir_direct);
 	RUN(smtp_unreachable);
-	return harness_done();
+	rc = harness_done();
+	g_mime_shutdown();
+	return rc;
 }
