@@ -95,7 +95,7 @@ static int run(int n, gboolean check)
 	peak = peak_kb();
 	db_int(db, NULL, &csv, 0, "SELECT sum(csv_bytes) FROM deliveries", NULL);
 	db_int(db, NULL, &gz, 0, "SELECT sum(gzipped) FROM deliveries", NULL);
-	db_int(db, NULL, &msg, 0, "SELECT sum(length(message)) FROM outbox", NULL);
+	db_int(db, NULL, &msg, 0, "SELECT sum(length(message)) FROM outbox_message", NULL);
 	secs = (t2 - t1) / 1e6;
 	mb = peak / 1024.0;
 	printf("deliver %d signatures to 6 targets (5 districts + all): %.2f s compile+compose+queue "
