@@ -78,7 +78,8 @@ $(B)/bench/%: tests/%.c tests/harness.h $(LIB)
 $(B)/fuzz/%: tests/%.c $(SRCS) $(wildcard src/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc \
-	  -o $@ $< $(SRCS) $(PKG_LIBS)
+	  -DPEERMAIL_VERSION='"0.1.0"' -DPEERMAIL_DATADIR='"$(DATADIR)"' \
+	  -DPEERMAIL_SYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $< $(SRCS) $(PKG_LIBS)
 
 tests: $(BIN) $(TESTS)
 

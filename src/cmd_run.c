@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include "cmd.h"
+#include "lmtp.h"
 #include "log.h"
 #include "pm.h"
 #include "scheduler.h"
@@ -29,12 +30,14 @@ static void on_hup(int sig)
 /* cmd_run - parse, install the signal handlers, run the scheduler */
 gboolean cmd_run(int argc, char **argv, GError **error)
 {
-	gboolean once = FALSE;
-	/* ---- LMTP: the inbound engineer adds `--lmtp ADDR` here (an entry below, and a
-	 * listener thread started before scheduler_run and stopped after it). ---- */
+	gboolean once = FALSE, ok;
+	char *lmtp_addr = NULL;
+	PmLmtp *lmtp = NULL;
 	GOptionEntry entries[] = {
 		{ "once", 0, 0, G_OPTION_ARG_NONE, &once,
 		  "do everything due now, then exit (cron, tests)", NULL },
+		{ "lmtp", 0, 0, G_OPTION_ARG_STRING, &lmtp_addr,
+		  "also receive mail by LMTP on HOST:PORT or unix:/path", "ADDR" },
 		G_OPTION_ENTRY_NULL
 	};
 	SchedulerOpts opts = { FALSE, &run_stop, &run_reload, NULL };
@@ -48,11 +51,15 @@ gboolean cmd_run(int argc, char **argv, GError **error)
 		       "and send it. SIGTERM finishes the messages in flight and exits; SIGHUP "
 		       "reloads the configuration.", entries, error))
 		return FALSE;
-	if (argc != 1)
-		return cli_usage_error(error, "run [--once]");
+	if (argc != 1) {
+		g_free(lmtp_addr);
+		return cli_usage_error(error, "run [--once] [--lmtp ADDR]");
+	}
 	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL ||
-	    (key = cli_secret(error)) == NULL)
+	    (key = cli_secret(error)) == NULL) {
+		g_free(lmtp_addr);
 		return FALSE;
+	}
 	log_open("run", cfg->syslog);
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
@@ -63,5 +70,13 @@ gboolean cmd_run(int argc, char **argv, GError **error)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	opts.once = once;
-	return scheduler_run(db, cfg, key, &opts, error);
+	/* the LMTP listener runs beside the scheduler, with its own database connections */
+	if (lmtp_addr && (lmtp = lmtp_start(cfg, key, lmtp_addr, error)) == NULL) {
+		g_free(lmtp_addr);
+		return FALSE;
+	}
+	ok = scheduler_run(db, cfg, key, &opts, error);
+	lmtp = lmtp_stop(lmtp);
+	g_free(lmtp_addr);
+	return ok;
 }

@@ -51,6 +51,11 @@ static cfg_opt_t bounces_opts[] = {
 	CFG_END()
 };
 
+static cfg_opt_t deliveries_opts[] = {
+	CFG_INT("gzip_above", 5 * 1024 * 1024, CFGF_NONE),
+	CFG_END()
+};
+
 static cfg_opt_t queue_opts[] = {
 	CFG_INT("retry_initial", 300, CFGF_NONE),
 	CFG_INT("max_age", 5 * 86400, CFGF_NONE),
@@ -78,6 +83,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_BOOL("syslog", cfg_true, CFGF_NONE),
 	CFG_SEC("smtp", smtp_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	CFG_SEC("list", list_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	CFG_SEC("deliveries", deliveries_opts, CFGF_NONE),
 	CFG_SEC("limits", limits_opts, CFGF_NONE),
 	CFG_SEC("bounces", bounces_opts, CFGF_NONE),
 	CFG_SEC("queue", queue_opts, CFGF_NONE),
@@ -311,6 +317,7 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "limits|confirm_days", v_positive);
 	cfg_set_validate_func(cfg, "bounces|disable_score", v_nonneg_float);
 	cfg_set_validate_func(cfg, "bounces|window_days", v_positive);
+	cfg_set_validate_func(cfg, "deliveries|gzip_above", v_positive);
 	cfg_set_validate_func(cfg, "queue|retry_initial", v_positive);
 	cfg_set_validate_func(cfg, "queue|max_age", v_positive);
 	cfg_set_validate_func(cfg, "queue|batch_size", v_positive);
@@ -392,6 +399,8 @@ PmConfig *config_load(const char *path, GError **error)
 		c->max_message_size = cfg_getint(s, "max_message_size");
 		c->max_responses_per_day = (int)cfg_getint(s, "max_responses_per_day");
 		c->confirm_days = (int)cfg_getint(s, "confirm_days");
+		s = cfg_getsec(cfg, "deliveries");
+		c->delivery_gzip_above = cfg_getint(s, "gzip_above");
 		s = cfg_getsec(cfg, "bounces");
 		c->bounce_disable_score = cfg_getfloat(s, "disable_score");
 		c->bounce_window_days = (int)cfg_getint(s, "window_days");
@@ -482,6 +491,8 @@ char *config_dump(const PmConfig *c)
 		"limits { max_message_size = %" G_GINT64_FORMAT " max_responses_per_day = %d "
 		"confirm_days = %d }\n", c->max_message_size, c->max_responses_per_day,
 		c->confirm_days);
+	g_string_append_printf(s, "deliveries { gzip_above = %" G_GINT64_FORMAT " }\n",
+			       c->delivery_gzip_above);
 	g_string_append_printf(s, "bounces { disable_score = %g window_days = %d probe = %s }\n",
 			       c->bounce_disable_score, c->bounce_window_days,
 			       c->bounce_probe ? "true" : "false");

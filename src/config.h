@@ -57,6 +57,8 @@ typedef struct {
 	int max_responses_per_day;  /* automatic responses per address per day */
 	int confirm_days;           /* confirmation tokens expire after this many days */
 
+	gint64 delivery_gzip_above; /* a delivery's CSV larger than this is attached gzip'd */
+
 	double bounce_disable_score;
 	int bounce_window_days;
 	gboolean bounce_probe;

@@ -271,6 +271,29 @@ gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError
 	return TRUE;
 }
 
+/* signature_lookup - one signature's petition, member and status */
+gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *member_id,
+			  char **status, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error, "SELECT petition_id, coalesce(member_id, 0), "
+				    "status FROM signatures WHERE id = ?", "i", sig_id);
+	GError *e = NULL;
+	gboolean found = FALSE;
+
+	if (st == NULL)
+		return FALSE;
+	if (db_step(db, st, &e)) {
+		*petition_id = sqlite3_column_int64(st, 0);
+		*member_id = sqlite3_column_int64(st, 1);
+		*status = db_col_text(st, 2);
+		found = TRUE;
+	}
+	db_done(st);
+	if (e)
+		g_propagate_error(error, e);
+	return found;
+}
+
 /* signature_add_anonymous - a memberless imported signature, once per name and district */
 gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
 				 const char *district, const char *comment, gint64 at,

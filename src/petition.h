@@ -92,4 +92,11 @@ gboolean signature_exists(PmDb *db, gint64 petition_id, gint64 member_id, gboole
 /* signature_note_already - TRUE the first time for this signature (send the note once) */
 gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError **error);
 
+/*
+ * signature_lookup - petition, member and status ("pending"/"confirmed"; caller frees) of
+ * signature sig_id. FALSE without error when there is no such signature.
+ */
+gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *member_id,
+			  char **status, GError **error);
+
 #endif

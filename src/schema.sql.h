@@ -40,12 +40,20 @@ static const char *const db_migrations[] = {
 "  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('draft','open','closed')),"
 "  disclose TEXT NOT NULL DEFAULT 'name,district,comment,signed_at',"  /* CSV fields shown to targets */
 "  milestone INTEGER NOT NULL DEFAULT 0,"    /* highest milestone already announced */
+"  deliver_every_days INTEGER NOT NULL DEFAULT 0,"    /* deliveries: every N days (0: never) */
+"  deliver_on_close INTEGER NOT NULL DEFAULT 0,"      /* deliver when the petition closes */
+"  deliver_at_milestones INTEGER NOT NULL DEFAULT 0," /* deliver when a milestone is crossed */
+"  delivered_close INTEGER NOT NULL DEFAULT 0,"       /* the on-close delivery was made */
+"  delivered_milestone INTEGER NOT NULL DEFAULT 0,"   /* highest milestone delivered at */
+"  deliver_periodic_at INTEGER,"             /* last every-N-days check */
+"  deliver_requested_at INTEGER,"            /* `deliver SLUG` without --now: next run compiles */
 "  created_at INTEGER NOT NULL);"
 
 "CREATE TABLE targets ("
 "  id INTEGER PRIMARY KEY,"
 "  name TEXT NOT NULL, email TEXT NOT NULL, title TEXT, district TEXT,"
 "  created_at INTEGER NOT NULL);"
+"CREATE UNIQUE INDEX targets_email ON targets(email);"
 "CREATE TABLE petition_targets ("
 "  petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
 "  target_id INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,"
@@ -106,12 +114,27 @@ static const char *const db_migrations[] = {
 "  signatures INTEGER NOT NULL DEFAULT 0,"    /* in this target's share */
 "  total INTEGER NOT NULL DEFAULT 0,"
 "  outbox_id INTEGER,"
+"  csv_bytes INTEGER NOT NULL DEFAULT 0,"    /* uncompressed CSV size */
+"  gzipped INTEGER NOT NULL DEFAULT 0,"      /* the CSV went out gzip'd (above the threshold) */
+"  since_at INTEGER,"                         /* the previous delivery to this target, if any */
+"  failure TEXT,"                             /* why it failed (SMTP reply or bounce) */
+"  alerted_at INTEGER,"                       /* organizers were told of the failure */
 "  created_at INTEGER NOT NULL, sent_at INTEGER);"
+"CREATE INDEX deliveries_target ON deliveries(petition_id, target_id, id);"
+"CREATE INDEX deliveries_status ON deliveries(status);"
+"CREATE TABLE delivery_holes ("             /* signatures pending when a delivery covered their id */
+"  petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+"  target_id INTEGER NOT NULL REFERENCES targets(id) ON DELETE CASCADE,"
+"  signature_id INTEGER NOT NULL REFERENCES signatures(id) ON DELETE CASCADE,"
+"  delivery_id INTEGER,"                      /* the delivery that carried it once confirmed */
+"  PRIMARY KEY (petition_id, target_id, signature_id)) WITHOUT ROWID;"
+"CREATE INDEX delivery_holes_signature ON delivery_holes(signature_id);"
 "CREATE TABLE delivery_replies ("
 "  id INTEGER PRIMARY KEY,"
 "  delivery_id INTEGER NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,"
 "  sender TEXT, subject TEXT, text TEXT, inbound_id INTEGER REFERENCES inbound(id),"
 "  created_at INTEGER NOT NULL);"
+"CREATE INDEX delivery_replies_delivery ON delivery_replies(delivery_id);"
 
 "CREATE TABLE outbox ("
 "  id INTEGER PRIMARY KEY,"

@@ -1,0 +1,131 @@
+# t_postfix.sh - a private Postfix instance on loopback delivers through the contrib pipe
+# transport into `peermail receive`: a signature is recorded, an unknown petition (67)
+# bounces, a transient failure (75) defers and is delivered after a retry.
+# Everything lives under $T; Postfix is stopped at exit. Needs root (to start Postfix and
+# to create the unprivileged pipe user); skipped otherwise or without Postfix.
+. "$(dirname "$0")/lib.sh"
+
+PIPE_USER=peermail-test
+if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null 2>&1; then
+	skip "postfix pipe" "needs root and Postfix"
+	done_testing; exit 0
+fi
+if ! id "$PIPE_USER" >/dev/null 2>&1; then
+	useradd --system --no-create-home --shell /usr/sbin/nologin "$PIPE_USER" 2>/dev/null ||
+		{ skip "postfix pipe" "cannot create $PIPE_USER"; done_testing; exit 0; }
+fi
+setup
+sql "INSERT INTO petitions(slug, title, created_at) VALUES ('trees', 'Save the trees', 0)"
+chown -R "$PIPE_USER" "$T/var"
+
+PF=$T/pf
+PORT=$(free_port)
+mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$PF/log"
+cat >"$PF/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $PF/queue
+data_directory = $PF/data
+maillog_file = $PF/log/maillog
+maillog_file_prefixes = $PF/log
+myhostname = mx.pm-test.invalid
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+mydestination =
+local_recipient_maps =
+alias_maps =
+alias_database =
+smtp_dns_support_level = disabled
+smtpd_peername_lookup = no
+parent_domain_matches_subdomains =
+relay_domains = act.test
+transport_maps = inline:{ act.test=peermail: }
+recipient_delimiter = +
+peermail_destination_recipient_limit = 1
+default_transport = discard:captured
+relay_transport = discard:captured
+queue_run_delay = 300s
+minimal_backoff_time = 300s
+maximal_backoff_time = 600s
+biff = no
+EOF
+# the contrib transport, with this test's binary, config and user
+sed -e "s|user=peermail|user=$PIPE_USER|" \
+    -e "s|/usr/local/bin/peermail|$PEERMAIL_BIN|" \
+    -e "s|/etc/peermail/peermail.conf|$T/conf/peermail.conf|" \
+    "$PEERMAIL_TOP/contrib/postfix/master.cf" | grep -v '^#' >"$T/pipe.cf"
+cat >"$PF/etc/master.cf" <<EOF
+127.0.0.1:$PORT inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+$(cat "$T/pipe.cf")
+EOF
+postfix -c "$PF/etc" set-permissions >/dev/null 2>&1
+if ! postfix -c "$PF/etc" start >"$T/start.log" 2>&1; then
+	_report 0 "private Postfix starts" "$(cat "$T/start.log"; tail -5 "$PF/log/maillog" 2>/dev/null)"
+	done_testing; exit 1
+fi
+at_exit "postfix -c '$PF/etc' stop"
+_report 1 "private Postfix starts on 127.0.0.1:$PORT"
+
+# send FROM TO SUBJECT BODY - one message over SMTP to the private Postfix
+send() {
+	python3 - "$PORT" "$@" <<'EOF'
+import smtplib, sys, email.utils
+port, frm, to, subject, body = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+msg = ("From: Tester <%s>\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: %s\r\nDate: %s\r\n\r\n%s\r\n"
+       % (frm, to, subject, email.utils.make_msgid(domain="client.test"),
+          email.utils.formatdate(), body))
+with smtplib.SMTP("127.0.0.1", int(port), timeout=20) as s:
+    s.sendmail(frm, [to], msg)
+EOF
+}
+# wait_log REGEX [COUNT] - wait (20 s at most) until the maillog has COUNT lines matching REGEX
+wait_log() {
+	local i
+	for i in $(seq 1 100); do
+		[ "$(grep -Ec -- "$1" "$PF/log/maillog" 2>/dev/null)" -ge "${2:-1}" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+send signer@client.test sign+trees@act.test "Please" "Count me in"
+ok "a message to sign+SLUG is delivered through the pipe" \
+	wait_log 'to=<sign\+trees@act.test>.*relay=peermail.*status=sent'
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'signer@client.test'")" 1 "the signature is recorded"
+is "$(sql "SELECT sender FROM inbound WHERE from_addr = 'signer@client.test'")" signer@client.test "the envelope sender came from the pipe"
+
+send someone@client.test sign+nosuch@act.test "Please" "Me too"
+ok "an unknown petition (67) bounces" \
+	wait_log 'to=<sign\+nosuch@act.test>.*status=bounced.*unknown petition'
+
+# a transient failure: the database cannot be opened by the pipe user
+chmod 000 "$T/var/peermail.db"
+send later@client.test sign+trees@act.test "Later" "Retry me"
+ok "a transient failure (75) defers" \
+	wait_log 'to=<sign\+trees@act.test>.*status=deferred'
+is "$(postqueue -c "$PF/etc" -j 2>/dev/null | grep -c 'sign+trees@act.test')" 1 "the message stays queued"
+chmod 600 "$T/var/peermail.db"
+postqueue -c "$PF/etc" -f
+ok "after a retry it is delivered" \
+	wait_log 'to=<sign\+trees@act.test>.*relay=peermail.*status=sent' 2
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'later@client.test'")" 1 "the retried message is recorded once"
+unlike "$(grep -E 'relay=peermail' "$PF/log/maillog")" 'status=bounced.*(signer|later)@' "nothing that should succeed bounced"
+
+done_testing

@@ -1,0 +1,250 @@
+# t_receive.sh - `peermail receive` end to end: each kind of address, real-client samples,
+# auto-replies, replays, tampered tokens, forged senders, malformed input, exit codes.
+. "$(dirname "$0")/lib.sh"
+
+M=$DATA/mail
+setup 'list "news" { title = "Campaign news" mode = "announce" organizers = { "boss@example.net" } }'
+sql "INSERT INTO petitions(slug, title, text, created_at) VALUES ('trees', 'Save the trees', 'Plant more.', 0)"
+sql "INSERT INTO petitions(slug, title, text, status, created_at) VALUES ('old', 'Old one', '', 'closed', 0)"
+
+n=0
+# mail FIXTURE FROM NAME TO [SUBJECT] [BODY] - a fixture with its placeholders filled in
+mail() {
+	n=$((n + 1))
+	sed -e "s|@FROM@|$2|g" -e "s|@FROMNAME@|$3|g" -e "s|@TO@|$4|g" \
+	    -e "s|@MSGID@|m$n.$$@client.test|g" -e "s|@SUBJECT@|${5:-hello}|g" \
+	    -e "s|@BODY@|${6:-Count me in.}|g" "$M/$1"
+}
+# recv TO [SENDER] - receive stdin for TO; prints the exit status
+recv() { pm receive --sender "${2:-someone@example.org}" --recipient "$1" >"$T/out" 2>&1; echo $?; }
+# outbox_msg ID - the queued message of outbox row ID
+outbox_msg() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $1"; }
+# reply_to ID - the Reply-To address of outbox row ID
+reply_to() { outbox_msg "$1" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/Ip' | head -1; }
+last_outbox() { sql "SELECT max(id) FROM outbox"; }
+count() { sql "SELECT count(*) FROM $1"; }
+
+# ---- sign by writing (Gmail), confirmation by reply (Apple Mail) ----
+mail gmail.eml ann@example.org "Ann Example" sign+trees@act.test >"$T/g1.eml"
+is "$(recv sign+trees@act.test ann@example.org <"$T/g1.eml")" 0 "Gmail message to sign+SLUG exits 0"
+is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ann@example.org'")" pending "sign by writing: a pending signature"
+is "$(sql "SELECT name FROM members WHERE email = 'ann@example.org'")" "Ann Example" "the new signer is a member named from From:"
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'ann@example.org' AND kind = 'response'")" 1 "a confirmation request is queued"
+conf=$(reply_to "$(last_outbox)")
+like "$conf" '^confirm\+[a-z2-7]+@act\.test$' "its Reply-To is confirm+TOKEN"
+like "$(outbox_msg "$(last_outbox)" | tr -d '\r')" "In-Reply-To: <m1\.$$@client\.test>" "the response answers the member's Message-ID"
+is "$(recv sign+trees@act.test ann@example.org <"$T/g1.eml")" 0 "the same message again exits 0"
+is "$(count outbox)" 1 "a replay queues nothing"
+is "$(count inbound)" 1 "a replay records nothing"
+
+mail apple_mail.eml ann@example.org "Ann Example" "$conf" >"$T/a1.eml"
+is "$(recv "$conf" ann@example.org <"$T/a1.eml")" 0 "Apple Mail reply to the confirmation exits 0"
+is "$(sql "SELECT status FROM signatures")" confirmed "replying confirms the signature"
+is "$(sql "SELECT comment FROM signatures")" "Hello" "the visible reply text is the comment (quote stripped)"
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'ann@example.org'")" 2 "a thank-you is queued"
+
+# tampered token: one character changed
+tok=${conf#confirm+}; tok=${tok%@act.test}
+c1=${tok:5:1}; [ "$c1" = a ] && c2=b || c2=a
+bad="confirm+${tok:0:5}$c2${tok:6}@act.test"
+before=$(count inbound)
+mail plain.eml ann@example.org "Ann" "$bad" >"$T/t.eml"
+is "$(recv "$bad" ann@example.org <"$T/t.eml")" 67 "a tampered token exits 67"
+like "$(cat "$T/out")" 'token' "the reason names the token"
+is "$(count inbound)" "$before" "nothing is recorded for a tampered token"
+
+# already signed: the note goes out once
+o=$(count outbox)
+mail plain.eml ann@example.org "Ann" sign+trees@act.test >"$T/s2.eml"
+is "$(recv sign+trees@act.test <"$T/s2.eml")" 0 "signing again exits 0"
+is "$(count outbox)" $((o + 1)) "an 'already signed' note is queued"
+mail plain.eml ann@example.org "Ann" sign+trees@act.test >"$T/s3.eml"
+recv sign+trees@act.test <"$T/s3.eml" >/dev/null
+is "$(count outbox)" $((o + 1)) "the 'already signed' note goes out only once"
+is "$(count signatures)" 1 "a second signature counts once"
+
+# ---- refusals ----
+mail plain.eml bob@example.org "Bob" sign+nosuch@act.test >"$T/u.eml"
+before=$(count inbound)
+is "$(recv sign+nosuch@act.test <"$T/u.eml")" 67 "unknown petition exits 67"
+like "$(cat "$T/out")" "unknown petition 'nosuch'" "the reason names the petition"
+is "$(wc -l <"$T/out")" 1 "the reason is one line"
+is "$(recv nobody+x+y@act.test <"$T/u.eml")" 67 "unknown address exits 67"
+is "$(recv someone@elsewhere.test <"$T/u.eml")" 67 "another domain exits 67"
+is "$(recv nolist+subscribe@act.test <"$T/u.eml")" 67 "unknown list exits 67"
+is "$(count inbound)" "$before" "refused messages record nothing"
+mail plain.eml bob@example.org "Bob" sign+old@act.test >"$T/c.eml"
+is "$(recv sign+old@act.test <"$T/c.eml")" 0 "a closed petition exits 0"
+is "$(sql "SELECT count(*) FROM signatures s JOIN petitions p ON p.id = s.petition_id WHERE p.slug = 'old'")" 0 "nothing is signed on a closed petition"
+is "$(sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1")" closed "a closed petition is answered"
+
+# ---- auto-replies ----
+o=$(count outbox)
+mail vacation.eml carol@example.org "Carol" sign+trees@act.test >"$T/v.eml"
+is "$(recv sign+trees@act.test carol@example.org <"$T/v.eml")" 0 "a vacation auto-reply exits 0"
+is "$(sql "SELECT kind || ' ' || result FROM inbound ORDER BY id DESC LIMIT 1")" "autoreply ignored" "it is recorded as an ignored auto-reply"
+is "$(count outbox)" "$o" "an auto-reply is never answered"
+is "$(sql "SELECT count(*) FROM members WHERE email = 'carol@example.org'")" 0 "an auto-reply creates nobody"
+mail plain.eml dan@example.org "Dan" sign+trees@act.test >"$T/ns.eml"
+is "$(pm receive --sender '' --recipient sign+trees@act.test <"$T/ns.eml" 2>/dev/null; echo $?)" 0 "a null-sender message exits 0"
+is "$(sql "SELECT count(*) FROM members WHERE email = 'dan@example.org'")" 0 "a null-sender message counts for nothing"
+
+# ---- forged sender: only a pending signature for the forged address ----
+mail plain.eml victim@example.org "Victim" sign+trees@act.test >"$T/f.eml"
+recv sign+trees@act.test attacker@evil.test <"$T/f.eml" >/dev/null
+is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'victim@example.org'")" pending "a forged From: makes only a pending signature"
+is "$(sql "SELECT recipient FROM outbox ORDER BY id DESC LIMIT 1")" victim@example.org "the forged address itself is asked to confirm"
+is "$(sql "SELECT count(*) FROM members WHERE email = 'attacker@evil.test'")" 0 "the envelope sender gets nothing"
+
+# ---- header injection in name and subject ----
+mail injection.eml eve@example.org "" sign+trees@act.test >"$T/i.eml"
+is "$(recv sign+trees@act.test eve@example.org <"$T/i.eml")" 0 "an injection attempt exits 0"
+hdrs=$(outbox_msg "$(last_outbox)" | tr -d '\r' | sed '/^$/q')
+is "$(printf '%s\n' "$hdrs" | grep -ci '^bcc:')" 0 "the queued confirmation has no Bcc"
+is "$(printf '%s\n' "$hdrs" | grep -ci '^to:')" 1 "the queued confirmation has one To"
+is "$(printf '%s\n' "$hdrs" | grep -ci '^x-evil:')" 0 "no injected header"
+is "$(sql "SELECT instr(name, char(10)) + instr(name, char(13)) FROM members WHERE email = 'eve@example.org'")" 0 "the stored name has no line breaks"
+
+# ---- a message without Message-ID is idempotent by content ----
+mail nomsgid.eml frank@example.org "Frank" sign+trees@act.test >"$T/n.eml"
+recv sign+trees@act.test <"$T/n.eml" >/dev/null
+o=$(count outbox)
+is "$(recv sign+trees@act.test <"$T/n.eml")" 0 "the same message without Message-ID again exits 0"
+is "$(count outbox)" "$o" "it changes nothing the second time"
+
+# ---- stories (Outlook, HTML only) and moderation by reply ----
+mail outlook_html.eml gina@example.org "Gina" story+trees@act.test >"$T/st.eml"
+is "$(recv story+trees@act.test gina@example.org <"$T/st.eml")" 0 "an Outlook HTML-only story exits 0"
+is "$(sql "SELECT status FROM stories")" pending "the story waits for moderation"
+like "$(sql "SELECT text FROM stories")" '[A-Za-z]' "the story keeps the visible text"
+is "$(sql "SELECT length(i.raw) > 1000 FROM stories s JOIN inbound i ON i.id = s.inbound_id")" 1 "the original message is kept"
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'gina@example.org'")" 1 "the author gets an acknowledgement"
+orgs=$(sql "SELECT group_concat(recipient, ' ') FROM (SELECT recipient FROM outbox WHERE kind = 'notice' ORDER BY recipient)")
+is "$orgs" "boss@example.net org@example.net" "each organizer gets a moderation notice"
+mod=$(reply_to "$(sql "SELECT id FROM outbox WHERE kind = 'notice' AND recipient = 'org@example.net'")")
+like "$mod" '^moderate\+' "the notice's Reply-To is moderate+TOKEN"
+mail plain.eml org@example.net "Org" "$mod" "Re: story" "Approve, thanks" >"$T/mo.eml"
+is "$(recv "$mod" org@example.net <"$T/mo.eml")" 0 "the organizer's reply exits 0"
+is "$(sql "SELECT status FROM stories")" approved "approve by reply"
+
+# ---- list commands ----
+mail plain.eml hal@example.org "Hal" news+subscribe@act.test >"$T/sub.eml"
+is "$(recv news+subscribe@act.test <"$T/sub.eml")" 0 "LIST+subscribe exits 0"
+is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'")" pending "a pending subscription"
+join=$(reply_to "$(last_outbox)")
+like "$join" '^join\+' "the request's Reply-To is join+TOKEN"
+mail plain.eml hal@example.org "Hal" "$join" "Re: confirm" "yes" >"$T/j.eml"
+is "$(recv "$join" <"$T/j.eml")" 0 "the reply to join+TOKEN exits 0"
+is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'")" active "replying activates the subscription"
+mail plain.eml hal@example.org "Hal" news+unsubscribe@act.test >"$T/un.eml"
+recv news+unsubscribe@act.test <"$T/un.eml" >/dev/null
+bye=$(reply_to "$(last_outbox)")
+like "$bye" '^bye\+' "LIST+unsubscribe asks to confirm with bye+TOKEN"
+is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'")" active "still subscribed until the reply"
+mail plain.eml hal@example.org "Hal" "$bye" "Re: bye" "yes" >"$T/b.eml"
+recv "$bye" <"$T/b.eml" >/dev/null
+is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'")" unsubscribed "the reply unsubscribes"
+o=$(count outbox)
+mail plain.eml ivy@example.org "Ivy" help@act.test >"$T/h.eml"
+is "$(recv help@act.test <"$T/h.eml")" 0 "help@ exits 0"
+is "$(sql "SELECT recipient FROM outbox WHERE id = $((o + 1))")" ivy@example.org "help is answered"
+mail plain.eml ivy@example.org "Ivy" news+help@act.test >"$T/lh.eml"
+is "$(recv news+help@act.test <"$T/lh.eml")" 0 "LIST+help exits 0"
+mail plain.eml ivy@example.org "Ivy" news@act.test >"$T/p.eml"
+is "$(recv news@act.test <"$T/p.eml")" 0 "a post from a non-organizer exits 0"
+is "$(sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1")" refused "it is refused"
+is "$(count newsletters)" 0 "no newsletter from a non-organizer"
+mail plain.eml boss@example.net "Boss" news@act.test "Big news" "We won the first round." >"$T/po.eml"
+is "$(recv news@act.test <"$T/po.eml")" 0 "a post from the list organizer exits 0"
+is "$(sql "SELECT status || ' ' || subject || ' ' || created_by FROM newsletters")" "draft Big news boss@example.net" "it becomes a draft newsletter"
+bc=$(reply_to "$(last_outbox)")
+like "$bc" '^broadcast\+' "the organizer is asked to confirm with broadcast+TOKEN"
+mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it" >"$T/bc.eml"
+is "$(recv "$bc" <"$T/bc.eml")" 0 "the broadcast confirmation exits 0"
+is "$(sql "SELECT status FROM newsletters")" scheduled "replying schedules it"
+
+# ---- envelope from the environment and the headers ----
+mail plain.eml jo@example.org "Jo" sign+trees@act.test >"$T/e1.eml"
+ORIGINAL_RECIPIENT=sign+trees@act.test SENDER=jo@example.org pm receive <"$T/e1.eml" >/dev/null 2>&1
+is "$?" 0 "ORIGINAL_RECIPIENT from the environment"
+mail plain.eml kim@example.org "Kim" x@act.test >"$T/e2.eml"
+LOCAL_PART=sign LOCAL_PART_SUFFIX=+trees DOMAIN=act.test SENDER=kim@example.org pm receive <"$T/e2.eml" >/dev/null 2>&1
+is "$?" 0 "Exim's LOCAL_PART and LOCAL_PART_SUFFIX"
+{ echo "Delivered-To: sign+trees@act.test"; mail plain.eml lee@example.org "Lee" x@act.test; } >"$T/e3.eml"
+pm receive <"$T/e3.eml" >/dev/null 2>&1
+is "$?" 0 "Delivered-To when nothing else says"
+is "$(sql "SELECT count(*) FROM members WHERE email IN ('jo@example.org','kim@example.org','lee@example.org')")" 3 "all three were read as sign+trees"
+
+# ---- malformed input: a clear outcome, no crash ----
+before=$(count inbound)
+is "$(recv sign+trees@act.test </dev/null)" 65 "an empty message exits 65"
+is "$(recv sign+trees@act.test <"$M/garbage.eml")" 65 "8-bit garbage without a sender exits 65"
+python3 - "$T/deep.eml" <<'EOF'
+import sys
+depth = 3000
+with open(sys.argv[1], "w") as f:
+    f.write("From: deep@example.org\nTo: sign+trees@act.test\nMessage-ID: <deep@x>\nMIME-Version: 1.0\n")
+    for i in range(depth):
+        f.write('Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i))
+    f.write("Content-Type: text/plain\n\nhi\n")
+    for i in reversed(range(depth)):
+        f.write("--b%d--\n" % i)
+EOF
+is "$(recv sign+trees@act.test <"$T/deep.eml")" 65 "deeply nested multiparts exit 65"
+like "$(cat "$T/out")" 'nested|parts' "the reason says why"
+python3 - "$T/huge.eml" <<'EOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("From: Huge <huge@example.org>\nTo: sign+trees@act.test\nMessage-ID: <huge@x>\n")
+    f.write("Subject: " + "x" * 500000 + "\n")
+    f.write("X-Long: " + " y" * 200000 + "\n\nhi\n")
+EOF
+is "$(recv sign+trees@act.test <"$T/huge.eml")" 0 "huge headers: recorded"
+is "$(sql "SELECT length(subject) <= 65536 FROM inbound ORDER BY id DESC LIMIT 1")" 1 "a huge subject is bounded"
+is "$(count inbound)" $((before + 1)) "only the readable message was recorded"
+head -c 3000 /dev/urandom | base64 >"$T/big.txt"
+cp "$T/conf/peermail.conf" "$T/conf/small.conf"
+echo 'limits { max_message_size = 2000 }' >>"$T/conf/small.conf"
+mail plain.eml max@example.org "Max" sign+trees@act.test hello "$(head -c 2500 "$T/big.txt" | tr -d '\n')" >"$T/big.eml"
+"$PEERMAIL_BIN" --config "$T/conf/small.conf" receive --recipient sign+trees@act.test <"$T/big.eml" >"$T/out" 2>&1
+is "$?" 65 "over limits.max_message_size exits 65"
+is "$(wc -l <"$T/out")" 1 "with a one-line reason"
+is "$(sql "SELECT count(*) FROM members WHERE email = 'max@example.org'")" 0 "nothing recorded for an oversized message"
+
+# ---- transient failures are 75, never 1 ----
+sed 's|^database = .*|database = "../var/missing/peermail.db"|' "$T/conf/peermail.conf" >"$T/conf/nodb.conf"
+mail plain.eml nia@example.org "Nia" sign+trees@act.test >"$T/x.eml"
+"$PEERMAIL_BIN" --config "$T/conf/nodb.conf" receive --recipient sign+trees@act.test <"$T/x.eml" >/dev/null 2>&1
+is "$?" 75 "a missing database exits 75 (the MTA retries)"
+"$PEERMAIL_BIN" --config "$T/conf/nope.conf" receive --recipient sign+trees@act.test <"$T/x.eml" >/dev/null 2>&1
+is "$?" 75 "a missing configuration exits 75"
+
+# ---- four receivers at once lose nothing ----
+before=$(count signatures)
+N=15
+for w in 1 2 3 4; do
+	(
+		for i in $(seq 1 $N); do
+			sed -e "s|@FROM@|p$w.$i@example.org|g" -e "s|@FROMNAME@|P $w $i|g" \
+			    -e "s|@TO@|sign+trees@act.test|g" -e "s|@MSGID@|par.$w.$i@x|g" \
+			    -e "s|@SUBJECT@|hi|g" -e "s|@BODY@|yes|g" "$M/plain.eml" |
+				pm receive --recipient sign+trees@act.test >/dev/null 2>&1 || echo "fail $w $i $?"
+		done
+	) >"$T/par$w" &
+done
+wait
+is "$(cat "$T"/par? | wc -l)" 0 "four parallel receivers: every message exits 0"
+is "$(count signatures)" $((before + 4 * N)) "four parallel receivers: all $((4 * N)) signatures recorded"
+
+# ---- inspect records nothing ----
+before=$(count inbound)
+out=$(mail gmail.eml ann@example.org "Ann" x@act.test | pm inspect --json)
+like "$out" '"kind":"message"' "inspect: kind"
+like "$out" '"from":"ann@example.org"' "inspect: from"
+like "$out" '"reply_text":"Hello"' "inspect: visible reply text"
+like "$(mail vacation.eml c@example.org C x@act.test | pm inspect --json)" '"kind":"autoreply"' "inspect: a vacation reply is an autoreply"
+like "$(mail dsn.eml gone@example.org G bounce@act.test | pm inspect --json --sender '')" '"kind":"bounce"' "inspect: a DSN is a bounce"
+like "$(mail dsn.eml gone@example.org G bounce@act.test | pm inspect --sender '')" 'gone@example.org' "inspect: readable summary names the failed recipient"
+is "$(count inbound)" "$before" "inspect records nothing"
+
+done_testing

@@ -1,0 +1,291 @@
+/*
+ * test_inbound.c - the inbound pipeline with tokens: sign by reply, tokens of another
+ * petition, member or purpose, tampered and expired tokens, VERP bounces, one-click
+ * unsubscribe, the daily response cap, the envelope from the environment.
+ */
+#include <gmime/gmime.h>
+#include <stdlib.h>
+#include <sysexits.h>
+#include "address.h"
+#include "harness.h"
+#include "inbound.h"
+#include "list.h"
+#include "member.h"
+#include "petition.h"
+#include "pm.h"
+
+static PmConfig *cfg;
+static PmDb *db;
+static PmSecret *key;
+static int seq;
+
+/* setup_all - a config, database and secret in a temporary folder */
+static void setup_all(void)
+{
+	const char *dir = harness_tmpdir();
+	const char *top = g_getenv("PEERMAIL_TOP");
+	char *path = g_build_filename(dir, "peermail.conf", NULL);
+	char *text = g_strdup_printf(
+		"domain = \"act.test\"\ndatabase = \"pm.db\"\nsecret_file = \"secret\"\n"
+		"templates = \"%s/templates\"\nfrom = \"Team <team@act.test>\"\n"
+		"transport = \"maildir\"\nmaildir = \"sent\"\norganizers = { \"org@example.net\" }\n"
+		"syslog = false\nlimits { max_responses_per_day = 3 }\n"
+		"list \"news\" { title = \"News\" }\n", top ? top : ".");
+	GError *e = NULL;
+
+	g_file_set_contents(path, text, -1, NULL);
+	cfg = config_load(path, &e);
+	OK(cfg != NULL, "config loads");
+	if (cfg == NULL)
+		exit(1);
+	db = db_open(cfg->database, TRUE, &e);
+	key = secret_load(cfg->secret_file, TRUE, &e);
+	OK(db && key, "database and secret");
+	g_free(text);
+	g_free(path);
+}
+
+/* message - a plain message from FROM to TO with body; caller unrefs */
+static GBytes *message(const char *from, const char *to, const char *body)
+{
+	char *s = g_strdup_printf("From: Someone <%s>\r\nTo: %s\r\nSubject: Re: petition\r\n"
+				  "Message-ID: <t%d.%d@client.test>\r\nMIME-Version: 1.0\r\n"
+				  "Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n",
+				  from, to, ++seq, (int)getpid(), body);
+
+	return g_bytes_new_take(s, strlen(s));
+}
+
+/* run - inbound_process; returns the exit status */
+static int run(GBytes *raw, const char *sender, const char *rcpt)
+{
+	GError *e = NULL;
+	InboundOutcome o = { 0 };
+	int rc;
+
+	inbound_process(db, cfg, key, raw, sender, rcpt, &o, &e);
+	rc = inbound_exit_status(e);
+	g_clear_error(&e);
+	inbound_outcome_clear(&o);
+	return rc;
+}
+
+/* deliver - message() + run(), freeing the message */
+static int deliver(const char *from, const char *to, const char *body)
+{
+	GBytes *b = message(from, to, body);
+	int rc = run(b, from, to);
+
+	g_bytes_unref(b);
+	return rc;
+}
+
+static gint64 count(const char *sql)
+{
+	gint64 n = -1;
+
+	db_int(db, NULL, &n, -1, sql, NULL);
+	return n;
+}
+
+/* addr - KEYWORD[+ARG]+TOKEN@act.test for a token; caller frees */
+static char *addr(const char *kw, const char *arg, TokenPurpose p, gint64 obj, gint64 member,
+		  gint64 expires)
+{
+	Token t = { p, obj, member, expires };
+	char *tok = token_encode(key, &t);
+	char *a = address_make(cfg, kw, arg, tok);
+
+	g_free(tok);
+	return a;
+}
+
+static gint64 trees, other, ann, bob;
+
+TEST(sign_by_reply)
+{
+	char *a = addr("sign", "trees", TOKEN_SIGN, trees, ann, 0);
+	GBytes *b = message("ann@example.org", a, "Yes, and plant oaks.");
+
+	INT_EQ(run(b, "ann@example.org", a), 0, "a reply to sign+SLUG+TOKEN exits 0");
+	INT_EQ(count("SELECT count(*) FROM signatures WHERE status = 'confirmed' AND member_id = "
+		     "(SELECT id FROM members WHERE email = 'ann@example.org')"), 1,
+	       "the token's member has a confirmed signature");
+	OK(count("SELECT count(*) FROM signatures WHERE comment LIKE 'Yes, and plant oaks%'") == 1,
+	   "the visible text is the comment");
+	INT_EQ(count("SELECT count(*) FROM outbox WHERE recipient = 'ann@example.org'"), 1,
+	       "a thank-you is queued");
+	INT_EQ(run(b, "ann@example.org", a), 0, "the same reply again exits 0");
+	INT_EQ(count("SELECT count(*) FROM outbox WHERE recipient = 'ann@example.org'"), 1,
+	       "a replay queues nothing");
+	INT_EQ(count("SELECT count(*) FROM signatures"), 1, "a replay signs nothing");
+	g_bytes_unref(b);
+	g_free(a);
+}
+
+TEST(token_refusals)
+{
+	gint64 before = count("SELECT count(*) FROM inbound");
+	char *a = addr("sign", "other", TOKEN_SIGN, trees, ann, 0);
+	char *c = addr("sign", "trees", TOKEN_CONFIRM, trees, ann, 0);
+	char *x = addr("sign", "trees", TOKEN_SIGN, trees, ann, 0);
+	char *gone = addr("confirm", NULL, TOKEN_CONFIRM, 1, ann, pm_now() - 3 * 86400);
+	char *p = strchr(x, '@') - 3;
+
+	INT_EQ(deliver("ann@example.org", a, "yes"), EX_NOUSER,
+	       "a token for another petition is refused (67)");
+	INT_EQ(deliver("ann@example.org", c, "yes"), EX_NOUSER,
+	       "a token of another purpose is refused (67)");
+	*p = *p == 'a' ? 'b' : 'a';
+	INT_EQ(deliver("ann@example.org", x, "yes"), EX_NOUSER,
+	       "a token altered in one character is refused (67)");
+	INT_EQ(deliver("ann@example.org", gone, "yes"), EX_NOUSER,
+	       "an expired confirmation token is refused (67)");
+	INT_EQ(count("SELECT count(*) FROM inbound"), before, "refused messages record nothing");
+	g_free(a);
+	g_free(c);
+	g_free(x);
+	g_free(gone);
+}
+
+TEST(token_of_another_member)
+{
+	char *a = addr("sign", "other", TOKEN_SIGN, other, bob, 0);
+
+	/* Ann replies with Bob's token (a forwarded announcement) */
+	INT_EQ(deliver("ann@example.org", a, "sure"), 0, "another member's token exits 0");
+	INT_EQ(count("SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id "
+		     "WHERE s.petition_id = (SELECT id FROM petitions WHERE slug = 'other') AND "
+		     "m.email = 'ann@example.org'"), 0, "the From: address signs nothing");
+	INT_EQ(count("SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id "
+		     "WHERE m.email = 'bob@example.org' AND s.status = 'pending'"), 1,
+	       "the token's member gets only a pending signature");
+	INT_EQ(count("SELECT count(*) FROM outbox WHERE recipient = 'bob@example.org'"), 1,
+	       "and is asked to confirm at the member's own address");
+	INT_EQ(deliver("bob@example.org", a, "yes"), 0, "the member's own reply exits 0");
+	INT_EQ(count("SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id "
+		     "WHERE m.email = 'bob@example.org' AND s.status = 'confirmed'"), 1,
+	       "the member's own reply confirms");
+	g_free(a);
+}
+
+TEST(one_click_unsubscribe)
+{
+	List *l = list_find(db, cfg, "news", NULL);
+	char *a;
+	gint64 out = count("SELECT count(*) FROM outbox");
+
+	subscription_set(db, l->id, ann, "active", NULL);
+	a = addr("leave", NULL, TOKEN_UNSUBSCRIBE, l->id, ann, 0);
+	INT_EQ(deliver("whoever@example.org", a, ""), 0, "leave+TOKEN exits 0");
+	INT_EQ(count("SELECT count(*) FROM subscriptions WHERE status = 'unsubscribed'"), 1,
+	       "leave+TOKEN unsubscribes at once");
+	INT_EQ(count("SELECT count(*) FROM outbox"), out, "and sends nothing back");
+	g_free(a);
+	list_free(l);
+}
+
+TEST(verp_bounce)
+{
+	char *a = addr("bounce", NULL, TOKEN_BOUNCE, 0, bob, 0);
+	const char *dsn =
+		"From: MAILER-DAEMON@mx.example.net\r\nTo: x\r\nSubject: Undelivered Mail\r\n"
+		"Message-ID: <dsn1@mx>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; "
+		"report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain"
+		"\r\n\r\nfailed\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+		"Reporting-MTA: dns; mx.example.net\r\n\r\nFinal-Recipient: rfc822; bob@example.org"
+		"\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 no such "
+		"user\r\n\r\n--B--\r\n";
+	GBytes *b = g_bytes_new_static(dsn, strlen(dsn));
+	GBytes *v;
+	char *vac;
+
+	INT_EQ(run(b, "", a), 0, "a DSN to bounce+TOKEN exits 0");
+	INT_EQ(count("SELECT count(*) FROM bounces WHERE permanent = 1 AND member_id = "
+		     "(SELECT id FROM members WHERE email = 'bob@example.org')"), 1,
+	       "a permanent bounce is recorded for the token's member");
+	vac = g_strdup_printf("From: bob@example.org\r\nTo: %s\r\nSubject: Out of office\r\n"
+			      "Auto-Submitted: auto-replied\r\nX-Autoreply: yes\r\n"
+			      "Message-ID: <vac1@x>\r\n\r\nI am away.\r\n", a);
+	v = g_bytes_new_take(vac, strlen(vac));
+	INT_EQ(run(v, "bob@example.org", a), 0, "a vacation reply to bounce+TOKEN exits 0");
+	INT_EQ(count("SELECT count(*) FROM bounces"), 1, "a vacation reply is not a bounce");
+	g_bytes_unref(b);
+	g_bytes_unref(v);
+	g_free(a);
+}
+
+TEST(response_cap)
+{
+	gint64 before = count("SELECT count(*) FROM outbox WHERE recipient = 'cap@example.org'");
+
+	for (int i = 0; i < 5; i++)
+		deliver("cap@example.org", "help@act.test", "help");
+	INT_EQ(before, 0, "no responses before");
+	INT_EQ(count("SELECT count(*) FROM outbox WHERE recipient = 'cap@example.org'"), 3,
+	       "at most limits.max_responses_per_day responses per address");
+	INT_EQ(count("SELECT count(*) FROM inbound WHERE from_addr = 'cap@example.org'"), 5,
+	       "every message is still recorded");
+}
+
+TEST(envelope)
+{
+	char *s = NULL, *r = NULL;
+
+	g_setenv("LOCAL", "sign", TRUE);
+	g_setenv("EXTENSION", "trees", TRUE);
+	g_setenv("DOMAIN", "act.test", TRUE);
+	g_setenv("SENDER", "", TRUE);
+	inbound_envelope_from_env(cfg, &s, &r);
+	STR_EQ(r, "sign+trees@act.test", "Postfix local(8) LOCAL+EXTENSION@DOMAIN");
+	STR_EQ(s, "", "SENDER empty is the null sender");
+	g_free(r);
+	g_free(s);
+	s = r = NULL;
+	g_setenv("ORIGINAL_RECIPIENT", "story+trees@act.test", TRUE);
+	inbound_envelope_from_env(cfg, &s, &r);
+	STR_EQ(r, "story+trees@act.test", "ORIGINAL_RECIPIENT wins");
+	g_free(r);
+	g_free(s);
+	g_unsetenv("ORIGINAL_RECIPIENT");
+	g_unsetenv("LOCAL");
+	g_unsetenv("EXTENSION");
+	g_unsetenv("DOMAIN");
+	g_unsetenv("SENDER");
+}
+
+TEST(exit_status)
+{
+	GError *e = g_error_new(PM_ERROR, EX_SOFTWARE, "x");
+
+	INT_EQ(inbound_exit_status(NULL), 0, "no error: 0");
+	INT_EQ(inbound_exit_status(e), EX_TEMPFAIL, "an internal error: 75");
+	e->code = EX_CONFIG;
+	INT_EQ(inbound_exit_status(e), EX_TEMPFAIL, "a configuration error: 75");
+	e->code = EX_NOUSER;
+	INT_EQ(inbound_exit_status(e), EX_NOUSER, "unknown: 67");
+	g_error_free(e);
+}
+
+int main(void)
+{
+	g_mime_init();
+	setup_all();
+	trees = petition_create(db, cfg, "trees", "Trees", "", 0, 0, NULL);
+	other = petition_create(db, cfg, "other", "Other", "", 0, 0, NULL);
+	ann = member_upsert(db, cfg, "ann@example.org", "Ann", NULL, NULL, FALSE, NULL);
+	bob = member_upsert(db, cfg, "bob@example.org", "Bob", NULL, NULL, FALSE, NULL);
+	RUN(sign_by_reply);
+	RUN(token_refusals);
+	RUN(token_of_another_member);
+	RUN(one_click_unsubscribe);
+	RUN(verp_bounce);
+	RUN(response_cap);
+	RUN(envelope);
+	RUN(exit_status);
+	db_close(db);
+	secret_free(key);
+	config_free(cfg);
+	g_mime_shutdown();
+	return harness_done();
+}
