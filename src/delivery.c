@@ -1120,9 +1120,13 @@ static gboolean add_replies(PmDb *db, JsonBuilder *b, gint64 id, GError **error)
 JsonNode *delivery_list_json(PmDb *db, gint64 petition_id, GError **error)
 {
 	sqlite3_stmt *st = db_query(db, error,
-		"SELECT d.id, p.slug, t.name, t.email, t.title, t.district, d.status, d.reason, "
+		/* a queued delivery whose message went out is sent, even before the next
+		 * run's delivery_sync records it */
+		"SELECT d.id, p.slug, t.name, t.email, t.title, t.district, CASE WHEN d.status = "
+		"'queued' AND o.status = 'sent' THEN 'sent' ELSE d.status END, d.reason, "
 		"d.from_signature, d.upto_signature, d.signatures, d.total, d.csv_bytes, "
-		"d.gzipped, d.created_at, d.sent_at, d.failure, o.status, o.smtp_code, "
+		"d.gzipped, d.created_at, coalesce(d.sent_at, CASE WHEN o.status = 'sent' THEN "
+		"coalesce(o.sent_at, o.updated_at) END), d.failure, o.status, o.smtp_code, "
 		"o.smtp_text FROM deliveries d JOIN petitions p ON p.id = d.petition_id JOIN "
 		"targets t ON t.id = d.target_id LEFT JOIN outbox o ON o.id = d.outbox_id "
 		"WHERE ?1 = 0 OR d.petition_id = ?1 ORDER BY d.id", "i", petition_id);
