@@ -9,6 +9,7 @@ B=${B:-build}
 export PEERMAIL_CONFIG=$top/conf/peermail.conf
 PM="$top/$B/peermail"
 demo=$(mktemp -d /tmp/peermail-demo-XXXXXX)
+in=$top/contrib/demo
 trap 'rm -rf "$demo"' EXIT
 step() { printf '\n==> %s\n' "$*"; }
 run() { printf '$ peermail %s\n' "$*"; "$PM" "$@"; }
@@ -31,7 +32,96 @@ reply() {
 	"$PM" receive --sender "$from" --recipient "$to" <"$demo/reply.eml"
 }
 
+# show FILE - the interesting headers and the start of a captured message
+show() {
+	printf -- '--- %s\n' "$(basename "$1")"
+	for h in From To Reply-To Subject List-Unsubscribe Auto-Submitted; do
+		v=$(header "$1" "$h"); [ -n "$v" ] && printf '%s: %s\n' "$h" "$v"
+	done
+	printf -- '---\n'
+}
+count() { find "$sent" -type f 2>/dev/null | wc -l; }
+
 step "Start from a clean var/ (the demo's database, secret and captured mail)"
 rm -rf var
-run check-config | head -n 12
+run check-config | head -n 10
 run init
+
+step "Organizer: districts, members, a petition and its targets"
+run district import "$in/districts.csv"
+run member import "$in/members.csv" --list news || true
+run list show news --json
+run petition create clean-air --title "Clean air around our schools" --text "$in/petition.txt" --goal 4
+run target add "Cllr Nora North" --email north@council.example --district North --title Councillor --petition clean-air
+run target add "Cllr Sam South" --email south@council.example --district South --title Councillor --petition clean-air
+run target add "Mayor Alex Moore" --email mayor@council.example --title Mayor --petition clean-air
+
+step "Announce the petition to the list: every copy has the member's own reply-to-sign address"
+id1=$("$PM" newsletter create --list news --subject "Please sign: {{petition.title}}" --body "$in/announce.md" --petition clean-air)
+echo "newsletter $id1"
+run newsletter send "$id1" --wait
+echo "captured in var/sent/new: $(count) messages"
+show "$(newest_to ann@example.org)"
+
+step "Members reply; peermail receive turns replies into signatures (quotes stripped)"
+reply ann@example.org "Ann Example" "$(newest_to ann@example.org)" "Count me in. The traffic at the gate is awful."
+reply carl@example.org "Carl Weber" "$(newest_to carl@example.org)" "Yes!"
+echo "A vacation auto-reply never counts:"
+to=$(header "$(newest_to dev@example.org)" Reply-To | sed 's/.*<\(.*\)>.*/\1/')
+printf 'From: Dev Patel <dev@example.org>\nTo: %s\nSubject: Out of Office: Please sign\nAuto-Submitted: auto-replied\nMessage-ID: <ooo-1@example.org>\n\nI am away until Monday.\n' "$to" >"$demo/ooo.eml"
+printf '$ peermail receive < out-of-office reply from dev@example.org\n'
+"$PM" receive --sender dev@example.org --recipient "$to" <"$demo/ooo.eml"
+echo "A replayed reply (the MTA delivered it twice) changes nothing:"
+printf '$ peermail receive < the same reply again\n'
+"$PM" receive --sender carl@example.org --recipient "$(header "$demo/reply.eml" To)" <"$demo/reply.eml"
+run run --once
+run petition show clean-air --json
+run petition signatures clean-air --csv
+
+step "A member mails a story; the organizer approves it by replying to the moderation notice"
+printf '$ peermail receive < story from bea@example.org to story+clean-air@%s\n' "$domain"
+sed "s/act.example.org/$domain/" "$in/story.eml" | "$PM" receive --sender bea@example.org --recipient "story+clean-air@$domain"
+run run --once
+show "$(newest_to org@act.example.org)"
+reply org@act.example.org "Olga Organizer" "$(newest_to org@act.example.org)" "approve"
+run story ls --json
+
+step "An update newsletter with the story, scheduled, to those who have not signed yet"
+id2=$("$PM" newsletter create --list news --subject "{{petition.signatures}} neighbours have signed" --body "$in/update.md" --petition clean-air --skip-signed)
+echo "newsletter $id2"
+run newsletter schedule "$id2" --at "$(date -d '+1 hour' '+%Y-%m-%d %H:%M')"
+run run --once
+run newsletter status "$id2" --json
+echo "(the demo moves the schedule to now instead of waiting an hour)"
+sqlite3 var/peermail.db "UPDATE newsletters SET scheduled_at = strftime('%s','now') WHERE id = $id2"
+run run --once
+run newsletter status "$id2" --json
+show "$(newest_to bea@example.org)"
+reply bea@example.org "Bea Lund" "$(newest_to bea@example.org)" "Signing now. Thank you for sharing our story!"
+
+step "Deliver the petition: each councillor gets the signers of their district, the mayor all"
+run deliver clean-air --now
+run run --once
+run delivery ls --petition clean-air --json
+for t in north south mayor; do
+	f=$(newest_to "$t@council.example")
+	if [ -z "$f" ]; then
+		printf '%s@council.example: nothing new to deliver\n' "$t"
+		continue
+	fi
+	printf '%s@council.example: %s, CSV attached:\n' "$t" "$(header "$f" Subject)"
+	python3 - "$f" <<'PY'
+import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'))
+for part in m.walk():
+    if part.get_filename():
+        for line in part.get_payload(decode=True).decode().splitlines():
+            print('    ' + line)
+PY
+done
+
+step "Where things stand"
+run outbox --json
+run stats --json
+echo
+echo "Every message peermail sent is in var/sent/new ($(count) files); nothing left the machine."

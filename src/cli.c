@@ -146,3 +146,18 @@ gboolean cli_dispatch(const CmdInfo *table, const char *group, int argc, char **
 		g_set_error(error, PM_ERROR, EX_USAGE, "%s: unknown command '%s'", group, argv[1]);
 	return FALSE;
 }
+
+/* cli_print_node - print node as one line of JSON on stdout and unref it */
+void cli_print_node(JsonNode *node)
+{
+	JsonGenerator *gen = json_generator_new();
+	char *text;
+
+	json_generator_set_root(gen, node);
+	text = json_generator_to_data(gen, NULL);
+	printf("%s\n", text);
+	fflush(stdout);
+	g_free(text);
+	g_object_unref(gen);
+	json_node_unref(node);
+}

@@ -53,6 +53,9 @@ void cli_cleanup(void);
 /* cli_print_json - print the builder's root as one line on stdout and unref it */
 void cli_print_json(JsonBuilder *b);
 
+/* cli_print_node - print node as one line of JSON on stdout and unref it */
+void cli_print_node(JsonNode *node);
+
 /* cli_dispatch - find argv[1] in table (a NULL-named entry ends it) and run it */
 gboolean cli_dispatch(const CmdInfo *table, const char *group, int argc, char **argv,
 		      GError **error);

@@ -121,6 +121,44 @@ out:
 	return id;
 }
 
+/* target_update - edit a target, keeping its deliveries */
+gboolean target_update(PmDb *db, gint64 id, const char *name, const char *email,
+		       const char *title, const char *district, GError **error)
+{
+	char *addr = empty_to_null(email), *n = empty_to_null(name);
+	gboolean ok = FALSE;
+	GError *e = NULL;
+
+	if (email && (addr == NULL || !address_is_valid(addr))) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "not a valid mail address: %s", email);
+		goto out;
+	}
+	if (addr) {
+		char *low = g_ascii_strdown(addr, -1);
+		g_free(addr);
+		addr = low;
+	}
+	if (!db_exec(db, &e, "UPDATE targets SET name = coalesce(?2, name), email = "
+		     "coalesce(?3, email), title = CASE WHEN ?4 IS NULL THEN title ELSE "
+		     "nullif(?4, '') END, district = CASE WHEN ?5 IS NULL THEN district ELSE "
+		     "nullif(trim(?5), '') END WHERE id = ?1", "itttt", id, n, addr, title,
+		     district)) {
+		if (e->code == EX_DATAERR)
+			g_prefix_error(&e, "%s is another target's address: ", addr);
+		g_propagate_error(error, e);
+		goto out;
+	}
+	if (db_changes(db) == 0) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "no target %" G_GINT64_FORMAT, id);
+		goto out;
+	}
+	ok = TRUE;
+out:
+	g_free(addr);
+	g_free(n);
+	return ok;
+}
+
 /* add_str - a string member, "" for NULL */
 static void add_str(JsonBuilder *b, const char *name, const char *value)
 {
@@ -516,34 +554,6 @@ gboolean delivery_request(PmDb *db, gint64 petition_id, GError **error)
 		       petition_id);
 }
 
-/* delivery_milestone - the highest milestone reached */
-gint64 delivery_milestone(gint64 count, gint64 goal)
-{
-	gint64 m = 0;
-
-	if (count <= 0)
-		return 0;
-	if (goal > 0) {
-		for (int q = 1; q <= 3; q++)
-			if (count >= goal * q / 4 && goal * q / 4 > 0)
-				m = goal * q / 4;
-		if (count >= goal)
-			m = (count / goal) * goal;
-		return m;
-	}
-	for (gint64 base = 100; base > 0 && base <= count; base *= 10) {
-		static const int steps[] = { 1, 2, 5 };   /* 100, 250, 500, 1000, ... */
-
-		for (int i = 0; i < 3; i++) {
-			gint64 v = i == 1 ? base * 5 / 2 : base * steps[i];
-
-			if (v <= count)
-				m = v;
-		}
-	}
-	return m;
-}
-
 /* ==== The streamed CSV ==== */
 
 #define ZCHUNK 65536
@@ -605,7 +615,9 @@ static void csv_append(DeliveryCsv *c, const char *data, gsize len)
 	}
 	g_byte_array_append(c->buf, (const guint8 *)data, len);
 	if (c->gzip_above > 0 && (gint64)c->buf->len > c->gzip_above) {
-		if (deflateInit2(&c->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		/* windowBits 15 + 16: a gzip wrapper, so the attachment is a .csv.gz file */
+		if (deflateInit2(&c->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK)
 			g_error("zlib: deflateInit2 failed");   /* only on out of memory */
 		c->zon = TRUE;
 		c->gz = g_byte_array_sized_new(c->buf->len / 4);
@@ -780,7 +792,8 @@ static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, 
 	add_str(b, "title", s->t->title);
 	add_str(b, "district", s->t->district);
 	add_str(b, "email", s->t->email);
-	add_int(b, "signatures", s->count);
+	/* the template's "N of them in your district": all they have had, this one included */
+	add_int(b, "signatures", s->before + s->count);
 	json_builder_end_object(b);
 	add_int(b, "count", s->count);
 	add_int(b, "total", total);
@@ -1107,9 +1120,13 @@ static gboolean add_replies(PmDb *db, JsonBuilder *b, gint64 id, GError **error)
 JsonNode *delivery_list_json(PmDb *db, gint64 petition_id, GError **error)
 {
 	sqlite3_stmt *st = db_query(db, error,
-		"SELECT d.id, p.slug, t.name, t.email, t.title, t.district, d.status, d.reason, "
+		/* a queued delivery whose message went out is sent, even before the next
+		 * run's delivery_sync records it */
+		"SELECT d.id, p.slug, t.name, t.email, t.title, t.district, CASE WHEN d.status = "
+		"'queued' AND o.status = 'sent' THEN 'sent' ELSE d.status END, d.reason, "
 		"d.from_signature, d.upto_signature, d.signatures, d.total, d.csv_bytes, "
-		"d.gzipped, d.created_at, d.sent_at, d.failure, o.status, o.smtp_code, "
+		"d.gzipped, d.created_at, coalesce(d.sent_at, CASE WHEN o.status = 'sent' THEN "
+		"coalesce(o.sent_at, o.updated_at) END), d.failure, o.status, o.smtp_code, "
 		"o.smtp_text FROM deliveries d JOIN petitions p ON p.id = d.petition_id JOIN "
 		"targets t ON t.id = d.target_id LEFT JOIN outbox o ON o.id = d.outbox_id "
 		"WHERE ?1 = 0 OR d.petition_id = ?1 ORDER BY d.id", "i", petition_id);

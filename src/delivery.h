@@ -54,6 +54,15 @@ Target *target_free(Target *t);
 gint64 target_add(PmDb *db, const PmConfig *cfg, const char *name, const char *email,
 		  const char *title, const char *district, char **slugs, GError **error);
 
+/*
+ * target_update - change target id in place (NULL: unchanged; district "" clears it, so
+ * the target receives every signature). Its deliveries and their sequence are kept, so a
+ * corrected address gets what failed. EX_NOUSER for an unknown id, EX_DATAERR for a bad
+ * or taken address. The caller holds the transaction.
+ */
+gboolean target_update(PmDb *db, gint64 id, const char *name, const char *email,
+		       const char *title, const char *district, GError **error);
+
 /* target_list_json - {"targets":[{id,name,email,title,district,petitions:[slug...]}]} */
 JsonNode *target_list_json(PmDb *db, GError **error);
 
@@ -110,12 +119,6 @@ gboolean delivery_configure(PmDb *db, gint64 petition_id, const char *fields, in
 
 /* delivery_request - ask the next run to compile petition_id (`deliver` without --now) */
 gboolean delivery_request(PmDb *db, gint64 petition_id, GError **error);
-
-/*
- * delivery_milestone - the highest milestone count has reached: with a goal, its
- * quarters and then its multiples; without one, 100, 250, 500, 1000, 2500, ... (0: none)
- */
-gint64 delivery_milestone(gint64 count, gint64 goal);
 
 /* ==== The streamed CSV ==== */
 
@@ -174,8 +177,9 @@ typedef gboolean (*DeliverySink)(PmDb *db, const DeliveryPart *part, gint64 *out
  * delivery_compile - compile petition_id for each of its targets in one pass over the
  * signatures (streamed from SQLite, never loaded as objects): insert a deliveries row per
  * target with a non-empty share and hand it to sink. Cover-letter data: petition {slug,
- * title, text, goal, signatures, url}, target {name, title, district}, count, total,
- * new_since (the previous delivery's date, "" for the first), first (boolean), reason,
+ * title, text, goal, signatures, url}, target {name, title, district, email, signatures
+ * (= district_total)}, count (this share), total (all confirmed), district_total (this
+ * target's signatures over all its deliveries), new_since (the previous delivery's date, "" for the first), first (boolean), reason,
  * stories (approved, at most 5), signatures (up to 20 disclosed comments of this share:
  * [{name, district, comment, signed_at}]), delivery {id}. The caller holds the
  * transaction. *queued gets the number of parts; 0 with no targets or nothing new.

@@ -15,6 +15,7 @@
 #include "compose.h"
 #include "delivery.h"
 #include "log.h"
+#include "milestone.h"
 #include "outbox.h"
 #include "petition.h"
 #include "pm.h"
@@ -241,6 +242,9 @@ gboolean delivery_record_reply(PmDb *db, const PmConfig *cfg, gint64 delivery_id
 	return ok;
 }
 
+/* how long after a delivery a permanent bounce still marks it failed */
+#define BOUNCE_DAYS 30
+
 typedef struct {
 	gint64 id;
 	char *why;
@@ -292,18 +296,23 @@ gboolean delivery_sync(PmDb *db, const PmConfig *cfg, int *failed, GError **erro
 	gboolean ok = TRUE;
 
 	*failed = 0;
+	/* only queued deliveries are looked at (an index), each by its outbox row id */
 	if (!db_exec(db, error, "UPDATE deliveries SET status = 'sent', sent_at = (SELECT "
 		     "coalesce(o.sent_at, o.updated_at) FROM outbox o WHERE o.id = "
-		     "deliveries.outbox_id) WHERE status = 'queued' AND outbox_id IN (SELECT id "
-		     "FROM outbox WHERE kind = 'delivery' AND status = 'sent')", NULL))
+		     "deliveries.outbox_id) WHERE status = 'queued' AND (SELECT o.status FROM "
+		     "outbox o WHERE o.id = deliveries.outbox_id) = 'sent'", NULL))
 		return FALSE;
+	/* failed rows, and permanent bounces that arrive after a 2xx (DSNs come within
+	 * days: deliveries of the last BOUNCE_DAYS). Targets are not members, so their
+	 * bounces have no member_id: the bounces_member index finds them. */
 	st = db_query(db, error,
 		"SELECT d.id, o.status, o.smtp_code, o.smtp_status, o.smtp_text, (SELECT "
 		"trim(coalesce(b.status, '') || ' ' || coalesce(b.diagnostic, '')) FROM bounces b "
-		"WHERE b.outbox_id = o.id AND b.permanent = 1 ORDER BY b.id DESC LIMIT 1) "
-		"FROM deliveries d JOIN outbox o ON o.id = d.outbox_id WHERE d.alerted_at IS NULL "
-		"AND (o.status IN ('failed', 'cancelled') OR EXISTS (SELECT 1 FROM bounces b WHERE "
-		"b.outbox_id = o.id AND b.permanent = 1)) ORDER BY d.id", NULL);
+		"WHERE b.member_id IS NULL AND b.outbox_id = o.id AND b.permanent = 1 AND b.kind = "
+		"'bounce' ORDER BY b.id DESC LIMIT 1) AS bounced FROM deliveries d JOIN outbox o ON "
+		"o.id = d.outbox_id WHERE d.status IN ('queued', 'sent') AND d.alerted_at IS NULL "
+		"AND d.created_at > ? AND (o.status IN ('failed', 'cancelled') OR bounced IS NOT "
+		"NULL) ORDER BY d.id", "i", pm_now() - BOUNCE_DAYS * 86400);
 	if (st == NULL)
 		return FALSE;
 	fails = g_array_new(FALSE, TRUE, sizeof(Failure));
@@ -359,9 +368,8 @@ static const char *due_reason(PmDb *db, const Due *d, gint64 now, gint64 *milest
 	if (d->milestones) {
 		if (!petition_counts(db, d->id, &confirmed, &pending, error))
 			return NULL;
-		*milestone = delivery_milestone(confirmed, d->goal);
-		if (*milestone <= d->delivered_milestone)
-			*milestone = 0;
+		/* the steps are the campaign's (milestone.h); ours is the last delivered at */
+		*milestone = milestone_crossed(d->goal, d->delivered_milestone, confirmed);
 	}
 	if (d->requested)
 		return "manual";

@@ -23,6 +23,10 @@ static const CmdInfo commands[] = {
 	  "read one message on stdin (MTA pipe) and record what it means" },
 	{ "inspect", cmd_inspect, "inspect [--json] < MESSAGE",
 	  "show how peermail reads a message; records nothing" },
+	{ "template", cmd_template, "template render FILE [--data F.json]", "render a Mustache template" },
+	{ "run", cmd_run, "run [--once] [--lmtp ADDR]", "scheduler and sender (foreground daemon; --once: one pass)" },
+	{ "outbox", cmd_outbox, "outbox [--json] | outbox flush",
+	  "queue counts; flush makes deferred messages due now" },
 	{ "member", cmd_member, "member add|import|export|show|forget ...", "members" },
 	{ "list", cmd_list, "list create|show|ls ...", "lists and their members" },
 	{ "petition", cmd_petition, "petition create|open|close|show|signatures|import|ls ...",
@@ -31,10 +35,12 @@ static const CmdInfo commands[] = {
 	{ "newsletter", cmd_newsletter,
 	  "newsletter create|preview|schedule|send|cancel|status|ls ...", "newsletters" },
 	{ "stats", cmd_stats, "stats [--json]", "counts for organizers" },
-	{ "template", cmd_template, "template render FILE [--data F.json]", "render a Mustache template" },
-	{ "run", cmd_run, "run [--once] [--lmtp ADDR]", "scheduler and sender (foreground daemon; --once: one pass)" },
-	{ "outbox", cmd_outbox, "outbox [--json] | outbox flush",
-	  "queue counts; flush makes deferred messages due now" },
+	{ "target", cmd_target, "target add|edit|ls", "targets (legislators) and their petitions" },
+	{ "district", cmd_district, "district import FILE.csv | district ls",
+	  "postcode -> district lookup" },
+	{ "deliver", cmd_deliver, "deliver SLUG [--now]",
+	  "compile and queue deliveries to the targets" },
+	{ "delivery", cmd_delivery, "delivery ls|config", "deliveries, replies, settings" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -2,6 +2,7 @@
  * scheduler.c - the run loop: producer tasks, then the sender, then sleep until the next
  * message is due (at most POLL_MAX_S, so mail queued by `receive` goes out promptly).
  */
+#include "delivery.h"
 #include "log.h"
 #include "milestone.h"
 #include "newsletter.h"
@@ -20,6 +21,7 @@
 const SchedulerTask scheduler_tasks[] = {
 	{ "newsletters", newsletter_task },
 	{ "milestones", milestone_task },
+	{ "deliveries", delivery_queue_due },
 	{ NULL, NULL }
 };
 

@@ -1,40 +1,49 @@
 /* test_delivery.c - targets, districts, the CSV writer and the delivery compiler */
 #include <csv.h>
+#include <gmime/gmime.h>
 #include <sysexits.h>
 #include <zlib.h>
+#include "address.h"
 #include "delivery.h"
 #include "harness.h"
+#include "outbox.h"
 #include "member.h"
 #include "petition.h"
 
 static PmConfig *cfg;
 static PmDb *db;
+static PmSecret *key;
 
 static const char *const districts[] = { "North", "South", "East", "West", "Central" };
 static const char *const prefixes[] = { "N1", "S1", "E1", "W1", "C1" };
 
 static void setup(void)
 {
-	char *path = g_build_filename(harness_tmpdir(), "d.db", NULL);
+	char *conf = g_build_filename(harness_tmpdir(), "peermail.conf", NULL);
+	const char *top = g_getenv("PEERMAIL_TOP");
+	char *templates = g_build_filename(top ? top : ".", "templates", NULL);
+	char *text = g_strdup_printf("domain = \"act.test\"\ndatabase = \"d.db\"\n"
+				     "templates = \"%s\"\nfrom = \"Team <team@act.test>\"\n"
+				     "organizers = { \"org@example.net\" }\nsyslog = false\n",
+				     templates);
+	GError *e = NULL;
 
-	cfg = g_new0(PmConfig, 1);
-	cfg->domain = g_strdup("act.test");
-	cfg->delimiter = g_strdup("+");
-	cfg->from = g_strdup("Team <team@act.test>");
-	cfg->lists = g_ptr_array_new();
-	cfg->delivery_gzip_above = 5 * 1024 * 1024;
-	db = db_open(path, TRUE, NULL);
-	g_free(path);
+	g_file_set_contents(conf, text, -1, NULL);
+	cfg = config_load(conf, &e);
+	if (cfg == NULL)
+		g_error("config: %s", e->message);
+	db = db_open(cfg->database, TRUE, NULL);
+	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123456789abcdef", 32);
+	g_free(conf);
+	g_free(templates);
+	g_free(text);
 }
 
 static void teardown(void)
 {
 	db_close(db);
-	g_free(cfg->domain);
-	g_free(cfg->delimiter);
-	g_free(cfg->from);
-	g_ptr_array_unref(cfg->lists);
-	g_free(cfg);
+	config_free(cfg);
+	secret_free(key);
 }
 
 /* ---- a CSV reader for the checks (libcsv) ---- */
@@ -270,14 +279,6 @@ TEST(settings)
 	g_clear_error(&e);
 	OK(delivery_disclose_normalize(" , ", &e) == NULL, "an empty list is refused");
 	g_clear_error(&e);
-	INT_EQ(delivery_milestone(0, 1000), 0, "no milestone at 0");
-	INT_EQ(delivery_milestone(249, 1000), 0, "below a quarter");
-	INT_EQ(delivery_milestone(250, 1000), 250, "a quarter of the goal");
-	INT_EQ(delivery_milestone(999, 1000), 750, "three quarters");
-	INT_EQ(delivery_milestone(2500, 1000), 2000, "multiples of the goal past it");
-	INT_EQ(delivery_milestone(99, 0), 0, "without a goal: none below 100");
-	INT_EQ(delivery_milestone(300, 0), 250, "without a goal: 250");
-	INT_EQ(delivery_milestone(12000, 0), 10000, "without a goal: 10000");
 }
 
 TEST(targets_and_districts)
@@ -547,14 +548,211 @@ TEST(compile_by_district)
 	capture_clear(&c);
 }
 
+/* stored_message - the message of outbox row id, parsed */
+static GMimeMessage *stored_message(gint64 id)
+{
+	GBytes *b = outbox_message_get(db, id, NULL);
+	GMimeMessage *m = NULL;
+
+	if (b) {
+		GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL),
+								   g_bytes_get_size(b));
+		GMimeParser *p = g_mime_parser_new_with_stream(s);
+
+		m = g_mime_parser_construct_message(p, NULL);
+		g_object_unref(p);
+		g_object_unref(s);
+		g_bytes_unref(b);
+	}
+	return m;
+}
+
+/* attachment - the first attachment of m (borrowed) or NULL */
+static GMimePart *attachment(GMimeMessage *m)
+{
+	GMimeObject *body = g_mime_message_get_mime_part(m);
+
+	if (!GMIME_IS_MULTIPART(body))
+		return NULL;
+	for (int i = 0; i < g_mime_multipart_get_count(GMIME_MULTIPART(body)); i++) {
+		GMimeObject *o = g_mime_multipart_get_part(GMIME_MULTIPART(body), i);
+
+		if (GMIME_IS_PART(o) && g_mime_part_get_filename(GMIME_PART(o)))
+			return GMIME_PART(o);
+	}
+	return NULL;
+}
+
+/* part_bytes - the decoded content of a part; caller frees */
+static GBytes *part_bytes(GMimePart *p)
+{
+	GMimeStream *s = g_mime_stream_mem_new();
+	GByteArray *a;
+	GBytes *b;
+
+	g_mime_data_wrapper_write_to_stream(g_mime_part_get_content(p), s);
+	a = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
+	b = g_bytes_new(a->data, a->len);
+	g_object_unref(s);
+	return b;
+}
+
+TEST(mail_side)
+{
+	gint64 pid = petition_create(db, cfg, "mail", "Mail test", "Text.", 0, 0, NULL);
+	char *slugs[] = { "mail", NULL };
+	GError *e = NULL;
+	gint64 d1 = 0, o1 = 0, n = 0;
+	int queued = 0, failed = 0;
+	GMimeMessage *m;
+
+	target_add(db, cfg, "MP North", "mp@parl.test", "MP", "North", slugs, NULL);
+	target_add(db, cfg, "Minister", "min@gov.test", NULL, NULL, slugs, NULL);
+	sign_many(pid, 5001, 40, TRUE);
+	OK(delivery_queue(db, cfg, key, pid, "manual", &queued, &e), "delivery_queue");
+	if (e)
+		printf("# %s\n", e->message);
+	g_clear_error(&e);
+	INT_EQ(queued, 2, "two messages queued");
+	db_int(db, NULL, &d1, 0, "SELECT d.id FROM deliveries d JOIN targets t ON t.id = "
+	       "d.target_id WHERE d.petition_id = ? AND t.email = 'mp@parl.test'", "i", pid);
+	db_int(db, NULL, &o1, 0, "SELECT id FROM outbox WHERE kind = 'delivery' AND ref_id = ? AND "
+	       "recipient = 'mp@parl.test'", "i", d1);
+	OK(o1 > 0, "an outbox row of kind delivery with ref_id the delivery");
+	db_int(db, NULL, &n, 0, "SELECT outbox_id FROM deliveries WHERE id = ?", "i", d1);
+	INT_EQ(n, o1, "the delivery remembers its outbox row");
+	m = stored_message(o1);
+	OK(m != NULL, "the message is stored with the row");
+	if (m) {
+		InternetAddressList *rt = g_mime_message_get_reply_to(m);
+		const char *addr = rt && internet_address_list_length(rt) ?
+			internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(
+				internet_address_list_get_address(rt, 0))) : "";
+		Route r;
+		Token t = { 0 };
+		GMimePart *att = attachment(m);
+
+		address_route(cfg, addr, &r);
+		STR_EQ(r.keyword, "reply", "Reply-To is reply+TOKEN");
+		OK(r.token && token_decode(key, r.token, TOKEN_DELIVERY, &t, NULL) && t.object == d1,
+		   "its token names the delivery");
+		route_clear(&r);
+		OK(strstr(g_mime_message_get_subject(m), "Mail test") != NULL, "subject from the template");
+		OK(att && g_str_has_prefix(g_mime_part_get_filename(att), "signatures-mail-"),
+		   "the CSV is attached");
+		OK(att && g_mime_content_type_is_type(g_mime_object_get_content_type(GMIME_OBJECT(att)),
+						      "text", "csv"), "as text/csv");
+		g_object_unref(m);
+	}
+
+	/* a target replies */
+	db_begin(db, NULL);
+	OK(delivery_record_reply(db, cfg, d1, "mp@parl.test", "Re: Mail test", "I will vote for it.",
+				 0, &e), "reply recorded");
+	db_commit(db, NULL);
+	g_clear_error(&e);
+	db_int(db, NULL, &n, 0, "SELECT count(*) FROM delivery_replies WHERE delivery_id = ? AND "
+	       "text = 'I will vote for it.'", "i", d1);
+	INT_EQ(n, 1, "one reply row");
+	db_int(db, NULL, &n, 0, "SELECT max(id) FROM outbox WHERE kind = 'notice' AND ref_id = ? AND "
+	       "recipient = 'org@example.net'", "i", d1);
+	OK(n > 0, "forwarded to the organizer");
+	m = stored_message(n);
+	if (m) {
+		InternetAddressList *rt = g_mime_message_get_reply_to(m);
+		char *s = internet_address_list_to_string(rt, NULL, FALSE);
+
+		OK(strstr(g_mime_message_get_subject(m), "Reply from MP North") != NULL,
+		   "the forward says who replied");
+		STR_EQ(s, "mp@parl.test", "the organizer's answer goes to the target");
+		g_free(s);
+		g_object_unref(m);
+	}
+	{
+		JsonNode *l = delivery_list_json(db, pid, NULL);
+		JsonArray *a = json_object_get_array_member(json_node_get_object(l), "deliveries");
+		JsonObject *o = json_array_get_object_element(a, 0);
+		JsonArray *r = json_object_get_array_member(o, "replies");
+
+		INT_EQ(json_array_get_length(r), 1, "delivery ls shows the reply");
+		STR_EQ(json_object_get_string_member(json_array_get_object_element(r, 0), "text"),
+		       "I will vote for it.", "with its text");
+		json_node_unref(l);
+	}
+	db_begin(db, NULL);
+	OK(!delivery_record_reply(db, cfg, 999999, "x@y.test", "s", "t", 0, &e), "unknown delivery");
+	INT_EQ(e ? e->code : 0, EX_NOUSER, "as EX_NOUSER");
+	db_rollback(db);
+	g_clear_error(&e);
+
+	/* sent, then a permanent bounce arrives: failed, organizers alerted once */
+	db_exec(db, NULL, "UPDATE outbox SET status = 'sent', sent_at = 5 WHERE kind = 'delivery'", NULL);
+	OK(delivery_sync(db, cfg, &failed, NULL), "sync");
+	db_int(db, NULL, &n, 0, "SELECT count(*) FROM deliveries WHERE petition_id = ? AND status = "
+	       "'sent'", "i", pid);
+	INT_EQ(n, 2, "sent outbox rows make sent deliveries");
+	db_exec(db, NULL, "INSERT INTO bounces(outbox_id, address, status, permanent, diagnostic, "
+		"created_at) VALUES (?, 'mp@parl.test', '5.1.1', 1, 'user unknown', 1)", "i", o1);
+	OK(delivery_sync(db, cfg, &failed, NULL), "sync after the bounce");
+	INT_EQ(failed, 1, "one delivery failed");
+	{
+		sqlite3_stmt *st = db_query(db, NULL, "SELECT status, failure FROM deliveries WHERE "
+					    "id = ?", "i", d1);
+		db_step(db, st, NULL);
+		STR_EQ((const char *)sqlite3_column_text(st, 0), "failed", "marked failed");
+		STR_EQ((const char *)sqlite3_column_text(st, 1), "bounced: 5.1.1 user unknown",
+		       "with the bounce's reason");
+		db_done(st);
+	}
+	db_int(db, NULL, &n, 0, "SELECT max(id) FROM outbox WHERE kind = 'notice' AND ref_id = ?",
+	       "i", d1);
+	m = stored_message(n);
+	OK(m && strstr(g_mime_message_get_subject(m), "Delivery failed") != NULL,
+	   "the organizers get delivery_failed");
+	if (m)
+		g_object_unref(m);
+	OK(delivery_sync(db, cfg, &failed, NULL), "sync again");
+	INT_EQ(failed, 0, "no second alert");
+
+	/* a large CSV goes out gzip'd */
+	cfg->delivery_gzip_above = 200;
+	sign_many(pid, 5101, 40, TRUE);
+	OK(delivery_queue(db, cfg, key, pid, "manual", &queued, NULL), "queue past the threshold");
+	db_int(db, NULL, &n, 0, "SELECT max(id) FROM outbox WHERE kind = 'delivery' AND "
+	       "recipient = 'min@gov.test'", NULL);
+	m = stored_message(n);
+	if (m) {
+		GMimePart *att = attachment(m);
+		GBytes *gz = att ? part_bytes(att) : NULL;
+		GBytes *plain = gz ? gunzip(gz) : NULL;
+		GPtrArray *rows = plain ? parse_csv(plain) : NULL;
+
+		OK(att && g_str_has_suffix(g_mime_part_get_filename(att), ".csv.gz"), "named .csv.gz");
+		OK(att && g_mime_content_type_is_type(g_mime_object_get_content_type(GMIME_OBJECT(att)),
+						      "application", "gzip"), "as application/gzip");
+		INT_EQ(rows ? rows->len : 0, 41, "it unpacks to the header and the 40 new signers");
+		if (rows)
+			g_ptr_array_unref(rows);
+		if (plain)
+			g_bytes_unref(plain);
+		if (gz)
+			g_bytes_unref(gz);
+		g_object_unref(m);
+	}
+	cfg->delivery_gzip_above = 5 * 1024 * 1024;
+}
+
 int main(void)
 {
+	g_mime_init();
 	setup();
 	RUN(csv_cells);
 	RUN(csv_writer_gzip);
 	RUN(settings);
 	RUN(targets_and_districts);
 	RUN(compile_by_district);
+	RUN(mail_side);
 	teardown();
+	g_mime_shutdown();
 	return harness_done();
 }
