@@ -23,6 +23,7 @@
 #endif
 #endif
 
+#ifndef PM_SANITIZED
 /* crash - a fatal signal: tell the MTA to retry rather than bounce (exit 75) */
 static void crash(int sig)
 {
@@ -33,6 +34,7 @@ static void crash(int sig)
 	(void)sig;
 	_exit(EX_TEMPFAIL);
 }
+#endif
 
 /* receive_guard - map crashes to EX_TEMPFAIL (not under sanitizers, which report them) */
 static void receive_guard(void)

@@ -859,6 +859,7 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 	Token t;
 	gboolean ok = TRUE;
 	GError *e = NULL;
+	AutoKind ak;
 
 	c->action = "bounce";
 	if (!decode(c, TOKEN_BOUNCE, &t, error))
@@ -869,12 +870,30 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 		c->result = "ignored";
 		return TRUE;
 	}
+	r = inbound_classify(c->m);
+	if (r->kind == BOUNCE_NOT && c->m->autokind != AUTO_NONE &&
+	    (c->m->autokind != AUTO_NULL_SENDER ||
+	     (ak = autoreply_classify(c->m->msg, NULL)) != AUTO_NULL_SENDER)) {
+		/* an auto-responder that is no report (vacation, Auto-Submitted, list or bulk
+		 * mail), also when it came with a null envelope sender as RFC 3834 asks; real
+		 * bounces carry Auto-Submitted too, but they parse as reports or come from
+		 * MAILER-DAEMON */
+		c->kind = "autoreply";
+		c->result = "ignored";
+		return TRUE;
+	}
+	/* the token names the outbox row (VERP); the row names the member */
+	if (t.member == 0 && !db_int(c->db, &e, &t.member, 0,
+				     "SELECT coalesce(member_id, 0) FROM outbox WHERE id = ?", "i",
+				     t.object)) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
 	mb = t.member ? member_get(c->db, t.member, &e) : NULL;
 	if (e) {
 		g_propagate_error(error, e);
 		return FALSE;
 	}
-	r = inbound_classify(c->m);
 	c->result = "recorded";
 	if (r->kind == BOUNCE_FEEDBACK) {
 		c->kind = "feedback";

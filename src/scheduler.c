@@ -8,6 +8,7 @@
 #include "newsletter.h"
 #include "outbox.h"
 #include "pm.h"
+#include "probe.h"
 #include "scheduler.h"
 #include "sender.h"
 
@@ -22,6 +23,7 @@ const SchedulerTask scheduler_tasks[] = {
 	{ "newsletters", newsletter_task },
 	{ "milestones", milestone_task },
 	{ "deliveries", delivery_queue_due },
+	{ "probes", probe_task },
 	{ NULL, NULL }
 };
 
