@@ -203,3 +203,41 @@ char *address_make(const PmConfig *cfg, const char *keyword, const char *arg,
 	g_string_append(s, cfg->domain);
 	return g_string_free(s, FALSE);
 }
+
+/* address_redact - tokens in the local part shortened for logs */
+char *address_redact(const char *addr)
+{
+	const char *at;
+	GString *out;
+	char *local, **parts;
+
+	if (addr == NULL)
+		return g_strdup("-");
+	at = strrchr(addr, '@');
+	local = at ? g_strndup(addr, at - addr) : g_strdup(addr);
+	out = g_string_new(NULL);
+	/* any delimiter may be configured: split on all of them */
+	parts = g_strsplit_set(local, "+-=_.", -1);
+	{
+		const char *p = local;
+
+		for (int i = 0; parts[i]; i++) {
+			gsize n = strlen(parts[i]);
+
+			if (token_looks_like(parts[i]))
+				g_string_append_printf(out, "%.6s...", parts[i]);
+			else
+				g_string_append_len(out, p, n);
+			p += n;
+			if (*p) {
+				g_string_append_c(out, *p);
+				p++;
+			}
+		}
+	}
+	if (at)
+		g_string_append(out, at);
+	g_strfreev(parts);
+	g_free(local);
+	return g_string_free(out, FALSE);
+}

@@ -61,6 +61,13 @@ void route_clear(Route *r);
 char *address_make(const PmConfig *cfg, const char *keyword, const char *arg,
 		   const char *token);
 
+/*
+ * address_redact - addr with every token in its local part cut to its first 6
+ * characters and "...", for logs (a whole token in a log would let its reader act for
+ * the member). Caller frees; NULL gives "-".
+ */
+char *address_redact(const char *addr);
+
 /* address_keyword_purpose - the token purpose a keyword implies, or 0 */
 int address_keyword_purpose(const char *keyword);
 

@@ -402,9 +402,12 @@ out:
 	else if (dup)
 		db_rollback(db);    /* read-only: nothing to commit */
 	if (ok) {
+		char *shown = address_redact(rcpt);
+
 		log_info("%s from=%s to=%s id=%s: %s %s", c.kind ? c.kind : "message",
-			 m->from_addr ? m->from_addr : "-", rcpt,
+			 m->from_addr ? m->from_addr : "-", shown,
 			 m->message_id ? m->message_id : "-", c.action, c.result);
+		g_free(shown);
 		if (out) {
 			out->action = g_strdup(c.action);
 			out->result = g_strdup(c.result);

@@ -970,7 +970,10 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 		return TRUE;    /* organizers read this mailbox elsewhere; logged, not acted on */
 	if (c->m->autokind != AUTO_NONE) {
 		c->kind = "autoreply";
-		log_info("ignoring %s message to %s", autoreply_name(c->m->autokind), c->recipient);
+		char *shown = address_redact(c->recipient);
+
+		log_info("ignoring %s message to %s", autoreply_name(c->m->autokind), shown);
+		g_free(shown);
 		return TRUE;
 	}
 	switch (c->route.kind) {

@@ -11,6 +11,7 @@
 #include <sysexits.h>
 #include "db.h"
 #include "inbound.h"
+#include "address.h"
 #include "lmtp.h"
 #include "log.h"
 #include "pm.h"
@@ -144,7 +145,12 @@ static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 			g_string_append_printf(r, "554 5.6.0 %s\r\n", e->message);
 			break;
 		default:
-			log_warn("lmtp: %s: %s (will be retried)", rcpt, e->message);
+			{
+				char *shown = address_redact(rcpt);
+
+				log_warn("lmtp: %s: %s (will be retried)", shown, e->message);
+				g_free(shown);
+			}
 			g_string_append_printf(r, "451 4.3.0 %s\r\n", e->message);
 		}
 		g_clear_error(&e);

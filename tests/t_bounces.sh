@@ -86,7 +86,8 @@ is "$(sent_count)" 4 "a newsletter copy to each member"
 
 RP=$(return_path perm@example.org)
 like "$RP" '^bounce\+[a-z2-7]+@act\.test$' "list mail carries a VERP return path bounce+TOKEN"
-dsn perm@example.org 5.1.1 failed | receive_to "$RP"; is $? 0 "a permanent DSN is recorded"
+log=$(dsn perm@example.org 5.1.1 failed | receive_to "$RP" 2>&1); is $? 0 "a permanent DSN is recorded"
+unlike "$log" "${RP%@*}" "the log never shows the whole token"
 is "$(status_of perm@example.org)" active "one permanent bounce does not disable"
 dsn perm@example.org 5.1.1 failed | receive_to "$RP"
 is "$(status_of perm@example.org)" bouncing "repeated permanent bounces disable the member"

@@ -117,10 +117,28 @@ TEST(make)
 	cfg_done(c);
 }
 
+TEST(redact)
+{
+	char *a = address_redact("sign+park+abcdefghijklmnopqrstuvwx@act.test");
+	char *b = address_redact("bounce+ABCDEFGHIJKLMNOPQRSTUVWX@act.test");
+	char *c = address_redact("news+subscribe@act.test");
+
+	STR_EQ(a, "sign+park+abcdef...@act.test", "token cut, slug kept");
+	STR_EQ(b, "bounce+ABCDEF...@act.test", "upper-case token cut");
+	STR_EQ(c, "news+subscribe@act.test", "no token: unchanged");
+	g_free(a);
+	g_free(b);
+	g_free(c);
+	a = address_redact(NULL);
+	STR_EQ(a, "-", "NULL");
+	g_free(a);
+}
+
 int main(void)
 {
 	RUN(normalize);
 	RUN(route);
 	RUN(make);
+	RUN(redact);
 	return harness_done();
 }
