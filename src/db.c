@@ -125,6 +125,23 @@ static gboolean migrate(PmDb *db, GError **error)
 	return TRUE;
 }
 
+/* slow_trace - log statements slower than the threshold (PEERMAIL_SQL_SLOW_MS) */
+static int slow_trace(unsigned type, void *ctx, void *p, void *x)
+{
+	gint64 ns = *(sqlite3_int64 *)x;
+	gint64 limit = GPOINTER_TO_SIZE(ctx);
+
+	if (type == SQLITE_TRACE_PROFILE && ns / 1000000 >= limit) {
+		char *sql = sqlite3_expanded_sql(p);
+
+		/* expanded SQL has the bound values: only for an operator's debugging */
+		g_printerr("peermail: slow SQL %.3f ms: %s\n", ns / 1e6,
+			   sql ? sql : sqlite3_sql(p));
+		sqlite3_free(sql);
+	}
+	return 0;
+}
+
 /* db_open - open with WAL, busy timeout and foreign keys; create or check the schema */
 PmDb *db_open(const char *path, gboolean create, GError **error)
 {
@@ -158,6 +175,10 @@ PmDb *db_open(const char *path, gboolean create, GError **error)
 	}
 	db->stmts = g_hash_table_new_full(sql_hash, sql_equal, sql_key_free, stmt_finalize);
 	sqlite3_busy_timeout(db->h, 10000);
+	if (g_getenv("PEERMAIL_SQL_SLOW_MS"))
+		sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, slow_trace,
+				 GSIZE_TO_POINTER(g_ascii_strtoull(g_getenv("PEERMAIL_SQL_SLOW_MS"),
+								   NULL, 10)));
 	sqlite3_extended_result_codes(db->h, 1);
 	/* synchronous=NORMAL is durable across process crashes in WAL mode; a power loss may
 	 * lose the last transactions but never corrupts. receive uses FULL (see inbound). */
