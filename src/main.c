@@ -5,6 +5,7 @@
  * is a sysexits.h value. For `receive` (an MTA waits on it) every failure that is not a
  * deliberate 65/67 becomes EX_TEMPFAIL, so the MTA retries instead of bouncing.
  */
+#include <malloc.h>
 #include <gmime/gmime.h>
 #include <locale.h>
 #include <signal.h>
@@ -74,6 +75,12 @@ int main(int argc, char **argv)
 	GError *error = NULL;
 	int i = 1, rc = 0;
 
+	/* glibc gives the top of the heap back at every free past 128 KiB and takes it again
+	 * at the next allocation: per message in the send loop, each time with page faults and
+	 * a TLB shootdown across the threads (a third of the CPU of a newsletter run). Freed
+	 * memory is kept up to 64 MiB instead; what is in use is unchanged. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
 	while (i < argc && argv[i][0] == '-') {

@@ -116,6 +116,18 @@ JsonNode *newsletter_list_json(PmDb *db, GError **error);
 GBytes *newsletter_render(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 			  const OutboxRow *row, GError **error);
 
+/*
+ * newsletter_prepare, newsletter_build, newsletter_prepared_free - newsletter_render in two
+ * steps (OutboxPrepareFn, OutboxBuildFn): prepare does the checks and skips in the main
+ * thread and snapshots the member and the newsletter's shared parts (reference-counted);
+ * build makes the message in any thread, without the database. cfg and key must outlive
+ * the prepared copy.
+ */
+gpointer newsletter_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			    const OutboxRow *row, GError **error);
+GBytes *newsletter_build(gpointer prepared, GError **error);
+void newsletter_prepared_free(gpointer prepared);
+
 /* newsletter_render_for - the copy member would get (no status checks); caller unrefs */
 GBytes *newsletter_render_for(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
 			      const Member *member, GError **error);

@@ -9,10 +9,16 @@
  * Mustache too, rendered first. Linked to a petition,
  * Reply-To is the member's sign+SLUG+TOKEN; list headers carry leave+TOKEN.
  *
- * The parts shared by every copy (the newsletter row, list, petition and stories as JSON)
- * are cached per newsletter id for NL_CACHE_TTL seconds. The cache is this file's only
- * mutable state: renderers run in the main thread only (outbox.h), and the registry gives
- * them no user pointer. newsletter_cache_clear() frees it.
+ * The parts shared by every copy (the newsletter row, list, petition and stories as JSON,
+ * the parsed templates) are cached per newsletter id for NL_CACHE_TTL seconds. The cache
+ * is this file's only mutable state and lives in the main thread (the registry gives
+ * renderers no user pointer); newsletter_cache_clear() frees it.
+ *
+ * THREADS: newsletter_prepare (main thread: every SQL statement) snapshots the member and
+ * takes a reference on the shared parts; newsletter_build (any thread, several at once)
+ * only reads them: the JSON nodes are sealed (immutable; json-glib refcounts atomically),
+ * templates are expanded concurrently as template.h allows, compose_message locks its own
+ * cache. The reference keeps the parts alive when the cache drops them meanwhile.
  *
  * DIAGNOSTICS: a copy that must not go out any more (newsletter cancelled, member
  * unsubscribed, bouncing or forgotten since expansion) is marked cancelled in the outbox
@@ -50,14 +56,18 @@ typedef struct {
 	Template *subject_t;    /* parsed once per newsletter */
 	Template *body_t;
 	gint64 loaded;
+	gint ref;               /* atomic: the cache's and each prepared copy's */
 } Shared;
 
 static GHashTable *cache;      /* gint64 id -> Shared*; main thread only */
 
-static void shared_free(gpointer p)
+/* shared_unref - drop a reference; frees with the last one (any thread) */
+static void shared_unref(gpointer p)
 {
 	Shared *s = p;
 
+	if (!g_atomic_int_dec_and_test(&s->ref))
+		return;
 	newsletter_free(s->n);
 	list_free(s->list);
 	g_free(s->slug);
@@ -87,13 +97,14 @@ static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **err
 	gint64 members = 0, now = pm_now();
 
 	if (cache == NULL)
-		cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, shared_free);
+		cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, shared_unref);
 	s = g_hash_table_lookup(cache, &id);
 	if (s && now - s->loaded < NL_CACHE_TTL)
 		return s;
 	if (s)
 		g_hash_table_remove(cache, &id);
 	s = g_new0(Shared, 1);
+	s->ref = 1;
 	s->loaded = now;
 	if ((s->n = newsletter_lookup(db, id, error)) == NULL)
 		goto fail;
@@ -122,10 +133,15 @@ static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **err
 		g_prefix_error(error, "newsletter %" G_GINT64_FORMAT ": ", id);
 		goto fail;
 	}
+	/* immutable from now on: copies are built from them in several threads */
+	json_node_seal(s->list_json);
+	json_node_seal(s->stories_json);
+	if (s->petition_json)
+		json_node_seal(s->petition_json);
 	g_hash_table_insert(cache, &s->n->id, s);
 	return s;
 fail:
-	shared_free(s);
+	shared_unref(s);
 	return NULL;
 }
 
@@ -226,17 +242,46 @@ static GBytes *skip(PmDb *db, gint64 outbox_id, GError **error, const char *why)
 	return NULL;
 }
 
-/* newsletter_render - the outbox renderer for kind newsletter */
-GBytes *newsletter_render(PmDb *db, const PmConfig *cfg, const PmSecret *key,
-			  const OutboxRow *row, GError **error)
+/* A copy prepared in the main thread, built in any (newsletter_prepare). */
+typedef struct {
+	const PmConfig *cfg;
+	const PmSecret *key;
+	Shared *sh;             /* a reference */
+	Member m;               /* owned strings */
+	char *to;
+} Prepared;
+
+/* newsletter_prepared_free - destroy a prepared copy (any thread) */
+void newsletter_prepared_free(gpointer p)
+{
+	Prepared *pr = p;
+
+	if (pr == NULL)
+		return;
+	if (pr->sh)
+		shared_unref(pr->sh);
+	g_free(pr->m.status);
+	g_free(pr->m.email);
+	g_free(pr->m.name);
+	g_free(pr->m.postcode);
+	g_free(pr->m.district);
+	g_free(pr->to);
+	g_free(pr);
+}
+
+/* newsletter_prepare - checks, skips and snapshots for one copy (main thread) */
+gpointer newsletter_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			    const OutboxRow *row, GError **error)
 {
 	sqlite3_stmt *st;
 	GError *e = NULL;
-	Member m = { 0 };
+	Prepared *pr = g_new0(Prepared, 1);
+	Member *m = &pr->m;
 	char *nstatus = NULL, *sstatus = NULL;
 	Shared *sh;
-	GBytes *msg = NULL;
 
+	pr->cfg = cfg;
+	pr->key = key;
 	/* checked again now: the member may have left since the expansion */
 	st = db_query(db, &e, "SELECT n.status, s.status, m.status, m.email, m.name, m.postcode, "
 		      "m.district, m.id FROM newsletters n LEFT JOIN subscriptions s ON "
@@ -245,37 +290,55 @@ GBytes *newsletter_render(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	if (st && db_step(db, st, &e)) {
 		nstatus = db_col_text(st, 0);
 		sstatus = db_col_text(st, 1);
-		m.status = db_col_text(st, 2);
-		m.email = db_col_text(st, 3);
-		m.name = db_col_text(st, 4);
-		m.postcode = db_col_text(st, 5);
-		m.district = db_col_text(st, 6);
-		m.id = sqlite3_column_int64(st, 7);
+		m->status = db_col_text(st, 2);
+		m->email = db_col_text(st, 3);
+		m->name = db_col_text(st, 4);
+		m->postcode = db_col_text(st, 5);
+		m->district = db_col_text(st, 6);
+		m->id = sqlite3_column_int64(st, 7);
 	}
 	db_done(st);
-	if (e) {
+	if (e)
 		g_propagate_error(error, e);
-		goto out;
-	}
-	if (nstatus == NULL)
+	else if (nstatus == NULL)
 		g_set_error(error, PM_ERROR, EX_NOUSER, "no newsletter %" G_GINT64_FORMAT,
 			    row->ref_id);
 	else if (strcmp(nstatus, "cancelled") == 0)
 		skip(db, row->id, error, "newsletter cancelled");
-	else if (m.email == NULL || g_strcmp0(m.status, "active") != 0)
+	else if (m->email == NULL || g_strcmp0(m->status, "active") != 0)
 		skip(db, row->id, error, "member no longer active");
 	else if (g_strcmp0(sstatus, "active") != 0)
 		skip(db, row->id, error, "member no longer subscribed");
-	else if ((sh = shared_get(db, cfg, row->ref_id, error)) != NULL)
-		msg = render_copy(cfg, key, sh, &m, row->recipient, TRUE, error);
-out:
+	else if ((sh = shared_get(db, cfg, row->ref_id, error)) != NULL) {
+		g_atomic_int_inc(&sh->ref);
+		pr->sh = sh;
+		pr->to = g_strdup(row->recipient);
+	}
 	g_free(nstatus);
 	g_free(sstatus);
-	g_free(m.status);
-	g_free(m.email);
-	g_free(m.name);
-	g_free(m.postcode);
-	g_free(m.district);
+	if (pr->sh == NULL) {
+		newsletter_prepared_free(pr);
+		return NULL;
+	}
+	return pr;
+}
+
+/* newsletter_build - the message of a prepared copy (any thread; no database) */
+GBytes *newsletter_build(gpointer prepared, GError **error)
+{
+	Prepared *pr = prepared;
+
+	return render_copy(pr->cfg, pr->key, pr->sh, &pr->m, pr->to, TRUE, error);
+}
+
+/* newsletter_render - the outbox renderer for kind newsletter: prepare, then build */
+GBytes *newsletter_render(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			  const OutboxRow *row, GError **error)
+{
+	gpointer pr = newsletter_prepare(db, cfg, key, row, error);
+	GBytes *msg = pr ? newsletter_build(pr, error) : NULL;
+
+	newsletter_prepared_free(pr);
 	return msg;
 }
 

@@ -26,22 +26,32 @@
 
 /*
  * One line per kind rendered at send time. Modules add theirs here, e.g.
- *   { OUTBOX_NEWSLETTER, newsletter_render },
+ *   { OUTBOX_NEWSLETTER, newsletter_render, prepare, build, free_prepared },
+ * (the last three optional: with them the sender builds copies in worker threads).
  */
 const OutboxRenderer outbox_renderers[] = {
-	{ OUTBOX_NEWSLETTER, newsletter_render },
-	{ 0, NULL }    /* end of table */
+	{ OUTBOX_NEWSLETTER, newsletter_render, newsletter_prepare, newsletter_build,
+	  newsletter_prepared_free },
+	{ .render = NULL }    /* end of table */
 };
 
-/* outbox_renderer_find - look kind up in table (ends at the first NULL render) */
-OutboxRenderFn outbox_renderer_find(const OutboxRenderer *table, OutboxKind kind)
+/* outbox_renderer_entry - look kind up in table (ends at the first NULL render) */
+const OutboxRenderer *outbox_renderer_entry(const OutboxRenderer *table, OutboxKind kind)
 {
 	if (table == NULL)
 		table = outbox_renderers;
 	for (; table->render; table++)
 		if (table->kind == kind)
-			return table->render;
+			return table;
 	return NULL;
+}
+
+/* outbox_renderer_find - the render function of kind in table, or NULL */
+OutboxRenderFn outbox_renderer_find(const OutboxRenderer *table, OutboxKind kind)
+{
+	const OutboxRenderer *e = outbox_renderer_entry(table, kind);
+
+	return e ? e->render : NULL;
 }
 
 /* ==== Kinds ==== */

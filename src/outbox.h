@@ -88,9 +88,23 @@ OutboxRow *outbox_row_free(OutboxRow *row);
 typedef GBytes *(*OutboxRenderFn)(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 				  const OutboxRow *row, GError **error);
 
+/*
+ * A renderer may also come split in two so that copies are built in parallel: prepare runs
+ * in the main thread (all SQL: checks, skips, snapshots of shared data) and returns an
+ * opaque prepared copy, or NULL with error exactly like render; build then turns it into
+ * the message in a worker thread (no PmDb; several builds run at once) with render's
+ * contract, and free_prepared destroys it in whichever thread built it.
+ */
+typedef gpointer (*OutboxPrepareFn)(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+				    const OutboxRow *row, GError **error);
+typedef GBytes *(*OutboxBuildFn)(gpointer prepared, GError **error);
+
 typedef struct {
 	OutboxKind kind;
-	OutboxRenderFn render;
+	OutboxRenderFn render;          /* required: the whole job in the main thread */
+	OutboxPrepareFn prepare;        /* optional, with build and free_prepared */
+	OutboxBuildFn build;
+	GDestroyNotify free_prepared;
 } OutboxRenderer;
 
 /*
@@ -101,6 +115,9 @@ extern const OutboxRenderer outbox_renderers[];
 
 /* outbox_renderer_find - the renderer for kind in table (NULL: outbox_renderers), or NULL */
 OutboxRenderFn outbox_renderer_find(const OutboxRenderer *table, OutboxKind kind);
+
+/* outbox_renderer_entry - the whole table entry for kind (NULL: outbox_renderers), or NULL */
+const OutboxRenderer *outbox_renderer_entry(const OutboxRenderer *table, OutboxKind kind);
 
 /* outbox_owner_self - this process's claim identity "BOOT_ID:PID:START_TICKS"; caller frees */
 char *outbox_owner_self(void);

@@ -7,6 +7,14 @@
  * queue holds. Results are written as soon as they come back, all that are waiting in one
  * transaction (a group commit: under load the groups grow by themselves), so a crash can
  * only repeat the messages in flight. One log line per message.
+ *
+ * Rows rendered at send time by a split renderer (outbox.h: prepare + build) are prepared
+ * here, in the main thread (all SQL, skips), and built by a pool of render threads, one per
+ * CPU; a built message goes from the render thread straight to the SMTP threads, while
+ * render failures (and, for the maildir transport, every built message) come back to the
+ * main thread through a queue. A message counts as in flight from its claim until its
+ * result is back, being built included, so the bound above holds. Other renderers run in
+ * the main thread as before.
  */
 #include <string.h>
 #include <sysexits.h>
@@ -24,7 +32,60 @@ struct Sender {
 	const OutboxRenderer *renderers;
 	char *owner;
 	SmtpPool *pool;          /* NULL for the maildir transport */
+	GThreadPool *render;     /* RenderTask*: builds prepared copies */
+	GAsyncQueue *built;      /* RenderTask* back to the main thread */
+	gint building;           /* atomic: tasks given to the render threads, not yet back */
 };
+
+/* One prepared copy on its way through a render thread. */
+typedef struct {
+	const OutboxRenderer *rd;
+	gpointer prepared;
+	OutboxResult *result;
+	char *recipient;
+	char *sender;            /* envelope sender */
+	GBytes *msg;             /* the built message; NULL: result says why */
+} RenderTask;
+
+/* render_task_free - destroy a task (result included unless stolen) */
+static void render_task_free(RenderTask *t)
+{
+	if (t->prepared)
+		t->rd->free_prepared(t->prepared);
+	if (t->result)
+		outbox_result_free(t->result);
+	if (t->msg)
+		g_bytes_unref(t->msg);
+	g_free(t->recipient);
+	g_free(t->sender);
+	g_free(t);
+}
+
+/* render_worker - build one prepared copy; to the SMTP threads, or back to the main thread */
+static void render_worker(gpointer data, gpointer user)
+{
+	RenderTask *t = data;
+	Sender *s = user;
+	GError *e = NULL;
+
+	t->msg = t->rd->build(t->prepared, &e);
+	t->rd->free_prepared(t->prepared);
+	t->prepared = NULL;
+	if (t->msg == NULL) {
+		char *text = g_strdup_printf("render: %s", e ? e->message : "failed");
+
+		outbox_result_set(t->result, OUTBOX_OUT_FAILED, 0, NULL, text);
+		g_free(text);
+		g_clear_error(&e);
+	} else if (s->pool) {
+		smtp_pool_submit(s->pool, smtp_job_new(t->result, t->recipient, t->sender, t->msg));
+		t->result = NULL;
+		render_task_free(t);
+		g_atomic_int_dec_and_test(&s->building);
+		return;
+	}
+	g_async_queue_push(s->built, t);
+}
 
 /* sender_new - reclaim dead claims, start the transport */
 Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
@@ -38,6 +99,11 @@ Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	s->renderers = renderers;
 	s->owner = outbox_owner_self();
 	if (!outbox_reclaim(db, NULL, error))
+		return sender_free(s);
+	s->built = g_async_queue_new();
+	s->render = g_thread_pool_new(render_worker, s, (gint)MAX(1, g_get_num_processors()),
+				      FALSE, error);
+	if (s->render == NULL)
 		return sender_free(s);
 	if (strcmp(cfg->transport, "smtp") == 0) {
 		s->pool = smtp_pool_new(cfg, error);
@@ -57,10 +123,19 @@ Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	return s;
 }
 
-/* sender_free - stop the SMTP threads */
+/* sender_free - stop the render and SMTP threads */
 Sender *sender_free(Sender *s)
 {
 	if (s) {
+		RenderTask *t;
+
+		if (s->render)
+			g_thread_pool_free(s->render, FALSE, TRUE);
+		if (s->built) {
+			while ((t = g_async_queue_try_pop(s->built)) != NULL)
+				render_task_free(t);
+			g_async_queue_unref(s->built);
+		}
 		smtp_pool_free(s->pool);
 		g_free(s->owner);
 		g_free(s);
@@ -139,13 +214,66 @@ static GBytes *message_of(Sender *s, const OutboxRow *row, OutboxResult *r)
 	return msg;
 }
 
-/* dispatch - one claimed row to its transport; returns TRUE when it went to the pool */
+/* to_maildir - deliver one message through the maildir transport and fill r */
+static void to_maildir(Sender *s, OutboxResult *r, const char *rp, const char *recipient,
+		       GBytes *msg)
+{
+	GError *e = NULL;
+
+	r->relay = g_strdup("maildir");
+	if (maildir_deliver(s->cfg->maildir, rp, recipient, msg, &e))
+		outbox_result_set(r, OUTBOX_OUT_SENT, 0, NULL, "written to the maildir");
+	else
+		outbox_result_set(r, OUTBOX_OUT_DEFERRED, 0, NULL, e->message);
+	g_clear_error(&e);
+}
+
+/* prepare_row - prepare a row of a split renderer and hand it to the render threads;
+ * TRUE when it went there (it is in flight), FALSE when r failed (render error, skip) */
+static gboolean prepare_row(Sender *s, const OutboxRenderer *rd, const OutboxRow *row,
+			    OutboxResult *r)
+{
+	GError *e = NULL;
+	gpointer prepared = rd->prepare(s->db, s->cfg, s->key, row, &e);
+	RenderTask *t;
+
+	if (prepared == NULL) {
+		char *text = g_strdup_printf("render: %s", e ? e->message : "failed");
+
+		outbox_result_set(r, OUTBOX_OUT_FAILED, 0, NULL, text);
+		g_free(text);
+		g_clear_error(&e);
+		return FALSE;
+	}
+	t = g_new0(RenderTask, 1);
+	t->rd = rd;
+	t->prepared = prepared;
+	t->result = r;
+	t->recipient = g_strdup(row->recipient);
+	t->sender = row->sender ? g_strdup(row->sender)
+				: outbox_return_path(s->cfg, s->key, row->id);
+	g_atomic_int_inc(&s->building);
+	g_thread_pool_push(s->render, t, NULL);
+	return TRUE;
+}
+
+/* dispatch - one claimed row to its transport or the render threads; returns TRUE when it
+ * is in flight (its result comes back later) */
 static gboolean dispatch(Sender *s, const OutboxRow *row, GPtrArray *results)
 {
 	OutboxResult *r = outbox_result_new(row);
-	GBytes *msg = message_of(s, row, r);
+	const OutboxRenderer *rd;
+	GBytes *msg;
 	char *rp;
 
+	if (row->message == NULL && (rd = outbox_renderer_entry(s->renderers, row->kind)) &&
+	    rd->prepare && rd->build && rd->free_prepared) {
+		if (prepare_row(s, rd, row, r))
+			return TRUE;
+		g_ptr_array_add(results, r);
+		return FALSE;
+	}
+	msg = message_of(s, row, r);
 	if (msg == NULL) {
 		g_ptr_array_add(results, r);
 		return FALSE;
@@ -154,19 +282,32 @@ static gboolean dispatch(Sender *s, const OutboxRow *row, GPtrArray *results)
 	if (s->pool) {
 		smtp_pool_submit(s->pool, smtp_job_new(r, row->recipient, rp, msg));
 	} else {
-		GError *e = NULL;
-
-		r->relay = g_strdup("maildir");
-		if (maildir_deliver(s->cfg->maildir, rp, row->recipient, msg, &e))
-			outbox_result_set(r, OUTBOX_OUT_SENT, 0, NULL, "written to the maildir");
-		else
-			outbox_result_set(r, OUTBOX_OUT_DEFERRED, 0, NULL, e->message);
-		g_clear_error(&e);
+		to_maildir(s, r, rp, row->recipient, msg);
 		g_ptr_array_add(results, r);
 	}
 	g_free(rp);
 	g_bytes_unref(msg);
 	return s->pool != NULL;
+}
+
+/* collect_built - tasks back from the render threads (failures; with the maildir transport
+ * every built message, delivered now) into results; waits up to timeout_us for the first
+ * (0: not at all); returns how many came back */
+static gint64 collect_built(Sender *s, GPtrArray *results, gint64 timeout_us)
+{
+	RenderTask *t = timeout_us > 0 ? g_async_queue_timeout_pop(s->built, (guint64)timeout_us)
+				       : g_async_queue_try_pop(s->built);
+	gint64 n = 0;
+
+	for (; t; t = g_async_queue_try_pop(s->built), n++) {
+		g_atomic_int_dec_and_test(&s->building);
+		if (t->msg)
+			to_maildir(s, t->result, t->sender, t->recipient, t->msg);
+		g_ptr_array_add(results, t->result);
+		t->result = NULL;
+		render_task_free(t);
+	}
+	return n;
 }
 
 /* result_free_cb - GDestroyNotify for OutboxResult */
@@ -210,17 +351,26 @@ gboolean sender_pass(Sender *s, const volatile sig_atomic_t *stop, SenderStats *
 			smtp_pool_stop_feeding(s->pool);
 			stopped = TRUE;
 		}
-		if (s->pool && inflight > 0) {
-			/* wait only when there is nothing else to do */
+		if (inflight > 0) {
+			/* wait only when there is nothing else to do: on the SMTP threads, or on
+			 * the render threads when only they have work (maildir, render errors) */
 			gboolean idle = exhausted || stopping || inflight >= batch;
-			SmtpJob *j = smtp_pool_pop(s->pool, idle ? 50 * 1000 : 0);
+			gboolean building = g_atomic_int_get(&s->building) > 0;
+			gint64 wait = idle ? 50 * 1000 : 0;
 
-			while (j) {
-				g_ptr_array_add(results, smtp_job_steal_result(j));
-				smtp_job_free(j);
-				inflight--;
-				j = smtp_pool_pop(s->pool, 0);
+			if (s->pool) {
+				SmtpJob *j = smtp_pool_pop(s->pool, building && wait ? 2 * 1000 : wait);
+
+				while (j) {
+					g_ptr_array_add(results, smtp_job_steal_result(j));
+					smtp_job_free(j);
+					inflight--;
+					j = smtp_pool_pop(s->pool, 0);
+				}
+				wait = 0;
 			}
+			if (building)
+				inflight -= collect_built(s, results, wait);
 		}
 		/* Group commit: everything that has come back is written now, in one
 		 * transaction; while it is written the threads produce the next group. */

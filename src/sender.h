@@ -1,10 +1,12 @@
 /*
- * sender.h - the send loop: claim due outbox rows, render the ones built at send time,
- * dispatch them to the SMTP threads (or the maildir transport) and record the results.
+ * sender.h - the send loop: claim due outbox rows, render the ones built at send time
+ * (split renderers in a pool of render threads), dispatch them to the SMTP threads (or the
+ * maildir transport) and record the results.
  *
- * Owns: the flow between the database (main thread only) and the transports, how many
- * messages are in flight (at most two claim batches, whatever the queue's size), and
- * batching the results into few transactions. Not: SQL (outbox), SMTP (smtp).
+ * Owns: the flow between the database (main thread only) and the transports, the render
+ * threads, how many messages are in flight (at most two claim batches, whatever the
+ * queue's size, being built included), and batching the results into few transactions.
+ * Not: SQL (outbox), SMTP (smtp).
  */
 #ifndef PM_SENDER_H
 #define PM_SENDER_H
@@ -25,7 +27,7 @@ typedef struct {
 /*
  * sender_new - a sender for cfg->transport. db, cfg and key are borrowed and must outlive
  * it; renderers NULL means outbox_renderers. Reclaims rows left in flight by senders that
- * died, and starts the SMTP threads.
+ * died, and starts the render threads (one per CPU) and the SMTP threads.
  */
 Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 		   const OutboxRenderer *renderers, GError **error);
@@ -38,7 +40,7 @@ Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 gboolean sender_pass(Sender *s, const volatile sig_atomic_t *stop, SenderStats *stats,
 		     GError **error);
 
-/* sender_free - stop the threads; returns NULL */
+/* sender_free - stop the render and SMTP threads; returns NULL */
 Sender *sender_free(Sender *s);
 
 #endif

@@ -1,5 +1,6 @@
 /* test_outbox.c - the outbox state machine, claims and owners, backoff, the renderer
- * registry through the sender, and the maildir transport */
+ * registry through the sender, newsletter copies built by the render threads, and the
+ * maildir transport */
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
 #include <signal.h>
@@ -9,7 +10,10 @@
 #include "config.h"
 #include "db.h"
 #include "harness.h"
+#include "list.h"
 #include "maildir.h"
+#include "member.h"
+#include "newsletter.h"
 #include "outbox.h"
 #include "pm.h"
 #include "sender.h"
@@ -62,6 +66,14 @@ static gint64 queue_one(OutboxKind kind, gint64 ref, gint64 member, const char *
 	if (b)
 		g_bytes_unref(b);
 	return id;
+}
+
+static gint64 count(const char *sql, gint64 id)
+{
+	gint64 n = -1;
+
+	db_int(db, NULL, &n, -1, sql, "i", id);
+	return n;
 }
 
 static char *status_of(gint64 id)
@@ -306,8 +318,8 @@ static char *read_new(const char *needle)
 TEST(sender_maildir_renderers)
 {
 	static const OutboxRenderer table[] = {
-		{ OUTBOX_NEWSLETTER, render_ok },
-		{ 0, NULL }
+		{ .kind = OUTBOX_NEWSLETTER, .render = render_ok },
+		{ .render = NULL }
 	};
 	volatile sig_atomic_t stop = 0;
 	SenderStats st = { 0 };
@@ -363,8 +375,8 @@ static GBytes *render_help(PmDb *d, const PmConfig *c, const PmSecret *k, const 
 TEST(sender_with_compose)
 {
 	static const OutboxRenderer table[] = {
-		{ OUTBOX_NOTICE, render_help },
-		{ 0, NULL }
+		{ .kind = OUTBOX_NOTICE, .render = render_help },
+		{ .render = NULL }
 	};
 	const char *top = g_getenv("PEERMAIL_TOP");
 	char *extra = g_strdup_printf("transport = \"maildir\"\ntemplates = \"%s/templates\"",
@@ -468,6 +480,109 @@ TEST(smtp_unreachable)
 	teardown();
 }
 
+/* count_new - messages in the maildir's new/, and how many contain needle (NULL: all) */
+static int count_new(const char *needle)
+{
+	char *dir = g_build_filename(harness_tmpdir(), "sent", "new", NULL);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *e;
+	int n = 0;
+
+	while (d && (e = g_dir_read_name(d)) != NULL) {
+		char *p = g_build_filename(dir, e, NULL), *text = NULL;
+
+		if (g_file_get_contents(p, &text, NULL, NULL) && (!needle || strstr(text, needle)))
+			n++;
+		g_free(text);
+		g_free(p);
+	}
+	if (d)
+		g_dir_close(d);
+	g_free(dir);
+	return n;
+}
+
+/* Many newsletter copies through the real renderer, built by the render threads (small
+ * claim batches, so claims, builds and results overlap): each member gets exactly one copy,
+ * personalized for them; skips and render errors fail only their rows. */
+TEST(sender_parallel_newsletter)
+{
+	const char *top = g_getenv("PEERMAIL_TOP");
+	char *extra = g_strdup_printf("transport = \"maildir\"\ntemplates = \"%s/templates\"\n"
+				      "queue { batch_size = 7 }", top ? top : g_get_current_dir());
+	volatile sig_atomic_t stop = 0;
+	SenderStats st = { 0 };
+	const int n = 300;
+	gint64 list, id, bad, added = 0, ids[300];
+	int right = 0, once = 0, before;
+	Sender *s;
+
+	setup(extra);
+	g_free(extra);
+	list = list_create(db, "news", "News", "announce", NULL);
+	db_begin(db, NULL);
+	for (int i = 0; i < n; i++) {
+		char *a = g_strdup_printf("p%03d@example.org", i);
+		char *name = g_strdup_printf("Person%03d Example", i);
+
+		ids[i] = member_upsert(db, cfg, a, name, NULL, NULL, FALSE, NULL);
+		subscription_set(db, list, ids[i], "active", NULL);
+		g_free(a);
+		g_free(name);
+	}
+	db_commit(db, NULL);
+	id = newsletter_create(db, cfg, "news", "Hi {{member.first_name}}",
+			       "Dear {{member.name}} <{{member.email}}>,\n\n*read* this.\n", NULL,
+			       NULL, FALSE, NULL, NULL);
+	OK(id > 0 && newsletter_schedule(db, id, pm_now(), NULL), "newsletter scheduled");
+	OK(newsletter_expand(db, pm_now(), 1000, 0, &added, NULL) && added == n, "expanded");
+	/* two members leave after the expansion: their rows are cancelled, not sent */
+	subscription_set(db, list, ids[10], "unsubscribed", NULL);
+	subscription_set(db, list, ids[200], "unsubscribed", NULL);
+	/* a copy whose newsletter is gone fails with a render error */
+	bad = queue_one(OUTBOX_NEWSLETTER, 999999, 1, "m1@example.net", NULL);
+
+	before = count_new(NULL);
+	s = sender_new(db, cfg, key, NULL, NULL);
+	OK(s && sender_pass(s, &stop, &st, NULL), "one pass");
+	INT_EQ(st.sent, n - 2, "every other copy sent");
+	INT_EQ(st.failed, 1, "the broken copy failed (skipped ones are cancelled, not failed)");
+	INT_EQ(count("SELECT count(*) FROM outbox WHERE status = 'cancelled' AND ref_id = ?", id),
+	       2, "the skipped copies are cancelled");
+	{
+		sqlite3_stmt *q = db_query(db, NULL, "SELECT smtp_text FROM outbox WHERE id = ?",
+					   "i", bad);
+
+		OK(q && db_step(db, q, NULL) && g_str_has_prefix((const char *)
+		   sqlite3_column_text(q, 0), "render: no newsletter"), "render error in smtp_text");
+		db_done(q);
+	}
+	INT_EQ(count_new(NULL) - before, n - 2, "one message per copy in the maildir");
+	for (int i = 0; i < n; i++) {
+		char *to = g_strdup_printf("\r\nDelivered-To: p%03d@example.org\r\n", i);
+		char *subject = g_strdup_printf("\r\nSubject: Hi Person%03d\r\n", i);
+		char *body = g_strdup_printf("Dear Person%03d Example <p%03d@example.org>", i, i);
+		int k = count_new(to);
+
+		if (k == (i == 10 || i == 200 ? 0 : 1))
+			once++;
+		if (k == 1 && count_new(subject) == 1 && count_new(body) == 1) {
+			char *text = read_new(to);
+
+			right += text && strstr(text, subject) && strstr(text, body);
+			g_free(text);
+		}
+		g_free(to);
+		g_free(subject);
+		g_free(body);
+	}
+	INT_EQ(once, n, "each member got exactly one copy (none for those who left)");
+	INT_EQ(right, n - 2, "each copy carries its own member's data");
+	sender_free(s);
+	newsletter_cache_clear();
+	teardown();
+}
+
 int main(void)
 {
 	int rc;
@@ -479,6 +594,7 @@ int main(void)
 	RUN(owners_and_reclaim);
 	RUN(sender_maildir_renderers);
 	RUN(sender_with_compose);
+	RUN(sender_parallel_newsletter);
 	RUN(maildir_direct);
 	RUN(smtp_unreachable);
 	rc = harness_done();
