@@ -49,42 +49,14 @@ static gint64 window_start(const PmConfig *cfg, gint64 now)
  */
 static gboolean member_status(PmDb *db, gint64 id, char **status, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT status FROM members WHERE id = ?", "i", id);
-	GError *e = NULL;
-
-	*status = NULL;
-	if (st == NULL)
-		return FALSE;
-	if (db_step(db, st, &e))
-		*status = db_col_text(st, 0);
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		return FALSE;
-	}
-	return TRUE;
+	return db_text(db, error, status, "SELECT status FROM members WHERE id = ?", "i", id);
 }
 
 /* outbox_kind - the kind of outbox row id into *kind (caller frees; NULL: no such row) */
 static gboolean outbox_kind(PmDb *db, gint64 id, char **kind, GError **error)
 {
-	sqlite3_stmt *st;
-	GError *e = NULL;
-
 	*kind = NULL;
-	if (id <= 0)
-		return TRUE;
-	st = db_query(db, error, "SELECT kind FROM outbox WHERE id = ?", "i", id);
-	if (st == NULL)
-		return FALSE;
-	if (db_step(db, st, &e))
-		*kind = db_col_text(st, 0);
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		return FALSE;
-	}
-	return TRUE;
+	return id <= 0 || db_text(db, error, kind, "SELECT kind FROM outbox WHERE id = ?", "i", id);
 }
 
 /* bounce_score - the member's score: its bounces within the window before now */

@@ -378,6 +378,30 @@ gboolean db_int(PmDb *db, GError **error, gint64 *out, gint64 def, const char *s
 	return TRUE;
 }
 
+/* db_text - one text value from a query */
+gboolean db_text(PmDb *db, GError **error, char **out, const char *sql, const char *types,
+		 ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	GError *e = NULL;
+
+	*out = NULL;
+	va_start(ap, types);
+	st = prepare_bind(db, error, sql, types, ap);
+	va_end(ap);
+	if (st == NULL)
+		return FALSE;
+	if (db_step(db, st, &e))
+		*out = db_col_text(st, 0);
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gint64 db_last_id(PmDb *db)
 {
 	return sqlite3_last_insert_rowid(db->h);

@@ -68,6 +68,11 @@ sqlite3_stmt *db_done(sqlite3_stmt *st);
 gboolean db_int(PmDb *db, GError **error, gint64 *out, gint64 def, const char *sql,
 		const char *types, ...);
 
+/* db_text - run a query returning one text value into *out (caller frees; NULL when no
+ * row or NULL); FALSE on error */
+gboolean db_text(PmDb *db, GError **error, char **out, const char *sql, const char *types,
+		 ...);
+
 /* db_last_id - rowid of the last insert on this connection */
 gint64 db_last_id(PmDb *db);
 

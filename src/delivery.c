@@ -37,27 +37,12 @@ Target *target_free(Target *t)
 	return NULL;
 }
 
-/* empty_to_null - NULL for NULL or "" (after trimming), else a trimmed copy */
-static char *empty_to_null(const char *s)
-{
-	char *c;
-
-	if (s == NULL)
-		return NULL;
-	c = g_strstrip(g_strdup(s));
-	if (*c == '\0') {
-		g_free(c);
-		return NULL;
-	}
-	return c;
-}
-
 /* target_add - upsert by address, attach to petitions */
 gint64 target_add(PmDb *db, const PmConfig *cfg, const char *name, const char *email,
 		  const char *title, const char *district, char **slugs, GError **error)
 {
-	char *addr = empty_to_null(email), *n = empty_to_null(name);
-	char *t = empty_to_null(title), *d = empty_to_null(district);
+	char *addr = pm_clean_text(email), *n = pm_clean_text(name);
+	char *t = pm_clean_text(title), *d = pm_clean_text(district);
 	gint64 id = 0;
 	GError *e = NULL;
 	GArray *pids = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -125,7 +110,7 @@ out:
 gboolean target_update(PmDb *db, gint64 id, const char *name, const char *email,
 		       const char *title, const char *district, GError **error)
 {
-	char *addr = empty_to_null(email), *n = empty_to_null(name);
+	char *addr = pm_clean_text(email), *n = pm_clean_text(name);
 	gboolean ok = FALSE;
 	GError *e = NULL;
 
@@ -255,7 +240,7 @@ GPtrArray *target_list_for(PmDb *db, gint64 petition_id, GError **error)
 		t->name = db_col_text(st, 1);
 		t->email = db_col_text(st, 2);
 		t->title = db_col_text(st, 3);
-		t->district = empty_to_null((const char *)sqlite3_column_text(st, 4));
+		t->district = pm_clean_text((const char *)sqlite3_column_text(st, 4));
 		g_ptr_array_add(a, t);
 	}
 	db_done(st);
@@ -319,7 +304,7 @@ static void district_record(int c, void *user)
 		goto out;
 	} else {
 		char *prefix = postcode_normalize(f->pdata[im->col_prefix]);
-		char *district = empty_to_null(f->pdata[im->col_district]);
+		char *district = pm_clean_text(f->pdata[im->col_district]);
 
 		if (prefix == NULL || district == NULL)
 			g_set_error(&im->error, PM_ERROR, EX_DATAERR, "record %d: empty %s",
@@ -846,7 +831,7 @@ static gboolean share_prepare(PmDb *db, Share *s, const char *disclose, gint64 g
 /* district_key - the routing key of a district (ASCII case-insensitive); caller frees */
 static char *district_key(const char *d)
 {
-	char *k = empty_to_null(d), *low;
+	char *k = pm_clean_text(d), *low;
 
 	if (k == NULL)
 		return NULL;

@@ -122,13 +122,10 @@ gint64 list_create(PmDb *db, const char *name, const char *title, const char *mo
 /* subscription_status - current state or NULL */
 char *subscription_status(PmDb *db, gint64 list_id, gint64 member_id, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT status FROM subscriptions WHERE "
-				    "list_id = ? AND member_id = ?", "ii", list_id, member_id);
 	char *s = NULL;
 
-	if (st && db_step(db, st, error))
-		s = db_col_text(st, 0);
-	db_done(st);
+	db_text(db, error, &s, "SELECT status FROM subscriptions WHERE list_id = ? AND "
+		"member_id = ?", "ii", list_id, member_id);
 	return s;
 }
 

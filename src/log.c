@@ -65,11 +65,3 @@ void log_err(const char *fmt, ...)
 	log_emit(LOG_ERR, fmt, ap);
 	va_end(ap);
 }
-
-/* log_redact - first 6 characters of a token */
-char *log_redact(const char *token)
-{
-	if (token == NULL)
-		return g_strdup("(none)");
-	return g_strdup_printf("%.6s...", token);
-}

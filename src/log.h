@@ -2,7 +2,7 @@
  * log.h - logging to syslog (LOG_MAIL) and stderr.
  *
  * Owns: where log lines go. Not: what is secret. Callers never pass a secret or a whole
- * token; log_redact() shortens a token to its first characters for correlation.
+ * token; address_redact() (address.h) shortens tokens in addresses for correlation.
  */
 #ifndef PM_LOG_H
 #define PM_LOG_H
@@ -18,8 +18,5 @@ void log_set_quiet(gboolean quiet);
 void log_info(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void log_warn(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void log_err(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-
-/* log_redact - a short prefix of a token plus "...", for logs; caller frees */
-char *log_redact(const char *token);
 
 #endif

@@ -93,38 +93,16 @@ char *postcode_normalize(const char *postcode)
 char *district_for_postcode(PmDb *db, const char *postcode, GError **error)
 {
 	char *pc = postcode_normalize(postcode);
-	sqlite3_stmt *st;
 	char *d = NULL;
 
 	if (pc == NULL)
 		return NULL;
-	st = db_query(db, error,
-		      "SELECT district FROM districts WHERE prefix <= ?1 AND "
-		      "substr(?1, 1, length(prefix)) = prefix ORDER BY length(prefix) DESC LIMIT 1",
-		      "t", pc);
-	if (st && db_step(db, st, error))
-		d = db_col_text(st, 0);
-	db_done(st);
+	db_text(db, error, &d,
+		"SELECT district FROM districts WHERE prefix <= ?1 AND "
+		"substr(?1, 1, length(prefix)) = prefix ORDER BY length(prefix) DESC LIMIT 1",
+		"t", pc);
 	g_free(pc);
 	return d;
-}
-
-static char *clean(const char *s)
-{
-	char *c;
-
-	if (s == NULL)
-		return NULL;
-	c = g_strstrip(g_strdup(s));
-	for (char *p = c; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	if (!g_utf8_validate(c, -1, NULL)) {
-		char *v = g_utf8_make_valid(c, -1);
-		g_free(c);
-		c = v;
-	}
-	return c;
 }
 
 /* member_upsert - create or update by address */
@@ -144,7 +122,8 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
 			gboolean *created, GError **error)
 {
 	char *norm = address_normalize(cfg, email);
-	char *n = clean(name), *pc = clean(postcode), *d = clean(district);
+	char *n = pm_clean_text(name), *pc = pm_clean_text(postcode);
+	char *d = pm_clean_text(district);
 	gint64 id = 0, now = pm_now();
 	Member *m;
 	GError *e = NULL;
@@ -155,12 +134,6 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
 			    email ? email : "(none)");
 		goto out;
 	}
-	if (n && *n == '\0')
-		g_clear_pointer(&n, g_free);
-	if (pc && *pc == '\0')
-		g_clear_pointer(&pc, g_free);
-	if (d && *d == '\0')
-		g_clear_pointer(&d, g_free);
 	if (d == NULL && pc != NULL) {
 		d = district_for_postcode(db, pc, &e);
 		if (e) {

@@ -23,3 +23,27 @@ char *pm_time_iso(gint64 t)
 	g_date_time_unref(dt);
 	return s;
 }
+
+/* pm_clean_text - trimmed, controls to spaces, valid UTF-8, NULL when empty */
+char *pm_clean_text(const char *s)
+{
+	char *c;
+
+	if (s == NULL)
+		return NULL;
+	c = g_strstrip(g_strdup(s));
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	if (!g_utf8_validate(c, -1, NULL)) {
+		char *v = g_utf8_make_valid(c, -1);
+
+		g_free(c);
+		c = v;
+	}
+	if (*c == '\0') {
+		g_free(c);
+		return NULL;
+	}
+	return c;
+}

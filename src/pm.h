@@ -21,4 +21,10 @@ gint64 pm_now(void);
 /* pm_time_iso - format a unix time as ISO 8601 UTC ("2026-11-26T06:00:00Z"); caller frees */
 char *pm_time_iso(gint64 t);
 
+/*
+ * pm_clean_text - a trimmed copy of s with control characters turned into spaces and
+ * invalid UTF-8 repaired; NULL when s is NULL or nothing is left. Caller frees.
+ */
+char *pm_clean_text(const char *s);
+
 #endif
