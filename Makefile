@@ -14,9 +14,17 @@ MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS := glib-2.0 gio-2.0 gmime-3.0 sqlite3 libconfuse json-glib-1.0 libcmark libxml-2.0 zlib openssl
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libesmtp-1.0 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) libesmtp-1.0 2>/dev/null) -lcsv -lpthread
+# Linked: what most commands need. Loaded on first use (src/lazylib.h), so that
+# `peermail receive` (one process per incoming message) never maps them: libesmtp with
+# OpenSSL (sending) and libxml2 with ICU (HTML replies). Their headers are still needed.
+PKGS := glib-2.0 gio-2.0 gmodule-2.0 gmime-3.0 sqlite3 libconfuse json-glib-1.0 libcmark zlib
+LAZY_PKGS := libesmtp-1.0 openssl libxml-2.0
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+# soname PKG,FILE - the versioned name the run-time loader knows a library by
+soname = $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir $(1))/$(2) 2>/dev/null | awk '/SONAME/ {print $$2}')
+LIBESMTP_SONAME := $(or $(call soname,libesmtp-1.0,libesmtp.so),libesmtp.so.6)
+LIBXML2_SONAME  := $(or $(call soname,libxml-2.0,libxml2.so),libxml2.so.2)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -fno-common \
         -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
@@ -35,7 +43,8 @@ OPT ?= -O2 -g
 endif
 
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -Isrc \
-              -DPEERMAIL_VERSION='"0.1.0"' -DPEERMAIL_DATADIR='"$(DATADIR)"' -DPEERMAIL_SYSCONFDIR='"$(SYSCONFDIR)"' $(CFLAGS)
+              -DPEERMAIL_VERSION='"0.1.0"' -DPEERMAIL_DATADIR='"$(DATADIR)"' -DPEERMAIL_SYSCONFDIR='"$(SYSCONFDIR)"' \
+              -DPM_LIBESMTP_SONAME='"$(LIBESMTP_SONAME)"' -DPM_LIBXML2_SONAME='"$(LIBXML2_SONAME)"' $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
@@ -79,7 +88,8 @@ $(B)/fuzz/%: tests/%.c $(SRCS) $(wildcard src/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc \
 	  -DPEERMAIL_VERSION='"0.1.0"' -DPEERMAIL_DATADIR='"$(DATADIR)"' \
-	  -DPEERMAIL_SYSCONFDIR='"$(SYSCONFDIR)"' -o $@ $< $(SRCS) $(PKG_LIBS)
+	  -DPEERMAIL_SYSCONFDIR='"$(SYSCONFDIR)"' -DPM_LIBESMTP_SONAME='"$(LIBESMTP_SONAME)"' \
+	  -DPM_LIBXML2_SONAME='"$(LIBXML2_SONAME)"' -o $@ $< $(SRCS) $(PKG_LIBS)
 
 tests: $(BIN) $(TESTS)
 

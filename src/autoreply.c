@@ -107,7 +107,7 @@ static gboolean vacation_subject(const char *subject)
 			/* short words a person might use as a subject need the colon */
 			"|^\\s*(?:auto|abwesend|absent|absente|afwezig)\\s*[:：]"
 			"|\\bis out of (?:the )?office\\b|\\bist außer haus\\b|\\best absente? du bureau\\b",
-			G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+			G_REGEX_CASELESS, 0, NULL);
 		g_once_init_leave(&once, 1);
 	}
 	return subject && re && g_regex_match(re, subject, 0, NULL);

@@ -69,12 +69,12 @@ typedef struct {
 static gpointer regexes_new(gpointer unused)
 {
 	static BounceRegexes rx;
-	const GRegexCompileFlags ci = G_REGEX_CASELESS | G_REGEX_OPTIMIZE;
+	const GRegexCompileFlags ci = G_REGEX_CASELESS;
 
 	rx.addr = g_regex_new(
 		"[A-Za-z0-9._%+!#$&*^~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 		"(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}(?![A-Za-z0-9-])",
-		G_REGEX_OPTIMIZE, 0, NULL);
+		0, 0, NULL);
 	rx.end = g_regex_new(
 		"^[\\s>|*=_-]*("
 		"(the )?original message( follows| attached| as received| below|:|\\s*-+|\\s*$)|"
@@ -117,8 +117,8 @@ static gpointer regexes_new(gpointer unused)
 		ci, 0, NULL);
 	rx.mail_from = g_regex_new("mail from:?\\s*<?$", ci, 0, NULL);
 	rx.status = g_regex_new("(?<![0-9.])([245])\\.[0-9]{1,3}\\.[0-9]{1,3}(?![0-9.])",
-				G_REGEX_OPTIMIZE, 0, NULL);
-	rx.smtp_reply = g_regex_new("(^|[\\s:(])[45][0-9][0-9]([ -]|$)", G_REGEX_OPTIMIZE, 0, NULL);
+				0, 0, NULL);
+	rx.smtp_reply = g_regex_new("(^|[\\s:(])[45][0-9][0-9]([ -]|$)", 0, 0, NULL);
 	rx.bare_local = g_regex_new("^\\s+([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$", 0, 0, NULL);
 	rx.daemon_from = g_regex_new(
 		"mailer-daemon|postmaster|mdaemon|mail delivery|delivery subsystem|"

@@ -15,12 +15,45 @@
  * Work is bounded: input text, lines, MIME parts, nesting and HTML depth are capped.
  *
  * Not: deciding what the message means (inbound), nor auto-reply detection (autoreply).
- * DIAGNOSTICS: none; every function returns a string, possibly empty, never NULL.
+ * libxml2 is loaded the first time an HTML body is read (lazylib.h): most replies have a
+ * text/plain part, and `peermail receive` runs once per message.
+ *
+ * DIAGNOSTICS: none; every function returns a string, possibly empty, never NULL. A
+ * libxml2 that cannot be loaded is an installation fault: g_error (an MTA that ran
+ * `peermail receive` is told to retry).
  */
 #include <string.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include "lazylib.h"
 #include "replytext.h"
+
+/* libxml2, loaded on first use; calls below go through this table */
+static struct {
+	__typeof__(xmlInitParser) *init_parser;
+	__typeof__(htmlReadMemory) *read_memory;
+	__typeof__(xmlDocGetRootElement) *root_element;
+	__typeof__(xmlFreeDoc) *free_doc;
+	__typeof__(xmlGetProp) *get_prop;
+	xmlFreeFunc *free_fn;   /* the variable xmlFree (libxml2's free(), as the default) */
+} xml;
+static const LazySym xml_syms[] = {
+	{ "xmlInitParser", (gpointer *)&xml.init_parser },
+	{ "htmlReadMemory", (gpointer *)&xml.read_memory },
+	{ "xmlDocGetRootElement", (gpointer *)&xml.root_element },
+	{ "xmlFreeDoc", (gpointer *)&xml.free_doc },
+	{ "xmlGetProp", (gpointer *)&xml.get_prop },
+	{ "xmlFree", (gpointer *)&xml.free_fn },
+	{ NULL, NULL }
+};
+static LazyLib xml_lib = { PM_LIBXML2_SONAME, xml_syms, 0, NULL };
+#undef xmlFree
+#define xmlInitParser (*xml.init_parser)
+#define htmlReadMemory (*xml.read_memory)
+#define xmlDocGetRootElement (*xml.root_element)
+#define xmlFreeDoc (*xml.free_doc)
+#define xmlGetProp (*xml.get_prop)
+#define xmlFree (*xml.free_fn)
 
 #define MAX_TEXT   (1024 * 1024)   /* bytes of text considered per message */
 #define MAX_HTML   (4 * 1024 * 1024) /* bytes of HTML handed to libxml2 */
@@ -68,11 +101,13 @@ typedef struct {
 	GRegex *meta_charset; /* <meta ... charset=X> */
 } Patterns;
 
-/* compile - a GRegex from a pattern known to be valid; aborts on a programming error */
+/* compile - a GRegex from a pattern known to be valid; aborts on a programming error.
+ * No G_REGEX_OPTIMIZE (PCRE2's JIT): compiling these patterns to machine code costs more
+ * than it saves in a process that reads one message (about 5 ms in `peermail receive`). */
 static GRegex *compile(const char *pattern, GRegexCompileFlags flags)
 {
 	GError *err = NULL;
-	GRegex *re = g_regex_new(pattern, flags | G_REGEX_OPTIMIZE, 0, &err);
+	GRegex *re = g_regex_new(pattern, flags, 0, &err);
 
 	if (re == NULL)
 		g_error("replytext: bad pattern %s: %s", pattern, err->message);
@@ -125,8 +160,9 @@ static const Patterns *patterns(void)
 			"(?:Inviato da|Inviato dal) .{1,60}|Verzonden (?:vanaf|met|van) .{1,60}|"
 			"Skickat från .{1,60}|Sendt fra .{1,60}|Lähetetty .{1,60}|Wysłane z .{1,60}|"
 			"Отправлено (?:с|из) .{1,60}|Odesláno z .{1,60})$", G_REGEX_CASELESS);
+		/* raw bytes: it reads HTML whose charset is not known yet */
 		p.meta_charset = compile("<meta[^>]{0,200}charset=[\"']?([A-Za-z0-9_:.-]{1,40})",
-			G_REGEX_CASELESS);
+			G_REGEX_CASELESS | G_REGEX_RAW);
 		g_once_init_leave(&once, 1);
 	}
 	return &p;
@@ -648,6 +684,10 @@ static char *html_text(const char *html, gboolean strip)
 		return g_strdup("");
 	}
 	if (g_once_init_enter(&parser_once)) {   /* libxml2's own set-up is not thread-safe */
+		GError *e = NULL;
+
+		if (!lazylib_load(&xml_lib, &e))
+			g_error("replytext: %s", e->message);
 		xmlInitParser();
 		g_once_init_leave(&parser_once, 1);
 	}

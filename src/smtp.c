@@ -32,9 +32,92 @@
 #include <unistd.h>
 #include <auth-client.h>
 #include <libesmtp.h>
+#include "lazylib.h"
 #include "log.h"
 #include "pm.h"
 #include "smtp.h"
+
+/*
+ * libesmtp and OpenSSL are loaded when the first pool starts (lazylib.h): a process that
+ * never sends (`peermail receive`, run once per incoming message) never maps them. The
+ * calls below go through this table; the names stay those of the libraries' headers.
+ * (SSL_CTX_set_min/max_proto_version are macros over SSL_CTX_ctrl.)
+ */
+#define ESMTP_FUNCS(X) \
+	X(smtp_create_session) \
+	X(smtp_set_server) \
+	X(smtp_set_timeout) \
+	X(smtp_set_eventcb) \
+	X(smtp_set_messagecb) \
+	X(smtp_set_reverse_path) \
+	X(smtp_add_message) \
+	X(smtp_add_recipient) \
+	X(smtp_auth_set_context) \
+	X(smtp_destroy_session) \
+	X(smtp_start_session) \
+	X(smtp_starttls_enable) \
+	X(smtp_starttls_set_ctx) \
+	X(smtp_errno) \
+	X(smtp_strerror) \
+	X(smtp_message_get_application_data) \
+	X(smtp_message_set_application_data_release) \
+	X(smtp_message_transfer_status) \
+	X(smtp_recipient_status) \
+	X(smtp_reverse_path_status) \
+	X(auth_client_init) \
+	X(auth_client_exit) \
+	X(auth_create_context) \
+	X(auth_destroy_context) \
+	X(auth_set_interact_cb) \
+	X(auth_set_mechanism_flags) \
+	X(SSL_CTX_new) \
+	X(SSL_CTX_free) \
+	X(SSL_CTX_ctrl) \
+	X(SSL_CTX_load_verify_locations) \
+	X(SSL_CTX_set_default_verify_paths) \
+	X(TLS_client_method) \
+	X(X509_verify_cert_error_string)
+
+#define ESMTP_SLOT(f) __typeof__(f) *f;
+#define ESMTP_SYM(f) { #f, (gpointer *)&esmtp.f },
+static struct {
+	ESMTP_FUNCS(ESMTP_SLOT)
+} esmtp;
+static const LazySym esmtp_syms[] = { ESMTP_FUNCS(ESMTP_SYM) { NULL, NULL } };
+static LazyLib esmtp_lib = { PM_LIBESMTP_SONAME, esmtp_syms, 0, NULL };
+#define smtp_create_session (*esmtp.smtp_create_session)
+#define smtp_set_server (*esmtp.smtp_set_server)
+#define smtp_set_timeout (*esmtp.smtp_set_timeout)
+#define smtp_set_eventcb (*esmtp.smtp_set_eventcb)
+#define smtp_set_messagecb (*esmtp.smtp_set_messagecb)
+#define smtp_set_reverse_path (*esmtp.smtp_set_reverse_path)
+#define smtp_add_message (*esmtp.smtp_add_message)
+#define smtp_add_recipient (*esmtp.smtp_add_recipient)
+#define smtp_auth_set_context (*esmtp.smtp_auth_set_context)
+#define smtp_destroy_session (*esmtp.smtp_destroy_session)
+#define smtp_start_session (*esmtp.smtp_start_session)
+#define smtp_starttls_enable (*esmtp.smtp_starttls_enable)
+#define smtp_starttls_set_ctx (*esmtp.smtp_starttls_set_ctx)
+#define smtp_errno (*esmtp.smtp_errno)
+#define smtp_strerror (*esmtp.smtp_strerror)
+#define smtp_message_get_application_data (*esmtp.smtp_message_get_application_data)
+#define smtp_message_set_application_data_release (*esmtp.smtp_message_set_application_data_release)
+#define smtp_message_transfer_status (*esmtp.smtp_message_transfer_status)
+#define smtp_recipient_status (*esmtp.smtp_recipient_status)
+#define smtp_reverse_path_status (*esmtp.smtp_reverse_path_status)
+#define auth_client_init (*esmtp.auth_client_init)
+#define auth_client_exit (*esmtp.auth_client_exit)
+#define auth_create_context (*esmtp.auth_create_context)
+#define auth_destroy_context (*esmtp.auth_destroy_context)
+#define auth_set_interact_cb (*esmtp.auth_set_interact_cb)
+#define auth_set_mechanism_flags (*esmtp.auth_set_mechanism_flags)
+#define SSL_CTX_new (*esmtp.SSL_CTX_new)
+#define SSL_CTX_free (*esmtp.SSL_CTX_free)
+#define SSL_CTX_ctrl (*esmtp.SSL_CTX_ctrl)
+#define SSL_CTX_load_verify_locations (*esmtp.SSL_CTX_load_verify_locations)
+#define SSL_CTX_set_default_verify_paths (*esmtp.SSL_CTX_set_default_verify_paths)
+#define TLS_client_method (*esmtp.TLS_client_method)
+#define X509_verify_cert_error_string (*esmtp.X509_verify_cert_error_string)
 
 #define SESSION_MAX_MESSAGES 200       /* then reconnect: libesmtp keeps every message */
 #define SESSION_IDLE_US (300 * 1000)   /* an idle session quits after this */
@@ -698,9 +781,12 @@ static void hosts_free(SmtpPool *p)
 /* smtp_pool_new - hosts, TLS contexts, passwords, threads */
 SmtpPool *smtp_pool_new(const PmConfig *cfg, GError **error)
 {
-	SmtpPool *p = g_new0(SmtpPool, 1);
+	SmtpPool *p;
 	int threads = 0;
 
+	if (!lazylib_load(&esmtp_lib, error))
+		return NULL;
+	p = g_new0(SmtpPool, 1);
 	p->cfg = cfg;
 	p->n_hosts = cfg->smtp->len;
 	p->hosts = g_new0(Host, p->n_hosts);

@@ -1,20 +1,25 @@
 # bench_receive.sh - 2,000 distinct signature replies through `peermail receive`, one
 # process per message as an MTA pipe runs it: one at a time, then two at a time.
-# Beside the figures, the ceiling: a bare process that only calls g_mime_init() and writes
-# one SQLite row (same database settings), run the same way. Then where the time goes.
-# Environment: BENCH_N (messages, default 2000; half run serially, half two at a time).
+# Beside the figures, the ceilings, run the same way by the same small C driver
+# (posix_spawn, stdin from the message file, as pipe(8) runs a command): a bare process
+# that only calls g_mime_init() and writes one SQLite row (same database settings), and
+# /bin/true (what creating a process costs on this machine at all). Then the same kind of
+# replies over LMTP to one `peermail run --lmtp` (the volume path), and where the time goes.
+# Environment: BENCH_N (messages, default 2000; half run serially, half two at a time;
+# another N/2 over LMTP).
 . "$(dirname "$0")/lib.sh"
 
 N=${BENCH_N:-2000}
 [ -n "${KEEP_T:-}" ] && echo "bench folder: $T"
 setup
 sql "INSERT INTO petitions(slug, title, created_at) VALUES ('trees', 'Save the trees', 0)"
-sql "WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < $N)
+L=$((N / 2))
+sql "WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < $((N + L)))
      INSERT INTO members(email, name, created_at, updated_at)
      SELECT 'member' || n || '@example.org', 'Member ' || n, 0, 0 FROM i"
 mkdir -p "$T/msgs"
 # personal sign+trees+TOKEN replies, tokens minted with the secret as peermail does
-python3 - "$T" "$N" "$(sql "SELECT id FROM petitions WHERE slug = 'trees'")" <<'EOF'
+python3 - "$T" "$((N + L))" "$(sql "SELECT id FROM petitions WHERE slug = 'trees'")" <<'EOF'
 import base64, hmac, hashlib, sys
 t, n, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 key = open(t + "/var/secret", "rb").read().strip()
@@ -37,7 +42,7 @@ with open(t + "/rcpts", "w") as idx:
                     "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
                     "Yes! Count me in.\r\n\r\nOn Tue, Nov 24, 2026 at 10:00 AM Team <team@act.test> wrote:\r\n"
                     "> Please sign.\r\n" % (i, i, rcpt, i))
-        idx.write(rcpt + "\n")
+        idx.write("%s/msgs/%05d.eml\t%s\tmember%d@example.org\n" % (t, i, rcpt, i))
 EOF
 
 # the ceiling: g_mime_init() and one SQLite row, WAL, like receive's database settings
@@ -63,50 +68,122 @@ int main(int argc, char **argv)
 EOF
 cc -O2 -o "$T/bare" "$T/bare.c" $(pkg-config --cflags --libs gmime-3.0 sqlite3) || exit 1
 
-# drive MODE FROM TO PAR - run messages FROM..TO, PAR processes at a time; prints msg/s
-drive() {
-	python3 - "$@" <<'EOF'
-import subprocess, sys, time, threading, os, resource
-mode, lo, hi, par, t, binary, conf = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
-rcpts = open(t + "/rcpts").read().split()
-todo = list(range(lo, hi + 1))
-lock = threading.Lock()
-fails = []
-def worker():
-    while True:
-        with lock:
-            if not todo: return
-            i = todo.pop(0)
-        if mode == "receive":
-            args = [binary, "--config", conf, "receive", "--sender", "member%d@example.org" % i,
-                    "--recipient", rcpts[i - 1]]
-        else:
-            args = [t + "/bare", t + "/var/peermail.db", str(i)]
-        with open("%s/msgs/%05d.eml" % (t, i), "rb") as f:
-            rc = subprocess.run(args, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-        if rc != 0:
-            fails.append((i, rc))
-r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-t0 = time.monotonic()
-ths = [threading.Thread(target=worker) for _ in range(par)]
-for th in ths: th.start()
-for th in ths: th.join()
-dt = time.monotonic() - t0
-r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-n = hi - lo + 1
-print("%4.0f msg/s (%d in %.1fs; %.1f ms wall, %.1f ms CPU per message%s)" % (n / dt, n, dt,
-      1000 * dt / n * par, 1000 * cpu / n, ", %d FAILED" % len(fails) if fails else ""))
-EOF
+# the driver: runs a command per line "FILE<TAB>RECIPIENT<TAB>SENDER" of a list, stdin from
+# FILE, PAR at a time; {r} {s} {n} in the command stand for recipient, sender, line number
+cat >"$T/drive.c" <<'EOF'
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+extern char **environ;
+int main(int argc, char **argv)
+{
+	int par = atoi(argv[1]), lo = atoi(argv[3]), hi = atoi(argv[4]), running = 0, fails = 0, n = 0;
+	FILE *f = fopen(argv[2], "r");
+	char line[4096], num[32], **cmd = argv + 5, *av[64];
+	struct timespec t0, t1;
+	struct rusage ru;
+	double dt, cpu;
+
+	if (f == NULL || argc - 5 > 60)
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 1; i <= hi && fgets(line, sizeof(line), f); i++) {
+		char *file = strtok(line, "\t\n"), *rcpt = strtok(NULL, "\t\n"), *snd = strtok(NULL, "\t\n");
+		posix_spawn_file_actions_t fa;
+		pid_t pid;
+		int st, k;
+
+		if (i < lo)
+			continue;
+		snprintf(num, sizeof(num), "%d", i);
+		for (k = 0; k < argc - 5; k++)
+			av[k] = strcmp(cmd[k], "{r}") == 0 ? rcpt : strcmp(cmd[k], "{s}") == 0 ? snd :
+				strcmp(cmd[k], "{n}") == 0 ? num : cmd[k];
+		av[k] = NULL;
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, 0, file, O_RDONLY, 0);
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+		if (posix_spawn(&pid, av[0], &fa, NULL, av, environ) != 0)
+			return 2;
+		posix_spawn_file_actions_destroy(&fa);
+		n++;
+		if (++running == par) {
+			wait(&st);
+			running--;
+			fails += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+		}
+	}
+	for (int st; running > 0; running--) {
+		wait(&st);
+		fails += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	dt = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	      (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	if (n == 0)
+		return 2;
+	printf("%4.0f msg/s (%d in %.1fs; %.1f ms wall, %.1f ms CPU per message%s)\n", n / dt, n,
+	       dt, 1000 * dt / n * par, 1000 * cpu / n, fails ? ", FAILED" : "");
+	return fails != 0;
 }
+EOF
+cc -O2 -o "$T/drive" "$T/drive.c" || exit 1
+conf=$T/conf/peermail.conf
+# drive PAR FROM TO CMD... - messages FROM..TO of the list, PAR at a time
+drive() { "$T/drive" "$1" "$T/rcpts" "$2" "$3" "${@:4}"; }
+receive() { drive "$@" "$PEERMAIL_BIN" --config "$conf" receive --sender {s} --recipient {r}; }
+bare() { drive "$@" "$T/bare" "$T/var/peermail.db" {n}; }
 H=$((N / 2))
 echo "bench_receive: $N signature replies, one process per message (load average: $(cut -d' ' -f1 /proc/loadavg))"
 # each ceiling right before its measurement, so both see the same machine load
-printf '  ceiling (bare g_mime_init + 1 row), 1 at a time: %s\n' "$(drive bare 1 "$H" 1 "$T" "$PEERMAIL_BIN" "$T/conf/peermail.conf")"
-printf '  peermail receive, 1 at a time:                   %s\n' "$(drive receive 1 "$H" 1 "$T" "$PEERMAIL_BIN" "$T/conf/peermail.conf")"
-printf '  ceiling (bare g_mime_init + 1 row), 2 at a time: %s\n' "$(drive bare $((H + 1)) "$N" 2 "$T" "$PEERMAIL_BIN" "$T/conf/peermail.conf")"
-printf '  peermail receive, 2 at a time:                   %s\n' "$(drive receive $((H + 1)) "$N" 2 "$T" "$PEERMAIL_BIN" "$T/conf/peermail.conf")"
+printf '  floor (/bin/true), 1 at a time:                  %s\n' "$(drive 1 1 "$H" /bin/true)"
+printf '  ceiling (bare g_mime_init + 1 row), 1 at a time: %s\n' "$(bare 1 1 "$H")"
+printf '  peermail receive, 1 at a time:                   %s\n' "$(receive 1 1 "$H")"
+printf '  floor (/bin/true), 2 at a time:                  %s\n' "$(drive 2 $((H + 1)) "$N" /bin/true)"
+printf '  ceiling (bare g_mime_init + 1 row), 2 at a time: %s\n' "$(bare 2 $((H + 1)) "$N")"
+printf '  peermail receive, 2 at a time:                   %s\n' "$(receive 2 $((H + 1)) "$N")"
 echo "  confirmed signatures: $(sql "SELECT count(*) FROM signatures WHERE status = 'confirmed'") of $N; thank-yous queued: $(sql "SELECT count(*) FROM outbox")"
+
+# the volume path: the next N/2 replies over LMTP (two client connections) to one process
+port=$(free_port)
+"$PEERMAIL_BIN" --config "$conf" run --lmtp "127.0.0.1:$port" >"$T/lmtp.log" 2>&1 &
+lmtp_pid=$!
+at_exit "kill $lmtp_pid 2>/dev/null"
+for _ in $(seq 50); do grep -q 'lmtp: listening' "$T/lmtp.log" && break; sleep 0.1; done
+printf '  peermail run --lmtp, 2 connections:              %s\n' "$(python3 - "$T/rcpts" $((N + 1)) $((N + L)) "$port" <<'EOF'
+import smtplib, sys, threading, time
+lines = open(sys.argv[1]).read().splitlines()[int(sys.argv[2]) - 1:int(sys.argv[3])]
+port = int(sys.argv[4])
+fails = []
+def client(part):
+    c = smtplib.LMTP("127.0.0.1", port)
+    for line in part:
+        f, rcpt, snd = line.split("\t")
+        try:
+            c.sendmail(snd, [rcpt], open(f, "rb").read())
+        except smtplib.SMTPException as e:
+            fails.append(e)
+    c.quit()
+t0 = time.monotonic()
+ths = [threading.Thread(target=client, args=(lines[i::2],)) for i in range(2)]
+for t in ths: t.start()
+for t in ths: t.join()
+dt = time.monotonic() - t0
+print("%4.0f msg/s (%d in %.1fs%s)" % (len(lines) / dt, len(lines), dt,
+      ", %d FAILED" % len(fails) if fails else ""))
+EOF
+)"
+kill "$lmtp_pid" 2>/dev/null
+wait "$lmtp_pid" 2>/dev/null
+echo "  confirmed signatures after LMTP: $(sql "SELECT count(*) FROM signatures WHERE status = 'confirmed'") of $((N + L))"
 
 # where the time goes: one more reply, traced
 sql "INSERT INTO members(email, name, created_at, updated_at) VALUES ('extra@example.org', 'Extra', 0, 0)"
@@ -115,7 +192,7 @@ if command -v strace >/dev/null 2>&1; then
 	sed -i 's/bench1@/bench-extra@/' "$T/one.eml"
 	echo "  strace -c of one receive (top syscalls by time):"
 	strace -f -c -o "$T/strace.txt" "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" receive \
-		--recipient "$(head -1 "$T/rcpts")" <"$T/one.eml" >/dev/null 2>&1
+		--recipient "$(head -1 "$T/rcpts" | cut -f2)" <"$T/one.eml" >/dev/null 2>&1
 	sed -n '3,10p' "$T/strace.txt" | sed 's/^/    /'
 fi
 echo "  shared libraries loaded by peermail: $(ldd "$PEERMAIL_BIN" | wc -l) (bare: $(ldd "$T/bare" | wc -l))"

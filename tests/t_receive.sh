@@ -257,4 +257,11 @@ like "$(mail dsn.eml gone@example.org G bounce@act.test | pm inspect --json --se
 like "$(mail dsn.eml gone@example.org G bounce@act.test | pm inspect --sender '')" 'gone@example.org' "inspect: readable summary names the failed recipient"
 is "$(count inbound)" "$before" "inspect records nothing"
 
+# ---- start-up cost: receive runs once per message, so the sending and HTML stacks are
+# loaded on first use (src/lazylib.h), not linked ----
+linked=$(ldd "$PEERMAIL_BIN")
+for lib in libesmtp libssl libcrypto libxml2 libicu; do
+	is "$(echo "$linked" | grep -c "$lib")" 0 "peermail does not link $lib (loaded when needed)"
+done
+
 done_testing
