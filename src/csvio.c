@@ -133,17 +133,35 @@ void csvio_columns(const CsvioRow *header, const char *const *names, int *idx)
 
 /* ==== Writing ==== */
 
-/* csvio_write_row - quoted fields, LF */
+void csvio_cell(GString *out, const char *value)
+{
+	gsize len = value ? strlen(value) : 0, old = out->len, n;
+	char *tmp = NULL;
+	const char *src = value ? value : "";
+
+	if (len > 0 && strchr("=+-@\t\r", value[0]) != NULL) {
+		tmp = g_strconcat("'", value, NULL);
+		src = tmp;
+		len++;
+	}
+	g_string_set_size(out, old + 2 * len + 2);
+	n = csv_write2(out->str + old, 2 * len + 2, src, len, '"');
+	g_string_set_size(out, old + n);
+	g_free(tmp);
+}
+
 void csvio_write_row(FILE *out, const char *const *fields, int n)
 {
-	for (int i = 0; i < n; i++) {
-		const char *f = fields[i] ? fields[i] : "";
+	GString *row = g_string_sized_new(128);
 
+	for (int i = 0; i < n; i++) {
 		if (i > 0)
-			fputc(',', out);
-		csv_fwrite(out, f, strlen(f));
+			g_string_append_c(row, ',');
+		csvio_cell(row, fields[i]);
 	}
-	fputc('\n', out);
+	g_string_append_c(row, '\n');
+	fwrite(row->str, 1, row->len, out);
+	g_string_free(row, TRUE);
 }
 
 /* csvio_stats_clear - free what the stats hold */

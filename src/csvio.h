@@ -43,7 +43,12 @@ gboolean csvio_read(const char *path, CsvioRowFn fn, gpointer user, GError **err
  */
 void csvio_columns(const CsvioRow *header, const char *const *names, int *idx);
 
-/* csvio_write_row - one record of n fields (NULL written as empty), quoted, to out */
+/* csvio_cell - one quoted cell appended to out (NULL: empty). A value starting with = + - @
+ * TAB or CR gets a leading ' so that a spreadsheet shows it instead of running it as a
+ * formula (CSV injection); every CSV peermail writes goes through here. */
+void csvio_cell(GString *out, const char *value);
+
+/* csvio_write_row - one record of n fields (csvio_cell each), LF, to out */
 void csvio_write_row(FILE *out, const char *const *fields, int n);
 
 /* What an import did. problems: "line N: why" strings (the struct owns them). */

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <zlib.h>
 #include "address.h"
+#include "csvio.h"
 #include "delivery.h"
 #include "member.h"
 #include "pm.h"
@@ -555,24 +556,6 @@ struct DeliveryCsv {
 	GString *row;             /* scratch for one row */
 };
 
-/* delivery_csv_cell - quote a cell; defuse spreadsheet formulas */
-void delivery_csv_cell(GString *out, const char *value)
-{
-	gsize len = value ? strlen(value) : 0, old = out->len, n;
-	char *tmp = NULL;
-	const char *src = value ? value : "";
-
-	if (len > 0 && strchr("=+-@\t\r", value[0]) != NULL) {
-		tmp = g_strconcat("'", value, NULL);
-		src = tmp;
-		len++;
-	}
-	g_string_set_size(out, old + 2 * len + 2);
-	n = csv_write2(out->str + old, 2 * len + 2, src, len, '"');
-	g_string_set_size(out, old + n);
-	g_free(tmp);
-}
-
 /* zwrite - deflate len bytes (flush Z_NO_FLUSH or Z_FINISH) into c->gz */
 static void zwrite(DeliveryCsv *c, const guint8 *data, gsize len, int flush)
 {
@@ -645,7 +628,7 @@ void delivery_csv_add(DeliveryCsv *c, const char *const values[6])
 	for (int i = 0; i < c->n; i++) {
 		if (i)
 			g_string_append_c(c->row, ',');
-		delivery_csv_cell(c->row, values[c->idx[i]]);
+		csvio_cell(c->row, values[c->idx[i]]);
 	}
 	g_string_append(c->row, "\r\n");
 	csv_append(c, c->row->str, c->row->len);

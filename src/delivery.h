@@ -149,8 +149,6 @@ GBytes *delivery_csv_finish(DeliveryCsv *c, gboolean *gzipped, gint64 *raw);
 /* delivery_csv_free - discard an unfinished writer; returns NULL */
 DeliveryCsv *delivery_csv_free(DeliveryCsv *c);
 
-/* delivery_csv_cell - one quoted cell with formula protection appended to out */
-void delivery_csv_cell(GString *out, const char *value);
 
 /* ==== Compiling ==== */
 

@@ -94,6 +94,46 @@ TEST(writer)
 	g_free(path);
 }
 
+TEST(csv_cells)
+{
+	GString *s = g_string_new(NULL);
+
+	csvio_cell(s, "plain");
+	STR_EQ(s->str, "\"plain\"", "a cell is quoted");
+	g_string_truncate(s, 0);
+	csvio_cell(s, "say \"hi\", then\nleave");
+	STR_EQ(s->str, "\"say \"\"hi\"\", then\nleave\"", "quotes doubled, comma and newline kept inside");
+	for (const char *const *f = (const char *const[]){ "=1+2", "+44 20", "-x", "@SUM(A1)", "\tx",
+							    NULL }; *f; f++) {
+		char *want = g_strdup_printf("\"'%s\"", *f);
+
+		g_string_truncate(s, 0);
+		csvio_cell(s, *f);
+		STR_EQ(s->str, want, "a formula-looking cell is defused with a leading '");
+		g_free(want);
+	}
+	g_string_truncate(s, 0);
+	csvio_cell(s, NULL);
+	STR_EQ(s->str, "\"\"", "NULL is an empty cell");
+	g_string_free(s, TRUE);
+}
+
+TEST(export_defused)
+{
+	char *path = g_build_filename(harness_tmpdir(), "x.csv", NULL);
+	FILE *f = fopen(path, "w");
+	const char *row[] = { "a@example.org", "=HYPERLINK(\"http://x\")", "-2+3" };
+	char *text = NULL;
+
+	csvio_write_row(f, row, 3);
+	fclose(f);
+	g_file_get_contents(path, &text, NULL, NULL);
+	STR_EQ(text, "\"a@example.org\",\"'=HYPERLINK(\"\"http://x\"\")\",\"'-2+3\"\n",
+	       "exported rows defuse formulas too");
+	g_free(text);
+	g_free(path);
+}
+
 TEST(dates)
 {
 	GDateTime *d = g_date_time_new_local(2026, 3, 1, 0, 0, 0);
@@ -239,6 +279,8 @@ int main(void)
 	RUN(reader);
 	RUN(columns);
 	RUN(writer);
+	RUN(csv_cells);
+	RUN(export_defused);
 	RUN(dates);
 	RUN(import_members);
 	RUN(import_signatures);
