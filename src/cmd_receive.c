@@ -50,6 +50,7 @@ static void receive_guard(void)
 	sigaction(SIGABRT, &sa, NULL);
 	sigaction(SIGFPE, &sa, NULL);
 	sigaction(SIGILL, &sa, NULL);
+	sigaction(SIGTRAP, &sa, NULL);   /* g_error(): e.g. libxml2 cannot be loaded */
 #endif
 }
 
