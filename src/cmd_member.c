@@ -70,9 +70,10 @@ static gboolean member_add(int argc, char **argv, GError **error)
 		G_OPTION_ENTRY_NULL
 	};
 	const PmConfig *cfg;
+	const PmSecret *key;
 	PmDb *db;
 	gint64 id = 0;
-	gboolean created = FALSE, ok = FALSE;
+	gboolean created = FALSE, suppressed = FALSE, ok = FALSE;
 
 	if (!cli_parse(&argc, &argv, "EMAIL", "Add a member, or update one, and subscribe them "
 		       "to lists (the organizer's add is the consent record).", entries, error))
@@ -82,10 +83,21 @@ static gboolean member_add(int argc, char **argv, GError **error)
 				"[--list NAME]...");
 		goto out;
 	}
-	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL)
+	if ((cfg = cli_config(error)) == NULL || (key = cli_secret(error)) == NULL ||
+	    (db = cli_db(error)) == NULL)
 		goto out;
 	if (!db_begin(db, error))
 		goto out;
+	if (!member_suppressed(db, cfg, key, argv[1], &suppressed, error)) {
+		db_rollback(db);
+		goto out;
+	}
+	if (suppressed) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "%s asked to be forgotten: not added again "
+			    "(they can still sign or subscribe by mail themselves)", argv[1]);
+		db_rollback(db);
+		goto out;
+	}
 	id = member_upsert_ex(db, cfg, argv[1], name, postcode, district, TRUE, &created, error);
 	ok = id != 0;
 	for (int i = 0; ok && lists && lists[i]; i++) {
@@ -117,6 +129,7 @@ static gboolean member_import(int argc, char **argv, GError **error)
 		G_OPTION_ENTRY_NULL
 	};
 	const PmConfig *cfg;
+	const PmSecret *key;
 	PmDb *db;
 	List *l = NULL;
 	CsvioStats st = { 0 };
@@ -134,7 +147,9 @@ static gboolean member_import(int argc, char **argv, GError **error)
 		goto out;
 	if (list && (l = need_list(db, cfg, list, error)) == NULL)
 		goto out;
-	ok = csvio_import_members(db, cfg, argv[1], l ? l->id : 0, &st, error);
+	if ((key = cli_secret(error)) == NULL)
+		goto out;
+	ok = csvio_import_members(db, cfg, key, argv[1], l ? l->id : 0, &st, error);
 	for (guint i = 0; st.problems && i < st.problems->len; i++)
 		fprintf(stderr, "peermail: %s: %s\n", argv[1], (char *)st.problems->pdata[i]);
 	if (ok)
@@ -214,6 +229,7 @@ static gboolean member_show(int argc, char **argv, GError **error)
 static gboolean member_forget_cmd(int argc, char **argv, GError **error)
 {
 	const PmConfig *cfg;
+	const PmSecret *key;
 	PmDb *db;
 	Member *m;
 	gboolean ok;
@@ -223,7 +239,8 @@ static gboolean member_forget_cmd(int argc, char **argv, GError **error)
 		return FALSE;
 	if (argc != 2)
 		return cli_usage_error(error, "member forget EMAIL");
-	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL)
+	if ((cfg = cli_config(error)) == NULL || (key = cli_secret(error)) == NULL ||
+	    (db = cli_db(error)) == NULL)
 		return FALSE;
 	if (!db_begin(db, error))
 		return FALSE;
@@ -231,7 +248,7 @@ static gboolean member_forget_cmd(int argc, char **argv, GError **error)
 		db_rollback(db);
 		return FALSE;
 	}
-	ok = member_forget(db, m->id, error) && db_commit(db, error);
+	ok = member_forget(db, key, m->id, error) && db_commit(db, error);
 	if (!ok)
 		db_rollback(db);
 	else

@@ -189,6 +189,7 @@ static gboolean petition_signatures_cmd(int argc, char **argv, GError **error)
 static gboolean petition_import_cmd(int argc, char **argv, GError **error)
 {
 	const PmConfig *cfg;
+	const PmSecret *key;
 	PmDb *db;
 	Petition *p;
 	CsvioStats st = { 0 };
@@ -202,9 +203,9 @@ static gboolean petition_import_cmd(int argc, char **argv, GError **error)
 		return cli_usage_error(error, "petition import SLUG FILE.csv");
 	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
-	if ((p = need_petition(db, argv[1], error)) == NULL)
+	if ((key = cli_secret(error)) == NULL || (p = need_petition(db, argv[1], error)) == NULL)
 		return FALSE;
-	ok = csvio_import_signatures(db, cfg, p->id, argv[2], &st, error);
+	ok = csvio_import_signatures(db, cfg, key, p->id, argv[2], &st, error);
 	for (guint i = 0; st.problems && i < st.problems->len; i++)
 		fprintf(stderr, "peermail: %s: %s\n", argv[2], (char *)st.problems->pdata[i]);
 	if (ok)

@@ -227,7 +227,9 @@ static const char *const column_names[] = { "email", "name", "postcode", "distri
 typedef struct {
 	PmDb *db;
 	const PmConfig *cfg;
+	const PmSecret *key;
 	CsvioStats *st;
+	gboolean suppressions;  /* someone was forgotten: check each new address */
 	gint64 list_id;
 	gint64 petition_id;     /* signature import when > 0 */
 	gboolean header_seen;
@@ -262,7 +264,19 @@ static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id
 {
 	GError *e = NULL;
 	const char *email = field(row, im, C_EMAIL);
+	gboolean suppressed = FALSE;
 
+	if (im->suppressions &&
+	    !member_suppressed(im->db, im->cfg, im->key, email, &suppressed, error))
+		return FALSE;
+	if (suppressed) {
+		char *why = g_strdup_printf("%s asked to be forgotten: not imported", email);
+
+		problem(im->st, row->line, why);
+		g_free(why);
+		*member_id = 0;
+		return TRUE;
+	}
 	*member_id = member_upsert_ex(im->db, im->cfg, email, field(row, im, C_NAME),
 				      field(row, im, C_POSTCODE), field(row, im, C_DISTRICT),
 				      im->petition_id == 0, created, &e);
@@ -417,22 +431,34 @@ static gboolean run_import(Import *im, const char *path, GError **error)
 	return TRUE;
 }
 
-/* csvio_import_members - batched member import */
-gboolean csvio_import_members(PmDb *db, const PmConfig *cfg, const char *path, gint64 list_id,
-			      CsvioStats *st, GError **error)
+/* any_suppressed - whether imports must check addresses against the suppressions */
+static gboolean any_suppressed(Import *im, GError **error)
 {
-	Import im = { .db = db, .cfg = cfg, .st = st, .list_id = list_id };
+	gint64 n = 0;
 
-	return run_import(&im, path, error);
+	if (!db_int(im->db, error, &n, 0, "SELECT EXISTS (SELECT 1 FROM suppressions)", ""))
+		return FALSE;
+	im->suppressions = n != 0;
+	return TRUE;
+}
+
+/* csvio_import_members - batched member import */
+gboolean csvio_import_members(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			      const char *path, gint64 list_id, CsvioStats *st, GError **error)
+{
+	Import im = { .db = db, .cfg = cfg, .key = key, .st = st, .list_id = list_id };
+
+	return any_suppressed(&im, error) && run_import(&im, path, error);
 }
 
 /* csvio_import_signatures - batched signature import */
-gboolean csvio_import_signatures(PmDb *db, const PmConfig *cfg, gint64 petition_id,
-				 const char *path, CsvioStats *st, GError **error)
+gboolean csvio_import_signatures(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+				 gint64 petition_id, const char *path, CsvioStats *st,
+				 GError **error)
 {
-	Import im = { .db = db, .cfg = cfg, .st = st, .petition_id = petition_id };
+	Import im = { .db = db, .cfg = cfg, .key = key, .st = st, .petition_id = petition_id };
 
-	return run_import(&im, path, error);
+	return any_suppressed(&im, error) && run_import(&im, path, error);
 }
 
 /* ==== Exports ==== */

@@ -16,6 +16,7 @@
 #include <glib.h>
 #include "config.h"
 #include "db.h"
+#include "token.h"
 
 /* rows per transaction in the imports */
 #define CSVIO_BATCH 5000
@@ -68,10 +69,11 @@ void csvio_stats_clear(CsvioStats *st);
  * address) are updated, never duplicated. list_id > 0 also subscribes each one (active:
  * the organizer's import is the consent record; unsubscribed or bouncing subscriptions
  * and members are left as they are). Bad rows are counted and described, the rest
- * imported. EX_DATAERR when the header has no email column.
+ * imported; so are addresses of people who asked to be forgotten (member_suppressed, key
+ * is the secret). EX_DATAERR when the header has no email column.
  */
-gboolean csvio_import_members(PmDb *db, const PmConfig *cfg, const char *path, gint64 list_id,
-			      CsvioStats *st, GError **error);
+gboolean csvio_import_members(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			      const char *path, gint64 list_id, CsvioStats *st, GError **error);
 
 /*
  * csvio_import_signatures - confirmed signatures (source 'import') for petition_id from
@@ -79,9 +81,11 @@ gboolean csvio_import_members(PmDb *db, const PmConfig *cfg, const char *path, g
  * YYYY-MM-DD; empty: now). A row with an email creates or completes the member; a row with
  * only a name is a signature without a member (paper), counted once per name and district.
  * imported counts new signatures, updated ones that existed (a pending one is confirmed).
+ * Rows of people who asked to be forgotten are skipped and described.
  */
-gboolean csvio_import_signatures(PmDb *db, const PmConfig *cfg, gint64 petition_id,
-				 const char *path, CsvioStats *st, GError **error);
+gboolean csvio_import_signatures(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+				 gint64 petition_id, const char *path, CsvioStats *st,
+				 GError **error);
 
 /* csvio_export_members - members (of list_id, or all when 0) as CSV on out, forgotten ones
  * left out: email,name,postcode,district,status,subscription */

@@ -222,8 +222,37 @@ JsonNode *member_to_json(const Member *m)
 	return n;
 }
 
+/* suppression_digest - the stored form of a normalized address; caller frees */
+static char *suppression_digest(const PmSecret *key, const char *norm)
+{
+	char *data = g_strconcat("peermail-suppression-v1:", norm, NULL);
+	char *d = token_hmac_hex(key, data, -1);
+
+	g_free(data);
+	return d;
+}
+
+gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			   const char *email, gboolean *out, GError **error)
+{
+	char *norm = address_normalize(cfg, email), *digest;
+	gint64 n = 0;
+	gboolean ok;
+
+	*out = FALSE;
+	if (norm == NULL)
+		return TRUE;            /* not an address: the caller's own check refuses it */
+	digest = suppression_digest(key, norm);
+	ok = db_int(db, error, &n, 0, "SELECT EXISTS (SELECT 1 FROM suppressions WHERE digest = ?1) "
+		    "AND NOT EXISTS (SELECT 1 FROM members WHERE email = ?2)", "tt", digest, norm);
+	*out = ok && n != 0;
+	g_free(digest);
+	g_free(norm);
+	return ok;
+}
+
 /* member_forget - erase personal data, keep anonymous counts */
-gboolean member_forget(PmDb *db, gint64 id, GError **error)
+gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error)
 {
 	Member *m = member_get(db, id, error);
 	const char *email;
@@ -262,6 +291,13 @@ gboolean member_forget(PmDb *db, gint64 id, GError **error)
 		     "WHERE id = ?", "ii", now, id) &&
 	     db_exec(db, error, "INSERT INTO events(kind, ref_id, created_at) VALUES "
 		     "('forgotten', NULL, ?)", "i", now);
+	if (ok && m->email) {
+		char *digest = suppression_digest(key, m->email);
+
+		ok = db_exec(db, error, "INSERT OR IGNORE INTO suppressions(digest, reason, "
+			     "created_at) VALUES (?, 'forgotten', ?)", "ti", digest, now);
+		g_free(digest);
+	}
 	member_free(m);
 	return ok;
 }

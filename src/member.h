@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include "config.h"
 #include "db.h"
+#include "token.h"
 
 typedef struct {
 	gint64 id;
@@ -54,9 +55,19 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
  * texts (those stories are withdrawn), the raw mail they sent, their address in the outbox
  * and bounce records; status 'forgotten', every subscription unsubscribed, queued mail to
  * them cancelled. Kept, anonymous: the member row's id and district, signatures (so counts
- * stay), outbox and bounce rows (counts). The caller holds the transaction.
+ * stay), outbox and bounce rows (counts). The address is added to the suppressions as an
+ * HMAC under key (never in clear), so that organizers' imports and adds skip it from now
+ * on. The caller holds the transaction.
  */
-gboolean member_forget(PmDb *db, gint64 id, GError **error);
+gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error);
+
+/*
+ * member_suppressed - TRUE in *out when email belongs to someone who asked to be forgotten
+ * and who is not a member again since (they may come back on their own: sign or subscribe
+ * by mail). Organizers' imports and `member add` check it; FALSE on a database error.
+ */
+gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			   const char *email, gboolean *out, GError **error);
 
 /*
  * member_dump_json - everything stored about member id: {email, name, status, postcode,

@@ -182,4 +182,10 @@ static const char *const db_migrations[] = {
 "CREATE TABLE events ("                     /* anonymous counters kept after forget */
 "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref_id INTEGER, created_at INTEGER NOT NULL);"
 ,
+/* 2: people who asked to be forgotten are not imported or added again by organizers */
+"CREATE TABLE suppressions ("
+"  digest TEXT PRIMARY KEY,"                 /* HMAC-SHA256 of the normalized address */
+"  reason TEXT NOT NULL,"                     /* forgotten */
+"  created_at INTEGER NOT NULL) WITHOUT ROWID;"
+,
 };

@@ -75,4 +75,13 @@ is "$(sql "SELECT group_concat(DISTINCT status) FROM subscriptions WHERE member_
 pm member show ann.lee@example.org >/dev/null 2>&1; is $? 67 "a forgotten member cannot be looked up"
 unlike "$(pm member export)" 'ann.lee|Ann B' "a forgotten member is not exported"
 is "$(pm list show news --json | jq_ 'd["members"]["active"]')" 3 "list counts no longer include them"
+# ... and organizers cannot bring them back: the address is kept only as an HMAC
+is "$(sql "SELECT count(*) FROM suppressions WHERE digest LIKE '%ann%'")" 0 "the suppression does not hold the address"
+pm member add Ann.Lee@Example.org --name "Ann again" >"$T/out" 2>&1; is $? 65 "member add of a forgotten address exits 65"
+like "$(cat "$T/out")" 'asked to be forgotten' "and says why"
+printf 'email,name\nann.lee@example.org,Ann\nnew.one@example.org,New\n' >"$T/again.csv"
+pm member import "$T/again.csv" >"$T/out" 2>"$T/err"; is $? 0 "an import with a forgotten address succeeds"
+is "$(cat "$T/out")" "imported 1, updated 0, skipped 1 (bad rows)" "without them"
+like "$(cat "$T/err")" 'line 2: ann.lee@example.org asked to be forgotten' "the skipped row is named"
+is "$(sql "SELECT count(*) FROM members WHERE email = 'ann.lee@example.org'")" 0 "no member re-created"
 done_testing

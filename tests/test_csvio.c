@@ -12,6 +12,7 @@
 
 static PmConfig *cfg;
 static PmDb *db;
+static PmSecret *key;
 
 static void setup(void)
 {
@@ -23,6 +24,7 @@ static void setup(void)
 	cfg->from = g_strdup("Team <team@act.test>");
 	cfg->lists = g_ptr_array_new();
 	db = db_open(path, TRUE, NULL);
+	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123456789abcdef", 32);
 	g_free(path);
 }
 
@@ -159,7 +161,7 @@ TEST(import_members)
 	Member *m;
 	char *s;
 
-	OK(csvio_import_members(db, cfg, path, list, &st, &e), "import succeeds");
+	OK(csvio_import_members(db, cfg, key, path, list, &st, &e), "import succeeds");
 	INT_EQ(st.imported, 5, "five imported");
 	INT_EQ(st.updated, 0, "none updated");
 	INT_EQ(st.skipped, 2, "two bad rows skipped");
@@ -186,7 +188,7 @@ TEST(import_members)
 
 	/* re-import: updates, never duplicates */
 	db_exec(db, NULL, "UPDATE members SET name = 'Changed' WHERE email = 'fred@example.org'", NULL);
-	OK(csvio_import_members(db, cfg, path, list, &st, NULL), "re-import succeeds");
+	OK(csvio_import_members(db, cfg, key, path, list, &st, NULL), "re-import succeeds");
 	INT_EQ(st.imported, 0, "nothing new on re-import");
 	INT_EQ(st.updated, 5, "five updated");
 	csvio_stats_clear(&st);
@@ -200,7 +202,7 @@ TEST(import_members)
 	}
 	g_free(path);
 	path = harness_data("csv/noemail.csv");
-	OK(!csvio_import_members(db, cfg, path, 0, &st, &e), "a header without email fails");
+	OK(!csvio_import_members(db, cfg, key, path, 0, &st, &e), "a header without email fails");
 	INT_EQ(e ? e->code : 0, EX_DATAERR, "as EX_DATAERR");
 	g_clear_error(&e);
 	csvio_stats_clear(&st);
@@ -214,11 +216,11 @@ TEST(import_signatures)
 	CsvioStats st = { 0 };
 	gint64 conf, pend, at = 0;
 
-	OK(csvio_import_signatures(db, cfg, pid, path, &st, NULL), "signature import succeeds");
+	OK(csvio_import_signatures(db, cfg, key, pid, path, &st, NULL), "signature import succeeds");
 	INT_EQ(st.imported, 3, "three signatures");
 	INT_EQ(st.skipped, 1, "the bad date skipped");
 	csvio_stats_clear(&st);
-	OK(csvio_import_signatures(db, cfg, pid, path, &st, NULL), "again");
+	OK(csvio_import_signatures(db, cfg, key, pid, path, &st, NULL), "again");
 	INT_EQ(st.imported, 0, "no new signature on re-import");
 	INT_EQ(st.updated, 3, "three already there");
 	csvio_stats_clear(&st);
@@ -227,6 +229,49 @@ TEST(import_signatures)
 	db_int(db, NULL, &at, 0, "SELECT confirmed_at FROM signatures s JOIN members m ON "
 	       "m.id = s.member_id WHERE m.email = 'new@example.org'", NULL);
 	INT_EQ(at, 1795255200, "signed_at kept");
+	g_free(path);
+}
+
+TEST(forgotten_not_reimported)
+{
+	char *path = write_tmp("f.csv", "email,name\nforget.me@example.org,Forget Me\n"
+			       "keep@example.org,Keep\n", -1);
+	CsvioStats st = { 0 };
+	Member *m;
+	gboolean sup = TRUE;
+	gint64 n = -1;
+	char *clear = NULL;
+
+	OK(csvio_import_members(db, cfg, key, path, 0, &st, NULL), "import");
+	csvio_stats_clear(&st);
+	m = member_find(db, cfg, "forget.me@example.org", NULL);
+	OK(m && db_begin(db, NULL) && member_forget(db, key, m->id, NULL) && db_commit(db, NULL),
+	   "member forgotten");
+	member_free(m);
+	db_int(db, NULL, &n, 0, "SELECT count(*) FROM suppressions", NULL);
+	INT_EQ(n, 1, "one suppression");
+	db_text(db, NULL, &clear, "SELECT digest FROM suppressions WHERE digest LIKE '%example%'",
+		NULL);
+	OK(clear == NULL, "the address is not stored in clear");
+	OK(member_suppressed(db, cfg, key, "Forget.Me@EXAMPLE.org", &sup, NULL) && sup,
+	   "suppressed, whatever the case of the domain");
+	OK(member_suppressed(db, cfg, key, "keep@example.org", &sup, NULL) && !sup,
+	   "others are not");
+	OK(csvio_import_members(db, cfg, key, path, 0, &st, NULL), "re-import");
+	INT_EQ(st.updated, 1, "the other row updates");
+	INT_EQ(st.imported, 0, "the forgotten one is not re-created");
+	INT_EQ(st.skipped, 1, "it is skipped");
+	OK(st.problems && strstr(st.problems->pdata[0], "asked to be forgotten"), "and says why");
+	csvio_stats_clear(&st);
+	OK(member_find(db, cfg, "forget.me@example.org", NULL) == NULL, "no member row");
+	/* they come back on their own (sign or subscribe by mail): organizers may update them */
+	OK(member_upsert(db, cfg, "forget.me@example.org", "Back", NULL, NULL, FALSE, NULL) > 0,
+	   "back by their own mail");
+	OK(member_suppressed(db, cfg, key, "forget.me@example.org", &sup, NULL) && !sup,
+	   "no longer suppressed while a member");
+	OK(csvio_import_members(db, cfg, key, path, 0, &st, NULL), "import again");
+	INT_EQ(st.updated, 2, "both rows update");
+	csvio_stats_clear(&st);
 	g_free(path);
 }
 
@@ -284,9 +329,11 @@ int main(void)
 	RUN(dates);
 	RUN(import_members);
 	RUN(import_signatures);
+	RUN(forgotten_not_reimported);
 	RUN(milestones);
 	RUN(progress);
 	db_close(db);
+	secret_free(key);
 	g_ptr_array_unref(cfg->lists);
 	g_free(cfg->domain);
 	g_free(cfg->delimiter);
