@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 #include "cli.h"
 #include "pm.h"
 
@@ -67,6 +68,17 @@ const PmConfig *cli_config(GError **error)
 	if (config == NULL)
 		config = config_load(config_path, error);
 	return config;
+}
+
+gboolean cli_config_optional(const PmConfig **out, GError **error)
+{
+	const char *env = g_getenv("PEERMAIL_CONFIG");
+	char *path = config_path ? g_strdup(config_path) : config_default_path();
+	gboolean absent = config_path == NULL && !(env && *env) && access(path, F_OK) != 0;
+
+	g_free(path);
+	*out = absent ? NULL : cli_config(error);
+	return absent || *out != NULL;
 }
 
 PmDb *cli_db(GError **error)

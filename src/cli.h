@@ -41,6 +41,11 @@ void cli_set_config_path(const char *path);
 /* cli_config - load the configuration (once per process); borrowed */
 const PmConfig *cli_config(GError **error);
 
+/* cli_config_optional - the configuration when there is one: TRUE with *out NULL when none
+ * was named (--config, $PEERMAIL_CONFIG) and no default file exists; FALSE with error when
+ * one exists or was named but cannot be loaded */
+gboolean cli_config_optional(const PmConfig **out, GError **error);
+
 /* cli_db - open the database of the loaded configuration (checks the schema); borrowed */
 PmDb *cli_db(GError **error);
 

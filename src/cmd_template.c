@@ -3,9 +3,10 @@
  *
  * Lets an organizer check a template: renders FILE with the JSON data and prints the
  * result exactly (no newline added). {{x}} is HTML-escaped when FILE ends in .html.
- * Partials come from --partials DIR, or FILE's own folder. When a configuration can be
- * loaded, the names compose_message adds (domain, from, help_address...) are added
- * under the data too; without one the command still works.
+ * Partials come from --partials DIR, or FILE's own folder. With a configuration, the names
+ * compose_message adds (domain, from, help_address...) are added under the data too;
+ * without one (none named, no default file) the command still works; a configuration that
+ * exists but is broken is an error (78), as for every command.
  *
  * DIAGNOSTICS: 64 usage, 66 missing FILE, data file or partials folder, 65 bad JSON or
  * template syntax (with FILE:LINE).
@@ -56,6 +57,7 @@ static gboolean render(int argc, char **argv, GError **error)
 		G_OPTION_ENTRY_NULL
 	};
 	JsonNode *data = NULL;
+	const PmConfig *cfg = NULL;
 	GError *e = NULL;
 	gboolean ok = FALSE;
 
@@ -84,8 +86,9 @@ static gboolean render(int argc, char **argv, GError **error)
 	}
 	if ((data = load_data(data_file, error)) == NULL)
 		goto out;
+	if (!cli_config_optional(&cfg, error))
+		goto out;
 	{
-		const PmConfig *cfg = cli_config(NULL);
 		JsonNode *ctx[2] = { cfg ? compose_defaults(cfg) : NULL, data };
 		Template *t = template_parse(text, &e);
 

@@ -56,6 +56,14 @@ write_config
 out=$(pm template render "$TPL/footer.mustache")
 like "$out" 'Questions\? Write to help@act\.test\.' "config defaults: help_address"
 like "$out" 'write "stop" to help@act\.test' "footer without an unsubscribe address says how to stop"
+# a broken configuration is an error, not silently ignored; none at all is fine
+printf 'domain = \n' >"$T/broken.conf"
+"$PEERMAIL_BIN" --config "$T/broken.conf" template render "$TPL/footer.mustache" >/dev/null 2>"$T/err"
+is $? 78 "template render with a broken --config exits 78"
+like "$(cat "$T/err")" 'broken\.conf' "naming the file"
+mkdir -p "$T/empty"
+out=$(cd "$T/empty" && env -u PEERMAIL_CONFIG "$PEERMAIL_BIN" template render "$TPL/footer.mustache" 2>&1); rc=$?
+is "$rc" 0 "without any configuration it still renders"
 
 # every default template renders with the example data, with nothing left unrendered
 for f in "$TPL"/*.txt "$TPL"/*.html; do
