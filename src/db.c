@@ -11,6 +11,8 @@
 #include "pm.h"
 #include "schema.sql.h"
 
+G_STATIC_ASSERT(G_N_ELEMENTS(db_migrations) == DB_SCHEMA_VERSION);
+
 struct PmDb {
 	sqlite3 *h;
 	GHashTable *stmts;      /* SqlKey -> sqlite3_stmt* */

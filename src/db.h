@@ -21,7 +21,7 @@
 
 typedef struct PmDb PmDb;
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 /*
  * db_open - open the database at path. create TRUE (peermail init) creates or upgrades it;
