@@ -887,10 +887,26 @@ static void put_lf(GString *out, const char *s)
 static void put_unstructured(GString *out, const char *name, const char *value,
 			     const char *charset)
 {
-	char *enc = g_mime_utils_header_encode_text(NULL, value, charset);
-	char *line = g_strconcat(name, ": ", enc, NULL);
-	char *folded = g_mime_utils_unstructured_header_fold(NULL, NULL, line);
+	gsize nlen = strlen(name), vlen = strlen(value);
+	gboolean plain = nlen + 2 + vlen <= FOLD_LEN - 2 && *value != ' ' &&
+			 strstr(value, "=?") == NULL;
+	char *enc, *line, *folded;
 
+	/* Short printable ASCII with single inner spaces: GMime neither encodes nor folds it
+	 * (the test comparing the writers covers these headers). */
+	for (const char *p = value; plain && *p; p++)
+		plain = ((guchar)*p > ' ' && (guchar)*p < 0x7f) ||
+			(*p == ' ' && p[1] != ' ' && p[1] != '\0');
+	if (plain) {
+		g_string_append_len(out, name, (gssize)nlen);
+		g_string_append_len(out, ": ", 2);
+		g_string_append_len(out, value, (gssize)vlen);
+		g_string_append_len(out, "\r\n", 2);
+		return;
+	}
+	enc = g_mime_utils_header_encode_text(NULL, value, charset);
+	line = g_strconcat(name, ": ", enc, NULL);
+	folded = g_mime_utils_unstructured_header_fold(NULL, NULL, line);
 	put_lf(out, folded);
 	g_free(folded);
 	g_free(line);

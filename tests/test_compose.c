@@ -910,7 +910,14 @@ TEST(direct_writer_matches_gmime)
 				   "Pétition: «Sauvons l'école» — 署名してください",
 				   "Member, please sign: Clean air — a long subject that needs "
 				   "folding because it is really long and then some more words",
-				   "x\ty  z" };
+				   "x\ty  z", " lead", "trail ", "a =?utf-8?q?x?= b",
+				   /* around the fold: "Subject: " and 66 to 71 octets */
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijk",
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijkl",
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijklm",
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijklmn",
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijklmno",
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijklmnop" };
 	const char *bodies[] = { "Short body.\n", NULL, "Grüße aus Köln, liebe Unterstützer.\n"
 				 "Mehr Text hier. Trailing space \nand tab\t\n",
 				 "Подпишите петицию, пожалуйста. 请签署请愿书。\n",
