@@ -12,8 +12,14 @@
  * Header safety: every value that reaches a header passes compose_header_value() (C0/C1
  * controls, DEL and Unicode line separators become spaces) and every address must be a
  * plain ASCII addr-spec (compose_addr_spec_valid), or the message is refused (EX_DATAERR).
- * Headers are set through GMime's address and header APIs, which fold long lines and
- * RFC 2047-encode non-ASCII text.
+ * Headers are RFC 2047-encoded and folded by GMime's functions.
+ *
+ * Two writers, one output: a message without attachments or In-Reply-To (every newsletter
+ * copy, most responses) is written directly into one buffer with GMime's header encoders,
+ * folding functions and transfer encoders (write_direct); the rest goes through a GMime
+ * object tree (build). Both give the same bytes but for Date, Message-ID and the boundary
+ * (tests/test_compose.c compares them; compose_message_general forces the tree). The
+ * multipart boundary comes from GLib's generator (GMime would read /dev/urandom for it).
  *
  * DIAGNOSTICS: EX_CONFIG for a missing or broken template ("PATH:LINE: ..."), EX_DATAERR
  * for bad addresses or URLs in the options. GMime objects live only inside one call.
@@ -583,6 +589,8 @@ out:
 
 /* ==== MIME ==== */
 
+#define COMPOSE_BOUNDARY_SIZE 23
+
 /*
  * crlf - text in canonical form (valid UTF-8, every line ending CRLF), and the transfer
  * encoding it needs, decided in the same pass with the rule of GMime's best filter for
@@ -742,6 +750,27 @@ static char *message_id(const PmConfig *cfg)
 			       g_random_int(), g_random_int(), g_random_int(), cfg->domain);
 }
 
+/*
+ * compose_boundary - a fresh multipart boundary: "=-" and 20 letters and digits (about
+ * 119 bits) from GLib's generator. GMime's own reads /dev/urandom for every message.
+ */
+static void compose_boundary(char out[COMPOSE_BOUNDARY_SIZE])
+{
+	static const char alnum[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	guint32 r = 0;
+
+	out[0] = '=';
+	out[1] = '-';
+	for (int i = 0; i < 20; i++) {
+		if (i % 5 == 0)
+			r = g_random_int();
+		out[2 + i] = alnum[r % 62];
+		r /= 62;
+	}
+	out[22] = '\0';
+}
+
 /* build - the GMime message from the rendered parts; caller unrefs */
 static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rendered *r)
 {
@@ -791,6 +820,10 @@ static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rend
 	if (r->html) {
 		GMimeMultipart *alt = g_mime_multipart_new_with_subtype("alternative");
 		GMimeObject *h = text_part("html", r->html);
+		char b[COMPOSE_BOUNDARY_SIZE];
+
+		compose_boundary(b);
+		g_mime_multipart_set_boundary(alt, b);
 
 		g_mime_multipart_add(alt, body);
 		g_mime_multipart_add(alt, h);
@@ -800,6 +833,10 @@ static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rend
 	}
 	if (o->n_attachments > 0 && o->attachments) {
 		GMimeMultipart *mixed = g_mime_multipart_new_with_subtype("mixed");
+		char b[COMPOSE_BOUNDARY_SIZE];
+
+		compose_boundary(b);
+		g_mime_multipart_set_boundary(mixed, b);
 
 		g_mime_multipart_add(mixed, body);
 		g_object_unref(body);
@@ -821,9 +858,263 @@ static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rend
 	return m;
 }
 
-/* compose_message - render template name with data and build the message for o->to */
-GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
-			const ComposeOpts *o, GError **error)
+/* ==== Direct writer ==== */
+
+/*
+ * The common message (no attachments, no In-Reply-To) is written straight into one buffer
+ * with GMime's encoders and header folding, in exactly the layout GMime's writer gives the
+ * same message through build(): the GMime object tree of a message (headers re-formatted
+ * on every change, an IDNA lookup per address, a data wrapper and filter streams per part)
+ * cost more than everything else of a newsletter copy. build() stays for attachments and
+ * In-Reply-To, and compose_message_general() lets tests compare the two.
+ * Header values are already compose_header_value()d and addresses validated (check_opts).
+ */
+
+#define FOLD_LEN 78     /* GMime's GMIME_FOLD_LEN */
+
+/* put_lf - append s (LF line ends, no CR) with CRLF line ends */
+static void put_lf(GString *out, const char *s)
+{
+	for (const char *nl; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
+		g_string_append_len(out, s, nl - s);
+		g_string_append_len(out, "\r\n", 2);
+	}
+	g_string_append(out, s);
+}
+
+/* put_unstructured - "name: value" RFC 2047-encoded (charset: as GMime is given it) and
+ * folded as GMime folds unstructured headers */
+static void put_unstructured(GString *out, const char *name, const char *value,
+			     const char *charset)
+{
+	gsize nlen = strlen(name), vlen = strlen(value);
+	gboolean plain = nlen + 2 + vlen <= FOLD_LEN - 2 && *value != ' ' &&
+			 strstr(value, "=?") == NULL;
+	char *enc, *line, *folded;
+
+	/* Short printable ASCII with single inner spaces: GMime neither encodes nor folds it
+	 * (the test comparing the writers covers these headers). */
+	for (const char *p = value; plain && *p; p++)
+		plain = ((guchar)*p > ' ' && (guchar)*p < 0x7f) ||
+			(*p == ' ' && p[1] != ' ' && p[1] != '\0');
+	if (plain) {
+		g_string_append_len(out, name, (gssize)nlen);
+		g_string_append_len(out, ": ", 2);
+		g_string_append_len(out, value, (gssize)vlen);
+		g_string_append_len(out, "\r\n", 2);
+		return;
+	}
+	enc = g_mime_utils_header_encode_text(NULL, value, charset);
+	line = g_strconcat(name, ": ", enc, NULL);
+	folded = g_mime_utils_unstructured_header_fold(NULL, NULL, line);
+	put_lf(out, folded);
+	g_free(folded);
+	g_free(line);
+	g_free(enc);
+}
+
+/* linewrap - GMime's fold point in an address header: a trailing space becomes the break */
+static void linewrap(GString *out)
+{
+	if (out->len > 0 && out->str[out->len - 1] == ' ')
+		g_string_truncate(out, out->len - 1);
+	g_string_append_len(out, "\r\n\t", 3);
+}
+
+/* append_folded_name - an encoded phrase longer than a line, broken between words */
+static void append_folded_name(GString *out, gsize *linelen, const char *name)
+{
+	const char *word = name, *lwsp;
+
+	while (*word) {
+		gsize len;
+
+		lwsp = word;
+		if (*word == '"') {    /* a quoted string is not broken up */
+			lwsp++;
+			while (*lwsp && *lwsp != '"') {
+				if (*lwsp == '\\')
+					lwsp++;
+				if (*lwsp)
+					lwsp++;
+			}
+			if (*lwsp == '"')
+				lwsp++;
+		} else {
+			while (*lwsp && *lwsp != ' ' && *lwsp != '\t')
+				lwsp++;
+		}
+		len = (gsize)(lwsp - word);
+		if (*linelen > 1 && *linelen + len > FOLD_LEN) {
+			linewrap(out);
+			*linelen = 1;
+		}
+		g_string_append_len(out, word, len);
+		*linelen += len;
+		word = lwsp;
+		while (*word == ' ' || *word == '\t')
+			word++;
+		if (*word && (*lwsp == ' ' || *lwsp == '\t')) {
+			g_string_append_c(out, ' ');
+			(*linelen)++;
+		}
+	}
+}
+
+/* put_mailbox - "field: name <addr>" (or just addr) encoded and folded as GMime writes one
+ * mailbox (addr: a checked ASCII addr-spec, so no IDNA step changes it) */
+static void put_mailbox(GString *out, const char *field, const char *name, const char *addr)
+{
+	gsize linelen = strlen(field) + 2, alen = strlen(addr);
+
+	g_string_append(out, field);
+	g_string_append_len(out, ": ", 2);
+	if (name && *name) {
+		char *enc = g_mime_utils_header_encode_phrase(NULL, name, NULL);
+		gsize len = strlen(enc);
+
+		if (linelen + len > FOLD_LEN && len > FOLD_LEN) {
+			append_folded_name(out, &linelen, enc);
+		} else {
+			if (linelen + len > FOLD_LEN && linelen > 1) {
+				linewrap(out);
+				linelen = 1;
+			}
+			g_string_append_len(out, enc, len);
+			linelen += len;
+		}
+		g_free(enc);
+		if (linelen + alen + 3 >= FOLD_LEN) {
+			g_string_append_len(out, "\r\n\t<", 4);
+			linelen = 2;
+		} else {
+			g_string_append_len(out, " <", 2);
+			linelen += 2;
+		}
+		g_string_append_len(out, addr, alen);
+		g_string_append_c(out, '>');
+	} else {
+		if (linelen + alen > FOLD_LEN)
+			linewrap(out);
+		g_string_append_len(out, addr, alen);
+	}
+	g_string_append_len(out, "\r\n", 2);
+}
+
+/* put_text_part - Content-Type and Content-Transfer-Encoding of a text/SUBTYPE part, a
+ * blank line, then the body encoded as text_part() and GMime's writer encode it (no line
+ * end added) */
+static void put_text_part(GString *out, const char *subtype, const char *text)
+{
+	GMimeContentEncoding enc;
+	gsize len;
+	char *canon = crlf(text, &enc, &len);
+
+	g_string_append_printf(out, "Content-Type: text/%s; charset=utf-8\r\n"
+			       "Content-Transfer-Encoding: %s\r\n\r\n", subtype,
+			       g_mime_content_encoding_to_string(enc));
+	if (enc == GMIME_CONTENT_ENCODING_7BIT) {
+		g_string_append_len(out, canon, (gssize)len);
+	} else {
+		/* the encoders write LF line ends (QP drops the CR of CRLF) */
+		gsize max = enc == GMIME_CONTENT_ENCODING_BASE64 ? GMIME_BASE64_ENCODE_LEN(len)
+							       : GMIME_QP_ENCODE_LEN(len);
+		char *buf = g_malloc(max + 1);
+		int state = enc == GMIME_CONTENT_ENCODING_BASE64 ? 0 : -1;
+		guint32 save = 0;
+		gsize n = enc == GMIME_CONTENT_ENCODING_BASE64 ?
+			g_mime_encoding_base64_encode_close((const guchar *)canon, len,
+							    (guchar *)buf, &state, &save) :
+			g_mime_encoding_quoted_encode_close((const guchar *)canon, len,
+							    (guchar *)buf, &state, &save);
+
+		buf[n] = '\0';
+		put_lf(out, buf);
+		g_free(buf);
+	}
+	g_free(canon);
+}
+
+/* write_direct - the message of build() without GMime objects (no attachments, no
+ * In-Reply-To); size_hint: the expected size */
+static GBytes *write_direct(const PmConfig *cfg, const ComposeOpts *o, const Rendered *r,
+			    gsize size_hint)
+{
+	GString *out = g_string_sized_new(size_hint);
+	char *from_addr = config_from_address(cfg);
+	char *to_name = o->to_name ? compose_header_value(o->to_name) : NULL;
+	char *id = message_id(cfg);
+	GDateTime *now = g_date_time_new_now_utc();
+	char *date = g_mime_utils_header_format_date(now);
+
+	g_string_append_printf(out, "Date: %s\r\n", date);
+	put_mailbox(out, "From", r->from_name, from_addr);
+	put_mailbox(out, "To", to_name, o->to);
+	if (o->reply_to)
+		put_mailbox(out, "Reply-To", NULL, o->reply_to);
+	put_unstructured(out, "Subject", r->subject ? r->subject : "", "utf-8");
+	g_string_append_printf(out, "Message-Id: <%s>\r\n", id);
+	if (o->list_name) {
+		char *title = compose_header_value(o->list_title ? o->list_title : o->list_name);
+		char *phrase = g_mime_utils_header_encode_phrase(NULL, title, "utf-8");
+		char *v = g_strdup_printf("%s <%s.%s>", phrase, o->list_name, cfg->domain);
+		char *help = address_make(cfg, o->list_name, "help", NULL);
+		GString *unsub = g_string_new(NULL);
+
+		put_unstructured(out, "List-Id", v, NULL);
+		if (o->unsubscribe_mailto)
+			g_string_append_printf(unsub, "<mailto:%s>", o->unsubscribe_mailto);
+		if (o->unsubscribe_url)
+			g_string_append_printf(unsub, "%s<%s>", unsub->len ? ", " : "",
+					       o->unsubscribe_url);
+		if (unsub->len)
+			put_unstructured(out, "List-Unsubscribe", unsub->str, NULL);
+		if (o->unsubscribe_url)
+			put_unstructured(out, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click",
+					 NULL);
+		g_free(v);
+		v = g_strdup_printf("<mailto:%s>", help);
+		put_unstructured(out, "List-Help", v, NULL);
+		put_unstructured(out, "Precedence", "bulk", NULL);
+		g_string_free(unsub, TRUE);
+		g_free(v);
+		g_free(help);
+		g_free(phrase);
+		g_free(title);
+	}
+	if (o->auto_reply)
+		put_unstructured(out, "Auto-Submitted", "auto-replied", NULL);
+	else if (o->auto_generated)
+		put_unstructured(out, "Auto-Submitted", "auto-generated", NULL);
+	put_unstructured(out, COMPOSE_LOOP_HEADER, cfg->domain, "utf-8");
+	g_string_append_len(out, "MIME-Version: 1.0\r\n", 19);
+	if (r->html) {
+		char b[COMPOSE_BOUNDARY_SIZE];
+
+		compose_boundary(b);
+		g_string_append_printf(out, "Content-Type: multipart/alternative; boundary=\"%s\""
+				       "\r\n\r\n--%s\r\n", b, b);
+		put_text_part(out, "plain", r->text);
+		g_string_append_printf(out, "\r\n--%s\r\n", b);
+		put_text_part(out, "html", r->html);
+		g_string_append_printf(out, "\r\n--%s--\r\n", b);
+	} else {
+		put_text_part(out, "plain", r->text);
+		if (out->str[out->len - 1] != '\n')    /* as GMime ends a single-part message */
+			g_string_append_len(out, "\r\n", 2);
+	}
+	g_date_time_unref(now);
+	g_free(date);
+	g_free(id);
+	g_free(to_name);
+	g_free(from_addr);
+	return g_string_free_to_bytes(out);
+}
+
+/* compose - render template name with data and build the message for o->to; general:
+ * always through GMime objects */
+static GBytes *compose(const PmConfig *cfg, const char *name, JsonNode *data,
+		       const ComposeOpts *o, gboolean general, GError **error)
 {
 	Rendered r = { NULL, NULL, NULL, NULL };
 	GMimeMessage *m;
@@ -853,6 +1144,12 @@ GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
 		return NULL;
 	}
 	size_hint = 2048 + (guint)(strlen(r.text) + (r.html ? strlen(r.html) : 0)) * 3 / 2;
+	if (!general && o->in_reply_to == NULL && (o->n_attachments <= 0 || !o->attachments)) {
+		GBytes *b = write_direct(cfg, o, &r, size_hint);
+
+		rendered_clear(&r);
+		return b;
+	}
 	m = build(cfg, o, &r);
 	rendered_clear(&r);
 
@@ -866,4 +1163,18 @@ GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
 	g_mime_format_options_free(fo);
 	g_object_unref(m);
 	return g_byte_array_free_to_bytes(ba);
+}
+
+/* compose_message - render template name with data and build the message for o->to */
+GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
+			const ComposeOpts *o, GError **error)
+{
+	return compose(cfg, name, data, o, FALSE, error);
+}
+
+/* compose_message_general - compose_message always through GMime's object tree (tests) */
+GBytes *compose_message_general(const PmConfig *cfg, const char *name, JsonNode *data,
+				const ComposeOpts *o, GError **error)
+{
+	return compose(cfg, name, data, o, TRUE, error);
 }

@@ -54,6 +54,13 @@ GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
 			const ComposeOpts *o, GError **error);
 
 /*
+ * compose_message_general - compose_message through GMime's object tree whatever the
+ * message (compose_message writes the common case directly); for tests comparing the two.
+ */
+GBytes *compose_message_general(const PmConfig *cfg, const char *name, JsonNode *data,
+				const ComposeOpts *o, GError **error);
+
+/*
  * compose_defaults - what compose_message puts under the caller's data (names the data
  * does not have): domain, from ("Name <addr>"), from_name, owner_address (the From's
  * addr-spec) and help_address (help@domain). A new object node; caller unrefs.

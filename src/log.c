@@ -39,6 +39,27 @@ static void log_emit(int prio, const char *fmt, va_list ap)
 	g_free(line);
 }
 
+void log_info_many(GPtrArray *lines)
+{
+	GString *out;
+
+	if (lines->len == 0)
+		return;
+	if (log_syslog)
+		for (guint i = 0; i < lines->len; i++)
+			syslog(LOG_INFO, "%s", (const char *)g_ptr_array_index(lines, i));
+	if (log_quiet)
+		return;
+	out = g_string_sized_new(lines->len * 100);
+	for (guint i = 0; i < lines->len; i++) {
+		g_string_append_len(out, "peermail: ", 10);
+		g_string_append(out, g_ptr_array_index(lines, i));
+		g_string_append_c(out, '\n');
+	}
+	fwrite(out->str, 1, out->len, stderr);
+	g_string_free(out, TRUE);
+}
+
 void log_info(const char *fmt, ...)
 {
 	va_list ap;

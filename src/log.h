@@ -19,4 +19,8 @@ void log_info(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void log_warn(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void log_err(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
+/* log_info_many - info lines (char*, borrowed) at once: stderr gets them in one write,
+ * syslog one record each; for the sender's line per message */
+void log_info_many(GPtrArray *lines);
+
 #endif

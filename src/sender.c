@@ -6,7 +6,8 @@
  * batch_size messages are in flight, so memory stays bounded by two batches whatever the
  * queue holds. Results are written as soon as they come back, all that are waiting in one
  * transaction (a group commit: under load the groups grow by themselves), so a crash can
- * only repeat the messages in flight. One log line per message.
+ * only repeat the messages in flight. One log line per message, a group's lines written
+ * together.
  *
  * Rows rendered at send time by a split renderer (outbox.h: prepare + build) are prepared
  * here, in the main thread (all SQL, skips), and built by a pool of render threads, one per
@@ -24,6 +25,11 @@
 #include "sender.h"
 #include "smtp.h"
 
+
+/* When the main thread has waited for results and many messages are in flight, it lets
+ * this long pass after the first so that the next ones join the same group commit. */
+#define GROUP_GATHER_US 1000
+#define GROUP_MIN_INFLIGHT 16
 
 struct Sender {
 	PmDb *db;
@@ -143,36 +149,43 @@ Sender *sender_free(Sender *s)
 	return NULL;
 }
 
-/* log_result - the one line per message */
-static void log_result(const OutboxResult *r)
+/* log_line - the one line per message, or NULL (released: no line) */
+static char *log_line(const OutboxResult *r)
 {
-	if (r->outcome == OUTBOX_OUT_RELEASED || r->final_status == NULL)
-		return;
-	if (strcmp(r->final_status, "deferred") == 0) {
-		char *when = pm_time_iso(r->next_attempt);
+	char *when, *line;
 
-		log_info("outbox %" G_GINT64_FORMAT ": to=<%s> relay=%s status=deferred "
-			 "(%d %s %s) next=%s", r->id, r->recipient, r->relay ? r->relay : "none",
-			 r->code, r->status ? r->status : "-", r->text ? r->text : "", when);
-		g_free(when);
-	} else {
-		log_info("outbox %" G_GINT64_FORMAT ": to=<%s> relay=%s status=%s (%d %s %s)",
-			 r->id, r->recipient, r->relay ? r->relay : "none", r->final_status, r->code,
-			 r->status ? r->status : "-", r->text ? r->text : "");
-	}
+	if (r->outcome == OUTBOX_OUT_RELEASED || r->final_status == NULL)
+		return NULL;
+	if (strcmp(r->final_status, "deferred") != 0)
+		return g_strdup_printf("outbox %" G_GINT64_FORMAT ": to=<%s> relay=%s status=%s "
+				       "(%d %s %s)", r->id, r->recipient,
+				       r->relay ? r->relay : "none", r->final_status, r->code,
+				       r->status ? r->status : "-", r->text ? r->text : "");
+	when = pm_time_iso(r->next_attempt);
+	line = g_strdup_printf("outbox %" G_GINT64_FORMAT ": to=<%s> relay=%s status=deferred "
+			       "(%d %s %s) next=%s", r->id, r->recipient,
+			       r->relay ? r->relay : "none", r->code, r->status ? r->status : "-",
+			       r->text ? r->text : "", when);
+	g_free(when);
+	return line;
 }
 
 /* record - write the collected results in one transaction, then log them */
 static gboolean record(Sender *s, GPtrArray *results, SenderStats *st, GError **error)
 {
+	GPtrArray *lines;
+
 	if (results->len == 0)
 		return TRUE;
 	if (!outbox_record(s->db, s->cfg, s->owner, results, pm_now(), error))
 		return FALSE;
+	lines = g_ptr_array_new_full(results->len, g_free);
 	for (guint i = 0; i < results->len; i++) {
 		OutboxResult *r = g_ptr_array_index(results, i);
+		char *line = log_line(r);
 
-		log_result(r);
+		if (line)
+			g_ptr_array_add(lines, line);
 		if (r->outcome == OUTBOX_OUT_RELEASED)
 			st->released++;
 		else if (strcmp(r->final_status, "sent") == 0)
@@ -182,6 +195,8 @@ static gboolean record(Sender *s, GPtrArray *results, SenderStats *st, GError **
 		else if (strcmp(r->final_status, "failed") == 0)
 			st->failed++;
 	}
+	log_info_many(lines);   /* the group's lines in one write */
+	g_ptr_array_unref(lines);
 	g_ptr_array_set_size(results, 0);
 	return TRUE;
 }
@@ -361,6 +376,10 @@ gboolean sender_pass(Sender *s, const volatile sig_atomic_t *stop, SenderStats *
 			if (s->pool) {
 				SmtpJob *j = smtp_pool_pop(s->pool, building && wait ? 2 * 1000 : wait);
 
+				/* woken by one result with many in flight: let a group gather
+				 * (one wake-up and one commit for several results) */
+				if (j && wait && inflight > GROUP_MIN_INFLIGHT)
+					g_usleep(GROUP_GATHER_US);
 				while (j) {
 					g_ptr_array_add(results, smtp_job_steal_result(j));
 					smtp_job_free(j);

@@ -3,6 +3,7 @@
  *
  * The MAC covers a domain-separation label and the whole payload, so a token for one
  * purpose, object or member never verifies for another. Comparison is constant-time.
+ * The keyed HMAC state is computed once per secret and copied for each token.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,9 +18,12 @@
 #define KEY_MAX 64
 #define PAYLOAD_MAX (1 + 3 * 10 + MAC_LEN)
 
+#define MAC_LABEL "peermail-token-v1"
+
 struct PmSecret {
 	guint8 key[KEY_MAX];
 	gsize len;
+	GHmac *keyed;    /* HMAC state after the key and MAC_LABEL: copied for each MAC */
 };
 
 static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
@@ -32,6 +36,8 @@ PmSecret *secret_new_from_bytes(const guint8 *key, gsize len)
 
 	s->len = MIN(len, (gsize)KEY_MAX);
 	memcpy(s->key, key, s->len);
+	s->keyed = g_hmac_new(G_CHECKSUM_SHA256, s->key, s->len);
+	g_hmac_update(s->keyed, (const guchar *)MAC_LABEL, strlen(MAC_LABEL));
 	return s;
 }
 
@@ -102,6 +108,8 @@ PmSecret *secret_load(const char *path, gboolean create, GError **error)
 PmSecret *secret_free(PmSecret *s)
 {
 	if (s) {
+		if (s->keyed)
+			g_hmac_unref(s->keyed);
 		memset(s, 0, sizeof(*s));
 		g_free(s);
 	}
@@ -141,11 +149,10 @@ static gboolean get_varint(const guint8 *p, gsize len, gsize *pos, guint64 *out)
 
 static void mac(const PmSecret *key, const guint8 *payload, gsize len, guint8 out[MAC_LEN])
 {
-	GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, key->key, key->len);
+	GHmac *h = g_hmac_copy(key->keyed);     /* read only: any thread */
 	guint8 full[32];
 	gsize flen = sizeof(full);
 
-	g_hmac_update(h, (const guchar *)"peermail-token-v1", 17);
 	g_hmac_update(h, payload, len);
 	g_hmac_get_digest(h, full, &flen);
 	g_hmac_unref(h);

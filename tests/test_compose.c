@@ -810,6 +810,219 @@ TEST(default_templates)
 	g_free(dir);
 }
 
+/* normalized - the message with what differs between two compositions (Date, Message-Id,
+ * the boundary) replaced by fixed text; caller frees */
+static char *normalized(GBytes *b)
+{
+	char *t = g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+	const char *bd = strstr(t, "boundary=\"");
+	GString *out = g_string_new(NULL);
+	char *bound = NULL, **lines, *joined;
+
+	if (bd) {
+		bd += strlen("boundary=\"");
+		bound = g_strndup(bd, strcspn(bd, "\""));
+	}
+	lines = g_strsplit(t, "\r\n", -1);
+	for (int i = 0; lines[i]; i++) {
+		if (g_str_has_prefix(lines[i], "Date: "))
+			g_string_append(out, "Date: X");
+		else if (g_str_has_prefix(lines[i], "Message-Id: "))
+			g_string_append(out, "Message-Id: X");
+		else
+			g_string_append(out, lines[i]);
+		if (lines[i + 1])
+			g_string_append(out, "\r\n");
+	}
+	joined = g_string_free(out, FALSE);
+	if (bound && *bound) {
+		char **parts = g_strsplit(joined, bound, -1);
+
+		g_free(joined);
+		joined = g_strjoinv("BOUNDARY", parts);
+		g_strfreev(parts);
+	}
+	g_strfreev(lines);
+	g_free(bound);
+	g_free(t);
+	return joined;
+}
+
+/* same_parsed - both messages parse to the same headers (but Date, Message-Id and the
+ * boundary) and the same decoded parts; why says what differs */
+static gboolean same_parsed(GMimeObject *a, GMimeObject *b, GString *why)
+{
+	GMimeHeaderList *ha = g_mime_object_get_header_list(a), *hb = g_mime_object_get_header_list(b);
+	int n = g_mime_header_list_get_count(ha);
+
+	if (n != g_mime_header_list_get_count(hb))
+		return g_string_append(why, "header count"), FALSE;
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *x = g_mime_header_list_get_header_at(ha, i);
+		GMimeHeader *y = g_mime_header_list_get_header_at(hb, i);
+		const char *name = g_mime_header_get_name(x);
+
+		if (g_strcmp0(name, g_mime_header_get_name(y)) != 0)
+			return g_string_append_printf(why, "header %d name %s", i, name), FALSE;
+		if (strcmp(name, "Date") == 0 || strcmp(name, "Message-Id") == 0 ||
+		    (strcmp(name, "Content-Type") == 0 && GMIME_IS_MULTIPART(a)))
+			continue;
+		if (g_strcmp0(g_mime_header_get_value(x), g_mime_header_get_value(y)) != 0)
+			return g_string_append_printf(why, "%s: '%s' vs '%s'", name,
+						      g_mime_header_get_value(x),
+						      g_mime_header_get_value(y)), FALSE;
+	}
+	if (GMIME_IS_MESSAGE(a))
+		return same_parsed(g_mime_message_get_mime_part(GMIME_MESSAGE(a)),
+				   g_mime_message_get_mime_part(GMIME_MESSAGE(b)), why);
+	if (GMIME_IS_MULTIPART(a)) {
+		int k = g_mime_multipart_get_count(GMIME_MULTIPART(a));
+
+		if (k != g_mime_multipart_get_count(GMIME_MULTIPART(b)))
+			return g_string_append(why, "part count"), FALSE;
+		for (int i = 0; i < k; i++)
+			if (!same_parsed(g_mime_multipart_get_part(GMIME_MULTIPART(a), i),
+					 g_mime_multipart_get_part(GMIME_MULTIPART(b), i), why))
+				return FALSE;
+		return TRUE;
+	}
+	{
+		char *x = part_text(a), *y = part_text(b);
+		gboolean same = g_strcmp0(x, y) == 0;
+
+		if (!same)
+			g_string_append(why, "decoded body");
+		g_free(x);
+		g_free(y);
+		return same;
+	}
+}
+
+TEST(direct_writer_matches_gmime)
+{
+	GString *longname = g_string_new(NULL), *longword = g_string_new(NULL);
+	GString *longline = g_string_new(NULL), *words = g_string_new(NULL);
+	const char *names[] = { NULL, "", "Ann Example", "O'Brien, Jr. \"Bob\" (x) \\ y",
+				"Zoë O'Brien", "Jöhn Ünïcode 山田", NULL, NULL,
+				"A Rather Long Display Name Of Someone With Many Given Names Here",
+				"Пётр Ильич Чайковский-Римский-Корсаков Иванович Петров Сидоров" };
+	const char *subjects[] = { "Hello", "", NULL, NULL,
+				   "Pétition: «Sauvons l'école» — 署名してください",
+				   "Member, please sign: Clean air — a long subject that needs "
+				   "folding because it is really long and then some more words",
+				   "x\ty  z", " lead", "trail ", "a =?utf-8?q?x?= b",
+				   /* around the fold: "Subject: " and 66 to 71 octets */
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijk",
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijkl",
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijklm",
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijklmn",
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijklmno",
+				   "abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcdefghijklmnop" };
+	const char *bodies[] = { "Short body.\n", NULL, "Grüße aus Köln, liebe Unterstützer.\n"
+				 "Mehr Text hier. Trailing space \nand tab\t\n",
+				 "Подпишите петицию, пожалуйста. 请签署请愿书。\n",
+				 "no final newline", "From the start\n.\n..\nline one\r\nline two\rthree\n",
+				 "" };
+	const char *tos[] = { "ann@example.org", "Mixed.Case@Example.ORG",
+			      "a-very-long-local-part-of-sixty-four-characters-abcdefghijklmnop@"
+			      "a-long-subdomain.of-a-long-domain.example.org" };
+	int cases = 0, bytes_differ = 0, parsed_differ = 0;
+
+	for (int i = 0; i < 300; i++)
+		g_string_append(longname, i % 7 ? "name " : "namé ");
+	for (int i = 0; i < 3000; i++)
+		g_string_append_c(longword, 'a' + i % 26);
+	for (int i = 0; i < 300; i++)
+		g_string_append(words, "word ");
+	for (int i = 0; i < 1200; i++)
+		g_string_append_c(longline, i % 50 == 49 ? ' ' : 'a' + i % 26);
+	g_string_append(longline, " é\n\nnext paragraph   \n");
+	names[6] = longname->str;
+	names[7] = longword->str;
+	subjects[2] = words->str;
+	subjects[3] = longword->str;
+	bodies[1] = longline->str;
+	write_tpl("dw.txt", "Subject: {{subject}}\n\n{{{body}}}\n-- \n{{> dwfoot}}");
+	write_tpl("dw.html", "<p>{{body}}</p>\n<p>{{subject}}</p>");  /* no final newline */
+	write_tpl("dwt.txt", "Subject: {{subject}}\n\n{{{body}}}");
+	write_tpl("dwfoot.mustache", "footer for {{domain}}\n");
+	for (gsize ni = 0; ni < G_N_ELEMENTS(names); ni++)
+	for (gsize si = 0; si < G_N_ELEMENTS(subjects); si++)
+	for (gsize bi = 0; bi < G_N_ELEMENTS(bodies); bi++) {
+		int variant = (int)(ni + si + bi) % 4;
+		JsonObject *d = json_object_new();
+		JsonNode *data = json_node_init_object(json_node_alloc(), d);
+		ComposeOpts o = { .to = tos[(ni + bi) % G_N_ELEMENTS(tos)], .to_name = names[ni] };
+		GError *e = NULL;
+		GBytes *fast, *gen;
+
+		json_object_set_string_member(d, "subject", subjects[si]);
+		json_object_set_string_member(d, "body", bodies[bi]);
+		if (variant >= 1) {
+			o.reply_to = "sign+clean-air+aeaqcadn4hng7ijj25e5uqa@act.test";
+			o.list_name = "news";
+			o.list_title = variant == 1 ? "Campaign news" :
+				"Ünïcode news list with a rather long title that goes on and on";
+			o.unsubscribe_mailto = "leave+aqaqcafbnmt6y7lue5mspzq@act.test";
+		}
+		if (variant == 2)
+			o.unsubscribe_url = "https://act.test/u/aqaqcafbnmt6y7lue5mspzqaqaqcafbnm"
+					    "t6y7lue5mspzqaqaqcafbnmt6y7lue5mspzq";
+		o.auto_reply = variant == 3;
+		o.auto_generated = variant == 2;
+		fast = compose_message(cfg, si % 2 ? "dwt" : "dw", data, &o, &e);
+		gen = compose_message_general(cfg, si % 2 ? "dwt" : "dw", data, &o, &e);
+		cases++;
+		if (fast == NULL || gen == NULL) {
+			printf("# case %zu/%zu/%zu: %s\n", ni, si, bi, e ? e->message : "?");
+			g_clear_error(&e);
+			bytes_differ++;
+			parsed_differ++;
+		} else {
+			char *x = normalized(fast), *y = normalized(gen);
+			GMimeMessage *mx = parse(fast), *my = parse(gen);
+			GString *why = g_string_new(NULL);
+			const char *w;
+
+			if (strcmp(x, y) != 0 && bytes_differ++ < 3) {
+				gsize at = 0;
+
+				while (x[at] && x[at] == y[at])
+					at++;
+				at = at > 80 ? at - 80 : 0;
+				printf("# case %zu/%zu/%zu differs at %zu:\n# direct: %.200s\n"
+				       "# GMime:  %.200s\n", ni, si, bi, at, x + at, y + at);
+			}
+			if ((mx == NULL || my == NULL ||
+			     !same_parsed(GMIME_OBJECT(mx), GMIME_OBJECT(my), why)) &&
+			    parsed_differ++ < 3)
+				printf("# case %zu/%zu/%zu parses differently: %s\n", ni, si, bi,
+				       why->str);
+			if (!wire_ok(fast, &w) && parsed_differ++ < 3)
+				printf("# case %zu/%zu/%zu: %s\n", ni, si, bi, w);
+			g_string_free(why, TRUE);
+			if (mx)
+				g_object_unref(mx);
+			if (my)
+				g_object_unref(my);
+			g_free(x);
+			g_free(y);
+		}
+		if (fast)
+			g_bytes_unref(fast);
+		if (gen)
+			g_bytes_unref(gen);
+		json_node_unref(data);
+	}
+	OK(cases > 100, "direct writer compared with GMime's on many messages");
+	INT_EQ(parsed_differ, 0, "direct writer: same headers and decoded parts as GMime's, wire format ok");
+	INT_EQ(bytes_differ, 0, "direct writer: byte for byte GMime's layout (but Date, Message-Id, boundary)");
+	g_string_free(longname, TRUE);
+	g_string_free(longword, TRUE);
+	g_string_free(longline, TRUE);
+	g_string_free(words, TRUE);
+}
+
 int main(void)
 {
 	g_mime_init();
@@ -830,6 +1043,7 @@ int main(void)
 	RUN(cache_revalidates);
 	RUN(threads);
 	RUN(default_templates);
+	RUN(direct_writer_matches_gmime);
 	compose_cache_clear();
 	config_free(cfg);
 	g_free(tpl);
