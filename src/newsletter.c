@@ -281,6 +281,14 @@ gboolean newsletter_finish(PmDb *db, gint64 now, GError **error)
 gboolean newsletter_expand(PmDb *db, gint64 now, int batch, gint64 max_rows,
 			   gint64 *expanded, GError **error)
 {
+	return newsletter_expand_more(db, now, batch, max_rows, expanded, error) &&
+	       newsletter_finish(db, now, error);
+}
+
+/* newsletter_expand_more - claim due newsletters and expand up to max_rows copies */
+gboolean newsletter_expand_more(PmDb *db, gint64 now, int batch, gint64 max_rows,
+				gint64 *expanded, GError **error)
+{
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	sqlite3_stmt *st;
 	GError *e = NULL;
@@ -315,8 +323,6 @@ gboolean newsletter_expand(PmDb *db, gint64 now, int batch, gint64 max_rows,
 					  &done, error);
 	}
 	g_array_free(ids, TRUE);
-	if (ok)
-		ok = newsletter_finish(db, now, error);
 	if (expanded)
 		*expanded = added;
 	return ok;

@@ -76,6 +76,11 @@ Newsletter *newsletter_lookup(PmDb *db, gint64 id, GError **error);
 gboolean newsletter_expand(PmDb *db, gint64 now, int batch, gint64 max_rows,
 			   gint64 *expanded, GError **error);
 
+/* newsletter_expand_more - newsletter_expand without marking finished newsletters sent
+ * (that check scans a newsletter's outbox rows: once per scheduler pass is enough) */
+gboolean newsletter_expand_more(PmDb *db, gint64 now, int batch, gint64 max_rows,
+				gint64 *expanded, GError **error);
+
 /* newsletter_finish - sending newsletters fully expanded with nothing queued become sent */
 gboolean newsletter_finish(PmDb *db, gint64 now, GError **error);
 
@@ -144,8 +149,14 @@ void newsletter_cache_clear(void);
 gint64 newsletter_preview(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
 			  const char *to, GError **error);
 
-/* newsletter_task - the scheduler task (SchedulerTaskFn): newsletter_expand of what is due */
+/* newsletter_task - the scheduler task (SchedulerTaskFn): newsletter_expand of what is due,
+ * NEWSLETTER_SLICE copies at a time; the sender asks for the rest through
+ * newsletter_refill as it sends, so that expanding a large list overlaps with sending */
+#define NEWSLETTER_SLICE 2000
 gboolean newsletter_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error);
+
+/* newsletter_refill - a SenderRefillFn (user: the PmDb): the next slice of expansion */
+gboolean newsletter_refill(gpointer db, gint64 *added, GError **error);
 
 /*
  * newsletter_send_wait - expand and send newsletter id (already due) from this process,

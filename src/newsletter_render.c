@@ -397,11 +397,16 @@ gboolean newsletter_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GEr
 {
 	gint64 added = 0;
 
-	if (!newsletter_expand(db, pm_now(), 1000, 0, &added, error))
+	if (!newsletter_expand(db, pm_now(), 1000, NEWSLETTER_SLICE, &added, error))
 		return FALSE;
 	if (added > 0)
 		log_info("newsletters: %" G_GINT64_FORMAT " copies queued", added);
 	return TRUE;
+}
+
+gboolean newsletter_refill(gpointer db, gint64 *added, GError **error)
+{
+	return newsletter_expand_more(db, pm_now(), 1000, NEWSLETTER_SLICE, added, error);
 }
 
 /* newsletter_send_wait - expand and send newsletter id from this process, with progress */

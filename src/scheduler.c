@@ -70,6 +70,10 @@ gboolean scheduler_run(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 		GError *e = NULL;
 
 		scheduler_run_tasks(db, cur, key, o->tasks);
+		/* the default tasks expand newsletters a slice at a time: the sender asks for
+		 * the next slice while it sends the last one */
+		if (o->tasks == NULL)
+			sender_set_refill(sender, newsletter_refill, db);
 		if (!sender_pass(sender, o->stop, &st, &e)) {
 			if (o->once) {
 				g_propagate_error(error, e);

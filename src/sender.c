@@ -41,6 +41,8 @@ struct Sender {
 	GThreadPool *render;     /* RenderTask*: builds prepared copies */
 	GAsyncQueue *built;      /* RenderTask* back to the main thread */
 	gint building;           /* atomic: tasks given to the render threads, not yet back */
+	SenderRefillFn refill;   /* more rows when the queue runs low, or NULL */
+	gpointer refill_user;
 };
 
 /* One prepared copy on its way through a render thread. */
@@ -127,6 +129,29 @@ Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 		}
 	}
 	return s;
+}
+
+void sender_set_refill(Sender *s, SenderRefillFn fn, gpointer user)
+{
+	s->refill = fn;
+	s->refill_user = user;
+}
+
+/* refill - the refill hook once; how many rows it queued (0 on failure, logged) */
+static gint64 refill(Sender *s)
+{
+	GError *e = NULL;
+	gint64 added = 0;
+
+	if (s->refill == NULL)
+		return 0;
+	if (!s->refill(s->refill_user, &added, &e)) {
+		db_rollback(s->db);
+		log_err("outbox: refill: %s", e ? e->message : "failed");
+		g_clear_error(&e);
+		return 0;
+	}
+	return added;
 }
 
 /* sender_free - stop the render and SMTP threads */
@@ -354,11 +379,13 @@ gboolean sender_pass(Sender *s, const volatile sig_atomic_t *stop, SenderStats *
 
 		if (!exhausted && !stopping && inflight < batch) {
 			GPtrArray *rows = outbox_claim(s->db, s->owner, batch, pm_now(), &claim_error);
+			guint got = rows ? rows->len : 0;
 
-			if (rows == NULL || rows->len == 0)
-				exhausted = TRUE;
-			for (guint i = 0; rows && i < rows->len; i++)
+			for (guint i = 0; i < got; i++)
 				inflight += dispatch(s, g_ptr_array_index(rows, i), results);
+			/* running low: produce more while the threads send what is in flight */
+			if (rows == NULL || (got < (guint)batch && refill(s) == 0 && got == 0))
+				exhausted = TRUE;
 			if (rows)
 				g_ptr_array_unref(rows);
 		}

@@ -40,6 +40,16 @@ Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 gboolean sender_pass(Sender *s, const volatile sig_atomic_t *stop, SenderStats *stats,
 		     GError **error);
 
+/*
+ * SenderRefillFn - queue more outbox rows (e.g. the next slice of a newsletter's
+ * expansion) into *added; FALSE with error on failure (logged, the pass goes on).
+ * sender_set_refill - call fn whenever a claim finds fewer due rows than it asked for, so
+ * that producing rows overlaps with sending those already in flight; the pass ends only
+ * when a claim finds none and fn adds none.
+ */
+typedef gboolean (*SenderRefillFn)(gpointer user, gint64 *added, GError **error);
+void sender_set_refill(Sender *s, SenderRefillFn fn, gpointer user);
+
 /* sender_free - stop the render and SMTP threads; returns NULL */
 Sender *sender_free(Sender *s);
 
