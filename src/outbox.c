@@ -94,21 +94,25 @@ gint64 outbox_enqueue(PmDb *db, const OutboxItem *item, GError **error)
 	}
 	if (item->message)
 		data = g_bytes_get_data(item->message, &len);
-	if (item->kind == OUTBOX_NEWSLETTER && item->member_id > 0) {
+	/* a newsletter copy already queued for this member (unique index outbox_once) is
+	 * not queued again: the insert does nothing and the existing row is returned */
+	if (!db_exec(db, error,
+		     "INSERT INTO outbox(kind, ref_id, member_id, list_id, recipient, status, "
+		     "next_attempt, created_at, updated_at) "
+		     "VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, 'queued', ?, ?, ?) "
+		     "ON CONFLICT DO NOTHING",
+		     "tiiitiii", outbox_kind_name(item->kind), item->ref_id, item->member_id,
+		     item->list_id, item->recipient, now, now, now))
+		return 0;
+	if (db_changes(db) == 0) {
 		if (!db_int(db, error, &id, 0,
 			    "SELECT id FROM outbox WHERE kind = 'newsletter' AND ref_id = ? "
 			    "AND member_id = ?", "ii", item->ref_id, item->member_id))
 			return 0;
-		if (id > 0)
-			return id;
+		if (id == 0)
+			g_set_error(error, PM_ERROR, EX_SOFTWARE, "outbox: row not queued");
+		return id;
 	}
-	if (!db_exec(db, error,
-		     "INSERT INTO outbox(kind, ref_id, member_id, list_id, recipient, status, "
-		     "next_attempt, created_at, updated_at) "
-		     "VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, 'queued', ?, ?, ?)",
-		     "tiiitiii", outbox_kind_name(item->kind), item->ref_id, item->member_id,
-		     item->list_id, item->recipient, now, now, now))
-		return 0;
 	id = db_last_id(db);
 	/* the message lives apart: claims and results then rewrite a small row only */
 	if (item->message &&

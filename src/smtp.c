@@ -202,11 +202,15 @@ static GBytes *crlf(GBytes *msg)
 {
 	gsize len, extra = 0;
 	const char *d = g_bytes_get_data(msg, &len);
+	const char *p = d, *end = d + len;
 	GString *s;
 
-	for (gsize i = 0; i < len; i++)
-		if (d[i] == '\n' && (i == 0 || d[i - 1] != '\r'))
+	/* memchr: composed messages are CRLF already, and this runs for every message */
+	while ((p = memchr(p, '\n', (gsize)(end - p))) != NULL) {
+		if (p == d || p[-1] != '\r')
 			extra++;
+		p++;
+	}
 	if (extra == 0 && len >= 2 && d[len - 2] == '\r' && d[len - 1] == '\n')
 		return g_bytes_ref(msg);
 	s = g_string_sized_new(len + extra + 2);
