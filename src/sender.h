@@ -27,7 +27,7 @@ typedef struct {
 /*
  * sender_new - a sender for cfg->transport. db, cfg and key are borrowed and must outlive
  * it; renderers NULL means outbox_renderers. Reclaims rows left in flight by senders that
- * died, and starts the render threads (one per CPU) and the SMTP threads.
+ * died, and starts the render threads (one per CPU but one, at least one) and the SMTP threads.
  */
 Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 		   const OutboxRenderer *renderers, GError **error);
