@@ -246,6 +246,18 @@ wait
 is "$(cat "$T"/par? | wc -l)" 0 "four parallel receivers: every message exits 0"
 is "$(count signatures)" $((before + 4 * N)) "four parallel receivers: all $((4 * N)) signatures recorded"
 
+# ---- one receive after another keeps the WAL short ----
+# (each process is the only connection: the WAL must be checkpointed, not left to grow;
+# left behind, every next process re-read and re-checkpointed all of it)
+for i in $(seq 1 60); do
+	sed -e "s|@FROM@|seq$i@example.org|g" -e "s|@FROMNAME@|Seq $i|g" \
+	    -e "s|@TO@|sign+trees@act.test|g" -e "s|@MSGID@|seq.$i@x|g" \
+	    -e "s|@SUBJECT@|hi|g" -e "s|@BODY@|yes|g" "$M/plain.eml" |
+		pm receive --recipient sign+trees@act.test >/dev/null 2>&1
+done
+wal=$(stat -c %s "$T/var/peermail.db-wal" 2>/dev/null || echo 0)
+ok "60 receives in a row leave a WAL under 512 KiB (it is $wal bytes)" test "$wal" -lt 524288
+
 # ---- inspect records nothing ----
 before=$(count inbound)
 out=$(mail gmail.eml ann@example.org "Ann" x@act.test | pm inspect --json)
