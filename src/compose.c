@@ -713,8 +713,13 @@ static void set_header(GMimeObject *obj, const char *name, const char *value)
 	g_free(v);
 }
 
-/* list_headers - List-Id, List-Unsubscribe(-Post), List-Help, Precedence */
-static void list_headers(const PmConfig *cfg, GMimeObject *m, const ComposeOpts *o)
+/* PutHeader - one writer's way of adding a header whose value needs no more encoding */
+typedef void (*PutHeader)(gpointer target, const char *name, const char *value);
+
+/* list_headers_each - List-Id, List-Unsubscribe(-Post), List-Help, Precedence, in this
+ * order, through put (both writers give the same headers) */
+static void list_headers_each(const PmConfig *cfg, const ComposeOpts *o, PutHeader put,
+			      gpointer target)
 {
 	char *title = compose_header_value(o->list_title ? o->list_title : o->list_name);
 	char *phrase = g_mime_utils_header_encode_phrase(NULL, title, "utf-8");
@@ -723,24 +728,29 @@ static void list_headers(const PmConfig *cfg, GMimeObject *m, const ComposeOpts 
 	char *helpv = g_strdup_printf("<mailto:%s>", help);
 	GString *unsub = g_string_new(NULL);
 
-	g_mime_object_set_header(m, "List-Id", id, NULL);
+	put(target, "List-Id", id);
 	if (o->unsubscribe_mailto)
 		g_string_append_printf(unsub, "<mailto:%s>", o->unsubscribe_mailto);
 	if (o->unsubscribe_url)
 		g_string_append_printf(unsub, "%s<%s>", unsub->len ? ", " : "", o->unsubscribe_url);
 	if (unsub->len)
-		g_mime_object_set_header(m, "List-Unsubscribe", unsub->str, NULL);
+		put(target, "List-Unsubscribe", unsub->str);
 	if (o->unsubscribe_url)
-		g_mime_object_set_header(m, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click",
-					 NULL);
-	g_mime_object_set_header(m, "List-Help", helpv, NULL);
-	g_mime_object_set_header(m, "Precedence", "bulk", NULL);
+		put(target, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+	put(target, "List-Help", helpv);
+	put(target, "Precedence", "bulk");
 	g_string_free(unsub, TRUE);
 	g_free(helpv);
 	g_free(help);
 	g_free(id);
 	g_free(phrase);
 	g_free(title);
+}
+
+/* put_tree_header - PutHeader for a GMime object */
+static void put_tree_header(gpointer obj, const char *name, const char *value)
+{
+	g_mime_object_set_header(obj, name, value, NULL);
 }
 
 /* message_id - "<time.random@domain>" without brackets; caller frees */
@@ -809,7 +819,7 @@ static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rend
 		g_free(v);
 	}
 	if (o->list_name)
-		list_headers(cfg, obj, o);
+		list_headers_each(cfg, o, put_tree_header, obj);
 	if (o->auto_reply)
 		g_mime_object_set_header(obj, "Auto-Submitted", "auto-replied", NULL);
 	else if (o->auto_generated)
@@ -911,6 +921,12 @@ static void put_unstructured(GString *out, const char *name, const char *value,
 	g_free(folded);
 	g_free(line);
 	g_free(enc);
+}
+
+/* put_direct_header - PutHeader for the direct writer */
+static void put_direct_header(gpointer out, const char *name, const char *value)
+{
+	put_unstructured(out, name, value, NULL);
 }
 
 /* linewrap - GMime's fold point in an address header: a trailing space becomes the break */
@@ -1054,34 +1070,8 @@ static GBytes *write_direct(const PmConfig *cfg, const ComposeOpts *o, const Ren
 		put_mailbox(out, "Reply-To", NULL, o->reply_to);
 	put_unstructured(out, "Subject", r->subject ? r->subject : "", "utf-8");
 	g_string_append_printf(out, "Message-Id: <%s>\r\n", id);
-	if (o->list_name) {
-		char *title = compose_header_value(o->list_title ? o->list_title : o->list_name);
-		char *phrase = g_mime_utils_header_encode_phrase(NULL, title, "utf-8");
-		char *v = g_strdup_printf("%s <%s.%s>", phrase, o->list_name, cfg->domain);
-		char *help = address_make(cfg, o->list_name, "help", NULL);
-		GString *unsub = g_string_new(NULL);
-
-		put_unstructured(out, "List-Id", v, NULL);
-		if (o->unsubscribe_mailto)
-			g_string_append_printf(unsub, "<mailto:%s>", o->unsubscribe_mailto);
-		if (o->unsubscribe_url)
-			g_string_append_printf(unsub, "%s<%s>", unsub->len ? ", " : "",
-					       o->unsubscribe_url);
-		if (unsub->len)
-			put_unstructured(out, "List-Unsubscribe", unsub->str, NULL);
-		if (o->unsubscribe_url)
-			put_unstructured(out, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click",
-					 NULL);
-		g_free(v);
-		v = g_strdup_printf("<mailto:%s>", help);
-		put_unstructured(out, "List-Help", v, NULL);
-		put_unstructured(out, "Precedence", "bulk", NULL);
-		g_string_free(unsub, TRUE);
-		g_free(v);
-		g_free(help);
-		g_free(phrase);
-		g_free(title);
-	}
+	if (o->list_name)
+		list_headers_each(cfg, o, put_direct_header, out);
 	if (o->auto_reply)
 		put_unstructured(out, "Auto-Submitted", "auto-replied", NULL);
 	else if (o->auto_generated)
