@@ -1,5 +1,6 @@
-# t_fuzz.sh - run the inbound libFuzzer target briefly (parse, classify, extract) on a
-# seed corpus of real-client samples. Skipped without clang's libFuzzer, and under
+# t_fuzz.sh - run the libFuzzer targets briefly: inbound (parse, classify, extract) on a
+# seed corpus of real-client samples, and compose (the direct writer against GMime's tree
+# on hostile names, subjects and bodies: same reading, no injected header, valid wire). Skipped without clang's libFuzzer, and under
 # SANITIZE=1 (the fuzzer is already built with ASan and UBSan: running it twice adds nothing).
 . "$(dirname "$0")/lib.sh"
 
@@ -34,4 +35,23 @@ rc=$?
 is "$rc" 0 "fuzz_inbound ran ${FUZZ_SECONDS:-20}s without a crash, leak or timeout"
 [ "$rc" = 0 ] || { grep -E 'ERROR|SUMMARY|Test unit written' "$T/fuzz.log" | head -5 | sed 's/^/# /'; }
 like "$(grep -E '^stat::number_of_executed_units' "$T/fuzz.log")" '[0-9]{3,}' "it executed hundreds of inputs at least"
+
+if ! make -s -C "$PEERMAIL_TOP" build/fuzz/fuzz_compose >"$T/build2.log" 2>&1; then
+	_report 0 "fuzz_compose builds" "$(tail -20 "$T/build2.log")"
+	done_testing; exit 1
+fi
+_report 1 "fuzz_compose builds"
+mkdir -p "$T/corpus2"
+# first byte: 1 list headers, 2 one-click URL, 4 auto-reply; then name NUL subject NUL body
+# NUL list title
+printf '\001Ann Example\000Hello there\000Body text\nline 2\000Campaign news' >"$T/corpus2/a"
+printf '\003Zo\303\253 O\047Brien, "Jr" \\ (x)\000P\303\251tition: \302\253\303\251cole\302\273 =?utf-8?q?x?=\000Gr\303\274\303\237e\n.\n..\000\303\234n\303\257code' >"$T/corpus2/b"
+printf '\004Name\r\nBcc: x@evil.test\000Subject\nX-Injected: 1\000body\000' >"$T/corpus2/c"
+"$PEERMAIL_TOP/build/fuzz/fuzz_compose" -max_total_time=${FUZZ_SECONDS:-15} -timeout=10 \
+	-rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 -artifact_prefix="$T/" \
+	"$T/corpus2" >"$T/fuzz2.log" 2>&1
+rc=$?
+is "$rc" 0 "fuzz_compose ran ${FUZZ_SECONDS:-15}s: both writers agree, nothing injected"
+[ "$rc" = 0 ] || { grep -E 'ERROR|SUMMARY|Test unit written|abort' "$T/fuzz2.log" | head -5 | sed 's/^/# /'; }
+like "$(grep -E '^stat::number_of_executed_units' "$T/fuzz2.log")" '[0-9]{3,}' "it executed hundreds of inputs at least"
 done_testing
