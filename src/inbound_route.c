@@ -588,6 +588,30 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 
 /* ==== Lists ==== */
 
+/* subscription_of - mb's subscription status on l into *status (NULL: none, or no member);
+ * FALSE with error on a database failure */
+static gboolean subscription_of(InboundCtx *c, const List *l, const Member *mb, char **status,
+				GError **error)
+{
+	GError *e = NULL;
+
+	*status = mb ? subscription_status(c->db, l->id, mb->id, &e) : NULL;
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* already_active - TRUE (result "already") when status is an active subscription */
+static gboolean already_active(InboundCtx *c, const char *status)
+{
+	if (g_strcmp0(status, "active") != 0)
+		return FALSE;
+	c->result = "already";
+	return TRUE;
+}
+
 /* do_subscribe - LIST+subscribe: pending subscription and a request to confirm */
 static gboolean do_subscribe(InboundCtx *c, GError **error)
 {
@@ -595,23 +619,15 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 	Member *mb = NULL;
 	char *addr = NULL, *status = NULL, *reply = NULL;
 	gboolean ok = FALSE;
-	GError *e = NULL;
 	gint64 id;
 
 	c->action = "subscribe";
 	if (l == NULL || (id = need_from(c, &addr, error)) == 0 ||
-	    (mb = member_get(c->db, id, error)) == NULL)
+	    (mb = member_get(c->db, id, error)) == NULL ||
+	    !subscription_of(c, l, mb, &status, error))
 		goto out;
-	status = subscription_status(c->db, l->id, mb->id, &e);
-	if (e) {
-		g_propagate_error(error, e);
+	if ((ok = already_active(c, status)))
 		goto out;
-	}
-	if (g_strcmp0(status, "active") == 0) {
-		c->result = "already";
-		ok = TRUE;
-		goto out;
-	}
 	if (g_strcmp0(status, "pending") != 0 &&
 	    !subscription_set(c->db, l->id, mb->id, "pending", error))
 		goto out;
@@ -657,21 +673,13 @@ static gboolean do_join(InboundCtx *c, GError **error)
 	Member *mb;
 	char *status = NULL;
 	gboolean ok = FALSE;
-	GError *e = NULL;
 
 	c->action = "subscribe";
-	if (!list_token(c, TOKEN_SUBSCRIBE, &l, &mb, error))
+	if (!list_token(c, TOKEN_SUBSCRIBE, &l, &mb, error) ||
+	    !subscription_of(c, l, mb, &status, error))
 		goto out;
-	status = subscription_status(c->db, l->id, mb->id, &e);
-	if (e) {
-		g_propagate_error(error, e);
+	if ((ok = already_active(c, status)))
 		goto out;
-	}
-	if (g_strcmp0(status, "active") == 0) {
-		c->result = "already";
-		ok = TRUE;
-		goto out;
-	}
 	/* an explicit opt-in by reply lifts an earlier unsubscribe or bounce state */
 	if (!subscription_set(c->db, l->id, mb->id, "active", error) ||
 	    (strcmp(mb->status, "active") != 0 &&
@@ -701,12 +709,12 @@ static gboolean do_unsubscribe_request(InboundCtx *c, GError **error)
 		goto out;
 	addr = from_address(c);
 	mb = addr ? member_find(c->db, c->cfg, addr, &e) : NULL;
-	if (mb)
-		status = subscription_status(c->db, l->id, mb->id, &e);
 	if (e) {
 		g_propagate_error(error, e);
 		goto out;
 	}
+	if (!subscription_of(c, l, mb, &status, error))
+		goto out;
 	if (status == NULL || strcmp(status, "unsubscribed") == 0) {
 		c->result = "not-subscribed";
 		ok = TRUE;
