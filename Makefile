@@ -14,7 +14,7 @@ MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
-# Linked: what most commands need. Loaded on first use (src/lazylib.h), so that
+# Linked: what most commands need. Loaded on first use (src/base/lazylib.h), so that
 # `peermail receive` (one process per incoming message) never maps them: libesmtp with
 # OpenSSL (sending) and libxml2 with ICU (HTML replies). Their headers are still needed.
 PKGS := glib-2.0 gio-2.0 gmodule-2.0 gmime-3.0 sqlite3 libconfuse json-glib-1.0 libcmark zlib
@@ -47,7 +47,11 @@ CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -I
               -DPM_LIBESMTP_SONAME='"$(LIBESMTP_SONAME)"' -DPM_LIBXML2_SONAME='"$(LIBXML2_SONAME)"' $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 
-SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+# Layers, lowest first: a file may include headers of its own folder and of folders
+# before it in this list only (tests/check-layers.sh).
+LAYERS := base mail model produce inbound run cli
+SRCS := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
+HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
 OBJS := $(SRCS:src/%.c=$(B)/obj/%.o)
 LIB  := $(B)/libpeermail.a
 BIN  := $(B)/peermail
@@ -64,7 +68,7 @@ all: $(BIN)
 deps:
 	./contrib/install-deps.sh
 
-$(B)/obj/%.o: src/%.c $(wildcard src/*.h)
+$(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -72,7 +76,7 @@ $(LIB): $(OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(B)/obj/main.o $(LIB)
+$(BIN): $(B)/obj/cli/main.o $(LIB)
 	$(CC) -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
 
 $(B)/tests/%: tests/%.c tests/harness.h $(LIB)
@@ -84,7 +88,7 @@ $(B)/bench/%: tests/%.c tests/harness.h $(LIB)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
 
 # libFuzzer targets need clang; they are built and run briefly by tests/t_fuzz.sh.
-$(B)/fuzz/%: tests/%.c $(SRCS) $(wildcard src/*.h)
+$(B)/fuzz/%: tests/%.c $(SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc \
 	  -DPEERMAIL_VERSION='"0.1.0"' -DPEERMAIL_DATADIR='"$(DATADIR)"' \

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "compose.h"
+#include "mail/compose.h"
 #include <glib/gstdio.h>
-#include "template.h"
+#include "mail/template.h"
 
 #define CEILING_US 100.0
 #define BATCHES 10

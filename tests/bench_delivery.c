@@ -13,11 +13,12 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "delivery.h"
+#include "produce/delivery_send.h"
+#include "model/delivery.h"
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "petition.h"
+#include "model/petition.h"
 
 #define CEILING_S 30.0
 #define CEILING_MB 400.0

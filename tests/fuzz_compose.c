@@ -1,5 +1,5 @@
 /*
- * fuzz_compose.c - libFuzzer target for compose's two writers (src/compose.c): the direct
+ * fuzz_compose.c - libFuzzer target for compose's two writers (src/mail/compose.c): the direct
  * writer (no GMime object tree, used for every newsletter copy) against GMime's tree, on
  * hostile display names, subjects, list titles and bodies.
  *
@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "compose.h"
-#include "config.h"
+#include "mail/compose.h"
+#include "base/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

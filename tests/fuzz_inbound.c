@@ -5,7 +5,7 @@
  */
 #include <gmime/gmime.h>
 #include <stdint.h>
-#include "inbound.h"
+#include "inbound/inbound.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -270,7 +270,7 @@ like "$(mail dsn.eml gone@example.org G bounce@act.test | pm inspect --sender ''
 is "$(count inbound)" "$before" "inspect records nothing"
 
 # ---- start-up cost: receive runs once per message, so the sending and HTML stacks are
-# loaded on first use (src/lazylib.h), not linked ----
+# loaded on first use (src/base/lazylib.h), not linked ----
 linked=$(ldd "$PEERMAIL_BIN")
 for lib in libesmtp libssl libcrypto libxml2 libicu; do
 	is "$(echo "$linked" | grep -c "$lib")" 0 "peermail does not link $lib (loaded when needed)"

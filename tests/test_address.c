@@ -1,5 +1,5 @@
 /* test_address.c - normalization, routing and forming of addresses */
-#include "address.h"
+#include "mail/address.h"
 #include "harness.h"
 
 static PmConfig *cfg(void)

@@ -2,8 +2,8 @@
  * realistic fixture messages (tests/data/autoreply/) and header-by-header cases */
 #include <fcntl.h>
 #include "harness.h"
-#include "autoreply.h"
-#include "compose.h"
+#include "mail/autoreply.h"
+#include "mail/compose.h"
 
 /* parse_file - a GMimeMessage from tests/data/autoreply/NAME; caller unrefs */
 static GMimeMessage *parse_file(const char *name)

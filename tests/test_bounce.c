@@ -1,6 +1,6 @@
 /* test_bounce.c - bounce_parse on hand-written reports and on the flufl.bounce corpus */
 #include <string.h>
-#include "bounce.h"
+#include "mail/bounce.h"
 #include "harness.h"
 
 /* parse_text - a GMimeMessage from text (a leading mbox "From " line is dropped); caller unrefs */

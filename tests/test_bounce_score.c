@@ -1,8 +1,9 @@
 /* test_bounce_score.c - bounce scores, disabling, probes and complaints on a temporary database */
 #include <string.h>
-#include "bounce.h"
+#include "model/bounce_score.h"
+#include "mail/bounce.h"
 #include "harness.h"
-#include "pm.h"
+#include "base/pm.h"
 
 #define DAY 86400
 

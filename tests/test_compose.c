@@ -5,9 +5,9 @@
  * GMime and checked byte by byte for CRLF and line length. */
 #include <gmime/gmime.h>
 #include <sysexits.h>
-#include "compose.h"
+#include "mail/compose.h"
 #include "harness.h"
-#include "pm.h"
+#include "base/pm.h"
 
 static PmConfig *cfg;
 static char *tpl;    /* the test's own templates folder */

@@ -2,13 +2,13 @@
  * milestone steps and the progress text */
 #include <sysexits.h>
 #include <unistd.h>
-#include "csvio.h"
+#include "model/csvio.h"
 #include "harness.h"
-#include "list.h"
-#include "member.h"
-#include "milestone.h"
-#include "petition.h"
-#include "progress.h"
+#include "model/list.h"
+#include "model/member.h"
+#include "produce/milestone.h"
+#include "model/petition.h"
+#include "base/progress.h"
 
 static PmConfig *cfg;
 static PmDb *db;

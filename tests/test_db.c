@@ -1,8 +1,8 @@
 /* test_db.c - open, migrate, bind, transactions and the schema check */
 #include <sysexits.h>
-#include "db.h"
+#include "base/db.h"
 #include "harness.h"
-#include "pm.h"
+#include "base/pm.h"
 
 TEST(open_and_migrate)
 {

@@ -3,12 +3,13 @@
 #include <gmime/gmime.h>
 #include <sysexits.h>
 #include <zlib.h>
-#include "address.h"
-#include "delivery.h"
+#include "produce/delivery_send.h"
+#include "mail/address.h"
+#include "model/delivery.h"
 #include "harness.h"
-#include "outbox.h"
-#include "member.h"
-#include "petition.h"
+#include "model/outbox.h"
+#include "model/member.h"
+#include "model/petition.h"
 
 static PmConfig *cfg;
 static PmDb *db;

@@ -1,10 +1,10 @@
 /* test_domain.c - members, lists, petitions, signatures and stories in SQL */
 #include <sysexits.h>
 #include "harness.h"
-#include "list.h"
-#include "member.h"
-#include "petition.h"
-#include "story.h"
+#include "model/list.h"
+#include "model/member.h"
+#include "model/petition.h"
+#include "model/story.h"
 
 static PmConfig *cfg;
 static PmDb *db;

@@ -6,13 +6,13 @@
 #include <gmime/gmime.h>
 #include <stdlib.h>
 #include <sysexits.h>
-#include "address.h"
+#include "mail/address.h"
 #include "harness.h"
-#include "inbound.h"
-#include "list.h"
-#include "member.h"
-#include "petition.h"
-#include "pm.h"
+#include "inbound/inbound.h"
+#include "model/list.h"
+#include "model/member.h"
+#include "model/petition.h"
+#include "base/pm.h"
 
 static PmConfig *cfg;
 static PmDb *db;

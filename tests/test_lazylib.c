@@ -1,8 +1,8 @@
-/* test_lazylib.c - optional libraries loaded on first use (src/lazylib.c) */
+/* test_lazylib.c - optional libraries loaded on first use (src/base/lazylib.c) */
 #include <sysexits.h>
 #include "harness.h"
-#include "lazylib.h"
-#include "pm.h"
+#include "base/lazylib.h"
+#include "base/pm.h"
 
 TEST(loads_real_library)
 {

@@ -1,13 +1,14 @@
 /* test_newsletter.c - newsletter states, batched expansion exactly once, audience, counts */
 #include <gmime/gmime.h>
 #include <sysexits.h>
-#include "compose.h"
+#include "produce/newsletter_render.h"
+#include "mail/compose.h"
 #include "harness.h"
-#include "list.h"
-#include "member.h"
-#include "newsletter.h"
-#include "petition.h"
-#include "pm.h"
+#include "model/list.h"
+#include "model/member.h"
+#include "model/newsletter.h"
+#include "model/petition.h"
+#include "base/pm.h"
 
 static PmConfig *cfg;
 static PmDb *db, *db2;

@@ -6,19 +6,21 @@
 #include <signal.h>
 #include <sysexits.h>
 #include <unistd.h>
-#include "compose.h"
-#include "config.h"
-#include "db.h"
+#include "produce/newsletter_render.h"
+#include "mail/compose.h"
+#include "base/config.h"
+#include "base/db.h"
 #include "harness.h"
-#include "list.h"
-#include "maildir.h"
-#include "member.h"
-#include "newsletter.h"
-#include "outbox.h"
-#include "pm.h"
-#include "sender.h"
-#include "smtp.h"
-#include "token.h"
+#include "model/list.h"
+#include "run/maildir.h"
+#include "run/renderers.h"
+#include "model/member.h"
+#include "model/newsletter.h"
+#include "model/outbox.h"
+#include "base/pm.h"
+#include "run/sender.h"
+#include "run/smtp.h"
+#include "base/token.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -333,8 +335,8 @@ TEST(sender_maildir_renderers)
 	rendered = queue_one(OUTBOX_NEWSLETTER, 7, 1, "b@example.net", NULL);
 	broken = queue_one(OUTBOX_NEWSLETTER, 13, 2, "c@example.net", NULL);
 	orphan = queue_one(OUTBOX_DELIVERY, 3, 0, "d@example.net", NULL);
-	OK(outbox_renderer_find(table, OUTBOX_NEWSLETTER) == render_ok, "the table finds its renderer");
-	OK(outbox_renderer_find(table, OUTBOX_DELIVERY) == NULL, "and nothing for other kinds");
+	OK(renderer_find(table, OUTBOX_NEWSLETTER) == render_ok, "the table finds its renderer");
+	OK(renderer_find(table, OUTBOX_DELIVERY) == NULL, "and nothing for other kinds");
 	s = sender_new(db, cfg, key, table, NULL);
 	OK(s != NULL, "sender");
 	OK(sender_pass(s, &stop, &st, NULL), "one pass");

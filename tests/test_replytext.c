@@ -3,7 +3,7 @@
  * replies, charsets, format=flowed, MIME structure and the work bounds */
 #include <json-glib/json-glib.h>
 #include "harness.h"
-#include "replytext.h"
+#include "mail/replytext.h"
 
 /* Measured share of talon samples matched: the test fails below this floor. */
 #define TALON_FLOOR_PERCENT 90

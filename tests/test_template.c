@@ -3,8 +3,8 @@
  * folder, and Markdown without raw HTML. */
 #include <sysexits.h>
 #include "harness.h"
-#include "pm.h"
-#include "template.h"
+#include "base/pm.h"
+#include "mail/template.h"
 
 /* spec_partial - partials from the spec test's "partials" object (user = JsonObject) */
 static char *spec_partial(const char *name, gpointer user)

@@ -1,8 +1,8 @@
 /* test_token.c - HMAC tokens: round trip, tampering, purpose/object/member binding, expiry */
 #include <sysexits.h>
 #include "harness.h"
-#include "pm.h"
-#include "token.h"
+#include "base/pm.h"
+#include "base/token.h"
 
 static PmSecret *key(void)
 {

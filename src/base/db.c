@@ -1,0 +1,423 @@
+/*
+ * db.c - SQLite connection, migrations and the prepared-statement cache.
+ *
+ * DIAGNOSTICS: busy, full, I/O and memory errors are EX_TEMPFAIL (the MTA retries);
+ * an out-of-date schema is EX_CONFIG with advice to run `peermail init`.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <sysexits.h>
+#include "base/db.h"
+#include "base/pm.h"
+#include "base/schema.sql.h"
+
+G_STATIC_ASSERT(G_N_ELEMENTS(db_migrations) == DB_SCHEMA_VERSION);
+
+struct PmDb {
+	sqlite3 *h;
+	GHashTable *stmts;      /* SqlKey -> sqlite3_stmt* */
+};
+
+/* db_set_error - map an SQLite result code to a PM_ERROR */
+void db_set_error(PmDb *db, GError **error, int rc, const char *what)
+{
+	int prim = rc & 0xff;
+	int code;
+
+	switch (prim) {
+	case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_FULL: case SQLITE_IOERR:
+	case SQLITE_NOMEM: case SQLITE_CANTOPEN: case SQLITE_PROTOCOL:
+		code = EX_TEMPFAIL;
+		break;
+	case SQLITE_CONSTRAINT:
+		code = EX_DATAERR;
+		break;
+	default:
+		code = EX_SOFTWARE;
+	}
+	g_set_error(error, PM_ERROR, code, "database: %s: %s", what,
+		    db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+}
+
+/* A cache key: the caller's pointer (hashed: SQL is nearly always a literal, so hashing
+ * the address is cheap) and a copy of the text (compared: a reused buffer holding other
+ * SQL misses and is prepared anew). */
+typedef struct {
+	const void *ptr;
+	char *text;
+} SqlKey;
+
+static guint sql_hash(gconstpointer p)
+{
+	return g_direct_hash(((const SqlKey *)p)->ptr);
+}
+
+static gboolean sql_equal(gconstpointer a, gconstpointer b)
+{
+	const SqlKey *x = a, *y = b;
+
+	return x->ptr == y->ptr && strcmp(x->text, y->text) == 0;
+}
+
+static void sql_key_free(gpointer p)
+{
+	SqlKey *k = p;
+
+	g_free(k->text);
+	g_free(k);
+}
+
+static void stmt_finalize(gpointer p)
+{
+	sqlite3_finalize(p);
+}
+
+static gboolean exec_plain(PmDb *db, const char *sql, GError **error)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		g_set_error(error, PM_ERROR,
+			    (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_FULL ||
+			    (rc & 0xff) == SQLITE_IOERR ? EX_TEMPFAIL : EX_SOFTWARE,
+			    "database: %s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* db_version - PRAGMA user_version */
+int db_version(PmDb *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+static gboolean migrate(PmDb *db, GError **error)
+{
+	int have = db_version(db);
+	int want = (int)G_N_ELEMENTS(db_migrations);
+
+	if (have > want) {
+		g_set_error(error, PM_ERROR, EX_CONFIG,
+			    "database schema version %d is newer than this peermail (%d)", have, want);
+		return FALSE;
+	}
+	for (int v = have; v < want; v++) {
+		char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
+		gboolean ok = db_begin(db, error) && exec_plain(db, db_migrations[v], error) &&
+			      exec_plain(db, bump, error) && db_commit(db, error);
+
+		g_free(bump);
+		if (!ok) {
+			db_rollback(db);
+			g_prefix_error(error, "migration %d: ", v + 1);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* slow_trace - log statements slower than the threshold (PEERMAIL_SQL_SLOW_MS) */
+static int slow_trace(unsigned type, void *ctx, void *p, void *x)
+{
+	gint64 ns = *(sqlite3_int64 *)x;
+	gint64 limit = GPOINTER_TO_SIZE(ctx);
+
+	if (type == SQLITE_TRACE_PROFILE && ns / 1000000 >= limit) {
+		char *sql = sqlite3_expanded_sql(p);
+
+		/* expanded SQL has the bound values: only for an operator's debugging */
+		g_printerr("peermail: slow SQL %.3f ms: %s\n", ns / 1e6,
+			   sql ? sql : sqlite3_sql(p));
+		sqlite3_free(sql);
+	}
+	return 0;
+}
+
+/* db_open - open with WAL, busy timeout and foreign keys; create or check the schema */
+PmDb *db_open(const char *path, gboolean create, GError **error)
+{
+	PmDb *db = g_new0(PmDb, 1);
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc;
+
+	if (create) {
+		char *dir = g_path_get_dirname(path);
+
+		flags |= SQLITE_OPEN_CREATE;
+		if (g_mkdir_with_parents(dir, 0750) != 0) {
+			g_set_error(error, PM_ERROR, EX_CANTCREAT, "cannot create %s: %s", dir,
+				    g_strerror(errno));
+			g_free(dir);
+			g_free(db);
+			return NULL;
+		}
+		g_free(dir);
+	} else if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		g_set_error(error, PM_ERROR, EX_CONFIG,
+			    "no database at %s: run `peermail init` first", path);
+		g_free(db);
+		return NULL;
+	}
+	rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		db_set_error(db, error, rc, path);
+		db_close(db);
+		return NULL;
+	}
+	db->stmts = g_hash_table_new_full(sql_hash, sql_equal, sql_key_free, stmt_finalize);
+	sqlite3_busy_timeout(db->h, 10000);
+	if (g_getenv("PEERMAIL_SQL_SLOW_MS"))
+		sqlite3_trace_v2(db->h, SQLITE_TRACE_PROFILE, slow_trace,
+				 GSIZE_TO_POINTER(g_ascii_strtoull(g_getenv("PEERMAIL_SQL_SLOW_MS"),
+								   NULL, 10)));
+	sqlite3_extended_result_codes(db->h, 1);
+	/* synchronous=NORMAL is durable across process crashes in WAL mode; a power loss may
+	 * lose the last transactions but never corrupts. receive uses FULL (see inbound). */
+	if (!exec_plain(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+			    "PRAGMA synchronous=NORMAL;", error)) {
+		db_close(db);
+		return NULL;
+	}
+	if (create) {
+		if (!migrate(db, error)) {
+			db_close(db);
+			return NULL;
+		}
+	} else if (db_version(db) != (int)G_N_ELEMENTS(db_migrations)) {
+		g_set_error(error, PM_ERROR, EX_CONFIG,
+			    "database %s has schema version %d, this peermail needs %d: "
+			    "run `peermail init` to upgrade", path, db_version(db),
+			    (int)G_N_ELEMENTS(db_migrations));
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* db_close - finalize and close */
+PmDb *db_close(PmDb *db)
+{
+	if (db == NULL)
+		return NULL;
+	if (db->stmts)
+		g_hash_table_destroy(db->stmts);
+	if (db->h)
+		sqlite3_close(db->h);
+	g_free(db);
+	return NULL;
+}
+
+sqlite3 *db_handle(PmDb *db)
+{
+	return db->h;
+}
+
+gboolean db_begin(PmDb *db, GError **error)
+{
+	return exec_plain(db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean db_commit(PmDb *db, GError **error)
+{
+	return exec_plain(db, "COMMIT", error);
+}
+
+/* db_rollback - roll back an open transaction, if any */
+void db_rollback(PmDb *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static sqlite3_stmt *prepare_bind(PmDb *db, GError **error, const char *sql,
+				  const char *types, va_list ap)
+{
+	SqlKey probe = { sql, (char *)sql };
+	sqlite3_stmt *st = g_hash_table_lookup(db->stmts, &probe);
+	int rc, i = 1;
+
+	if (st == NULL) {
+		rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (rc != SQLITE_OK) {
+			db_set_error(db, error, rc, "prepare");
+			return NULL;
+		}
+		SqlKey *k = g_new(SqlKey, 1);
+
+		k->ptr = sql;
+		k->text = g_strdup(sql);
+		g_hash_table_replace(db->stmts, k, st);
+	} else {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	for (const char *t = types ? types : ""; *t; t++, i++) {
+		switch (*t) {
+		case 'i':
+			rc = sqlite3_bind_int64(st, i, va_arg(ap, gint64));
+			break;
+		case 't': {
+			const char *s = va_arg(ap, const char *);
+			rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(st, i);
+			break;
+		}
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			gsize n = va_arg(ap, gsize);
+			rc = p ? sqlite3_bind_blob64(st, i, p, n, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(st, i);
+			break;
+		}
+		case 'd':
+			rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+			break;
+		case 'n':
+			rc = sqlite3_bind_null(st, i);
+			break;
+		default:
+			g_error("db: bad type letter '%c' for %s", *t, sql);
+		}
+		if (rc != SQLITE_OK) {
+			db_set_error(db, error, rc, "bind");
+			return NULL;
+		}
+	}
+	return st;
+}
+
+/* db_query - a cached, bound statement ready to step */
+sqlite3_stmt *db_query(PmDb *db, GError **error, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+
+	va_start(ap, types);
+	st = prepare_bind(db, error, sql, types, ap);
+	va_end(ap);
+	return st;
+}
+
+/* db_step - next row */
+gboolean db_step(PmDb *db, sqlite3_stmt *st, GError **error)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return TRUE;
+	if (rc != SQLITE_DONE)
+		db_set_error(db, error, rc, "step");
+	return FALSE;
+}
+
+/* db_done - reset a statement for reuse */
+sqlite3_stmt *db_done(sqlite3_stmt *st)
+{
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	return NULL;
+}
+
+/* db_exec - run a statement to completion */
+gboolean db_exec(PmDb *db, GError **error, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	int rc;
+
+	va_start(ap, types);
+	st = prepare_bind(db, error, sql, types, ap);
+	va_end(ap);
+	if (st == NULL)
+		return FALSE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		db_set_error(db, error, rc, "exec");
+		sqlite3_reset(st);
+		return FALSE;
+	}
+	sqlite3_reset(st);
+	return TRUE;
+}
+
+/* db_int - one integer from a query */
+gboolean db_int(PmDb *db, GError **error, gint64 *out, gint64 def, const char *sql,
+		const char *types, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	GError *e = NULL;
+
+	va_start(ap, types);
+	st = prepare_bind(db, error, sql, types, ap);
+	va_end(ap);
+	if (st == NULL)
+		return FALSE;
+	*out = def;
+	if (db_step(db, st, &e)) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			*out = sqlite3_column_int64(st, 0);
+	} else if (e) {
+		g_propagate_error(error, e);
+		db_done(st);
+		return FALSE;
+	}
+	db_done(st);
+	return TRUE;
+}
+
+/* db_text - one text value from a query */
+gboolean db_text(PmDb *db, GError **error, char **out, const char *sql, const char *types,
+		 ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	GError *e = NULL;
+
+	*out = NULL;
+	va_start(ap, types);
+	st = prepare_bind(db, error, sql, types, ap);
+	va_end(ap);
+	if (st == NULL)
+		return FALSE;
+	if (db_step(db, st, &e))
+		*out = db_col_text(st, 0);
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gint64 db_last_id(PmDb *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int db_changes(PmDb *db)
+{
+	return sqlite3_changes(db->h);
+}
+
+/* db_col_text - copy a text column */
+char *db_col_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? g_strdup((const char *)s) : NULL;
+}

@@ -1,0 +1,114 @@
+/*
+ * cmd_receive.c - `peermail receive`: one message on stdin from an MTA pipe.
+ *
+ * Only argument parsing, the envelope and the exit status live here; the pipeline is
+ * inbound's. An MTA acts on the exit status: every failure other than 65/67 must be 75
+ * (EX_TEMPFAIL) so that the message is retried, never bounced by accident.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include "cli/cmd.h"
+#include "inbound/inbound.h"
+#include "base/log.h"
+#include "base/pm.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PM_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PM_SANITIZED 1
+#endif
+#endif
+
+#ifndef PM_SANITIZED
+/* crash - a fatal signal: tell the MTA to retry rather than bounce (exit 75) */
+static void crash(int sig)
+{
+	static const char msg[] = "peermail: internal error (signal), will retry\n";
+	ssize_t n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+
+	(void)n;
+	(void)sig;
+	_exit(EX_TEMPFAIL);
+}
+#endif
+
+/* receive_guard - map crashes to EX_TEMPFAIL (not under sanitizers, which report them) */
+static void receive_guard(void)
+{
+#ifndef PM_SANITIZED
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = crash;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGILL, &sa, NULL);
+	sigaction(SIGTRAP, &sa, NULL);   /* g_error(): e.g. libxml2 cannot be loaded */
+#endif
+}
+
+/* cmd_receive - read one message on stdin and run it through the pipeline */
+gboolean cmd_receive(int argc, char **argv, GError **error)
+{
+	char *sender = NULL, *recipient = NULL;
+	GOptionEntry entries[] = {
+		{ "sender", 0, 0, G_OPTION_ARG_STRING, &sender,
+		  "envelope sender (empty for a bounce)", "ADDR" },
+		{ "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient,
+		  "envelope recipient (the original one)", "ADDR" },
+		G_OPTION_ENTRY_NULL
+	};
+	const PmConfig *cfg;
+	const PmSecret *key;
+	PmDb *db;
+	GBytes *raw = NULL;
+	InboundOutcome out = { 0 };
+	gboolean ok = FALSE;
+
+	receive_guard();
+	if (!cli_parse(&argc, &argv, NULL, "Read one message on stdin (as an MTA pipe runs it) "
+		       "and record what it means.", entries, error))
+		goto done;
+	if (argc > 1) {
+		cli_usage_error(error, "receive [--sender ADDR] [--recipient ADDR] < MESSAGE");
+		goto done;
+	}
+	if ((cfg = cli_config(error)) == NULL)
+		goto done;
+	/* with syslog, stderr keeps only the one-line reason the MTA puts in its bounce */
+	log_open("receive", cfg->syslog);
+	log_set_quiet(cfg->syslog);
+	inbound_envelope_from_env(cfg, &sender, &recipient);
+	/* the message first: an over-size one is refused before anything is opened */
+	if ((raw = inbound_read_fd(STDIN_FILENO, cfg->max_message_size, error)) == NULL)
+		goto done;
+	if ((key = cli_secret(error)) == NULL || (db = cli_db(error)) == NULL)
+		goto done;
+	/* WAL on close: SQLite's default. The last connection to close checkpoints and removes
+	 * the WAL; while `peermail run` (or another receive) has the database open, the WAL
+	 * stays and the usual auto-checkpoints keep it short. Leaving it behind on every exit
+	 * (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE) was worse: the next process, first to open,
+	 * rebuilds the WAL index by reading the whole WAL, which then never restarts, so each
+	 * receive read and checkpointed an ever longer WAL (45 ms per message after 1,000). */
+	/* The MTA deletes its copy once we exit 0: the commit must be on disk by then. */
+	sqlite3_exec(db_handle(db), "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	ok = inbound_process(db, cfg, key, raw, sender, recipient, &out, error);
+	inbound_outcome_clear(&out);
+done:
+	if (!ok && error && *error && (*error)->domain == PM_ERROR &&
+	    (*error)->code != EX_NOUSER && (*error)->code != EX_DATAERR &&
+	    (*error)->code != EX_USAGE)
+		(*error)->code = EX_TEMPFAIL;
+	if (raw)
+		g_bytes_unref(raw);
+	g_free(sender);
+	g_free(recipient);
+	return ok;
+}

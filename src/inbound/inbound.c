@@ -1,0 +1,166 @@
+/*
+ * inbound.c - the inbound pipeline: read, parse, envelope, idempotency, one transaction.
+ *
+ * The message is held in memory, never spooled: the MTA keeps its own queue copy until
+ * we exit 0, and we exit 0 only after the transaction that records the message (and
+ * queues its responses) has committed. Reading stops at limits.max_message_size + 1
+ * octets, so memory is bounded by the configuration.
+ *
+ * What each address does is in inbound_route.c; this file decides when anything is
+ * recorded: a message that ends in 67/65/75 rolls back and leaves no trace.
+ *
+ * DIAGNOSTICS: errors are PM_ERRORs coded EX_NOUSER, EX_DATAERR or EX_TEMPFAIL.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include "mail/address.h"
+#include "inbound/inbound.h"
+#include "inbound/route.h"
+#include "base/log.h"
+#include "base/pm.h"
+#include "mail/replytext.h"
+
+/* ==== The transaction ==== */
+
+/* inbound_outcome_clear - free the strings */
+void inbound_outcome_clear(InboundOutcome *o)
+{
+	if (o) {
+		g_free(o->action);
+		g_free(o->result);
+		memset(o, 0, sizeof(*o));
+	}
+}
+
+/* inbound_exit_status - sysexits value for an MTA */
+int inbound_exit_status(const GError *error)
+{
+	if (error == NULL)
+		return 0;
+	if (error->domain == PM_ERROR &&
+	    (error->code == EX_NOUSER || error->code == EX_DATAERR))
+		return error->code;
+	return EX_TEMPFAIL;
+}
+
+/* digest - the idempotency key: Message-ID (else the content) and the recipient */
+static char *digest(const PmSecret *key, InboundMessage *m, const char *recipient)
+{
+	char *d, *text;
+
+	if (m->message_id) {
+		text = g_strdup_printf("id:%s\nto:%s", m->message_id, recipient);
+	} else {
+		gsize len;
+		const char *p = g_bytes_get_data(m->raw, &len);
+		char *content = token_hmac_hex(key, p, (gssize)len);
+
+		text = g_strdup_printf("content:%s\nto:%s", content, recipient);
+		g_free(content);
+	}
+	d = token_hmac_hex(key, text, -1);
+	g_free(text);
+	return d;
+}
+
+/* seen - TRUE when digest is already in the inbound table */
+static gboolean seen(PmDb *db, const char *d, gboolean *found, GError **error)
+{
+	gint64 n = 0;
+
+	if (!db_int(db, error, &n, 0, "SELECT count(*) FROM inbound WHERE digest = ?", "t", d))
+		return FALSE;
+	*found = n > 0;
+	return TRUE;
+}
+
+/* inbound_process - parse, route and record one message */
+gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
+			 const char *sender, const char *recipient, InboundOutcome *out,
+			 GError **error)
+{
+	InboundMessage *m = inbound_parse(raw, sender, error);
+	InboundCtx c = { 0 };
+	char *rcpt = NULL, *d = NULL, *norm_sender = NULL;
+	gboolean dup = FALSE, ok = FALSE;
+	GError *e = NULL;
+
+	if (m == NULL)
+		return FALSE;
+	rcpt = recipient && *recipient ? g_strdup(recipient) : inbound_recipient_from_headers(m);
+	if (rcpt == NULL) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "no envelope recipient: nobody to deliver to");
+		goto out;
+	}
+	{
+		char *low = g_strstrip(g_ascii_strdown(rcpt, -1));
+
+		g_free(rcpt);
+		rcpt = low;
+	}
+	address_route(cfg, rcpt, &c.route);
+	if (c.route.kind == ROUTE_NONE) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "unknown address %s", rcpt);
+		goto out;
+	}
+	c.db = db;
+	c.cfg = cfg;
+	c.key = key;
+	c.m = m;
+	c.recipient = rcpt;
+	norm_sender = sender ? g_strdup(sender) : NULL;
+	c.sender = norm_sender;
+	d = digest(key, m, rcpt);
+
+	if (!db_begin(db, error))
+		goto out;
+	if (!seen(db, d, &dup, error))
+		goto out;
+	if (dup) {
+		c.action = "duplicate";
+		c.result = "ignored";
+		ok = TRUE;
+		goto out;
+	}
+	if (!db_exec(db, error, "INSERT INTO inbound(message_id, digest, sender, recipient, "
+		     "from_addr, subject, kind, action, result, created_at) VALUES (?, ?, ?, ?, ?, "
+		     "?, 'message', 'received', 'pending', ?)", "tttttti", m->message_id, d, sender, rcpt, m->from_addr, m->subject, pm_now()))
+		goto out;
+	c.inbound_id = db_last_id(db);
+	if (!inbound_route(&c, &e)) {
+		g_propagate_error(error, e);
+		goto out;
+	}
+	if (!db_exec(db, error, "UPDATE inbound SET kind = ?, action = ?, result = ?, raw = ? "
+		     "WHERE id = ?", "tttbi", c.kind ? c.kind : "message", c.action, c.result,
+		     c.keep_raw ? g_bytes_get_data(raw, NULL) : NULL,
+		     c.keep_raw ? g_bytes_get_size(raw) : (gsize)0, c.inbound_id))
+		goto out;
+	ok = db_commit(db, error);
+out:
+	if (!ok)
+		db_rollback(db);
+	else if (dup)
+		db_rollback(db);    /* read-only: nothing to commit */
+	if (ok) {
+		char *shown = address_redact(rcpt);
+
+		log_info("%s from=%s to=%s id=%s: %s %s", c.kind ? c.kind : "message",
+			 m->from_addr ? m->from_addr : "-", shown,
+			 m->message_id ? m->message_id : "-", c.action, c.result);
+		g_free(shown);
+		if (out) {
+			out->action = g_strdup(c.action);
+			out->result = g_strdup(c.result);
+			out->responses = c.responses;
+		}
+	}
+	route_clear(&c.route);
+	g_free(norm_sender);
+	g_free(rcpt);
+	g_free(d);
+	inbound_message_free(m);
+	return ok;
+}

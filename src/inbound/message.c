@@ -1,0 +1,271 @@
+/*
+ * message.c - reading, parsing and classifying one incoming message; its envelope.
+ *
+ * DIAGNOSTICS: EX_DATAERR for what is not a message or is over the bounds, EX_TEMPFAIL
+ * for read errors (PM_ERROR).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include "base/pm.h"
+#include "inbound/message.h"
+#include "mail/replytext.h"
+
+/* ==== Reading ==== */
+
+/* inbound_read_fd - the whole message, bounded by max */
+GBytes *inbound_read_fd(int fd, gint64 max, GError **error)
+{
+	GByteArray *buf = g_byte_array_sized_new(65536);
+	guint8 chunk[65536];
+
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			g_set_error(error, PM_ERROR, EX_TEMPFAIL, "reading the message: %s",
+				    g_strerror(errno));
+			g_byte_array_unref(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		if ((gint64)buf->len + n > max) {
+			g_set_error(error, PM_ERROR, EX_DATAERR,
+				    "message too large: over the limit of %" G_GINT64_FORMAT
+				    " octets (limits.max_message_size)", max);
+			g_byte_array_unref(buf);
+			return NULL;
+		}
+		g_byte_array_append(buf, chunk, (guint)n);
+	}
+	return g_byte_array_free_to_bytes(buf);
+}
+
+/* ==== Parsing ==== */
+
+/* fold - a header value with controls folded to spaces, valid UTF-8, bounded; caller frees */
+static char *fold(const char *s)
+{
+	char *c;
+
+	if (s == NULL)
+		return NULL;
+	c = g_utf8_make_valid(s, MIN(strlen(s), (gsize)INBOUND_MAX_HEADER));
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	g_strstrip(c);
+	if (*c == '\0')
+		g_clear_pointer(&c, g_free);
+	return c;
+}
+
+/* within_bounds - TRUE if the MIME tree stays within the depth and part bounds */
+static gboolean within_bounds(GMimeObject *o, int depth, int *parts)
+{
+	if (++*parts > INBOUND_MAX_PARTS || depth > INBOUND_MAX_DEPTH)
+		return FALSE;
+	if (GMIME_IS_MULTIPART(o)) {
+		int n = g_mime_multipart_get_count(GMIME_MULTIPART(o));
+
+		for (int i = 0; i < n; i++)
+			if (!within_bounds(g_mime_multipart_get_part(GMIME_MULTIPART(o), i),
+					   depth + 1, parts))
+				return FALSE;
+	} else if (GMIME_IS_MESSAGE_PART(o)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(o));
+
+		if (inner && inner->mime_part &&
+		    !within_bounds(inner->mime_part, depth + 1, parts))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* nesting_too_deep - a cheap scan before GMime: more boundaries than the bounds allow */
+static gboolean nesting_too_deep(GBytes *raw)
+{
+	gsize len;
+	const char *p = g_bytes_get_data(raw, &len);
+	int n = 0;
+
+	/* GMime's parser recurses once per nested multipart (which needs a boundary
+	 * parameter, also as boundary*0=) and once per embedded message (message/rfc822,
+	 * message/global...): count both words, case-insensitively, and refuse absurd counts
+	 * before parsing can exhaust the stack. */
+	for (gsize i = 0; i + 8 <= len; i++) {
+		int c = p[i] | 0x20;
+
+		if ((c == 'b' && g_ascii_strncasecmp(p + i, "boundary", 8) == 0) ||
+		    (c == 'm' && g_ascii_strncasecmp(p + i, "message/", 8) == 0))
+			if (++n > INBOUND_MAX_PARTS)
+				return TRUE;
+	}
+	return FALSE;
+}
+
+/* inbound_parse - GMime parse plus the cheap header facts */
+InboundMessage *inbound_parse(GBytes *raw, const char *envelope_sender, GError **error)
+{
+	gsize len;
+	const guint8 *data = g_bytes_get_data(raw, &len);
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *msg;
+	InboundMessage *m;
+	InternetAddressList *from;
+	int parts = 0;
+
+	if (len == 0 || nesting_too_deep(raw)) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, len == 0 ? "empty message" :
+			    "message has too many MIME parts");
+		return NULL;
+	}
+	/* the stream copies nothing: it reads the bytes in place */
+	stream = g_mime_stream_mem_new_with_buffer((const char *)data, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	if (msg == NULL || msg->mime_part == NULL) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "not a parseable mail message");
+		if (msg)
+			g_object_unref(msg);
+		return NULL;
+	}
+	if (!within_bounds(msg->mime_part, 0, &parts)) {
+		g_set_error(error, PM_ERROR, EX_DATAERR,
+			    "message nested too deeply or with too many MIME parts");
+		g_object_unref(msg);
+		return NULL;
+	}
+	m = g_new0(InboundMessage, 1);
+	m->msg = msg;
+	m->raw = g_bytes_ref(raw);
+	from = g_mime_message_get_from(msg);
+	for (int i = 0; from && i < internet_address_list_length(from); i++) {
+		InternetAddress *a = internet_address_list_get_address(from, i);
+
+		if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
+			const char *addr = internet_address_mailbox_get_addr(
+				INTERNET_ADDRESS_MAILBOX(a));
+
+			m->from_addr = fold(addr);
+			m->from_name = fold(internet_address_get_name(a));
+			break;
+		}
+	}
+	m->message_id = fold(g_mime_message_get_message_id(msg));
+	m->subject = fold(g_mime_message_get_subject(msg));
+	m->autokind = autoreply_classify(msg, envelope_sender);
+	return m;
+}
+
+/* inbound_classify - bounce_parse once */
+BounceReport *inbound_classify(InboundMessage *m)
+{
+	if (m->bounce == NULL)
+		m->bounce = bounce_parse(m->msg);
+	return m->bounce;
+}
+
+/* inbound_reply_text - replytext_visible once */
+const char *inbound_reply_text(InboundMessage *m)
+{
+	if (m->reply_text == NULL) {
+		char *t = replytext_visible(m->msg);
+
+		m->reply_text = t ? t : g_strdup("");
+	}
+	return m->reply_text;
+}
+
+/* inbound_kind - bounce, feedback, autoreply or message */
+const char *inbound_kind(InboundMessage *m)
+{
+	BounceReport *b;
+
+	if (m->autokind == AUTO_VACATION)
+		return "autoreply";
+	b = inbound_classify(m);
+	if (b->kind == BOUNCE_DSN)
+		return "bounce";
+	if (b->kind == BOUNCE_FEEDBACK)
+		return "feedback";
+	return m->autokind != AUTO_NONE ? "autoreply" : "message";
+}
+
+/* inbound_message_free - destroy */
+InboundMessage *inbound_message_free(InboundMessage *m)
+{
+	if (m == NULL)
+		return NULL;
+	g_clear_object(&m->msg);
+	g_bytes_unref(m->raw);
+	g_free(m->from_addr);
+	g_free(m->from_name);
+	g_free(m->message_id);
+	g_free(m->subject);
+	bounce_report_free(m->bounce);
+	g_free(m->reply_text);
+	g_free(m);
+	return NULL;
+}
+
+/* ==== Envelope ==== */
+
+static char *env_nonempty(const char *name)
+{
+	const char *v = g_getenv(name);
+
+	return v && *v ? g_strdup(v) : NULL;
+}
+
+/* inbound_envelope_from_env - what a local delivery agent tells us */
+void inbound_envelope_from_env(const PmConfig *cfg, char **sender, char **recipient)
+{
+	if (*sender == NULL && g_getenv("SENDER"))
+		*sender = g_strdup(g_getenv("SENDER"));    /* "" is the null sender */
+	if (*recipient == NULL)
+		*recipient = env_nonempty("ORIGINAL_RECIPIENT");
+	if (*recipient == NULL)
+		*recipient = env_nonempty("RECIPIENT");
+	if (*recipient == NULL && g_getenv("LOCAL_PART")) {
+		/* Exim: prefix, local part and suffix (the suffix keeps its "+") */
+		const char *pre = g_getenv("LOCAL_PART_PREFIX"), *suf = g_getenv("LOCAL_PART_SUFFIX");
+		const char *dom = g_getenv("DOMAIN");
+
+		*recipient = g_strdup_printf("%s%s%s@%s", pre ? pre : "", g_getenv("LOCAL_PART"),
+					     suf ? suf : "", dom && *dom ? dom : cfg->domain);
+	}
+	if (*recipient == NULL && g_getenv("LOCAL")) {
+		/* Postfix local(8): LOCAL is the whole local part; EXTENSION alone adds to it */
+		const char *ext = g_getenv("EXTENSION"), *dom = g_getenv("DOMAIN");
+		const char *local = g_getenv("LOCAL");
+		gboolean has_ext = ext && *ext && !strstr(local, cfg->delimiter);
+
+		*recipient = g_strdup_printf("%s%s%s@%s", local, has_ext ? cfg->delimiter : "",
+					     has_ext ? ext : "", dom && *dom ? dom : cfg->domain);
+	}
+}
+
+/* inbound_recipient_from_headers - the first Delivered-To, else X-Original-To */
+char *inbound_recipient_from_headers(InboundMessage *m)
+{
+	static const char *const names[] = { "Delivered-To", "X-Original-To" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+		const char *v = g_mime_object_get_header(GMIME_OBJECT(m->msg), names[i]);
+		char *f = fold(v);
+
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+

@@ -1,0 +1,78 @@
+/*
+ * message.h - one incoming message as peermail reads it: read within the size limit,
+ * parsed with GMime within bounds, its envelope, and what kind of message it is.
+ *
+ * Owns: InboundMessage, reading (limits.max_message_size), the bounded GMime parse,
+ * classification (bounce, feedback, auto-reply, message) by asking autoreply and bounce,
+ * the visible reply text (computed once through replytext), and the envelope from a local
+ * delivery agent's environment or the headers. Records nothing: the database is
+ * inbound.c's and the routes'.
+ * THREADS: an InboundMessage belongs to one thread (GMime objects are not thread-safe);
+ * the functions may run in several threads on different messages.
+ */
+#ifndef PM_INBOUND_MESSAGE_H
+#define PM_INBOUND_MESSAGE_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+#include "base/config.h"
+#include "mail/autoreply.h"
+#include "mail/bounce.h"
+
+/* Work bounds per message (GMime parses recursively; see GMime issue 165). */
+#define INBOUND_MAX_DEPTH 32        /* multipart nesting */
+#define INBOUND_MAX_PARTS 1000      /* MIME parts in all */
+#define INBOUND_MAX_HEADER 65536    /* octets of one header value kept */
+
+/* A parsed message and what it is. Build with inbound_parse, free with inbound_message_free. */
+typedef struct {
+	GMimeMessage *msg;
+	GBytes *raw;            /* the message as received (a reference) */
+	char *from_addr;        /* first From: mailbox as written (not normalized), or NULL */
+	char *from_name;        /* its display name, controls folded to spaces, or NULL */
+	char *message_id;       /* without angle brackets, or NULL */
+	char *subject;          /* decoded, controls folded to spaces, or NULL */
+	AutoKind autokind;      /* autoreply_classify() */
+	BounceReport *bounce;   /* bounce_parse(), filled by inbound_classify (NULL before) */
+	char *reply_text;       /* replytext_visible(), filled by inbound_reply_text */
+} InboundMessage;
+
+/*
+ * inbound_read_fd - read a whole message from fd into memory, at most max octets.
+ * Over the limit: EX_DATAERR ("message too large"); read errors: EX_TEMPFAIL.
+ * Returns new bytes (caller unrefs) or NULL.
+ */
+GBytes *inbound_read_fd(int fd, gint64 max, GError **error);
+
+/*
+ * inbound_parse - parse raw with GMime (a reference to raw is kept) and read From,
+ * Message-ID, Subject and the auto-reply class. envelope_sender: NULL unknown, "" null
+ * sender. EX_DATAERR when it is not a message or is nested beyond the bounds.
+ */
+InboundMessage *inbound_parse(GBytes *raw, const char *envelope_sender, GError **error);
+
+/* inbound_classify - run bounce_parse once (idempotent); returns the borrowed report */
+BounceReport *inbound_classify(InboundMessage *m);
+
+/* inbound_reply_text - the visible reply text, computed once; borrowed */
+const char *inbound_reply_text(InboundMessage *m);
+
+/* inbound_kind - "bounce", "feedback", "autoreply" or "message" (classifies first) */
+const char *inbound_kind(InboundMessage *m);
+
+/* inbound_message_free - destroy; returns NULL */
+InboundMessage *inbound_message_free(InboundMessage *m);
+
+/*
+ * inbound_envelope - fill in what the caller did not give: sender and recipient from the
+ * environment a local delivery agent sets (SENDER; ORIGINAL_RECIPIENT, RECIPIENT,
+ * LOCAL_PART_PREFIX+LOCAL_PART+LOCAL_PART_SUFFIX@DOMAIN (Exim), LOCAL+EXTENSION@DOMAIN
+ * (Postfix local)). *sender and *recipient are owned strings (g_free) or NULL; an argument
+ * already set is kept.
+ */
+void inbound_envelope_from_env(const PmConfig *cfg, char **sender, char **recipient);
+
+/* inbound_recipient_from_headers - Delivered-To, else X-Original-To, or NULL; caller frees */
+char *inbound_recipient_from_headers(InboundMessage *m);
+
+#endif

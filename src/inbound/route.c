@@ -1,0 +1,1016 @@
+/*
+ * route.c - what each peermail address does with a message.
+ *
+ * Rules that keep members in charge of their own name:
+ * - A token is the proof of having read the mail it was sent in, and it names its member:
+ *   whatever a token does, it does for the token's member, never for the From: address.
+ * - A reply to a personal sign+SLUG+TOKEN address confirms a signature only when From:
+ *   normalizes to the token's member; from any other address (a forwarded announcement)
+ *   it makes the member's signature pending and sends the member, at the member's own
+ *   address, a confirmation request. Nobody signs for anyone else without that reply.
+ * - Mail without a token (sign+SLUG, LIST+subscribe) only ever creates pending state for
+ *   the From: address, and asks that address to confirm by reply.
+ * - Auto-replies are recorded as ignored and never answered; automatic responses to one
+ *   address are capped at limits.max_responses_per_day (notices to organizers are not).
+ *
+ * DIAGNOSTICS: EX_NOUSER for an unknown petition, list or token (the MTA bounces with the
+ * reason); EX_DATAERR for a message without a usable From: where one is needed.
+ */
+#include <string.h>
+#include <sysexits.h>
+#include "model/bounce_score.h"
+#include "produce/delivery_send.h"
+#include "mail/compose.h"
+#include "model/delivery.h"
+#include "inbound/route.h"
+#include "model/list.h"
+#include "base/log.h"
+#include "model/member.h"
+#include "model/newsletter.h"
+#include "model/outbox.h"
+#include "model/petition.h"
+#include "base/pm.h"
+#include "model/story.h"
+
+/* ==== Helpers ==== */
+
+/* from_address - the normalized From: address, else the envelope sender's; caller frees */
+static char *from_address(InboundCtx *c)
+{
+	char *a = address_normalize(c->cfg, c->m->from_addr);
+
+	if (a == NULL && c->sender && *c->sender)
+		a = address_normalize(c->cfg, c->sender);
+	return a;
+}
+
+/* need_from - the sender as a member (created with the From: name); 0 with error */
+static gint64 need_from(InboundCtx *c, char **addr, GError **error)
+{
+	gint64 id;
+
+	*addr = from_address(c);
+	if (*addr == NULL) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "no valid sender address in From:");
+		return 0;
+	}
+	id = member_upsert(c->db, c->cfg, *addr, c->m->from_name, NULL, NULL, FALSE, error);
+	return id;
+}
+
+/* decode - the route's token for purpose, or FALSE with EX_NOUSER */
+static gboolean decode(InboundCtx *c, TokenPurpose purpose, Token *t, GError **error)
+{
+	if (c->route.token == NULL) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "unknown address %s", c->recipient);
+		return FALSE;
+	}
+	if (!token_decode(c->key, c->route.token, purpose, t, error)) {
+		g_prefix_error(error, "%s: ", c->recipient);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* token_member - the live member a token names, or NULL with EX_NOUSER; member_free */
+static Member *token_member(InboundCtx *c, const Token *t, GError **error)
+{
+	GError *e = NULL;
+	Member *mb = member_get(c->db, t->member, &e);
+
+	if (e) {
+		g_propagate_error(error, e);
+		return NULL;
+	}
+	if (mb == NULL || mb->email == NULL) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "%s: no such member", c->recipient);
+		return member_free(mb);
+	}
+	return mb;
+}
+
+/* token_text - a token for purpose/object/member, expiring after confirm_days if asked */
+static char *token_address(InboundCtx *c, const char *keyword, const char *arg,
+			   TokenPurpose purpose, gint64 object, gint64 member, gboolean expires)
+{
+	Token t = { purpose, object, member,
+		    expires ? pm_now() + (gint64)c->cfg->confirm_days * 86400 : 0 };
+	char *text = token_encode(c->key, &t);
+	char *addr = address_make(c->cfg, keyword, arg, text);
+
+	g_free(text);
+	return addr;
+}
+
+/* data_new - template data every response gets: member, domain, help address; caller unrefs */
+static JsonObject *data_new(InboundCtx *c, const Member *to)
+{
+	JsonObject *o = json_object_new();
+	char *help = address_make(c->cfg, "help", NULL, NULL);
+
+	json_object_set_member(o, "member", member_to_json(to));
+	json_object_set_string_member(o, "domain", c->cfg->domain);
+	json_object_set_string_member(o, "help_address", help);
+	json_object_set_string_member(o, "subject", c->m->subject ? c->m->subject : "");
+	g_free(help);
+	return o;
+}
+
+/*
+ * respond - compose template tmpl for to and queue it in this transaction. data is
+ * consumed. kind OUTBOX_RESPONSE is an answer to this message (daily cap, Auto-Submitted:
+ * auto-replied); OUTBOX_NOTICE goes to organizers (auto-generated, no cap).
+ */
+static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const char *reply_to,
+			JsonObject *data, OutboxKind kind, GError **error)
+{
+	ComposeOpts o = { 0 };
+	OutboxItem item = { 0 };
+	JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+	GBytes *msg;
+	gboolean ok = FALSE;
+
+	json_node_take_object(node, data);
+	if (reply_to) {
+		json_object_set_string_member(data, "reply_address", reply_to);
+		json_object_set_string_member(data, "confirm_address", reply_to);
+	}
+	if (kind == OUTBOX_RESPONSE) {
+		gint64 today = 0;
+
+		if (!outbox_responses_today(c->db, to->email, &today, error))
+			goto out;
+		if (today >= c->cfg->max_responses_per_day) {
+			log_info("no %s to %s: %d automatic responses today already", tmpl,
+				 to->email, c->cfg->max_responses_per_day);
+			c->result = "limited";
+			ok = TRUE;
+			goto out;
+		}
+	}
+	o.to = to->email;
+	o.to_name = to->name;
+	o.reply_to = reply_to;
+	o.in_reply_to = kind == OUTBOX_RESPONSE ? c->m->message_id : NULL;
+	o.auto_reply = kind == OUTBOX_RESPONSE;
+	o.auto_generated = kind != OUTBOX_RESPONSE;
+	msg = compose_message(c->cfg, tmpl, node, &o, error);
+	if (msg == NULL)
+		goto out;
+	item.kind = kind;
+	item.member_id = to->id;
+	item.recipient = to->email;
+	item.message = msg;
+	ok = outbox_enqueue(c->db, &item, error) != 0;
+	g_bytes_unref(msg);
+	if (ok)
+		c->responses++;
+out:
+	json_node_unref(node);
+	return ok;
+}
+
+/* stranger - a Member for someone we answer without recording them (borrowed strings) */
+static Member stranger(const char *addr, const char *name)
+{
+	Member m = { 0 };
+
+	m.email = (char *)addr;
+	m.name = (char *)name;
+	return m;
+}
+
+/* with_petition - add petition data; returns o */
+static JsonObject *with_petition(InboundCtx *c, JsonObject *o, const Petition *p)
+{
+	json_object_set_member(o, "petition", petition_to_json(c->db, c->cfg, p));
+	return o;
+}
+
+/* with_list - add list data; returns o */
+static JsonObject *with_list(InboundCtx *c, JsonObject *o, const List *l)
+{
+	gint64 active = 0, pending, unsubscribed, bouncing;
+
+	list_counts(c->db, l->id, &active, &pending, &unsubscribed, &bouncing, NULL);
+	json_object_set_member(o, "list", list_to_json(c->cfg, l, active));
+	return o;
+}
+
+/* find_petition - by slug, or EX_NOUSER naming it */
+static Petition *find_petition(InboundCtx *c, const char *slug, GError **error)
+{
+	GError *e = NULL;
+	Petition *p = slug ? petition_find(c->db, slug, &e) : NULL;
+
+	if (e)
+		g_propagate_error(error, e);
+	else if (p == NULL)
+		g_set_error(error, PM_ERROR, EX_NOUSER, "unknown petition '%s'", slug ? slug : "");
+	return p;
+}
+
+/* find_list - by name, or EX_NOUSER naming it */
+static List *find_list(InboundCtx *c, const char *name, GError **error)
+{
+	GError *e = NULL;
+	List *l = list_find(c->db, c->cfg, name, &e);
+
+	if (e)
+		g_propagate_error(error, e);
+	else if (l == NULL)
+		g_set_error(error, PM_ERROR, EX_NOUSER, "unknown list '%s'", name);
+	return l;
+}
+
+/* ==== Signatures ==== */
+
+/* ask_confirm - a confirmation request for pending signature sig of mb */
+static gboolean ask_confirm(InboundCtx *c, const Petition *p, const Member *mb, gint64 sig,
+			    GError **error)
+{
+	char *reply = token_address(c, "confirm", NULL, TOKEN_CONFIRM, sig, mb->id, TRUE);
+	gboolean ok = respond(c, "confirm_sign", mb, reply,
+			      with_petition(c, data_new(c, mb), p), OUTBOX_RESPONSE, error);
+
+	g_free(reply);
+	return ok;
+}
+
+/* answer_signed - the thank-you, or the 'already signed' note at most once */
+static gboolean answer_signed(InboundCtx *c, const Petition *p, const Member *mb, gint64 sig,
+			      SignResult res, GError **error)
+{
+	gboolean first = FALSE;
+
+	if (res != SIGN_ALREADY) {
+		c->result = "confirmed";
+		return respond(c, "signed", mb, NULL, with_petition(c, data_new(c, mb), p),
+			       OUTBOX_RESPONSE, error);
+	}
+	c->result = "already";
+	if (!signature_note_already(c->db, sig, &first, error))
+		return FALSE;
+	return !first || respond(c, "already_signed", mb, NULL,
+				 with_petition(c, data_new(c, mb), p), OUTBOX_RESPONSE, error);
+}
+
+/* closed - answer that petition p is closed; nothing else is recorded */
+static gboolean closed(InboundCtx *c, const Petition *p, const Member *to, GError **error)
+{
+	c->result = "closed";
+	return respond(c, "petition_closed", to, NULL, with_petition(c, data_new(c, to), p),
+		       OUTBOX_RESPONSE, error);
+}
+
+/* sign_pending - a pending signature of mb (new or still pending gets a request) */
+static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
+			     const char *source, GError **error)
+{
+	SignResult res;
+	char *status = NULL;
+	gint64 pid = 0, mid = 0;
+	gint64 sig = signature_add(c->db, p->id, mb->id, FALSE, source,
+				   inbound_reply_text(c->m), c->m->message_id, &res, error);
+	gboolean ok;
+
+	if (sig == 0)
+		return FALSE;
+	if (res == SIGN_NEW_PENDING) {
+		c->result = "pending";
+		return ask_confirm(c, p, mb, sig, error);
+	}
+	if (!signature_lookup(c->db, sig, &pid, &mid, &status, error))
+		return FALSE;
+	if (g_strcmp0(status, "pending") == 0) {
+		c->result = "pending";
+		ok = ask_confirm(c, p, mb, sig, error);
+	} else {
+		ok = answer_signed(c, p, mb, sig, SIGN_ALREADY, error);
+	}
+	g_free(status);
+	return ok;
+}
+
+/* do_sign_writing - mail to sign+SLUG: a pending signature for the From: address */
+static gboolean do_sign_writing(InboundCtx *c, GError **error)
+{
+	Petition *p = find_petition(c, c->route.arg, error);
+	Member *mb = NULL;
+	char *addr = NULL;
+	gboolean ok = FALSE;
+	gint64 id;
+
+	c->action = "sign";
+	if (p == NULL)
+		return FALSE;
+	if (!petition_is_open(p)) {
+		char *a = from_address(c);
+		Member s = stranger(a, c->m->from_name);
+
+		ok = a ? closed(c, p, &s, error) : TRUE;
+		g_free(a);
+		petition_free(p);
+		return ok;
+	}
+	if ((id = need_from(c, &addr, error)) != 0 && (mb = member_get(c->db, id, error)) != NULL)
+		ok = sign_pending(c, p, mb, "writing", error);
+	member_free(mb);
+	g_free(addr);
+	petition_free(p);
+	return ok;
+}
+
+/* do_sign_reply - a reply to a personal sign+SLUG+TOKEN address */
+static gboolean do_sign_reply(InboundCtx *c, GError **error)
+{
+	Token t;
+	Petition *p = NULL;
+	Member *mb = NULL;
+	char *from = NULL;
+	gboolean ok = FALSE;
+	GError *e = NULL;
+
+	c->action = "sign";
+	if (!decode(c, TOKEN_SIGN, &t, error))
+		return FALSE;
+	p = petition_get(c->db, t.object, &e);
+	if (e || p == NULL || (c->route.arg && g_ascii_strcasecmp(c->route.arg, p->slug) != 0)) {
+		if (e)
+			g_propagate_error(error, e);
+		else
+			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
+		goto out;
+	}
+	if ((mb = token_member(c, &t, error)) == NULL)
+		goto out;
+	if (!petition_is_open(p)) {
+		ok = closed(c, p, mb, error);
+		goto out;
+	}
+	from = from_address(c);
+	if (g_strcmp0(from, mb->email) == 0) {
+		SignResult res;
+		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, "reply",
+					   inbound_reply_text(c->m), c->m->message_id, &res, error);
+
+		ok = sig != 0 && answer_signed(c, p, mb, sig, res, error);
+	} else {
+		/* forwarded: the member decides, at the member's own address */
+		log_info("sign reply for member %" G_GINT64_FORMAT " from another address: "
+			 "asking the member to confirm", mb->id);
+		ok = sign_pending(c, p, mb, "reply", error);
+	}
+out:
+	g_free(from);
+	member_free(mb);
+	petition_free(p);
+	return ok;
+}
+
+/* do_confirm - a reply to confirm+TOKEN confirms that pending signature */
+static gboolean do_confirm(InboundCtx *c, GError **error)
+{
+	Token t;
+	Petition *p = NULL;
+	Member *mb = NULL;
+	char *status = NULL;
+	gint64 pid = 0, mid = 0;
+	SignResult res;
+	gboolean ok = FALSE;
+	GError *e = NULL;
+
+	c->action = "confirm";
+	if (!decode(c, TOKEN_CONFIRM, &t, error))
+		return FALSE;
+	if (!signature_lookup(c->db, t.object, &pid, &mid, &status, &e) || mid != t.member) {
+		if (e)
+			g_propagate_error(error, e);
+		else
+			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: no such signature", c->recipient);
+		goto out;
+	}
+	if ((mb = token_member(c, &t, error)) == NULL)
+		goto out;
+	if ((p = petition_get(c->db, pid, error)) == NULL) {
+		if (error && *error == NULL)
+			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
+		goto out;
+	}
+	if (!petition_is_open(p) && strcmp(status, "pending") == 0) {
+		ok = closed(c, p, mb, error);
+		goto out;
+	}
+	ok = signature_confirm(c->db, t.object, mb->id, inbound_reply_text(c->m), &res, &pid,
+			       error) &&
+	     answer_signed(c, p, mb, t.object, res, error);
+out:
+	g_free(status);
+	member_free(mb);
+	petition_free(p);
+	return ok;
+}
+
+/* ==== Stories ==== */
+
+/* organizers - every organizer address (global and per list), normalized, once; g_ptr_array_unref */
+static GPtrArray *organizers(InboundCtx *c)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (int pass = -1; pass < (int)c->cfg->lists->len; pass++) {
+		char **v = pass < 0 ? c->cfg->organizers
+			 : ((const PmListConf *)g_ptr_array_index(c->cfg->lists, pass))->organizers;
+
+		for (int i = 0; v && v[i]; i++) {
+			char *n = address_normalize(c->cfg, v[i]);
+
+			if (n && !g_hash_table_contains(seen, n)) {
+				g_ptr_array_add(a, n);
+				g_hash_table_add(seen, n);
+			} else {
+				g_free(n);
+			}
+		}
+	}
+	g_hash_table_destroy(seen);
+	return a;
+}
+
+/* story_data - template data about a story; caller unrefs */
+static JsonNode *story_data(InboundCtx *c, gint64 id, const Member *author)
+{
+	JsonObject *o = json_object_new();
+	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+
+	json_object_set_int_member(o, "id", id);
+	json_object_set_string_member(o, "subject", c->m->subject ? c->m->subject : "");
+	json_object_set_string_member(o, "text", inbound_reply_text(c->m));
+	json_object_set_string_member(o, "author", author->name ? author->name : "");
+	json_object_set_string_member(o, "email", author->email);
+	json_node_take_object(n, o);
+	return n;
+}
+
+/* add_story - store the story of mb for p, acknowledge it, notify every organizer */
+static gboolean add_story(InboundCtx *c, const Petition *p, const Member *mb, GError **error)
+{
+	gint64 id = story_add(c->db, p->id, mb->id, c->m->subject, inbound_reply_text(c->m),
+			      c->inbound_id, error);
+	GPtrArray *orgs;
+	gboolean ok;
+
+	if (id == 0)
+		return FALSE;
+	c->keep_raw = TRUE;
+	c->result = "pending";
+	{
+		JsonObject *d = with_petition(c, data_new(c, mb), p);
+
+		json_object_set_member(d, "story", story_data(c, id, mb));
+		if (!respond(c, "story_ack", mb, NULL, d, OUTBOX_RESPONSE, error))
+			return FALSE;
+	}
+	orgs = organizers(c);
+	ok = TRUE;
+	for (guint i = 0; ok && i < orgs->len; i++) {
+		const char *addr = g_ptr_array_index(orgs, i);
+		gint64 oid = member_upsert(c->db, c->cfg, addr, NULL, NULL, NULL, FALSE, error);
+		Member *org = oid ? member_get(c->db, oid, error) : NULL;
+		char *reply;
+		JsonObject *d;
+
+		if (org == NULL) {
+			ok = FALSE;
+			break;
+		}
+		reply = token_address(c, "moderate", NULL, TOKEN_MODERATE, id, oid, FALSE);
+		d = with_petition(c, data_new(c, org), p);
+		json_object_set_member(d, "story", story_data(c, id, mb));
+		ok = respond(c, "moderation", org, reply, d, OUTBOX_NOTICE, error);
+		g_free(reply);
+		member_free(org);
+	}
+	g_ptr_array_unref(orgs);
+	return ok;
+}
+
+/* do_story - story+SLUG (From: is the author) or story+TOKEN (the token's member is) */
+static gboolean do_story(InboundCtx *c, GError **error)
+{
+	Petition *p = NULL;
+	Member *mb = NULL;
+	char *addr = NULL;
+	gboolean ok = FALSE;
+	GError *e = NULL;
+
+	c->action = "story";
+	if (c->route.token) {
+		Token t;
+
+		if (!decode(c, TOKEN_STORY, &t, error))
+			return FALSE;
+		p = petition_get(c->db, t.object, &e);
+		if (e || p == NULL ||
+		    (c->route.arg && g_ascii_strcasecmp(c->route.arg, p->slug) != 0)) {
+			if (e)
+				g_propagate_error(error, e);
+			else
+				g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition",
+					    c->recipient);
+			goto out;
+		}
+		mb = token_member(c, &t, error);
+	} else {
+		gint64 id;
+
+		if ((p = find_petition(c, c->route.arg, error)) == NULL)
+			goto out;
+		if ((id = need_from(c, &addr, error)) != 0)
+			mb = member_get(c->db, id, error);
+	}
+	if (mb)
+		ok = add_story(c, p, mb, error);
+out:
+	g_free(addr);
+	member_free(mb);
+	petition_free(p);
+	return ok;
+}
+
+/* first_word_is - TRUE if text's first word (case-insensitive) is one of words */
+static gboolean first_word_is(const char *text, const char *const *words)
+{
+	const char *p = text, *end;
+
+	while (*p && !g_ascii_isalpha(*p))
+		p++;
+	for (end = p; g_ascii_isalpha(*end); end++)
+		;
+	for (int i = 0; words[i]; i++)
+		if ((gsize)(end - p) == strlen(words[i]) &&
+		    g_ascii_strncasecmp(p, words[i], (gsize)(end - p)) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* do_moderate - an organizer's reply to a moderation notice */
+static gboolean do_moderate(InboundCtx *c, GError **error)
+{
+	static const char *const yes[] = { "approve", "approved", "yes", "ok", "okay", NULL };
+	static const char *const no[] = { "reject", "rejected", "no", NULL };
+	const char *text;
+	Member *org;
+	Token t;
+	gboolean ok = TRUE;
+
+	c->action = "moderate";
+	if (!decode(c, TOKEN_MODERATE, &t, error) || (org = token_member(c, &t, error)) == NULL)
+		return FALSE;
+	if (!config_is_organizer(c->cfg, NULL, org->email)) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "%s: %s no longer organizes", c->recipient,
+			    org->email);
+		member_free(org);
+		return FALSE;
+	}
+	text = inbound_reply_text(c->m);
+	if (first_word_is(text, yes)) {
+		ok = story_moderate(c->db, t.object, "approved", error);
+		c->result = "approved";
+	} else if (first_word_is(text, no)) {
+		ok = story_moderate(c->db, t.object, "rejected", error);
+		c->result = "rejected";
+	} else {
+		c->result = "unclear";
+	}
+	member_free(org);
+	return ok;
+}
+
+/* ==== Lists ==== */
+
+/* subscription_of - mb's subscription status on l into *status (NULL: none, or no member);
+ * FALSE with error on a database failure */
+static gboolean subscription_of(InboundCtx *c, const List *l, const Member *mb, char **status,
+				GError **error)
+{
+	GError *e = NULL;
+
+	*status = mb ? subscription_status(c->db, l->id, mb->id, &e) : NULL;
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* already_active - TRUE (result "already") when status is an active subscription */
+static gboolean already_active(InboundCtx *c, const char *status)
+{
+	if (g_strcmp0(status, "active") != 0)
+		return FALSE;
+	c->result = "already";
+	return TRUE;
+}
+
+/* do_subscribe - LIST+subscribe: pending subscription and a request to confirm */
+static gboolean do_subscribe(InboundCtx *c, GError **error)
+{
+	List *l = find_list(c, c->route.arg, error);
+	Member *mb = NULL;
+	char *addr = NULL, *status = NULL, *reply = NULL;
+	gboolean ok = FALSE;
+	gint64 id;
+
+	c->action = "subscribe";
+	if (l == NULL || (id = need_from(c, &addr, error)) == 0 ||
+	    (mb = member_get(c->db, id, error)) == NULL ||
+	    !subscription_of(c, l, mb, &status, error))
+		goto out;
+	if ((ok = already_active(c, status)))
+		goto out;
+	if (g_strcmp0(status, "pending") != 0 &&
+	    !subscription_set(c->db, l->id, mb->id, "pending", error))
+		goto out;
+	c->result = "pending";
+	reply = token_address(c, "join", NULL, TOKEN_SUBSCRIBE, l->id, mb->id, TRUE);
+	ok = respond(c, "subscribe_confirm", mb, reply, with_list(c, data_new(c, mb), l),
+		     OUTBOX_RESPONSE, error);
+out:
+	g_free(reply);
+	g_free(status);
+	g_free(addr);
+	member_free(mb);
+	list_free(l);
+	return ok;
+}
+
+/* list_token - decode a list token: its list and member; FALSE with EX_NOUSER */
+static gboolean list_token(InboundCtx *c, TokenPurpose purpose, List **l, Member **mb,
+			   GError **error)
+{
+	Token t;
+	GError *e = NULL;
+
+	*l = NULL;
+	*mb = NULL;
+	if (!decode(c, purpose, &t, error))
+		return FALSE;
+	*l = list_get(c->db, t.object, &e);
+	if (e || *l == NULL) {
+		if (e)
+			g_propagate_error(error, e);
+		else
+			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown list", c->recipient);
+		return FALSE;
+	}
+	return (*mb = token_member(c, &t, error)) != NULL;
+}
+
+/* do_join - a reply to join+TOKEN activates the subscription */
+static gboolean do_join(InboundCtx *c, GError **error)
+{
+	List *l;
+	Member *mb;
+	char *status = NULL;
+	gboolean ok = FALSE;
+
+	c->action = "subscribe";
+	if (!list_token(c, TOKEN_SUBSCRIBE, &l, &mb, error) ||
+	    !subscription_of(c, l, mb, &status, error))
+		goto out;
+	if ((ok = already_active(c, status)))
+		goto out;
+	/* an explicit opt-in by reply lifts an earlier unsubscribe or bounce state */
+	if (!subscription_set(c->db, l->id, mb->id, "active", error) ||
+	    (strcmp(mb->status, "active") != 0 &&
+	     !member_set_status(c->db, mb->id, "active", error)))
+		goto out;
+	c->result = "confirmed";
+	ok = respond(c, "welcome", mb, NULL, with_list(c, data_new(c, mb), l), OUTBOX_RESPONSE,
+		     error);
+out:
+	g_free(status);
+	member_free(mb);
+	list_free(l);
+	return ok;
+}
+
+/* do_unsubscribe_request - LIST+unsubscribe: ask the member to confirm by reply */
+static gboolean do_unsubscribe_request(InboundCtx *c, GError **error)
+{
+	List *l = find_list(c, c->route.arg, error);
+	Member *mb = NULL;
+	char *addr = NULL, *status = NULL, *reply = NULL;
+	gboolean ok = FALSE;
+	GError *e = NULL;
+
+	c->action = "unsubscribe";
+	if (l == NULL)
+		goto out;
+	addr = from_address(c);
+	mb = addr ? member_find(c->db, c->cfg, addr, &e) : NULL;
+	if (e) {
+		g_propagate_error(error, e);
+		goto out;
+	}
+	if (!subscription_of(c, l, mb, &status, error))
+		goto out;
+	if (status == NULL || strcmp(status, "unsubscribed") == 0) {
+		c->result = "not-subscribed";
+		ok = TRUE;
+		goto out;
+	}
+	c->result = "pending";
+	reply = token_address(c, "bye", NULL, TOKEN_UNSUB_CONFIRM, l->id, mb->id, TRUE);
+	ok = respond(c, "unsubscribe_confirm", mb, reply, with_list(c, data_new(c, mb), l),
+		     OUTBOX_RESPONSE, error);
+out:
+	g_free(reply);
+	g_free(status);
+	g_free(addr);
+	member_free(mb);
+	list_free(l);
+	return ok;
+}
+
+/* do_leave - leave+TOKEN (List-Unsubscribe) at once, or bye+TOKEN (confirmed request) */
+static gboolean do_leave(InboundCtx *c, TokenPurpose purpose, GError **error)
+{
+	List *l;
+	Member *mb;
+	gboolean ok = FALSE;
+
+	c->action = "unsubscribe";
+	if (!list_token(c, purpose, &l, &mb, error))
+		goto out;
+	if (!subscription_set(c->db, l->id, mb->id, "unsubscribed", error))
+		goto out;
+	c->result = "unsubscribed";
+	/* one-click List-Unsubscribe gets no mail back; a confirmed request gets a note */
+	ok = purpose == TOKEN_UNSUBSCRIBE ||
+	     respond(c, "unsubscribed", mb, NULL, with_list(c, data_new(c, mb), l),
+		     OUTBOX_RESPONSE, error);
+out:
+	member_free(mb);
+	list_free(l);
+	return ok;
+}
+
+/* do_help - help@ or LIST+help: the help text to the sender (nothing recorded about them) */
+static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
+{
+	List *l = NULL;
+	char *addr;
+	gboolean ok = TRUE;
+
+	c->action = "help";
+	if (list && (l = find_list(c, c->route.arg, error)) == NULL)
+		return FALSE;
+	addr = from_address(c);
+	c->result = "answered";
+	if (addr) {
+		Member s = stranger(addr, c->m->from_name);
+		JsonObject *d = data_new(c, &s);
+
+		ok = respond(c, list ? "list_help" : "help", &s, NULL, l ? with_list(c, d, l) : d,
+			     OUTBOX_RESPONSE, error);
+	}
+	g_free(addr);
+	list_free(l);
+	return ok;
+}
+
+/* do_post - LIST@: a draft newsletter from an organizer, confirmed by reply; else refused */
+static gboolean do_post(InboundCtx *c, GError **error)
+{
+	List *l = find_list(c, c->route.arg, error);
+	Member *org = NULL;
+	char *addr = NULL, *reply = NULL;
+	gint64 nid, oid, audience = 0;
+	gboolean ok = FALSE;
+	JsonObject *d;
+
+	c->action = "post";
+	if (l == NULL)
+		return FALSE;
+	addr = from_address(c);
+	if (addr == NULL) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "no valid sender address in From:");
+		goto out;
+	}
+	if (!config_is_organizer(c->cfg, l->name, addr)) {
+		Member s = stranger(addr, c->m->from_name);
+
+		c->result = "refused";
+		ok = respond(c, "post_refused", &s, NULL, with_list(c, data_new(c, &s), l),
+			     OUTBOX_RESPONSE, error);
+		goto out;
+	}
+	if ((oid = member_upsert(c->db, c->cfg, addr, c->m->from_name, NULL, NULL, FALSE,
+				 error)) == 0 || (org = member_get(c->db, oid, error)) == NULL)
+		goto out;
+	nid = newsletter_create(c->db, c->cfg, l->name,
+				c->m->subject ? c->m->subject : "(no subject)",
+				inbound_reply_text(c->m), NULL, NULL, FALSE, addr, error);
+	if (nid == 0 || !newsletter_audience(c->db, nid, &audience, error))
+		goto out;
+	c->result = "draft";
+	reply = token_address(c, "broadcast", NULL, TOKEN_BROADCAST, nid, oid, TRUE);
+	d = with_list(c, data_new(c, org), l);
+	json_object_set_int_member(d, "audience", audience);
+	{
+		JsonObject *n = json_object_new();
+
+		json_object_set_int_member(n, "id", nid);
+		json_object_set_string_member(n, "subject", c->m->subject ? c->m->subject : "");
+		json_object_set_int_member(n, "audience", audience);
+		json_object_set_object_member(d, "newsletter", n);
+	}
+	ok = respond(c, "broadcast_confirm", org, reply, d, OUTBOX_NOTICE, error);
+out:
+	g_free(reply);
+	g_free(addr);
+	member_free(org);
+	list_free(l);
+	return ok;
+}
+
+/* do_broadcast - the organizer's reply to broadcast+TOKEN schedules the newsletter now */
+static gboolean do_broadcast(InboundCtx *c, GError **error)
+{
+	Token t;
+	Member *org;
+	gboolean ok;
+
+	c->action = "broadcast";
+	if (!decode(c, TOKEN_BROADCAST, &t, error) || (org = token_member(c, &t, error)) == NULL)
+		return FALSE;
+	if (!config_is_organizer(c->cfg, NULL, org->email)) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "%s: %s no longer organizes", c->recipient,
+			    org->email);
+		member_free(org);
+		return FALSE;
+	}
+	ok = newsletter_schedule(c->db, t.object, pm_now(), error);
+	c->result = "scheduled";
+	member_free(org);
+	return ok;
+}
+
+/* ==== Bounces and delivery replies ==== */
+
+/* do_bounce - bounce+TOKEN: a VERP bounce for one outbox row's member */
+static gboolean do_bounce(InboundCtx *c, GError **error)
+{
+	BounceReport *r;
+	Member *mb = NULL;
+	Token t;
+	gboolean ok = TRUE;
+	GError *e = NULL;
+	AutoKind ak;
+
+	c->action = "bounce";
+	if (!decode(c, TOKEN_BOUNCE, &t, error))
+		return FALSE;
+	if (c->m->autokind == AUTO_VACATION) {
+		/* a vacation notice sent to our return path is not a delivery failure */
+		c->kind = "autoreply";
+		c->result = "ignored";
+		return TRUE;
+	}
+	r = inbound_classify(c->m);
+	if (r->kind == BOUNCE_NOT && c->m->autokind != AUTO_NONE &&
+	    (c->m->autokind != AUTO_NULL_SENDER ||
+	     (ak = autoreply_classify(c->m->msg, NULL)) != AUTO_NULL_SENDER)) {
+		/* an auto-responder that is no report (vacation, Auto-Submitted, list or bulk
+		 * mail), also when it came with a null envelope sender as RFC 3834 asks; real
+		 * bounces carry Auto-Submitted too, but they parse as reports or come from
+		 * MAILER-DAEMON */
+		c->kind = "autoreply";
+		c->result = "ignored";
+		return TRUE;
+	}
+	/* the token names the outbox row (VERP); the row names the member */
+	if (t.member == 0 && !db_int(c->db, &e, &t.member, 0,
+				     "SELECT coalesce(member_id, 0) FROM outbox WHERE id = ?", "i",
+				     t.object)) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	mb = t.member ? member_get(c->db, t.member, &e) : NULL;
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	c->result = "recorded";
+	if (r->kind == BOUNCE_FEEDBACK) {
+		c->kind = "feedback";
+		ok = bounce_complaint(c->db, c->cfg, mb ? mb->id : 0, t.object, r->feedback_type,
+				      error);
+	} else if (r->kind == BOUNCE_DSN && r->recipients->len > 0) {
+		c->kind = "bounce";
+		for (guint i = 0; ok && i < r->recipients->len; i++) {
+			BounceRecipient *b = g_ptr_array_index(r->recipients, i);
+
+			ok = bounce_record(c->db, c->cfg, mb ? mb->id : 0, t.object, b->address,
+					   b->status, b->permanent, b->diagnostic, error);
+		}
+	} else {
+		/* unreadable report to a VERP address: one transient bounce, so a run of them
+		 * still adds up while a single odd message cannot disable anyone */
+		c->kind = "bounce";
+		c->result = "unreadable";
+		ok = bounce_record(c->db, c->cfg, mb ? mb->id : 0, t.object,
+				   mb ? mb->email : NULL, NULL, FALSE, "unreadable bounce", error);
+	}
+	member_free(mb);
+	return ok;
+}
+
+/* do_delivery_reply - reply+TOKEN: a target answered a delivery */
+static gboolean do_delivery_reply(InboundCtx *c, GError **error)
+{
+	Token t;
+	char *from;
+	gboolean ok;
+
+	c->action = "delivery-reply";
+	if (!decode(c, TOKEN_DELIVERY, &t, error))
+		return FALSE;
+	from = from_address(c);
+	c->keep_raw = TRUE;
+	c->result = "recorded";
+	ok = delivery_record_reply(c->db, c->cfg, t.object, from ? from : c->m->from_addr,
+				   c->m->subject, inbound_reply_text(c->m), c->inbound_id, error);
+	g_free(from);
+	return ok;
+}
+
+/* ==== Dispatch ==== */
+
+/* route_name - the inbound log's action for an ignored message */
+static const char *route_name(const Route *r)
+{
+	switch (r->kind) {
+	case ROUTE_HELP: case ROUTE_LIST_HELP: return "help";
+	case ROUTE_SIGN: return "sign";
+	case ROUTE_STORY: return "story";
+	case ROUTE_LIST_POST: return "post";
+	case ROUTE_LIST_SUBSCRIBE: return "subscribe";
+	case ROUTE_LIST_UNSUBSCRIBE: return "unsubscribe";
+	case ROUTE_OWNER: return "owner";
+	case ROUTE_TOKEN: return r->keyword ? r->keyword : "token";
+	default: return "none";
+	}
+}
+
+/* inbound_route - dispatch by route */
+gboolean inbound_route(InboundCtx *c, GError **error)
+{
+	int purpose = c->route.keyword ? address_keyword_purpose(c->route.keyword) : 0;
+
+	c->kind = "message";
+	c->action = route_name(&c->route);
+	c->result = "ignored";
+	if (c->route.kind == ROUTE_TOKEN && purpose == TOKEN_BOUNCE)
+		return do_bounce(c, error);
+	if (c->route.kind == ROUTE_OWNER)
+		return TRUE;    /* organizers read this mailbox elsewhere; logged, not acted on */
+	if (c->m->autokind != AUTO_NONE) {
+		c->kind = "autoreply";
+		char *shown = address_redact(c->recipient);
+
+		log_info("ignoring %s message to %s", autoreply_name(c->m->autokind), shown);
+		g_free(shown);
+		return TRUE;
+	}
+	switch (c->route.kind) {
+	case ROUTE_HELP: return do_help(c, FALSE, error);
+	case ROUTE_LIST_HELP: return do_help(c, TRUE, error);
+	case ROUTE_SIGN: return c->route.token ? do_sign_reply(c, error) : do_sign_writing(c, error);
+	case ROUTE_STORY: return do_story(c, error);
+	case ROUTE_LIST_POST: return do_post(c, error);
+	case ROUTE_LIST_SUBSCRIBE: return do_subscribe(c, error);
+	case ROUTE_LIST_UNSUBSCRIBE: return do_unsubscribe_request(c, error);
+	case ROUTE_TOKEN:
+		switch (purpose) {
+		case TOKEN_CONFIRM: return do_confirm(c, error);
+		case TOKEN_SUBSCRIBE: return do_join(c, error);
+		case TOKEN_UNSUBSCRIBE: return do_leave(c, TOKEN_UNSUBSCRIBE, error);
+		case TOKEN_UNSUB_CONFIRM: return do_leave(c, TOKEN_UNSUB_CONFIRM, error);
+		case TOKEN_MODERATE: return do_moderate(c, error);
+		case TOKEN_BROADCAST: return do_broadcast(c, error);
+		case TOKEN_DELIVERY: return do_delivery_reply(c, error);
+		case TOKEN_SIGN: return do_sign_reply(c, error);
+		case TOKEN_STORY: return do_story(c, error);
+		default: break;
+		}
+		break;
+	default:
+		break;
+	}
+	g_set_error(error, PM_ERROR, EX_NOUSER, "unknown address %s", c->recipient);
+	return FALSE;
+}

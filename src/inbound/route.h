@@ -1,0 +1,35 @@
+/*
+ * route.h - inside the inbound pipeline: what each kind of address does.
+ *
+ * Owns: the handlers for sign, confirm, story, moderation, list commands, list posts,
+ * broadcast confirmations, bounces and delivery replies, and the responses they queue.
+ * Called by inbound.c with the transaction open and the inbound row inserted; a handler
+ * returns FALSE with a PM_ERROR and inbound.c rolls everything back.
+ */
+#ifndef PM_INBOUND_ROUTE_H
+#define PM_INBOUND_ROUTE_H
+
+#include "mail/address.h"
+#include "inbound/message.h"
+
+typedef struct {
+	PmDb *db;
+	const PmConfig *cfg;
+	const PmSecret *key;
+	InboundMessage *m;
+	const char *recipient;  /* envelope recipient, lower-cased */
+	const char *sender;     /* envelope sender; NULL unknown, "" null sender */
+	Route route;
+	gint64 inbound_id;      /* the row recording this message */
+	/* set by the handlers (static strings) */
+	const char *kind;       /* message, autoreply, bounce, feedback */
+	const char *action;
+	const char *result;
+	gboolean keep_raw;      /* store the original message in inbound.raw */
+	int responses;          /* responses queued */
+} InboundCtx;
+
+/* inbound_route - do what c->route means; FALSE with error (EX_NOUSER, ...) to roll back */
+gboolean inbound_route(InboundCtx *c, GError **error);
+
+#endif

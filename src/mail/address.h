@@ -1,0 +1,74 @@
+/*
+ * address.h - mail addresses: normalization, and peermail's own local parts.
+ *
+ * Owns: how a member's address is normalized (domain lower-cased, optional Gmail dot and
+ * +tag rules), how peermail's addresses are formed (sign+SLUG, LIST+subscribe, KEYWORD+TOKEN)
+ * and how a recipient address is routed back to its meaning. Not: what a route does
+ * (that is inbound's).
+ */
+#ifndef PM_ADDRESS_H
+#define PM_ADDRESS_H
+
+#include <glib.h>
+#include "base/config.h"
+
+/*
+ * address_normalize - a comparable form of addr: trimmed, angle brackets dropped, domain
+ * lower-cased, local part lower-cased (almost every provider is case-insensitive), and
+ * the configured Gmail/tag rules applied. NULL if addr is not a plausible address
+ * (no '@', empty part, spaces, control characters, over 254 octets). Caller frees.
+ */
+char *address_normalize(const PmConfig *cfg, const char *addr);
+
+/* address_is_valid - TRUE if address_normalize() would accept addr */
+gboolean address_is_valid(const char *addr);
+
+typedef enum {
+	ROUTE_NONE = 0,     /* not for us: unknown keyword or domain */
+	ROUTE_HELP,         /* help@ */
+	ROUTE_SIGN,         /* sign+SLUG (no token) */
+	ROUTE_STORY,        /* story+SLUG (no token) */
+	ROUTE_LIST_POST,    /* LIST@ */
+	ROUTE_LIST_SUBSCRIBE,
+	ROUTE_LIST_UNSUBSCRIBE,
+	ROUTE_LIST_HELP,
+	ROUTE_TOKEN,        /* KEYWORD+TOKEN or sign+SLUG+TOKEN: see keyword and token */
+	ROUTE_OWNER         /* the From address's own mailbox (team@): organizers read it */
+} RouteKind;
+
+typedef struct {
+	RouteKind kind;
+	char *keyword;      /* first part of the local part, lower-case */
+	char *arg;          /* SLUG or LIST name, lower-case, or NULL */
+	char *token;        /* token text for ROUTE_TOKEN, lower-case */
+} Route;
+
+/*
+ * address_route - what recipient (full address) means for peermail. The domain must be
+ * cfg->domain (case-insensitive). Lists are not looked up here: "news+subscribe" gives
+ * ROUTE_LIST_SUBSCRIBE with arg "news" whether or not the list exists.
+ */
+void address_route(const PmConfig *cfg, const char *recipient, Route *out);
+
+/* route_clear - free the strings of a route */
+void route_clear(Route *r);
+
+/*
+ * address_make - "keyword[+arg][+token]@domain" using the configured delimiter; NULL
+ * parts are left out. When the local part would exceed 64 octets, arg is dropped (the
+ * token alone identifies everything). Caller frees.
+ */
+char *address_make(const PmConfig *cfg, const char *keyword, const char *arg,
+		   const char *token);
+
+/*
+ * address_redact - addr with every token in its local part cut to its first 6
+ * characters and "...", for logs (a whole token in a log would let its reader act for
+ * the member). Caller frees; NULL gives "-".
+ */
+char *address_redact(const char *addr);
+
+/* address_keyword_purpose - the token purpose a keyword implies, or 0 */
+int address_keyword_purpose(const char *keyword);
+
+#endif

@@ -1,0 +1,1037 @@
+/*
+ * bounce.c - reading bounces: which recipients failed, how, and why.
+ *
+ * Owns: bounce_parse() and the report it returns. Three readers, tried in order:
+ *   1. RFC 5965 feedback reports (multipart/report; report-type=feedback-report): the
+ *      complained-about recipient from Original-Rcpt-To, else the enclosed message's To.
+ *   2. RFC 3464 delivery-status parts: one header block per recipient (each block read
+ *      with GMimeParser); Original-Recipient is preferred to Final-Recipient because it
+ *      is the address we sent to. Action failed is permanent (the MTA gave up, even when
+ *      the cause was a 4.x.x such as 4.4.7 "expired"), delayed is transient, delivered,
+ *      relayed and expanded are no bounce (a success-only DSN is BOUNCE_NOT); without
+ *      a usable Action the status class decides. When the part has recipient blocks it
+ *      is authoritative and the human-readable text is not guessed at.
+ *   3. Free text (Postfix, Exim, Sendmail, qmail, Exchange, GroupWise, Yahoo, AOL, MDaemon
+ *      and the like), in the spirit of flufl.bounce's SimpleMatch/SimpleWarning: the
+ *      bounce's own text ends at the first "copy of the original message"-style marker
+ *      or session transcript; addresses are collected from the first line with a failure
+ *      phrase on, paragraph by paragraph, until a paragraph with neither an address nor
+ *      a failure phrase; a search that finds nothing in two paragraphs resumes at the
+ *      next failure phrase. Delay and retry phrases make the failure transient unless
+ *      the text also says it is permanent; the status is the enhanced code in the text
+ *      when its class agrees, and the diagnostic the first line carrying an SMTP reply.
+ *      Free text is read only from messages that look like reports (a mail-system
+ *      sender, a failure subject, a null return path, or multipart/report).
+ * Auto-replies (vacation) and read receipts (MDN "displayed") are BOUNCE_NOT; an MDN
+ * "deleted"/"failed"/"denied" is read as a bounce.
+ * Not: what a bounce does to a member (bounce_score.c), VERP decoding (token/outbox).
+ *
+ * Addresses are lower-cased, deduplicated, stripped of <> and "rfc822;", and must be a
+ * dot-atom local part at a dotted domain; the bounce's own header addresses (our return
+ * path), postmaster and mailer-daemon are never failed recipients. In free text, '=' and
+ * '/' end a local part (Exchange writes "SMTP=user@host").
+ *
+ * Work is bounded: MIME depth, number of parts, bytes of text per part, lines, blocks and
+ * recipients all have caps (GMime issue 165: a fuzzed multipart once looped forever).
+ *
+ * DIAGNOSTICS: none; bounce_parse never fails, unreadable input is BOUNCE_NOT.
+ */
+#include <string.h>
+#include "mail/bounce.h"
+
+#define MAX_DEPTH 8             /* MIME nesting followed */
+#define MAX_PARTS 64            /* MIME parts visited per message */
+#define MAX_TEXT (256 * 1024)   /* bytes of one part's text read */
+#define MAX_LINES 2000          /* lines of one text part scanned */
+#define MAX_LINE 1000           /* bytes of one line scanned (keeps the regexes linear) */
+#define MAX_BLOCKS 200          /* delivery-status blocks read */
+#define MAX_RECIPIENTS 200      /* recipients reported */
+#define MAX_DIAGNOSTIC 500      /* characters kept of a diagnostic */
+
+/* ==== Regular expressions (compiled once) ==== */
+
+typedef struct {
+	GRegex *addr;           /* an address in free text */
+	GRegex *end;            /* the returned message starts here */
+	GRegex *trigger;        /* a failure or delay phrase */
+	GRegex *transient;      /* the failure is a delay */
+	GRegex *permanent;      /* ... unless the text says it is final */
+	GRegex *mail_from;      /* "mail from <addr>": the sender, not a recipient */
+	GRegex *status;         /* an enhanced status code */
+	GRegex *smtp_reply;     /* a line carrying an SMTP reply */
+	GRegex *bare_local;     /* an indented lone local part (AOL lists screen names) */
+	GRegex *daemon_from;    /* From of a mail system */
+	GRegex *bounce_subject; /* Subject of a delivery report */
+	GRegex *vacation;       /* Subject of an auto-reply */
+} BounceRegexes;
+
+/* regexes_new - compile the patterns (called once through g_once) */
+static gpointer regexes_new(gpointer unused)
+{
+	static BounceRegexes rx;
+	const GRegexCompileFlags ci = G_REGEX_CASELESS;
+
+	rx.addr = g_regex_new(
+		"[A-Za-z0-9._%+!#$&*^~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+		"(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}(?![A-Za-z0-9-])",
+		0, 0, NULL);
+	rx.end = g_regex_new(
+		"^[\\s>|*=_-]*("
+		"(the )?original message( follows| attached| as received| below|:|\\s*-+|\\s*$)|"
+		"below (this|the next) line|"
+		"this is a copy|(a |the )?copy of (the|your) (original )?message|here is a copy|"
+		"(the )?headers? of the (original|source)|message headers? follows?|"
+		"returned mail follows|unsent message below|original message (follows|attached)|"
+		"start of returned message|message text follows|forwarded message|"
+		"attachment is a copy|included is a copy|the first \\d+ lines|"
+		"a summary of the undelivered|your message reads|"
+		"transcript of (the )?session|session transcript|old message:|"
+		"mensaje original|the non-delivered message|\\[original message\\]|"
+		"original message as received|returned message)",
+		ci, 0, NULL);
+	rx.trigger = g_regex_new(
+		"could ?n[o']t be delivered|can ?n[o']t be delivered|was not delivered|"
+		"not been delivered|not yet been delivered|undeliverable|undelivered|"
+		"unable to deliver|not able to deliver|wasn'?t able to deliver|did not reach|"
+		"could not be reached|failed recipient|following address(\\(?es\\)?)? (had|have)? ?failed|"
+		"following (addresses|recipients?)|recipients? failed|delivery to the following|"
+		"delivery (has )?failed|delivery failure|fatal errors?|did not receive|"
+		"not accepting mail|no such user|user unknown|unknown user|does not exist|"
+		"no longer valid|not listed in|invalid final delivery|intended recipient|"
+		"mailbox (is )?(full|unavailable)|mailbox .* unavailable|over quota|quota (exceeded|violation)|"
+		"automatically rejected|not accepted|delivery problems?|was aborted|postponed|"
+		"not delivered to|been delayed|message delayed|error has occurred while attempting to deliver|"
+		"could not deliver|did not exactly match|unknown recipient|addressed to '|"
+		"failed addresses|affected recipient|error-for:|no mailbox|"
+		"delivery of (e-?mail|(your )?message) to|"
+		"your message to\\b|^\\s*<[^<>\\s]+@[^<>\\s]+>:",
+		ci, 0, NULL);
+	rx.transient = g_regex_new(
+		"delay|not yet been delivered|will continue|continue to (try|attempt)|"
+		"attempts will continue|postponed|will be retried|will retry|still being retried|"
+		"still awaiting|temporary failure|temporarily|keep trying|could not send message for past|"
+		"transient|non-fatal|warning (message )?only|just a warning|is a warning",
+		ci, 0, NULL);
+	rx.permanent = g_regex_new(
+		"permanent|given up|giving up|not going to try again|was aborted",
+		ci, 0, NULL);
+	rx.mail_from = g_regex_new("mail from:?\\s*<?$", ci, 0, NULL);
+	rx.status = g_regex_new("(?<![0-9.])([245])\\.[0-9]{1,3}\\.[0-9]{1,3}(?![0-9.])",
+				0, 0, NULL);
+	rx.smtp_reply = g_regex_new("(^|[\\s:(])[45][0-9][0-9]([ -]|$)", 0, 0, NULL);
+	rx.bare_local = g_regex_new("^\\s+([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$", 0, 0, NULL);
+	rx.daemon_from = g_regex_new(
+		"mailer-daemon|postmaster|mdaemon|mail delivery|delivery subsystem|"
+		"mail administrator|system administrator|delivery system",
+		ci, 0, NULL);
+	rx.bounce_subject = g_regex_new(
+		"deliver|returned mail|mail error|failure|failed|"
+		"non-delivery|delayed|nameserver error|rejected|user unknown",
+		ci, 0, NULL);
+	rx.vacation = g_regex_new(
+		"out of (the )?office|auto(matic)?[ -]?(reply|response|antwort)|vacation|"
+		"abwesen|absence|away from|on leave|respuesta autom",
+		ci, 0, NULL);
+	return &rx;
+}
+
+/* rx_get - the compiled patterns */
+static const BounceRegexes *rx_get(void)
+{
+	static GOnce once = G_ONCE_INIT;
+
+	return g_once(&once, regexes_new, NULL);
+}
+
+/* rx_match - TRUE if re matches s */
+static gboolean rx_match(const GRegex *re, const char *s)
+{
+	return s && g_regex_match(re, s, 0, NULL);
+}
+
+/* ==== Reports ==== */
+
+/* recipient_free - destroy one BounceRecipient */
+static void recipient_free(gpointer p)
+{
+	BounceRecipient *r = p;
+
+	g_free(r->address);
+	g_free(r->status);
+	g_free(r->diagnostic);
+	g_free(r);
+}
+
+/* bounce_report_free - destroy; returns NULL */
+BounceReport *bounce_report_free(BounceReport *r)
+{
+	if (r) {
+		g_ptr_array_unref(r->recipients);
+		g_free(r->feedback_type);
+		g_free(r->original_message_id);
+		g_free(r);
+	}
+	return NULL;
+}
+
+/* report_find - the recipient with address addr in r, or NULL */
+static BounceRecipient *report_find(BounceReport *r, const char *addr)
+{
+	for (guint i = 0; i < r->recipients->len; i++) {
+		BounceRecipient *br = g_ptr_array_index(r->recipients, i);
+
+		if (strcmp(br->address, addr) == 0)
+			return br;
+	}
+	return NULL;
+}
+
+/* report_add - add a recipient (addr already clean); a repeat keeps the first, but a
+ * permanent failure outranks a delay */
+static void report_add(BounceReport *r, const char *addr, const char *status,
+		       gboolean permanent, const char *diagnostic)
+{
+	BounceRecipient *br = report_find(r, addr);
+
+	if (br) {
+		if (permanent && !br->permanent) {
+			br->permanent = TRUE;
+			g_free(br->status);
+			br->status = g_strdup(status);
+			if (diagnostic) {
+				g_free(br->diagnostic);
+				br->diagnostic = g_strdup(diagnostic);
+			}
+		}
+		return;
+	}
+	if (r->recipients->len >= MAX_RECIPIENTS)
+		return;
+	br = g_new0(BounceRecipient, 1);
+	br->address = g_strdup(addr);
+	br->status = g_strdup(status);
+	br->permanent = permanent;
+	br->diagnostic = g_strdup(diagnostic);
+	g_ptr_array_add(r->recipients, br);
+}
+
+/* ==== Small text helpers ==== */
+
+/* one_line - s with runs of white space collapsed to one space, trimmed, capped; caller frees */
+static char *one_line(const char *s, gsize cap)
+{
+	GString *o;
+	gboolean space = FALSE;
+
+	if (s == NULL)
+		return NULL;
+	o = g_string_new(NULL);
+	for (const char *p = s; *p && o->len < cap; p++) {
+		if (g_ascii_isspace(*p)) {
+			space = o->len > 0;
+			continue;
+		}
+		if (space)
+			g_string_append_c(o, ' ');
+		space = FALSE;
+		g_string_append_c(o, *p);
+	}
+	if (o->len == 0) {
+		g_string_free(o, TRUE);
+		return NULL;
+	}
+	return g_string_free(o, FALSE);
+}
+
+/* local_is_dot_atom - TRUE if local (length n) is a dot-atom: no leading, trailing or double dot */
+static gboolean local_is_dot_atom(const char *local, gsize n)
+{
+	if (n == 0 || n > 64 || local[0] == '.' || local[n - 1] == '.')
+		return FALSE;
+	for (gsize i = 1; i < n; i++)
+		if (local[i] == '.' && local[i - 1] == '.')
+			return FALSE;
+	return TRUE;
+}
+
+/*
+ * clean_address - the comparable form of a reported address: "rfc822;" and <> dropped,
+ * lower-cased; NULL unless it is a dot-atom local part at a dotted domain. Caller frees.
+ */
+static char *clean_address(const char *raw)
+{
+	char *s, *p, *at, *out;
+	gsize n;
+
+	if (raw == NULL)
+		return NULL;
+	s = g_strstrip(g_strdup(raw));
+	p = s;
+	at = strchr(p, '@');
+	{
+		/* an address type ("rfc822;", "utf-8;") before the address */
+		char *semi = strchr(p, ';');
+
+		if (semi && (at == NULL || semi < at))
+			p = semi + 1;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '<' || *p == '"' || *p == '\'')
+		p++;
+	n = strlen(p);
+	while (n > 0 && (p[n - 1] == '>' || p[n - 1] == ' ' || p[n - 1] == '"' ||
+			 p[n - 1] == '\'' || p[n - 1] == '.'))
+		p[--n] = '\0';
+	at = strrchr(p, '@');
+	out = NULL;
+	if (at && local_is_dot_atom(p, (gsize)(at - p)) && strchr(at, '.') && at[1] != '.' &&
+	    n <= 254 && strpbrk(p, " \t<>,;:()[]\\\"") == NULL)
+		out = g_ascii_strdown(p, -1);
+	g_free(s);
+	return out;
+}
+
+/* is_system_address - TRUE for postmaster@ and mailer-daemon@ (never a member) */
+static gboolean is_system_address(const char *addr)
+{
+	return g_str_has_prefix(addr, "postmaster@") || g_str_has_prefix(addr, "mailer-daemon@");
+}
+
+/* html_to_text - crude markup removal for HTML bounces: tags dropped, <br>/<p> end lines,
+ * a few entities decoded; caller frees */
+static char *html_to_text(const char *html)
+{
+	GString *o = g_string_sized_new(strlen(html));
+
+	for (const char *p = html; *p; ) {
+		if (*p == '<') {
+			static const char *const skip[] = { "head", "style", "script", "title" };
+			const char *e = strchr(p, '>');
+
+			if (e == NULL)
+				break;
+			for (gsize i = 0; i < G_N_ELEMENTS(skip); i++) {
+				gsize k = strlen(skip[i]);
+				char *close;
+
+				if (g_ascii_strncasecmp(p + 1, skip[i], k) == 0 && !g_ascii_isalnum(p[1 + k]) &&
+				    (close = g_strstr_len(e, -1, "</")) != NULL) {
+					/* skip to the matching close tag (case-insensitively) */
+					char *pat = g_strdup_printf("</%s", skip[i]);
+					const char *q = e;
+
+					while ((q = strchr(q, '<')) != NULL && g_ascii_strncasecmp(q, pat, k + 2) != 0)
+						q++;
+					g_free(pat);
+					if (q && (e = strchr(q, '>')) == NULL)
+						e = q + strlen(q) - 1;
+					break;
+				}
+			}
+			if (g_ascii_strncasecmp(p, "<br", 3) == 0 || g_ascii_strncasecmp(p, "</p", 3) == 0 ||
+			    g_ascii_strncasecmp(p, "<p", 2) == 0 || g_ascii_strncasecmp(p, "</div", 5) == 0 ||
+			    g_ascii_strncasecmp(p, "</tr", 4) == 0)
+				g_string_append_c(o, '\n');
+			p = e + 1;
+		} else if (*p == '&') {
+			static const struct { const char *name; char c; } ent[] = {
+				{ "&nbsp;", ' ' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' },
+				{ "&quot;", '"' }, { "&#39;", '\'' },
+			};
+			gboolean done = FALSE;
+
+			for (gsize i = 0; i < G_N_ELEMENTS(ent) && !done; i++)
+				if (g_ascii_strncasecmp(p, ent[i].name, strlen(ent[i].name)) == 0) {
+					g_string_append_c(o, ent[i].c);
+					p += strlen(ent[i].name);
+					done = TRUE;
+				}
+			if (!done)
+				g_string_append_c(o, *p++);
+		} else {
+			g_string_append_c(o, *p++);
+		}
+	}
+	return g_string_free(o, FALSE);
+}
+
+/* ==== MIME walk ==== */
+
+typedef struct {
+	GPtrArray *texts;          /* char*: the bounce's own human-readable text, UTF-8 */
+	GPtrArray *dsn;            /* char*: delivery-status bodies */
+	char *feedback;            /* the first feedback-report body */
+	char *mdn;                 /* the first disposition-notification body (RFC 8098) */
+	GMimeMessage *enclosed;    /* borrowed: the first enclosed message */
+	char *enclosed_headers;    /* the first text/rfc822-headers body */
+	gboolean report;           /* a multipart/report was seen */
+	int parts;
+} Walk;
+
+/* part_text - the decoded content of part as a NUL-terminated string, at most MAX_TEXT
+ * bytes, made valid UTF-8 (converted from the part's charset when it has one); caller frees */
+static char *part_text(GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *mem;
+	GByteArray *ba;
+	const char *charset;
+	char *raw, *utf8 = NULL, *valid;
+	gsize n;
+
+	if (content == NULL)
+		return g_strdup("");
+	mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(content, mem);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	n = MIN(ba->len, (gsize)MAX_TEXT);
+	raw = n ? g_strndup((const char *)ba->data, n) : g_strdup("");
+	n = strlen(raw);
+	g_object_unref(mem);
+	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+	if (charset && !g_utf8_validate(raw, (gssize)n, NULL)) {
+		const char *iconv_name = g_mime_charset_iconv_name(charset);
+
+		utf8 = g_convert_with_fallback(raw, (gssize)n, "UTF-8", iconv_name, "?", NULL, NULL, NULL);
+	}
+	valid = g_utf8_make_valid(utf8 ? utf8 : raw, -1);
+	g_free(utf8);
+	g_free(raw);
+	return valid;
+}
+
+/* walk - collect what the readers need from obj and its children, within the caps */
+static void walk(GMimeObject *obj, int depth, Walk *w)
+{
+	GMimeContentType *ct;
+	const char *type, *sub;
+
+	if (obj == NULL || depth > MAX_DEPTH || w->parts >= MAX_PARTS)
+		return;
+	w->parts++;
+	ct = g_mime_object_get_content_type(obj);
+	type = ct ? g_mime_content_type_get_media_type(ct) : "text";
+	sub = ct ? g_mime_content_type_get_media_subtype(ct) : "plain";
+	if (type == NULL || sub == NULL)
+		return;
+
+	if (GMIME_IS_MULTIPART(obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(obj);
+		int n = g_mime_multipart_get_count(mp);
+
+		if (g_ascii_strcasecmp(sub, "report") == 0)
+			w->report = TRUE;
+		for (int i = 0; i < n && w->parts < MAX_PARTS; i++)
+			walk(g_mime_multipart_get_part(mp, i), depth + 1, w);
+		return;
+	}
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		GMimeObject *body = inner ? g_mime_message_get_mime_part(inner) : NULL;
+		GMimeContentType *ict = body ? g_mime_object_get_content_type(body) : NULL;
+
+		if (inner && w->enclosed == NULL)
+			w->enclosed = inner;
+		/* a report forwarded or wrapped whole: read it; an ordinary returned message: don't */
+		if (ict && g_mime_content_type_is_type(ict, "multipart", "report"))
+			walk(body, depth + 1, w);
+		return;
+	}
+	if (GMIME_IS_MESSAGE_PARTIAL(obj) || !GMIME_IS_PART(obj))
+		return;
+
+	if (g_ascii_strcasecmp(type, "message") == 0 &&
+	    (g_ascii_strcasecmp(sub, "delivery-status") == 0 ||
+	     g_ascii_strcasecmp(sub, "global-delivery-status") == 0)) {
+		if (w->dsn->len < 8)
+			g_ptr_array_add(w->dsn, part_text(GMIME_PART(obj)));
+	} else if (g_ascii_strcasecmp(type, "message") == 0 &&
+		   g_ascii_strcasecmp(sub, "feedback-report") == 0) {
+		if (w->feedback == NULL)
+			w->feedback = part_text(GMIME_PART(obj));
+	} else if (g_ascii_strcasecmp(type, "message") == 0 &&
+		   g_ascii_strcasecmp(sub, "disposition-notification") == 0) {
+		if (w->mdn == NULL)
+			w->mdn = part_text(GMIME_PART(obj));
+	} else if ((g_ascii_strcasecmp(type, "text") == 0 || g_ascii_strcasecmp(type, "message") == 0) &&
+		   (g_ascii_strcasecmp(sub, "rfc822-headers") == 0 ||
+		    g_ascii_strcasecmp(sub, "global-headers") == 0)) {
+		if (w->enclosed_headers == NULL)
+			w->enclosed_headers = part_text(GMIME_PART(obj));
+	} else if (g_ascii_strcasecmp(type, "text") == 0 && g_ascii_strcasecmp(sub, "plain") == 0) {
+		if (w->texts->len < 8)
+			g_ptr_array_add(w->texts, part_text(GMIME_PART(obj)));
+	} else if (g_ascii_strcasecmp(type, "text") == 0 && g_ascii_strcasecmp(sub, "html") == 0) {
+		if (w->texts->len < 8) {
+			char *html = part_text(GMIME_PART(obj));
+
+			g_ptr_array_add(w->texts, html_to_text(html));
+			g_free(html);
+		}
+	}
+}
+
+/* ==== Header blocks (delivery-status and feedback-report bodies) ==== */
+
+/*
+ * header_block_new - read text (one block of "Name: value" lines) with GMimeParser into a
+ * GMimeObject whose headers can be looked up; NULL if unreadable. Caller unrefs.
+ */
+static GMimeObject *header_block_new(const char *text, gsize len)
+{
+	GString *buf = g_string_new_len(text, (gssize)len);
+	GMimeStream *st;
+	GMimeParser *parser;
+	GMimeObject *obj;
+
+	g_string_append(buf, "\n\n");
+	st = g_mime_stream_mem_new_with_buffer(buf->str, buf->len);
+	parser = g_mime_parser_new_with_stream(st);
+	obj = g_mime_parser_construct_part(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(st);
+	g_string_free(buf, TRUE);
+	return obj;
+}
+
+/* block_get - header name of block, one line; caller frees (NULL when absent) */
+static char *block_get(GMimeObject *block, const char *name)
+{
+	return one_line(g_mime_object_get_header(block, name), MAX_DIAGNOSTIC);
+}
+
+/* first_word_lower - the first word of s, lower-cased; caller frees */
+static char *first_word_lower(const char *s)
+{
+	gsize n = 0;
+
+	if (s == NULL)
+		return NULL;
+	while (s[n] && !g_ascii_isspace(s[n]) && s[n] != '(' && s[n] != ';')
+		n++;
+	return g_ascii_strdown(s, (gssize)n);
+}
+
+/* split_blocks - the blank-line separated blocks of text (CR dropped); free with g_strfreev */
+static char **split_blocks(const char *text)
+{
+	GPtrArray *out = g_ptr_array_new();
+	GString *cur = g_string_new(NULL);
+	char **lines = g_strsplit(text, "\n", -1);
+
+	for (char **l = lines; *l && out->len < MAX_BLOCKS; l++) {
+		char *line = *l;
+		gsize n = strlen(line);
+		gboolean blank = TRUE;
+
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		for (gsize i = 0; i < n; i++)
+			if (!g_ascii_isspace(line[i]))
+				blank = FALSE;
+		if (blank) {
+			if (cur->len)
+				g_ptr_array_add(out, g_strdup(cur->str));
+			g_string_truncate(cur, 0);
+			continue;
+		}
+		g_string_append(cur, line);
+		g_string_append_c(cur, '\n');
+	}
+	if (cur->len && out->len < MAX_BLOCKS)
+		g_ptr_array_add(out, g_strdup(cur->str));
+	g_string_free(cur, TRUE);
+	g_strfreev(lines);
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+/* status_code - the first enhanced status code in s ("5.1.1"), or NULL; caller frees */
+static char *status_code(const char *s)
+{
+	GMatchInfo *mi = NULL;
+	char *out = NULL;
+
+	if (s && g_regex_match(rx_get()->status, s, 0, &mi))
+		out = g_match_info_fetch(mi, 0);
+	g_match_info_free(mi);
+	return out;
+}
+
+/*
+ * read_dsn - add the failed and delayed recipients of one delivery-status body to r;
+ * counts the per-recipient blocks in *blocks_seen and those reporting a failure or delay
+ * (whatever their address) in *failures_seen
+ */
+static void read_dsn(const char *body, BounceReport *r, int *blocks_seen, int *failures_seen)
+{
+	char **blocks = split_blocks(body);
+
+	for (char **b = blocks; *b; b++) {
+		GMimeObject *blk = header_block_new(*b, strlen(*b));
+		char *orig, *final, *action_raw, *action, *status_raw, *status, *diag, *addr;
+		gboolean permanent, failed, delayed;
+
+		if (blk == NULL)
+			continue;
+		orig = block_get(blk, "Original-Recipient");
+		final = block_get(blk, "Final-Recipient");
+		action_raw = block_get(blk, "Action");
+		status_raw = block_get(blk, "Status");
+		diag = block_get(blk, "Diagnostic-Code");
+		action = first_word_lower(action_raw);
+		status = status_code(status_raw);
+
+		if (orig || final)
+			(*blocks_seen)++;
+		addr = clean_address(orig);
+		if (addr == NULL)
+			addr = clean_address(final);
+		/* liberal in the Action words: "failure" and "error" are seen in the wild */
+		failed = delayed = FALSE;
+		if (action && (g_str_has_prefix(action, "fail") || g_str_has_prefix(action, "error") ||
+			       g_str_has_prefix(action, "bounce") || g_str_has_prefix(action, "undeliver")))
+			failed = TRUE;  /* given up, even on a 4.x.x cause (4.4.7 expired) */
+		else if (action && g_str_has_prefix(action, "delay"))
+			delayed = TRUE;
+		else if (action && (strcmp(action, "delivered") == 0 || strcmp(action, "relayed") == 0 ||
+				    strcmp(action, "expanded") == 0))
+			failed = delayed = FALSE;
+		else {
+			/* no usable Action: the status class decides ("553 ..." counts too) */
+			char cls = status ? status[0] : status_raw ? status_raw[0] : '\0';
+
+			failed = cls == '5';
+			delayed = cls == '4';
+		}
+		permanent = failed;
+		if (!failed && !delayed)
+			g_clear_pointer(&addr, g_free);
+		if ((orig || final) && (failed || delayed))
+			(*failures_seen)++;
+		if (addr && !is_system_address(addr)) {
+			const char *d = diag;
+
+			/* "smtp; 550 ..." -> "550 ..." */
+			if (d && strchr(d, ';') && strchr(d, ';') - d < 16)
+				d = g_strchug(strchr(d, ';') + 1);
+			report_add(r, addr, status, permanent, d && *d ? d : NULL);
+		}
+		g_free(addr);
+		g_free(orig);
+		g_free(final);
+		g_free(action_raw);
+		g_free(action);
+		g_free(status_raw);
+		g_free(status);
+		g_free(diag);
+		g_object_unref(blk);
+	}
+	g_strfreev(blocks);
+}
+
+/* ==== Free text ==== */
+
+typedef struct {
+	GHashTable *exclude;    /* our own addresses (the bounce's headers): never failed recipients */
+	char *from_domain;      /* the reporting system's domain, for bare local parts */
+} TextCtx;
+
+/*
+ * scan_line - add the failed addresses in line to found (a set of char*); bare_ok: a lone
+ * indented local part counts (it follows a list heading). Returns TRUE if any was found.
+ */
+static gboolean scan_line(const char *line, gboolean bare_ok, const TextCtx *c,
+			  GPtrArray *found)
+{
+	const BounceRegexes *rx = rx_get();
+	GMatchInfo *mi = NULL;
+	gboolean any = FALSE;
+
+	g_regex_match(rx->addr, line, 0, &mi);
+	while (g_match_info_matches(mi)) {
+		int start = 0, end = 0;
+		char *m = g_match_info_fetch(mi, 0);
+		char *before, *addr;
+
+		g_match_info_fetch_pos(mi, 0, &start, &end);
+		/* only the words just before the address matter ("mail from <") */
+		before = g_strndup(line + MAX(0, start - 16), (gsize)(start - MAX(0, start - 16)));
+		addr = g_regex_match(rx->mail_from, before, 0, NULL) ? NULL : clean_address(m);
+		if (addr && (is_system_address(addr) || g_hash_table_contains(c->exclude, addr)))
+			g_clear_pointer(&addr, g_free);
+		if (addr)
+			any = TRUE;
+		if (addr && !g_ptr_array_find_with_equal_func(found, addr, g_str_equal, NULL))
+			g_ptr_array_add(found, addr);
+		else
+			g_free(addr);
+		g_free(before);
+		g_free(m);
+		g_match_info_next(mi, NULL);
+	}
+	g_match_info_free(mi);
+	if (!any && bare_ok && c->from_domain && strchr(line, '@') == NULL) {
+		if (g_regex_match(rx->bare_local, line, 0, &mi)) {
+			char *local = g_match_info_fetch(mi, 1);
+			char *full = g_strconcat(local, "@", c->from_domain, NULL);
+			char *addr = clean_address(full);
+
+			if (addr && !g_ptr_array_find_with_equal_func(found, addr, g_str_equal, NULL)) {
+				g_ptr_array_add(found, addr);
+				any = TRUE;
+			} else {
+				g_free(addr);
+			}
+			g_free(local);
+			g_free(full);
+		}
+		g_match_info_free(mi);
+	}
+	return any;
+}
+
+/* is_blank - TRUE if s has only white space */
+static gboolean is_blank(const char *s)
+{
+	for (; *s; s++)
+		if (!g_ascii_isspace(*s))
+			return FALSE;
+	return TRUE;
+}
+
+/* read_text - the free-text reader: add the failed recipients the text names to r */
+static void read_text(const char *text, const TextCtx *c, BounceReport *r)
+{
+	const BounceRegexes *rx = rx_get();
+	char **lines = g_strsplit(text, "\n", MAX_LINES);
+	int n = 0, end, first = -1, idle = 0;
+	GString *own = g_string_new(NULL);
+	GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+	char *diagnostic = NULL, *status = NULL;
+	gboolean permanent, found_any = FALSE, para_addr = FALSE, para_trigger = FALSE;
+	gboolean after_heading = FALSE;
+
+	for (; lines[n]; n++) {
+		gsize len = strlen(lines[n]);
+
+		if (len > MAX_LINE) {
+			/* cut at a character boundary: the text is UTF-8 */
+			const char *cut = g_utf8_find_prev_char(lines[n], lines[n] + MAX_LINE + 1);
+
+			len = cut ? (gsize)(cut - lines[n]) : 0;
+			lines[n][len] = '\0';
+		}
+		if (len && lines[n][len - 1] == '\r')
+			lines[n][len - 1] = '\0';
+	}
+	/* the bounce's own words end where the returned message begins */
+	for (end = 0; end < n; end++) {
+		const char *l = lines[end];
+
+		if (rx_match(rx->end, l) || g_str_has_prefix(l, "Received: ") ||
+		    g_str_has_prefix(l, "Return-Path:") || g_str_has_prefix(l, ">Received: ") ||
+		    g_str_has_prefix(l, ">Return-Path:"))
+			break;
+		if (first < 0 && rx_match(rx->trigger, l))
+			first = end;
+		g_string_append(own, l);
+		g_string_append_c(own, '\n');
+	}
+	if (first < 0)
+		goto out;
+	permanent = rx_match(rx->permanent, own->str) || !rx_match(rx->transient, own->str);
+
+	/*
+	 * From the first failure phrase on, paragraph by paragraph: one with neither an
+	 * address nor a failure phrase ends the list once an address was found; two in a
+	 * row before any was end this search, and the next failure phrase starts another.
+	 */
+	for (int i = first; i <= end; i++) {
+		const char *l = i < end ? lines[i] : "";
+
+		if (is_blank(l)) {
+			if (!para_addr && !para_trigger && found_any)
+				break;
+			if (!para_addr && !para_trigger && ++idle >= 2) {
+				while (i + 1 < end && !rx_match(rx->trigger, lines[i + 1]))
+					i++;
+				idle = 0;
+				after_heading = FALSE;
+				continue;
+			}
+			if (para_addr || para_trigger)
+				idle = 0;
+			para_addr = para_trigger = FALSE;
+			while (i + 1 < end && is_blank(lines[i + 1]))
+				i++;
+			continue;
+		}
+		if (rx_match(rx->trigger, l))
+			para_trigger = TRUE;
+		if (scan_line(l, after_heading, c, found)) {
+			para_addr = found_any = TRUE;
+			if (diagnostic == NULL && rx_match(rx->smtp_reply, l))
+				diagnostic = one_line(l, MAX_DIAGNOSTIC);
+		} else if (diagnostic == NULL && found_any && rx_match(rx->smtp_reply, l)) {
+			diagnostic = one_line(l, MAX_DIAGNOSTIC);
+		}
+		if (i < end)
+			after_heading = g_str_has_suffix(g_strchomp(lines[i]), ":");
+	}
+	if (found->len == 0)
+		goto out;
+	for (int i = first; diagnostic == NULL && i < end; i++)
+		if (rx_match(rx->smtp_reply, lines[i]))
+			diagnostic = one_line(lines[i], MAX_DIAGNOSTIC);
+	status = status_code(own->str);
+	if (status && (status[0] == '5') != permanent)
+		g_clear_pointer(&status, g_free);       /* the code contradicts the words */
+	for (guint i = 0; i < found->len; i++)
+		report_add(r, g_ptr_array_index(found, i), status, permanent, diagnostic);
+out:
+	g_free(status);
+	g_free(diagnostic);
+	g_ptr_array_unref(found);
+	g_string_free(own, TRUE);
+	g_strfreev(lines);
+}
+
+/* add_header_addresses - put every address in msg's header name into set (lower-cased) */
+static void add_header_addresses(GMimeMessage *msg, const char *name, GHashTable *set)
+{
+	const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), name);
+	GMatchInfo *mi = NULL;
+
+	if (v == NULL || strlen(v) > MAX_LINE)
+		return;         /* no real address header is that long */
+	g_regex_match(rx_get()->addr, v, 0, &mi);
+	while (g_match_info_matches(mi)) {
+		char *m = g_match_info_fetch(mi, 0);
+
+		g_hash_table_add(set, g_ascii_strdown(m, -1));
+		g_free(m);
+		g_match_info_next(mi, NULL);
+	}
+	g_match_info_free(mi);
+}
+
+/* text_ctx_init - the addresses that are ours and the reporting domain, from msg's headers */
+static void text_ctx_init(TextCtx *c, GMimeMessage *msg)
+{
+	static const char *const ours[] = {
+		"To", "Cc", "Return-Path", "Reply-To", "Sender", "From",
+	};
+	GHashTable *from = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTableIter it;
+	gpointer key;
+
+	c->exclude = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (gsize i = 0; i < G_N_ELEMENTS(ours); i++)
+		add_header_addresses(msg, ours[i], c->exclude);
+	c->from_domain = NULL;
+	add_header_addresses(msg, "From", from);
+	g_hash_table_iter_init(&it, from);
+	if (g_hash_table_iter_next(&it, &key, NULL))
+		c->from_domain = g_strdup(strrchr(key, '@') + 1);
+	g_hash_table_unref(from);
+}
+
+/* ==== Feedback reports ==== */
+
+/* first_address_of - the first mailbox address in an address-list header value; caller frees */
+static char *first_address_of(const char *value)
+{
+	InternetAddressList *list;
+	char *out = NULL;
+
+	if (value == NULL)
+		return NULL;
+	list = internet_address_list_parse(NULL, value);
+	if (list) {
+		for (int i = 0; i < internet_address_list_length(list) && out == NULL; i++) {
+			InternetAddress *ia = internet_address_list_get_address(list, i);
+
+			if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+				out = clean_address(internet_address_mailbox_get_addr(
+					INTERNET_ADDRESS_MAILBOX(ia)));
+		}
+		g_object_unref(list);
+	}
+	return out;
+}
+
+/* read_feedback - fill r from an ARF feedback-report body and the enclosed message */
+static void read_feedback(const Walk *w, BounceReport *r)
+{
+	GMimeObject *blk = header_block_new(w->feedback, strlen(w->feedback));
+	GMimeObject *hdrs = NULL;
+	char *type = NULL, *addr = NULL;
+
+	if (blk) {
+		char *t = block_get(blk, "Feedback-Type");
+
+		type = first_word_lower(t);
+		g_free(t);
+		addr = clean_address(g_mime_object_get_header(blk, "Original-Rcpt-To"));
+	}
+	r->feedback_type = type ? type : g_strdup("abuse");
+	if (w->enclosed) {
+		GMimeObject *eo = GMIME_OBJECT(w->enclosed);
+
+		if (addr == NULL)
+			addr = first_address_of(g_mime_object_get_header(eo, "To"));
+	} else if (w->enclosed_headers) {
+		hdrs = header_block_new(w->enclosed_headers, strlen(w->enclosed_headers));
+		if (addr == NULL && hdrs)
+			addr = first_address_of(g_mime_object_get_header(hdrs, "To"));
+	}
+	if (addr)
+		report_add(r, addr, NULL, TRUE, r->feedback_type);
+	g_free(addr);
+	if (hdrs)
+		g_object_unref(hdrs);
+	if (blk)
+		g_object_unref(blk);
+}
+
+/* original_message_id - the Message-ID of the returned message, if enclosed; caller frees */
+static char *original_message_id(const Walk *w)
+{
+	const char *id = NULL;
+	GMimeObject *hdrs = NULL;
+	char *out;
+
+	if (w->enclosed)
+		id = g_mime_message_get_message_id(w->enclosed);
+	if (id == NULL && w->enclosed_headers) {
+		hdrs = header_block_new(w->enclosed_headers, strlen(w->enclosed_headers));
+		if (hdrs)
+			id = g_mime_object_get_header(hdrs, "Message-ID");
+	}
+	out = id ? g_strdup(id) : NULL;
+	if (out) {
+		g_strstrip(out);
+		if (out[0] == '<') {
+			memmove(out, out + 1, strlen(out));
+			if (out[0] && out[strlen(out) - 1] == '>')
+				out[strlen(out) - 1] = '\0';
+		}
+	}
+	if (hdrs)
+		g_object_unref(hdrs);
+	return out;
+}
+
+/* ==== bounce_parse ==== */
+
+/*
+ * mdn_is_failure - TRUE if a disposition-notification body reports the message deleted,
+ * failed or denied unread (a rejection); FALSE for displayed/dispatched/processed (a receipt)
+ */
+static gboolean mdn_is_failure(const char *body)
+{
+	GMimeObject *blk = header_block_new(body, strlen(body));
+	char *disp = blk ? block_get(blk, "Disposition") : NULL;
+	const char *semi = disp ? strchr(disp, ';') : NULL;
+	char *type = NULL;
+	gboolean fail;
+
+	if (semi) {
+		while (*++semi == ' ')
+			;
+		type = first_word_lower(semi);
+	}
+	fail = type && (g_str_has_prefix(type, "deleted") || g_str_has_prefix(type, "failed") ||
+			g_str_has_prefix(type, "denied"));
+	g_free(type);
+	g_free(disp);
+	if (blk)
+		g_object_unref(blk);
+	return fail;
+}
+
+/* looks_like_bounce - TRUE if msg comes from a mail system or its subject reports a failure */
+static gboolean looks_like_bounce(GMimeMessage *msg, const Walk *w)
+{
+	const BounceRegexes *rx = rx_get();
+	GMimeObject *o = GMIME_OBJECT(msg);
+	const char *from = g_mime_object_get_header(o, "From");
+	const char *rp = g_mime_object_get_header(o, "Return-Path");
+	const char *subject = g_mime_message_get_subject(msg);
+
+	if (w->report || w->dsn->len)
+		return TRUE;
+	if (rp && strstr(rp, "<>"))
+		return TRUE;
+	return rx_match(rx->daemon_from, from) || rx_match(rx->bounce_subject, subject);
+}
+
+/* is_auto_reply - TRUE if msg says it is an automatic reply (RFC 3834, vacation programs) */
+static gboolean is_auto_reply(GMimeMessage *msg)
+{
+	GMimeObject *o = GMIME_OBJECT(msg);
+	const char *as = g_mime_object_get_header(o, "Auto-Submitted");
+	const char *prec = g_mime_object_get_header(o, "Precedence");
+	const char *from = g_mime_object_get_header(o, "From");
+
+	if (rx_match(rx_get()->daemon_from, from))
+		return FALSE;   /* mail systems mark their bounces auto-replied too */
+	if (g_mime_object_get_header(o, "X-Autoreply") || g_mime_object_get_header(o, "X-Autorespond"))
+		return TRUE;
+	while (prec && g_ascii_isspace(*prec))
+		prec++;
+	if (prec && g_ascii_strncasecmp(prec, "auto_reply", 10) == 0)
+		return TRUE;
+	if (as && g_ascii_strncasecmp(as, "auto-replied", 12) == 0)
+		return TRUE;
+	return rx_match(rx_get()->vacation, g_mime_message_get_subject(msg));
+}
+
+/* bounce_parse - read msg; always returns a report; free with bounce_report_free */
+BounceReport *bounce_parse(GMimeMessage *msg)
+{
+	BounceReport *r = g_new0(BounceReport, 1);
+	Walk w = { 0 };
+
+	r->kind = BOUNCE_NOT;
+	r->recipients = g_ptr_array_new_with_free_func(recipient_free);
+	if (msg == NULL)
+		return r;
+	w.texts = g_ptr_array_new_with_free_func(g_free);
+	w.dsn = g_ptr_array_new_with_free_func(g_free);
+	walk(g_mime_message_get_mime_part(msg), 0, &w);
+
+	if (w.feedback) {
+		r->kind = BOUNCE_FEEDBACK;
+		read_feedback(&w, r);
+	} else if (w.mdn && !mdn_is_failure(w.mdn)) {
+		r->kind = BOUNCE_NOT;   /* a read receipt */
+	} else {
+		int blocks = 0, failures = 0;
+
+		for (guint i = 0; i < w.dsn->len; i++)
+			read_dsn(g_ptr_array_index(w.dsn, i), r, &blocks, &failures);
+		if (blocks > 0) {
+			/* the machine-readable report is authoritative: no guessing from its text */
+			r->kind = failures > 0 ? BOUNCE_DSN : BOUNCE_NOT;   /* else a success DSN */
+		} else if (looks_like_bounce(msg, &w) &&
+		    (w.report || w.dsn->len || !is_auto_reply(msg))) {
+			TextCtx c;
+
+			text_ctx_init(&c, msg);
+			for (guint i = 0; i < w.texts->len; i++)
+				read_text(g_ptr_array_index(w.texts, i), &c, r);
+			g_hash_table_unref(c.exclude);
+			g_free(c.from_domain);
+			r->kind = BOUNCE_DSN;   /* a bounce, even when no address could be read */
+		}
+	}
+	if (r->kind != BOUNCE_NOT)
+		r->original_message_id = original_message_id(&w);
+	g_ptr_array_unref(w.texts);
+	g_ptr_array_unref(w.dsn);
+	g_free(w.feedback);
+	g_free(w.mdn);
+	g_free(w.enclosed_headers);
+	return r;
+}

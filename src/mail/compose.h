@@ -1,0 +1,82 @@
+/*
+ * compose.h - building the MIME messages peermail sends, with GMime.
+ *
+ * Owns: message templates (templates/NAME.txt: header lines, a blank line, the body;
+ * templates/NAME.html, when present, adds an HTML alternative), RFC 2047 encoding of
+ * non-ASCII header values, UTF-8 bodies with quoted-printable or base64, attachments,
+ * CRLF output with lines under 998 octets, and the headers every message carries (Date,
+ * Message-ID, From, To with only its recipient, List-*, Precedence, Auto-Submitted and
+ * the loop marker). No value from data can add or split a header: CR, LF and NUL in
+ * header values are folded to spaces before encoding.
+ * Not: the envelope (outbox), nor what data a message gets (the callers).
+ */
+#ifndef PM_COMPOSE_H
+#define PM_COMPOSE_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include "base/config.h"
+
+/* The loop marker on everything peermail sends; inbound ignores mail carrying it. */
+#define COMPOSE_LOOP_HEADER "X-Peermail-Loop"
+
+typedef struct {
+	const char *filename;      /* "signatures.csv" */
+	const char *content_type;  /* "text/csv; charset=utf-8", "application/gzip" */
+	GBytes *data;
+} ComposeAttachment;
+
+typedef struct {
+	const char *to;            /* recipient addr-spec (required) */
+	const char *to_name;       /* display name, or NULL */
+	const char *reply_to;      /* addr-spec, or NULL */
+	const char *in_reply_to;   /* Message-ID answered (with or without <>), or NULL */
+	const char *list_name;     /* list mail: List-Id, List-Unsubscribe, Precedence: bulk */
+	const char *list_title;
+	const char *unsubscribe_mailto;  /* addr-spec for List-Unsubscribe's mailto: */
+	const char *unsubscribe_url;     /* https URL: adds List-Unsubscribe-Post one-click */
+	gboolean auto_reply;       /* Auto-Submitted: auto-replied (responses to mail) */
+	gboolean auto_generated;   /* Auto-Submitted: auto-generated (notices) */
+	const char *subject;       /* overrides the template's Subject:, or NULL */
+	const ComposeAttachment *attachments;  /* array, or NULL */
+	int n_attachments;
+} ComposeOpts;
+
+/*
+ * compose_message - render template NAME from cfg->templates with data and build the
+ * message for o->to. data (borrowed, may be NULL) is not modified: the names of
+ * compose_defaults() sit below it in the context stack. Callable from several threads
+ * at once. Returns the whole message (headers and body, CRLF line ends, no Return-Path)
+ * or NULL with error (EX_CONFIG for a missing or broken template, EX_DATAERR for an
+ * address that is not an addr-spec or a bad unsubscribe URL or list name).
+ */
+GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
+			const ComposeOpts *o, GError **error);
+
+/*
+ * compose_message_general - compose_message through GMime's object tree whatever the
+ * message (compose_message writes the common case directly); for tests comparing the two.
+ */
+GBytes *compose_message_general(const PmConfig *cfg, const char *name, JsonNode *data,
+				const ComposeOpts *o, GError **error);
+
+/*
+ * compose_defaults - what compose_message puts under the caller's data (names the data
+ * does not have): domain, from ("Name <addr>"), from_name, owner_address (the From's
+ * addr-spec) and help_address (help@domain). A new object node; caller unrefs.
+ */
+JsonNode *compose_defaults(const PmConfig *cfg);
+
+/* compose_header_value - v with CR, LF, NUL and other controls folded to spaces; caller frees */
+char *compose_header_value(const char *v);
+
+/* compose_addr_spec_valid - TRUE if a is a plain ASCII addr-spec (dot-atom@domain) */
+gboolean compose_addr_spec_valid(const char *a);
+
+/*
+ * compose_cache_clear - forget the parsed templates. compose_message keeps a cache of
+ * parsed templates shared by all threads (revalidated by stat on each use); this frees it.
+ */
+void compose_cache_clear(void);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * list.c - the lists and subscriptions tables.
+ */
+#include <string.h>
+#include <sysexits.h>
+#include "mail/address.h"
+#include "model/list.h"
+#include "base/pm.h"
+
+static List *list_one(PmDb *db, sqlite3_stmt *st, GError **error)
+{
+	List *l = NULL;
+
+	if (st && db_step(db, st, error)) {
+		l = g_new0(List, 1);
+		l->id = sqlite3_column_int64(st, 0);
+		l->name = db_col_text(st, 1);
+		l->title = db_col_text(st, 2);
+		l->mode = db_col_text(st, 3);
+	}
+	db_done(st);
+	return l;
+}
+
+/* list_get - by id */
+List *list_get(PmDb *db, gint64 id, GError **error)
+{
+	return list_one(db, db_query(db, error, "SELECT id, name, title, mode FROM lists "
+				     "WHERE id = ?", "i", id), error);
+}
+
+/* list_find - by name, creating a configured list on first use */
+List *list_find(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
+{
+	GError *e = NULL;
+	List *l = list_one(db, db_query(db, &e, "SELECT id, name, title, mode FROM lists "
+					"WHERE name = ?", "t", name), &e);
+	const PmListConf *lc;
+
+	if (e) {
+		g_propagate_error(error, e);
+		return NULL;
+	}
+	if (l || cfg == NULL || (lc = config_list(cfg, name)) == NULL)
+		return l;
+	if (list_create(db, lc->name, lc->title, lc->mode, error) == 0)
+		return NULL;
+	return list_find(db, NULL, name, error);
+}
+
+/* list_free - destroy */
+List *list_free(List *l)
+{
+	if (l) {
+		g_free(l->name);
+		g_free(l->title);
+		g_free(l->mode);
+		g_free(l);
+	}
+	return NULL;
+}
+
+/* list_name_valid - usable as a local part and not one of our keywords */
+gboolean list_name_valid(const PmConfig *cfg, const char *name)
+{
+	static const char *const reserved[] = { "help", "sign", "story", "confirm", "join",
+		"leave", "bye", "bounce", "moderate", "broadcast", "reply", "postmaster",
+		"abuse", "mailer-daemon", NULL };
+	char *owner;
+	gboolean ok = TRUE;
+
+	if (name == NULL || *name == '\0' || strlen(name) > 40)
+		return FALSE;
+	for (const char *p = name; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
+			return FALSE;
+	if (cfg && strchr(name, cfg->delimiter[0]))
+		return FALSE;
+	for (int i = 0; reserved[i]; i++)
+		if (g_ascii_strcasecmp(reserved[i], name) == 0)
+			return FALSE;
+	if (cfg) {
+		owner = config_from_address(cfg);
+		if (g_ascii_strncasecmp(owner, name, strlen(name)) == 0 && owner[strlen(name)] == '@')
+			ok = FALSE;
+		g_free(owner);
+	}
+	return ok;
+}
+
+/* list_create - insert a list */
+gint64 list_create(PmDb *db, const char *name, const char *title, const char *mode,
+		   GError **error)
+{
+	char *low;
+	gint64 id = 0;
+	GError *e = NULL;
+
+	if (!list_name_valid(NULL, name)) {
+		g_set_error(error, PM_ERROR, EX_DATAERR,
+			    "'%s' is not a usable list name (letters, digits, - _ . only; "
+			    "not a reserved word)", name ? name : "");
+		return 0;
+	}
+	if (mode && strcmp(mode, "announce") != 0 && strcmp(mode, "discussion") != 0) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "mode must be announce or discussion");
+		return 0;
+	}
+	low = g_ascii_strdown(name, -1);
+	if (db_exec(db, &e, "INSERT INTO lists(name, title, mode, created_at) VALUES (?, ?, ?, ?)",
+		    "ttti", low, title && *title ? title : low, mode ? mode : "announce", pm_now()))
+		id = db_last_id(db);
+	else if (e->code == EX_DATAERR) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "list '%s' exists already", low);
+		g_error_free(e);
+	} else
+		g_propagate_error(error, e);
+	g_free(low);
+	return id;
+}
+
+/* subscription_status - current state or NULL */
+char *subscription_status(PmDb *db, gint64 list_id, gint64 member_id, GError **error)
+{
+	char *s = NULL;
+
+	db_text(db, error, &s, "SELECT status FROM subscriptions WHERE list_id = ? AND "
+		"member_id = ?", "ii", list_id, member_id);
+	return s;
+}
+
+/* subscription_set - upsert */
+gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char *status,
+			  GError **error)
+{
+	gint64 now = pm_now();
+
+	return db_exec(db, error,
+		       "INSERT INTO subscriptions(list_id, member_id, status, created_at, updated_at) "
+		       "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(list_id, member_id) DO UPDATE SET "
+		       "status = excluded.status, updated_at = excluded.updated_at",
+		       "iiti", list_id, member_id, status, now);
+}
+
+/* list_counts - members by subscription state */
+gboolean list_counts(PmDb *db, gint64 list_id, gint64 *active, gint64 *pending,
+		     gint64 *unsubscribed, gint64 *bouncing, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error,
+		"SELECT s.status, m.status, count(*) FROM subscriptions s JOIN members m "
+		"ON m.id = s.member_id WHERE s.list_id = ? GROUP BY 1, 2", "i", list_id);
+	GError *e = NULL;
+
+	*active = *pending = *unsubscribed = *bouncing = 0;
+	if (st == NULL)
+		return FALSE;
+	while (db_step(db, st, &e)) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		const char *ms = (const char *)sqlite3_column_text(st, 1);
+		gint64 n = sqlite3_column_int64(st, 2);
+
+		if (strcmp(s, "bouncing") == 0 || strcmp(ms, "bouncing") == 0)
+			*bouncing += n;
+		else if (strcmp(s, "unsubscribed") == 0 || strcmp(ms, "unsubscribed") == 0 ||
+			 strcmp(ms, "forgotten") == 0)
+			*unsubscribed += n;
+		else if (strcmp(s, "pending") == 0)
+			*pending += n;
+		else
+			*active += n;
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* list_to_json - template data */
+JsonNode *list_to_json(const PmConfig *cfg, const List *l, gint64 members)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *n;
+	char *addr = address_make(cfg, l->name, NULL, NULL);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "name");
+	json_builder_add_string_value(b, l->name);
+	json_builder_set_member_name(b, "title");
+	json_builder_add_string_value(b, l->title);
+	json_builder_set_member_name(b, "address");
+	json_builder_add_string_value(b, addr);
+	json_builder_set_member_name(b, "members");
+	json_builder_add_int_value(b, members);
+	json_builder_end_object(b);
+	n = json_builder_get_root(b);
+	g_object_unref(b);
+	g_free(addr);
+	return n;
+}

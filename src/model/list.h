@@ -1,0 +1,55 @@
+/*
+ * list.h - lists and subscriptions, in SQL.
+ *
+ * Owns: the lists and subscriptions tables. Lists come from `peermail list create` or
+ * from the configuration's list sections (created in the database the first time they
+ * are looked up). Subscription states: pending, active, unsubscribed, bouncing; only
+ * active members of active status get list mail.
+ */
+#ifndef PM_LIST_H
+#define PM_LIST_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include "base/config.h"
+#include "base/db.h"
+
+typedef struct {
+	gint64 id;
+	char *name;
+	char *title;
+	char *mode;         /* announce, discussion */
+} List;
+
+/* list_find - list by name (case-insensitive); a configured list is created on first use.
+ * NULL (no error) when there is no such list. Caller frees with list_free. */
+List *list_find(PmDb *db, const PmConfig *cfg, const char *name, GError **error);
+
+/* list_get - list by id; NULL when absent */
+List *list_get(PmDb *db, gint64 id, GError **error);
+
+/* list_free - destroy; returns NULL */
+List *list_free(List *l);
+
+/* list_create - a new list; EX_DATAERR if the name is taken or not a valid local part */
+gint64 list_create(PmDb *db, const char *name, const char *title, const char *mode,
+		   GError **error);
+
+/* list_name_valid - letters, digits, '-', '_' and '.', not a reserved keyword */
+gboolean list_name_valid(const PmConfig *cfg, const char *name);
+
+/* subscription_status - the member's status on the list, or NULL; caller frees */
+char *subscription_status(PmDb *db, gint64 list_id, gint64 member_id, GError **error);
+
+/* subscription_set - create or change a subscription */
+gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char *status,
+			  GError **error);
+
+/* list_counts - members by state: active, pending, unsubscribed, bouncing */
+gboolean list_counts(PmDb *db, gint64 list_id, gint64 *active, gint64 *pending,
+		     gint64 *unsubscribed, gint64 *bouncing, GError **error);
+
+/* list_to_json - template data {name, title, address, members} */
+JsonNode *list_to_json(const PmConfig *cfg, const List *l, gint64 members);
+
+#endif

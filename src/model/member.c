@@ -1,0 +1,411 @@
+/*
+ * member.c - the members table and the district lookup.
+ */
+#include <string.h>
+#include <sysexits.h>
+#include "mail/address.h"
+#include "model/member.h"
+#include "base/pm.h"
+
+#define MEMBER_COLS "id, email, name, postcode, district, status, bounce_score, created_at"
+
+static Member *member_from_row(sqlite3_stmt *st)
+{
+	Member *m = g_new0(Member, 1);
+
+	m->id = sqlite3_column_int64(st, 0);
+	m->email = db_col_text(st, 1);
+	m->name = db_col_text(st, 2);
+	m->postcode = db_col_text(st, 3);
+	m->district = db_col_text(st, 4);
+	m->status = db_col_text(st, 5);
+	m->bounce_score = sqlite3_column_double(st, 6);
+	m->created_at = sqlite3_column_int64(st, 7);
+	return m;
+}
+
+static Member *member_query_one(PmDb *db, sqlite3_stmt *st, GError **error)
+{
+	Member *m = NULL;
+
+	if (st == NULL)
+		return NULL;
+	if (db_step(db, st, error))
+		m = member_from_row(st);
+	db_done(st);
+	return m;
+}
+
+/* member_get - by id */
+Member *member_get(PmDb *db, gint64 id, GError **error)
+{
+	return member_query_one(db, db_query(db, error, "SELECT " MEMBER_COLS
+					     " FROM members WHERE id = ?", "i", id), error);
+}
+
+/* member_find - by normalized address */
+Member *member_find(PmDb *db, const PmConfig *cfg, const char *email, GError **error)
+{
+	char *norm = address_normalize(cfg, email);
+	Member *m;
+
+	if (norm == NULL)
+		return NULL;
+	m = member_query_one(db, db_query(db, error, "SELECT " MEMBER_COLS
+					  " FROM members WHERE email = ?", "t", norm), error);
+	g_free(norm);
+	return m;
+}
+
+/* member_free - destroy */
+Member *member_free(Member *m)
+{
+	if (m) {
+		g_free(m->email);
+		g_free(m->name);
+		g_free(m->postcode);
+		g_free(m->district);
+		g_free(m->status);
+		g_free(m);
+	}
+	return NULL;
+}
+
+/* postcode_normalize - comparable postcode */
+char *postcode_normalize(const char *postcode)
+{
+	GString *s;
+
+	if (postcode == NULL)
+		return NULL;
+	s = g_string_new(NULL);
+	for (const char *p = postcode; *p; p++)
+		if (!g_ascii_isspace(*p) && (unsigned char)*p >= 0x20)
+			g_string_append_c(s, g_ascii_toupper(*p));
+	if (s->len == 0) {
+		g_string_free(s, TRUE);
+		return NULL;
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* district_for_postcode - longest prefix match in districts */
+char *district_for_postcode(PmDb *db, const char *postcode, GError **error)
+{
+	char *pc = postcode_normalize(postcode);
+	char *d = NULL;
+
+	if (pc == NULL)
+		return NULL;
+	db_text(db, error, &d,
+		"SELECT district FROM districts WHERE prefix <= ?1 AND "
+		"substr(?1, 1, length(prefix)) = prefix ORDER BY length(prefix) DESC LIMIT 1",
+		"t", pc);
+	g_free(pc);
+	return d;
+}
+
+/* member_upsert - create or update by address */
+gint64 member_upsert(PmDb *db, const PmConfig *cfg, const char *email, const char *name,
+		     const char *postcode, const char *district, gboolean overwrite,
+		     GError **error)
+{
+	gboolean created;
+
+	return member_upsert_ex(db, cfg, email, name, postcode, district, overwrite, &created,
+				error);
+}
+
+/* member_upsert_ex - member_upsert telling whether the member is new */
+gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const char *name,
+			const char *postcode, const char *district, gboolean overwrite,
+			gboolean *created, GError **error)
+{
+	char *norm = address_normalize(cfg, email);
+	char *n = pm_clean_text(name), *pc = pm_clean_text(postcode);
+	char *d = pm_clean_text(district);
+	gint64 id = 0, now = pm_now();
+	Member *m;
+	GError *e = NULL;
+
+	*created = FALSE;
+	if (norm == NULL) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "not a valid mail address: %s",
+			    email ? email : "(none)");
+		goto out;
+	}
+	if (d == NULL && pc != NULL) {
+		d = district_for_postcode(db, pc, &e);
+		if (e) {
+			g_propagate_error(error, e);
+			goto out;
+		}
+	}
+	m = member_query_one(db, db_query(db, &e, "SELECT " MEMBER_COLS
+					  " FROM members WHERE email = ?", "t", norm), &e);
+	if (e) {
+		g_propagate_error(error, e);
+		goto out;
+	}
+	if (m == NULL) {
+		if (db_exec(db, error, "INSERT INTO members(email, name, postcode, district, "
+			    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", "ttttii",
+			    norm, n, pc, d, now, now)) {
+			id = db_last_id(db);
+			*created = TRUE;
+		}
+		goto out;
+	}
+	id = m->id;
+	if (!db_exec(db, error,
+		     "UPDATE members SET name = CASE WHEN ?2 IS NOT NULL AND (?5 OR name IS NULL "
+		     "OR name = '') THEN ?2 ELSE name END, postcode = CASE WHEN ?3 IS NOT NULL AND "
+		     "(?5 OR postcode IS NULL) THEN ?3 ELSE postcode END, district = CASE WHEN ?4 "
+		     "IS NOT NULL AND (?5 OR district IS NULL) THEN ?4 ELSE district END, "
+		     "updated_at = ?6 WHERE id = ?1", "itttii", id, n, pc, d,
+		     (gint64)(overwrite ? 1 : 0), now))
+		id = 0;
+	member_free(m);
+out:
+	g_free(norm);
+	g_free(n);
+	g_free(pc);
+	g_free(d);
+	return id;
+}
+
+/* member_set_status - change a member's status */
+gboolean member_set_status(PmDb *db, gint64 id, const char *status, GError **error)
+{
+	return db_exec(db, error, "UPDATE members SET status = ?, updated_at = ? WHERE id = ?",
+		       "tii", status, pm_now(), id);
+}
+
+/* member_first_name - first word of the name */
+char *member_first_name(const char *name)
+{
+	const char *p, *end;
+
+	if (name == NULL)
+		return g_strdup("");
+	p = name;
+	while (*p == ' ' || *p == '"')
+		p++;
+	end = p;
+	while (*end && *end != ' ' && *end != '"' && *end != ',')
+		end++;
+	return g_strndup(p, end - p);
+}
+
+/* member_to_json - template data */
+JsonNode *member_to_json(const Member *m)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *n;
+	char *first = member_first_name(m->name);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "email");
+	json_builder_add_string_value(b, m->email ? m->email : "");
+	json_builder_set_member_name(b, "name");
+	json_builder_add_string_value(b, m->name ? m->name : "");
+	json_builder_set_member_name(b, "first_name");
+	json_builder_add_string_value(b, first);
+	json_builder_set_member_name(b, "postcode");
+	json_builder_add_string_value(b, m->postcode ? m->postcode : "");
+	json_builder_set_member_name(b, "district");
+	json_builder_add_string_value(b, m->district ? m->district : "");
+	json_builder_end_object(b);
+	n = json_builder_get_root(b);
+	g_object_unref(b);
+	g_free(first);
+	return n;
+}
+
+/* suppression_digest - the stored form of a normalized address; caller frees */
+static char *suppression_digest(const PmSecret *key, const char *norm)
+{
+	char *data = g_strconcat("peermail-suppression-v1:", norm, NULL);
+	char *d = token_hmac_hex(key, data, -1);
+
+	g_free(data);
+	return d;
+}
+
+gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			   const char *email, gboolean *out, GError **error)
+{
+	char *norm = address_normalize(cfg, email), *digest;
+	gint64 n = 0;
+	gboolean ok;
+
+	*out = FALSE;
+	if (norm == NULL)
+		return TRUE;            /* not an address: the caller's own check refuses it */
+	digest = suppression_digest(key, norm);
+	ok = db_int(db, error, &n, 0, "SELECT EXISTS (SELECT 1 FROM suppressions WHERE digest = ?1) "
+		    "AND NOT EXISTS (SELECT 1 FROM members WHERE email = ?2)", "tt", digest, norm);
+	*out = ok && n != 0;
+	g_free(digest);
+	g_free(norm);
+	return ok;
+}
+
+/* member_forget - erase personal data, keep anonymous counts */
+gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error)
+{
+	Member *m = member_get(db, id, error);
+	const char *email;
+	gint64 now = pm_now();
+	gboolean ok;
+
+	if (m == NULL) {
+		if (error && *error == NULL)
+			g_set_error(error, PM_ERROR, EX_NOUSER, "no member %" G_GINT64_FORMAT, id);
+		return FALSE;
+	}
+	email = m->email ? m->email : "";
+	ok = db_exec(db, error, "UPDATE inbound SET sender = NULL, from_addr = NULL, "
+		     "subject = NULL, raw = NULL WHERE id IN (SELECT inbound_id FROM stories "
+		     "WHERE member_id = ?1) OR from_addr = ?2 OR sender = ?2", "it", id, email) &&
+	     db_exec(db, error, "UPDATE stories SET text = '', subject = NULL, status = "
+		     "'rejected', moderated_at = coalesce(moderated_at, ?2) WHERE member_id = ?1",
+		     "ii", id, now) &&
+	     db_exec(db, error, "UPDATE signatures SET comment = NULL, name = NULL, "
+		     "message_id = NULL WHERE member_id = ?", "i", id) &&
+	     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?2 WHERE "
+		     "(member_id = ?1 OR recipient = ?3) AND status IN ('queued', 'deferred')",
+		     "iit", id, now, email) &&
+	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
+		     "outbox WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending')",
+		     "it", id, email) &&
+	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
+		     "WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending'", "it", id,
+		     email) &&
+	     db_exec(db, error, "UPDATE bounces SET address = NULL, diagnostic = NULL WHERE "
+		     "member_id = ?", "i", id) &&
+	     db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
+		     "WHERE member_id = ?", "ii", now, id) &&
+	     db_exec(db, error, "UPDATE members SET email = NULL, name = NULL, postcode = NULL, "
+		     "status = 'forgotten', bounce_score = 0, bounce_at = NULL, updated_at = ? "
+		     "WHERE id = ?", "ii", now, id) &&
+	     db_exec(db, error, "INSERT INTO events(kind, ref_id, created_at) VALUES "
+		     "('forgotten', NULL, ?)", "i", now);
+	if (ok && m->email) {
+		char *digest = suppression_digest(key, m->email);
+
+		ok = db_exec(db, error, "INSERT OR IGNORE INTO suppressions(digest, reason, "
+			     "created_at) VALUES (?, 'forgotten', ?)", "ti", digest, now);
+		g_free(digest);
+	}
+	member_free(m);
+	return ok;
+}
+
+/* add_str - a string column as a member of the object being built (null for NULL) */
+static void add_str(JsonBuilder *b, const char *name, sqlite3_stmt *st, int col)
+{
+	json_builder_set_member_name(b, name);
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		json_builder_add_null_value(b);
+	else
+		json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, col));
+}
+
+/* add_time - a unix time as an ISO 8601 member (null for 0) */
+static void add_time(JsonBuilder *b, const char *name, gint64 t)
+{
+	char *s = pm_time_iso(t);
+
+	json_builder_set_member_name(b, name);
+	if (t)
+		json_builder_add_string_value(b, s);
+	else
+		json_builder_add_null_value(b);
+	g_free(s);
+}
+
+/* dump_rows - rows of st as an array member of b; cols: "s:name" string, "t:name" time, "i:name" int */
+static gboolean dump_rows(PmDb *db, JsonBuilder *b, const char *member, sqlite3_stmt *st,
+			  const char *const *cols, GError **error)
+{
+	GError *e = NULL;
+
+	if (st == NULL)
+		return FALSE;
+	json_builder_set_member_name(b, member);
+	json_builder_begin_array(b);
+	while (db_step(db, st, &e)) {
+		json_builder_begin_object(b);
+		for (int i = 0; cols[i]; i++) {
+			if (cols[i][0] == 's')
+				add_str(b, cols[i] + 2, st, i);
+			else if (cols[i][0] == 't')
+				add_time(b, cols[i] + 2, sqlite3_column_int64(st, i));
+			else if (cols[i][0] == 'b') {
+				json_builder_set_member_name(b, cols[i] + 2);
+				json_builder_add_boolean_value(b, sqlite3_column_int(st, i) != 0);
+			} else {
+				json_builder_set_member_name(b, cols[i] + 2);
+				json_builder_add_int_value(b, sqlite3_column_int64(st, i));
+			}
+		}
+		json_builder_end_object(b);
+	}
+	db_done(st);
+	json_builder_end_array(b);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* member_dump_json - everything stored about a member */
+JsonNode *member_dump_json(PmDb *db, const Member *m, GError **error)
+{
+	static const char *const lists[] = { "s:name", "s:status", "t:since", NULL };
+	static const char *const sigs[] = { "s:petition", "s:status", "s:source", "s:comment",
+					    "t:signed_at", NULL };
+	static const char *const stories[] = { "i:id", "s:petition", "s:status", "s:text", NULL };
+	static const char *const bounces[] = { "t:at", "s:address", "s:status", "b:permanent",
+					       "s:diagnostic", NULL };
+	JsonBuilder *b = json_builder_new();
+	JsonNode *n = NULL;
+	gboolean ok;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "email");
+	m->email ? json_builder_add_string_value(b, m->email) : json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "name");
+	m->name ? json_builder_add_string_value(b, m->name) : json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "status");
+	json_builder_add_string_value(b, m->status);
+	json_builder_set_member_name(b, "postcode");
+	m->postcode ? json_builder_add_string_value(b, m->postcode) : json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "district");
+	m->district ? json_builder_add_string_value(b, m->district) : json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "bounce_score");
+	json_builder_add_double_value(b, m->bounce_score);
+	add_time(b, "created_at", m->created_at);
+	ok = dump_rows(db, b, "lists", db_query(db, error,
+			"SELECT l.name, s.status, s.created_at FROM subscriptions s JOIN lists l "
+			"ON l.id = s.list_id WHERE s.member_id = ? ORDER BY l.name", "i", m->id),
+		       lists, error) &&
+	     dump_rows(db, b, "signatures", db_query(db, error,
+			"SELECT p.slug, s.status, s.source, s.comment, coalesce(s.confirmed_at, "
+			"s.created_at) FROM signatures s JOIN petitions p ON p.id = s.petition_id "
+			"WHERE s.member_id = ? ORDER BY s.id", "i", m->id), sigs, error) &&
+	     dump_rows(db, b, "stories", db_query(db, error,
+			"SELECT s.id, p.slug, s.status, s.text FROM stories s LEFT JOIN petitions p "
+			"ON p.id = s.petition_id WHERE s.member_id = ? ORDER BY s.id", "i", m->id),
+		       stories, error) &&
+	     dump_rows(db, b, "bounces", db_query(db, error,
+			"SELECT created_at, address, status, permanent, diagnostic FROM bounces "
+			"WHERE member_id = ? ORDER BY id", "i", m->id), bounces, error);
+	json_builder_end_object(b);
+	if (ok)
+		n = json_builder_get_root(b);
+	g_object_unref(b);
+	return n;
+}

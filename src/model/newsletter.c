@@ -1,0 +1,473 @@
+/*
+ * newsletter.c - the newsletters table: creating, scheduling, cancelling, expanding a due
+ * newsletter into the outbox in batches, and counting what became of it.
+ *
+ * Expansion queues outbox rows in batches of up to a thousand per transaction (message
+ * NULL: each copy is rendered at send time by newsletter_render.c). The cursor, read inside
+ * the write transaction, is what keeps two processes from expanding the same members; the
+ * outbox's unique (ref_id, member_id) index for kind 'newsletter' is the backstop.
+ * The audience is read at expansion (subscription and member both active; with
+ * skip_signed, no confirmed signature on the linked petition) and checked again at render.
+ *
+ * DIAGNOSTICS: unknown list, petition or newsletter: EX_NOUSER; a state change that is
+ * not allowed (scheduling a sent newsletter): EX_DATAERR.
+ */
+#include <string.h>
+#include <sysexits.h>
+#include "model/list.h"
+#include "model/newsletter.h"
+#include "model/outbox.h"
+#include "model/petition.h"
+#include "base/pm.h"
+#include "mail/template.h"
+
+#define NL_COLS "id, list_id, coalesce(petition_id, 0), subject, body, template, skip_signed, " \
+		"status, coalesce(scheduled_at, 0), cursor, recipients, coalesce(expanded_at, 0), " \
+		"created_at"
+
+/* the members a newsletter goes to, after a cursor: the one audience definition */
+#define AUDIENCE_FROM \
+	"FROM subscriptions s JOIN members m ON m.id = s.member_id " \
+	"WHERE s.list_id = ?1 AND s.member_id > ?2 AND s.status = 'active' " \
+	"AND m.status = 'active' AND m.email IS NOT NULL AND (?3 = 0 OR NOT EXISTS " \
+	"(SELECT 1 FROM signatures g WHERE g.petition_id = ?4 AND g.member_id = m.id " \
+	"AND g.status = 'confirmed'))"
+
+/* newsletter_get - by id */
+Newsletter *newsletter_get(PmDb *db, gint64 id, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error, "SELECT " NL_COLS " FROM newsletters WHERE id = ?",
+				    "i", id);
+	Newsletter *n = NULL;
+
+	if (st && db_step(db, st, error)) {
+		n = g_new0(Newsletter, 1);
+		n->id = sqlite3_column_int64(st, 0);
+		n->list_id = sqlite3_column_int64(st, 1);
+		n->petition_id = sqlite3_column_int64(st, 2);
+		n->subject = db_col_text(st, 3);
+		n->body = db_col_text(st, 4);
+		n->template_name = db_col_text(st, 5);
+		n->skip_signed = sqlite3_column_int(st, 6) != 0;
+		n->status = db_col_text(st, 7);
+		n->scheduled_at = sqlite3_column_int64(st, 8);
+		n->cursor = sqlite3_column_int64(st, 9);
+		n->recipients = sqlite3_column_int64(st, 10);
+		n->expanded_at = sqlite3_column_int64(st, 11);
+		n->created_at = sqlite3_column_int64(st, 12);
+	}
+	db_done(st);
+	return n;
+}
+
+/* newsletter_free - destroy */
+Newsletter *newsletter_free(Newsletter *n)
+{
+	if (n) {
+		g_free(n->subject);
+		g_free(n->body);
+		g_free(n->template_name);
+		g_free(n->status);
+		g_free(n);
+	}
+	return NULL;
+}
+
+/* newsletter_lookup - get, absent is EX_NOUSER */
+Newsletter *newsletter_lookup(PmDb *db, gint64 id, GError **error)
+{
+	GError *e = NULL;
+	Newsletter *n = newsletter_get(db, id, &e);
+
+	if (e)
+		g_propagate_error(error, e);
+	else if (n == NULL)
+		g_set_error(error, PM_ERROR, EX_NOUSER, "no newsletter %" G_GINT64_FORMAT, id);
+	return n;
+}
+
+/* template_check - src parses as Mustache; else EX_DATAERR naming what */
+static gboolean template_check(const char *src, const char *what, GError **error)
+{
+	Template *t = template_parse(src, error);
+
+	if (t == NULL) {
+		g_prefix_error(error, "the %s: ", what);
+		return FALSE;
+	}
+	template_unref(t);
+	return TRUE;
+}
+
+/* newsletter_create - a draft */
+gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const char *subject,
+			 const char *body_markdown, const char *petition, const char *template_name,
+			 gboolean skip_signed, const char *created_by, GError **error)
+{
+	GError *e = NULL;
+	List *l;
+	Petition *p = NULL;
+	gint64 id = 0;
+
+	if (subject == NULL || *subject == '\0' || body_markdown == NULL) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "a newsletter needs a subject and a body");
+		return 0;
+	}
+	if (!g_utf8_validate(subject, -1, NULL) || !g_utf8_validate(body_markdown, -1, NULL)) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "the subject and body must be UTF-8");
+		return 0;
+	}
+	if (template_name && (*template_name == '\0' || strchr(template_name, '/') ||
+			      template_name[0] == '.')) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "'%s' is not a template name", template_name);
+		return 0;
+	}
+	/* a Mustache syntax error is the organizer's to fix now, not at send time */
+	if (!template_check(subject, "subject", error) ||
+	    !template_check(body_markdown, "body", error))
+		return 0;
+	l = list_find(db, cfg, list, &e);
+	if (l == NULL) {
+		if (e)
+			g_propagate_error(error, e);
+		else
+			g_set_error(error, PM_ERROR, EX_NOUSER, "no list '%s'", list);
+		return 0;
+	}
+	if (petition) {
+		p = petition_find(db, petition, &e);
+		if (p == NULL) {
+			if (e)
+				g_propagate_error(error, e);
+			else
+				g_set_error(error, PM_ERROR, EX_NOUSER, "no petition '%s'", petition);
+			list_free(l);
+			return 0;
+		}
+	} else if (skip_signed) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "--skip-signed needs --petition");
+		list_free(l);
+		return 0;
+	}
+	if (db_exec(db, error, "INSERT INTO newsletters(list_id, petition_id, subject, body, "
+		    "template, skip_signed, created_by, created_at) VALUES (?, nullif(?, 0), ?, ?, "
+		    "?, ?, ?, ?)", "iitttiti", l->id, p ? p->id : (gint64)0, subject, body_markdown,
+		    template_name ? template_name : "newsletter", (gint64)(skip_signed ? 1 : 0),
+		    created_by, pm_now()))
+		id = db_last_id(db);
+	list_free(l);
+	petition_free(p);
+	return id;
+}
+
+/* newsletter_schedule - draft or scheduled -> scheduled at */
+gboolean newsletter_schedule(PmDb *db, gint64 id, gint64 at, GError **error)
+{
+	Newsletter *n = newsletter_lookup(db, id, error);
+	gboolean ok = FALSE;
+
+	if (n == NULL)
+		return FALSE;
+	if (strcmp(n->status, "draft") != 0 && strcmp(n->status, "scheduled") != 0)
+		g_set_error(error, PM_ERROR, EX_DATAERR, "newsletter %" G_GINT64_FORMAT " is %s: "
+			    "only a draft or a scheduled one can be (re)scheduled", id, n->status);
+	else
+		ok = db_exec(db, error, "UPDATE newsletters SET status = 'scheduled', "
+			     "scheduled_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')",
+			     "ii", at, id);
+	newsletter_free(n);
+	return ok;
+}
+
+/* newsletter_cancel - stop it and cancel the copies not yet sent */
+gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
+{
+	Newsletter *n = newsletter_lookup(db, id, error);
+	gint64 now = pm_now();
+	gboolean ok = FALSE;
+
+	if (n == NULL)
+		return FALSE;
+	if (strcmp(n->status, "sent") == 0 || strcmp(n->status, "cancelled") == 0)
+		g_set_error(error, PM_ERROR, EX_DATAERR, "newsletter %" G_GINT64_FORMAT " is %s "
+			    "already", id, n->status);
+	else
+		ok = db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
+			     "finished_at = ? WHERE id = ?", "ii", now, id) &&
+		     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ? "
+			     "WHERE kind = 'newsletter' AND ref_id = ? AND status IN ('queued', "
+			     "'deferred')", "ii", now, id);
+	newsletter_free(n);
+	return ok;
+}
+
+/* newsletter_audience - members it would reach now */
+gboolean newsletter_audience(PmDb *db, gint64 id, gint64 *count, GError **error)
+{
+	Newsletter *n = newsletter_lookup(db, id, error);
+	gboolean ok;
+
+	if (n == NULL)
+		return FALSE;
+	ok = db_int(db, error, count, 0, "SELECT count(*) " AUDIENCE_FROM, "iiii", n->list_id,
+		    (gint64)0, (gint64)(n->skip_signed ? 1 : 0), n->petition_id);
+	newsletter_free(n);
+	return ok;
+}
+
+/* expand_batch - one batch of one newsletter in one transaction; *done when expansion finished */
+static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 *added,
+			     gboolean *done, GError **error)
+{
+	Newsletter *n;
+	sqlite3_stmt *st;
+	GError *e = NULL;
+	gint64 cursor, rows = 0;
+
+	*done = TRUE;
+	if (!db_begin(db, error))
+		return FALSE;
+	/* read inside the write transaction: another process may have moved the cursor */
+	n = newsletter_get(db, id, &e);
+	if (n == NULL || strcmp(n->status, "sending") != 0 || n->expanded_at != 0) {
+		newsletter_free(n);
+		db_rollback(db);
+		if (e)
+			g_propagate_error(error, e);
+		return e == NULL;
+	}
+	cursor = n->cursor;
+	st = db_query(db, &e, "SELECT m.id, m.email " AUDIENCE_FROM
+		      " ORDER BY s.member_id LIMIT ?5", "iiiii", n->list_id, cursor,
+		      (gint64)(n->skip_signed ? 1 : 0), n->petition_id, (gint64)batch);
+	while (st && db_step(db, st, &e)) {
+		gint64 mid = sqlite3_column_int64(st, 0);
+		OutboxItem item = { OUTBOX_NEWSLETTER, id, mid, n->list_id,
+				    (const char *)sqlite3_column_text(st, 1), NULL };
+
+		rows++;
+		cursor = mid;
+		/* message NULL: rendered at send time by newsletter_render */
+		if (outbox_enqueue(db, &item, &e) == 0)
+			break;
+	}
+	db_done(st);
+	*done = rows < batch;
+	if (e == NULL)
+		db_exec(db, &e, "UPDATE newsletters SET cursor = ?1, recipients = recipients + ?5, "
+			"expanded_at = CASE WHEN ?2 THEN ?3 END WHERE id = ?4", "iiiii", cursor,
+			(gint64)(*done ? 1 : 0), now, id, rows);
+	newsletter_free(n);
+	if (e == NULL && db_commit(db, &e)) {
+		*added += rows;
+		return TRUE;
+	}
+	db_rollback(db);
+	g_propagate_error(error, e);
+	return FALSE;
+}
+
+/* newsletter_finish - fully expanded and nothing left to send: sent */
+gboolean newsletter_finish(PmDb *db, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE newsletters SET status = 'sent', finished_at = ? "
+		       "WHERE status = 'sending' AND expanded_at IS NOT NULL AND NOT EXISTS "
+		       "(SELECT 1 FROM outbox o WHERE o.kind = 'newsletter' AND o.ref_id = "
+		       "newsletters.id AND o.status IN ('queued', 'sending', 'deferred'))",
+		       "i", now);
+}
+
+/* newsletter_expand - the scheduler task */
+gboolean newsletter_expand(PmDb *db, gint64 now, int batch, gint64 max_rows,
+			   gint64 *expanded, GError **error)
+{
+	return newsletter_expand_more(db, now, batch, max_rows, expanded, error) &&
+	       newsletter_finish(db, now, error);
+}
+
+/* newsletter_expand_more - claim due newsletters and expand up to max_rows copies */
+gboolean newsletter_expand_more(PmDb *db, gint64 now, int batch, gint64 max_rows,
+				gint64 *expanded, GError **error)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	sqlite3_stmt *st;
+	GError *e = NULL;
+	gint64 added = 0;
+	gboolean ok = TRUE;
+
+	if (batch <= 0)
+		batch = 1000;
+	/* the claim: only one process turns a scheduled newsletter into a sending one */
+	if (!db_exec(db, error, "UPDATE newsletters SET status = 'sending', started_at = ?1 "
+		     "WHERE status = 'scheduled' AND scheduled_at <= ?1", "i", now)) {
+		g_array_free(ids, TRUE);
+		return FALSE;
+	}
+	st = db_query(db, &e, "SELECT id FROM newsletters WHERE status = 'sending' AND "
+		      "expanded_at IS NULL ORDER BY id", NULL);
+	while (st && db_step(db, st, &e)) {
+		gint64 id = sqlite3_column_int64(st, 0);
+		g_array_append_val(ids, id);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_array_free(ids, TRUE);
+		return FALSE;
+	}
+	for (guint i = 0; ok && i < ids->len; i++) {
+		gboolean done = FALSE;
+
+		while (ok && !done && (max_rows <= 0 || added < max_rows))
+			ok = expand_batch(db, g_array_index(ids, gint64, i), now, batch, &added,
+					  &done, error);
+	}
+	g_array_free(ids, TRUE);
+	if (expanded)
+		*expanded = added;
+	return ok;
+}
+
+/* newsletter_counts - what became of its copies */
+gboolean newsletter_counts(PmDb *db, gint64 id, NewsletterCounts *c, GError **error)
+{
+	sqlite3_stmt *st;
+	GError *e = NULL;
+
+	memset(c, 0, sizeof *c);
+	st = db_query(db, error, "SELECT count(*), total(status IN ('queued', 'sending', "
+		      "'deferred')), total(status = 'sent'), total(status = 'failed'), "
+		      "total(status = 'cancelled') FROM outbox WHERE kind = 'newsletter' AND "
+		      "ref_id = ?", "i", id);
+	if (st == NULL)
+		return FALSE;
+	if (db_step(db, st, &e)) {
+		c->recipients = sqlite3_column_int64(st, 0);
+		c->queued = sqlite3_column_int64(st, 1);
+		c->sent = sqlite3_column_int64(st, 2);
+		c->failed = sqlite3_column_int64(st, 3);
+		c->cancelled = sqlite3_column_int64(st, 4);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return db_int(db, error, &c->bounced, 0, "SELECT count(DISTINCT b.outbox_id) FROM bounces b "
+		      "JOIN outbox o ON o.id = b.outbox_id WHERE o.kind = 'newsletter' AND "
+		      "o.ref_id = ?", "i", id) &&
+	       db_int(db, error, &c->unsubscribes, 0, "SELECT count(*) FROM outbox o JOIN "
+		      "subscriptions s ON s.member_id = o.member_id AND s.list_id = o.list_id "
+		      "WHERE o.kind = 'newsletter' AND o.ref_id = ? AND o.status = 'sent' AND "
+		      "s.status = 'unsubscribed' AND s.updated_at >= o.sent_at AND "
+		      "s.updated_at < o.sent_at + ?", "ii", id,
+		      (gint64)NEWSLETTER_UNSUB_DAYS * 86400);
+}
+
+/* set_int - an integer member of the object being built */
+static void set_int(JsonBuilder *b, const char *k, gint64 v)
+{
+	json_builder_set_member_name(b, k);
+	json_builder_add_int_value(b, v);
+}
+
+/* status_into - one newsletter's status object into b */
+static gboolean status_into(PmDb *db, JsonBuilder *b, gint64 id, GError **error)
+{
+	Newsletter *n = newsletter_lookup(db, id, error);
+	NewsletterCounts c;
+	List *l;
+	Petition *p = NULL;
+
+	if (n == NULL)
+		return FALSE;
+	if (!newsletter_counts(db, id, &c, error)) {
+		newsletter_free(n);
+		return FALSE;
+	}
+	l = list_get(db, n->list_id, NULL);
+	if (n->petition_id)
+		p = petition_get(db, n->petition_id, NULL);
+	json_builder_begin_object(b);
+	set_int(b, "id", n->id);
+	json_builder_set_member_name(b, "status");
+	json_builder_add_string_value(b, n->status);
+	json_builder_set_member_name(b, "subject");
+	json_builder_add_string_value(b, n->subject);
+	json_builder_set_member_name(b, "list");
+	json_builder_add_string_value(b, l ? l->name : "");
+	json_builder_set_member_name(b, "petition");
+	p ? json_builder_add_string_value(b, p->slug) : json_builder_add_null_value(b);
+	json_builder_set_member_name(b, "scheduled_at");
+	if (n->scheduled_at) {
+		char *t = pm_time_iso(n->scheduled_at);
+		json_builder_add_string_value(b, t);
+		g_free(t);
+	} else {
+		json_builder_add_null_value(b);
+	}
+	/* recipients: copies expanded so far; before expansion, the audience it would reach */
+	if (strcmp(n->status, "draft") == 0 || strcmp(n->status, "scheduled") == 0) {
+		gint64 a = 0;
+		newsletter_audience(db, id, &a, NULL);
+		set_int(b, "recipients", a);
+	} else {
+		set_int(b, "recipients", c.recipients);
+	}
+	set_int(b, "queued", c.queued);
+	set_int(b, "sent", c.sent);
+	set_int(b, "failed", c.failed);
+	set_int(b, "bounced", c.bounced);
+	set_int(b, "cancelled", c.cancelled);
+	set_int(b, "unsubscribes", c.unsubscribes);
+	json_builder_end_object(b);
+	list_free(l);
+	petition_free(p);
+	newsletter_free(n);
+	return TRUE;
+}
+
+/* newsletter_status_json - one newsletter */
+JsonNode *newsletter_status_json(PmDb *db, gint64 id, GError **error)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *node = NULL;
+
+	if (status_into(db, b, id, error))
+		node = json_builder_get_root(b);
+	g_object_unref(b);
+	return node;
+}
+
+/* newsletter_list_json - all of them, newest first */
+JsonNode *newsletter_list_json(PmDb *db, GError **error)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *node = NULL;
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	sqlite3_stmt *st = db_query(db, error, "SELECT id FROM newsletters ORDER BY id DESC", NULL);
+	GError *e = NULL;
+	gboolean ok = st != NULL;
+
+	while (st && db_step(db, st, &e)) {
+		gint64 id = sqlite3_column_int64(st, 0);
+		g_array_append_val(ids, id);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		ok = FALSE;
+	}
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "newsletters");
+	json_builder_begin_array(b);
+	for (guint i = 0; ok && i < ids->len; i++)
+		ok = status_into(db, b, g_array_index(ids, gint64, i), error);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	if (ok)
+		node = json_builder_get_root(b);
+	g_object_unref(b);
+	g_array_free(ids, TRUE);
+	return node;
+}

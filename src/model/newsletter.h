@@ -1,0 +1,108 @@
+/*
+ * newsletter.h - newsletters: a Markdown + Mustache body sent to a list, one personalized
+ * copy per member, scheduled, throttled and resumable.
+ *
+ * Owns: the newsletters table and its states (draft, scheduled, sending, sent, cancelled),
+ * expanding a due newsletter into the outbox in batches exactly once (the cursor), and
+ * rendering one member's copy at send time (an outbox renderer).
+ * Not: sending (outbox/sender), the template language (template), MIME (compose).
+ */
+#ifndef PM_NEWSLETTER_H
+#define PM_NEWSLETTER_H
+
+#include <glib.h>
+#include "base/config.h"
+#include <json-glib/json-glib.h>
+#include "base/db.h"
+
+/*
+ * newsletter_create - a draft for list (name), optionally linked to petition (slug;
+ * NULL: none). template NULL is "newsletter". skip_signed leaves out members who signed
+ * the linked petition. created_by is the organizer's address when mailed in, else NULL.
+ * Returns the id, or 0 with error (EX_NOUSER for an unknown list or petition, EX_DATAERR
+ * for a subject or body that is not valid Mustache).
+ */
+gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const char *subject,
+			 const char *body_markdown, const char *petition, const char *template_name,
+			 gboolean skip_signed, const char *created_by, GError **error);
+
+/* newsletter_schedule - send at unix time at (now or later); only a draft or scheduled one.
+ * EX_NOUSER for an unknown id, EX_DATAERR for one already sending, sent or cancelled. */
+gboolean newsletter_schedule(PmDb *db, gint64 id, gint64 at, GError **error);
+
+/* newsletter_cancel - stop it: queued and deferred copies not yet sent are cancelled (a copy
+ * being sent right now is caught by the renderer). Sent ones cannot be cancelled
+ * (EX_DATAERR). The caller holds the transaction. */
+gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error);
+
+/* newsletter_audience - how many members it would reach now */
+gboolean newsletter_audience(PmDb *db, gint64 id, gint64 *count, GError **error);
+
+/* ==== Added by the campaigns branch ==== */
+
+typedef struct {
+	gint64 id;
+	gint64 list_id;
+	gint64 petition_id;   /* 0: none */
+	char *subject;
+	char *body;           /* Markdown + Mustache source */
+	char *template_name;
+	gboolean skip_signed;
+	char *status;         /* draft, scheduled, sending, sent, cancelled */
+	gint64 scheduled_at;  /* 0: not scheduled */
+	gint64 cursor;        /* last member id expanded */
+	gint64 recipients;    /* rows expanded into the outbox */
+	gint64 expanded_at;   /* 0: expansion not finished */
+	gint64 created_at;
+} Newsletter;
+
+/* newsletter_get - by id; NULL (no error) when absent; free with newsletter_free */
+Newsletter *newsletter_get(PmDb *db, gint64 id, GError **error);
+
+/* newsletter_free - destroy; returns NULL */
+Newsletter *newsletter_free(Newsletter *n);
+
+/* newsletter_lookup - newsletter_get, but an absent id is an EX_NOUSER error */
+Newsletter *newsletter_lookup(PmDb *db, gint64 id, GError **error);
+
+/*
+ * newsletter_expand - the scheduler task: claim every due scheduled newsletter
+ * (scheduled -> sending, a conditional UPDATE, so of two `run` processes one wins), then
+ * expand newsletters still expanding into the outbox, one transaction per batch rows
+ * (cursor = last member id; the outbox's unique (ref_id, member_id) index makes a repeat
+ * harmless), and mark sent those fully expanded with nothing left to send. max_rows bounds
+ * the work of one call (0: no bound). *expanded gets the rows added (may be NULL).
+ */
+gboolean newsletter_expand(PmDb *db, gint64 now, int batch, gint64 max_rows,
+			   gint64 *expanded, GError **error);
+
+/* newsletter_expand_more - newsletter_expand without marking finished newsletters sent
+ * (that check scans a newsletter's outbox rows: once per scheduler pass is enough) */
+gboolean newsletter_expand_more(PmDb *db, gint64 now, int batch, gint64 max_rows,
+				gint64 *expanded, GError **error);
+
+/* newsletter_finish - sending newsletters fully expanded with nothing queued become sent */
+gboolean newsletter_finish(PmDb *db, gint64 now, GError **error);
+
+typedef struct {
+	gint64 recipients, queued, sent, failed, bounced, cancelled;
+	gint64 unsubscribes;  /* see newsletter_counts */
+} NewsletterCounts;
+
+/*
+ * newsletter_counts - its outbox rows by state (queued includes sending and deferred),
+ * bounces recorded against them, and the unsubscribes it caused: members who received it
+ * and whose subscription to its list became unsubscribed within
+ * NEWSLETTER_UNSUB_DAYS days after their copy was sent.
+ */
+#define NEWSLETTER_UNSUB_DAYS 7
+gboolean newsletter_counts(PmDb *db, gint64 id, NewsletterCounts *c, GError **error);
+
+/* newsletter_status_json - {id, status, subject, list, petition, scheduled_at, recipients,
+ * queued, sent, failed, bounced, cancelled, unsubscribes} */
+JsonNode *newsletter_status_json(PmDb *db, gint64 id, GError **error);
+
+/* newsletter_list_json - {"newsletters":[status objects]}, newest first */
+JsonNode *newsletter_list_json(PmDb *db, GError **error);
+
+#endif

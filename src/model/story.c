@@ -1,0 +1,130 @@
+/*
+ * story.c - the stories table.
+ */
+#include <string.h>
+#include <sysexits.h>
+#include "model/member.h"
+#include "base/pm.h"
+#include "model/story.h"
+
+/* story_add - insert a pending story */
+gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *subject,
+		 const char *text, gint64 inbound_id, GError **error)
+{
+	if (!db_exec(db, error, "INSERT INTO stories(petition_id, member_id, subject, text, "
+		     "inbound_id, created_at) VALUES (nullif(?, 0), nullif(?, 0), ?, ?, "
+		     "nullif(?, 0), ?)", "iittii", petition_id, member_id, subject,
+		     text ? text : "", inbound_id, pm_now()))
+		return 0;
+	return db_last_id(db);
+}
+
+/* story_moderate - approve or reject */
+gboolean story_moderate(PmDb *db, gint64 id, const char *status, GError **error)
+{
+	if (strcmp(status, "approved") != 0 && strcmp(status, "rejected") != 0) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "a story is approved or rejected");
+		return FALSE;
+	}
+	if (!db_exec(db, error, "UPDATE stories SET status = ?, moderated_at = ? WHERE id = ?",
+		     "tii", status, pm_now(), id))
+		return FALSE;
+	if (db_changes(db) == 0) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "no story %" G_GINT64_FORMAT, id);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* story_list_json - approved stories for templates */
+JsonNode *story_list_json(PmDb *db, gint64 petition_id, int limit, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error,
+		"SELECT m.name, s.text, p.slug FROM stories s LEFT JOIN members m ON m.id = "
+		"s.member_id LEFT JOIN petitions p ON p.id = s.petition_id WHERE s.status = "
+		"'approved' AND (?1 = 0 OR s.petition_id = ?1) ORDER BY s.id DESC LIMIT ?2",
+		"ii", petition_id, (gint64)(limit > 0 ? limit : -1));
+	JsonBuilder *b;
+	JsonNode *n;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	b = json_builder_new();
+	json_builder_begin_array(b);
+	while (db_step(db, st, &e)) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		char *first = member_first_name(name);
+
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "author");
+		/* only the first name: stories are published to other members and targets */
+		json_builder_add_string_value(b, first && *first ? first : "A supporter");
+		json_builder_set_member_name(b, "text");
+		json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, 1));
+		json_builder_set_member_name(b, "petition");
+		json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, 2));
+		json_builder_end_object(b);
+		g_free(first);
+	}
+	db_done(st);
+	json_builder_end_array(b);
+	n = json_builder_get_root(b);
+	g_object_unref(b);
+	if (e) {
+		g_propagate_error(error, e);
+		json_node_unref(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* story_ls_json - the organizers' view of stories */
+JsonNode *story_ls_json(PmDb *db, gint64 petition_id, const char *status, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error,
+		"SELECT s.id, p.slug, m.name, m.email, s.status, s.subject, s.text, s.created_at "
+		"FROM stories s LEFT JOIN members m ON m.id = s.member_id LEFT JOIN petitions p "
+		"ON p.id = s.petition_id WHERE (?1 = 0 OR s.petition_id = ?1) AND (?2 IS NULL OR "
+		"s.status = ?2) ORDER BY s.id", "it", petition_id, status);
+	JsonBuilder *b;
+	JsonNode *n = NULL;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "stories");
+	json_builder_begin_array(b);
+	while (db_step(db, st, &e)) {
+		char *when = pm_time_iso(sqlite3_column_int64(st, 7));
+
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "id");
+		json_builder_add_int_value(b, sqlite3_column_int64(st, 0));
+		for (int c = 1; c <= 6; c++) {
+			static const char *const names[] = { NULL, "petition", "author", "email",
+							     "status", "subject", "text" };
+
+			json_builder_set_member_name(b, names[c]);
+			if (sqlite3_column_type(st, c) == SQLITE_NULL)
+				json_builder_add_null_value(b);
+			else
+				json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, c));
+		}
+		json_builder_set_member_name(b, "created_at");
+		json_builder_add_string_value(b, when);
+		json_builder_end_object(b);
+		g_free(when);
+	}
+	db_done(st);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	if (e)
+		g_propagate_error(error, e);
+	else
+		n = json_builder_get_root(b);
+	g_object_unref(b);
+	return n;
+}

@@ -1,0 +1,34 @@
+/*
+ * story.h - members' stories, held for moderation, in SQL.
+ *
+ * Owns: the stories table and its moderation states (pending, approved, rejected).
+ * Not: the moderation notice mail (inbound and compose) or how stories are chosen for a
+ * mailing beyond "approved, newest first".
+ */
+#ifndef PM_STORY_H
+#define PM_STORY_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include "base/db.h"
+
+/* story_add - a pending story; petition_id/member_id/inbound_id 0 for none; returns id or 0 */
+gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *subject,
+		 const char *text, gint64 inbound_id, GError **error);
+
+/* story_moderate - set status approved or rejected; EX_NOUSER if there is no such story */
+gboolean story_moderate(PmDb *db, gint64 id, const char *status, GError **error);
+
+/*
+ * story_list_json - approved stories as template data [{author, text, petition}], newest
+ * first, at most limit (0: no limit); petition_id 0: any petition.
+ */
+JsonNode *story_list_json(PmDb *db, gint64 petition_id, int limit, GError **error);
+
+/*
+ * story_ls_json - stories for organizers: {"stories":[{id, petition, author, email, status,
+ * subject, text, created_at}]}, oldest first; petition_id 0: any; status NULL: any.
+ */
+JsonNode *story_ls_json(PmDb *db, gint64 petition_id, const char *status, GError **error);
+
+#endif

@@ -1,0 +1,408 @@
+/*
+ * newsletter_render.c - one member's copy of a newsletter, built at send time; previews;
+ * the scheduler task and the `newsletter send --wait` loop.
+ *
+ * Per copy: Mustache over the Markdown source with the member's data (escape_html FALSE)
+ * gives the text part's body; that through template_markdown gives body_html; both go into
+ * the newsletter's template with {member, list, petition, sign_address, unsubscribe_address,
+ * unsubscribe_url, stories, newsletter:{id, subject}, body, body_html}; the subject is
+ * Mustache too, rendered first. Linked to a petition,
+ * Reply-To is the member's sign+SLUG+TOKEN; list headers carry leave+TOKEN.
+ *
+ * The parts shared by every copy (the newsletter row, list, petition and stories as JSON,
+ * the parsed templates) are cached per newsletter id for NL_CACHE_TTL seconds. The cache
+ * is this file's only mutable state and lives in the main thread (the registry gives
+ * renderers no user pointer); newsletter_cache_clear() frees it.
+ *
+ * THREADS: newsletter_prepare (main thread: every SQL statement) snapshots the member and
+ * takes a reference on the shared parts; newsletter_build (any thread, several at once)
+ * only reads them: the JSON nodes are sealed (immutable; json-glib refcounts atomically),
+ * templates are expanded concurrently as template.h allows, compose_message locks its own
+ * cache. The reference keeps the parts alive when the cache drops them meanwhile.
+ *
+ * DIAGNOSTICS: a copy that must not go out any more (newsletter cancelled, member
+ * unsubscribed, bouncing or forgotten since expansion) is marked cancelled in the outbox
+ * and the renderer returns an error saying why, so the sender sends nothing.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include "mail/address.h"
+#include "mail/compose.h"
+#include "model/list.h"
+#include "base/log.h"
+#include "model/member.h"
+#include "produce/milestone.h"
+#include "produce/newsletter_render.h"
+#include "model/newsletter.h"
+#include "model/petition.h"
+#include "base/pm.h"
+#include "model/story.h"
+#include "mail/template.h"
+
+#define NL_CACHE_TTL 60         /* seconds before shared parts (counts, stories) are re-read */
+#define NL_STORIES 5            /* approved stories offered to a newsletter's templates */
+
+typedef struct {
+	Newsletter *n;
+	List *list;
+	char *slug;             /* linked petition's slug, or NULL */
+	JsonNode *list_json;
+	JsonNode *petition_json;    /* NULL when not linked */
+	JsonNode *stories_json;
+	Template *subject_t;    /* parsed once per newsletter */
+	Template *body_t;
+	gint64 loaded;
+	gint ref;               /* atomic: the cache's and each prepared copy's */
+} Shared;
+
+static GHashTable *cache;      /* gint64 id -> Shared*; main thread only */
+
+/* shared_unref - drop a reference; frees with the last one (any thread) */
+static void shared_unref(gpointer p)
+{
+	Shared *s = p;
+
+	if (!g_atomic_int_dec_and_test(&s->ref))
+		return;
+	newsletter_free(s->n);
+	list_free(s->list);
+	g_free(s->slug);
+	if (s->list_json)
+		json_node_unref(s->list_json);
+	if (s->petition_json)
+		json_node_unref(s->petition_json);
+	if (s->stories_json)
+		json_node_unref(s->stories_json);
+	template_unref(s->subject_t);
+	template_unref(s->body_t);
+	g_free(s);
+}
+
+/* newsletter_cache_clear - free the cached shared parts */
+void newsletter_cache_clear(void)
+{
+	if (cache)
+		g_hash_table_destroy(cache);
+	cache = NULL;
+}
+
+/* shared_get - the shared parts of newsletter id, loaded or cached; borrowed */
+static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **error)
+{
+	Shared *s;
+	gint64 members = 0, now = pm_now();
+
+	if (cache == NULL)
+		cache = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, shared_unref);
+	s = g_hash_table_lookup(cache, &id);
+	if (s && now - s->loaded < NL_CACHE_TTL)
+		return s;
+	if (s)
+		g_hash_table_remove(cache, &id);
+	s = g_new0(Shared, 1);
+	s->ref = 1;
+	s->loaded = now;
+	if ((s->n = newsletter_lookup(db, id, error)) == NULL)
+		goto fail;
+	if ((s->list = list_get(db, s->n->list_id, error)) == NULL) {
+		if (error && *error == NULL)
+			g_set_error(error, PM_ERROR, EX_NOUSER, "newsletter %" G_GINT64_FORMAT
+				    ": its list is gone", id);
+		goto fail;
+	}
+	db_int(db, NULL, &members, 0, "SELECT count(*) FROM subscriptions WHERE list_id = ? AND "
+	       "status = 'active'", "i", s->list->id);
+	s->list_json = list_to_json(cfg, s->list, members);
+	if (s->n->petition_id) {
+		Petition *p = petition_get(db, s->n->petition_id, error);
+
+		if (p == NULL)
+			goto fail;
+		s->slug = g_strdup(p->slug);
+		s->petition_json = petition_to_json(db, cfg, p);
+		petition_free(p);
+	}
+	if ((s->stories_json = story_list_json(db, s->n->petition_id, NL_STORIES, error)) == NULL)
+		goto fail;
+	if ((s->subject_t = template_parse(s->n->subject, error)) == NULL ||
+	    (s->body_t = template_parse(s->n->body, error)) == NULL) {
+		g_prefix_error(error, "newsletter %" G_GINT64_FORMAT ": ", id);
+		goto fail;
+	}
+	/* immutable from now on: copies are built from them in several threads */
+	json_node_seal(s->list_json);
+	json_node_seal(s->stories_json);
+	if (s->petition_json)
+		json_node_seal(s->petition_json);
+	g_hash_table_insert(cache, &s->n->id, s);
+	return s;
+fail:
+	shared_unref(s);
+	return NULL;
+}
+
+/* set_str - a string member, or null */
+static void set_str(JsonObject *o, const char *k, const char *v)
+{
+	if (v)
+		json_object_set_string_member(o, k, v);
+	else
+		json_object_set_null_member(o, k);
+}
+
+/*
+ * render_copy - the message of newsletter sh for member m to address to. personal: tokens
+ * for this member (FALSE for a preview to someone who is not a member: the plain sign+SLUG
+ * and LIST+unsubscribe addresses stand in).
+ */
+static GBytes *render_copy(const PmConfig *cfg, const PmSecret *key, Shared *sh,
+			   const Member *m, const char *to, gboolean personal, GError **error)
+{
+	JsonObject *o = json_object_new();
+	JsonNode *data = json_node_init_object(json_node_alloc(), o);
+	JsonObject *nl = json_object_new();     /* owned by o once set */
+	char *sign = NULL, *unsub = NULL, *url = NULL, *text = NULL, *html = NULL;
+	char *subject = NULL;
+	GBytes *msg = NULL;
+	ComposeOpts opts = { 0 };
+
+	json_object_set_member(o, "member", member_to_json(m));
+	json_object_set_member(o, "list", json_node_ref(sh->list_json));
+	json_object_set_member(o, "stories", json_node_ref(sh->stories_json));
+	json_object_set_int_member(nl, "id", sh->n->id);
+	json_object_set_object_member(o, "newsletter", nl);
+	if (sh->petition_json)
+		json_object_set_member(o, "petition", json_node_ref(sh->petition_json));
+	if (personal) {
+		Token tu = { TOKEN_UNSUBSCRIBE, sh->list->id, m->id, 0 };
+		char *t = token_encode(key, &tu);
+
+		unsub = address_make(cfg, "leave", NULL, t);
+		if (cfg->base_url)
+			url = g_strdup_printf("%s/u/%s", cfg->base_url, t);
+		g_free(t);
+		if (sh->slug) {
+			Token ts = { TOKEN_SIGN, sh->n->petition_id, m->id, 0 };
+
+			t = token_encode(key, &ts);
+			sign = address_make(cfg, "sign", sh->slug, t);
+			g_free(t);
+		}
+	} else {
+		unsub = address_make(cfg, sh->list->name, "unsubscribe", NULL);
+		if (sh->slug)
+			sign = address_make(cfg, "sign", sh->slug, NULL);
+	}
+	set_str(o, "sign_address", sign);
+	set_str(o, "unsubscribe_address", unsub);
+	set_str(o, "unsubscribe_url", url);
+
+	if ((subject = template_expand(sh->subject_t, &data, 1, FALSE, NULL, NULL, error)) == NULL ||
+	    (json_object_set_string_member(nl, "subject", subject),
+	     (text = template_expand(sh->body_t, &data, 1, FALSE, NULL, NULL, error)) == NULL)) {
+		g_prefix_error(error, "newsletter %" G_GINT64_FORMAT ": ", sh->n->id);
+		goto out;
+	}
+	html = template_markdown(text);
+	json_object_set_string_member(o, "body", text);
+	json_object_set_string_member(o, "body_html", html);
+
+	opts.to = to;
+	opts.to_name = m->name;
+	opts.reply_to = sign;
+	opts.list_name = sh->list->name;
+	opts.list_title = sh->list->title;
+	opts.unsubscribe_mailto = unsub;
+	opts.unsubscribe_url = url;
+	opts.subject = subject;
+	msg = compose_message(cfg, sh->n->template_name, data, &opts, error);
+out:
+	json_node_unref(data);
+	json_object_unref(o);
+	g_free(sign);
+	g_free(unsub);
+	g_free(url);
+	g_free(text);
+	g_free(html);
+	g_free(subject);
+	return msg;
+}
+
+/* skip - this copy must not go out: cancel the row and say why */
+static GBytes *skip(PmDb *db, gint64 outbox_id, GError **error, const char *why)
+{
+	db_exec(db, NULL, "UPDATE outbox SET status = 'cancelled', claimed_by = NULL, "
+		"smtp_text = ?, updated_at = ? WHERE id = ? AND status = 'sending'", "tii", why,
+		pm_now(), outbox_id);
+	g_set_error(error, PM_ERROR, EX_NOUSER, "%s", why);
+	return NULL;
+}
+
+/* A copy prepared in the main thread, built in any (newsletter_prepare). */
+typedef struct {
+	const PmConfig *cfg;
+	const PmSecret *key;
+	Shared *sh;             /* a reference */
+	Member m;               /* owned strings */
+	char *to;
+} Prepared;
+
+/* newsletter_prepared_free - destroy a prepared copy (any thread) */
+void newsletter_prepared_free(gpointer p)
+{
+	Prepared *pr = p;
+
+	if (pr == NULL)
+		return;
+	if (pr->sh)
+		shared_unref(pr->sh);
+	g_free(pr->m.status);
+	g_free(pr->m.email);
+	g_free(pr->m.name);
+	g_free(pr->m.postcode);
+	g_free(pr->m.district);
+	g_free(pr->to);
+	g_free(pr);
+}
+
+/* newsletter_prepare - checks, skips and snapshots for one copy (main thread) */
+gpointer newsletter_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			    const OutboxRow *row, GError **error)
+{
+	sqlite3_stmt *st;
+	GError *e = NULL;
+	Prepared *pr = g_new0(Prepared, 1);
+	Member *m = &pr->m;
+	char *nstatus = NULL, *sstatus = NULL;
+	Shared *sh;
+
+	pr->cfg = cfg;
+	pr->key = key;
+	/* checked again now: the member may have left since the expansion */
+	st = db_query(db, &e, "SELECT n.status, s.status, m.status, m.email, m.name, m.postcode, "
+		      "m.district, m.id FROM newsletters n LEFT JOIN subscriptions s ON "
+		      "s.list_id = n.list_id AND s.member_id = ?2 LEFT JOIN members m ON m.id = ?2 "
+		      "WHERE n.id = ?1", "ii", row->ref_id, row->member_id);
+	if (st && db_step(db, st, &e)) {
+		nstatus = db_col_text(st, 0);
+		sstatus = db_col_text(st, 1);
+		m->status = db_col_text(st, 2);
+		m->email = db_col_text(st, 3);
+		m->name = db_col_text(st, 4);
+		m->postcode = db_col_text(st, 5);
+		m->district = db_col_text(st, 6);
+		m->id = sqlite3_column_int64(st, 7);
+	}
+	db_done(st);
+	if (e)
+		g_propagate_error(error, e);
+	else if (nstatus == NULL)
+		g_set_error(error, PM_ERROR, EX_NOUSER, "no newsletter %" G_GINT64_FORMAT,
+			    row->ref_id);
+	else if (strcmp(nstatus, "cancelled") == 0)
+		skip(db, row->id, error, "newsletter cancelled");
+	else if (m->email == NULL || g_strcmp0(m->status, "active") != 0)
+		skip(db, row->id, error, "member no longer active");
+	else if (g_strcmp0(sstatus, "active") != 0)
+		skip(db, row->id, error, "member no longer subscribed");
+	else if ((sh = shared_get(db, cfg, row->ref_id, error)) != NULL) {
+		g_atomic_int_inc(&sh->ref);
+		pr->sh = sh;
+		pr->to = g_strdup(row->recipient);
+	}
+	g_free(nstatus);
+	g_free(sstatus);
+	if (pr->sh == NULL) {
+		newsletter_prepared_free(pr);
+		return NULL;
+	}
+	return pr;
+}
+
+/* newsletter_build - the message of a prepared copy (any thread; no database) */
+GBytes *newsletter_build(gpointer prepared, GError **error)
+{
+	Prepared *pr = prepared;
+
+	return render_copy(pr->cfg, pr->key, pr->sh, &pr->m, pr->to, TRUE, error);
+}
+
+/* newsletter_render - the outbox renderer for kind newsletter: prepare, then build */
+GBytes *newsletter_render(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			  const OutboxRow *row, GError **error)
+{
+	gpointer pr = newsletter_prepare(db, cfg, key, row, error);
+	GBytes *msg = pr ? newsletter_build(pr, error) : NULL;
+
+	newsletter_prepared_free(pr);
+	return msg;
+}
+
+/* newsletter_render_for - one copy of newsletter id as member would get it (tests, bench) */
+GBytes *newsletter_render_for(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+			      const Member *member, GError **error)
+{
+	Shared *sh = shared_get(db, cfg, id, error);
+
+	return sh ? render_copy(cfg, key, sh, member, member->email, TRUE, error) : NULL;
+}
+
+/* newsletter_preview - queue one rendered copy to `to` */
+gint64 newsletter_preview(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+			  const char *to, GError **error)
+{
+	GError *e = NULL;
+	Member *m = member_find(db, cfg, to, &e);
+	Member sample = { 0 };
+	char *norm = address_normalize(cfg, to);
+	Shared *sh;
+	GBytes *msg = NULL;
+	gint64 oid = 0;
+
+	if (e) {
+		g_propagate_error(error, e);
+		goto out;
+	}
+	if (norm == NULL) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "not a valid mail address: %s", to);
+		goto out;
+	}
+	if ((sh = shared_get(db, cfg, id, error)) == NULL)
+		goto out;
+	if (m == NULL) {
+		sample.email = norm;
+		sample.name = (char *)"Sample Member";
+		sample.status = (char *)"active";
+	}
+	msg = render_copy(cfg, key, sh, m ? m : &sample, norm, m != NULL, error);
+	if (msg) {
+		OutboxItem item = { OUTBOX_PREVIEW, id, m ? m->id : 0, 0, norm, msg };
+
+		oid = outbox_enqueue(db, &item, error);
+	}
+out:
+	if (msg)
+		g_bytes_unref(msg);
+	member_free(m);
+	g_free(norm);
+	return oid;
+}
+
+/* newsletter_task - the scheduler task: expand due newsletters, mark finished ones sent */
+gboolean newsletter_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error)
+{
+	gint64 added = 0;
+
+	if (!newsletter_expand(db, pm_now(), 1000, NEWSLETTER_SLICE, &added, error))
+		return FALSE;
+	if (added > 0)
+		log_info("newsletters: %" G_GINT64_FORMAT " copies queued", added);
+	return TRUE;
+}
+
+gboolean newsletter_refill(gpointer db, gint64 *added, GError **error)
+{
+	return newsletter_expand_more(db, pm_now(), 1000, NEWSLETTER_SLICE, added, error);
+}

@@ -1,0 +1,95 @@
+/*
+ * probe.c - queue the bounce probes bounce_score decided are owed.
+ *
+ * A probe is owed by an active member with a 'probe-due' bounce row and no probe queued
+ * since that row. The probe goes through the outbox like any message, with the VERP
+ * return path, so its bounce comes back to bounce+TOKEN and names the probe row.
+ */
+#include "mail/compose.h"
+#include "base/log.h"
+#include "model/member.h"
+#include "model/outbox.h"
+#include "base/pm.h"
+#include "produce/probe.h"
+
+/* probe_task - one transaction for all owed probes of this pass */
+gboolean probe_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	sqlite3_stmt *st;
+	GError *e = NULL;
+	gboolean ok = TRUE;
+	guint queued = 0;
+
+	if (!cfg->bounce_probe) {
+		g_array_unref(ids);
+		return TRUE;
+	}
+	st = db_query(db, error,
+		"SELECT DISTINCT b.member_id FROM bounces b JOIN members m ON m.id = b.member_id "
+		"WHERE b.kind = 'probe-due' AND m.status = 'active' AND m.email IS NOT NULL AND "
+		"NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'probe' AND o.member_id = "
+		"b.member_id AND o.created_at >= b.created_at)", NULL);
+	if (st == NULL) {
+		g_array_unref(ids);
+		return FALSE;
+	}
+	while (db_step(db, st, &e)) {
+		gint64 id = sqlite3_column_int64(st, 0);
+		g_array_append_val(ids, id);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_array_unref(ids);
+		return FALSE;
+	}
+	if (ids->len == 0) {
+		g_array_unref(ids);
+		return TRUE;
+	}
+	if (!db_begin(db, error)) {
+		g_array_unref(ids);
+		return FALSE;
+	}
+	for (guint i = 0; ok && i < ids->len; i++) {
+		Member *m = member_get(db, g_array_index(ids, gint64, i), &e);
+		JsonObject *o;
+		JsonNode *data;
+		ComposeOpts opts = { 0 };
+		GBytes *msg;
+
+		if (m == NULL) {
+			ok = e == NULL;
+			continue;
+		}
+		data = json_node_new(JSON_NODE_OBJECT);
+		o = json_object_new();
+		json_object_set_member(o, "member", member_to_json(m));
+		json_node_take_object(data, o);
+		opts.to = m->email;
+		opts.to_name = m->name;
+		opts.auto_generated = TRUE;
+		msg = compose_message(cfg, "probe", data, &opts, &e);
+		if (msg) {
+			OutboxItem item = { OUTBOX_PROBE, 0, m->id, 0, m->email, msg };
+
+			ok = outbox_enqueue(db, &item, &e) != 0;
+			queued += ok;
+			g_bytes_unref(msg);
+		} else {
+			ok = FALSE;
+		}
+		json_node_unref(data);
+		member_free(m);
+	}
+	if (ok && db_commit(db, &e)) {
+		log_info("probes: %u queued", queued);
+	} else {
+		db_rollback(db);
+		g_propagate_error(error, e);
+		ok = FALSE;
+	}
+	g_array_unref(ids);
+	return ok;
+}

@@ -1,0 +1,69 @@
+/*
+ * send_now.c - `newsletter send`: one newsletter sent from this process, slice by slice.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "base/pm.h"
+#include "base/progress.h"
+#include "model/newsletter.h"
+#include "model/outbox.h"
+#include "run/send_now.h"
+#include "run/sender.h"
+
+/* newsletter_send_wait - expand and send newsletter id from this process, with progress */
+gboolean newsletter_send_wait(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+			      const volatile sig_atomic_t *stop, GError **error)
+{
+	Sender *s = sender_new(db, cfg, key, NULL, error);
+	Progress *p;
+	Newsletter *n = NULL;
+	NewsletterCounts c;
+	gboolean ok = TRUE;
+	gint64 audience = 0;
+	char *what = g_strdup_printf("newsletter %" G_GINT64_FORMAT, id);
+
+	if (s == NULL) {
+		g_free(what);
+		return FALSE;
+	}
+	newsletter_audience(db, id, &audience, NULL);
+	p = progress_new(stderr, what, audience, isatty(STDERR_FILENO));
+	while (ok && !*stop) {
+		gint64 added = 0;
+
+		/* a slice at a time, so the progress moves while a large list is sent */
+		ok = newsletter_expand(db, pm_now(), 500, 500, &added, error) &&
+		     sender_pass(s, stop, NULL, error) &&
+		     newsletter_finish(db, pm_now(), error) &&
+		     newsletter_counts(db, id, &c, error);
+		if (!ok)
+			break;
+		newsletter_free(n);
+		if ((n = newsletter_lookup(db, id, error)) == NULL) {
+			ok = FALSE;
+			break;
+		}
+		if (n->expanded_at)
+			progress_set_total(p, c.recipients);
+		progress_update(p, c.sent + c.failed + c.cancelled);
+		if (strcmp(n->status, "sending") != 0 && strcmp(n->status, "scheduled") != 0)
+			break;
+		/* deferred copies wait for their retry time: leave them to `peermail run` */
+		if (n->expanded_at && added == 0 && c.queued > 0) {
+			gint64 due = 0;
+
+			if (outbox_next_due(db, &due, NULL) && due > pm_now())
+				break;
+		}
+	}
+	p = progress_finish(p);
+	if (ok && n)
+		printf("newsletter %" G_GINT64_FORMAT " %s: %" G_GINT64_FORMAT " sent, %"
+		       G_GINT64_FORMAT " failed, %" G_GINT64_FORMAT " waiting for a retry\n", id,
+		       n->status, c.sent, c.failed, c.queued);
+	newsletter_free(n);
+	sender_free(s);
+	g_free(what);
+	return ok;
+}
