@@ -266,7 +266,6 @@ TEST(targets_and_districts)
 	char *slugs[] = { "roads", NULL }, *none[] = { "nope", NULL };
 	gint64 rows = 0, mem = 0, id, id2;
 	Member *m;
-	JsonNode *n;
 
 	petition_create(db, cfg, "roads", "Fix the roads", "Please", 1000, 0, NULL);
 	id = target_add(db, cfg, "Jo North", "Jo@Parl.test", "MP", "North", slugs, &e);
@@ -279,19 +278,18 @@ TEST(targets_and_districts)
 	OK(target_add(db, cfg, "X", "x@parl.test", NULL, NULL, none, &e) == 0, "unknown petition refused");
 	INT_EQ(e ? e->code : 0, EX_NOUSER, "as EX_NOUSER");
 	g_clear_error(&e);
-	n = target_list_json(db, NULL);
 	{
-		JsonArray *a = json_object_get_array_member(json_node_get_object(n), "targets");
-		JsonObject *o = json_array_get_object_element(a, 0);
+		GPtrArray *a = target_list(db, NULL);
+		const Target *t = a && a->len ? a->pdata[0] : NULL;
 
-		INT_EQ(json_array_get_length(a), 1, "one target listed");
-		STR_EQ(json_object_get_string_member(o, "email"), "jo@parl.test", "address lower-cased");
-		STR_EQ(json_object_get_string_member(o, "district"), "North", "district kept on update");
-		STR_EQ(json_object_get_string_member(o, "title"), "MP", "title kept on update");
-		STR_EQ(json_array_get_string_element(json_object_get_array_member(o, "petitions"), 0),
-		       "roads", "petition attached");
+		INT_EQ(a ? a->len : 0, 1, "one target listed");
+		STR_EQ(t ? t->email : NULL, "jo@parl.test", "address lower-cased");
+		STR_EQ(t ? t->district : NULL, "North", "district kept on update");
+		STR_EQ(t ? t->title : NULL, "MP", "title kept on update");
+		STR_EQ(t && t->petitions ? t->petitions[0] : NULL, "roads", "petition attached");
+		if (a)
+			g_ptr_array_unref(a);
 	}
-	json_node_unref(n);
 	db_exec(db, NULL, "DELETE FROM petition_targets", NULL);
 	db_exec(db, NULL, "DELETE FROM targets", NULL);
 
@@ -505,14 +503,34 @@ TEST(compile_by_district)
 		delivery_settings_clear(&s);
 	}
 	{
-		JsonNode *l = delivery_list_json(db, pid, &e);
-		JsonArray *a = json_object_get_array_member(json_node_get_object(l), "deliveries");
-		JsonObject *o = json_array_get_object_element(a, 0);
+		/* `delivery config SLUG` with nothing to change only reads */
+		DeliverySettings s;
+		int before = sqlite3_total_changes(db_handle(db));
+		Petition *p = delivery_configure_of(db, "clean-air", NULL, -1, -1, -1, &s, NULL);
 
-		INT_EQ(json_array_get_length(a), 18, "eighteen deliveries listed");
-		STR_EQ(json_object_get_string_member(o, "status"), "queued", "status queued");
-		INT_EQ(json_array_get_length(json_object_get_array_member(o, "replies")), 0, "no replies");
-		json_node_unref(l);
+		OK(p != NULL, "delivery_configure_of finds the petition");
+		INT_EQ(sqlite3_total_changes(db_handle(db)) - before, 0, "nothing given: nothing written");
+		INT_EQ(s.every_days, 7, "the settings read back");
+		delivery_settings_clear(&s);
+		petition_free(p);
+		p = delivery_configure_of(db, "clean-air", NULL, 3, -1, -1, &s, NULL);
+		INT_EQ(s.every_days, 3, "something given: changed and read back");
+		delivery_settings_clear(&s);
+		petition_free(p);
+		delivery_configure(db, pid, NULL, 7, -1, -1, NULL);
+		OK(delivery_configure_of(db, "nosuch", NULL, -1, -1, -1, &s, &e) == NULL && e &&
+		   e->code == EX_NOUSER, "an unknown petition is EX_NOUSER");
+		g_clear_error(&e);
+	}
+	{
+		GPtrArray *a = delivery_list(db, "clean-air", &e);
+		const DeliveryRow *r = a && a->len ? a->pdata[0] : NULL;
+
+		INT_EQ(a ? a->len : 0, 18, "eighteen deliveries listed");
+		STR_EQ(r ? r->status : NULL, "queued", "status queued");
+		INT_EQ(r ? r->replies->len : 1, 0, "no replies");
+		if (a)
+			g_ptr_array_unref(a);
 	}
 	db_exec(db, NULL, "UPDATE petitions SET disclose = 'name' WHERE id = ?", "i", pid);
 	db_exec(db, NULL, "DELETE FROM petition_targets", NULL);
@@ -522,6 +540,22 @@ TEST(compile_by_district)
 	INT_EQ(e ? e->code : 0, EX_DATAERR, "as EX_DATAERR");
 	db_rollback(db);
 	g_clear_error(&e);
+	{
+		/* the one rule: a delivery needs a target (deliver, compile) */
+		Petition *p = petition_get(db, pid, NULL);
+
+		OK(!delivery_need_targets(db, p, &e), "delivery_need_targets: none");
+		INT_EQ(e ? e->code : 0, EX_DATAERR, "as EX_DATAERR");
+		OK(e && strstr(e->message, "has no targets"), "saying so");
+		g_clear_error(&e);
+		OK(delivery_deliver(db, cfg, key, "clean-air", FALSE, &q, &e) == NULL && e &&
+		   e->code == EX_DATAERR, "deliver without targets: refused");
+		g_clear_error(&e);
+		OK(delivery_deliver(db, cfg, key, "nosuch", FALSE, &q, &e) == NULL && e &&
+		   e->code == EX_NOUSER, "deliver an unknown petition: EX_NOUSER");
+		g_clear_error(&e);
+		petition_free(p);
+	}
 	capture_clear(&c);
 }
 
@@ -646,15 +680,14 @@ TEST(mail_side)
 		g_object_unref(m);
 	}
 	{
-		JsonNode *l = delivery_list_json(db, pid, NULL);
-		JsonArray *a = json_object_get_array_member(json_node_get_object(l), "deliveries");
-		JsonObject *o = json_array_get_object_element(a, 0);
-		JsonArray *r = json_object_get_array_member(o, "replies");
+		GPtrArray *a = delivery_list(db, "mail", NULL);
+		const DeliveryRow *d = a && a->len ? a->pdata[0] : NULL;
+		const DeliveryReply *r = d && d->replies->len ? d->replies->pdata[0] : NULL;
 
-		INT_EQ(json_array_get_length(r), 1, "delivery ls shows the reply");
-		STR_EQ(json_object_get_string_member(json_array_get_object_element(r, 0), "text"),
-		       "I will vote for it.", "with its text");
-		json_node_unref(l);
+		INT_EQ(d ? d->replies->len : 0, 1, "delivery ls shows the reply");
+		STR_EQ(r ? r->text : NULL, "I will vote for it.", "with its text");
+		if (a)
+			g_ptr_array_unref(a);
 	}
 	db_begin(db, NULL);
 	OK(!delivery_record_reply(db, cfg, 999999, "x@y.test", "s", "t", 0, &e), "unknown delivery");

@@ -1,6 +1,7 @@
 /* test_domain.c - members, lists, petitions, signatures and stories in SQL */
 #include <sysexits.h>
 #include "harness.h"
+#include "base/pm.h"
 #include "model/list.h"
 #include "model/member.h"
 #include "model/petition.h"
@@ -59,17 +60,17 @@ TEST(members)
 TEST(lists)
 {
 	GError *e = NULL;
-	gint64 id = list_create(db, "News", "Campaign news", "announce", NULL);
+	gint64 id = list_create(db, NULL, "News", "Campaign news", "announce", NULL);
 	List *l = list_find(db, cfg, "NEWS", NULL);
 	gint64 m = member_upsert(db, cfg, "e@x.test", NULL, NULL, NULL, FALSE, NULL);
 	gint64 act, pend, uns, bnc;
 	char *st;
 
 	OK(id > 0 && l && l->id == id, "list created and found case-insensitively");
-	OK(list_create(db, "news", NULL, NULL, &e) == 0 && e && e->code == EX_DATAERR,
+	OK(list_create(db, NULL, "news", NULL, NULL, &e) == 0 && e && e->code == EX_DATAERR,
 	   "duplicate list refused");
 	g_clear_error(&e);
-	OK(list_create(db, "help", NULL, NULL, &e) == 0, "reserved name refused");
+	OK(list_create(db, NULL, "help", NULL, NULL, &e) == 0, "reserved name refused");
 	g_clear_error(&e);
 	OK(subscription_set(db, id, m, "pending", NULL), "pending");
 	st = subscription_status(db, id, m, NULL);
@@ -145,6 +146,219 @@ TEST(stories)
 	g_clear_error(&e);
 }
 
+/* the one "absent" error per type: *_need */
+TEST(lookups)
+{
+	GError *e = NULL;
+	Member *m;
+	Petition *p;
+	List *l;
+
+	OK(member_need(db, cfg, "nobody@x.test", &e) == NULL, "member_need: absent is NULL");
+	INT_EQ(e ? e->code : 0, EX_NOUSER, "as EX_NOUSER");
+	STR_EQ(e ? e->message : NULL, "unknown member nobody@x.test", "with the one message");
+	g_clear_error(&e);
+	OK(member_need_id(db, 99999, &e) == NULL && e && e->code == EX_NOUSER, "member_need_id");
+	STR_EQ(e ? e->message : NULL, "no member 99999", "its message");
+	g_clear_error(&e);
+	OK(petition_need(db, "nosuch", &e) == NULL && e && e->code == EX_NOUSER, "petition_need");
+	STR_EQ(e ? e->message : NULL, "unknown petition 'nosuch'", "its message");
+	g_clear_error(&e);
+	OK(petition_need_id(db, 99999, &e) == NULL && e && e->code == EX_NOUSER, "petition_need_id");
+	STR_EQ(e ? e->message : NULL, "no petition 99999", "its message");
+	g_clear_error(&e);
+	OK(list_need(db, cfg, "nosuch", &e) == NULL && e && e->code == EX_NOUSER, "list_need");
+	STR_EQ(e ? e->message : NULL, "unknown list 'nosuch'", "its message");
+	g_clear_error(&e);
+	OK(list_need_view(db, cfg, "nosuch", &e) == NULL && e && e->code == EX_NOUSER,
+	   "list_need_view: the same error");
+	g_clear_error(&e);
+	/* found: no error */
+	m = member_need(db, cfg, "Ann.Lee@Gmail.com", &e);
+	OK(m && e == NULL, "member_need finds by address");
+	member_free(m);
+	p = petition_need(db, "PARK", &e);
+	OK(p && e == NULL, "petition_need finds by slug");
+	petition_free(p);
+	l = list_need(db, cfg, "news", &e);
+	OK(l && e == NULL, "list_need finds by name");
+	list_free(l);
+}
+
+/* configured lists: readers see them without creating them; writers create them */
+TEST(configured_lists)
+{
+	PmListConf lc = { "Cfg", "Configured", "discussion", NULL };
+	GPtrArray *all;
+	gint64 rows = -1;
+	List *l;
+	gboolean found = FALSE;
+
+	g_ptr_array_add(cfg->lists, &lc);
+	l = list_need_view(db, cfg, "cfg", NULL);
+	OK(l && l->id == 0, "a configured list not created yet has id 0");
+	STR_EQ(l ? l->name : NULL, "cfg", "named as list_create would (lower case)");
+	STR_EQ(l ? l->title : NULL, "Configured", "with its title");
+	STR_EQ(l ? l->mode : NULL, "discussion", "and mode");
+	list_free(l);
+	all = list_all_view(db, cfg, NULL);
+	for (guint i = 0; all && i < all->len; i++)
+		found |= strcmp(((List *)all->pdata[i])->name, "cfg") == 0;
+	OK(found, "list_all_view includes it");
+	OK(all && all->len >= 2 &&
+	   g_ascii_strcasecmp(((List *)all->pdata[0])->name, ((List *)all->pdata[1])->name) < 0,
+	   "by name");
+	if (all)
+		g_ptr_array_unref(all);
+	db_int(db, NULL, &rows, 0, "SELECT count(*) FROM lists WHERE name = 'cfg'", NULL);
+	INT_EQ(rows, 0, "readers write nothing");
+	l = list_need(db, cfg, "cfg", NULL);
+	OK(l && l->id > 0, "list_need (a writer) creates it");
+	list_free(l);
+	g_ptr_array_remove(cfg->lists, &lc);
+}
+
+/* list_create with the configuration: not the From mailbox */
+TEST(list_rules)
+{
+	GError *e = NULL;
+	gint64 list = list_create(db, NULL, "org", NULL, NULL, NULL);
+	gint64 m = member_upsert(db, cfg, "sub@x.test", NULL, NULL, NULL, FALSE, NULL);
+	char *kept = NULL, *status;
+
+	OK(list_create(db, cfg, "team", NULL, NULL, &e) == 0, "the From mailbox is not a list");
+	INT_EQ(e ? e->code : 0, EX_DATAERR, "as EX_DATAERR");
+	OK(e && strstr(e->message, "From mailbox"), "saying why");
+	g_clear_error(&e);
+	OK(list_create(db, cfg, "bad name", NULL, NULL, &e) == 0, "a bad name with cfg");
+	g_clear_error(&e);
+	/* the organizer's add: new or pending become active, the rest is left */
+	OK(subscription_add_by_organizer(db, list, m, &kept, NULL) && kept == NULL, "new: added");
+	status = subscription_status(db, list, m, NULL);
+	STR_EQ(status, "active", "active");
+	g_free(status);
+	subscription_set(db, list, m, "pending", NULL);
+	OK(subscription_add_by_organizer(db, list, m, &kept, NULL) && kept == NULL,
+	   "pending: added");
+	status = subscription_status(db, list, m, NULL);
+	STR_EQ(status, "active", "pending becomes active");
+	g_free(status);
+	subscription_set(db, list, m, "unsubscribed", NULL);
+	OK(subscription_add_by_organizer(db, list, m, &kept, NULL), "unsubscribed: no error");
+	STR_EQ(kept, "unsubscribed", "reported as kept");
+	g_free(kept);
+	status = subscription_status(db, list, m, NULL);
+	STR_EQ(status, "unsubscribed", "and left unsubscribed");
+	g_free(status);
+}
+
+/* petition rules: reopening drops a passed closing date; UTF-8 and trimmed text */
+TEST(petition_rules)
+{
+	gint64 now = pm_now();
+	gint64 past = petition_create(db, cfg, "late", "Late", "x", 0, now - 100, NULL);
+	gint64 future = petition_create(db, cfg, "soon", "Soon", "x", 0, now + 86400, NULL);
+	gint64 id;
+	GError *e = NULL;
+	Petition *p;
+
+	OK(petition_set_status(db, past, "closed", NULL), "close");
+	p = petition_get(db, past, NULL);
+	INT_EQ(p ? p->closes_at : 0, now - 100, "closing keeps the date");
+	petition_free(p);
+	OK(petition_set_status(db, past, "open", NULL), "reopen");
+	p = petition_get(db, past, NULL);
+	INT_EQ(p ? p->closes_at : -1, 0, "reopening after the closing date drops the date");
+	OK(p && petition_is_open(p), "so it is open");
+	petition_free(p);
+	petition_set_status(db, future, "closed", NULL);
+	petition_set_status(db, future, "open", NULL);
+	p = petition_get(db, future, NULL);
+	INT_EQ(p ? p->closes_at : 0, now + 86400, "a closing date still to come is kept");
+	petition_free(p);
+	p = petition_set_status_of(db, "LATE", "closed", NULL);
+	STR_EQ(p ? p->slug : NULL, "late", "petition_set_status_of finds by slug");
+	petition_free(p);
+	OK(petition_set_status_of(db, "nosuch", "open", &e) == NULL && e && e->code == EX_NOUSER,
+	   "an unknown slug is EX_NOUSER");
+	g_clear_error(&e);
+	OK(petition_create(db, cfg, "latin1", "Caf\xe9", "x", 0, 0, &e) == 0, "a title not UTF-8");
+	INT_EQ(e ? e->code : 0, EX_DATAERR, "is EX_DATAERR");
+	g_clear_error(&e);
+	OK(petition_create(db, cfg, "latin2", "Cafe", "caf\xe9", 0, 0, &e) == 0 && e &&
+	   e->code == EX_DATAERR, "a text not UTF-8 too");
+	g_clear_error(&e);
+	id = petition_create(db, cfg, "trim", "Trim", "\n  The text.  \n\n", 0, 0, NULL);
+	p = petition_get(db, id, NULL);
+	STR_EQ(p ? p->text : NULL, "The text.", "the text is kept without surrounding space");
+	petition_free(p);
+}
+
+/* member_add: the organizer's add, suppressions and kept subscriptions */
+TEST(organizer_add)
+{
+	char *path = g_build_filename(harness_tmpdir(), "secret", NULL);
+	PmSecret *key = secret_load(path, TRUE, NULL);
+	char *lists[] = { "news", NULL }, *none[] = { "nosuch", NULL };
+	GPtrArray *kept = NULL;
+	gboolean created = FALSE;
+	GError *e = NULL;
+	gint64 id, again;
+	List *news = list_find(db, cfg, "news", NULL);
+
+	id = member_add(db, cfg, key, "new@x.test", "New", NULL, NULL, lists, &created, &kept,
+			&e);
+	OK(id > 0 && created && e == NULL, "added");
+	INT_EQ(kept ? kept->len : 1, 0, "subscribed, nothing kept");
+	g_ptr_array_unref(kept);
+	again = member_add(db, cfg, key, "NEW@x.test", "Renamed", NULL, NULL, NULL, &created,
+			   NULL, NULL);
+	OK(again == id && !created, "the same address updates");
+	subscription_set(db, news->id, id, "unsubscribed", NULL);
+	member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, lists, &created, &kept, NULL);
+	INT_EQ(kept ? kept->len : 0, 1, "an unsubscribed list is kept");
+	STR_EQ(kept && kept->len ? ((MemberKept *)kept->pdata[0])->status : NULL, "unsubscribed",
+	       "with its status");
+	g_ptr_array_unref(kept);
+	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, none, &created, NULL, &e) == 0,
+	   "an unknown list");
+	INT_EQ(e ? e->code : 0, EX_NOUSER, "is EX_NOUSER");
+	g_clear_error(&e);
+	OK(member_forget_address(db, cfg, key, "new@x.test", NULL) == id, "forgotten");
+	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, NULL, &created, NULL, &e) == 0,
+	   "someone forgotten is not added again");
+	INT_EQ(e ? e->code : 0, EX_DATAERR, "as EX_DATAERR");
+	g_clear_error(&e);
+	OK(member_forget_address(db, cfg, key, "never@x.test", &e) == 0 && e &&
+	   e->code == EX_NOUSER, "forgetting an unknown address is EX_NOUSER");
+	g_clear_error(&e);
+	list_free(news);
+	secret_free(key);
+	g_free(path);
+}
+
+/* story_ls: the organizers' listing and its filters */
+TEST(story_listing)
+{
+	GError *e = NULL;
+	GPtrArray *rows;
+
+	OK(story_ls(db, NULL, "maybe", &e) == NULL && e && e->code == EX_USAGE,
+	   "an unknown status is EX_USAGE");
+	g_clear_error(&e);
+	OK(story_ls(db, "nosuch", NULL, &e) == NULL && e && e->code == EX_NOUSER,
+	   "an unknown petition is EX_NOUSER");
+	g_clear_error(&e);
+	rows = story_ls(db, NULL, "approved", NULL);
+	INT_EQ(rows ? rows->len : 0, 1, "the approved story");
+	STR_EQ(rows && rows->len ? ((StoryRow *)rows->pdata[0])->author : NULL, "Hana Smith",
+	       "with its author's name");
+	if (rows)
+		g_ptr_array_unref(rows);
+	OK(story_status_valid("pending") && !story_status_valid("maybe") &&
+	   !story_status_valid(NULL), "story_status_valid");
+}
+
 int main(void)
 {
 	setup();
@@ -152,6 +366,12 @@ int main(void)
 	RUN(lists);
 	RUN(signatures);
 	RUN(stories);
+	RUN(lookups);
+	RUN(configured_lists);
+	RUN(list_rules);
+	RUN(petition_rules);
+	RUN(organizer_add);
+	RUN(story_listing);
 	db_close(db);
 	g_ptr_array_unref(cfg->lists);
 	g_free(cfg->domain);

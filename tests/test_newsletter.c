@@ -9,6 +9,7 @@
 #include "model/newsletter.h"
 #include "model/petition.h"
 #include "base/pm.h"
+#include "cli/print.h"
 
 static PmConfig *cfg;
 static PmDb *db, *db2;
@@ -30,7 +31,7 @@ static void setup(void)
 	db = db_open(path, TRUE, NULL);
 	db2 = db_open(path, FALSE, NULL);   /* a second process, as far as SQLite knows */
 	g_free(path);
-	list_id = list_create(db, "news", "News", "announce", NULL);
+	list_id = list_create(db, NULL, "news", "News", "announce", NULL);
 	pet_id = petition_create(db, cfg, "park", "Park", "", 100, 0, NULL);
 	db_begin(db, NULL);
 	for (int i = 0; i < 250; i++) {
@@ -126,6 +127,17 @@ TEST(schedule_and_expand)
 		"SELECT member_id, id, 1, 0 FROM outbox WHERE ref_id = ? AND member_id = 4", "i", id);
 	db_exec(db, NULL, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? WHERE "
 		"member_id = 5", "i", now + 60);
+	{
+		/* looking at it is a read: only newsletter_finish (run) marks it sent */
+		NewsletterStatus *st = newsletter_status_need(db, id, NULL);
+
+		STR_EQ(st ? st->newsletter->status : NULL, "sending", "status reads: still sending");
+		INT_EQ(st ? st->recipients : 0, 243, "recipients: the copies expanded");
+		newsletter_status_free(st);
+		nl = newsletter_get(db, id, NULL);
+		STR_EQ(nl->status, "sending", "and the database says so too");
+		newsletter_free(nl);
+	}
 	OK(newsletter_finish(db, now, NULL), "finish");
 	nl = newsletter_get(db, id, NULL);
 	STR_EQ(nl->status, "sent", "all done: sent");
@@ -141,8 +153,18 @@ TEST(schedule_and_expand)
 		INT_EQ(c.unsubscribes, 1, "one unsubscribe after receiving it");
 	}
 	{
-		JsonNode *j = newsletter_status_json(db, id, NULL);
-		JsonObject *o = j ? json_node_get_object(j) : NULL;
+		/* the JSON of `newsletter status` is the cli's, from the model's struct */
+		NewsletterStatus *st = newsletter_status_need(db, id, NULL);
+		JsonBuilder *b = json_builder_new();
+		JsonNode *j;
+		JsonObject *o;
+
+		if (st)
+			print_newsletter_status(b, NULL, st);
+		j = st ? json_builder_get_root(b) : NULL;
+		o = j ? json_node_get_object(j) : NULL;
+		g_object_unref(b);
+		newsletter_status_free(st);
 
 		OK(o && json_object_has_member(o, "id") && json_object_has_member(o, "recipients") &&
 		   json_object_has_member(o, "queued") && json_object_has_member(o, "sent") &&
@@ -276,6 +298,30 @@ TEST(render)
 	newsletter_cache_clear();
 }
 
+/* newsletter_schedule_later: a time that has passed is refused */
+TEST(schedule_later)
+{
+	gint64 id = newsletter_create(db, cfg, "news", "Later", "Hi", NULL, NULL, FALSE, NULL,
+				      NULL);
+	GError *e = NULL;
+	NewsletterStatus *st;
+
+	OK(!newsletter_schedule_later(db, id, pm_now() - 60, &e), "a time that has passed");
+	INT_EQ(e ? e->code : 0, EX_DATAERR, "is EX_DATAERR");
+	OK(e && strstr(e->message, "newsletter send"), "pointing at `newsletter send`");
+	g_clear_error(&e);
+	OK(newsletter_schedule_later(db, id, pm_now() + 3600, NULL), "a time to come is taken");
+	st = newsletter_status_need(db, id, NULL);
+	STR_EQ(st ? st->newsletter->status : NULL, "scheduled", "scheduled");
+	OK(st && st->newsletter->scheduled_at > pm_now(), "for then");
+	newsletter_status_free(st);
+	OK(!newsletter_schedule_later(db, 99999, pm_now() + 3600, &e) && e && e->code == EX_NOUSER,
+	   "an unknown newsletter is EX_NOUSER");
+	STR_EQ(e ? e->message : NULL, "no newsletter 99999", "with the one message");
+	g_clear_error(&e);
+	OK(newsletter_cancel(db, id, NULL), "cancelled again");
+}
+
 int main(void)
 {
 	g_mime_init();
@@ -284,6 +330,7 @@ int main(void)
 	RUN(schedule_and_expand);
 	RUN(skip_signed_and_cancel);
 	RUN(render);
+	RUN(schedule_later);
 	db_close(db2);
 	db_close(db);
 	g_ptr_array_unref(cfg->lists);

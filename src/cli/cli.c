@@ -1,5 +1,6 @@
 /*
- * cli.c - common option parsing and the per-process configuration, database and secret.
+ * cli.c - running a row of the command table: parsing, help, usage errors, the synopsis,
+ * and the per-process configuration, database and secret.
  *
  * The configuration is loaded once in the main thread before any other thread starts;
  * afterwards it is read-only (see conventions: no other mutable globals).
@@ -9,60 +10,29 @@
 #include <sysexits.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "base/json.h"
 #include "base/pm.h"
+#include "produce/newsletter_render.h"
 
 static char *config_path;       /* from --config, before or after the command */
 static PmConfig *config;
 static PmDb *db;
 static PmSecret *secret;
 
+/* The synopsis (docs/cli.md): the column where summaries start, the widest usage line. */
+#define SYNOPSIS_COLUMN 48
+#define SYNOPSIS_WIDTH 92
+
+/* ==== The configuration, database and secret ==== */
+
+/* cli_set_config_path - remember --config */
 void cli_set_config_path(const char *path)
 {
 	g_free(config_path);
 	config_path = g_strdup(path);
 }
 
-/* cli_parse - GOptionContext with --config added */
-gboolean cli_parse(int *argc, char ***argv, const char *params, const char *summary,
-		   const GOptionEntry *entries, GError **error)
-{
-	char *cfg = NULL;
-	GOptionEntry common[] = {
-		{ "config", 0, 0, G_OPTION_ARG_FILENAME, &cfg,
-		  "configuration file (default: $PEERMAIL_CONFIG, ./conf/peermail.conf, "
-		  PEERMAIL_SYSCONFDIR "/peermail/peermail.conf)", "FILE" },
-		G_OPTION_ENTRY_NULL
-	};
-	char *title = g_strdup_printf("%s%s%s", (*argv)[0], params ? " " : "", params ? params : "");
-	GOptionContext *ctx = g_option_context_new(title);
-	GError *e = NULL;
-	gboolean ok;
-
-	g_option_context_set_summary(ctx, summary);
-	g_option_context_add_main_entries(ctx, common, NULL);
-	if (entries)
-		g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_set_strict_posix(ctx, FALSE);
-	ok = g_option_context_parse(ctx, argc, argv, &e);
-	if (!ok) {
-		g_set_error(error, PM_ERROR, EX_USAGE, "%s (see `peermail %s --help`)", e->message,
-			    (*argv)[0]);
-		g_error_free(e);
-	} else if (cfg) {
-		cli_set_config_path(cfg);
-	}
-	g_free(cfg);
-	g_free(title);
-	g_option_context_free(ctx);
-	return ok;
-}
-
-gboolean cli_usage_error(GError **error, const char *usage)
-{
-	g_set_error(error, PM_ERROR, EX_USAGE, "usage: peermail %s", usage);
-	return FALSE;
-}
-
+/* cli_config - load once */
 const PmConfig *cli_config(GError **error)
 {
 	if (config == NULL)
@@ -70,6 +40,7 @@ const PmConfig *cli_config(GError **error)
 	return config;
 }
 
+/* cli_config_optional - the configuration, or none when none was named or exists */
 gboolean cli_config_optional(const PmConfig **out, GError **error)
 {
 	const char *env = g_getenv("PEERMAIL_CONFIG");
@@ -81,6 +52,7 @@ gboolean cli_config_optional(const PmConfig **out, GError **error)
 	return absent || *out != NULL;
 }
 
+/* cli_db - open once */
 PmDb *cli_db(GError **error)
 {
 	if (db == NULL && cli_config(error) != NULL)
@@ -88,6 +60,7 @@ PmDb *cli_db(GError **error)
 	return db;
 }
 
+/* cli_secret - load once */
 const PmSecret *cli_secret(GError **error)
 {
 	if (secret == NULL && cli_config(error) != NULL)
@@ -95,8 +68,10 @@ const PmSecret *cli_secret(GError **error)
 	return secret;
 }
 
+/* cli_cleanup - close everything */
 void cli_cleanup(void)
 {
+	newsletter_cache_clear();
 	db = db_close(db);
 	secret = secret_free(secret);
 	config = config_free(config);
@@ -104,72 +79,509 @@ void cli_cleanup(void)
 	config_path = NULL;
 }
 
-/* cli_print_json - one JSON object on one line */
-void cli_print_json(JsonBuilder *b)
+/* cli_json - one line of JSON into the output */
+void cli_json(CmdCtx *c, JsonBuilder *b)
 {
-	JsonNode *root = json_builder_get_root(b);
-	JsonGenerator *gen = json_generator_new();
-	char *text;
+	char *text = json_text(b, FALSE);
 
-	json_generator_set_root(gen, root);
-	text = json_generator_to_data(gen, NULL);
-	printf("%s\n", text);
-	fflush(stdout);
+	g_string_append_printf(c->out, "%s\n", text);
 	g_free(text);
-	g_object_unref(gen);
-	json_node_unref(root);
 	g_object_unref(b);
 }
 
-/* cli_dispatch - run a subcommand of group from table */
-gboolean cli_dispatch(const CmdInfo *table, const char *group, int argc, char **argv,
-		      GError **error)
+/* cli_json_pretty - indented JSON into the output */
+void cli_json_pretty(CmdCtx *c, JsonBuilder *b)
 {
-	GString *help;
+	char *text = json_text(b, TRUE);
 
-	if (argc >= 2 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0) {
-		for (const CmdInfo *c = table; c->name; c++) {
-			if (strcmp(c->name, argv[1]) == 0) {
-				char *name = g_strdup_printf("%s %s", group, c->name);
-				char *saved = argv[1];
-				gboolean ok;
+	g_string_append_printf(c->out, "%s\n", text);
+	g_free(text);
+	g_object_unref(b);
+}
 
-				argv[1] = name;
-				ok = c->func(argc - 1, argv + 1, error);
-				argv[1] = saved;
-				g_free(name);
-				return ok;
-			}
+/* ==== Reading the table ==== */
+
+/* word_count - how many words a command name has */
+static int word_count(const char *name)
+{
+	int n = 1;
+
+	for (const char *p = name; *p; p++)
+		n += *p == ' ';
+	return n;
+}
+
+/* words_match - the first n words of argv spell name */
+static gboolean words_match(const char *name, int argc, char **argv, int n)
+{
+	const char *p = name;
+
+	if (argc < n)
+		return FALSE;
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(argv[i]);
+
+		if (strncmp(p, argv[i], len) != 0 || (p[len] != ' ' && p[len] != '\0'))
+			return FALSE;
+		p += len + (p[len] == ' ');
+	}
+	return TRUE;
+}
+
+/* cli_find - the longest match */
+const Cmd *cli_find(int argc, char **argv, int *words)
+{
+	const Cmd *best = NULL;
+	int best_n = 0;
+
+	for (const Cmd *c = cli_commands; c->name; c++) {
+		int n = word_count(c->name);
+
+		if (n > best_n && words_match(c->name, argc, argv, n)) {
+			best = c;
+			best_n = n;
 		}
 	}
-	help = g_string_new(NULL);
-	for (const CmdInfo *c = table; c->name; c++)
-		g_string_append_printf(help, "  peermail %s %-34s %s\n", group, c->usage, c->summary);
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("Usage:\n%s", help->str);
-		g_string_free(help, TRUE);
-		return TRUE;
-	}
-	fprintf(stderr, "Usage:\n%s", help->str);
-	g_string_free(help, TRUE);
-	if (argc < 2)
-		g_set_error(error, PM_ERROR, EX_USAGE, "%s: which command?", group);
-	else
-		g_set_error(error, PM_ERROR, EX_USAGE, "%s: unknown command '%s'", group, argv[1]);
+	*words = best_n;
+	return best;
+}
+
+/* is_sub - sub is a subcommand of group (one word more) */
+static gboolean is_sub(const Cmd *group, const Cmd *sub)
+{
+	size_t n = strlen(group->name);
+
+	return strncmp(sub->name, group->name, n) == 0 && sub->name[n] == ' ' &&
+	       strchr(sub->name + n + 1, ' ') == NULL;
+}
+
+/* has_subs - the group has subcommands */
+static gboolean has_subs(const Cmd *group)
+{
+	for (const Cmd *c = cli_commands; c->name; c++)
+		if (is_sub(group, c))
+			return TRUE;
 	return FALSE;
 }
 
-/* cli_print_node - print node as one line of JSON on stdout and unref it */
-void cli_print_node(JsonNode *node)
-{
-	JsonGenerator *gen = json_generator_new();
-	char *text;
+/* ArgSpec - what cmd->args allows */
+typedef struct {
+	int min, max;         /* max -1: any number */
+	char *words;          /* the positional part, for usage lines ("" for none) */
+	char *input;          /* "< MESSAGE" or NULL */
+} ArgSpec;
 
-	json_generator_set_root(gen, node);
-	text = json_generator_to_data(gen, NULL);
-	printf("%s\n", text);
-	fflush(stdout);
-	g_free(text);
-	g_object_unref(gen);
-	json_node_unref(node);
+/* arg_spec - read cmd->args; free with arg_spec_clear */
+static void arg_spec(const Cmd *cmd, ArgSpec *s)
+{
+	char **v = g_strsplit(cmd->args ? cmd->args : "", " ", -1);
+	GString *w = g_string_new(NULL);
+	int i;
+
+	s->min = s->max = 0;
+	s->input = NULL;
+	for (i = 0; v[i]; i++) {
+		if (*v[i] == '\0')
+			continue;
+		if (*v[i] == '<') {
+			char *rest = g_strjoinv(" ", v + i);
+
+			s->input = rest;
+			break;
+		}
+		g_string_append_printf(w, "%s%s", w->len ? " " : "", v[i]);
+		if (g_str_has_suffix(v[i], "...") || g_str_has_suffix(v[i], "...]"))
+			s->max = -1;
+		else if (s->max >= 0)
+			s->max++;
+		if (*v[i] != '[')
+			s->min++;
+	}
+	s->words = g_string_free(w, FALSE);
+	g_strfreev(v);
+}
+
+/* arg_spec_clear - free the strings */
+static void arg_spec_clear(ArgSpec *s)
+{
+	g_free(s->words);
+	g_free(s->input);
+}
+
+/* opt_text - "--name VALUE" */
+static char *opt_text(const CmdOpt *o)
+{
+	return g_strdup_printf("--%s%s%s", o->name, o->value ? " " : "", o->value ? o->value : "");
+}
+
+/* usage_line - "member add EMAIL [--name N] ... [--json] < MESSAGE"; caller frees */
+static char *usage_line(const Cmd *cmd)
+{
+	GString *u = g_string_new(cmd->name);
+	ArgSpec s;
+
+	arg_spec(cmd, &s);
+	if (*s.words)
+		g_string_append_printf(u, " %s", s.words);
+	for (const CmdOpt *o = cmd->opts; o && o->name; o++) {
+		char *t = opt_text(o);
+		gboolean alt_next = o[1].name && (o[1].flags & OPT_OR_PREVIOUS);
+
+		if (o->flags & OPT_OR_PREVIOUS)
+			g_string_append_printf(u, "|%s", t);
+		else if (o->flags & OPT_REQUIRED)
+			g_string_append_printf(u, " %s", t);
+		else
+			g_string_append_printf(u, " [%s", t);
+		if (!(o->flags & OPT_REQUIRED) && !alt_next)
+			g_string_append(u, o->arg == G_OPTION_ARG_STRING_ARRAY ? "]..." : "]");
+		g_free(t);
+	}
+	if (cmd->flags & CMD_JSON)
+		g_string_append(u, " [--json]");
+	if (s.input)
+		g_string_append_printf(u, " %s", s.input);
+	arg_spec_clear(&s);
+	return g_string_free(u, FALSE);
+}
+
+/* group_line - "member add|import|export ..." for a group's row in `peermail --help` */
+static char *group_line(const Cmd *group)
+{
+	GString *u = g_string_new(NULL);
+	size_t n = strlen(group->name);
+
+	if (group->run) {
+		char *own = usage_line(group);
+
+		g_string_append_printf(u, "%s | %s", own, group->name);
+		g_free(own);
+	} else {
+		g_string_append(u, group->name);
+	}
+	for (const Cmd *c = cli_commands, *first = NULL; c->name; c++) {
+		if (!is_sub(group, c))
+			continue;
+		g_string_append_printf(u, "%s%s", first ? "|" : " ", c->name + n + 1);
+		if (first == NULL)
+			first = c;
+	}
+	if (group->run == NULL)
+		g_string_append(u, " ...");
+	return g_string_free(u, FALSE);
+}
+
+/* cli_usage_error - EX_USAGE with the command's usage line */
+gboolean cli_usage_error(const Cmd *cmd, GError **error)
+{
+	char *u = usage_line(cmd);
+
+	g_set_error(error, PM_ERROR, EX_USAGE, "usage: peermail %s", u);
+	g_free(u);
+	return FALSE;
+}
+
+/* ==== Help ==== */
+
+/* cli_print_help - every top-level command */
+void cli_print_help(FILE *out)
+{
+	fprintf(out, "Usage: peermail [--config FILE] COMMAND [ARGS...]\n\n"
+		     "peermail runs petitions, lists, newsletters and deliveries by email.\n\n"
+		     "Commands:\n");
+	for (const Cmd *c = cli_commands; c->name; c++) {
+		char *u;
+
+		if (strchr(c->name, ' '))
+			continue;
+		u = has_subs(c) ? group_line(c) : usage_line(c);
+		fprintf(out, "  %-44s %s\n", u, c->summary);
+		g_free(u);
+	}
+	fprintf(out, "\nEvery command takes --config FILE and --help.\n"
+		     "Exit codes follow sysexits.h: 64 usage, 65 data, 66 no input, 67 no user,\n"
+		     "75 temporary failure, 78 configuration.\n");
+}
+
+/* print_subs - a group's subcommands, one per line */
+static void print_subs(const Cmd *group, FILE *out)
+{
+	for (const Cmd *c = cli_commands; c->name; c++) {
+		char *u;
+
+		if (!is_sub(group, c))
+			continue;
+		u = usage_line(c);
+		fprintf(out, "  peermail %-42s %s\n", u, c->summary);
+		g_free(u);
+	}
+}
+
+/* cli_print_cmd_help - `peermail CMD --help` */
+void cli_print_cmd_help(const Cmd *cmd, FILE *out)
+{
+	char *u;
+
+	if (cmd->run == NULL) {
+		fprintf(out, "Usage:\n");
+		print_subs(cmd, out);
+		return;
+	}
+	u = usage_line(cmd);
+
+	fprintf(out, "Usage: peermail %s\n\n%s\n", u, cmd->about ? cmd->about : cmd->summary);
+	g_free(u);
+	if (has_subs(cmd)) {
+		fprintf(out, "\nSubcommands:\n");
+		print_subs(cmd, out);
+	}
+	fprintf(out, "\nOptions:\n");
+	for (const CmdOpt *o = cmd->opts; o && o->name; o++) {
+		char *t = opt_text(o);
+
+		fprintf(out, "  %-24s %s\n", t, o->help);
+		g_free(t);
+	}
+	if (cmd->flags & CMD_JSON)
+		fprintf(out, "  %-24s %s\n", "--json", "print one JSON object");
+	fprintf(out, "  %-24s %s\n", "--config FILE", "configuration file (default: "
+		"$PEERMAIL_CONFIG, ./conf/peermail.conf, " PEERMAIL_SYSCONFDIR
+		"/peermail/peermail.conf)");
+	fprintf(out, "  %-24s %s\n", "-h, --help", "show this help");
+}
+
+/* wrap - line folded before a word (brackets kept whole) so that no line is longer than
+ * SYNOPSIS_WIDTH; continuation lines indented under the command; caller frees */
+static char *wrap(const char *line)
+{
+	GString *w = g_string_new(NULL);
+	size_t col = 0;
+	int depth = 0;
+	const char *word = line;
+
+	for (const char *p = line;; p++) {
+		if (*p == '[')
+			depth++;
+		else if (*p == ']')
+			depth--;
+		if (*p == '\0' || (*p == ' ' && depth == 0)) {
+			size_t n = p - word;
+
+			if (col > 0 && col + 1 + n > SYNOPSIS_WIDTH) {
+				g_string_append(w, "\n         ");
+				col = 9;
+			} else if (col > 0) {
+				g_string_append_c(w, ' ');
+				col++;
+			}
+			g_string_append_len(w, word, n);
+			col += n;
+			word = p + 1;
+		}
+		if (*p == '\0')
+			break;
+	}
+	return g_string_free(w, FALSE);
+}
+
+/* cli_print_synopsis - `peermail help --synopsis` */
+void cli_print_synopsis(FILE *out)
+{
+	for (const Cmd *c = cli_commands; c->name; c++) {
+		char *u, *line;
+
+		if (c->run == NULL)
+			continue;
+		if ((c->flags & CMD_SECTION) && c != cli_commands)
+			fputc('\n', out);
+		u = usage_line(c);
+		line = g_strdup_printf("peermail %s", u);
+		if (strlen(line) < SYNOPSIS_COLUMN - 1) {
+			fprintf(out, "%-*s%s\n", SYNOPSIS_COLUMN, line, c->summary);
+		} else {
+			char *w = wrap(line);
+
+			fprintf(out, "%s\n      %s\n", w, c->summary);
+			g_free(w);
+		}
+		if (c->doc) {
+			char **v = g_strsplit(c->doc, "\n", -1);
+
+			for (int i = 0; v[i]; i++)
+				fprintf(out, "      %s\n", v[i]);
+			g_strfreev(v);
+		}
+		g_free(line);
+		g_free(u);
+	}
+}
+
+/* group_usage - a group named without (or with an unknown) subcommand */
+static gboolean group_usage(const Cmd *group, int argc, char **argv, GError **error)
+{
+	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+		cli_print_cmd_help(group, stdout);
+		return TRUE;
+	}
+	fprintf(stderr, "Usage:\n");
+	print_subs(group, stderr);
+	if (argc < 1)
+		g_set_error(error, PM_ERROR, EX_USAGE, "%s: which command?", group->name);
+	else
+		g_set_error(error, PM_ERROR, EX_USAGE, "%s: unknown command '%s'", group->name,
+			    argv[0]);
+	return FALSE;
+}
+
+/* cli_arg_id - a positive integer argument */
+gboolean cli_arg_id(CmdCtx *c, int i, gint64 *id, GError **error)
+{
+	if (i >= c->argc || !g_ascii_string_to_signed(c->argv[i], 10, 1, G_MAXINT64, id, NULL))
+		return cli_usage_error(c->cmd, error);
+	return TRUE;
+}
+
+/* ==== Running a row ==== */
+
+/* field - the CmdOpts field of option o */
+static gpointer field(CmdOpts *opts, const CmdOpt *o)
+{
+	return (char *)opts + o->offset;
+}
+
+/* opts_clear - free the strings the parser stored */
+static void opts_clear(const Cmd *cmd, CmdOpts *opts)
+{
+	for (const CmdOpt *o = cmd->opts; o && o->name; o++) {
+		if (o->arg == G_OPTION_ARG_STRING || o->arg == G_OPTION_ARG_FILENAME)
+			g_free(*(char **)field(opts, o));
+		else if (o->arg == G_OPTION_ARG_STRING_ARRAY)
+			g_strfreev(*(char ***)field(opts, o));
+	}
+}
+
+/* parse - the options of cmd out of argv[0..argc) (argv[0] names the program); leaves the
+ * positional arguments in *argc, *argv */
+static gboolean parse(const Cmd *cmd, CmdOpts *opts, int *argc, char ***argv, GError **error)
+{
+	char *cfg = NULL;
+	GArray *entries = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
+	GOptionEntry e = { "config", 0, 0, G_OPTION_ARG_FILENAME, &cfg, "configuration file",
+			   "FILE" };
+	GOptionContext *ctx = g_option_context_new(NULL);
+	GError *err = NULL;
+	gboolean ok;
+
+	g_array_append_val(entries, e);
+	e = (GOptionEntry){ "help", 'h', 0, G_OPTION_ARG_NONE, &opts->help, "help", NULL };
+	g_array_append_val(entries, e);
+	for (const CmdOpt *o = cmd->opts; o && o->name; o++) {
+		e = (GOptionEntry){ o->name, 0, 0, o->arg, field(opts, o), o->help, o->value };
+		if (o->arg == G_OPTION_ARG_INT)
+			*(int *)field(opts, o) = o->initial;
+		g_array_append_val(entries, e);
+	}
+	if (cmd->flags & CMD_JSON) {
+		e = (GOptionEntry){ "json", 0, 0, G_OPTION_ARG_NONE, &opts->json, "JSON", NULL };
+		g_array_append_val(entries, e);
+	}
+	g_option_context_set_help_enabled(ctx, FALSE);
+	g_option_context_add_main_entries(ctx, (GOptionEntry *)(void *)entries->data, NULL);
+	g_option_context_set_strict_posix(ctx, FALSE);
+	ok = g_option_context_parse(ctx, argc, argv, &err);
+	if (!ok) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "%s (see `peermail %s --help`)",
+			    err->message, cmd->name);
+		g_error_free(err);
+	} else if (cfg) {
+		cli_set_config_path(cfg);
+	}
+	g_free(cfg);
+	g_option_context_free(ctx);
+	g_array_free(entries, TRUE);
+	return ok;
+}
+
+/* required_missing - a required option was not given */
+static gboolean required_missing(const Cmd *cmd, CmdOpts *opts)
+{
+	for (const CmdOpt *o = cmd->opts; o && o->name; o++)
+		if ((o->flags & OPT_REQUIRED) && *(gpointer *)field(opts, o) == NULL)
+			return TRUE;
+	return FALSE;
+}
+
+/* open_needs - what cmd's flags ask for, into c */
+static gboolean open_needs(CmdCtx *c, GError **error)
+{
+	int f = c->cmd->flags;
+
+	if (f & (CMD_CONFIG | CMD_DB | CMD_SECRET)) {
+		if ((c->cfg = cli_config(error)) == NULL)
+			return FALSE;
+	} else if ((f & CMD_CONFIG_OPTIONAL) && !cli_config_optional(&c->cfg, error)) {
+		return FALSE;
+	}
+	if ((f & CMD_DB) && (c->db = cli_db(error)) == NULL)
+		return FALSE;
+	if ((f & CMD_SECRET) && (c->key = cli_secret(error)) == NULL)
+		return FALSE;
+	return TRUE;
+}
+
+/* cli_run - parse, check, open, run, commit, print */
+gboolean cli_run(const Cmd *cmd, int words, int argc, char **argv, GError **error)
+{
+	CmdOpts opts = { 0 };
+	CmdCtx c = { 0 };
+	ArgSpec s;
+	char **pargv;
+	int pargc = argc - words + 1;
+	gboolean ok = FALSE;
+
+	if (cmd->run == NULL)
+		return group_usage(cmd, argc - words, argv + words, error);
+	/* the parser sees "peermail CMD ARGS..." (argv[0] is the program) */
+	pargv = g_new0(char *, pargc + 1);
+	pargv[0] = (char *)cmd->name;
+	for (int i = words; i < argc; i++)
+		pargv[i - words + 1] = argv[i];
+	c.cmd = cmd;
+	c.o = &opts;
+	c.out = g_string_new(NULL);
+	arg_spec(cmd, &s);
+	if (!parse(cmd, &opts, &pargc, &pargv, error))
+		goto out;
+	if (opts.help) {
+		cli_print_cmd_help(cmd, stdout);
+		ok = TRUE;
+		goto out;
+	}
+	c.argc = pargc - 1;
+	c.argv = pargv + 1;
+	if (c.argc < s.min || (s.max >= 0 && c.argc > s.max) || required_missing(cmd, &opts)) {
+		cli_usage_error(cmd, error);
+		goto out;
+	}
+	if (!open_needs(&c, error))
+		goto out;
+	if ((cmd->flags & CMD_TXN) && !db_begin(c.db, error))
+		goto out;
+	ok = cmd->run(&c, error);
+	if (cmd->flags & CMD_TXN) {
+		if (ok)
+			ok = db_commit(c.db, error);
+		if (!ok)
+			db_rollback(c.db);
+	}
+	if (ok && c.out->len && (fputs(c.out->str, stdout) < 0 || fflush(stdout) != 0)) {
+		g_set_error(error, PM_ERROR, EX_IOERR, "cannot write the output");
+		ok = FALSE;
+	}
+out:
+	arg_spec_clear(&s);
+	opts_clear(cmd, &opts);
+	g_string_free(c.out, TRUE);
+	g_free(pargv);
+	return ok;
 }

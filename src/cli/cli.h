@@ -1,39 +1,124 @@
 /*
- * cli.h - what every command handler shares: option parsing with the common options,
- * opening the configuration, database and secret, and printing JSON.
+ * cli.h - the command table and what runs it: parsing, help, usage errors, the synopsis,
+ * and opening what a command needs (configuration, database, secret, a transaction).
  *
- * Owns: --config, the order of lookups for the config file, GOptionContext usage errors
- * (EX_USAGE). Not: what any command does (cmd_*.c).
+ * Each command is declared once, as a row of cli_commands (commands.c): its words, its
+ * positional arguments, its options, what it needs and its texts. From that row come
+ * the option parser, `peermail --help`, `peermail CMD --help`, the "usage: ..." of a
+ * usage error (EX_USAGE) and the synopsis in docs/cli.md (`peermail help --synopsis`).
+ * A command's run function (cmd_*.c) gets the parsed arguments and what it needs ready,
+ * calls one function of the lower layers and prints.
+ *
+ * Owns: --config and the order of lookups for the config file, the table's format, usage
+ * errors. Not: what any command does (cmd_*.c), the exit status (main).
+ * THREADS: main thread only (the configuration is loaded before any thread starts).
  */
 #ifndef PM_CLI_H
 #define PM_CLI_H
 
+#include <stddef.h>
+#include <stdio.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include "base/config.h"
 #include "base/db.h"
 #include "base/token.h"
 
-/* A command: argv[0] is the command name; returns FALSE with error (code = exit status). */
-typedef gboolean (*CmdFunc)(int argc, char **argv, GError **error);
+/* Every option any command takes, one field each; a row of the table says which of them
+ * its command takes. Strings and string arrays are freed after the command. */
+typedef struct {
+	gboolean json, help, synopsis;
+	gboolean once, now, wait, csv, rederive, skip_signed;
+	gboolean on_close, no_on_close, at_milestones, no_milestones;
+	char *sender, *recipient, *lmtp;
+	char *data, *partials;
+	char *name, *email, *postcode, *district, *title, *mode, *status;
+	char *list, *petition, *subject, *body, *template_name, *to, *at, *closes, *text;
+	char *disclose;
+	char **lists, **petitions;   /* repeatable --list, --petition */
+	gint64 goal;
+	int every;
+} CmdOpts;
+
+/* What a command needs before it runs, and how it is shown. */
+typedef enum {
+	CMD_CONFIG = 1 << 0,          /* the configuration: missing or broken is EX_CONFIG */
+	CMD_CONFIG_OPTIONAL = 1 << 1, /* the configuration if there is one (broken: EX_CONFIG) */
+	CMD_DB = 1 << 2,              /* the database (implies the configuration) */
+	CMD_SECRET = 1 << 3,          /* the HMAC secret (implies the configuration) */
+	CMD_TXN = 1 << 4,             /* one transaction around the run, committed on success */
+	CMD_JSON = 1 << 5,            /* takes --json */
+	CMD_SECTION = 1 << 6          /* starts a paragraph in the synopsis */
+} CmdFlags;
+
+/* CmdOpt flags */
+#define OPT_REQUIRED 1        /* must be given (shown without brackets) */
+#define OPT_OR_PREVIOUS 2     /* an alternative to the option before: [--a|--b] */
 
 typedef struct {
-	const char *name;
-	CmdFunc func;
-	const char *usage;    /* "NAME [OPTIONS]" line for `peermail --help` */
-	const char *summary;
-} CmdInfo;
+	const char *name;     /* long name without "--"; NULL ends a list */
+	GOptionArg arg;       /* G_OPTION_ARG_NONE, _STRING, _FILENAME, _STRING_ARRAY, _INT, _INT64 */
+	size_t offset;        /* of its field in CmdOpts */
+	const char *value;    /* the value's name in help ("ADDR"); NULL for a flag */
+	const char *help;
+	int flags;            /* OPT_* */
+	int initial;          /* an int option's value when it is not given */
+} CmdOpt;
 
-/*
- * cli_parse - parse argv with entries plus --config. params is the "ARGS" text shown by
- * --help, summary the description. Leaves positional arguments in argc and argv (argv[0]
- * kept). Unknown options and bad values are EX_USAGE errors.
- */
-gboolean cli_parse(int *argc, char ***argv, const char *params, const char *summary,
-		   const GOptionEntry *entries, GError **error);
+struct Cmd;
 
-/* cli_usage_error - set an EX_USAGE error "usage: peermail USAGE"; returns FALSE */
-gboolean cli_usage_error(GError **error, const char *usage);
+/* CmdCtx - what a run function gets */
+typedef struct {
+	const struct Cmd *cmd;
+	int argc;             /* positional arguments, as many as cmd->args allows */
+	char **argv;
+	const CmdOpts *o;
+	const PmConfig *cfg;  /* with CMD_CONFIG (CMD_CONFIG_OPTIONAL: may be NULL) */
+	PmDb *db;             /* with CMD_DB */
+	const PmSecret *key;  /* with CMD_SECRET */
+	GString *out;         /* printed on stdout when the command succeeded (after the commit) */
+} CmdCtx;
+
+/* CmdRun - a command's run function: FALSE with error (code = exit status) */
+typedef gboolean (*CmdRun)(CmdCtx *c, GError **error);
+
+typedef struct Cmd {
+	const char *name;     /* its words: "init", "member add"; a group's own row ("member")
+			       * has no run unless the group word alone is a command too */
+	const char *args;     /* positional arguments: "SLUG FILE.csv"; "[X]" optional,
+			       * "X..." any number; a trailing "< MESSAGE" reads stdin */
+	CmdRun run;
+	int flags;            /* CmdFlags */
+	const CmdOpt *opts;   /* NULL: none */
+	const char *summary;  /* one line, for lists and the synopsis */
+	const char *about;    /* `CMD --help`: what it does (NULL: the summary) */
+	const char *doc;      /* lines under its synopsis line in docs/cli.md (JSON shapes) */
+} Cmd;
+
+/* The table (commands.c): ends with a NULL name. */
+extern const Cmd cli_commands[];
+
+/* cli_find - the row for the longest run of words at argv[0..] (*words gets how many);
+ * NULL when the first word is no command */
+const Cmd *cli_find(int argc, char **argv, int *words);
+
+/* cli_run - run cmd: argv[0..words) are its words, the rest its arguments */
+gboolean cli_run(const Cmd *cmd, int words, int argc, char **argv, GError **error);
+
+/* cli_usage_error - an EX_USAGE error "usage: peermail USAGE" for cmd; returns FALSE */
+gboolean cli_usage_error(const Cmd *cmd, GError **error);
+
+/* cli_arg_id - positional argument i as a positive id; else the usage error, FALSE */
+gboolean cli_arg_id(CmdCtx *c, int i, gint64 *id, GError **error);
+
+/* cli_print_cmd_help - `peermail CMD --help` (a group: its subcommands), on out */
+void cli_print_cmd_help(const Cmd *cmd, FILE *out);
+
+/* cli_print_help - `peermail --help`: every command, on out */
+void cli_print_help(FILE *out);
+
+/* cli_print_synopsis - the command list of docs/cli.md, on out */
+void cli_print_synopsis(FILE *out);
 
 /* cli_set_config_path - remember a --config given before the command name */
 void cli_set_config_path(const char *path);
@@ -55,14 +140,10 @@ const PmSecret *cli_secret(GError **error);
 /* cli_cleanup - close what cli_* opened */
 void cli_cleanup(void);
 
-/* cli_print_json - print the builder's root as one line on stdout and unref it */
-void cli_print_json(JsonBuilder *b);
+/* cli_json - the builder's document as one line of c->out; unrefs b */
+void cli_json(CmdCtx *c, JsonBuilder *b);
 
-/* cli_print_node - print node as one line of JSON on stdout and unref it */
-void cli_print_node(JsonNode *node);
-
-/* cli_dispatch - find argv[1] in table (a NULL-named entry ends it) and run it */
-gboolean cli_dispatch(const CmdInfo *table, const char *group, int argc, char **argv,
-		      GError **error);
+/* cli_json_pretty - the builder's document, indented for people, into c->out; unrefs b */
+void cli_json_pretty(CmdCtx *c, JsonBuilder *b);
 
 #endif

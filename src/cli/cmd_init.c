@@ -6,51 +6,30 @@
 #include "base/pm.h"
 
 /* cmd_init - create or upgrade the database and create the secret */
-gboolean cmd_init(int argc, char **argv, GError **error)
+gboolean cmd_init(CmdCtx *c, GError **error)
 {
-	const PmConfig *cfg;
+	PmSecret *secret = secret_load(c->cfg->secret_file, TRUE, error);
+	gboolean existed = g_file_test(c->cfg->database, G_FILE_TEST_EXISTS);
 	PmDb *db;
-	PmSecret *secret;
-	int before;
 
-	if (!cli_parse(&argc, &argv, NULL,
-		       "Create the database (or upgrade its schema) and the HMAC secret file.",
-		       NULL, error))
-		return FALSE;
-	if (argc != 1)
-		return cli_usage_error(error, "init");
-	if ((cfg = cli_config(error)) == NULL)
-		return FALSE;
-	secret = secret_load(cfg->secret_file, TRUE, error);
 	if (secret == NULL)
 		return FALSE;
 	secret_free(secret);
-	before = g_file_test(cfg->database, G_FILE_TEST_EXISTS);
-	db = db_open(cfg->database, TRUE, error);
-	if (db == NULL)
+	if ((db = db_open(c->cfg->database, TRUE, error)) == NULL)
 		return FALSE;
-	printf("database %s: schema version %d%s\n", cfg->database, db_version(db),
-	       before ? "" : " (created)");
-	printf("secret %s: present\n", cfg->secret_file);
+	g_string_append_printf(c->out, "database %s: schema version %d%s\nsecret %s: present\n",
+			       c->cfg->database, db_version(db), existed ? "" : " (created)",
+			       c->cfg->secret_file);
 	db_close(db);
 	return TRUE;
 }
 
-/* cmd_check_config - validate and print the effective settings, secrets left out */
-gboolean cmd_check_config(int argc, char **argv, GError **error)
+/* cmd_check_config - the effective settings, secrets left out */
+gboolean cmd_check_config(CmdCtx *c, GError **error)
 {
-	const PmConfig *cfg;
-	char *dump;
+	char *dump = config_dump(c->cfg);
 
-	if (!cli_parse(&argc, &argv, NULL,
-		       "Validate the configuration and print the effective settings.", NULL, error))
-		return FALSE;
-	if (argc != 1)
-		return cli_usage_error(error, "check-config");
-	if ((cfg = cli_config(error)) == NULL)
-		return FALSE;
-	dump = config_dump(cfg);
-	fputs(dump, stdout);
+	g_string_append(c->out, dump);
 	g_free(dump);
 	return TRUE;
 }

@@ -2,125 +2,87 @@
  * cmd_inspect.c - `peermail inspect [--json] < MESSAGE`: how peermail reads a message.
  *
  * Records nothing and needs no database: parse, classify, and print the kind, sender,
- * Message-ID, bounce recipients and visible reply text.
+ * Message-ID, bounce recipients and visible reply text. A configuration is optional (its
+ * size limit is used); one that exists but is broken is an error (78), as everywhere.
  */
 #include <stdio.h>
 #include <sysexits.h>
 #include <unistd.h>
 #include "cli/cmd.h"
 #include "inbound/inbound.h"
+#include "base/json.h"
 #include "base/pm.h"
 
 /* inspect_json - the message as one JSON object (keys from cli.md) */
-static void inspect_json(InboundMessage *m)
+static void inspect_json(CmdCtx *c, InboundMessage *m)
 {
 	JsonBuilder *b = json_builder_new();
 	BounceReport *r = inbound_classify(m);
 
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "kind");
-	json_builder_add_string_value(b, inbound_kind(m));
-	json_builder_set_member_name(b, "from");
-	json_builder_add_string_value(b, m->from_addr);
-	json_builder_set_member_name(b, "message_id");
-	json_builder_add_string_value(b, m->message_id);
-	json_builder_set_member_name(b, "subject");
-	json_builder_add_string_value(b, m->subject);
-	json_builder_set_member_name(b, "autoreply");
-	json_builder_add_string_value(b, m->autokind ? autoreply_name(m->autokind) : NULL);
-	json_builder_set_member_name(b, "bounce");
-	json_builder_begin_object(b);
-	if (r->kind == BOUNCE_FEEDBACK) {
-		json_builder_set_member_name(b, "feedback_type");
-		json_builder_add_string_value(b, r->feedback_type);
-	}
-	json_builder_set_member_name(b, "recipients");
-	json_builder_begin_array(b);
+	json_put_object(b, NULL);
+	json_put_str(b, "kind", inbound_kind(m));
+	json_put_str(b, "from", m->from_addr);
+	json_put_str(b, "message_id", m->message_id);
+	json_put_str(b, "subject", m->subject);
+	json_put_str(b, "autoreply", m->autokind ? autoreply_name(m->autokind) : NULL);
+	json_put_object(b, "bounce");
+	if (r->kind == BOUNCE_FEEDBACK)
+		json_put_str(b, "feedback_type", r->feedback_type);
+	json_put_array(b, "recipients");
 	for (guint i = 0; i < r->recipients->len; i++) {
 		BounceRecipient *x = g_ptr_array_index(r->recipients, i);
 
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "address");
-		json_builder_add_string_value(b, x->address);
-		json_builder_set_member_name(b, "status");
-		json_builder_add_string_value(b, x->status);
-		json_builder_set_member_name(b, "permanent");
-		json_builder_add_boolean_value(b, x->permanent);
-		json_builder_set_member_name(b, "diagnostic");
-		json_builder_add_string_value(b, x->diagnostic);
+		json_put_object(b, NULL);
+		json_put_str(b, "address", x->address);
+		json_put_str(b, "status", x->status);
+		json_put_bool(b, "permanent", x->permanent);
+		json_put_str(b, "diagnostic", x->diagnostic);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
 	json_builder_end_object(b);
-	json_builder_set_member_name(b, "reply_text");
-	json_builder_add_string_value(b, inbound_reply_text(m));
+	json_put_str(b, "reply_text", inbound_reply_text(m));
 	json_builder_end_object(b);
-	cli_print_json(b);
+	cli_json(c, b);
 }
 
 /* inspect_text - a readable summary */
-static void inspect_text(InboundMessage *m)
+static void inspect_text(CmdCtx *c, InboundMessage *m)
 {
 	BounceReport *r = inbound_classify(m);
+	GString *o = c->out;
 
-	printf("kind:       %s\n", inbound_kind(m));
-	printf("from:       %s\n", m->from_addr ? m->from_addr : "(none)");
-	printf("message-id: %s\n", m->message_id ? m->message_id : "(none)");
-	printf("subject:    %s\n", m->subject ? m->subject : "(none)");
+	g_string_append_printf(o, "kind:       %s\n", inbound_kind(m));
+	g_string_append_printf(o, "from:       %s\n", m->from_addr ? m->from_addr : "(none)");
+	g_string_append_printf(o, "message-id: %s\n", m->message_id ? m->message_id : "(none)");
+	g_string_append_printf(o, "subject:    %s\n", m->subject ? m->subject : "(none)");
 	if (m->autokind)
-		printf("auto-reply: %s\n", autoreply_name(m->autokind));
+		g_string_append_printf(o, "auto-reply: %s\n", autoreply_name(m->autokind));
 	for (guint i = 0; i < r->recipients->len; i++) {
 		BounceRecipient *x = g_ptr_array_index(r->recipients, i);
 
-		printf("bounced:    %s %s (%s)%s%s\n", x->address ? x->address : "?",
-		       x->status ? x->status : "-", x->permanent ? "permanent" : "transient",
-		       x->diagnostic ? ": " : "", x->diagnostic ? x->diagnostic : "");
+		g_string_append_printf(o, "bounced:    %s %s (%s)%s%s\n",
+				       x->address ? x->address : "?", x->status ? x->status : "-",
+				       x->permanent ? "permanent" : "transient",
+				       x->diagnostic ? ": " : "", x->diagnostic ? x->diagnostic : "");
 	}
-	printf("reply text:\n%s\n", inbound_reply_text(m));
+	g_string_append_printf(o, "reply text:\n%s\n", inbound_reply_text(m));
 }
 
 /* cmd_inspect - parse stdin and show how it is read */
-gboolean cmd_inspect(int argc, char **argv, GError **error)
+gboolean cmd_inspect(CmdCtx *c, GError **error)
 {
-	gboolean json = FALSE;
-	char *sender = NULL;
-	GOptionEntry entries[] = {
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON object on stdout", NULL },
-		{ "sender", 0, 0, G_OPTION_ARG_STRING, &sender,
-		  "envelope sender to assume (empty: a null sender)", "ADDR" },
-		G_OPTION_ENTRY_NULL
-	};
-	GBytes *raw;
-	InboundMessage *m;
-	gint64 max = 10485760;
-	const PmConfig *cfg;
-
-	if (!cli_parse(&argc, &argv, "< MESSAGE", "Show how peermail reads a message; "
-		       "records nothing.", entries, error))
-		return FALSE;
-	if (argc > 1) {
-		g_free(sender);
-		return cli_usage_error(error, "inspect [--json] < MESSAGE");
-	}
 	/* the configuration is optional here: only its size limit is used */
-	{
-		GError *e = NULL;
+	gint64 max = c->cfg ? c->cfg->max_message_size : 10485760;
+	GBytes *raw = inbound_read_fd(STDIN_FILENO, max, error);
+	InboundMessage *m = raw ? inbound_parse(raw, c->o->sender, error) : NULL;
 
-		if ((cfg = cli_config(&e)) != NULL)
-			max = cfg->max_message_size;
-		g_clear_error(&e);
-	}
-	raw = inbound_read_fd(STDIN_FILENO, max, error);
-	m = raw ? inbound_parse(raw, sender, error) : NULL;
-	if (m) {
-		if (json)
-			inspect_json(m);
-		else
-			inspect_text(m);
-	}
+	if (m && c->o->json)
+		inspect_json(c, m);
+	else if (m)
+		inspect_text(c, m);
 	inbound_message_free(m);
 	if (raw)
 		g_bytes_unref(raw);
-	g_free(sender);
 	return m != NULL;
 }

@@ -2,272 +2,154 @@
  * cmd_member.c - `peermail member add|import|export|show|forget`.
  */
 #include <stdio.h>
-#include <string.h>
-#include <sysexits.h>
 #include "cli/cmd.h"
+#include "base/json.h"
+#include "base/pm.h"
 #include "model/csvio.h"
 #include "model/list.h"
 #include "model/member.h"
-#include "base/pm.h"
-#include "model/stats.h"
 
-/* print a JSON node (consumed) as one line */
-/* need_list - the list named name, or an EX_NOUSER error */
-static List *need_list(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
+/* cmd_member_add - `member add EMAIL [--name N] ... [--list NAME]...` */
+gboolean cmd_member_add(CmdCtx *c, GError **error)
 {
-	GError *e = NULL;
-	List *l = list_find(db, cfg, name, &e);
+	const CmdOpts *o = c->o;
+	GPtrArray *kept = NULL;
+	gboolean created = FALSE;
+	gint64 id = member_add(c->db, c->cfg, c->key, c->argv[0], o->name, o->postcode,
+			       o->district, o->lists, &created, &kept, error);
 
-	if (e)
-		g_propagate_error(error, e);
-	else if (l == NULL)
-		g_set_error(error, PM_ERROR, EX_NOUSER, "no list '%s' (peermail list create %s)",
-			    name, name);
-	return l;
-}
+	for (guint i = 0; kept && i < kept->len; i++) {
+		const MemberKept *k = kept->pdata[i];
 
-/* need_member - the member with address email, or an EX_NOUSER error */
-static Member *need_member(PmDb *db, const PmConfig *cfg, const char *email, GError **error)
-{
-	GError *e = NULL;
-	Member *m = member_find(db, cfg, email, &e);
-
-	if (e)
-		g_propagate_error(error, e);
-	else if (m == NULL)
-		g_set_error(error, PM_ERROR, EX_NOUSER, "no member %s", email);
-	return m;
-}
-
-/* subscribe - subscribe member to l as an organizer's add: new or pending become active */
-static gboolean subscribe(PmDb *db, const List *l, gint64 member, const char *email,
-			  GError **error)
-{
-	GError *e = NULL;
-	char *s = subscription_status(db, l->id, member, &e);
-	gboolean ok = e == NULL;
-
-	if (ok && (s == NULL || strcmp(s, "pending") == 0))
-		ok = subscription_set(db, l->id, member, "active", &e);
-	else if (ok && strcmp(s, "active") != 0)
 		fprintf(stderr, "peermail: %s is %s on %s: left so (resubscribing needs their "
-			"own confirmation by mail)\n", email, s, l->name);
-	if (e)
-		g_propagate_error(error, e);
-	g_free(s);
-	return ok;
+			"own confirmation by mail)\n", c->argv[0], k->status, k->list);
+	}
+	if (kept)
+		g_ptr_array_unref(kept);
+	if (id)
+		g_string_append_printf(c->out, "%s member %" G_GINT64_FORMAT "\n",
+				       created ? "added" : "updated", id);
+	return id != 0;
 }
 
-/* member_add - `member add EMAIL ...` */
-static gboolean member_add(int argc, char **argv, GError **error)
+/* cmd_member_import - `member import FILE.csv [--list NAME]` */
+gboolean cmd_member_import(CmdCtx *c, GError **error)
 {
-	char *name = NULL, *postcode = NULL, *district = NULL, **lists = NULL;
-	GOptionEntry entries[] = {
-		{ "name", 0, 0, G_OPTION_ARG_STRING, &name, "display name", "N" },
-		{ "postcode", 0, 0, G_OPTION_ARG_STRING, &postcode, "postcode", "P" },
-		{ "district", 0, 0, G_OPTION_ARG_STRING, &district, "district (else from the postcode)", "D" },
-		{ "list", 0, 0, G_OPTION_ARG_STRING_ARRAY, &lists, "subscribe to list (repeatable)", "NAME" },
-		G_OPTION_ENTRY_NULL
-	};
-	const PmConfig *cfg;
-	const PmSecret *key;
-	PmDb *db;
-	gint64 id = 0;
-	gboolean created = FALSE, suppressed = FALSE, ok = FALSE;
-
-	if (!cli_parse(&argc, &argv, "EMAIL", "Add a member, or update one, and subscribe them "
-		       "to lists (the organizer's add is the consent record).", entries, error))
-		goto out;
-	if (argc != 2) {
-		cli_usage_error(error, "member add EMAIL [--name N] [--postcode P] [--district D] "
-				"[--list NAME]...");
-		goto out;
-	}
-	if ((cfg = cli_config(error)) == NULL || (key = cli_secret(error)) == NULL ||
-	    (db = cli_db(error)) == NULL)
-		goto out;
-	if (!db_begin(db, error))
-		goto out;
-	if (!member_suppressed(db, cfg, key, argv[1], &suppressed, error)) {
-		db_rollback(db);
-		goto out;
-	}
-	if (suppressed) {
-		g_set_error(error, PM_ERROR, EX_DATAERR, "%s asked to be forgotten: not added again "
-			    "(they can still sign or subscribe by mail themselves)", argv[1]);
-		db_rollback(db);
-		goto out;
-	}
-	id = member_upsert_ex(db, cfg, argv[1], name, postcode, district, TRUE, &created, error);
-	ok = id != 0;
-	for (int i = 0; ok && lists && lists[i]; i++) {
-		List *l = need_list(db, cfg, lists[i], error);
-
-		ok = l && subscribe(db, l, id, argv[1], error);
-		list_free(l);
-	}
-	if (ok)
-		ok = db_commit(db, error);
-	if (!ok)
-		db_rollback(db);
-	else
-		printf("%s member %" G_GINT64_FORMAT "\n", created ? "added" : "updated", id);
-out:
-	g_free(name);
-	g_free(postcode);
-	g_free(district);
-	g_strfreev(lists);
-	return ok;
-}
-
-/* member_import - `member import FILE.csv [--list NAME]` */
-static gboolean member_import(int argc, char **argv, GError **error)
-{
-	char *list = NULL;
-	GOptionEntry entries[] = {
-		{ "list", 0, 0, G_OPTION_ARG_STRING, &list, "subscribe everyone to list", "NAME" },
-		G_OPTION_ENTRY_NULL
-	};
-	const PmConfig *cfg;
-	const PmSecret *key;
-	PmDb *db;
-	List *l = NULL;
 	CsvioStats st = { 0 };
-	gboolean ok = FALSE;
+	gboolean ok = csvio_import_members_to(c->db, c->cfg, c->key, c->argv[0], c->o->list,
+					      &st, error);
 
-	if (!cli_parse(&argc, &argv, "FILE.csv", "Import members from CSV (header row: email, "
-		       "name, postcode, district in any order). Re-importing updates.", entries,
-		       error))
-		goto out;
-	if (argc != 2) {
-		cli_usage_error(error, "member import FILE.csv [--list NAME]");
-		goto out;
-	}
-	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL)
-		goto out;
-	if (list && (l = need_list(db, cfg, list, error)) == NULL)
-		goto out;
-	if ((key = cli_secret(error)) == NULL)
-		goto out;
-	ok = csvio_import_members(db, cfg, key, argv[1], l ? l->id : 0, &st, error);
 	for (guint i = 0; st.problems && i < st.problems->len; i++)
-		fprintf(stderr, "peermail: %s: %s\n", argv[1], (char *)st.problems->pdata[i]);
+		fprintf(stderr, "peermail: %s: %s\n", c->argv[0], (char *)st.problems->pdata[i]);
 	if (ok)
-		printf("imported %" G_GINT64_FORMAT ", updated %" G_GINT64_FORMAT ", skipped %"
-		       G_GINT64_FORMAT " (bad rows)\n", st.imported, st.updated, st.skipped);
-out:
+		g_string_append_printf(c->out, "imported %" G_GINT64_FORMAT ", updated %"
+				       G_GINT64_FORMAT ", skipped %" G_GINT64_FORMAT
+				       " (bad rows)\n", st.imported, st.updated, st.skipped);
 	csvio_stats_clear(&st);
-	list_free(l);
-	g_free(list);
 	return ok;
 }
 
-/* member_export - `member export [--list NAME]` */
-static gboolean member_export(int argc, char **argv, GError **error)
+/* cmd_member_export - `member export [--list NAME]`: CSV on stdout as it is read */
+gboolean cmd_member_export(CmdCtx *c, GError **error)
 {
-	char *list = NULL;
-	GOptionEntry entries[] = {
-		{ "list", 0, 0, G_OPTION_ARG_STRING, &list, "only this list's members", "NAME" },
-		G_OPTION_ENTRY_NULL
-	};
-	const PmConfig *cfg;
-	PmDb *db;
-	List *l = NULL;
-	gboolean ok = FALSE;
+	gboolean ok = csvio_export_members_of(c->db, c->cfg, c->o->list, stdout, error);
 
-	if (!cli_parse(&argc, &argv, NULL, "Members as CSV on stdout.", entries, error))
-		goto out;
-	if (argc != 1) {
-		cli_usage_error(error, "member export [--list NAME]");
-		goto out;
-	}
-	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL)
-		goto out;
-	if (list && (l = need_list(db, cfg, list, error)) == NULL)
-		goto out;
-	ok = csvio_export_members(db, l ? l->id : 0, stdout, error);
 	if (fflush(stdout) != 0 && ok) {
 		g_set_error(error, PM_ERROR, EX_IOERR, "writing the CSV failed");
 		ok = FALSE;
 	}
-out:
-	list_free(l);
-	g_free(list);
 	return ok;
 }
 
-/* member_show - `member show EMAIL [--json]` */
-static gboolean member_show(int argc, char **argv, GError **error)
+/* put_member - everything stored about a member as one object */
+static void put_member(JsonBuilder *b, const MemberRecord *r)
 {
-	gboolean json = FALSE;
-	GOptionEntry entries[] = {
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON", NULL },
-		G_OPTION_ENTRY_NULL
-	};
-	const PmConfig *cfg;
-	PmDb *db;
-	Member *m;
-	JsonNode *n;
+	const Member *m = r->member;
 
-	if (!cli_parse(&argc, &argv, "EMAIL", "Everything stored about a member.", entries, error))
+	json_put_object(b, NULL);
+	json_put_str(b, "email", m->email);
+	json_put_str(b, "name", m->name);
+	json_put_str(b, "status", m->status);
+	json_put_str(b, "postcode", m->postcode);
+	json_put_str(b, "district", m->district);
+	json_put_double(b, "bounce_score", m->bounce_score);
+	json_put_time(b, "created_at", m->created_at);
+	json_put_array(b, "lists");
+	for (guint i = 0; i < r->lists->len; i++) {
+		const MemberSubscription *x = r->lists->pdata[i];
+
+		json_put_object(b, NULL);
+		json_put_str(b, "name", x->list);
+		json_put_str(b, "status", x->status);
+		json_put_time(b, "since", x->since);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_put_array(b, "signatures");
+	for (guint i = 0; i < r->signatures->len; i++) {
+		const MemberSignature *x = r->signatures->pdata[i];
+
+		json_put_object(b, NULL);
+		json_put_str(b, "petition", x->petition);
+		json_put_str(b, "status", x->status);
+		json_put_str(b, "source", x->source);
+		json_put_str(b, "comment", x->comment);
+		json_put_time(b, "signed_at", x->signed_at);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_put_array(b, "stories");
+	for (guint i = 0; i < r->stories->len; i++) {
+		const MemberStory *x = r->stories->pdata[i];
+
+		json_put_object(b, NULL);
+		json_put_int(b, "id", x->id);
+		json_put_str(b, "petition", x->petition);
+		json_put_str(b, "status", x->status);
+		json_put_str(b, "text", x->text);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_put_array(b, "bounces");
+	for (guint i = 0; i < r->bounces->len; i++) {
+		const MemberBounce *x = r->bounces->pdata[i];
+
+		json_put_object(b, NULL);
+		json_put_time(b, "at", x->at);
+		json_put_str(b, "address", x->address);
+		json_put_str(b, "status", x->status);
+		json_put_bool(b, "permanent", x->permanent);
+		json_put_str(b, "diagnostic", x->diagnostic);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+}
+
+/* cmd_member_show - `member show EMAIL [--json]` (without --json: indented) */
+gboolean cmd_member_show(CmdCtx *c, GError **error)
+{
+	MemberRecord *r = member_record_need(c->db, c->cfg, c->argv[0], error);
+	JsonBuilder *b;
+
+	if (r == NULL)
 		return FALSE;
-	if (argc != 2)
-		return cli_usage_error(error, "member show EMAIL [--json]");
-	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL)
-		return FALSE;
-	if ((m = need_member(db, cfg, argv[1], error)) == NULL)
-		return FALSE;
-	n = member_dump_json(db, m, error);
-	member_free(m);
-	if (n == NULL)
-		return FALSE;
-	stats_print(n, !json);
+	b = json_builder_new();
+	put_member(b, r);
+	if (c->o->json)
+		cli_json(c, b);
+	else
+		cli_json_pretty(c, b);
+	member_record_free(r);
 	return TRUE;
 }
 
-/* member_forget_cmd - `member forget EMAIL` */
-static gboolean member_forget_cmd(int argc, char **argv, GError **error)
+/* cmd_member_forget - `member forget EMAIL` */
+gboolean cmd_member_forget(CmdCtx *c, GError **error)
 {
-	const PmConfig *cfg;
-	const PmSecret *key;
-	PmDb *db;
-	Member *m;
-	gboolean ok;
+	gint64 id = member_forget_address(c->db, c->cfg, c->key, c->argv[0], error);
 
-	if (!cli_parse(&argc, &argv, "EMAIL", "Erase a member's personal data (GDPR), keeping "
-		       "anonymous counts; no further mail goes to them.", NULL, error))
-		return FALSE;
-	if (argc != 2)
-		return cli_usage_error(error, "member forget EMAIL");
-	if ((cfg = cli_config(error)) == NULL || (key = cli_secret(error)) == NULL ||
-	    (db = cli_db(error)) == NULL)
-		return FALSE;
-	if (!db_begin(db, error))
-		return FALSE;
-	if ((m = need_member(db, cfg, argv[1], error)) == NULL) {
-		db_rollback(db);
-		return FALSE;
-	}
-	ok = member_forget(db, key, m->id, error) && db_commit(db, error);
-	if (!ok)
-		db_rollback(db);
-	else
-		printf("forgot member %" G_GINT64_FORMAT "\n", m->id);
-	member_free(m);
-	return ok;
-}
-
-static const CmdInfo member_cmds[] = {
-	{ "add", member_add, "add EMAIL [--name N] [--list NAME]...", "add or update a member" },
-	{ "import", member_import, "import FILE.csv [--list NAME]", "import members from CSV" },
-	{ "export", member_export, "export [--list NAME]", "members as CSV on stdout" },
-	{ "show", member_show, "show EMAIL [--json]", "everything stored about a member" },
-	{ "forget", member_forget_cmd, "forget EMAIL", "erase a member's personal data" },
-	{ NULL, NULL, NULL, NULL }
-};
-
-/* cmd_member - `peermail member ...` */
-gboolean cmd_member(int argc, char **argv, GError **error)
-{
-	return cli_dispatch(member_cmds, "member", argc, argv, error);
+	if (id)
+		g_string_append_printf(c->out, "forgot member %" G_GINT64_FORMAT "\n", id);
+	return id != 0;
 }

@@ -3,67 +3,45 @@
  * flush` (deferred messages become due now, like postqueue -f).
  */
 #include <stdio.h>
-#include <string.h>
 #include "cli/cmd.h"
+#include "base/json.h"
 #include "model/outbox.h"
-#include "base/pm.h"
 
-/* outbox_show - counts as text or one JSON object */
-static gboolean outbox_show(gboolean json, GError **error)
+/* cmd_outbox - counts as text or one JSON object */
+gboolean cmd_outbox(CmdCtx *c, GError **error)
 {
-	PmDb *db = cli_db(error);
-	OutboxCounts c;
+	OutboxCounts n;
 
-	if (db == NULL || !outbox_counts(db, &c, error))
+	if (!outbox_counts(c->db, &n, error))
 		return FALSE;
-	if (json) {
+	if (c->o->json) {
 		JsonBuilder *b = json_builder_new();
 
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "queued");
-		json_builder_add_int_value(b, c.queued);
-		json_builder_set_member_name(b, "sending");
-		json_builder_add_int_value(b, c.sending);
-		json_builder_set_member_name(b, "sent");
-		json_builder_add_int_value(b, c.sent);
-		json_builder_set_member_name(b, "deferred");
-		json_builder_add_int_value(b, c.deferred);
-		json_builder_set_member_name(b, "failed");
-		json_builder_add_int_value(b, c.failed);
+		json_put_object(b, NULL);
+		json_put_int(b, "queued", n.queued);
+		json_put_int(b, "sending", n.sending);
+		json_put_int(b, "sent", n.sent);
+		json_put_int(b, "deferred", n.deferred);
+		json_put_int(b, "failed", n.failed);
 		json_builder_end_object(b);
-		cli_print_json(b);
+		cli_json(c, b);
 	} else {
-		printf("queued %" G_GINT64_FORMAT "\nsending %" G_GINT64_FORMAT "\nsent %"
-		       G_GINT64_FORMAT "\ndeferred %" G_GINT64_FORMAT "\nfailed %" G_GINT64_FORMAT
-		       "\ncancelled %" G_GINT64_FORMAT "\n", c.queued, c.sending, c.sent,
-		       c.deferred, c.failed, c.cancelled);
+		g_string_append_printf(c->out, "queued %" G_GINT64_FORMAT "\nsending %"
+				       G_GINT64_FORMAT "\nsent %" G_GINT64_FORMAT "\ndeferred %"
+				       G_GINT64_FORMAT "\nfailed %" G_GINT64_FORMAT "\ncancelled %"
+				       G_GINT64_FORMAT "\n", n.queued, n.sending, n.sent,
+				       n.deferred, n.failed, n.cancelled);
 	}
 	return TRUE;
 }
 
-/* cmd_outbox - `outbox [--json]` or `outbox flush` */
-gboolean cmd_outbox(int argc, char **argv, GError **error)
+/* cmd_outbox_flush - `outbox flush` */
+gboolean cmd_outbox_flush(CmdCtx *c, GError **error)
 {
-	gboolean json = FALSE;
-	GOptionEntry entries[] = {
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print one JSON object", NULL },
-		G_OPTION_ENTRY_NULL
-	};
+	int n = 0;
 
-	if (!cli_parse(&argc, &argv, "[flush]",
-		       "Show how many messages are queued, sending, sent, deferred and failed; "
-		       "`flush` makes deferred messages due now.", entries, error))
+	if (!outbox_flush(c->db, &n, error))
 		return FALSE;
-	if (argc == 1)
-		return outbox_show(json, error);
-	if (argc == 2 && strcmp(argv[1], "flush") == 0) {
-		PmDb *db = cli_db(error);
-		int n = 0;
-
-		if (db == NULL || !outbox_flush(db, &n, error))
-			return FALSE;
-		printf("%d deferred message(s) due now\n", n);
-		return TRUE;
-	}
-	return cli_usage_error(error, "outbox [--json] | outbox flush");
+	g_string_append_printf(c->out, "%d deferred message(s) due now\n", n);
+	return TRUE;
 }

@@ -1,8 +1,8 @@
 /*
  * cmd_receive.c - `peermail receive`: one message on stdin from an MTA pipe.
  *
- * Only argument parsing, the envelope and the exit status live here; the pipeline is
- * inbound's. An MTA acts on the exit status: every failure other than 65/67 must be 75
+ * Only the envelope and the exit status live here; the pipeline is inbound's (the table
+ * parses the arguments and loads the configuration). An MTA acts on the exit status: every failure other than 65/67 must be 75
  * (EX_TEMPFAIL) so that the message is retried, never bounced by accident.
  */
 #include <signal.h>
@@ -55,33 +55,17 @@ static void receive_guard(void)
 }
 
 /* cmd_receive - read one message on stdin and run it through the pipeline */
-gboolean cmd_receive(int argc, char **argv, GError **error)
+gboolean cmd_receive(CmdCtx *c, GError **error)
 {
-	char *sender = NULL, *recipient = NULL;
-	GOptionEntry entries[] = {
-		{ "sender", 0, 0, G_OPTION_ARG_STRING, &sender,
-		  "envelope sender (empty for a bounce)", "ADDR" },
-		{ "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient,
-		  "envelope recipient (the original one)", "ADDR" },
-		G_OPTION_ENTRY_NULL
-	};
-	const PmConfig *cfg;
+	const PmConfig *cfg = c->cfg;
 	const PmSecret *key;
 	PmDb *db;
+	char *sender = g_strdup(c->o->sender), *recipient = g_strdup(c->o->recipient);
 	GBytes *raw = NULL;
 	InboundOutcome out = { 0 };
 	gboolean ok = FALSE;
 
 	receive_guard();
-	if (!cli_parse(&argc, &argv, NULL, "Read one message on stdin (as an MTA pipe runs it) "
-		       "and record what it means.", entries, error))
-		goto done;
-	if (argc > 1) {
-		cli_usage_error(error, "receive [--sender ADDR] [--recipient ADDR] < MESSAGE");
-		goto done;
-	}
-	if ((cfg = cli_config(error)) == NULL)
-		goto done;
 	/* with syslog, stderr keeps only the one-line reason the MTA puts in its bounce */
 	log_open("receive", cfg->syslog);
 	log_set_quiet(cfg->syslog);

@@ -27,40 +27,15 @@ static void on_hup(int sig)
 	run_reload = 1;
 }
 
-/* cmd_run - parse, install the signal handlers, run the scheduler */
-gboolean cmd_run(int argc, char **argv, GError **error)
+/* cmd_run - install the signal handlers, run the scheduler */
+gboolean cmd_run(CmdCtx *c, GError **error)
 {
-	gboolean once = FALSE, ok;
-	char *lmtp_addr = NULL;
-	PmLmtp *lmtp = NULL;
-	GOptionEntry entries[] = {
-		{ "once", 0, 0, G_OPTION_ARG_NONE, &once,
-		  "do everything due now, then exit (cron, tests)", NULL },
-		{ "lmtp", 0, 0, G_OPTION_ARG_STRING, &lmtp_addr,
-		  "also receive mail by LMTP on HOST:PORT or unix:/path", "ADDR" },
-		G_OPTION_ENTRY_NULL
-	};
-	SchedulerOpts opts = { FALSE, &run_stop, &run_reload, NULL };
+	SchedulerOpts opts = { c->o->once, &run_stop, &run_reload, NULL };
 	struct sigaction sa;
-	const PmConfig *cfg;
-	const PmSecret *key;
-	PmDb *db;
+	PmLmtp *lmtp = NULL;
+	gboolean ok;
 
-	if (!cli_parse(&argc, &argv, NULL,
-		       "Run the scheduler and the sender in the foreground: queue what is due "
-		       "and send it. SIGTERM finishes the messages in flight and exits; SIGHUP "
-		       "reloads the configuration.", entries, error))
-		return FALSE;
-	if (argc != 1) {
-		g_free(lmtp_addr);
-		return cli_usage_error(error, "run [--once] [--lmtp ADDR]");
-	}
-	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL ||
-	    (key = cli_secret(error)) == NULL) {
-		g_free(lmtp_addr);
-		return FALSE;
-	}
-	log_open("run", cfg->syslog);
+	log_open("run", c->cfg->syslog);
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_stop;
@@ -69,14 +44,10 @@ gboolean cmd_run(int argc, char **argv, GError **error)
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	opts.once = once;
 	/* the LMTP listener runs beside the scheduler, with its own database connections */
-	if (lmtp_addr && (lmtp = lmtp_start(cfg, key, lmtp_addr, error)) == NULL) {
-		g_free(lmtp_addr);
+	if (c->o->lmtp && (lmtp = lmtp_start(c->cfg, c->key, c->o->lmtp, error)) == NULL)
 		return FALSE;
-	}
-	ok = scheduler_run(db, cfg, key, &opts, error);
-	lmtp = lmtp_stop(lmtp);
-	g_free(lmtp_addr);
+	ok = scheduler_run(c->db, c->cfg, c->key, &opts, error);
+	lmtp_stop(lmtp);
 	return ok;
 }

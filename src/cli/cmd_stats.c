@@ -1,33 +1,46 @@
 /*
- * cmd_stats.c - `peermail stats`.
+ * cmd_stats.c - `peermail stats`: everything in one JSON object (indented without --json).
  */
 #include <stdio.h>
 #include "cli/cmd.h"
-#include "model/newsletter.h"
-#include "base/pm.h"
+#include "cli/print.h"
+#include "base/json.h"
 #include "model/stats.h"
 
-/* cmd_stats - counts for organizers */
-gboolean cmd_stats(int argc, char **argv, GError **error)
+/* cmd_stats - counts for organizers; reads only */
+gboolean cmd_stats(CmdCtx *c, GError **error)
 {
-	gboolean json = FALSE;
-	GOptionEntry entries[] = {
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "one line of JSON", NULL },
-		G_OPTION_ENTRY_NULL
-	};
-	PmDb *db;
-	JsonNode *n;
+	Stats *s = stats_get(c->db, c->cfg, error);
+	JsonBuilder *b;
 
-	if (!cli_parse(&argc, &argv, NULL, "Members by status, lists, petitions (by day and "
-		       "district) and newsletters (sent, failed, bounced, unsubscribes within 7 "
-		       "days of receiving it).", entries, error))
+	if (s == NULL)
 		return FALSE;
-	if (argc != 1)
-		return cli_usage_error(error, "stats [--json]");
-	if (cli_config(error) == NULL || (db = cli_db(error)) == NULL)
-		return FALSE;
-	if (!newsletter_finish(db, pm_now(), error) || (n = stats_json(db, error)) == NULL)
-		return FALSE;
-	stats_print(n, !json);
+	b = json_builder_new();
+	json_put_object(b, NULL);
+	json_put_object(b, "members");
+	json_put_int(b, "active", s->active);
+	json_put_int(b, "bouncing", s->bouncing);
+	json_put_int(b, "unsubscribed", s->unsubscribed);
+	json_put_int(b, "forgotten", s->forgotten);
+	json_put_int(b, "total", s->total);
+	json_builder_end_object(b);
+	json_put_array(b, "lists");
+	for (guint i = 0; i < s->lists->len; i++)
+		print_list_stats(b, NULL, s->lists->pdata[i]);
+	json_builder_end_array(b);
+	json_put_array(b, "petitions");
+	for (guint i = 0; i < s->petitions->len; i++)
+		print_petition_stats(b, NULL, s->petitions->pdata[i]);
+	json_builder_end_array(b);
+	json_put_array(b, "newsletters");
+	for (guint i = 0; i < s->newsletters->len; i++)
+		print_newsletter_status(b, NULL, s->newsletters->pdata[i]);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	if (c->o->json)
+		cli_json(c, b);
+	else
+		cli_json_pretty(c, b);
+	stats_free(s);
 	return TRUE;
 }

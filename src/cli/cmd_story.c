@@ -2,125 +2,70 @@
  * cmd_story.c - `peermail story ls|approve|reject`.
  */
 #include <stdio.h>
-#include <string.h>
-#include <sysexits.h>
 #include "cli/cmd.h"
-#include "model/petition.h"
-#include "base/pm.h"
-#include "model/stats.h"
+#include "base/json.h"
 #include "model/story.h"
 
-/* story_ls - `story ls ...` */
-static gboolean story_ls(int argc, char **argv, GError **error)
+/* cmd_story_ls - `story ls [--petition SLUG] [--status S] [--json]` */
+gboolean cmd_story_ls(CmdCtx *c, GError **error)
 {
-	char *slug = NULL, *status = NULL;
-	gboolean json = FALSE, ok = FALSE;
-	GOptionEntry entries[] = {
-		{ "petition", 0, 0, G_OPTION_ARG_STRING, &slug, "only this petition's", "SLUG" },
-		{ "status", 0, 0, G_OPTION_ARG_STRING, &status, "pending, approved or rejected", "S" },
-		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print JSON", NULL },
-		G_OPTION_ENTRY_NULL
-	};
-	PmDb *db;
-	Petition *p = NULL;
-	JsonNode *n;
+	GPtrArray *rows = story_ls(c->db, c->o->petition, c->o->status, error);
 
-	if (!cli_parse(&argc, &argv, NULL, "Stories, for moderation.", entries, error))
-		goto out;
-	if (argc != 1) {
-		cli_usage_error(error, "story ls [--petition SLUG] [--status S] [--json]");
-		goto out;
-	}
-	if (status && strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0 &&
-	    strcmp(status, "rejected") != 0) {
-		g_set_error(error, PM_ERROR, EX_USAGE, "--status is pending, approved or rejected");
-		goto out;
-	}
-	if (cli_config(error) == NULL || (db = cli_db(error)) == NULL)
-		goto out;
-	if (slug) {
-		GError *e = NULL;
+	if (rows == NULL)
+		return FALSE;
+	if (c->o->json) {
+		JsonBuilder *b = json_builder_new();
 
-		if ((p = petition_find(db, slug, &e)) == NULL) {
-			if (e)
-				g_propagate_error(error, e);
-			else
-				g_set_error(error, PM_ERROR, EX_NOUSER, "no petition '%s'", slug);
-			goto out;
+		json_put_object(b, NULL);
+		json_put_array(b, "stories");
+		for (guint i = 0; i < rows->len; i++) {
+			const StoryRow *r = rows->pdata[i];
+
+			json_put_object(b, NULL);
+			json_put_int(b, "id", r->id);
+			json_put_str(b, "petition", r->petition);
+			json_put_str(b, "author", r->author);
+			json_put_str(b, "email", r->email);
+			json_put_str(b, "status", r->status);
+			json_put_str(b, "subject", r->subject);
+			json_put_str(b, "text", r->text);
+			json_put_time(b, "created_at", r->created_at);
+			json_builder_end_object(b);
 		}
+		json_builder_end_array(b);
+		json_builder_end_object(b);
+		cli_json(c, b);
 	}
-	n = story_ls_json(db, p ? p->id : 0, status, error);
-	if (n == NULL)
-		goto out;
-	ok = TRUE;
-	if (json) {
-		stats_print(n, FALSE);
-	} else {
-		JsonArray *a = json_object_get_array_member(json_node_get_object(n), "stories");
+	for (guint i = 0; !c->o->json && i < rows->len; i++) {
+		const StoryRow *r = rows->pdata[i];
 
-		for (guint i = 0; i < json_array_get_length(a); i++) {
-			JsonObject *s = json_array_get_object_element(a, i);
-			const char *author = json_object_get_string_member(s, "author");
-
-			printf("#%" G_GINT64_FORMAT " [%s] %s by %s:\n  %s\n",
-			       json_object_get_int_member(s, "id"),
-			       json_object_get_string_member(s, "status"),
-			       json_object_get_string_member(s, "petition") ?
-			       json_object_get_string_member(s, "petition") : "-",
-			       author ? author : "(anonymous)",
-			       json_object_get_string_member(s, "text"));
-		}
-		json_node_unref(n);
+		g_string_append_printf(c->out, "#%" G_GINT64_FORMAT " [%s] %s by %s:\n  %s\n",
+				       r->id, r->status, r->petition ? r->petition : "-",
+				       r->author ? r->author : "(anonymous)", r->text);
 	}
-out:
-	petition_free(p);
-	g_free(slug);
-	g_free(status);
-	return ok;
-}
-
-/* story_moderate_cmd - `story approve|reject ID` */
-static gboolean story_moderate_cmd(int argc, char **argv, const char *status, GError **error)
-{
-	PmDb *db;
-	gint64 id;
-
-	if (!cli_parse(&argc, &argv, "ID", strcmp(status, "approved") == 0 ?
-		       "Approve a story: newsletters and deliveries may use it." :
-		       "Reject a story.", NULL, error))
-		return FALSE;
-	if (argc != 2 || !g_ascii_string_to_signed(argv[1], 10, 1, G_MAXINT64, &id, NULL))
-		return cli_usage_error(error, strcmp(status, "approved") == 0 ? "story approve ID" :
-				       "story reject ID");
-	if (cli_config(error) == NULL || (db = cli_db(error)) == NULL)
-		return FALSE;
-	if (!story_moderate(db, id, status, error))
-		return FALSE;
-	printf("story %" G_GINT64_FORMAT " %s\n", id, status);
+	g_ptr_array_unref(rows);
 	return TRUE;
 }
 
-/* story_approve - `story approve ID` */
-static gboolean story_approve(int argc, char **argv, GError **error)
+/* moderate - `story approve|reject ID` */
+static gboolean moderate(CmdCtx *c, const char *status, GError **error)
 {
-	return story_moderate_cmd(argc, argv, "approved", error);
+	gint64 id;
+
+	if (!cli_arg_id(c, 0, &id, error) || !story_moderate(c->db, id, status, error))
+		return FALSE;
+	g_string_append_printf(c->out, "story %" G_GINT64_FORMAT " %s\n", id, status);
+	return TRUE;
 }
 
-/* story_reject - `story reject ID` */
-static gboolean story_reject(int argc, char **argv, GError **error)
+/* cmd_story_approve - `story approve ID` */
+gboolean cmd_story_approve(CmdCtx *c, GError **error)
 {
-	return story_moderate_cmd(argc, argv, "rejected", error);
+	return moderate(c, "approved", error);
 }
 
-static const CmdInfo story_cmds[] = {
-	{ "ls", story_ls, "ls [--petition SLUG] [--status S] [--json]", "stories, for moderation" },
-	{ "approve", story_approve, "approve ID", "approve a story" },
-	{ "reject", story_reject, "reject ID", "reject a story" },
-	{ NULL, NULL, NULL, NULL }
-};
-
-/* cmd_story - `peermail story ...` */
-gboolean cmd_story(int argc, char **argv, GError **error)
+/* cmd_story_reject - `story reject ID` */
+gboolean cmd_story_reject(CmdCtx *c, GError **error)
 {
-	return cli_dispatch(story_cmds, "story", argc, argv, error);
+	return moderate(c, "rejected", error);
 }

@@ -200,27 +200,13 @@ static JsonObject *with_list(InboundCtx *c, JsonObject *o, const List *l)
 /* find_petition - by slug, or EX_NOUSER naming it */
 static Petition *find_petition(InboundCtx *c, const char *slug, GError **error)
 {
-	GError *e = NULL;
-	Petition *p = slug ? petition_find(c->db, slug, &e) : NULL;
-
-	if (e)
-		g_propagate_error(error, e);
-	else if (p == NULL)
-		g_set_error(error, PM_ERROR, EX_NOUSER, "unknown petition '%s'", slug ? slug : "");
-	return p;
+	return petition_need(c->db, slug, error);
 }
 
 /* find_list - by name, or EX_NOUSER naming it */
 static List *find_list(InboundCtx *c, const char *name, GError **error)
 {
-	GError *e = NULL;
-	List *l = list_find(c->db, c->cfg, name, &e);
-
-	if (e)
-		g_propagate_error(error, e);
-	else if (l == NULL)
-		g_set_error(error, PM_ERROR, EX_NOUSER, "unknown list '%s'", name);
-	return l;
+	return list_need(c->db, c->cfg, name, error);
 }
 
 /* ==== Signatures ==== */

@@ -25,6 +25,7 @@
  * for bad addresses or URLs in the options. GMime objects live only inside one call.
  */
 #include <gmime/gmime.h>
+#include <stdio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include "mail/address.h"
@@ -1167,4 +1168,87 @@ GBytes *compose_message_general(const PmConfig *cfg, const char *name, JsonNode 
 				const ComposeOpts *o, GError **error)
 {
 	return compose(cfg, name, data, o, TRUE, error);
+}
+
+/* ==== `template render` ==== */
+
+/* load_data - the JSON in path, or an empty object for NULL; caller unrefs */
+static JsonNode *load_data(const char *path, GError **error)
+{
+	JsonParser *p;
+	JsonNode *root = NULL;
+	GError *e = NULL;
+
+	if (path == NULL)
+		return json_node_init_object(json_node_alloc(), json_object_new());
+	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		g_set_error(error, PM_ERROR, EX_NOINPUT, "cannot read data file %s", path);
+		return NULL;
+	}
+	p = json_parser_new();
+	if (json_parser_load_from_file(p, path, &e)) {
+		root = json_node_copy(json_parser_get_root(p));
+	} else {
+		/* json-glib messages carry LINE:COLUMN; prefix the file */
+		g_set_error(error, PM_ERROR, EX_DATAERR, "%s:%s", path, e->message);
+		g_error_free(e);
+	}
+	g_object_unref(p);
+	if (root == NULL && error && *error == NULL)
+		g_set_error(error, PM_ERROR, EX_DATAERR, "%s: empty data", path);
+	return root;
+}
+
+/* compose_render_file - render a template file for an organizer to check */
+char *compose_render_file(const PmConfig *cfg, const char *file, const char *data_file,
+			  const char *partials, GError **error)
+{
+	char *text = NULL, *out = NULL, *dir = NULL;
+	JsonNode *data = NULL, *ctx[2] = { NULL, NULL };
+	Template *t;
+	GError *e = NULL;
+
+	if (!g_file_get_contents(file, &text, NULL, &e)) {
+		g_set_error(error, PM_ERROR, EX_NOINPUT, "cannot read template %s: %s", file,
+			    e->message);
+		g_error_free(e);
+		goto out;
+	}
+	if (!g_utf8_validate(text, -1, NULL)) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "%s: not valid UTF-8", file);
+		goto out;
+	}
+	dir = partials ? g_strdup(partials) : g_path_get_dirname(file);
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_set_error(error, PM_ERROR, EX_NOINPUT, "partials folder %s does not exist", dir);
+		goto out;
+	}
+	if ((data = load_data(data_file, error)) == NULL)
+		goto out;
+	ctx[0] = cfg ? compose_defaults(cfg) : NULL;
+	ctx[1] = data;
+	if ((t = template_parse(text, &e)) != NULL)
+		out = template_expand(t, ctx[0] ? ctx : ctx + 1, ctx[0] ? 2 : 1,
+				      g_str_has_suffix(file, ".html"), template_partials_dir, dir,
+				      &e);
+	template_unref(t);
+	if (out == NULL) {
+		/* "line N: ..." becomes "FILE:N: ..." */
+		int line = 0, used = 0;
+
+		if (sscanf(e->message, "line %d: %n", &line, &used) == 1 && used > 0)
+			g_set_error(error, PM_ERROR, EX_DATAERR, "%s:%d: %s", file, line,
+				    e->message + used);
+		else
+			g_set_error(error, PM_ERROR, EX_DATAERR, "%s: %s", file, e->message);
+		g_error_free(e);
+	}
+out:
+	if (ctx[0])
+		json_node_unref(ctx[0]);
+	if (data)
+		json_node_unref(data);
+	g_free(dir);
+	g_free(text);
+	return out;
 }

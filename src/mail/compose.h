@@ -7,7 +7,8 @@
  * CRLF output with lines under 998 octets, and the headers every message carries (Date,
  * Message-ID, From, To with only its recipient, List-*, Precedence, Auto-Submitted and
  * the loop marker). No value from data can add or split a header: CR, LF and NUL in
- * header values are folded to spaces before encoding.
+ * header values are folded to spaces before encoding. Also rendering one template file
+ * as the organizer's check (`template render`).
  * Not: the envelope (outbox), nor what data a message gets (the callers).
  */
 #ifndef PM_COMPOSE_H
@@ -78,5 +79,16 @@ gboolean compose_addr_spec_valid(const char *a);
  * parsed templates shared by all threads (revalidated by stat on each use); this frees it.
  */
 void compose_cache_clear(void);
+
+/*
+ * compose_render_file - `template render`: the Mustache template in file rendered with
+ * the JSON object in data_file (NULL: none) over compose_defaults(cfg) (cfg NULL: none),
+ * partials from the folder partials (NULL: file's own folder), {{x}} HTML-escaped when
+ * file ends in .html. Returns the result (caller frees) or NULL with error: EX_NOINPUT
+ * for a missing file, data file or partials folder, EX_DATAERR for bad JSON, invalid
+ * UTF-8 or a template syntax error (as "FILE:LINE: ...").
+ */
+char *compose_render_file(const PmConfig *cfg, const char *file, const char *data_file,
+			  const char *partials, GError **error);
 
 #endif

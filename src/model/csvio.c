@@ -516,3 +516,52 @@ gboolean csvio_export_signatures(PmDb *db, gint64 petition_id, FILE *out, GError
 		"WHERE s.petition_id = ? ORDER BY s.id", "i", petition_id),
 		header, 8, out, error);
 }
+
+/* ==== By name ==== */
+
+/* csvio_import_members_to - import, subscribing to a named list */
+gboolean csvio_import_members_to(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+				 const char *path, const char *list, CsvioStats *st,
+				 GError **error)
+{
+	List *l = list ? list_need(db, cfg, list, error) : NULL;
+	gboolean ok = (list == NULL || l != NULL) &&
+		      csvio_import_members(db, cfg, key, path, l ? l->id : 0, st, error);
+
+	list_free(l);
+	return ok;
+}
+
+/* csvio_export_members_of - export a named list's members */
+gboolean csvio_export_members_of(PmDb *db, const PmConfig *cfg, const char *list, FILE *out,
+				 GError **error)
+{
+	List *l = list ? list_need(db, cfg, list, error) : NULL;
+	gboolean ok = (list == NULL || l != NULL) &&
+		      csvio_export_members(db, l ? l->id : 0, out, error);
+
+	list_free(l);
+	return ok;
+}
+
+/* csvio_import_signatures_to - import into a petition named by slug */
+gboolean csvio_import_signatures_to(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+				    const char *slug, const char *path, CsvioStats *st,
+				    GError **error)
+{
+	Petition *p = petition_need(db, slug, error);
+	gboolean ok = p && csvio_import_signatures(db, cfg, key, p->id, path, st, error);
+
+	petition_free(p);
+	return ok;
+}
+
+/* csvio_export_signatures_of - export a petition named by slug */
+gboolean csvio_export_signatures_of(PmDb *db, const char *slug, FILE *out, GError **error)
+{
+	Petition *p = petition_need(db, slug, error);
+	gboolean ok = p && csvio_export_signatures(db, p->id, out, error);
+
+	petition_free(p);
+	return ok;
+}

@@ -95,6 +95,26 @@ gboolean csvio_export_members(PmDb *db, gint64 list_id, FILE *out, GError **erro
  * email,name,postcode,district,status,source,comment,signed_at */
 gboolean csvio_export_signatures(PmDb *db, gint64 petition_id, FILE *out, GError **error);
 
+/* ==== By name, for the command line: an unknown list or petition is EX_NOUSER ==== */
+
+/* csvio_import_members_to - csvio_import_members subscribing to list (a name; NULL:
+ * none) */
+gboolean csvio_import_members_to(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+				 const char *path, const char *list, CsvioStats *st,
+				 GError **error);
+
+/* csvio_export_members_of - csvio_export_members of list (a name; NULL: everyone) */
+gboolean csvio_export_members_of(PmDb *db, const PmConfig *cfg, const char *list, FILE *out,
+				 GError **error);
+
+/* csvio_import_signatures_to - csvio_import_signatures for petition slug */
+gboolean csvio_import_signatures_to(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+				    const char *slug, const char *path, CsvioStats *st,
+				    GError **error);
+
+/* csvio_export_signatures_of - csvio_export_signatures of petition slug */
+gboolean csvio_export_signatures_of(PmDb *db, const char *slug, FILE *out, GError **error);
+
 /* csvio_parse_time - ISO 8601 (with or without zone: local time) or YYYY-MM-DD (local
  * midnight) to unix time; 0 when it is neither */
 gint64 csvio_parse_time(const char *s);

@@ -33,6 +33,7 @@ Target *target_free(Target *t)
 		g_free(t->email);
 		g_free(t->title);
 		g_free(t->district);
+		g_strfreev(t->petitions);
 		g_free(t);
 	}
 	return NULL;
@@ -64,15 +65,10 @@ gint64 target_add(PmDb *db, const PmConfig *cfg, const char *name, const char *e
 	}
 	/* the petitions first: an unknown one changes nothing */
 	for (int i = 0; slugs && slugs[i]; i++) {
-		Petition *p = petition_find(db, slugs[i], &e);
+		Petition *p = petition_need(db, slugs[i], error);
 
-		if (p == NULL) {
-			if (e)
-				g_propagate_error(error, e);
-			else
-				g_set_error(error, PM_ERROR, EX_NOUSER, "no petition '%s'", slugs[i]);
+		if (p == NULL)
 			goto out;
-		}
 		g_array_append_val(pids, p->id);
 		petition_free(p);
 	}
@@ -173,52 +169,47 @@ static JsonNode *finish_json(JsonBuilder *b, GError *e, GError **error)
 	return n;
 }
 
-/* target_list_json - every target with the petitions it receives */
-JsonNode *target_list_json(PmDb *db, GError **error)
+/* target_destroy - target_free for GDestroyNotify */
+static void target_destroy(gpointer t)
+{
+	target_free(t);
+}
+
+/* target_list - every target with the petitions it receives */
+GPtrArray *target_list(PmDb *db, GError **error)
 {
 	sqlite3_stmt *st = db_query(db, error,
 		"SELECT t.id, t.name, t.email, t.title, t.district, "
 		"(SELECT group_concat(p.slug, ',') FROM petition_targets pt JOIN petitions p ON "
 		"p.id = pt.petition_id WHERE pt.target_id = t.id) FROM targets t ORDER BY t.id",
 		NULL);
-	JsonBuilder *b;
+	GPtrArray *a;
 	GError *e = NULL;
 
 	if (st == NULL)
 		return NULL;
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "targets");
-	json_builder_begin_array(b);
+	a = g_ptr_array_new_with_free_func(target_destroy);
 	while (db_step(db, st, &e)) {
 		const char *slugs = (const char *)sqlite3_column_text(st, 5);
-		char **v = g_strsplit(slugs ? slugs : "", ",", -1);
+		Target *t = g_new0(Target, 1);
 
-		json_builder_begin_object(b);
-		add_int(b, "id", sqlite3_column_int64(st, 0));
-		add_str(b, "name", (const char *)sqlite3_column_text(st, 1));
-		add_str(b, "email", (const char *)sqlite3_column_text(st, 2));
-		add_str(b, "title", (const char *)sqlite3_column_text(st, 3));
-		add_str(b, "district", (const char *)sqlite3_column_text(st, 4));
-		json_builder_set_member_name(b, "petitions");
-		json_builder_begin_array(b);
-		for (int i = 0; v[i]; i++)
-			if (*v[i])
-				json_builder_add_string_value(b, v[i]);
-		json_builder_end_array(b);
-		json_builder_end_object(b);
-		g_strfreev(v);
+		t->id = sqlite3_column_int64(st, 0);
+		t->name = db_col_text(st, 1);
+		t->email = db_col_text(st, 2);
+		t->title = db_col_text(st, 3);
+		t->district = db_col_text(st, 4);
+		t->petitions = g_strsplit(slugs ? slugs : "", ",", -1);
+		if (t->petitions[0] && *t->petitions[0] == '\0' && t->petitions[1] == NULL)
+			g_clear_pointer(&t->petitions[0], g_free);
+		g_ptr_array_add(a, t);
 	}
 	db_done(st);
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	return finish_json(b, e, error);
-}
-
-/* target_destroy - target_free for GDestroyNotify */
-static void target_destroy(gpointer t)
-{
-	target_free(t);
+	if (e) {
+		g_propagate_error(error, e);
+		g_ptr_array_unref(a);
+		return NULL;
+	}
+	return a;
 }
 
 /* target_list_for - targets of one petition */
@@ -386,42 +377,75 @@ out:
 	return ok;
 }
 
-/* district_list_json - the lookup table and members per district */
-JsonNode *district_list_json(PmDb *db, GError **error)
+/* district_table_free - destroy */
+DistrictTable *district_table_free(DistrictTable *t)
+{
+	if (t) {
+		g_ptr_array_unref(t->prefixes);
+		g_ptr_array_unref(t->members);
+		g_free(t);
+	}
+	return NULL;
+}
+
+/* prefix_free - a DistrictPrefix */
+static void prefix_free(gpointer p)
+{
+	DistrictPrefix *x = p;
+
+	g_free(x->prefix);
+	g_free(x->district);
+	g_free(x);
+}
+
+/* count_free - a DistrictCount */
+static void count_free(gpointer p)
+{
+	DistrictCount *x = p;
+
+	g_free(x->district);
+	g_free(x);
+}
+
+/* district_table - the lookup table and members per district */
+DistrictTable *district_table(PmDb *db, GError **error)
 {
 	sqlite3_stmt *st = db_query(db, error, "SELECT prefix, district FROM districts ORDER BY "
 				    "district, prefix", NULL);
-	JsonBuilder *b;
+	DistrictTable *t;
 	GError *e = NULL;
 
 	if (st == NULL)
 		return NULL;
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "districts");
-	json_builder_begin_array(b);
+	t = g_new0(DistrictTable, 1);
+	t->prefixes = g_ptr_array_new_with_free_func(prefix_free);
+	t->members = g_ptr_array_new_with_free_func(count_free);
 	while (db_step(db, st, &e)) {
-		json_builder_begin_object(b);
-		add_str(b, "prefix", (const char *)sqlite3_column_text(st, 0));
-		add_str(b, "district", (const char *)sqlite3_column_text(st, 1));
-		json_builder_end_object(b);
+		DistrictPrefix *x = g_new0(DistrictPrefix, 1);
+
+		x->prefix = db_col_text(st, 0);
+		x->district = db_col_text(st, 1);
+		g_ptr_array_add(t->prefixes, x);
 	}
 	db_done(st);
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "members");
-	json_builder_begin_object(b);
 	if (e == NULL) {
 		st = db_query(db, &e, "SELECT district, count(*) FROM members WHERE district IS NOT "
 			      "NULL AND district != '' AND status != 'forgotten' GROUP BY district "
 			      "ORDER BY district", NULL);
-		while (st && db_step(db, st, &e))
-			add_int(b, (const char *)sqlite3_column_text(st, 0),
-				sqlite3_column_int64(st, 1));
+		while (st && db_step(db, st, &e)) {
+			DistrictCount *x = g_new0(DistrictCount, 1);
+
+			x->district = db_col_text(st, 0);
+			x->members = sqlite3_column_int64(st, 1);
+			g_ptr_array_add(t->members, x);
+		}
 		db_done(st);
 	}
-	json_builder_end_object(b);
-	json_builder_end_object(b);
-	return finish_json(b, e, error);
+	if (e) {
+		g_propagate_error(error, e);
+		return district_table_free(t);
+	}
+	return t;
 }
 
 /* ==== Settings ==== */
@@ -501,10 +525,27 @@ gboolean delivery_settings_get(PmDb *db, gint64 petition_id, DeliverySettings *s
 		return FALSE;
 	}
 	if (!found) {
-		g_set_error(error, PM_ERROR, EX_NOUSER, "no petition %" G_GINT64_FORMAT, petition_id);
+		/* absent: the petition's own error */
+		petition_free(petition_need_id(db, petition_id, error));
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/* delivery_configure_of - change what was given, then read the settings back */
+Petition *delivery_configure_of(PmDb *db, const char *slug, const char *fields,
+				int every_days, int on_close, int at_milestones,
+				DeliverySettings *s, GError **error)
+{
+	Petition *p = petition_need(db, slug, error);
+	gboolean change = fields || every_days >= 0 || on_close >= 0 || at_milestones >= 0;
+
+	memset(s, 0, sizeof *s);
+	if (p && ((change && !delivery_configure(db, p->id, fields, every_days, on_close,
+						 at_milestones, error)) ||
+		  !delivery_settings_get(db, p->id, s, error)))
+		p = petition_free(p);
+	return p;
 }
 
 /* delivery_settings_clear - free the strings */
@@ -954,26 +995,14 @@ gboolean delivery_compile(PmDb *db, const PmConfig *cfg, gint64 petition_id,
 	gboolean disclosed[6] = { FALSE }, ok = FALSE;
 	gint64 upto = 0, min_from = G_MAXINT64, total = 0, pending = 0;
 	sqlite3_stmt *st;
-	GError *e = NULL;
 
 	*queued = 0;
-	p = petition_get(db, petition_id, &e);
-	if (p == NULL) {
-		if (e)
-			g_propagate_error(error, e);
-		else
-			g_set_error(error, PM_ERROR, EX_NOUSER, "no petition %" G_GINT64_FORMAT,
-				    petition_id);
+	if ((p = petition_need_id(db, petition_id, error)) == NULL)
 		return FALSE;
-	}
 	if (!delivery_settings_get(db, petition_id, &set, error) ||
+	    !delivery_need_targets(db, p, error) ||
 	    (targets = target_list_for(db, petition_id, error)) == NULL)
 		goto out;
-	if (targets->len == 0) {
-		g_set_error(error, PM_ERROR, EX_DATAERR, "petition '%s' has no targets (see "
-			    "`peermail target add`)", p->slug);
-		goto out;
-	}
 	{
 		char **v = g_strsplit(set.disclose, ",", -1);
 
@@ -1051,43 +1080,95 @@ out:
 	return ok;
 }
 
-/* ==== Listing ==== */
-
-/* add_replies - the replies of one delivery as an array member */
-static gboolean add_replies(PmDb *db, JsonBuilder *b, gint64 id, GError **error)
+/* delivery_need_targets - a delivery needs someone to go to */
+gboolean delivery_need_targets(PmDb *db, const Petition *p, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT sender, subject, text, created_at FROM "
-				    "delivery_replies WHERE delivery_id = ? ORDER BY id", "i", id);
-	GError *e = NULL;
+	gint64 targets = 0;
 
-	if (st == NULL)
+	if (!db_int(db, error, &targets, 0, "SELECT count(*) FROM petition_targets WHERE "
+		    "petition_id = ?", "i", p->id))
 		return FALSE;
-	json_builder_set_member_name(b, "replies");
-	json_builder_begin_array(b);
-	while (db_step(db, st, &e)) {
-		char *at = pm_time_iso(sqlite3_column_int64(st, 3));
-
-		json_builder_begin_object(b);
-		add_str(b, "sender", (const char *)sqlite3_column_text(st, 0));
-		add_str(b, "subject", (const char *)sqlite3_column_text(st, 1));
-		add_str(b, "text", (const char *)sqlite3_column_text(st, 2));
-		add_str(b, "created_at", at);
-		json_builder_end_object(b);
-		g_free(at);
-	}
-	db_done(st);
-	json_builder_end_array(b);
-	if (e) {
-		g_propagate_error(error, e);
+	if (targets == 0) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "petition '%s' has no targets (see "
+			    "`peermail target add`)", p->slug);
 		return FALSE;
 	}
 	return TRUE;
 }
 
-/* delivery_list_json - deliveries with their status, outbox result and replies */
-JsonNode *delivery_list_json(PmDb *db, gint64 petition_id, GError **error)
+/* ==== Listing ==== */
+
+/* reply_free - a DeliveryReply */
+static void reply_free(gpointer p)
 {
-	sqlite3_stmt *st = db_query(db, error,
+	DeliveryReply *r = p;
+
+	g_free(r->sender);
+	g_free(r->subject);
+	g_free(r->text);
+	g_free(r);
+}
+
+/* row_free - a DeliveryRow */
+static void row_free(gpointer p)
+{
+	DeliveryRow *r = p;
+
+	g_free(r->petition);
+	g_free(r->target.name);
+	g_free(r->target.email);
+	g_free(r->target.title);
+	g_free(r->target.district);
+	g_free(r->status);
+	g_free(r->reason);
+	g_free(r->failure);
+	g_free(r->outbox_status);
+	g_free(r->smtp_text);
+	if (r->replies)
+		g_ptr_array_unref(r->replies);
+	g_free(r);
+}
+
+/* read_replies - the replies of one delivery */
+static GPtrArray *read_replies(PmDb *db, gint64 id, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error, "SELECT sender, subject, text, created_at FROM "
+				    "delivery_replies WHERE delivery_id = ? ORDER BY id", "i", id);
+	GPtrArray *a;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	a = g_ptr_array_new_with_free_func(reply_free);
+	while (db_step(db, st, &e)) {
+		DeliveryReply *r = g_new0(DeliveryReply, 1);
+
+		r->sender = db_col_text(st, 0);
+		r->subject = db_col_text(st, 1);
+		r->text = db_col_text(st, 2);
+		r->created_at = sqlite3_column_int64(st, 3);
+		g_ptr_array_add(a, r);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_ptr_array_unref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* delivery_list - deliveries with their status, outbox result and replies */
+GPtrArray *delivery_list(PmDb *db, const char *petition, GError **error)
+{
+	Petition *p = NULL;
+	sqlite3_stmt *st;
+	GPtrArray *rows;
+	GError *e = NULL;
+
+	if (petition && (p = petition_need(db, petition, error)) == NULL)
+		return NULL;
+	st = db_query(db, error,
 		/* a queued delivery whose message went out is sent, even before the next
 		 * run's delivery_sync records it */
 		"SELECT d.id, p.slug, t.name, t.email, t.title, t.district, CASE WHEN d.status = "
@@ -1097,65 +1178,42 @@ JsonNode *delivery_list_json(PmDb *db, gint64 petition_id, GError **error)
 		"coalesce(o.sent_at, o.updated_at) END), d.failure, o.status, o.smtp_code, "
 		"o.smtp_text FROM deliveries d JOIN petitions p ON p.id = d.petition_id JOIN "
 		"targets t ON t.id = d.target_id LEFT JOIN outbox o ON o.id = d.outbox_id "
-		"WHERE ?1 = 0 OR d.petition_id = ?1 ORDER BY d.id", "i", petition_id);
-	JsonBuilder *b;
-	GError *e = NULL;
-
+		"WHERE ?1 = 0 OR d.petition_id = ?1 ORDER BY d.id", "i", p ? p->id : (gint64)0);
+	petition_free(p);
 	if (st == NULL)
 		return NULL;
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "deliveries");
-	json_builder_begin_array(b);
+	rows = g_ptr_array_new_with_free_func(row_free);
 	while (e == NULL && db_step(db, st, &e)) {
-		gint64 id = sqlite3_column_int64(st, 0);
-		char *created = pm_time_iso(sqlite3_column_int64(st, 14));
-		char *sent = sqlite3_column_type(st, 15) == SQLITE_NULL ? NULL :
-			     pm_time_iso(sqlite3_column_int64(st, 15));
+		DeliveryRow *r = g_new0(DeliveryRow, 1);
 
-		json_builder_begin_object(b);
-		add_int(b, "id", id);
-		add_str(b, "petition", (const char *)sqlite3_column_text(st, 1));
-		json_builder_set_member_name(b, "target");
-		json_builder_begin_object(b);
-		add_str(b, "name", (const char *)sqlite3_column_text(st, 2));
-		add_str(b, "email", (const char *)sqlite3_column_text(st, 3));
-		add_str(b, "title", (const char *)sqlite3_column_text(st, 4));
-		add_str(b, "district", (const char *)sqlite3_column_text(st, 5));
-		json_builder_end_object(b);
-		add_str(b, "status", (const char *)sqlite3_column_text(st, 6));
-		add_str(b, "reason", (const char *)sqlite3_column_text(st, 7));
-		add_int(b, "from_signature", sqlite3_column_int64(st, 8));
-		add_int(b, "upto_signature", sqlite3_column_int64(st, 9));
-		add_int(b, "signatures", sqlite3_column_int64(st, 10));
-		add_int(b, "total", sqlite3_column_int64(st, 11));
-		add_int(b, "csv_bytes", sqlite3_column_int64(st, 12));
-		json_builder_set_member_name(b, "gzipped");
-		json_builder_add_boolean_value(b, sqlite3_column_int(st, 13) != 0);
-		add_str(b, "created_at", created);
-		json_builder_set_member_name(b, "sent_at");
-		if (sent)
-			json_builder_add_string_value(b, sent);
-		else
-			json_builder_add_null_value(b);
-		json_builder_set_member_name(b, "failure");
-		if (sqlite3_column_type(st, 16) == SQLITE_NULL)
-			json_builder_add_null_value(b);
-		else
-			json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, 16));
-		json_builder_set_member_name(b, "outbox");
-		json_builder_begin_object(b);
-		add_str(b, "status", (const char *)sqlite3_column_text(st, 17));
-		add_int(b, "smtp_code", sqlite3_column_int64(st, 18));
-		add_str(b, "smtp_text", (const char *)sqlite3_column_text(st, 19));
-		json_builder_end_object(b);
-		add_replies(db, b, id, &e);
-		json_builder_end_object(b);
-		g_free(created);
-		g_free(sent);
+		r->id = sqlite3_column_int64(st, 0);
+		r->petition = db_col_text(st, 1);
+		r->target.name = db_col_text(st, 2);
+		r->target.email = db_col_text(st, 3);
+		r->target.title = db_col_text(st, 4);
+		r->target.district = db_col_text(st, 5);
+		r->status = db_col_text(st, 6);
+		r->reason = db_col_text(st, 7);
+		r->from_signature = sqlite3_column_int64(st, 8);
+		r->upto_signature = sqlite3_column_int64(st, 9);
+		r->signatures = sqlite3_column_int64(st, 10);
+		r->total = sqlite3_column_int64(st, 11);
+		r->csv_bytes = sqlite3_column_int64(st, 12);
+		r->gzipped = sqlite3_column_int(st, 13) != 0;
+		r->created_at = sqlite3_column_int64(st, 14);
+		r->sent_at = sqlite3_column_int64(st, 15);
+		r->failure = db_col_text(st, 16);
+		r->outbox_status = db_col_text(st, 17);
+		r->smtp_code = sqlite3_column_int64(st, 18);
+		r->smtp_text = db_col_text(st, 19);
+		g_ptr_array_add(rows, r);
+		r->replies = read_replies(db, r->id, &e);
 	}
 	db_done(st);
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	return finish_json(b, e, error);
+	if (e) {
+		g_propagate_error(error, e);
+		g_ptr_array_unref(rows);
+		return NULL;
+	}
+	return rows;
 }

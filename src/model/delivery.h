@@ -40,6 +40,7 @@ typedef struct {
 	char *email;        /* lower-cased addr-spec */
 	char *title;        /* NULL: none */
 	char *district;     /* NULL: receives every signature */
+	char **petitions;   /* slugs it receives (target_list only; else NULL) */
 } Target;
 
 /* target_free - destroy; returns NULL */
@@ -63,8 +64,9 @@ gint64 target_add(PmDb *db, const PmConfig *cfg, const char *name, const char *e
 gboolean target_update(PmDb *db, gint64 id, const char *name, const char *email,
 		       const char *title, const char *district, GError **error);
 
-/* target_list_json - {"targets":[{id,name,email,title,district,petitions:[slug...]}]} */
-JsonNode *target_list_json(PmDb *db, GError **error);
+/* target_list - every target with the petitions it receives (Target*, the array frees
+ * them), oldest first */
+GPtrArray *target_list(PmDb *db, GError **error);
 
 /* target_list_for - the targets of petition_id (Target*, the array frees them) */
 GPtrArray *target_list_for(PmDb *db, gint64 petition_id, GError **error);
@@ -81,8 +83,29 @@ GPtrArray *target_list_for(PmDb *db, gint64 petition_id, GError **error);
 gboolean district_import(PmDb *db, const char *path, gboolean rederive, gint64 *rows,
 			 gint64 *members, GError **error);
 
-/* district_list_json - {"districts":[{prefix, district}], "members":{"D":N,...}} */
-JsonNode *district_list_json(PmDb *db, GError **error);
+/* One row of the lookup table. */
+typedef struct {
+	char *prefix;
+	char *district;
+} DistrictPrefix;
+
+/* How many members a district has. */
+typedef struct {
+	char *district;
+	gint64 members;
+} DistrictCount;
+
+/* The lookup table and the members per district (`district ls`). */
+typedef struct {
+	GPtrArray *prefixes;   /* DistrictPrefix*, by district then prefix */
+	GPtrArray *members;    /* DistrictCount*, by district; forgotten members left out */
+} DistrictTable;
+
+/* district_table - read it; free with district_table_free */
+DistrictTable *district_table(PmDb *db, GError **error);
+
+/* district_table_free - destroy; returns NULL */
+DistrictTable *district_table_free(DistrictTable *t);
 
 /* ==== Per-petition settings ==== */
 
@@ -100,6 +123,16 @@ typedef struct {
 /* delivery_settings_get - read petition_id's settings into *s (free with _clear) */
 gboolean delivery_settings_get(PmDb *db, gint64 petition_id, DeliverySettings *s,
 			       GError **error);
+
+/*
+ * delivery_configure_of - `delivery config SLUG ...`: petition slug's settings changed as
+ * delivery_configure says (nothing given: nothing written) and read back into *s (free
+ * with _clear). Returns the petition (caller frees), or NULL (EX_NOUSER as
+ * petition_need, EX_USAGE for an unknown field).
+ */
+Petition *delivery_configure_of(PmDb *db, const char *slug, const char *fields,
+				int every_days, int on_close, int at_milestones,
+				DeliverySettings *s, GError **error);
 
 /* delivery_settings_clear - free the strings of *s */
 void delivery_settings_clear(DeliverySettings *s);
@@ -187,14 +220,38 @@ gboolean delivery_compile(PmDb *db, const PmConfig *cfg, gint64 petition_id,
 			  const char *reason, DeliverySink sink, gpointer user, int *queued,
 			  GError **error);
 
+/* delivery_need_targets - TRUE when petition p has targets; else FALSE with EX_DATAERR
+ * "petition 'SLUG' has no targets": the one rule that a delivery needs a target */
+gboolean delivery_need_targets(PmDb *db, const Petition *p, GError **error);
+
 /* ==== Listing ==== */
 
-/*
- * delivery_list_json - {"deliveries":[{id, petition, target:{name,email,title,district},
- * status, reason, from_signature, upto_signature, signatures, total, csv_bytes, gzipped,
- * created_at, sent_at, failure, outbox:{status, smtp_code, smtp_text},
- * replies:[{sender, subject, text, created_at}]}]}; petition_id 0: all petitions
- */
-JsonNode *delivery_list_json(PmDb *db, gint64 petition_id, GError **error);
+/* A target's reply to a delivery. */
+typedef struct {
+	char *sender, *subject, *text;
+	gint64 created_at;
+} DeliveryReply;
+
+/* A delivery as `delivery ls` shows it. */
+typedef struct {
+	gint64 id;
+	char *petition;           /* slug */
+	Target target;            /* name, email, title, district (id 0) */
+	char *status;             /* queued, sent, failed (queued with its mail sent: sent) */
+	char *reason;
+	gint64 from_signature, upto_signature, signatures, total, csv_bytes;
+	gboolean gzipped;
+	gint64 created_at;
+	gint64 sent_at;           /* 0: not sent */
+	char *failure;            /* NULL: none */
+	char *outbox_status;      /* its message's outbox row: NULL when there is none */
+	gint64 smtp_code;
+	char *smtp_text;
+	GPtrArray *replies;       /* DeliveryReply*, oldest first */
+} DeliveryRow;
+
+/* delivery_list - deliveries (DeliveryRow*, the array frees them), oldest first; petition:
+ * a slug (NULL: every petition; unknown: EX_NOUSER as petition_need) */
+GPtrArray *delivery_list(PmDb *db, const char *petition, GError **error);
 
 #endif

@@ -29,12 +29,30 @@ List *list_get(PmDb *db, gint64 id, GError **error)
 				     "WHERE id = ?", "i", id), error);
 }
 
+/* list_by_name - the row named name, or NULL (no error) */
+static List *list_by_name(PmDb *db, const char *name, GError **error)
+{
+	return list_one(db, db_query(db, error, "SELECT id, name, title, mode FROM lists "
+				     "WHERE name = ?", "t", name), error);
+}
+
+/* list_new - a List as list_create stores it: name lower-cased, title defaulting to the
+ * name, mode to announce; id 0 */
+static List *list_new(const char *name, const char *title, const char *mode)
+{
+	List *l = g_new0(List, 1);
+
+	l->name = g_ascii_strdown(name, -1);
+	l->title = g_strdup(title && *title ? title : l->name);
+	l->mode = g_strdup(mode ? mode : "announce");
+	return l;
+}
+
 /* list_find - by name, creating a configured list on first use */
 List *list_find(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
 {
 	GError *e = NULL;
-	List *l = list_one(db, db_query(db, &e, "SELECT id, name, title, mode FROM lists "
-					"WHERE name = ?", "t", name), &e);
+	List *l = list_by_name(db, name, &e);
 	const PmListConf *lc;
 
 	if (e) {
@@ -43,9 +61,104 @@ List *list_find(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
 	}
 	if (l || cfg == NULL || (lc = config_list(cfg, name)) == NULL)
 		return l;
-	if (list_create(db, lc->name, lc->title, lc->mode, error) == 0)
+	if (list_create(db, NULL, lc->name, lc->title, lc->mode, error) == 0)
 		return NULL;
 	return list_find(db, NULL, name, error);
+}
+
+/* absent - the one "no such list" error */
+static void absent(GError **error, const char *name)
+{
+	g_set_error(error, PM_ERROR, EX_NOUSER, "unknown list '%s'", name ? name : "");
+}
+
+/* list_need - find, absent is an error */
+List *list_need(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
+{
+	GError *e = NULL;
+	List *l = list_find(db, cfg, name, &e);
+
+	if (e)
+		g_propagate_error(error, e);
+	else if (l == NULL)
+		absent(error, name);
+	return l;
+}
+
+/* list_need_view - the row, or the configured list as it would be created */
+List *list_need_view(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
+{
+	GError *e = NULL;
+	List *l = list_by_name(db, name, &e);
+	const PmListConf *lc;
+
+	if (e) {
+		g_propagate_error(error, e);
+		return NULL;
+	}
+	if (l == NULL && cfg && (lc = config_list(cfg, name)) != NULL)
+		l = list_new(lc->name, lc->title, lc->mode);
+	if (l == NULL)
+		absent(error, name);
+	return l;
+}
+
+/* list_cmp - by name, as the column's NOCASE collation orders them */
+static gint list_cmp(gconstpointer a, gconstpointer b)
+{
+	const List *x = *(List *const *)a, *y = *(List *const *)b;
+
+	return g_ascii_strcasecmp(x->name, y->name);
+}
+
+/* list_destroy - list_free for GDestroyNotify */
+static void list_destroy(gpointer l)
+{
+	list_free(l);
+}
+
+/* list_all_view - the rows and the configured lists not created yet, by name */
+GPtrArray *list_all_view(PmDb *db, const PmConfig *cfg, GError **error)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(list_destroy);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	sqlite3_stmt *st = db_query(db, error, "SELECT id, name, title, mode FROM lists ORDER BY "
+				    "name", NULL);
+	GError *e = NULL;
+
+	while (st && db_step(db, st, &e)) {
+		List *l = g_new0(List, 1);
+
+		l->id = sqlite3_column_int64(st, 0);
+		l->name = db_col_text(st, 1);
+		l->title = db_col_text(st, 2);
+		l->mode = db_col_text(st, 3);
+		g_ptr_array_add(a, l);
+	}
+	db_done(st);
+	if (st == NULL || e) {
+		if (e)
+			g_propagate_error(error, e);
+		g_hash_table_destroy(seen);
+		g_ptr_array_unref(a);
+		return NULL;
+	}
+	for (guint i = 0; i < a->len; i++)
+		g_hash_table_add(seen, g_ascii_strdown(((List *)a->pdata[i])->name, -1));
+	for (guint i = 0; cfg && i < cfg->lists->len; i++) {
+		const PmListConf *lc = cfg->lists->pdata[i];
+		List *l = list_new(lc->name, lc->title, lc->mode);
+
+		if (g_hash_table_contains(seen, l->name)) {
+			list_free(l);
+			continue;
+		}
+		g_hash_table_add(seen, g_strdup(l->name));
+		g_ptr_array_add(a, l);
+	}
+	g_ptr_array_sort(a, list_cmp);
+	g_hash_table_destroy(seen);
+	return a;
 }
 
 /* list_free - destroy */
@@ -89,33 +202,34 @@ gboolean list_name_valid(const PmConfig *cfg, const char *name)
 }
 
 /* list_create - insert a list */
-gint64 list_create(PmDb *db, const char *name, const char *title, const char *mode,
-		   GError **error)
+gint64 list_create(PmDb *db, const PmConfig *cfg, const char *name, const char *title,
+		   const char *mode, GError **error)
 {
-	char *low;
+	List *l;
 	gint64 id = 0;
 	GError *e = NULL;
 
-	if (!list_name_valid(NULL, name)) {
+	if (!list_name_valid(cfg, name)) {
 		g_set_error(error, PM_ERROR, EX_DATAERR,
 			    "'%s' is not a usable list name (letters, digits, - _ . only; "
-			    "not a reserved word)", name ? name : "");
+			    "not a reserved word%s)", name ? name : "",
+			    cfg ? " or the From mailbox" : "");
 		return 0;
 	}
 	if (mode && strcmp(mode, "announce") != 0 && strcmp(mode, "discussion") != 0) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "mode must be announce or discussion");
 		return 0;
 	}
-	low = g_ascii_strdown(name, -1);
+	l = list_new(name, title, mode);
 	if (db_exec(db, &e, "INSERT INTO lists(name, title, mode, created_at) VALUES (?, ?, ?, ?)",
-		    "ttti", low, title && *title ? title : low, mode ? mode : "announce", pm_now()))
+		    "ttti", l->name, l->title, l->mode, pm_now()))
 		id = db_last_id(db);
 	else if (e->code == EX_DATAERR) {
-		g_set_error(error, PM_ERROR, EX_DATAERR, "list '%s' exists already", low);
+		g_set_error(error, PM_ERROR, EX_DATAERR, "list '%s' exists already", l->name);
 		g_error_free(e);
 	} else
 		g_propagate_error(error, e);
-	g_free(low);
+	list_free(l);
 	return id;
 }
 
@@ -140,6 +254,25 @@ gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char
 		       "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(list_id, member_id) DO UPDATE SET "
 		       "status = excluded.status, updated_at = excluded.updated_at",
 		       "iiti", list_id, member_id, status, now);
+}
+
+/* subscription_add_by_organizer - new or pending become active; others are kept */
+gboolean subscription_add_by_organizer(PmDb *db, gint64 list_id, gint64 member_id,
+				       char **kept, GError **error)
+{
+	GError *e = NULL;
+	char *s = subscription_status(db, list_id, member_id, &e);
+	gboolean ok = e == NULL;
+
+	*kept = NULL;
+	if (ok && (s == NULL || strcmp(s, "pending") == 0))
+		ok = subscription_set(db, list_id, member_id, "active", &e);
+	else if (ok && strcmp(s, "active") != 0)
+		*kept = g_strdup(s);
+	if (e)
+		g_propagate_error(error, e);
+	g_free(s);
+	return ok;
 }
 
 /* list_counts - members by subscription state */

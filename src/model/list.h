@@ -25,15 +25,32 @@ typedef struct {
  * NULL (no error) when there is no such list. Caller frees with list_free. */
 List *list_find(PmDb *db, const PmConfig *cfg, const char *name, GError **error);
 
+/* list_need - list_find, but absent is an EX_NOUSER error "unknown list 'NAME'" (the one
+ * message for it). For writers: a configured list is created. */
+List *list_need(PmDb *db, const PmConfig *cfg, const char *name, GError **error);
+
+/* list_need_view - list_need for readers: never writes. A configured list that is not in
+ * the database yet comes back as it would be created, with id 0 (no members). */
+List *list_need_view(PmDb *db, const PmConfig *cfg, const char *name, GError **error);
+
+/* list_all_view - every list by name (List*, the array frees them), with the configured
+ * ones not in the database yet (id 0; cfg NULL: none); never writes */
+GPtrArray *list_all_view(PmDb *db, const PmConfig *cfg, GError **error);
+
 /* list_get - list by id; NULL when absent */
 List *list_get(PmDb *db, gint64 id, GError **error);
 
 /* list_free - destroy; returns NULL */
 List *list_free(List *l);
 
-/* list_create - a new list; EX_DATAERR if the name is taken or not a valid local part */
-gint64 list_create(PmDb *db, const char *name, const char *title, const char *mode,
-		   GError **error);
+/*
+ * list_create - a new list: the name lower-cased, the title the name when none is given,
+ * mode announce unless given. EX_DATAERR if the name is taken or not usable
+ * (list_name_valid; with cfg, also not the delimiter or the From mailbox), EX_USAGE for a
+ * mode other than announce or discussion.
+ */
+gint64 list_create(PmDb *db, const PmConfig *cfg, const char *name, const char *title,
+		   const char *mode, GError **error);
 
 /* list_name_valid - letters, digits, '-', '_' and '.', not a reserved keyword */
 gboolean list_name_valid(const PmConfig *cfg, const char *name);
@@ -44,6 +61,16 @@ char *subscription_status(PmDb *db, gint64 list_id, gint64 member_id, GError **e
 /* subscription_set - create or change a subscription */
 gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char *status,
 			  GError **error);
+
+/*
+ * subscription_add_by_organizer - an organizer subscribes member_id to list_id (the
+ * organizer's add is the consent record): a new or pending subscription becomes active;
+ * an unsubscribed or bouncing one is left as it is, because resubscribing needs the
+ * member's own confirmation by mail: its status goes to *kept (caller frees; NULL when
+ * the member is active on the list now).
+ */
+gboolean subscription_add_by_organizer(PmDb *db, gint64 list_id, gint64 member_id,
+				       char **kept, GError **error);
 
 /* list_counts - members by state: active, pending, unsubscribed, bouncing */
 gboolean list_counts(PmDb *db, gint64 list_id, gint64 *active, gint64 *pending,

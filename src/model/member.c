@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include "mail/address.h"
+#include "model/list.h"
 #include "model/member.h"
 #include "base/pm.h"
 
@@ -54,6 +55,32 @@ Member *member_find(PmDb *db, const PmConfig *cfg, const char *email, GError **e
 	m = member_query_one(db, db_query(db, error, "SELECT " MEMBER_COLS
 					  " FROM members WHERE email = ?", "t", norm), error);
 	g_free(norm);
+	return m;
+}
+
+/* member_need - find, absent is an error */
+Member *member_need(PmDb *db, const PmConfig *cfg, const char *email, GError **error)
+{
+	GError *e = NULL;
+	Member *m = member_find(db, cfg, email, &e);
+
+	if (e)
+		g_propagate_error(error, e);
+	else if (m == NULL)
+		g_set_error(error, PM_ERROR, EX_NOUSER, "unknown member %s", email ? email : "");
+	return m;
+}
+
+/* member_need_id - get, absent is an error */
+Member *member_need_id(PmDb *db, gint64 id, GError **error)
+{
+	GError *e = NULL;
+	Member *m = member_get(db, id, &e);
+
+	if (e)
+		g_propagate_error(error, e);
+	else if (m == NULL)
+		g_set_error(error, PM_ERROR, EX_NOUSER, "no member %" G_GINT64_FORMAT, id);
 	return m;
 }
 
@@ -254,16 +281,13 @@ gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 /* member_forget - erase personal data, keep anonymous counts */
 gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error)
 {
-	Member *m = member_get(db, id, error);
+	Member *m = member_need_id(db, id, error);
 	const char *email;
 	gint64 now = pm_now();
 	gboolean ok;
 
-	if (m == NULL) {
-		if (error && *error == NULL)
-			g_set_error(error, PM_ERROR, EX_NOUSER, "no member %" G_GINT64_FORMAT, id);
+	if (m == NULL)
 		return FALSE;
-	}
 	email = m->email ? m->email : "";
 	ok = db_exec(db, error, "UPDATE inbound SET sender = NULL, from_addr = NULL, "
 		     "subject = NULL, raw = NULL WHERE id IN (SELECT inbound_id FROM stories "
@@ -302,58 +326,123 @@ gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error)
 	return ok;
 }
 
-/* add_str - a string column as a member of the object being built (null for NULL) */
-static void add_str(JsonBuilder *b, const char *name, sqlite3_stmt *st, int col)
+/* member_forget_address - forget the member with this address */
+gint64 member_forget_address(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			     const char *email, GError **error)
 {
-	json_builder_set_member_name(b, name);
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		json_builder_add_null_value(b);
-	else
-		json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, col));
+	Member *m = member_need(db, cfg, email, error);
+	gint64 id = m && member_forget(db, key, m->id, error) ? m->id : 0;
+
+	member_free(m);
+	return id;
 }
 
-/* add_time - a unix time as an ISO 8601 member (null for 0) */
-static void add_time(JsonBuilder *b, const char *name, gint64 t)
+/* kept_free - a MemberKept */
+static void kept_free(gpointer p)
 {
-	char *s = pm_time_iso(t);
+	MemberKept *k = p;
 
-	json_builder_set_member_name(b, name);
-	if (t)
-		json_builder_add_string_value(b, s);
-	else
-		json_builder_add_null_value(b);
-	g_free(s);
+	g_free(k->list);
+	g_free(k->status);
+	g_free(k);
 }
 
-/* dump_rows - rows of st as an array member of b; cols: "s:name" string, "t:name" time, "i:name" int */
-static gboolean dump_rows(PmDb *db, JsonBuilder *b, const char *member, sqlite3_stmt *st,
-			  const char *const *cols, GError **error)
+/* member_add - the organizer's add */
+gint64 member_add(PmDb *db, const PmConfig *cfg, const PmSecret *key, const char *email,
+		  const char *name, const char *postcode, const char *district,
+		  char *const *lists, gboolean *created, GPtrArray **kept, GError **error)
+{
+	gboolean suppressed = FALSE;
+	gint64 id;
+
+	*created = FALSE;
+	if (kept)
+		*kept = g_ptr_array_new_with_free_func(kept_free);
+	if (!member_suppressed(db, cfg, key, email, &suppressed, error))
+		return 0;
+	if (suppressed) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "%s asked to be forgotten: not added again "
+			    "(they can still sign or subscribe by mail themselves)", email);
+		return 0;
+	}
+	id = member_upsert_ex(db, cfg, email, name, postcode, district, TRUE, created, error);
+	for (int i = 0; id && lists && lists[i]; i++) {
+		List *l = list_need(db, cfg, lists[i], error);
+		char *status = NULL;
+
+		if (l == NULL || !subscription_add_by_organizer(db, l->id, id, &status, error))
+			id = 0;
+		if (status && kept) {
+			MemberKept *k = g_new0(MemberKept, 1);
+
+			k->list = g_strdup(l->name);
+			k->status = status;
+			g_ptr_array_add(*kept, k);
+		} else {
+			g_free(status);
+		}
+		list_free(l);
+	}
+	return id;
+}
+
+/* ==== member_record: everything stored about a member ==== */
+
+/* subscription_free - a MemberSubscription */
+static void subscription_free(gpointer p)
+{
+	MemberSubscription *x = p;
+
+	g_free(x->list);
+	g_free(x->status);
+	g_free(x);
+}
+
+/* signature_free - a MemberSignature */
+static void signature_free(gpointer p)
+{
+	MemberSignature *x = p;
+
+	g_free(x->petition);
+	g_free(x->status);
+	g_free(x->source);
+	g_free(x->comment);
+	g_free(x);
+}
+
+/* story_free - a MemberStory */
+static void story_free(gpointer p)
+{
+	MemberStory *x = p;
+
+	g_free(x->petition);
+	g_free(x->status);
+	g_free(x->text);
+	g_free(x);
+}
+
+/* bounce_free - a MemberBounce */
+static void bounce_free(gpointer p)
+{
+	MemberBounce *x = p;
+
+	g_free(x->address);
+	g_free(x->status);
+	g_free(x->diagnostic);
+	g_free(x);
+}
+
+/* record_rows - the member's rows of one kind: read(st) makes one element per row */
+static gboolean record_rows(PmDb *db, sqlite3_stmt *st, GPtrArray *into,
+			    gpointer (*read)(sqlite3_stmt *st), GError **error)
 {
 	GError *e = NULL;
 
 	if (st == NULL)
 		return FALSE;
-	json_builder_set_member_name(b, member);
-	json_builder_begin_array(b);
-	while (db_step(db, st, &e)) {
-		json_builder_begin_object(b);
-		for (int i = 0; cols[i]; i++) {
-			if (cols[i][0] == 's')
-				add_str(b, cols[i] + 2, st, i);
-			else if (cols[i][0] == 't')
-				add_time(b, cols[i] + 2, sqlite3_column_int64(st, i));
-			else if (cols[i][0] == 'b') {
-				json_builder_set_member_name(b, cols[i] + 2);
-				json_builder_add_boolean_value(b, sqlite3_column_int(st, i) != 0);
-			} else {
-				json_builder_set_member_name(b, cols[i] + 2);
-				json_builder_add_int_value(b, sqlite3_column_int64(st, i));
-			}
-		}
-		json_builder_end_object(b);
-	}
+	while (db_step(db, st, &e))
+		g_ptr_array_add(into, read(st));
 	db_done(st);
-	json_builder_end_array(b);
 	if (e) {
 		g_propagate_error(error, e);
 		return FALSE;
@@ -361,51 +450,101 @@ static gboolean dump_rows(PmDb *db, JsonBuilder *b, const char *member, sqlite3_
 	return TRUE;
 }
 
-/* member_dump_json - everything stored about a member */
-JsonNode *member_dump_json(PmDb *db, const Member *m, GError **error)
+/* read_subscription - list name, status, since */
+static gpointer read_subscription(sqlite3_stmt *st)
 {
-	static const char *const lists[] = { "s:name", "s:status", "t:since", NULL };
-	static const char *const sigs[] = { "s:petition", "s:status", "s:source", "s:comment",
-					    "t:signed_at", NULL };
-	static const char *const stories[] = { "i:id", "s:petition", "s:status", "s:text", NULL };
-	static const char *const bounces[] = { "t:at", "s:address", "s:status", "b:permanent",
-					       "s:diagnostic", NULL };
-	JsonBuilder *b = json_builder_new();
-	JsonNode *n = NULL;
+	MemberSubscription *x = g_new0(MemberSubscription, 1);
+
+	x->list = db_col_text(st, 0);
+	x->status = db_col_text(st, 1);
+	x->since = sqlite3_column_int64(st, 2);
+	return x;
+}
+
+/* read_signature - petition, status, source, comment, signed at */
+static gpointer read_signature(sqlite3_stmt *st)
+{
+	MemberSignature *x = g_new0(MemberSignature, 1);
+
+	x->petition = db_col_text(st, 0);
+	x->status = db_col_text(st, 1);
+	x->source = db_col_text(st, 2);
+	x->comment = db_col_text(st, 3);
+	x->signed_at = sqlite3_column_int64(st, 4);
+	return x;
+}
+
+/* read_story - id, petition, status, text */
+static gpointer read_story(sqlite3_stmt *st)
+{
+	MemberStory *x = g_new0(MemberStory, 1);
+
+	x->id = sqlite3_column_int64(st, 0);
+	x->petition = db_col_text(st, 1);
+	x->status = db_col_text(st, 2);
+	x->text = db_col_text(st, 3);
+	return x;
+}
+
+/* read_bounce - at, address, status, permanent, diagnostic */
+static gpointer read_bounce(sqlite3_stmt *st)
+{
+	MemberBounce *x = g_new0(MemberBounce, 1);
+
+	x->at = sqlite3_column_int64(st, 0);
+	x->address = db_col_text(st, 1);
+	x->status = db_col_text(st, 2);
+	x->permanent = sqlite3_column_int(st, 3) != 0;
+	x->diagnostic = db_col_text(st, 4);
+	return x;
+}
+
+/* member_record_need - everything stored about a member */
+MemberRecord *member_record_need(PmDb *db, const PmConfig *cfg, const char *email,
+				 GError **error)
+{
+	Member *m = member_need(db, cfg, email, error);
+	MemberRecord *r;
 	gboolean ok;
 
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "email");
-	m->email ? json_builder_add_string_value(b, m->email) : json_builder_add_null_value(b);
-	json_builder_set_member_name(b, "name");
-	m->name ? json_builder_add_string_value(b, m->name) : json_builder_add_null_value(b);
-	json_builder_set_member_name(b, "status");
-	json_builder_add_string_value(b, m->status);
-	json_builder_set_member_name(b, "postcode");
-	m->postcode ? json_builder_add_string_value(b, m->postcode) : json_builder_add_null_value(b);
-	json_builder_set_member_name(b, "district");
-	m->district ? json_builder_add_string_value(b, m->district) : json_builder_add_null_value(b);
-	json_builder_set_member_name(b, "bounce_score");
-	json_builder_add_double_value(b, m->bounce_score);
-	add_time(b, "created_at", m->created_at);
-	ok = dump_rows(db, b, "lists", db_query(db, error,
+	if (m == NULL)
+		return NULL;
+	r = g_new0(MemberRecord, 1);
+	r->member = m;
+	r->lists = g_ptr_array_new_with_free_func(subscription_free);
+	r->signatures = g_ptr_array_new_with_free_func(signature_free);
+	r->stories = g_ptr_array_new_with_free_func(story_free);
+	r->bounces = g_ptr_array_new_with_free_func(bounce_free);
+	ok = record_rows(db, db_query(db, error,
 			"SELECT l.name, s.status, s.created_at FROM subscriptions s JOIN lists l "
 			"ON l.id = s.list_id WHERE s.member_id = ? ORDER BY l.name", "i", m->id),
-		       lists, error) &&
-	     dump_rows(db, b, "signatures", db_query(db, error,
+			 r->lists, read_subscription, error) &&
+	     record_rows(db, db_query(db, error,
 			"SELECT p.slug, s.status, s.source, s.comment, coalesce(s.confirmed_at, "
 			"s.created_at) FROM signatures s JOIN petitions p ON p.id = s.petition_id "
-			"WHERE s.member_id = ? ORDER BY s.id", "i", m->id), sigs, error) &&
-	     dump_rows(db, b, "stories", db_query(db, error,
+			"WHERE s.member_id = ? ORDER BY s.id", "i", m->id), r->signatures,
+			 read_signature, error) &&
+	     record_rows(db, db_query(db, error,
 			"SELECT s.id, p.slug, s.status, s.text FROM stories s LEFT JOIN petitions p "
 			"ON p.id = s.petition_id WHERE s.member_id = ? ORDER BY s.id", "i", m->id),
-		       stories, error) &&
-	     dump_rows(db, b, "bounces", db_query(db, error,
+			 r->stories, read_story, error) &&
+	     record_rows(db, db_query(db, error,
 			"SELECT created_at, address, status, permanent, diagnostic FROM bounces "
-			"WHERE member_id = ? ORDER BY id", "i", m->id), bounces, error);
-	json_builder_end_object(b);
-	if (ok)
-		n = json_builder_get_root(b);
-	g_object_unref(b);
-	return n;
+			"WHERE member_id = ? ORDER BY id", "i", m->id), r->bounces, read_bounce,
+			 error);
+	return ok ? r : member_record_free(r);
+}
+
+/* member_record_free - destroy */
+MemberRecord *member_record_free(MemberRecord *r)
+{
+	if (r) {
+		member_free(r->member);
+		g_ptr_array_unref(r->lists);
+		g_ptr_array_unref(r->signatures);
+		g_ptr_array_unref(r->stories);
+		g_ptr_array_unref(r->bounces);
+		g_free(r);
+	}
+	return NULL;
 }

@@ -31,6 +31,13 @@ Member *member_get(PmDb *db, gint64 id, GError **error);
 /* member_find - member by address (normalized here); NULL (no error) when absent */
 Member *member_find(PmDb *db, const PmConfig *cfg, const char *email, GError **error);
 
+/* member_need - member_find, but absent is an EX_NOUSER error "unknown member ADDR" (the
+ * one message for it) */
+Member *member_need(PmDb *db, const PmConfig *cfg, const char *email, GError **error);
+
+/* member_need_id - member_get, but absent is an EX_NOUSER error "no member ID" */
+Member *member_need_id(PmDb *db, gint64 id, GError **error);
+
 /* member_free - destroy; returns NULL */
 Member *member_free(Member *m);
 
@@ -61,6 +68,11 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
  */
 gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error);
 
+/* member_forget_address - member_forget of the member with address email (EX_NOUSER as
+ * member_need); returns their id, or 0. The caller holds the transaction. */
+gint64 member_forget_address(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			     const char *email, GError **error);
+
 /*
  * member_suppressed - TRUE in *out when email belongs to someone who asked to be forgotten
  * and who is not a member again since (they may come back on their own: sign or subscribe
@@ -69,13 +81,72 @@ gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error)
 gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 			   const char *email, gboolean *out, GError **error);
 
+/* A list the member stays off when an organizer adds them (see member_add). */
+typedef struct {
+	char *list;
+	char *status;       /* unsubscribed, bouncing */
+} MemberKept;
+
 /*
- * member_dump_json - everything stored about member id: {email, name, status, postcode,
- * district, created_at, bounce_score, lists:[{name, status}], signatures:[{petition,
- * status, source, comment, signed_at}], stories:[{id, petition, status, text}],
- * bounces:[{at, address, status, permanent, diagnostic}]}. NULL with error on failure.
+ * member_add - an organizer adds email (or updates the member who has it: name, postcode
+ * and district replaced when given) and subscribes them to lists (names, NULL-terminated;
+ * may be NULL) by subscription_add_by_organizer. Someone who asked to be forgotten is not
+ * added again: EX_DATAERR (they can still sign or subscribe by mail themselves). An
+ * unknown list is EX_NOUSER. *created TRUE for a new member; *kept (may be NULL) gets a
+ * MemberKept for each list where they were left as they were (caller unrefs). The caller
+ * holds the transaction. Returns the id or 0.
  */
-JsonNode *member_dump_json(PmDb *db, const Member *m, GError **error);
+gint64 member_add(PmDb *db, const PmConfig *cfg, const PmSecret *key, const char *email,
+		  const char *name, const char *postcode, const char *district,
+		  char *const *lists, gboolean *created, GPtrArray **kept, GError **error);
+
+/* One subscription in a MemberRecord. */
+typedef struct {
+	char *list;
+	char *status;
+	gint64 since;
+} MemberSubscription;
+
+/* One signature in a MemberRecord. */
+typedef struct {
+	char *petition;     /* slug */
+	char *status;
+	char *source;
+	char *comment;      /* NULL: none */
+	gint64 signed_at;   /* confirmation, else creation */
+} MemberSignature;
+
+/* One story in a MemberRecord. */
+typedef struct {
+	gint64 id;
+	char *petition;     /* NULL: about no petition */
+	char *status;
+	char *text;
+} MemberStory;
+
+/* One bounce in a MemberRecord. */
+typedef struct {
+	gint64 at;
+	char *address, *status, *diagnostic;   /* NULL when unknown (or forgotten) */
+	gboolean permanent;
+} MemberBounce;
+
+/* Everything stored about a member (`member show`). */
+typedef struct {
+	Member *member;
+	GPtrArray *lists;        /* MemberSubscription*, by list name */
+	GPtrArray *signatures;   /* MemberSignature*, oldest first */
+	GPtrArray *stories;      /* MemberStory*, oldest first */
+	GPtrArray *bounces;      /* MemberBounce*, oldest first */
+} MemberRecord;
+
+/* member_record_need - everything stored about the member with address email; EX_NOUSER
+ * as member_need. Free with member_record_free. */
+MemberRecord *member_record_need(PmDb *db, const PmConfig *cfg, const char *email,
+				 GError **error);
+
+/* member_record_free - destroy; returns NULL */
+MemberRecord *member_record_free(MemberRecord *r);
 
 /* member_set_status - active, bouncing, unsubscribed */
 gboolean member_set_status(PmDb *db, gint64 id, const char *status, GError **error);

@@ -73,8 +73,8 @@ Newsletter *newsletter_free(Newsletter *n)
 	return NULL;
 }
 
-/* newsletter_lookup - get, absent is EX_NOUSER */
-Newsletter *newsletter_lookup(PmDb *db, gint64 id, GError **error)
+/* newsletter_need - get, absent is an error */
+Newsletter *newsletter_need(PmDb *db, gint64 id, GError **error)
 {
 	GError *e = NULL;
 	Newsletter *n = newsletter_get(db, id, &e);
@@ -104,7 +104,6 @@ gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const 
 			 const char *body_markdown, const char *petition, const char *template_name,
 			 gboolean skip_signed, const char *created_by, GError **error)
 {
-	GError *e = NULL;
 	List *l;
 	Petition *p = NULL;
 	gint64 id = 0;
@@ -126,21 +125,10 @@ gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const 
 	if (!template_check(subject, "subject", error) ||
 	    !template_check(body_markdown, "body", error))
 		return 0;
-	l = list_find(db, cfg, list, &e);
-	if (l == NULL) {
-		if (e)
-			g_propagate_error(error, e);
-		else
-			g_set_error(error, PM_ERROR, EX_NOUSER, "no list '%s'", list);
+	if ((l = list_need(db, cfg, list, error)) == NULL)
 		return 0;
-	}
 	if (petition) {
-		p = petition_find(db, petition, &e);
-		if (p == NULL) {
-			if (e)
-				g_propagate_error(error, e);
-			else
-				g_set_error(error, PM_ERROR, EX_NOUSER, "no petition '%s'", petition);
+		if ((p = petition_need(db, petition, error)) == NULL) {
 			list_free(l);
 			return 0;
 		}
@@ -163,7 +151,7 @@ gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const 
 /* newsletter_schedule - draft or scheduled -> scheduled at */
 gboolean newsletter_schedule(PmDb *db, gint64 id, gint64 at, GError **error)
 {
-	Newsletter *n = newsletter_lookup(db, id, error);
+	Newsletter *n = newsletter_need(db, id, error);
 	gboolean ok = FALSE;
 
 	if (n == NULL)
@@ -179,10 +167,24 @@ gboolean newsletter_schedule(PmDb *db, gint64 id, gint64 at, GError **error)
 	return ok;
 }
 
+/* newsletter_schedule_later - schedule, refusing a time that has passed */
+gboolean newsletter_schedule_later(PmDb *db, gint64 id, gint64 at, GError **error)
+{
+	if (at <= pm_now()) {
+		char *iso = pm_time_iso(at);
+
+		g_set_error(error, PM_ERROR, EX_DATAERR, "%s is in the past (use `newsletter "
+			    "send` to send now)", iso);
+		g_free(iso);
+		return FALSE;
+	}
+	return newsletter_schedule(db, id, at, error);
+}
+
 /* newsletter_cancel - stop it and cancel the copies not yet sent */
 gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 {
-	Newsletter *n = newsletter_lookup(db, id, error);
+	Newsletter *n = newsletter_need(db, id, error);
 	gint64 now = pm_now();
 	gboolean ok = FALSE;
 
@@ -204,7 +206,7 @@ gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 /* newsletter_audience - members it would reach now */
 gboolean newsletter_audience(PmDb *db, gint64 id, gint64 *count, GError **error)
 {
-	Newsletter *n = newsletter_lookup(db, id, error);
+	Newsletter *n = newsletter_need(db, id, error);
 	gboolean ok;
 
 	if (n == NULL)
@@ -364,87 +366,59 @@ gboolean newsletter_counts(PmDb *db, gint64 id, NewsletterCounts *c, GError **er
 		      (gint64)NEWSLETTER_UNSUB_DAYS * 86400);
 }
 
-/* set_int - an integer member of the object being built */
-static void set_int(JsonBuilder *b, const char *k, gint64 v)
+/* newsletter_status_free - destroy */
+NewsletterStatus *newsletter_status_free(NewsletterStatus *s)
 {
-	json_builder_set_member_name(b, k);
-	json_builder_add_int_value(b, v);
+	if (s) {
+		newsletter_free(s->newsletter);
+		g_free(s->list);
+		g_free(s->petition);
+		g_free(s);
+	}
+	return NULL;
 }
 
-/* status_into - one newsletter's status object into b */
-static gboolean status_into(PmDb *db, JsonBuilder *b, gint64 id, GError **error)
+/* newsletter_status_need - one newsletter's state and counts */
+NewsletterStatus *newsletter_status_need(PmDb *db, gint64 id, GError **error)
 {
-	Newsletter *n = newsletter_lookup(db, id, error);
-	NewsletterCounts c;
+	Newsletter *n = newsletter_need(db, id, error);
+	NewsletterStatus *s;
 	List *l;
 	Petition *p = NULL;
 
 	if (n == NULL)
-		return FALSE;
-	if (!newsletter_counts(db, id, &c, error)) {
-		newsletter_free(n);
-		return FALSE;
-	}
+		return NULL;
+	s = g_new0(NewsletterStatus, 1);
+	s->newsletter = n;
+	if (!newsletter_counts(db, id, &s->counts, error))
+		return newsletter_status_free(s);
 	l = list_get(db, n->list_id, NULL);
 	if (n->petition_id)
 		p = petition_get(db, n->petition_id, NULL);
-	json_builder_begin_object(b);
-	set_int(b, "id", n->id);
-	json_builder_set_member_name(b, "status");
-	json_builder_add_string_value(b, n->status);
-	json_builder_set_member_name(b, "subject");
-	json_builder_add_string_value(b, n->subject);
-	json_builder_set_member_name(b, "list");
-	json_builder_add_string_value(b, l ? l->name : "");
-	json_builder_set_member_name(b, "petition");
-	p ? json_builder_add_string_value(b, p->slug) : json_builder_add_null_value(b);
-	json_builder_set_member_name(b, "scheduled_at");
-	if (n->scheduled_at) {
-		char *t = pm_time_iso(n->scheduled_at);
-		json_builder_add_string_value(b, t);
-		g_free(t);
-	} else {
-		json_builder_add_null_value(b);
-	}
+	s->list = g_strdup(l ? l->name : NULL);
+	s->petition = g_strdup(p ? p->slug : NULL);
 	/* recipients: copies expanded so far; before expansion, the audience it would reach */
+	s->recipients = s->counts.recipients;
 	if (strcmp(n->status, "draft") == 0 || strcmp(n->status, "scheduled") == 0) {
-		gint64 a = 0;
-		newsletter_audience(db, id, &a, NULL);
-		set_int(b, "recipients", a);
-	} else {
-		set_int(b, "recipients", c.recipients);
+		s->recipients = 0;
+		newsletter_audience(db, id, &s->recipients, NULL);
 	}
-	set_int(b, "queued", c.queued);
-	set_int(b, "sent", c.sent);
-	set_int(b, "failed", c.failed);
-	set_int(b, "bounced", c.bounced);
-	set_int(b, "cancelled", c.cancelled);
-	set_int(b, "unsubscribes", c.unsubscribes);
-	json_builder_end_object(b);
 	list_free(l);
 	petition_free(p);
-	newsletter_free(n);
-	return TRUE;
+	return s;
 }
 
-/* newsletter_status_json - one newsletter */
-JsonNode *newsletter_status_json(PmDb *db, gint64 id, GError **error)
+/* status_destroy - newsletter_status_free for GDestroyNotify */
+static void status_destroy(gpointer s)
 {
-	JsonBuilder *b = json_builder_new();
-	JsonNode *node = NULL;
-
-	if (status_into(db, b, id, error))
-		node = json_builder_get_root(b);
-	g_object_unref(b);
-	return node;
+	newsletter_status_free(s);
 }
 
-/* newsletter_list_json - all of them, newest first */
-JsonNode *newsletter_list_json(PmDb *db, GError **error)
+/* newsletter_status_all - every newsletter, newest first */
+GPtrArray *newsletter_status_all(PmDb *db, GError **error)
 {
-	JsonBuilder *b = json_builder_new();
-	JsonNode *node = NULL;
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	GPtrArray *all = g_ptr_array_new_with_free_func(status_destroy);
 	sqlite3_stmt *st = db_query(db, error, "SELECT id FROM newsletters ORDER BY id DESC", NULL);
 	GError *e = NULL;
 	gboolean ok = st != NULL;
@@ -458,16 +432,17 @@ JsonNode *newsletter_list_json(PmDb *db, GError **error)
 		g_propagate_error(error, e);
 		ok = FALSE;
 	}
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "newsletters");
-	json_builder_begin_array(b);
-	for (guint i = 0; ok && i < ids->len; i++)
-		ok = status_into(db, b, g_array_index(ids, gint64, i), error);
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	if (ok)
-		node = json_builder_get_root(b);
-	g_object_unref(b);
+	for (guint i = 0; ok && i < ids->len; i++) {
+		NewsletterStatus *s = newsletter_status_need(db, g_array_index(ids, gint64, i), error);
+
+		if (s)
+			g_ptr_array_add(all, s);
+		ok = s != NULL;
+	}
 	g_array_free(ids, TRUE);
-	return node;
+	if (!ok) {
+		g_ptr_array_unref(all);
+		return NULL;
+	}
+	return all;
 }

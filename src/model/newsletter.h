@@ -30,6 +30,10 @@ gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const 
  * EX_NOUSER for an unknown id, EX_DATAERR for one already sending, sent or cancelled. */
 gboolean newsletter_schedule(PmDb *db, gint64 id, gint64 at, GError **error);
 
+/* newsletter_schedule_later - newsletter_schedule for a time still to come: one that has
+ * passed is EX_DATAERR (sending now is `newsletter send`) */
+gboolean newsletter_schedule_later(PmDb *db, gint64 id, gint64 at, GError **error);
+
 /* newsletter_cancel - stop it: queued and deferred copies not yet sent are cancelled (a copy
  * being sent right now is caught by the renderer). Sent ones cannot be cancelled
  * (EX_DATAERR). The caller holds the transaction. */
@@ -62,8 +66,9 @@ Newsletter *newsletter_get(PmDb *db, gint64 id, GError **error);
 /* newsletter_free - destroy; returns NULL */
 Newsletter *newsletter_free(Newsletter *n);
 
-/* newsletter_lookup - newsletter_get, but an absent id is an EX_NOUSER error */
-Newsletter *newsletter_lookup(PmDb *db, gint64 id, GError **error);
+/* newsletter_need - newsletter_get, but absent is an EX_NOUSER error "no newsletter ID"
+ * (the one message for it) */
+Newsletter *newsletter_need(PmDb *db, gint64 id, GError **error);
 
 /*
  * newsletter_expand - the scheduler task: claim every due scheduled newsletter
@@ -98,11 +103,25 @@ typedef struct {
 #define NEWSLETTER_UNSUB_DAYS 7
 gboolean newsletter_counts(PmDb *db, gint64 id, NewsletterCounts *c, GError **error);
 
-/* newsletter_status_json - {id, status, subject, list, petition, scheduled_at, recipients,
- * queued, sent, failed, bounced, cancelled, unsubscribes} */
-JsonNode *newsletter_status_json(PmDb *db, gint64 id, GError **error);
+/* A newsletter's state and counts (`newsletter status`, `newsletter ls`, `stats`). */
+typedef struct {
+	Newsletter *newsletter;
+	char *list;             /* the list's name; NULL if it is gone */
+	char *petition;         /* the linked petition's slug, or NULL */
+	gint64 recipients;      /* copies expanded; before expansion, the audience now */
+	NewsletterCounts counts;
+} NewsletterStatus;
 
-/* newsletter_list_json - {"newsletters":[status objects]}, newest first */
-JsonNode *newsletter_list_json(PmDb *db, GError **error);
+/* newsletter_status_need - newsletter id's status; EX_NOUSER as newsletter_need. Reads
+ * only: a newsletter whose last copies went out stays "sending" until `peermail run`
+ * (newsletter_finish) says it is sent. Free with newsletter_status_free. */
+NewsletterStatus *newsletter_status_need(PmDb *db, gint64 id, GError **error);
+
+/* newsletter_status_all - every newsletter's status (NewsletterStatus*, the array frees
+ * them), newest first */
+GPtrArray *newsletter_status_all(PmDb *db, GError **error);
+
+/* newsletter_status_free - destroy; returns NULL */
+NewsletterStatus *newsletter_status_free(NewsletterStatus *s);
 
 #endif

@@ -45,6 +45,32 @@ Petition *petition_get(PmDb *db, gint64 id, GError **error)
 					 "WHERE id = ?", "i", id), error);
 }
 
+/* petition_need - find, absent is an error */
+Petition *petition_need(PmDb *db, const char *slug, GError **error)
+{
+	GError *e = NULL;
+	Petition *p = slug ? petition_find(db, slug, &e) : NULL;
+
+	if (e)
+		g_propagate_error(error, e);
+	else if (p == NULL)
+		g_set_error(error, PM_ERROR, EX_NOUSER, "unknown petition '%s'", slug ? slug : "");
+	return p;
+}
+
+/* petition_need_id - get, absent is an error */
+Petition *petition_need_id(PmDb *db, gint64 id, GError **error)
+{
+	GError *e = NULL;
+	Petition *p = petition_get(db, id, &e);
+
+	if (e)
+		g_propagate_error(error, e);
+	else if (p == NULL)
+		g_set_error(error, PM_ERROR, EX_NOUSER, "no petition %" G_GINT64_FORMAT, id);
+	return p;
+}
+
 /* petition_free - destroy */
 Petition *petition_free(Petition *p)
 {
@@ -79,7 +105,14 @@ gint64 petition_create(PmDb *db, const PmConfig *cfg, const char *slug, const ch
 		       const char *text, gint64 goal, gint64 closes_at, GError **error)
 {
 	GError *e = NULL;
+	char *body;
+	gint64 id = 0;
 
+	if ((title && !g_utf8_validate(title, -1, NULL)) ||
+	    (text && !g_utf8_validate(text, -1, NULL))) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "the title and text must be UTF-8");
+		return 0;
+	}
 	if (!petition_slug_valid(cfg, slug)) {
 		g_set_error(error, PM_ERROR, EX_DATAERR,
 			    "'%s' is not a usable slug (lower-case letters, digits, - and _, "
@@ -94,24 +127,49 @@ gint64 petition_create(PmDb *db, const PmConfig *cfg, const char *slug, const ch
 		g_set_error(error, PM_ERROR, EX_USAGE, "the goal cannot be negative");
 		return 0;
 	}
-	if (!db_exec(db, &e, "INSERT INTO petitions(slug, title, text, goal, closes_at, "
-		     "created_at) VALUES (?, ?, ?, ?, ?, ?)", "tttiii", slug, title,
-		     text ? text : "", goal, closes_at, pm_now())) {
-		if (e->code == EX_DATAERR) {
-			g_set_error(error, PM_ERROR, EX_DATAERR, "petition '%s' exists already",
-				    slug);
-			g_error_free(e);
-		} else
-			g_propagate_error(error, e);
-		return 0;
+	body = g_strstrip(g_strdup(text ? text : ""));
+	if (db_exec(db, &e, "INSERT INTO petitions(slug, title, text, goal, closes_at, "
+		    "created_at) VALUES (?, ?, ?, ?, ?, ?)", "tttiii", slug, title,
+		    body, goal, closes_at, pm_now())) {
+		id = db_last_id(db);
+	} else if (e->code == EX_DATAERR) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "petition '%s' exists already", slug);
+		g_error_free(e);
+	} else {
+		g_propagate_error(error, e);
 	}
-	return db_last_id(db);
+	g_free(body);
+	return id;
 }
 
 /* petition_set_status - open or close */
 gboolean petition_set_status(PmDb *db, gint64 id, const char *status, GError **error)
 {
-	return db_exec(db, error, "UPDATE petitions SET status = ? WHERE id = ?", "ti", status, id);
+	Petition *p;
+	gboolean ok = db_exec(db, error, "UPDATE petitions SET status = ? WHERE id = ?", "ti",
+			      status, id);
+
+	if (!ok || strcmp(status, "open") != 0)
+		return ok;
+	if ((p = petition_need_id(db, id, error)) == NULL)
+		return FALSE;
+	/* reopening after the closing date: the date no longer applies */
+	if (p->closes_at && p->closes_at <= pm_now())
+		ok = db_exec(db, error, "UPDATE petitions SET closes_at = NULL WHERE id = ?", "i",
+			     p->id);
+	petition_free(p);
+	return ok;
+}
+
+/* petition_set_status_of - by slug */
+Petition *petition_set_status_of(PmDb *db, const char *slug, const char *status,
+				 GError **error)
+{
+	Petition *p = petition_need(db, slug, error);
+
+	if (p && !petition_set_status(db, p->id, status, error))
+		p = petition_free(p);
+	return p;
 }
 
 /* petition_is_open - accepting signatures now */

@@ -32,18 +32,33 @@ Petition *petition_find(PmDb *db, const char *slug, GError **error);
 /* petition_get - by id; NULL when absent */
 Petition *petition_get(PmDb *db, gint64 id, GError **error);
 
+/* petition_need - petition_find, but absent is an EX_NOUSER error "unknown petition
+ * 'SLUG'" (the one message for it) */
+Petition *petition_need(PmDb *db, const char *slug, GError **error);
+
+/* petition_need_id - petition_get, but absent is an EX_NOUSER error "no petition ID" */
+Petition *petition_need_id(PmDb *db, gint64 id, GError **error);
+
 /* petition_free - destroy; returns NULL */
 Petition *petition_free(Petition *p);
 
 /* petition_slug_valid - lower-case letters, digits and '-', 1 to 40 characters */
 gboolean petition_slug_valid(const PmConfig *cfg, const char *slug);
 
-/* petition_create - a new open petition; EX_DATAERR for a bad or taken slug */
+/* petition_create - a new open petition; its text is kept without leading and trailing
+ * white space. EX_DATAERR for a bad or taken slug or a title or text that is not UTF-8,
+ * EX_USAGE for no title or a negative goal. */
 gint64 petition_create(PmDb *db, const PmConfig *cfg, const char *slug, const char *title,
 		       const char *text, gint64 goal, gint64 closes_at, GError **error);
 
-/* petition_set_status - open or closed */
+/* petition_set_status - open or closed. Reopening a petition whose closing date has
+ * passed drops the date (it no longer applies). The caller holds the transaction. */
 gboolean petition_set_status(PmDb *db, gint64 id, const char *status, GError **error);
+
+/* petition_set_status_of - petition_set_status of the petition slug (EX_NOUSER as
+ * petition_need); returns it (caller frees) or NULL */
+Petition *petition_set_status_of(PmDb *db, const char *slug, const char *status,
+				 GError **error);
 
 /* petition_is_open - status open and the closing date (if any) not passed */
 gboolean petition_is_open(const Petition *p);

@@ -1,249 +1,224 @@
 /*
- * stats.c - aggregate counts as JSON.
+ * stats.c - aggregate counts, read only.
  */
-#include <stdio.h>
 #include <string.h>
-#include "model/newsletter.h"
 #include "base/pm.h"
 #include "model/stats.h"
 
-/* set_int - an integer member of the object being built */
-static void set_int(JsonBuilder *b, const char *k, gint64 v)
+/* count_free - a StatsCount */
+static void count_free(gpointer p)
 {
-	json_builder_set_member_name(b, k);
-	json_builder_add_int_value(b, v);
+	StatsCount *c = p;
+
+	g_free(c->name);
+	g_free(c);
 }
 
-/* set_str - a string member, or null */
-static void set_str(JsonBuilder *b, const char *k, const char *v)
+/* counts_of - name -> count rows of a two-column query; NULL with error */
+static GPtrArray *counts_of(PmDb *db, sqlite3_stmt *st, GError **error)
 {
-	json_builder_set_member_name(b, k);
-	if (v)
-		json_builder_add_string_value(b, v);
-	else
-		json_builder_add_null_value(b);
-}
-
-/* finish - the built root when ok (else NULL); frees the builder */
-static JsonNode *finish(JsonBuilder *b, gboolean ok)
-{
-	JsonNode *n = ok ? json_builder_get_root(b) : NULL;
-
-	g_object_unref(b);
-	return n;
-}
-
-/* counts_object - an object member name -> count from a two-column query */
-static gboolean counts_object(PmDb *db, JsonBuilder *b, const char *name, sqlite3_stmt *st,
-			      GError **error)
-{
+	GPtrArray *a;
 	GError *e = NULL;
 
 	if (st == NULL)
-		return FALSE;
-	json_builder_set_member_name(b, name);
-	json_builder_begin_object(b);
+		return NULL;
+	a = g_ptr_array_new_with_free_func(count_free);
 	while (db_step(db, st, &e)) {
-		json_builder_set_member_name(b, (const char *)sqlite3_column_text(st, 0));
-		json_builder_add_int_value(b, sqlite3_column_int64(st, 1));
+		StatsCount *c = g_new0(StatsCount, 1);
+
+		c->name = db_col_text(st, 0);
+		c->count = sqlite3_column_int64(st, 1);
+		g_ptr_array_add(a, c);
 	}
 	db_done(st);
-	json_builder_end_object(b);
 	if (e) {
 		g_propagate_error(error, e);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/* list_into - a list and its members by state, as an object in b */
-static gboolean list_into(PmDb *db, JsonBuilder *b, const List *l, GError **error)
-{
-	gint64 act, pend, uns, bnc;
-
-	if (!list_counts(db, l->id, &act, &pend, &uns, &bnc, error))
-		return FALSE;
-	json_builder_begin_object(b);
-	set_str(b, "name", l->name);
-	set_str(b, "title", l->title);
-	set_str(b, "mode", l->mode);
-	json_builder_set_member_name(b, "members");
-	json_builder_begin_object(b);
-	set_int(b, "active", act);
-	set_int(b, "pending", pend);
-	set_int(b, "unsubscribed", uns);
-	set_int(b, "bouncing", bnc);
-	json_builder_end_object(b);
-	json_builder_end_object(b);
-	return TRUE;
-}
-
-/* stats_list_json - one list */
-JsonNode *stats_list_json(PmDb *db, const List *l, GError **error)
-{
-	JsonBuilder *b = json_builder_new();
-
-	return finish(b, list_into(db, b, l, error));
-}
-
-/* petition_into - a petition and its counts, as an object in b */
-static gboolean petition_into(PmDb *db, JsonBuilder *b, const Petition *p, gboolean by_day,
-			      GError **error)
-{
-	gint64 conf, pend;
-	gboolean ok;
-
-	if (!petition_counts(db, p->id, &conf, &pend, error))
-		return FALSE;
-	json_builder_begin_object(b);
-	set_str(b, "slug", p->slug);
-	set_str(b, "title", p->title);
-	set_str(b, "status", p->status);
-	set_int(b, "goal", p->goal);
-	json_builder_set_member_name(b, "closes_at");
-	if (p->closes_at) {
-		char *t = pm_time_iso(p->closes_at);
-		json_builder_add_string_value(b, t);
-		g_free(t);
-	} else {
-		json_builder_add_null_value(b);
-	}
-	set_int(b, "milestone", p->milestone);
-	json_builder_set_member_name(b, "signatures");
-	json_builder_begin_object(b);
-	set_int(b, "confirmed", conf);
-	set_int(b, "pending", pend);
-	json_builder_end_object(b);
-	ok = counts_object(db, b, "by_district", db_query(db, error,
-		"SELECT coalesce(m.district, s.district, 'unknown'), count(*) FROM signatures s "
-		"LEFT JOIN members m ON m.id = s.member_id WHERE s.petition_id = ? AND "
-		"s.status = 'confirmed' GROUP BY 1 ORDER BY 1", "i", p->id), error);
-	if (ok && by_day)
-		ok = counts_object(db, b, "by_day", db_query(db, error,
-			"SELECT date(coalesce(confirmed_at, created_at), 'unixepoch'), count(*) "
-			"FROM signatures WHERE petition_id = ? AND status = 'confirmed' "
-			"GROUP BY 1 ORDER BY 1", "i", p->id), error);
-	json_builder_end_object(b);
-	return ok;
-}
-
-/* stats_petition_json - one petition */
-JsonNode *stats_petition_json(PmDb *db, const Petition *p, gboolean by_day, GError **error)
-{
-	JsonBuilder *b = json_builder_new();
-
-	return finish(b, petition_into(db, b, p, by_day, error));
-}
-
-/* ids_of - ids from a one-column query */
-static GArray *ids_of(PmDb *db, sqlite3_stmt *st, GError **error)
-{
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	GError *e = NULL;
-
-	if (st == NULL) {
-		g_array_free(ids, TRUE);
+		g_ptr_array_unref(a);
 		return NULL;
 	}
-	while (db_step(db, st, &e)) {
+	return a;
+}
+
+/* ==== Lists ==== */
+
+/* stats_list_free - destroy */
+ListStats *stats_list_free(ListStats *s)
+{
+	if (s) {
+		list_free(s->list);
+		g_free(s);
+	}
+	return NULL;
+}
+
+/* list_stats - counts for l (taken over); NULL with error (l freed) */
+static ListStats *list_stats(PmDb *db, List *l, GError **error)
+{
+	ListStats *s = g_new0(ListStats, 1);
+
+	s->list = l;
+	/* a configured list not created yet has no subscriptions */
+	if (l->id && !list_counts(db, l->id, &s->active, &s->pending, &s->unsubscribed,
+				  &s->bouncing, error))
+		return stats_list_free(s);
+	return s;
+}
+
+/* stats_list_need - one list */
+ListStats *stats_list_need(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
+{
+	List *l = list_need_view(db, cfg, name, error);
+
+	return l ? list_stats(db, l, error) : NULL;
+}
+
+/* list_stats_destroy - stats_list_free for GDestroyNotify */
+static void list_stats_destroy(gpointer s)
+{
+	stats_list_free(s);
+}
+
+/* stats_lists - every list */
+GPtrArray *stats_lists(PmDb *db, const PmConfig *cfg, GError **error)
+{
+	GPtrArray *lists = list_all_view(db, cfg, error), *out;
+
+	if (lists == NULL)
+		return NULL;
+	out = g_ptr_array_new_with_free_func(list_stats_destroy);
+	for (guint i = 0; i < lists->len; i++) {
+		/* the stats take the list over */
+		ListStats *s = list_stats(db, g_steal_pointer(&lists->pdata[i]), error);
+
+		if (s == NULL) {
+			g_ptr_array_unref(out);
+			out = NULL;
+			break;
+		}
+		g_ptr_array_add(out, s);
+	}
+	g_ptr_array_unref(lists);
+	return out;
+}
+
+/* ==== Petitions ==== */
+
+/* stats_petition_free - destroy */
+PetitionStats *stats_petition_free(PetitionStats *s)
+{
+	if (s) {
+		petition_free(s->petition);
+		if (s->by_district)
+			g_ptr_array_unref(s->by_district);
+		if (s->by_day)
+			g_ptr_array_unref(s->by_day);
+		g_free(s);
+	}
+	return NULL;
+}
+
+/* petition_stats - counts for p (taken over); NULL with error (p freed) */
+static PetitionStats *petition_stats(PmDb *db, Petition *p, gboolean by_day, GError **error)
+{
+	PetitionStats *s = g_new0(PetitionStats, 1);
+
+	s->petition = p;
+	if (!petition_counts(db, p->id, &s->confirmed, &s->pending, error) ||
+	    (s->by_district = counts_of(db, db_query(db, error,
+		"SELECT coalesce(m.district, s.district, 'unknown'), count(*) FROM signatures s "
+		"LEFT JOIN members m ON m.id = s.member_id WHERE s.petition_id = ? AND "
+		"s.status = 'confirmed' GROUP BY 1 ORDER BY 1", "i", p->id), error)) == NULL ||
+	    (by_day && (s->by_day = counts_of(db, db_query(db, error,
+		"SELECT date(coalesce(confirmed_at, created_at), 'unixepoch'), count(*) "
+		"FROM signatures WHERE petition_id = ? AND status = 'confirmed' "
+		"GROUP BY 1 ORDER BY 1", "i", p->id), error)) == NULL))
+		return stats_petition_free(s);
+	return s;
+}
+
+/* stats_petition_need - one petition */
+PetitionStats *stats_petition_need(PmDb *db, const char *slug, gboolean by_day,
+				   GError **error)
+{
+	Petition *p = petition_need(db, slug, error);
+
+	return p ? petition_stats(db, p, by_day, error) : NULL;
+}
+
+/* petition_stats_destroy - stats_petition_free for GDestroyNotify */
+static void petition_stats_destroy(gpointer s)
+{
+	stats_petition_free(s);
+}
+
+/* stats_petitions - every petition */
+GPtrArray *stats_petitions(PmDb *db, gboolean by_day, GError **error)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	GPtrArray *out = g_ptr_array_new_with_free_func(petition_stats_destroy);
+	sqlite3_stmt *st = db_query(db, error, "SELECT id FROM petitions ORDER BY id", NULL);
+	GError *e = NULL;
+	gboolean ok = st != NULL;
+
+	while (st && db_step(db, st, &e)) {
 		gint64 id = sqlite3_column_int64(st, 0);
 		g_array_append_val(ids, id);
 	}
 	db_done(st);
 	if (e) {
 		g_propagate_error(error, e);
-		g_array_free(ids, TRUE);
+		ok = FALSE;
+	}
+	for (guint i = 0; ok && i < ids->len; i++) {
+		Petition *p = petition_need_id(db, g_array_index(ids, gint64, i), error);
+		PetitionStats *s = p ? petition_stats(db, p, by_day, error) : NULL;
+
+		if (s)
+			g_ptr_array_add(out, s);
+		ok = s != NULL;
+	}
+	g_array_free(ids, TRUE);
+	if (!ok) {
+		g_ptr_array_unref(out);
 		return NULL;
 	}
-	return ids;
+	return out;
 }
 
-/* stats_json - everything */
-JsonNode *stats_json(PmDb *db, GError **error)
+/* ==== Everything ==== */
+
+/* stats_free - destroy */
+Stats *stats_free(Stats *s)
+{
+	if (s) {
+		if (s->lists)
+			g_ptr_array_unref(s->lists);
+		if (s->petitions)
+			g_ptr_array_unref(s->petitions);
+		if (s->newsletters)
+			g_ptr_array_unref(s->newsletters);
+		g_free(s);
+	}
+	return NULL;
+}
+
+/* stats_get - everything */
+Stats *stats_get(PmDb *db, const PmConfig *cfg, GError **error)
 {
 	static const char *const statuses[] = { "active", "bouncing", "unsubscribed",
-						"forgotten", NULL };
-	JsonBuilder *b = json_builder_new();
-	GArray *ids;
-	gint64 total = 0;
-	gboolean ok = TRUE;
+						"forgotten" };
+	Stats *s = g_new0(Stats, 1);
+	gint64 *counts[] = { &s->active, &s->bouncing, &s->unsubscribed, &s->forgotten };
 
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "members");
-	json_builder_begin_object(b);
-	for (int i = 0; ok && statuses[i]; i++) {
-		gint64 n = 0;
-
-		ok = db_int(db, error, &n, 0, "SELECT count(*) FROM members WHERE status = ?", "t",
-			    statuses[i]);
-		set_int(b, statuses[i], n);
-		total += n;
+	for (guint i = 0; i < G_N_ELEMENTS(statuses); i++) {
+		if (!db_int(db, error, counts[i], 0, "SELECT count(*) FROM members WHERE status = ?",
+			    "t", statuses[i]))
+			return stats_free(s);
+		s->total += *counts[i];
 	}
-	set_int(b, "total", total);
-	json_builder_end_object(b);
-
-	json_builder_set_member_name(b, "lists");
-	json_builder_begin_array(b);
-	ids = ok ? ids_of(db, db_query(db, error, "SELECT id FROM lists ORDER BY name", NULL),
-			  error) : NULL;
-	ok = ids != NULL;
-	for (guint i = 0; ok && i < ids->len; i++) {
-		List *l = list_get(db, g_array_index(ids, gint64, i), error);
-
-		ok = l && list_into(db, b, l, error);
-		list_free(l);
-	}
-	if (ids)
-		g_array_free(ids, TRUE);
-	json_builder_end_array(b);
-
-	json_builder_set_member_name(b, "petitions");
-	json_builder_begin_array(b);
-	ids = ok ? ids_of(db, db_query(db, error, "SELECT id FROM petitions ORDER BY id", NULL),
-			  error) : NULL;
-	ok = ids != NULL;
-	for (guint i = 0; ok && i < ids->len; i++) {
-		Petition *p = petition_get(db, g_array_index(ids, gint64, i), error);
-
-		ok = p && petition_into(db, b, p, TRUE, error);
-		petition_free(p);
-	}
-	if (ids)
-		g_array_free(ids, TRUE);
-	json_builder_end_array(b);
-
-	json_builder_set_member_name(b, "newsletters");
-	if (ok) {
-		JsonNode *nl = newsletter_list_json(db, error);
-
-		ok = nl != NULL;
-		if (ok) {
-			JsonNode *arr = json_object_dup_member(json_node_get_object(nl),
-							       "newsletters");
-			json_builder_add_value(b, arr);
-			json_node_unref(nl);
-		} else {
-			json_builder_add_null_value(b);
-		}
-	} else {
-		json_builder_add_null_value(b);
-	}
-	json_builder_end_object(b);
-	return finish(b, ok);
-}
-
-/* stats_print - a node on stdout */
-void stats_print(JsonNode *node, gboolean pretty)
-{
-	JsonGenerator *g = json_generator_new();
-	char *text;
-
-	json_generator_set_pretty(g, pretty);
-	json_generator_set_root(g, node);
-	text = json_generator_to_data(g, NULL);
-	printf("%s\n", text);
-	fflush(stdout);
-	g_free(text);
-	g_object_unref(g);
-	json_node_unref(node);
+	if ((s->lists = stats_lists(db, cfg, error)) == NULL ||
+	    (s->petitions = stats_petitions(db, TRUE, error)) == NULL ||
+	    (s->newsletters = newsletter_status_all(db, error)) == NULL)
+		return stats_free(s);
+	return s;
 }

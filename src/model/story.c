@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include "model/member.h"
+#include "model/petition.h"
 #include "base/pm.h"
 #include "model/story.h"
 
@@ -22,7 +23,7 @@ gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *sub
 /* story_moderate - approve or reject */
 gboolean story_moderate(PmDb *db, gint64 id, const char *status, GError **error)
 {
-	if (strcmp(status, "approved") != 0 && strcmp(status, "rejected") != 0) {
+	if (!story_status_valid(status) || strcmp(status, "pending") == 0) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "a story is approved or rejected");
 		return FALSE;
 	}
@@ -79,52 +80,69 @@ JsonNode *story_list_json(PmDb *db, gint64 petition_id, int limit, GError **erro
 	return n;
 }
 
-/* story_ls_json - the organizers' view of stories */
-JsonNode *story_ls_json(PmDb *db, gint64 petition_id, const char *status, GError **error)
+/* story_status_valid - one of the moderation states */
+gboolean story_status_valid(const char *status)
 {
-	sqlite3_stmt *st = db_query(db, error,
+	return status && (strcmp(status, "pending") == 0 || strcmp(status, "approved") == 0 ||
+			  strcmp(status, "rejected") == 0);
+}
+
+/* row_free - a StoryRow */
+static void row_free(gpointer p)
+{
+	StoryRow *r = p;
+
+	g_free(r->petition);
+	g_free(r->author);
+	g_free(r->email);
+	g_free(r->status);
+	g_free(r->subject);
+	g_free(r->text);
+	g_free(r);
+}
+
+/* story_ls - the organizers' view of stories */
+GPtrArray *story_ls(PmDb *db, const char *petition, const char *status, GError **error)
+{
+	Petition *p = NULL;
+	sqlite3_stmt *st;
+	GPtrArray *rows;
+	GError *e = NULL;
+
+	if (status && !story_status_valid(status)) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "a story's status is pending, approved or "
+			    "rejected");
+		return NULL;
+	}
+	if (petition && (p = petition_need(db, petition, error)) == NULL)
+		return NULL;
+	st = db_query(db, error,
 		"SELECT s.id, p.slug, m.name, m.email, s.status, s.subject, s.text, s.created_at "
 		"FROM stories s LEFT JOIN members m ON m.id = s.member_id LEFT JOIN petitions p "
 		"ON p.id = s.petition_id WHERE (?1 = 0 OR s.petition_id = ?1) AND (?2 IS NULL OR "
-		"s.status = ?2) ORDER BY s.id", "it", petition_id, status);
-	JsonBuilder *b;
-	JsonNode *n = NULL;
-	GError *e = NULL;
-
+		"s.status = ?2) ORDER BY s.id", "it", p ? p->id : (gint64)0, status);
+	petition_free(p);
 	if (st == NULL)
 		return NULL;
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "stories");
-	json_builder_begin_array(b);
+	rows = g_ptr_array_new_with_free_func(row_free);
 	while (db_step(db, st, &e)) {
-		char *when = pm_time_iso(sqlite3_column_int64(st, 7));
+		StoryRow *r = g_new0(StoryRow, 1);
 
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "id");
-		json_builder_add_int_value(b, sqlite3_column_int64(st, 0));
-		for (int c = 1; c <= 6; c++) {
-			static const char *const names[] = { NULL, "petition", "author", "email",
-							     "status", "subject", "text" };
-
-			json_builder_set_member_name(b, names[c]);
-			if (sqlite3_column_type(st, c) == SQLITE_NULL)
-				json_builder_add_null_value(b);
-			else
-				json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, c));
-		}
-		json_builder_set_member_name(b, "created_at");
-		json_builder_add_string_value(b, when);
-		json_builder_end_object(b);
-		g_free(when);
+		r->id = sqlite3_column_int64(st, 0);
+		r->petition = db_col_text(st, 1);
+		r->author = db_col_text(st, 2);
+		r->email = db_col_text(st, 3);
+		r->status = db_col_text(st, 4);
+		r->subject = db_col_text(st, 5);
+		r->text = db_col_text(st, 6);
+		r->created_at = sqlite3_column_int64(st, 7);
+		g_ptr_array_add(rows, r);
 	}
 	db_done(st);
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	if (e)
+	if (e) {
 		g_propagate_error(error, e);
-	else
-		n = json_builder_get_root(b);
-	g_object_unref(b);
-	return n;
+		g_ptr_array_unref(rows);
+		return NULL;
+	}
+	return rows;
 }

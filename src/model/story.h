@@ -25,10 +25,26 @@ gboolean story_moderate(PmDb *db, gint64 id, const char *status, GError **error)
  */
 JsonNode *story_list_json(PmDb *db, gint64 petition_id, int limit, GError **error);
 
+/* A story as organizers see it (`story ls`). */
+typedef struct {
+	gint64 id;
+	char *petition;      /* slug; NULL: about no petition */
+	char *author;        /* the member's name; NULL when none (or forgotten) */
+	char *email;         /* NULL when forgotten */
+	char *status;        /* pending, approved, rejected */
+	char *subject;       /* NULL when none */
+	char *text;
+	gint64 created_at;
+} StoryRow;
+
+/* story_status_valid - pending, approved or rejected */
+gboolean story_status_valid(const char *status);
+
 /*
- * story_ls_json - stories for organizers: {"stories":[{id, petition, author, email, status,
- * subject, text, created_at}]}, oldest first; petition_id 0: any; status NULL: any.
+ * story_ls - stories for organizers (StoryRow*, the array frees them), oldest first;
+ * petition: a slug (NULL: any; unknown: EX_NOUSER as petition_need), status: NULL for any
+ * (another than story_status_valid's: EX_USAGE)
  */
-JsonNode *story_ls_json(PmDb *db, gint64 petition_id, const char *status, GError **error);
+GPtrArray *story_ls(PmDb *db, const char *petition, const char *status, GError **error);
 
 #endif

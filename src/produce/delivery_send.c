@@ -472,3 +472,19 @@ gboolean delivery_queue_due(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 
 	return delivery_run_due(db, cfg, key, pm_now(), &queued, error);
 }
+
+/* delivery_deliver - now or at the next run */
+Petition *delivery_deliver(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			   const char *slug, gboolean now, int *queued, GError **error)
+{
+	Petition *p = petition_need(db, slug, error);
+
+	*queued = 0;
+	if (p == NULL)
+		return NULL;
+	if (!delivery_need_targets(db, p, error) ||
+	    !(now ? delivery_queue(db, cfg, key, p->id, "manual", queued, error) :
+		    delivery_request(db, p->id, error)))
+		p = petition_free(p);
+	return p;
+}

@@ -10,7 +10,16 @@
 #include "base/config.h"
 #include "base/db.h"
 #include "base/token.h"
+#include "model/petition.h"
 
+/*
+ * delivery_deliver - `deliver SLUG`: petition slug (EX_NOUSER as petition_need), which
+ * needs targets (EX_DATAERR, delivery_need_targets), compiled and queued at once when now
+ * (delivery_queue, reason "manual"; *queued gets the count), else requested for the next
+ * `peermail run` (*queued 0). Returns the petition (caller frees) or NULL.
+ */
+Petition *delivery_deliver(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			   const char *slug, gboolean now, int *queued, GError **error);
 
 /*
  * delivery_queue - compile petition_id now and queue one message per target's share in

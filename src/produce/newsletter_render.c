@@ -104,7 +104,7 @@ static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **err
 	s = g_new0(Shared, 1);
 	s->ref = 1;
 	s->loaded = now;
-	if ((s->n = newsletter_lookup(db, id, error)) == NULL)
+	if ((s->n = newsletter_need(db, id, error)) == NULL)
 		goto fail;
 	if ((s->list = list_get(db, s->n->list_id, error)) == NULL) {
 		if (error && *error == NULL)

@@ -1,6 +1,7 @@
 /*
- * scheduler.c - the run loop: producer tasks, then the sender, then sleep until the next
- * message is due (at most POLL_MAX_S, so mail queued by `receive` goes out promptly).
+ * scheduler.c - the run loop: producer tasks, then the sender, then finishing newsletters
+ * whose copies all went out, then sleep until the next message is due (at most
+ * POLL_MAX_S, so mail queued by `receive` goes out promptly).
  */
 #include "produce/delivery_send.h"
 #include "produce/newsletter_render.h"
@@ -88,6 +89,12 @@ gboolean scheduler_run(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 		if (st.sent || st.deferred || st.failed)
 			log_info("pass: %u sent, %u deferred, %u failed", st.sent, st.deferred,
 				 st.failed);
+		/* a newsletter whose last copies went out in this pass is sent now: the
+		 * commands that show it (newsletter status, stats) only read */
+		if (o->tasks == NULL && !newsletter_finish(db, pm_now(), &e)) {
+			log_err("newsletters: %s", e->message);
+			g_clear_error(&e);
+		}
 		if (o->once)
 			break;
 		nap(db, o);

@@ -40,7 +40,7 @@ gboolean newsletter_send_wait(PmDb *db, const PmConfig *cfg, const PmSecret *key
 		if (!ok)
 			break;
 		newsletter_free(n);
-		if ((n = newsletter_lookup(db, id, error)) == NULL) {
+		if ((n = newsletter_need(db, id, error)) == NULL) {
 			ok = FALSE;
 			break;
 		}
@@ -66,4 +66,21 @@ gboolean newsletter_send_wait(PmDb *db, const PmConfig *cfg, const PmSecret *key
 	sender_free(s);
 	g_free(what);
 	return ok;
+}
+
+/* newsletter_send - due now; with wait, sent from here */
+gboolean newsletter_send(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+			 gboolean wait, const volatile sig_atomic_t *stop, GError **error)
+{
+	Newsletter *n = newsletter_need(db, id, error);
+	gboolean going;
+
+	if (n == NULL)
+		return FALSE;
+	going = strcmp(n->status, "sending") == 0;
+	newsletter_free(n);
+	/* --wait on one already going out just follows it */
+	if (!(wait && going) && !newsletter_schedule(db, id, pm_now(), error))
+		return FALSE;
+	return !wait || newsletter_send_wait(db, cfg, key, id, stop, error);
 }

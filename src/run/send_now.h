@@ -22,4 +22,13 @@
 gboolean newsletter_send_wait(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
 			      const volatile sig_atomic_t *stop, GError **error);
 
+/*
+ * newsletter_send - `newsletter send ID [--wait]`: make newsletter id due now
+ * (newsletter_schedule; EX_NOUSER for an unknown id, EX_DATAERR for one sent or
+ * cancelled), then with wait send it from this process (newsletter_send_wait). With wait,
+ * one already going out (a `run` started it) is not rescheduled: this process follows it.
+ */
+gboolean newsletter_send(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+			 gboolean wait, const volatile sig_atomic_t *stop, GError **error);
+
 #endif
