@@ -1,4 +1,6 @@
-# t_cli.sh - the command line and configuration: help, usage errors, config errors, init.
+# t_cli.sh - the command line and configuration: help, usage errors, config errors, init;
+# the command table (docs/cli.md's synopsis is the program's), read commands that never
+# write.
 . "$(dirname "$0")/lib.sh"
 
 out=$("$PEERMAIL_BIN" --help); rc=$?
@@ -46,5 +48,85 @@ secret=$(cat "$T/var/secret")
 unlike "$(pm check-config)" "$secret" "check-config never prints the secret"
 ok "init again is harmless" pm init
 is "$(cat "$T/var/secret")" "$secret" "init keeps an existing secret"
+
+# the command table: docs/cli.md's command list is exactly `peermail help --synopsis`
+synopsis=$("$PEERMAIL_BIN" help --synopsis); rc=$?
+is "$rc" 0 "help --synopsis exits 0"
+doc=$(sed -n '/^## Commands$/,/^## /p' "$PEERMAIL_TOP/docs/cli.md" | sed -n '/^```$/,/^```$/p' | sed '1d;$d')
+is "$(diff <(printf '%s\n' "$doc") <(printf '%s\n' "$synopsis"))" "" \
+   "docs/cli.md's command list is peermail help --synopsis"
+# every command's --help starts with its one usage line, the command named once
+cmds=$(printf '%s\n' "$synopsis" | awk '/^peermail / { sub(/  .*/, ""); c = "";
+	for (i = 2; i <= NF && $i ~ /^[a-z][a-z-]*$/; i++) c = c (c ? " " : "") $i; print c }')
+is "$(printf '%s\n' "$cmds" | wc -l)" 43 "the synopsis lists 43 commands"
+bad=""
+while read -r c; do
+	first=$("$PEERMAIL_BIN" $c --help 2>&1 | head -1)
+	case "$first" in
+	"Usage: peermail $c"*) rest=${first#Usage: peermail $c}
+		printf '%s\n' "$rest" | grep -Eq -- "(^| )$c( |$)" && bad="$bad [$first]" ;;
+	*) bad="$bad [$c: $first]" ;;
+	esac
+done <<<"$cmds"
+is "$bad" "" "each command's --help starts 'Usage: peermail CMD ...', the command not repeated"
+is "$("$PEERMAIL_BIN" receive --help | head -1)" \
+   "Usage: peermail receive [--sender ADDR] [--recipient ADDR] < MESSAGE" "receive --help usage line"
+is "$("$PEERMAIL_BIN" help member add | head -1)" "$("$PEERMAIL_BIN" member add --help | head -1)" \
+   "help CMD is CMD --help"
+"$PEERMAIL_BIN" help frobnicate >/dev/null 2>&1; is $? 64 "help on an unknown command exits 64"
+# a usage error quotes the same usage line as --help and the group's list
+err=$(pm member add 2>&1 >/dev/null); rc=$?
+is "$rc" 64 "member add without EMAIL exits 64"
+is "$err" "peermail: usage: $("$PEERMAIL_BIN" member add --help | head -1 | sed 's/^Usage: //')" \
+   "its usage error is the --help usage line"
+is "$("$PEERMAIL_BIN" member --help | grep -cF "peermail ${err#peermail: usage: peermail } ")" 1 \
+   "and member --help lists the same line"
+
+# inspect: a configuration that exists but is broken exits 78, as every command does;
+# without one (none named, none by default) it still reads the message
+msg=$PEERMAIL_TOP/tests/data/autoreply/human_reply.eml
+"$PEERMAIL_BIN" --config "$T/bad1.conf" inspect <"$msg" >/dev/null 2>&1
+is $? 78 "inspect on a broken configuration exits 78"
+mkdir -p "$T/noconf"
+(cd "$T/noconf" && env -u PEERMAIL_CONFIG "$PEERMAIL_BIN" inspect <"$msg" >/dev/null 2>&1)
+is $? 0 "inspect without any configuration works"
+
+# read commands never write: the database is the same before and after each (a configured
+# list not created yet, a newsletter whose copies all went out: the old reads wrote both)
+write_config 'list "cfglist" { title = "Configured" mode = "discussion" }'
+pm list create news >/dev/null
+printf 'Hi\n' >"$T/body.md"
+printf 'Text\n' >"$T/text.txt"
+pm petition create park --title Park --text "$T/text.txt" >/dev/null
+pm member add ann@example.org --list news >/dev/null
+pm target add MP --email mp@parl.test --petition park >/dev/null
+nid=$(pm newsletter create --list news --subject Hi --body "$T/body.md")
+sql "UPDATE newsletters SET status = 'sending', expanded_at = 1, recipients = 1 WHERE id = $nid;
+     INSERT INTO outbox(kind, ref_id, member_id, list_id, recipient, status, created_at, updated_at, sent_at)
+     VALUES ('newsletter', $nid, 1, 1, 'ann@example.org', 'sent', 0, 0, 1000)"
+dump() { sqlite3 "$T/var/peermail.db" .dump; }
+changed=""
+for cmd in "list ls" "list ls --json" "list show cfglist" "list show cfglist --json" \
+	   "newsletter status $nid" "newsletter status $nid --json" "newsletter ls" \
+	   "newsletter ls --json" "stats" "stats --json" "petition ls" "petition show park" \
+	   "member show ann@example.org" "member export" "petition signatures park" \
+	   "story ls" "target ls" "district ls" "delivery ls" "delivery config park" "outbox"; do
+	before=$(dump)
+	pm $cmd >/dev/null 2>&1 || changed="$changed [$cmd failed]"
+	[ "$(dump)" = "$before" ] || changed="$changed [$cmd]"
+done
+is "$changed" "" "read commands leave the database as it was"
+like "$(pm list ls)" 'cfglist +discussion +0 active +Configured' "list ls shows a configured list not created yet"
+is "$(sql "SELECT count(*) FROM lists WHERE name = 'cfglist'")" 0 "without creating it"
+is "$(pm newsletter status "$nid" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" \
+   sending "a newsletter is sent when run says so, not when it is looked at"
+pm run --once >/dev/null 2>&1
+is "$(sql "SELECT status FROM newsletters WHERE id = $nid")" sent "run marks it sent"
+
+# list ls on a damaged database says what is wrong (it once said only "failed")
+sql "ALTER TABLE lists RENAME COLUMN title TO heading"
+err=$(pm list ls 2>&1 >/dev/null); rc=$?
+is "$rc" 70 "list ls on a damaged database exits 70"
+like "$err" '^peermail: .*no such column: title' "and names the problem"
 
 done_testing

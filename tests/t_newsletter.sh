@@ -139,4 +139,14 @@ is "$(pm newsletter status "$id5" --json | jq_ 'd["sent"]')" 119 "status counts 
 pm newsletter ls >"$T/ls.txt"
 like "$(cat "$T/ls.txt")" "^ +$id5 +sent +news" "newsletter ls"
 is "$(pm newsletter ls --json | jq_ 'len(d["newsletters"])')" 5 "newsletter ls --json"
+
+# send --wait on one that a run already started follows it (no rescheduling); send without
+# --wait refuses it (only a draft or a scheduled one can be made due)
+id6=$(pm newsletter create --list news --subject "Follow" --body "$T/body.md")
+sql "UPDATE newsletters SET status = 'sending', started_at = strftime('%s','now') WHERE id = $id6"
+pm newsletter send "$id6" >/dev/null 2>&1; is $? 65 "send on one already sending exits 65"
+n4=$(sent_count)
+out=$(pm newsletter send "$id6" --wait 2>/dev/null)
+like "$out" "newsletter $id6 sent: 119 sent" "send --wait on one already sending follows it"
+is "$(($(sent_count) - n4))" 119 "and sends it"
 done_testing
