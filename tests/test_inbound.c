@@ -254,6 +254,40 @@ TEST(envelope)
 	g_unsetenv("SENDER");
 }
 
+TEST(header_text_cleaned)
+{
+	/* the header facts go through the one text-cleaning rule (pm_clean_text) */
+	GString *s = g_string_new("From: \"\x01" "Ann\x7f Example \" <ann@example.org>\r\n"
+				  "To: help@act.test\r\nSubject: \x02 Re:\x1b petition \x03\r\n"
+				  "Message-ID: <clean.1@client.test>\r\nX-Long: ");
+	GBytes *b;
+	InboundMessage *m;
+	GError *e = NULL;
+
+	for (int i = 0; i < INBOUND_MAX_HEADER + 100; i++)
+		g_string_append_c(s, 'x');
+	g_string_append(s, "\r\nDelivered-To: ");
+	for (int i = 0; i < INBOUND_MAX_HEADER + 100; i++)
+		g_string_append_c(s, 'y');
+	g_string_append(s, "\r\n\r\nhello\r\n");
+	b = g_bytes_new_take(s->str, s->len);
+	g_string_free(s, FALSE);
+	m = inbound_parse(b, "ann@example.org", &e);
+	OK(m != NULL, "a message with controls in its headers parses");
+	if (m) {
+		char *rcpt = inbound_recipient_from_headers(m);
+
+		STR_EQ(m->subject, "Re:  petition", "Subject: controls become spaces, trimmed");
+		STR_EQ(m->from_name, "Ann  Example", "From name: controls become spaces, trimmed");
+		INT_EQ(rcpt ? strlen(rcpt) : 0, INBOUND_MAX_HEADER,
+		       "a header value is cut at INBOUND_MAX_HEADER octets");
+		g_free(rcpt);
+	}
+	inbound_message_free(m);
+	g_clear_error(&e);
+	g_bytes_unref(b);
+}
+
 TEST(exit_status)
 {
 	GError *e = g_error_new(PM_ERROR, EX_SOFTWARE, "x");
@@ -282,6 +316,7 @@ int main(void)
 	RUN(verp_bounce);
 	RUN(response_cap);
 	RUN(envelope);
+	RUN(header_text_cleaned);
 	RUN(exit_status);
 	db_close(db);
 	secret_free(key);
