@@ -26,8 +26,8 @@
  * "deleted"/"failed"/"denied" is read as a bounce.
  * Not: what a bounce does to a member (bounce_score.c), VERP decoding (token/outbox).
  *
- * Addresses are lower-cased, deduplicated, stripped of <> and "rfc822;", and must be a
- * dot-atom local part at a dotted domain; the bounce's own header addresses (our return
+ * Addresses are lower-cased, deduplicated, stripped of <> and "rfc822;", and must pass
+ * address_is_valid (address.h); the bounce's own header addresses (our return
  * path), postmaster and mailer-daemon are never failed recipients. In free text, '=' and
  * '/' end a local part (Exchange writes "SMTP=user@host").
  *
@@ -37,6 +37,7 @@
  * DIAGNOSTICS: none; bounce_parse never fails, unreadable input is BOUNCE_NOT.
  */
 #include <string.h>
+#include "mail/address.h"
 #include "mail/bounce.h"
 
 #define MAX_DEPTH 8             /* MIME nesting followed */
@@ -243,20 +244,9 @@ static char *one_line(const char *s, gsize cap)
 	return g_string_free(o, FALSE);
 }
 
-/* local_is_dot_atom - TRUE if local (length n) is a dot-atom: no leading, trailing or double dot */
-static gboolean local_is_dot_atom(const char *local, gsize n)
-{
-	if (n == 0 || n > 64 || local[0] == '.' || local[n - 1] == '.')
-		return FALSE;
-	for (gsize i = 1; i < n; i++)
-		if (local[i] == '.' && local[i - 1] == '.')
-			return FALSE;
-	return TRUE;
-}
-
 /*
  * clean_address - the comparable form of a reported address: "rfc822;" and <> dropped,
- * lower-cased; NULL unless it is a dot-atom local part at a dotted domain. Caller frees.
+ * lower-cased; NULL unless address_is_valid (the one addr-spec rule). Caller frees.
  */
 static char *clean_address(const char *raw)
 {
@@ -281,11 +271,7 @@ static char *clean_address(const char *raw)
 	while (n > 0 && (p[n - 1] == '>' || p[n - 1] == ' ' || p[n - 1] == '"' ||
 			 p[n - 1] == '\'' || p[n - 1] == '.'))
 		p[--n] = '\0';
-	at = strrchr(p, '@');
-	out = NULL;
-	if (at && local_is_dot_atom(p, (gsize)(at - p)) && strchr(at, '.') && at[1] != '.' &&
-	    n <= 254 && strpbrk(p, " \t<>,;:()[]\\\"") == NULL)
-		out = g_ascii_strdown(p, -1);
+	out = address_is_valid(p) ? g_ascii_strdown(p, -1) : NULL;
 	g_free(s);
 	return out;
 }
