@@ -194,6 +194,37 @@ TEST(vacation_is_not_a_bounce)
 	INT_EQ(r->recipients->len, 0, "no recipients");
 	bounce_report_free(r);
 
+	/* from the null sender, as RFC 3834 asks: it looks like a report, so bounce asks
+	 * autoreply_is_reply before reading its text */
+	r = parse_str(
+		"Return-Path: <>\n"
+		"From: Pat Member <pat@example.com>\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: Automatic reply: Save the river\n"
+		"\n"
+		"I am away until Monday. Mail to me could not be delivered to my desk;\n"
+		"write to colleague@example.com meanwhile.\n");
+	INT_EQ(r->kind, BOUNCE_NOT, "a vacation reply from the null sender is not a bounce");
+	INT_EQ(r->recipients->len, 0, "null-sender vacation reply: no recipients");
+	bounce_report_free(r);
+
+	/* a mail system's free-text report marked auto-replied is still read */
+	r = parse_str(
+		"Return-Path: <>\n"
+		"From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: Undelivered Mail Returned to Sender\n"
+		"Auto-Submitted: auto-replied\n"
+		"\n"
+		"I'm sorry to have to inform you that your message could not\n"
+		"be delivered to one or more recipients.\n"
+		"\n"
+		"<gone@example.com>: host mx.example.com said: 550 5.1.1 User unknown\n");
+	INT_EQ(r->kind, BOUNCE_DSN, "a mail system's report marked auto-replied is a bounce");
+	STR_EQ(rcpt(r, 0) ? rcpt(r, 0)->address : NULL, "gone@example.com",
+	       "auto-replied report: the failed recipient");
+	bounce_report_free(r);
+
 	r = parse_str("From: Pat <pat@example.com>\nTo: team@act.example.org\nSubject: Hello\n\n"
 		      "Count me in: my friend friend@example.com wants to sign too.\n");
 	INT_EQ(r->kind, BOUNCE_NOT, "an ordinary message is not a bounce");

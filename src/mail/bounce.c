@@ -22,7 +22,8 @@
  *      when its class agrees, and the diagnostic the first line carrying an SMTP reply.
  *      Free text is read only from messages that look like reports (a mail-system
  *      sender, a failure subject, a null return path, or multipart/report).
- * Auto-replies (vacation) and read receipts (MDN "displayed") are BOUNCE_NOT; an MDN
+ * Auto-replies (autoreply_is_reply: autoreply.c is the only auto-reply detector) and read
+ * receipts (MDN "displayed") are BOUNCE_NOT; an MDN
  * "deleted"/"failed"/"denied" is read as a bounce.
  * Not: what a bounce does to a member (bounce_score.c), VERP decoding (token/outbox).
  *
@@ -38,6 +39,7 @@
  */
 #include <string.h>
 #include "mail/address.h"
+#include "mail/autoreply.h"
 #include "mail/bounce.h"
 
 #define MAX_DEPTH 8             /* MIME nesting followed */
@@ -63,7 +65,6 @@ typedef struct {
 	GRegex *bare_local;     /* an indented lone local part (AOL lists screen names) */
 	GRegex *daemon_from;    /* From of a mail system */
 	GRegex *bounce_subject; /* Subject of a delivery report */
-	GRegex *vacation;       /* Subject of an auto-reply */
 } BounceRegexes;
 
 /* regexes_new - compile the patterns (called once through g_once) */
@@ -128,10 +129,6 @@ static gpointer regexes_new(gpointer unused)
 	rx.bounce_subject = g_regex_new(
 		"deliver|returned mail|mail error|failure|failed|"
 		"non-delivery|delayed|nameserver error|rejected|user unknown",
-		ci, 0, NULL);
-	rx.vacation = g_regex_new(
-		"out of (the )?office|auto(matic)?[ -]?(reply|response|antwort)|vacation|"
-		"abwesen|absence|away from|on leave|respuesta autom",
 		ci, 0, NULL);
 	return &rx;
 }
@@ -952,27 +949,6 @@ static gboolean looks_like_bounce(GMimeMessage *msg, const Walk *w)
 	return rx_match(rx->daemon_from, from) || rx_match(rx->bounce_subject, subject);
 }
 
-/* is_auto_reply - TRUE if msg says it is an automatic reply (RFC 3834, vacation programs) */
-static gboolean is_auto_reply(GMimeMessage *msg)
-{
-	GMimeObject *o = GMIME_OBJECT(msg);
-	const char *as = g_mime_object_get_header(o, "Auto-Submitted");
-	const char *prec = g_mime_object_get_header(o, "Precedence");
-	const char *from = g_mime_object_get_header(o, "From");
-
-	if (rx_match(rx_get()->daemon_from, from))
-		return FALSE;   /* mail systems mark their bounces auto-replied too */
-	if (g_mime_object_get_header(o, "X-Autoreply") || g_mime_object_get_header(o, "X-Autorespond"))
-		return TRUE;
-	while (prec && g_ascii_isspace(*prec))
-		prec++;
-	if (prec && g_ascii_strncasecmp(prec, "auto_reply", 10) == 0)
-		return TRUE;
-	if (as && g_ascii_strncasecmp(as, "auto-replied", 12) == 0)
-		return TRUE;
-	return rx_match(rx_get()->vacation, g_mime_message_get_subject(msg));
-}
-
 /* bounce_parse - read msg; always returns a report; free with bounce_report_free */
 BounceReport *bounce_parse(GMimeMessage *msg)
 {
@@ -1001,7 +977,7 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 			/* the machine-readable report is authoritative: no guessing from its text */
 			r->kind = failures > 0 ? BOUNCE_DSN : BOUNCE_NOT;   /* else a success DSN */
 		} else if (looks_like_bounce(msg, &w) &&
-		    (w.report || w.dsn->len || !is_auto_reply(msg))) {
+		    (w.report || w.dsn->len || !autoreply_is_reply(msg))) {
 			TextCtx c;
 
 			text_ctx_init(&c, msg);
