@@ -1,58 +1,17 @@
 /*
  * cmd_receive.c - `peermail receive`: one message on stdin from an MTA pipe.
  *
- * Only argument parsing, the envelope and the exit status live here; the pipeline is
- * inbound's. An MTA acts on the exit status: every failure other than 65/67 must be 75
- * (EX_TEMPFAIL) so that the message is retried, never bounced by accident.
+ * Only argument parsing and the envelope live here; the pipeline is inbound's, and so is
+ * the exit status the MTA acts on (inbound/exitcode.h: 65 and 67 bounce, everything else,
+ * crashes included, is 75 so that the message is retried, never bounced by accident).
  */
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <sysexits.h>
 #include <unistd.h>
 #include "cli/cmd.h"
+#include "inbound/exitcode.h"
 #include "inbound/inbound.h"
 #include "base/log.h"
 #include "base/pm.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define PM_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PM_SANITIZED 1
-#endif
-#endif
-
-#ifndef PM_SANITIZED
-/* crash - a fatal signal: tell the MTA to retry rather than bounce (exit 75) */
-static void crash(int sig)
-{
-	static const char msg[] = "peermail: internal error (signal), will retry\n";
-	ssize_t n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
-
-	(void)n;
-	(void)sig;
-	_exit(EX_TEMPFAIL);
-}
-#endif
-
-/* receive_guard - map crashes to EX_TEMPFAIL (not under sanitizers, which report them) */
-static void receive_guard(void)
-{
-#ifndef PM_SANITIZED
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = crash;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-	sigaction(SIGABRT, &sa, NULL);
-	sigaction(SIGFPE, &sa, NULL);
-	sigaction(SIGILL, &sa, NULL);
-	sigaction(SIGTRAP, &sa, NULL);   /* g_error(): e.g. libxml2 cannot be loaded */
-#endif
-}
 
 /* cmd_receive - read one message on stdin and run it through the pipeline */
 gboolean cmd_receive(int argc, char **argv, GError **error)
@@ -72,7 +31,7 @@ gboolean cmd_receive(int argc, char **argv, GError **error)
 	InboundOutcome out = { 0 };
 	gboolean ok = FALSE;
 
-	receive_guard();
+	inbound_exit_guard();
 	if (!cli_parse(&argc, &argv, NULL, "Read one message on stdin (as an MTA pipe runs it) "
 		       "and record what it means.", entries, error))
 		goto done;
@@ -102,10 +61,8 @@ gboolean cmd_receive(int argc, char **argv, GError **error)
 	ok = inbound_process(db, cfg, key, raw, sender, recipient, &out, error);
 	inbound_outcome_clear(&out);
 done:
-	if (!ok && error && *error && (*error)->domain == PM_ERROR &&
-	    (*error)->code != EX_NOUSER && (*error)->code != EX_DATAERR &&
-	    (*error)->code != EX_USAGE)
-		(*error)->code = EX_TEMPFAIL;
+	if (!ok)
+		inbound_exit_error(error);
 	if (raw)
 		g_bytes_unref(raw);
 	g_free(sender);

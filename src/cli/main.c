@@ -2,8 +2,8 @@
  * main.c - peermail's entry point: global options, command dispatch, exit codes.
  *
  * Only main decides the exit status: a command returns FALSE with a PM_ERROR whose code
- * is a sysexits.h value. For `receive` (an MTA waits on it) every failure that is not a
- * deliberate 65/67 becomes EX_TEMPFAIL, so the MTA retries instead of bouncing.
+ * is a sysexits.h value. `receive` (an MTA waits on it) has already recoded its error with
+ * the one MTA mapping, inbound/exitcode.h.
  */
 #include <malloc.h>
 #include <gmime/gmime.h>
@@ -57,15 +57,12 @@ static void usage(FILE *out)
 		     "75 temporary failure, 78 configuration.\n");
 }
 
-static int exit_code(const char *cmd, const GError *e)
+static int exit_code(const GError *e)
 {
 	int code = e->domain == PM_ERROR ? e->code : EX_SOFTWARE;
 
 	if (code <= 0 || code > 255)
 		code = EX_SOFTWARE;
-	if (cmd && strcmp(cmd, "receive") == 0 && code != EX_DATAERR && code != EX_NOUSER &&
-	    code != EX_USAGE)
-		code = EX_TEMPFAIL;
 	return code;
 }
 
@@ -115,7 +112,7 @@ int main(int argc, char **argv)
 	log_open(cmd->name, FALSE);
 	g_mime_init();
 	if (!cmd->func(argc - i, argv + i, &error)) {
-		rc = error ? exit_code(cmd->name, error) : EX_SOFTWARE;
+		rc = error ? exit_code(error) : EX_SOFTWARE;
 		fprintf(stderr, "peermail: %s\n", error ? error->message : "failed");
 		g_clear_error(&error);
 	}

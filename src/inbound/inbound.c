@@ -34,17 +34,6 @@ void inbound_outcome_clear(InboundOutcome *o)
 	}
 }
 
-/* inbound_exit_status - sysexits value for an MTA */
-int inbound_exit_status(const GError *error)
-{
-	if (error == NULL)
-		return 0;
-	if (error->domain == PM_ERROR &&
-	    (error->code == EX_NOUSER || error->code == EX_DATAERR))
-		return error->code;
-	return EX_TEMPFAIL;
-}
-
 /* digest - the idempotency key: Message-ID (else the content) and the recipient */
 static char *digest(const PmSecret *key, InboundMessage *m, const char *recipient)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include "base/db.h"
+#include "inbound/exitcode.h"
 #include "inbound/inbound.h"
 #include "mail/address.h"
 #include "inbound/lmtp.h"

@@ -47,21 +47,10 @@ GBytes *inbound_read_fd(int fd, gint64 max, GError **error)
 
 /* ==== Parsing ==== */
 
-/* fold - a header value with controls folded to spaces, valid UTF-8, bounded; caller frees */
+/* fold - a header value cleaned (pm_clean_text) and bounded to INBOUND_MAX_HEADER; caller frees */
 static char *fold(const char *s)
 {
-	char *c;
-
-	if (s == NULL)
-		return NULL;
-	c = g_utf8_make_valid(s, MIN(strlen(s), (gsize)INBOUND_MAX_HEADER));
-	for (char *p = c; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	g_strstrip(c);
-	if (*c == '\0')
-		g_clear_pointer(&c, g_free);
-	return c;
+	return pm_clean_text_len(s, INBOUND_MAX_HEADER);
 }
 
 /* within_bounds - TRUE if the MIME tree stays within the depth and part bounds */

@@ -31,6 +31,8 @@
 #include "model/petition.h"
 #include "base/pm.h"
 #include "model/story.h"
+#include "model/organizer.h"
+#include "produce/notify.h"
 
 /* ==== Helpers ==== */
 
@@ -413,31 +415,6 @@ out:
 
 /* ==== Stories ==== */
 
-/* organizers - every organizer address (global and per list), normalized, once; g_ptr_array_unref */
-static GPtrArray *organizers(InboundCtx *c)
-{
-	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-
-	for (int pass = -1; pass < (int)c->cfg->lists->len; pass++) {
-		char **v = pass < 0 ? c->cfg->organizers
-			 : ((const PmListConf *)g_ptr_array_index(c->cfg->lists, pass))->organizers;
-
-		for (int i = 0; v && v[i]; i++) {
-			char *n = address_normalize(c->cfg, v[i]);
-
-			if (n && !g_hash_table_contains(seen, n)) {
-				g_ptr_array_add(a, n);
-				g_hash_table_add(seen, n);
-			} else {
-				g_free(n);
-			}
-		}
-	}
-	g_hash_table_destroy(seen);
-	return a;
-}
-
 /* story_data - template data about a story; caller unrefs */
 static JsonNode *story_data(InboundCtx *c, gint64 id, const Member *author)
 {
@@ -453,12 +430,47 @@ static JsonNode *story_data(InboundCtx *c, gint64 id, const Member *author)
 	return n;
 }
 
+/* A moderation notice being sent: what each organizer's copy needs. */
+typedef struct {
+	InboundCtx *c;
+	const Petition *p;
+	const Member *author;
+	gint64 story;
+} Moderation;
+
+/* moderation_copy - one organizer's moderation notice: the organizer as a member, a
+ * moderate+TOKEN Reply-To naming them, their own template data (notify.h's NotifyEach) */
+static gboolean moderation_copy(NotifyCopy *copy, gpointer user, GError **error)
+{
+	Moderation *md = user;
+	InboundCtx *c = md->c;
+	gint64 oid = member_upsert(c->db, c->cfg, copy->to, NULL, NULL, NULL, FALSE, error);
+	Member *org = oid ? member_get(c->db, oid, error) : NULL;
+	JsonObject *d;
+
+	if (org == NULL)
+		return FALSE;
+	copy->member_id = oid;
+	copy->to_name = g_strdup(org->name);
+	copy->reply_to = token_address(c, "moderate", NULL, TOKEN_MODERATE, md->story, oid, FALSE);
+	d = with_petition(c, data_new(c, org), md->p);
+	json_object_set_member(d, "story", story_data(c, md->story, md->author));
+	json_object_set_string_member(d, "reply_address", copy->reply_to);
+	json_object_set_string_member(d, "confirm_address", copy->reply_to);
+	copy->data = json_node_init_object(json_node_alloc(), d);
+	json_object_unref(d);
+	member_free(org);
+	return TRUE;
+}
+
 /* add_story - store the story of mb for p, acknowledge it, notify every organizer */
 static gboolean add_story(InboundCtx *c, const Petition *p, const Member *mb, GError **error)
 {
 	gint64 id = story_add(c->db, p->id, mb->id, c->m->subject, inbound_reply_text(c->m),
 			      c->inbound_id, error);
-	GPtrArray *orgs;
+	Moderation md = { c, p, mb, id };
+	Notice n = { "moderation", NULL, NULL, 0, NULL, moderation_copy, &md };
+	guint told = 0;
 	gboolean ok;
 
 	if (id == 0)
@@ -472,27 +484,8 @@ static gboolean add_story(InboundCtx *c, const Petition *p, const Member *mb, GE
 		if (!respond(c, "story_ack", mb, NULL, d, OUTBOX_RESPONSE, error))
 			return FALSE;
 	}
-	orgs = organizers(c);
-	ok = TRUE;
-	for (guint i = 0; ok && i < orgs->len; i++) {
-		const char *addr = g_ptr_array_index(orgs, i);
-		gint64 oid = member_upsert(c->db, c->cfg, addr, NULL, NULL, NULL, FALSE, error);
-		Member *org = oid ? member_get(c->db, oid, error) : NULL;
-		char *reply;
-		JsonObject *d;
-
-		if (org == NULL) {
-			ok = FALSE;
-			break;
-		}
-		reply = token_address(c, "moderate", NULL, TOKEN_MODERATE, id, oid, FALSE);
-		d = with_petition(c, data_new(c, org), p);
-		json_object_set_member(d, "story", story_data(c, id, mb));
-		ok = respond(c, "moderation", org, reply, d, OUTBOX_NOTICE, error);
-		g_free(reply);
-		member_free(org);
-	}
-	g_ptr_array_unref(orgs);
+	ok = notify_organizers(c->db, c->cfg, &n, &told, error);
+	c->responses += (int)told;
 	return ok;
 }
 
@@ -568,7 +561,7 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 	c->action = "moderate";
 	if (!decode(c, TOKEN_MODERATE, &t, error) || (org = token_member(c, &t, error)) == NULL)
 		return FALSE;
-	if (!config_is_organizer(c->cfg, NULL, org->email)) {
+	if (!organizer_is(c->cfg, NULL, org->email)) {
 		g_set_error(error, PM_ERROR, EX_NOUSER, "%s: %s no longer organizes", c->recipient,
 			    org->email);
 		member_free(org);
@@ -800,7 +793,7 @@ static gboolean do_post(InboundCtx *c, GError **error)
 		g_set_error(error, PM_ERROR, EX_DATAERR, "no valid sender address in From:");
 		goto out;
 	}
-	if (!config_is_organizer(c->cfg, l->name, addr)) {
+	if (!organizer_is(c->cfg, l->name, addr)) {
 		Member s = stranger(addr, c->m->from_name);
 
 		c->result = "refused";
@@ -847,7 +840,7 @@ static gboolean do_broadcast(InboundCtx *c, GError **error)
 	c->action = "broadcast";
 	if (!decode(c, TOKEN_BROADCAST, &t, error) || (org = token_member(c, &t, error)) == NULL)
 		return FALSE;
-	if (!config_is_organizer(c->cfg, NULL, org->email)) {
+	if (!organizer_is(c->cfg, NULL, org->email)) {
 		g_set_error(error, PM_ERROR, EX_NOUSER, "%s: %s no longer organizes", c->recipient,
 			    org->email);
 		member_free(org);

@@ -19,6 +19,7 @@
 #include "produce/milestone.h"
 #include "model/outbox.h"
 #include "model/petition.h"
+#include "produce/notify.h"
 #include "base/pm.h"
 
 typedef struct {
@@ -103,47 +104,13 @@ gboolean delivery_queue(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	return TRUE;
 }
 
-/* organizers - where notices go: the configured organizers, else the From mailbox */
-static GPtrArray *organizers(const PmConfig *cfg)
-{
-	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
-
-	for (int i = 0; cfg->organizers && cfg->organizers[i]; i++)
-		g_ptr_array_add(a, g_strdup(cfg->organizers[i]));
-	if (a->len == 0)
-		g_ptr_array_add(a, config_from_address(cfg));
-	return a;
-}
-
-/* notify - compose template for every organizer and queue it as a notice */
+/* notify - compose template for every organizer (notify.h) and queue it as a notice */
 static gboolean notify(PmDb *db, const PmConfig *cfg, const char *template_name,
 		       JsonNode *data, gint64 delivery_id, const char *reply_to, GError **error)
 {
-	GPtrArray *to = organizers(cfg);
-	gboolean ok = TRUE;
+	Notice n = { template_name, data, NULL, delivery_id, reply_to, NULL, NULL };
 
-	for (guint i = 0; ok && i < to->len; i++) {
-		ComposeOpts o = { 0 };
-		OutboxItem item = { 0 };
-		GBytes *msg;
-
-		o.to = to->pdata[i];
-		o.reply_to = reply_to;
-		o.auto_generated = TRUE;
-		msg = compose_message(cfg, template_name, data, &o, error);
-		if (msg == NULL) {
-			ok = FALSE;
-			break;
-		}
-		item.kind = OUTBOX_NOTICE;
-		item.ref_id = delivery_id;
-		item.recipient = to->pdata[i];
-		item.message = msg;
-		ok = outbox_enqueue(db, &item, error) > 0;
-		g_bytes_unref(msg);
-	}
-	g_ptr_array_unref(to);
-	return ok;
+	return notify_organizers(db, cfg, &n, NULL, error);
 }
 
 /* notice_data - {petition, target, delivery} of a delivery; NULL (error set) if unknown */

@@ -2,11 +2,9 @@
  * milestone.c - milestone steps and claiming them once.
  */
 #include <string.h>
-#include "mail/address.h"
-#include "mail/compose.h"
 #include "base/log.h"
 #include "produce/milestone.h"
-#include "model/outbox.h"
+#include "produce/notify.h"
 #include "model/petition.h"
 #include "base/pm.h"
 
@@ -80,43 +78,16 @@ out:
 	return ok;
 }
 
-/* organizers - the organizers to tell: global and per list, normalized, each once */
-static GPtrArray *organizers(const PmConfig *cfg)
-{
-	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *srcs = g_ptr_array_new();
-
-	g_ptr_array_add(srcs, cfg->organizers);
-	for (guint i = 0; cfg->lists && i < cfg->lists->len; i++)
-		g_ptr_array_add(srcs, ((PmListConf *)cfg->lists->pdata[i])->organizers);
-	for (guint i = 0; i < srcs->len; i++) {
-		char **list = srcs->pdata[i];
-
-		for (int j = 0; list && list[j]; j++) {
-			char *a = address_normalize(cfg, list[j]);
-			gboolean dup = a == NULL;
-
-			for (guint k = 0; !dup && k < out->len; k++)
-				dup = strcmp(out->pdata[k], a) == 0;
-			if (dup)
-				g_free(a);
-			else
-				g_ptr_array_add(out, a);
-		}
-	}
-	g_ptr_array_free(srcs, TRUE);
-	return out;
-}
-
 /* announce - one petition: claim and notify in one transaction */
-static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GPtrArray *to,
-			 GError **error)
+static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GError **error)
 {
 	gint64 m = 0, confirmed = 0;
 	Petition *p;
 	JsonObject *o;
 	JsonNode *data;
-	gboolean ok = TRUE;
+	Notice n = { "milestone", NULL, NULL, pid, NULL, NULL, NULL };
+	guint told = 0;
+	gboolean ok;
 
 	if (!db_begin(db, error))
 		return FALSE;
@@ -136,27 +107,13 @@ static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GPtrArray *t
 	data = json_node_init_object(json_node_alloc(), o);
 	json_object_set_member(o, "petition", petition_to_json(db, cfg, p));
 	json_object_set_int_member(o, "milestone", m);
-	for (guint i = 0; ok && i < to->len; i++) {
-		ComposeOpts opts = { 0 };
-		GBytes *msg;
-
-		opts.to = to->pdata[i];
-		opts.auto_generated = TRUE;
-		msg = compose_message(cfg, "milestone", data, &opts, error);
-		if (msg) {
-			OutboxItem item = { OUTBOX_NOTICE, pid, 0, 0, to->pdata[i], msg };
-
-			ok = outbox_enqueue(db, &item, error) != 0;
-			g_bytes_unref(msg);
-		} else {
-			ok = FALSE;
-		}
-	}
+	n.data = data;
+	ok = notify_organizers(db, cfg, &n, &told, error);
 	json_node_unref(data);
 	json_object_unref(o);
 	if (ok && db_commit(db, error))
 		log_info("petition %s: milestone %" G_GINT64_FORMAT " reached (%" G_GINT64_FORMAT
-			 " signatures), %u organizers told", p->slug, m, confirmed, to->len);
+			 " signatures), %u organizers told", p->slug, m, confirmed, told);
 	else {
 		ok = FALSE;
 		db_rollback(db);
@@ -169,7 +126,6 @@ static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GPtrArray *t
 gboolean milestone_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error)
 {
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	GPtrArray *to;
 	sqlite3_stmt *st;
 	GError *e = NULL;
 	gboolean ok = TRUE;
@@ -191,10 +147,8 @@ gboolean milestone_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GErr
 		g_array_free(ids, TRUE);
 		return FALSE;
 	}
-	to = organizers(cfg);
 	for (guint i = 0; ok && i < ids->len; i++)
-		ok = announce(db, cfg, g_array_index(ids, gint64, i), to, error);
-	g_ptr_array_free(to, TRUE);
+		ok = announce(db, cfg, g_array_index(ids, gint64, i), error);
 	g_array_free(ids, TRUE);
 	return ok;
 }
