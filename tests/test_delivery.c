@@ -10,6 +10,7 @@
 #include "model/outbox.h"
 #include "model/member.h"
 #include "model/petition.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -33,7 +34,7 @@ static void setup(void)
 	cfg = config_load(conf, &e);
 	if (cfg == NULL)
 		g_error("config: %s", e->message);
-	db = db_open(cfg->database, TRUE, NULL);
+	db = db_open(cfg->database, schema_peermail(), TRUE, NULL);
 	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123456789abcdef", 32);
 	g_free(conf);
 	g_free(templates);

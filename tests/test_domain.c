@@ -5,6 +5,7 @@
 #include "model/member.h"
 #include "model/petition.h"
 #include "model/story.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -19,7 +20,7 @@ static void setup(void)
 	cfg->from = g_strdup("Team <team@act.test>");
 	cfg->gmail_dots = TRUE;
 	cfg->lists = g_ptr_array_new();
-	db = db_open(path, TRUE, NULL);
+	db = db_open(path, schema_peermail(), TRUE, NULL);
 	g_free(path);
 }
 
