@@ -6,8 +6,10 @@
 #include "harness.h"
 #include "model/list.h"
 #include "model/member.h"
+#include "model/member_forget.h"
 #include "produce/milestone.h"
 #include "model/petition.h"
+#include "model/signature.h"
 #include "base/progress.h"
 #include "model/schema.h"
 

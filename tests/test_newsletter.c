@@ -8,6 +8,7 @@
 #include "model/member.h"
 #include "model/newsletter.h"
 #include "model/petition.h"
+#include "model/signature.h"
 #include "base/pm.h"
 #include "model/schema.h"
 
