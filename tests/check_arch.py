@@ -12,7 +12,7 @@ table owners are read from docs/architecture.md's "Table owners" table (one row 
 every table the schema creates (src/model/schema.c) must have a row. SQL keywords are
 matched in upper case, as the tree writes them (so "add or update a member" in a usage
 string is no UPDATE). Outside src/base/db.c and src/model/, no file may call db_exec,
-db_query, db_int, db_text and the other statement helpers nor any sqlite3_ function:
+db_query, db_int, db_text, db_ids and the other statement helpers nor any sqlite3_ function:
 transactions (db_begin, db_commit, db_rollback) are the callers' and stay allowed.
 Prints one line per violation and exits 1 when there is any; 0 and nothing otherwise.
 """
@@ -183,7 +183,7 @@ def check_owners(src, doc):
 
 # the statement helpers and SQLite itself; db_begin/db_commit/db_rollback, db_open and
 # db_close (and the DbSchema and PmDb types) stay usable everywhere
-SQL_CALL = re.compile(r"\b(db_(?:exec|query|int|text|step|done|col_text|last_id|changes|handle|"
+SQL_CALL = re.compile(r"\b(db_(?:exec|query|int|text|ids|step|done|col_text|last_id|changes|handle|"
                       r"set_error)\s*\(|sqlite3_\w+)")
 SQL_HOMES = ("model",)
 SQL_FILES = ("base/db.c", "base/db.h")

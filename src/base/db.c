@@ -408,6 +408,34 @@ gboolean db_text(PmDb *db, GError **error, char **out, const char *sql, const ch
 	return TRUE;
 }
 
+/* db_ids - the first column of every row */
+GArray *db_ids(PmDb *db, GError **error, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	GArray *ids;
+	GError *e = NULL;
+
+	va_start(ap, types);
+	st = prepare_bind(db, error, sql, types, ap);
+	va_end(ap);
+	if (st == NULL)
+		return NULL;
+	ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	while (db_step(db, st, &e)) {
+		gint64 id = sqlite3_column_int64(st, 0);
+
+		g_array_append_val(ids, id);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_array_unref(ids);
+		return NULL;
+	}
+	return ids;
+}
+
 gint64 db_last_id(PmDb *db)
 {
 	return sqlite3_last_insert_rowid(db->h);

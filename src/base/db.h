@@ -85,6 +85,10 @@ gboolean db_int(PmDb *db, GError **error, gint64 *out, gint64 def, const char *s
 gboolean db_text(PmDb *db, GError **error, char **out, const char *sql, const char *types,
 		 ...);
 
+/* db_ids - run a query and return its first column, row by row, as a GArray of gint64
+ * (caller unrefs; empty when no row); NULL with error on failure */
+GArray *db_ids(PmDb *db, GError **error, const char *sql, const char *types, ...);
+
 /* db_last_id - rowid of the last insert on this connection */
 gint64 db_last_id(PmDb *db);
 

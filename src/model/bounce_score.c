@@ -217,27 +217,9 @@ gboolean bounce_forget_member(PmDb *db, gint64 member_id, GError **error)
 /* bounce_probes_owed - active members with a probe owed and none queued since */
 GArray *bounce_probes_owed(PmDb *db, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error,
+	return db_ids(db, error,
 		"SELECT DISTINCT b.member_id FROM bounces b JOIN members m ON m.id = b.member_id "
 		"WHERE b.kind = 'probe-due' AND m.status = 'active' AND m.email IS NOT NULL AND "
 		"NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'probe' AND o.member_id = "
 		"b.member_id AND o.created_at >= b.created_at)", NULL);
-	GArray *ids;
-	GError *e = NULL;
-
-	if (st == NULL)
-		return NULL;
-	ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	while (db_step(db, st, &e)) {
-		gint64 id = sqlite3_column_int64(st, 0);
-
-		g_array_append_val(ids, id);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_array_unref(ids);
-		return NULL;
-	}
-	return ids;
 }

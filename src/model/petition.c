@@ -195,25 +195,7 @@ gboolean petition_clear_closing(PmDb *db, gint64 id, GError **error)
 /* petition_list_ids - every petition's id, oldest first */
 GArray *petition_list_ids(PmDb *db, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT id FROM petitions ORDER BY id", NULL);
-	GArray *ids;
-	GError *e = NULL;
-
-	if (st == NULL)
-		return NULL;
-	ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	while (db_step(db, st, &e)) {
-		gint64 id = sqlite3_column_int64(st, 0);
-
-		g_array_append_val(ids, id);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_array_unref(ids);
-		return NULL;
-	}
-	return ids;
+	return db_ids(db, error, "SELECT id FROM petitions ORDER BY id", NULL);
 }
 
 /* petition_progress_list - petitions with a goal and their confirmed counts */
