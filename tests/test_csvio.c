@@ -6,9 +6,12 @@
 #include "harness.h"
 #include "model/list.h"
 #include "model/member.h"
+#include "model/member_forget.h"
 #include "produce/milestone.h"
 #include "model/petition.h"
+#include "model/signature.h"
 #include "base/progress.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -23,7 +26,7 @@ static void setup(void)
 	cfg->delimiter = g_strdup("+");
 	cfg->from = g_strdup("Team <team@act.test>");
 	cfg->lists = g_ptr_array_new();
-	db = db_open(path, TRUE, NULL);
+	db = db_open(path, schema_peermail(), TRUE, NULL);
 	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123456789abcdef", 32);
 	g_free(path);
 }

@@ -1,10 +1,13 @@
-/* test_domain.c - members, lists, petitions, signatures and stories in SQL */
+/* test_domain.c - members, lists, petitions, signatures and stories in SQL (districts:
+ * test_district.c) */
 #include <sysexits.h>
 #include "harness.h"
 #include "model/list.h"
 #include "model/member.h"
 #include "model/petition.h"
+#include "model/signature.h"
 #include "model/story.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -19,7 +22,7 @@ static void setup(void)
 	cfg->from = g_strdup("Team <team@act.test>");
 	cfg->gmail_dots = TRUE;
 	cfg->lists = g_ptr_array_new();
-	db = db_open(path, TRUE, NULL);
+	db = db_open(path, schema_peermail(), TRUE, NULL);
 	g_free(path);
 }
 
@@ -44,16 +47,6 @@ TEST(members)
 		STR_EQ(f, "Ann", "first name");
 		g_free(f);
 	}
-	db_exec(db, NULL, "INSERT INTO districts(prefix, district) VALUES ('AB1', 'North'), "
-		"('AB12', 'North-East')", NULL);
-	a = member_upsert(db, cfg, "c@x.test", "C", "AB1 9ZZ", NULL, FALSE, NULL);
-	m = member_get(db, a, NULL);
-	STR_EQ(m->district, "North", "district from postcode prefix");
-	member_free(m);
-	a = member_upsert(db, cfg, "d@x.test", "D", "ab12 3xy", NULL, FALSE, NULL);
-	m = member_get(db, a, NULL);
-	STR_EQ(m->district, "North-East", "longest prefix wins");
-	member_free(m);
 }
 
 TEST(lists)

@@ -18,6 +18,7 @@
 #include "model/member.h"
 #include "model/petition.h"
 #include "base/pm.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -43,7 +44,7 @@ static void setup_all(void)
 	OK(cfg != NULL, "config loads");
 	if (cfg == NULL)
 		exit(1);
-	db = db_open(cfg->database, TRUE, &e);
+	db = db_open(cfg->database, schema_peermail(), TRUE, &e);
 	key = secret_load(cfg->secret_file, TRUE, &e);
 	OK(db && key, "database and secret");
 	g_free(text);

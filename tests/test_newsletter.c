@@ -8,7 +8,9 @@
 #include "model/member.h"
 #include "model/newsletter.h"
 #include "model/petition.h"
+#include "model/signature.h"
 #include "base/pm.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db, *db2;
@@ -27,8 +29,8 @@ static void setup(void)
 	cfg->templates = harness_data("../../templates");
 	cfg->organizers = g_new0(char *, 1);
 	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123456789abcdef", 32);
-	db = db_open(path, TRUE, NULL);
-	db2 = db_open(path, FALSE, NULL);   /* a second process, as far as SQLite knows */
+	db = db_open(path, schema_peermail(), TRUE, NULL);
+	db2 = db_open(path, schema_peermail(), FALSE, NULL);   /* a second process, as far as SQLite knows */
 	g_free(path);
 	list_id = list_create(db, "news", "News", "announce", NULL);
 	pet_id = petition_create(db, cfg, "park", "Park", "", 100, 0, NULL);

@@ -6,6 +6,7 @@
 #include <sysexits.h>
 #include "base/pm.h"
 #include "harness.h"
+#include "model/schema.h"
 #include "model/outbox.h"
 #include "produce/notify.h"
 
@@ -24,7 +25,7 @@ static PmConfig *open_with(const char *name, const char *extra, PmDb **db)
 	g_mkdir_with_parents(dir, 0700);
 	g_file_set_contents(path, text, -1, NULL);
 	cfg = config_load(path, &e);
-	if (cfg == NULL || (*db = db_open(cfg->database, TRUE, &e)) == NULL) {
+	if (cfg == NULL || (*db = db_open(cfg->database, schema_peermail(), TRUE, &e)) == NULL) {
 		printf("not ok - setup: %s\n", e->message);
 		exit(1);
 	}

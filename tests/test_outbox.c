@@ -21,6 +21,7 @@
 #include "run/sender.h"
 #include "run/smtp.h"
 #include "base/token.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -38,7 +39,7 @@ static void setup(const char *extra)
 	cfg = config_load(conf, NULL);
 	dbpath = g_build_filename(dir, "t.db", NULL);
 	g_unlink(dbpath);
-	db = db_open(dbpath, TRUE, NULL);
+	db = db_open(dbpath, schema_peermail(), TRUE, NULL);
 	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123", 20);
 	for (gint64 i = 1; i <= 5; i++) {
 		char *email = g_strdup_printf("m%" G_GINT64_FORMAT "@example.net", i);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "base/pm.h"
+#include "model/schema.h"
 
 static char *config_path;       /* from --config, before or after the command */
 static PmConfig *config;
@@ -84,7 +85,7 @@ gboolean cli_config_optional(const PmConfig **out, GError **error)
 PmDb *cli_db(GError **error)
 {
 	if (db == NULL && cli_config(error) != NULL)
-		db = db_open(config->database, FALSE, error);
+		db = db_open(config->database, schema_peermail(), FALSE, error);
 	return db;
 }
 

@@ -52,8 +52,7 @@ gboolean cmd_deliver(int argc, char **argv, GError **error)
 	if ((cfg = cli_config(error)) == NULL || (db = cli_db(error)) == NULL ||
 	    (key = cli_secret(error)) == NULL || (p = find_petition(db, argv[1], error)) == NULL)
 		return FALSE;
-	if (!db_int(db, error, &targets, 0, "SELECT count(*) FROM petition_targets WHERE "
-		    "petition_id = ?", "i", p->id))
+	if (!target_count_for(db, p->id, &targets, error))
 		goto out;
 	if (targets == 0) {
 		g_set_error(error, PM_ERROR, EX_DATAERR, "petition '%s' has no targets (see "

@@ -4,7 +4,8 @@
  */
 #include <stdio.h>
 #include "cli/cmd.h"
-#include "model/delivery.h"
+#include "model/district.h"
+#include "model/district_import.h"
 #include "base/pm.h"
 
 /* district_import_cmd - `district import FILE.csv [--rederive]` */

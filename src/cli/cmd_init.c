@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include "cli/cmd.h"
 #include "base/pm.h"
+#include "model/schema.h"
 
 /* cmd_init - create or upgrade the database and create the secret */
 gboolean cmd_init(int argc, char **argv, GError **error)
@@ -26,7 +27,7 @@ gboolean cmd_init(int argc, char **argv, GError **error)
 		return FALSE;
 	secret_free(secret);
 	before = g_file_test(cfg->database, G_FILE_TEST_EXISTS);
-	db = db_open(cfg->database, TRUE, error);
+	db = db_open(cfg->database, schema_peermail(), TRUE, error);
 	if (db == NULL)
 		return FALSE;
 	printf("database %s: schema version %d%s\n", cfg->database, db_version(db),

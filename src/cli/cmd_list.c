@@ -107,8 +107,6 @@ static gboolean list_ls_cmd(int argc, char **argv, GError **error)
 	PmDb *db;
 	JsonBuilder *b;
 	GPtrArray *lists;
-	sqlite3_stmt *st;
-	GError *e = NULL;
 	gboolean ok = TRUE;
 
 	if (!cli_parse(&argc, &argv, NULL, "The lists, with their members by state.", entries,
@@ -121,15 +119,8 @@ static gboolean list_ls_cmd(int argc, char **argv, GError **error)
 	/* configured lists exist in the database once looked up */
 	for (guint i = 0; i < cfg->lists->len; i++)
 		list_free(list_find(db, cfg, ((PmListConf *)cfg->lists->pdata[i])->name, NULL));
-	lists = g_ptr_array_new_with_free_func(list_destroy);
-	st = db_query(db, error, "SELECT id FROM lists ORDER BY name", NULL);
-	if (st == NULL)
-		ok = FALSE;
-	while (st && db_step(db, st, &e))
-		g_ptr_array_add(lists, list_get(db, sqlite3_column_int64(st, 0), NULL));
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
+	if ((lists = list_all(db, error)) == NULL) {
+		lists = g_ptr_array_new_with_free_func(list_destroy);
 		ok = FALSE;
 	}
 	b = json_builder_new();

@@ -8,6 +8,7 @@
 #include "model/csvio.h"
 #include "model/list.h"
 #include "model/member.h"
+#include "model/member_forget.h"
 #include "base/pm.h"
 #include "model/stats.h"
 

@@ -95,8 +95,7 @@ static gboolean petition_state_cmd(int argc, char **argv, const char *status, GE
 	ok = petition_set_status(db, p->id, status, error);
 	/* reopening after the closing date: the date no longer applies */
 	if (ok && strcmp(status, "open") == 0 && p->closes_at && p->closes_at <= pm_now())
-		ok = db_exec(db, error, "UPDATE petitions SET closes_at = NULL WHERE id = ?", "i",
-			     p->id);
+		ok = petition_clear_closing(db, p->id, error);
 	if (ok)
 		printf("petition %s %s\n", p->slug, strcmp(status, "open") == 0 ? "open" : "closed");
 	petition_free(p);
@@ -226,28 +225,17 @@ static gboolean petition_ls_cmd(int argc, char **argv, GError **error)
 	};
 	PmDb *db;
 	JsonBuilder *b;
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	sqlite3_stmt *st;
-	GError *e = NULL;
+	GArray *ids;
 	gboolean ok = TRUE;
 
 	if (!cli_parse(&argc, &argv, NULL, "The petitions and their counts.", entries, error) ||
 	    (argc != 1 && !cli_usage_error(error, "petition ls [--json]")) ||
-	    cli_config(error) == NULL || (db = cli_db(error)) == NULL) {
-		g_array_free(ids, TRUE);
+	    cli_config(error) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
-	}
-	st = db_query(db, error, "SELECT id FROM petitions ORDER BY id", NULL);
-	ok = st != NULL;
-	while (st && db_step(db, st, &e)) {
-		gint64 id = sqlite3_column_int64(st, 0);
-		g_array_append_val(ids, id);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		ok = FALSE;
-	}
+	ids = petition_list_ids(db, error);
+	ok = ids != NULL;
+	if (ids == NULL)
+		ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	b = json_builder_new();
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "petitions");

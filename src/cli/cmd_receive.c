@@ -57,7 +57,7 @@ gboolean cmd_receive(int argc, char **argv, GError **error)
 	 * rebuilds the WAL index by reading the whole WAL, which then never restarts, so each
 	 * receive read and checkpointed an ever longer WAL (45 ms per message after 1,000). */
 	/* The MTA deletes its copy once we exit 0: the commit must be on disk by then. */
-	sqlite3_exec(db_handle(db), "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	db_sync_full(db, NULL);
 	ok = inbound_process(db, cfg, key, raw, sender, recipient, &out, error);
 	inbound_outcome_clear(&out);
 done:

@@ -29,6 +29,7 @@
 #include "model/newsletter.h"
 #include "model/outbox.h"
 #include "model/petition.h"
+#include "model/signature.h"
 #include "base/pm.h"
 #include "model/story.h"
 #include "model/organizer.h"
@@ -886,9 +887,7 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 		return TRUE;
 	}
 	/* the token names the outbox row (VERP); the row names the member */
-	if (t.member == 0 && !db_int(c->db, &e, &t.member, 0,
-				     "SELECT coalesce(member_id, 0) FROM outbox WHERE id = ?", "i",
-				     t.object)) {
+	if (t.member == 0 && !outbox_member_id(c->db, t.object, &t.member, &e)) {
 		g_propagate_error(error, e);
 		return FALSE;
 	}

@@ -15,6 +15,8 @@
 #include "model/list.h"
 #include "model/member.h"
 #include "model/petition.h"
+#include "model/signature.h"
+#include "model/suppression.h"
 #include "base/pm.h"
 
 /* ==== Reading ==== */
@@ -339,8 +341,7 @@ static gboolean import_signature(Import *im, const CsvioRow *row, GError **error
 			return FALSE;
 		if (res == SIGN_NEW_CONFIRMED) {
 			im->st->imported++;
-			return db_exec(im->db, error, "UPDATE signatures SET created_at = ?1, "
-				       "confirmed_at = ?1 WHERE id = ?2", "ii", at, sid);
+			return signature_set_date(im->db, sid, at, error);
 		}
 		im->st->updated++;
 		return TRUE;
@@ -434,12 +435,7 @@ static gboolean run_import(Import *im, const char *path, GError **error)
 /* any_suppressed - whether imports must check addresses against the suppressions */
 static gboolean any_suppressed(Import *im, GError **error)
 {
-	gint64 n = 0;
-
-	if (!db_int(im->db, error, &n, 0, "SELECT EXISTS (SELECT 1 FROM suppressions)", ""))
-		return FALSE;
-	im->suppressions = n != 0;
-	return TRUE;
+	return suppression_any(im->db, &im->suppressions, error);
 }
 
 /* csvio_import_members - batched member import */

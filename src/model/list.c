@@ -142,6 +142,69 @@ gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char
 		       "iiti", list_id, member_id, status, now);
 }
 
+/* subscription_mark_bouncing - the member's active subscriptions pause */
+gboolean subscription_mark_bouncing(PmDb *db, gint64 member_id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE subscriptions SET status = 'bouncing', updated_at = ? "
+		       "WHERE member_id = ? AND status = 'active'", "ii", now, member_id);
+}
+
+/* subscription_unsubscribe_all - the member leaves every list */
+gboolean subscription_unsubscribe_all(PmDb *db, gint64 member_id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
+		       "WHERE member_id = ? AND status <> 'unsubscribed'", "ii", now, member_id);
+}
+
+/* subscription_forget_member - every subscription of the member, unsubscribed now */
+gboolean subscription_forget_member(PmDb *db, gint64 member_id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
+		       "WHERE member_id = ?", "ii", now, member_id);
+}
+
+/* subscription_count_active - active subscriptions of a list */
+gboolean subscription_count_active(PmDb *db, gint64 list_id, gint64 *count, GError **error)
+{
+	return db_int(db, error, count, 0, "SELECT count(*) FROM subscriptions WHERE list_id = ? "
+		      "AND status = 'active'", "i", list_id);
+}
+
+/* list_destroy - list_free for GDestroyNotify */
+static void list_destroy(gpointer l)
+{
+	list_free(l);
+}
+
+/* list_all - every list by name */
+GPtrArray *list_all(PmDb *db, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error, "SELECT id, name, title, mode FROM lists ORDER BY "
+				    "name", NULL);
+	GPtrArray *a;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	a = g_ptr_array_new_with_free_func(list_destroy);
+	while (db_step(db, st, &e)) {
+		List *l = g_new0(List, 1);
+
+		l->id = sqlite3_column_int64(st, 0);
+		l->name = db_col_text(st, 1);
+		l->title = db_col_text(st, 2);
+		l->mode = db_col_text(st, 3);
+		g_ptr_array_add(a, l);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_ptr_array_unref(a);
+		return NULL;
+	}
+	return a;
+}
+
 /* list_counts - members by subscription state */
 gboolean list_counts(PmDb *db, gint64 list_id, gint64 *active, gint64 *pending,
 		     gint64 *unsubscribed, gint64 *bouncing, GError **error)

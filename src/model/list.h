@@ -1,10 +1,11 @@
 /*
  * list.h - lists and subscriptions, in SQL.
  *
- * Owns: the lists and subscriptions tables. Lists come from `peermail list create` or
- * from the configuration's list sections (created in the database the first time they
- * are looked up). Subscription states: pending, active, unsubscribed, bouncing; only
- * active members of active status get list mail.
+ * Owns: the lists and subscriptions tables (every write to them is here). Lists come
+ * from `peermail list create` or from the configuration's list sections (created in the
+ * database the first time they are looked up). Subscription states: pending, active,
+ * unsubscribed, bouncing; only active members of active status get list mail.
+ * Not: members (member), what a bounce or complaint decides (bounce_score).
  */
 #ifndef PM_LIST_H
 #define PM_LIST_H
@@ -44,6 +45,25 @@ char *subscription_status(PmDb *db, gint64 list_id, gint64 member_id, GError **e
 /* subscription_set - create or change a subscription */
 gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char *status,
 			  GError **error);
+
+/* subscription_mark_bouncing - member_id's active subscriptions become 'bouncing' (a
+ * member disabled by bounces) */
+gboolean subscription_mark_bouncing(PmDb *db, gint64 member_id, gint64 now, GError **error);
+
+/* subscription_unsubscribe_all - member_id's subscriptions not unsubscribed already
+ * become so (a complaint) */
+gboolean subscription_unsubscribe_all(PmDb *db, gint64 member_id, gint64 now, GError **error);
+
+/* subscription_forget_member - the part of forgetting member_id held here: every one of
+ * their subscriptions is 'unsubscribed' as of now. The caller holds the transaction. */
+gboolean subscription_forget_member(PmDb *db, gint64 member_id, gint64 now, GError **error);
+
+/* subscription_count_active - the active subscriptions of list_id into *count */
+gboolean subscription_count_active(PmDb *db, gint64 list_id, gint64 *count, GError **error);
+
+/* list_all - every list in the database, by name (List*, the array frees them); NULL
+ * with error on failure */
+GPtrArray *list_all(PmDb *db, GError **error);
 
 /* list_counts - members by state: active, pending, unsubscribed, bouncing */
 gboolean list_counts(PmDb *db, gint64 list_id, gint64 *active, gint64 *pending,

@@ -1,10 +1,15 @@
 /*
- * member.c - the members table and the district lookup.
+ * member.c - the members table.
+ *
+ * DIAGNOSTICS: EX_DATAERR for an address that is none, EX_NOUSER for an unknown member;
+ * database errors as db.c maps them.
  */
 #include <string.h>
 #include <sysexits.h>
 #include "mail/address.h"
+#include "model/district.h"
 #include "model/member.h"
+#include "model/suppression.h"
 #include "base/pm.h"
 
 #define MEMBER_COLS "id, email, name, postcode, district, status, bounce_score, created_at"
@@ -69,40 +74,6 @@ Member *member_free(Member *m)
 		g_free(m);
 	}
 	return NULL;
-}
-
-/* postcode_normalize - comparable postcode */
-char *postcode_normalize(const char *postcode)
-{
-	GString *s;
-
-	if (postcode == NULL)
-		return NULL;
-	s = g_string_new(NULL);
-	for (const char *p = postcode; *p; p++)
-		if (!g_ascii_isspace(*p) && (unsigned char)*p >= 0x20)
-			g_string_append_c(s, g_ascii_toupper(*p));
-	if (s->len == 0) {
-		g_string_free(s, TRUE);
-		return NULL;
-	}
-	return g_string_free(s, FALSE);
-}
-
-/* district_for_postcode - longest prefix match in districts */
-char *district_for_postcode(PmDb *db, const char *postcode, GError **error)
-{
-	char *pc = postcode_normalize(postcode);
-	char *d = NULL;
-
-	if (pc == NULL)
-		return NULL;
-	db_text(db, error, &d,
-		"SELECT district FROM districts WHERE prefix <= ?1 AND "
-		"substr(?1, 1, length(prefix)) = prefix ORDER BY length(prefix) DESC LIMIT 1",
-		"t", pc);
-	g_free(pc);
-	return d;
 }
 
 /* member_upsert - create or update by address */
@@ -222,83 +193,116 @@ JsonNode *member_to_json(const Member *m)
 	return n;
 }
 
-/* suppression_digest - the stored form of a normalized address; caller frees */
-static char *suppression_digest(const PmSecret *key, const char *norm)
-{
-	char *data = g_strconcat("peermail-suppression-v1:", norm, NULL);
-	char *d = token_hmac_hex(key, data, -1);
-
-	g_free(data);
-	return d;
-}
-
+/* member_suppressed - asked to be forgotten, and not a member again since */
 gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 			   const char *email, gboolean *out, GError **error)
 {
-	char *norm = address_normalize(cfg, email), *digest;
-	gint64 n = 0;
-	gboolean ok;
+	char *norm = address_normalize(cfg, email);
+	gboolean listed = FALSE, ok;
+	gint64 back = 0;
 
 	*out = FALSE;
 	if (norm == NULL)
 		return TRUE;            /* not an address: the caller's own check refuses it */
-	digest = suppression_digest(key, norm);
-	ok = db_int(db, error, &n, 0, "SELECT EXISTS (SELECT 1 FROM suppressions WHERE digest = ?1) "
-		    "AND NOT EXISTS (SELECT 1 FROM members WHERE email = ?2)", "tt", digest, norm);
-	*out = ok && n != 0;
-	g_free(digest);
+	ok = suppression_listed(db, key, norm, &listed, error) &&
+	     (!listed || db_int(db, error, &back, 0, "SELECT EXISTS (SELECT 1 FROM members "
+				"WHERE email = ?)", "t", norm));
+	*out = ok && listed && back == 0;
 	g_free(norm);
 	return ok;
 }
 
-/* member_forget - erase personal data, keep anonymous counts */
-gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error)
+/* member_erase - the member row's part of forgetting */
+gboolean member_erase(PmDb *db, gint64 id, gint64 now, GError **error)
 {
-	Member *m = member_get(db, id, error);
-	const char *email;
-	gint64 now = pm_now();
-	gboolean ok;
+	return db_exec(db, error, "UPDATE members SET email = NULL, name = NULL, postcode = NULL, "
+		       "status = 'forgotten', bounce_score = 0, bounce_at = NULL, updated_at = ? "
+		       "WHERE id = ?", "ii", now, id);
+}
 
-	if (m == NULL) {
-		if (error && *error == NULL)
-			g_set_error(error, PM_ERROR, EX_NOUSER, "no member %" G_GINT64_FORMAT, id);
-		return FALSE;
-	}
-	email = m->email ? m->email : "";
-	ok = db_exec(db, error, "UPDATE inbound SET sender = NULL, from_addr = NULL, "
-		     "subject = NULL, raw = NULL WHERE id IN (SELECT inbound_id FROM stories "
-		     "WHERE member_id = ?1) OR from_addr = ?2 OR sender = ?2", "it", id, email) &&
-	     db_exec(db, error, "UPDATE stories SET text = '', subject = NULL, status = "
-		     "'rejected', moderated_at = coalesce(moderated_at, ?2) WHERE member_id = ?1",
-		     "ii", id, now) &&
-	     db_exec(db, error, "UPDATE signatures SET comment = NULL, name = NULL, "
-		     "message_id = NULL WHERE member_id = ?", "i", id) &&
-	     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?2 WHERE "
-		     "(member_id = ?1 OR recipient = ?3) AND status IN ('queued', 'deferred')",
-		     "iit", id, now, email) &&
-	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
-		     "outbox WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending')",
-		     "it", id, email) &&
-	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
-		     "WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending'", "it", id,
-		     email) &&
-	     db_exec(db, error, "UPDATE bounces SET address = NULL, diagnostic = NULL WHERE "
-		     "member_id = ?", "i", id) &&
-	     db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
-		     "WHERE member_id = ?", "ii", now, id) &&
-	     db_exec(db, error, "UPDATE members SET email = NULL, name = NULL, postcode = NULL, "
-		     "status = 'forgotten', bounce_score = 0, bounce_at = NULL, updated_at = ? "
-		     "WHERE id = ?", "ii", now, id) &&
-	     db_exec(db, error, "INSERT INTO events(kind, ref_id, created_at) VALUES "
-		     "('forgotten', NULL, ?)", "i", now);
-	if (ok && m->email) {
-		char *digest = suppression_digest(key, m->email);
+/* member_set_bounce_score - cache the score and the time of the last bounce */
+gboolean member_set_bounce_score(PmDb *db, gint64 id, double score, gint64 at,
+				 GError **error)
+{
+	return db_exec(db, error, "UPDATE members SET bounce_score = ?, bounce_at = ?, "
+		       "updated_at = ? WHERE id = ?", "diii", score, at, at, id);
+}
 
-		ok = db_exec(db, error, "INSERT OR IGNORE INTO suppressions(digest, reason, "
-			     "created_at) VALUES (?, 'forgotten', ?)", "ti", digest, now);
-		g_free(digest);
+/* member_mark_bouncing - an active member stops getting mail */
+gboolean member_mark_bouncing(PmDb *db, gint64 id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE members SET status = 'bouncing', updated_at = ? "
+		       "WHERE id = ? AND status = 'active'", "ii", now, id);
+}
+
+/* member_mark_unsubscribed - an active or bouncing member is unsubscribed */
+gboolean member_mark_unsubscribed(PmDb *db, gint64 id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE members SET status = 'unsubscribed', updated_at = ? "
+		       "WHERE id = ? AND status IN ('active', 'bouncing')", "ii", now, id);
+}
+
+/* One member whose district may change. */
+typedef struct {
+	gint64 id;
+	char *postcode;
+	char *district;
+} Rederive;
+
+/* rederive_clear - for the batch array */
+static void rederive_clear(gpointer p)
+{
+	Rederive *r = p;
+
+	g_free(r->postcode);
+	g_free(r->district);
+}
+
+#define REDERIVE_BATCH 1000
+
+/* member_districts_rederive - members' districts from their postcodes, in id batches */
+gboolean member_districts_rederive(PmDb *db, gboolean all, gint64 *changed, GError **error)
+{
+	GArray *batch = g_array_new(FALSE, TRUE, sizeof(Rederive));
+	gint64 cursor = 0, now = pm_now();
+	GError *e = NULL;
+	gboolean ok = TRUE;
+
+	*changed = 0;
+	g_array_set_clear_func(batch, rederive_clear);
+	do {
+		sqlite3_stmt *st = db_query(db, &e, "SELECT id, postcode, district FROM members "
+					    "WHERE id > ?1 AND postcode IS NOT NULL AND (?2 OR "
+					    "district IS NULL OR district = '') ORDER BY id LIMIT ?3",
+					    "iii", cursor, (gint64)(all ? 1 : 0),
+					    (gint64)REDERIVE_BATCH);
+
+		g_array_set_size(batch, 0);
+		while (st && db_step(db, st, &e)) {
+			Rederive r = { sqlite3_column_int64(st, 0), db_col_text(st, 1),
+				       db_col_text(st, 2) };
+
+			g_array_append_val(batch, r);
+			cursor = r.id;
+		}
+		db_done(st);
+		/* the statement is done before the writes: no update under an open read */
+		for (guint i = 0; e == NULL && i < batch->len; i++) {
+			Rederive *r = &g_array_index(batch, Rederive, i);
+			char *d = district_for_postcode(db, r->postcode, &e);
+
+			if (d && g_strcmp0(d, r->district) != 0 &&
+			    db_exec(db, &e, "UPDATE members SET district = ?, updated_at = ? WHERE "
+				    "id = ?", "tii", d, now, r->id))
+				(*changed)++;
+			g_free(d);
+		}
+	} while (e == NULL && batch->len == REDERIVE_BATCH);
+	g_array_unref(batch);
+	if (e) {
+		g_propagate_error(error, e);
+		ok = FALSE;
 	}
-	member_free(m);
 	return ok;
 }
 

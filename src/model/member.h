@@ -1,9 +1,11 @@
 /*
  * member.h - members: the people peermail writes to, in SQL.
  *
- * Owns: the members table (normalized address, name, postcode, district, status) and the
- * postcode -> district lookup. Not: subscriptions (list), signatures (petition), bounce
- * scores (bounce_score).
+ * Owns: the members table (normalized address, name, postcode, district, status, the
+ * cached bounce score): every write to it is here; other modules ask. Not: the postcode ->
+ * district rule and the districts table (district), subscriptions (list), signatures
+ * (signature), what a bounce does to the score (bounce_score), forgetting a person across
+ * every table (member_forget), the suppressions (suppression).
  */
 #ifndef PM_MEMBER_H
 #define PM_MEMBER_H
@@ -51,15 +53,11 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
 			gboolean *created, GError **error);
 
 /*
- * member_forget - erase a person (GDPR): address, name, postcode, signature comments, story
- * texts (those stories are withdrawn), the raw mail they sent, their address in the outbox
- * and bounce records; status 'forgotten', every subscription unsubscribed, queued mail to
- * them cancelled. Kept, anonymous: the member row's id and district, signatures (so counts
- * stay), outbox and bounce rows (counts). The address is added to the suppressions as an
- * HMAC under key (never in clear), so that organizers' imports and adds skip it from now
- * on. The caller holds the transaction.
+ * member_erase - the members row's part of forgetting (member_forget.h does the whole):
+ * address, name and postcode cleared, status 'forgotten', bounce score reset; the id and
+ * the district stay (anonymous counts). The caller holds the transaction.
  */
-gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error);
+gboolean member_erase(PmDb *db, gint64 id, gint64 now, GError **error);
 
 /*
  * member_suppressed - TRUE in *out when email belongs to someone who asked to be forgotten
@@ -80,16 +78,29 @@ JsonNode *member_dump_json(PmDb *db, const Member *m, GError **error);
 /* member_set_status - active, bouncing, unsubscribed */
 gboolean member_set_status(PmDb *db, gint64 id, const char *status, GError **error);
 
+/* member_set_bounce_score - store the member's current bounce score and at, the time of
+ * its last bounce (bounce_score.h computes them) */
+gboolean member_set_bounce_score(PmDb *db, gint64 id, double score, gint64 at,
+				 GError **error);
+
+/* member_mark_bouncing - an active member becomes 'bouncing' (others stay as they are) */
+gboolean member_mark_bouncing(PmDb *db, gint64 id, gint64 now, GError **error);
+
+/* member_mark_unsubscribed - an active or bouncing member becomes 'unsubscribed' */
+gboolean member_mark_unsubscribed(PmDb *db, gint64 id, gint64 now, GError **error);
+
+/*
+ * member_districts_rederive - set members' districts from their postcodes by the district
+ * rule (district_for_postcode): members without a district, or every member with a
+ * postcode when all is TRUE; a member whose postcode matches no prefix keeps its district.
+ * *changed gets how many changed. The caller holds the transaction.
+ */
+gboolean member_districts_rederive(PmDb *db, gboolean all, gint64 *changed, GError **error);
+
 /* member_first_name - the first word of a display name, or ""; caller frees */
 char *member_first_name(const char *name);
 
 /* member_to_json - template data {email, name, first_name, postcode, district} */
 JsonNode *member_to_json(const Member *m);
-
-/* district_for_postcode - the district of the longest matching prefix, or NULL; caller frees */
-char *district_for_postcode(PmDb *db, const char *postcode, GError **error);
-
-/* postcode_normalize - upper-case, spaces removed; caller frees */
-char *postcode_normalize(const char *postcode);
 
 #endif

@@ -194,9 +194,7 @@ gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 	else
 		ok = db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
 			     "finished_at = ? WHERE id = ?", "ii", now, id) &&
-		     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ? "
-			     "WHERE kind = 'newsletter' AND ref_id = ? AND status IN ('queued', "
-			     "'deferred')", "ii", now, id);
+		     outbox_cancel_ref(db, OUTBOX_NEWSLETTER, id, now, error);
 	newsletter_free(n);
 	return ok;
 }
@@ -265,6 +263,36 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 	db_rollback(db);
 	g_propagate_error(error, e);
 	return FALSE;
+}
+
+/* newsletter_copy_state - newsletter, subscription and member of one copy */
+gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, char **nstatus,
+			       char **sstatus, Member *m, GError **error)
+{
+	sqlite3_stmt *st;
+	GError *e = NULL;
+
+	*nstatus = *sstatus = NULL;
+	st = db_query(db, &e, "SELECT n.status, s.status, m.status, m.email, m.name, m.postcode, "
+		      "m.district, m.id FROM newsletters n LEFT JOIN subscriptions s ON "
+		      "s.list_id = n.list_id AND s.member_id = ?2 LEFT JOIN members m ON m.id = ?2 "
+		      "WHERE n.id = ?1", "ii", id, member_id);
+	if (st && db_step(db, st, &e)) {
+		*nstatus = db_col_text(st, 0);
+		*sstatus = db_col_text(st, 1);
+		m->status = db_col_text(st, 2);
+		m->email = db_col_text(st, 3);
+		m->name = db_col_text(st, 4);
+		m->postcode = db_col_text(st, 5);
+		m->district = db_col_text(st, 6);
+		m->id = sqlite3_column_int64(st, 7);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /* newsletter_finish - fully expanded and nothing left to send: sent */

@@ -2,10 +2,12 @@
  * newsletter.h - newsletters: a Markdown + Mustache body sent to a list, one personalized
  * copy per member, scheduled, throttled and resumable.
  *
- * Owns: the newsletters table and its states (draft, scheduled, sending, sent, cancelled),
- * expanding a due newsletter into the outbox in batches exactly once (the cursor), and
- * rendering one member's copy at send time (an outbox renderer).
- * Not: sending (outbox/sender), the template language (template), MIME (compose).
+ * Owns: the newsletters table (every write to it is here) and its states (draft,
+ * scheduled, sending, sent, cancelled), expanding a due newsletter into the outbox in
+ * batches exactly once (the cursor, through outbox_enqueue), and what a copy's send
+ * depends on (newsletter_copy_state).
+ * Not: the outbox rows (outbox), rendering a copy (produce/newsletter_render.h), sending
+ * (outbox/sender), the template language (template), MIME (compose).
  */
 #ifndef PM_NEWSLETTER_H
 #define PM_NEWSLETTER_H
@@ -14,6 +16,7 @@
 #include "base/config.h"
 #include <json-glib/json-glib.h>
 #include "base/db.h"
+#include "model/member.h"
 
 /*
  * newsletter_create - a draft for list (name), optionally linked to petition (slug;
@@ -80,6 +83,16 @@ gboolean newsletter_expand(PmDb *db, gint64 now, int batch, gint64 max_rows,
  * (that check scans a newsletter's outbox rows: once per scheduler pass is enough) */
 gboolean newsletter_expand_more(PmDb *db, gint64 now, int batch, gint64 max_rows,
 				gint64 *expanded, GError **error);
+
+/*
+ * newsletter_copy_state - what the copy of newsletter id for member_id depends on at send
+ * time, in one statement: the newsletter's status into *nstatus (NULL: no such
+ * newsletter), the member's subscription to its list into *sstatus (NULL: none), and the
+ * member into *m (id, email, name, postcode, district, status; strings NULL when there is
+ * no such member). Strings are the caller's to free. FALSE on a database error.
+ */
+gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, char **nstatus,
+			       char **sstatus, Member *m, GError **error);
 
 /* newsletter_finish - sending newsletters fully expanded with nothing queued become sent */
 gboolean newsletter_finish(PmDb *db, gint64 now, GError **error);

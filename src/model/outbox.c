@@ -595,3 +595,45 @@ gboolean outbox_sent_last_hour(PmDb *db, const char *relay, gint64 now, gint64 *
 		      "SELECT count(*) FROM outbox WHERE status = 'sent' AND relay = ? "
 		      "AND sent_at > ?", "ti", relay, now - 3600);
 }
+
+/* ==== Asked by other modules ==== */
+
+/* outbox_member_id - the member a row was queued for */
+gboolean outbox_member_id(PmDb *db, gint64 id, gint64 *member_id, GError **error)
+{
+	return db_int(db, error, member_id, 0, "SELECT coalesce(member_id, 0) FROM outbox WHERE "
+		      "id = ?", "i", id);
+}
+
+/* outbox_cancel_ref - cancel the waiting rows of kind for ref_id */
+gboolean outbox_cancel_ref(PmDb *db, OutboxKind kind, gint64 ref_id, gint64 now,
+			   GError **error)
+{
+	return db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ? "
+		       "WHERE kind = ? AND ref_id = ? AND status IN ('queued', 'deferred')", "iti",
+		       now, outbox_kind_name(kind), ref_id);
+}
+
+/* outbox_cancel_claimed - a claimed row that must not go out after all */
+gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
+			       GError **error)
+{
+	return db_exec(db, error, "UPDATE outbox SET status = 'cancelled', claimed_by = NULL, "
+		       "smtp_text = ?, updated_at = ? WHERE id = ? AND status = 'sending'", "tii",
+		       why, now, id);
+}
+
+/* outbox_forget_member - no more mail to the member, and no address of theirs kept */
+gboolean outbox_forget_member(PmDb *db, gint64 member_id, const char *email, gint64 now,
+			      GError **error)
+{
+	return db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?2 WHERE "
+		       "(member_id = ?1 OR recipient = ?3) AND status IN ('queued', 'deferred')",
+		       "iit", member_id, now, email) &&
+	       db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
+		       "outbox WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending')",
+		       "it", member_id, email) &&
+	       db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
+		       "WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending'", "it",
+		       member_id, email);
+}

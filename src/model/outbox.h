@@ -1,10 +1,11 @@
 /*
  * outbox.h - the queue of everything peermail sends: one row per message and recipient.
  *
- * Owns: the outbox table and its state machine (queued -> sending -> sent | deferred |
- * failed | cancelled), claims with owner identity so a restart reclaims a dead owner's rows
- * at once, retry with exponential backoff up to queue.max_age, the VERP return path, and
- * the renderers for rows whose message is built at send time.
+ * Owns: the outbox and outbox_message tables (every write to them is here) and their state
+ * machine (queued -> sending -> sent | deferred | failed | cancelled), claims with owner
+ * identity so a restart reclaims a dead owner's rows at once, retry with exponential
+ * backoff up to queue.max_age, the VERP return path, and the renderers for rows whose
+ * message is built at send time.
  * Not: SMTP (smtp), building MIME (compose), what a newsletter says (newsletter).
  *
  * Callers queue inside their own transaction: the response and the state it answers
@@ -56,6 +57,29 @@ const char *outbox_kind_name(OutboxKind kind);
  */
 gboolean outbox_responses_today(PmDb *db, const char *recipient, gint64 *count,
 				 GError **error);
+
+/* outbox_member_id - the member row id was queued for into *member_id (0: none, or no
+ * such row) */
+gboolean outbox_member_id(PmDb *db, gint64 id, gint64 *member_id, GError **error);
+
+/* outbox_cancel_ref - cancel the rows of kind for ref_id not sent yet (queued, deferred):
+ * a newsletter's copies when it is cancelled. The caller holds the transaction. */
+gboolean outbox_cancel_ref(PmDb *db, OutboxKind kind, gint64 ref_id, gint64 now,
+			   GError **error);
+
+/* outbox_cancel_claimed - row id, claimed for sending, must not go out after all (a
+ * renderer found it stale): cancelled, with why as its smtp_text */
+gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
+			       GError **error);
+
+/*
+ * outbox_forget_member - the part of forgetting member_id (address email, "" when
+ * unknown) held here: their waiting rows are cancelled, and every row not being sent
+ * loses its stored message, recipient address ('forgotten') and reply text; the rows stay
+ * (counts). The caller holds the transaction.
+ */
+gboolean outbox_forget_member(PmDb *db, gint64 member_id, const char *email, gint64 now,
+			      GError **error);
 
 /* outbox_return_path - the VERP envelope sender bounce+TOKEN@domain of row id; caller frees */
 char *outbox_return_path(const PmConfig *cfg, const PmSecret *key, gint64 id);

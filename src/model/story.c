@@ -36,6 +36,14 @@ gboolean story_moderate(PmDb *db, gint64 id, const char *status, GError **error)
 	return TRUE;
 }
 
+/* story_forget_member - withdraw and empty the member's stories */
+gboolean story_forget_member(PmDb *db, gint64 member_id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE stories SET text = '', subject = NULL, status = "
+		       "'rejected', moderated_at = coalesce(moderated_at, ?2) WHERE member_id = ?1",
+		       "ii", member_id, now);
+}
+
 /* story_list_json - approved stories for templates */
 JsonNode *story_list_json(PmDb *db, gint64 petition_id, int limit, GError **error)
 {

@@ -1,7 +1,8 @@
 /*
  * story.h - members' stories, held for moderation, in SQL.
  *
- * Owns: the stories table and its moderation states (pending, approved, rejected).
+ * Owns: the stories table (every write to it is here) and its moderation states
+ * (pending, approved, rejected).
  * Not: the moderation notice mail (inbound and compose) or how stories are chosen for a
  * mailing beyond "approved, newest first".
  */
@@ -18,6 +19,13 @@ gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *sub
 
 /* story_moderate - set status approved or rejected; EX_NOUSER if there is no such story */
 gboolean story_moderate(PmDb *db, gint64 id, const char *status, GError **error);
+
+/*
+ * story_forget_member - the part of forgetting member_id held here: their stories' texts
+ * and subjects are emptied and the stories withdrawn (rejected, dated now unless they were
+ * moderated before). The caller holds the transaction.
+ */
+gboolean story_forget_member(PmDb *db, gint64 member_id, gint64 now, GError **error);
 
 /*
  * story_list_json - approved stories as template data [{author, text, petition}], newest

@@ -58,7 +58,7 @@ gboolean milestone_claim(PmDb *db, gint64 petition_id, gint64 *milestone, gint64
 {
 	Petition *p = petition_get(db, petition_id, error);
 	gint64 pending, m;
-	gboolean ok = FALSE;
+	gboolean ok = FALSE, claimed = FALSE;
 
 	*milestone = 0;
 	if (p == NULL)
@@ -68,9 +68,8 @@ gboolean milestone_claim(PmDb *db, gint64 petition_id, gint64 *milestone, gint64
 	m = milestone_crossed(p->goal, p->milestone, *confirmed);
 	ok = TRUE;
 	if (m > 0) {
-		ok = db_exec(db, error, "UPDATE petitions SET milestone = ? WHERE id = ? AND "
-			     "milestone = ?", "iii", m, petition_id, p->milestone);
-		if (ok && db_changes(db) == 1)
+		ok = petition_claim_milestone(db, petition_id, p->milestone, m, &claimed, error);
+		if (ok && claimed)
 			*milestone = m;
 	}
 out:
@@ -125,30 +124,18 @@ static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GError **err
 /* milestone_task - announce newly crossed milestones */
 gboolean milestone_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error)
 {
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	sqlite3_stmt *st;
-	GError *e = NULL;
+	GArray *all = petition_progress_list(db, error);
 	gboolean ok = TRUE;
 
-	/* only petitions whose confirmed count has passed the next step */
-	st = db_query(db, &e, "SELECT p.id, p.goal, p.milestone, (SELECT count(*) FROM signatures s "
-		      "WHERE s.petition_id = p.id AND s.status = 'confirmed') FROM petitions p "
-		      "WHERE p.goal > 0", NULL);
-	while (st && db_step(db, st, &e)) {
-		gint64 id = sqlite3_column_int64(st, 0);
-
-		if (milestone_crossed(sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-				      sqlite3_column_int64(st, 3)) > 0)
-			g_array_append_val(ids, id);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_array_free(ids, TRUE);
+	if (all == NULL)
 		return FALSE;
+	/* only petitions whose confirmed count has passed the next step */
+	for (guint i = 0; ok && i < all->len; i++) {
+		const PetitionProgress *p = &g_array_index(all, PetitionProgress, i);
+
+		if (milestone_crossed(p->goal, p->milestone, p->confirmed) > 0)
+			ok = announce(db, cfg, p->id, error);
 	}
-	for (guint i = 0; ok && i < ids->len; i++)
-		ok = announce(db, cfg, g_array_index(ids, gint64, i), error);
-	g_array_free(ids, TRUE);
+	g_array_unref(all);
 	return ok;
 }
