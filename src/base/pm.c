@@ -1,6 +1,7 @@
 /*
  * pm.c - shared helpers: error quark and clock.
  */
+#include <string.h>
 #include "base/pm.h"
 
 G_DEFINE_QUARK(peermail-error-quark, pm_error)
@@ -46,4 +47,13 @@ char *pm_clean_text(const char *s)
 		return NULL;
 	}
 	return c;
+}
+
+/* pm_name_index - position of s in a name table, -1 when absent */
+int pm_name_index(const char *const *names, gsize n, const char *s)
+{
+	for (gsize i = 0; s && i < n; i++)
+		if (names[i] && strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
 }

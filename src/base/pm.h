@@ -27,4 +27,10 @@ char *pm_time_iso(gint64 t);
  */
 char *pm_clean_text(const char *s);
 
+/*
+ * pm_name_index - the index of s in names (a state's name table, n entries), or -1 when s
+ * is NULL or not in the table. The model's *_parse functions share it.
+ */
+int pm_name_index(const char *const *names, gsize n, const char *s);
+
 #endif
