@@ -134,7 +134,7 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 		goto out;
 	}
 	if (!db_exec(db, error, "UPDATE inbound SET kind = ?, action = ?, result = ?, raw = ? "
-		     "WHERE id = ?", "tttbi", c.kind ? c.kind : "message", c.action, c.result,
+		     "WHERE id = ?", "tttbi", inbound_kind_name(c.kind), c.action, c.result,
 		     c.keep_raw ? g_bytes_get_data(raw, NULL) : NULL,
 		     c.keep_raw ? g_bytes_get_size(raw) : (gsize)0, c.inbound_id))
 		goto out;
@@ -147,7 +147,7 @@ out:
 	if (ok) {
 		char *shown = address_redact(rcpt);
 
-		log_info("%s from=%s to=%s id=%s: %s %s", c.kind ? c.kind : "message",
+		log_info("%s from=%s to=%s id=%s: %s %s", inbound_kind_name(c.kind),
 			 m->from_addr ? m->from_addr : "-", shown,
 			 m->message_id ? m->message_id : "-", c.action, c.result);
 		g_free(shown);

@@ -15,6 +15,21 @@
 #include <json-glib/json-glib.h>
 #include "base/db.h"
 
+/* A newsletter's status, stored as its name (newsletter_status_name) in newsletters.status */
+typedef enum {
+	NEWSLETTER_STATUS_DRAFT,
+	NEWSLETTER_STATUS_SCHEDULED,
+	NEWSLETTER_STATUS_SENDING,
+	NEWSLETTER_STATUS_SENT,
+	NEWSLETTER_STATUS_CANCELLED
+} NewsletterStatus;
+
+/* newsletter_status_name - "draft", "scheduled", ...: the name stored and printed */
+const char *newsletter_status_name(NewsletterStatus status);
+
+/* newsletter_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean newsletter_status_parse(const char *s, NewsletterStatus *status);
+
 /*
  * newsletter_create - a draft for list (name), optionally linked to petition (slug;
  * NULL: none). template NULL is "newsletter". skip_signed leaves out members who signed
@@ -48,7 +63,7 @@ typedef struct {
 	char *body;           /* Markdown + Mustache source */
 	char *template_name;
 	gboolean skip_signed;
-	char *status;         /* draft, scheduled, sending, sent, cancelled */
+	NewsletterStatus status;
 	gint64 scheduled_at;  /* 0: not scheduled */
 	gint64 cursor;        /* last member id expanded */
 	gint64 recipients;    /* rows expanded into the outbox */

@@ -13,12 +13,50 @@
 #include "base/config.h"
 #include "base/db.h"
 
+/* A petition's status, stored as its name (petition_status_name) in petitions.status */
+typedef enum {
+	PETITION_STATUS_DRAFT,
+	PETITION_STATUS_OPEN,
+	PETITION_STATUS_CLOSED
+} PetitionStatus;
+
+/* petition_status_name - "draft", "open" or "closed": the name stored and printed */
+const char *petition_status_name(PetitionStatus status);
+
+/* petition_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean petition_status_parse(const char *s, PetitionStatus *status);
+
+/* A signature's status, stored as its name (signature_status_name) in signatures.status */
+typedef enum {
+	SIGNATURE_STATUS_PENDING,
+	SIGNATURE_STATUS_CONFIRMED
+} SignatureStatus;
+
+/* signature_status_name - "pending" or "confirmed": the name stored and printed */
+const char *signature_status_name(SignatureStatus status);
+
+/* signature_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean signature_status_parse(const char *s, SignatureStatus *status);
+
+/* Where a signature came from, stored as its name in signatures.source */
+typedef enum {
+	SIGNATURE_SOURCE_REPLY,     /* a reply to a personal sign address */
+	SIGNATURE_SOURCE_WRITING,   /* written to sign+SLUG, confirmed later */
+	SIGNATURE_SOURCE_IMPORT     /* an organizer's CSV import */
+} SignatureSource;
+
+/* signature_source_name - "reply", "writing" or "import": the name stored and printed */
+const char *signature_source_name(SignatureSource source);
+
+/* signature_source_parse - the source named s into *source; FALSE for an unknown name */
+gboolean signature_source_parse(const char *s, SignatureSource *source);
+
 typedef struct {
 	gint64 id;
 	char *slug;
 	char *title;
 	char *text;
-	char *status;       /* draft, open, closed */
+	PetitionStatus status;
 	char *disclose;     /* comma-separated CSV fields shown to targets */
 	gint64 goal;
 	gint64 closes_at;   /* 0: no closing date */
@@ -43,7 +81,7 @@ gint64 petition_create(PmDb *db, const PmConfig *cfg, const char *slug, const ch
 		       const char *text, gint64 goal, gint64 closes_at, GError **error);
 
 /* petition_set_status - open or closed */
-gboolean petition_set_status(PmDb *db, gint64 id, const char *status, GError **error);
+gboolean petition_set_status(PmDb *db, gint64 id, PetitionStatus status, GError **error);
 
 /* petition_is_open - status open and the closing date (if any) not passed */
 gboolean petition_is_open(const Petition *p);
@@ -69,7 +107,7 @@ typedef enum {
  * The comment is kept when the first one was empty. Returns the signature id or 0.
  */
 gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confirmed,
-		     const char *source, const char *comment, const char *message_id,
+		     SignatureSource source, const char *comment, const char *message_id,
 		     SignResult *result, GError **error);
 
 /* signature_confirm - confirm signature sig_id of member_id (must match); EX_NOUSER if not */
@@ -93,10 +131,10 @@ gboolean signature_exists(PmDb *db, gint64 petition_id, gint64 member_id, gboole
 gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError **error);
 
 /*
- * signature_lookup - petition, member and status ("pending"/"confirmed"; caller frees) of
- * signature sig_id. FALSE without error when there is no such signature.
+ * signature_lookup - petition, member and status of signature sig_id. FALSE without
+ * error when there is no such signature.
  */
 gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *member_id,
-			  char **status, GError **error);
+			  SignatureStatus *status, GError **error);
 
 #endif

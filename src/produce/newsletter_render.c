@@ -258,7 +258,6 @@ void newsletter_prepared_free(gpointer p)
 		return;
 	if (pr->sh)
 		shared_unref(pr->sh);
-	g_free(pr->m.status);
 	g_free(pr->m.email);
 	g_free(pr->m.name);
 	g_free(pr->m.postcode);
@@ -275,7 +274,9 @@ gpointer newsletter_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	GError *e = NULL;
 	Prepared *pr = g_new0(Prepared, 1);
 	Member *m = &pr->m;
-	char *nstatus = NULL, *sstatus = NULL;
+	char *nstatus = NULL, *sstatus = NULL, *mstatus = NULL;
+	NewsletterStatus ns = NEWSLETTER_STATUS_DRAFT;
+	SubscriptionStatus ss = SUBSCRIPTION_STATUS_NONE;
 	Shared *sh;
 
 	pr->cfg = cfg;
@@ -288,7 +289,7 @@ gpointer newsletter_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	if (st && db_step(db, st, &e)) {
 		nstatus = db_col_text(st, 0);
 		sstatus = db_col_text(st, 1);
-		m->status = db_col_text(st, 2);
+		mstatus = db_col_text(st, 2);
 		m->email = db_col_text(st, 3);
 		m->name = db_col_text(st, 4);
 		m->postcode = db_col_text(st, 5);
@@ -301,11 +302,12 @@ gpointer newsletter_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	else if (nstatus == NULL)
 		g_set_error(error, PM_ERROR, EX_NOUSER, "no newsletter %" G_GINT64_FORMAT,
 			    row->ref_id);
-	else if (strcmp(nstatus, "cancelled") == 0)
+	else if (newsletter_status_parse(nstatus, &ns) && ns == NEWSLETTER_STATUS_CANCELLED)
 		skip(db, row->id, error, "newsletter cancelled");
-	else if (m->email == NULL || g_strcmp0(m->status, "active") != 0)
+	else if (m->email == NULL || !member_status_parse(mstatus, &m->status) ||
+		 m->status != MEMBER_STATUS_ACTIVE)
 		skip(db, row->id, error, "member no longer active");
-	else if (g_strcmp0(sstatus, "active") != 0)
+	else if (!subscription_status_parse(sstatus, &ss) || ss != SUBSCRIPTION_STATUS_ACTIVE)
 		skip(db, row->id, error, "member no longer subscribed");
 	else if ((sh = shared_get(db, cfg, row->ref_id, error)) != NULL) {
 		g_atomic_int_inc(&sh->ref);
@@ -314,6 +316,7 @@ gpointer newsletter_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	}
 	g_free(nstatus);
 	g_free(sstatus);
+	g_free(mstatus);
 	if (pr->sh == NULL) {
 		newsletter_prepared_free(pr);
 		return NULL;
@@ -374,7 +377,7 @@ gint64 newsletter_preview(PmDb *db, const PmConfig *cfg, const PmSecret *key, gi
 	if (m == NULL) {
 		sample.email = norm;
 		sample.name = (char *)"Sample Member";
-		sample.status = (char *)"active";
+		sample.status = MEMBER_STATUS_ACTIVE;
 	}
 	msg = render_copy(cfg, key, sh, m ? m : &sample, norm, m != NULL, error);
 	if (msg) {
