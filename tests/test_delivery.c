@@ -313,8 +313,8 @@ static void sign_many(gint64 pid, int start, int n, gboolean confirm_all)
 		gint64 mid = member_upsert(db, cfg, email, name, pc, NULL, FALSE, NULL);
 		SignResult r;
 
-		signature_add(db, pid, mid, confirm_all || i % 11 != 0, "reply", comment, NULL, &r,
-			      NULL);
+		signature_add(db, pid, mid, confirm_all || i % 11 != 0, SIGNATURE_SOURCE_REPLY,
+			      comment, NULL, &r, NULL);
 		g_free(email);
 		g_free(name);
 		g_free(pc);

@@ -56,7 +56,7 @@ TEST(lists)
 	List *l = list_find(db, cfg, "NEWS", NULL);
 	gint64 m = member_upsert(db, cfg, "e@x.test", NULL, NULL, NULL, FALSE, NULL);
 	gint64 act, pend, uns, bnc;
-	char *st;
+	SubscriptionStatus st;
 
 	OK(id > 0 && l && l->id == id, "list created and found case-insensitively");
 	OK(list_create(db, "news", NULL, NULL, &e) == 0 && e && e->code == EX_DATAERR,
@@ -64,11 +64,10 @@ TEST(lists)
 	g_clear_error(&e);
 	OK(list_create(db, "help", NULL, NULL, &e) == 0, "reserved name refused");
 	g_clear_error(&e);
-	OK(subscription_set(db, id, m, "pending", NULL), "pending");
+	OK(subscription_set(db, id, m, SUBSCRIPTION_STATUS_PENDING, NULL), "pending");
 	st = subscription_status(db, id, m, NULL);
-	STR_EQ(st, "pending", "status read back");
-	g_free(st);
-	OK(subscription_set(db, id, m, "active", NULL), "activated");
+	STR_EQ(subscription_status_name(st), "pending", "status read back");
+	OK(subscription_set(db, id, m, SUBSCRIPTION_STATUS_ACTIVE, NULL), "activated");
 	list_counts(db, id, &act, &pend, &uns, &bnc, NULL);
 	INT_EQ(act, 1, "one active");
 	INT_EQ(pend, 0, "none pending");
@@ -88,9 +87,9 @@ TEST(signatures)
 	OK(pid > 0, "petition created");
 	OK(petition_create(db, cfg, "Bad Slug", "x", NULL, 0, 0, &e) == 0, "bad slug refused");
 	g_clear_error(&e);
-	s1 = signature_add(db, pid, m, FALSE, "writing", "", NULL, &r, NULL);
+	s1 = signature_add(db, pid, m, FALSE, SIGNATURE_SOURCE_WRITING, "", NULL, &r, NULL);
 	INT_EQ(r, SIGN_NEW_PENDING, "pending signature");
-	s2 = signature_add(db, pid, m, FALSE, "writing", NULL, NULL, &r, NULL);
+	s2 = signature_add(db, pid, m, FALSE, SIGNATURE_SOURCE_WRITING, NULL, NULL, &r, NULL);
 	INT_EQ(s2, s1, "same signature");
 	INT_EQ(r, SIGN_ALREADY, "already there");
 	OK(!signature_confirm(db, s1, m2, "x", &r, &p2, &e), "another member cannot confirm");
@@ -98,9 +97,9 @@ TEST(signatures)
 	OK(signature_confirm(db, s1, m, "I care", &r, &p2, NULL), "own confirmation");
 	INT_EQ(r, SIGN_CONFIRMED_NOW, "confirmed now");
 	INT_EQ(p2, pid, "petition reported");
-	signature_add(db, pid, m, TRUE, "reply", "again", NULL, &r, NULL);
+	signature_add(db, pid, m, TRUE, SIGNATURE_SOURCE_REPLY, "again", NULL, &r, NULL);
 	INT_EQ(r, SIGN_ALREADY, "a second confirmed signature counts once");
-	signature_add(db, pid, m2, TRUE, "reply", "yes", NULL, &r, NULL);
+	signature_add(db, pid, m2, TRUE, SIGNATURE_SOURCE_REPLY, "yes", NULL, &r, NULL);
 	INT_EQ(r, SIGN_NEW_CONFIRMED, "confirmed by reply");
 	petition_counts(db, pid, &conf, &pend, NULL);
 	INT_EQ(conf, 2, "two confirmed");
@@ -128,13 +127,14 @@ TEST(stories)
 	n = story_list_json(db, 0, 10, NULL);
 	INT_EQ(json_array_get_length(json_node_get_array(n)), 0, "pending story not listed");
 	json_node_unref(n);
-	OK(story_moderate(db, id, "approved", NULL), "approved");
+	OK(story_moderate(db, id, STORY_STATUS_APPROVED, NULL), "approved");
 	n = story_list_json(db, 0, 10, NULL);
 	INT_EQ(json_array_get_length(json_node_get_array(n)), 1, "approved story listed");
 	STR_EQ(json_object_get_string_member(json_array_get_object_element(json_node_get_array(n), 0), "author"),
 	       "Hana", "author is the first name only");
 	json_node_unref(n);
-	OK(!story_moderate(db, 9999, "approved", &e) && e && e->code == EX_NOUSER, "unknown story");
+	OK(!story_moderate(db, 9999, STORY_STATUS_APPROVED, &e) && e && e->code == EX_NOUSER,
+	   "unknown story");
 	g_clear_error(&e);
 }
 

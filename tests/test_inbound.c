@@ -181,7 +181,7 @@ TEST(one_click_unsubscribe)
 	char *a;
 	gint64 out = count("SELECT count(*) FROM outbox");
 
-	subscription_set(db, l->id, ann, "active", NULL);
+	subscription_set(db, l->id, ann, SUBSCRIPTION_STATUS_ACTIVE, NULL);
 	a = addr("leave", NULL, TOKEN_UNSUBSCRIBE, l->id, ann, 0);
 	INT_EQ(deliver("whoever@example.org", a, ""), 0, "leave+TOKEN exits 0");
 	INT_EQ(count("SELECT count(*) FROM subscriptions WHERE status = 'unsubscribed'"), 1,

@@ -39,7 +39,8 @@ static void setup(void)
 		char *a = g_strdup_printf("m%03d@example.org", i);
 		gint64 m = member_upsert(db, cfg, a, NULL, NULL, NULL, FALSE, NULL);
 
-		subscription_set(db, list_id, m, i % 50 == 49 ? "pending" : "active", NULL);
+		subscription_set(db, list_id, m, i % 50 == 49 ? SUBSCRIPTION_STATUS_PENDING :
+				 SUBSCRIPTION_STATUS_ACTIVE, NULL);
 		g_free(a);
 	}
 	db_commit(db, NULL);
@@ -88,7 +89,7 @@ TEST(schedule_and_expand)
 	OK(newsletter_expand(db, now, 100, 0, &added, NULL), "expand runs");
 	INT_EQ(added, 0, "not due: nothing expanded");
 	nl = newsletter_get(db, id, NULL);
-	STR_EQ(nl->status, "scheduled", "still scheduled");
+	STR_EQ(newsletter_status_name(nl->status), "scheduled", "still scheduled");
 	newsletter_free(nl);
 
 	/* one member unsubscribes and one bounces after scheduling */
@@ -99,7 +100,7 @@ TEST(schedule_and_expand)
 	OK(newsletter_expand(db, now + 3600, 100, 100, &added, NULL), "first process, one batch");
 	INT_EQ(added, 100, "one batch of 100");
 	nl = newsletter_get(db, id, NULL);
-	STR_EQ(nl->status, "sending", "claimed: sending");
+	STR_EQ(newsletter_status_name(nl->status), "sending", "claimed: sending");
 	OK(nl->cursor > 0 && nl->expanded_at == 0, "cursor moved, not finished");
 	newsletter_free(nl);
 	OK(newsletter_expand(db2, now + 3600, 100, 0, &added2, NULL), "second process continues");
@@ -130,7 +131,7 @@ TEST(schedule_and_expand)
 		"member_id = 5", "i", now + 60);
 	OK(newsletter_finish(db, now, NULL), "finish");
 	nl = newsletter_get(db, id, NULL);
-	STR_EQ(nl->status, "sent", "all done: sent");
+	STR_EQ(newsletter_status_name(nl->status), "sent", "all done: sent");
 	newsletter_free(nl);
 	{
 		NewsletterCounts c;
@@ -167,8 +168,8 @@ TEST(skip_signed_and_cancel)
 	Newsletter *nl;
 
 	for (gint64 m = 10; m < 20; m++)
-		signature_add(db, pet_id, m, TRUE, "reply", NULL, NULL, &r, NULL);
-	signature_add(db, pet_id, 20, FALSE, "writing", NULL, NULL, &r, NULL);
+		signature_add(db, pet_id, m, TRUE, SIGNATURE_SOURCE_REPLY, NULL, NULL, &r, NULL);
+	signature_add(db, pet_id, 20, FALSE, SIGNATURE_SOURCE_WRITING, NULL, NULL, &r, NULL);
 	newsletter_audience(db, id, &n, NULL);
 	INT_EQ(n, 243 - 1 - 10, "signers left out (a pending signer still gets it)");
 	OK(newsletter_schedule(db, id, now, NULL), "due now");
@@ -185,7 +186,7 @@ TEST(skip_signed_and_cancel)
 	OK(newsletter_expand(db, now, 50, 0, &added, NULL), "expand after cancel");
 	INT_EQ(added, 0, "nothing more expanded");
 	nl = newsletter_get(db, id, NULL);
-	STR_EQ(nl->status, "cancelled", "cancelled");
+	STR_EQ(newsletter_status_name(nl->status), "cancelled", "cancelled");
 	newsletter_free(nl);
 	INT_EQ(count("SELECT count(*) FROM outbox WHERE ref_id = ? AND status = 'queued'", id), 0,
 	       "no copy left queued");
@@ -268,7 +269,7 @@ TEST(render)
 	if (msg)
 		g_bytes_unref(msg);
 	g_clear_error(&e);
-	subscription_set(db, list_id, 30, "unsubscribed", NULL);
+	subscription_set(db, list_id, 30, SUBSCRIPTION_STATUS_UNSUBSCRIBED, NULL);
 	msg = newsletter_render(db, cfg, key, &row, &e);
 	OK(msg == NULL && e && strstr(e->message, "no longer subscribed"), "unsubscribed since: refused");
 	g_clear_error(&e);

@@ -52,3 +52,12 @@ char *pm_clean_text_len(const char *s, gssize max)
 		g_clear_pointer(&c, g_free);
 	return c;
 }
+
+/* pm_name_index - position of s in a name table, -1 when absent */
+int pm_name_index(const char *const *names, gsize n, const char *s)
+{
+	for (gsize i = 0; s && i < n; i++)
+		if (names[i] && strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}

@@ -31,4 +31,10 @@ char *pm_clean_text(const char *s);
 /* pm_clean_text_len - pm_clean_text of the first max bytes of s (-1: all of it); caller frees */
 char *pm_clean_text_len(const char *s, gssize max);
 
+/*
+ * pm_name_index - the index of s in names (a state's name table, n entries), or -1 when s
+ * is NULL or not in the table. The model's *_parse functions share it.
+ */
+int pm_name_index(const char *const *names, gsize n, const char *s);
+
 #endif

@@ -19,7 +19,7 @@ static void inspect_json(InboundMessage *m)
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "kind");
-	json_builder_add_string_value(b, inbound_kind(m));
+	json_builder_add_string_value(b, inbound_kind_name(inbound_kind(m)));
 	json_builder_set_member_name(b, "from");
 	json_builder_add_string_value(b, m->from_addr);
 	json_builder_set_member_name(b, "message_id");
@@ -63,7 +63,7 @@ static void inspect_text(InboundMessage *m)
 {
 	BounceReport *r = inbound_classify(m);
 
-	printf("kind:       %s\n", inbound_kind(m));
+	printf("kind:       %s\n", inbound_kind_name(inbound_kind(m)));
 	printf("from:       %s\n", m->from_addr ? m->from_addr : "(none)");
 	printf("message-id: %s\n", m->message_id ? m->message_id : "(none)");
 	printf("subject:    %s\n", m->subject ? m->subject : "(none)");

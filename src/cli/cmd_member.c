@@ -45,17 +45,16 @@ static gboolean subscribe(PmDb *db, const List *l, gint64 member, const char *em
 			  GError **error)
 {
 	GError *e = NULL;
-	char *s = subscription_status(db, l->id, member, &e);
+	SubscriptionStatus s = subscription_status(db, l->id, member, &e);
 	gboolean ok = e == NULL;
 
-	if (ok && (s == NULL || strcmp(s, "pending") == 0))
-		ok = subscription_set(db, l->id, member, "active", &e);
-	else if (ok && strcmp(s, "active") != 0)
+	if (ok && (s == SUBSCRIPTION_STATUS_NONE || s == SUBSCRIPTION_STATUS_PENDING))
+		ok = subscription_set(db, l->id, member, SUBSCRIPTION_STATUS_ACTIVE, &e);
+	else if (ok && s != SUBSCRIPTION_STATUS_ACTIVE)
 		fprintf(stderr, "peermail: %s is %s on %s: left so (resubscribing needs their "
-			"own confirmation by mail)\n", email, s, l->name);
+			"own confirmation by mail)\n", email, subscription_status_name(s), l->name);
 	if (e)
 		g_propagate_error(error, e);
-	g_free(s);
 	return ok;
 }
 

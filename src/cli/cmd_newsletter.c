@@ -192,7 +192,7 @@ static gboolean nl_send(int argc, char **argv, GError **error)
 
 		if (n == NULL)
 			return FALSE;
-		going = strcmp(n->status, "sending") == 0;
+		going = n->status == NEWSLETTER_STATUS_SENDING;
 		newsletter_free(n);
 		if (!(wait && going) && !newsletter_schedule(db, id, pm_now(), error))
 			return FALSE;

@@ -75,29 +75,30 @@ out:
 }
 
 /* petition_state_cmd - `petition open|close SLUG` */
-static gboolean petition_state_cmd(int argc, char **argv, const char *status, GError **error)
+static gboolean petition_state_cmd(int argc, char **argv, PetitionStatus status,
+				   GError **error)
 {
 	PmDb *db;
 	Petition *p;
 	gboolean ok;
 
-	if (!cli_parse(&argc, &argv, "SLUG", strcmp(status, "open") == 0 ?
+	if (!cli_parse(&argc, &argv, "SLUG", status == PETITION_STATUS_OPEN ?
 		       "Open a petition for signatures." : "Close a petition: new signatures are "
 		       "refused with a polite reply.", NULL, error))
 		return FALSE;
 	if (argc != 2)
-		return cli_usage_error(error, strcmp(status, "open") == 0 ? "petition open SLUG" :
-				       "petition close SLUG");
+		return cli_usage_error(error, status == PETITION_STATUS_OPEN ?
+				       "petition open SLUG" : "petition close SLUG");
 	if (cli_config(error) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
 	if ((p = need_petition(db, argv[1], error)) == NULL)
 		return FALSE;
 	ok = petition_set_status(db, p->id, status, error);
 	/* reopening after the closing date: the date no longer applies */
-	if (ok && strcmp(status, "open") == 0 && p->closes_at && p->closes_at <= pm_now())
+	if (ok && status == PETITION_STATUS_OPEN && p->closes_at && p->closes_at <= pm_now())
 		ok = petition_clear_closing(db, p->id, error);
 	if (ok)
-		printf("petition %s %s\n", p->slug, strcmp(status, "open") == 0 ? "open" : "closed");
+		printf("petition %s %s\n", p->slug, petition_status_name(status));
 	petition_free(p);
 	return ok;
 }
@@ -105,13 +106,13 @@ static gboolean petition_state_cmd(int argc, char **argv, const char *status, GE
 /* petition_open_cmd - `petition open SLUG` */
 static gboolean petition_open_cmd(int argc, char **argv, GError **error)
 {
-	return petition_state_cmd(argc, argv, "open", error);
+	return petition_state_cmd(argc, argv, PETITION_STATUS_OPEN, error);
 }
 
 /* petition_close_cmd - `petition close SLUG` */
 static gboolean petition_close_cmd(int argc, char **argv, GError **error)
 {
-	return petition_state_cmd(argc, argv, "closed", error);
+	return petition_state_cmd(argc, argv, PETITION_STATUS_CLOSED, error);
 }
 
 /* petition_show_cmd - `petition show SLUG [--json]` */
@@ -145,7 +146,8 @@ static gboolean petition_show_cmd(int argc, char **argv, GError **error)
 
 		printf("slug: %s\ntitle: %s\nstatus: %s\ngoal: %" G_GINT64_FORMAT "\nconfirmed: %"
 		       G_GINT64_FORMAT "\npending: %" G_GINT64_FORMAT "\n", p->slug, p->title,
-		       p->status, p->goal, json_object_get_int_member(s, "confirmed"),
+		       petition_status_name(p->status), p->goal,
+		       json_object_get_int_member(s, "confirmed"),
 		       json_object_get_int_member(s, "pending"));
 		for (GList *k = keys; k; k = k->next)
 			printf("district %s: %" G_GINT64_FORMAT "\n", (char *)k->data,
@@ -249,7 +251,8 @@ static gboolean petition_ls_cmd(int argc, char **argv, GError **error)
 			JsonObject *s = json_object_get_object_member(json_node_get_object(n),
 								      "signatures");
 			printf("%-24s %-7s %8" G_GINT64_FORMAT " / %-8" G_GINT64_FORMAT " %s\n",
-			       p->slug, p->status, json_object_get_int_member(s, "confirmed"),
+			       p->slug, petition_status_name(p->status),
+			       json_object_get_int_member(s, "confirmed"),
 			       p->goal, p->title);
 		}
 		if (n)

@@ -14,6 +14,7 @@
 static gboolean story_ls(int argc, char **argv, GError **error)
 {
 	char *slug = NULL, *status = NULL;
+	StoryStatus st;
 	gboolean json = FALSE, ok = FALSE;
 	GOptionEntry entries[] = {
 		{ "petition", 0, 0, G_OPTION_ARG_STRING, &slug, "only this petition's", "SLUG" },
@@ -31,8 +32,7 @@ static gboolean story_ls(int argc, char **argv, GError **error)
 		cli_usage_error(error, "story ls [--petition SLUG] [--status S] [--json]");
 		goto out;
 	}
-	if (status && strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0 &&
-	    strcmp(status, "rejected") != 0) {
+	if (status && !story_status_parse(status, &st)) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "--status is pending, approved or rejected");
 		goto out;
 	}
@@ -49,7 +49,7 @@ static gboolean story_ls(int argc, char **argv, GError **error)
 			goto out;
 		}
 	}
-	n = story_ls_json(db, p ? p->id : 0, status, error);
+	n = story_ls_json(db, p ? p->id : 0, status ? &st : NULL, error);
 	if (n == NULL)
 		goto out;
 	ok = TRUE;
@@ -80,36 +80,36 @@ out:
 }
 
 /* story_moderate_cmd - `story approve|reject ID` */
-static gboolean story_moderate_cmd(int argc, char **argv, const char *status, GError **error)
+static gboolean story_moderate_cmd(int argc, char **argv, StoryStatus status, GError **error)
 {
 	PmDb *db;
 	gint64 id;
 
-	if (!cli_parse(&argc, &argv, "ID", strcmp(status, "approved") == 0 ?
+	if (!cli_parse(&argc, &argv, "ID", status == STORY_STATUS_APPROVED ?
 		       "Approve a story: newsletters and deliveries may use it." :
 		       "Reject a story.", NULL, error))
 		return FALSE;
 	if (argc != 2 || !g_ascii_string_to_signed(argv[1], 10, 1, G_MAXINT64, &id, NULL))
-		return cli_usage_error(error, strcmp(status, "approved") == 0 ? "story approve ID" :
+		return cli_usage_error(error, status == STORY_STATUS_APPROVED ? "story approve ID" :
 				       "story reject ID");
 	if (cli_config(error) == NULL || (db = cli_db(error)) == NULL)
 		return FALSE;
 	if (!story_moderate(db, id, status, error))
 		return FALSE;
-	printf("story %" G_GINT64_FORMAT " %s\n", id, status);
+	printf("story %" G_GINT64_FORMAT " %s\n", id, story_status_name(status));
 	return TRUE;
 }
 
 /* story_approve - `story approve ID` */
 static gboolean story_approve(int argc, char **argv, GError **error)
 {
-	return story_moderate_cmd(argc, argv, "approved", error);
+	return story_moderate_cmd(argc, argv, STORY_STATUS_APPROVED, error);
 }
 
 /* story_reject - `story reject ID` */
 static gboolean story_reject(int argc, char **argv, GError **error)
 {
-	return story_moderate_cmd(argc, argv, "rejected", error);
+	return story_moderate_cmd(argc, argv, STORY_STATUS_REJECTED, error);
 }
 
 static const CmdInfo story_cmds[] = {

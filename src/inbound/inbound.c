@@ -111,7 +111,7 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 		g_propagate_error(error, e);
 		goto out;
 	}
-	if (!inbound_log_finish(db, c.inbound_id, c.kind, c.action, c.result,
+	if (!inbound_log_finish(db, c.inbound_id, inbound_kind_name(c.kind), c.action, c.result,
 				c.keep_raw ? raw : NULL, error))
 		goto out;
 	ok = db_commit(db, error);
@@ -123,7 +123,7 @@ out:
 	if (ok) {
 		char *shown = address_redact(rcpt);
 
-		log_info("%s from=%s to=%s id=%s: %s %s", c.kind ? c.kind : "message",
+		log_info("%s from=%s to=%s id=%s: %s %s", inbound_kind_name(c.kind),
 			 m->from_addr ? m->from_addr : "-", shown,
 			 m->message_id ? m->message_id : "-", c.action, c.result);
 		g_free(shown);

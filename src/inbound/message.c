@@ -12,6 +12,28 @@
 #include "inbound/message.h"
 #include "mail/replytext.h"
 
+static const char *const kind_names[] = {
+	[INBOUND_KIND_MESSAGE] = "message", [INBOUND_KIND_AUTOREPLY] = "autoreply",
+	[INBOUND_KIND_BOUNCE] = "bounce", [INBOUND_KIND_FEEDBACK] = "feedback",
+};
+
+/* inbound_kind_name - the kind as stored */
+const char *inbound_kind_name(InboundKind kind)
+{
+	return (unsigned)kind < G_N_ELEMENTS(kind_names) ? kind_names[kind] : NULL;
+}
+
+/* inbound_kind_parse - the kind stored as s */
+gboolean inbound_kind_parse(const char *s, InboundKind *kind)
+{
+	int i = pm_name_index(kind_names, G_N_ELEMENTS(kind_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*kind = (InboundKind)i;
+	return TRUE;
+}
+
 /* ==== Reading ==== */
 
 /* inbound_read_fd - the whole message, bounded by max */
@@ -175,18 +197,18 @@ const char *inbound_reply_text(InboundMessage *m)
 }
 
 /* inbound_kind - bounce, feedback, autoreply or message */
-const char *inbound_kind(InboundMessage *m)
+InboundKind inbound_kind(InboundMessage *m)
 {
 	BounceReport *b;
 
 	if (m->autokind == AUTO_VACATION)
-		return "autoreply";
+		return INBOUND_KIND_AUTOREPLY;
 	b = inbound_classify(m);
 	if (b->kind == BOUNCE_DSN)
-		return "bounce";
+		return INBOUND_KIND_BOUNCE;
 	if (b->kind == BOUNCE_FEEDBACK)
-		return "feedback";
-	return m->autokind != AUTO_NONE ? "autoreply" : "message";
+		return INBOUND_KIND_FEEDBACK;
+	return m->autokind != AUTO_NONE ? INBOUND_KIND_AUTOREPLY : INBOUND_KIND_MESSAGE;
 }
 
 /* inbound_message_free - destroy */

@@ -268,10 +268,10 @@ static gboolean closed(InboundCtx *c, const Petition *p, const Member *to, GErro
 
 /* sign_pending - a pending signature of mb (new or still pending gets a request) */
 static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
-			     const char *source, GError **error)
+			     SignatureSource source, GError **error)
 {
 	SignResult res;
-	char *status = NULL;
+	SignatureStatus status = SIGNATURE_STATUS_PENDING;
 	gint64 pid = 0, mid = 0;
 	gint64 sig = signature_add(c->db, p->id, mb->id, FALSE, source,
 				   inbound_reply_text(c->m), c->m->message_id, &res, error);
@@ -285,13 +285,12 @@ static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
 	}
 	if (!signature_lookup(c->db, sig, &pid, &mid, &status, error))
 		return FALSE;
-	if (g_strcmp0(status, "pending") == 0) {
+	if (status == SIGNATURE_STATUS_PENDING) {
 		c->result = "pending";
 		ok = ask_confirm(c, p, mb, sig, error);
 	} else {
 		ok = answer_signed(c, p, mb, sig, SIGN_ALREADY, error);
 	}
-	g_free(status);
 	return ok;
 }
 
@@ -317,7 +316,7 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		return ok;
 	}
 	if ((id = need_from(c, &addr, error)) != 0 && (mb = member_get(c->db, id, error)) != NULL)
-		ok = sign_pending(c, p, mb, "writing", error);
+		ok = sign_pending(c, p, mb, SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
 	petition_free(p);
@@ -354,7 +353,7 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 	from = from_address(c);
 	if (g_strcmp0(from, mb->email) == 0) {
 		SignResult res;
-		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, "reply",
+		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, SIGNATURE_SOURCE_REPLY,
 					   inbound_reply_text(c->m), c->m->message_id, &res, error);
 
 		ok = sig != 0 && answer_signed(c, p, mb, sig, res, error);
@@ -362,7 +361,7 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		/* forwarded: the member decides, at the member's own address */
 		log_info("sign reply for member %" G_GINT64_FORMAT " from another address: "
 			 "asking the member to confirm", mb->id);
-		ok = sign_pending(c, p, mb, "reply", error);
+		ok = sign_pending(c, p, mb, SIGNATURE_SOURCE_REPLY, error);
 	}
 out:
 	g_free(from);
@@ -377,7 +376,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 	Token t;
 	Petition *p = NULL;
 	Member *mb = NULL;
-	char *status = NULL;
+	SignatureStatus status = SIGNATURE_STATUS_PENDING;
 	gint64 pid = 0, mid = 0;
 	SignResult res;
 	gboolean ok = FALSE;
@@ -400,7 +399,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
 		goto out;
 	}
-	if (!petition_is_open(p) && strcmp(status, "pending") == 0) {
+	if (!petition_is_open(p) && status == SIGNATURE_STATUS_PENDING) {
 		ok = closed(c, p, mb, error);
 		goto out;
 	}
@@ -408,7 +407,6 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 			       error) &&
 	     answer_signed(c, p, mb, t.object, res, error);
 out:
-	g_free(status);
 	member_free(mb);
 	petition_free(p);
 	return ok;
@@ -570,10 +568,10 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 	}
 	text = inbound_reply_text(c->m);
 	if (first_word_is(text, yes)) {
-		ok = story_moderate(c->db, t.object, "approved", error);
+		ok = story_moderate(c->db, t.object, STORY_STATUS_APPROVED, error);
 		c->result = "approved";
 	} else if (first_word_is(text, no)) {
-		ok = story_moderate(c->db, t.object, "rejected", error);
+		ok = story_moderate(c->db, t.object, STORY_STATUS_REJECTED, error);
 		c->result = "rejected";
 	} else {
 		c->result = "unclear";
@@ -584,14 +582,14 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 
 /* ==== Lists ==== */
 
-/* subscription_of - mb's subscription status on l into *status (NULL: none, or no member);
+/* subscription_of - mb's subscription status on l into *status (NONE: none, or no member);
  * FALSE with error on a database failure */
-static gboolean subscription_of(InboundCtx *c, const List *l, const Member *mb, char **status,
-				GError **error)
+static gboolean subscription_of(InboundCtx *c, const List *l, const Member *mb,
+				SubscriptionStatus *status, GError **error)
 {
 	GError *e = NULL;
 
-	*status = mb ? subscription_status(c->db, l->id, mb->id, &e) : NULL;
+	*status = mb ? subscription_status(c->db, l->id, mb->id, &e) : SUBSCRIPTION_STATUS_NONE;
 	if (e) {
 		g_propagate_error(error, e);
 		return FALSE;
@@ -600,9 +598,9 @@ static gboolean subscription_of(InboundCtx *c, const List *l, const Member *mb, 
 }
 
 /* already_active - TRUE (result "already") when status is an active subscription */
-static gboolean already_active(InboundCtx *c, const char *status)
+static gboolean already_active(InboundCtx *c, SubscriptionStatus status)
 {
-	if (g_strcmp0(status, "active") != 0)
+	if (status != SUBSCRIPTION_STATUS_ACTIVE)
 		return FALSE;
 	c->result = "already";
 	return TRUE;
@@ -613,7 +611,8 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 {
 	List *l = find_list(c, c->route.arg, error);
 	Member *mb = NULL;
-	char *addr = NULL, *status = NULL, *reply = NULL;
+	char *addr = NULL, *reply = NULL;
+	SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;
 	gboolean ok = FALSE;
 	gint64 id;
 
@@ -624,8 +623,8 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 		goto out;
 	if ((ok = already_active(c, status)))
 		goto out;
-	if (g_strcmp0(status, "pending") != 0 &&
-	    !subscription_set(c->db, l->id, mb->id, "pending", error))
+	if (status != SUBSCRIPTION_STATUS_PENDING &&
+	    !subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_PENDING, error))
 		goto out;
 	c->result = "pending";
 	reply = token_address(c, "join", NULL, TOKEN_SUBSCRIBE, l->id, mb->id, TRUE);
@@ -633,7 +632,6 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 		     OUTBOX_RESPONSE, error);
 out:
 	g_free(reply);
-	g_free(status);
 	g_free(addr);
 	member_free(mb);
 	list_free(l);
@@ -667,7 +665,7 @@ static gboolean do_join(InboundCtx *c, GError **error)
 {
 	List *l;
 	Member *mb;
-	char *status = NULL;
+	SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;
 	gboolean ok = FALSE;
 
 	c->action = "subscribe";
@@ -677,15 +675,14 @@ static gboolean do_join(InboundCtx *c, GError **error)
 	if ((ok = already_active(c, status)))
 		goto out;
 	/* an explicit opt-in by reply lifts an earlier unsubscribe or bounce state */
-	if (!subscription_set(c->db, l->id, mb->id, "active", error) ||
-	    (strcmp(mb->status, "active") != 0 &&
-	     !member_set_status(c->db, mb->id, "active", error)))
+	if (!subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_ACTIVE, error) ||
+	    (mb->status != MEMBER_STATUS_ACTIVE &&
+	     !member_set_status(c->db, mb->id, MEMBER_STATUS_ACTIVE, error)))
 		goto out;
 	c->result = "confirmed";
 	ok = respond(c, "welcome", mb, NULL, with_list(c, data_new(c, mb), l), OUTBOX_RESPONSE,
 		     error);
 out:
-	g_free(status);
 	member_free(mb);
 	list_free(l);
 	return ok;
@@ -696,7 +693,8 @@ static gboolean do_unsubscribe_request(InboundCtx *c, GError **error)
 {
 	List *l = find_list(c, c->route.arg, error);
 	Member *mb = NULL;
-	char *addr = NULL, *status = NULL, *reply = NULL;
+	char *addr = NULL, *reply = NULL;
+	SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;
 	gboolean ok = FALSE;
 	GError *e = NULL;
 
@@ -711,7 +709,7 @@ static gboolean do_unsubscribe_request(InboundCtx *c, GError **error)
 	}
 	if (!subscription_of(c, l, mb, &status, error))
 		goto out;
-	if (status == NULL || strcmp(status, "unsubscribed") == 0) {
+	if (status == SUBSCRIPTION_STATUS_NONE || status == SUBSCRIPTION_STATUS_UNSUBSCRIBED) {
 		c->result = "not-subscribed";
 		ok = TRUE;
 		goto out;
@@ -722,7 +720,6 @@ static gboolean do_unsubscribe_request(InboundCtx *c, GError **error)
 		     OUTBOX_RESPONSE, error);
 out:
 	g_free(reply);
-	g_free(status);
 	g_free(addr);
 	member_free(mb);
 	list_free(l);
@@ -739,7 +736,7 @@ static gboolean do_leave(InboundCtx *c, TokenPurpose purpose, GError **error)
 	c->action = "unsubscribe";
 	if (!list_token(c, purpose, &l, &mb, error))
 		goto out;
-	if (!subscription_set(c->db, l->id, mb->id, "unsubscribed", error))
+	if (!subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, error))
 		goto out;
 	c->result = "unsubscribed";
 	/* one-click List-Unsubscribe gets no mail back; a confirmed request gets a note */
@@ -870,7 +867,7 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 		return FALSE;
 	if (c->m->autokind == AUTO_VACATION) {
 		/* a vacation notice sent to our return path is not a delivery failure */
-		c->kind = "autoreply";
+		c->kind = INBOUND_KIND_AUTOREPLY;
 		c->result = "ignored";
 		return TRUE;
 	}
@@ -882,7 +879,7 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 		 * mail), also when it came with a null envelope sender as RFC 3834 asks; real
 		 * bounces carry Auto-Submitted too, but they parse as reports or come from
 		 * MAILER-DAEMON */
-		c->kind = "autoreply";
+		c->kind = INBOUND_KIND_AUTOREPLY;
 		c->result = "ignored";
 		return TRUE;
 	}
@@ -898,11 +895,11 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 	}
 	c->result = "recorded";
 	if (r->kind == BOUNCE_FEEDBACK) {
-		c->kind = "feedback";
+		c->kind = INBOUND_KIND_FEEDBACK;
 		ok = bounce_complaint(c->db, c->cfg, mb ? mb->id : 0, t.object, r->feedback_type,
 				      error);
 	} else if (r->kind == BOUNCE_DSN && r->recipients->len > 0) {
-		c->kind = "bounce";
+		c->kind = INBOUND_KIND_BOUNCE;
 		for (guint i = 0; ok && i < r->recipients->len; i++) {
 			BounceRecipient *b = g_ptr_array_index(r->recipients, i);
 
@@ -912,7 +909,7 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 	} else {
 		/* unreadable report to a VERP address: one transient bounce, so a run of them
 		 * still adds up while a single odd message cannot disable anyone */
-		c->kind = "bounce";
+		c->kind = INBOUND_KIND_BOUNCE;
 		c->result = "unreadable";
 		ok = bounce_record(c->db, c->cfg, mb ? mb->id : 0, t.object,
 				   mb ? mb->email : NULL, NULL, FALSE, "unreadable bounce", error);
@@ -963,7 +960,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 {
 	int purpose = c->route.keyword ? address_keyword_purpose(c->route.keyword) : 0;
 
-	c->kind = "message";
+	c->kind = INBOUND_KIND_MESSAGE;
 	c->action = route_name(&c->route);
 	c->result = "ignored";
 	if (c->route.kind == ROUTE_TOKEN && purpose == TOKEN_BOUNCE)
@@ -971,7 +968,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 	if (c->route.kind == ROUTE_OWNER)
 		return TRUE;    /* organizers read this mailbox elsewhere; logged, not acted on */
 	if (c->m->autokind != AUTO_NONE) {
-		c->kind = "autoreply";
+		c->kind = INBOUND_KIND_AUTOREPLY;
 		char *shown = address_redact(c->recipient);
 
 		log_info("ignoring %s message to %s", autoreply_name(c->m->autokind), shown);

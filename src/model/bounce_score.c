@@ -34,6 +34,7 @@
 #include "model/list.h"
 #include "model/member.h"
 #include "mail/bounce.h"
+#include "model/member.h"
 #include "base/pm.h"
 
 #define WEIGHT_PERMANENT 1.0
@@ -48,12 +49,19 @@ static gint64 window_start(const PmConfig *cfg, gint64 now)
 }
 
 /*
- * member_status - the status of member id into *status (caller frees; NULL when there
- * is no such member). FALSE on a database error.
+ * member_status - the status of member id into *status (*found FALSE when there is no
+ * such member). FALSE on a database error.
  */
-static gboolean member_status(PmDb *db, gint64 id, char **status, GError **error)
+static gboolean member_status(PmDb *db, gint64 id, gboolean *found, MemberStatus *status,
+			      GError **error)
 {
-	return db_text(db, error, status, "SELECT status FROM members WHERE id = ?", "i", id);
+	char *s = NULL;
+
+	if (!db_text(db, error, &s, "SELECT status FROM members WHERE id = ?", "i", id))
+		return FALSE;
+	*found = member_status_parse(s, status);
+	g_free(s);
+	return TRUE;
 }
 
 /* outbox_kind - the kind of outbox row id into *kind (caller frees; NULL: no such row) */
@@ -120,13 +128,15 @@ gboolean bounce_record_at(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 			  const char *address, const char *status, gboolean permanent,
 			  const char *diagnostic, gint64 now, GError **error)
 {
-	char *mstatus = NULL, *okind = NULL;
+	char *okind = NULL;
+	MemberStatus mstatus = MEMBER_STATUS_ACTIVE;
+	gboolean known = FALSE;
 	double score = 0;
 	gboolean ok = FALSE;
 
-	if (member_id > 0 && !member_status(db, member_id, &mstatus, error))
+	if (member_id > 0 && !member_status(db, member_id, &known, &mstatus, error))
 		return FALSE;
-	if (mstatus == NULL)
+	if (!known)
 		member_id = 0;          /* unknown (or deleted) member: recorded only */
 	if (!outbox_kind(db, outbox_id, &okind, error))
 		goto out;
@@ -145,7 +155,7 @@ gboolean bounce_record_at(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 	if (!bounce_score(db, cfg, member_id, now, &score, error) ||
 	    !member_set_bounce_score(db, member_id, score, now, error))
 		goto out;
-	if (strcmp(mstatus, "active") != 0) {
+	if (mstatus != MEMBER_STATUS_ACTIVE) {
 		ok = TRUE;              /* already bouncing, unsubscribed or forgotten */
 		goto out;
 	}
@@ -157,7 +167,6 @@ gboolean bounce_record_at(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 	else
 		ok = TRUE;
 out:
-	g_free(mstatus);
 	g_free(okind);
 	return ok;
 }
@@ -176,13 +185,15 @@ gboolean bounce_complaint(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 			  const char *feedback_type, GError **error)
 {
 	gint64 now = pm_now();
-	char *mstatus = NULL, *okind = NULL;
+	char *okind = NULL;
+	MemberStatus mstatus = MEMBER_STATUS_ACTIVE;
+	gboolean known = FALSE;
 	const char *type = feedback_type ? feedback_type : "abuse";
 	gboolean ok = FALSE;
 
-	if (member_id > 0 && !member_status(db, member_id, &mstatus, error))
+	if (member_id > 0 && !member_status(db, member_id, &known, &mstatus, error))
 		return FALSE;
-	if (mstatus == NULL)
+	if (!known)
 		member_id = 0;
 	if (!outbox_kind(db, outbox_id, &okind, error))
 		goto out;
@@ -202,7 +213,6 @@ gboolean bounce_complaint(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 	ok = subscription_unsubscribe_all(db, member_id, now, error) &&
 	     member_mark_unsubscribed(db, member_id, now, error);
 out:
-	g_free(mstatus);
 	g_free(okind);
 	return ok;
 }

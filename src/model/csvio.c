@@ -294,12 +294,13 @@ static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id
 		return FALSE;
 	}
 	if (im->list_id > 0) {
-		char *s = subscription_status(im->db, im->list_id, *member_id, &e);
+		SubscriptionStatus s = subscription_status(im->db, im->list_id, *member_id, &e);
 		gboolean ok = TRUE;
 
-		if (e == NULL && (s == NULL || strcmp(s, "pending") == 0))
-			ok = subscription_set(im->db, im->list_id, *member_id, "active", &e);
-		g_free(s);
+		if (e == NULL &&
+		    (s == SUBSCRIPTION_STATUS_NONE || s == SUBSCRIPTION_STATUS_PENDING))
+			ok = subscription_set(im->db, im->list_id, *member_id,
+					      SUBSCRIPTION_STATUS_ACTIVE, &e);
 		if (!ok || e) {
 			g_propagate_error(error, e);
 			return FALSE;
@@ -335,7 +336,7 @@ static gboolean import_signature(Import *im, const CsvioRow *row, GError **error
 			return FALSE;
 		if (im->st->skipped > before)
 			return TRUE;
-		sid = signature_add(im->db, im->petition_id, mid, TRUE, "import",
+		sid = signature_add(im->db, im->petition_id, mid, TRUE, SIGNATURE_SOURCE_IMPORT,
 				    field(row, im, C_COMMENT), NULL, &res, error);
 		if (sid == 0)
 			return FALSE;

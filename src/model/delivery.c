@@ -21,6 +21,28 @@
 #include "base/pm.h"
 #include "model/story.h"
 
+static const char *const status_names[] = {
+	[DELIVERY_STATUS_QUEUED] = "queued", [DELIVERY_STATUS_SENT] = "sent",
+	[DELIVERY_STATUS_FAILED] = "failed",
+};
+
+/* delivery_status_name - the status as stored */
+const char *delivery_status_name(DeliveryStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(status_names) ? status_names[status] : NULL;
+}
+
+/* delivery_status_parse - the status stored as s */
+gboolean delivery_status_parse(const char *s, DeliveryStatus *status)
+{
+	int i = pm_name_index(status_names, G_N_ELEMENTS(status_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (DeliveryStatus)i;
+	return TRUE;
+}
+
 /* ==== Targets ==== */
 
 /* target_free - destroy a target */

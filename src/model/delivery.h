@@ -34,6 +34,19 @@
 #include "model/petition.h"
 #include "base/token.h"
 
+/* A delivery's status, stored as its name (delivery_status_name) in deliveries.status */
+typedef enum {
+	DELIVERY_STATUS_QUEUED,
+	DELIVERY_STATUS_SENT,
+	DELIVERY_STATUS_FAILED
+} DeliveryStatus;
+
+/* delivery_status_name - "queued", "sent" or "failed": the name stored and printed */
+const char *delivery_status_name(DeliveryStatus status);
+
+/* delivery_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean delivery_status_parse(const char *s, DeliveryStatus *status);
+
 /* ==== Targets ==== */
 
 typedef struct {

@@ -5,7 +5,32 @@
 #include <sysexits.h>
 #include "mail/address.h"
 #include "model/list.h"
+#include "model/member.h"
 #include "base/pm.h"
+
+static const char *const subscription_names[] = {
+	[SUBSCRIPTION_STATUS_PENDING] = "pending", [SUBSCRIPTION_STATUS_ACTIVE] = "active",
+	[SUBSCRIPTION_STATUS_UNSUBSCRIBED] = "unsubscribed",
+	[SUBSCRIPTION_STATUS_BOUNCING] = "bouncing",
+};
+
+/* subscription_status_name - the status as stored */
+const char *subscription_status_name(SubscriptionStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(subscription_names) ?
+	       subscription_names[status] : NULL;
+}
+
+/* subscription_status_parse - the status stored as s */
+gboolean subscription_status_parse(const char *s, SubscriptionStatus *status)
+{
+	int i = pm_name_index(subscription_names, G_N_ELEMENTS(subscription_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (SubscriptionStatus)i;
+	return TRUE;
+}
 
 static List *list_one(PmDb *db, sqlite3_stmt *st, GError **error)
 {
@@ -119,19 +144,24 @@ gint64 list_create(PmDb *db, const char *name, const char *title, const char *mo
 	return id;
 }
 
-/* subscription_status - current state or NULL */
-char *subscription_status(PmDb *db, gint64 list_id, gint64 member_id, GError **error)
+/* subscription_status - current state or NONE */
+SubscriptionStatus subscription_status(PmDb *db, gint64 list_id, gint64 member_id,
+				       GError **error)
 {
+	SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;
 	char *s = NULL;
 
 	db_text(db, error, &s, "SELECT status FROM subscriptions WHERE list_id = ? AND "
 		"member_id = ?", "ii", list_id, member_id);
-	return s;
+	if (s && !subscription_status_parse(s, &status))
+		status = SUBSCRIPTION_STATUS_NONE;
+	g_free(s);
+	return status;
 }
 
 /* subscription_set - upsert */
-gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char *status,
-			  GError **error)
+gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id,
+			  SubscriptionStatus status, GError **error)
 {
 	gint64 now = pm_now();
 
@@ -139,7 +169,7 @@ gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char
 		       "INSERT INTO subscriptions(list_id, member_id, status, created_at, updated_at) "
 		       "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(list_id, member_id) DO UPDATE SET "
 		       "status = excluded.status, updated_at = excluded.updated_at",
-		       "iiti", list_id, member_id, status, now);
+		       "iiti", list_id, member_id, subscription_status_name(status), now);
 }
 
 /* subscription_mark_bouncing - the member's active subscriptions pause */
@@ -218,16 +248,18 @@ gboolean list_counts(PmDb *db, gint64 list_id, gint64 *active, gint64 *pending,
 	if (st == NULL)
 		return FALSE;
 	while (db_step(db, st, &e)) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-		const char *ms = (const char *)sqlite3_column_text(st, 1);
+		SubscriptionStatus s = SUBSCRIPTION_STATUS_NONE;
+		MemberStatus ms = MEMBER_STATUS_ACTIVE;
 		gint64 n = sqlite3_column_int64(st, 2);
 
-		if (strcmp(s, "bouncing") == 0 || strcmp(ms, "bouncing") == 0)
+		subscription_status_parse((const char *)sqlite3_column_text(st, 0), &s);
+		member_status_parse((const char *)sqlite3_column_text(st, 1), &ms);
+		if (s == SUBSCRIPTION_STATUS_BOUNCING || ms == MEMBER_STATUS_BOUNCING)
 			*bouncing += n;
-		else if (strcmp(s, "unsubscribed") == 0 || strcmp(ms, "unsubscribed") == 0 ||
-			 strcmp(ms, "forgotten") == 0)
+		else if (s == SUBSCRIPTION_STATUS_UNSUBSCRIBED ||
+			 ms == MEMBER_STATUS_UNSUBSCRIBED || ms == MEMBER_STATUS_FORGOTTEN)
 			*unsubscribed += n;
-		else if (strcmp(s, "pending") == 0)
+		else if (s == SUBSCRIPTION_STATUS_PENDING)
 			*pending += n;
 		else
 			*active += n;

@@ -15,6 +15,22 @@
 #include "base/config.h"
 #include "base/db.h"
 
+/* A subscription's status, stored as its name (subscription_status_name) */
+typedef enum {
+	SUBSCRIPTION_STATUS_NONE = -1,  /* no row: never subscribed (never stored) */
+	SUBSCRIPTION_STATUS_PENDING,
+	SUBSCRIPTION_STATUS_ACTIVE,
+	SUBSCRIPTION_STATUS_UNSUBSCRIBED,
+	SUBSCRIPTION_STATUS_BOUNCING
+} SubscriptionStatus;
+
+/* subscription_status_name - "pending", "active", ...: the name stored and printed (NULL
+ * for SUBSCRIPTION_STATUS_NONE) */
+const char *subscription_status_name(SubscriptionStatus status);
+
+/* subscription_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean subscription_status_parse(const char *s, SubscriptionStatus *status);
+
 typedef struct {
 	gint64 id;
 	char *name;
@@ -39,12 +55,14 @@ gint64 list_create(PmDb *db, const char *name, const char *title, const char *mo
 /* list_name_valid - letters, digits, '-', '_' and '.', not a reserved keyword */
 gboolean list_name_valid(const PmConfig *cfg, const char *name);
 
-/* subscription_status - the member's status on the list, or NULL; caller frees */
-char *subscription_status(PmDb *db, gint64 list_id, gint64 member_id, GError **error);
+/* subscription_status - the member's status on the list; SUBSCRIPTION_STATUS_NONE when
+ * there is none (or on error, with error set) */
+SubscriptionStatus subscription_status(PmDb *db, gint64 list_id, gint64 member_id,
+				       GError **error);
 
 /* subscription_set - create or change a subscription */
-gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char *status,
-			  GError **error);
+gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id,
+			  SubscriptionStatus status, GError **error);
 
 /* subscription_mark_bouncing - member_id's active subscriptions become 'bouncing' (a
  * member disabled by bounces) */

@@ -14,6 +14,28 @@
 
 #define MEMBER_COLS "id, email, name, postcode, district, status, bounce_score, created_at"
 
+static const char *const status_names[] = {
+	[MEMBER_STATUS_ACTIVE] = "active", [MEMBER_STATUS_BOUNCING] = "bouncing",
+	[MEMBER_STATUS_UNSUBSCRIBED] = "unsubscribed", [MEMBER_STATUS_FORGOTTEN] = "forgotten",
+};
+
+/* member_status_name - the status as stored */
+const char *member_status_name(MemberStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(status_names) ? status_names[status] : NULL;
+}
+
+/* member_status_parse - the status stored as s */
+gboolean member_status_parse(const char *s, MemberStatus *status)
+{
+	int i = pm_name_index(status_names, G_N_ELEMENTS(status_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (MemberStatus)i;
+	return TRUE;
+}
+
 static Member *member_from_row(sqlite3_stmt *st)
 {
 	Member *m = g_new0(Member, 1);
@@ -23,7 +45,7 @@ static Member *member_from_row(sqlite3_stmt *st)
 	m->name = db_col_text(st, 2);
 	m->postcode = db_col_text(st, 3);
 	m->district = db_col_text(st, 4);
-	m->status = db_col_text(st, 5);
+	member_status_parse((const char *)sqlite3_column_text(st, 5), &m->status);
 	m->bounce_score = sqlite3_column_double(st, 6);
 	m->created_at = sqlite3_column_int64(st, 7);
 	return m;
@@ -70,7 +92,6 @@ Member *member_free(Member *m)
 		g_free(m->name);
 		g_free(m->postcode);
 		g_free(m->district);
-		g_free(m->status);
 		g_free(m);
 	}
 	return NULL;
@@ -146,10 +167,10 @@ out:
 }
 
 /* member_set_status - change a member's status */
-gboolean member_set_status(PmDb *db, gint64 id, const char *status, GError **error)
+gboolean member_set_status(PmDb *db, gint64 id, MemberStatus status, GError **error)
 {
 	return db_exec(db, error, "UPDATE members SET status = ?, updated_at = ? WHERE id = ?",
-		       "tii", status, pm_now(), id);
+		       "tii", member_status_name(status), pm_now(), id);
 }
 
 /* member_first_name - first word of the name */
@@ -384,7 +405,7 @@ JsonNode *member_dump_json(PmDb *db, const Member *m, GError **error)
 	json_builder_set_member_name(b, "name");
 	m->name ? json_builder_add_string_value(b, m->name) : json_builder_add_null_value(b);
 	json_builder_set_member_name(b, "status");
-	json_builder_add_string_value(b, m->status);
+	json_builder_add_string_value(b, member_status_name(m->status));
 	json_builder_set_member_name(b, "postcode");
 	m->postcode ? json_builder_add_string_value(b, m->postcode) : json_builder_add_null_value(b);
 	json_builder_set_member_name(b, "district");

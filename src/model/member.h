@@ -16,13 +16,27 @@
 #include "base/db.h"
 #include "base/token.h"
 
+/* A member's status, stored as its name (member_status_name) in members.status */
+typedef enum {
+	MEMBER_STATUS_ACTIVE,
+	MEMBER_STATUS_BOUNCING,
+	MEMBER_STATUS_UNSUBSCRIBED,
+	MEMBER_STATUS_FORGOTTEN
+} MemberStatus;
+
+/* member_status_name - "active", "bouncing", ...: the name stored and printed */
+const char *member_status_name(MemberStatus status);
+
+/* member_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean member_status_parse(const char *s, MemberStatus *status);
+
 typedef struct {
 	gint64 id;
 	char *email;        /* normalized; NULL once forgotten */
 	char *name;
 	char *postcode;
 	char *district;
-	char *status;       /* active, bouncing, unsubscribed, forgotten */
+	MemberStatus status;
 	double bounce_score;
 	gint64 created_at;
 } Member;
@@ -76,7 +90,7 @@ gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 JsonNode *member_dump_json(PmDb *db, const Member *m, GError **error);
 
 /* member_set_status - active, bouncing, unsubscribed */
-gboolean member_set_status(PmDb *db, gint64 id, const char *status, GError **error);
+gboolean member_set_status(PmDb *db, gint64 id, MemberStatus status, GError **error);
 
 /* member_set_bounce_score - store the member's current bounce score and at, the time of
  * its last bounce (bounce_score.h computes them) */

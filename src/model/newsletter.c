@@ -33,6 +33,29 @@
 	"(SELECT 1 FROM signatures g WHERE g.petition_id = ?4 AND g.member_id = m.id " \
 	"AND g.status = 'confirmed'))"
 
+static const char *const status_names[] = {
+	[NEWSLETTER_STATUS_DRAFT] = "draft", [NEWSLETTER_STATUS_SCHEDULED] = "scheduled",
+	[NEWSLETTER_STATUS_SENDING] = "sending", [NEWSLETTER_STATUS_SENT] = "sent",
+	[NEWSLETTER_STATUS_CANCELLED] = "cancelled",
+};
+
+/* newsletter_status_name - the status as stored */
+const char *newsletter_status_name(NewsletterStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(status_names) ? status_names[status] : NULL;
+}
+
+/* newsletter_status_parse - the status stored as s */
+gboolean newsletter_status_parse(const char *s, NewsletterStatus *status)
+{
+	int i = pm_name_index(status_names, G_N_ELEMENTS(status_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (NewsletterStatus)i;
+	return TRUE;
+}
+
 /* newsletter_get - by id */
 Newsletter *newsletter_get(PmDb *db, gint64 id, GError **error)
 {
@@ -49,7 +72,7 @@ Newsletter *newsletter_get(PmDb *db, gint64 id, GError **error)
 		n->body = db_col_text(st, 4);
 		n->template_name = db_col_text(st, 5);
 		n->skip_signed = sqlite3_column_int(st, 6) != 0;
-		n->status = db_col_text(st, 7);
+		newsletter_status_parse((const char *)sqlite3_column_text(st, 7), &n->status);
 		n->scheduled_at = sqlite3_column_int64(st, 8);
 		n->cursor = sqlite3_column_int64(st, 9);
 		n->recipients = sqlite3_column_int64(st, 10);
@@ -67,7 +90,6 @@ Newsletter *newsletter_free(Newsletter *n)
 		g_free(n->subject);
 		g_free(n->body);
 		g_free(n->template_name);
-		g_free(n->status);
 		g_free(n);
 	}
 	return NULL;
@@ -168,9 +190,10 @@ gboolean newsletter_schedule(PmDb *db, gint64 id, gint64 at, GError **error)
 
 	if (n == NULL)
 		return FALSE;
-	if (strcmp(n->status, "draft") != 0 && strcmp(n->status, "scheduled") != 0)
+	if (n->status != NEWSLETTER_STATUS_DRAFT && n->status != NEWSLETTER_STATUS_SCHEDULED)
 		g_set_error(error, PM_ERROR, EX_DATAERR, "newsletter %" G_GINT64_FORMAT " is %s: "
-			    "only a draft or a scheduled one can be (re)scheduled", id, n->status);
+			    "only a draft or a scheduled one can be (re)scheduled", id,
+			    newsletter_status_name(n->status));
 	else
 		ok = db_exec(db, error, "UPDATE newsletters SET status = 'scheduled', "
 			     "scheduled_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')",
@@ -188,9 +211,9 @@ gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 
 	if (n == NULL)
 		return FALSE;
-	if (strcmp(n->status, "sent") == 0 || strcmp(n->status, "cancelled") == 0)
+	if (n->status == NEWSLETTER_STATUS_SENT || n->status == NEWSLETTER_STATUS_CANCELLED)
 		g_set_error(error, PM_ERROR, EX_DATAERR, "newsletter %" G_GINT64_FORMAT " is %s "
-			    "already", id, n->status);
+			    "already", id, newsletter_status_name(n->status));
 	else
 		ok = db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
 			     "finished_at = ? WHERE id = ?", "ii", now, id) &&
@@ -227,7 +250,7 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 		return FALSE;
 	/* read inside the write transaction: another process may have moved the cursor */
 	n = newsletter_get(db, id, &e);
-	if (n == NULL || strcmp(n->status, "sending") != 0 || n->expanded_at != 0) {
+	if (n == NULL || n->status != NEWSLETTER_STATUS_SENDING || n->expanded_at != 0) {
 		newsletter_free(n);
 		db_rollback(db);
 		if (e)
@@ -266,26 +289,31 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 }
 
 /* newsletter_copy_state - newsletter, subscription and member of one copy */
-gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, char **nstatus,
-			       char **sstatus, Member *m, GError **error)
+gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *found,
+			       NewsletterStatus *nstatus, SubscriptionStatus *sstatus, Member *m,
+			       GError **error)
 {
 	sqlite3_stmt *st;
 	GError *e = NULL;
 
-	*nstatus = *sstatus = NULL;
+	*found = FALSE;
+	*sstatus = SUBSCRIPTION_STATUS_NONE;
 	st = db_query(db, &e, "SELECT n.status, s.status, m.status, m.email, m.name, m.postcode, "
 		      "m.district, m.id FROM newsletters n LEFT JOIN subscriptions s ON "
 		      "s.list_id = n.list_id AND s.member_id = ?2 LEFT JOIN members m ON m.id = ?2 "
 		      "WHERE n.id = ?1", "ii", id, member_id);
 	if (st && db_step(db, st, &e)) {
-		*nstatus = db_col_text(st, 0);
-		*sstatus = db_col_text(st, 1);
-		m->status = db_col_text(st, 2);
-		m->email = db_col_text(st, 3);
-		m->name = db_col_text(st, 4);
-		m->postcode = db_col_text(st, 5);
-		m->district = db_col_text(st, 6);
-		m->id = sqlite3_column_int64(st, 7);
+		*found = newsletter_status_parse((const char *)sqlite3_column_text(st, 0), nstatus);
+		if (!subscription_status_parse((const char *)sqlite3_column_text(st, 1), sstatus))
+			*sstatus = SUBSCRIPTION_STATUS_NONE;
+		/* a member whose status cannot be read is treated as absent */
+		if (member_status_parse((const char *)sqlite3_column_text(st, 2), &m->status)) {
+			m->email = db_col_text(st, 3);
+			m->name = db_col_text(st, 4);
+			m->postcode = db_col_text(st, 5);
+			m->district = db_col_text(st, 6);
+			m->id = sqlite3_column_int64(st, 7);
+		}
 	}
 	db_done(st);
 	if (e) {
@@ -419,7 +447,7 @@ static gboolean status_into(PmDb *db, JsonBuilder *b, gint64 id, GError **error)
 	json_builder_begin_object(b);
 	set_int(b, "id", n->id);
 	json_builder_set_member_name(b, "status");
-	json_builder_add_string_value(b, n->status);
+	json_builder_add_string_value(b, newsletter_status_name(n->status));
 	json_builder_set_member_name(b, "subject");
 	json_builder_add_string_value(b, n->subject);
 	json_builder_set_member_name(b, "list");
@@ -435,7 +463,7 @@ static gboolean status_into(PmDb *db, JsonBuilder *b, gint64 id, GError **error)
 		json_builder_add_null_value(b);
 	}
 	/* recipients: copies expanded so far; before expansion, the audience it would reach */
-	if (strcmp(n->status, "draft") == 0 || strcmp(n->status, "scheduled") == 0) {
+	if (n->status == NEWSLETTER_STATUS_DRAFT || n->status == NEWSLETTER_STATUS_SCHEDULED) {
 		gint64 a = 0;
 		newsletter_audience(db, id, &a, NULL);
 		set_int(b, "recipients", a);

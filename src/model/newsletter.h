@@ -16,7 +16,23 @@
 #include "base/config.h"
 #include <json-glib/json-glib.h>
 #include "base/db.h"
+#include "model/list.h"
 #include "model/member.h"
+
+/* A newsletter's status, stored as its name (newsletter_status_name) in newsletters.status */
+typedef enum {
+	NEWSLETTER_STATUS_DRAFT,
+	NEWSLETTER_STATUS_SCHEDULED,
+	NEWSLETTER_STATUS_SENDING,
+	NEWSLETTER_STATUS_SENT,
+	NEWSLETTER_STATUS_CANCELLED
+} NewsletterStatus;
+
+/* newsletter_status_name - "draft", "scheduled", ...: the name stored and printed */
+const char *newsletter_status_name(NewsletterStatus status);
+
+/* newsletter_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean newsletter_status_parse(const char *s, NewsletterStatus *status);
 
 /*
  * newsletter_create - a draft for list (name), optionally linked to petition (slug;
@@ -51,7 +67,7 @@ typedef struct {
 	char *body;           /* Markdown + Mustache source */
 	char *template_name;
 	gboolean skip_signed;
-	char *status;         /* draft, scheduled, sending, sent, cancelled */
+	NewsletterStatus status;
 	gint64 scheduled_at;  /* 0: not scheduled */
 	gint64 cursor;        /* last member id expanded */
 	gint64 recipients;    /* rows expanded into the outbox */
@@ -86,13 +102,15 @@ gboolean newsletter_expand_more(PmDb *db, gint64 now, int batch, gint64 max_rows
 
 /*
  * newsletter_copy_state - what the copy of newsletter id for member_id depends on at send
- * time, in one statement: the newsletter's status into *nstatus (NULL: no such
- * newsletter), the member's subscription to its list into *sstatus (NULL: none), and the
- * member into *m (id, email, name, postcode, district, status; strings NULL when there is
- * no such member). Strings are the caller's to free. FALSE on a database error.
+ * time, in one statement: *found FALSE when there is no such newsletter, else its status in
+ * *nstatus; the member's subscription to its list in *sstatus (SUBSCRIPTION_STATUS_NONE:
+ * none); the member into *m (id, email, name, postcode, district, status; m->email NULL
+ * when there is no such member). Strings in *m are the caller's to free. FALSE on a
+ * database error.
  */
-gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, char **nstatus,
-			       char **sstatus, Member *m, GError **error);
+gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *found,
+			       NewsletterStatus *nstatus, SubscriptionStatus *sstatus, Member *m,
+			       GError **error);
 
 /* newsletter_finish - sending newsletters fully expanded with nothing queued become sent */
 gboolean newsletter_finish(PmDb *db, gint64 now, GError **error);

@@ -28,6 +28,22 @@ typedef enum {
 	OUTBOX_NOTICE       /* to organizers: moderation, milestones, failures */
 } OutboxKind;
 
+/* A row's place in the state machine, stored as its name (outbox_status_name) */
+typedef enum {
+	OUTBOX_STATUS_QUEUED,
+	OUTBOX_STATUS_SENDING,
+	OUTBOX_STATUS_SENT,
+	OUTBOX_STATUS_DEFERRED,
+	OUTBOX_STATUS_FAILED,
+	OUTBOX_STATUS_CANCELLED
+} OutboxStatus;
+
+/* outbox_status_name - "queued", "sending", ...: the name stored and printed */
+const char *outbox_status_name(OutboxStatus status);
+
+/* outbox_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean outbox_status_parse(const char *s, OutboxStatus *status);
+
 typedef struct {
 	OutboxKind kind;
 	gint64 ref_id;        /* 0: none */
@@ -50,6 +66,9 @@ GBytes *outbox_message_get(PmDb *db, gint64 id, GError **error);
 
 /* outbox_kind_name - "response", "newsletter", ... */
 const char *outbox_kind_name(OutboxKind kind);
+
+/* outbox_kind_parse - the kind named s into *kind; FALSE for an unknown name */
+gboolean outbox_kind_parse(const char *s, OutboxKind *kind);
 
 /*
  * outbox_responses_today - automatic responses queued to recipient in the last 24 hours
@@ -179,8 +198,10 @@ typedef struct {
 	char *recipient;
 	int attempts;
 	gint64 created_at;
-	/* set by outbox_record: the status written */
-	const char *final_status;
+	/* set by outbox_record: the status written, or lost when the row was no longer
+	 * claimed by owner (nothing written) */
+	OutboxStatus final_status;
+	gboolean lost;
 	gint64 next_attempt;
 } OutboxResult;
 

@@ -13,6 +13,28 @@
 #define PETITION_COLS "id, slug, title, text, status, disclose, goal, closes_at, milestone, " \
 		      "created_at"
 
+static const char *const petition_names[] = {
+	[PETITION_STATUS_DRAFT] = "draft", [PETITION_STATUS_OPEN] = "open",
+	[PETITION_STATUS_CLOSED] = "closed",
+};
+
+/* petition_status_name - the status as stored */
+const char *petition_status_name(PetitionStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(petition_names) ? petition_names[status] : NULL;
+}
+
+/* petition_status_parse - the status stored as s */
+gboolean petition_status_parse(const char *s, PetitionStatus *status)
+{
+	int i = pm_name_index(petition_names, G_N_ELEMENTS(petition_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (PetitionStatus)i;
+	return TRUE;
+}
+
 static Petition *petition_one(PmDb *db, sqlite3_stmt *st, GError **error)
 {
 	Petition *p = NULL;
@@ -23,7 +45,7 @@ static Petition *petition_one(PmDb *db, sqlite3_stmt *st, GError **error)
 		p->slug = db_col_text(st, 1);
 		p->title = db_col_text(st, 2);
 		p->text = db_col_text(st, 3);
-		p->status = db_col_text(st, 4);
+		petition_status_parse((const char *)sqlite3_column_text(st, 4), &p->status);
 		p->disclose = db_col_text(st, 5);
 		p->goal = sqlite3_column_int64(st, 6);
 		p->closes_at = sqlite3_column_int64(st, 7);
@@ -55,7 +77,6 @@ Petition *petition_free(Petition *p)
 		g_free(p->slug);
 		g_free(p->title);
 		g_free(p->text);
-		g_free(p->status);
 		g_free(p->disclose);
 		g_free(p);
 	}
@@ -112,15 +133,16 @@ gint64 petition_create(PmDb *db, const PmConfig *cfg, const char *slug, const ch
 }
 
 /* petition_set_status - open or close */
-gboolean petition_set_status(PmDb *db, gint64 id, const char *status, GError **error)
+gboolean petition_set_status(PmDb *db, gint64 id, PetitionStatus status, GError **error)
 {
-	return db_exec(db, error, "UPDATE petitions SET status = ? WHERE id = ?", "ti", status, id);
+	return db_exec(db, error, "UPDATE petitions SET status = ? WHERE id = ?", "ti",
+		       petition_status_name(status), id);
 }
 
 /* petition_is_open - accepting signatures now */
 gboolean petition_is_open(const Petition *p)
 {
-	return strcmp(p->status, "open") == 0 && (p->closes_at == 0 || p->closes_at > pm_now());
+	return p->status == PETITION_STATUS_OPEN && (p->closes_at == 0 || p->closes_at > pm_now());
 }
 
 /* petition_counts - confirmed and pending */

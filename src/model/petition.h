@@ -14,12 +14,25 @@
 #include "base/config.h"
 #include "base/db.h"
 
+/* A petition's status, stored as its name (petition_status_name) in petitions.status */
+typedef enum {
+	PETITION_STATUS_DRAFT,
+	PETITION_STATUS_OPEN,
+	PETITION_STATUS_CLOSED
+} PetitionStatus;
+
+/* petition_status_name - "draft", "open" or "closed": the name stored and printed */
+const char *petition_status_name(PetitionStatus status);
+
+/* petition_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean petition_status_parse(const char *s, PetitionStatus *status);
+
 typedef struct {
 	gint64 id;
 	char *slug;
 	char *title;
 	char *text;
-	char *status;       /* draft, open, closed */
+	PetitionStatus status;
 	char *disclose;     /* comma-separated CSV fields shown to targets */
 	gint64 goal;
 	gint64 closes_at;   /* 0: no closing date */
@@ -44,7 +57,7 @@ gint64 petition_create(PmDb *db, const PmConfig *cfg, const char *slug, const ch
 		       const char *text, gint64 goal, gint64 closes_at, GError **error);
 
 /* petition_set_status - open or closed */
-gboolean petition_set_status(PmDb *db, gint64 id, const char *status, GError **error);
+gboolean petition_set_status(PmDb *db, gint64 id, PetitionStatus status, GError **error);
 
 /* petition_is_open - status open and the closing date (if any) not passed */
 gboolean petition_is_open(const Petition *p);

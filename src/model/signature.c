@@ -9,15 +9,57 @@
 #include "model/signature.h"
 #include "base/pm.h"
 
+static const char *const signature_names[] = {
+	[SIGNATURE_STATUS_PENDING] = "pending", [SIGNATURE_STATUS_CONFIRMED] = "confirmed",
+};
+static const char *const source_names[] = {
+	[SIGNATURE_SOURCE_REPLY] = "reply", [SIGNATURE_SOURCE_WRITING] = "writing",
+	[SIGNATURE_SOURCE_IMPORT] = "import",
+};
+
+/* signature_status_name - the status as stored */
+const char *signature_status_name(SignatureStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(signature_names) ? signature_names[status] : NULL;
+}
+
+/* signature_status_parse - the status stored as s */
+gboolean signature_status_parse(const char *s, SignatureStatus *status)
+{
+	int i = pm_name_index(signature_names, G_N_ELEMENTS(signature_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (SignatureStatus)i;
+	return TRUE;
+}
+
+/* signature_source_name - the source as stored */
+const char *signature_source_name(SignatureSource source)
+{
+	return (unsigned)source < G_N_ELEMENTS(source_names) ? source_names[source] : NULL;
+}
+
+/* signature_source_parse - the source stored as s */
+gboolean signature_source_parse(const char *s, SignatureSource *source)
+{
+	int i = pm_name_index(source_names, G_N_ELEMENTS(source_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*source = (SignatureSource)i;
+	return TRUE;
+}
+
 /* signature_add - one signature per member and petition */
 gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confirmed,
-		     const char *source, const char *comment, const char *message_id,
+		     SignatureSource source, const char *comment, const char *message_id,
 		     SignResult *result, GError **error)
 {
 	sqlite3_stmt *st;
 	GError *e = NULL;
 	gint64 id = 0, now = pm_now();
-	char *status = NULL;
+	SignatureStatus status = SIGNATURE_STATUS_PENDING;
 
 	if (comment && *comment == '\0')
 		comment = NULL;
@@ -25,7 +67,7 @@ gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean co
 		      "member_id = ?", "ii", petition_id, member_id);
 	if (st && db_step(db, st, &e)) {
 		id = sqlite3_column_int64(st, 0);
-		status = db_col_text(st, 1);
+		signature_status_parse((const char *)sqlite3_column_text(st, 1), &status);
 	}
 	db_done(st);
 	if (e) {
@@ -36,25 +78,25 @@ gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean co
 		if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, "
 			     "source, comment, message_id, created_at, confirmed_at) "
 			     "VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, 0))", "iittttii", petition_id,
-			     member_id, confirmed ? "confirmed" : "pending", source, comment,
+			     member_id,
+			     signature_status_name(confirmed ? SIGNATURE_STATUS_CONFIRMED :
+						   SIGNATURE_STATUS_PENDING),
+			     signature_source_name(source), comment,
 			     message_id, now, confirmed ? now : (gint64)0))
 			return 0;
 		*result = confirmed ? SIGN_NEW_CONFIRMED : SIGN_NEW_PENDING;
 		return db_last_id(db);
 	}
-	if (confirmed && strcmp(status, "pending") == 0) {
+	if (confirmed && status == SIGNATURE_STATUS_PENDING) {
 		if (!db_exec(db, error, "UPDATE signatures SET status = 'confirmed', "
 			     "confirmed_at = ?, comment = coalesce(nullif(comment, ''), ?), "
 			     "message_id = coalesce(message_id, ?) WHERE id = ?", "itti", now,
-			     comment, message_id, id)) {
-			g_free(status);
+			     comment, message_id, id))
 			return 0;
-		}
 		*result = SIGN_CONFIRMED_NOW;
 	} else {
 		*result = SIGN_ALREADY;
 	}
-	g_free(status);
 	return id;
 }
 
@@ -83,8 +125,8 @@ gboolean signature_confirm(PmDb *db, gint64 sig_id, gint64 member_id, const char
 		return FALSE;
 	}
 	*petition_id = pid;
-	return signature_add(db, pid, member_id, TRUE, "writing", comment, NULL, result,
-			     error) != 0;
+	return signature_add(db, pid, member_id, TRUE, SIGNATURE_SOURCE_WRITING, comment, NULL,
+			     result, error) != 0;
 }
 
 /* signature_note_already - mark that the 'already signed' note went out */
@@ -99,7 +141,7 @@ gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError
 
 /* signature_lookup - one signature's petition, member and status */
 gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *member_id,
-			  char **status, GError **error)
+			  SignatureStatus *status, GError **error)
 {
 	sqlite3_stmt *st = db_query(db, error, "SELECT petition_id, coalesce(member_id, 0), "
 				    "status FROM signatures WHERE id = ?", "i", sig_id);
@@ -111,8 +153,7 @@ gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *
 	if (db_step(db, st, &e)) {
 		*petition_id = sqlite3_column_int64(st, 0);
 		*member_id = sqlite3_column_int64(st, 1);
-		*status = db_col_text(st, 2);
-		found = TRUE;
+		found = signature_status_parse((const char *)sqlite3_column_text(st, 2), status);
 	}
 	db_done(st);
 	if (e)

@@ -12,6 +12,31 @@
 #include <glib.h>
 #include "base/db.h"
 
+/* A signature's status, stored as its name (signature_status_name) in signatures.status */
+typedef enum {
+	SIGNATURE_STATUS_PENDING,
+	SIGNATURE_STATUS_CONFIRMED
+} SignatureStatus;
+
+/* signature_status_name - "pending" or "confirmed": the name stored and printed */
+const char *signature_status_name(SignatureStatus status);
+
+/* signature_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean signature_status_parse(const char *s, SignatureStatus *status);
+
+/* Where a signature came from, stored as its name in signatures.source */
+typedef enum {
+	SIGNATURE_SOURCE_REPLY,     /* a reply to a personal sign address */
+	SIGNATURE_SOURCE_WRITING,   /* written to sign+SLUG, confirmed later */
+	SIGNATURE_SOURCE_IMPORT     /* an organizer's CSV import */
+} SignatureSource;
+
+/* signature_source_name - "reply", "writing" or "import": the name stored and printed */
+const char *signature_source_name(SignatureSource source);
+
+/* signature_source_parse - the source named s into *source; FALSE for an unknown name */
+gboolean signature_source_parse(const char *s, SignatureSource *source);
+
 typedef enum {
 	SIGN_NEW_PENDING,    /* a new pending signature */
 	SIGN_NEW_CONFIRMED,  /* a new confirmed signature */
@@ -26,7 +51,7 @@ typedef enum {
  * The comment is kept when the first one was empty. Returns the signature id or 0.
  */
 gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confirmed,
-		     const char *source, const char *comment, const char *message_id,
+		     SignatureSource source, const char *comment, const char *message_id,
 		     SignResult *result, GError **error);
 
 /* signature_confirm - confirm signature sig_id of member_id (must match); EX_NOUSER if not */
@@ -50,11 +75,10 @@ gboolean signature_exists(PmDb *db, gint64 petition_id, gint64 member_id, gboole
 gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError **error);
 
 /*
- * signature_lookup - petition, member and status ("pending"/"confirmed"; caller frees) of
- * signature sig_id. FALSE without error when there is no such signature.
+ * signature_lookup - petition, member and status of signature sig_id. FALSE without error when there is no such signature.
  */
 gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *member_id,
-			  char **status, GError **error);
+			  SignatureStatus *status, GError **error);
 
 /* signature_set_date - date signature sig_id (created and confirmed) at: an imported
  * signature keeps its own date */

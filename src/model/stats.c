@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "model/member.h"
 #include "model/newsletter.h"
 #include "base/pm.h"
 #include "model/stats.h"
@@ -98,7 +99,7 @@ static gboolean petition_into(PmDb *db, JsonBuilder *b, const Petition *p, gbool
 	json_builder_begin_object(b);
 	set_str(b, "slug", p->slug);
 	set_str(b, "title", p->title);
-	set_str(b, "status", p->status);
+	set_str(b, "status", petition_status_name(p->status));
 	set_int(b, "goal", p->goal);
 	json_builder_set_member_name(b, "closes_at");
 	if (p->closes_at) {
@@ -161,8 +162,6 @@ static GArray *ids_of(PmDb *db, sqlite3_stmt *st, GError **error)
 /* stats_json - everything */
 JsonNode *stats_json(PmDb *db, GError **error)
 {
-	static const char *const statuses[] = { "active", "bouncing", "unsubscribed",
-						"forgotten", NULL };
 	JsonBuilder *b = json_builder_new();
 	GArray *ids;
 	gint64 total = 0;
@@ -171,12 +170,12 @@ JsonNode *stats_json(PmDb *db, GError **error)
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "members");
 	json_builder_begin_object(b);
-	for (int i = 0; ok && statuses[i]; i++) {
+	for (MemberStatus i = MEMBER_STATUS_ACTIVE; ok && i <= MEMBER_STATUS_FORGOTTEN; i++) {
 		gint64 n = 0;
 
 		ok = db_int(db, error, &n, 0, "SELECT count(*) FROM members WHERE status = ?", "t",
-			    statuses[i]);
-		set_int(b, statuses[i], n);
+			    member_status_name(i));
+		set_int(b, member_status_name(i), n);
 		total += n;
 	}
 	set_int(b, "total", total);

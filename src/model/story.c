@@ -7,6 +7,28 @@
 #include "base/pm.h"
 #include "model/story.h"
 
+static const char *const status_names[] = {
+	[STORY_STATUS_PENDING] = "pending", [STORY_STATUS_APPROVED] = "approved",
+	[STORY_STATUS_REJECTED] = "rejected",
+};
+
+/* story_status_name - the status as stored */
+const char *story_status_name(StoryStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(status_names) ? status_names[status] : NULL;
+}
+
+/* story_status_parse - the status stored as s */
+gboolean story_status_parse(const char *s, StoryStatus *status)
+{
+	int i = pm_name_index(status_names, G_N_ELEMENTS(status_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (StoryStatus)i;
+	return TRUE;
+}
+
 /* story_add - insert a pending story */
 gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *subject,
 		 const char *text, gint64 inbound_id, GError **error)
@@ -20,14 +42,14 @@ gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *sub
 }
 
 /* story_moderate - approve or reject */
-gboolean story_moderate(PmDb *db, gint64 id, const char *status, GError **error)
+gboolean story_moderate(PmDb *db, gint64 id, StoryStatus status, GError **error)
 {
-	if (strcmp(status, "approved") != 0 && strcmp(status, "rejected") != 0) {
+	if (status != STORY_STATUS_APPROVED && status != STORY_STATUS_REJECTED) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "a story is approved or rejected");
 		return FALSE;
 	}
 	if (!db_exec(db, error, "UPDATE stories SET status = ?, moderated_at = ? WHERE id = ?",
-		     "tii", status, pm_now(), id))
+		     "tii", story_status_name(status), pm_now(), id))
 		return FALSE;
 	if (db_changes(db) == 0) {
 		g_set_error(error, PM_ERROR, EX_NOUSER, "no story %" G_GINT64_FORMAT, id);
@@ -88,13 +110,15 @@ JsonNode *story_list_json(PmDb *db, gint64 petition_id, int limit, GError **erro
 }
 
 /* story_ls_json - the organizers' view of stories */
-JsonNode *story_ls_json(PmDb *db, gint64 petition_id, const char *status, GError **error)
+JsonNode *story_ls_json(PmDb *db, gint64 petition_id, const StoryStatus *status,
+			GError **error)
 {
 	sqlite3_stmt *st = db_query(db, error,
 		"SELECT s.id, p.slug, m.name, m.email, s.status, s.subject, s.text, s.created_at "
 		"FROM stories s LEFT JOIN members m ON m.id = s.member_id LEFT JOIN petitions p "
 		"ON p.id = s.petition_id WHERE (?1 = 0 OR s.petition_id = ?1) AND (?2 IS NULL OR "
-		"s.status = ?2) ORDER BY s.id", "it", petition_id, status);
+		"s.status = ?2) ORDER BY s.id", "it", petition_id,
+		status ? story_status_name(*status) : NULL);
 	JsonBuilder *b;
 	JsonNode *n = NULL;
 	GError *e = NULL;

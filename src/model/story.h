@@ -13,12 +13,25 @@
 #include <json-glib/json-glib.h>
 #include "base/db.h"
 
+/* A story's moderation status, stored as its name (story_status_name) in stories.status */
+typedef enum {
+	STORY_STATUS_PENDING,
+	STORY_STATUS_APPROVED,
+	STORY_STATUS_REJECTED
+} StoryStatus;
+
+/* story_status_name - "pending", "approved" or "rejected": the name stored and printed */
+const char *story_status_name(StoryStatus status);
+
+/* story_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean story_status_parse(const char *s, StoryStatus *status);
+
 /* story_add - a pending story; petition_id/member_id/inbound_id 0 for none; returns id or 0 */
 gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *subject,
 		 const char *text, gint64 inbound_id, GError **error);
 
 /* story_moderate - set status approved or rejected; EX_NOUSER if there is no such story */
-gboolean story_moderate(PmDb *db, gint64 id, const char *status, GError **error);
+gboolean story_moderate(PmDb *db, gint64 id, StoryStatus status, GError **error);
 
 /*
  * story_forget_member - the part of forgetting member_id held here: their stories' texts
@@ -37,6 +50,7 @@ JsonNode *story_list_json(PmDb *db, gint64 petition_id, int limit, GError **erro
  * story_ls_json - stories for organizers: {"stories":[{id, petition, author, email, status,
  * subject, text, created_at}]}, oldest first; petition_id 0: any; status NULL: any.
  */
-JsonNode *story_ls_json(PmDb *db, gint64 petition_id, const char *status, GError **error);
+JsonNode *story_ls_json(PmDb *db, gint64 petition_id, const StoryStatus *status,
+			GError **error);
 
 #endif

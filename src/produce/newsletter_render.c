@@ -255,7 +255,6 @@ void newsletter_prepared_free(gpointer p)
 		return;
 	if (pr->sh)
 		shared_unref(pr->sh);
-	g_free(pr->m.status);
 	g_free(pr->m.email);
 	g_free(pr->m.name);
 	g_free(pr->m.postcode);
@@ -271,30 +270,30 @@ gpointer newsletter_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	GError *e = NULL;
 	Prepared *pr = g_new0(Prepared, 1);
 	Member *m = &pr->m;
-	char *nstatus = NULL, *sstatus = NULL;
+	NewsletterStatus ns = NEWSLETTER_STATUS_DRAFT;
+	SubscriptionStatus ss = SUBSCRIPTION_STATUS_NONE;
+	gboolean found = FALSE;
 	Shared *sh;
 
 	pr->cfg = cfg;
 	pr->key = key;
 	/* checked again now: the member may have left since the expansion */
-	if (!newsletter_copy_state(db, row->ref_id, row->member_id, &nstatus, &sstatus, m, &e))
+	if (!newsletter_copy_state(db, row->ref_id, row->member_id, &found, &ns, &ss, m, &e))
 		g_propagate_error(error, e);
-	else if (nstatus == NULL)
+	else if (!found)
 		g_set_error(error, PM_ERROR, EX_NOUSER, "no newsletter %" G_GINT64_FORMAT,
 			    row->ref_id);
-	else if (strcmp(nstatus, "cancelled") == 0)
+	else if (ns == NEWSLETTER_STATUS_CANCELLED)
 		skip(db, row->id, error, "newsletter cancelled");
-	else if (m->email == NULL || g_strcmp0(m->status, "active") != 0)
+	else if (m->email == NULL || m->status != MEMBER_STATUS_ACTIVE)
 		skip(db, row->id, error, "member no longer active");
-	else if (g_strcmp0(sstatus, "active") != 0)
+	else if (ss != SUBSCRIPTION_STATUS_ACTIVE)
 		skip(db, row->id, error, "member no longer subscribed");
 	else if ((sh = shared_get(db, cfg, row->ref_id, error)) != NULL) {
 		g_atomic_int_inc(&sh->ref);
 		pr->sh = sh;
 		pr->to = g_strdup(row->recipient);
 	}
-	g_free(nstatus);
-	g_free(sstatus);
 	if (pr->sh == NULL) {
 		newsletter_prepared_free(pr);
 		return NULL;
@@ -355,7 +354,7 @@ gint64 newsletter_preview(PmDb *db, const PmConfig *cfg, const PmSecret *key, gi
 	if (m == NULL) {
 		sample.email = norm;
 		sample.name = (char *)"Sample Member";
-		sample.status = (char *)"active";
+		sample.status = MEMBER_STATUS_ACTIVE;
 	}
 	msg = render_copy(cfg, key, sh, m ? m : &sample, norm, m != NULL, error);
 	if (msg) {
