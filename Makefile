@@ -56,7 +56,7 @@ OBJS := $(SRCS:src/%.c=$(B)/obj/%.o)
 LIB  := $(B)/libpeermail.a
 BIN  := $(B)/peermail
 TEST_SRCS := $(wildcard tests/test_*.c)
-TESTS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 BENCH_SRCS := $(wildcard tests/bench_*.c)
 BENCHES := $(BENCH_SRCS:tests/%.c=$(B)/bench/%)
 FUZZ_SRCS := $(wildcard tests/fuzz_*.c)
@@ -95,14 +95,14 @@ $(B)/fuzz/%: tests/%.c $(SRCS) $(HDRS)
 	  -DPEERMAIL_SYSCONFDIR='"$(SYSCONFDIR)"' -DPM_LIBESMTP_SONAME='"$(LIBESMTP_SONAME)"' \
 	  -DPM_LIBXML2_SONAME='"$(LIBXML2_SONAME)"' -o $@ $< $(SRCS) $(PKG_LIBS)
 
-tests: $(BIN) $(TESTS)
+tests: $(BIN) $(TEST_BINS)
 
 fuzz: $(FUZZERS)
 
 check: tests
 	@B=$(B) SANITIZE=$(SANITIZE) ./tests/run-tests.sh
 
-bench: $(BIN) $(TESTS) $(BENCHES)
+bench: $(BIN) $(TEST_BINS) $(BENCHES)
 	@B=$(B) ./tests/bench.sh
 
 demo: $(BIN)

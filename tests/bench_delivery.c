@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "model/petition.h"
+#include "model/schema.h"
 
 #define CEILING_S 30.0
 #define CEILING_MB 400.0
@@ -53,7 +54,7 @@ static int run(int n, gboolean check)
 
 	g_file_set_contents(conf, text, -1, NULL);
 	cfg = config_load(conf, &e);
-	db = cfg ? db_open(cfg->database, TRUE, &e) : NULL;
+	db = cfg ? db_open(cfg->database, schema_peermail(), TRUE, &e) : NULL;
 	if (db == NULL) {
 		fprintf(stderr, "bench_delivery: %s\n", e->message);
 		return 2;

@@ -4,10 +4,16 @@
     check_arch.py [--src DIR] layers    includes point only to the same layer or a lower one
     check_arch.py [--src DIR] cycles    no cycle between modules (a .c/.h pair is a module)
     check_arch.py [--src DIR] owners    INSERT/UPDATE/DELETE of a table only in its owner
+    check_arch.py [--src DIR] sql       SQL calls only in base/db.c and model/
 
 The layers, lowest first, are LAYERS below (the Makefile lists the same folders). The
 table owners are read from docs/architecture.md's "Table owners" table (one row per table:
-| `table` | `src/layer/module.c` ... |), so the documentation and the check cannot drift.
+| `table` | `src/layer/module.c` ... |), so the documentation and the check cannot drift;
+every table the schema creates (src/model/schema.c) must have a row. SQL keywords are
+matched in upper case, as the tree writes them (so "add or update a member" in a usage
+string is no UPDATE). Outside src/base/db.c and src/model/, no file may call db_exec,
+db_query, db_int, db_text, db_ids and the other statement helpers nor any sqlite3_ function:
+transactions (db_begin, db_commit, db_rollback) are the callers' and stay allowed.
 Prints one line per violation and exits 1 when there is any; 0 and nothing otherwise.
 """
 import os
@@ -94,8 +100,9 @@ def check_cycles(src):
     return bad
 
 
-WRITE = re.compile(r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+(\w+)",
-                   re.I)
+WRITE = re.compile(r"\b(?:INSERT\s+(?:OR\s+[A-Z]+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+[A-Z]+)?|"
+                   r"DELETE\s+FROM)\s+(\w+)")
+CREATE = re.compile(r"\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)")
 
 
 def owners_table(doc):
@@ -134,12 +141,28 @@ def sql_strings(path):
     return out
 
 
+def schema_tables(src):
+    path = os.path.join(src, "model", "schema.c")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        text = strip_comments(fh.read())
+    return [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in CREATE.finditer(text)]
+
+
 def check_owners(src, doc):
     owners = owners_table(doc)
     if owners is None:
         return ["%s: no '## Table owners' section" % doc]
     bad = []
     root = os.path.dirname(os.path.abspath(src))
+    for line, table in schema_tables(src):
+        if table not in owners:
+            bad.append("%s:%d: table %s has no owner in %s"
+                       % (os.path.join(src, "model", "schema.c"), line, table, doc))
+        elif len(owners[table]) != 1:
+            bad.append("%s: table %s needs exactly one owner, has %d"
+                       % (doc, table, len(owners[table])))
     for layer, path in sources(src):
         if not path.endswith(".c"):
             continue
@@ -158,6 +181,36 @@ def check_owners(src, doc):
     return bad
 
 
+# the statement helpers and SQLite itself; db_begin/db_commit/db_rollback, db_open and
+# db_close (and the DbSchema and PmDb types) stay usable everywhere
+SQL_CALL = re.compile(r"\b(db_(?:exec|query|int|text|ids|step|done|col_text|last_id|changes|handle|"
+                      r"set_error)\s*\(|sqlite3_\w+)")
+SQL_HOMES = ("model",)
+SQL_FILES = ("base/db.c", "base/db.h")
+
+
+def code_only(text):
+    """text with comments and string literals blanked (line numbers kept)."""
+    text = strip_comments(text)
+    text = re.sub(r"//[^\n]*", "", text)
+    return re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', text)
+
+
+def check_sql(src):
+    bad = []
+    for layer, path in sources(src):
+        rel = os.path.relpath(path, src).replace(os.sep, "/")
+        if layer in SQL_HOMES or rel in SQL_FILES:
+            continue
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = code_only(fh.read())
+        for m in SQL_CALL.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            bad.append("%s:%d: %s: SQL belongs in src/model/ (ask the table's owner)"
+                       % (path, line, m.group(1).rstrip("( \t")))
+    return bad
+
+
 def main(argv):
     src = "src"
     doc = "docs/architecture.md"
@@ -171,12 +224,13 @@ def main(argv):
         else:
             print("check_arch.py: unknown option %s" % opt, file=sys.stderr)
             return 64
-    if len(args) != 1 or args[0] not in ("layers", "cycles", "owners"):
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+    if len(args) != 1 or args[0] not in ("layers", "cycles", "owners", "sql"):
+        usage = __doc__.strip().split("\n\n")[1]
+        print("usage:\n" + usage, file=sys.stderr)
         return 64
     what = args[0]
     bad = {"layers": lambda: check_layers(src), "cycles": lambda: check_cycles(src),
-           "owners": lambda: check_owners(src, doc)}[what]()
+           "owners": lambda: check_owners(src, doc), "sql": lambda: check_sql(src)}[what]()
     for b in bad:
         print(b)
     return 1 if bad else 0

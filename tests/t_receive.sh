@@ -228,6 +228,8 @@ mail plain.eml nia@example.org "Nia" sign+trees@act.test >"$T/x.eml"
 is "$?" 75 "a missing database exits 75 (the MTA retries)"
 "$PEERMAIL_BIN" --config "$T/conf/nope.conf" receive --recipient sign+trees@act.test <"$T/x.eml" >/dev/null 2>&1
 is "$?" 75 "a missing configuration exits 75"
+pm receive --no-such-option --recipient sign+trees@act.test <"$T/x.eml" >/dev/null 2>&1
+is "$?" 75 "a usage error in the pipe command exits 75 (inbound/exitcode.h: only 65 and 67 bounce)"
 
 # ---- four receivers at once lose nothing ----
 before=$(count signatures)

@@ -47,7 +47,61 @@ TEST(normalize)
 	norm(c, "evil@example.org\r\nBcc: x@y.z", NULL);
 	norm(c, "@example.org", NULL);
 	norm(c, "user@localhost", NULL);
+	norm(c, "J\xc3\xb6rg@example.org", NULL);
+	norm(c, "a..b@example.org", NULL);
+	norm(c, " <Eve.Example@Mail.Example.ORG> ", "eve.example@mail.example.org");
 	cfg_done(c);
+}
+
+TEST(is_valid)
+{
+	/* the one addr-spec rule: members, targets, bounce reports and every address compose writes */
+	static const char *const good[] = { "first.o'neil+tag@sub.example-domain.org",
+		"a@b.co", "x_y=z/w{1}~!#$%&*^`|?@example.org", "jane@mail.example.museum",
+		"a-b@x-1.example.org" };
+	static const char *const bad[] = { NULL, "", "no-at-sign", "a@", "@b.test",
+		"a..b@x.test", ".a@x.test", "a.@x.test", "a@-x.test", "a@x-.test", "a@x..test",
+		"a@.x.test", "a@x.test.", "a b@x.test", "a@b@x.test", "a@x.test,b@y.test",
+		"\"q\"@x.test", "\xc3\xbc@x.test", "a@\xc3\xbc.test", "Eve <eve@x.test>",
+		"<eve@x.test>", "a@b.test\r\nBcc: x@y.test", "a(c)@x.test", "a@x_y.test",
+		"a@[192.0.2.1]", "user@localhost", "a\\b@x.test", "a;b@x.test", "a:b@x.test" };
+	char *s;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(good); i++) {
+		char *what = g_strdup_printf("valid: %s", good[i]);
+
+		OK(address_is_valid(good[i]), what);
+		g_free(what);
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+		char *shown = bad[i] ? g_strescape(bad[i], NULL) : g_strdup("(null)");
+		char *what = g_strdup_printf("invalid: %s", shown);
+
+		OK(!address_is_valid(bad[i]), what);
+		g_free(what);
+		g_free(shown);
+	}
+	s = g_strdup_printf("%s@example.org", "a123456789b123456789c123456789d123456789e123456789f123456789abcd");
+	OK(address_is_valid(s), "a local part of 64 octets");
+	g_free(s);
+	s = g_strdup_printf("%s@example.org", "a123456789b123456789c123456789d123456789e123456789f123456789abcde");
+	OK(!address_is_valid(s), "a local part of 65 octets");
+	g_free(s);
+	s = g_strdup_printf("a@%s.org", "a123456789b123456789c123456789d123456789e123456789f123456789abc");
+	OK(address_is_valid(s), "a domain label of 63 octets");
+	g_free(s);
+	s = g_strdup_printf("a@%s.org", "a123456789b123456789c123456789d123456789e123456789f123456789abcd");
+	OK(!address_is_valid(s), "a domain label of 64 octets");
+	g_free(s);
+	{
+		GString *d = g_string_new("a@");
+
+		while (d->len < 250)
+			g_string_append(d, "abcdefghi.");
+		g_string_append(d, "org");
+		OK(!address_is_valid(d->str), "over 254 octets in all");
+		g_string_free(d, TRUE);
+	}
 }
 
 TEST(route)
@@ -137,6 +191,7 @@ TEST(redact)
 int main(void)
 {
 	RUN(normalize);
+	RUN(is_valid);
 	RUN(route);
 	RUN(make);
 	RUN(redact);

@@ -131,6 +131,8 @@ TEST(headers_and_subjects)
 		{ "Vacation photos from the march", NULL, NULL, "jane@example.org", AUTO_NONE },
 		{ "Auto emissions near the school", NULL, NULL, "jane@example.org", AUTO_NONE },
 		{ "Absent parents? No: absent air quality rules", NULL, NULL, "jane@example.org", AUTO_NONE },
+		{ "Re: Will you sign?", "Precedence", "auto_reply", "jane@example.org", AUTO_VACATION },
+		{ "Re: Will you sign?", "X-Vacation", "on", "jane@example.org", AUTO_VACATION },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -143,6 +145,58 @@ TEST(headers_and_subjects)
 		g_free(what);
 		g_object_unref(m);
 	}
+}
+
+typedef struct {
+	const char *subject, *from, *header, *value;
+	gboolean want;
+} ReplyCase;
+
+TEST(is_reply)
+{
+	/* the question bounce asks before reading a report's free text */
+	static const ReplyCase cases[] = {
+		{ "Re: Will you sign?", NULL, NULL, NULL, FALSE },
+		{ "Out of Office: Will you sign?", NULL, NULL, NULL, TRUE },
+		{ "Automatische Antwort: Unterschreiben Sie?", NULL, NULL, NULL, TRUE },
+		{ "Out of Office: Will you sign?", NULL, "Return-Path", "<>", TRUE },
+		{ "Re: Will you sign?", NULL, "Return-Path", "<>", FALSE },
+		{ "Re: Will you sign?", NULL, "X-Autoreply", "yes", TRUE },
+		{ "Re: Will you sign?", NULL, "X-Autorespond", "yes", TRUE },
+		{ "Re: Will you sign?", NULL, "Precedence", "auto_reply", TRUE },
+		{ "Re: Will you sign?", NULL, "Precedence", "bulk", FALSE },
+		{ "Re: Will you sign?", NULL, "Auto-Submitted", "auto-replied", TRUE },
+		{ "Re: Will you sign?", NULL, "Auto-Submitted", "Auto-Replied (vacation)", TRUE },
+		{ "Re: Will you sign?", NULL, "Auto-Submitted", "auto-generated", FALSE },
+		{ "Re: Will you sign?", NULL, "Auto-Submitted", "no", FALSE },
+		{ "Re: Will you sign?", NULL, "List-Id", "Other list <other.example.net>", FALSE },
+		{ "Vacation photos from the march", NULL, NULL, NULL, FALSE },
+		{ "Undelivered Mail Returned to Sender", "MAILER-DAEMON@mx.example.net",
+		  "Auto-Submitted", "auto-replied", FALSE },
+		{ "Out of Office: Will you sign?", "postmaster@mx.example.net", NULL, NULL, FALSE },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const ReplyCase *c = &cases[i];
+		GMimeMessage *m = plain(c->subject, c->header, c->value);
+		char *what = g_strdup_printf("%s%s%s%s%s%s -> %s", c->subject,
+			c->header ? " + " : "", c->header ? c->header : "", c->header ? ": " : "",
+			c->header ? c->value : "", c->from ? " from a mail system" : "",
+			c->want ? "an auto-reply" : "not one");
+
+		if (c->from) {
+			InternetAddressList *from = g_mime_message_get_from(m);
+			InternetAddress *a = internet_address_mailbox_new(NULL, c->from);
+
+			internet_address_list_clear(from);
+			internet_address_list_add(from, a);
+			g_object_unref(a);
+		}
+		OK(autoreply_is_reply(m) == c->want, what);
+		g_free(what);
+		g_object_unref(m);
+	}
+	OK(!autoreply_is_reply(NULL), "no message: not an auto-reply");
 }
 
 TEST(names)
@@ -162,6 +216,7 @@ int main(void)
 	g_mime_init();
 	RUN(fixtures);
 	RUN(headers_and_subjects);
+	RUN(is_reply);
 	RUN(names);
 	g_mime_shutdown();
 	return harness_done();

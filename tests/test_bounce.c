@@ -194,6 +194,37 @@ TEST(vacation_is_not_a_bounce)
 	INT_EQ(r->recipients->len, 0, "no recipients");
 	bounce_report_free(r);
 
+	/* from the null sender, as RFC 3834 asks: it looks like a report, so bounce asks
+	 * autoreply_is_reply before reading its text */
+	r = parse_str(
+		"Return-Path: <>\n"
+		"From: Pat Member <pat@example.com>\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: Automatic reply: Save the river\n"
+		"\n"
+		"I am away until Monday. Mail to me could not be delivered to my desk;\n"
+		"write to colleague@example.com meanwhile.\n");
+	INT_EQ(r->kind, BOUNCE_NOT, "a vacation reply from the null sender is not a bounce");
+	INT_EQ(r->recipients->len, 0, "null-sender vacation reply: no recipients");
+	bounce_report_free(r);
+
+	/* a mail system's free-text report marked auto-replied is still read */
+	r = parse_str(
+		"Return-Path: <>\n"
+		"From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: Undelivered Mail Returned to Sender\n"
+		"Auto-Submitted: auto-replied\n"
+		"\n"
+		"I'm sorry to have to inform you that your message could not\n"
+		"be delivered to one or more recipients.\n"
+		"\n"
+		"<gone@example.com>: host mx.example.com said: 550 5.1.1 User unknown\n");
+	INT_EQ(r->kind, BOUNCE_DSN, "a mail system's report marked auto-replied is a bounce");
+	STR_EQ(rcpt(r, 0) ? rcpt(r, 0)->address : NULL, "gone@example.com",
+	       "auto-replied report: the failed recipient");
+	bounce_report_free(r);
+
 	r = parse_str("From: Pat <pat@example.com>\nTo: team@act.example.org\nSubject: Hello\n\n"
 		      "Count me in: my friend friend@example.com wants to sign too.\n");
 	INT_EQ(r->kind, BOUNCE_NOT, "an ordinary message is not a bounce");
@@ -504,6 +535,88 @@ TEST(flufl_corpus)
 	g_free(tsv);
 }
 
+TEST(text_through_mimetext)
+{
+	/* the report's human-readable text comes from mimetext: part choice, charsets, HTML */
+	BounceReport *r = parse_str(
+		"From: Microsoft Outlook <postmaster@contoso.example>\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: Undeliverable: Save the river\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: text/html; charset=us-ascii\n"
+		"\n"
+		"<html><head><style>p{margin:0}</style></head><body>"
+		"<p><b>Delivery has failed to these recipients or groups:</b></p>"
+		"<p><a href=\"mailto:gone@example.com\">gone@example.com</a><br>"
+		"The email address you entered couldn&#39;t be found.</p>"
+		"<p>Remote Server returned &#39;550 5.1.1 RESOLVER.ADR.RecipNotFound; not found&#39;</p>"
+		"</body></html>\n");
+	BounceRecipient *a = rcpt(r, 0);
+
+	INT_EQ(r->kind, BOUNCE_DSN, "an HTML-only report is a bounce");
+	STR_EQ(a ? a->address : NULL, "gone@example.com", "HTML report: the failed recipient");
+	OK(a && a->permanent, "HTML report: permanent");
+	bounce_report_free(r);
+
+	r = parse_str(
+		"From: MAILER-DAEMON@mx.example.net\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: failure notice\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/alternative; boundary=\"A\"\n"
+		"\n"
+		"--A\n"
+		"Content-Type: text/plain; charset=iso-8859-1\n"
+		"Content-Transfer-Encoding: quoted-printable\n"
+		"\n"
+		"Votre message n'a pas pu =EAtre remis. Delivery to the following recipient failed:\n"
+		"\n"
+		"   gone@example.com\n"
+		"\n"
+		"--A\n"
+		"Content-Type: text/html\n"
+		"\n"
+		"<p>Delivery to the following recipient failed: other@example.com</p>\n"
+		"--A--\n");
+	a = rcpt(r, 0);
+	INT_EQ(r->kind, BOUNCE_DSN, "alternative report: a bounce");
+	INT_EQ(r->recipients->len, 1, "alternative report: the text/plain alternative only");
+	STR_EQ(a ? a->address : NULL, "gone@example.com", "alternative report: its recipient");
+	bounce_report_free(r);
+
+	r = parse_str(
+		"From: Helpdesk <helpdesk@example.net>\n"
+		"To: bounce+ABC@act.example.org\n"
+		"Subject: Fwd: Returned mail\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/mixed; boundary=\"M\"\n"
+		"\n"
+		"--M\n"
+		"Content-Type: text/plain\n"
+		"\n"
+		"FYI, see the report below.\n"
+		"--M\n"
+		"Content-Type: message/rfc822\n"
+		"\n"
+		"From: MAILER-DAEMON@mx.example.net\n"
+		"Subject: Returned mail\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\n"
+		"\n"
+		"--R\n"
+		"Content-Type: text/plain\n"
+		"\n"
+		"The following address failed:\n"
+		"\n"
+		"    <moved@example.org>: 550 5.1.1 mailbox unavailable\n"
+		"--R--\n"
+		"--M--\n");
+	a = rcpt(r, 0);
+	INT_EQ(r->kind, BOUNCE_DSN, "a report forwarded whole is read");
+	STR_EQ(a ? a->address : NULL, "moved@example.org", "forwarded report: the text inside it");
+	bounce_report_free(r);
+}
+
 int main(void)
 {
 	g_mime_init();
@@ -513,6 +626,7 @@ int main(void)
 	RUN(free_text_kinds);
 	RUN(sendmail_warning);
 	RUN(bounded_work);
+	RUN(text_through_mimetext);
 	RUN(flufl_corpus);
 	g_mime_shutdown();
 	return harness_done();

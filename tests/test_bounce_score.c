@@ -4,6 +4,7 @@
 #include "mail/bounce.h"
 #include "harness.h"
 #include "base/pm.h"
+#include "model/schema.h"
 
 #define DAY 86400
 
@@ -222,7 +223,7 @@ int main(void)
 	char *path = g_build_filename(harness_tmpdir(), "score.db", NULL);
 	GError *e = NULL;
 
-	db = db_open(path, TRUE, &e);
+	db = db_open(path, schema_peermail(), TRUE, &e);
 	OK(db != NULL, "temporary database created");
 	if (db == NULL) {
 		printf("# %s\n", e ? e->message : "?");

@@ -6,9 +6,12 @@
 #include "harness.h"
 #include "model/list.h"
 #include "model/member.h"
+#include "model/member_forget.h"
 #include "produce/milestone.h"
 #include "model/petition.h"
+#include "model/signature.h"
 #include "base/progress.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -23,7 +26,7 @@ static void setup(void)
 	cfg->delimiter = g_strdup("+");
 	cfg->from = g_strdup("Team <team@act.test>");
 	cfg->lists = g_ptr_array_new();
-	db = db_open(path, TRUE, NULL);
+	db = db_open(path, schema_peermail(), TRUE, NULL);
 	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123456789abcdef", 32);
 	g_free(path);
 }
@@ -159,7 +162,7 @@ TEST(import_members)
 	CsvioStats st = { 0 };
 	GError *e = NULL;
 	Member *m;
-	char *s;
+	SubscriptionStatus s;
 
 	OK(csvio_import_members(db, cfg, key, path, list, &st, &e), "import succeeds");
 	INT_EQ(st.imported, 5, "five imported");
@@ -178,9 +181,8 @@ TEST(import_members)
 	member_free(m);
 	m = member_find(db, cfg, "bob@example.org", NULL);
 	STR_EQ(m ? m->name : NULL, "Bob \"The Builder\"", "doubled quotes read");
-	s = m ? subscription_status(db, list, m->id, NULL) : NULL;
-	STR_EQ(s, "active", "imported members subscribed");
-	g_free(s);
+	s = m ? subscription_status(db, list, m->id, NULL) : SUBSCRIPTION_STATUS_NONE;
+	STR_EQ(subscription_status_name(s), "active", "imported members subscribed");
 	member_free(m);
 	m = member_find(db, cfg, "dora@example.org", NULL);
 	STR_EQ(m ? m->name : NULL, "Dora \xc3\x9cmlaut", "UTF-8 kept");
@@ -297,7 +299,8 @@ TEST(milestones)
 			char *a = g_strdup_printf("m%d@example.org", i);
 			gint64 mid = member_upsert(db, cfg, a, NULL, NULL, NULL, FALSE, NULL);
 			SignResult r;
-			signature_add(db, pid, mid, TRUE, "reply", NULL, NULL, &r, NULL);
+			signature_add(db, pid, mid, TRUE, SIGNATURE_SOURCE_REPLY, NULL, NULL, &r,
+				      NULL);
 			g_free(a);
 		}
 		OK(milestone_claim(db, pid, &m, &c, NULL), "claim");

@@ -3,19 +3,20 @@
 #include "base/db.h"
 #include "harness.h"
 #include "base/pm.h"
+#include "model/schema.h"
 
 TEST(open_and_migrate)
 {
 	char *path = g_build_filename(harness_tmpdir(), "var", "t.db", NULL);
 	GError *e = NULL;
-	PmDb *db = db_open(path, FALSE, &e);
+	PmDb *db = db_open(path, schema_peermail(), FALSE, &e);
 	gint64 n = -1;
 	sqlite3_stmt *st;
 
 	OK(db == NULL && e && e->code == EX_CONFIG, "missing database refused without create");
 	OK(e && strstr(e->message, "peermail init"), "the error says to run init");
 	g_clear_error(&e);
-	db = db_open(path, TRUE, &e);
+	db = db_open(path, schema_peermail(), TRUE, &e);
 	OK(db != NULL, "created");
 	INT_EQ(db_version(db), DB_SCHEMA_VERSION, "migrated to the current version");
 	OK(db_int(db, NULL, &n, -1, "PRAGMA foreign_keys", NULL), "pragma query");
@@ -44,7 +45,7 @@ TEST(open_and_migrate)
 
 	db_exec(db, NULL, "PRAGMA user_version = 0", NULL);
 	db_close(db);
-	db = db_open(path, FALSE, &e);
+	db = db_open(path, schema_peermail(), FALSE, &e);
 	OK(db == NULL && e && e->code == EX_CONFIG, "out-of-date schema refused");
 	OK(e && strstr(e->message, "peermail init"), "refusal says to run init");
 	g_clear_error(&e);
@@ -54,7 +55,8 @@ TEST(open_and_migrate)
 TEST(busy_is_tempfail)
 {
 	char *path = g_build_filename(harness_tmpdir(), "busy.db", NULL);
-	PmDb *a = db_open(path, TRUE, NULL), *b = db_open(path, TRUE, NULL);
+	PmDb *a = db_open(path, schema_peermail(), TRUE, NULL);
+	PmDb *b = db_open(path, schema_peermail(), TRUE, NULL);
 	GError *e = NULL;
 
 	sqlite3_busy_timeout(db_handle(b), 50);

@@ -1,4 +1,5 @@
-/* test_delivery.c - targets, districts, the CSV writer and the delivery compiler */
+/* test_delivery.c - targets, the CSV writer and the delivery compiler (districts:
+ * test_district.c) */
 #include <csv.h>
 #include <gmime/gmime.h>
 #include <sysexits.h>
@@ -6,10 +7,13 @@
 #include "produce/delivery_send.h"
 #include "mail/address.h"
 #include "model/delivery.h"
+#include "model/district_import.h"
 #include "harness.h"
 #include "model/outbox.h"
 #include "model/member.h"
 #include "model/petition.h"
+#include "model/signature.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -33,7 +37,7 @@ static void setup(void)
 	cfg = config_load(conf, &e);
 	if (cfg == NULL)
 		g_error("config: %s", e->message);
-	db = db_open(cfg->database, TRUE, NULL);
+	db = db_open(cfg->database, schema_peermail(), TRUE, NULL);
 	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123456789abcdef", 32);
 	g_free(conf);
 	g_free(templates);
@@ -258,14 +262,11 @@ TEST(settings)
 	g_clear_error(&e);
 }
 
-TEST(targets_and_districts)
+TEST(targets)
 {
 	GError *e = NULL;
-	char *path = harness_data("deliveries/districts.csv");
-	char *bad = harness_data("deliveries/districts-bad.csv");
 	char *slugs[] = { "roads", NULL }, *none[] = { "nope", NULL };
-	gint64 rows = 0, mem = 0, id, id2;
-	Member *m;
+	gint64 id, id2;
 
 	petition_create(db, cfg, "roads", "Fix the roads", "Please", 1000, 0, NULL);
 	id = target_add(db, cfg, "Jo North", "Jo@Parl.test", "MP", "North", slugs, &e);
@@ -293,39 +294,7 @@ TEST(targets_and_districts)
 	db_exec(db, NULL, "DELETE FROM petition_targets", NULL);
 	db_exec(db, NULL, "DELETE FROM targets", NULL);
 
-	/* members before the table exists, then import */
-	member_upsert(db, cfg, "pre@x.test", "Pre", "n1 2ab", NULL, FALSE, NULL);
-	member_upsert(db, cfg, "own@x.test", "Own", "s1 2ab", "Elsewhere", FALSE, NULL);
-	OK(district_import(db, path, FALSE, &rows, &mem, &e), "district import");
-	if (e)
-		printf("# %s\n", e->message);
-	g_clear_error(&e);
-	INT_EQ(rows, 6, "six prefixes");
-	INT_EQ(mem, 1, "one member without a district got one");
-	m = member_find(db, cfg, "pre@x.test", NULL);
-	STR_EQ(m->district, "North", "derived from the postcode");
-	member_free(m);
-	m = member_find(db, cfg, "own@x.test", NULL);
-	STR_EQ(m->district, "Elsewhere", "a set district is kept without --rederive");
-	member_free(m);
-	member_upsert(db, cfg, "long@x.test", "Long", "N1 9ZZ", NULL, FALSE, NULL);
-	m = member_find(db, cfg, "long@x.test", NULL);
-	STR_EQ(m->district, "Central", "longest prefix wins for new members");
-	member_free(m);
-	OK(district_import(db, path, TRUE, &rows, &mem, NULL), "import again with rederive");
-	INT_EQ(mem, 1, "rederive changes only what differs");
-	m = member_find(db, cfg, "own@x.test", NULL);
-	STR_EQ(m->district, "South", "rederive recomputes from the postcode");
-	member_free(m);
-	OK(!district_import(db, bad, FALSE, &rows, &mem, &e), "a row without a prefix is refused");
-	OK(e && strstr(e->message, "record 3"), "the error names the record");
-	g_clear_error(&e);
-	OK(!district_import(db, "/nonexistent.csv", FALSE, &rows, &mem, &e), "missing file");
-	INT_EQ(e ? e->code : 0, EX_NOINPUT, "as EX_NOINPUT");
-	g_clear_error(&e);
 	db_exec(db, NULL, "DELETE FROM members", NULL);
-	g_free(path);
-	g_free(bad);
 }
 
 /* sign_many - n members in round-robin districts (every 7th without one), signed */
@@ -342,8 +311,8 @@ static void sign_many(gint64 pid, int start, int n, gboolean confirm_all)
 		gint64 mid = member_upsert(db, cfg, email, name, pc, NULL, FALSE, NULL);
 		SignResult r;
 
-		signature_add(db, pid, mid, confirm_all || i % 11 != 0, "reply", comment, NULL, &r,
-			      NULL);
+		signature_add(db, pid, mid, confirm_all || i % 11 != 0, SIGNATURE_SOURCE_REPLY,
+			      comment, NULL, &r, NULL);
 		g_free(email);
 		g_free(name);
 		g_free(pc);
@@ -527,7 +496,7 @@ TEST(compile_by_district)
 		const DeliveryRow *r = a && a->len ? a->pdata[0] : NULL;
 
 		INT_EQ(a ? a->len : 0, 18, "eighteen deliveries listed");
-		STR_EQ(r ? r->status : NULL, "queued", "status queued");
+		STR_EQ(r ? delivery_status_name(r->status) : NULL, "queued", "status queued");
 		INT_EQ(r ? r->replies->len : 1, 0, "no replies");
 		if (a)
 			g_ptr_array_unref(a);
@@ -758,7 +727,7 @@ int main(void)
 	setup();
 	RUN(csv_writer_gzip);
 	RUN(settings);
-	RUN(targets_and_districts);
+	RUN(targets);
 	RUN(compile_by_district);
 	RUN(mail_side);
 	teardown();

@@ -1,11 +1,16 @@
-/* test_domain.c - members, lists, petitions, signatures and stories in SQL */
+/* test_domain.c - members, lists, petitions, signatures and stories in SQL (districts:
+ * test_district.c) */
 #include <sysexits.h>
 #include "harness.h"
 #include "base/pm.h"
 #include "model/list.h"
 #include "model/member.h"
+#include "model/member_add.h"
+#include "model/member_forget.h"
 #include "model/petition.h"
+#include "model/signature.h"
 #include "model/story.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -20,7 +25,7 @@ static void setup(void)
 	cfg->from = g_strdup("Team <team@act.test>");
 	cfg->gmail_dots = TRUE;
 	cfg->lists = g_ptr_array_new();
-	db = db_open(path, TRUE, NULL);
+	db = db_open(path, schema_peermail(), TRUE, NULL);
 	g_free(path);
 }
 
@@ -45,16 +50,6 @@ TEST(members)
 		STR_EQ(f, "Ann", "first name");
 		g_free(f);
 	}
-	db_exec(db, NULL, "INSERT INTO districts(prefix, district) VALUES ('AB1', 'North'), "
-		"('AB12', 'North-East')", NULL);
-	a = member_upsert(db, cfg, "c@x.test", "C", "AB1 9ZZ", NULL, FALSE, NULL);
-	m = member_get(db, a, NULL);
-	STR_EQ(m->district, "North", "district from postcode prefix");
-	member_free(m);
-	a = member_upsert(db, cfg, "d@x.test", "D", "ab12 3xy", NULL, FALSE, NULL);
-	m = member_get(db, a, NULL);
-	STR_EQ(m->district, "North-East", "longest prefix wins");
-	member_free(m);
 }
 
 TEST(lists)
@@ -64,7 +59,7 @@ TEST(lists)
 	List *l = list_find(db, cfg, "NEWS", NULL);
 	gint64 m = member_upsert(db, cfg, "e@x.test", NULL, NULL, NULL, FALSE, NULL);
 	gint64 act, pend, uns, bnc;
-	char *st;
+	SubscriptionStatus st;
 
 	OK(id > 0 && l && l->id == id, "list created and found case-insensitively");
 	OK(list_create(db, NULL, "news", NULL, NULL, &e) == 0 && e && e->code == EX_DATAERR,
@@ -72,11 +67,10 @@ TEST(lists)
 	g_clear_error(&e);
 	OK(list_create(db, NULL, "help", NULL, NULL, &e) == 0, "reserved name refused");
 	g_clear_error(&e);
-	OK(subscription_set(db, id, m, "pending", NULL), "pending");
+	OK(subscription_set(db, id, m, SUBSCRIPTION_STATUS_PENDING, NULL), "pending");
 	st = subscription_status(db, id, m, NULL);
-	STR_EQ(st, "pending", "status read back");
-	g_free(st);
-	OK(subscription_set(db, id, m, "active", NULL), "activated");
+	STR_EQ(subscription_status_name(st), "pending", "status read back");
+	OK(subscription_set(db, id, m, SUBSCRIPTION_STATUS_ACTIVE, NULL), "activated");
 	list_counts(db, id, &act, &pend, &uns, &bnc, NULL);
 	INT_EQ(act, 1, "one active");
 	INT_EQ(pend, 0, "none pending");
@@ -96,9 +90,9 @@ TEST(signatures)
 	OK(pid > 0, "petition created");
 	OK(petition_create(db, cfg, "Bad Slug", "x", NULL, 0, 0, &e) == 0, "bad slug refused");
 	g_clear_error(&e);
-	s1 = signature_add(db, pid, m, FALSE, "writing", "", NULL, &r, NULL);
+	s1 = signature_add(db, pid, m, FALSE, SIGNATURE_SOURCE_WRITING, "", NULL, &r, NULL);
 	INT_EQ(r, SIGN_NEW_PENDING, "pending signature");
-	s2 = signature_add(db, pid, m, FALSE, "writing", NULL, NULL, &r, NULL);
+	s2 = signature_add(db, pid, m, FALSE, SIGNATURE_SOURCE_WRITING, NULL, NULL, &r, NULL);
 	INT_EQ(s2, s1, "same signature");
 	INT_EQ(r, SIGN_ALREADY, "already there");
 	OK(!signature_confirm(db, s1, m2, "x", &r, &p2, &e), "another member cannot confirm");
@@ -106,9 +100,9 @@ TEST(signatures)
 	OK(signature_confirm(db, s1, m, "I care", &r, &p2, NULL), "own confirmation");
 	INT_EQ(r, SIGN_CONFIRMED_NOW, "confirmed now");
 	INT_EQ(p2, pid, "petition reported");
-	signature_add(db, pid, m, TRUE, "reply", "again", NULL, &r, NULL);
+	signature_add(db, pid, m, TRUE, SIGNATURE_SOURCE_REPLY, "again", NULL, &r, NULL);
 	INT_EQ(r, SIGN_ALREADY, "a second confirmed signature counts once");
-	signature_add(db, pid, m2, TRUE, "reply", "yes", NULL, &r, NULL);
+	signature_add(db, pid, m2, TRUE, SIGNATURE_SOURCE_REPLY, "yes", NULL, &r, NULL);
 	INT_EQ(r, SIGN_NEW_CONFIRMED, "confirmed by reply");
 	petition_counts(db, pid, &conf, &pend, NULL);
 	INT_EQ(conf, 2, "two confirmed");
@@ -136,13 +130,14 @@ TEST(stories)
 	n = story_list_json(db, 0, 10, NULL);
 	INT_EQ(json_array_get_length(json_node_get_array(n)), 0, "pending story not listed");
 	json_node_unref(n);
-	OK(story_moderate(db, id, "approved", NULL), "approved");
+	OK(story_moderate(db, id, STORY_STATUS_APPROVED, NULL), "approved");
 	n = story_list_json(db, 0, 10, NULL);
 	INT_EQ(json_array_get_length(json_node_get_array(n)), 1, "approved story listed");
 	STR_EQ(json_object_get_string_member(json_array_get_object_element(json_node_get_array(n), 0), "author"),
 	       "Hana", "author is the first name only");
 	json_node_unref(n);
-	OK(!story_moderate(db, 9999, "approved", &e) && e && e->code == EX_NOUSER, "unknown story");
+	OK(!story_moderate(db, 9999, STORY_STATUS_APPROVED, &e) && e && e->code == EX_NOUSER,
+	   "unknown story");
 	g_clear_error(&e);
 }
 
@@ -224,7 +219,7 @@ TEST(list_rules)
 	GError *e = NULL;
 	gint64 list = list_create(db, NULL, "org", NULL, NULL, NULL);
 	gint64 m = member_upsert(db, cfg, "sub@x.test", NULL, NULL, NULL, FALSE, NULL);
-	char *kept = NULL, *status;
+	SubscriptionStatus kept = SUBSCRIPTION_STATUS_NONE;
 
 	OK(list_create(db, cfg, "team", NULL, NULL, &e) == 0, "the From mailbox is not a list");
 	INT_EQ(e ? e->code : 0, EX_DATAERR, "as EX_DATAERR");
@@ -233,23 +228,20 @@ TEST(list_rules)
 	OK(list_create(db, cfg, "bad name", NULL, NULL, &e) == 0, "a bad name with cfg");
 	g_clear_error(&e);
 	/* the organizer's add: new or pending become active, the rest is left */
-	OK(subscription_add_by_organizer(db, list, m, &kept, NULL) && kept == NULL, "new: added");
-	status = subscription_status(db, list, m, NULL);
-	STR_EQ(status, "active", "active");
-	g_free(status);
-	subscription_set(db, list, m, "pending", NULL);
-	OK(subscription_add_by_organizer(db, list, m, &kept, NULL) && kept == NULL,
-	   "pending: added");
-	status = subscription_status(db, list, m, NULL);
-	STR_EQ(status, "active", "pending becomes active");
-	g_free(status);
-	subscription_set(db, list, m, "unsubscribed", NULL);
+	OK(subscription_add_by_organizer(db, list, m, &kept, NULL) &&
+	   kept == SUBSCRIPTION_STATUS_NONE, "new: added");
+	STR_EQ(subscription_status_name(subscription_status(db, list, m, NULL)), "active",
+	       "active");
+	subscription_set(db, list, m, SUBSCRIPTION_STATUS_PENDING, NULL);
+	OK(subscription_add_by_organizer(db, list, m, &kept, NULL) &&
+	   kept == SUBSCRIPTION_STATUS_NONE, "pending: added");
+	STR_EQ(subscription_status_name(subscription_status(db, list, m, NULL)), "active",
+	       "pending becomes active");
+	subscription_set(db, list, m, SUBSCRIPTION_STATUS_UNSUBSCRIBED, NULL);
 	OK(subscription_add_by_organizer(db, list, m, &kept, NULL), "unsubscribed: no error");
-	STR_EQ(kept, "unsubscribed", "reported as kept");
-	g_free(kept);
-	status = subscription_status(db, list, m, NULL);
-	STR_EQ(status, "unsubscribed", "and left unsubscribed");
-	g_free(status);
+	STR_EQ(subscription_status_name(kept), "unsubscribed", "reported as kept");
+	STR_EQ(subscription_status_name(subscription_status(db, list, m, NULL)), "unsubscribed",
+	       "and left unsubscribed");
 }
 
 /* petition rules: reopening drops a passed closing date; UTF-8 and trimmed text */
@@ -262,25 +254,25 @@ TEST(petition_rules)
 	GError *e = NULL;
 	Petition *p;
 
-	OK(petition_set_status(db, past, "closed", NULL), "close");
+	OK(petition_set_status(db, past, PETITION_STATUS_CLOSED, NULL), "close");
 	p = petition_get(db, past, NULL);
 	INT_EQ(p ? p->closes_at : 0, now - 100, "closing keeps the date");
 	petition_free(p);
-	OK(petition_set_status(db, past, "open", NULL), "reopen");
+	OK(petition_set_status(db, past, PETITION_STATUS_OPEN, NULL), "reopen");
 	p = petition_get(db, past, NULL);
 	INT_EQ(p ? p->closes_at : -1, 0, "reopening after the closing date drops the date");
 	OK(p && petition_is_open(p), "so it is open");
 	petition_free(p);
-	petition_set_status(db, future, "closed", NULL);
-	petition_set_status(db, future, "open", NULL);
+	petition_set_status(db, future, PETITION_STATUS_CLOSED, NULL);
+	petition_set_status(db, future, PETITION_STATUS_OPEN, NULL);
 	p = petition_get(db, future, NULL);
 	INT_EQ(p ? p->closes_at : 0, now + 86400, "a closing date still to come is kept");
 	petition_free(p);
-	p = petition_set_status_of(db, "LATE", "closed", NULL);
+	p = petition_set_status_of(db, "LATE", PETITION_STATUS_CLOSED, NULL);
 	STR_EQ(p ? p->slug : NULL, "late", "petition_set_status_of finds by slug");
 	petition_free(p);
-	OK(petition_set_status_of(db, "nosuch", "open", &e) == NULL && e && e->code == EX_NOUSER,
-	   "an unknown slug is EX_NOUSER");
+	OK(petition_set_status_of(db, "nosuch", PETITION_STATUS_OPEN, &e) == NULL && e &&
+	   e->code == EX_NOUSER, "an unknown slug is EX_NOUSER");
 	g_clear_error(&e);
 	OK(petition_create(db, cfg, "latin1", "Caf\xe9", "x", 0, 0, &e) == 0, "a title not UTF-8");
 	INT_EQ(e ? e->code : 0, EX_DATAERR, "is EX_DATAERR");
@@ -314,11 +306,12 @@ TEST(organizer_add)
 	again = member_add(db, cfg, key, "NEW@x.test", "Renamed", NULL, NULL, NULL, &created,
 			   NULL, NULL);
 	OK(again == id && !created, "the same address updates");
-	subscription_set(db, news->id, id, "unsubscribed", NULL);
+	subscription_set(db, news->id, id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, NULL);
 	member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, lists, &created, &kept, NULL);
 	INT_EQ(kept ? kept->len : 0, 1, "an unsubscribed list is kept");
-	STR_EQ(kept && kept->len ? ((MemberKept *)kept->pdata[0])->status : NULL, "unsubscribed",
-	       "with its status");
+	STR_EQ(kept && kept->len ?
+	       subscription_status_name(((MemberKept *)kept->pdata[0])->status) : NULL,
+	       "unsubscribed", "with its status");
 	g_ptr_array_unref(kept);
 	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, none, &created, NULL, &e) == 0,
 	   "an unknown list");
@@ -355,8 +348,12 @@ TEST(story_listing)
 	       "with its author's name");
 	if (rows)
 		g_ptr_array_unref(rows);
-	OK(story_status_valid("pending") && !story_status_valid("maybe") &&
-	   !story_status_valid(NULL), "story_status_valid");
+	{
+		StoryStatus st;
+
+		OK(story_status_parse("pending", &st) && !story_status_parse("maybe", &st) &&
+		   !story_status_parse(NULL, &st), "story_status_parse");
+	}
 }
 
 int main(void)

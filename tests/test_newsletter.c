@@ -8,7 +8,9 @@
 #include "model/member.h"
 #include "model/newsletter.h"
 #include "model/petition.h"
+#include "model/signature.h"
 #include "base/pm.h"
+#include "model/schema.h"
 #include "cli/print.h"
 
 static PmConfig *cfg;
@@ -28,8 +30,8 @@ static void setup(void)
 	cfg->templates = harness_data("../../templates");
 	cfg->organizers = g_new0(char *, 1);
 	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123456789abcdef", 32);
-	db = db_open(path, TRUE, NULL);
-	db2 = db_open(path, FALSE, NULL);   /* a second process, as far as SQLite knows */
+	db = db_open(path, schema_peermail(), TRUE, NULL);
+	db2 = db_open(path, schema_peermail(), FALSE, NULL);   /* a second process, as far as SQLite knows */
 	g_free(path);
 	list_id = list_create(db, NULL, "news", "News", "announce", NULL);
 	pet_id = petition_create(db, cfg, "park", "Park", "", 100, 0, NULL);
@@ -38,7 +40,8 @@ static void setup(void)
 		char *a = g_strdup_printf("m%03d@example.org", i);
 		gint64 m = member_upsert(db, cfg, a, NULL, NULL, NULL, FALSE, NULL);
 
-		subscription_set(db, list_id, m, i % 50 == 49 ? "pending" : "active", NULL);
+		subscription_set(db, list_id, m, i % 50 == 49 ? SUBSCRIPTION_STATUS_PENDING :
+				 SUBSCRIPTION_STATUS_ACTIVE, NULL);
 		g_free(a);
 	}
 	db_commit(db, NULL);
@@ -87,7 +90,7 @@ TEST(schedule_and_expand)
 	OK(newsletter_expand(db, now, 100, 0, &added, NULL), "expand runs");
 	INT_EQ(added, 0, "not due: nothing expanded");
 	nl = newsletter_get(db, id, NULL);
-	STR_EQ(nl->status, "scheduled", "still scheduled");
+	STR_EQ(newsletter_status_name(nl->status), "scheduled", "still scheduled");
 	newsletter_free(nl);
 
 	/* one member unsubscribes and one bounces after scheduling */
@@ -98,7 +101,7 @@ TEST(schedule_and_expand)
 	OK(newsletter_expand(db, now + 3600, 100, 100, &added, NULL), "first process, one batch");
 	INT_EQ(added, 100, "one batch of 100");
 	nl = newsletter_get(db, id, NULL);
-	STR_EQ(nl->status, "sending", "claimed: sending");
+	STR_EQ(newsletter_status_name(nl->status), "sending", "claimed: sending");
 	OK(nl->cursor > 0 && nl->expanded_at == 0, "cursor moved, not finished");
 	newsletter_free(nl);
 	OK(newsletter_expand(db2, now + 3600, 100, 0, &added2, NULL), "second process continues");
@@ -129,18 +132,19 @@ TEST(schedule_and_expand)
 		"member_id = 5", "i", now + 60);
 	{
 		/* looking at it is a read: only newsletter_finish (run) marks it sent */
-		NewsletterStatus *st = newsletter_status_need(db, id, NULL);
+		NewsletterReport *st = newsletter_report_need(db, id, NULL);
 
-		STR_EQ(st ? st->newsletter->status : NULL, "sending", "status reads: still sending");
+		STR_EQ(st ? newsletter_status_name(st->newsletter->status) : NULL, "sending",
+		       "status reads: still sending");
 		INT_EQ(st ? st->recipients : 0, 243, "recipients: the copies expanded");
-		newsletter_status_free(st);
+		newsletter_report_free(st);
 		nl = newsletter_get(db, id, NULL);
-		STR_EQ(nl->status, "sending", "and the database says so too");
+		STR_EQ(newsletter_status_name(nl->status), "sending", "and the database says so too");
 		newsletter_free(nl);
 	}
 	OK(newsletter_finish(db, now, NULL), "finish");
 	nl = newsletter_get(db, id, NULL);
-	STR_EQ(nl->status, "sent", "all done: sent");
+	STR_EQ(newsletter_status_name(nl->status), "sent", "all done: sent");
 	newsletter_free(nl);
 	{
 		NewsletterCounts c;
@@ -154,17 +158,17 @@ TEST(schedule_and_expand)
 	}
 	{
 		/* the JSON of `newsletter status` is the cli's, from the model's struct */
-		NewsletterStatus *st = newsletter_status_need(db, id, NULL);
+		NewsletterReport *st = newsletter_report_need(db, id, NULL);
 		JsonBuilder *b = json_builder_new();
 		JsonNode *j;
 		JsonObject *o;
 
 		if (st)
-			print_newsletter_status(b, NULL, st);
+			print_newsletter_report(b, NULL, st);
 		j = st ? json_builder_get_root(b) : NULL;
 		o = j ? json_node_get_object(j) : NULL;
 		g_object_unref(b);
-		newsletter_status_free(st);
+		newsletter_report_free(st);
 
 		OK(o && json_object_has_member(o, "id") && json_object_has_member(o, "recipients") &&
 		   json_object_has_member(o, "queued") && json_object_has_member(o, "sent") &&
@@ -187,8 +191,8 @@ TEST(skip_signed_and_cancel)
 	Newsletter *nl;
 
 	for (gint64 m = 10; m < 20; m++)
-		signature_add(db, pet_id, m, TRUE, "reply", NULL, NULL, &r, NULL);
-	signature_add(db, pet_id, 20, FALSE, "writing", NULL, NULL, &r, NULL);
+		signature_add(db, pet_id, m, TRUE, SIGNATURE_SOURCE_REPLY, NULL, NULL, &r, NULL);
+	signature_add(db, pet_id, 20, FALSE, SIGNATURE_SOURCE_WRITING, NULL, NULL, &r, NULL);
 	newsletter_audience(db, id, &n, NULL);
 	INT_EQ(n, 243 - 1 - 10, "signers left out (a pending signer still gets it)");
 	OK(newsletter_schedule(db, id, now, NULL), "due now");
@@ -205,7 +209,7 @@ TEST(skip_signed_and_cancel)
 	OK(newsletter_expand(db, now, 50, 0, &added, NULL), "expand after cancel");
 	INT_EQ(added, 0, "nothing more expanded");
 	nl = newsletter_get(db, id, NULL);
-	STR_EQ(nl->status, "cancelled", "cancelled");
+	STR_EQ(newsletter_status_name(nl->status), "cancelled", "cancelled");
 	newsletter_free(nl);
 	INT_EQ(count("SELECT count(*) FROM outbox WHERE ref_id = ? AND status = 'queued'", id), 0,
 	       "no copy left queued");
@@ -288,7 +292,7 @@ TEST(render)
 	if (msg)
 		g_bytes_unref(msg);
 	g_clear_error(&e);
-	subscription_set(db, list_id, 30, "unsubscribed", NULL);
+	subscription_set(db, list_id, 30, SUBSCRIPTION_STATUS_UNSUBSCRIBED, NULL);
 	msg = newsletter_render(db, cfg, key, &row, &e);
 	OK(msg == NULL && e && strstr(e->message, "no longer subscribed"), "unsubscribed since: refused");
 	g_clear_error(&e);
@@ -304,17 +308,18 @@ TEST(schedule_later)
 	gint64 id = newsletter_create(db, cfg, "news", "Later", "Hi", NULL, NULL, FALSE, NULL,
 				      NULL);
 	GError *e = NULL;
-	NewsletterStatus *st;
+	NewsletterReport *st;
 
 	OK(!newsletter_schedule_later(db, id, pm_now() - 60, &e), "a time that has passed");
 	INT_EQ(e ? e->code : 0, EX_DATAERR, "is EX_DATAERR");
 	OK(e && strstr(e->message, "newsletter send"), "pointing at `newsletter send`");
 	g_clear_error(&e);
 	OK(newsletter_schedule_later(db, id, pm_now() + 3600, NULL), "a time to come is taken");
-	st = newsletter_status_need(db, id, NULL);
-	STR_EQ(st ? st->newsletter->status : NULL, "scheduled", "scheduled");
+	st = newsletter_report_need(db, id, NULL);
+	STR_EQ(st ? newsletter_status_name(st->newsletter->status) : NULL, "scheduled",
+	       "scheduled");
 	OK(st && st->newsletter->scheduled_at > pm_now(), "for then");
-	newsletter_status_free(st);
+	newsletter_report_free(st);
 	OK(!newsletter_schedule_later(db, 99999, pm_now() + 3600, &e) && e && e->code == EX_NOUSER,
 	   "an unknown newsletter is EX_NOUSER");
 	STR_EQ(e ? e->message : NULL, "no newsletter 99999", "with the one message");

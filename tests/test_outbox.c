@@ -21,6 +21,7 @@
 #include "run/sender.h"
 #include "run/smtp.h"
 #include "base/token.h"
+#include "model/schema.h"
 
 static PmConfig *cfg;
 static PmDb *db;
@@ -38,7 +39,7 @@ static void setup(const char *extra)
 	cfg = config_load(conf, NULL);
 	dbpath = g_build_filename(dir, "t.db", NULL);
 	g_unlink(dbpath);
-	db = db_open(dbpath, TRUE, NULL);
+	db = db_open(dbpath, schema_peermail(), TRUE, NULL);
 	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123", 20);
 	for (gint64 i = 1; i <= 5; i++) {
 		char *email = g_strdup_printf("m%" G_GINT64_FORMAT "@example.net", i);
@@ -219,7 +220,7 @@ TEST(claim_record_backoff)
 		g_ptr_array_set_size(results, 0);
 		g_ptr_array_add(results, r);
 		OK(outbox_record(db, cfg, owner, results, now, NULL), "a result for a row no longer claimed");
-		STR_EQ(r->final_status, "lost", "is not applied");
+		OK(r->lost, "is not applied");
 		STATUS_IS(ids[1], "deferred", "the row is untouched");
 		g_ptr_array_set_size(results, 0);
 	}
@@ -528,7 +529,7 @@ TEST(sender_parallel_newsletter)
 		char *name = g_strdup_printf("Person%03d Example", i);
 
 		ids[i] = member_upsert(db, cfg, a, name, NULL, NULL, FALSE, NULL);
-		subscription_set(db, list, ids[i], "active", NULL);
+		subscription_set(db, list, ids[i], SUBSCRIPTION_STATUS_ACTIVE, NULL);
 		g_free(a);
 		g_free(name);
 	}
@@ -539,8 +540,8 @@ TEST(sender_parallel_newsletter)
 	OK(id > 0 && newsletter_schedule(db, id, pm_now(), NULL), "newsletter scheduled");
 	OK(newsletter_expand(db, pm_now(), 1000, 0, &added, NULL) && added == n, "expanded");
 	/* two members leave after the expansion: their rows are cancelled, not sent */
-	subscription_set(db, list, ids[10], "unsubscribed", NULL);
-	subscription_set(db, list, ids[200], "unsubscribed", NULL);
+	subscription_set(db, list, ids[10], SUBSCRIPTION_STATUS_UNSUBSCRIBED, NULL);
+	subscription_set(db, list, ids[200], SUBSCRIPTION_STATUS_UNSUBSCRIBED, NULL);
 	/* a copy whose newsletter is gone fails with a render error */
 	bad = queue_one(OUTBOX_NEWSLETTER, 999999, 1, "m1@example.net", NULL);
 

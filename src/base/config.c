@@ -515,31 +515,6 @@ const PmListConf *config_list(const PmConfig *c, const char *name)
 	return NULL;
 }
 
-static gboolean in_strv(char **v, const char *addr)
-{
-	for (int i = 0; v && v[i]; i++)
-		if (g_ascii_strcasecmp(v[i], addr) == 0)
-			return TRUE;
-	return FALSE;
-}
-
-/* config_is_organizer - global organizers organize every list */
-gboolean config_is_organizer(const PmConfig *c, const char *list, const char *addr)
-{
-	if (addr == NULL)
-		return FALSE;
-	if (in_strv(c->organizers, addr))
-		return TRUE;
-	for (guint i = 0; i < c->lists->len; i++) {
-		const PmListConf *l = g_ptr_array_index(c->lists, i);
-
-		if ((list == NULL || g_ascii_strcasecmp(l->name, list) == 0) &&
-		    in_strv(l->organizers, addr))
-			return TRUE;
-	}
-	return FALSE;
-}
-
 /* config_from_address - the addr-spec of cfg->from */
 char *config_from_address(const PmConfig *c)
 {

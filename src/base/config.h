@@ -90,9 +90,6 @@ char *config_dump(const PmConfig *cfg);
 /* config_list - the configured list named name, or NULL */
 const PmListConf *config_list(const PmConfig *cfg, const char *name);
 
-/* config_is_organizer - TRUE if addr (normalized) organizes list (NULL: any list) */
-gboolean config_is_organizer(const PmConfig *cfg, const char *list, const char *addr);
-
 /* config_from_address - the bare address of cfg->from; caller frees */
 char *config_from_address(const PmConfig *cfg);
 

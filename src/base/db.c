@@ -9,12 +9,10 @@
 #include <sysexits.h>
 #include "base/db.h"
 #include "base/pm.h"
-#include "base/schema.sql.h"
-
-G_STATIC_ASSERT(G_N_ELEMENTS(db_migrations) == DB_SCHEMA_VERSION);
 
 struct PmDb {
 	sqlite3 *h;
+	const DbSchema *schema; /* borrowed */
 	GHashTable *stmts;      /* SqlKey -> sqlite3_stmt* */
 };
 
@@ -105,7 +103,7 @@ int db_version(PmDb *db)
 static gboolean migrate(PmDb *db, GError **error)
 {
 	int have = db_version(db);
-	int want = (int)G_N_ELEMENTS(db_migrations);
+	int want = db->schema->count;
 
 	if (have > want) {
 		g_set_error(error, PM_ERROR, EX_CONFIG,
@@ -114,7 +112,7 @@ static gboolean migrate(PmDb *db, GError **error)
 	}
 	for (int v = have; v < want; v++) {
 		char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
-		gboolean ok = db_begin(db, error) && exec_plain(db, db_migrations[v], error) &&
+		gboolean ok = db_begin(db, error) && exec_plain(db, db->schema->migrations[v], error) &&
 			      exec_plain(db, bump, error) && db_commit(db, error);
 
 		g_free(bump);
@@ -145,7 +143,7 @@ static int slow_trace(unsigned type, void *ctx, void *p, void *x)
 }
 
 /* db_open - open with WAL, busy timeout and foreign keys; create or check the schema */
-PmDb *db_open(const char *path, gboolean create, GError **error)
+PmDb *db_open(const char *path, const DbSchema *schema, gboolean create, GError **error)
 {
 	PmDb *db = g_new0(PmDb, 1);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
@@ -169,6 +167,7 @@ PmDb *db_open(const char *path, gboolean create, GError **error)
 		g_free(db);
 		return NULL;
 	}
+	db->schema = schema;
 	rc = sqlite3_open_v2(path, &db->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		db_set_error(db, error, rc, path);
@@ -194,11 +193,10 @@ PmDb *db_open(const char *path, gboolean create, GError **error)
 			db_close(db);
 			return NULL;
 		}
-	} else if (db_version(db) != (int)G_N_ELEMENTS(db_migrations)) {
+	} else if (db_version(db) != schema->count) {
 		g_set_error(error, PM_ERROR, EX_CONFIG,
 			    "database %s has schema version %d, this peermail needs %d: "
-			    "run `peermail init` to upgrade", path, db_version(db),
-			    (int)G_N_ELEMENTS(db_migrations));
+			    "run `peermail init` to upgrade", path, db_version(db), schema->count);
 		db_close(db);
 		return NULL;
 	}
@@ -221,6 +219,12 @@ PmDb *db_close(PmDb *db)
 sqlite3 *db_handle(PmDb *db)
 {
 	return db->h;
+}
+
+/* db_sync_full - full durability for the rest of this connection */
+gboolean db_sync_full(PmDb *db, GError **error)
+{
+	return exec_plain(db, "PRAGMA synchronous=FULL", error);
 }
 
 gboolean db_begin(PmDb *db, GError **error)
@@ -402,6 +406,34 @@ gboolean db_text(PmDb *db, GError **error, char **out, const char *sql, const ch
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/* db_ids - the first column of every row */
+GArray *db_ids(PmDb *db, GError **error, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	sqlite3_stmt *st;
+	GArray *ids;
+	GError *e = NULL;
+
+	va_start(ap, types);
+	st = prepare_bind(db, error, sql, types, ap);
+	va_end(ap);
+	if (st == NULL)
+		return NULL;
+	ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	while (db_step(db, st, &e)) {
+		gint64 id = sqlite3_column_int64(st, 0);
+
+		g_array_append_val(ids, id);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_array_unref(ids);
+		return NULL;
+	}
+	return ids;
 }
 
 gint64 db_last_id(PmDb *db)

@@ -1,9 +1,10 @@
 /*
  * db.h - the SQLite database: opening, migrations, prepared statements, transactions.
  *
- * Owns: the connection settings (WAL, busy timeout, foreign keys), the schema and its
- * migrations keyed by PRAGMA user_version, and a cache of prepared statements. SQL for a
- * table lives in the module that owns the table; every value is a bound parameter.
+ * Owns: the connection settings (WAL, busy timeout, foreign keys), applying a schema's
+ * migrations keyed by PRAGMA user_version, and a cache of prepared statements. Not: any
+ * table: the schema is the caller's (model/schema.h), and the SQL for a table lives in
+ * the model module that owns the table; every value is a bound parameter.
  *
  * SQL passed to db_exec/db_query/db_int should be a string literal: prepared statements
  * are cached by the string's address (and checked against its text), so SQL built at run
@@ -21,20 +22,31 @@
 
 typedef struct PmDb PmDb;
 
-#define DB_SCHEMA_VERSION 2
+/*
+ * A schema as db_open applies it: migrations[N-1] brings user_version from N-1 to N, so
+ * the version of an up-to-date database is count. Borrowed for as long as the PmDb lives.
+ */
+typedef struct {
+	const char *const *migrations;
+	int count;
+} DbSchema;
 
 /*
- * db_open - open the database at path. create TRUE (peermail init) creates or upgrades it;
- * FALSE refuses a missing or out-of-date schema with an EX_CONFIG error telling the user
- * to run `peermail init`.
+ * db_open - open the database at path for schema. create TRUE (peermail init) creates it
+ * or applies the migrations it lacks; FALSE refuses a missing or out-of-date database with
+ * an EX_CONFIG error telling the user to run `peermail init`.
  */
-PmDb *db_open(const char *path, gboolean create, GError **error);
+PmDb *db_open(const char *path, const DbSchema *schema, gboolean create, GError **error);
 
 /* db_close - finalize the statements and close; returns NULL */
 PmDb *db_close(PmDb *db);
 
 /* db_handle - the raw connection, for the rare direct use */
 sqlite3 *db_handle(PmDb *db);
+
+/* db_sync_full - PRAGMA synchronous=FULL: a commit is on disk when it returns (for a
+ * process whose caller deletes its own copy of the data on success: the MTA) */
+gboolean db_sync_full(PmDb *db, GError **error);
 
 /* db_version - the schema version of the open database */
 int db_version(PmDb *db);
@@ -72,6 +84,10 @@ gboolean db_int(PmDb *db, GError **error, gint64 *out, gint64 def, const char *s
  * row or NULL); FALSE on error */
 gboolean db_text(PmDb *db, GError **error, char **out, const char *sql, const char *types,
 		 ...);
+
+/* db_ids - run a query and return its first column, row by row, as a GArray of gint64
+ * (caller unrefs; empty when no row); NULL with error on failure */
+GArray *db_ids(PmDb *db, GError **error, const char *sql, const char *types, ...);
 
 /* db_last_id - rowid of the last insert on this connection */
 gint64 db_last_id(PmDb *db);

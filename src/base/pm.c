@@ -1,6 +1,7 @@
 /*
- * pm.c - shared helpers: error quark and clock.
+ * pm.c - shared helpers: error quark, clock, and the one text-cleaning rule (pm_clean_text).
  */
+#include <string.h>
 #include "base/pm.h"
 
 G_DEFINE_QUARK(peermail-error-quark, pm_error)
@@ -24,26 +25,39 @@ char *pm_time_iso(gint64 t)
 	return s;
 }
 
-/* pm_clean_text - trimmed, controls to spaces, valid UTF-8, NULL when empty */
+/* pm_clean_text - repaired, controls to spaces, trimmed; NULL when empty */
 char *pm_clean_text(const char *s)
 {
+	return pm_clean_text_len(s, -1);
+}
+
+/* pm_clean_text_len - the same rule on at most max bytes of s (the cut may split a
+ * character: it is repaired like any other invalid sequence) */
+char *pm_clean_text_len(const char *s, gssize max)
+{
+	gsize len;
 	char *c;
 
 	if (s == NULL)
 		return NULL;
-	c = g_strstrip(g_strdup(s));
+	len = strlen(s);
+	if (max >= 0 && (gsize)max < len)
+		len = (gsize)max;
+	c = g_utf8_make_valid(s, (gssize)len);
 	for (char *p = c; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
-	if (!g_utf8_validate(c, -1, NULL)) {
-		char *v = g_utf8_make_valid(c, -1);
-
-		g_free(c);
-		c = v;
-	}
-	if (*c == '\0') {
-		g_free(c);
-		return NULL;
-	}
+	g_strstrip(c);
+	if (*c == '\0')
+		g_clear_pointer(&c, g_free);
 	return c;
+}
+
+/* pm_name_index - position of s in a name table, -1 when absent */
+int pm_name_index(const char *const *names, gsize n, const char *s)
+{
+	for (gsize i = 0; s && i < n; i++)
+		if (names[i] && strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
 }

@@ -22,9 +22,19 @@ gint64 pm_now(void);
 char *pm_time_iso(gint64 t);
 
 /*
- * pm_clean_text - a trimmed copy of s with control characters turned into spaces and
- * invalid UTF-8 repaired; NULL when s is NULL or nothing is left. Caller frees.
+ * pm_clean_text - the one text-cleaning rule for names, subjects and other one-line values
+ * from outside: invalid UTF-8 repaired (U+FFFD), C0 controls and DEL turned into spaces,
+ * then trimmed; NULL when s is NULL or nothing is left. Caller frees.
  */
 char *pm_clean_text(const char *s);
+
+/* pm_clean_text_len - pm_clean_text of the first max bytes of s (-1: all of it); caller frees */
+char *pm_clean_text_len(const char *s, gssize max);
+
+/*
+ * pm_name_index - the index of s in names (a state's name table, n entries), or -1 when s
+ * is NULL or not in the table. The model's *_parse functions share it.
+ */
+int pm_name_index(const char *const *names, gsize n, const char *s);
 
 #endif

@@ -12,6 +12,8 @@
 #include "cli/cli.h"
 #include "base/json.h"
 #include "base/pm.h"
+#include "inbound/exitcode.h"
+#include "model/schema.h"
 #include "produce/newsletter_render.h"
 
 static char *config_path;       /* from --config, before or after the command */
@@ -56,7 +58,7 @@ gboolean cli_config_optional(const PmConfig **out, GError **error)
 PmDb *cli_db(GError **error)
 {
 	if (db == NULL && cli_config(error) != NULL)
-		db = db_open(config->database, FALSE, error);
+		db = db_open(config->database, schema_peermail(), FALSE, error);
 	return db;
 }
 
@@ -541,6 +543,8 @@ gboolean cli_run(const Cmd *cmd, int words, int argc, char **argv, GError **erro
 
 	if (cmd->run == NULL)
 		return group_usage(cmd, argc - words, argv + words, error);
+	if (cmd->flags & CMD_MTA)
+		inbound_exit_guard();
 	/* the parser sees "peermail CMD ARGS..." (argv[0] is the program) */
 	pargv = g_new0(char *, pargc + 1);
 	pargv[0] = (char *)cmd->name;
@@ -579,6 +583,8 @@ gboolean cli_run(const Cmd *cmd, int words, int argc, char **argv, GError **erro
 		ok = FALSE;
 	}
 out:
+	if (!ok && (cmd->flags & CMD_MTA))
+		inbound_exit_error(error);
 	arg_spec_clear(&s);
 	opts_clear(cmd, &opts);
 	g_string_free(c.out, TRUE);

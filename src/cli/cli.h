@@ -10,7 +10,8 @@
  * calls one function of the lower layers and prints.
  *
  * Owns: --config and the order of lookups for the config file, the table's format, usage
- * errors. Not: what any command does (cmd_*.c), the exit status (main).
+ * errors. Not: what any command does (cmd_*.c), the exit status (main; an MTA's:
+ * inbound/exitcode.h, for CMD_MTA rows).
  * THREADS: main thread only (the configuration is loaded before any thread starts).
  */
 #ifndef PM_CLI_H
@@ -48,7 +49,10 @@ typedef enum {
 	CMD_SECRET = 1 << 3,          /* the HMAC secret (implies the configuration) */
 	CMD_TXN = 1 << 4,             /* one transaction around the run, committed on success */
 	CMD_JSON = 1 << 5,            /* takes --json */
-	CMD_SECTION = 1 << 6          /* starts a paragraph in the synopsis */
+	CMD_SECTION = 1 << 6,         /* starts a paragraph in the synopsis */
+	CMD_MTA = 1 << 7              /* an MTA waits on it: the crash guard from the start and
+				       * every failure, the table's own included, recoded by
+				       * inbound/exitcode.h (65 and 67 bounce, all else 75) */
 } CmdFlags;
 
 /* CmdOpt flags */

@@ -52,7 +52,7 @@ static void put_delivery(JsonBuilder *b, const DeliveryRow *r)
 	json_put_str(b, "title", r->target.title);
 	json_put_str(b, "district", r->target.district);
 	json_builder_end_object(b);
-	json_put_str(b, "status", r->status);
+	json_put_str(b, "status", delivery_status_name(r->status));
 	json_put_str(b, "reason", r->reason);
 	json_put_int(b, "from_signature", r->from_signature);
 	json_put_int(b, "upto_signature", r->upto_signature);
@@ -106,8 +106,9 @@ gboolean cmd_delivery_ls(CmdCtx *c, GError **error)
 
 		g_string_append_printf(c->out, "%" G_GINT64_FORMAT "\t%s\t%s <%s>\t%s\t%"
 				       G_GINT64_FORMAT " signatures\t%u replies\n", r->id,
-				       r->petition, r->target.name, r->target.email, r->status,
-				       r->signatures, r->replies->len);
+				       r->petition, r->target.name, r->target.email,
+				       delivery_status_name(r->status), r->signatures,
+				       r->replies->len);
 	}
 	g_ptr_array_unref(rows);
 	return TRUE;

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include "cli/cmd.h"
 #include "base/json.h"
-#include "model/delivery.h"
+#include "model/district.h"
+#include "model/district_import.h"
 
 /* cmd_district_import - `district import FILE.csv [--rederive]` */
 gboolean cmd_district_import(CmdCtx *c, GError **error)

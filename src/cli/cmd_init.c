@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include "cli/cmd.h"
 #include "base/pm.h"
+#include "model/schema.h"
 
 /* cmd_init - create or upgrade the database and create the secret */
 gboolean cmd_init(CmdCtx *c, GError **error)
@@ -15,7 +16,7 @@ gboolean cmd_init(CmdCtx *c, GError **error)
 	if (secret == NULL)
 		return FALSE;
 	secret_free(secret);
-	if ((db = db_open(c->cfg->database, TRUE, error)) == NULL)
+	if ((db = db_open(c->cfg->database, schema_peermail(), TRUE, error)) == NULL)
 		return FALSE;
 	g_string_append_printf(c->out, "database %s: schema version %d%s\nsecret %s: present\n",
 			       c->cfg->database, db_version(db), existed ? "" : " (created)",

@@ -20,7 +20,7 @@ static void inspect_json(CmdCtx *c, InboundMessage *m)
 	BounceReport *r = inbound_classify(m);
 
 	json_put_object(b, NULL);
-	json_put_str(b, "kind", inbound_kind(m));
+	json_put_str(b, "kind", inbound_kind_name(inbound_kind(m)));
 	json_put_str(b, "from", m->from_addr);
 	json_put_str(b, "message_id", m->message_id);
 	json_put_str(b, "subject", m->subject);
@@ -52,7 +52,7 @@ static void inspect_text(CmdCtx *c, InboundMessage *m)
 	BounceReport *r = inbound_classify(m);
 	GString *o = c->out;
 
-	g_string_append_printf(o, "kind:       %s\n", inbound_kind(m));
+	g_string_append_printf(o, "kind:       %s\n", inbound_kind_name(inbound_kind(m)));
 	g_string_append_printf(o, "from:       %s\n", m->from_addr ? m->from_addr : "(none)");
 	g_string_append_printf(o, "message-id: %s\n", m->message_id ? m->message_id : "(none)");
 	g_string_append_printf(o, "subject:    %s\n", m->subject ? m->subject : "(none)");

@@ -8,6 +8,9 @@
 #include "model/csvio.h"
 #include "model/list.h"
 #include "model/member.h"
+#include "model/member_add.h"
+#include "model/member_forget.h"
+#include "model/member_record.h"
 
 /* cmd_member_add - `member add EMAIL [--name N] ... [--list NAME]...` */
 gboolean cmd_member_add(CmdCtx *c, GError **error)
@@ -22,7 +25,8 @@ gboolean cmd_member_add(CmdCtx *c, GError **error)
 		const MemberKept *k = kept->pdata[i];
 
 		fprintf(stderr, "peermail: %s is %s on %s: left so (resubscribing needs their "
-			"own confirmation by mail)\n", c->argv[0], k->status, k->list);
+			"own confirmation by mail)\n", c->argv[0],
+			subscription_status_name(k->status), k->list);
 	}
 	if (kept)
 		g_ptr_array_unref(kept);
@@ -69,7 +73,7 @@ static void put_member(JsonBuilder *b, const MemberRecord *r)
 	json_put_object(b, NULL);
 	json_put_str(b, "email", m->email);
 	json_put_str(b, "name", m->name);
-	json_put_str(b, "status", m->status);
+	json_put_str(b, "status", member_status_name(m->status));
 	json_put_str(b, "postcode", m->postcode);
 	json_put_str(b, "district", m->district);
 	json_put_double(b, "bounce_score", m->bounce_score);
@@ -80,7 +84,7 @@ static void put_member(JsonBuilder *b, const MemberRecord *r)
 
 		json_put_object(b, NULL);
 		json_put_str(b, "name", x->list);
-		json_put_str(b, "status", x->status);
+		json_put_str(b, "status", subscription_status_name(x->status));
 		json_put_time(b, "since", x->since);
 		json_builder_end_object(b);
 	}
@@ -91,8 +95,8 @@ static void put_member(JsonBuilder *b, const MemberRecord *r)
 
 		json_put_object(b, NULL);
 		json_put_str(b, "petition", x->petition);
-		json_put_str(b, "status", x->status);
-		json_put_str(b, "source", x->source);
+		json_put_str(b, "status", signature_status_name(x->status));
+		json_put_str(b, "source", signature_source_name(x->source));
 		json_put_str(b, "comment", x->comment);
 		json_put_time(b, "signed_at", x->signed_at);
 		json_builder_end_object(b);
@@ -105,7 +109,7 @@ static void put_member(JsonBuilder *b, const MemberRecord *r)
 		json_put_object(b, NULL);
 		json_put_int(b, "id", x->id);
 		json_put_str(b, "petition", x->petition);
-		json_put_str(b, "status", x->status);
+		json_put_str(b, "status", story_status_name(x->status));
 		json_put_str(b, "text", x->text);
 		json_builder_end_object(b);
 	}

@@ -119,12 +119,12 @@ gboolean cmd_newsletter_cancel(CmdCtx *c, GError **error)
 }
 
 /* status_text - "key: value" lines, in the JSON's order, absent values left out */
-static void status_text(GString *out, const NewsletterStatus *s)
+static void status_text(GString *out, const NewsletterReport *s)
 {
 	const Newsletter *n = s->newsletter;
 
 	g_string_append_printf(out, "id: %" G_GINT64_FORMAT "\nstatus: %s\nsubject: %s\n", n->id,
-			       n->status, n->subject);
+			       newsletter_status_name(n->status), n->subject);
 	if (s->list)
 		g_string_append_printf(out, "list: %s\n", s->list);
 	if (s->petition)
@@ -146,28 +146,28 @@ static void status_text(GString *out, const NewsletterStatus *s)
 /* cmd_newsletter_status - `newsletter status ID [--json]`; reads only */
 gboolean cmd_newsletter_status(CmdCtx *c, GError **error)
 {
-	NewsletterStatus *s;
+	NewsletterReport *s;
 	gint64 id;
 
 	if (!cli_arg_id(c, 0, &id, error) ||
-	    (s = newsletter_status_need(c->db, id, error)) == NULL)
+	    (s = newsletter_report_need(c->db, id, error)) == NULL)
 		return FALSE;
 	if (c->o->json) {
 		JsonBuilder *b = json_builder_new();
 
-		print_newsletter_status(b, NULL, s);
+		print_newsletter_report(b, NULL, s);
 		cli_json(c, b);
 	} else {
 		status_text(c->out, s);
 	}
-	newsletter_status_free(s);
+	newsletter_report_free(s);
 	return TRUE;
 }
 
 /* cmd_newsletter_ls - `newsletter ls [--json]`; reads only */
 gboolean cmd_newsletter_ls(CmdCtx *c, GError **error)
 {
-	GPtrArray *all = newsletter_status_all(c->db, error);
+	GPtrArray *all = newsletter_report_all(c->db, error);
 
 	if (all == NULL)
 		return FALSE;
@@ -177,16 +177,17 @@ gboolean cmd_newsletter_ls(CmdCtx *c, GError **error)
 		json_put_object(b, NULL);
 		json_put_array(b, "newsletters");
 		for (guint i = 0; i < all->len; i++)
-			print_newsletter_status(b, NULL, all->pdata[i]);
+			print_newsletter_report(b, NULL, all->pdata[i]);
 		json_builder_end_array(b);
 		json_builder_end_object(b);
 		cli_json(c, b);
 	}
 	for (guint i = 0; !c->o->json && i < all->len; i++) {
-		const NewsletterStatus *s = all->pdata[i];
+		const NewsletterReport *s = all->pdata[i];
 
 		g_string_append_printf(c->out, "%4" G_GINT64_FORMAT "  %-9s %-12s %6" G_GINT64_FORMAT
-				       " sent  %s\n", s->newsletter->id, s->newsletter->status,
+				       " sent  %s\n", s->newsletter->id,
+				       newsletter_status_name(s->newsletter->status),
 				       s->list ? s->list : "", s->counts.sent,
 				       s->newsletter->subject);
 	}

@@ -37,13 +37,14 @@ gboolean cmd_petition_create(CmdCtx *c, GError **error)
 }
 
 /* set_status - `petition open|close SLUG` */
-static gboolean set_status(CmdCtx *c, const char *status, const char *said, GError **error)
+static gboolean set_status(CmdCtx *c, PetitionStatus status, GError **error)
 {
 	Petition *p = petition_set_status_of(c->db, c->argv[0], status, error);
 
 	if (p == NULL)
 		return FALSE;
-	g_string_append_printf(c->out, "petition %s %s\n", p->slug, said);
+	g_string_append_printf(c->out, "petition %s %s\n", p->slug,
+			       petition_status_name(status));
 	petition_free(p);
 	return TRUE;
 }
@@ -51,13 +52,13 @@ static gboolean set_status(CmdCtx *c, const char *status, const char *said, GErr
 /* cmd_petition_open - `petition open SLUG` */
 gboolean cmd_petition_open(CmdCtx *c, GError **error)
 {
-	return set_status(c, "open", "open", error);
+	return set_status(c, PETITION_STATUS_OPEN, error);
 }
 
 /* cmd_petition_close - `petition close SLUG` */
 gboolean cmd_petition_close(CmdCtx *c, GError **error)
 {
-	return set_status(c, "closed", "closed", error);
+	return set_status(c, PETITION_STATUS_CLOSED, error);
 }
 
 /* cmd_petition_show - `petition show SLUG [--json]` */
@@ -78,7 +79,8 @@ gboolean cmd_petition_show(CmdCtx *c, GError **error)
 		g_string_append_printf(c->out, "slug: %s\ntitle: %s\nstatus: %s\ngoal: %"
 				       G_GINT64_FORMAT "\nconfirmed: %" G_GINT64_FORMAT
 				       "\npending: %" G_GINT64_FORMAT "\n", p->slug, p->title,
-				       p->status, p->goal, s->confirmed, s->pending);
+				       petition_status_name(p->status), p->goal, s->confirmed,
+				       s->pending);
 		for (guint i = 0; i < s->by_district->len; i++) {
 			const StatsCount *d = s->by_district->pdata[i];
 
@@ -139,8 +141,9 @@ gboolean cmd_petition_ls(CmdCtx *c, GError **error)
 		const Petition *p = s->petition;
 
 		g_string_append_printf(c->out, "%-24s %-7s %8" G_GINT64_FORMAT " / %-8"
-				       G_GINT64_FORMAT " %s\n", p->slug, p->status, s->confirmed,
-				       p->goal, p->title);
+				       G_GINT64_FORMAT " %s\n", p->slug,
+				       petition_status_name(p->status), s->confirmed, p->goal,
+				       p->title);
 	}
 	g_ptr_array_unref(all);
 	return TRUE;

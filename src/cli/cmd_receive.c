@@ -1,58 +1,18 @@
 /*
  * cmd_receive.c - `peermail receive`: one message on stdin from an MTA pipe.
  *
- * Only the envelope and the exit status live here; the pipeline is inbound's (the table
- * parses the arguments and loads the configuration). An MTA acts on the exit status: every failure other than 65/67 must be 75
- * (EX_TEMPFAIL) so that the message is retried, never bounced by accident.
+ * Only the envelope lives here; the table parses the arguments and loads the
+ * configuration, the pipeline is inbound's, and so is the exit status the MTA acts on
+ * (inbound/exitcode.h: 65 and 67 bounce, everything else, crashes and usage errors
+ * included, is 75 so that the message is retried, never bounced by accident; the row's
+ * CMD_MTA applies it to every failure, the table's own included).
  */
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <sysexits.h>
 #include <unistd.h>
 #include "cli/cmd.h"
 #include "inbound/inbound.h"
 #include "base/log.h"
 #include "base/pm.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define PM_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PM_SANITIZED 1
-#endif
-#endif
-
-#ifndef PM_SANITIZED
-/* crash - a fatal signal: tell the MTA to retry rather than bounce (exit 75) */
-static void crash(int sig)
-{
-	static const char msg[] = "peermail: internal error (signal), will retry\n";
-	ssize_t n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
-
-	(void)n;
-	(void)sig;
-	_exit(EX_TEMPFAIL);
-}
-#endif
-
-/* receive_guard - map crashes to EX_TEMPFAIL (not under sanitizers, which report them) */
-static void receive_guard(void)
-{
-#ifndef PM_SANITIZED
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = crash;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-	sigaction(SIGABRT, &sa, NULL);
-	sigaction(SIGFPE, &sa, NULL);
-	sigaction(SIGILL, &sa, NULL);
-	sigaction(SIGTRAP, &sa, NULL);   /* g_error(): e.g. libxml2 cannot be loaded */
-#endif
-}
 
 /* cmd_receive - read one message on stdin and run it through the pipeline */
 gboolean cmd_receive(CmdCtx *c, GError **error)
@@ -65,7 +25,6 @@ gboolean cmd_receive(CmdCtx *c, GError **error)
 	InboundOutcome out = { 0 };
 	gboolean ok = FALSE;
 
-	receive_guard();
 	/* with syslog, stderr keeps only the one-line reason the MTA puts in its bounce */
 	log_open("receive", cfg->syslog);
 	log_set_quiet(cfg->syslog);
@@ -82,14 +41,10 @@ gboolean cmd_receive(CmdCtx *c, GError **error)
 	 * rebuilds the WAL index by reading the whole WAL, which then never restarts, so each
 	 * receive read and checkpointed an ever longer WAL (45 ms per message after 1,000). */
 	/* The MTA deletes its copy once we exit 0: the commit must be on disk by then. */
-	sqlite3_exec(db_handle(db), "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	db_sync_full(db, NULL);
 	ok = inbound_process(db, cfg, key, raw, sender, recipient, &out, error);
 	inbound_outcome_clear(&out);
 done:
-	if (!ok && error && *error && (*error)->domain == PM_ERROR &&
-	    (*error)->code != EX_NOUSER && (*error)->code != EX_DATAERR &&
-	    (*error)->code != EX_USAGE)
-		(*error)->code = EX_TEMPFAIL;
 	if (raw)
 		g_bytes_unref(raw);
 	g_free(sender);

@@ -34,7 +34,7 @@ gboolean cmd_stats(CmdCtx *c, GError **error)
 	json_builder_end_array(b);
 	json_put_array(b, "newsletters");
 	for (guint i = 0; i < s->newsletters->len; i++)
-		print_newsletter_status(b, NULL, s->newsletters->pdata[i]);
+		print_newsletter_report(b, NULL, s->newsletters->pdata[i]);
 	json_builder_end_array(b);
 	json_builder_end_object(b);
 	if (c->o->json)

@@ -26,7 +26,7 @@ gboolean cmd_story_ls(CmdCtx *c, GError **error)
 			json_put_str(b, "petition", r->petition);
 			json_put_str(b, "author", r->author);
 			json_put_str(b, "email", r->email);
-			json_put_str(b, "status", r->status);
+			json_put_str(b, "status", story_status_name(r->status));
 			json_put_str(b, "subject", r->subject);
 			json_put_str(b, "text", r->text);
 			json_put_time(b, "created_at", r->created_at);
@@ -40,7 +40,8 @@ gboolean cmd_story_ls(CmdCtx *c, GError **error)
 		const StoryRow *r = rows->pdata[i];
 
 		g_string_append_printf(c->out, "#%" G_GINT64_FORMAT " [%s] %s by %s:\n  %s\n",
-				       r->id, r->status, r->petition ? r->petition : "-",
+				       r->id, story_status_name(r->status),
+				       r->petition ? r->petition : "-",
 				       r->author ? r->author : "(anonymous)", r->text);
 	}
 	g_ptr_array_unref(rows);
@@ -48,24 +49,25 @@ gboolean cmd_story_ls(CmdCtx *c, GError **error)
 }
 
 /* moderate - `story approve|reject ID` */
-static gboolean moderate(CmdCtx *c, const char *status, GError **error)
+static gboolean moderate(CmdCtx *c, StoryStatus status, GError **error)
 {
 	gint64 id;
 
 	if (!cli_arg_id(c, 0, &id, error) || !story_moderate(c->db, id, status, error))
 		return FALSE;
-	g_string_append_printf(c->out, "story %" G_GINT64_FORMAT " %s\n", id, status);
+	g_string_append_printf(c->out, "story %" G_GINT64_FORMAT " %s\n", id,
+			       story_status_name(status));
 	return TRUE;
 }
 
 /* cmd_story_approve - `story approve ID` */
 gboolean cmd_story_approve(CmdCtx *c, GError **error)
 {
-	return moderate(c, "approved", error);
+	return moderate(c, STORY_STATUS_APPROVED, error);
 }
 
 /* cmd_story_reject - `story reject ID` */
 gboolean cmd_story_reject(CmdCtx *c, GError **error)
 {
-	return moderate(c, "rejected", error);
+	return moderate(c, STORY_STATUS_REJECTED, error);
 }

@@ -2,8 +2,8 @@
  * main.c - peermail's entry point: global options, command dispatch, exit codes.
  *
  * Only main decides the exit status: a command returns FALSE with a PM_ERROR whose code
- * is a sysexits.h value. For `receive` (an MTA waits on it) every failure that is not a
- * deliberate 65/67 becomes EX_TEMPFAIL, so the MTA retries instead of bouncing.
+ * is a sysexits.h value. `receive` (an MTA waits on it) has already recoded its error with
+ * the one MTA mapping, inbound/exitcode.h (its row is CMD_MTA).
  */
 #include <malloc.h>
 #include <gmime/gmime.h>
@@ -16,15 +16,12 @@
 #include "base/log.h"
 #include "base/pm.h"
 
-static int exit_code(const char *cmd, const GError *e)
+static int exit_code(const GError *e)
 {
 	int code = e->domain == PM_ERROR ? e->code : EX_SOFTWARE;
 
 	if (code <= 0 || code > 255)
 		code = EX_SOFTWARE;
-	if (cmd && strcmp(cmd, "receive") == 0 && code != EX_DATAERR && code != EX_NOUSER &&
-	    code != EX_USAGE)
-		code = EX_TEMPFAIL;
 	return code;
 }
 
@@ -70,12 +67,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "peermail: unknown command '%s' (see peermail --help)\n", argv[i]);
 		return EX_USAGE;
 	}
-	/* the log and the exit status know a command by its first word */
+	/* the log knows a command by its first word */
 	name = g_strndup(cmd->name, strcspn(cmd->name, " "));
 	log_open(name, FALSE);
 	g_mime_init();
 	if (!cli_run(cmd, words, argc - i, argv + i, &error)) {
-		rc = error ? exit_code(name, error) : EX_SOFTWARE;
+		rc = error ? exit_code(error) : EX_SOFTWARE;
 		fprintf(stderr, "peermail: %s\n", error ? error->message : "failed");
 		g_clear_error(&error);
 	}

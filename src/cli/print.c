@@ -40,7 +40,7 @@ void print_petition_stats(JsonBuilder *b, const char *key, const PetitionStats *
 	json_put_object(b, key);
 	json_put_str(b, "slug", p->slug);
 	json_put_str(b, "title", p->title);
-	json_put_str(b, "status", p->status);
+	json_put_str(b, "status", petition_status_name(p->status));
 	json_put_int(b, "goal", p->goal);
 	json_put_time(b, "closes_at", p->closes_at);
 	json_put_int(b, "milestone", p->milestone);
@@ -54,14 +54,14 @@ void print_petition_stats(JsonBuilder *b, const char *key, const PetitionStats *
 	json_builder_end_object(b);
 }
 
-/* print_newsletter_status - a newsletter's state and counts */
-void print_newsletter_status(JsonBuilder *b, const char *key, const NewsletterStatus *s)
+/* print_newsletter_report - a newsletter's state and counts */
+void print_newsletter_report(JsonBuilder *b, const char *key, const NewsletterReport *s)
 {
 	const Newsletter *n = s->newsletter;
 
 	json_put_object(b, key);
 	json_put_int(b, "id", n->id);
-	json_put_str(b, "status", n->status);
+	json_put_str(b, "status", newsletter_status_name(n->status));
 	json_put_str(b, "subject", n->subject);
 	json_put_str(b, "list", s->list);
 	json_put_str(b, "petition", s->petition);

@@ -22,8 +22,8 @@ void print_list_stats(JsonBuilder *b, const char *key, const ListStats *s);
  * counted} */
 void print_petition_stats(JsonBuilder *b, const char *key, const PetitionStats *s);
 
-/* print_newsletter_status - {id, status, subject, list, petition, scheduled_at,
+/* print_newsletter_report - {id, status, subject, list, petition, scheduled_at,
  * recipients, queued, sent, failed, bounced, cancelled, unsubscribes} */
-void print_newsletter_status(JsonBuilder *b, const char *key, const NewsletterStatus *s);
+void print_newsletter_report(JsonBuilder *b, const char *key, const NewsletterReport *s);
 
 #endif

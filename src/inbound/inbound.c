@@ -21,6 +21,7 @@
 #include "base/log.h"
 #include "base/pm.h"
 #include "mail/replytext.h"
+#include "model/inbound_log.h"
 
 /* ==== The transaction ==== */
 
@@ -32,17 +33,6 @@ void inbound_outcome_clear(InboundOutcome *o)
 		g_free(o->result);
 		memset(o, 0, sizeof(*o));
 	}
-}
-
-/* inbound_exit_status - sysexits value for an MTA */
-int inbound_exit_status(const GError *error)
-{
-	if (error == NULL)
-		return 0;
-	if (error->domain == PM_ERROR &&
-	    (error->code == EX_NOUSER || error->code == EX_DATAERR))
-		return error->code;
-	return EX_TEMPFAIL;
 }
 
 /* digest - the idempotency key: Message-ID (else the content) and the recipient */
@@ -63,17 +53,6 @@ static char *digest(const PmSecret *key, InboundMessage *m, const char *recipien
 	d = token_hmac_hex(key, text, -1);
 	g_free(text);
 	return d;
-}
-
-/* seen - TRUE when digest is already in the inbound table */
-static gboolean seen(PmDb *db, const char *d, gboolean *found, GError **error)
-{
-	gint64 n = 0;
-
-	if (!db_int(db, error, &n, 0, "SELECT count(*) FROM inbound WHERE digest = ?", "t", d))
-		return FALSE;
-	*found = n > 0;
-	return TRUE;
 }
 
 /* inbound_process - parse, route and record one message */
@@ -116,7 +95,7 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 
 	if (!db_begin(db, error))
 		goto out;
-	if (!seen(db, d, &dup, error))
+	if (!inbound_log_seen(db, d, &dup, error))
 		goto out;
 	if (dup) {
 		c.action = "duplicate";
@@ -124,19 +103,16 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 		ok = TRUE;
 		goto out;
 	}
-	if (!db_exec(db, error, "INSERT INTO inbound(message_id, digest, sender, recipient, "
-		     "from_addr, subject, kind, action, result, created_at) VALUES (?, ?, ?, ?, ?, "
-		     "?, 'message', 'received', 'pending', ?)", "tttttti", m->message_id, d, sender, rcpt, m->from_addr, m->subject, pm_now()))
+	c.inbound_id = inbound_log_add(db, m->message_id, d, sender, rcpt, m->from_addr,
+				       m->subject, pm_now(), error);
+	if (c.inbound_id == 0)
 		goto out;
-	c.inbound_id = db_last_id(db);
 	if (!inbound_route(&c, &e)) {
 		g_propagate_error(error, e);
 		goto out;
 	}
-	if (!db_exec(db, error, "UPDATE inbound SET kind = ?, action = ?, result = ?, raw = ? "
-		     "WHERE id = ?", "tttbi", c.kind ? c.kind : "message", c.action, c.result,
-		     c.keep_raw ? g_bytes_get_data(raw, NULL) : NULL,
-		     c.keep_raw ? g_bytes_get_size(raw) : (gsize)0, c.inbound_id))
+	if (!inbound_log_finish(db, c.inbound_id, inbound_kind_name(c.kind), c.action, c.result,
+				c.keep_raw ? raw : NULL, error))
 		goto out;
 	ok = db_commit(db, error);
 out:
@@ -147,7 +123,7 @@ out:
 	if (ok) {
 		char *shown = address_redact(rcpt);
 
-		log_info("%s from=%s to=%s id=%s: %s %s", c.kind ? c.kind : "message",
+		log_info("%s from=%s to=%s id=%s: %s %s", inbound_kind_name(c.kind),
 			 m->from_addr ? m->from_addr : "-", shown,
 			 m->message_id ? m->message_id : "-", c.action, c.result);
 		g_free(shown);

@@ -2,15 +2,17 @@
  * inbound.h - the inbound pipeline: one message from the MTA (or LMTP) to recorded state.
  *
  * Owns: the pipeline's order (message.h reads, parses and classifies; route.h acts),
- * idempotency (the inbound table), the one transaction per message, the daily response
- * limit, and the exit status the MTA acts on.
- * Not: what a signature, subscription or story is (petition, list, story), building the
+ * idempotency (the digest; model/inbound_log.h keeps the inbound table), the one
+ * transaction per message, the daily response limit. The exit status the MTA acts on is
+ * exitcode.h's.
+ * Not: what a signature, subscription or story is (signature, list, story), building the
  * responses (compose), sending them (outbox), visible reply text (replytext), auto-reply
  * heuristics (autoreply), bounce formats and scores (bounce).
  *
- * Exit statuses (PM_ERROR codes): 0 recorded or deliberately ignored; EX_NOUSER (67)
- * unknown address, list, petition or token; EX_DATAERR (65) unparseable or over the size
- * limit; EX_TEMPFAIL (75) anything transient. Nothing is recorded unless the status is 0.
+ * Errors (PM_ERROR codes): EX_NOUSER (67) unknown address, list, petition or token;
+ * EX_DATAERR (65) unparseable or over the size limit; EX_TEMPFAIL (75) anything transient.
+ * inbound_exit_status() (exitcode.h) turns them into what the MTA sees. Nothing is
+ * recorded unless the pipeline succeeds.
  */
 #ifndef PM_INBOUND_H
 #define PM_INBOUND_H
@@ -37,14 +39,11 @@ void inbound_outcome_clear(InboundOutcome *o);
  * and record in one transaction (responses queued in it). sender/recipient are the
  * envelope (NULL: unknown; the recipient then comes from the headers). Returns TRUE when
  * recorded or deliberately ignored (duplicates included); FALSE with a PM_ERROR whose code
- * is EX_NOUSER, EX_DATAERR or EX_TEMPFAIL (any other code means an internal error, which
- * callers facing an MTA treat as EX_TEMPFAIL). out may be NULL.
+ * is EX_NOUSER, EX_DATAERR or EX_TEMPFAIL (any other code is an internal error; callers
+ * facing an MTA map every error with inbound_exit_status). out may be NULL.
  */
 gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
 			 const char *sender, const char *recipient, InboundOutcome *out,
 			 GError **error);
-
-/* inbound_exit_status - the sysexits value an MTA should see for error (NULL: 0) */
-int inbound_exit_status(const GError *error);
 
 #endif

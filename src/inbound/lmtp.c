@@ -10,11 +10,13 @@
 #include <string.h>
 #include <sysexits.h>
 #include "base/db.h"
+#include "inbound/exitcode.h"
 #include "inbound/inbound.h"
 #include "mail/address.h"
 #include "inbound/lmtp.h"
 #include "base/log.h"
 #include "base/pm.h"
+#include "model/schema.h"
 
 #define LMTP_WORKERS 4
 #define LMTP_LINE_MAX 4096      /* a command line; longer ones are refused */
@@ -240,7 +242,7 @@ static gboolean on_run(GThreadedSocketService *svc, GSocketConnection *conn,
 	s.rcpts = g_ptr_array_new_with_free_func(g_free);
 	s.out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
 	g_socket_set_timeout(g_socket_connection_get_socket(conn), LMTP_TIMEOUT);
-	s.db = db_open(srv->cfg->database, FALSE, &e);
+	s.db = db_open(srv->cfg->database, schema_peermail(), FALSE, &e);
 	if (s.db == NULL) {
 		char *r = g_strdup_printf("421 4.3.0 %s\r\n", e->message);
 

@@ -12,6 +12,28 @@
 #include "inbound/message.h"
 #include "mail/replytext.h"
 
+static const char *const kind_names[] = {
+	[INBOUND_KIND_MESSAGE] = "message", [INBOUND_KIND_AUTOREPLY] = "autoreply",
+	[INBOUND_KIND_BOUNCE] = "bounce", [INBOUND_KIND_FEEDBACK] = "feedback",
+};
+
+/* inbound_kind_name - the kind as stored */
+const char *inbound_kind_name(InboundKind kind)
+{
+	return (unsigned)kind < G_N_ELEMENTS(kind_names) ? kind_names[kind] : NULL;
+}
+
+/* inbound_kind_parse - the kind stored as s */
+gboolean inbound_kind_parse(const char *s, InboundKind *kind)
+{
+	int i = pm_name_index(kind_names, G_N_ELEMENTS(kind_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*kind = (InboundKind)i;
+	return TRUE;
+}
+
 /* ==== Reading ==== */
 
 /* inbound_read_fd - the whole message, bounded by max */
@@ -47,21 +69,10 @@ GBytes *inbound_read_fd(int fd, gint64 max, GError **error)
 
 /* ==== Parsing ==== */
 
-/* fold - a header value with controls folded to spaces, valid UTF-8, bounded; caller frees */
+/* fold - a header value cleaned (pm_clean_text) and bounded to INBOUND_MAX_HEADER; caller frees */
 static char *fold(const char *s)
 {
-	char *c;
-
-	if (s == NULL)
-		return NULL;
-	c = g_utf8_make_valid(s, MIN(strlen(s), (gsize)INBOUND_MAX_HEADER));
-	for (char *p = c; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	g_strstrip(c);
-	if (*c == '\0')
-		g_clear_pointer(&c, g_free);
-	return c;
+	return pm_clean_text_len(s, INBOUND_MAX_HEADER);
 }
 
 /* within_bounds - TRUE if the MIME tree stays within the depth and part bounds */
@@ -186,18 +197,18 @@ const char *inbound_reply_text(InboundMessage *m)
 }
 
 /* inbound_kind - bounce, feedback, autoreply or message */
-const char *inbound_kind(InboundMessage *m)
+InboundKind inbound_kind(InboundMessage *m)
 {
 	BounceReport *b;
 
 	if (m->autokind == AUTO_VACATION)
-		return "autoreply";
+		return INBOUND_KIND_AUTOREPLY;
 	b = inbound_classify(m);
 	if (b->kind == BOUNCE_DSN)
-		return "bounce";
+		return INBOUND_KIND_BOUNCE;
 	if (b->kind == BOUNCE_FEEDBACK)
-		return "feedback";
-	return m->autokind != AUTO_NONE ? "autoreply" : "message";
+		return INBOUND_KIND_FEEDBACK;
+	return m->autokind != AUTO_NONE ? INBOUND_KIND_AUTOREPLY : INBOUND_KIND_MESSAGE;
 }
 
 /* inbound_message_free - destroy */

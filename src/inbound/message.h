@@ -24,6 +24,20 @@
 #define INBOUND_MAX_PARTS 1000      /* MIME parts in all */
 #define INBOUND_MAX_HEADER 65536    /* octets of one header value kept */
 
+/* What a message is, stored as its name (inbound_kind_name) in inbound.kind */
+typedef enum {
+	INBOUND_KIND_MESSAGE,
+	INBOUND_KIND_AUTOREPLY,
+	INBOUND_KIND_BOUNCE,
+	INBOUND_KIND_FEEDBACK
+} InboundKind;
+
+/* inbound_kind_name - "message", "autoreply", "bounce" or "feedback": stored and printed */
+const char *inbound_kind_name(InboundKind kind);
+
+/* inbound_kind_parse - the kind named s into *kind; FALSE for an unknown name */
+gboolean inbound_kind_parse(const char *s, InboundKind *kind);
+
 /* A parsed message and what it is. Build with inbound_parse, free with inbound_message_free. */
 typedef struct {
 	GMimeMessage *msg;
@@ -57,8 +71,8 @@ BounceReport *inbound_classify(InboundMessage *m);
 /* inbound_reply_text - the visible reply text, computed once; borrowed */
 const char *inbound_reply_text(InboundMessage *m);
 
-/* inbound_kind - "bounce", "feedback", "autoreply" or "message" (classifies first) */
-const char *inbound_kind(InboundMessage *m);
+/* inbound_kind - bounce, feedback, autoreply or message (classifies first) */
+InboundKind inbound_kind(InboundMessage *m);
 
 /* inbound_message_free - destroy; returns NULL */
 InboundMessage *inbound_message_free(InboundMessage *m);

@@ -29,8 +29,11 @@
 #include "model/newsletter.h"
 #include "model/outbox.h"
 #include "model/petition.h"
+#include "model/signature.h"
 #include "base/pm.h"
 #include "model/story.h"
+#include "model/organizer.h"
+#include "produce/notify.h"
 
 /* ==== Helpers ==== */
 
@@ -251,10 +254,10 @@ static gboolean closed(InboundCtx *c, const Petition *p, const Member *to, GErro
 
 /* sign_pending - a pending signature of mb (new or still pending gets a request) */
 static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
-			     const char *source, GError **error)
+			     SignatureSource source, GError **error)
 {
 	SignResult res;
-	char *status = NULL;
+	SignatureStatus status = SIGNATURE_STATUS_PENDING;
 	gint64 pid = 0, mid = 0;
 	gint64 sig = signature_add(c->db, p->id, mb->id, FALSE, source,
 				   inbound_reply_text(c->m), c->m->message_id, &res, error);
@@ -268,13 +271,12 @@ static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
 	}
 	if (!signature_lookup(c->db, sig, &pid, &mid, &status, error))
 		return FALSE;
-	if (g_strcmp0(status, "pending") == 0) {
+	if (status == SIGNATURE_STATUS_PENDING) {
 		c->result = "pending";
 		ok = ask_confirm(c, p, mb, sig, error);
 	} else {
 		ok = answer_signed(c, p, mb, sig, SIGN_ALREADY, error);
 	}
-	g_free(status);
 	return ok;
 }
 
@@ -300,7 +302,7 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		return ok;
 	}
 	if ((id = need_from(c, &addr, error)) != 0 && (mb = member_get(c->db, id, error)) != NULL)
-		ok = sign_pending(c, p, mb, "writing", error);
+		ok = sign_pending(c, p, mb, SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
 	petition_free(p);
@@ -337,7 +339,7 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 	from = from_address(c);
 	if (g_strcmp0(from, mb->email) == 0) {
 		SignResult res;
-		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, "reply",
+		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, SIGNATURE_SOURCE_REPLY,
 					   inbound_reply_text(c->m), c->m->message_id, &res, error);
 
 		ok = sig != 0 && answer_signed(c, p, mb, sig, res, error);
@@ -345,7 +347,7 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		/* forwarded: the member decides, at the member's own address */
 		log_info("sign reply for member %" G_GINT64_FORMAT " from another address: "
 			 "asking the member to confirm", mb->id);
-		ok = sign_pending(c, p, mb, "reply", error);
+		ok = sign_pending(c, p, mb, SIGNATURE_SOURCE_REPLY, error);
 	}
 out:
 	g_free(from);
@@ -360,7 +362,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 	Token t;
 	Petition *p = NULL;
 	Member *mb = NULL;
-	char *status = NULL;
+	SignatureStatus status = SIGNATURE_STATUS_PENDING;
 	gint64 pid = 0, mid = 0;
 	SignResult res;
 	gboolean ok = FALSE;
@@ -383,7 +385,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
 		goto out;
 	}
-	if (!petition_is_open(p) && strcmp(status, "pending") == 0) {
+	if (!petition_is_open(p) && status == SIGNATURE_STATUS_PENDING) {
 		ok = closed(c, p, mb, error);
 		goto out;
 	}
@@ -391,38 +393,12 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 			       error) &&
 	     answer_signed(c, p, mb, t.object, res, error);
 out:
-	g_free(status);
 	member_free(mb);
 	petition_free(p);
 	return ok;
 }
 
 /* ==== Stories ==== */
-
-/* organizers - every organizer address (global and per list), normalized, once; g_ptr_array_unref */
-static GPtrArray *organizers(InboundCtx *c)
-{
-	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-
-	for (int pass = -1; pass < (int)c->cfg->lists->len; pass++) {
-		char **v = pass < 0 ? c->cfg->organizers
-			 : ((const PmListConf *)g_ptr_array_index(c->cfg->lists, pass))->organizers;
-
-		for (int i = 0; v && v[i]; i++) {
-			char *n = address_normalize(c->cfg, v[i]);
-
-			if (n && !g_hash_table_contains(seen, n)) {
-				g_ptr_array_add(a, n);
-				g_hash_table_add(seen, n);
-			} else {
-				g_free(n);
-			}
-		}
-	}
-	g_hash_table_destroy(seen);
-	return a;
-}
 
 /* story_data - template data about a story; caller unrefs */
 static JsonNode *story_data(InboundCtx *c, gint64 id, const Member *author)
@@ -439,12 +415,47 @@ static JsonNode *story_data(InboundCtx *c, gint64 id, const Member *author)
 	return n;
 }
 
+/* A moderation notice being sent: what each organizer's copy needs. */
+typedef struct {
+	InboundCtx *c;
+	const Petition *p;
+	const Member *author;
+	gint64 story;
+} Moderation;
+
+/* moderation_copy - one organizer's moderation notice: the organizer as a member, a
+ * moderate+TOKEN Reply-To naming them, their own template data (notify.h's NotifyEach) */
+static gboolean moderation_copy(NotifyCopy *copy, gpointer user, GError **error)
+{
+	Moderation *md = user;
+	InboundCtx *c = md->c;
+	gint64 oid = member_upsert(c->db, c->cfg, copy->to, NULL, NULL, NULL, FALSE, error);
+	Member *org = oid ? member_get(c->db, oid, error) : NULL;
+	JsonObject *d;
+
+	if (org == NULL)
+		return FALSE;
+	copy->member_id = oid;
+	copy->to_name = g_strdup(org->name);
+	copy->reply_to = token_address(c, "moderate", NULL, TOKEN_MODERATE, md->story, oid, FALSE);
+	d = with_petition(c, data_new(c, org), md->p);
+	json_object_set_member(d, "story", story_data(c, md->story, md->author));
+	json_object_set_string_member(d, "reply_address", copy->reply_to);
+	json_object_set_string_member(d, "confirm_address", copy->reply_to);
+	copy->data = json_node_init_object(json_node_alloc(), d);
+	json_object_unref(d);
+	member_free(org);
+	return TRUE;
+}
+
 /* add_story - store the story of mb for p, acknowledge it, notify every organizer */
 static gboolean add_story(InboundCtx *c, const Petition *p, const Member *mb, GError **error)
 {
 	gint64 id = story_add(c->db, p->id, mb->id, c->m->subject, inbound_reply_text(c->m),
 			      c->inbound_id, error);
-	GPtrArray *orgs;
+	Moderation md = { c, p, mb, id };
+	Notice n = { "moderation", NULL, NULL, 0, NULL, moderation_copy, &md };
+	guint told = 0;
 	gboolean ok;
 
 	if (id == 0)
@@ -458,27 +469,8 @@ static gboolean add_story(InboundCtx *c, const Petition *p, const Member *mb, GE
 		if (!respond(c, "story_ack", mb, NULL, d, OUTBOX_RESPONSE, error))
 			return FALSE;
 	}
-	orgs = organizers(c);
-	ok = TRUE;
-	for (guint i = 0; ok && i < orgs->len; i++) {
-		const char *addr = g_ptr_array_index(orgs, i);
-		gint64 oid = member_upsert(c->db, c->cfg, addr, NULL, NULL, NULL, FALSE, error);
-		Member *org = oid ? member_get(c->db, oid, error) : NULL;
-		char *reply;
-		JsonObject *d;
-
-		if (org == NULL) {
-			ok = FALSE;
-			break;
-		}
-		reply = token_address(c, "moderate", NULL, TOKEN_MODERATE, id, oid, FALSE);
-		d = with_petition(c, data_new(c, org), p);
-		json_object_set_member(d, "story", story_data(c, id, mb));
-		ok = respond(c, "moderation", org, reply, d, OUTBOX_NOTICE, error);
-		g_free(reply);
-		member_free(org);
-	}
-	g_ptr_array_unref(orgs);
+	ok = notify_organizers(c->db, c->cfg, &n, &told, error);
+	c->responses += (int)told;
 	return ok;
 }
 
@@ -554,7 +546,7 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 	c->action = "moderate";
 	if (!decode(c, TOKEN_MODERATE, &t, error) || (org = token_member(c, &t, error)) == NULL)
 		return FALSE;
-	if (!config_is_organizer(c->cfg, NULL, org->email)) {
+	if (!organizer_is(c->cfg, NULL, org->email)) {
 		g_set_error(error, PM_ERROR, EX_NOUSER, "%s: %s no longer organizes", c->recipient,
 			    org->email);
 		member_free(org);
@@ -562,10 +554,10 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 	}
 	text = inbound_reply_text(c->m);
 	if (first_word_is(text, yes)) {
-		ok = story_moderate(c->db, t.object, "approved", error);
+		ok = story_moderate(c->db, t.object, STORY_STATUS_APPROVED, error);
 		c->result = "approved";
 	} else if (first_word_is(text, no)) {
-		ok = story_moderate(c->db, t.object, "rejected", error);
+		ok = story_moderate(c->db, t.object, STORY_STATUS_REJECTED, error);
 		c->result = "rejected";
 	} else {
 		c->result = "unclear";
@@ -576,14 +568,14 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 
 /* ==== Lists ==== */
 
-/* subscription_of - mb's subscription status on l into *status (NULL: none, or no member);
+/* subscription_of - mb's subscription status on l into *status (NONE: none, or no member);
  * FALSE with error on a database failure */
-static gboolean subscription_of(InboundCtx *c, const List *l, const Member *mb, char **status,
-				GError **error)
+static gboolean subscription_of(InboundCtx *c, const List *l, const Member *mb,
+				SubscriptionStatus *status, GError **error)
 {
 	GError *e = NULL;
 
-	*status = mb ? subscription_status(c->db, l->id, mb->id, &e) : NULL;
+	*status = mb ? subscription_status(c->db, l->id, mb->id, &e) : SUBSCRIPTION_STATUS_NONE;
 	if (e) {
 		g_propagate_error(error, e);
 		return FALSE;
@@ -592,9 +584,9 @@ static gboolean subscription_of(InboundCtx *c, const List *l, const Member *mb, 
 }
 
 /* already_active - TRUE (result "already") when status is an active subscription */
-static gboolean already_active(InboundCtx *c, const char *status)
+static gboolean already_active(InboundCtx *c, SubscriptionStatus status)
 {
-	if (g_strcmp0(status, "active") != 0)
+	if (status != SUBSCRIPTION_STATUS_ACTIVE)
 		return FALSE;
 	c->result = "already";
 	return TRUE;
@@ -605,7 +597,8 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 {
 	List *l = find_list(c, c->route.arg, error);
 	Member *mb = NULL;
-	char *addr = NULL, *status = NULL, *reply = NULL;
+	char *addr = NULL, *reply = NULL;
+	SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;
 	gboolean ok = FALSE;
 	gint64 id;
 
@@ -616,8 +609,8 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 		goto out;
 	if ((ok = already_active(c, status)))
 		goto out;
-	if (g_strcmp0(status, "pending") != 0 &&
-	    !subscription_set(c->db, l->id, mb->id, "pending", error))
+	if (status != SUBSCRIPTION_STATUS_PENDING &&
+	    !subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_PENDING, error))
 		goto out;
 	c->result = "pending";
 	reply = token_address(c, "join", NULL, TOKEN_SUBSCRIBE, l->id, mb->id, TRUE);
@@ -625,7 +618,6 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 		     OUTBOX_RESPONSE, error);
 out:
 	g_free(reply);
-	g_free(status);
 	g_free(addr);
 	member_free(mb);
 	list_free(l);
@@ -659,7 +651,7 @@ static gboolean do_join(InboundCtx *c, GError **error)
 {
 	List *l;
 	Member *mb;
-	char *status = NULL;
+	SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;
 	gboolean ok = FALSE;
 
 	c->action = "subscribe";
@@ -669,15 +661,14 @@ static gboolean do_join(InboundCtx *c, GError **error)
 	if ((ok = already_active(c, status)))
 		goto out;
 	/* an explicit opt-in by reply lifts an earlier unsubscribe or bounce state */
-	if (!subscription_set(c->db, l->id, mb->id, "active", error) ||
-	    (strcmp(mb->status, "active") != 0 &&
-	     !member_set_status(c->db, mb->id, "active", error)))
+	if (!subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_ACTIVE, error) ||
+	    (mb->status != MEMBER_STATUS_ACTIVE &&
+	     !member_set_status(c->db, mb->id, MEMBER_STATUS_ACTIVE, error)))
 		goto out;
 	c->result = "confirmed";
 	ok = respond(c, "welcome", mb, NULL, with_list(c, data_new(c, mb), l), OUTBOX_RESPONSE,
 		     error);
 out:
-	g_free(status);
 	member_free(mb);
 	list_free(l);
 	return ok;
@@ -688,7 +679,8 @@ static gboolean do_unsubscribe_request(InboundCtx *c, GError **error)
 {
 	List *l = find_list(c, c->route.arg, error);
 	Member *mb = NULL;
-	char *addr = NULL, *status = NULL, *reply = NULL;
+	char *addr = NULL, *reply = NULL;
+	SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;
 	gboolean ok = FALSE;
 	GError *e = NULL;
 
@@ -703,7 +695,7 @@ static gboolean do_unsubscribe_request(InboundCtx *c, GError **error)
 	}
 	if (!subscription_of(c, l, mb, &status, error))
 		goto out;
-	if (status == NULL || strcmp(status, "unsubscribed") == 0) {
+	if (status == SUBSCRIPTION_STATUS_NONE || status == SUBSCRIPTION_STATUS_UNSUBSCRIBED) {
 		c->result = "not-subscribed";
 		ok = TRUE;
 		goto out;
@@ -714,7 +706,6 @@ static gboolean do_unsubscribe_request(InboundCtx *c, GError **error)
 		     OUTBOX_RESPONSE, error);
 out:
 	g_free(reply);
-	g_free(status);
 	g_free(addr);
 	member_free(mb);
 	list_free(l);
@@ -731,7 +722,7 @@ static gboolean do_leave(InboundCtx *c, TokenPurpose purpose, GError **error)
 	c->action = "unsubscribe";
 	if (!list_token(c, purpose, &l, &mb, error))
 		goto out;
-	if (!subscription_set(c->db, l->id, mb->id, "unsubscribed", error))
+	if (!subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, error))
 		goto out;
 	c->result = "unsubscribed";
 	/* one-click List-Unsubscribe gets no mail back; a confirmed request gets a note */
@@ -786,7 +777,7 @@ static gboolean do_post(InboundCtx *c, GError **error)
 		g_set_error(error, PM_ERROR, EX_DATAERR, "no valid sender address in From:");
 		goto out;
 	}
-	if (!config_is_organizer(c->cfg, l->name, addr)) {
+	if (!organizer_is(c->cfg, l->name, addr)) {
 		Member s = stranger(addr, c->m->from_name);
 
 		c->result = "refused";
@@ -833,7 +824,7 @@ static gboolean do_broadcast(InboundCtx *c, GError **error)
 	c->action = "broadcast";
 	if (!decode(c, TOKEN_BROADCAST, &t, error) || (org = token_member(c, &t, error)) == NULL)
 		return FALSE;
-	if (!config_is_organizer(c->cfg, NULL, org->email)) {
+	if (!organizer_is(c->cfg, NULL, org->email)) {
 		g_set_error(error, PM_ERROR, EX_NOUSER, "%s: %s no longer organizes", c->recipient,
 			    org->email);
 		member_free(org);
@@ -862,7 +853,7 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 		return FALSE;
 	if (c->m->autokind == AUTO_VACATION) {
 		/* a vacation notice sent to our return path is not a delivery failure */
-		c->kind = "autoreply";
+		c->kind = INBOUND_KIND_AUTOREPLY;
 		c->result = "ignored";
 		return TRUE;
 	}
@@ -874,14 +865,12 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 		 * mail), also when it came with a null envelope sender as RFC 3834 asks; real
 		 * bounces carry Auto-Submitted too, but they parse as reports or come from
 		 * MAILER-DAEMON */
-		c->kind = "autoreply";
+		c->kind = INBOUND_KIND_AUTOREPLY;
 		c->result = "ignored";
 		return TRUE;
 	}
 	/* the token names the outbox row (VERP); the row names the member */
-	if (t.member == 0 && !db_int(c->db, &e, &t.member, 0,
-				     "SELECT coalesce(member_id, 0) FROM outbox WHERE id = ?", "i",
-				     t.object)) {
+	if (t.member == 0 && !outbox_member_id(c->db, t.object, &t.member, &e)) {
 		g_propagate_error(error, e);
 		return FALSE;
 	}
@@ -892,11 +881,11 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 	}
 	c->result = "recorded";
 	if (r->kind == BOUNCE_FEEDBACK) {
-		c->kind = "feedback";
+		c->kind = INBOUND_KIND_FEEDBACK;
 		ok = bounce_complaint(c->db, c->cfg, mb ? mb->id : 0, t.object, r->feedback_type,
 				      error);
 	} else if (r->kind == BOUNCE_DSN && r->recipients->len > 0) {
-		c->kind = "bounce";
+		c->kind = INBOUND_KIND_BOUNCE;
 		for (guint i = 0; ok && i < r->recipients->len; i++) {
 			BounceRecipient *b = g_ptr_array_index(r->recipients, i);
 
@@ -906,7 +895,7 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 	} else {
 		/* unreadable report to a VERP address: one transient bounce, so a run of them
 		 * still adds up while a single odd message cannot disable anyone */
-		c->kind = "bounce";
+		c->kind = INBOUND_KIND_BOUNCE;
 		c->result = "unreadable";
 		ok = bounce_record(c->db, c->cfg, mb ? mb->id : 0, t.object,
 				   mb ? mb->email : NULL, NULL, FALSE, "unreadable bounce", error);
@@ -957,7 +946,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 {
 	int purpose = c->route.keyword ? address_keyword_purpose(c->route.keyword) : 0;
 
-	c->kind = "message";
+	c->kind = INBOUND_KIND_MESSAGE;
 	c->action = route_name(&c->route);
 	c->result = "ignored";
 	if (c->route.kind == ROUTE_TOKEN && purpose == TOKEN_BOUNCE)
@@ -965,7 +954,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 	if (c->route.kind == ROUTE_OWNER)
 		return TRUE;    /* organizers read this mailbox elsewhere; logged, not acted on */
 	if (c->m->autokind != AUTO_NONE) {
-		c->kind = "autoreply";
+		c->kind = INBOUND_KIND_AUTOREPLY;
 		char *shown = address_redact(c->recipient);
 
 		log_info("ignoring %s message to %s", autoreply_name(c->m->autokind), shown);

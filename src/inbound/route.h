@@ -21,8 +21,8 @@ typedef struct {
 	const char *sender;     /* envelope sender; NULL unknown, "" null sender */
 	Route route;
 	gint64 inbound_id;      /* the row recording this message */
-	/* set by the handlers (static strings) */
-	const char *kind;       /* message, autoreply, bounce, feedback */
+	/* set by the handlers (action and result: static strings) */
+	InboundKind kind;
 	const char *action;
 	const char *result;
 	gboolean keep_raw;      /* store the original message in inbound.raw */

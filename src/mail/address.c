@@ -1,5 +1,6 @@
 /*
- * address.c - address normalization, and forming and routing peermail's local parts.
+ * address.c - the addr-spec rule (address_is_valid), normalization, and forming and
+ * routing peermail's local parts.
  */
 #include <string.h>
 #include "mail/address.h"
@@ -30,25 +31,59 @@ int address_keyword_purpose(const char *keyword)
 	return 0;
 }
 
-/* address_is_valid - a plausible addr-spec without display parts */
+/* atext - an RFC 5322 atext character (ASCII only) */
+static gboolean atext(char c)
+{
+	return g_ascii_isalnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+/* dot_atom_ok - TRUE if s[0..n) is a dot-atom: atext runs joined by single dots */
+static gboolean dot_atom_ok(const char *s, gsize n)
+{
+	gboolean dot = TRUE;     /* "previous was a dot (or the start)" */
+
+	for (gsize i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (dot)
+				return FALSE;
+			dot = TRUE;
+		} else if (atext(s[i])) {
+			dot = FALSE;
+		} else {
+			return FALSE;
+		}
+	}
+	return !dot;
+}
+
+/* domain_ok - TRUE for two or more dot-separated labels of letters, digits and inner
+ * hyphens, each 1 to 63 characters */
+static gboolean domain_ok(const char *d)
+{
+	int labels = 0;
+
+	for (const char *p = d;; p++) {
+		const char *start = p;
+
+		while (g_ascii_isalnum(*p) || *p == '-')
+			p++;
+		if (p == start || p - start > 63 || *start == '-' || p[-1] == '-')
+			return FALSE;
+		labels++;
+		if (*p == '\0')
+			return labels >= 2;
+		if (*p != '.')
+			return FALSE;
+	}
+}
+
+/* address_is_valid - the addr-spec rule: ASCII dot-atom@dotted.host */
 gboolean address_is_valid(const char *a)
 {
-	const char *at;
-	gsize len;
+	const char *at = a ? strrchr(a, '@') : NULL;
 
-	if (a == NULL)
-		return FALSE;
-	len = strlen(a);
-	at = strrchr(a, '@');
-	if (len == 0 || len > 254 || at == NULL || at == a || at[1] == '\0' || at - a > 64)
-		return FALSE;
-	for (const unsigned char *p = (const unsigned char *)a; *p; p++)
-		if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' || *p == ';' ||
-		    *p == '"' || *p == '(' || *p == ')' || *p == '\\')
-			return FALSE;
-	if (strchr(a, '@') != at || strchr(at, '.') == NULL || at[1] == '.' || a[len - 1] == '.')
-		return FALSE;
-	return TRUE;
+	return at && at > a && at - a <= 64 && strlen(a) <= 254 &&
+	       dot_atom_ok(a, (gsize)(at - a)) && domain_ok(at + 1);
 }
 
 /* address_normalize - comparable form */
@@ -71,7 +106,7 @@ char *address_normalize(const PmConfig *cfg, const char *addr)
 	}
 	at = strrchr(s, '@');
 	*at = '\0';
-	local = g_utf8_strdown(s, -1);
+	local = g_ascii_strdown(s, -1);
 	domain = g_ascii_strdown(at + 1, -1);
 	if (cfg && cfg->gmail_dots &&
 	    (strcmp(domain, "gmail.com") == 0 || strcmp(domain, "googlemail.com") == 0)) {

@@ -1,8 +1,9 @@
 /*
  * address.h - mail addresses: normalization, and peermail's own local parts.
  *
- * Owns: how a member's address is normalized (domain lower-cased, optional Gmail dot and
- * +tag rules), how peermail's addresses are formed (sign+SLUG, LIST+subscribe, KEYWORD+TOKEN)
+ * Owns: what a valid address is (the one addr-spec rule, for members, targets, bounce
+ * reports and every address compose writes), how a member's address is normalized
+ * (lower-cased, optional Gmail dot and +tag rules), how peermail's addresses are formed (sign+SLUG, LIST+subscribe, KEYWORD+TOKEN)
  * and how a recipient address is routed back to its meaning. Not: what a route does
  * (that is inbound's).
  */
@@ -13,15 +14,19 @@
 #include "base/config.h"
 
 /*
- * address_normalize - a comparable form of addr: trimmed, angle brackets dropped, domain
- * lower-cased, local part lower-cased (almost every provider is case-insensitive), and
- * the configured Gmail/tag rules applied. NULL if addr is not a plausible address
- * (no '@', empty part, spaces, control characters, over 254 octets). Caller frees.
+ * address_is_valid - TRUE if addr is a plain addr-spec peermail can write in a header and
+ * send to: an ASCII dot-atom local part of at most 64 octets (no quotes, comments, display
+ * names, spaces or controls), '@', and a domain of two or more labels of letters, digits
+ * and inner hyphens; at most 254 octets in all.
+ */
+gboolean address_is_valid(const char *addr);
+
+/*
+ * address_normalize - a comparable form of addr: trimmed, angle brackets dropped, then
+ * NULL unless address_is_valid; lower-cased (almost every provider is case-insensitive),
+ * and the configured Gmail/tag rules applied. Caller frees.
  */
 char *address_normalize(const PmConfig *cfg, const char *addr);
-
-/* address_is_valid - TRUE if address_normalize() would accept addr */
-gboolean address_is_valid(const char *addr);
 
 typedef enum {
 	ROUTE_NONE = 0,     /* not for us: unknown keyword or domain */

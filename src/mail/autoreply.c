@@ -3,7 +3,8 @@
  *
  * Owns: the order and content of the checks: our loop marker, null and MAILER-DAEMON-ish
  * senders, Exchange/vacation markers and out-of-office subjects in many languages,
- * Auto-Submitted, list headers and Precedence. Only headers and the subject are read,
+ * Auto-Submitted, list headers and Precedence; and autoreply_is_reply, the question bounce
+ * asks, from the same checks. Only headers and the subject are read,
  * never the body: a member who writes "I'm on vacation" is still a member writing.
  * Not: bounce parsing (bounce), nor the daily response limit (inbound).
  */
@@ -84,6 +85,16 @@ static char *from_local(GMimeMessage *msg)
 	return NULL;
 }
 
+/* from_daemon - TRUE if the first From: mailbox is a mail system's */
+static gboolean from_daemon(GMimeMessage *msg)
+{
+	char *local = from_local(msg);
+	gboolean daemon = local && is_daemon(local);
+
+	g_free(local);
+	return daemon;
+}
+
 /* vacation_subject - TRUE for out-of-office and automatic-reply subjects */
 static gboolean vacation_subject(const char *subject)
 {
@@ -126,16 +137,74 @@ static gboolean suppress_says_auto(const char *v)
 	return yes;
 }
 
-AutoKind autoreply_classify(GMimeMessage *msg, const char *envelope_sender)
+/* precedence_is - TRUE if Precedence or X-Precedence says one of words */
+static gboolean precedence_is(GMimeMessage *msg, const char *const *words)
+{
+	for (int i = 0; i < 2; i++) {
+		const char *v = header(msg, i ? "X-Precedence" : "Precedence");
+		gboolean yes = FALSE;
+		char *t;
+
+		if (v == NULL)
+			continue;
+		t = first_token(v);
+		for (int j = 0; words[j] && !yes; j++)
+			yes = strcmp(t, words[j]) == 0;
+		g_free(t);
+		if (yes)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* says_vacation - TRUE for a vacation program's headers, an out-of-office subject or
+ * Precedence: auto_reply */
+static gboolean says_vacation(GMimeMessage *msg)
 {
 	static const char *const vacation_headers[] = { "X-Autoreply", "X-Autorespond",
 		"X-Autoresponder", "X-AutoReply-From", "X-Mail-Autoreply", "X-Vacation", NULL };
+	static const char *const auto_reply[] = { "auto_reply", NULL };
+
+	for (int i = 0; vacation_headers[i]; i++)
+		if (header(msg, vacation_headers[i]))
+			return TRUE;
+	return vacation_subject(g_mime_message_get_subject(msg)) || precedence_is(msg, auto_reply);
+}
+
+/* auto_submitted - the first token of Auto-Submitted, lower-cased, or NULL; caller frees */
+static char *auto_submitted(GMimeMessage *msg)
+{
+	const char *v = header(msg, "Auto-Submitted");
+
+	return v ? first_token(v) : NULL;
+}
+
+/* autoreply_is_reply - vacation markers or auto-replied, unless From: is a mail system */
+gboolean autoreply_is_reply(GMimeMessage *msg)
+{
+	char *as;
+	gboolean reply;
+
+	if (msg == NULL || from_daemon(msg))
+		return FALSE;
+	if (says_vacation(msg))
+		return TRUE;
+	as = auto_submitted(msg);
+	reply = as && strcmp(as, "auto-replied") == 0;
+	g_free(as);
+	return reply;
+}
+
+/* autoreply_classify - loop, senders, vacation, Auto-Submitted, reports, lists, bulk: in that order */
+AutoKind autoreply_classify(GMimeMessage *msg, const char *envelope_sender)
+{
+	static const char *const bulk[] = { "bulk", "junk", "list", NULL };
 	static const char *const list_headers[] = { "List-Id", "List-Post", "List-Unsubscribe",
 		"List-Subscribe", "List-Help", "List-Owner", "List-Archive", "Mailing-List",
 		"X-Mailing-List", "X-BeenThere", "X-Loop", "X-List", NULL };
 	const char *v, *sender = envelope_sender;
 	GMimeContentType *ct;
-	char *local;
+	char *local, *t;
 	gboolean daemon = FALSE, robot = FALSE;
 
 	if (msg == NULL)
@@ -158,24 +227,17 @@ AutoKind autoreply_classify(GMimeMessage *msg, const char *envelope_sender)
 		robot = is_list_robot(local);
 		g_free(local);
 	}
-	if ((local = from_local(msg)) != NULL) {
-		daemon |= is_daemon(local);
-		g_free(local);
-	}
-	if (daemon)
+	if (daemon || from_daemon(msg))
 		return AUTO_NULL_SENDER;
 
-	for (int i = 0; vacation_headers[i]; i++)
-		if (header(msg, vacation_headers[i]))
-			return AUTO_VACATION;
-	if (vacation_subject(g_mime_message_get_subject(msg)))
+	if (says_vacation(msg))
 		return AUTO_VACATION;
 	if ((v = header(msg, "X-Auto-Response-Suppress")) && suppress_says_auto(v))
 		return AUTO_SUBMITTED;
 
-	if ((v = header(msg, "Auto-Submitted")) != NULL) {
-		char *t = first_token(v);
+	if ((t = auto_submitted(msg)) != NULL) {
 		gboolean human = strcmp(t, "no") == 0 || *t == '\0';
+
 		g_free(t);
 		if (!human)
 			return AUTO_SUBMITTED;
@@ -194,16 +256,7 @@ AutoKind autoreply_classify(GMimeMessage *msg, const char *envelope_sender)
 		if (header(msg, list_headers[i]))
 			return AUTO_LIST;
 
-	for (int i = 0; i < 2; i++) {
-		if ((v = header(msg, i ? "X-Precedence" : "Precedence")) != NULL) {
-			char *t = first_token(v);
-			gboolean bulk = strcmp(t, "bulk") == 0 || strcmp(t, "junk") == 0 || strcmp(t, "list") == 0;
-			g_free(t);
-			if (bulk)
-				return AUTO_BULK;
-		}
-	}
-	return AUTO_NONE;
+	return precedence_is(msg, bulk) ? AUTO_BULK : AUTO_NONE;
 }
 
 const char *autoreply_name(AutoKind kind)

@@ -2,8 +2,9 @@
  * autoreply.h - recognizing mail nobody typed: auto-replies, vacation notices, list
  * traffic, bounces by sender, and our own mail coming back (loops), per RFC 3834.
  *
- * Owns: the header and subject heuristics. Not: bounce parsing (bounce), nor the daily
- * response limit (inbound, with outbox_responses_today).
+ * Owns: the header and subject heuristics: the only answer to "is this an auto-reply?"
+ * (bounce asks autoreply_is_reply before reading a report's free text). Not: bounce
+ * parsing (bounce), nor the daily response limit (inbound, with outbox_responses_today).
  */
 #ifndef PM_AUTOREPLY_H
 #define PM_AUTOREPLY_H
@@ -26,6 +27,15 @@ typedef enum {
  * envelope_sender may be NULL (unknown) or "" (null sender).
  */
 AutoKind autoreply_classify(GMimeMessage *msg, const char *envelope_sender);
+
+/*
+ * autoreply_is_reply - TRUE if msg says it is an automatic reply to a message: the vacation
+ * markers of autoreply_classify (headers, out-of-office subjects, Precedence: auto_reply) or
+ * Auto-Submitted: auto-replied, whatever its envelope or Return-Path (RFC 3834 replies come
+ * from the null sender). FALSE for mail whose From: is a mail system (MAILER-DAEMON,
+ * postmaster...), which marks its delivery reports auto-replied too.
+ */
+gboolean autoreply_is_reply(GMimeMessage *msg);
 
 /* autoreply_name - "vacation", "loop", ... for logs and the inbound log */
 const char *autoreply_name(AutoKind kind);

@@ -22,12 +22,13 @@
  *      when its class agrees, and the diagnostic the first line carrying an SMTP reply.
  *      Free text is read only from messages that look like reports (a mail-system
  *      sender, a failure subject, a null return path, or multipart/report).
- * Auto-replies (vacation) and read receipts (MDN "displayed") are BOUNCE_NOT; an MDN
+ * Auto-replies (autoreply_is_reply: autoreply.c is the only auto-reply detector) and read
+ * receipts (MDN "displayed") are BOUNCE_NOT; an MDN
  * "deleted"/"failed"/"denied" is read as a bounce.
  * Not: what a bounce does to a member (bounce_score.c), VERP decoding (token/outbox).
  *
- * Addresses are lower-cased, deduplicated, stripped of <> and "rfc822;", and must be a
- * dot-atom local part at a dotted domain; the bounce's own header addresses (our return
+ * Addresses are lower-cased, deduplicated, stripped of <> and "rfc822;", and must pass
+ * address_is_valid (address.h); the bounce's own header addresses (our return
  * path), postmaster and mailer-daemon are never failed recipients. In free text, '=' and
  * '/' end a local part (Exchange writes "SMTP=user@host").
  *
@@ -37,11 +38,15 @@
  * DIAGNOSTICS: none; bounce_parse never fails, unreadable input is BOUNCE_NOT.
  */
 #include <string.h>
+#include "mail/address.h"
+#include "mail/autoreply.h"
 #include "mail/bounce.h"
+#include "mail/mimetext.h"
 
 #define MAX_DEPTH 8             /* MIME nesting followed */
 #define MAX_PARTS 64            /* MIME parts visited per message */
 #define MAX_TEXT (256 * 1024)   /* bytes of one part's text read */
+#define MAX_TEXTS 8             /* text parts read */
 #define MAX_LINES 2000          /* lines of one text part scanned */
 #define MAX_LINE 1000           /* bytes of one line scanned (keeps the regexes linear) */
 #define MAX_BLOCKS 200          /* delivery-status blocks read */
@@ -62,7 +67,6 @@ typedef struct {
 	GRegex *bare_local;     /* an indented lone local part (AOL lists screen names) */
 	GRegex *daemon_from;    /* From of a mail system */
 	GRegex *bounce_subject; /* Subject of a delivery report */
-	GRegex *vacation;       /* Subject of an auto-reply */
 } BounceRegexes;
 
 /* regexes_new - compile the patterns (called once through g_once) */
@@ -127,10 +131,6 @@ static gpointer regexes_new(gpointer unused)
 	rx.bounce_subject = g_regex_new(
 		"deliver|returned mail|mail error|failure|failed|"
 		"non-delivery|delayed|nameserver error|rejected|user unknown",
-		ci, 0, NULL);
-	rx.vacation = g_regex_new(
-		"out of (the )?office|auto(matic)?[ -]?(reply|response|antwort)|vacation|"
-		"abwesen|absence|away from|on leave|respuesta autom",
 		ci, 0, NULL);
 	return &rx;
 }
@@ -243,20 +243,9 @@ static char *one_line(const char *s, gsize cap)
 	return g_string_free(o, FALSE);
 }
 
-/* local_is_dot_atom - TRUE if local (length n) is a dot-atom: no leading, trailing or double dot */
-static gboolean local_is_dot_atom(const char *local, gsize n)
-{
-	if (n == 0 || n > 64 || local[0] == '.' || local[n - 1] == '.')
-		return FALSE;
-	for (gsize i = 1; i < n; i++)
-		if (local[i] == '.' && local[i - 1] == '.')
-			return FALSE;
-	return TRUE;
-}
-
 /*
  * clean_address - the comparable form of a reported address: "rfc822;" and <> dropped,
- * lower-cased; NULL unless it is a dot-atom local part at a dotted domain. Caller frees.
+ * lower-cased; NULL unless address_is_valid (the one addr-spec rule). Caller frees.
  */
 static char *clean_address(const char *raw)
 {
@@ -281,11 +270,7 @@ static char *clean_address(const char *raw)
 	while (n > 0 && (p[n - 1] == '>' || p[n - 1] == ' ' || p[n - 1] == '"' ||
 			 p[n - 1] == '\'' || p[n - 1] == '.'))
 		p[--n] = '\0';
-	at = strrchr(p, '@');
-	out = NULL;
-	if (at && local_is_dot_atom(p, (gsize)(at - p)) && strchr(at, '.') && at[1] != '.' &&
-	    n <= 254 && strpbrk(p, " \t<>,;:()[]\\\"") == NULL)
-		out = g_ascii_strdown(p, -1);
+	out = address_is_valid(p) ? g_ascii_strdown(p, -1) : NULL;
 	g_free(s);
 	return out;
 }
@@ -296,68 +281,11 @@ static gboolean is_system_address(const char *addr)
 	return g_str_has_prefix(addr, "postmaster@") || g_str_has_prefix(addr, "mailer-daemon@");
 }
 
-/* html_to_text - crude markup removal for HTML bounces: tags dropped, <br>/<p> end lines,
- * a few entities decoded; caller frees */
-static char *html_to_text(const char *html)
-{
-	GString *o = g_string_sized_new(strlen(html));
-
-	for (const char *p = html; *p; ) {
-		if (*p == '<') {
-			static const char *const skip[] = { "head", "style", "script", "title" };
-			const char *e = strchr(p, '>');
-
-			if (e == NULL)
-				break;
-			for (gsize i = 0; i < G_N_ELEMENTS(skip); i++) {
-				gsize k = strlen(skip[i]);
-				char *close;
-
-				if (g_ascii_strncasecmp(p + 1, skip[i], k) == 0 && !g_ascii_isalnum(p[1 + k]) &&
-				    (close = g_strstr_len(e, -1, "</")) != NULL) {
-					/* skip to the matching close tag (case-insensitively) */
-					char *pat = g_strdup_printf("</%s", skip[i]);
-					const char *q = e;
-
-					while ((q = strchr(q, '<')) != NULL && g_ascii_strncasecmp(q, pat, k + 2) != 0)
-						q++;
-					g_free(pat);
-					if (q && (e = strchr(q, '>')) == NULL)
-						e = q + strlen(q) - 1;
-					break;
-				}
-			}
-			if (g_ascii_strncasecmp(p, "<br", 3) == 0 || g_ascii_strncasecmp(p, "</p", 3) == 0 ||
-			    g_ascii_strncasecmp(p, "<p", 2) == 0 || g_ascii_strncasecmp(p, "</div", 5) == 0 ||
-			    g_ascii_strncasecmp(p, "</tr", 4) == 0)
-				g_string_append_c(o, '\n');
-			p = e + 1;
-		} else if (*p == '&') {
-			static const struct { const char *name; char c; } ent[] = {
-				{ "&nbsp;", ' ' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' },
-				{ "&quot;", '"' }, { "&#39;", '\'' },
-			};
-			gboolean done = FALSE;
-
-			for (gsize i = 0; i < G_N_ELEMENTS(ent) && !done; i++)
-				if (g_ascii_strncasecmp(p, ent[i].name, strlen(ent[i].name)) == 0) {
-					g_string_append_c(o, ent[i].c);
-					p += strlen(ent[i].name);
-					done = TRUE;
-				}
-			if (!done)
-				g_string_append_c(o, *p++);
-		} else {
-			g_string_append_c(o, *p++);
-		}
-	}
-	return g_string_free(o, FALSE);
-}
-
 /* ==== MIME walk ==== */
 
 typedef struct {
-	GPtrArray *texts;          /* char*: the bounce's own human-readable text, UTF-8 */
+	GPtrArray *text_roots;     /* GMimeObject* (borrowed): where the human-readable text is:
+				    * the body, and reports forwarded whole */
 	GPtrArray *dsn;            /* char*: delivery-status bodies */
 	char *feedback;            /* the first feedback-report body */
 	char *mdn;                 /* the first disposition-notification body (RFC 8098) */
@@ -367,36 +295,25 @@ typedef struct {
 	int parts;
 } Walk;
 
-/* part_text - the decoded content of part as a NUL-terminated string, at most MAX_TEXT
- * bytes, made valid UTF-8 (converted from the part's charset when it has one); caller frees */
-static char *part_text(GMimePart *part)
+/* texts - the human-readable text of every text root, as mimetext chooses and converts it
+ * (HTML as text), at most MAX_TEXTS; free with g_ptr_array_unref */
+static GPtrArray *texts(const Walk *w)
 {
-	GMimeDataWrapper *content = g_mime_part_get_content(part);
-	GMimeStream *mem;
-	GByteArray *ba;
-	const char *charset;
-	char *raw, *utf8 = NULL, *valid;
-	gsize n;
+	static const MimeTextLimits limits = { MAX_DEPTH, MAX_PARTS, MAX_TEXT };
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 
-	if (content == NULL)
-		return g_strdup("");
-	mem = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(content, mem);
-	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	n = MIN(ba->len, (gsize)MAX_TEXT);
-	raw = n ? g_strndup((const char *)ba->data, n) : g_strdup("");
-	n = strlen(raw);
-	g_object_unref(mem);
-	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-	if (charset && !g_utf8_validate(raw, (gssize)n, NULL)) {
-		const char *iconv_name = g_mime_charset_iconv_name(charset);
+	for (guint i = 0; i < w->text_roots->len && out->len < MAX_TEXTS; i++) {
+		GPtrArray *pieces = mimetext_pieces(g_ptr_array_index(w->text_roots, i), &limits);
 
-		utf8 = g_convert_with_fallback(raw, (gssize)n, "UTF-8", iconv_name, "?", NULL, NULL, NULL);
+		for (guint j = 0; j < pieces->len && out->len < MAX_TEXTS; j++) {
+			MimeTextPiece *pc = g_ptr_array_index(pieces, j);
+
+			g_ptr_array_add(out, pc->html ? mimetext_html_to_text(pc->text, NULL, NULL)
+						      : g_strdup(pc->text));
+		}
+		g_ptr_array_unref(pieces);
 	}
-	valid = g_utf8_make_valid(utf8 ? utf8 : raw, -1);
-	g_free(utf8);
-	g_free(raw);
-	return valid;
+	return out;
 }
 
 /* walk - collect what the readers need from obj and its children, within the caps */
@@ -432,8 +349,10 @@ static void walk(GMimeObject *obj, int depth, Walk *w)
 		if (inner && w->enclosed == NULL)
 			w->enclosed = inner;
 		/* a report forwarded or wrapped whole: read it; an ordinary returned message: don't */
-		if (ict && g_mime_content_type_is_type(ict, "multipart", "report"))
+		if (ict && g_mime_content_type_is_type(ict, "multipart", "report")) {
+			g_ptr_array_add(w->text_roots, body);
 			walk(body, depth + 1, w);
+		}
 		return;
 	}
 	if (GMIME_IS_MESSAGE_PARTIAL(obj) || !GMIME_IS_PART(obj))
@@ -443,30 +362,20 @@ static void walk(GMimeObject *obj, int depth, Walk *w)
 	    (g_ascii_strcasecmp(sub, "delivery-status") == 0 ||
 	     g_ascii_strcasecmp(sub, "global-delivery-status") == 0)) {
 		if (w->dsn->len < 8)
-			g_ptr_array_add(w->dsn, part_text(GMIME_PART(obj)));
+			g_ptr_array_add(w->dsn, mimetext_part_text(GMIME_PART(obj), MAX_TEXT));
 	} else if (g_ascii_strcasecmp(type, "message") == 0 &&
 		   g_ascii_strcasecmp(sub, "feedback-report") == 0) {
 		if (w->feedback == NULL)
-			w->feedback = part_text(GMIME_PART(obj));
+			w->feedback = mimetext_part_text(GMIME_PART(obj), MAX_TEXT);
 	} else if (g_ascii_strcasecmp(type, "message") == 0 &&
 		   g_ascii_strcasecmp(sub, "disposition-notification") == 0) {
 		if (w->mdn == NULL)
-			w->mdn = part_text(GMIME_PART(obj));
+			w->mdn = mimetext_part_text(GMIME_PART(obj), MAX_TEXT);
 	} else if ((g_ascii_strcasecmp(type, "text") == 0 || g_ascii_strcasecmp(type, "message") == 0) &&
 		   (g_ascii_strcasecmp(sub, "rfc822-headers") == 0 ||
 		    g_ascii_strcasecmp(sub, "global-headers") == 0)) {
 		if (w->enclosed_headers == NULL)
-			w->enclosed_headers = part_text(GMIME_PART(obj));
-	} else if (g_ascii_strcasecmp(type, "text") == 0 && g_ascii_strcasecmp(sub, "plain") == 0) {
-		if (w->texts->len < 8)
-			g_ptr_array_add(w->texts, part_text(GMIME_PART(obj)));
-	} else if (g_ascii_strcasecmp(type, "text") == 0 && g_ascii_strcasecmp(sub, "html") == 0) {
-		if (w->texts->len < 8) {
-			char *html = part_text(GMIME_PART(obj));
-
-			g_ptr_array_add(w->texts, html_to_text(html));
-			g_free(html);
-		}
+			w->enclosed_headers = mimetext_part_text(GMIME_PART(obj), MAX_TEXT);
 	}
 }
 
@@ -966,27 +875,6 @@ static gboolean looks_like_bounce(GMimeMessage *msg, const Walk *w)
 	return rx_match(rx->daemon_from, from) || rx_match(rx->bounce_subject, subject);
 }
 
-/* is_auto_reply - TRUE if msg says it is an automatic reply (RFC 3834, vacation programs) */
-static gboolean is_auto_reply(GMimeMessage *msg)
-{
-	GMimeObject *o = GMIME_OBJECT(msg);
-	const char *as = g_mime_object_get_header(o, "Auto-Submitted");
-	const char *prec = g_mime_object_get_header(o, "Precedence");
-	const char *from = g_mime_object_get_header(o, "From");
-
-	if (rx_match(rx_get()->daemon_from, from))
-		return FALSE;   /* mail systems mark their bounces auto-replied too */
-	if (g_mime_object_get_header(o, "X-Autoreply") || g_mime_object_get_header(o, "X-Autorespond"))
-		return TRUE;
-	while (prec && g_ascii_isspace(*prec))
-		prec++;
-	if (prec && g_ascii_strncasecmp(prec, "auto_reply", 10) == 0)
-		return TRUE;
-	if (as && g_ascii_strncasecmp(as, "auto-replied", 12) == 0)
-		return TRUE;
-	return rx_match(rx_get()->vacation, g_mime_message_get_subject(msg));
-}
-
 /* bounce_parse - read msg; always returns a report; free with bounce_report_free */
 BounceReport *bounce_parse(GMimeMessage *msg)
 {
@@ -997,7 +885,9 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 	r->recipients = g_ptr_array_new_with_free_func(recipient_free);
 	if (msg == NULL)
 		return r;
-	w.texts = g_ptr_array_new_with_free_func(g_free);
+	w.text_roots = g_ptr_array_new();
+	if (g_mime_message_get_mime_part(msg))
+		g_ptr_array_add(w.text_roots, g_mime_message_get_mime_part(msg));
 	w.dsn = g_ptr_array_new_with_free_func(g_free);
 	walk(g_mime_message_get_mime_part(msg), 0, &w);
 
@@ -1015,12 +905,14 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 			/* the machine-readable report is authoritative: no guessing from its text */
 			r->kind = failures > 0 ? BOUNCE_DSN : BOUNCE_NOT;   /* else a success DSN */
 		} else if (looks_like_bounce(msg, &w) &&
-		    (w.report || w.dsn->len || !is_auto_reply(msg))) {
+		    (w.report || w.dsn->len || !autoreply_is_reply(msg))) {
+			GPtrArray *t = texts(&w);
 			TextCtx c;
 
 			text_ctx_init(&c, msg);
-			for (guint i = 0; i < w.texts->len; i++)
-				read_text(g_ptr_array_index(w.texts, i), &c, r);
+			for (guint i = 0; i < t->len; i++)
+				read_text(g_ptr_array_index(t, i), &c, r);
+			g_ptr_array_unref(t);
 			g_hash_table_unref(c.exclude);
 			g_free(c.from_domain);
 			r->kind = BOUNCE_DSN;   /* a bounce, even when no address could be read */
@@ -1028,7 +920,7 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 	}
 	if (r->kind != BOUNCE_NOT)
 		r->original_message_id = original_message_id(&w);
-	g_ptr_array_unref(w.texts);
+	g_ptr_array_unref(w.text_roots);
 	g_ptr_array_unref(w.dsn);
 	g_free(w.feedback);
 	g_free(w.mdn);

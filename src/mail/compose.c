@@ -11,7 +11,7 @@
  *
  * Header safety: every value that reaches a header passes compose_header_value() (C0/C1
  * controls, DEL and Unicode line separators become spaces) and every address must be a
- * plain ASCII addr-spec (compose_addr_spec_valid), or the message is refused (EX_DATAERR).
+ * plain ASCII addr-spec (address_is_valid, address.h), or the message is refused (EX_DATAERR).
  * Headers are RFC 2047-encoded and folded by GMime's functions.
  *
  * Two writers, one output: a message without attachments or In-Reply-To (every newsletter
@@ -59,52 +59,10 @@ char *compose_header_value(const char *v)
 	return g_string_free(s, FALSE);
 }
 
-/* atext - an RFC 5322 atext character */
-static gboolean atext(char c)
-{
-	return g_ascii_isalnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
-}
-
-/* compose_addr_spec_valid - TRUE for an ASCII dot-atom@domain (no comments, quotes, names) */
-gboolean compose_addr_spec_valid(const char *a)
-{
-	const char *at = a ? strrchr(a, '@') : NULL, *p;
-	gboolean dot = TRUE;     /* "previous was a dot (or start)" */
-
-	if (at == NULL || at == a || at - a > 64 || strlen(a) > 254 || at[1] == '\0')
-		return FALSE;
-	for (p = a; p < at; p++) {
-		if (*p == '.') {
-			if (dot)
-				return FALSE;
-			dot = TRUE;
-		} else if (atext(*p)) {
-			dot = FALSE;
-		} else {
-			return FALSE;
-		}
-	}
-	if (dot)
-		return FALSE;
-	dot = TRUE;
-	for (p = at + 1; *p; p++) {
-		if (*p == '.') {
-			if (dot || p[-1] == '-')
-				return FALSE;
-			dot = TRUE;
-		} else if (g_ascii_isalnum(*p) || (*p == '-' && !dot)) {
-			dot = FALSE;
-		} else {
-			return FALSE;
-		}
-	}
-	return !dot && p[-1] != '-';
-}
-
 /* check_addr - EX_DATAERR unless a is a valid addr-spec */
 static gboolean check_addr(const char *what, const char *a, GError **error)
 {
-	if (compose_addr_spec_valid(a))
+	if (address_is_valid(a))
 		return TRUE;
 	{
 		char *shown = compose_header_value(a);

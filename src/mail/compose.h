@@ -71,9 +71,6 @@ JsonNode *compose_defaults(const PmConfig *cfg);
 /* compose_header_value - v with CR, LF, NUL and other controls folded to spaces; caller frees */
 char *compose_header_value(const char *v);
 
-/* compose_addr_spec_valid - TRUE if a is a plain ASCII addr-spec (dot-atom@domain) */
-gboolean compose_addr_spec_valid(const char *a);
-
 /*
  * compose_cache_clear - forget the parsed templates. compose_message keeps a cache of
  * parsed templates shared by all threads (revalidated by stat on each use); this frees it.

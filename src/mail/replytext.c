@@ -1,66 +1,31 @@
 /*
  * replytext.c - the visible text of a member's reply.
  *
- * Owns: choosing the MIME part (text/plain preferred; HTML through libxml2's HTML parser
- * otherwise), charset conversion to valid UTF-8 with fallbacks for broken or unknown
- * charsets, RFC 3676 format=flowed, HTML to text, DOM-level quote removal for HTML
- * (blockquote, Gmail/Yahoo/Thunderbird/ProtonMail quote containers, Outlook's reply
- * header and everything after it), and text-level stripping of quotes, attribution
- * lines in many languages, header blocks, forwarded messages, mobile footers and
- * "-- " signatures.
+ * Owns: DOM-level quote removal for HTML (blockquote, Gmail/Yahoo/Thunderbird/ProtonMail
+ * quote containers, Outlook's reply header and everything after it, as a filter on
+ * mimetext's HTML to text), and text-level stripping of quotes, attribution lines in many
+ * languages, header blocks, forwarded messages, mobile footers and "-- " signatures.
+ * The text itself (part choice, charsets, format=flowed, HTML to text) is mimetext's.
  *
  * The text-level quote stripping follows the approach of mailgun/talon (Apache-2.0):
  * every line gets a marker (e empty, m quoted, s splitter, f forward, t text) and the
  * marker sequence decides what goes. Patterns were rewritten for C and widened.
  * Work is bounded: input text, lines, MIME parts, nesting and HTML depth are capped.
  *
- * Not: deciding what the message means (inbound), nor auto-reply detection (autoreply).
- * libxml2 is loaded the first time an HTML body is read (lazylib.h): most replies have a
- * text/plain part, and `peermail receive` runs once per message.
+ * Not: deciding what the message means (inbound), nor auto-reply detection (autoreply),
+ * nor reading MIME parts and HTML (mimetext, which loads libxml2 on first use).
  *
- * DIAGNOSTICS: none; every function returns a string, possibly empty, never NULL. A
- * libxml2 that cannot be loaded is an installation fault: g_error (an MTA that ran
- * `peermail receive` is told to retry).
+ * DIAGNOSTICS: none; every function returns a string, possibly empty, never NULL.
  */
 #include <string.h>
-#include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
-#include "base/lazylib.h"
+#include "mail/mimetext.h"
 #include "mail/replytext.h"
 
-/* libxml2, loaded on first use; calls below go through this table */
-static struct {
-	__typeof__(xmlInitParser) *init_parser;
-	__typeof__(htmlReadMemory) *read_memory;
-	__typeof__(xmlDocGetRootElement) *root_element;
-	__typeof__(xmlFreeDoc) *free_doc;
-	__typeof__(xmlGetProp) *get_prop;
-	xmlFreeFunc *free_fn;   /* the variable xmlFree (libxml2's free(), as the default) */
-} xml;
-static const LazySym xml_syms[] = {
-	{ "xmlInitParser", (gpointer *)&xml.init_parser },
-	{ "htmlReadMemory", (gpointer *)&xml.read_memory },
-	{ "xmlDocGetRootElement", (gpointer *)&xml.root_element },
-	{ "xmlFreeDoc", (gpointer *)&xml.free_doc },
-	{ "xmlGetProp", (gpointer *)&xml.get_prop },
-	{ "xmlFree", (gpointer *)&xml.free_fn },
-	{ NULL, NULL }
-};
-static LazyLib xml_lib = { PM_LIBXML2_SONAME, xml_syms, 0, NULL };
-#undef xmlFree
-#define xmlInitParser (*xml.init_parser)
-#define htmlReadMemory (*xml.read_memory)
-#define xmlDocGetRootElement (*xml.root_element)
-#define xmlFreeDoc (*xml.free_doc)
-#define xmlGetProp (*xml.get_prop)
-#define xmlFree (*xml.free_fn)
-
 #define MAX_TEXT   (1024 * 1024)   /* bytes of text considered per message */
-#define MAX_HTML   (4 * 1024 * 1024) /* bytes of HTML handed to libxml2 */
+#define MAX_PART   (4 * 1024 * 1024) /* decoded bytes of one MIME part read */
 #define MAX_LINES  10000           /* lines considered by quote stripping */
 #define MAX_PARTS  200             /* MIME parts visited */
 #define MAX_MIME_DEPTH 16
-#define MAX_HTML_DEPTH 200
 #define MAX_WINDOW_LINE 400        /* longer lines are never attribution lines */
 #define SPLIT_WINDOW 6             /* lines one splitter may span */
 
@@ -98,7 +63,6 @@ typedef struct {
 	GRegex *underscores;  /* ________________________________ */
 	GRegex *header;       /* From: / Sent: / Subject: ... in many languages */
 	GRegex *footer;       /* Sent from my iPhone ... */
-	GRegex *meta_charset; /* <meta ... charset=X> */
 } Patterns;
 
 /* compile - a GRegex from a pattern known to be valid; aborts on a programming error.
@@ -160,104 +124,9 @@ static const Patterns *patterns(void)
 			"(?:Inviato da|Inviato dal) .{1,60}|Verzonden (?:vanaf|met|van) .{1,60}|"
 			"Skickat från .{1,60}|Sendt fra .{1,60}|Lähetetty .{1,60}|Wysłane z .{1,60}|"
 			"Отправлено (?:с|из) .{1,60}|Odesláno z .{1,60})$", G_REGEX_CASELESS);
-		/* raw bytes: it reads HTML whose charset is not known yet */
-		p.meta_charset = compile("<meta[^>]{0,200}charset=[\"']?([A-Za-z0-9_:.-]{1,40})",
-			G_REGEX_CASELESS | G_REGEX_RAW);
 		g_once_init_leave(&once, 1);
 	}
 	return &p;
-}
-
-/* ==== Charsets ==== */
-
-/* latin1_to_utf8 - bytes as ISO-8859-1 (never fails); caller frees */
-static char *latin1_to_utf8(const char *s, gsize len)
-{
-	GString *out = g_string_sized_new(len + len / 4 + 1);
-
-	for (gsize i = 0; i < len; i++)
-		g_string_append_unichar(out, (guchar)s[i]);
-	return g_string_free(out, FALSE);
-}
-
-/* try_convert - s from charset to valid UTF-8, or NULL; caller frees */
-static char *try_convert(const char *s, gsize len, const char *charset)
-{
-	const char *name;
-	char *out;
-	gsize outlen = 0;
-
-	if (charset == NULL || *charset == '\0')
-		return NULL;
-	name = g_mime_charset_iconv_name(charset);
-	out = g_convert(s, len, "UTF-8", name ? name : charset, NULL, &outlen, NULL);
-	if (out && (memchr(out, '\0', outlen) || !g_utf8_validate(out, outlen, NULL))) {
-		g_free(out);
-		out = NULL;
-	}
-	return out;
-}
-
-/* looks_utf8 - TRUE when s has valid multibyte UTF-8 sequences, at least as many as broken bytes */
-static gboolean looks_utf8(const char *s, gsize len)
-{
-	const char *p = s, *end = s + len, *stop;
-	gsize good = 0, bad = 0;
-
-	while (p < end) {
-		if (g_utf8_validate(p, end - p, &stop)) {
-			stop = end;
-		}
-		for (const char *q = p; q < stop; q++)
-			if ((guchar)*q >= 0xC0)
-				good++;
-		if (stop < end) {
-			bad++;
-			stop++;
-		}
-		p = stop;
-	}
-	return good > 0 && good >= bad;
-}
-
-/* bytes_to_utf8 - decoded body bytes to valid UTF-8, trying the declared charset, an HTML
- * meta charset, UTF-8 with replacement characters, Windows-1252 and Latin-1; caller frees */
-static char *bytes_to_utf8(const char *raw, gsize len, const char *charset, gboolean html)
-{
-	GString *clean = g_string_sized_new(len + 1);
-	char *out = NULL;
-	gboolean ascii_or_utf8 = charset == NULL || g_ascii_strcasecmp(charset, "utf-8") == 0 ||
-		g_ascii_strcasecmp(charset, "utf8") == 0 || g_ascii_strcasecmp(charset, "us-ascii") == 0 ||
-		g_ascii_strcasecmp(charset, "ascii") == 0;
-
-	for (gsize i = 0; i < len; i++)   /* NULs end strings early and fail validation */
-		if (raw[i] != '\0')
-			g_string_append_c(clean, raw[i]);
-	if (ascii_or_utf8 && g_utf8_validate(clean->str, clean->len, NULL))
-		out = g_strndup(clean->str, clean->len);
-	if (out == NULL && !ascii_or_utf8)
-		out = try_convert(clean->str, clean->len, charset);
-	if (out == NULL && html) {
-		GMatchInfo *mi = NULL;
-		gsize head = MIN(clean->len, 8192);
-		char *prefix = g_strndup(clean->str, head);
-
-		if (g_regex_match(patterns()->meta_charset, prefix, 0, &mi)) {
-			char *cs = g_match_info_fetch(mi, 1);
-			out = try_convert(clean->str, clean->len, cs);
-			g_free(cs);
-		}
-		g_match_info_free(mi);
-		g_free(prefix);
-	}
-	if (out == NULL && looks_utf8(clean->str, clean->len))
-		out = g_utf8_make_valid(clean->str, clean->len);
-	if (out == NULL)
-		out = try_convert(clean->str, clean->len, "windows-1252");
-	if (out == NULL)
-		out = latin1_to_utf8(clean->str, clean->len);
-	g_string_free(clean, TRUE);
-	return out;
 }
 
 /* truncate_utf8 - cut s in place to at most max bytes on a character boundary */
@@ -274,215 +143,7 @@ static void truncate_utf8(char *s, gsize max)
 	*p = '\0';
 }
 
-/* unflow - RFC 3676 format=flowed to fixed lines (soft breaks joined); caller frees */
-static char *unflow(const char *text, gboolean delsp)
-{
-	char **lines = g_strsplit(text, "\n", -1);
-	GString *out = g_string_new(NULL);
-	int open_depth = -1;   /* quote depth of a paragraph still open, or -1 */
-
-	for (int i = 0; lines[i]; i++) {
-		char *l = lines[i];
-		int depth = 0;
-		gsize n;
-
-		while (*l == '>') {
-			depth++;
-			l++;
-		}
-		if (*l == ' ')          /* space-stuffing */
-			l++;
-		n = strlen(l);
-		if (open_depth >= 0 && open_depth != depth) {
-			g_string_append_c(out, '\n');
-			open_depth = -1;
-		}
-		if (open_depth < 0) {
-			for (int d = 0; d < depth; d++)
-				g_string_append_c(out, '>');
-			if (depth)
-				g_string_append_c(out, ' ');
-		}
-		if (n > 0 && l[n - 1] == ' ' && strcmp(l, "-- ") != 0) {
-			g_string_append_len(out, l, delsp ? n - 1 : n);
-			open_depth = depth;
-		} else {
-			g_string_append(out, l);
-			if (lines[i + 1])
-				g_string_append_c(out, '\n');
-			open_depth = -1;
-		}
-	}
-	g_strfreev(lines);
-	return g_string_free(out, FALSE);
-}
-
-/* ==== MIME part choice ==== */
-
-typedef struct {
-	char *text;      /* UTF-8 */
-	gboolean html;
-} Piece;
-
-/* piece_free - destroy a Piece */
-static void piece_free(gpointer p)
-{
-	Piece *pc = p;
-
-	g_free(pc->text);
-	g_free(pc);
-}
-
-/* is_attachment - TRUE for parts the sender attached rather than wrote */
-static gboolean is_attachment(GMimeObject *obj)
-{
-	const char *disp = g_mime_object_get_disposition(obj);
-
-	if (disp && g_ascii_strcasecmp(disp, "attachment") == 0)
-		return TRUE;
-	return disp == NULL && GMIME_IS_PART(obj) && g_mime_part_get_filename(GMIME_PART(obj));
-}
-
-/* part_text - the decoded, UTF-8 text of a leaf part; caller frees */
-static char *part_text(GMimePart *part, gboolean html)
-{
-	GMimeObject *obj = GMIME_OBJECT(part);
-	GMimeDataWrapper *dw = g_mime_part_get_content(part);
-	GMimeStream *mem;
-	GByteArray *ba;
-	const char *charset = g_mime_object_get_content_type_parameter(obj, "charset");
-	const char *format = g_mime_object_get_content_type_parameter(obj, "format");
-	char *text;
-
-	if (dw == NULL)
-		return g_strdup("");
-	mem = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(dw, mem);   /* undoes base64 / quoted-printable */
-	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	text = bytes_to_utf8((const char *)ba->data, MIN(ba->len, (guint)MAX_HTML), charset, html);
-	g_object_unref(mem);
-	if (!html && format && g_ascii_strcasecmp(format, "flowed") == 0) {
-		const char *delsp = g_mime_object_get_content_type_parameter(obj, "delsp");
-		char *u = unflow(text, delsp && g_ascii_strcasecmp(delsp, "yes") == 0);
-		g_free(text);
-		text = u;
-	}
-	return text;
-}
-
-/* is_blank - TRUE when s is only white space (Unicode spaces included) */
-static gboolean is_blank(const char *s)
-{
-	for (; *s; s = g_utf8_next_char(s))
-		if (!g_unichar_isspace(g_utf8_get_char(s)) && g_utf8_get_char(s) != 0xFEFF)
-			return FALSE;
-	return TRUE;
-}
-
-/* collect - append the body pieces of obj to pieces (Piece *), walking multiparts */
-static void collect(GMimeObject *obj, int depth, GPtrArray *pieces, int *budget)
-{
-	GMimeContentType *ct = g_mime_object_get_content_type(obj);
-	const char *type = ct ? g_mime_content_type_get_media_type(ct) : "text";
-	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : "plain";
-
-	if (depth > MAX_MIME_DEPTH || --(*budget) < 0)
-		return;
-	if (GMIME_IS_MULTIPART(obj)) {
-		GMimeMultipart *mp = GMIME_MULTIPART(obj);
-		int n = g_mime_multipart_get_count(mp);
-
-		if (g_ascii_strcasecmp(sub, "alternative") == 0) {
-			/* text/plain first; else the richest (last) alternative that yields text */
-			for (int i = 0; i < n; i++) {
-				GMimeObject *c = g_mime_multipart_get_part(mp, i);
-				GMimeContentType *cct = g_mime_object_get_content_type(c);
-				if (GMIME_IS_PART(c) && !is_attachment(c) &&
-				    g_mime_content_type_is_type(cct, "text", "plain")) {
-					char *t = part_text(GMIME_PART(c), FALSE);
-					if (!is_blank(t)) {
-						Piece *pc = g_new0(Piece, 1);
-						pc->text = t;
-						g_ptr_array_add(pieces, pc);
-						return;
-					}
-					g_free(t);
-				}
-			}
-			for (int i = n - 1; i >= 0; i--) {
-				guint before = pieces->len;
-				collect(g_mime_multipart_get_part(mp, i), depth + 1, pieces, budget);
-				if (pieces->len > before)
-					return;
-			}
-		} else if (g_ascii_strcasecmp(sub, "related") == 0 || g_ascii_strcasecmp(sub, "signed") == 0) {
-			if (n > 0)
-				collect(g_mime_multipart_get_part(mp, 0), depth + 1, pieces, budget);
-		} else if (g_ascii_strcasecmp(sub, "encrypted") != 0) {
-			for (int i = 0; i < n; i++)
-				collect(g_mime_multipart_get_part(mp, i), depth + 1, pieces, budget);
-		}
-		return;
-	}
-	if (!GMIME_IS_PART(obj) || is_attachment(obj) || g_ascii_strcasecmp(type, "text") != 0)
-		return;   /* message/rfc822 (a forward), images, attachments */
-	if (g_ascii_strcasecmp(sub, "plain") == 0 || g_ascii_strcasecmp(sub, "html") == 0) {
-		Piece *pc = g_new0(Piece, 1);
-		pc->html = g_ascii_strcasecmp(sub, "html") == 0;
-		pc->text = part_text(GMIME_PART(obj), pc->html);
-		g_ptr_array_add(pieces, pc);
-	}
-}
-
 /* ==== HTML to text ==== */
-
-typedef struct {
-	GString *out;
-	gboolean strip;      /* drop quotes and signatures found in the DOM */
-	gboolean stop;       /* a reply header was met: drop everything after it */
-	gboolean space;      /* white space pending before the next word */
-	int pre;             /* inside <pre> */
-} H2T;
-
-/* h2t_newlines - end the output with at least n line breaks (none at the start) */
-static void h2t_newlines(H2T *h, int n)
-{
-	int have = 0;
-
-	if (h->out->len == 0)
-		return;
-	for (gsize i = h->out->len; i > 0 && h->out->str[i - 1] == '\n' && have < n; i--)
-		have++;
-	while (have++ < n)
-		g_string_append_c(h->out, '\n');
-	h->space = FALSE;
-}
-
-/* h2t_text - append a text node: white space collapsed (kept in <pre>), nbsp kept */
-static void h2t_text(H2T *h, const char *s)
-{
-	for (; *s && h->out->len < MAX_TEXT; s = g_utf8_next_char(s)) {
-		gunichar c = g_utf8_get_char_validated(s, -1);
-
-		if (c == (gunichar)-1 || c == (gunichar)-2)
-			break;
-		if (c == 0x200B || c == 0x200E || c == 0x200F || c == 0xFEFF || c == 0xAD || c == '\r')
-			continue;
-		if (h->pre) {
-			g_string_append_unichar(h->out, c);
-			continue;
-		}
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\f') {
-			h->space = TRUE;
-			continue;
-		}
-		if (h->space && h->out->len && h->out->str[h->out->len - 1] != '\n' &&
-		    h->out->str[h->out->len - 1] != ' ')
-			g_string_append_c(h->out, ' ');
-		h->space = FALSE;
-		g_string_append_unichar(h->out, c == 0xA0 ? ' ' : c);
-	}
-}
 
 /* has_token - TRUE when the space-separated list (class attribute) holds tok, or x_tok */
 static gboolean has_token(const char *list, const char *tok)
@@ -501,14 +162,8 @@ static gboolean has_token(const char *list, const char *tok)
 	return found;
 }
 
-/* attr - an attribute value of node, or NULL; caller frees with xmlFree */
-static char *attr(xmlNode *node, const char *name)
-{
-	return (char *)xmlGetProp(node, (const xmlChar *)name);
-}
-
 /* is_quote_container - TRUE for elements holding quoted text or a signature */
-static gboolean is_quote_container(xmlNode *node, const char *name)
+static gboolean is_quote_container(const MimeTextElement *el, const char *name)
 {
 	static const char *const classes[] = { "gmail_quote", "gmail_quote_container", "gmail_attr",
 		"yahoo_quoted", "protonmail_quote", "moz-cite-prefix", "gmail_signature",
@@ -518,25 +173,25 @@ static gboolean is_quote_container(xmlNode *node, const char *name)
 
 	if (strcmp(name, "blockquote") == 0)
 		return TRUE;
-	cls = attr(node, "class");
-	id = attr(node, "id");
+	cls = mimetext_element_attr(el, "class");
+	id = mimetext_element_attr(el, "id");
 	for (int i = 0; classes[i] && !q; i++)
 		q = has_token(cls, classes[i]);
 	if (!q && id) {
 		const char *i2 = g_str_has_prefix(id, "x_") ? id + 2 : id;
 		q = g_ascii_strcasecmp(i2, "Signature") == 0 || g_str_has_prefix(i2, "yahoo_quoted");
 	}
-	xmlFree(cls);
-	xmlFree(id);
+	g_free(cls);
+	g_free(id);
 	return q;
 }
 
 /* is_reply_start - TRUE for elements that start the quoted message (drop from here on) */
-static gboolean is_reply_start(xmlNode *node, const char *name)
+static gboolean is_reply_start(const MimeTextElement *el, const char *name)
 {
 	static const char *const ids[] = { "divRplyFwdMsg", "appendonsend", "OLK_SRC_BODY_SECTION",
 		"zwchr", "stopSpelling", "mail-editor-reference-message-container", NULL };
-	char *id = attr(node, "id"), *cls, *style;
+	char *id = mimetext_element_attr(el, "id"), *cls, *style;
 	gboolean r = FALSE;
 
 	if (id) {
@@ -544,16 +199,16 @@ static gboolean is_reply_start(xmlNode *node, const char *name)
 		for (int i = 0; ids[i] && !r; i++)
 			r = g_ascii_strcasecmp(i2, ids[i]) == 0;
 	}
-	xmlFree(id);
+	g_free(id);
 	if (r)
 		return TRUE;
-	cls = attr(node, "class");
+	cls = mimetext_element_attr(el, "class");
 	r = has_token(cls, "OutlookMessageHeader") || has_token(cls, "AppleOriginalContents");
-	xmlFree(cls);
+	g_free(cls);
 	if (r || strcmp(name, "div") != 0)
 		return r;
 	/* Outlook desktop: the reply header sits in a div with a thin top border */
-	style = attr(node, "style");
+	style = mimetext_element_attr(el, "style");
 	if (style) {
 		char *s = g_ascii_strdown(style, -1);
 		GString *nows = g_string_new(NULL);
@@ -564,153 +219,24 @@ static gboolean is_reply_start(xmlNode *node, const char *name)
 		g_string_free(nows, TRUE);
 		g_free(s);
 	}
-	xmlFree(style);
+	g_free(style);
 	return r;
 }
 
-/* name_in - TRUE when name is one of the NULL-terminated list */
-static gboolean name_in(const char *name, const char *const *list)
+/* quote_filter - mimetext's HTML filter: stop at a reply header, drop quote containers */
+static MimeTextVerdict quote_filter(const MimeTextElement *el, gpointer unused)
 {
-	for (int i = 0; list[i]; i++)
-		if (strcmp(name, list[i]) == 0)
-			return TRUE;
-	return FALSE;
-}
+	const char *name = mimetext_element_name(el);
 
-static void h2t_walk(H2T *h, xmlNode *node, int depth);
-
-/* h2t_element - render one element and its children */
-static void h2t_element(H2T *h, xmlNode *node, int depth)
-{
-	static const char *const skip[] = { "head", "style", "script", "title", "meta", "link",
-		"noscript", "template", "object", "embed", "iframe", "svg", "xml", "img", NULL };
-	static const char *const blocks[] = { "address", "article", "aside", "blockquote", "body",
-		"center", "dd", "details", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
-		"footer", "form", "header", "hgroup", "html", "main", "menu", "nav", "ol", "section",
-		"summary", "table", "tbody", "thead", "tfoot", "tr", "ul", "caption", "hr", "pre", NULL };
-	static const char *const paras[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", NULL };
-	const char *name = (const char *)node->name;
-	int gap = 0;
-
-	if (name_in(name, skip))
-		return;
-	if (h->strip) {
-		if (is_reply_start(node, name)) {
-			h->stop = TRUE;
-			return;
-		}
-		if (is_quote_container(node, name))
-			return;
-	}
-	if (strcmp(name, "br") == 0) {
-		g_string_append_c(h->out, '\n');
-		h->space = FALSE;
-		return;
-	}
-	if (name_in(name, paras)) {
-		char *cls = attr(node, "class");
-		gap = cls && g_str_has_prefix(cls, "Mso") ? 1 : 2;   /* Outlook: margin 0 */
-		xmlFree(cls);
-	} else if (name_in(name, blocks)) {
-		gap = 1;
-	} else if (strcmp(name, "li") == 0) {
-		h2t_newlines(h, 1);
-		g_string_append(h->out, "- ");
-	} else if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
-		h->space = TRUE;
-	}
-	if (gap)
-		h2t_newlines(h, gap);
-	if (strcmp(name, "pre") == 0)
-		h->pre++;
-	h2t_walk(h, node->children, depth + 1);
-	if (strcmp(name, "pre") == 0)
-		h->pre--;
-	if (gap)
-		h2t_newlines(h, gap);
-	else if (strcmp(name, "li") == 0)
-		h2t_newlines(h, 1);
-}
-
-/* h2t_walk - render a sibling list in document order, bounded in depth and size */
-static void h2t_walk(H2T *h, xmlNode *node, int depth)
-{
-	if (depth > MAX_HTML_DEPTH)
-		return;
-	for (; node && !h->stop && h->out->len < MAX_TEXT; node = node->next) {
-		if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
-			if (node->content)
-				h2t_text(h, (const char *)node->content);
-		} else if (node->type == XML_ELEMENT_NODE && node->name) {
-			h2t_element(h, node, depth);
-		}
-	}
-}
-
-/* tidy - trim each line's trailing space, squeeze blank runs to one, trim; caller frees */
-static char *tidy(const char *text)
-{
-	char **lines = g_strsplit(text, "\n", -1);
-	GString *out = g_string_new(NULL);
-	int blanks = 0;
-
-	for (int i = 0; lines[i]; i++) {
-		g_strchomp(lines[i]);
-		if (is_blank(lines[i])) {
-			blanks++;
-			continue;
-		}
-		if (out->len)
-			g_string_append(out, blanks ? "\n\n" : "\n");
-		blanks = 0;
-		g_string_append(out, lines[i]);
-	}
-	g_strfreev(lines);
-	return g_string_free(out, FALSE);
+	if (is_reply_start(el, name))
+		return MIMETEXT_STOP;
+	return is_quote_container(el, name) ? MIMETEXT_SKIP : MIMETEXT_KEEP;
 }
 
 /* html_text - HTML to text; with strip, DOM quotes and what follows a reply header go */
 static char *html_text(const char *html, gboolean strip)
 {
-	htmlDocPtr doc;
-	H2T h = { g_string_new(NULL), strip, FALSE, FALSE, 0 };
-	gsize len = html ? strlen(html) : 0;
-	char *raw, *out;
-
-	static gsize parser_once;
-
-	if (len == 0) {
-		g_string_free(h.out, TRUE);
-		return g_strdup("");
-	}
-	if (g_once_init_enter(&parser_once)) {   /* libxml2's own set-up is not thread-safe */
-		GError *e = NULL;
-
-		if (!lazylib_load(&xml_lib, &e))
-			g_error("replytext: %s", e->message);
-		xmlInitParser();
-		g_once_init_leave(&parser_once, 1);
-	}
-	doc = htmlReadMemory(html, (int)MIN(len, (gsize)MAX_HTML), NULL, "UTF-8",
-		HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-	if (doc) {
-		h2t_walk(&h, xmlDocGetRootElement(doc), 0);
-		xmlFreeDoc(doc);
-	}
-	raw = g_string_free(h.out, FALSE);
-	if (!g_utf8_validate(raw, -1, NULL)) {   /* defensive: never hand out invalid UTF-8 */
-		char *v = g_utf8_make_valid(raw, -1);
-		g_free(raw);
-		raw = v;
-	}
-	out = tidy(raw);
-	g_free(raw);
-	return out;
-}
-
-char *replytext_html_to_text(const char *html)
-{
-	return html_text(html, FALSE);
+	return mimetext_html_to_text(html, strip ? quote_filter : NULL, NULL);
 }
 
 /* ==== Quote stripping on text ==== */
@@ -784,7 +310,7 @@ static guint header_block(GPtrArray *lines, guint i)
 		evidence |= has_evidence(lines->pdata[j]);
 		j++;
 		/* a value wrapped onto one more line, when another header follows it */
-		if (j + 1 < lines->len && !header_kind(lines->pdata[j]) && !is_blank(lines->pdata[j]) &&
+		if (j + 1 < lines->len && !header_kind(lines->pdata[j]) && !mimetext_is_blank(lines->pdata[j]) &&
 		    header_kind(lines->pdata[j + 1])) {
 			evidence |= has_evidence(lines->pdata[j]);
 			j++;
@@ -797,7 +323,7 @@ static guint header_block(GPtrArray *lines, guint i)
 static gboolean next_nonblank_quoted(GPtrArray *lines, guint i)
 {
 	for (; i < lines->len; i++)
-		if (!is_blank(lines->pdata[i]))
+		if (!mimetext_is_blank(lines->pdata[i]))
 			return is_quote_line(lines->pdata[i]);
 	return FALSE;
 }
@@ -987,7 +513,7 @@ static void split_shared_lines(GPtrArray *lines)
 			if (!has_digit(l + s))
 				continue;
 			head = g_strndup(l, ms);
-			if (is_blank(head)) {
+			if (mimetext_is_blank(head)) {
 				g_free(head);
 				break;
 			}
@@ -1022,7 +548,7 @@ static char *mark_lines(GPtrArray *lines)
 		gboolean fwd;
 		guint n;
 
-		if (is_blank(l)) {
+		if (mimetext_is_blank(l)) {
 			m[i] = 'e';
 		} else if (is_quote_line(l) && !(i > 0 && unclosed_link(lines->pdata[i - 1]))) {
 			m[i] = 'm';
@@ -1140,7 +666,7 @@ static gboolean cut_signature(GPtrArray *lines)
 		if (strcmp(l, "--") != 0 && strcmp(l, "-- \t") != 0)
 			continue;
 		for (guint k = i + 1; k < lines->len; k++)
-			after += !is_blank(lines->pdata[k]);
+			after += !mimetext_is_blank(lines->pdata[k]);
 		if (after <= 12) {
 			g_ptr_array_set_size(lines, i);
 			return TRUE;
@@ -1182,7 +708,7 @@ char *replytext_strip(const char *text)
 	}
 	g_ptr_array_add(lines, NULL);
 	joined = g_strjoinv("\n", (char **)lines->pdata);
-	out = tidy(joined);
+	out = mimetext_tidy(joined);
 	g_free(joined);
 	g_ptr_array_unref(lines);
 	g_free(q);
@@ -1200,16 +726,12 @@ char *replytext_html_visible(const char *html)
 
 /* ==== Messages ==== */
 
-/* message_pieces - the body pieces of msg (Piece *); free with g_ptr_array_unref */
+/* message_pieces - the text parts of msg (MimeTextPiece *); free with g_ptr_array_unref */
 static GPtrArray *message_pieces(GMimeMessage *msg)
 {
-	GPtrArray *pieces = g_ptr_array_new_with_free_func(piece_free);
-	GMimeObject *body = msg ? g_mime_message_get_mime_part(msg) : NULL;
-	int budget = MAX_PARTS;
+	static const MimeTextLimits limits = { MAX_MIME_DEPTH, MAX_PARTS, MAX_PART };
 
-	if (body)
-		collect(body, 0, pieces, &budget);
-	return pieces;
+	return mimetext_pieces(msg ? g_mime_message_get_mime_part(msg) : NULL, &limits);
 }
 
 /* join_pieces - the pieces as one text, HTML converted (stripped or not); caller frees */
@@ -1218,11 +740,11 @@ static char *join_pieces(GPtrArray *pieces, gboolean strip)
 	GString *out = g_string_new(NULL);
 
 	for (guint i = 0; i < pieces->len && out->len < MAX_TEXT; i++) {
-		Piece *pc = pieces->pdata[i];
+		MimeTextPiece *pc = pieces->pdata[i];
 		char *t = pc->html ? html_text(pc->text, strip) : g_strdup(pc->text);
-		if (out->len && !is_blank(t))
+		if (out->len && !mimetext_is_blank(t))
 			g_string_append_c(out, '\n');
-		if (!is_blank(t))
+		if (!mimetext_is_blank(t))
 			g_string_append(out, t);
 		g_free(t);
 	}
@@ -1233,7 +755,7 @@ static char *join_pieces(GPtrArray *pieces, gboolean strip)
 char *replytext_body(GMimeMessage *msg)
 {
 	GPtrArray *pieces = message_pieces(msg);
-	char *t = join_pieces(pieces, FALSE), *out = tidy(t);
+	char *t = join_pieces(pieces, FALSE), *out = mimetext_tidy(t);
 
 	g_free(t);
 	g_ptr_array_unref(pieces);

@@ -1,12 +1,12 @@
 /*
  * replytext.h - the visible text of a member's reply.
  *
- * Owns: choosing the MIME part (text/plain preferred, else HTML converted to text with
- * libxml2's HTML parser), conversion of every charset to UTF-8, and stripping what the
- * member did not write: quoted text, quote headers ("On ... wrote:" in the common
- * languages, Outlook's From:/Sent: block, "-----Original Message-----", Apple Mail's),
- * "Sent from my iPhone"-style footers and "-- " signatures.
- * Not: deciding what the message means (inbound).
+ * Owns: stripping what the member did not write: quoted text, quote headers ("On ...
+ * wrote:" in the common languages, Outlook's From:/Sent: block, "-----Original
+ * Message-----", Apple Mail's), HTML quote containers, "Sent from my iPhone"-style footers
+ * and "-- " signatures.
+ * Not: deciding what the message means (inbound), nor reading the text out of MIME parts
+ * and HTML (mimetext.h: part choice, charsets, HTML to text).
  */
 #ifndef PM_REPLYTEXT_H
 #define PM_REPLYTEXT_H
@@ -14,7 +14,7 @@
 #include <glib.h>
 #include <gmime/gmime.h>
 
-/* replytext_body - the whole body as UTF-8 text (plain part, else HTML as text); caller frees */
+/* replytext_body - the whole body as UTF-8 text (mimetext's parts, HTML as text); caller frees */
 char *replytext_body(GMimeMessage *msg);
 
 /* replytext_visible - the visible reply of msg, trimmed; "" if none; caller frees */
@@ -22,9 +22,6 @@ char *replytext_visible(GMimeMessage *msg);
 
 /* replytext_strip - strip quotes, quote headers, footers and signature from text; caller frees */
 char *replytext_strip(const char *text);
-
-/* replytext_html_to_text - HTML to readable plain text (UTF-8); caller frees */
-char *replytext_html_to_text(const char *html);
 
 /* replytext_strip_quotes - strip quotes, quote headers and forwards only, keeping footers and
  * signature (what talon's extract_from_plain does); caller frees */

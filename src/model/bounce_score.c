@@ -1,10 +1,11 @@
 /*
  * bounce_score.c - what a bounce does to a member: the bounces table and the score.
  *
- * Owns: recording bounces and complaints (rows of `bounces`), members.bounce_score and
- * bounce_at, and the switch of a member and its subscriptions to 'bouncing' (bounces) or
- * 'unsubscribed' (complaints). Not: reading bounce messages (bounce.c), matching a bounce
- * to its member and outbox row (inbound, via the VERP token), sending probes (outbox).
+ * Owns: recording bounces and complaints (rows of `bounces`, the only writer), computing
+ * members' bounce scores, and deciding when a member and its subscriptions switch to
+ * 'bouncing' (bounces) or 'unsubscribed' (complaints); member.c and list.c write those
+ * changes. Not: reading bounce messages (bounce.c), matching a bounce to its member and
+ * outbox row (inbound, via the VERP token), sending probes (produce/probe.c).
  *
  * Score: a sliding window, recomputed from the table on every bounce. A permanent
  * bounce (kind 'bounce', permanent 1) weighs 1.0, a transient one 0.25, and only
@@ -30,7 +31,10 @@
  */
 #include <string.h>
 #include "model/bounce_score.h"
+#include "model/list.h"
+#include "model/member.h"
 #include "mail/bounce.h"
+#include "model/member.h"
 #include "base/pm.h"
 
 #define WEIGHT_PERMANENT 1.0
@@ -45,12 +49,19 @@ static gint64 window_start(const PmConfig *cfg, gint64 now)
 }
 
 /*
- * member_status - the status of member id into *status (caller frees; NULL when there
- * is no such member). FALSE on a database error.
+ * member_status - the status of member id into *status (*found FALSE when there is no
+ * such member). FALSE on a database error.
  */
-static gboolean member_status(PmDb *db, gint64 id, char **status, GError **error)
+static gboolean member_status(PmDb *db, gint64 id, gboolean *found, MemberStatus *status,
+			      GError **error)
 {
-	return db_text(db, error, status, "SELECT status FROM members WHERE id = ?", "i", id);
+	char *s = NULL;
+
+	if (!db_text(db, error, &s, "SELECT status FROM members WHERE id = ?", "i", id))
+		return FALSE;
+	*found = member_status_parse(s, status);
+	g_free(s);
+	return TRUE;
 }
 
 /* outbox_kind - the kind of outbox row id into *kind (caller frees; NULL: no such row) */
@@ -86,12 +97,8 @@ gboolean bounce_score(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 no
 /* disable - an active member and its active subscriptions become 'bouncing' */
 static gboolean disable(PmDb *db, gint64 member_id, gint64 now, GError **error)
 {
-	return db_exec(db, error,
-		       "UPDATE members SET status = 'bouncing', updated_at = ? "
-		       "WHERE id = ? AND status = 'active'", "ii", now, member_id) &&
-	       db_exec(db, error,
-		       "UPDATE subscriptions SET status = 'bouncing', updated_at = ? "
-		       "WHERE member_id = ? AND status = 'active'", "ii", now, member_id);
+	return member_mark_bouncing(db, member_id, now, error) &&
+	       subscription_mark_bouncing(db, member_id, now, error);
 }
 
 /* probe_due - record that member owes a probe, unless one is already owed in the window */
@@ -121,13 +128,15 @@ gboolean bounce_record_at(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 			  const char *address, const char *status, gboolean permanent,
 			  const char *diagnostic, gint64 now, GError **error)
 {
-	char *mstatus = NULL, *okind = NULL;
+	char *okind = NULL;
+	MemberStatus mstatus = MEMBER_STATUS_ACTIVE;
+	gboolean known = FALSE;
 	double score = 0;
 	gboolean ok = FALSE;
 
-	if (member_id > 0 && !member_status(db, member_id, &mstatus, error))
+	if (member_id > 0 && !member_status(db, member_id, &known, &mstatus, error))
 		return FALSE;
-	if (mstatus == NULL)
+	if (!known)
 		member_id = 0;          /* unknown (or deleted) member: recorded only */
 	if (!outbox_kind(db, outbox_id, &okind, error))
 		goto out;
@@ -144,10 +153,9 @@ gboolean bounce_record_at(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 		goto out;
 	}
 	if (!bounce_score(db, cfg, member_id, now, &score, error) ||
-	    !db_exec(db, error, "UPDATE members SET bounce_score = ?, bounce_at = ?, updated_at = ? "
-		     "WHERE id = ?", "diii", score, now, now, member_id))
+	    !member_set_bounce_score(db, member_id, score, now, error))
 		goto out;
-	if (strcmp(mstatus, "active") != 0) {
+	if (mstatus != MEMBER_STATUS_ACTIVE) {
 		ok = TRUE;              /* already bouncing, unsubscribed or forgotten */
 		goto out;
 	}
@@ -159,7 +167,6 @@ gboolean bounce_record_at(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 	else
 		ok = TRUE;
 out:
-	g_free(mstatus);
 	g_free(okind);
 	return ok;
 }
@@ -178,13 +185,15 @@ gboolean bounce_complaint(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 			  const char *feedback_type, GError **error)
 {
 	gint64 now = pm_now();
-	char *mstatus = NULL, *okind = NULL;
+	char *okind = NULL;
+	MemberStatus mstatus = MEMBER_STATUS_ACTIVE;
+	gboolean known = FALSE;
 	const char *type = feedback_type ? feedback_type : "abuse";
 	gboolean ok = FALSE;
 
-	if (member_id > 0 && !member_status(db, member_id, &mstatus, error))
+	if (member_id > 0 && !member_status(db, member_id, &known, &mstatus, error))
 		return FALSE;
-	if (mstatus == NULL)
+	if (!known)
 		member_id = 0;
 	if (!outbox_kind(db, outbox_id, &okind, error))
 		goto out;
@@ -201,14 +210,26 @@ gboolean bounce_complaint(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 		ok = TRUE;
 		goto out;
 	}
-	ok = db_exec(db, error,
-		     "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
-		     "WHERE member_id = ? AND status <> 'unsubscribed'", "ii", now, member_id) &&
-	     db_exec(db, error,
-		     "UPDATE members SET status = 'unsubscribed', updated_at = ? "
-		     "WHERE id = ? AND status IN ('active', 'bouncing')", "ii", now, member_id);
+	ok = subscription_unsubscribe_all(db, member_id, now, error) &&
+	     member_mark_unsubscribed(db, member_id, now, error);
 out:
-	g_free(mstatus);
 	g_free(okind);
 	return ok;
+}
+
+/* bounce_forget_member - the member's bounces lose the address and the diagnostic */
+gboolean bounce_forget_member(PmDb *db, gint64 member_id, GError **error)
+{
+	return db_exec(db, error, "UPDATE bounces SET address = NULL, diagnostic = NULL WHERE "
+		       "member_id = ?", "i", member_id);
+}
+
+/* bounce_probes_owed - active members with a probe owed and none queued since */
+GArray *bounce_probes_owed(PmDb *db, GError **error)
+{
+	return db_ids(db, error,
+		"SELECT DISTINCT b.member_id FROM bounces b JOIN members m ON m.id = b.member_id "
+		"WHERE b.kind = 'probe-due' AND m.status = 'active' AND m.email IS NOT NULL AND "
+		"NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'probe' AND o.member_id = "
+		"b.member_id AND o.created_at >= b.created_at)", NULL);
 }

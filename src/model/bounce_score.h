@@ -2,15 +2,15 @@
  * bounce_score.h - what a bounce does to a member: per-member bounce scores over a window,
  * disabling past the threshold (or probing first), complaints.
  *
- * Owns: the bounces table. Not: reading bounce formats (mail/bounce.h).
+ * Owns: the bounces table (every write to it is here). Not: reading bounce formats
+ * (mail/bounce.h), the members and subscriptions tables (member.h, list.h write what a
+ * bounce changes there).
  */
 #ifndef PM_BOUNCE_SCORE_H
 #define PM_BOUNCE_SCORE_H
 
 #include "base/config.h"
 #include "base/db.h"
-
-
 
 /*
  * bounce_record - record one bounce of member (0: unknown member, recorded only) for
@@ -39,5 +39,17 @@ gboolean bounce_score(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 no
 /* bounce_complaint - an abuse report: unsubscribe member from every list at once */
 gboolean bounce_complaint(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 outbox_id,
 			  const char *feedback_type, GError **error);
+
+/*
+ * bounce_forget_member - the part of forgetting member_id held here: the addresses and
+ * diagnostics of their bounces are cleared; the rows stay (counts, the score's history).
+ */
+gboolean bounce_forget_member(PmDb *db, gint64 member_id, GError **error);
+
+/*
+ * bounce_probes_owed - the members who owe a probe (a 'probe-due' row, still active, no
+ * probe queued since): GArray of gint64 member ids (caller unrefs), NULL with error.
+ */
+GArray *bounce_probes_owed(PmDb *db, GError **error);
 
 #endif

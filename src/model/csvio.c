@@ -15,6 +15,8 @@
 #include "model/list.h"
 #include "model/member.h"
 #include "model/petition.h"
+#include "model/signature.h"
+#include "model/suppression.h"
 #include "base/pm.h"
 
 /* ==== Reading ==== */
@@ -292,12 +294,13 @@ static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id
 		return FALSE;
 	}
 	if (im->list_id > 0) {
-		char *s = subscription_status(im->db, im->list_id, *member_id, &e);
+		SubscriptionStatus s = subscription_status(im->db, im->list_id, *member_id, &e);
 		gboolean ok = TRUE;
 
-		if (e == NULL && (s == NULL || strcmp(s, "pending") == 0))
-			ok = subscription_set(im->db, im->list_id, *member_id, "active", &e);
-		g_free(s);
+		if (e == NULL &&
+		    (s == SUBSCRIPTION_STATUS_NONE || s == SUBSCRIPTION_STATUS_PENDING))
+			ok = subscription_set(im->db, im->list_id, *member_id,
+					      SUBSCRIPTION_STATUS_ACTIVE, &e);
 		if (!ok || e) {
 			g_propagate_error(error, e);
 			return FALSE;
@@ -333,14 +336,13 @@ static gboolean import_signature(Import *im, const CsvioRow *row, GError **error
 			return FALSE;
 		if (im->st->skipped > before)
 			return TRUE;
-		sid = signature_add(im->db, im->petition_id, mid, TRUE, "import",
+		sid = signature_add(im->db, im->petition_id, mid, TRUE, SIGNATURE_SOURCE_IMPORT,
 				    field(row, im, C_COMMENT), NULL, &res, error);
 		if (sid == 0)
 			return FALSE;
 		if (res == SIGN_NEW_CONFIRMED) {
 			im->st->imported++;
-			return db_exec(im->db, error, "UPDATE signatures SET created_at = ?1, "
-				       "confirmed_at = ?1 WHERE id = ?2", "ii", at, sid);
+			return signature_set_date(im->db, sid, at, error);
 		}
 		im->st->updated++;
 		return TRUE;
@@ -434,12 +436,7 @@ static gboolean run_import(Import *im, const char *path, GError **error)
 /* any_suppressed - whether imports must check addresses against the suppressions */
 static gboolean any_suppressed(Import *im, GError **error)
 {
-	gint64 n = 0;
-
-	if (!db_int(im->db, error, &n, 0, "SELECT EXISTS (SELECT 1 FROM suppressions)", ""))
-		return FALSE;
-	im->suppressions = n != 0;
-	return TRUE;
+	return suppression_any(im->db, &im->suppressions, error);
 }
 
 /* csvio_import_members - batched member import */

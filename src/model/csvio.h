@@ -5,7 +5,8 @@
  * Owns: parsing (quoted fields, embedded newlines and commas, CRLF or LF, UTF-8 checked per
  * record), the header-row column mapping, and the batched imports of members and signatures
  * (one transaction per CSVIO_BATCH rows). Not: what a member or a signature is (member,
- * petition) nor printing (the commands print the summary and the problems).
+ * signature: the imports write through them, never a table directly) nor printing (the
+ * commands print the summary and the problems).
  *
  * Output: every field quoted (RFC 4180, libcsv's csv_fwrite), LF line ends.
  */

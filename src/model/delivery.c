@@ -1,17 +1,16 @@
 /*
- * delivery.c - the SQL side of deliveries: targets, the district lookup, per-petition
- * delivery settings, the streamed CSV and the compiler that splits a petition's new
- * signatures into one share per target.
+ * delivery.c - the SQL side of deliveries: targets, per-petition delivery settings, the
+ * streamed CSV, the compiler that splits a petition's new signatures into one share per
+ * target, and what delivery_send.c asks about deliveries (due schedules, failures, replies).
  *
  * The compiler steps once through the signatures in id order (a cached statement, one
  * row at a time) and appends each row to the CSV writer of every target it belongs to;
  * a writer that grows past the gzip threshold continues as a gzip stream. Nothing holds
  * signatures as objects, so memory is bounded by the writers, not by the petition.
  *
- * DIAGNOSTICS: EX_DATAERR for a bad address, field list or CSV line, EX_NOUSER for an
- * unknown petition, EX_NOINPUT for a missing file; database errors as db.c maps them.
+ * DIAGNOSTICS: EX_DATAERR for a bad address or field list, EX_NOUSER for an unknown
+ * petition; database errors as db.c maps them.
  */
-#include <csv.h>
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
@@ -19,9 +18,30 @@
 #include "mail/address.h"
 #include "model/csvio.h"
 #include "model/delivery.h"
-#include "model/member.h"
 #include "base/pm.h"
 #include "model/story.h"
+
+static const char *const status_names[] = {
+	[DELIVERY_STATUS_QUEUED] = "queued", [DELIVERY_STATUS_SENT] = "sent",
+	[DELIVERY_STATUS_FAILED] = "failed",
+};
+
+/* delivery_status_name - the status as stored */
+const char *delivery_status_name(DeliveryStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(status_names) ? status_names[status] : NULL;
+}
+
+/* delivery_status_parse - the status stored as s */
+gboolean delivery_status_parse(const char *s, DeliveryStatus *status)
+{
+	int i = pm_name_index(status_names, G_N_ELEMENTS(status_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (DeliveryStatus)i;
+	return TRUE;
+}
 
 /* ==== Targets ==== */
 
@@ -244,210 +264,6 @@ GPtrArray *target_list_for(PmDb *db, gint64 petition_id, GError **error)
 	return a;
 }
 
-/* ==== Districts ==== */
-
-typedef struct {
-	PmDb *db;
-	GPtrArray *fields;      /* the current record's fields (char*) */
-	int record;             /* records seen, the header included */
-	int col_prefix, col_district;
-	gint64 rows;
-	GError *error;          /* the first error; later records are skipped */
-} DistrictImport;
-
-/* district_field - libcsv field callback: collect */
-static void district_field(void *s, size_t len, void *user)
-{
-	DistrictImport *im = user;
-
-	g_ptr_array_add(im->fields, g_strndup(s ? s : "", s ? len : 0));
-}
-
-/* district_record - libcsv record callback: the header, or one prefix -> district row */
-static void district_record(int c, void *user)
-{
-	DistrictImport *im = user;
-	GPtrArray *f = im->fields;
-
-	im->record++;
-	if (im->error)
-		goto out;
-	if (im->record == 1) {
-		for (guint i = 0; i < f->len; i++) {
-			char *h = g_ascii_strdown(g_strstrip((char *)f->pdata[i]), -1);
-
-			if (strcmp(h, "postcode_prefix") == 0 || strcmp(h, "prefix") == 0 ||
-			    (strcmp(h, "postcode") == 0 && im->col_prefix < 0))
-				im->col_prefix = (int)i;
-			else if (strcmp(h, "district") == 0)
-				im->col_district = (int)i;
-			g_free(h);
-		}
-		if (im->col_prefix < 0 || im->col_district < 0)
-			g_set_error(&im->error, PM_ERROR, EX_DATAERR, "record 1: the header needs "
-				    "columns postcode_prefix (or postcode) and district");
-		goto out;
-	}
-	if (f->len == 1 && *g_strstrip((char *)f->pdata[0]) == '\0')
-		goto out;   /* a blank line */
-	if ((int)f->len <= MAX(im->col_prefix, im->col_district)) {
-		g_set_error(&im->error, PM_ERROR, EX_DATAERR, "record %d: %u fields, the header "
-			    "has more", im->record, f->len);
-		goto out;
-	} else {
-		char *prefix = postcode_normalize(f->pdata[im->col_prefix]);
-		char *district = pm_clean_text(f->pdata[im->col_district]);
-
-		if (prefix == NULL || district == NULL)
-			g_set_error(&im->error, PM_ERROR, EX_DATAERR, "record %d: empty %s",
-				    im->record, prefix ? "district" : "postcode prefix");
-		else if (db_exec(im->db, &im->error, "INSERT OR REPLACE INTO districts(prefix, "
-				 "district) VALUES (?, ?)", "tt", prefix, district))
-			im->rows++;
-		g_free(prefix);
-		g_free(district);
-	}
-out:
-	(void)c;
-	g_ptr_array_set_size(f, 0);
-}
-
-/* district_import - load a prefix -> district CSV and fill members' districts */
-gboolean district_import(PmDb *db, const char *path, gboolean rederive, gint64 *rows,
-			 gint64 *members, GError **error)
-{
-	struct csv_parser p;
-	DistrictImport im = { db, NULL, 0, -1, -1, 0, NULL };
-	char *text = NULL;
-	gsize len = 0, off = 0;
-	GError *e = NULL;
-	gboolean ok = FALSE;
-
-	*rows = *members = 0;
-	if (!g_file_get_contents(path, &text, &len, &e)) {
-		g_set_error(error, PM_ERROR, EX_NOINPUT, "%s", e->message);
-		g_error_free(e);
-		return FALSE;
-	}
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		off = 3;   /* a spreadsheet's byte order mark */
-	if (csv_init(&p, CSV_APPEND_NULL) != 0) {
-		g_free(text);
-		g_set_error(error, PM_ERROR, EX_TEMPFAIL, "out of memory");
-		return FALSE;
-	}
-	im.fields = g_ptr_array_new_with_free_func(g_free);
-	if (!db_begin(db, error))
-		goto out;
-	if (csv_parse(&p, text + off, len - off, district_field, district_record, &im) !=
-	    len - off && im.error == NULL)
-		g_set_error(&im.error, PM_ERROR, EX_DATAERR, "record %d: %s", im.record + 1,
-			    csv_strerror(csv_error(&p)));
-	csv_fini(&p, district_field, district_record, &im);
-	if (im.error == NULL && im.record == 0)
-		g_set_error(&im.error, PM_ERROR, EX_DATAERR, "empty file");
-	if (im.error) {
-		g_prefix_error(&im.error, "%s: ", path);
-		g_propagate_error(error, im.error);
-		db_rollback(db);
-		goto out;
-	}
-	/* the same normal form as postcode_normalize (upper case, no spaces), in one pass */
-	if (!db_exec(db, error,
-		     "WITH pc AS (SELECT id, upper(replace(replace(postcode, ' ', ''), char(9), "
-		     "'')) AS n FROM members WHERE postcode IS NOT NULL AND (?1 OR district IS NULL "
-		     "OR district = '')), hit AS (SELECT pc.id, (SELECT d.district FROM districts d "
-		     "WHERE d.prefix <= pc.n AND substr(pc.n, 1, length(d.prefix)) = d.prefix "
-		     "ORDER BY length(d.prefix) DESC LIMIT 1) AS district FROM pc) "
-		     "UPDATE members SET district = hit.district, updated_at = ?2 FROM hit WHERE "
-		     "members.id = hit.id AND hit.district IS NOT NULL AND members.district IS NOT "
-		     "hit.district", "ii", (gint64)(rederive ? 1 : 0), pm_now())) {
-		db_rollback(db);
-		goto out;
-	}
-	*members = db_changes(db);
-	*rows = im.rows;
-	ok = db_commit(db, error);
-	if (!ok)
-		db_rollback(db);
-out:
-	csv_free(&p);
-	g_ptr_array_unref(im.fields);
-	g_free(text);
-	return ok;
-}
-
-/* district_table_free - destroy */
-DistrictTable *district_table_free(DistrictTable *t)
-{
-	if (t) {
-		g_ptr_array_unref(t->prefixes);
-		g_ptr_array_unref(t->members);
-		g_free(t);
-	}
-	return NULL;
-}
-
-/* prefix_free - a DistrictPrefix */
-static void prefix_free(gpointer p)
-{
-	DistrictPrefix *x = p;
-
-	g_free(x->prefix);
-	g_free(x->district);
-	g_free(x);
-}
-
-/* count_free - a DistrictCount */
-static void count_free(gpointer p)
-{
-	DistrictCount *x = p;
-
-	g_free(x->district);
-	g_free(x);
-}
-
-/* district_table - the lookup table and members per district */
-DistrictTable *district_table(PmDb *db, GError **error)
-{
-	sqlite3_stmt *st = db_query(db, error, "SELECT prefix, district FROM districts ORDER BY "
-				    "district, prefix", NULL);
-	DistrictTable *t;
-	GError *e = NULL;
-
-	if (st == NULL)
-		return NULL;
-	t = g_new0(DistrictTable, 1);
-	t->prefixes = g_ptr_array_new_with_free_func(prefix_free);
-	t->members = g_ptr_array_new_with_free_func(count_free);
-	while (db_step(db, st, &e)) {
-		DistrictPrefix *x = g_new0(DistrictPrefix, 1);
-
-		x->prefix = db_col_text(st, 0);
-		x->district = db_col_text(st, 1);
-		g_ptr_array_add(t->prefixes, x);
-	}
-	db_done(st);
-	if (e == NULL) {
-		st = db_query(db, &e, "SELECT district, count(*) FROM members WHERE district IS NOT "
-			      "NULL AND district != '' AND status != 'forgotten' GROUP BY district "
-			      "ORDER BY district", NULL);
-		while (st && db_step(db, st, &e)) {
-			DistrictCount *x = g_new0(DistrictCount, 1);
-
-			x->district = db_col_text(st, 0);
-			x->members = sqlite3_column_int64(st, 1);
-			g_ptr_array_add(t->members, x);
-		}
-		db_done(st);
-	}
-	if (e) {
-		g_propagate_error(error, e);
-		return district_table_free(t);
-	}
-	return t;
-}
-
 /* ==== Settings ==== */
 
 static const char *const field_names[] = { "name", "postcode", "district", "comment",
@@ -563,12 +379,8 @@ gboolean delivery_configure(PmDb *db, gint64 petition_id, const char *fields, in
 
 	if (fields && (norm = delivery_disclose_normalize(fields, error)) == NULL)
 		return FALSE;
-	ok = db_exec(db, error, "UPDATE petitions SET disclose = coalesce(?2, disclose), "
-		     "deliver_every_days = CASE WHEN ?3 < 0 THEN deliver_every_days ELSE ?3 END, "
-		     "deliver_on_close = CASE WHEN ?4 < 0 THEN deliver_on_close ELSE ?4 END, "
-		     "deliver_at_milestones = CASE WHEN ?5 < 0 THEN deliver_at_milestones ELSE ?5 "
-		     "END WHERE id = ?1", "itiii", petition_id, norm, (gint64)every_days,
-		     (gint64)on_close, (gint64)at_milestones);
+	ok = petition_set_delivery(db, petition_id, norm, every_days, on_close, at_milestones,
+				   error);
 	g_free(norm);
 	return ok;
 }
@@ -576,9 +388,7 @@ gboolean delivery_configure(PmDb *db, gint64 petition_id, const char *fields, in
 /* delivery_request - leave the compile to the next run */
 gboolean delivery_request(PmDb *db, gint64 petition_id, GError **error)
 {
-	return db_exec(db, error, "UPDATE petitions SET deliver_requested_at = "
-		       "coalesce(deliver_requested_at, ?) WHERE id = ?", "ii", pm_now(),
-		       petition_id);
+	return petition_request_delivery(db, petition_id, pm_now(), error);
 }
 
 /* ==== The streamed CSV ==== */
@@ -1119,7 +929,6 @@ static void row_free(gpointer p)
 	g_free(r->target.email);
 	g_free(r->target.title);
 	g_free(r->target.district);
-	g_free(r->status);
 	g_free(r->reason);
 	g_free(r->failure);
 	g_free(r->outbox_status);
@@ -1192,7 +1001,7 @@ GPtrArray *delivery_list(PmDb *db, const char *petition, GError **error)
 		r->target.email = db_col_text(st, 3);
 		r->target.title = db_col_text(st, 4);
 		r->target.district = db_col_text(st, 5);
-		r->status = db_col_text(st, 6);
+		delivery_status_parse((const char *)sqlite3_column_text(st, 6), &r->status);
 		r->reason = db_col_text(st, 7);
 		r->from_signature = sqlite3_column_int64(st, 8);
 		r->upto_signature = sqlite3_column_int64(st, 9);
@@ -1216,4 +1025,167 @@ GPtrArray *delivery_list(PmDb *db, const char *petition, GError **error)
 		return NULL;
 	}
 	return rows;
+}
+
+/* ==== Following deliveries (delivery_send.c) ==== */
+
+/* delivery_info_free - destroy */
+DeliveryInfo *delivery_info_free(DeliveryInfo *d)
+{
+	if (d) {
+		g_free(d->target.name);
+		g_free(d->target.email);
+		g_free(d->target.title);
+		g_free(d->target.district);
+		g_free(d->reason);
+		g_free(d);
+	}
+	return NULL;
+}
+
+/* delivery_info_get - one delivery and its target */
+DeliveryInfo *delivery_info_get(PmDb *db, gint64 id, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error,
+		"SELECT d.petition_id, t.id, t.name, t.email, t.title, t.district, d.signatures, "
+		"d.reason, d.created_at FROM deliveries d JOIN targets t ON t.id = d.target_id "
+		"WHERE d.id = ?", "i", id);
+	DeliveryInfo *d = NULL;
+
+	if (st && db_step(db, st, error)) {
+		d = g_new0(DeliveryInfo, 1);
+		d->id = id;
+		d->petition_id = sqlite3_column_int64(st, 0);
+		d->target.id = sqlite3_column_int64(st, 1);
+		d->target.name = db_col_text(st, 2);
+		d->target.email = db_col_text(st, 3);
+		d->target.title = db_col_text(st, 4);
+		d->target.district = db_col_text(st, 5);
+		d->signatures = sqlite3_column_int64(st, 6);
+		d->reason = db_col_text(st, 7);
+		d->created_at = sqlite3_column_int64(st, 8);
+	}
+	db_done(st);
+	return d;
+}
+
+/* delivery_reply_add - keep a target's answer */
+gboolean delivery_reply_add(PmDb *db, gint64 delivery_id, const char *sender,
+			    const char *subject, const char *text, gint64 inbound_id,
+			    GError **error)
+{
+	return db_exec(db, error, "INSERT INTO delivery_replies(delivery_id, sender, subject, "
+		       "text, inbound_id, created_at) VALUES (?, ?, ?, ?, nullif(?, 0), ?)",
+		       "itttii", delivery_id, sender, subject, text, inbound_id, pm_now());
+}
+
+/* delivery_sync_sent - queued deliveries whose message went out are sent */
+gboolean delivery_sync_sent(PmDb *db, GError **error)
+{
+	/* only queued deliveries are looked at (an index), each by its outbox row id */
+	return db_exec(db, error, "UPDATE deliveries SET status = 'sent', sent_at = (SELECT "
+		       "coalesce(o.sent_at, o.updated_at) FROM outbox o WHERE o.id = "
+		       "deliveries.outbox_id) WHERE status = 'queued' AND (SELECT o.status FROM "
+		       "outbox o WHERE o.id = deliveries.outbox_id) = 'sent'", NULL);
+}
+
+/* delivery_failure_clear - for the failures array */
+static void delivery_failure_clear(gpointer p)
+{
+	DeliveryFailure *f = p;
+
+	g_free(f->outbox_status);
+	g_free(f->smtp_status);
+	g_free(f->smtp_text);
+	g_free(f->bounce);
+}
+
+/* delivery_failures - deliveries since since whose message failed or bounced */
+GArray *delivery_failures(PmDb *db, gint64 since, GError **error)
+{
+	/* failed rows, and permanent bounces that arrive after a 2xx. Targets are not
+	 * members, so their bounces have no member_id: the bounces_member index finds them. */
+	sqlite3_stmt *st = db_query(db, error,
+		"SELECT d.id, o.status, o.smtp_code, o.smtp_status, o.smtp_text, (SELECT "
+		"trim(coalesce(b.status, '') || ' ' || coalesce(b.diagnostic, '')) FROM bounces b "
+		"WHERE b.member_id IS NULL AND b.outbox_id = o.id AND b.permanent = 1 AND b.kind = "
+		"'bounce' ORDER BY b.id DESC LIMIT 1) AS bounced FROM deliveries d JOIN outbox o ON "
+		"o.id = d.outbox_id WHERE d.status IN ('queued', 'sent') AND d.alerted_at IS NULL "
+		"AND d.created_at > ? AND (o.status IN ('failed', 'cancelled') OR bounced IS NOT "
+		"NULL) ORDER BY d.id", "i", since);
+	GArray *a;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	a = g_array_new(FALSE, TRUE, sizeof(DeliveryFailure));
+	g_array_set_clear_func(a, delivery_failure_clear);
+	while (db_step(db, st, &e)) {
+		DeliveryFailure f;
+
+		f.id = sqlite3_column_int64(st, 0);
+		f.outbox_status = db_col_text(st, 1);
+		f.smtp_code = sqlite3_column_int(st, 2);
+		f.smtp_status = db_col_text(st, 3);
+		f.smtp_text = db_col_text(st, 4);
+		f.bounce = db_col_text(st, 5);
+		g_array_append_val(a, f);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_array_unref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* delivery_mark_failed - a failed delivery, unless its organizers were told already */
+gboolean delivery_mark_failed(PmDb *db, gint64 id, const char *why, gint64 now,
+			      GError **error)
+{
+	return db_exec(db, error, "UPDATE deliveries SET status = 'failed', failure = ?, "
+		       "alerted_at = ? WHERE id = ? AND alerted_at IS NULL", "tii", why, now, id);
+}
+
+/* delivery_due_list - the petitions a schedule may make due */
+GArray *delivery_due_list(PmDb *db, gint64 now, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error,
+		"SELECT p.id, p.goal, p.deliver_requested_at IS NOT NULL, (p.status = 'closed' OR "
+		"(p.closes_at > 0 AND p.closes_at <= ?1)) AND p.delivered_close = 0, "
+		"p.deliver_on_close, p.deliver_at_milestones, p.delivered_milestone, "
+		"p.deliver_every_days, max(coalesce(p.deliver_periodic_at, 0), coalesce((SELECT "
+		"max(created_at) FROM deliveries d WHERE d.petition_id = p.id), p.created_at)) "
+		"FROM petitions p WHERE EXISTS (SELECT 1 FROM petition_targets pt WHERE "
+		"pt.petition_id = p.id) AND (p.deliver_requested_at IS NOT NULL OR "
+		"p.deliver_on_close OR p.deliver_at_milestones OR p.deliver_every_days > 0) "
+		"ORDER BY p.id", "i", now);
+	GArray *due;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	due = g_array_new(FALSE, TRUE, sizeof(DeliveryDue));
+	while (db_step(db, st, &e)) {
+		DeliveryDue d;
+
+		d.id = sqlite3_column_int64(st, 0);
+		d.goal = sqlite3_column_int64(st, 1);
+		d.requested = sqlite3_column_int(st, 2) != 0;
+		d.closed = sqlite3_column_int(st, 3) != 0;
+		d.on_close = sqlite3_column_int(st, 4) != 0;
+		d.milestones = sqlite3_column_int(st, 5) != 0;
+		d.delivered_milestone = sqlite3_column_int64(st, 6);
+		d.every_days = sqlite3_column_int64(st, 7);
+		d.last = sqlite3_column_int64(st, 8);
+		g_array_append_val(due, d);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_array_unref(due);
+		return NULL;
+	}
+	return due;
 }

@@ -3,17 +3,19 @@
  * receiving the signers of its own district (or all, for a target without a district),
  * with a cover letter and a CSV attachment.
  *
- * Owns: the targets, petition_targets, districts, deliveries, delivery_holes and
- * delivery_replies tables and the petitions' delivery columns (disclose, schedule);
- * compiling a delivery (what it covers, so nothing is sent twice or skipped), the CSV,
- * and delivery schedules (on request, on close, at milestones, every N days).
- * Not: building MIME (compose), the queue and sending (outbox), inbound routing of
- * reply+TOKEN mail (inbound calls delivery_record_reply).
+ * Owns: the targets, petition_targets, deliveries, delivery_holes and delivery_replies
+ * tables (every write to them is here); what the petitions' delivery columns mean
+ * (disclose, schedule; petition.h writes them); compiling a delivery (what it covers, so
+ * nothing is sent twice or skipped), the CSV, and delivery schedules (on request, on
+ * close, at milestones, every N days).
+ * Not: the districts table and the postcode -> district rule (district.h), building
+ * MIME (compose), the queue and sending (outbox), inbound routing of reply+TOKEN mail
+ * (inbound calls delivery_record_reply).
  *
- * Two files: delivery.c is the SQL side (targets, districts, settings, the streamed CSV
- * and the compiler, listings); delivery_send.c turns compiled parts into outbox rows
- * (cover letter, Reply-To token), forwards replies, alerts on failures and runs the
- * schedules (the scheduler task).
+ * Two files: delivery.c is the SQL side (targets, settings, the streamed CSV and the
+ * compiler, listings, what is due or failed); produce/delivery_send.c turns compiled parts
+ * into outbox rows (cover letter, Reply-To token), forwards replies, alerts on failures and
+ * runs the schedules (the scheduler task).
  *
  * What a delivery covers: each (petition, target) pair has its own sequence. A delivery
  * covers the confirmed signatures with from_signature < id <= upto_signature, where
@@ -31,6 +33,19 @@
 #include "base/db.h"
 #include "model/petition.h"
 #include "base/token.h"
+
+/* A delivery's status, stored as its name (delivery_status_name) in deliveries.status */
+typedef enum {
+	DELIVERY_STATUS_QUEUED,
+	DELIVERY_STATUS_SENT,
+	DELIVERY_STATUS_FAILED
+} DeliveryStatus;
+
+/* delivery_status_name - "queued", "sent" or "failed": the name stored and printed */
+const char *delivery_status_name(DeliveryStatus status);
+
+/* delivery_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean delivery_status_parse(const char *s, DeliveryStatus *status);
 
 /* ==== Targets ==== */
 
@@ -70,42 +85,6 @@ GPtrArray *target_list(PmDb *db, GError **error);
 
 /* target_list_for - the targets of petition_id (Target*, the array frees them) */
 GPtrArray *target_list_for(PmDb *db, gint64 petition_id, GError **error);
-
-/* ==== Districts ==== */
-
-/*
- * district_import - read FILE.csv (header row; columns postcode_prefix or postcode, and
- * district) into the lookup table, replacing rows with the same prefix. Then members
- * with a postcode and no district get one; rederive TRUE recomputes every member whose
- * postcode matches a prefix. One transaction. *rows and *members get the counts.
- * EX_NOINPUT for a missing file, EX_DATAERR for a malformed one (naming the line).
- */
-gboolean district_import(PmDb *db, const char *path, gboolean rederive, gint64 *rows,
-			 gint64 *members, GError **error);
-
-/* One row of the lookup table. */
-typedef struct {
-	char *prefix;
-	char *district;
-} DistrictPrefix;
-
-/* How many members a district has. */
-typedef struct {
-	char *district;
-	gint64 members;
-} DistrictCount;
-
-/* The lookup table and the members per district (`district ls`). */
-typedef struct {
-	GPtrArray *prefixes;   /* DistrictPrefix*, by district then prefix */
-	GPtrArray *members;    /* DistrictCount*, by district; forgotten members left out */
-} DistrictTable;
-
-/* district_table - read it; free with district_table_free */
-DistrictTable *district_table(PmDb *db, GError **error);
-
-/* district_table_free - destroy; returns NULL */
-DistrictTable *district_table_free(DistrictTable *t);
 
 /* ==== Per-petition settings ==== */
 
@@ -237,7 +216,7 @@ typedef struct {
 	gint64 id;
 	char *petition;           /* slug */
 	Target target;            /* name, email, title, district (id 0) */
-	char *status;             /* queued, sent, failed (queued with its mail sent: sent) */
+	DeliveryStatus status;    /* queued with its mail sent: sent */
 	char *reason;
 	gint64 from_signature, upto_signature, signatures, total, csv_bytes;
 	gboolean gzipped;
@@ -253,5 +232,71 @@ typedef struct {
 /* delivery_list - deliveries (DeliveryRow*, the array frees them), oldest first; petition:
  * a slug (NULL: every petition; unknown: EX_NOUSER as petition_need) */
 GPtrArray *delivery_list(PmDb *db, const char *petition, GError **error);
+
+/* ==== Following deliveries (for delivery_send.c) ==== */
+
+/* One delivery with its target, for notices. Free with delivery_info_free. */
+typedef struct {
+	gint64 id;
+	gint64 petition_id;
+	Target target;        /* owned strings */
+	gint64 signatures;    /* in this delivery */
+	char *reason;         /* manual, close, milestone, periodic */
+	gint64 created_at;
+} DeliveryInfo;
+
+/* delivery_info_get - delivery id and its target; NULL (no error) when absent */
+DeliveryInfo *delivery_info_get(PmDb *db, gint64 id, GError **error);
+
+/* delivery_info_free - destroy; returns NULL */
+DeliveryInfo *delivery_info_free(DeliveryInfo *d);
+
+/* delivery_reply_add - record a target's reply to delivery_id (inbound_id 0: no original
+ * kept). The caller holds the transaction. */
+gboolean delivery_reply_add(PmDb *db, gint64 delivery_id, const char *sender,
+			    const char *subject, const char *text, gint64 inbound_id,
+			    GError **error);
+
+/* delivery_sync_sent - queued deliveries whose outbox row was sent become sent (dated when
+ * the row went out) */
+gboolean delivery_sync_sent(PmDb *db, GError **error);
+
+/* A delivery whose message failed or bounced, and what its outbox row says. */
+typedef struct {
+	gint64 id;
+	char *outbox_status;  /* failed, cancelled, or sent when it bounced later */
+	int smtp_code;        /* 0: none */
+	char *smtp_status;    /* NULL: none */
+	char *smtp_text;      /* NULL: none */
+	char *bounce;         /* a permanent bounce's status and diagnostic, NULL: none */
+} DeliveryFailure;
+
+/*
+ * delivery_failures - deliveries created after since, queued or sent and not alerted on,
+ * whose outbox row failed or was cancelled or whose message bounced permanently
+ * (GArray of DeliveryFailure, the array frees their strings); NULL with error.
+ */
+GArray *delivery_failures(PmDb *db, gint64 since, GError **error);
+
+/* delivery_mark_failed - delivery id failed (why) and its organizers are told at now;
+ * nothing when they were told already. The caller holds the transaction. */
+gboolean delivery_mark_failed(PmDb *db, gint64 id, const char *why, gint64 now,
+			      GError **error);
+
+/* A petition with targets and a schedule that may make a delivery due. */
+typedef struct {
+	gint64 id;
+	gint64 goal;
+	gboolean requested;           /* `deliver` without --now awaits */
+	gboolean closed;              /* closed (or past its date) and not delivered on close */
+	gboolean on_close, milestones;
+	gint64 delivered_milestone;
+	gint64 every_days;
+	gint64 last;                  /* the last delivery or periodic check (or creation) */
+} DeliveryDue;
+
+/* delivery_due_list - petitions with targets and a request or a schedule, as of now
+ * (GArray of DeliveryDue); NULL with error */
+GArray *delivery_due_list(PmDb *db, gint64 now, GError **error);
 
 #endif

@@ -5,7 +5,32 @@
 #include <sysexits.h>
 #include "mail/address.h"
 #include "model/list.h"
+#include "model/member.h"
 #include "base/pm.h"
+
+static const char *const subscription_names[] = {
+	[SUBSCRIPTION_STATUS_PENDING] = "pending", [SUBSCRIPTION_STATUS_ACTIVE] = "active",
+	[SUBSCRIPTION_STATUS_UNSUBSCRIBED] = "unsubscribed",
+	[SUBSCRIPTION_STATUS_BOUNCING] = "bouncing",
+};
+
+/* subscription_status_name - the status as stored */
+const char *subscription_status_name(SubscriptionStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(subscription_names) ?
+	       subscription_names[status] : NULL;
+}
+
+/* subscription_status_parse - the status stored as s */
+gboolean subscription_status_parse(const char *s, SubscriptionStatus *status)
+{
+	int i = pm_name_index(subscription_names, G_N_ELEMENTS(subscription_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (SubscriptionStatus)i;
+	return TRUE;
+}
 
 static List *list_one(PmDb *db, sqlite3_stmt *st, GError **error)
 {
@@ -120,29 +145,12 @@ static void list_destroy(gpointer l)
 /* list_all_view - the rows and the configured lists not created yet, by name */
 GPtrArray *list_all_view(PmDb *db, const PmConfig *cfg, GError **error)
 {
-	GPtrArray *a = g_ptr_array_new_with_free_func(list_destroy);
-	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	sqlite3_stmt *st = db_query(db, error, "SELECT id, name, title, mode FROM lists ORDER BY "
-				    "name", NULL);
-	GError *e = NULL;
+	GPtrArray *a = list_all(db, error);
+	GHashTable *seen;
 
-	while (st && db_step(db, st, &e)) {
-		List *l = g_new0(List, 1);
-
-		l->id = sqlite3_column_int64(st, 0);
-		l->name = db_col_text(st, 1);
-		l->title = db_col_text(st, 2);
-		l->mode = db_col_text(st, 3);
-		g_ptr_array_add(a, l);
-	}
-	db_done(st);
-	if (st == NULL || e) {
-		if (e)
-			g_propagate_error(error, e);
-		g_hash_table_destroy(seen);
-		g_ptr_array_unref(a);
+	if (a == NULL)
 		return NULL;
-	}
+	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (guint i = 0; i < a->len; i++)
 		g_hash_table_add(seen, g_ascii_strdown(((List *)a->pdata[i])->name, -1));
 	for (guint i = 0; cfg && i < cfg->lists->len; i++) {
@@ -233,19 +241,24 @@ gint64 list_create(PmDb *db, const PmConfig *cfg, const char *name, const char *
 	return id;
 }
 
-/* subscription_status - current state or NULL */
-char *subscription_status(PmDb *db, gint64 list_id, gint64 member_id, GError **error)
+/* subscription_status - current state or NONE */
+SubscriptionStatus subscription_status(PmDb *db, gint64 list_id, gint64 member_id,
+				       GError **error)
 {
+	SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;
 	char *s = NULL;
 
 	db_text(db, error, &s, "SELECT status FROM subscriptions WHERE list_id = ? AND "
 		"member_id = ?", "ii", list_id, member_id);
-	return s;
+	if (s && !subscription_status_parse(s, &status))
+		status = SUBSCRIPTION_STATUS_NONE;
+	g_free(s);
+	return status;
 }
 
 /* subscription_set - upsert */
-gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char *status,
-			  GError **error)
+gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id,
+			  SubscriptionStatus status, GError **error)
 {
 	gint64 now = pm_now();
 
@@ -253,25 +266,81 @@ gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char
 		       "INSERT INTO subscriptions(list_id, member_id, status, created_at, updated_at) "
 		       "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(list_id, member_id) DO UPDATE SET "
 		       "status = excluded.status, updated_at = excluded.updated_at",
-		       "iiti", list_id, member_id, status, now);
+		       "iiti", list_id, member_id, subscription_status_name(status), now);
+}
+
+/* subscription_mark_bouncing - the member's active subscriptions pause */
+gboolean subscription_mark_bouncing(PmDb *db, gint64 member_id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE subscriptions SET status = 'bouncing', updated_at = ? "
+		       "WHERE member_id = ? AND status = 'active'", "ii", now, member_id);
+}
+
+/* subscription_unsubscribe_all - the member leaves every list */
+gboolean subscription_unsubscribe_all(PmDb *db, gint64 member_id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
+		       "WHERE member_id = ? AND status <> 'unsubscribed'", "ii", now, member_id);
+}
+
+/* subscription_forget_member - every subscription of the member, unsubscribed now */
+gboolean subscription_forget_member(PmDb *db, gint64 member_id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
+		       "WHERE member_id = ?", "ii", now, member_id);
+}
+
+/* subscription_count_active - active subscriptions of a list */
+gboolean subscription_count_active(PmDb *db, gint64 list_id, gint64 *count, GError **error)
+{
+	return db_int(db, error, count, 0, "SELECT count(*) FROM subscriptions WHERE list_id = ? "
+		      "AND status = 'active'", "i", list_id);
+}
+
+/* list_all - every list by name */
+GPtrArray *list_all(PmDb *db, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error, "SELECT id, name, title, mode FROM lists ORDER BY "
+				    "name", NULL);
+	GPtrArray *a;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	a = g_ptr_array_new_with_free_func(list_destroy);
+	while (db_step(db, st, &e)) {
+		List *l = g_new0(List, 1);
+
+		l->id = sqlite3_column_int64(st, 0);
+		l->name = db_col_text(st, 1);
+		l->title = db_col_text(st, 2);
+		l->mode = db_col_text(st, 3);
+		g_ptr_array_add(a, l);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_ptr_array_unref(a);
+		return NULL;
+	}
+	return a;
 }
 
 /* subscription_add_by_organizer - new or pending become active; others are kept */
 gboolean subscription_add_by_organizer(PmDb *db, gint64 list_id, gint64 member_id,
-				       char **kept, GError **error)
+				       SubscriptionStatus *kept, GError **error)
 {
 	GError *e = NULL;
-	char *s = subscription_status(db, list_id, member_id, &e);
+	SubscriptionStatus s = subscription_status(db, list_id, member_id, &e);
 	gboolean ok = e == NULL;
 
-	*kept = NULL;
-	if (ok && (s == NULL || strcmp(s, "pending") == 0))
-		ok = subscription_set(db, list_id, member_id, "active", &e);
-	else if (ok && strcmp(s, "active") != 0)
-		*kept = g_strdup(s);
+	*kept = SUBSCRIPTION_STATUS_NONE;
+	if (ok && (s == SUBSCRIPTION_STATUS_NONE || s == SUBSCRIPTION_STATUS_PENDING))
+		ok = subscription_set(db, list_id, member_id, SUBSCRIPTION_STATUS_ACTIVE, &e);
+	else if (ok && s != SUBSCRIPTION_STATUS_ACTIVE)
+		*kept = s;
 	if (e)
 		g_propagate_error(error, e);
-	g_free(s);
 	return ok;
 }
 
@@ -288,16 +357,18 @@ gboolean list_counts(PmDb *db, gint64 list_id, gint64 *active, gint64 *pending,
 	if (st == NULL)
 		return FALSE;
 	while (db_step(db, st, &e)) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-		const char *ms = (const char *)sqlite3_column_text(st, 1);
+		SubscriptionStatus s = SUBSCRIPTION_STATUS_NONE;
+		MemberStatus ms = MEMBER_STATUS_ACTIVE;
 		gint64 n = sqlite3_column_int64(st, 2);
 
-		if (strcmp(s, "bouncing") == 0 || strcmp(ms, "bouncing") == 0)
+		subscription_status_parse((const char *)sqlite3_column_text(st, 0), &s);
+		member_status_parse((const char *)sqlite3_column_text(st, 1), &ms);
+		if (s == SUBSCRIPTION_STATUS_BOUNCING || ms == MEMBER_STATUS_BOUNCING)
 			*bouncing += n;
-		else if (strcmp(s, "unsubscribed") == 0 || strcmp(ms, "unsubscribed") == 0 ||
-			 strcmp(ms, "forgotten") == 0)
+		else if (s == SUBSCRIPTION_STATUS_UNSUBSCRIBED ||
+			 ms == MEMBER_STATUS_UNSUBSCRIBED || ms == MEMBER_STATUS_FORGOTTEN)
 			*unsubscribed += n;
-		else if (strcmp(s, "pending") == 0)
+		else if (s == SUBSCRIPTION_STATUS_PENDING)
 			*pending += n;
 		else
 			*active += n;

@@ -1,10 +1,11 @@
 /*
  * list.h - lists and subscriptions, in SQL.
  *
- * Owns: the lists and subscriptions tables. Lists come from `peermail list create` or
- * from the configuration's list sections (created in the database the first time they
- * are looked up). Subscription states: pending, active, unsubscribed, bouncing; only
- * active members of active status get list mail.
+ * Owns: the lists and subscriptions tables (every write to them is here). Lists come
+ * from `peermail list create` or from the configuration's list sections (created in the
+ * database the first time they are looked up). Subscription states: pending, active,
+ * unsubscribed, bouncing; only active members of active status get list mail.
+ * Not: members (member), what a bounce or complaint decides (bounce_score).
  */
 #ifndef PM_LIST_H
 #define PM_LIST_H
@@ -13,6 +14,22 @@
 #include <json-glib/json-glib.h>
 #include "base/config.h"
 #include "base/db.h"
+
+/* A subscription's status, stored as its name (subscription_status_name) */
+typedef enum {
+	SUBSCRIPTION_STATUS_NONE = -1,  /* no row: never subscribed (never stored) */
+	SUBSCRIPTION_STATUS_PENDING,
+	SUBSCRIPTION_STATUS_ACTIVE,
+	SUBSCRIPTION_STATUS_UNSUBSCRIBED,
+	SUBSCRIPTION_STATUS_BOUNCING
+} SubscriptionStatus;
+
+/* subscription_status_name - "pending", "active", ...: the name stored and printed (NULL
+ * for SUBSCRIPTION_STATUS_NONE) */
+const char *subscription_status_name(SubscriptionStatus status);
+
+/* subscription_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean subscription_status_parse(const char *s, SubscriptionStatus *status);
 
 typedef struct {
 	gint64 id;
@@ -55,22 +72,43 @@ gint64 list_create(PmDb *db, const PmConfig *cfg, const char *name, const char *
 /* list_name_valid - letters, digits, '-', '_' and '.', not a reserved keyword */
 gboolean list_name_valid(const PmConfig *cfg, const char *name);
 
-/* subscription_status - the member's status on the list, or NULL; caller frees */
-char *subscription_status(PmDb *db, gint64 list_id, gint64 member_id, GError **error);
+/* subscription_status - the member's status on the list; SUBSCRIPTION_STATUS_NONE when
+ * there is none (or on error, with error set) */
+SubscriptionStatus subscription_status(PmDb *db, gint64 list_id, gint64 member_id,
+				       GError **error);
 
 /* subscription_set - create or change a subscription */
-gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id, const char *status,
-			  GError **error);
+gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id,
+			  SubscriptionStatus status, GError **error);
+
+/* subscription_mark_bouncing - member_id's active subscriptions become 'bouncing' (a
+ * member disabled by bounces) */
+gboolean subscription_mark_bouncing(PmDb *db, gint64 member_id, gint64 now, GError **error);
+
+/* subscription_unsubscribe_all - member_id's subscriptions not unsubscribed already
+ * become so (a complaint) */
+gboolean subscription_unsubscribe_all(PmDb *db, gint64 member_id, gint64 now, GError **error);
+
+/* subscription_forget_member - the part of forgetting member_id held here: every one of
+ * their subscriptions is 'unsubscribed' as of now. The caller holds the transaction. */
+gboolean subscription_forget_member(PmDb *db, gint64 member_id, gint64 now, GError **error);
+
+/* subscription_count_active - the active subscriptions of list_id into *count */
+gboolean subscription_count_active(PmDb *db, gint64 list_id, gint64 *count, GError **error);
+
+/* list_all - every list in the database, by name (List*, the array frees them); NULL
+ * with error on failure */
+GPtrArray *list_all(PmDb *db, GError **error);
 
 /*
  * subscription_add_by_organizer - an organizer subscribes member_id to list_id (the
  * organizer's add is the consent record): a new or pending subscription becomes active;
  * an unsubscribed or bouncing one is left as it is, because resubscribing needs the
- * member's own confirmation by mail: its status goes to *kept (caller frees; NULL when
- * the member is active on the list now).
+ * member's own confirmation by mail: its status goes to *kept (SUBSCRIPTION_STATUS_NONE
+ * when the member is active on the list now).
  */
 gboolean subscription_add_by_organizer(PmDb *db, gint64 list_id, gint64 member_id,
-				       char **kept, GError **error);
+				       SubscriptionStatus *kept, GError **error);
 
 /* list_counts - members by state: active, pending, unsubscribed, bouncing */
 gboolean list_counts(PmDb *db, gint64 list_id, gint64 *active, gint64 *pending,

@@ -1,14 +1,40 @@
 /*
- * member.c - the members table and the district lookup.
+ * member.c - the members table.
+ *
+ * DIAGNOSTICS: EX_DATAERR for an address that is none, EX_NOUSER for an unknown member;
+ * database errors as db.c maps them.
  */
 #include <string.h>
 #include <sysexits.h>
 #include "mail/address.h"
-#include "model/list.h"
+#include "model/district.h"
 #include "model/member.h"
+#include "model/suppression.h"
 #include "base/pm.h"
 
 #define MEMBER_COLS "id, email, name, postcode, district, status, bounce_score, created_at"
+
+static const char *const status_names[] = {
+	[MEMBER_STATUS_ACTIVE] = "active", [MEMBER_STATUS_BOUNCING] = "bouncing",
+	[MEMBER_STATUS_UNSUBSCRIBED] = "unsubscribed", [MEMBER_STATUS_FORGOTTEN] = "forgotten",
+};
+
+/* member_status_name - the status as stored */
+const char *member_status_name(MemberStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(status_names) ? status_names[status] : NULL;
+}
+
+/* member_status_parse - the status stored as s */
+gboolean member_status_parse(const char *s, MemberStatus *status)
+{
+	int i = pm_name_index(status_names, G_N_ELEMENTS(status_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (MemberStatus)i;
+	return TRUE;
+}
 
 static Member *member_from_row(sqlite3_stmt *st)
 {
@@ -19,7 +45,7 @@ static Member *member_from_row(sqlite3_stmt *st)
 	m->name = db_col_text(st, 2);
 	m->postcode = db_col_text(st, 3);
 	m->district = db_col_text(st, 4);
-	m->status = db_col_text(st, 5);
+	member_status_parse((const char *)sqlite3_column_text(st, 5), &m->status);
 	m->bounce_score = sqlite3_column_double(st, 6);
 	m->created_at = sqlite3_column_int64(st, 7);
 	return m;
@@ -92,44 +118,9 @@ Member *member_free(Member *m)
 		g_free(m->name);
 		g_free(m->postcode);
 		g_free(m->district);
-		g_free(m->status);
 		g_free(m);
 	}
 	return NULL;
-}
-
-/* postcode_normalize - comparable postcode */
-char *postcode_normalize(const char *postcode)
-{
-	GString *s;
-
-	if (postcode == NULL)
-		return NULL;
-	s = g_string_new(NULL);
-	for (const char *p = postcode; *p; p++)
-		if (!g_ascii_isspace(*p) && (unsigned char)*p >= 0x20)
-			g_string_append_c(s, g_ascii_toupper(*p));
-	if (s->len == 0) {
-		g_string_free(s, TRUE);
-		return NULL;
-	}
-	return g_string_free(s, FALSE);
-}
-
-/* district_for_postcode - longest prefix match in districts */
-char *district_for_postcode(PmDb *db, const char *postcode, GError **error)
-{
-	char *pc = postcode_normalize(postcode);
-	char *d = NULL;
-
-	if (pc == NULL)
-		return NULL;
-	db_text(db, error, &d,
-		"SELECT district FROM districts WHERE prefix <= ?1 AND "
-		"substr(?1, 1, length(prefix)) = prefix ORDER BY length(prefix) DESC LIMIT 1",
-		"t", pc);
-	g_free(pc);
-	return d;
 }
 
 /* member_upsert - create or update by address */
@@ -202,10 +193,10 @@ out:
 }
 
 /* member_set_status - change a member's status */
-gboolean member_set_status(PmDb *db, gint64 id, const char *status, GError **error)
+gboolean member_set_status(PmDb *db, gint64 id, MemberStatus status, GError **error)
 {
 	return db_exec(db, error, "UPDATE members SET status = ?, updated_at = ? WHERE id = ?",
-		       "tii", status, pm_now(), id);
+		       "tii", member_status_name(status), pm_now(), id);
 }
 
 /* member_first_name - first word of the name */
@@ -249,302 +240,115 @@ JsonNode *member_to_json(const Member *m)
 	return n;
 }
 
-/* suppression_digest - the stored form of a normalized address; caller frees */
-static char *suppression_digest(const PmSecret *key, const char *norm)
-{
-	char *data = g_strconcat("peermail-suppression-v1:", norm, NULL);
-	char *d = token_hmac_hex(key, data, -1);
-
-	g_free(data);
-	return d;
-}
-
+/* member_suppressed - asked to be forgotten, and not a member again since */
 gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 			   const char *email, gboolean *out, GError **error)
 {
-	char *norm = address_normalize(cfg, email), *digest;
-	gint64 n = 0;
-	gboolean ok;
+	char *norm = address_normalize(cfg, email);
+	gboolean listed = FALSE, ok;
+	gint64 back = 0;
 
 	*out = FALSE;
 	if (norm == NULL)
 		return TRUE;            /* not an address: the caller's own check refuses it */
-	digest = suppression_digest(key, norm);
-	ok = db_int(db, error, &n, 0, "SELECT EXISTS (SELECT 1 FROM suppressions WHERE digest = ?1) "
-		    "AND NOT EXISTS (SELECT 1 FROM members WHERE email = ?2)", "tt", digest, norm);
-	*out = ok && n != 0;
-	g_free(digest);
+	ok = suppression_listed(db, key, norm, &listed, error) &&
+	     (!listed || db_int(db, error, &back, 0, "SELECT EXISTS (SELECT 1 FROM members "
+				"WHERE email = ?)", "t", norm));
+	*out = ok && listed && back == 0;
 	g_free(norm);
 	return ok;
 }
 
-/* member_forget - erase personal data, keep anonymous counts */
-gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error)
+/* member_erase - the member row's part of forgetting */
+gboolean member_erase(PmDb *db, gint64 id, gint64 now, GError **error)
 {
-	Member *m = member_need_id(db, id, error);
-	const char *email;
-	gint64 now = pm_now();
-	gboolean ok;
-
-	if (m == NULL)
-		return FALSE;
-	email = m->email ? m->email : "";
-	ok = db_exec(db, error, "UPDATE inbound SET sender = NULL, from_addr = NULL, "
-		     "subject = NULL, raw = NULL WHERE id IN (SELECT inbound_id FROM stories "
-		     "WHERE member_id = ?1) OR from_addr = ?2 OR sender = ?2", "it", id, email) &&
-	     db_exec(db, error, "UPDATE stories SET text = '', subject = NULL, status = "
-		     "'rejected', moderated_at = coalesce(moderated_at, ?2) WHERE member_id = ?1",
-		     "ii", id, now) &&
-	     db_exec(db, error, "UPDATE signatures SET comment = NULL, name = NULL, "
-		     "message_id = NULL WHERE member_id = ?", "i", id) &&
-	     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?2 WHERE "
-		     "(member_id = ?1 OR recipient = ?3) AND status IN ('queued', 'deferred')",
-		     "iit", id, now, email) &&
-	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
-		     "outbox WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending')",
-		     "it", id, email) &&
-	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
-		     "WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending'", "it", id,
-		     email) &&
-	     db_exec(db, error, "UPDATE bounces SET address = NULL, diagnostic = NULL WHERE "
-		     "member_id = ?", "i", id) &&
-	     db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
-		     "WHERE member_id = ?", "ii", now, id) &&
-	     db_exec(db, error, "UPDATE members SET email = NULL, name = NULL, postcode = NULL, "
-		     "status = 'forgotten', bounce_score = 0, bounce_at = NULL, updated_at = ? "
-		     "WHERE id = ?", "ii", now, id) &&
-	     db_exec(db, error, "INSERT INTO events(kind, ref_id, created_at) VALUES "
-		     "('forgotten', NULL, ?)", "i", now);
-	if (ok && m->email) {
-		char *digest = suppression_digest(key, m->email);
-
-		ok = db_exec(db, error, "INSERT OR IGNORE INTO suppressions(digest, reason, "
-			     "created_at) VALUES (?, 'forgotten', ?)", "ti", digest, now);
-		g_free(digest);
-	}
-	member_free(m);
-	return ok;
+	return db_exec(db, error, "UPDATE members SET email = NULL, name = NULL, postcode = NULL, "
+		       "status = 'forgotten', bounce_score = 0, bounce_at = NULL, updated_at = ? "
+		       "WHERE id = ?", "ii", now, id);
 }
 
-/* member_forget_address - forget the member with this address */
-gint64 member_forget_address(PmDb *db, const PmConfig *cfg, const PmSecret *key,
-			     const char *email, GError **error)
-{
-	Member *m = member_need(db, cfg, email, error);
-	gint64 id = m && member_forget(db, key, m->id, error) ? m->id : 0;
-
-	member_free(m);
-	return id;
-}
-
-/* kept_free - a MemberKept */
-static void kept_free(gpointer p)
-{
-	MemberKept *k = p;
-
-	g_free(k->list);
-	g_free(k->status);
-	g_free(k);
-}
-
-/* member_add - the organizer's add */
-gint64 member_add(PmDb *db, const PmConfig *cfg, const PmSecret *key, const char *email,
-		  const char *name, const char *postcode, const char *district,
-		  char *const *lists, gboolean *created, GPtrArray **kept, GError **error)
-{
-	gboolean suppressed = FALSE;
-	gint64 id;
-
-	*created = FALSE;
-	if (kept)
-		*kept = g_ptr_array_new_with_free_func(kept_free);
-	if (!member_suppressed(db, cfg, key, email, &suppressed, error))
-		return 0;
-	if (suppressed) {
-		g_set_error(error, PM_ERROR, EX_DATAERR, "%s asked to be forgotten: not added again "
-			    "(they can still sign or subscribe by mail themselves)", email);
-		return 0;
-	}
-	id = member_upsert_ex(db, cfg, email, name, postcode, district, TRUE, created, error);
-	for (int i = 0; id && lists && lists[i]; i++) {
-		List *l = list_need(db, cfg, lists[i], error);
-		char *status = NULL;
-
-		if (l == NULL || !subscription_add_by_organizer(db, l->id, id, &status, error))
-			id = 0;
-		if (status && kept) {
-			MemberKept *k = g_new0(MemberKept, 1);
-
-			k->list = g_strdup(l->name);
-			k->status = status;
-			g_ptr_array_add(*kept, k);
-		} else {
-			g_free(status);
-		}
-		list_free(l);
-	}
-	return id;
-}
-
-/* ==== member_record: everything stored about a member ==== */
-
-/* subscription_free - a MemberSubscription */
-static void subscription_free(gpointer p)
-{
-	MemberSubscription *x = p;
-
-	g_free(x->list);
-	g_free(x->status);
-	g_free(x);
-}
-
-/* signature_free - a MemberSignature */
-static void signature_free(gpointer p)
-{
-	MemberSignature *x = p;
-
-	g_free(x->petition);
-	g_free(x->status);
-	g_free(x->source);
-	g_free(x->comment);
-	g_free(x);
-}
-
-/* story_free - a MemberStory */
-static void story_free(gpointer p)
-{
-	MemberStory *x = p;
-
-	g_free(x->petition);
-	g_free(x->status);
-	g_free(x->text);
-	g_free(x);
-}
-
-/* bounce_free - a MemberBounce */
-static void bounce_free(gpointer p)
-{
-	MemberBounce *x = p;
-
-	g_free(x->address);
-	g_free(x->status);
-	g_free(x->diagnostic);
-	g_free(x);
-}
-
-/* record_rows - the member's rows of one kind: read(st) makes one element per row */
-static gboolean record_rows(PmDb *db, sqlite3_stmt *st, GPtrArray *into,
-			    gpointer (*read)(sqlite3_stmt *st), GError **error)
-{
-	GError *e = NULL;
-
-	if (st == NULL)
-		return FALSE;
-	while (db_step(db, st, &e))
-		g_ptr_array_add(into, read(st));
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/* read_subscription - list name, status, since */
-static gpointer read_subscription(sqlite3_stmt *st)
-{
-	MemberSubscription *x = g_new0(MemberSubscription, 1);
-
-	x->list = db_col_text(st, 0);
-	x->status = db_col_text(st, 1);
-	x->since = sqlite3_column_int64(st, 2);
-	return x;
-}
-
-/* read_signature - petition, status, source, comment, signed at */
-static gpointer read_signature(sqlite3_stmt *st)
-{
-	MemberSignature *x = g_new0(MemberSignature, 1);
-
-	x->petition = db_col_text(st, 0);
-	x->status = db_col_text(st, 1);
-	x->source = db_col_text(st, 2);
-	x->comment = db_col_text(st, 3);
-	x->signed_at = sqlite3_column_int64(st, 4);
-	return x;
-}
-
-/* read_story - id, petition, status, text */
-static gpointer read_story(sqlite3_stmt *st)
-{
-	MemberStory *x = g_new0(MemberStory, 1);
-
-	x->id = sqlite3_column_int64(st, 0);
-	x->petition = db_col_text(st, 1);
-	x->status = db_col_text(st, 2);
-	x->text = db_col_text(st, 3);
-	return x;
-}
-
-/* read_bounce - at, address, status, permanent, diagnostic */
-static gpointer read_bounce(sqlite3_stmt *st)
-{
-	MemberBounce *x = g_new0(MemberBounce, 1);
-
-	x->at = sqlite3_column_int64(st, 0);
-	x->address = db_col_text(st, 1);
-	x->status = db_col_text(st, 2);
-	x->permanent = sqlite3_column_int(st, 3) != 0;
-	x->diagnostic = db_col_text(st, 4);
-	return x;
-}
-
-/* member_record_need - everything stored about a member */
-MemberRecord *member_record_need(PmDb *db, const PmConfig *cfg, const char *email,
+/* member_set_bounce_score - cache the score and the time of the last bounce */
+gboolean member_set_bounce_score(PmDb *db, gint64 id, double score, gint64 at,
 				 GError **error)
 {
-	Member *m = member_need(db, cfg, email, error);
-	MemberRecord *r;
-	gboolean ok;
-
-	if (m == NULL)
-		return NULL;
-	r = g_new0(MemberRecord, 1);
-	r->member = m;
-	r->lists = g_ptr_array_new_with_free_func(subscription_free);
-	r->signatures = g_ptr_array_new_with_free_func(signature_free);
-	r->stories = g_ptr_array_new_with_free_func(story_free);
-	r->bounces = g_ptr_array_new_with_free_func(bounce_free);
-	ok = record_rows(db, db_query(db, error,
-			"SELECT l.name, s.status, s.created_at FROM subscriptions s JOIN lists l "
-			"ON l.id = s.list_id WHERE s.member_id = ? ORDER BY l.name", "i", m->id),
-			 r->lists, read_subscription, error) &&
-	     record_rows(db, db_query(db, error,
-			"SELECT p.slug, s.status, s.source, s.comment, coalesce(s.confirmed_at, "
-			"s.created_at) FROM signatures s JOIN petitions p ON p.id = s.petition_id "
-			"WHERE s.member_id = ? ORDER BY s.id", "i", m->id), r->signatures,
-			 read_signature, error) &&
-	     record_rows(db, db_query(db, error,
-			"SELECT s.id, p.slug, s.status, s.text FROM stories s LEFT JOIN petitions p "
-			"ON p.id = s.petition_id WHERE s.member_id = ? ORDER BY s.id", "i", m->id),
-			 r->stories, read_story, error) &&
-	     record_rows(db, db_query(db, error,
-			"SELECT created_at, address, status, permanent, diagnostic FROM bounces "
-			"WHERE member_id = ? ORDER BY id", "i", m->id), r->bounces, read_bounce,
-			 error);
-	return ok ? r : member_record_free(r);
+	return db_exec(db, error, "UPDATE members SET bounce_score = ?, bounce_at = ?, "
+		       "updated_at = ? WHERE id = ?", "diii", score, at, at, id);
 }
 
-/* member_record_free - destroy */
-MemberRecord *member_record_free(MemberRecord *r)
+/* member_mark_bouncing - an active member stops getting mail */
+gboolean member_mark_bouncing(PmDb *db, gint64 id, gint64 now, GError **error)
 {
-	if (r) {
-		member_free(r->member);
-		g_ptr_array_unref(r->lists);
-		g_ptr_array_unref(r->signatures);
-		g_ptr_array_unref(r->stories);
-		g_ptr_array_unref(r->bounces);
-		g_free(r);
+	return db_exec(db, error, "UPDATE members SET status = 'bouncing', updated_at = ? "
+		       "WHERE id = ? AND status = 'active'", "ii", now, id);
+}
+
+/* member_mark_unsubscribed - an active or bouncing member is unsubscribed */
+gboolean member_mark_unsubscribed(PmDb *db, gint64 id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE members SET status = 'unsubscribed', updated_at = ? "
+		       "WHERE id = ? AND status IN ('active', 'bouncing')", "ii", now, id);
+}
+
+/* One member whose district may change. */
+typedef struct {
+	gint64 id;
+	char *postcode;
+	char *district;
+} Rederive;
+
+/* rederive_clear - for the batch array */
+static void rederive_clear(gpointer p)
+{
+	Rederive *r = p;
+
+	g_free(r->postcode);
+	g_free(r->district);
+}
+
+#define REDERIVE_BATCH 1000
+
+/* member_districts_rederive - members' districts from their postcodes, in id batches */
+gboolean member_districts_rederive(PmDb *db, gboolean all, gint64 *changed, GError **error)
+{
+	GArray *batch = g_array_new(FALSE, TRUE, sizeof(Rederive));
+	gint64 cursor = 0, now = pm_now();
+	GError *e = NULL;
+	gboolean ok = TRUE;
+
+	*changed = 0;
+	g_array_set_clear_func(batch, rederive_clear);
+	do {
+		sqlite3_stmt *st = db_query(db, &e, "SELECT id, postcode, district FROM members "
+					    "WHERE id > ?1 AND postcode IS NOT NULL AND (?2 OR "
+					    "district IS NULL OR district = '') ORDER BY id LIMIT ?3",
+					    "iii", cursor, (gint64)(all ? 1 : 0),
+					    (gint64)REDERIVE_BATCH);
+
+		g_array_set_size(batch, 0);
+		while (st && db_step(db, st, &e)) {
+			Rederive r = { sqlite3_column_int64(st, 0), db_col_text(st, 1),
+				       db_col_text(st, 2) };
+
+			g_array_append_val(batch, r);
+			cursor = r.id;
+		}
+		db_done(st);
+		/* the statement is done before the writes: no update under an open read */
+		for (guint i = 0; e == NULL && i < batch->len; i++) {
+			Rederive *r = &g_array_index(batch, Rederive, i);
+			char *d = district_for_postcode(db, r->postcode, &e);
+
+			if (d && g_strcmp0(d, r->district) != 0 &&
+			    db_exec(db, &e, "UPDATE members SET district = ?, updated_at = ? WHERE "
+				    "id = ?", "tii", d, now, r->id))
+				(*changed)++;
+			g_free(d);
+		}
+	} while (e == NULL && batch->len == REDERIVE_BATCH);
+	g_array_unref(batch);
+	if (e) {
+		g_propagate_error(error, e);
+		ok = FALSE;
 	}
-	return NULL;
+	return ok;
 }

@@ -1,9 +1,12 @@
 /*
  * member.h - members: the people peermail writes to, in SQL.
  *
- * Owns: the members table (normalized address, name, postcode, district, status) and the
- * postcode -> district lookup. Not: subscriptions (list), signatures (petition), bounce
- * scores (bounce_score).
+ * Owns: the members table (normalized address, name, postcode, district, status, the
+ * cached bounce score): every write to it is here; other modules ask. Not: the postcode ->
+ * district rule and the districts table (district), subscriptions (list), signatures
+ * (signature), what a bounce does to the score (bounce_score), forgetting a person across
+ * every table (member_forget), an organizer's add with its subscriptions (member_add),
+ * everything stored about a member (member_record), the suppressions (suppression).
  */
 #ifndef PM_MEMBER_H
 #define PM_MEMBER_H
@@ -14,13 +17,27 @@
 #include "base/db.h"
 #include "base/token.h"
 
+/* A member's status, stored as its name (member_status_name) in members.status */
+typedef enum {
+	MEMBER_STATUS_ACTIVE,
+	MEMBER_STATUS_BOUNCING,
+	MEMBER_STATUS_UNSUBSCRIBED,
+	MEMBER_STATUS_FORGOTTEN
+} MemberStatus;
+
+/* member_status_name - "active", "bouncing", ...: the name stored and printed */
+const char *member_status_name(MemberStatus status);
+
+/* member_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean member_status_parse(const char *s, MemberStatus *status);
+
 typedef struct {
 	gint64 id;
 	char *email;        /* normalized; NULL once forgotten */
 	char *name;
 	char *postcode;
 	char *district;
-	char *status;       /* active, bouncing, unsubscribed, forgotten */
+	MemberStatus status;
 	double bounce_score;
 	gint64 created_at;
 } Member;
@@ -58,20 +75,11 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
 			gboolean *created, GError **error);
 
 /*
- * member_forget - erase a person (GDPR): address, name, postcode, signature comments, story
- * texts (those stories are withdrawn), the raw mail they sent, their address in the outbox
- * and bounce records; status 'forgotten', every subscription unsubscribed, queued mail to
- * them cancelled. Kept, anonymous: the member row's id and district, signatures (so counts
- * stay), outbox and bounce rows (counts). The address is added to the suppressions as an
- * HMAC under key (never in clear), so that organizers' imports and adds skip it from now
- * on. The caller holds the transaction.
+ * member_erase - the members row's part of forgetting (member_forget.h does the whole):
+ * address, name and postcode cleared, status 'forgotten', bounce score reset; the id and
+ * the district stay (anonymous counts). The caller holds the transaction.
  */
-gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error);
-
-/* member_forget_address - member_forget of the member with address email (EX_NOUSER as
- * member_need); returns their id, or 0. The caller holds the transaction. */
-gint64 member_forget_address(PmDb *db, const PmConfig *cfg, const PmSecret *key,
-			     const char *email, GError **error);
+gboolean member_erase(PmDb *db, gint64 id, gint64 now, GError **error);
 
 /*
  * member_suppressed - TRUE in *out when email belongs to someone who asked to be forgotten
@@ -81,86 +89,32 @@ gint64 member_forget_address(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 			   const char *email, gboolean *out, GError **error);
 
-/* A list the member stays off when an organizer adds them (see member_add). */
-typedef struct {
-	char *list;
-	char *status;       /* unsubscribed, bouncing */
-} MemberKept;
+/* member_set_status - active, bouncing, unsubscribed */
+gboolean member_set_status(PmDb *db, gint64 id, MemberStatus status, GError **error);
 
-/*
- * member_add - an organizer adds email (or updates the member who has it: name, postcode
- * and district replaced when given) and subscribes them to lists (names, NULL-terminated;
- * may be NULL) by subscription_add_by_organizer. Someone who asked to be forgotten is not
- * added again: EX_DATAERR (they can still sign or subscribe by mail themselves). An
- * unknown list is EX_NOUSER. *created TRUE for a new member; *kept (may be NULL) gets a
- * MemberKept for each list where they were left as they were (caller unrefs). The caller
- * holds the transaction. Returns the id or 0.
- */
-gint64 member_add(PmDb *db, const PmConfig *cfg, const PmSecret *key, const char *email,
-		  const char *name, const char *postcode, const char *district,
-		  char *const *lists, gboolean *created, GPtrArray **kept, GError **error);
-
-/* One subscription in a MemberRecord. */
-typedef struct {
-	char *list;
-	char *status;
-	gint64 since;
-} MemberSubscription;
-
-/* One signature in a MemberRecord. */
-typedef struct {
-	char *petition;     /* slug */
-	char *status;
-	char *source;
-	char *comment;      /* NULL: none */
-	gint64 signed_at;   /* confirmation, else creation */
-} MemberSignature;
-
-/* One story in a MemberRecord. */
-typedef struct {
-	gint64 id;
-	char *petition;     /* NULL: about no petition */
-	char *status;
-	char *text;
-} MemberStory;
-
-/* One bounce in a MemberRecord. */
-typedef struct {
-	gint64 at;
-	char *address, *status, *diagnostic;   /* NULL when unknown (or forgotten) */
-	gboolean permanent;
-} MemberBounce;
-
-/* Everything stored about a member (`member show`). */
-typedef struct {
-	Member *member;
-	GPtrArray *lists;        /* MemberSubscription*, by list name */
-	GPtrArray *signatures;   /* MemberSignature*, oldest first */
-	GPtrArray *stories;      /* MemberStory*, oldest first */
-	GPtrArray *bounces;      /* MemberBounce*, oldest first */
-} MemberRecord;
-
-/* member_record_need - everything stored about the member with address email; EX_NOUSER
- * as member_need. Free with member_record_free. */
-MemberRecord *member_record_need(PmDb *db, const PmConfig *cfg, const char *email,
+/* member_set_bounce_score - store the member's current bounce score and at, the time of
+ * its last bounce (bounce_score.h computes them) */
+gboolean member_set_bounce_score(PmDb *db, gint64 id, double score, gint64 at,
 				 GError **error);
 
-/* member_record_free - destroy; returns NULL */
-MemberRecord *member_record_free(MemberRecord *r);
+/* member_mark_bouncing - an active member becomes 'bouncing' (others stay as they are) */
+gboolean member_mark_bouncing(PmDb *db, gint64 id, gint64 now, GError **error);
 
-/* member_set_status - active, bouncing, unsubscribed */
-gboolean member_set_status(PmDb *db, gint64 id, const char *status, GError **error);
+/* member_mark_unsubscribed - an active or bouncing member becomes 'unsubscribed' */
+gboolean member_mark_unsubscribed(PmDb *db, gint64 id, gint64 now, GError **error);
+
+/*
+ * member_districts_rederive - set members' districts from their postcodes by the district
+ * rule (district_for_postcode): members without a district, or every member with a
+ * postcode when all is TRUE; a member whose postcode matches no prefix keeps its district.
+ * *changed gets how many changed. The caller holds the transaction.
+ */
+gboolean member_districts_rederive(PmDb *db, gboolean all, gint64 *changed, GError **error);
 
 /* member_first_name - the first word of a display name, or ""; caller frees */
 char *member_first_name(const char *name);
 
 /* member_to_json - template data {email, name, first_name, postcode, district} */
 JsonNode *member_to_json(const Member *m);
-
-/* district_for_postcode - the district of the longest matching prefix, or NULL; caller frees */
-char *district_for_postcode(PmDb *db, const char *postcode, GError **error);
-
-/* postcode_normalize - upper-case, spaces removed; caller frees */
-char *postcode_normalize(const char *postcode);
 
 #endif

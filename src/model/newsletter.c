@@ -33,6 +33,29 @@
 	"(SELECT 1 FROM signatures g WHERE g.petition_id = ?4 AND g.member_id = m.id " \
 	"AND g.status = 'confirmed'))"
 
+static const char *const status_names[] = {
+	[NEWSLETTER_STATUS_DRAFT] = "draft", [NEWSLETTER_STATUS_SCHEDULED] = "scheduled",
+	[NEWSLETTER_STATUS_SENDING] = "sending", [NEWSLETTER_STATUS_SENT] = "sent",
+	[NEWSLETTER_STATUS_CANCELLED] = "cancelled",
+};
+
+/* newsletter_status_name - the status as stored */
+const char *newsletter_status_name(NewsletterStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(status_names) ? status_names[status] : NULL;
+}
+
+/* newsletter_status_parse - the status stored as s */
+gboolean newsletter_status_parse(const char *s, NewsletterStatus *status)
+{
+	int i = pm_name_index(status_names, G_N_ELEMENTS(status_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (NewsletterStatus)i;
+	return TRUE;
+}
+
 /* newsletter_get - by id */
 Newsletter *newsletter_get(PmDb *db, gint64 id, GError **error)
 {
@@ -49,7 +72,7 @@ Newsletter *newsletter_get(PmDb *db, gint64 id, GError **error)
 		n->body = db_col_text(st, 4);
 		n->template_name = db_col_text(st, 5);
 		n->skip_signed = sqlite3_column_int(st, 6) != 0;
-		n->status = db_col_text(st, 7);
+		newsletter_status_parse((const char *)sqlite3_column_text(st, 7), &n->status);
 		n->scheduled_at = sqlite3_column_int64(st, 8);
 		n->cursor = sqlite3_column_int64(st, 9);
 		n->recipients = sqlite3_column_int64(st, 10);
@@ -67,7 +90,6 @@ Newsletter *newsletter_free(Newsletter *n)
 		g_free(n->subject);
 		g_free(n->body);
 		g_free(n->template_name);
-		g_free(n->status);
 		g_free(n);
 	}
 	return NULL;
@@ -156,9 +178,10 @@ gboolean newsletter_schedule(PmDb *db, gint64 id, gint64 at, GError **error)
 
 	if (n == NULL)
 		return FALSE;
-	if (strcmp(n->status, "draft") != 0 && strcmp(n->status, "scheduled") != 0)
+	if (n->status != NEWSLETTER_STATUS_DRAFT && n->status != NEWSLETTER_STATUS_SCHEDULED)
 		g_set_error(error, PM_ERROR, EX_DATAERR, "newsletter %" G_GINT64_FORMAT " is %s: "
-			    "only a draft or a scheduled one can be (re)scheduled", id, n->status);
+			    "only a draft or a scheduled one can be (re)scheduled", id,
+			    newsletter_status_name(n->status));
 	else
 		ok = db_exec(db, error, "UPDATE newsletters SET status = 'scheduled', "
 			     "scheduled_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')",
@@ -190,15 +213,13 @@ gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 
 	if (n == NULL)
 		return FALSE;
-	if (strcmp(n->status, "sent") == 0 || strcmp(n->status, "cancelled") == 0)
+	if (n->status == NEWSLETTER_STATUS_SENT || n->status == NEWSLETTER_STATUS_CANCELLED)
 		g_set_error(error, PM_ERROR, EX_DATAERR, "newsletter %" G_GINT64_FORMAT " is %s "
-			    "already", id, n->status);
+			    "already", id, newsletter_status_name(n->status));
 	else
 		ok = db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
 			     "finished_at = ? WHERE id = ?", "ii", now, id) &&
-		     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ? "
-			     "WHERE kind = 'newsletter' AND ref_id = ? AND status IN ('queued', "
-			     "'deferred')", "ii", now, id);
+		     outbox_cancel_ref(db, OUTBOX_NEWSLETTER, id, now, error);
 	newsletter_free(n);
 	return ok;
 }
@@ -231,7 +252,7 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 		return FALSE;
 	/* read inside the write transaction: another process may have moved the cursor */
 	n = newsletter_get(db, id, &e);
-	if (n == NULL || strcmp(n->status, "sending") != 0 || n->expanded_at != 0) {
+	if (n == NULL || n->status != NEWSLETTER_STATUS_SENDING || n->expanded_at != 0) {
 		newsletter_free(n);
 		db_rollback(db);
 		if (e)
@@ -267,6 +288,41 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 	db_rollback(db);
 	g_propagate_error(error, e);
 	return FALSE;
+}
+
+/* newsletter_copy_state - newsletter, subscription and member of one copy */
+gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *found,
+			       NewsletterStatus *nstatus, SubscriptionStatus *sstatus, Member *m,
+			       GError **error)
+{
+	sqlite3_stmt *st;
+	GError *e = NULL;
+
+	*found = FALSE;
+	*sstatus = SUBSCRIPTION_STATUS_NONE;
+	st = db_query(db, &e, "SELECT n.status, s.status, m.status, m.email, m.name, m.postcode, "
+		      "m.district, m.id FROM newsletters n LEFT JOIN subscriptions s ON "
+		      "s.list_id = n.list_id AND s.member_id = ?2 LEFT JOIN members m ON m.id = ?2 "
+		      "WHERE n.id = ?1", "ii", id, member_id);
+	if (st && db_step(db, st, &e)) {
+		*found = newsletter_status_parse((const char *)sqlite3_column_text(st, 0), nstatus);
+		if (!subscription_status_parse((const char *)sqlite3_column_text(st, 1), sstatus))
+			*sstatus = SUBSCRIPTION_STATUS_NONE;
+		/* a member whose status cannot be read is treated as absent */
+		if (member_status_parse((const char *)sqlite3_column_text(st, 2), &m->status)) {
+			m->email = db_col_text(st, 3);
+			m->name = db_col_text(st, 4);
+			m->postcode = db_col_text(st, 5);
+			m->district = db_col_text(st, 6);
+			m->id = sqlite3_column_int64(st, 7);
+		}
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /* newsletter_finish - fully expanded and nothing left to send: sent */
@@ -366,8 +422,8 @@ gboolean newsletter_counts(PmDb *db, gint64 id, NewsletterCounts *c, GError **er
 		      (gint64)NEWSLETTER_UNSUB_DAYS * 86400);
 }
 
-/* newsletter_status_free - destroy */
-NewsletterStatus *newsletter_status_free(NewsletterStatus *s)
+/* newsletter_report_free - destroy */
+NewsletterReport *newsletter_report_free(NewsletterReport *s)
 {
 	if (s) {
 		newsletter_free(s->newsletter);
@@ -378,20 +434,20 @@ NewsletterStatus *newsletter_status_free(NewsletterStatus *s)
 	return NULL;
 }
 
-/* newsletter_status_need - one newsletter's state and counts */
-NewsletterStatus *newsletter_status_need(PmDb *db, gint64 id, GError **error)
+/* newsletter_report_need - one newsletter's state and counts */
+NewsletterReport *newsletter_report_need(PmDb *db, gint64 id, GError **error)
 {
 	Newsletter *n = newsletter_need(db, id, error);
-	NewsletterStatus *s;
+	NewsletterReport *s;
 	List *l;
 	Petition *p = NULL;
 
 	if (n == NULL)
 		return NULL;
-	s = g_new0(NewsletterStatus, 1);
+	s = g_new0(NewsletterReport, 1);
 	s->newsletter = n;
 	if (!newsletter_counts(db, id, &s->counts, error))
-		return newsletter_status_free(s);
+		return newsletter_report_free(s);
 	l = list_get(db, n->list_id, NULL);
 	if (n->petition_id)
 		p = petition_get(db, n->petition_id, NULL);
@@ -399,7 +455,7 @@ NewsletterStatus *newsletter_status_need(PmDb *db, gint64 id, GError **error)
 	s->petition = g_strdup(p ? p->slug : NULL);
 	/* recipients: copies expanded so far; before expansion, the audience it would reach */
 	s->recipients = s->counts.recipients;
-	if (strcmp(n->status, "draft") == 0 || strcmp(n->status, "scheduled") == 0) {
+	if (n->status == NEWSLETTER_STATUS_DRAFT || n->status == NEWSLETTER_STATUS_SCHEDULED) {
 		s->recipients = 0;
 		newsletter_audience(db, id, &s->recipients, NULL);
 	}
@@ -408,38 +464,30 @@ NewsletterStatus *newsletter_status_need(PmDb *db, gint64 id, GError **error)
 	return s;
 }
 
-/* status_destroy - newsletter_status_free for GDestroyNotify */
-static void status_destroy(gpointer s)
+/* report_destroy - newsletter_report_free for GDestroyNotify */
+static void report_destroy(gpointer s)
 {
-	newsletter_status_free(s);
+	newsletter_report_free(s);
 }
 
-/* newsletter_status_all - every newsletter, newest first */
-GPtrArray *newsletter_status_all(PmDb *db, GError **error)
+/* newsletter_report_all - every newsletter, newest first */
+GPtrArray *newsletter_report_all(PmDb *db, GError **error)
 {
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	GPtrArray *all = g_ptr_array_new_with_free_func(status_destroy);
-	sqlite3_stmt *st = db_query(db, error, "SELECT id FROM newsletters ORDER BY id DESC", NULL);
-	GError *e = NULL;
-	gboolean ok = st != NULL;
+	GArray *ids = db_ids(db, error, "SELECT id FROM newsletters ORDER BY id DESC", NULL);
+	GPtrArray *all;
+	gboolean ok = TRUE;
 
-	while (st && db_step(db, st, &e)) {
-		gint64 id = sqlite3_column_int64(st, 0);
-		g_array_append_val(ids, id);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		ok = FALSE;
-	}
+	if (ids == NULL)
+		return NULL;
+	all = g_ptr_array_new_with_free_func(report_destroy);
 	for (guint i = 0; ok && i < ids->len; i++) {
-		NewsletterStatus *s = newsletter_status_need(db, g_array_index(ids, gint64, i), error);
+		NewsletterReport *s = newsletter_report_need(db, g_array_index(ids, gint64, i), error);
 
 		if (s)
 			g_ptr_array_add(all, s);
 		ok = s != NULL;
 	}
-	g_array_free(ids, TRUE);
+	g_array_unref(ids);
 	if (!ok) {
 		g_ptr_array_unref(all);
 		return NULL;

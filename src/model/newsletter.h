@@ -2,10 +2,12 @@
  * newsletter.h - newsletters: a Markdown + Mustache body sent to a list, one personalized
  * copy per member, scheduled, throttled and resumable.
  *
- * Owns: the newsletters table and its states (draft, scheduled, sending, sent, cancelled),
- * expanding a due newsletter into the outbox in batches exactly once (the cursor), and
- * rendering one member's copy at send time (an outbox renderer).
- * Not: sending (outbox/sender), the template language (template), MIME (compose).
+ * Owns: the newsletters table (every write to it is here) and its states (draft,
+ * scheduled, sending, sent, cancelled), expanding a due newsletter into the outbox in
+ * batches exactly once (the cursor, through outbox_enqueue), and what a copy's send
+ * depends on (newsletter_copy_state).
+ * Not: the outbox rows (outbox), rendering a copy (produce/newsletter_render.h), sending
+ * (outbox/sender), the template language (template), MIME (compose).
  */
 #ifndef PM_NEWSLETTER_H
 #define PM_NEWSLETTER_H
@@ -14,6 +16,23 @@
 #include "base/config.h"
 #include <json-glib/json-glib.h>
 #include "base/db.h"
+#include "model/list.h"
+#include "model/member.h"
+
+/* A newsletter's status, stored as its name (newsletter_status_name) in newsletters.status */
+typedef enum {
+	NEWSLETTER_STATUS_DRAFT,
+	NEWSLETTER_STATUS_SCHEDULED,
+	NEWSLETTER_STATUS_SENDING,
+	NEWSLETTER_STATUS_SENT,
+	NEWSLETTER_STATUS_CANCELLED
+} NewsletterStatus;
+
+/* newsletter_status_name - "draft", "scheduled", ...: the name stored and printed */
+const char *newsletter_status_name(NewsletterStatus status);
+
+/* newsletter_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean newsletter_status_parse(const char *s, NewsletterStatus *status);
 
 /*
  * newsletter_create - a draft for list (name), optionally linked to petition (slug;
@@ -52,7 +71,7 @@ typedef struct {
 	char *body;           /* Markdown + Mustache source */
 	char *template_name;
 	gboolean skip_signed;
-	char *status;         /* draft, scheduled, sending, sent, cancelled */
+	NewsletterStatus status;
 	gint64 scheduled_at;  /* 0: not scheduled */
 	gint64 cursor;        /* last member id expanded */
 	gint64 recipients;    /* rows expanded into the outbox */
@@ -86,6 +105,18 @@ gboolean newsletter_expand(PmDb *db, gint64 now, int batch, gint64 max_rows,
 gboolean newsletter_expand_more(PmDb *db, gint64 now, int batch, gint64 max_rows,
 				gint64 *expanded, GError **error);
 
+/*
+ * newsletter_copy_state - what the copy of newsletter id for member_id depends on at send
+ * time, in one statement: *found FALSE when there is no such newsletter, else its status in
+ * *nstatus; the member's subscription to its list in *sstatus (SUBSCRIPTION_STATUS_NONE:
+ * none); the member into *m (id, email, name, postcode, district, status; m->email NULL
+ * when there is no such member). Strings in *m are the caller's to free. FALSE on a
+ * database error.
+ */
+gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *found,
+			       NewsletterStatus *nstatus, SubscriptionStatus *sstatus, Member *m,
+			       GError **error);
+
 /* newsletter_finish - sending newsletters fully expanded with nothing queued become sent */
 gboolean newsletter_finish(PmDb *db, gint64 now, GError **error);
 
@@ -110,18 +141,18 @@ typedef struct {
 	char *petition;         /* the linked petition's slug, or NULL */
 	gint64 recipients;      /* copies expanded; before expansion, the audience now */
 	NewsletterCounts counts;
-} NewsletterStatus;
+} NewsletterReport;
 
-/* newsletter_status_need - newsletter id's status; EX_NOUSER as newsletter_need. Reads
+/* newsletter_report_need - newsletter id's status; EX_NOUSER as newsletter_need. Reads
  * only: a newsletter whose last copies went out stays "sending" until `peermail run`
- * (newsletter_finish) says it is sent. Free with newsletter_status_free. */
-NewsletterStatus *newsletter_status_need(PmDb *db, gint64 id, GError **error);
+ * (newsletter_finish) says it is sent. Free with newsletter_report_free. */
+NewsletterReport *newsletter_report_need(PmDb *db, gint64 id, GError **error);
 
-/* newsletter_status_all - every newsletter's status (NewsletterStatus*, the array frees
+/* newsletter_report_all - every newsletter's status (NewsletterReport*, the array frees
  * them), newest first */
-GPtrArray *newsletter_status_all(PmDb *db, GError **error);
+GPtrArray *newsletter_report_all(PmDb *db, GError **error);
 
-/* newsletter_status_free - destroy; returns NULL */
-NewsletterStatus *newsletter_status_free(NewsletterStatus *s);
+/* newsletter_report_free - destroy; returns NULL */
+NewsletterReport *newsletter_report_free(NewsletterReport *s);
 
 #endif

@@ -38,13 +38,48 @@ const char *outbox_kind_name(OutboxKind kind)
 	return kind_names[kind];
 }
 
+/* outbox_kind_parse - the kind stored as s */
+gboolean outbox_kind_parse(const char *s, OutboxKind *kind)
+{
+	int i = pm_name_index(kind_names, G_N_ELEMENTS(kind_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*kind = (OutboxKind)i;
+	return TRUE;
+}
+
 /* kind_from_name - the kind stored as s */
 static OutboxKind kind_from_name(const char *s)
 {
-	for (guint i = 0; s && i < G_N_ELEMENTS(kind_names); i++)
-		if (strcmp(kind_names[i], s) == 0)
-			return (OutboxKind)i;
-	return OUTBOX_NOTICE;
+	OutboxKind kind;
+
+	return outbox_kind_parse(s, &kind) ? kind : OUTBOX_NOTICE;
+}
+
+/* ==== Statuses ==== */
+
+static const char *const status_names[] = {
+	[OUTBOX_STATUS_QUEUED] = "queued", [OUTBOX_STATUS_SENDING] = "sending",
+	[OUTBOX_STATUS_SENT] = "sent", [OUTBOX_STATUS_DEFERRED] = "deferred",
+	[OUTBOX_STATUS_FAILED] = "failed", [OUTBOX_STATUS_CANCELLED] = "cancelled",
+};
+
+/* outbox_status_name - the status as stored */
+const char *outbox_status_name(OutboxStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(status_names) ? status_names[status] : NULL;
+}
+
+/* outbox_status_parse - the status stored as s */
+gboolean outbox_status_parse(const char *s, OutboxStatus *status)
+{
+	int i = pm_name_index(status_names, G_N_ELEMENTS(status_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (OutboxStatus)i;
+	return TRUE;
 }
 
 /* ==== Queueing ==== */
@@ -434,35 +469,35 @@ static gboolean record_one(PmDb *db, const PmConfig *cfg, const char *owner, Out
 			   gint64 now, GError **error)
 {
 	int attempts = r->attempts + 1;
-	const char *status;
+	OutboxStatus status;
 	gint64 next = 0, sent_at = 0;
 	char *text = NULL;
 	gboolean ok;
 
 	switch (r->outcome) {
 	case OUTBOX_OUT_SENT:
-		status = "sent";
+		status = OUTBOX_STATUS_SENT;
 		sent_at = now;
 		break;
 	case OUTBOX_OUT_DEFERRED:
 		next = outbox_next_attempt(cfg, attempts, r->created_at, now);
-		status = next ? "deferred" : "failed";
+		status = next ? OUTBOX_STATUS_DEFERRED : OUTBOX_STATUS_FAILED;
 		if (!next)
 			text = g_strdup_printf("gave up after %d attempts: %s", attempts,
 					       r->text ? r->text : "");
 		break;
 	case OUTBOX_OUT_FAILED:
-		status = "failed";
+		status = OUTBOX_STATUS_FAILED;
 		break;
 	case OUTBOX_OUT_RELEASED:
 	default:
 		attempts = r->attempts;
-		status = attempts == 0 ? "queued" : "deferred";
+		status = attempts == 0 ? OUTBOX_STATUS_QUEUED : OUTBOX_STATUS_DEFERRED;
 		next = MAX(now, r->not_before);
 		ok = db_exec(db, error,
 			     "UPDATE outbox SET status = ?, next_attempt = ?, claimed_by = NULL, "
 			     "updated_at = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?",
-			     "tiiit", status, next, now, r->id, owner);
+			     "tiiit", outbox_status_name(status), next, now, r->id, owner);
 		r->final_status = status;
 		r->next_attempt = next;
 		return ok;
@@ -476,11 +511,13 @@ static gboolean record_one(PmDb *db, const PmConfig *cfg, const char *owner, Out
 		     "smtp_code = nullif(?, 0), smtp_status = ?, smtp_text = ?, relay = ?, "
 		     "updated_at = ?, sent_at = nullif(?, 0) "
 		     "WHERE id = ? AND status = 'sending' AND claimed_by = ?",
-		     "tiiitttiiit", status, (gint64)attempts, next, (gint64)r->code, r->status,
+		     "tiiitttiiit", outbox_status_name(status), (gint64)attempts, next,
+		     (gint64)r->code, r->status,
 		     r->text, r->relay, now, sent_at, r->id, owner);
 	if (!ok)
 		return FALSE;
-	r->final_status = db_changes(db) ? status : "lost";
+	r->final_status = status;
+	r->lost = db_changes(db) == 0;
 	r->next_attempt = next;
 	/* A recipient's 5xx counts toward its bounce score, in the same transaction. */
 	if (db_changes(db) && r->outcome == OUTBOX_OUT_FAILED && r->recipient_reply &&
@@ -525,23 +562,19 @@ gboolean outbox_counts(PmDb *db, OutboxCounts *out, GError **error)
 	if (st == NULL)
 		return FALSE;
 	while (db_step(db, st, &e)) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
+		OutboxStatus s;
 		gint64 n = sqlite3_column_int64(st, 1);
 
-		if (s == NULL)
+		if (!outbox_status_parse((const char *)sqlite3_column_text(st, 0), &s))
 			continue;
-		if (strcmp(s, "queued") == 0)
-			out->queued = n;
-		else if (strcmp(s, "sending") == 0)
-			out->sending = n;
-		else if (strcmp(s, "sent") == 0)
-			out->sent = n;
-		else if (strcmp(s, "deferred") == 0)
-			out->deferred = n;
-		else if (strcmp(s, "failed") == 0)
-			out->failed = n;
-		else if (strcmp(s, "cancelled") == 0)
-			out->cancelled = n;
+		switch (s) {
+		case OUTBOX_STATUS_QUEUED: out->queued = n; break;
+		case OUTBOX_STATUS_SENDING: out->sending = n; break;
+		case OUTBOX_STATUS_SENT: out->sent = n; break;
+		case OUTBOX_STATUS_DEFERRED: out->deferred = n; break;
+		case OUTBOX_STATUS_FAILED: out->failed = n; break;
+		case OUTBOX_STATUS_CANCELLED: out->cancelled = n; break;
+		}
 	}
 	db_done(st);
 	if (e) {
@@ -594,4 +627,46 @@ gboolean outbox_sent_last_hour(PmDb *db, const char *relay, gint64 now, gint64 *
 	return db_int(db, error, count, 0,
 		      "SELECT count(*) FROM outbox WHERE status = 'sent' AND relay = ? "
 		      "AND sent_at > ?", "ti", relay, now - 3600);
+}
+
+/* ==== Asked by other modules ==== */
+
+/* outbox_member_id - the member a row was queued for */
+gboolean outbox_member_id(PmDb *db, gint64 id, gint64 *member_id, GError **error)
+{
+	return db_int(db, error, member_id, 0, "SELECT coalesce(member_id, 0) FROM outbox WHERE "
+		      "id = ?", "i", id);
+}
+
+/* outbox_cancel_ref - cancel the waiting rows of kind for ref_id */
+gboolean outbox_cancel_ref(PmDb *db, OutboxKind kind, gint64 ref_id, gint64 now,
+			   GError **error)
+{
+	return db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ? "
+		       "WHERE kind = ? AND ref_id = ? AND status IN ('queued', 'deferred')", "iti",
+		       now, outbox_kind_name(kind), ref_id);
+}
+
+/* outbox_cancel_claimed - a claimed row that must not go out after all */
+gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
+			       GError **error)
+{
+	return db_exec(db, error, "UPDATE outbox SET status = 'cancelled', claimed_by = NULL, "
+		       "smtp_text = ?, updated_at = ? WHERE id = ? AND status = 'sending'", "tii",
+		       why, now, id);
+}
+
+/* outbox_forget_member - no more mail to the member, and no address of theirs kept */
+gboolean outbox_forget_member(PmDb *db, gint64 member_id, const char *email, gint64 now,
+			      GError **error)
+{
+	return db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?2 WHERE "
+		       "(member_id = ?1 OR recipient = ?3) AND status IN ('queued', 'deferred')",
+		       "iit", member_id, now, email) &&
+	       db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
+		       "outbox WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending')",
+		       "it", member_id, email) &&
+	       db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
+		       "WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending'", "it",
+		       member_id, email);
 }

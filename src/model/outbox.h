@@ -1,10 +1,11 @@
 /*
  * outbox.h - the queue of everything peermail sends: one row per message and recipient.
  *
- * Owns: the outbox table and its state machine (queued -> sending -> sent | deferred |
- * failed | cancelled), claims with owner identity so a restart reclaims a dead owner's rows
- * at once, retry with exponential backoff up to queue.max_age, the VERP return path, and
- * the renderers for rows whose message is built at send time.
+ * Owns: the outbox and outbox_message tables (every write to them is here) and their state
+ * machine (queued -> sending -> sent | deferred | failed | cancelled), claims with owner
+ * identity so a restart reclaims a dead owner's rows at once, retry with exponential
+ * backoff up to queue.max_age, the VERP return path, and the renderers for rows whose
+ * message is built at send time.
  * Not: SMTP (smtp), building MIME (compose), what a newsletter says (newsletter).
  *
  * Callers queue inside their own transaction: the response and the state it answers
@@ -26,6 +27,22 @@ typedef enum {
 	OUTBOX_PREVIEW,     /* newsletter preview */
 	OUTBOX_NOTICE       /* to organizers: moderation, milestones, failures */
 } OutboxKind;
+
+/* A row's place in the state machine, stored as its name (outbox_status_name) */
+typedef enum {
+	OUTBOX_STATUS_QUEUED,
+	OUTBOX_STATUS_SENDING,
+	OUTBOX_STATUS_SENT,
+	OUTBOX_STATUS_DEFERRED,
+	OUTBOX_STATUS_FAILED,
+	OUTBOX_STATUS_CANCELLED
+} OutboxStatus;
+
+/* outbox_status_name - "queued", "sending", ...: the name stored and printed */
+const char *outbox_status_name(OutboxStatus status);
+
+/* outbox_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean outbox_status_parse(const char *s, OutboxStatus *status);
 
 typedef struct {
 	OutboxKind kind;
@@ -50,12 +67,38 @@ GBytes *outbox_message_get(PmDb *db, gint64 id, GError **error);
 /* outbox_kind_name - "response", "newsletter", ... */
 const char *outbox_kind_name(OutboxKind kind);
 
+/* outbox_kind_parse - the kind named s into *kind; FALSE for an unknown name */
+gboolean outbox_kind_parse(const char *s, OutboxKind *kind);
+
 /*
  * outbox_responses_today - automatic responses queued to recipient in the last 24 hours
  * (for the per-address daily limit)
  */
 gboolean outbox_responses_today(PmDb *db, const char *recipient, gint64 *count,
 				 GError **error);
+
+/* outbox_member_id - the member row id was queued for into *member_id (0: none, or no
+ * such row) */
+gboolean outbox_member_id(PmDb *db, gint64 id, gint64 *member_id, GError **error);
+
+/* outbox_cancel_ref - cancel the rows of kind for ref_id not sent yet (queued, deferred):
+ * a newsletter's copies when it is cancelled. The caller holds the transaction. */
+gboolean outbox_cancel_ref(PmDb *db, OutboxKind kind, gint64 ref_id, gint64 now,
+			   GError **error);
+
+/* outbox_cancel_claimed - row id, claimed for sending, must not go out after all (a
+ * renderer found it stale): cancelled, with why as its smtp_text */
+gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
+			       GError **error);
+
+/*
+ * outbox_forget_member - the part of forgetting member_id (address email, "" when
+ * unknown) held here: their waiting rows are cancelled, and every row not being sent
+ * loses its stored message, recipient address ('forgotten') and reply text; the rows stay
+ * (counts). The caller holds the transaction.
+ */
+gboolean outbox_forget_member(PmDb *db, gint64 member_id, const char *email, gint64 now,
+			      GError **error);
 
 /* outbox_return_path - the VERP envelope sender bounce+TOKEN@domain of row id; caller frees */
 char *outbox_return_path(const PmConfig *cfg, const PmSecret *key, gint64 id);
@@ -155,8 +198,10 @@ typedef struct {
 	char *recipient;
 	int attempts;
 	gint64 created_at;
-	/* set by outbox_record: the status written */
-	const char *final_status;
+	/* set by outbox_record: the status written, or lost when the row was no longer
+	 * claimed by owner (nothing written) */
+	OutboxStatus final_status;
+	gboolean lost;
 	gint64 next_attempt;
 } OutboxResult;
 

@@ -1,5 +1,9 @@
 /*
- * petition.c - the petitions and signatures tables.
+ * petition.c - the petitions table (signatures: signature.c).
+ *
+ * DIAGNOSTICS: EX_DATAERR for a bad or taken slug or a title or text that is not UTF-8,
+ * EX_USAGE for a missing title or a negative goal, EX_NOUSER for an absent petition
+ * (petition_need); database errors as db.c maps them.
  */
 #include <string.h>
 #include <sysexits.h>
@@ -9,6 +13,28 @@
 
 #define PETITION_COLS "id, slug, title, text, status, disclose, goal, closes_at, milestone, " \
 		      "created_at"
+
+static const char *const petition_names[] = {
+	[PETITION_STATUS_DRAFT] = "draft", [PETITION_STATUS_OPEN] = "open",
+	[PETITION_STATUS_CLOSED] = "closed",
+};
+
+/* petition_status_name - the status as stored */
+const char *petition_status_name(PetitionStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(petition_names) ? petition_names[status] : NULL;
+}
+
+/* petition_status_parse - the status stored as s */
+gboolean petition_status_parse(const char *s, PetitionStatus *status)
+{
+	int i = pm_name_index(petition_names, G_N_ELEMENTS(petition_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (PetitionStatus)i;
+	return TRUE;
+}
 
 static Petition *petition_one(PmDb *db, sqlite3_stmt *st, GError **error)
 {
@@ -20,7 +46,7 @@ static Petition *petition_one(PmDb *db, sqlite3_stmt *st, GError **error)
 		p->slug = db_col_text(st, 1);
 		p->title = db_col_text(st, 2);
 		p->text = db_col_text(st, 3);
-		p->status = db_col_text(st, 4);
+		petition_status_parse((const char *)sqlite3_column_text(st, 4), &p->status);
 		p->disclose = db_col_text(st, 5);
 		p->goal = sqlite3_column_int64(st, 6);
 		p->closes_at = sqlite3_column_int64(st, 7);
@@ -78,7 +104,6 @@ Petition *petition_free(Petition *p)
 		g_free(p->slug);
 		g_free(p->title);
 		g_free(p->text);
-		g_free(p->status);
 		g_free(p->disclose);
 		g_free(p);
 	}
@@ -142,27 +167,32 @@ gint64 petition_create(PmDb *db, const PmConfig *cfg, const char *slug, const ch
 	return id;
 }
 
+/* petition_clear_closing - petition id no longer closes by date */
+static gboolean petition_clear_closing(PmDb *db, gint64 id, GError **error)
+{
+	return db_exec(db, error, "UPDATE petitions SET closes_at = NULL WHERE id = ?", "i", id);
+}
+
 /* petition_set_status - open or close */
-gboolean petition_set_status(PmDb *db, gint64 id, const char *status, GError **error)
+gboolean petition_set_status(PmDb *db, gint64 id, PetitionStatus status, GError **error)
 {
 	Petition *p;
 	gboolean ok = db_exec(db, error, "UPDATE petitions SET status = ? WHERE id = ?", "ti",
-			      status, id);
+			      petition_status_name(status), id);
 
-	if (!ok || strcmp(status, "open") != 0)
+	if (!ok || status != PETITION_STATUS_OPEN)
 		return ok;
 	if ((p = petition_need_id(db, id, error)) == NULL)
 		return FALSE;
 	/* reopening after the closing date: the date no longer applies */
 	if (p->closes_at && p->closes_at <= pm_now())
-		ok = db_exec(db, error, "UPDATE petitions SET closes_at = NULL WHERE id = ?", "i",
-			     p->id);
+		ok = petition_clear_closing(db, p->id, error);
 	petition_free(p);
 	return ok;
 }
 
 /* petition_set_status_of - by slug */
-Petition *petition_set_status_of(PmDb *db, const char *slug, const char *status,
+Petition *petition_set_status_of(PmDb *db, const char *slug, PetitionStatus status,
 				 GError **error)
 {
 	Petition *p = petition_need(db, slug, error);
@@ -175,7 +205,7 @@ Petition *petition_set_status_of(PmDb *db, const char *slug, const char *status,
 /* petition_is_open - accepting signatures now */
 gboolean petition_is_open(const Petition *p)
 {
-	return strcmp(p->status, "open") == 0 && (p->closes_at == 0 || p->closes_at > pm_now());
+	return p->status == PETITION_STATUS_OPEN && (p->closes_at == 0 || p->closes_at > pm_now());
 }
 
 /* petition_counts - confirmed and pending */
@@ -241,149 +271,84 @@ JsonNode *petition_to_json(PmDb *db, const PmConfig *cfg, const Petition *p)
 	return n;
 }
 
-/* signature_add - one signature per member and petition */
-gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confirmed,
-		     const char *source, const char *comment, const char *message_id,
-		     SignResult *result, GError **error)
+/* petition_list_ids - every petition's id, oldest first */
+GArray *petition_list_ids(PmDb *db, GError **error)
 {
-	sqlite3_stmt *st;
-	GError *e = NULL;
-	gint64 id = 0, now = pm_now();
-	char *status = NULL;
+	return db_ids(db, error, "SELECT id FROM petitions ORDER BY id", NULL);
+}
 
-	if (comment && *comment == '\0')
-		comment = NULL;
-	st = db_query(db, &e, "SELECT id, status FROM signatures WHERE petition_id = ? AND "
-		      "member_id = ?", "ii", petition_id, member_id);
-	if (st && db_step(db, st, &e)) {
-		id = sqlite3_column_int64(st, 0);
-		status = db_col_text(st, 1);
+/* petition_progress_list - petitions with a goal and their confirmed counts */
+GArray *petition_progress_list(PmDb *db, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error, "SELECT p.id, p.goal, p.milestone, (SELECT "
+				    "count(*) FROM signatures s WHERE s.petition_id = p.id AND "
+				    "s.status = 'confirmed') FROM petitions p WHERE p.goal > 0", NULL);
+	GArray *a;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	a = g_array_new(FALSE, FALSE, sizeof(PetitionProgress));
+	while (db_step(db, st, &e)) {
+		PetitionProgress p = { sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+				       sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3) };
+
+		g_array_append_val(a, p);
 	}
 	db_done(st);
 	if (e) {
 		g_propagate_error(error, e);
-		return 0;
+		g_array_unref(a);
+		return NULL;
 	}
-	if (id == 0) {
-		if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, "
-			     "source, comment, message_id, created_at, confirmed_at) "
-			     "VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, 0))", "iittttii", petition_id,
-			     member_id, confirmed ? "confirmed" : "pending", source, comment,
-			     message_id, now, confirmed ? now : (gint64)0))
-			return 0;
-		*result = confirmed ? SIGN_NEW_CONFIRMED : SIGN_NEW_PENDING;
-		return db_last_id(db);
-	}
-	if (confirmed && strcmp(status, "pending") == 0) {
-		if (!db_exec(db, error, "UPDATE signatures SET status = 'confirmed', "
-			     "confirmed_at = ?, comment = coalesce(nullif(comment, ''), ?), "
-			     "message_id = coalesce(message_id, ?) WHERE id = ?", "itti", now,
-			     comment, message_id, id)) {
-			g_free(status);
-			return 0;
-		}
-		*result = SIGN_CONFIRMED_NOW;
-	} else {
-		*result = SIGN_ALREADY;
-	}
-	g_free(status);
-	return id;
+	return a;
 }
 
-/* signature_confirm - confirm a pending signature by id, for its own member only */
-gboolean signature_confirm(PmDb *db, gint64 sig_id, gint64 member_id, const char *comment,
-			   SignResult *result, gint64 *petition_id, GError **error)
+/* petition_claim_milestone - move the announced milestone from -> to, once */
+gboolean petition_claim_milestone(PmDb *db, gint64 id, gint64 from, gint64 to,
+				  gboolean *claimed, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT petition_id, member_id FROM signatures "
-				    "WHERE id = ?", "i", sig_id);
-	GError *e = NULL;
-	gint64 pid = 0, mid = 0;
-
-	if (st == NULL)
+	*claimed = FALSE;
+	if (!db_exec(db, error, "UPDATE petitions SET milestone = ? WHERE id = ? AND "
+		     "milestone = ?", "iii", to, id, from))
 		return FALSE;
-	if (db_step(db, st, &e)) {
-		pid = sqlite3_column_int64(st, 0);
-		mid = sqlite3_column_int64(st, 1);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		return FALSE;
-	}
-	if (pid == 0 || mid != member_id) {
-		g_set_error(error, PM_ERROR, EX_NOUSER, "no such signature to confirm");
-		return FALSE;
-	}
-	*petition_id = pid;
-	return signature_add(db, pid, member_id, TRUE, "writing", comment, NULL, result,
-			     error) != 0;
-}
-
-/* signature_note_already - mark that the 'already signed' note went out */
-gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError **error)
-{
-	if (!db_exec(db, error, "UPDATE signatures SET already_noted = 1 WHERE id = ? AND "
-		     "already_noted = 0", "i", sig_id))
-		return FALSE;
-	*first = db_changes(db) > 0;
+	*claimed = db_changes(db) == 1;
 	return TRUE;
 }
 
-/* signature_lookup - one signature's petition, member and status */
-gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *member_id,
-			  char **status, GError **error)
+/* petition_set_delivery - the delivery columns; NULL or < 0 leaves a value alone */
+gboolean petition_set_delivery(PmDb *db, gint64 id, const char *disclose, int every_days,
+			       int on_close, int at_milestones, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT petition_id, coalesce(member_id, 0), "
-				    "status FROM signatures WHERE id = ?", "i", sig_id);
-	GError *e = NULL;
-	gboolean found = FALSE;
-
-	if (st == NULL)
-		return FALSE;
-	if (db_step(db, st, &e)) {
-		*petition_id = sqlite3_column_int64(st, 0);
-		*member_id = sqlite3_column_int64(st, 1);
-		*status = db_col_text(st, 2);
-		found = TRUE;
-	}
-	db_done(st);
-	if (e)
-		g_propagate_error(error, e);
-	return found;
+	return db_exec(db, error, "UPDATE petitions SET disclose = coalesce(?2, disclose), "
+		       "deliver_every_days = CASE WHEN ?3 < 0 THEN deliver_every_days ELSE ?3 END, "
+		       "deliver_on_close = CASE WHEN ?4 < 0 THEN deliver_on_close ELSE ?4 END, "
+		       "deliver_at_milestones = CASE WHEN ?5 < 0 THEN deliver_at_milestones ELSE ?5 "
+		       "END WHERE id = ?1", "itiii", id, disclose, (gint64)every_days,
+		       (gint64)on_close, (gint64)at_milestones);
 }
 
-/* signature_add_anonymous - a memberless imported signature, once per name and district */
-gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
-				 const char *district, const char *comment, gint64 at,
-				 gboolean *created, GError **error)
+/* petition_request_delivery - a delivery for the next run, unless one is requested */
+gboolean petition_request_delivery(PmDb *db, gint64 id, gint64 now, GError **error)
 {
-	gint64 have = 0;
-
-	*created = FALSE;
-	if (!db_int(db, error, &have, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? "
-		    "AND member_id IS NULL AND source = 'import' AND name IS ? AND district IS ?",
-		    "itt", petition_id, name, district))
-		return FALSE;
-	if (have > 0)
-		return TRUE;
-	if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, source, "
-		     "name, district, comment, created_at, confirmed_at) VALUES (?1, NULL, "
-		     "'confirmed', 'import', ?2, ?3, ?4, ?5, ?5)", "ittti",
-		     petition_id, name, district, comment, at))
-		return FALSE;
-	*created = TRUE;
-	return TRUE;
+	return db_exec(db, error, "UPDATE petitions SET deliver_requested_at = "
+		       "coalesce(deliver_requested_at, ?) WHERE id = ?", "ii", now, id);
 }
 
-/* signature_exists - has the member a confirmed signature? */
-gboolean signature_exists(PmDb *db, gint64 petition_id, gint64 member_id, gboolean *is_signed,
-			  GError **error)
+/* petition_clear_delivery_request - the requested delivery was made */
+gboolean petition_clear_delivery_request(PmDb *db, gint64 id, GError **error)
 {
-	gint64 n = 0;
+	return db_exec(db, error, "UPDATE petitions SET deliver_requested_at = NULL WHERE id = ?",
+		       "i", id);
+}
 
-	if (!db_int(db, error, &n, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? AND "
-		    "member_id = ? AND status = 'confirmed'", "ii", petition_id, member_id))
-		return FALSE;
-	*is_signed = n > 0;
-	return TRUE;
+/* petition_mark_delivered - move each schedule's mark past the delivery just made */
+gboolean petition_mark_delivered(PmDb *db, gint64 id, gboolean closed, gint64 milestone,
+				 gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE petitions SET delivered_close = delivered_close OR "
+		       "?2, delivered_milestone = max(delivered_milestone, ?3), "
+		       "deliver_periodic_at = CASE WHEN deliver_every_days > 0 THEN ?4 ELSE "
+		       "deliver_periodic_at END WHERE id = ?1", "iiii", id, (gint64)(closed ? 1 : 0),
+		       milestone, now);
 }

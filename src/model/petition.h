@@ -1,9 +1,10 @@
 /*
- * petition.h - petitions and their signatures, in SQL.
+ * petition.h - petitions, in SQL.
  *
- * Owns: the petitions and signatures tables: one signature per member and petition,
- * pending until confirmed, its comment and source message. Not: targets and deliveries
- * (delivery), members (member).
+ * Owns: the petitions table: every write to it is here, the delivery schedule columns and
+ * the announced milestone included (delivery and milestone decide, this module writes).
+ * Not: signatures (signature), targets and deliveries (delivery), members (member), the
+ * milestone steps (produce/milestone.h).
  */
 #ifndef PM_PETITION_H
 #define PM_PETITION_H
@@ -13,12 +14,25 @@
 #include "base/config.h"
 #include "base/db.h"
 
+/* A petition's status, stored as its name (petition_status_name) in petitions.status */
+typedef enum {
+	PETITION_STATUS_DRAFT,
+	PETITION_STATUS_OPEN,
+	PETITION_STATUS_CLOSED
+} PetitionStatus;
+
+/* petition_status_name - "draft", "open" or "closed": the name stored and printed */
+const char *petition_status_name(PetitionStatus status);
+
+/* petition_status_parse - the status named s into *status; FALSE for an unknown name */
+gboolean petition_status_parse(const char *s, PetitionStatus *status);
+
 typedef struct {
 	gint64 id;
 	char *slug;
 	char *title;
 	char *text;
-	char *status;       /* draft, open, closed */
+	PetitionStatus status;
 	char *disclose;     /* comma-separated CSV fields shown to targets */
 	gint64 goal;
 	gint64 closes_at;   /* 0: no closing date */
@@ -53,11 +67,11 @@ gint64 petition_create(PmDb *db, const PmConfig *cfg, const char *slug, const ch
 
 /* petition_set_status - open or closed. Reopening a petition whose closing date has
  * passed drops the date (it no longer applies). The caller holds the transaction. */
-gboolean petition_set_status(PmDb *db, gint64 id, const char *status, GError **error);
+gboolean petition_set_status(PmDb *db, gint64 id, PetitionStatus status, GError **error);
 
 /* petition_set_status_of - petition_set_status of the petition slug (EX_NOUSER as
  * petition_need); returns it (caller frees) or NULL */
-Petition *petition_set_status_of(PmDb *db, const char *slug, const char *status,
+Petition *petition_set_status_of(PmDb *db, const char *slug, PetitionStatus status,
 				 GError **error);
 
 /* petition_is_open - status open and the closing date (if any) not passed */
@@ -70,48 +84,51 @@ gboolean petition_counts(PmDb *db, gint64 id, gint64 *confirmed, gint64 *pending
 /* petition_to_json - template data {slug, title, text, goal, signatures, url, sign_address} */
 JsonNode *petition_to_json(PmDb *db, const PmConfig *cfg, const Petition *p);
 
-typedef enum {
-	SIGN_NEW_PENDING,    /* a new pending signature */
-	SIGN_NEW_CONFIRMED,  /* a new confirmed signature */
-	SIGN_CONFIRMED_NOW,  /* a pending signature became confirmed */
-	SIGN_ALREADY         /* it was there already (pending stays pending) */
-} SignResult;
+/* petition_list_ids - the ids of every petition, oldest first (GArray of gint64; caller
+ * unrefs); NULL with error on failure */
+GArray *petition_list_ids(PmDb *db, GError **error);
+
+/* One petition's progress toward its goal. */
+typedef struct {
+	gint64 id;
+	gint64 goal;
+	gint64 milestone;   /* highest milestone announced */
+	gint64 confirmed;   /* confirmed signatures */
+} PetitionProgress;
+
+/* petition_progress_list - every petition with a goal (GArray of PetitionProgress; caller
+ * unrefs); NULL with error on failure */
+GArray *petition_progress_list(PmDb *db, GError **error);
 
 /*
- * signature_add - member signs petition: confirmed (a reply carrying a valid token) or
- * pending (written to sign+SLUG, awaiting confirmation). A member signs a petition once:
- * a second add is SIGN_ALREADY, or SIGN_CONFIRMED_NOW when a pending one is confirmed.
- * The comment is kept when the first one was empty. Returns the signature id or 0.
+ * petition_claim_milestone - record milestone to as announced for petition id if the
+ * announced one is still from (a conditional UPDATE: of two concurrent callers one wins);
+ * *claimed says whether this call did. The caller holds the transaction.
  */
-gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confirmed,
-		     const char *source, const char *comment, const char *message_id,
-		     SignResult *result, GError **error);
-
-/* signature_confirm - confirm signature sig_id of member_id (must match); EX_NOUSER if not */
-gboolean signature_confirm(PmDb *db, gint64 sig_id, gint64 member_id, const char *comment,
-			   SignResult *result, gint64 *petition_id, GError **error);
+gboolean petition_claim_milestone(PmDb *db, gint64 id, gint64 from, gint64 to,
+				  gboolean *claimed, GError **error);
 
 /*
- * signature_add_anonymous - a confirmed signature without a member (paper, another site),
- * source 'import', dated at: counted once per petition, name and district (*created FALSE
- * when it was there already). The caller holds the transaction.
+ * petition_set_delivery - the delivery columns of petition id: what is disclosed (a list
+ * delivery_disclose_normalize checked; NULL: unchanged) and the schedule (every_days,
+ * on_close, at_milestones; < 0: unchanged).
  */
-gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
-				 const char *district, const char *comment, gint64 at,
-				 gboolean *created, GError **error);
+gboolean petition_set_delivery(PmDb *db, gint64 id, const char *disclose, int every_days,
+			       int on_close, int at_milestones, GError **error);
 
-/* signature_exists - TRUE in *signed when member_id has a confirmed signature on petition_id */
-gboolean signature_exists(PmDb *db, gint64 petition_id, gint64 member_id, gboolean *is_signed,
-			  GError **error);
+/* petition_request_delivery - ask the next run to deliver petition id (an earlier request
+ * keeps its time) */
+gboolean petition_request_delivery(PmDb *db, gint64 id, gint64 now, GError **error);
 
-/* signature_note_already - TRUE the first time for this signature (send the note once) */
-gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError **error);
+/* petition_clear_delivery_request - the requested delivery of petition id was compiled */
+gboolean petition_clear_delivery_request(PmDb *db, gint64 id, GError **error);
 
 /*
- * signature_lookup - petition, member and status ("pending"/"confirmed"; caller frees) of
- * signature sig_id. FALSE without error when there is no such signature.
+ * petition_mark_delivered - after a scheduled delivery of petition id at now: closed TRUE
+ * records the on-close delivery, milestone (0: none) the highest milestone delivered at,
+ * and a periodic schedule restarts from now. The caller holds the transaction.
  */
-gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *member_id,
-			  char **status, GError **error);
+gboolean petition_mark_delivered(PmDb *db, gint64 id, gboolean closed, gint64 milestone,
+				 gint64 now, GError **error);
 
 #endif

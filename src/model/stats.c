@@ -2,6 +2,7 @@
  * stats.c - aggregate counts, read only.
  */
 #include <string.h>
+#include "model/member.h"
 #include "base/pm.h"
 #include "model/stats.h"
 
@@ -154,21 +155,13 @@ static void petition_stats_destroy(gpointer s)
 /* stats_petitions - every petition */
 GPtrArray *stats_petitions(PmDb *db, gboolean by_day, GError **error)
 {
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	GPtrArray *out = g_ptr_array_new_with_free_func(petition_stats_destroy);
-	sqlite3_stmt *st = db_query(db, error, "SELECT id FROM petitions ORDER BY id", NULL);
-	GError *e = NULL;
-	gboolean ok = st != NULL;
+	GArray *ids = petition_list_ids(db, error);
+	GPtrArray *out;
+	gboolean ok = TRUE;
 
-	while (st && db_step(db, st, &e)) {
-		gint64 id = sqlite3_column_int64(st, 0);
-		g_array_append_val(ids, id);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		ok = FALSE;
-	}
+	if (ids == NULL)
+		return NULL;
+	out = g_ptr_array_new_with_free_func(petition_stats_destroy);
 	for (guint i = 0; ok && i < ids->len; i++) {
 		Petition *p = petition_need_id(db, g_array_index(ids, gint64, i), error);
 		PetitionStats *s = p ? petition_stats(db, p, by_day, error) : NULL;
@@ -177,7 +170,7 @@ GPtrArray *stats_petitions(PmDb *db, gboolean by_day, GError **error)
 			g_ptr_array_add(out, s);
 		ok = s != NULL;
 	}
-	g_array_free(ids, TRUE);
+	g_array_unref(ids);
 	if (!ok) {
 		g_ptr_array_unref(out);
 		return NULL;
@@ -205,20 +198,21 @@ Stats *stats_free(Stats *s)
 /* stats_get - everything */
 Stats *stats_get(PmDb *db, const PmConfig *cfg, GError **error)
 {
-	static const char *const statuses[] = { "active", "bouncing", "unsubscribed",
-						"forgotten" };
+	static const MemberStatus statuses[] = { MEMBER_STATUS_ACTIVE, MEMBER_STATUS_BOUNCING,
+						 MEMBER_STATUS_UNSUBSCRIBED,
+						 MEMBER_STATUS_FORGOTTEN };
 	Stats *s = g_new0(Stats, 1);
 	gint64 *counts[] = { &s->active, &s->bouncing, &s->unsubscribed, &s->forgotten };
 
 	for (guint i = 0; i < G_N_ELEMENTS(statuses); i++) {
 		if (!db_int(db, error, counts[i], 0, "SELECT count(*) FROM members WHERE status = ?",
-			    "t", statuses[i]))
+			    "t", member_status_name(statuses[i])))
 			return stats_free(s);
 		s->total += *counts[i];
 	}
 	if ((s->lists = stats_lists(db, cfg, error)) == NULL ||
 	    (s->petitions = stats_petitions(db, TRUE, error)) == NULL ||
-	    (s->newsletters = newsletter_status_all(db, error)) == NULL)
+	    (s->newsletters = newsletter_report_all(db, error)) == NULL)
 		return stats_free(s);
 	return s;
 }

@@ -42,7 +42,7 @@ typedef struct {
 	gint64 active, bouncing, unsubscribed, forgotten, total;   /* members by status */
 	GPtrArray *lists;        /* ListStats*, by name, configured ones included */
 	GPtrArray *petitions;    /* PetitionStats* with by_day, oldest first */
-	GPtrArray *newsletters;  /* NewsletterStatus*, newest first */
+	GPtrArray *newsletters;  /* NewsletterReport*, newest first */
 } Stats;
 
 /* stats_list_need - the list named name and its counts; a configured list not in the

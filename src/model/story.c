@@ -8,6 +8,28 @@
 #include "base/pm.h"
 #include "model/story.h"
 
+static const char *const status_names[] = {
+	[STORY_STATUS_PENDING] = "pending", [STORY_STATUS_APPROVED] = "approved",
+	[STORY_STATUS_REJECTED] = "rejected",
+};
+
+/* story_status_name - the status as stored */
+const char *story_status_name(StoryStatus status)
+{
+	return (unsigned)status < G_N_ELEMENTS(status_names) ? status_names[status] : NULL;
+}
+
+/* story_status_parse - the status stored as s */
+gboolean story_status_parse(const char *s, StoryStatus *status)
+{
+	int i = pm_name_index(status_names, G_N_ELEMENTS(status_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*status = (StoryStatus)i;
+	return TRUE;
+}
+
 /* story_add - insert a pending story */
 gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *subject,
 		 const char *text, gint64 inbound_id, GError **error)
@@ -21,20 +43,28 @@ gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *sub
 }
 
 /* story_moderate - approve or reject */
-gboolean story_moderate(PmDb *db, gint64 id, const char *status, GError **error)
+gboolean story_moderate(PmDb *db, gint64 id, StoryStatus status, GError **error)
 {
-	if (!story_status_valid(status) || strcmp(status, "pending") == 0) {
+	if (status != STORY_STATUS_APPROVED && status != STORY_STATUS_REJECTED) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "a story is approved or rejected");
 		return FALSE;
 	}
 	if (!db_exec(db, error, "UPDATE stories SET status = ?, moderated_at = ? WHERE id = ?",
-		     "tii", status, pm_now(), id))
+		     "tii", story_status_name(status), pm_now(), id))
 		return FALSE;
 	if (db_changes(db) == 0) {
 		g_set_error(error, PM_ERROR, EX_NOUSER, "no story %" G_GINT64_FORMAT, id);
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/* story_forget_member - withdraw and empty the member's stories */
+gboolean story_forget_member(PmDb *db, gint64 member_id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "UPDATE stories SET text = '', subject = NULL, status = "
+		       "'rejected', moderated_at = coalesce(moderated_at, ?2) WHERE member_id = ?1",
+		       "ii", member_id, now);
 }
 
 /* story_list_json - approved stories for templates */
@@ -80,13 +110,6 @@ JsonNode *story_list_json(PmDb *db, gint64 petition_id, int limit, GError **erro
 	return n;
 }
 
-/* story_status_valid - one of the moderation states */
-gboolean story_status_valid(const char *status)
-{
-	return status && (strcmp(status, "pending") == 0 || strcmp(status, "approved") == 0 ||
-			  strcmp(status, "rejected") == 0);
-}
-
 /* row_free - a StoryRow */
 static void row_free(gpointer p)
 {
@@ -95,7 +118,6 @@ static void row_free(gpointer p)
 	g_free(r->petition);
 	g_free(r->author);
 	g_free(r->email);
-	g_free(r->status);
 	g_free(r->subject);
 	g_free(r->text);
 	g_free(r);
@@ -104,12 +126,13 @@ static void row_free(gpointer p)
 /* story_ls - the organizers' view of stories */
 GPtrArray *story_ls(PmDb *db, const char *petition, const char *status, GError **error)
 {
+	StoryStatus want = STORY_STATUS_PENDING;
 	Petition *p = NULL;
 	sqlite3_stmt *st;
 	GPtrArray *rows;
 	GError *e = NULL;
 
-	if (status && !story_status_valid(status)) {
+	if (status && !story_status_parse(status, &want)) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "a story's status is pending, approved or "
 			    "rejected");
 		return NULL;
@@ -120,7 +143,8 @@ GPtrArray *story_ls(PmDb *db, const char *petition, const char *status, GError *
 		"SELECT s.id, p.slug, m.name, m.email, s.status, s.subject, s.text, s.created_at "
 		"FROM stories s LEFT JOIN members m ON m.id = s.member_id LEFT JOIN petitions p "
 		"ON p.id = s.petition_id WHERE (?1 = 0 OR s.petition_id = ?1) AND (?2 IS NULL OR "
-		"s.status = ?2) ORDER BY s.id", "it", p ? p->id : (gint64)0, status);
+		"s.status = ?2) ORDER BY s.id", "it", p ? p->id : (gint64)0,
+		status ? story_status_name(want) : NULL);
 	petition_free(p);
 	if (st == NULL)
 		return NULL;
@@ -132,7 +156,7 @@ GPtrArray *story_ls(PmDb *db, const char *petition, const char *status, GError *
 		r->petition = db_col_text(st, 1);
 		r->author = db_col_text(st, 2);
 		r->email = db_col_text(st, 3);
-		r->status = db_col_text(st, 4);
+		story_status_parse((const char *)sqlite3_column_text(st, 4), &r->status);
 		r->subject = db_col_text(st, 5);
 		r->text = db_col_text(st, 6);
 		r->created_at = sqlite3_column_int64(st, 7);

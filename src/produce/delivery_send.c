@@ -19,6 +19,7 @@
 #include "produce/milestone.h"
 #include "model/outbox.h"
 #include "model/petition.h"
+#include "produce/notify.h"
 #include "base/pm.h"
 
 typedef struct {
@@ -83,8 +84,7 @@ static gboolean queue_in_tx(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	SendCtx ctx = { cfg, key };
 
 	return delivery_compile(db, cfg, petition_id, reason, send_sink, &ctx, queued, error) &&
-	       db_exec(db, error, "UPDATE petitions SET deliver_requested_at = NULL WHERE id = ?",
-		       "i", petition_id);
+	       petition_clear_delivery_request(db, petition_id, error);
 }
 
 /* delivery_queue - compile petition_id now, one transaction */
@@ -103,107 +103,73 @@ gboolean delivery_queue(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	return TRUE;
 }
 
-/* organizers - where notices go: the configured organizers, else the From mailbox */
-static GPtrArray *organizers(const PmConfig *cfg)
-{
-	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
-
-	for (int i = 0; cfg->organizers && cfg->organizers[i]; i++)
-		g_ptr_array_add(a, g_strdup(cfg->organizers[i]));
-	if (a->len == 0)
-		g_ptr_array_add(a, config_from_address(cfg));
-	return a;
-}
-
-/* notify - compose template for every organizer and queue it as a notice */
+/* notify - compose template for every organizer (notify.h) and queue it as a notice */
 static gboolean notify(PmDb *db, const PmConfig *cfg, const char *template_name,
 		       JsonNode *data, gint64 delivery_id, const char *reply_to, GError **error)
 {
-	GPtrArray *to = organizers(cfg);
-	gboolean ok = TRUE;
+	Notice n = { template_name, data, NULL, delivery_id, reply_to, NULL, NULL };
 
-	for (guint i = 0; ok && i < to->len; i++) {
-		ComposeOpts o = { 0 };
-		OutboxItem item = { 0 };
-		GBytes *msg;
-
-		o.to = to->pdata[i];
-		o.reply_to = reply_to;
-		o.auto_generated = TRUE;
-		msg = compose_message(cfg, template_name, data, &o, error);
-		if (msg == NULL) {
-			ok = FALSE;
-			break;
-		}
-		item.kind = OUTBOX_NOTICE;
-		item.ref_id = delivery_id;
-		item.recipient = to->pdata[i];
-		item.message = msg;
-		ok = outbox_enqueue(db, &item, error) > 0;
-		g_bytes_unref(msg);
-	}
-	g_ptr_array_unref(to);
-	return ok;
+	return notify_organizers(db, cfg, &n, NULL, error);
 }
 
 /* notice_data - {petition, target, delivery} of a delivery; NULL (error set) if unknown */
 static JsonBuilder *notice_data(PmDb *db, const PmConfig *cfg, gint64 delivery_id,
 				GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error,
-		"SELECT d.petition_id, t.name, t.email, t.title, t.district, d.signatures, "
-		"d.reason, d.created_at FROM deliveries d JOIN targets t ON t.id = d.target_id "
-		"WHERE d.id = ?", "i", delivery_id);
-	JsonBuilder *b = NULL;
+	static const char *const names[] = { "name", "email", "title", "district" };
 	GError *e = NULL;
+	DeliveryInfo *d = delivery_info_get(db, delivery_id, &e);
+	JsonBuilder *b;
 	Petition *p;
+	char *at;
 
-	if (st == NULL)
+	if (d == NULL) {
+		if (e)
+			g_propagate_error(error, e);
+		else
+			g_set_error(error, PM_ERROR, EX_NOUSER, "no delivery %" G_GINT64_FORMAT,
+				    delivery_id);
 		return NULL;
-	if (db_step(db, st, &e)) {
-		char *at = pm_time_iso(sqlite3_column_int64(st, 7));
+	}
+	at = pm_time_iso(d->created_at);
+	b = json_builder_new();
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "target");
+	json_builder_begin_object(b);
+	{
+		const char *const values[] = { d->target.name, d->target.email, d->target.title,
+					       d->target.district };
 
-		b = json_builder_new();
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "target");
-		json_builder_begin_object(b);
-		for (int i = 1; i <= 4; i++) {
-			static const char *const names[] = { NULL, "name", "email", "title",
-							      "district" };
-			const char *v = (const char *)sqlite3_column_text(st, i);
-
+		for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 			json_builder_set_member_name(b, names[i]);
-			json_builder_add_string_value(b, v ? v : "");
-		}
-		json_builder_end_object(b);
-		json_builder_set_member_name(b, "delivery");
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "id");
-		json_builder_add_int_value(b, delivery_id);
-		json_builder_set_member_name(b, "signatures");
-		json_builder_add_int_value(b, sqlite3_column_int64(st, 5));
-		json_builder_set_member_name(b, "reason");
-		json_builder_add_string_value(b, (const char *)sqlite3_column_text(st, 6));
-		json_builder_set_member_name(b, "created_at");
-		json_builder_add_string_value(b, at);
-		json_builder_end_object(b);
-		g_free(at);
-		p = petition_get(db, sqlite3_column_int64(st, 0), &e);
-		if (p) {
-			json_builder_set_member_name(b, "petition");
-			json_builder_add_value(b, petition_to_json(db, cfg, p));
-			petition_free(p);
+			json_builder_add_string_value(b, values[i] ? values[i] : "");
 		}
 	}
-	db_done(st);
+	json_builder_end_object(b);
+	json_builder_set_member_name(b, "delivery");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "id");
+	json_builder_add_int_value(b, delivery_id);
+	json_builder_set_member_name(b, "signatures");
+	json_builder_add_int_value(b, d->signatures);
+	json_builder_set_member_name(b, "reason");
+	json_builder_add_string_value(b, d->reason);
+	json_builder_set_member_name(b, "created_at");
+	json_builder_add_string_value(b, at);
+	json_builder_end_object(b);
+	g_free(at);
+	p = petition_get(db, d->petition_id, &e);
+	if (p) {
+		json_builder_set_member_name(b, "petition");
+		json_builder_add_value(b, petition_to_json(db, cfg, p));
+		petition_free(p);
+	}
+	delivery_info_free(d);
 	if (e) {
 		g_propagate_error(error, e);
-		if (b)
-			g_object_unref(b);
+		g_object_unref(b);
 		return NULL;
 	}
-	if (b == NULL)
-		g_set_error(error, PM_ERROR, EX_NOUSER, "no delivery %" G_GINT64_FORMAT, delivery_id);
 	return b;
 }
 
@@ -218,9 +184,7 @@ gboolean delivery_record_reply(PmDb *db, const PmConfig *cfg, gint64 delivery_id
 
 	if (b == NULL)
 		return FALSE;
-	if (!db_exec(db, error, "INSERT INTO delivery_replies(delivery_id, sender, subject, text, "
-		     "inbound_id, created_at) VALUES (?, ?, ?, ?, nullif(?, 0), ?)", "itttii",
-		     delivery_id, sender, subject, text, inbound_id, pm_now())) {
+	if (!delivery_reply_add(db, delivery_id, sender, subject, text, inbound_id, error)) {
 		g_object_unref(b);
 		return FALSE;
 	}
@@ -246,22 +210,25 @@ gboolean delivery_record_reply(PmDb *db, const PmConfig *cfg, gint64 delivery_id
 /* how long after a delivery a permanent bounce still marks it failed */
 #define BOUNCE_DAYS 30
 
-typedef struct {
-	gint64 id;
-	char *why;
-} Failure;
-
-/* failure_clear - for the failures array */
-static void failure_clear(gpointer p)
+/* failure_why - what the organizers are told went wrong; caller frees */
+static char *failure_why(const DeliveryFailure *f)
 {
-	g_free(((Failure *)p)->why);
+	if (f->bounce && *f->bounce)
+		return g_strdup_printf("bounced: %s", f->bounce);
+	if (f->smtp_code > 0)
+		return g_strdup_printf("%d %s %s", f->smtp_code, f->smtp_status ? f->smtp_status : "",
+				       f->smtp_text ? f->smtp_text : "");
+	return g_strdup_printf("%s: %s", f->outbox_status,
+			       f->smtp_text ? f->smtp_text : "no reply");
 }
 
 /* alert_failed - mark one delivery failed and tell the organizers, one transaction */
-static gboolean alert_failed(PmDb *db, const PmConfig *cfg, const Failure *f, GError **error)
+static gboolean alert_failed(PmDb *db, const PmConfig *cfg, const DeliveryFailure *f,
+			     GError **error)
 {
 	JsonBuilder *b;
 	JsonNode *data;
+	char *why;
 	gboolean ok;
 
 	if (!db_begin(db, error))
@@ -271,20 +238,20 @@ static gboolean alert_failed(PmDb *db, const PmConfig *cfg, const Failure *f, GE
 		db_rollback(db);
 		return FALSE;
 	}
+	why = failure_why(f);
 	json_builder_set_member_name(b, "error");
-	json_builder_add_string_value(b, f->why);
+	json_builder_add_string_value(b, why);
 	json_builder_end_object(b);
 	data = json_builder_get_root(b);
 	g_object_unref(b);
-	ok = db_exec(db, error, "UPDATE deliveries SET status = 'failed', failure = ?, "
-		     "alerted_at = ? WHERE id = ? AND alerted_at IS NULL", "tii", f->why, pm_now(),
-		     f->id) &&
+	ok = delivery_mark_failed(db, f->id, why, pm_now(), error) &&
 	     notify(db, cfg, "delivery_failed", data, f->id, NULL, error) && db_commit(db, error);
 	json_node_unref(data);
 	if (!ok)
 		db_rollback(db);
 	else
-		log_warn("delivery %" G_GINT64_FORMAT " failed: %s", f->id, f->why);
+		log_warn("delivery %" G_GINT64_FORMAT " failed: %s", f->id, why);
+	g_free(why);
 	return ok;
 }
 
@@ -292,59 +259,18 @@ static gboolean alert_failed(PmDb *db, const PmConfig *cfg, const Failure *f, GE
 gboolean delivery_sync(PmDb *db, const PmConfig *cfg, int *failed, GError **error)
 {
 	GArray *fails;
-	sqlite3_stmt *st;
-	GError *e = NULL;
 	gboolean ok = TRUE;
 
 	*failed = 0;
-	/* only queued deliveries are looked at (an index), each by its outbox row id */
-	if (!db_exec(db, error, "UPDATE deliveries SET status = 'sent', sent_at = (SELECT "
-		     "coalesce(o.sent_at, o.updated_at) FROM outbox o WHERE o.id = "
-		     "deliveries.outbox_id) WHERE status = 'queued' AND (SELECT o.status FROM "
-		     "outbox o WHERE o.id = deliveries.outbox_id) = 'sent'", NULL))
+	if (!delivery_sync_sent(db, error))
 		return FALSE;
-	/* failed rows, and permanent bounces that arrive after a 2xx (DSNs come within
-	 * days: deliveries of the last BOUNCE_DAYS). Targets are not members, so their
-	 * bounces have no member_id: the bounces_member index finds them. */
-	st = db_query(db, error,
-		"SELECT d.id, o.status, o.smtp_code, o.smtp_status, o.smtp_text, (SELECT "
-		"trim(coalesce(b.status, '') || ' ' || coalesce(b.diagnostic, '')) FROM bounces b "
-		"WHERE b.member_id IS NULL AND b.outbox_id = o.id AND b.permanent = 1 AND b.kind = "
-		"'bounce' ORDER BY b.id DESC LIMIT 1) AS bounced FROM deliveries d JOIN outbox o ON "
-		"o.id = d.outbox_id WHERE d.status IN ('queued', 'sent') AND d.alerted_at IS NULL "
-		"AND d.created_at > ? AND (o.status IN ('failed', 'cancelled') OR bounced IS NOT "
-		"NULL) ORDER BY d.id", "i", pm_now() - BOUNCE_DAYS * 86400);
-	if (st == NULL)
+	/* DSNs come within days: permanent bounces count for deliveries of the last
+	 * BOUNCE_DAYS */
+	fails = delivery_failures(db, pm_now() - BOUNCE_DAYS * 86400, error);
+	if (fails == NULL)
 		return FALSE;
-	fails = g_array_new(FALSE, TRUE, sizeof(Failure));
-	g_array_set_clear_func(fails, failure_clear);
-	while (db_step(db, st, &e)) {
-		const char *bounce = (const char *)sqlite3_column_text(st, 5);
-		Failure f;
-
-		f.id = sqlite3_column_int64(st, 0);
-		if (bounce && *bounce)
-			f.why = g_strdup_printf("bounced: %s", bounce);
-		else if (sqlite3_column_int(st, 2) > 0)
-			f.why = g_strdup_printf("%d %s %s", sqlite3_column_int(st, 2),
-						sqlite3_column_text(st, 3) ? (const char *)
-						sqlite3_column_text(st, 3) : "",
-						sqlite3_column_text(st, 4) ? (const char *)
-						sqlite3_column_text(st, 4) : "");
-		else
-			f.why = g_strdup_printf("%s: %s", sqlite3_column_text(st, 1),
-						sqlite3_column_text(st, 4) ? (const char *)
-						sqlite3_column_text(st, 4) : "no reply");
-		g_array_append_val(fails, f);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_array_unref(fails);
-		return FALSE;
-	}
 	for (guint i = 0; ok && i < fails->len; i++) {
-		ok = alert_failed(db, cfg, &g_array_index(fails, Failure, i), error);
+		ok = alert_failed(db, cfg, &g_array_index(fails, DeliveryFailure, i), error);
 		if (ok)
 			(*failed)++;
 	}
@@ -352,15 +278,8 @@ gboolean delivery_sync(PmDb *db, const PmConfig *cfg, int *failed, GError **erro
 	return ok;
 }
 
-typedef struct {
-	gint64 id;
-	gint64 goal;
-	gboolean requested, closed, on_close, milestones;
-	gint64 delivered_milestone, every_days, last;
-} Due;
-
 /* due_reason - why petition d is due now, or NULL; *milestone gets a crossed one */
-static const char *due_reason(PmDb *db, const Due *d, gint64 now, gint64 *milestone,
+static const char *due_reason(PmDb *db, const DeliveryDue *d, gint64 now, gint64 *milestone,
 			      GError **error)
 {
 	gint64 confirmed = 0, pending = 0;
@@ -387,47 +306,16 @@ static const char *due_reason(PmDb *db, const Due *d, gint64 now, gint64 *milest
 gboolean delivery_run_due(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 now,
 			  int *queued, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error,
-		"SELECT p.id, p.goal, p.deliver_requested_at IS NOT NULL, (p.status = 'closed' OR "
-		"(p.closes_at > 0 AND p.closes_at <= ?1)) AND p.delivered_close = 0, "
-		"p.deliver_on_close, p.deliver_at_milestones, p.delivered_milestone, "
-		"p.deliver_every_days, max(coalesce(p.deliver_periodic_at, 0), coalesce((SELECT "
-		"max(created_at) FROM deliveries d WHERE d.petition_id = p.id), p.created_at)) "
-		"FROM petitions p WHERE EXISTS (SELECT 1 FROM petition_targets pt WHERE "
-		"pt.petition_id = p.id) AND (p.deliver_requested_at IS NOT NULL OR "
-		"p.deliver_on_close OR p.deliver_at_milestones OR p.deliver_every_days > 0) "
-		"ORDER BY p.id", "i", now);
 	GArray *due;
 	GError *e = NULL;
 	gboolean ok = TRUE;
 	int failed = 0;
 
 	*queued = 0;
-	if (st == NULL)
+	if ((due = delivery_due_list(db, now, error)) == NULL)
 		return FALSE;
-	due = g_array_new(FALSE, TRUE, sizeof(Due));
-	while (db_step(db, st, &e)) {
-		Due d;
-
-		d.id = sqlite3_column_int64(st, 0);
-		d.goal = sqlite3_column_int64(st, 1);
-		d.requested = sqlite3_column_int(st, 2) != 0;
-		d.closed = sqlite3_column_int(st, 3) != 0;
-		d.on_close = sqlite3_column_int(st, 4) != 0;
-		d.milestones = sqlite3_column_int(st, 5) != 0;
-		d.delivered_milestone = sqlite3_column_int64(st, 6);
-		d.every_days = sqlite3_column_int64(st, 7);
-		d.last = sqlite3_column_int64(st, 8);
-		g_array_append_val(due, d);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_array_unref(due);
-		return FALSE;
-	}
 	for (guint i = 0; ok && i < due->len; i++) {
-		Due *d = &g_array_index(due, Due, i);
+		DeliveryDue *d = &g_array_index(due, DeliveryDue, i);
 		gint64 milestone = 0;
 		const char *reason;
 		int n = 0;
@@ -446,11 +334,8 @@ gboolean delivery_run_due(PmDb *db, const PmConfig *cfg, const PmSecret *key, gi
 		/* one compile covers every reason that is due; each reason's mark moves */
 		ok = reason == NULL ||
 		     (queue_in_tx(db, cfg, key, d->id, reason, &n, error) &&
-		      db_exec(db, error, "UPDATE petitions SET delivered_close = delivered_close OR "
-			      "?2, delivered_milestone = max(delivered_milestone, ?3), "
-			      "deliver_periodic_at = CASE WHEN deliver_every_days > 0 THEN ?4 ELSE "
-			      "deliver_periodic_at END WHERE id = ?1", "iiii", d->id,
-			      (gint64)(d->closed && d->on_close), milestone, now));
+		      petition_mark_delivered(db, d->id, d->closed && d->on_close, milestone, now,
+					      error));
 		if (ok && !db_commit(db, error))
 			ok = FALSE;
 		if (!ok)

@@ -2,11 +2,9 @@
  * milestone.c - milestone steps and claiming them once.
  */
 #include <string.h>
-#include "mail/address.h"
-#include "mail/compose.h"
 #include "base/log.h"
 #include "produce/milestone.h"
-#include "model/outbox.h"
+#include "produce/notify.h"
 #include "model/petition.h"
 #include "base/pm.h"
 
@@ -60,7 +58,7 @@ gboolean milestone_claim(PmDb *db, gint64 petition_id, gint64 *milestone, gint64
 {
 	Petition *p = petition_get(db, petition_id, error);
 	gint64 pending, m;
-	gboolean ok = FALSE;
+	gboolean ok = FALSE, claimed = FALSE;
 
 	*milestone = 0;
 	if (p == NULL)
@@ -70,9 +68,8 @@ gboolean milestone_claim(PmDb *db, gint64 petition_id, gint64 *milestone, gint64
 	m = milestone_crossed(p->goal, p->milestone, *confirmed);
 	ok = TRUE;
 	if (m > 0) {
-		ok = db_exec(db, error, "UPDATE petitions SET milestone = ? WHERE id = ? AND "
-			     "milestone = ?", "iii", m, petition_id, p->milestone);
-		if (ok && db_changes(db) == 1)
+		ok = petition_claim_milestone(db, petition_id, p->milestone, m, &claimed, error);
+		if (ok && claimed)
 			*milestone = m;
 	}
 out:
@@ -80,43 +77,16 @@ out:
 	return ok;
 }
 
-/* organizers - the organizers to tell: global and per list, normalized, each once */
-static GPtrArray *organizers(const PmConfig *cfg)
-{
-	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *srcs = g_ptr_array_new();
-
-	g_ptr_array_add(srcs, cfg->organizers);
-	for (guint i = 0; cfg->lists && i < cfg->lists->len; i++)
-		g_ptr_array_add(srcs, ((PmListConf *)cfg->lists->pdata[i])->organizers);
-	for (guint i = 0; i < srcs->len; i++) {
-		char **list = srcs->pdata[i];
-
-		for (int j = 0; list && list[j]; j++) {
-			char *a = address_normalize(cfg, list[j]);
-			gboolean dup = a == NULL;
-
-			for (guint k = 0; !dup && k < out->len; k++)
-				dup = strcmp(out->pdata[k], a) == 0;
-			if (dup)
-				g_free(a);
-			else
-				g_ptr_array_add(out, a);
-		}
-	}
-	g_ptr_array_free(srcs, TRUE);
-	return out;
-}
-
 /* announce - one petition: claim and notify in one transaction */
-static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GPtrArray *to,
-			 GError **error)
+static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GError **error)
 {
 	gint64 m = 0, confirmed = 0;
 	Petition *p;
 	JsonObject *o;
 	JsonNode *data;
-	gboolean ok = TRUE;
+	Notice n = { "milestone", NULL, NULL, pid, NULL, NULL, NULL };
+	guint told = 0;
+	gboolean ok;
 
 	if (!db_begin(db, error))
 		return FALSE;
@@ -136,27 +106,13 @@ static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GPtrArray *t
 	data = json_node_init_object(json_node_alloc(), o);
 	json_object_set_member(o, "petition", petition_to_json(db, cfg, p));
 	json_object_set_int_member(o, "milestone", m);
-	for (guint i = 0; ok && i < to->len; i++) {
-		ComposeOpts opts = { 0 };
-		GBytes *msg;
-
-		opts.to = to->pdata[i];
-		opts.auto_generated = TRUE;
-		msg = compose_message(cfg, "milestone", data, &opts, error);
-		if (msg) {
-			OutboxItem item = { OUTBOX_NOTICE, pid, 0, 0, to->pdata[i], msg };
-
-			ok = outbox_enqueue(db, &item, error) != 0;
-			g_bytes_unref(msg);
-		} else {
-			ok = FALSE;
-		}
-	}
+	n.data = data;
+	ok = notify_organizers(db, cfg, &n, &told, error);
 	json_node_unref(data);
 	json_object_unref(o);
 	if (ok && db_commit(db, error))
 		log_info("petition %s: milestone %" G_GINT64_FORMAT " reached (%" G_GINT64_FORMAT
-			 " signatures), %u organizers told", p->slug, m, confirmed, to->len);
+			 " signatures), %u organizers told", p->slug, m, confirmed, told);
 	else {
 		ok = FALSE;
 		db_rollback(db);
@@ -168,33 +124,18 @@ static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GPtrArray *t
 /* milestone_task - announce newly crossed milestones */
 gboolean milestone_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error)
 {
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	GPtrArray *to;
-	sqlite3_stmt *st;
-	GError *e = NULL;
+	GArray *all = petition_progress_list(db, error);
 	gboolean ok = TRUE;
 
-	/* only petitions whose confirmed count has passed the next step */
-	st = db_query(db, &e, "SELECT p.id, p.goal, p.milestone, (SELECT count(*) FROM signatures s "
-		      "WHERE s.petition_id = p.id AND s.status = 'confirmed') FROM petitions p "
-		      "WHERE p.goal > 0", NULL);
-	while (st && db_step(db, st, &e)) {
-		gint64 id = sqlite3_column_int64(st, 0);
-
-		if (milestone_crossed(sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-				      sqlite3_column_int64(st, 3)) > 0)
-			g_array_append_val(ids, id);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_array_free(ids, TRUE);
+	if (all == NULL)
 		return FALSE;
+	/* only petitions whose confirmed count has passed the next step */
+	for (guint i = 0; ok && i < all->len; i++) {
+		const PetitionProgress *p = &g_array_index(all, PetitionProgress, i);
+
+		if (milestone_crossed(p->goal, p->milestone, p->confirmed) > 0)
+			ok = announce(db, cfg, p->id, error);
 	}
-	to = organizers(cfg);
-	for (guint i = 0; ok && i < ids->len; i++)
-		ok = announce(db, cfg, g_array_index(ids, gint64, i), to, error);
-	g_ptr_array_free(to, TRUE);
-	g_array_free(ids, TRUE);
+	g_array_unref(all);
 	return ok;
 }

@@ -112,8 +112,7 @@ static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **err
 				    ": its list is gone", id);
 		goto fail;
 	}
-	db_int(db, NULL, &members, 0, "SELECT count(*) FROM subscriptions WHERE list_id = ? AND "
-	       "status = 'active'", "i", s->list->id);
+	subscription_count_active(db, s->list->id, &members, NULL);
 	s->list_json = list_to_json(cfg, s->list, members);
 	if (s->n->petition_id) {
 		Petition *p = petition_get(db, s->n->petition_id, error);
@@ -233,9 +232,7 @@ out:
 /* skip - this copy must not go out: cancel the row and say why */
 static GBytes *skip(PmDb *db, gint64 outbox_id, GError **error, const char *why)
 {
-	db_exec(db, NULL, "UPDATE outbox SET status = 'cancelled', claimed_by = NULL, "
-		"smtp_text = ?, updated_at = ? WHERE id = ? AND status = 'sending'", "tii", why,
-		pm_now(), outbox_id);
+	outbox_cancel_claimed(db, outbox_id, why, pm_now(), NULL);
 	g_set_error(error, PM_ERROR, EX_NOUSER, "%s", why);
 	return NULL;
 }
@@ -258,7 +255,6 @@ void newsletter_prepared_free(gpointer p)
 		return;
 	if (pr->sh)
 		shared_unref(pr->sh);
-	g_free(pr->m.status);
 	g_free(pr->m.email);
 	g_free(pr->m.name);
 	g_free(pr->m.postcode);
@@ -271,49 +267,33 @@ void newsletter_prepared_free(gpointer p)
 gpointer newsletter_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 			    const OutboxRow *row, GError **error)
 {
-	sqlite3_stmt *st;
 	GError *e = NULL;
 	Prepared *pr = g_new0(Prepared, 1);
 	Member *m = &pr->m;
-	char *nstatus = NULL, *sstatus = NULL;
+	NewsletterStatus ns = NEWSLETTER_STATUS_DRAFT;
+	SubscriptionStatus ss = SUBSCRIPTION_STATUS_NONE;
+	gboolean found = FALSE;
 	Shared *sh;
 
 	pr->cfg = cfg;
 	pr->key = key;
 	/* checked again now: the member may have left since the expansion */
-	st = db_query(db, &e, "SELECT n.status, s.status, m.status, m.email, m.name, m.postcode, "
-		      "m.district, m.id FROM newsletters n LEFT JOIN subscriptions s ON "
-		      "s.list_id = n.list_id AND s.member_id = ?2 LEFT JOIN members m ON m.id = ?2 "
-		      "WHERE n.id = ?1", "ii", row->ref_id, row->member_id);
-	if (st && db_step(db, st, &e)) {
-		nstatus = db_col_text(st, 0);
-		sstatus = db_col_text(st, 1);
-		m->status = db_col_text(st, 2);
-		m->email = db_col_text(st, 3);
-		m->name = db_col_text(st, 4);
-		m->postcode = db_col_text(st, 5);
-		m->district = db_col_text(st, 6);
-		m->id = sqlite3_column_int64(st, 7);
-	}
-	db_done(st);
-	if (e)
+	if (!newsletter_copy_state(db, row->ref_id, row->member_id, &found, &ns, &ss, m, &e))
 		g_propagate_error(error, e);
-	else if (nstatus == NULL)
+	else if (!found)
 		g_set_error(error, PM_ERROR, EX_NOUSER, "no newsletter %" G_GINT64_FORMAT,
 			    row->ref_id);
-	else if (strcmp(nstatus, "cancelled") == 0)
+	else if (ns == NEWSLETTER_STATUS_CANCELLED)
 		skip(db, row->id, error, "newsletter cancelled");
-	else if (m->email == NULL || g_strcmp0(m->status, "active") != 0)
+	else if (m->email == NULL || m->status != MEMBER_STATUS_ACTIVE)
 		skip(db, row->id, error, "member no longer active");
-	else if (g_strcmp0(sstatus, "active") != 0)
+	else if (ss != SUBSCRIPTION_STATUS_ACTIVE)
 		skip(db, row->id, error, "member no longer subscribed");
 	else if ((sh = shared_get(db, cfg, row->ref_id, error)) != NULL) {
 		g_atomic_int_inc(&sh->ref);
 		pr->sh = sh;
 		pr->to = g_strdup(row->recipient);
 	}
-	g_free(nstatus);
-	g_free(sstatus);
 	if (pr->sh == NULL) {
 		newsletter_prepared_free(pr);
 		return NULL;
@@ -374,7 +354,7 @@ gint64 newsletter_preview(PmDb *db, const PmConfig *cfg, const PmSecret *key, gi
 	if (m == NULL) {
 		sample.email = norm;
 		sample.name = (char *)"Sample Member";
-		sample.status = (char *)"active";
+		sample.status = MEMBER_STATUS_ACTIVE;
 	}
 	msg = render_copy(cfg, key, sh, m ? m : &sample, norm, m != NULL, error);
 	if (msg) {

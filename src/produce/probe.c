@@ -7,6 +7,7 @@
  */
 #include "mail/compose.h"
 #include "base/log.h"
+#include "model/bounce_score.h"
 #include "model/member.h"
 #include "model/outbox.h"
 #include "base/pm.h"
@@ -15,35 +16,15 @@
 /* probe_task - one transaction for all owed probes of this pass */
 gboolean probe_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error)
 {
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	sqlite3_stmt *st;
+	GArray *ids;
 	GError *e = NULL;
 	gboolean ok = TRUE;
 	guint queued = 0;
 
-	if (!cfg->bounce_probe) {
-		g_array_unref(ids);
+	if (!cfg->bounce_probe)
 		return TRUE;
-	}
-	st = db_query(db, error,
-		"SELECT DISTINCT b.member_id FROM bounces b JOIN members m ON m.id = b.member_id "
-		"WHERE b.kind = 'probe-due' AND m.status = 'active' AND m.email IS NOT NULL AND "
-		"NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'probe' AND o.member_id = "
-		"b.member_id AND o.created_at >= b.created_at)", NULL);
-	if (st == NULL) {
-		g_array_unref(ids);
+	if ((ids = bounce_probes_owed(db, error)) == NULL)
 		return FALSE;
-	}
-	while (db_step(db, st, &e)) {
-		gint64 id = sqlite3_column_int64(st, 0);
-		g_array_append_val(ids, id);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_array_unref(ids);
-		return FALSE;
-	}
 	if (ids->len == 0) {
 		g_array_unref(ids);
 		return TRUE;

@@ -2,7 +2,6 @@
  * send_now.c - `newsletter send`: one newsletter sent from this process, slice by slice.
  */
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 #include "base/pm.h"
 #include "base/progress.h"
@@ -47,7 +46,8 @@ gboolean newsletter_send_wait(PmDb *db, const PmConfig *cfg, const PmSecret *key
 		if (n->expanded_at)
 			progress_set_total(p, c.recipients);
 		progress_update(p, c.sent + c.failed + c.cancelled);
-		if (strcmp(n->status, "sending") != 0 && strcmp(n->status, "scheduled") != 0)
+		if (n->status != NEWSLETTER_STATUS_SENDING &&
+		    n->status != NEWSLETTER_STATUS_SCHEDULED)
 			break;
 		/* deferred copies wait for their retry time: leave them to `peermail run` */
 		if (n->expanded_at && added == 0 && c.queued > 0) {
@@ -61,7 +61,7 @@ gboolean newsletter_send_wait(PmDb *db, const PmConfig *cfg, const PmSecret *key
 	if (ok && n)
 		printf("newsletter %" G_GINT64_FORMAT " %s: %" G_GINT64_FORMAT " sent, %"
 		       G_GINT64_FORMAT " failed, %" G_GINT64_FORMAT " waiting for a retry\n", id,
-		       n->status, c.sent, c.failed, c.queued);
+		       newsletter_status_name(n->status), c.sent, c.failed, c.queued);
 	newsletter_free(n);
 	sender_free(s);
 	g_free(what);
@@ -77,7 +77,7 @@ gboolean newsletter_send(PmDb *db, const PmConfig *cfg, const PmSecret *key, gin
 
 	if (n == NULL)
 		return FALSE;
-	going = strcmp(n->status, "sending") == 0;
+	going = n->status == NEWSLETTER_STATUS_SENDING;
 	newsletter_free(n);
 	/* --wait on one already going out just follows it */
 	if (!(wait && going) && !newsletter_schedule(db, id, pm_now(), error))

@@ -182,12 +182,14 @@ static char *log_line(const OutboxResult *r)
 {
 	char *when, *line;
 
-	if (r->outcome == OUTBOX_OUT_RELEASED || r->final_status == NULL)
+	if (r->outcome == OUTBOX_OUT_RELEASED)
 		return NULL;
-	if (strcmp(r->final_status, "deferred") != 0)
+	if (r->lost || r->final_status != OUTBOX_STATUS_DEFERRED)
 		return g_strdup_printf("outbox %" G_GINT64_FORMAT ": to=<%s> relay=%s status=%s "
 				       "(%d %s %s)", r->id, r->recipient,
-				       r->relay ? r->relay : "none", r->final_status, r->code,
+				       r->relay ? r->relay : "none",
+				       r->lost ? "lost" : outbox_status_name(r->final_status),
+				       r->code,
 				       r->status ? r->status : "-", r->text ? r->text : "");
 	when = pm_time_iso(r->next_attempt);
 	line = g_strdup_printf("outbox %" G_GINT64_FORMAT ": to=<%s> relay=%s status=deferred "
@@ -216,11 +218,13 @@ static gboolean record(Sender *s, GPtrArray *results, SenderStats *st, GError **
 			g_ptr_array_add(lines, line);
 		if (r->outcome == OUTBOX_OUT_RELEASED)
 			st->released++;
-		else if (strcmp(r->final_status, "sent") == 0)
+		else if (r->lost)
+			continue;       /* nothing was written: not counted */
+		else if (r->final_status == OUTBOX_STATUS_SENT)
 			st->sent++;
-		else if (strcmp(r->final_status, "deferred") == 0)
+		else if (r->final_status == OUTBOX_STATUS_DEFERRED)
 			st->deferred++;
-		else if (strcmp(r->final_status, "failed") == 0)
+		else if (r->final_status == OUTBOX_STATUS_FAILED)
 			st->failed++;
 	}
 	log_info_many(lines);   /* the group's lines in one write */

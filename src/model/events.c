@@ -1,0 +1,13 @@
+/*
+ * events.c - the events table.
+ *
+ * DIAGNOSTICS: database errors as db.c maps them.
+ */
+#include "model/events.h"
+
+/* events_add - record one anonymous event */
+gboolean events_add(PmDb *db, const char *kind, gint64 ref_id, gint64 now, GError **error)
+{
+	return db_exec(db, error, "INSERT INTO events(kind, ref_id, created_at) VALUES (?, "
+		       "nullif(?, 0), ?)", "tii", kind, ref_id, now);
+}

@@ -1,0 +1,50 @@
+/*
+ * inbound_log.c - the inbound table.
+ *
+ * DIAGNOSTICS: database errors as db.c maps them (a duplicate digest: EX_DATAERR).
+ */
+#include "model/inbound_log.h"
+
+/* inbound_log_seen - is digest logged */
+gboolean inbound_log_seen(PmDb *db, const char *digest, gboolean *found, GError **error)
+{
+	gint64 n = 0;
+
+	if (!db_int(db, error, &n, 0, "SELECT count(*) FROM inbound WHERE digest = ?", "t", digest))
+		return FALSE;
+	*found = n > 0;
+	return TRUE;
+}
+
+/* inbound_log_add - a received message, not handled yet */
+gint64 inbound_log_add(PmDb *db, const char *message_id, const char *digest,
+		       const char *sender, const char *recipient, const char *from_addr,
+		       const char *subject, gint64 now, GError **error)
+{
+	if (!db_exec(db, error, "INSERT INTO inbound(message_id, digest, sender, recipient, "
+		     "from_addr, subject, kind, action, result, created_at) VALUES (?, ?, ?, ?, ?, "
+		     "?, 'message', 'received', 'pending', ?)", "tttttti", message_id, digest,
+		     sender, recipient, from_addr, subject, now))
+		return 0;
+	return db_last_id(db);
+}
+
+/* inbound_log_finish - the outcome of a logged message */
+gboolean inbound_log_finish(PmDb *db, gint64 id, const char *kind, const char *action,
+			    const char *result, GBytes *raw, GError **error)
+{
+	return db_exec(db, error, "UPDATE inbound SET kind = ?, action = ?, result = ?, raw = ? "
+		       "WHERE id = ?", "tttbi", kind ? kind : "message", action, result,
+		       raw ? g_bytes_get_data(raw, NULL) : NULL,
+		       raw ? g_bytes_get_size(raw) : (gsize)0, id);
+}
+
+/* inbound_log_forget_member - clear what identifies the member */
+gboolean inbound_log_forget_member(PmDb *db, gint64 member_id, const char *email,
+				   GError **error)
+{
+	return db_exec(db, error, "UPDATE inbound SET sender = NULL, from_addr = NULL, "
+		       "subject = NULL, raw = NULL WHERE id IN (SELECT inbound_id FROM stories "
+		       "WHERE member_id = ?1) OR from_addr = ?2 OR sender = ?2", "it", member_id,
+		       email);
+}

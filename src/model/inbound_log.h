@@ -1,0 +1,41 @@
+/*
+ * inbound_log.h - the inbound log: one row per message received, what it was and what
+ * became of it; the key that makes receiving idempotent.
+ *
+ * Owns: the inbound table (digest, envelope, From, Subject, kind, action, result, and the
+ * raw message when a story or a delivery reply needs it). Not: the digest's definition or
+ * the pipeline that decides when a message is recorded (inbound/inbound.h), what each
+ * address does (inbound/route.h).
+ */
+#ifndef PM_INBOUND_LOG_H
+#define PM_INBOUND_LOG_H
+
+#include <glib.h>
+#include "base/db.h"
+
+/* inbound_log_seen - TRUE in *found when a message with digest is logged already */
+gboolean inbound_log_seen(PmDb *db, const char *digest, gboolean *found, GError **error);
+
+/*
+ * inbound_log_add - log a message as received and not yet handled (kind 'message',
+ * action 'received', result 'pending') at now. Returns its id, or 0 with error (a digest
+ * logged already is EX_DATAERR). The caller holds the transaction.
+ */
+gint64 inbound_log_add(PmDb *db, const char *message_id, const char *digest,
+		       const char *sender, const char *recipient, const char *from_addr,
+		       const char *subject, gint64 now, GError **error);
+
+/* inbound_log_finish - what message id turned out to be (kind NULL: 'message') and what was
+ * done (action, result); raw (NULL: none) is kept with it */
+gboolean inbound_log_finish(PmDb *db, gint64 id, const char *kind, const char *action,
+			    const char *result, GBytes *raw, GError **error);
+
+/*
+ * inbound_log_forget_member - the part of forgetting member_id (address email, "" when
+ * unknown) held here: sender, From, Subject and raw message cleared on the messages they
+ * sent and on the originals of their stories; the rows stay (counts, idempotency).
+ */
+gboolean inbound_log_forget_member(PmDb *db, gint64 member_id, const char *email,
+				   GError **error);
+
+#endif

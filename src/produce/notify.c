@@ -1,0 +1,66 @@
+/*
+ * notify.c - telling the organizers (notify.h): one auto-generated copy per organizer,
+ * queued as an outbox notice in the caller's transaction.
+ */
+#include "mail/compose.h"
+#include "model/organizer.h"
+#include "model/outbox.h"
+#include "produce/notify.h"
+
+/* copy_clear - free what a hook put in copy */
+static void copy_clear(NotifyCopy *copy)
+{
+	g_free(copy->to_name);
+	g_free(copy->reply_to);
+	if (copy->data)
+		json_node_unref(copy->data);
+}
+
+/* send_copy - compose and queue one organizer's copy */
+static gboolean send_copy(PmDb *db, const PmConfig *cfg, const Notice *n, const NotifyCopy *c,
+			  GError **error)
+{
+	ComposeOpts o = { 0 };
+	OutboxItem item = { 0 };
+	GBytes *msg;
+	gboolean ok;
+
+	o.to = c->to;
+	o.to_name = c->to_name;
+	o.reply_to = c->reply_to ? c->reply_to : n->reply_to;
+	o.auto_generated = TRUE;
+	msg = compose_message(cfg, n->template_name, c->data ? c->data : n->data, &o, error);
+	if (msg == NULL)
+		return FALSE;
+	item.kind = OUTBOX_NOTICE;
+	item.ref_id = n->ref_id;
+	item.member_id = c->member_id;
+	item.recipient = c->to;
+	item.message = msg;
+	ok = outbox_enqueue(db, &item, error) > 0;
+	g_bytes_unref(msg);
+	return ok;
+}
+
+/* notify_organizers - every organizer of n->list, one copy each */
+gboolean notify_organizers(PmDb *db, const PmConfig *cfg, const Notice *n, guint *told,
+			   GError **error)
+{
+	GPtrArray *to = organizer_list(cfg, n->list);
+	gboolean ok = TRUE;
+	guint sent = 0;
+
+	for (guint i = 0; ok && i < to->len; i++) {
+		NotifyCopy c = { g_ptr_array_index(to, i), 0, NULL, NULL, NULL };
+
+		ok = (n->each == NULL || n->each(&c, n->user, error)) &&
+		     send_copy(db, cfg, n, &c, error);
+		if (ok)
+			sent++;
+		copy_clear(&c);
+	}
+	g_ptr_array_unref(to);
+	if (told)
+		*told = sent;
+	return ok;
+}

@@ -1,0 +1,51 @@
+/*
+ * notify.h - telling the organizers: the only place a notice to them is composed and
+ * queued (moderation requests, milestones, delivery replies and failures).
+ *
+ * Owns: one copy per organizer (model/organizer.h says who), Auto-Submitted:
+ * auto-generated and no daily cap (outbox kind notice), queued in the caller's
+ * transaction, with an optional hook for what differs per organizer (a personal Reply-To
+ * token, the organizer's own data).
+ * Not: who organizes (organizer), what a notice says (its template and the caller's data).
+ * DIAGNOSTICS: compose and outbox errors as they are; a hook's error stops the notice.
+ * THREADS: like outbox_enqueue: one database connection per thread.
+ */
+#ifndef PM_NOTIFY_H
+#define PM_NOTIFY_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include "base/config.h"
+#include "base/db.h"
+
+/* One organizer's copy: to is set by notify; a hook may fill in the rest. */
+typedef struct {
+	const char *to;         /* the organizer's normalized address (borrowed) */
+	gint64 member_id;       /* the outbox row's member_id, or 0 */
+	char *to_name;          /* display name, or NULL; notify frees it */
+	char *reply_to;         /* Reply-To of this copy (else the notice's); notify frees it */
+	JsonNode *data;         /* template data of this copy (else the notice's); notify unrefs it */
+} NotifyCopy;
+
+/* NotifyEach - fill in copy for copy->to; FALSE with error stops the notice */
+typedef gboolean (*NotifyEach)(NotifyCopy *copy, gpointer user, GError **error);
+
+/* A notice to the organizers. */
+typedef struct {
+	const char *template_name;
+	JsonNode *data;         /* template data of every copy (borrowed), or NULL */
+	const char *list;       /* the list it is about (its organizers), or NULL: everything */
+	gint64 ref_id;          /* the outbox row's ref_id (petition, delivery...), or 0 */
+	const char *reply_to;   /* Reply-To of every copy, or NULL */
+	NotifyEach each;        /* per-organizer hook, or NULL */
+	gpointer user;          /* for each */
+} Notice;
+
+/*
+ * notify_organizers - compose n for every organizer and queue each copy (kind notice).
+ * The caller holds the transaction. *told (may be NULL) gets how many were queued.
+ */
+gboolean notify_organizers(PmDb *db, const PmConfig *cfg, const Notice *n, guint *told,
+			   GError **error);
+
+#endif
