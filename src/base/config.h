@@ -4,6 +4,9 @@
  * Owns: reading the file once (in main, before any thread), resolving relative paths
  * against the config file's folder, and checking values. Errors name file:line and carry
  * EX_CONFIG. The loaded PmConfig is read-only afterwards.
+ *
+ * THREADS: loaded once in main before any thread starts, read-only afterwards: any
+ * thread may read a loaded PmConfig; config_load itself is main-thread only.
  */
 #ifndef PM_CONFIG_H
 #define PM_CONFIG_H

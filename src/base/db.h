@@ -13,6 +13,11 @@
  *   'i' gint64, 't' const char * (NULL binds NULL), 'b' const void *, gsize (blob),
  *   'd' double, 'n' NULL (no argument).
  * Errors: SQLITE_BUSY/LOCKED/FULL/IOERR/NOMEM are EX_TEMPFAIL, the rest EX_SOFTWARE.
+ *
+ * THREADS: one database connection per thread, never shared. A PmDb and its statement
+ * cache belong to the thread that opened it; every thread that needs the database (the
+ * scheduler, each LMTP worker) opens its own. SQLite is built threadsafe; WAL lets readers
+ * run beside the one writer, and busy_timeout makes writers wait for each other.
  */
 #ifndef PM_DB_H
 #define PM_DB_H

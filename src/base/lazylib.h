@@ -6,6 +6,8 @@
  * The libraries only some commands need (libesmtp with OpenSSL for sending, libxml2 with
  * ICU for HTML replies) are therefore not linked: the module that uses one lists the
  * functions it calls in a LazyLib and loads them (GModule) the first time it needs them.
+ *
+ * THREADS: any thread; loading is serialized by a mutex and happens once.
  */
 #ifndef PEERMAIL_LAZYLIB_H
 #define PEERMAIL_LAZYLIB_H

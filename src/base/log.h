@@ -3,6 +3,9 @@
  *
  * Owns: where log lines go. Not: what is secret. Callers never pass a secret or a whole
  * token; address_redact() (address.h) shortens tokens in addresses for correlation.
+ *
+ * THREADS: any thread; each line goes out in one write. log_open and log_set_quiet are
+ * main-thread only, before any thread starts.
  */
 #ifndef PM_LOG_H
 #define PM_LOG_H

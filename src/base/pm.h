@@ -4,6 +4,8 @@
  * Errors are GErrors in PM_ERROR whose code is the sysexits.h value the command should
  * exit with (EX_USAGE, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, EX_CONFIG, ...). Only main()
  * turns an error into an exit code; modules just say what kind of failure it is.
+ *
+ * THREADS: any thread.
  */
 #ifndef PM_H
 #define PM_H

@@ -4,6 +4,8 @@
  *
  * Owns: drawing and pacing the output (a terminal redraws at most 10 times a second; a
  * log line is written every 10% or 30 seconds). Not: what is counted.
+ *
+ * THREADS: one Progress belongs to the thread that draws it.
  */
 #ifndef PM_PROGRESS_H
 #define PM_PROGRESS_H

@@ -8,6 +8,8 @@
  * expiry day (varint, 0 = never) | HMAC-SHA256 truncated to 80 bits. Text: lowercase
  * RFC 4648 base32 without padding, read case-insensitively. A token of a purpose with
  * small ids is about 24 characters.
+ *
+ * THREADS: any thread; a loaded PmSecret is read-only (loading is main-thread only).
  */
 #ifndef PM_TOKEN_H
 #define PM_TOKEN_H

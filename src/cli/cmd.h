@@ -2,6 +2,8 @@
  * cmd.h - the run functions of the command table (commands.c), one cmd_*.c file per
  * group. Each gets its arguments parsed and what it needs opened (cli.h), calls one
  * function of the lower layers and prints; no SQL and no business rules here.
+ *
+ * THREADS: main thread only.
  */
 #ifndef PM_CMD_H
 #define PM_CMD_H

@@ -5,6 +5,8 @@
  *
  * Owns: those objects' key names (docs/cli.md). Not: writing JSON (base/json), what the
  * counts mean (model/stats, model/newsletter).
+ *
+ * THREADS: main thread only.
  */
 #ifndef PM_PRINT_H
 #define PM_PRINT_H

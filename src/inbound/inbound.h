@@ -13,6 +13,8 @@
  * EX_DATAERR (65) unparseable or over the size limit; EX_TEMPFAIL (75) anything transient.
  * inbound_exit_status() (exitcode.h) turns them into what the MTA sees. Nothing is
  * recorded unless the pipeline succeeds.
+ *
+ * THREADS: any thread, each with its own PmDb (the LMTP workers run it concurrently).
  */
 #ifndef PM_INBOUND_H
 #define PM_INBOUND_H

@@ -6,7 +6,7 @@
  * (67), 554 5.6.0 unparseable (65), 451 4.3.0 transient (75), 552 5.3.4 over the size
  * limit. Each reply is written with one write. Not: what a message means (inbound).
  *
- * Threads: the listener runs its own GMainContext in a thread; each connection is served
+ * THREADS: the listener runs its own GMainContext in a thread; each connection is served
  * by a worker thread with its own database connection. The configuration and secret are
  * borrowed read-only and must outlive the server.
  */

@@ -5,6 +5,8 @@
  * broadcast confirmations, bounces and delivery replies, and the responses they queue.
  * Called by inbound.c with the transaction open and the inbound row inserted; a handler
  * returns FALSE with a PM_ERROR and inbound.c rolls everything back.
+ *
+ * THREADS: any thread, each with its own PmDb and InboundCtx.
  */
 #ifndef PM_INBOUND_ROUTE_H
 #define PM_INBOUND_ROUTE_H

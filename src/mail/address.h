@@ -6,6 +6,8 @@
  * (lower-cased, optional Gmail dot and +tag rules), how peermail's addresses are formed (sign+SLUG, LIST+subscribe, KEYWORD+TOKEN)
  * and how a recipient address is routed back to its meaning. Not: what a route does
  * (that is inbound's).
+ *
+ * THREADS: any thread.
  */
 #ifndef PM_ADDRESS_H
 #define PM_ADDRESS_H

@@ -5,6 +5,8 @@
  * Owns: the header and subject heuristics: the only answer to "is this an auto-reply?"
  * (bounce asks autoreply_is_reply before reading a report's free text). Not: bounce
  * parsing (bounce), nor the daily response limit (inbound, with outbox_responses_today).
+ *
+ * THREADS: any thread, on different messages (patterns compiled once).
  */
 #ifndef PM_AUTOREPLY_H
 #define PM_AUTOREPLY_H

@@ -6,6 +6,8 @@
  * Owns: finding the failed recipients, their status (5.x.x permanent, 4.x.x transient)
  * and the remote reply. Not: what a bounce does to a member (the bounce score lives in
  * bounce_score.c / inbound), nor VERP token decoding (outbox/token).
+ *
+ * THREADS: any thread, on different messages (patterns compiled once).
  */
 #ifndef PM_BOUNCE_H
 #define PM_BOUNCE_H

@@ -10,6 +10,9 @@
  * header values are folded to spaces before encoding. Also rendering one template file
  * as the organizer's check (`template render`).
  * Not: the envelope (outbox), nor what data a message gets (the callers).
+ *
+ * THREADS: any thread; the template cache is shared and guarded by a mutex.
+ * compose_cache_clear only when no other thread composes.
  */
 #ifndef PM_COMPOSE_H
 #define PM_COMPOSE_H

@@ -7,6 +7,8 @@
  * and "-- " signatures.
  * Not: deciding what the message means (inbound), nor reading the text out of MIME parts
  * and HTML (mimetext.h: part choice, charsets, HTML to text).
+ *
+ * THREADS: any thread, on different messages.
  */
 #ifndef PM_REPLYTEXT_H
 #define PM_REPLYTEXT_H

@@ -8,6 +8,9 @@
  *
  * Data is a json-glib JsonNode tree (objects, arrays, strings, numbers, booleans, null),
  * the same shape as the Mustache spec's test data.
+ *
+ * THREADS: a parsed template may be rendered by several threads at once; parsing and
+ * freeing belong to one thread.
  */
 #ifndef PM_TEMPLATE_H
 #define PM_TEMPLATE_H

@@ -5,6 +5,8 @@
  * Owns: the bounces table (every write to it is here). Not: reading bounce formats
  * (mail/bounce.h), the members and subscriptions tables (member.h, list.h write what a
  * bounce changes there).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_BOUNCE_SCORE_H
 #define PM_BOUNCE_SCORE_H

@@ -9,6 +9,8 @@
  * commands print the summary and the problems).
  *
  * Output: every field quoted (RFC 4180, libcsv's csv_fwrite), LF line ends.
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_CSVIO_H
 #define PM_CSVIO_H

@@ -23,6 +23,8 @@
  * still pending when an earlier delivery's range passed over it and is confirmed now
  * (delivery_holes remembers those), so a late confirmation is neither lost nor sent twice.
  * A target whose share is empty gets no message and its range does not move.
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_DELIVERY_H
 #define PM_DELIVERY_H

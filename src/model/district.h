@@ -7,6 +7,8 @@
  * or control characters) and the longest matching prefix wins. Not: members' district
  * column (member.h writes it, asking this module), reading the prefixes file
  * (district_import.h), which signatures a target gets (delivery.h).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_DISTRICT_H
 #define PM_DISTRICT_H

@@ -5,6 +5,8 @@
  * Owns: reading the prefixes file (CSV, header row) and the import's transaction.
  * Not: any table: the rows go through district.h, members' districts through member.h
  * (this module sits above both, so that neither has to know the other's writes).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_DISTRICT_IMPORT_H
 #define PM_DISTRICT_IMPORT_H

@@ -3,6 +3,8 @@
  * after a member is forgotten.
  *
  * Owns: the events table. Not: reports over it (none reads it yet).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_EVENTS_H
 #define PM_EVENTS_H

@@ -6,6 +6,8 @@
  * raw message when a story or a delivery reply needs it). Not: the digest's definition or
  * the pipeline that decides when a message is recorded (inbound/inbound.h), what each
  * address does (inbound/route.h).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_INBOUND_LOG_H
 #define PM_INBOUND_LOG_H

@@ -6,6 +6,8 @@
  * database the first time they are looked up). Subscription states: pending, active,
  * unsubscribed, bouncing; only active members of active status get list mail.
  * Not: members (member), what a bounce or complaint decides (bounce_score).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_LIST_H
 #define PM_LIST_H

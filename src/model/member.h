@@ -7,6 +7,8 @@
  * (signature), what a bounce does to the score (bounce_score), forgetting a person across
  * every table (member_forget), an organizer's add with its subscriptions (member_add),
  * everything stored about a member (member_record), the suppressions (suppression).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_MEMBER_H
 #define PM_MEMBER_H

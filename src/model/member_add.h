@@ -6,6 +6,8 @@
  * again, and a member who left a list or bounces off it is not put back on it (that needs
  * their own confirmation by mail). Not: any table: the member row goes through member.h,
  * the subscriptions through list.h (this module sits above both, as member_forget does).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_MEMBER_ADD_H
 #define PM_MEMBER_ADD_H

@@ -5,6 +5,8 @@
  * Owns: the order of the erasure and its one rule: personal data goes, anonymous counts
  * stay. Not: any table: each owner forgets its own part (*_forget_member, member_erase,
  * suppression_add, events_add); this module sits above them all.
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_MEMBER_FORGET_H
 #define PM_MEMBER_FORGET_H

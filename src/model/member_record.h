@@ -5,6 +5,8 @@
  * Owns: reading the member's rows in every table that holds some (members, subscriptions,
  * signatures, stories, bounces), read only. Not: any write (each table's owner), the
  * output format (cli).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_MEMBER_RECORD_H
 #define PM_MEMBER_RECORD_H

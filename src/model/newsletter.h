@@ -8,6 +8,8 @@
  * depends on (newsletter_copy_state).
  * Not: the outbox rows (outbox), rendering a copy (produce/newsletter_render.h), sending
  * (outbox/sender), the template language (template), MIME (compose).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_NEWSLETTER_H
 #define PM_NEWSLETTER_H

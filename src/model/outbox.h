@@ -10,6 +10,8 @@
  *
  * Callers queue inside their own transaction: the response and the state it answers
  * commit together.
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_OUTBOX_H
 #define PM_OUTBOX_H

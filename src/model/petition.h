@@ -5,6 +5,8 @@
  * the announced milestone included (delivery and milestone decide, this module writes).
  * Not: signatures (signature), targets and deliveries (delivery), members (member), the
  * milestone steps (produce/milestone.h).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_PETITION_H
 #define PM_PETITION_H

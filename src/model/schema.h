@@ -4,6 +4,8 @@
  * Owns: the tables' definitions and their version (PRAGMA user_version). Not: the
  * migration mechanism (base/db.h), the SQL that reads and writes each table (the table's
  * owning module, listed in docs/architecture.md "Table owners").
+ *
+ * THREADS: any thread (the schema is constant).
  */
 #ifndef PM_SCHEMA_H
 #define PM_SCHEMA_H

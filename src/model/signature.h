@@ -5,6 +5,8 @@
  * confirmed, its comment and source message; imported signatures without a member.
  * Not: petitions (petition), members (member), which signatures a delivery carries
  * (delivery).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_SIGNATURE_H
 #define PM_SIGNATURE_H

@@ -5,6 +5,8 @@
  * `petition show|ls`, returned as C structs (the cli writes them as text or JSON).
  * Not: changing anything (every function here only reads), what a newsletter's counts
  * mean (newsletter).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_STATS_H
 #define PM_STATS_H

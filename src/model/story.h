@@ -5,6 +5,8 @@
  * (pending, approved, rejected).
  * Not: the moderation notice mail (inbound and compose) or how stories are chosen for a
  * mailing beyond "approved, newest first".
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_STORY_H
 #define PM_STORY_H

@@ -4,6 +4,8 @@
  * Owns: the suppressions table and the stored form of an address in it (HMAC-SHA256 under
  * the secret, never the address in clear). Not: what a suppression stops (the imports and
  * `member add` ask member_suppressed), forgetting itself (member_forget).
+ *
+ * THREADS: any thread, with that thread's own PmDb.
  */
 #ifndef PM_SUPPRESSION_H
 #define PM_SUPPRESSION_H

@@ -3,6 +3,8 @@
  * failure alerts, and the scheduler task that compiles what is due.
  *
  * Owns: turning compiled deliveries (model/delivery.h) into queued messages.
+ *
+ * THREADS: any thread with its own PmDb (the scheduler calls it from the main thread).
  */
 #ifndef PM_DELIVERY_SEND_H
 #define PM_DELIVERY_SEND_H

@@ -10,6 +10,8 @@
  * Owns: the steps, and the scheduler task that mails organizers (template "milestone",
  * outbox kind notice). Other modules (deliveries at milestones) keep their own record of
  * the count they last acted on and ask milestone_crossed(goal, that count, the count now).
+ *
+ * THREADS: any thread with its own PmDb (the scheduler calls it from the main thread).
  */
 #ifndef PM_MILESTONE_H
 #define PM_MILESTONE_H

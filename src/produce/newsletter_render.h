@@ -4,6 +4,9 @@
  *
  * Owns: building one member's copy. Not: newsletters' rows (model/newsletter.h), the
  * send loop (run/).
+ *
+ * THREADS: main thread only (it keeps a per-newsletter cache), except newsletter_build,
+ * which any thread may call on a prepared copy.
  */
 #ifndef PM_NEWSLETTER_RENDER_H
 #define PM_NEWSLETTER_RENDER_H

@@ -4,6 +4,8 @@
  * and this module queues it. Only a bounced probe disables (bounce_score does that).
  *
  * Owns: turning owed probes into outbox rows of kind probe. Not: scores (bounce_score).
+ *
+ * THREADS: any thread with its own PmDb (the scheduler calls it from the main thread).
  */
 #ifndef PM_PROBE_H
 #define PM_PROBE_H

@@ -4,6 +4,8 @@
  *
  * Owns: unique file names, tmp/ then fsync then rename into new/, and the Return-Path and
  * Delivered-To headers a delivering MTA would prepend. Not: which rows to write (sender).
+ *
+ * THREADS: any thread; each delivery writes its own file (tmp/ then rename into new/).
  */
 #ifndef PM_MAILDIR_H
 #define PM_MAILDIR_H

@@ -5,6 +5,8 @@
  * Owns: the task table, the pass loop, sleeping until the next due message, SIGTERM
  * (finish what is in flight, exit 0) and SIGHUP (reload the configuration between
  * passes). Not: what a task produces (its module), sending (sender).
+ *
+ * THREADS: main thread only; it owns the database connection the sender uses.
  */
 #ifndef PM_SCHEDULER_H
 #define PM_SCHEDULER_H

@@ -7,6 +7,9 @@
  * threads, how many messages are in flight (at most two claim batches, whatever the
  * queue's size, being built included), and batching the results into few transactions.
  * Not: SQL (outbox), SMTP (smtp).
+ *
+ * THREADS: a Sender is driven from the main thread; it runs its own render and SMTP
+ * threads inside and joins them in sender_free.
  */
 #ifndef PM_SENDER_H
 #define PM_SENDER_H

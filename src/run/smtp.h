@@ -10,6 +10,8 @@
  *
  * Jobs go in with smtp_pool_submit and come back, each with its OutboxResult filled, from
  * smtp_pool_pop. The result is copied from libesmtp as soon as the server has answered.
+ *
+ * THREADS: one session per thread; sessions, messages and recipients are never shared.
  */
 #ifndef PM_SMTP_H
 #define PM_SMTP_H
