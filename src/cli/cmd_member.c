@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include "cli/cmd.h"
+#include "cli/print.h"
 #include "base/json.h"
 #include "base/pm.h"
 #include "model/csvio.h"
@@ -43,13 +44,7 @@ gboolean cmd_member_import(CmdCtx *c, GError **error)
 	gboolean ok = csvio_import_members_to(c->db, c->cfg, c->key, c->argv[0], c->o->list,
 					      &st, error);
 
-	for (guint i = 0; st.problems && i < st.problems->len; i++)
-		fprintf(stderr, "peermail: %s: %s\n", c->argv[0], (char *)st.problems->pdata[i]);
-	if (ok)
-		g_string_append_printf(c->out, "imported %" G_GINT64_FORMAT ", updated %"
-				       G_GINT64_FORMAT ", skipped %" G_GINT64_FORMAT
-				       " (bad rows)\n", st.imported, st.updated, st.skipped);
-	csvio_stats_clear(&st);
+	print_import(c->out, c->argv[0], ok, &st);
 	return ok;
 }
 

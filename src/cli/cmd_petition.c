@@ -108,13 +108,7 @@ gboolean cmd_petition_import(CmdCtx *c, GError **error)
 	gboolean ok = csvio_import_signatures_to(c->db, c->cfg, c->key, c->argv[0], c->argv[1],
 						 &st, error);
 
-	for (guint i = 0; st.problems && i < st.problems->len; i++)
-		fprintf(stderr, "peermail: %s: %s\n", c->argv[1], (char *)st.problems->pdata[i]);
-	if (ok)
-		g_string_append_printf(c->out, "imported %" G_GINT64_FORMAT ", updated %"
-				       G_GINT64_FORMAT ", skipped %" G_GINT64_FORMAT
-				       " (bad rows)\n", st.imported, st.updated, st.skipped);
-	csvio_stats_clear(&st);
+	print_import(c->out, c->argv[1], ok, &st);
 	return ok;
 }
 

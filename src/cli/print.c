@@ -1,6 +1,7 @@
 /*
  * print.c - JSON objects for lists, petitions and newsletters.
  */
+#include <stdio.h>
 #include "base/json.h"
 #include "cli/print.h"
 
@@ -74,4 +75,16 @@ void print_newsletter_report(JsonBuilder *b, const char *key, const NewsletterRe
 	json_put_int(b, "cancelled", s->counts.cancelled);
 	json_put_int(b, "unsubscribes", s->counts.unsubscribes);
 	json_builder_end_object(b);
+}
+
+/* print_import - an import's problems and summary */
+void print_import(GString *out, const char *file, gboolean ok, CsvioStats *st)
+{
+	for (guint i = 0; st->problems && i < st->problems->len; i++)
+		fprintf(stderr, "peermail: %s: %s\n", file, (char *)st->problems->pdata[i]);
+	if (ok)
+		g_string_append_printf(out, "imported %" G_GINT64_FORMAT ", updated %"
+				       G_GINT64_FORMAT ", skipped %" G_GINT64_FORMAT
+				       " (bad rows)\n", st->imported, st->updated, st->skipped);
+	csvio_stats_clear(st);
 }

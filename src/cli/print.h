@@ -12,6 +12,7 @@
 #define PM_PRINT_H
 
 #include <json-glib/json-glib.h>
+#include "model/csvio.h"
 #include "model/newsletter.h"
 #include "model/stats.h"
 
@@ -27,5 +28,9 @@ void print_petition_stats(JsonBuilder *b, const char *key, const PetitionStats *
 /* print_newsletter_report - {id, status, subject, list, petition, scheduled_at,
  * recipients, queued, sent, failed, bounced, cancelled, unsubscribes} */
 void print_newsletter_report(JsonBuilder *b, const char *key, const NewsletterReport *s);
+
+/* print_import - an import's problems on stderr ("peermail: FILE: line N: why") and its
+ * summary line into out when ok; clears st */
+void print_import(GString *out, const char *file, gboolean ok, CsvioStats *st);
 
 #endif
