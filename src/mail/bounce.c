@@ -42,6 +42,7 @@
 #include "mail/autoreply.h"
 #include "mail/bounce.h"
 #include "mail/mimetext.h"
+#include "mail/rules.h"
 
 #define MAX_DEPTH 8             /* MIME nesting followed */
 #define MAX_PARTS 64            /* MIME parts visited per message */
@@ -56,8 +57,10 @@
 /* ==== Regular expressions (compiled once) ==== */
 
 typedef struct {
+	GPtrArray *rules;       /* PmRule* of rules/bounce/NAME.rules */
 	GRegex *addr;           /* an address in free text */
 	GRegex *end;            /* the returned message starts here */
+	GRegex *soft_end;       /* ... once a failure phrase was seen (a session transcript) */
 	GRegex *trigger;        /* a failure or delay phrase */
 	GRegex *transient;      /* the failure is a delay */
 	GRegex *permanent;      /* ... unless the text says it is final */
@@ -79,59 +82,19 @@ static gpointer regexes_new(gpointer unused)
 		"[A-Za-z0-9._%+!#$&*^~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 		"(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}(?![A-Za-z0-9-])",
 		0, 0, NULL);
-	rx.end = g_regex_new(
-		"^[\\s>|*=_-]*("
-		"(the )?original message( follows| attached| as received| below|:|\\s*-+|\\s*$)|"
-		"below (this|the next) line|"
-		"this is a copy|(a |the )?copy of (the|your) (original )?message|here is a copy|"
-		"(the )?headers? of the (original|source)|message headers? follows?|"
-		"returned mail follows|unsent message below|original message (follows|attached)|"
-		"start of returned message|message text follows|forwarded message|"
-		"attachment is a copy|included is a copy|the first \\d+ lines|"
-		"a summary of the undelivered|your message reads|"
-		"transcript of (the )?session|session transcript|old message:|"
-		"mensaje original|the non-delivered message|\\[original message\\]|"
-		"original message as received|returned message)",
-		ci, 0, NULL);
-	rx.trigger = g_regex_new(
-		"could ?n[o']t be delivered|can ?n[o']t be delivered|was not delivered|"
-		"not been delivered|not yet been delivered|undeliverable|undelivered|"
-		"unable to deliver|not able to deliver|wasn'?t able to deliver|did not reach|"
-		"could not be reached|failed recipient|following address(\\(?es\\)?)? (had|have)? ?failed|"
-		"following (addresses|recipients?)|recipients? failed|delivery to the following|"
-		"delivery (has )?failed|delivery failure|fatal errors?|did not receive|"
-		"not accepting mail|no such user|user unknown|unknown user|does not exist|"
-		"no longer valid|not listed in|invalid final delivery|intended recipient|"
-		"mailbox (is )?(full|unavailable)|mailbox .* unavailable|over quota|quota (exceeded|violation)|"
-		"automatically rejected|not accepted|delivery problems?|was aborted|postponed|"
-		"not delivered to|been delayed|message delayed|error has occurred while attempting to deliver|"
-		"could not deliver|did not exactly match|unknown recipient|addressed to '|"
-		"failed addresses|affected recipient|error-for:|no mailbox|"
-		"delivery of (e-?mail|(your )?message) to|"
-		"your message to\\b|^\\s*<[^<>\\s]+@[^<>\\s]+>:",
-		ci, 0, NULL);
-	rx.transient = g_regex_new(
-		"delay|not yet been delivered|will continue|continue to (try|attempt)|"
-		"attempts will continue|postponed|will be retried|will retry|still being retried|"
-		"still awaiting|temporary failure|temporarily|keep trying|could not send message for past|"
-		"transient|non-fatal|warning (message )?only|just a warning|is a warning",
-		ci, 0, NULL);
-	rx.permanent = g_regex_new(
-		"permanent|given up|giving up|not going to try again|was aborted",
-		ci, 0, NULL);
+	rx.rules = rules_load(pm_bounce_rules);
+	rx.end = rules_join(rx.rules, "end");
+	rx.soft_end = rules_join(rx.rules, "soft_end");
+	rx.trigger = rules_join(rx.rules, "trigger");
+	rx.transient = rules_join(rx.rules, "transient");
+	rx.permanent = rules_join(rx.rules, "permanent");
 	rx.mail_from = g_regex_new("mail from:?\\s*<?$", ci, 0, NULL);
 	rx.status = g_regex_new("(?<![0-9.])([245])\\.[0-9]{1,3}\\.[0-9]{1,3}(?![0-9.])",
 				0, 0, NULL);
 	rx.smtp_reply = g_regex_new("(^|[\\s:(])[45][0-9][0-9]([ -]|$)", 0, 0, NULL);
 	rx.bare_local = g_regex_new("^\\s+([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$", 0, 0, NULL);
-	rx.daemon_from = g_regex_new(
-		"mailer-daemon|postmaster|mdaemon|mail delivery|delivery subsystem|"
-		"mail administrator|system administrator|delivery system",
-		ci, 0, NULL);
-	rx.bounce_subject = g_regex_new(
-		"deliver|returned mail|mail error|failure|failed|"
-		"non-delivery|delayed|nameserver error|rejected|user unknown",
-		ci, 0, NULL);
+	rx.daemon_from = rules_join(rx.rules, "daemon_from");
+	rx.bounce_subject = rules_join(rx.rules, "bounce_subject");
 	return &rx;
 }
 
@@ -146,7 +109,7 @@ static const BounceRegexes *rx_get(void)
 /* rx_match - TRUE if re matches s */
 static gboolean rx_match(const GRegex *re, const char *s)
 {
-	return s && g_regex_match(re, s, 0, NULL);
+	return s && re && g_regex_match(re, s, 0, NULL);
 }
 
 /* ==== Reports ==== */
@@ -169,6 +132,7 @@ BounceReport *bounce_report_free(BounceReport *r)
 		g_ptr_array_unref(r->recipients);
 		g_free(r->feedback_type);
 		g_free(r->original_message_id);
+		g_free(r->rule);
 		g_free(r);
 	}
 	return NULL;
@@ -641,6 +605,8 @@ static void read_text(const char *text, const TextCtx *c, BounceReport *r)
 		    g_str_has_prefix(l, "Return-Path:") || g_str_has_prefix(l, ">Received: ") ||
 		    g_str_has_prefix(l, ">Return-Path:"))
 			break;
+		if (first >= 0 && rx_match(rx->soft_end, l))
+			break;
 		if (first < 0 && rx_match(rx->trigger, l))
 			first = end;
 		g_string_append(own, l);
@@ -649,6 +615,16 @@ static void read_text(const char *text, const TextCtx *c, BounceReport *r)
 	if (first < 0)
 		goto out;
 	permanent = rx_match(rx->permanent, own->str) || !rx_match(rx->transient, own->str);
+	if (r->rule == NULL) {
+		const PmRule *t = rules_which(rx->rules, "trigger", lines[first]);
+		const PmRule *k = rules_which(rx->rules, permanent ? "permanent" : "transient",
+					      own->str);
+
+		r->rule = g_strdup_printf("free text: trigger %s \"%s\"%s%s%s%s%s",
+			t ? t->file : "?", t ? t->pattern : "?",
+			k ? (permanent ? ", permanent " : ", transient ") : "",
+			k ? k->file : "", k ? " \"" : "", k ? k->pattern : "", k ? "\"" : "");
+	}
 
 	/*
 	 * From the first failure phrase on, paragraph by paragraph: one with neither an
@@ -893,9 +869,11 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 
 	if (w.feedback) {
 		r->kind = BOUNCE_FEEDBACK;
+		r->rule = g_strdup("feedback report (RFC 5965)");
 		read_feedback(&w, r);
 	} else if (w.mdn && !mdn_is_failure(w.mdn)) {
 		r->kind = BOUNCE_NOT;   /* a read receipt */
+		r->rule = g_strdup("read receipt (RFC 8098)");
 	} else {
 		int blocks = 0, failures = 0;
 
@@ -904,6 +882,8 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 		if (blocks > 0) {
 			/* the machine-readable report is authoritative: no guessing from its text */
 			r->kind = failures > 0 ? BOUNCE_DSN : BOUNCE_NOT;   /* else a success DSN */
+			r->rule = g_strdup(failures > 0 ? "delivery status (RFC 3464)" :
+					   "delivery status (RFC 3464): no failure");
 		} else if (looks_like_bounce(msg, &w) &&
 		    (w.report || w.dsn->len || !autoreply_is_reply(msg))) {
 			GPtrArray *t = texts(&w);

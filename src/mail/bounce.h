@@ -31,6 +31,7 @@ typedef struct {
 	GPtrArray *recipients;   /* BounceRecipient* */
 	char *feedback_type;     /* "abuse", ... for BOUNCE_FEEDBACK */
 	char *original_message_id;
+	char *rule;              /* which reader and pattern decided, for inspect; NULL when none */
 } BounceReport;
 
 /* bounce_parse - read msg; always returns a report (kind BOUNCE_NOT when not a bounce); free with bounce_report_free */

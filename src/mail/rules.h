@@ -1,0 +1,45 @@
+/*
+ * rules.h - pattern files compiled in from the tree's rules/ folder (contrib/embed-rules.sh,
+ * run by the Makefile): rules/bounce/NAME.rules for bounce.c.
+ *
+ * Owns: the file format and its reader. A rules file is lines "KIND PATTERN" (KIND one
+ * word, then blanks, then a GRegex pattern to the end of the line); '#' lines and blank
+ * lines are comments, and each file starts with a "# source:" comment saying where its
+ * phrases come from. Not: what a KIND means (the module that loads the set).
+ *
+ * Why compiled in: `peermail receive` runs once per message and must not depend on an
+ * installed data folder being present and readable (a missing file would silently lose
+ * rules); adding a language or an MTA is still adding one file under rules/ and rebuilding.
+ */
+#ifndef PM_RULES_H
+#define PM_RULES_H
+
+#include <glib.h>
+
+typedef struct {
+	const char *name;   /* the file's base name, e.g. "exim.rules" */
+	const char *text;   /* its contents */
+} PmRuleFile;
+
+typedef struct {
+	const char *file;   /* the file it came from (static) */
+	char *kind;
+	char *pattern;
+	GRegex *re;         /* compiled with G_REGEX_CASELESS; NULL if the pattern is invalid */
+} PmRule;
+
+/* The bounce rule files (generated build/gen/bounce_rules.c), ended by { NULL, NULL }. */
+extern const PmRuleFile pm_bounce_rules[];
+
+/* rules_load - every rule of files, in file then line order; never fails (an invalid pattern
+ * is logged at load and kept with re NULL); the result lives for the process */
+GPtrArray *rules_load(const PmRuleFile *files);
+
+/* rules_join - one caseless GRegex matching any pattern of kind in rules, or NULL when none;
+ * caller unrefs */
+GRegex *rules_join(const GPtrArray *rules, const char *kind);
+
+/* rules_which - the first rule of kind matching s, or NULL */
+const PmRule *rules_which(const GPtrArray *rules, const char *kind, const char *s);
+
+#endif
