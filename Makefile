@@ -54,8 +54,9 @@ SRCS := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.
 HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
 # Pattern files under rules/ are compiled in (src/mail/rules.h says why).
 BOUNCE_RULES := $(sort $(wildcard rules/bounce/*.rules))
-GEN_SRCS := $(B)/gen/bounce_rules.c
-OBJS := $(SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/bounce_rules.o
+REPLY_RULES := $(sort $(wildcard rules/reply/*.rules))
+GEN_SRCS := $(B)/gen/bounce_rules.c $(B)/gen/reply_rules.c
+OBJS := $(SRCS:src/%.c=$(B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(B)/obj/gen/%.o)
 LIB  := $(B)/libpeermail.a
 BIN  := $(B)/peermail
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -78,6 +79,10 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 $(B)/gen/bounce_rules.c: $(BOUNCE_RULES) contrib/embed-rules.sh
 	@mkdir -p $(dir $@)
 	./contrib/embed-rules.sh pm_bounce_rules $(BOUNCE_RULES) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/reply_rules.c: $(REPLY_RULES) contrib/embed-rules.sh
+	@mkdir -p $(dir $@)
+	./contrib/embed-rules.sh pm_reply_rules $(REPLY_RULES) > $@.tmp && mv $@.tmp $@
 
 $(B)/obj/gen/%.o: $(B)/gen/%.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -30,6 +30,8 @@ static void inspect_json(InboundMessage *m)
 	json_builder_add_string_value(b, m->autokind ? autoreply_name(m->autokind) : NULL);
 	json_builder_set_member_name(b, "bounce");
 	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "rule");
+	json_builder_add_string_value(b, r->rule);
 	if (r->kind == BOUNCE_FEEDBACK) {
 		json_builder_set_member_name(b, "feedback_type");
 		json_builder_add_string_value(b, r->feedback_type);
@@ -69,6 +71,8 @@ static void inspect_text(InboundMessage *m)
 	printf("subject:    %s\n", m->subject ? m->subject : "(none)");
 	if (m->autokind)
 		printf("auto-reply: %s\n", autoreply_name(m->autokind));
+	if (r->rule)
+		printf("rule:       %s\n", r->rule);
 	for (guint i = 0; i < r->recipients->len; i++) {
 		BounceRecipient *x = g_ptr_array_index(r->recipients, i);
 

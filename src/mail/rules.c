@@ -36,7 +36,7 @@ GPtrArray *rules_load(const PmRuleFile *files)
 			r->file = f->name;
 			r->kind = g_strdup(l);
 			r->pattern = g_strdup(sp);
-			r->re = g_regex_new(sp, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err);
+			r->re = g_regex_new(sp, G_REGEX_CASELESS, 0, &err);
 			if (r->re == NULL) {
 				g_warning("rules %s line %d: %s", f->name, i + 1, err->message);
 				g_error_free(err);
@@ -48,11 +48,10 @@ GPtrArray *rules_load(const PmRuleFile *files)
 	return out;
 }
 
-/* rules_join - one caseless GRegex for any pattern of kind, or NULL; caller unrefs */
-GRegex *rules_join(const GPtrArray *rules, const char *kind)
+/* rules_alternation - "(?:p1)|(?:p2)..." of kind's valid patterns, or NULL; caller frees */
+char *rules_alternation(const GPtrArray *rules, const char *kind)
 {
 	GString *s = g_string_new(NULL);
-	GRegex *re;
 
 	for (guint i = 0; i < rules->len; i++) {
 		const PmRule *r = g_ptr_array_index(rules, i);
@@ -60,8 +59,20 @@ GRegex *rules_join(const GPtrArray *rules, const char *kind)
 		if (r->re && strcmp(r->kind, kind) == 0)
 			g_string_append_printf(s, "%s(?:%s)", s->len ? "|" : "", r->pattern);
 	}
-	re = s->len ? g_regex_new(s->str, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL) : NULL;
-	g_string_free(s, TRUE);
+	if (s->len == 0) {
+		g_string_free(s, TRUE);
+		return NULL;
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* rules_join - one caseless GRegex for any pattern of kind, or NULL; caller unrefs */
+GRegex *rules_join(const GPtrArray *rules, const char *kind)
+{
+	char *alt = rules_alternation(rules, kind);
+	GRegex *re = alt ? g_regex_new(alt, G_REGEX_CASELESS, 0, NULL) : NULL;
+
+	g_free(alt);
 	return re;
 }
 

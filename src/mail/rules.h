@@ -1,6 +1,7 @@
 /*
  * rules.h - pattern files compiled in from the tree's rules/ folder (contrib/embed-rules.sh,
- * run by the Makefile): rules/bounce/NAME.rules for bounce.c.
+ * run by the Makefile): rules/bounce/NAME.rules for bounce.c (one file per MTA, service or
+ * language), rules/reply/LANG.rules for replytext.c (one file per language).
  *
  * Owns: the file format and its reader. A rules file is lines "KIND PATTERN" (KIND one
  * word, then blanks, then a GRegex pattern to the end of the line); '#' lines and blank
@@ -30,6 +31,8 @@ typedef struct {
 
 /* The bounce rule files (generated build/gen/bounce_rules.c), ended by { NULL, NULL }. */
 extern const PmRuleFile pm_bounce_rules[];
+/* The reply rule files, one per language (build/gen/reply_rules.c). */
+extern const PmRuleFile pm_reply_rules[];
 
 /* rules_load - every rule of files, in file then line order; never fails (an invalid pattern
  * is logged at load and kept with re NULL); the result lives for the process */
@@ -38,6 +41,10 @@ GPtrArray *rules_load(const PmRuleFile *files);
 /* rules_join - one caseless GRegex matching any pattern of kind in rules, or NULL when none;
  * caller unrefs */
 GRegex *rules_join(const GPtrArray *rules, const char *kind);
+
+/* rules_alternation - "(?:p1)|(?:p2)..." of the valid patterns of kind, or NULL when none;
+ * caller frees */
+char *rules_alternation(const GPtrArray *rules, const char *kind);
 
 /* rules_which - the first rule of kind matching s, or NULL */
 const PmRule *rules_which(const GPtrArray *rules, const char *kind, const char *s);
