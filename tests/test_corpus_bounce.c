@@ -128,7 +128,7 @@ TEST(sisimai_corpus)
 /* check_rule_files - every file of set names its source and every pattern compiles */
 static void check_rule_files(const PmRuleFile *set, const char *what)
 {
-	GPtrArray *rules = rules_load(set);
+	GPtrArray *rules = rules_load(set, TRUE);
 	int files = 0, bad = 0;
 
 	for (const PmRuleFile *f = set; f->name; f++) {

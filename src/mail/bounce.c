@@ -82,7 +82,7 @@ static gpointer regexes_new(gpointer unused)
 		"[A-Za-z0-9._%+!#$&*^~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 		"(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}(?![A-Za-z0-9-])",
 		0, 0, NULL);
-	rx.rules = rules_load(pm_bounce_rules);
+	rx.rules = rules_load(pm_bounce_rules, TRUE);
 	rx.end = rules_join(rx.rules, "end");
 	rx.soft_end = rules_join(rx.rules, "soft_end");
 	rx.trigger = rules_join(rx.rules, "trigger");

@@ -105,7 +105,7 @@ static const Patterns *patterns(void)
 			"\\w{2,10}\\.?,?[ \\t]+\\d{1,2}\\.?[ \\t]+\\w{3,10}\\.?[ \\t]+\\d{4})", 0);
 		p.dash_end = compile(KW_ANY "[ \\t]*-{2,}[ \\t]*$", 0);
 		p.mid_opener = compile("(?<=\\S)[ \\t]*(-*[ \\t]*" OPENERS "[ \\t])", 0);
-		p.rules = rules = rules_load(pm_reply_rules);
+		p.rules = rules = rules_load(pm_reply_rules, FALSE);
 		orig = rules_alternation(rules, "original");
 		fwd = rules_alternation(rules, "forward");
 		fwd_begin = rules_alternation(rules, "forward_begin");

@@ -11,7 +11,7 @@
 #include "mail/rules.h"
 
 /* rules_load - every rule of files, in order; the result lives for the process */
-GPtrArray *rules_load(const PmRuleFile *files)
+GPtrArray *rules_load(const PmRuleFile *files, gboolean each)
 {
 	GPtrArray *out = g_ptr_array_new();
 
@@ -36,8 +36,9 @@ GPtrArray *rules_load(const PmRuleFile *files)
 			r->file = f->name;
 			r->kind = g_strdup(l);
 			r->pattern = g_strdup(sp);
-			r->re = g_regex_new(sp, G_REGEX_CASELESS, 0, &err);
-			if (r->re == NULL) {
+			r->ok = TRUE;
+			if (each && (r->re = g_regex_new(sp, G_REGEX_CASELESS, 0, &err)) == NULL) {
+				r->ok = FALSE;
 				g_warning("rules %s line %d: %s", f->name, i + 1, err->message);
 				g_error_free(err);
 			}
@@ -56,7 +57,7 @@ char *rules_alternation(const GPtrArray *rules, const char *kind)
 	for (guint i = 0; i < rules->len; i++) {
 		const PmRule *r = g_ptr_array_index(rules, i);
 
-		if (r->re && strcmp(r->kind, kind) == 0)
+		if (r->ok && strcmp(r->kind, kind) == 0)
 			g_string_append_printf(s, "%s(?:%s)", s->len ? "|" : "", r->pattern);
 	}
 	if (s->len == 0) {

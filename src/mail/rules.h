@@ -26,7 +26,8 @@ typedef struct {
 	const char *file;   /* the file it came from (static) */
 	char *kind;
 	char *pattern;
-	GRegex *re;         /* compiled with G_REGEX_CASELESS; NULL if the pattern is invalid */
+	GRegex *re;         /* compiled with G_REGEX_CASELESS (when loaded with each); else NULL */
+	gboolean ok;        /* usable: compiled, or not compiled one by one */
 } PmRule;
 
 /* The bounce rule files (generated build/gen/bounce_rules.c), ended by { NULL, NULL }. */
@@ -34,9 +35,11 @@ extern const PmRuleFile pm_bounce_rules[];
 /* The reply rule files, one per language (build/gen/reply_rules.c). */
 extern const PmRuleFile pm_reply_rules[];
 
-/* rules_load - every rule of files, in file then line order; never fails (an invalid pattern
- * is logged at load and kept with re NULL); the result lives for the process */
-GPtrArray *rules_load(const PmRuleFile *files);
+/* rules_load - every rule of files, in file then line order; with each, every pattern is also
+ * compiled on its own (for rules_which; an invalid one is logged and not ok), without, none
+ * is (cheaper: a process reading one message only needs the joined patterns); never fails;
+ * the result lives for the process */
+GPtrArray *rules_load(const PmRuleFile *files, gboolean each);
 
 /* rules_join - one caseless GRegex matching any pattern of kind in rules, or NULL when none;
  * caller unrefs */
@@ -46,7 +49,7 @@ GRegex *rules_join(const GPtrArray *rules, const char *kind);
  * caller frees */
 char *rules_alternation(const GPtrArray *rules, const char *kind);
 
-/* rules_which - the first rule of kind matching s, or NULL */
+/* rules_which - the first rule of kind matching s, or NULL (rules loaded with each) */
 const PmRule *rules_which(const GPtrArray *rules, const char *kind, const char *s);
 
 #endif
