@@ -851,6 +851,64 @@ static gboolean looks_like_bounce(GMimeMessage *msg, const Walk *w)
 	return rx_match(rx->daemon_from, from) || rx_match(rx->bounce_subject, subject);
 }
 
+/* failed_recipients_header - X-Failed-Recipients (Exim, Google, Zoho...) names the failed
+ * recipients exactly: when present they replace what the text suggested; their permanence
+ * and status are the text's (its first recipient), else the subject's (a delay subject is
+ * transient), else permanent */
+static void failed_recipients_header(GMimeMessage *msg, BounceReport *r)
+{
+	const BounceRegexes *rx = rx_get();
+	const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), "X-Failed-Recipients");
+	GPtrArray *keep;
+	BounceRecipient *first;
+	gboolean permanent;
+	char *status, *diagnostic, *rule;
+	GMatchInfo *mi = NULL;
+
+	if (v == NULL || strlen(v) > 20 * MAX_LINE)
+		return;
+	first = r->recipients->len ? g_ptr_array_index(r->recipients, 0) : NULL;
+	permanent = first ? first->permanent :
+		!rx_match(rx->transient, g_mime_message_get_subject(msg));
+	status = first ? g_strdup(first->status) : NULL;
+	diagnostic = first ? g_strdup(first->diagnostic) : NULL;
+	keep = r->recipients;
+	r->recipients = g_ptr_array_new_with_free_func(recipient_free);
+	g_regex_match(rx->addr, v, 0, &mi);
+	while (g_match_info_matches(mi) && r->recipients->len < MAX_RECIPIENTS) {
+		char *m = g_match_info_fetch(mi, 0);
+		char *addr = clean_address(m);
+
+		if (addr) {
+			BounceRecipient *had = NULL;
+
+			for (guint i = 0; i < keep->len && had == NULL; i++)
+				if (strcmp(((BounceRecipient *)g_ptr_array_index(keep, i))->address, addr) == 0)
+					had = g_ptr_array_index(keep, i);
+			if (had)
+				report_add(r, addr, had->status, had->permanent, had->diagnostic);
+			else
+				report_add(r, addr, status, permanent, diagnostic);
+		}
+		g_free(addr);
+		g_free(m);
+		g_match_info_next(mi, NULL);
+	}
+	g_match_info_free(mi);
+	if (r->recipients->len == 0) {
+		g_ptr_array_unref(r->recipients);     /* nothing usable: keep the text's */
+		r->recipients = keep;
+	} else {
+		g_ptr_array_unref(keep);
+		rule = g_strdup_printf("%s%sX-Failed-Recipients header", r->rule ? r->rule : "",
+				       r->rule ? "; recipients from the " : "recipients from the ");
+		g_free(r->rule);
+		r->rule = rule;
+	}
+	g_free(status);
+	g_free(diagnostic);
+}
+
 /* bounce_parse - read msg; always returns a report; free with bounce_report_free */
 BounceReport *bounce_parse(GMimeMessage *msg)
 {
@@ -893,6 +951,7 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 			for (guint i = 0; i < t->len; i++)
 				read_text(g_ptr_array_index(t, i), &c, r);
 			g_ptr_array_unref(t);
+			failed_recipients_header(msg, r);
 			g_hash_table_unref(c.exclude);
 			g_free(c.from_domain);
 			r->kind = BOUNCE_DSN;   /* a bounce, even when no address could be read */
