@@ -7,8 +7,9 @@ sample itself, and writes one row per sample:
   FILE  COUNT  ADDRESSES  PERMANENT  STATUSES  SET
 COUNT: recipients sisimai finds. ADDRESSES: the Final-Recipient/Original-Recipient addresses of
 the sample's delivery-status part when their number equals COUNT, else "?" (count checked only).
-PERMANENT: 0 when the sample is a delay warning (Action: delayed, or sisimai reason "delayed"),
-else 1: a returned message is a failure of that message even for a 4.x.x status (issue 18).
+PERMANENT: 0 when the sample is a delay warning (no "Action: failed", and "Action: delayed", a
+Subject with "delay" or starting "Warning:", or the words "warning message only", "has not yet
+been delivered" or "delivery attempts will continue"; or sisimai reason "delayed"), else 1: a returned message is a failure of that message even for a 4.x.x status (issue 18).
 SET: "held" for the held-back samples (number divisible by 3), "dev" otherwise.
 Usage: make-expected.py P5_SISIMAI_DIR SAMPLES_DIR > expected.tsv
 """
@@ -47,7 +48,11 @@ for t in sorted(os.listdir(t_dir)):
             exp = ",".join(sorted(addrs))
         else:
             exp = "?"
-        delayed = re.search(r"(?im)^action:\s*delayed", raw) and not re.search(r"(?im)^action:\s*failed", raw)
+        subj = re.search(r"(?im)^subject:\s*(.*)$", raw)
+        failed = re.search(r"(?im)^action:\s*failed", raw)
+        delayed = not failed and (re.search(r"(?im)^action:\s*delayed", raw) or
+            (subj and re.search(r"(?i)\bdelay|^warning:", subj.group(1))) or
+            re.search(r"(?i)warning message only|has not yet been delivered|delivery attempts will continue", raw))
         perm = "0" if delayed or any(r[2] == "delayed" for r in recs) else "1"
         n = int(idx)
         rows.append((fn, str(len(recs)), exp, perm, ",".join(r[0] for r in recs),
