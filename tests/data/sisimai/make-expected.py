@@ -5,8 +5,9 @@ Reads sisimai's own expectation tables (p5-sisimai t/[3-8]*-{lhost,rhost}-*.t, t
 per sample one row per failed recipient with D.S.N., reply code, reason, hard bounce) and the
 sample itself, and writes one row per sample:
   FILE  COUNT  ADDRESSES  PERMANENT  STATUSES  SET
-COUNT: recipients sisimai finds. ADDRESSES: the Final-Recipient/Original-Recipient addresses of
-the sample's delivery-status part when their number equals COUNT, else "?" (count checked only).
+COUNT: recipients sisimai finds. ADDRESSES: per recipient block of the sample's delivery-status part
+its Original-Recipient (the address the sender used: what peermail reports), else its
+Final-Recipient, when their number equals COUNT; else "?" (only the count is checked).
 PERMANENT: 0 when the sample is a delay warning (no "Action: failed", and "Action: delayed", a
 Subject with "delay" or starting "Warning:", or the words "warning message only", "has not yet
 been delivered" or "delivery attempts will continue"; or sisimai reason "delayed"), else 1: a returned message is a failure of that message even for a 4.x.x status (issue 18).
@@ -33,21 +34,16 @@ for t in sorted(os.listdir(t_dir)):
         if any(r[2] in ("delivered", "vacation", "feedback") for r in recs):
             continue
         raw = open(os.path.join(s_dir, fn), "rb").read().decode("utf-8", "replace")
+        # per recipient block (one with a Final-Recipient) of the delivery-status part: Original-Recipient (the address the
+        # sender used, which peermail reports) else Final-Recipient
         addrs = []
-        for a in re.findall(r"(?im)^(?:final|original)-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$", raw):
-            a = a.lower()
-            if a not in addrs:
+        for block in re.split(r"\r?\n[ \t]*\r?\n", raw):
+            o = re.search(r"(?im)^original-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$", block)
+            f = re.search(r"(?im)^final-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$", block)
+            a = (o or f).group(1).lower() if f else None
+            if a and a not in addrs:
                 addrs.append(a)
-        finals = []
-        for a in re.findall(r"(?im)^final-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$", raw):
-            if a.lower() not in finals:
-                finals.append(a.lower())
-        if len(finals) == len(recs):
-            exp = ",".join(sorted(finals))
-        elif len(addrs) == len(recs):
-            exp = ",".join(sorted(addrs))
-        else:
-            exp = "?"
+        exp = ",".join(sorted(addrs)) if len(addrs) == len(recs) else "?"
         subj = re.search(r"(?im)^subject:\s*(.*)$", raw)
         failed = re.search(r"(?im)^action:\s*failed", raw)
         delayed = not failed and (re.search(r"(?im)^action:\s*delayed", raw) or
