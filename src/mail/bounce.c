@@ -61,6 +61,7 @@ typedef struct {
 	GRegex *addr;           /* an address in free text */
 	GRegex *end;            /* the returned message starts here */
 	GRegex *soft_end;       /* ... once a failure phrase was seen (a session transcript) */
+	GRegex *ignore_line;    /* a line naming no failed recipient (Message-ID:, contacts) */
 	GRegex *trigger;        /* a failure or delay phrase */
 	GRegex *transient;      /* the failure is a delay */
 	GRegex *permanent;      /* ... unless the text says it is final */
@@ -85,6 +86,7 @@ static gpointer regexes_new(gpointer unused)
 	rx.rules = rules_load(pm_bounce_rules, TRUE);
 	rx.end = rules_join(rx.rules, "end");
 	rx.soft_end = rules_join(rx.rules, "soft_end");
+	rx.ignore_line = rules_join(rx.rules, "ignore_line");
 	rx.trigger = rules_join(rx.rules, "trigger");
 	rx.transient = rules_join(rx.rules, "transient");
 	rx.permanent = rules_join(rx.rules, "permanent");
@@ -520,6 +522,8 @@ static gboolean scan_line(const char *line, gboolean bare_ok, const TextCtx *c,
 	GMatchInfo *mi = NULL;
 	gboolean any = FALSE;
 
+	if (rx_match(rx->ignore_line, line))
+		return FALSE;
 	g_regex_match(rx->addr, line, 0, &mi);
 	while (g_match_info_matches(mi)) {
 		int start = 0, end = 0;
