@@ -32,6 +32,12 @@ static void inspect_json(InboundMessage *m)
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "rule");
 	json_builder_add_string_value(b, r->rule);
+	if (r->recipients->len == 0 && r->status) {
+		json_builder_set_member_name(b, "status");
+		json_builder_add_string_value(b, r->status);
+		json_builder_set_member_name(b, "permanent");
+		json_builder_add_boolean_value(b, r->permanent);
+	}
 	if (r->kind == BOUNCE_FEEDBACK) {
 		json_builder_set_member_name(b, "feedback_type");
 		json_builder_add_string_value(b, r->feedback_type);
@@ -73,6 +79,9 @@ static void inspect_text(InboundMessage *m)
 		printf("auto-reply: %s\n", autoreply_name(m->autokind));
 	if (r->rule)
 		printf("rule:       %s\n", r->rule);
+	if (r->recipients->len == 0 && r->status)
+		printf("bounced:    (the return path's member) %s (%s)\n", r->status,
+		       r->permanent ? "permanent" : "transient");
 	for (guint i = 0; i < r->recipients->len; i++) {
 		BounceRecipient *x = g_ptr_array_index(r->recipients, i);
 

@@ -135,6 +135,7 @@ BounceReport *bounce_report_free(BounceReport *r)
 		g_free(r->feedback_type);
 		g_free(r->original_message_id);
 		g_free(r->rule);
+		g_free(r->status);
 		g_free(r);
 	}
 	return NULL;
@@ -667,8 +668,15 @@ static void read_text(const char *text, const TextCtx *c, BounceReport *r)
 		if (i < end)
 			after_heading = g_str_has_suffix(g_strchomp(lines[i]), ":");
 	}
-	if (found->len == 0)
+	if (found->len == 0) {
+		/* no address: keep what the text says for the return path's member */
+		status = status_code(own->str);
+		if (status && (status[0] == '5') == permanent && r->status == NULL) {
+			r->status = g_strdup(status);
+			r->permanent = permanent;
+		}
 		goto out;
+	}
 	for (int i = first; diagnostic == NULL && i < end; i++)
 		if (rx_match(rx->smtp_reply, lines[i]))
 			diagnostic = one_line(lines[i], MAX_DIAGNOSTIC);
