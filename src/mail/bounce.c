@@ -4,6 +4,8 @@
  * Owns: bounce_parse() and the report it returns. Three readers, tried in order:
  *   1. RFC 5965 feedback reports (multipart/report; report-type=feedback-report): the
  *      complained-about recipient from Original-Rcpt-To, else the enclosed message's To.
+ *   1b. Amazon SES notifications in JSON (bare or inside an SNS envelope's "Message"):
+ *      bouncedRecipients with bounceType Permanent/Transient; a complaint is feedback.
  *   2. RFC 3464 delivery-status parts: one header block per recipient (each block read
  *      with GMimeParser); Original-Recipient is preferred to Final-Recipient because it
  *      is the address we sent to. Action failed is permanent (the MTA gave up, even when
@@ -12,7 +14,7 @@
  *      a usable Action the status class decides. When the part has recipient blocks it
  *      is authoritative and the human-readable text is not guessed at.
  *   3. Free text (Postfix, Exim, Sendmail, qmail, Exchange, GroupWise, Yahoo, AOL, MDaemon
- *      and the like), in the spirit of flufl.bounce's SimpleMatch/SimpleWarning: the
+ *      and the like; the phrases are data: rules/bounce/NAME.rules, mail/rules.h), in the spirit of flufl.bounce's SimpleMatch/SimpleWarning: the
  *      bounce's own text ends at the first "copy of the original message"-style marker
  *      or session transcript; addresses are collected from the first line with a failure
  *      phrase on, paragraph by paragraph, until a paragraph with neither an address nor
@@ -22,6 +24,9 @@
  *      when its class agrees, and the diagnostic the first line carrying an SMTP reply.
  *      Free text is read only from messages that look like reports (a mail-system
  *      sender, a failure subject, a null return path, or multipart/report).
+ *      X-Failed-Recipients, when present, names the recipients exactly. A text that names
+ *      nobody but gives a status agreeing with its words sets the report's own status
+ *      (for the VERP member). report->rule says which reader and pattern decided.
  * Auto-replies (autoreply_is_reply: autoreply.c is the only auto-reply detector) and read
  * receipts (MDN "displayed") are BOUNCE_NOT; an MDN
  * "deleted"/"failed"/"denied" is read as a bounce.
@@ -38,6 +43,7 @@
  * DIAGNOSTICS: none; bounce_parse never fails, unreadable input is BOUNCE_NOT.
  */
 #include <string.h>
+#include <json-glib/json-glib.h>
 #include "mail/address.h"
 #include "mail/autoreply.h"
 #include "mail/bounce.h"
@@ -921,6 +927,111 @@ static void failed_recipients_header(GMimeMessage *msg, BounceReport *r)
 	g_free(diagnostic);
 }
 
+/* ses_object - the SES event object of a JSON text (bare, or in an SNS envelope's
+ * "Message" string), or NULL; *parser keeps it alive (caller unrefs) */
+static JsonObject *ses_object(const char *text, JsonParser **parser)
+{
+	JsonNode *root;
+	JsonObject *o;
+	const char *inner;
+
+	while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
+		text++;
+	if (*text != '{' || strlen(text) > MAX_TEXT)
+		return NULL;
+	*parser = json_parser_new();
+	if (!json_parser_load_from_data(*parser, text, -1, NULL) ||
+	    (root = json_parser_get_root(*parser)) == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+		g_clear_object(parser);
+		return NULL;
+	}
+	o = json_node_get_object(root);
+	inner = json_object_has_member(o, "Message") ?
+		json_object_get_string_member_with_default(o, "Message", NULL) : NULL;
+	if (inner && !json_object_has_member(o, "notificationType")) {
+		JsonParser *p2 = NULL;
+		JsonObject *io = ses_object(inner, &p2);
+
+		if (io) {
+			g_object_unref(*parser);
+			*parser = p2;
+			return io;
+		}
+	}
+	if (json_object_has_member(o, "notificationType") || json_object_has_member(o, "eventType"))
+		return o;
+	g_clear_object(parser);
+	return NULL;
+}
+
+/* read_ses_json - an Amazon SES bounce or complaint notification (JSON, bare or through
+ * SNS) in one of the texts: TRUE and r filled if one was found */
+static gboolean read_ses_json(const Walk *w, BounceReport *r)
+{
+	GPtrArray *t = texts(w);
+	gboolean done = FALSE;
+
+	for (guint i = 0; i < t->len && !done; i++) {
+		JsonParser *parser = NULL;
+		JsonObject *o = ses_object(g_ptr_array_index(t, i), &parser);
+		const char *type;
+		JsonObject *b;
+		JsonArray *list;
+		gboolean permanent, complaint;
+
+		if (o == NULL)
+			continue;
+		type = json_object_get_string_member_with_default(o, "notificationType",
+			json_object_get_string_member_with_default(o, "eventType", ""));
+		complaint = g_ascii_strcasecmp(type, "Complaint") == 0;
+		done = TRUE;
+		if (!complaint && g_ascii_strcasecmp(type, "Bounce") != 0) {
+			r->kind = BOUNCE_NOT;   /* a delivery or other event */
+			r->rule = g_strdup_printf("Amazon SES notification (JSON): %s", type);
+			g_object_unref(parser);
+			break;
+		}
+		b = json_object_get_object_member(o, complaint ? "complaint" : "bounce");
+		if (b == NULL) {
+			g_object_unref(parser);
+			done = FALSE;
+			continue;
+		}
+		permanent = g_ascii_strcasecmp(json_object_get_string_member_with_default(b,
+			"bounceType", ""), "Permanent") == 0;
+		r->kind = complaint ? BOUNCE_FEEDBACK : BOUNCE_DSN;
+		if (complaint)
+			r->feedback_type = g_strdup(json_object_get_string_member_with_default(b,
+				"complaintFeedbackType", "abuse"));
+		r->rule = g_strdup_printf("Amazon SES notification (JSON): %s%s%s", type,
+			complaint ? "" : " ", complaint ? "" :
+			json_object_get_string_member_with_default(b, "bounceType", "?"));
+		list = json_object_get_array_member(b, complaint ? "complainedRecipients" :
+						    "bouncedRecipients");
+		for (guint j = 0; list && j < json_array_get_length(list) &&
+		     r->recipients->len < MAX_RECIPIENTS; j++) {
+			JsonNode *n = json_array_get_element(list, j);
+			JsonObject *ro = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+			char *addr = ro ? clean_address(json_object_get_string_member_with_default(ro,
+				"emailAddress", "")) : NULL;
+			char *status = ro ? status_code(json_object_get_string_member_with_default(ro,
+				"status", "")) : NULL;
+			char *diag = ro ? one_line(json_object_get_string_member_with_default(ro,
+				"diagnosticCode", ""), MAX_DIAGNOSTIC) : NULL;
+
+			if (addr)
+				report_add(r, addr, status, complaint || permanent,
+					   complaint ? r->feedback_type : (diag && *diag ? diag : NULL));
+			g_free(addr);
+			g_free(status);
+			g_free(diag);
+		}
+		g_object_unref(parser);
+	}
+	g_ptr_array_unref(t);
+	return done;
+}
+
 /* bounce_parse - read msg; always returns a report; free with bounce_report_free */
 BounceReport *bounce_parse(GMimeMessage *msg)
 {
@@ -949,7 +1060,9 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 
 		for (guint i = 0; i < w.dsn->len; i++)
 			read_dsn(g_ptr_array_index(w.dsn, i), r, &blocks, &failures);
-		if (blocks > 0) {
+		if (blocks == 0 && read_ses_json(&w, r)) {
+			;       /* an Amazon SES notification decided */
+		} else if (blocks > 0) {
 			/* the machine-readable report is authoritative: no guessing from its text */
 			r->kind = failures > 0 ? BOUNCE_DSN : BOUNCE_NOT;   /* else a success DSN */
 			r->rule = g_strdup(failures > 0 ? "delivery status (RFC 3464)" :
