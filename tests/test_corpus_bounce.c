@@ -8,8 +8,8 @@
 #include "harness.h"
 
 /* Floors (percent) on the held-back set: measured figures, so a regression fails. */
-#define FLOOR_FOUND 85
-#define FLOOR_PERM 88
+#define FLOOR_FOUND 90
+#define FLOOR_PERM 92
 
 /* parse_file - a GMimeMessage from a file, or NULL; caller unrefs */
 static GMimeMessage *parse_file(const char *path)

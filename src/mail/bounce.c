@@ -14,8 +14,8 @@
  *      a usable Action the status class decides. When the part has recipient blocks it
  *      is authoritative and the human-readable text is not guessed at.
  *   3. Free text (Postfix, Exim, Sendmail, qmail, Exchange, GroupWise, Yahoo, AOL, MDaemon
- *      and the like; the phrases are data: rules/bounce/NAME.rules, mail/rules.h), in the spirit of flufl.bounce's SimpleMatch/SimpleWarning: the
- *      bounce's own text ends at the first "copy of the original message"-style marker
+ *      and the like; the phrases are data: rules/bounce/NAME.rules, mail/rules.h), in
+ *      the spirit of flufl.bounce's SimpleMatch/SimpleWarning: the bounce's own text ends at the first "copy of the original message"-style marker
  *      or session transcript; addresses are collected from the first line with a failure
  *      phrase on, paragraph by paragraph, until a paragraph with neither an address nor
  *      a failure phrase; a search that finds nothing in two paragraphs resumes at the
