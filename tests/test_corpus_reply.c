@@ -112,9 +112,30 @@ TEST(reply_corpus)
 	g_free(exp_dir);
 }
 
+TEST(rule_named)
+{
+	/* inspect names the marker and the rule file that started the quoted part */
+	const char *text = "From: a@example.org\nTo: b@example.org\nSubject: Re: x\n\n"
+		"Hyvä idea.\n\npe 20. lokakuuta 2017 klo 17.50 John Coe <john@example.org>\n\n"
+		"Alkuperäinen viesti\n";
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	GMimeParser *p = g_mime_parser_new_with_stream(st);
+	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+	char *rule = replytext_rule(m), *vis = replytext_visible(m);
+
+	OK(strstr(rule, "line 5") && strstr(rule, "fi.rules"), "reply rule: the line and fi.rules");
+	STR_EQ(vis, "Hyvä idea.", "Finnish Gmail attribution cut by the fi.rules separator");
+	g_free(rule);
+	g_free(vis);
+	g_object_unref(m);
+	g_object_unref(p);
+	g_object_unref(st);
+}
+
 int main(void)
 {
 	g_mime_init();
+	RUN(rule_named);
 	RUN(reply_corpus);
 	return harness_done();
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "cli/cmd.h"
 #include "inbound/inbound.h"
+#include "mail/replytext.h"
 #include "base/pm.h"
 
 /* inspect_json - the message as one JSON object (keys from cli.md) */
@@ -16,6 +17,7 @@ static void inspect_json(InboundMessage *m)
 {
 	JsonBuilder *b = json_builder_new();
 	BounceReport *r = inbound_classify(m);
+	char *rule;
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "kind");
@@ -62,6 +64,10 @@ static void inspect_json(InboundMessage *m)
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "reply_text");
 	json_builder_add_string_value(b, inbound_reply_text(m));
+	json_builder_set_member_name(b, "reply_rule");
+	rule = replytext_rule(m->msg);
+	json_builder_add_string_value(b, rule);
+	g_free(rule);
 	json_builder_end_object(b);
 	cli_print_json(b);
 }
@@ -70,6 +76,7 @@ static void inspect_json(InboundMessage *m)
 static void inspect_text(InboundMessage *m)
 {
 	BounceReport *r = inbound_classify(m);
+	char *rule;
 
 	printf("kind:       %s\n", inbound_kind_name(inbound_kind(m)));
 	printf("from:       %s\n", m->from_addr ? m->from_addr : "(none)");
@@ -89,6 +96,9 @@ static void inspect_text(InboundMessage *m)
 		       x->status ? x->status : "-", x->permanent ? "permanent" : "transient",
 		       x->diagnostic ? ": " : "", x->diagnostic ? x->diagnostic : "");
 	}
+	rule = replytext_rule(m->msg);
+	printf("reply rule: %s\n", rule);
+	g_free(rule);
 	printf("reply text:\n%s\n", inbound_reply_text(m));
 }
 

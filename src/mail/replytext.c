@@ -781,3 +781,69 @@ char *replytext_visible(GMimeMessage *msg)
 	g_ptr_array_unref(pieces);
 	return out;
 }
+
+/* rule_of - the first rule of kind in p.rules matching line, as "FILE: PATTERN"; NULL if none
+ * (the reply rules are not compiled one by one at load: this compiles them, for inspect) */
+static char *rule_of(const char *kind, const char *line)
+{
+	const GPtrArray *rules = patterns()->rules;
+
+	for (guint i = 0; i < rules->len; i++) {
+		const PmRule *r = g_ptr_array_index(rules, i);
+		GRegex *re;
+		gboolean hit;
+
+		if (strcmp(r->kind, kind) != 0)
+			continue;
+		re = g_regex_new(r->pattern, G_REGEX_CASELESS, 0, NULL);
+		hit = re && g_regex_match(re, line, 0, NULL);
+		if (re)
+			g_regex_unref(re);
+		if (hit)
+			return g_strdup_printf("%s: %s", r->file, r->pattern);
+	}
+	return NULL;
+}
+
+/* replytext_rule - which marker starts the quoted part of msg's text body: the line and
+ * the rule (file and pattern for the rules/reply kinds), or "no quote marker"; for
+ * inspect; caller frees */
+char *replytext_rule(GMimeMessage *msg)
+{
+	const Patterns *p = patterns();
+	char *body = replytext_body(msg), *out = NULL;
+	GPtrArray *lines = split_lines(body);
+
+	split_shared_lines(lines);
+	for (guint i = 0; i < lines->len && out == NULL; i++) {
+		const char *l = lines->pdata[i];
+		gboolean fwd;
+		char *what = NULL, *shown;
+
+		if (mimetext_is_blank(l) || is_quote_line(l) || splitter(lines, i, &fwd) == 0)
+			continue;
+		if (strlen(l) <= MAX_WINDOW_LINE && found(p->forward, l)) {
+			char *f = rule_of("forward", l);
+
+			if (f == NULL)
+				f = rule_of("forward_begin", l);
+			what = g_strdup_printf("forwarded message, kept (%s)", f ? f : "?");
+			g_free(f);
+		} else if (strlen(l) <= MAX_WINDOW_LINE && found(p->original, l))
+			what = rule_of("original", l);
+		else if (strlen(l) <= MAX_WINDOW_LINE && found(p->separator, l))
+			what = rule_of("separator", l);
+		else if (header_block(lines, i) > 0)
+			what = g_strdup("header block (From:/Sent:/To:/Subject: in many languages)");
+		else
+			what = g_strdup("attribution line (\"On ... wrote:\" in many languages)");
+		shown = g_utf8_make_valid(l, MIN(strlen(l), 120));
+		out = g_strdup_printf("quote starts at line %u \"%s\": %s", i + 1, shown,
+				      what ? what : "?");
+		g_free(shown);
+		g_free(what);
+	}
+	g_ptr_array_unref(lines);
+	g_free(body);
+	return out ? out : g_strdup("no quote marker");
+}
