@@ -123,7 +123,7 @@ TEST(rule_named)
 	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
 	char *rule = replytext_rule(m), *vis = replytext_visible(m);
 
-	OK(strstr(rule, "line 5") && strstr(rule, "fi.rules"), "reply rule: the line and fi.rules");
+	OK(strstr(rule, "line 3") && strstr(rule, "fi.rules"), "reply rule: the line and fi.rules");
 	STR_EQ(vis, "Hyvä idea.", "Finnish Gmail attribution cut by the fi.rules separator");
 	g_free(rule);
 	g_free(vis);
