@@ -76,11 +76,20 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-$(B)/gen/bounce_rules.c: $(BOUNCE_RULES) contrib/embed-rules.sh
+# The lists of rule files, rewritten only when they change: removing a file regenerates too.
+$(B)/gen/%.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(if $(filter bounce_rules,$*),$(BOUNCE_RULES),$(REPLY_RULES))' | cmp -s - $@ || \
+	  echo '$(if $(filter bounce_rules,$*),$(BOUNCE_RULES),$(REPLY_RULES))' > $@
+
+.PHONY: FORCE
+FORCE:
+
+$(B)/gen/bounce_rules.c: $(B)/gen/bounce_rules.list $(BOUNCE_RULES) contrib/embed-rules.sh
 	@mkdir -p $(dir $@)
 	./contrib/embed-rules.sh pm_bounce_rules $(BOUNCE_RULES) > $@.tmp && mv $@.tmp $@
 
-$(B)/gen/reply_rules.c: $(REPLY_RULES) contrib/embed-rules.sh
+$(B)/gen/reply_rules.c: $(B)/gen/reply_rules.list $(REPLY_RULES) contrib/embed-rules.sh
 	@mkdir -p $(dir $@)
 	./contrib/embed-rules.sh pm_reply_rules $(REPLY_RULES) > $@.tmp && mv $@.tmp $@
 
