@@ -52,7 +52,11 @@ LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 LAYERS := base mail model produce inbound run cli
 SRCS := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
-OBJS := $(SRCS:src/%.c=$(B)/obj/%.o)
+# Pattern files under rules/ are compiled in (src/mail/rules.h says why).
+BOUNCE_RULES := $(sort $(wildcard rules/bounce/*.rules))
+REPLY_RULES := $(sort $(wildcard rules/reply/*.rules))
+GEN_SRCS := $(B)/gen/bounce_rules.c $(B)/gen/reply_rules.c
+OBJS := $(SRCS:src/%.c=$(B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(B)/obj/gen/%.o)
 LIB  := $(B)/libpeermail.a
 BIN  := $(B)/peermail
 TEST_SRCS := $(wildcard tests/test_*.c)
@@ -72,6 +76,27 @@ $(B)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
+# The lists of rule files, rewritten only when they change: removing a file regenerates too.
+$(B)/gen/%.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(if $(filter bounce_rules,$*),$(BOUNCE_RULES),$(REPLY_RULES))' | cmp -s - $@ || \
+	  echo '$(if $(filter bounce_rules,$*),$(BOUNCE_RULES),$(REPLY_RULES))' > $@
+
+.PHONY: FORCE
+FORCE:
+
+$(B)/gen/bounce_rules.c: $(B)/gen/bounce_rules.list $(BOUNCE_RULES) contrib/embed-rules.sh
+	@mkdir -p $(dir $@)
+	./contrib/embed-rules.sh pm_bounce_rules $(BOUNCE_RULES) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/reply_rules.c: $(B)/gen/reply_rules.list $(REPLY_RULES) contrib/embed-rules.sh
+	@mkdir -p $(dir $@)
+	./contrib/embed-rules.sh pm_reply_rules $(REPLY_RULES) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/gen/%.o: $(B)/gen/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
 $(LIB): $(OBJS)
 	@rm -f $@
 	ar rcs $@ $^
@@ -88,12 +113,12 @@ $(B)/bench/%: tests/%.c tests/harness.h $(LIB)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
 
 # libFuzzer targets need clang; they are built and run briefly by tests/t_fuzz.sh.
-$(B)/fuzz/%: tests/%.c $(SRCS) $(HDRS)
+$(B)/fuzz/%: tests/%.c $(SRCS) $(GEN_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc \
 	  -DPEERMAIL_VERSION='"0.1.0"' -DPEERMAIL_DATADIR='"$(DATADIR)"' \
 	  -DPEERMAIL_SYSCONFDIR='"$(SYSCONFDIR)"' -DPM_LIBESMTP_SONAME='"$(LIBESMTP_SONAME)"' \
-	  -DPM_LIBXML2_SONAME='"$(LIBXML2_SONAME)"' -o $@ $< $(SRCS) $(PKG_LIBS)
+	  -DPM_LIBXML2_SONAME='"$(LIBXML2_SONAME)"' -o $@ $< $(SRCS) $(GEN_SRCS) $(PKG_LIBS)
 
 tests: $(BIN) $(TEST_BINS)
 

@@ -116,6 +116,17 @@ pm newsletter send "$id" --wait >/dev/null 2>&1
 is "$(sent_count)" 6 "the next newsletter skips the bouncing and the unsubscribed"
 unlike "$(grep -l -i '^To: .*perm@example.org' "$T"/var/sent/new/* | wc -l)" '^2$' "no second copy to the bouncing member"
 
+# a report naming no recipient but a permanent status: the VERP address names the member
+nameless() {
+	printf 'From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\nTo: %s\nSubject: Undelivered Mail\nMessage-ID: <nameless%s@mx.example.org>\n\nThis message was undeliverable. The remote server said:\n550 5.1.1 mailbox unavailable\n\n--- Below this line is a copy of the message.\n\nSubject: news\n' "$1" "$2"
+}
+RP=$(return_path temp@example.org)
+nameless "$RP" 1 | receive_to "$RP"; is $? 0 "a report naming no recipient is recorded"
+is "$(sql "SELECT b.status || ' ' || b.permanent FROM bounces b JOIN members m ON m.id = b.member_id WHERE m.email = 'temp@example.org' ORDER BY b.id DESC LIMIT 1")" "5.1.1 1" \
+	"... as a permanent bounce of the return path's member, with the text's status"
+nameless "$RP" 2 | receive_to "$RP"
+is "$(status_of temp@example.org)" bouncing "repeated nameless permanent reports disable the member"
+
 # probes: past the threshold a probe is sent first; only its bounce disables
 rm -rf "$T/var"
 setup 'bounces { disable_score = 2 window_days = 7 probe = true }'

@@ -11,6 +11,7 @@
 #include "cli/cmd.h"
 #include "inbound/inbound.h"
 #include "base/json.h"
+#include "mail/replytext.h"
 #include "base/pm.h"
 
 /* inspect_json - the message as one JSON object (keys from cli.md) */
@@ -18,6 +19,7 @@ static void inspect_json(CmdCtx *c, InboundMessage *m)
 {
 	JsonBuilder *b = json_builder_new();
 	BounceReport *r = inbound_classify(m);
+	char *rule = replytext_rule(m->msg);
 
 	json_put_object(b, NULL);
 	json_put_str(b, "kind", inbound_kind_name(inbound_kind(m)));
@@ -26,6 +28,11 @@ static void inspect_json(CmdCtx *c, InboundMessage *m)
 	json_put_str(b, "subject", m->subject);
 	json_put_str(b, "autoreply", m->autokind ? autoreply_name(m->autokind) : NULL);
 	json_put_object(b, "bounce");
+	json_put_str(b, "rule", r->rule);
+	if (r->recipients->len == 0 && r->status) {
+		json_put_str(b, "status", r->status);
+		json_put_bool(b, "permanent", r->permanent);
+	}
 	if (r->kind == BOUNCE_FEEDBACK)
 		json_put_str(b, "feedback_type", r->feedback_type);
 	json_put_array(b, "recipients");
@@ -42,7 +49,9 @@ static void inspect_json(CmdCtx *c, InboundMessage *m)
 	json_builder_end_array(b);
 	json_builder_end_object(b);
 	json_put_str(b, "reply_text", inbound_reply_text(m));
+	json_put_str(b, "reply_rule", rule);
 	json_builder_end_object(b);
+	g_free(rule);
 	cli_json(c, b);
 }
 
@@ -51,6 +60,7 @@ static void inspect_text(CmdCtx *c, InboundMessage *m)
 {
 	BounceReport *r = inbound_classify(m);
 	GString *o = c->out;
+	char *rule;
 
 	g_string_append_printf(o, "kind:       %s\n", inbound_kind_name(inbound_kind(m)));
 	g_string_append_printf(o, "from:       %s\n", m->from_addr ? m->from_addr : "(none)");
@@ -58,6 +68,11 @@ static void inspect_text(CmdCtx *c, InboundMessage *m)
 	g_string_append_printf(o, "subject:    %s\n", m->subject ? m->subject : "(none)");
 	if (m->autokind)
 		g_string_append_printf(o, "auto-reply: %s\n", autoreply_name(m->autokind));
+	if (r->rule)
+		g_string_append_printf(o, "rule:       %s\n", r->rule);
+	if (r->recipients->len == 0 && r->status)
+		g_string_append_printf(o, "bounced:    (the return path's member) %s (%s)\n",
+				       r->status, r->permanent ? "permanent" : "transient");
 	for (guint i = 0; i < r->recipients->len; i++) {
 		BounceRecipient *x = g_ptr_array_index(r->recipients, i);
 
@@ -66,6 +81,9 @@ static void inspect_text(CmdCtx *c, InboundMessage *m)
 				       x->permanent ? "permanent" : "transient",
 				       x->diagnostic ? ": " : "", x->diagnostic ? x->diagnostic : "");
 	}
+	rule = replytext_rule(m->msg);
+	g_string_append_printf(o, "reply rule: %s\n", rule);
+	g_free(rule);
 	g_string_append_printf(o, "reply text:\n%s\n", inbound_reply_text(m));
 }
 

@@ -67,8 +67,8 @@ const Cmd cli_commands[] = {
 	  "reply text); records nothing and needs no database. A configuration, when there "
 	  "is one, gives the size limit.",
 	  "{\"kind\":\"bounce|autoreply|feedback|message\",\"from\",\"message_id\",\"subject\","
-	  "\"autoreply\",\n \"bounce\":{\"recipients\":[{\"address\",\"status\",\"permanent\","
-	  "\"diagnostic\"}]},\"reply_text\"}" },
+	  "\"autoreply\",\n \"bounce\":{\"rule\",\"status\",\"permanent\",\"recipients\":[{\"address\","
+	  "\"status\",\"permanent\",\"diagnostic\"}]},\"reply_text\",\"reply_rule\"}" },
 	{ "template", NULL, NULL, 0, NULL, "render a Mustache template", NULL, NULL },
 	{ "template render", "FILE", cmd_template_render, CMD_CONFIG_OPTIONAL,
 	  OPTS(PATH("data", data, "FILE.json", "template data (JSON object)"),

@@ -892,6 +892,13 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 			ok = bounce_record(c->db, c->cfg, mb ? mb->id : 0, t.object, b->address,
 					   b->status, b->permanent, b->diagnostic, error);
 		}
+	} else if (r->kind == BOUNCE_DSN && r->status) {
+		/* the report names no recipient but says how it failed: the VERP address
+		 * names the member (an enhanced status whose class agrees with the words) */
+		c->kind = INBOUND_KIND_BOUNCE;
+		ok = bounce_record(c->db, c->cfg, mb ? mb->id : 0, t.object,
+				   mb ? mb->email : NULL, r->status, r->permanent,
+				   "no recipient named: the return path's member", error);
 	} else {
 		/* unreadable report to a VERP address: one transient bounce, so a run of them
 		 * still adds up while a single odd message cannot disable anyone */

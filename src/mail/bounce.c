@@ -4,6 +4,8 @@
  * Owns: bounce_parse() and the report it returns. Three readers, tried in order:
  *   1. RFC 5965 feedback reports (multipart/report; report-type=feedback-report): the
  *      complained-about recipient from Original-Rcpt-To, else the enclosed message's To.
+ *   1b. Amazon SES notifications in JSON (bare or inside an SNS envelope's "Message"):
+ *      bouncedRecipients with bounceType Permanent/Transient; a complaint is feedback.
  *   2. RFC 3464 delivery-status parts: one header block per recipient (each block read
  *      with GMimeParser); Original-Recipient is preferred to Final-Recipient because it
  *      is the address we sent to. Action failed is permanent (the MTA gave up, even when
@@ -12,8 +14,8 @@
  *      a usable Action the status class decides. When the part has recipient blocks it
  *      is authoritative and the human-readable text is not guessed at.
  *   3. Free text (Postfix, Exim, Sendmail, qmail, Exchange, GroupWise, Yahoo, AOL, MDaemon
- *      and the like), in the spirit of flufl.bounce's SimpleMatch/SimpleWarning: the
- *      bounce's own text ends at the first "copy of the original message"-style marker
+ *      and the like; the phrases are data: rules/bounce/NAME.rules, mail/rules.h), in
+ *      the spirit of flufl.bounce's SimpleMatch/SimpleWarning: the bounce's own text ends at the first "copy of the original message"-style marker
  *      or session transcript; addresses are collected from the first line with a failure
  *      phrase on, paragraph by paragraph, until a paragraph with neither an address nor
  *      a failure phrase; a search that finds nothing in two paragraphs resumes at the
@@ -22,6 +24,9 @@
  *      when its class agrees, and the diagnostic the first line carrying an SMTP reply.
  *      Free text is read only from messages that look like reports (a mail-system
  *      sender, a failure subject, a null return path, or multipart/report).
+ *      X-Failed-Recipients, when present, names the recipients exactly. A text that names
+ *      nobody but gives a status agreeing with its words sets the report's own status
+ *      (for the VERP member). report->rule says which reader and pattern decided.
  * Auto-replies (autoreply_is_reply: autoreply.c is the only auto-reply detector) and read
  * receipts (MDN "displayed") are BOUNCE_NOT; an MDN
  * "deleted"/"failed"/"denied" is read as a bounce.
@@ -38,10 +43,12 @@
  * DIAGNOSTICS: none; bounce_parse never fails, unreadable input is BOUNCE_NOT.
  */
 #include <string.h>
+#include <json-glib/json-glib.h>
 #include "mail/address.h"
 #include "mail/autoreply.h"
 #include "mail/bounce.h"
 #include "mail/mimetext.h"
+#include "mail/rules.h"
 
 #define MAX_DEPTH 8             /* MIME nesting followed */
 #define MAX_PARTS 64            /* MIME parts visited per message */
@@ -56,8 +63,11 @@
 /* ==== Regular expressions (compiled once) ==== */
 
 typedef struct {
+	GPtrArray *rules;       /* PmRule* of rules/bounce/NAME.rules */
 	GRegex *addr;           /* an address in free text */
 	GRegex *end;            /* the returned message starts here */
+	GRegex *soft_end;       /* ... once a failure phrase was seen (a session transcript) */
+	GRegex *ignore_line;    /* a line naming no failed recipient (Message-ID:, contacts) */
 	GRegex *trigger;        /* a failure or delay phrase */
 	GRegex *transient;      /* the failure is a delay */
 	GRegex *permanent;      /* ... unless the text says it is final */
@@ -79,59 +89,20 @@ static gpointer regexes_new(gpointer unused)
 		"[A-Za-z0-9._%+!#$&*^~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 		"(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}(?![A-Za-z0-9-])",
 		0, 0, NULL);
-	rx.end = g_regex_new(
-		"^[\\s>|*=_-]*("
-		"(the )?original message( follows| attached| as received| below|:|\\s*-+|\\s*$)|"
-		"below (this|the next) line|"
-		"this is a copy|(a |the )?copy of (the|your) (original )?message|here is a copy|"
-		"(the )?headers? of the (original|source)|message headers? follows?|"
-		"returned mail follows|unsent message below|original message (follows|attached)|"
-		"start of returned message|message text follows|forwarded message|"
-		"attachment is a copy|included is a copy|the first \\d+ lines|"
-		"a summary of the undelivered|your message reads|"
-		"transcript of (the )?session|session transcript|old message:|"
-		"mensaje original|the non-delivered message|\\[original message\\]|"
-		"original message as received|returned message)",
-		ci, 0, NULL);
-	rx.trigger = g_regex_new(
-		"could ?n[o']t be delivered|can ?n[o']t be delivered|was not delivered|"
-		"not been delivered|not yet been delivered|undeliverable|undelivered|"
-		"unable to deliver|not able to deliver|wasn'?t able to deliver|did not reach|"
-		"could not be reached|failed recipient|following address(\\(?es\\)?)? (had|have)? ?failed|"
-		"following (addresses|recipients?)|recipients? failed|delivery to the following|"
-		"delivery (has )?failed|delivery failure|fatal errors?|did not receive|"
-		"not accepting mail|no such user|user unknown|unknown user|does not exist|"
-		"no longer valid|not listed in|invalid final delivery|intended recipient|"
-		"mailbox (is )?(full|unavailable)|mailbox .* unavailable|over quota|quota (exceeded|violation)|"
-		"automatically rejected|not accepted|delivery problems?|was aborted|postponed|"
-		"not delivered to|been delayed|message delayed|error has occurred while attempting to deliver|"
-		"could not deliver|did not exactly match|unknown recipient|addressed to '|"
-		"failed addresses|affected recipient|error-for:|no mailbox|"
-		"delivery of (e-?mail|(your )?message) to|"
-		"your message to\\b|^\\s*<[^<>\\s]+@[^<>\\s]+>:",
-		ci, 0, NULL);
-	rx.transient = g_regex_new(
-		"delay|not yet been delivered|will continue|continue to (try|attempt)|"
-		"attempts will continue|postponed|will be retried|will retry|still being retried|"
-		"still awaiting|temporary failure|temporarily|keep trying|could not send message for past|"
-		"transient|non-fatal|warning (message )?only|just a warning|is a warning",
-		ci, 0, NULL);
-	rx.permanent = g_regex_new(
-		"permanent|given up|giving up|not going to try again|was aborted",
-		ci, 0, NULL);
+	rx.rules = rules_load(pm_bounce_rules, TRUE);
+	rx.end = rules_join(rx.rules, "end");
+	rx.soft_end = rules_join(rx.rules, "soft_end");
+	rx.ignore_line = rules_join(rx.rules, "ignore_line");
+	rx.trigger = rules_join(rx.rules, "trigger");
+	rx.transient = rules_join(rx.rules, "transient");
+	rx.permanent = rules_join(rx.rules, "permanent");
 	rx.mail_from = g_regex_new("mail from:?\\s*<?$", ci, 0, NULL);
 	rx.status = g_regex_new("(?<![0-9.])([245])\\.[0-9]{1,3}\\.[0-9]{1,3}(?![0-9.])",
 				0, 0, NULL);
 	rx.smtp_reply = g_regex_new("(^|[\\s:(])[45][0-9][0-9]([ -]|$)", 0, 0, NULL);
 	rx.bare_local = g_regex_new("^\\s+([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$", 0, 0, NULL);
-	rx.daemon_from = g_regex_new(
-		"mailer-daemon|postmaster|mdaemon|mail delivery|delivery subsystem|"
-		"mail administrator|system administrator|delivery system",
-		ci, 0, NULL);
-	rx.bounce_subject = g_regex_new(
-		"deliver|returned mail|mail error|failure|failed|"
-		"non-delivery|delayed|nameserver error|rejected|user unknown",
-		ci, 0, NULL);
+	rx.daemon_from = rules_join(rx.rules, "daemon_from");
+	rx.bounce_subject = rules_join(rx.rules, "bounce_subject");
 	return &rx;
 }
 
@@ -146,7 +117,7 @@ static const BounceRegexes *rx_get(void)
 /* rx_match - TRUE if re matches s */
 static gboolean rx_match(const GRegex *re, const char *s)
 {
-	return s && g_regex_match(re, s, 0, NULL);
+	return s && re && g_regex_match(re, s, 0, NULL);
 }
 
 /* ==== Reports ==== */
@@ -169,6 +140,8 @@ BounceReport *bounce_report_free(BounceReport *r)
 		g_ptr_array_unref(r->recipients);
 		g_free(r->feedback_type);
 		g_free(r->original_message_id);
+		g_free(r->rule);
+		g_free(r->status);
 		g_free(r);
 	}
 	return NULL;
@@ -556,6 +529,8 @@ static gboolean scan_line(const char *line, gboolean bare_ok, const TextCtx *c,
 	GMatchInfo *mi = NULL;
 	gboolean any = FALSE;
 
+	if (rx_match(rx->ignore_line, line))
+		return FALSE;
 	g_regex_match(rx->addr, line, 0, &mi);
 	while (g_match_info_matches(mi)) {
 		int start = 0, end = 0;
@@ -641,6 +616,8 @@ static void read_text(const char *text, const TextCtx *c, BounceReport *r)
 		    g_str_has_prefix(l, "Return-Path:") || g_str_has_prefix(l, ">Received: ") ||
 		    g_str_has_prefix(l, ">Return-Path:"))
 			break;
+		if (first >= 0 && rx_match(rx->soft_end, l))
+			break;
 		if (first < 0 && rx_match(rx->trigger, l))
 			first = end;
 		g_string_append(own, l);
@@ -649,6 +626,16 @@ static void read_text(const char *text, const TextCtx *c, BounceReport *r)
 	if (first < 0)
 		goto out;
 	permanent = rx_match(rx->permanent, own->str) || !rx_match(rx->transient, own->str);
+	if (r->rule == NULL) {
+		const PmRule *t = rules_which(rx->rules, "trigger", lines[first]);
+		const PmRule *k = rules_which(rx->rules, permanent ? "permanent" : "transient",
+					      own->str);
+
+		r->rule = g_strdup_printf("free text: trigger %s \"%s\"%s%s%s%s%s",
+			t ? t->file : "?", t ? t->pattern : "?",
+			k ? (permanent ? ", permanent " : ", transient ") : "",
+			k ? k->file : "", k ? " \"" : "", k ? k->pattern : "", k ? "\"" : "");
+	}
 
 	/*
 	 * From the first failure phrase on, paragraph by paragraph: one with neither an
@@ -687,8 +674,15 @@ static void read_text(const char *text, const TextCtx *c, BounceReport *r)
 		if (i < end)
 			after_heading = g_str_has_suffix(g_strchomp(lines[i]), ":");
 	}
-	if (found->len == 0)
+	if (found->len == 0) {
+		/* no address: keep what the text says for the return path's member */
+		status = status_code(own->str);
+		if (status && (status[0] == '5') == permanent && r->status == NULL) {
+			r->status = g_strdup(status);
+			r->permanent = permanent;
+		}
 		goto out;
+	}
 	for (int i = first; diagnostic == NULL && i < end; i++)
 		if (rx_match(rx->smtp_reply, lines[i]))
 			diagnostic = one_line(lines[i], MAX_DIAGNOSTIC);
@@ -875,6 +869,169 @@ static gboolean looks_like_bounce(GMimeMessage *msg, const Walk *w)
 	return rx_match(rx->daemon_from, from) || rx_match(rx->bounce_subject, subject);
 }
 
+/* failed_recipients_header - X-Failed-Recipients (Exim, Google, Zoho...) names the failed
+ * recipients exactly: when present they replace what the text suggested; their permanence
+ * and status are the text's (its first recipient), else the subject's (a delay subject is
+ * transient), else permanent */
+static void failed_recipients_header(GMimeMessage *msg, BounceReport *r)
+{
+	const BounceRegexes *rx = rx_get();
+	const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), "X-Failed-Recipients");
+	GPtrArray *keep;
+	BounceRecipient *first;
+	gboolean permanent;
+	char *status, *diagnostic, *rule;
+	GMatchInfo *mi = NULL;
+
+	if (v == NULL || strlen(v) > 20 * MAX_LINE)
+		return;
+	first = r->recipients->len ? g_ptr_array_index(r->recipients, 0) : NULL;
+	permanent = first ? first->permanent :
+		!rx_match(rx->transient, g_mime_message_get_subject(msg));
+	status = first ? g_strdup(first->status) : NULL;
+	diagnostic = first ? g_strdup(first->diagnostic) : NULL;
+	keep = r->recipients;
+	r->recipients = g_ptr_array_new_with_free_func(recipient_free);
+	g_regex_match(rx->addr, v, 0, &mi);
+	while (g_match_info_matches(mi) && r->recipients->len < MAX_RECIPIENTS) {
+		char *m = g_match_info_fetch(mi, 0);
+		char *addr = clean_address(m);
+
+		if (addr) {
+			BounceRecipient *had = NULL;
+
+			for (guint i = 0; i < keep->len && had == NULL; i++)
+				if (strcmp(((BounceRecipient *)g_ptr_array_index(keep, i))->address, addr) == 0)
+					had = g_ptr_array_index(keep, i);
+			if (had)
+				report_add(r, addr, had->status, had->permanent, had->diagnostic);
+			else
+				report_add(r, addr, status, permanent, diagnostic);
+		}
+		g_free(addr);
+		g_free(m);
+		g_match_info_next(mi, NULL);
+	}
+	g_match_info_free(mi);
+	if (r->recipients->len == 0) {
+		g_ptr_array_unref(r->recipients);     /* nothing usable: keep the text's */
+		r->recipients = keep;
+	} else {
+		g_ptr_array_unref(keep);
+		rule = g_strdup_printf("%s%sX-Failed-Recipients header", r->rule ? r->rule : "",
+				       r->rule ? "; recipients from the " : "recipients from the ");
+		g_free(r->rule);
+		r->rule = rule;
+	}
+	g_free(status);
+	g_free(diagnostic);
+}
+
+/* ses_object - the SES event object of a JSON text (bare, or in an SNS envelope's
+ * "Message" string), or NULL; *parser keeps it alive (caller unrefs) */
+static JsonObject *ses_object(const char *text, JsonParser **parser)
+{
+	JsonNode *root;
+	JsonObject *o;
+	const char *inner;
+
+	while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
+		text++;
+	if (*text != '{' || strlen(text) > MAX_TEXT)
+		return NULL;
+	*parser = json_parser_new();
+	if (!json_parser_load_from_data(*parser, text, -1, NULL) ||
+	    (root = json_parser_get_root(*parser)) == NULL || !JSON_NODE_HOLDS_OBJECT(root)) {
+		g_clear_object(parser);
+		return NULL;
+	}
+	o = json_node_get_object(root);
+	inner = json_object_has_member(o, "Message") ?
+		json_object_get_string_member_with_default(o, "Message", NULL) : NULL;
+	if (inner && !json_object_has_member(o, "notificationType")) {
+		JsonParser *p2 = NULL;
+		JsonObject *io = ses_object(inner, &p2);
+
+		if (io) {
+			g_object_unref(*parser);
+			*parser = p2;
+			return io;
+		}
+	}
+	if (json_object_has_member(o, "notificationType") || json_object_has_member(o, "eventType"))
+		return o;
+	g_clear_object(parser);
+	return NULL;
+}
+
+/* read_ses_json - an Amazon SES bounce or complaint notification (JSON, bare or through
+ * SNS) in one of the texts: TRUE and r filled if one was found */
+static gboolean read_ses_json(const Walk *w, BounceReport *r)
+{
+	GPtrArray *t = texts(w);
+	gboolean done = FALSE;
+
+	for (guint i = 0; i < t->len && !done; i++) {
+		JsonParser *parser = NULL;
+		JsonObject *o = ses_object(g_ptr_array_index(t, i), &parser);
+		const char *type;
+		JsonObject *b;
+		JsonArray *list;
+		gboolean permanent, complaint;
+
+		if (o == NULL)
+			continue;
+		type = json_object_get_string_member_with_default(o, "notificationType",
+			json_object_get_string_member_with_default(o, "eventType", ""));
+		complaint = g_ascii_strcasecmp(type, "Complaint") == 0;
+		done = TRUE;
+		if (!complaint && g_ascii_strcasecmp(type, "Bounce") != 0) {
+			r->kind = BOUNCE_NOT;   /* a delivery or other event */
+			r->rule = g_strdup_printf("Amazon SES notification (JSON): %s", type);
+			g_object_unref(parser);
+			break;
+		}
+		b = json_object_get_object_member(o, complaint ? "complaint" : "bounce");
+		if (b == NULL) {
+			g_object_unref(parser);
+			done = FALSE;
+			continue;
+		}
+		permanent = g_ascii_strcasecmp(json_object_get_string_member_with_default(b,
+			"bounceType", ""), "Permanent") == 0;
+		r->kind = complaint ? BOUNCE_FEEDBACK : BOUNCE_DSN;
+		if (complaint)
+			r->feedback_type = g_strdup(json_object_get_string_member_with_default(b,
+				"complaintFeedbackType", "abuse"));
+		r->rule = g_strdup_printf("Amazon SES notification (JSON): %s%s%s", type,
+			complaint ? "" : " ", complaint ? "" :
+			json_object_get_string_member_with_default(b, "bounceType", "?"));
+		list = json_object_get_array_member(b, complaint ? "complainedRecipients" :
+						    "bouncedRecipients");
+		for (guint j = 0; list && j < json_array_get_length(list) &&
+		     r->recipients->len < MAX_RECIPIENTS; j++) {
+			JsonNode *n = json_array_get_element(list, j);
+			JsonObject *ro = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+			char *addr = ro ? clean_address(json_object_get_string_member_with_default(ro,
+				"emailAddress", "")) : NULL;
+			char *status = ro ? status_code(json_object_get_string_member_with_default(ro,
+				"status", "")) : NULL;
+			char *diag = ro ? one_line(json_object_get_string_member_with_default(ro,
+				"diagnosticCode", ""), MAX_DIAGNOSTIC) : NULL;
+
+			if (addr)
+				report_add(r, addr, status, complaint || permanent,
+					   complaint ? r->feedback_type : (diag && *diag ? diag : NULL));
+			g_free(addr);
+			g_free(status);
+			g_free(diag);
+		}
+		g_object_unref(parser);
+	}
+	g_ptr_array_unref(t);
+	return done;
+}
+
 /* bounce_parse - read msg; always returns a report; free with bounce_report_free */
 BounceReport *bounce_parse(GMimeMessage *msg)
 {
@@ -893,17 +1050,23 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 
 	if (w.feedback) {
 		r->kind = BOUNCE_FEEDBACK;
+		r->rule = g_strdup("feedback report (RFC 5965)");
 		read_feedback(&w, r);
 	} else if (w.mdn && !mdn_is_failure(w.mdn)) {
 		r->kind = BOUNCE_NOT;   /* a read receipt */
+		r->rule = g_strdup("read receipt (RFC 8098)");
 	} else {
 		int blocks = 0, failures = 0;
 
 		for (guint i = 0; i < w.dsn->len; i++)
 			read_dsn(g_ptr_array_index(w.dsn, i), r, &blocks, &failures);
-		if (blocks > 0) {
+		if (blocks == 0 && read_ses_json(&w, r)) {
+			;       /* an Amazon SES notification decided */
+		} else if (blocks > 0) {
 			/* the machine-readable report is authoritative: no guessing from its text */
 			r->kind = failures > 0 ? BOUNCE_DSN : BOUNCE_NOT;   /* else a success DSN */
+			r->rule = g_strdup(failures > 0 ? "delivery status (RFC 3464)" :
+					   "delivery status (RFC 3464): no failure");
 		} else if (looks_like_bounce(msg, &w) &&
 		    (w.report || w.dsn->len || !autoreply_is_reply(msg))) {
 			GPtrArray *t = texts(&w);
@@ -913,6 +1076,7 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 			for (guint i = 0; i < t->len; i++)
 				read_text(g_ptr_array_index(t, i), &c, r);
 			g_ptr_array_unref(t);
+			failed_recipients_header(msg, r);
 			g_hash_table_unref(c.exclude);
 			g_free(c.from_domain);
 			r->kind = BOUNCE_DSN;   /* a bounce, even when no address could be read */

@@ -33,6 +33,10 @@ typedef struct {
 	GPtrArray *recipients;   /* BounceRecipient* */
 	char *feedback_type;     /* "abuse", ... for BOUNCE_FEEDBACK */
 	char *original_message_id;
+	char *rule;              /* which reader and pattern decided, for inspect; NULL when none */
+	char *status;            /* no recipient named: the status the text gives (its class
+				  * agreeing with its words), else NULL; then permanent says how */
+	gboolean permanent;
 } BounceReport;
 
 /* bounce_parse - read msg; always returns a report (kind BOUNCE_NOT when not a bounce); free with bounce_report_free */

@@ -20,6 +20,7 @@
 #include <string.h>
 #include "mail/mimetext.h"
 #include "mail/replytext.h"
+#include "mail/rules.h"
 
 #define MAX_TEXT   (1024 * 1024)   /* bytes of text considered per message */
 #define MAX_PART   (4 * 1024 * 1024) /* decoded bytes of one MIME part read */
@@ -63,6 +64,8 @@ typedef struct {
 	GRegex *underscores;  /* ________________________________ */
 	GRegex *header;       /* From: / Sent: / Subject: ... in many languages */
 	GRegex *footer;       /* Sent from my iPhone ... */
+	GRegex *separator;    /* a whole line starting the quoted part (rules "separator") */
+	GPtrArray *rules;     /* PmRule* of rules/reply/LANG.rules (kept: they live for the process) */
 } Patterns;
 
 /* compile - a GRegex from a pattern known to be valid; aborts on a programming error.
@@ -83,6 +86,8 @@ static const Patterns *patterns(void)
 {
 	static gsize once;
 	static Patterns p;
+	GPtrArray *rules;
+	char *orig, *fwd, *fwd_begin, *foot, *sep, *pat;
 	const GRegexCompileFlags ml = G_REGEX_MULTILINE, ci = G_REGEX_MULTILINE | G_REGEX_CASELESS;
 
 	if (g_once_init_enter(&once)) {
@@ -100,30 +105,33 @@ static const Patterns *patterns(void)
 			"\\w{2,10}\\.?,?[ \\t]+\\d{1,2}\\.?[ \\t]+\\w{3,10}\\.?[ \\t]+\\d{4})", 0);
 		p.dash_end = compile(KW_ANY "[ \\t]*-{2,}[ \\t]*$", 0);
 		p.mid_opener = compile("(?<=\\S)[ \\t]*(-*[ \\t]*" OPENERS "[ \\t])", 0);
-		p.original = compile("^[ \\t]*-{2,}[ \\t]*(?:Original Message|Reply Message|"
-			"Ursprüngliche Nachricht|Originalnachricht|Antwort Nachricht|Oprindelig meddelelse|"
-			"Message d'origine|Mensaje original|Messaggio originale|Mensagem original|"
-			"Oorspronkelijk bericht|Originalmeddelande|Opprinnelig melding|Alkuperäinen viesti|"
-			"Wiadomość oryginalna|Oryginalna wiadomość|Исходное сообщение|Původní zpráva|"
-			"Eredeti üzenet)[ \\t]*-{2,}[^\\n]*$", ci);
-		p.forward = compile("^[ \\t]*(?:-{2,}[ \\t]*(?:Forwarded message|Weitergeleitete Nachricht|"
-			"Message transféré|Mensaje reenviado|Messaggio inoltrato|Mensagem encaminhada|"
-			"Doorgestuurd bericht|Vidarebefordrat meddelande|Videresendt meddelelse|"
-			"Videresendt melding|Przekazana wiadomość|Пересылаемое сообщение|"
-			"Forwarded by [^\\n]*)[ \\t]*-{2,}[^\\n]*|(?:Begin forwarded message|"
-			"Anfang der weitergeleiteten Nachricht|Début du message réexpédié|"
-			"Inicio del mensaje reenviado|Inizio messaggio inoltrato|"
-			"Início da mensagem reencaminhada|Begin doorgestuurd bericht)[ \\t]*[:：][ \\t]*)$", ci);
+		p.rules = rules = rules_load(pm_reply_rules, FALSE);
+		orig = rules_alternation(rules, "original");
+		fwd = rules_alternation(rules, "forward");
+		fwd_begin = rules_alternation(rules, "forward_begin");
+		foot = rules_alternation(rules, "footer");
+		sep = rules_alternation(rules, "separator");
+		pat = g_strdup_printf("^[ \\t]*-{2,}[ \\t]*(?:%s)[ \\t]*-{2,}[^\\n]*$",
+				      orig ? orig : "(?!)");
+		p.original = compile(pat, ci);
+		g_free(pat);
+		pat = g_strdup_printf("^[ \\t]*(?:-{2,}[ \\t]*(?:%s)[ \\t]*-{2,}[^\\n]*|"
+				      "(?:%s)[ \\t]*[:：][ \\t]*)$", fwd ? fwd : "(?!)",
+				      fwd_begin ? fwd_begin : "(?!)");
+		p.forward = compile(pat, ci);
+		g_free(pat);
+		pat = g_strdup_printf("^(?:%s)$", foot ? foot : "(?!)");
+		p.footer = compile(pat, G_REGEX_CASELESS);
+		g_free(pat);
+		p.separator = compile(sep ? sep : "(?!)", G_REGEX_CASELESS);
+		g_free(orig);
+		g_free(fwd);
+		g_free(fwd_begin);
+		g_free(foot);
+		g_free(sep);
 		p.underscores = compile("^[ \\t]*_{10,}[ \\t]*$", 0);
 		p.header = compile("^[ \\t]*[*_]?(?:(" HDR_FROM ")|(" HDR_DATE ")|(" HDR_OTHER "))"
 			"[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", G_REGEX_CASELESS);
-		p.footer = compile("^(?:Sent (?:from|with|via|using) .{1,70}|Get Outlook for \\S.{0,60}|"
-			"Download Outlook for .{1,60}|(?:Von meinem|Gesendet von meinem|Gesendet mit) .{1,60}|"
-			"(?:Envoyé de mon|Envoyé depuis|Envoyé à partir de) .{1,60}|"
-			"(?:Enviado desde|Enviado do|Enviado de meu|Enviado de mi) .{1,60}|"
-			"(?:Inviato da|Inviato dal) .{1,60}|Verzonden (?:vanaf|met|van) .{1,60}|"
-			"Skickat från .{1,60}|Sendt fra .{1,60}|Lähetetty .{1,60}|Wysłane z .{1,60}|"
-			"Отправлено (?:с|из) .{1,60}|Odesláno z .{1,60})$", G_REGEX_CASELESS);
 		g_once_init_leave(&once, 1);
 	}
 	return &p;
@@ -487,6 +495,8 @@ static guint splitter(GPtrArray *lines, guint i, gboolean *fwd)
 	}
 	if (strlen(line) <= MAX_WINDOW_LINE && found(p->original, line))
 		return 1;
+	if (strlen(line) <= MAX_WINDOW_LINE && found(p->separator, line))
+		return 1;
 	if ((n = header_block(lines, i)) > 0)
 		return n;
 	return attribution(lines, i);
@@ -770,4 +780,70 @@ char *replytext_visible(GMimeMessage *msg)
 	g_free(t);
 	g_ptr_array_unref(pieces);
 	return out;
+}
+
+/* rule_of - the first rule of kind in p.rules matching line, as "FILE: PATTERN"; NULL if none
+ * (the reply rules are not compiled one by one at load: this compiles them, for inspect) */
+static char *rule_of(const char *kind, const char *line)
+{
+	const GPtrArray *rules = patterns()->rules;
+
+	for (guint i = 0; i < rules->len; i++) {
+		const PmRule *r = g_ptr_array_index(rules, i);
+		GRegex *re;
+		gboolean hit;
+
+		if (strcmp(r->kind, kind) != 0)
+			continue;
+		re = g_regex_new(r->pattern, G_REGEX_CASELESS, 0, NULL);
+		hit = re && g_regex_match(re, line, 0, NULL);
+		if (re)
+			g_regex_unref(re);
+		if (hit)
+			return g_strdup_printf("%s: %s", r->file, r->pattern);
+	}
+	return NULL;
+}
+
+/* replytext_rule - which marker starts the quoted part of msg's text body: the line and
+ * the rule (file and pattern for the rules/reply kinds), or "no quote marker"; for
+ * inspect; caller frees */
+char *replytext_rule(GMimeMessage *msg)
+{
+	const Patterns *p = patterns();
+	char *body = replytext_body(msg), *out = NULL;
+	GPtrArray *lines = split_lines(body);
+
+	split_shared_lines(lines);
+	for (guint i = 0; i < lines->len && out == NULL; i++) {
+		const char *l = lines->pdata[i];
+		gboolean fwd;
+		char *what = NULL, *shown;
+
+		if (mimetext_is_blank(l) || is_quote_line(l) || splitter(lines, i, &fwd) == 0)
+			continue;
+		if (strlen(l) <= MAX_WINDOW_LINE && found(p->forward, l)) {
+			char *f = rule_of("forward", l);
+
+			if (f == NULL)
+				f = rule_of("forward_begin", l);
+			what = g_strdup_printf("forwarded message, kept (%s)", f ? f : "?");
+			g_free(f);
+		} else if (strlen(l) <= MAX_WINDOW_LINE && found(p->original, l))
+			what = rule_of("original", l);
+		else if (strlen(l) <= MAX_WINDOW_LINE && found(p->separator, l))
+			what = rule_of("separator", l);
+		else if (header_block(lines, i) > 0)
+			what = g_strdup("header block (From:/Sent:/To:/Subject: in many languages)");
+		else
+			what = g_strdup("attribution line (\"On ... wrote:\" in many languages)");
+		shown = g_utf8_make_valid(l, MIN(strlen(l), 120));
+		out = g_strdup_printf("quote starts at line %u \"%s\": %s", i + 1, shown,
+				      what ? what : "?");
+		g_free(shown);
+		g_free(what);
+	}
+	g_ptr_array_unref(lines);
+	g_free(body);
+	return out ? out : g_strdup("no quote marker");
 }

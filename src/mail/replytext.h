@@ -33,4 +33,8 @@ char *replytext_strip_quotes(const char *text);
  * then converted to text and stripped like replytext_strip; caller frees */
 char *replytext_html_visible(const char *html);
 
+/* replytext_rule - which marker starts the quoted part (its line in the text body, and the rule), or "no quote
+ * marker"; for `peermail inspect`; caller frees */
+char *replytext_rule(GMimeMessage *msg);
+
 #endif
