@@ -111,6 +111,20 @@ recv sign+trees@act.test <"$T/n.eml" >/dev/null
 o=$(count outbox)
 is "$(recv sign+trees@act.test <"$T/n.eml")" 0 "the same message without Message-ID again exits 0"
 is "$(count outbox)" "$o" "it changes nothing the second time"
+# ---- the idempotency key is not the Message-ID alone ----
+mail plain.eml same1@example.org "Same One" sign+trees@act.test | sed 's/^Message-ID: .*/Message-ID: <same.'$$'@client.test>/' >"$T/id1.eml"
+mail plain.eml same2@example.org "Same Two" sign+trees@act.test | sed 's/^Message-ID: .*/Message-ID: <same.'$$'@client.test>/' >"$T/id2.eml"
+recv sign+trees@act.test same1@example.org <"$T/id1.eml" >/dev/null
+is "$(recv sign+trees@act.test same2@example.org <"$T/id2.eml")" 0 "another message with the same Message-ID exits 0"
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email IN ('same1@example.org', 'same2@example.org')")" 2 "two messages with one Message-ID are two messages"
+printf 'From: nul1@example.org\nTo: sign+trees@act.test\nSubject: hi\nMessage-ID: <nul\000a@x>\n\nCount me in.\n' >"$T/nul1.eml"
+printf 'From: nul2@example.org\nTo: sign+trees@act.test\nSubject: hi\nMessage-ID: <nul\000b@x>\n\nCount me in.\n' >"$T/nul2.eml"
+recv sign+trees@act.test nul1@example.org <"$T/nul1.eml" >/dev/null
+recv sign+trees@act.test nul2@example.org <"$T/nul2.eml" >/dev/null
+is "$(sql "SELECT count(*) FROM members WHERE email IN ('nul1@example.org', 'nul2@example.org')")" 2 "Message-IDs that differ after a NUL are two messages"
+o=$(count outbox)
+recv sign+trees@act.test same2@example.org <"$T/id2.eml" >/dev/null
+is "$(count outbox)" "$o" "the very same message again is still a replay"
 
 # ---- stories (Outlook, HTML only) and moderation by reply ----
 mail outlook_html.eml gina@example.org "Gina" story+trees@act.test >"$T/st.eml"
