@@ -42,7 +42,7 @@ like "$out" "database = \"$T/var/peermail.db\"" "relative database path resolved
 # init creates database and secret (0600); commands refuse a missing database
 ok "init succeeds" pm init
 is "$(stat -c %a "$T/var/secret")" 600 "secret file is mode 0600"
-is "$(sql 'PRAGMA user_version')" 2 "schema version recorded"
+is "$(sql 'PRAGMA user_version')" 3 "schema version recorded"
 is "$(sql 'PRAGMA journal_mode')" wal "database in WAL mode"
 secret=$(cat "$T/var/secret")
 unlike "$(pm check-config)" "$secret" "check-config never prints the secret"

@@ -63,6 +63,11 @@ sql "INSERT INTO petitions(slug, title, created_at) VALUES ('park', 'Park', 0)"
 mid=$(sql "SELECT id FROM members WHERE email='ann.lee@example.org'")
 sql "INSERT INTO signatures(petition_id, member_id, status, comment, created_at) VALUES (1, $mid, 'confirmed', 'my secret comment', 0)"
 sql "INSERT INTO stories(petition_id, member_id, status, text, created_at) VALUES (1, $mid, 'approved', 'my story text', 0)"
+# a delivery letter quoting Ann went out (its stored copy holds her name and comment)
+pm target add "The Mayor" --email mayor@city.test --petition park >/dev/null
+pm deliver park --now >/dev/null 2>&1
+pm run --once >/dev/null 2>&1
+is "$(sql "SELECT count(*) FROM outbox o JOIN outbox_message m ON m.outbox_id = o.id WHERE o.kind = 'delivery' AND o.status = 'sent'")" 1 "the sent delivery letter is stored"
 sql "INSERT INTO outbox(kind, ref_id, member_id, recipient, status, created_at, updated_at) VALUES ('newsletter', 99, $mid, 'ann.lee@example.org', 'queued', 0, 0)"
 sql "INSERT INTO outbox(kind, member_id, recipient, status, created_at, updated_at, sent_at) VALUES ('response', $mid, 'ann.lee@example.org', 'sent', 0, 0, 0)"
 ok "member forget" pm member forget ann.lee@example.org
@@ -75,6 +80,12 @@ is "$(sql "SELECT group_concat(DISTINCT status) FROM subscriptions WHERE member_
 pm member show ann.lee@example.org >/dev/null 2>&1; is $? 67 "a forgotten member cannot be looked up"
 unlike "$(pm member export)" 'ann.lee|Ann B' "a forgotten member is not exported"
 is "$(pm list show news --json | jq_ 'd["members"]["active"]')" 3 "list counts no longer include them"
+is "$(sql "SELECT count(*) FROM outbox o JOIN outbox_message m ON m.outbox_id = o.id WHERE o.kind = 'delivery'")" 0 "no stored delivery letter that quoted them is kept"
+# ... and no byte of the database file (or its WAL) still holds the address, name or comment
+for f in "$T/var/peermail.db" "$T/var/peermail.db-wal"; do
+	[ -e "$f" ] || continue
+	is "$(LC_ALL=C grep -a -c -i -e 'ann\.lee@example' -e 'Ann B' -e 'my secret comment' -e 'my story text' "$f")" 0 "after forget, $(basename "$f") holds no trace of the person"
+done
 # ... and organizers cannot bring them back: the address is kept only as an HMAC
 is "$(sql "SELECT count(*) FROM suppressions WHERE digest LIKE '%ann%'")" 0 "the suppression does not hold the address"
 pm member add Ann.Lee@Example.org --name "Ann again" >"$T/out" 2>&1; is $? 65 "member add of a forgotten address exits 65"
@@ -84,4 +95,12 @@ pm member import "$T/again.csv" >"$T/out" 2>"$T/err"; is $? 0 "an import with a 
 is "$(cat "$T/out")" "imported 1, updated 0, skipped 1 (bad rows)" "without them"
 like "$(cat "$T/err")" 'line 2: ann.lee@example.org asked to be forgotten' "the skipped row is named"
 is "$(sql "SELECT count(*) FROM members WHERE email = 'ann.lee@example.org'")" 0 "no member re-created"
+# bodies of sent messages are kept only for the bounce window (bounces.window_days)
+now=$(date +%s)
+sql "INSERT INTO outbox(id, kind, recipient, status, created_at, updated_at, sent_at) VALUES (9001, 'response', 'old@example.org', 'sent', 0, $((now - 8 * 86400)), 0);
+     INSERT INTO outbox_message(outbox_id, message) VALUES (9001, 'old body');
+     INSERT INTO outbox(id, kind, recipient, status, created_at, updated_at, sent_at) VALUES (9002, 'response', 'new@example.org', 'sent', 0, $((now - 3600)), 0);
+     INSERT INTO outbox_message(outbox_id, message) VALUES (9002, 'new body')"
+pm run --once >/dev/null 2>&1
+is "$(sql "SELECT group_concat(outbox_id) FROM outbox_message WHERE outbox_id IN (9001, 9002)")" 9002 "run purges the body of a message sent before the bounce window, keeps a recent one"
 done_testing

@@ -79,6 +79,7 @@ like "$msg" 'My kids play there every day\.' "approved story in the newsletter"
 unlike "$msg" 'Rejected words' "rejected story left out"
 like "$msg" 'Reply-To: sign\+park\+[a-z2-7]+@act\.test' "personal Reply-To signs the petition"
 like "$msg" 'List-Unsubscribe: <mailto:leave\+[a-z2-7]+@act\.test>' "personal List-Unsubscribe"
+rt=$(printf '%s\n' "$msg" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\(sign+park+[a-z2-7]*@act\.test\)>\{0,1\}$/\1/p' | head -1)
 like "$msg" 'List-Id: Campaign news <news\.act\.test>' "List-Id"
 ok "sent twice? no: another run" run_once
 is "$(($(sent_count) - n0))" 19 "a second run sends nothing more"
@@ -149,4 +150,14 @@ n4=$(sent_count)
 out=$(pm newsletter send "$id6" --wait 2>/dev/null)
 like "$out" "newsletter $id6 sent: 119 sent" "send --wait on one already sending follows it"
 is "$(($(sent_count) - n4))" 119 "and sends it"
+# sign+TOKEN without the slug is refused; sign+SLUG+TOKEN signs
+noslug="sign+${rt#sign+park+}"
+printf 'From: m7@example.org\nTo: %s\nSubject: Re: News\nMessage-ID: <noslug.%s@x>\n\nCount me in.\n' "$noslug" $$ >"$T/ns.eml"
+pm receive --sender m7@example.org --recipient "$noslug" <"$T/ns.eml" >/dev/null 2>&1
+is $? 67 "sign+TOKEN without the petition's slug is refused (67)"
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'm7@example.org'")" 0 "and signs nothing"
+sed -e "s/^To: .*/To: $rt/" -e 's/noslug/slug/' "$T/ns.eml" >"$T/ws.eml"
+pm receive --sender m7@example.org --recipient "$rt" <"$T/ws.eml" >/dev/null 2>&1
+is $? 0 "sign+SLUG+TOKEN is accepted"
+is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'm7@example.org'")" confirmed "and signs"
 done_testing

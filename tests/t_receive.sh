@@ -111,6 +111,20 @@ recv sign+trees@act.test <"$T/n.eml" >/dev/null
 o=$(count outbox)
 is "$(recv sign+trees@act.test <"$T/n.eml")" 0 "the same message without Message-ID again exits 0"
 is "$(count outbox)" "$o" "it changes nothing the second time"
+# ---- the idempotency key is not the Message-ID alone ----
+mail plain.eml same1@example.org "Same One" sign+trees@act.test | sed 's/^Message-ID: .*/Message-ID: <same.'$$'@client.test>/' >"$T/id1.eml"
+mail plain.eml same2@example.org "Same Two" sign+trees@act.test | sed 's/^Message-ID: .*/Message-ID: <same.'$$'@client.test>/' >"$T/id2.eml"
+recv sign+trees@act.test same1@example.org <"$T/id1.eml" >/dev/null
+is "$(recv sign+trees@act.test same2@example.org <"$T/id2.eml")" 0 "another message with the same Message-ID exits 0"
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email IN ('same1@example.org', 'same2@example.org')")" 2 "two messages with one Message-ID are two messages"
+printf 'From: nul1@example.org\nTo: sign+trees@act.test\nSubject: hi\nMessage-ID: <nul\000a@x>\n\nCount me in.\n' >"$T/nul1.eml"
+printf 'From: nul2@example.org\nTo: sign+trees@act.test\nSubject: hi\nMessage-ID: <nul\000b@x>\n\nCount me in.\n' >"$T/nul2.eml"
+recv sign+trees@act.test nul1@example.org <"$T/nul1.eml" >/dev/null
+recv sign+trees@act.test nul2@example.org <"$T/nul2.eml" >/dev/null
+is "$(sql "SELECT count(*) FROM members WHERE email IN ('nul1@example.org', 'nul2@example.org')")" 2 "Message-IDs that differ after a NUL are two messages"
+o=$(count outbox)
+recv sign+trees@act.test same2@example.org <"$T/id2.eml" >/dev/null
+is "$(count outbox)" "$o" "the very same message again is still a replay"
 
 # ---- stories (Outlook, HTML only) and moderation by reply ----
 mail outlook_html.eml gina@example.org "Gina" story+trees@act.test >"$T/st.eml"
@@ -123,6 +137,17 @@ orgs=$(sql "SELECT group_concat(recipient, ' ') FROM (SELECT recipient FROM outb
 is "$orgs" "boss@example.net org@example.net" "each organizer gets a moderation notice"
 mod=$(reply_to "$(sql "SELECT id FROM outbox WHERE kind = 'notice' AND recipient = 'org@example.net'")")
 like "$mod" '^moderate\+' "the notice's Reply-To is moderate+TOKEN"
+# moderate+TOKEN acts only for the organizer it was sent to
+notices=$(sql "SELECT count(*) FROM outbox WHERE kind = 'notice'")
+mail plain.eml intruder@evil.test "Intruder" "$mod" "Re: story" "Approve" >"$T/mx.eml"
+is "$(recv "$mod" intruder@evil.test <"$T/mx.eml")" 0 "a moderation reply from a stranger exits 0"
+is "$(sql "SELECT status FROM stories")" pending "a stranger's reply moderates nothing"
+is "$(sql "SELECT action || ' ' || result FROM inbound ORDER BY id DESC LIMIT 1")" "moderate refused" "it is recorded as refused"
+is "$(sql "SELECT count(*) FROM outbox WHERE kind = 'notice'")" $((notices + 2)) "every organizer is told"
+like "$(outbox_msg "$(last_outbox)" | tr -d '\r')" 'intruder@evil\.test' "the notice names who replied"
+mail plain.eml boss@example.net "Boss" "$mod" "Re: story" "Reject" >"$T/mb.eml"
+recv "$mod" boss@example.net <"$T/mb.eml" >/dev/null
+is "$(sql "SELECT status FROM stories")" pending "another organizer cannot use org's token either"
 mail plain.eml org@example.net "Org" "$mod" "Re: story" "Approve, thanks" >"$T/mo.eml"
 is "$(recv "$mod" org@example.net <"$T/mo.eml")" 0 "the organizer's reply exits 0"
 is "$(sql "SELECT status FROM stories")" approved "approve by reply"
@@ -144,6 +169,26 @@ is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.membe
 mail plain.eml hal@example.org "Hal" "$bye" "Re: bye" "yes" >"$T/b.eml"
 recv "$bye" <"$T/b.eml" >/dev/null
 is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'")" unsubscribed "the reply unsubscribes"
+# one-time tokens act once: the old join+TOKEN mail cannot re-subscribe Hal
+hal_sub() { sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'"; }
+mail plain.eml hal@example.org "Hal" "$join" "Re: confirm" "yes" >"$T/j2.eml"
+is "$(recv "$join" <"$T/j2.eml")" 0 "a second reply to a used join+TOKEN exits 0"
+is "$(hal_sub)" unsubscribed "a used join+TOKEN does not re-subscribe"
+is "$(sql "SELECT action || ' ' || result FROM inbound ORDER BY id DESC LIMIT 1")" "subscribe used" "it is recorded as a used token"
+mail plain.eml hal@example.org "Hal" news+subscribe@act.test >"$T/sub2.eml"
+recv news+subscribe@act.test <"$T/sub2.eml" >/dev/null
+join2=$(reply_to "$(last_outbox)")
+mail plain.eml hal@example.org "Hal" "$join2" "Re: confirm" "yes" >"$T/j3.eml"
+recv "$join2" <"$T/j3.eml" >/dev/null
+is "$(hal_sub)" active "a fresh join+TOKEN subscribes again"
+mail plain.eml hal@example.org "Hal" "$bye" "Re: bye" "yes" >"$T/b2.eml"
+recv "$bye" <"$T/b2.eml" >/dev/null
+is "$(hal_sub)" active "a used bye+TOKEN does not unsubscribe again"
+o=$(count outbox)
+mail plain.eml ann@example.org "Ann" "$conf" "Re: confirm" "yes" >"$T/a2.eml"
+is "$(recv "$conf" ann@example.org <"$T/a2.eml")" 0 "a second reply to a used confirm+TOKEN exits 0"
+is "$(sql "SELECT action || ' ' || result FROM inbound ORDER BY id DESC LIMIT 1")" "confirm used" "a used confirm+TOKEN does nothing"
+is "$(count outbox)" "$o" "and answers nothing"
 o=$(count outbox)
 mail plain.eml ivy@example.org "Ivy" help@act.test >"$T/h.eml"
 is "$(recv help@act.test <"$T/h.eml")" 0 "help@ exits 0"
@@ -162,6 +207,9 @@ like "$bc" '^broadcast\+' "the organizer is asked to confirm with broadcast+TOKE
 mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it" >"$T/bc.eml"
 is "$(recv "$bc" <"$T/bc.eml")" 0 "the broadcast confirmation exits 0"
 is "$(sql "SELECT status FROM newsletters")" scheduled "replying schedules it"
+mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it again" >"$T/bc2.eml"
+is "$(recv "$bc" <"$T/bc2.eml")" 0 "a second reply to a used broadcast+TOKEN exits 0"
+is "$(sql "SELECT action || ' ' || result FROM inbound ORDER BY id DESC LIMIT 1")" "broadcast used" "a used broadcast+TOKEN does nothing"
 
 # ---- envelope from the environment and the headers ----
 mail plain.eml jo@example.org "Jo" sign+trees@act.test >"$T/e1.eml"

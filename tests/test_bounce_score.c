@@ -121,6 +121,31 @@ TEST(transient_bounces_do_not)
 	OK(ok && status_is(m, "bouncing"), "twenty transient bounces (score 5) do");
 }
 
+/* Several reports about one outbox message (a DSN and its copies, a retry's report) count
+ * once toward the score: the heaviest of them. */
+TEST(one_message_counts_once)
+{
+	gint64 m = add_member("twice@example.org"), now = pm_now(), o1, o2;
+	double score = -1;
+	gboolean ok = TRUE;
+
+	db_exec(db, NULL, "INSERT INTO outbox (kind, recipient, created_at, updated_at) "
+		"VALUES ('newsletter', 'twice@example.org', 1, 1)", "");
+	o1 = db_last_id(db);
+	db_exec(db, NULL, "INSERT INTO outbox (kind, recipient, created_at, updated_at) "
+		"VALUES ('newsletter', 'twice@example.org', 1, 1)", "");
+	o2 = db_last_id(db);
+	for (int i = 0; i < 6; i++)
+		ok = record(m, o1, TRUE, now - 60 * (6 - i)) && ok;
+	OK(ok, "six reports about one message recorded");
+	OK(bounce_score(db, &cfg, m, now, &score, NULL) && score == 1.0,
+	   "six reports about one message score 1.0");
+	OK(status_is(m, "active"), "and do not disable the member");
+	OK(record(m, o2, FALSE, now) && record(m, o2, TRUE, now), "two reports about another one");
+	OK(bounce_score(db, &cfg, m, now, &score, NULL) && score == 2.0,
+	   "the other message adds its heaviest report once");
+}
+
 TEST(old_bounces_fall_out_of_the_window)
 {
 	gint64 m = add_member("old@example.org"), now = pm_now();
@@ -241,6 +266,7 @@ int main(void)
 
 	RUN(permanent_bounces_disable);
 	RUN(transient_bounces_do_not);
+	RUN(one_message_counts_once);
 	RUN(old_bounces_fall_out_of_the_window);
 	RUN(probe_before_disabling);
 	RUN(complaint_unsubscribes);

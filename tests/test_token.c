@@ -27,6 +27,28 @@ TEST(round_trip)
 	secret_free(k);
 }
 
+/* One-time tokens: a nonce makes each issue distinct; each decodes to the same token. */
+TEST(once)
+{
+	PmSecret *k = key();
+	Token t = { TOKEN_SUBSCRIBE, 3, 77, pm_now() + 86400 * 14 }, u;
+	char *a = token_encode_once(k, &t, 0xdeadbeefu);
+	char *b = token_encode_once(k, &t, 12345u);
+	char *plain = token_encode(k, &t);
+
+	OK(strcmp(a, b) != 0, "two issues of the same one-time token differ");
+	OK(strcmp(a, plain) != 0, "a one-time token differs from the plain one");
+	OK(token_looks_like(a) && strlen(a) <= 48, "a one-time token is still short");
+	OK(token_decode(k, a, TOKEN_SUBSCRIBE, &u, NULL), "a one-time token decodes");
+	INT_EQ(u.object, 3, "object survives the nonce");
+	INT_EQ(u.member, 77, "member survives the nonce");
+	OK(!token_decode(k, b, TOKEN_CONFIRM, &u, NULL), "its purpose is still checked");
+	g_free(a);
+	g_free(b);
+	g_free(plain);
+	secret_free(k);
+}
+
 TEST(tampering)
 {
 	PmSecret *k = key(), *k2;
@@ -102,6 +124,7 @@ TEST(secret_file)
 int main(void)
 {
 	RUN(round_trip);
+	RUN(once);
 	RUN(tampering);
 	RUN(expiry);
 	RUN(secret_file);

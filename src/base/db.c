@@ -183,8 +183,9 @@ PmDb *db_open(const char *path, const DbSchema *schema, gboolean create, GError 
 	sqlite3_extended_result_codes(db->h, 1);
 	/* synchronous=NORMAL is durable across process crashes in WAL mode; a power loss may
 	 * lose the last transactions but never corrupts. receive uses FULL (see inbound). */
+	/* secure_delete: erased rows (member forget) are overwritten, not left in free space */
 	if (!exec_plain(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-			    "PRAGMA synchronous=NORMAL;", error)) {
+			    "PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;", error)) {
 		db_close(db);
 		return NULL;
 	}

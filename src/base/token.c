@@ -16,7 +16,8 @@
 
 #define MAC_LEN 10      /* 80 bits */
 #define KEY_MAX 64
-#define PAYLOAD_MAX (1 + 3 * 10 + MAC_LEN)
+#define PAYLOAD_MAX (1 + 4 * 10 + MAC_LEN)
+#define NONCE_FLAG 0x80   /* in the purpose byte: a nonce follows the expiry day */
 
 #define MAC_LABEL "peermail-token-v1"
 
@@ -211,14 +212,22 @@ static gssize unbase32(const char *s, guint8 *out, gsize max)
 /* token_encode - payload + MAC in base32 */
 char *token_encode(const PmSecret *key, const Token *t)
 {
+	return token_encode_once(key, t, 0);
+}
+
+/* token_encode_once - payload (with the nonce if any) + MAC in base32 */
+char *token_encode_once(const PmSecret *key, const Token *t, guint32 nonce)
+{
 	guint8 p[PAYLOAD_MAX];
 	gsize n = 0;
 	guint64 day = t->expires > 0 ? (guint64)((t->expires + 86399) / 86400) : 0;
 
-	p[n++] = (guint8)t->purpose;
+	p[n++] = (guint8)t->purpose | (nonce ? NONCE_FLAG : 0);
 	n += put_varint(p + n, (guint64)t->object);
 	n += put_varint(p + n, (guint64)t->member);
 	n += put_varint(p + n, day);
+	if (nonce)
+		n += put_varint(p + n, nonce);
 	mac(key, p, n, p + n);
 	return base32(p, n + MAC_LEN);
 }
@@ -230,7 +239,7 @@ gboolean token_decode(const PmSecret *key, const char *text, TokenPurpose want, 
 	guint8 p[PAYLOAD_MAX + 4], m[MAC_LEN];
 	gssize n = text ? unbase32(text, p, sizeof(p)) : -1;
 	gsize pos = 1;
-	guint64 obj, mem, day;
+	guint64 obj, mem, day, nonce = 0;
 	guint8 diff = 0;
 
 	if (n < 1 + 3 + MAC_LEN || strlen(text) > 64)
@@ -238,12 +247,14 @@ gboolean token_decode(const PmSecret *key, const char *text, TokenPurpose want, 
 	mac(key, p, (gsize)n - MAC_LEN, m);
 	for (int i = 0; i < MAC_LEN; i++)
 		diff |= m[i] ^ p[n - MAC_LEN + i];
-	if (diff != 0 || p[0] != (guint8)want)
+	if (diff != 0 || (p[0] & ~NONCE_FLAG) != (guint8)want)
 		goto bad;
 	if (!get_varint(p, (gsize)n - MAC_LEN, &pos, &obj) ||
 	    !get_varint(p, (gsize)n - MAC_LEN, &pos, &mem) ||
-	    !get_varint(p, (gsize)n - MAC_LEN, &pos, &day) || pos != (gsize)n - MAC_LEN ||
-	    obj > G_MAXINT64 || mem > G_MAXINT64)
+	    !get_varint(p, (gsize)n - MAC_LEN, &pos, &day) ||
+	    ((p[0] & NONCE_FLAG) && !get_varint(p, (gsize)n - MAC_LEN, &pos, &nonce)) ||
+	    pos != (gsize)n - MAC_LEN || obj > G_MAXINT64 || mem > G_MAXINT64 ||
+	    nonce > G_MAXUINT32)
 		goto bad;
 	if (day != 0 && (gint64)day * 86400 < pm_now()) {
 		g_set_error(error, PM_ERROR, EX_NOUSER, "this confirmation address has expired");

@@ -5,7 +5,10 @@
  * Owns: the secret file, the token's binary layout, its MAC and its text encoding.
  * A token binds a purpose, an object (petition, list, story, outbox row...) and a member,
  * optionally an expiry. Layout: purpose (1 byte) | object (varint) | member (varint) |
- * expiry day (varint, 0 = never) | HMAC-SHA256 truncated to 80 bits. Text: lowercase
+ * expiry day (varint, 0 = never) | [nonce (varint), when the purpose byte has 0x80 set] |
+ * HMAC-SHA256 truncated to 80 bits. One-time tokens (join, bye, confirm, broadcast) carry
+ * a random nonce, so two issued the same day differ and each can be used once
+ * (model/token_use records the use). Text: lowercase
  * RFC 4648 base32 without padding, read case-insensitively. A token of a purpose with
  * small ids is about 24 characters.
  *
@@ -50,6 +53,10 @@ PmSecret *secret_free(PmSecret *s);
 
 /* token_encode - the text form of t; caller frees */
 char *token_encode(const PmSecret *key, const Token *t);
+
+/* token_encode_once - the text form of t with nonce (0: none, as token_encode): the text of
+ * a one-time token, unique to this issue; decodes like any other; caller frees */
+char *token_encode_once(const PmSecret *key, const Token *t, guint32 nonce);
 
 /*
  * token_decode - parse and verify text (any case). want is the purpose the address

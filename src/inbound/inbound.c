@@ -35,22 +35,18 @@ void inbound_outcome_clear(InboundOutcome *o)
 	}
 }
 
-/* digest - the idempotency key: Message-ID (else the content) and the recipient */
+/* digest - the idempotency key: the whole message's bytes (its Message-ID among them) and
+ * the recipient. Not the Message-ID alone: two different messages may share one (or differ
+ * only after a NUL in it), and each must be read. */
 static char *digest(const PmSecret *key, InboundMessage *m, const char *recipient)
 {
-	char *d, *text;
+	gsize len;
+	const char *p = g_bytes_get_data(m->raw, &len);
+	char *content = token_hmac_hex(key, p, (gssize)len);
+	char *text = g_strdup_printf("content:%s\nto:%s", content, recipient);
+	char *d = token_hmac_hex(key, text, -1);
 
-	if (m->message_id) {
-		text = g_strdup_printf("id:%s\nto:%s", m->message_id, recipient);
-	} else {
-		gsize len;
-		const char *p = g_bytes_get_data(m->raw, &len);
-		char *content = token_hmac_hex(key, p, (gssize)len);
-
-		text = g_strdup_printf("content:%s\nto:%s", content, recipient);
-		g_free(content);
-	}
-	d = token_hmac_hex(key, text, -1);
+	g_free(content);
 	g_free(text);
 	return d;
 }

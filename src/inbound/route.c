@@ -34,6 +34,7 @@
 #include "model/story.h"
 #include "model/organizer.h"
 #include "produce/notify.h"
+#include "model/token_use.h"
 
 /* ==== Helpers ==== */
 
@@ -92,13 +93,28 @@ static Member *token_member(InboundCtx *c, const Token *t, GError **error)
 	return mb;
 }
 
+/* token_used - TRUE (result "used", nothing done) when this one-time token acted before;
+ * else records its use in this transaction. FALSE in *ok on a database failure. */
+static gboolean token_used(InboundCtx *c, TokenPurpose purpose, gboolean *ok, GError **error)
+{
+	gboolean first = FALSE;
+
+	*ok = token_use_claim(c->db, c->key, purpose, c->route.token, pm_now(), &first, error);
+	if (*ok && !first) {
+		log_info("one-time %s token used before: nothing done", c->route.keyword);
+		c->result = "used";
+	}
+	return !*ok || !first;
+}
+
 /* token_text - a token for purpose/object/member, expiring after confirm_days if asked */
 static char *token_address(InboundCtx *c, const char *keyword, const char *arg,
 			   TokenPurpose purpose, gint64 object, gint64 member, gboolean expires)
 {
 	Token t = { purpose, object, member,
 		    expires ? pm_now() + (gint64)c->cfg->confirm_days * 86400 : 0 };
-	char *text = token_encode(c->key, &t);
+	/* one-time tokens (the expiring ones) are unique per issue: each is used once */
+	char *text = token_encode_once(c->key, &t, expires ? g_random_int() | 1u : 0);
 	char *addr = address_make(c->cfg, keyword, arg, text);
 
 	g_free(text);
@@ -323,7 +339,8 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 	if (!decode(c, TOKEN_SIGN, &t, error))
 		return FALSE;
 	p = petition_get(c->db, t.object, &e);
-	if (e || p == NULL || (c->route.arg && g_ascii_strcasecmp(c->route.arg, p->slug) != 0)) {
+	/* sign+SLUG+TOKEN only: a token without its petition's slug is refused */
+	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0) {
 		if (e)
 			g_propagate_error(error, e);
 		else
@@ -389,6 +406,8 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 		ok = closed(c, p, mb, error);
 		goto out;
 	}
+	if (token_used(c, TOKEN_CONFIRM, &ok, error))
+		goto out;
 	ok = signature_confirm(c->db, t.object, mb->id, inbound_reply_text(c->m), &res, &pid,
 			       error) &&
 	     answer_signed(c, p, mb, t.object, res, error);
@@ -533,12 +552,42 @@ static gboolean first_word_is(const char *text, const char *const *words)
 	return FALSE;
 }
 
+/* moderation_refused - a moderation reply not from its organizer: nothing moderated, the
+ * organizers told who tried (result "refused") */
+static gboolean moderation_refused(InboundCtx *c, gint64 story, const char *from,
+				   GError **error)
+{
+	JsonObject *d = json_object_new();
+	JsonObject *st = json_object_new();
+	JsonNode *node;
+	Notice n = { "moderation_refused", NULL, NULL, story, NULL, NULL, NULL };
+	char *help = address_make(c->cfg, "help", NULL, NULL);
+	gboolean ok;
+
+	json_object_set_int_member(st, "id", story);
+	json_object_set_object_member(d, "story", st);
+	json_object_set_string_member(d, "from", from ? from : "(no address)");
+	json_object_set_string_member(d, "domain", c->cfg->domain);
+	json_object_set_string_member(d, "help_address", help);
+	node = json_node_init_object(json_node_alloc(), d);
+	n.data = node;
+	log_info("moderation reply for story %" G_GINT64_FORMAT " not from its organizer: "
+		 "refused", story);
+	c->result = "refused";
+	ok = notify_organizers(c->db, c->cfg, &n, NULL, error);
+	json_node_unref(node);
+	json_object_unref(d);
+	g_free(help);
+	return ok;
+}
+
 /* do_moderate - an organizer's reply to a moderation notice */
 static gboolean do_moderate(InboundCtx *c, GError **error)
 {
 	static const char *const yes[] = { "approve", "approved", "yes", "ok", "okay", NULL };
 	static const char *const no[] = { "reject", "rejected", "no", NULL };
 	const char *text;
+	char *from = NULL;
 	Member *org;
 	Token t;
 	gboolean ok = TRUE;
@@ -552,6 +601,11 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 		member_free(org);
 		return FALSE;
 	}
+	from = from_address(c);
+	if (g_strcmp0(from, org->email) != 0 || !organizer_is(c->cfg, NULL, from)) {
+		ok = moderation_refused(c, t.object, from, error);
+		goto out;
+	}
 	text = inbound_reply_text(c->m);
 	if (first_word_is(text, yes)) {
 		ok = story_moderate(c->db, t.object, STORY_STATUS_APPROVED, error);
@@ -562,6 +616,8 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 	} else {
 		c->result = "unclear";
 	}
+out:
+	g_free(from);
 	member_free(org);
 	return ok;
 }
@@ -656,7 +712,7 @@ static gboolean do_join(InboundCtx *c, GError **error)
 
 	c->action = "subscribe";
 	if (!list_token(c, TOKEN_SUBSCRIBE, &l, &mb, error) ||
-	    !subscription_of(c, l, mb, &status, error))
+	    !subscription_of(c, l, mb, &status, error) || token_used(c, TOKEN_SUBSCRIBE, &ok, error))
 		goto out;
 	if ((ok = already_active(c, status)))
 		goto out;
@@ -720,7 +776,8 @@ static gboolean do_leave(InboundCtx *c, TokenPurpose purpose, GError **error)
 	gboolean ok = FALSE;
 
 	c->action = "unsubscribe";
-	if (!list_token(c, purpose, &l, &mb, error))
+	if (!list_token(c, purpose, &l, &mb, error) ||
+	    (purpose == TOKEN_UNSUB_CONFIRM && token_used(c, purpose, &ok, error)))
 		goto out;
 	if (!subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, error))
 		goto out;
@@ -830,8 +887,10 @@ static gboolean do_broadcast(InboundCtx *c, GError **error)
 		member_free(org);
 		return FALSE;
 	}
-	ok = newsletter_schedule(c->db, t.object, pm_now(), error);
-	c->result = "scheduled";
+	if (!token_used(c, TOKEN_BROADCAST, &ok, error)) {
+		ok = newsletter_schedule(c->db, t.object, pm_now(), error);
+		c->result = "scheduled";
+	}
 	member_free(org);
 	return ok;
 }

@@ -71,13 +71,16 @@ static gboolean outbox_kind(PmDb *db, gint64 id, char **kind, GError **error)
 	return id <= 0 || db_text(db, error, kind, "SELECT kind FROM outbox WHERE id = ?", "i", id);
 }
 
-/* bounce_score - the member's score: its bounces within the window before now */
+/* bounce_score - the member's score: its bounces within the window before now, one per
+ * outbox message */
 gboolean bounce_score(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 now,
 		      double *score, GError **error)
 {
 	sqlite3_stmt *st = db_query(db, error,
-		"SELECT COALESCE(SUM(CASE WHEN permanent THEN ? ELSE ? END), 0) FROM bounces "
-		"WHERE member_id = ? AND kind = 'bounce' AND created_at > ? AND created_at <= ?",
+		/* several reports about one outbox message count once (the heaviest) */
+		"SELECT COALESCE(SUM(w), 0) FROM (SELECT MAX(CASE WHEN permanent THEN ? ELSE ? END) "
+		"AS w FROM bounces WHERE member_id = ? AND kind = 'bounce' AND created_at > ? AND "
+		"created_at <= ? GROUP BY COALESCE(outbox_id, -id))",
 		"ddiii", WEIGHT_PERMANENT, WEIGHT_TRANSIENT, member_id, window_start(cfg, now), now);
 	GError *e = NULL;
 

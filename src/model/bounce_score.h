@@ -34,7 +34,8 @@ gboolean bounce_record_at(PmDb *db, const PmConfig *cfg, gint64 member_id, gint6
 			  const char *address, const char *status, gboolean permanent,
 			  const char *diagnostic, gint64 now, GError **error);
 
-/* bounce_score - member's current score: its bounces within the window before now */
+/* bounce_score - member's current score: its bounces within the window before now, each
+ * outbox message counted once (its heaviest report) */
 gboolean bounce_score(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 now,
 		      double *score, GError **error);
 

@@ -666,7 +666,22 @@ gboolean outbox_forget_member(PmDb *db, gint64 member_id, const char *email, gin
 	       db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
 		       "outbox WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending')",
 		       "it", member_id, email) &&
+	       /* finished delivery letters quote signers (names, comments): none is kept */
+	       db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
+		       "outbox WHERE kind = 'delivery' AND status IN ('sent', 'failed', "
+		       "'cancelled'))", "") &&
 	       db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
 		       "WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending'", "it",
 		       member_id, email);
+}
+
+/* outbox_purge_bodies - drop the stored messages of rows finished before before */
+gboolean outbox_purge_bodies(PmDb *db, gint64 before, int *count, GError **error)
+{
+	gboolean ok = db_exec(db, error, "DELETE FROM outbox_message WHERE EXISTS (SELECT 1 FROM "
+			      "outbox o WHERE o.id = outbox_message.outbox_id AND o.status IN "
+			      "('sent', 'failed', 'cancelled') AND o.updated_at < ?)", "i", before);
+
+	*count = ok ? db_changes(db) : 0;
+	return ok;
 }

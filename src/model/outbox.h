@@ -97,10 +97,16 @@ gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
  * outbox_forget_member - the part of forgetting member_id (address email, "" when
  * unknown) held here: their waiting rows are cancelled, and every row not being sent
  * loses its stored message, recipient address ('forgotten') and reply text; the rows stay
- * (counts). The caller holds the transaction.
+ * (counts); the stored letters of finished deliveries (which quote signers) are dropped.
+ * The caller holds the transaction.
  */
 gboolean outbox_forget_member(PmDb *db, gint64 member_id, const char *email, gint64 now,
 			      GError **error);
+
+/* outbox_purge_bodies - delete the stored message of every row that finished (sent,
+ * failed, cancelled) before before; *count gets how many. The caller holds the
+ * transaction. */
+gboolean outbox_purge_bodies(PmDb *db, gint64 before, int *count, GError **error);
 
 /* outbox_return_path - the VERP envelope sender bounce+TOKEN@domain of row id; caller frees */
 char *outbox_return_path(const PmConfig *cfg, const PmSecret *key, gint64 id);

@@ -192,6 +192,12 @@ static const char *const migrations[] = {
 "  reason TEXT NOT NULL,"                     /* forgotten */
 "  created_at INTEGER NOT NULL) WITHOUT ROWID;"
 ,
+/* 3: one-time tokens (join, bye, confirm, broadcast) act once */
+"CREATE TABLE token_uses ("
+"  digest TEXT PRIMARY KEY,"                 /* HMAC-SHA256 of purpose and token text */
+"  purpose INTEGER NOT NULL,"
+"  used_at INTEGER NOT NULL) WITHOUT ROWID;"
+,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);

@@ -17,6 +17,24 @@
 
 #define POLL_MAX_S 2
 
+/* purge_task - stored bodies of finished messages are dropped once the bounce window
+ * (bounces.window_days) is over: a late report names the outbox row, not the body */
+static gboolean purge_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error)
+{
+	int n = 0;
+
+	if (!db_begin(db, error))
+		return FALSE;
+	if (!outbox_purge_bodies(db, pm_now() - (gint64)cfg->bounce_window_days * 86400, &n,
+				 error) || !db_commit(db, error)) {
+		db_rollback(db);
+		return FALSE;
+	}
+	if (n > 0)
+		log_info("purged the stored bodies of %d sent messages", n);
+	return TRUE;
+}
+
 /*
  * The producers, run in this order on every pass. Modules add theirs here, e.g.
  *   { "newsletters", newsletter_expand_due },
@@ -27,6 +45,7 @@ const SchedulerTask scheduler_tasks[] = {
 	{ "milestones", milestone_task },
 	{ "deliveries", delivery_queue_due },
 	{ "probes", probe_task },
+	{ "purge", purge_task },
 	{ NULL, NULL }
 };
 
