@@ -68,9 +68,9 @@ Subject: news
 MSG
 }
 # return_path ADDR - the Return-Path of the newest captured message to ADDR
-return_path() {
+return_path() {   # ADDRESS [N]: the return path of the Nth newest message to ADDRESS
 	local f
-	f=$(grep -l -i "^To: .*$1" "$T"/var/sent/new/* | xargs -r ls -t | head -n 1)
+	f=$(grep -l -i "^To: .*$1" "$T"/var/sent/new/* | xargs -r ls -t | sed -n "${2:-1}p")
 	sed -n 's/^Return-Path: <\(.*\)>\r\{0,1\}$/\1/p' "$f" | head -n 1
 }
 receive_to() { pm receive --sender '' --recipient "$1"; }
@@ -131,7 +131,9 @@ RP=$(return_path temp@example.org)
 nameless "$RP" 1 | receive_to "$RP"; is $? 0 "a report naming no recipient is recorded"
 is "$(sql "SELECT b.status || ' ' || b.permanent FROM bounces b JOIN members m ON m.id = b.member_id WHERE m.email = 'temp@example.org' ORDER BY b.id DESC LIMIT 1")" "5.1.1 1" \
 	"... as a permanent bounce of the return path's member, with the text's status"
-nameless "$RP" 2 | receive_to "$RP"
+# reports about one message count once: the second is about another message
+RP2=$(return_path temp@example.org 2)
+nameless "$RP2" 2 | receive_to "$RP2"
 is "$(status_of temp@example.org)" bouncing "repeated nameless permanent reports disable the member"
 
 # probes: past the threshold a probe is sent first; only its bounce disables
