@@ -5,7 +5,9 @@
 # slow requests cut off, security headers, HTML escaping, the petition page and its JSON,
 # the postcode box, and a real headless Chromium rendering / and /p/SLUG (screenshot).
 . "$(dirname "$0")/lib.sh"
-setup
+port=$(free_port)
+U="http://127.0.0.1:$port"
+setup "base_url = \"$U\""
 command -v curl >/dev/null || { skip "web" "curl not installed"; done_testing; exit; }
 
 copies_to() { grep -l "^To: .*<\?$1>\?\s*$" "$T"/var/sent/new/* 2>/dev/null | wc -l; }
@@ -30,13 +32,11 @@ done
 sql "INSERT INTO signatures(petition_id, member_id, status, created_at) SELECT 1, id, 'pending', 0 FROM members WHERE email='m6@example.org'"
 sql "INSERT INTO stories(petition_id, member_id, status, text, created_at) SELECT 1, id, 'approved', 'My kids <play> there.', 0 FROM members WHERE email='m1@example.org'"
 
-port=$(free_port)
 "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$port" --timeout 3 >"$T/web.log" 2>&1 &
 web_pid=$!
 at_exit "kill $web_pid"
 for _ in $(seq 1 50); do grep -q "listening" "$T/web.log" && break; sleep 0.1; done
 like "$(cat "$T/web.log")" "listening on port $port" "peermail web listens on loopback"
-U="http://127.0.0.1:$port"
 
 # ==== one-click unsubscribe ====
 printf 'First news.\n' >"$T/n1.md"
@@ -121,7 +121,7 @@ index=$(cat "$T/index.html")
 like "$index" 'href="/p/park"' "/ lists the open petition"
 unlike "$index" '<script>' "no markup from the data"
 like "$index" 'Save the &lt;script&gt;' "the title is escaped"
-page=$(curl -s "$U/p/park")
+page=$(curl -s "$U/p/park" | tee "$T/page.html")
 like "$page" '<strong id="count">5</strong>' "the count of confirmed signatures"
 like "$page" '<progress id="progress" max="10" value="5"' "progress toward the goal"
 like "$page" '<svg id="chart"' "the chart"
@@ -131,6 +131,7 @@ like "$page" 'My kids &lt;play&gt; there' "approved story, escaped"
 like "$page" 'href="mailto:sign\+park@act.test\?subject=' "mailto sign button with a subject"
 unlike "$page" 'example\.org|Member[0-9]' "nothing about a member is shown"
 unlike "$page" '<script' "no script"
+like "$page" '<form id="sign-form" method="post" action="/p/park/sign">' "the sign form"
 like "$(curl -s "$U/p/park?postcode=AB2%202ZZ")" 'Your district is <strong>South</strong>; it is represented by Cllr South' "the postcode box names the district and its target"
 like "$(curl -s "$U/p/park?postcode=ZZ9")" 'do not know the district' "an unknown postcode says so"
 j=$(curl -s "$U/p/park.json")
@@ -162,6 +163,56 @@ else
 	unlike "$(cat "$T/chrome.log")" 'Content Security Policy|Refused to' "Chromium: no CSP violation"
 fi
 
+
+# ==== signing on the web, confirmed by email ====
+sigstatus() { sql "SELECT s.status FROM signatures s JOIN members m ON m.id=s.member_id WHERE m.email='$1' AND s.petition_id=1"; }
+form() { curl -s -o "$T/form.html" -w '%{http_code}' "$@"; }
+code=$(form -H 'X-Real-IP: 10.0.0.1' --data-urlencode 'name=Honey Pot' --data-urlencode 'email=bot@example.com' --data-urlencode 'website=http://spam' "$U/p/park/sign")
+is "$code" 400 "the honeypot filled: refused (400)"
+like "$(cat "$T/form.html")" 'filled in automatically' "with a clear page"
+is "$(sql "SELECT count(*) FROM members WHERE email='bot@example.com'")" 0 "and nothing recorded"
+code=$(form -H 'X-Real-IP: 10.0.0.1' --data-urlencode 'name=X' --data-urlencode 'email=not an address' "$U/p/park/sign")
+is "$code" 400 "an invalid address: 400"
+# per-IP limit: the 11th attempt within the hour from one address is refused
+for i in $(seq 1 10); do form -H 'X-Real-IP: 10.9.9.9' --data-urlencode "email=ip$i@example.com" --data-urlencode 'name=Ip' "$U/p/park/sign" >/dev/null; done
+code=$(form -H 'X-Real-IP: 10.9.9.9' --data-urlencode 'email=ip11@example.com' --data-urlencode 'name=Ip' "$U/p/park/sign")
+is "$code" 429 "the 11th attempt from one client address within the hour: 429"
+like "$(cat "$T/form.html")" 'Too many signatures' "with a clear page"
+is "$(sql "SELECT count(*) FROM members WHERE email='ip11@example.com'")" 0 "and nothing recorded"
+if [ -n "${CHROME:-}" ]; then
+	# a real browser submits the form (fields as on the page) and shows the answer
+	sed -n '/<form id="sign-form"/,/<\/form>/p' "$T/page.html" |
+		sed "s|action=\"/p/park/sign\"|action=\"$U/p/park/sign\"|; s|name=\"name\"|name=\"name\" value=\"Web &lt;Signer&gt;\"|; s|type=\"email\" name=\"email\"|type=\"email\" name=\"email\" value=\"websigner@example.com\"|; s|name=\"postcode\"|name=\"postcode\" value=\"AB1 2CD\"|" >"$T/submit.html"
+	echo '<script>document.getElementById("sign-form").submit()</script>' >>"$T/submit.html"
+	dom=$(chrome --virtual-time-budget=5000 --dump-dom "file://$T/submit.html")
+	like "$dom" 'Check your mail' "Chromium: submitting the sign form shows 'Check your mail'"
+else
+	code=$(form --data-urlencode 'name=Web <Signer>' --data-urlencode 'email=websigner@example.com' --data-urlencode 'postcode=AB1 2CD' "$U/p/park/sign")
+	is "$code" 200 "the sign form (curl): 200"
+fi
+is "$(sigstatus websigner@example.com)" pending "a pending signature"
+is "$(sql "SELECT district FROM members WHERE email='websigner@example.com'")" North "the new member's district from the postcode"
+run_once
+cf=$(grep -l '^To: .*websigner@example.com' "$T"/var/sent/new/* | head -1)
+like "$(cat "$cf" 2>/dev/null)" '^Subject: Please confirm your signature' "the confirmation request arrives in the capture Maildir"
+ctok=$(grep -o "$U/c/[a-z2-7]*" "$cf" | head -1 | sed 's|.*/c/||')
+like "$ctok" '^[a-z2-7]{16,}$' "it carries the web confirmation link"
+like "$(grep -i '^Reply-To:' "$cf")" 'confirm\+' "and the confirm+ reply address (the same request as by mail)"
+code=$(form --data-urlencode 'name=Web' --data-urlencode 'email=websigner@example.com' "$U/p/park/sign")
+is "$code" 429 "a second request the same day: 429 (one confirmation mail per address per day)"
+like "$(cat "$T/form.html")" 'already sent a message' "with a clear page"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$U/c/$ctok")" 200 "GET /c/TOKEN shows a button"
+is "$(sigstatus websigner@example.com)" pending "GET changes nothing"
+is "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/c/${ctok%?}a")" 404 "an altered confirmation token: 404"
+is "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$U/u/$ctok")" 404 "a confirmation token does not unsubscribe"
+is "$(sigstatus websigner@example.com)" pending "still pending"
+code=$(curl -s -o "$T/c.html" -w '%{http_code}' -X POST "$U/c/$ctok")
+is "$code" 200 "POST /c/TOKEN: 200"
+is "$(sigstatus websigner@example.com)" confirmed "the signature is confirmed"
+like "$(curl -s "$U/p/park/count.json")" '"signatures":6' "and counted"
+
+pm petition close park >/dev/null
+is "$(form --data-urlencode 'name=Late' --data-urlencode 'email=late@example.com' "$U/p/park/sign")" 409 "signing a closed petition: 409"
 kill "$web_pid"; wait "$web_pid" 2>/dev/null
 is $? 0 "SIGTERM stops peermail web cleanly"
 done_testing

@@ -16,11 +16,13 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/pm.h"
+#include "inbound/inbound.h"
 #include "mail/address.h"
 #include "model/delivery.h"
 #include "model/district.h"
 #include "model/list.h"
 #include "model/member.h"
+#include "model/outbox.h"
 #include "model/petition.h"
 #include "model/schema.h"
 #include "model/stats.h"
@@ -29,13 +31,23 @@
 
 #define WEB_MAX_BODY 8192
 #define WEB_MAX_PATH 256
+#define WEB_SIGN_PER_IP 10          /* sign attempts per client address ... */
+#define WEB_SIGN_WINDOW 3600        /* ... per this many seconds */
 
 struct PmWeb {
 	const PmConfig *cfg;
 	const PmSecret *key;
 	struct MHD_Daemon *daemon;
 	unsigned port;
+	GMutex lock;                /* guards attempts */
+	GHashTable *attempts;       /* client address -> WebAttempts* */
 };
+
+/* Sign attempts of one client address in the current window. */
+typedef struct {
+	gint64 since;
+	int count;
+} WebAttempts;
 
 /* One request in progress. */
 typedef struct {
@@ -66,7 +78,8 @@ static const char WEB_CSS[] =
 	"table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}\n"
 	".closed{background:#fee;padding:.5em}.button{display:inline-block;padding:.4em 1em;"
 	"background:#2a6;color:#fff;text-decoration:none;border:0;font-size:1em}\n"
-	"blockquote{border-left:3px solid #ccc;margin:.5em 0;padding-left:.8em}\n";
+	"blockquote{border-left:3px solid #ccc;margin:.5em 0;padding-left:.8em}\n"
+	".hp{position:absolute;left:-9999px}\n";
 
 /* ==== Answers ==== */
 
@@ -166,6 +179,8 @@ static enum MHD_Result answer_error(struct MHD_Connection *conn, GError *e)
 }
 
 /* ==== Petitions ==== */
+
+static void sign_form(GString *p, const char *slug);
 
 /* page_index - `/`: the open petitions */
 static enum MHD_Result page_index(const PmWeb *w, PmDb *db, struct MHD_Connection *conn)
@@ -361,7 +376,8 @@ static enum MHD_Result page_petition(const PmWeb *w, PmDb *db, struct MHD_Connec
 		put(p, href);
 		g_string_append(p, "\">Sign by email</a> (send any message to ");
 		put(p, sign);
-		g_string_append(p, "; we will ask you to confirm)</p>\n");
+		g_string_append(p, "; we will ask you to confirm), or fill in this form:</p>\n");
+		sign_form(p, pt->slug);
 		g_free(href);
 	}
 	g_free(subject);
@@ -581,6 +597,265 @@ static enum MHD_Result unsubscribe(const PmWeb *w, PmDb *db, struct MHD_Connecti
 	return r;
 }
 
+/* ==== Signing on the web ==== */
+
+/* client_ip - the client's address; behind a proxy on loopback, its X-Real-IP; caller frees */
+static char *client_ip(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char buf[INET6_ADDRSTRLEN] = "unknown";
+	const char *real;
+
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof(buf));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+				  sizeof(buf));
+	}
+	real = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Real-IP");
+	if (real && (strcmp(buf, "127.0.0.1") == 0 || strcmp(buf, "::1") == 0) &&
+	    strlen(real) < INET6_ADDRSTRLEN && strspn(real, "0123456789abcdefABCDEF.:") == strlen(real))
+		return g_strdup(real);
+	return g_strdup(buf);
+}
+
+/* ip_allowed - count one sign attempt of ip; FALSE when over WEB_SIGN_PER_IP in the window */
+static gboolean ip_allowed(PmWeb *w, const char *ip)
+{
+	gint64 now = pm_now();
+	WebAttempts *a;
+	gboolean ok;
+
+	g_mutex_lock(&w->lock);
+	if ((a = g_hash_table_lookup(w->attempts, ip)) == NULL) {
+		if (g_hash_table_size(w->attempts) > 100000)
+			g_hash_table_remove_all(w->attempts);   /* bounded memory */
+		a = g_new0(WebAttempts, 1);
+		g_hash_table_insert(w->attempts, g_strdup(ip), a);
+	}
+	if (now - a->since >= WEB_SIGN_WINDOW) {
+		a->since = now;
+		a->count = 0;
+	}
+	ok = ++a->count <= WEB_SIGN_PER_IP;
+	g_mutex_unlock(&w->lock);
+	return ok;
+}
+
+/* sign_form - the web form of petition slug */
+static void sign_form(GString *p, const char *slug)
+{
+	g_string_append(p, "<form id=\"sign-form\" method=\"post\" action=\"/p/");
+	put(p, slug);
+	g_string_append(p, "/sign\"><p><label>Name <input name=\"name\" maxlength=\"100\" required>"
+			"</label></p><p><label>Email <input type=\"email\" name=\"email\" "
+			"maxlength=\"254\" required></label></p><p><label>Postcode <input "
+			"name=\"postcode\" maxlength=\"16\"></label></p><p><label>Comment "
+			"(optional)<br><textarea name=\"comment\" rows=\"3\" cols=\"40\" "
+			"maxlength=\"2000\"></textarea></label></p><p class=\"hp\"><label>Leave "
+			"this empty <input name=\"website\" tabindex=\"-1\" autocomplete=\"off\">"
+			"</label></p><p><button class=\"button\" type=\"submit\">Sign</button> "
+			"We will send you an email to confirm.</p></form>\n");
+}
+
+/* as_mail - the form as the message its sender could have written to address to: From
+ * name <email>, the comment as its text (GMime writes the headers: no injection) */
+static GBytes *as_mail(const PmConfig *cfg, const char *name, const char *email, const char *to,
+		       const char *subject, const char *text)
+{
+	GMimeMessage *m = g_mime_message_new(TRUE);
+	GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
+	char *id = g_mime_utils_generate_message_id(cfg->domain);
+	GDateTime *now;
+	char *raw;
+	GBytes *b;
+
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, name, email);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, to);
+	g_mime_message_set_subject(m, subject, "utf-8");
+	g_mime_message_set_message_id(m, id);
+	now = g_date_time_new_now_utc();
+	g_mime_message_set_date(m, now);
+	g_date_time_unref(now);
+	g_mime_object_set_header(GMIME_OBJECT(m), "X-Peermail-Source", "web", NULL);
+	g_mime_text_part_set_text(part, text ? text : "");
+	g_mime_message_set_mime_part(m, GMIME_OBJECT(part));
+	raw = g_mime_object_to_string(GMIME_OBJECT(m), NULL);
+	b = g_bytes_new_take(raw, strlen(raw));
+	g_object_unref(part);
+	g_object_unref(m);
+	g_free(id);
+	return b;
+}
+
+/* form_value - a cleaned form field (NULL when absent or empty); caller frees */
+static char *form_value(GHashTable *form, const char *key, gssize max)
+{
+	const char *v = form ? g_hash_table_lookup(form, key) : NULL;
+	char *c;
+
+	if (v == NULL || !g_utf8_validate(v, -1, NULL))
+		return NULL;
+	c = pm_clean_text_len(v, max);
+	if (c && *g_strstrip(c) == '\0') {
+		g_free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* sign - POST /p/SLUG/sign: a pending signature and the same confirmation request as
+ * mail to sign+SLUG, through the inbound pipeline; refusals are pages that say why */
+static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, const char *slug,
+			    const WebReq *req)
+{
+	const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	GHashTable *form = NULL;
+	char *name = NULL, *email = NULL, *addr = NULL, *postcode = NULL, *comment = NULL;
+	char *ip = client_ip(conn), *to = NULL, *hp = NULL;
+	Petition *p = NULL;
+	Member *known = NULL;
+	GError *e = NULL;
+	gint64 today = 0;
+	enum MHD_Result r;
+
+	if (ctype && g_ascii_strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0)
+		form = g_uri_parse_params(req->body->str, req->body->len, "&",
+					  G_URI_PARAMS_WWW_FORM, NULL);
+	name = form_value(form, "name", 100);
+	email = form_value(form, "email", 254);
+	postcode = form_value(form, "postcode", 16);
+	comment = form_value(form, "comment", 2000);
+	hp = form_value(form, "website", 100);
+	if ((p = petition_find(db, slug, &e)) == NULL || p->status == PETITION_STATUS_DRAFT) {
+		r = e ? answer_error(conn, g_steal_pointer(&e))
+		      : answer_message(conn, 404, "Not found", "There is no such petition.");
+	} else if (form == NULL) {
+		r = answer_message(conn, 400, "Bad request", "The form could not be read.");
+	} else if (hp) {
+		log_info("web: sign form with the honeypot filled, from %s: refused", ip);
+		r = answer_message(conn, 400, "Not signed",
+				   "This form was filled in automatically; nothing was done.");
+	} else if (!petition_is_open(p)) {
+		r = answer_message(conn, 409, "Petition closed",
+				   "This petition is closed and takes no more signatures.");
+	} else if (email == NULL || (addr = address_normalize(w->cfg, email)) == NULL) {
+		r = answer_message(conn, 400, "Not signed", "Please give a valid email address.");
+	} else if (!ip_allowed(w, ip)) {
+		r = answer_message(conn, 429, "Too many attempts",
+				   "Too many signatures were sent from your network in the last "
+				   "hour. Please try again later, or sign by email.");
+	} else if (!outbox_responses_today(db, addr, &today, &e)) {
+		r = answer_error(conn, g_steal_pointer(&e));
+	} else if (today > 0) {
+		/* at most one confirmation mail per address per day */
+		r = answer_message(conn, 429, "Already sent",
+				   "We already sent a message to this address today. Please look "
+				   "for it (and in your spam folder), or try again tomorrow.");
+	} else {
+		InboundOutcome out = { 0 };
+		GBytes *raw;
+		char *subject = g_strdup_printf("Sign: %s", p->title);
+
+		to = address_make(w->cfg, "sign", p->slug, NULL);
+		raw = as_mail(w->cfg, name, addr, to, subject, comment);
+		g_free(subject);
+		/* a new member gets the postcode given (the district follows from it) */
+		if (postcode && (known = member_find(db, w->cfg, addr, NULL)) == NULL &&
+		    member_upsert(db, w->cfg, addr, name, postcode, NULL, FALSE, &e) == 0) {
+			r = answer_error(conn, g_steal_pointer(&e));
+		} else if (!inbound_process(db, w->cfg, w->key, raw, addr, to, &out, &e)) {
+			r = answer_error(conn, g_steal_pointer(&e));
+		} else {
+			log_info("web: sign %s from %s: %s %s", p->slug, ip, out.action, out.result);
+			if (g_strcmp0(out.result, "limited") == 0)
+				r = answer_message(conn, 429, "Already sent",
+						   "We already sent several messages to this "
+						   "address today. Please try again tomorrow.");
+			else if (g_strcmp0(out.result, "already") == 0)
+				r = answer_message(conn, 200, "Already signed",
+						   "This address has already signed. Thank you!");
+			else
+				r = answer_message(conn, 200, "Check your mail",
+						   "We sent you an email. Reply to it, or follow "
+						   "the link in it, to confirm your signature.");
+		}
+		inbound_outcome_clear(&out);
+		g_bytes_unref(raw);
+	}
+	if (form)
+		g_hash_table_unref(form);
+	petition_free(p);
+	member_free(known);
+	g_free(name);
+	g_free(email);
+	g_free(addr);
+	g_free(postcode);
+	g_free(comment);
+	g_free(hp);
+	g_free(ip);
+	g_free(to);
+	return r;
+}
+
+/* confirm - /c/TOKEN: GET shows a button; POST confirms, as a reply to confirm+TOKEN would */
+static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
+			       const char *method, const char *token)
+{
+	GError *e = NULL;
+	Token t;
+	Member *mb = NULL;
+	enum MHD_Result r;
+
+	if (!token_looks_like(token) || !token_decode(w->key, token, TOKEN_CONFIRM, &t, NULL) ||
+	    (mb = member_get(db, t.member, &e)) == NULL || mb->email == NULL) {
+		member_free(mb);
+		if (e)
+			return answer_error(conn, e);
+		return answer_message(conn, 404, "Unknown link",
+				      "This confirmation link is not valid or has expired.");
+	}
+	if (strcmp(method, "POST") != 0) {
+		GString *p = page_open("Confirm your signature");
+
+		g_string_append(p, "<h1>Confirm your signature</h1><form id=\"confirm\" "
+				"method=\"post\" action=\"/c/");
+		put(p, token);
+		g_string_append(p, "\"><button class=\"button\" type=\"submit\">Yes, sign"
+				"</button></form>\n");
+		r = answer_page(conn, 200, p);
+	} else {
+		InboundOutcome out = { 0 };
+		char *to = address_make(w->cfg, "confirm", NULL, token);
+		GBytes *raw = as_mail(w->cfg, mb->name, mb->email, to, "Confirm", "");
+
+		if (!inbound_process(db, w->cfg, w->key, raw, mb->email, to, &out, &e)) {
+			if (e->code == EX_NOUSER) {
+				g_clear_error(&e);
+				r = answer_message(conn, 404, "Unknown link",
+						   "This confirmation link is not valid or has expired.");
+			} else {
+				r = answer_error(conn, e);
+			}
+		} else if (g_strcmp0(out.result, "closed") == 0) {
+			r = answer_message(conn, 409, "Petition closed",
+					   "This petition closed before your confirmation.");
+		} else {
+			r = answer_message(conn, 200, "Thank you",
+					   "Your signature is confirmed.");
+		}
+		inbound_outcome_clear(&out);
+		g_bytes_unref(raw);
+		g_free(to);
+	}
+	member_free(mb);
+	return r;
+}
+
 /* ==== Dispatch ==== */
 
 /* path_ok - only the characters our paths use, and no "..": the strict part of parsing */
@@ -612,6 +887,17 @@ static enum MHD_Result route(PmWeb *w, struct MHD_Connection *conn, const char *
 		return answer_error(conn, e);
 	if (g_str_has_prefix(url, "/u/") && strchr(url + 3, '/') == NULL)
 		return unsubscribe(w, db, conn, method, url + 3, req);
+	if (g_str_has_prefix(url, "/c/") && strchr(url + 3, '/') == NULL)
+		return confirm(w, db, conn, method, url + 3);
+	if (post && g_str_has_prefix(url, "/p/") && g_str_has_suffix(url, "/sign")) {
+		char *slug = g_strndup(url + 3, strlen(url) - 3 - 5);
+		enum MHD_Result r = strchr(slug, '/') ? answer_message(conn, 404, "Not found",
+								      "There is no such page.")
+						      : sign(w, db, conn, slug, req);
+
+		g_free(slug);
+		return r;
+	}
 	if (post)
 		return answer_message(conn, 405, "Method not allowed", "This page takes no form.");
 	if (strcmp(url, "/") == 0)
@@ -745,6 +1031,8 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	w = g_new0(PmWeb, 1);
 	w->cfg = cfg;
 	w->key = key;
+	g_mutex_init(&w->lock);
+	w->attempts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	w->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, w,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -757,6 +1045,8 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 		MHD_OPTION_END);
 	if (w->daemon == NULL) {
 		g_set_error(error, PM_ERROR, EX_UNAVAILABLE, "cannot listen on %s", addr);
+		g_hash_table_unref(w->attempts);
+		g_mutex_clear(&w->lock);
 		g_free(w);
 		return NULL;
 	}
@@ -777,6 +1067,8 @@ PmWeb *web_stop(PmWeb *w)
 {
 	if (w) {
 		MHD_stop_daemon(w->daemon);
+		g_hash_table_unref(w->attempts);
+		g_mutex_clear(&w->lock);
 		g_free(w);
 	}
 	return NULL;
