@@ -211,6 +211,27 @@ is "$code" 200 "POST /c/TOKEN: 200"
 is "$(sigstatus websigner@example.com)" confirmed "the signature is confirmed"
 like "$(curl -s "$U/p/park/count.json")" '"signatures":6' "and counted"
 
+# ==== TLS from a certificate and key file; run --http ====
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1
+tport=$(free_port)
+"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$tport" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" >"$T/tls.log" 2>&1 &
+tpid=$!
+at_exit "kill $tpid"
+for _ in $(seq 1 50); do grep -q listening "$T/tls.log" && break; sleep 0.1; done
+like "$(curl -s --cacert "$T/cert.pem" --resolve "localhost:$tport:127.0.0.1" "https://localhost:$tport/p/park/count.json")" '"slug":"park"' "peermail web serves HTTPS from a certificate and key file"
+kill "$tpid"
+"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$(free_port)" --tls-cert "$T/cert.pem" >/dev/null 2>&1
+is $? 64 "a certificate without a key exits 64"
+rport=$(free_port)
+"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run --http "127.0.0.1:$rport" >"$T/runhttp.log" 2>&1 &
+rpid=$!
+at_exit "kill $rpid"
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$rport/" && break; sleep 0.1; done
+like "$(curl -s "http://127.0.0.1:$rport/p/park/count.json")" '"slug":"park"' "run --http serves the pages beside the scheduler"
+kill "$rpid"; wait "$rpid" 2>/dev/null
+is $? 0 "and SIGTERM stops run cleanly"
+
 pm petition close park >/dev/null
 is "$(form --data-urlencode 'name=Late' --data-urlencode 'email=late@example.com' "$U/p/park/sign")" 409 "signing a closed petition: 409"
 kill "$web_pid"; wait "$web_pid" 2>/dev/null

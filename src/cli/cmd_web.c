@@ -37,6 +37,8 @@ gboolean cmd_web(CmdCtx *c, GError **error)
 	limits.per_ip = c->o->per_ip > 0 ? (unsigned)c->o->per_ip : 0;
 	limits.connections = c->o->connections > 0 ? (unsigned)c->o->connections : 0;
 	limits.timeout = c->o->timeout > 0 ? (unsigned)c->o->timeout : 0;
+	limits.tls_cert = c->o->tls_cert;
+	limits.tls_key = c->o->tls_key;
 	/* block the signals until we wait for them, so that none is lost in between */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);

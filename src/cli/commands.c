@@ -66,7 +66,9 @@ const Cmd cli_commands[] = {
 	       INT("per-ip", per_ip, "N", "connections per client address (default 32)", 0),
 	       INT("connections", connections, "N", "connections in all (default 512)", 0),
 	       INT("timeout", timeout, "SECONDS", "idle time before a connection is cut (default 10)",
-		   0)),
+		   0),
+	       PATH("tls-cert", tls_cert, "FILE", "serve HTTPS with this PEM certificate chain"),
+	       PATH("tls-key", tls_key, "FILE", "and this PEM private key")),
 	  "public petition pages and one-click unsubscribe (HTTP daemon)",
 	  "Serve the public pages over HTTP until SIGTERM: / (open petitions), /p/SLUG (and "
 	  ".json, /count.json), /u/TOKEN (RFC 8058 one-click unsubscribe). Meant to sit behind "

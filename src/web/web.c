@@ -1016,15 +1016,35 @@ static gboolean parse_addr(const char *addr, struct sockaddr_storage *ss, sockle
 PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 		 const WebLimits *limits, GError **error)
 {
+	static const WebLimits none = { 0 };
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	PmWeb *w;
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	char *cert = NULL, *tkey = NULL;
 
+	if (limits == NULL)
+		limits = &none;
 	if (!parse_addr(addr, &ss, &sslen)) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "%s: not an address (HOST:PORT)", addr);
 		return NULL;
+	}
+	if (!limits->tls_cert != !limits->tls_key) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "TLS needs both a certificate and a key file");
+		return NULL;
+	}
+	if (limits->tls_cert) {
+		GError *e = NULL;
+
+		if (!g_file_get_contents(limits->tls_cert, &cert, NULL, &e) ||
+		    !g_file_get_contents(limits->tls_key, &tkey, NULL, &e)) {
+			g_set_error(error, PM_ERROR, EX_NOINPUT, "%s", e->message);
+			g_error_free(e);
+			g_free(cert);
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
 	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
@@ -1033,18 +1053,26 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	w->key = key;
 	g_mutex_init(&w->lock);
 	w->attempts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	/* the TLS options come last: without TLS they end the list early (MHD_OPTION_END) */
 	w->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, w,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, limits && limits->threads ? limits->threads : 4u,
-		MHD_OPTION_CONNECTION_LIMIT, limits && limits->connections ? limits->connections : 512u,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits && limits->per_ip ? limits->per_ip : 32u,
-		MHD_OPTION_CONNECTION_TIMEOUT, limits && limits->timeout ? limits->timeout : 10u,
+		MHD_OPTION_THREAD_POOL_SIZE, limits->threads ? limits->threads : 4u,
+		MHD_OPTION_CONNECTION_LIMIT, limits->connections ? limits->connections : 512u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_ip ? limits->per_ip : 32u,
+		MHD_OPTION_CONNECTION_TIMEOUT, limits->timeout ? limits->timeout : 10u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
+		cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+		MHD_OPTION_HTTPS_MEM_KEY, tkey,
 		MHD_OPTION_END);
+	if (tkey)
+		memset(tkey, 0, strlen(tkey));
+	g_free(tkey);
+	g_free(cert);
 	if (w->daemon == NULL) {
-		g_set_error(error, PM_ERROR, EX_UNAVAILABLE, "cannot listen on %s", addr);
+		g_set_error(error, PM_ERROR, EX_UNAVAILABLE, "cannot listen on %s%s", addr,
+			    flags & MHD_USE_TLS ? " (or the certificate and key do not load)" : "");
 		g_hash_table_unref(w->attempts);
 		g_mutex_clear(&w->lock);
 		g_free(w);
@@ -1052,7 +1080,8 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	}
 	info = MHD_get_daemon_info(w->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	w->port = info ? info->port : 0;
-	log_info("web: listening on %s (port %u)", addr, w->port);
+	log_info("web: listening on %s (port %u%s)", addr, w->port,
+		 flags & MHD_USE_TLS ? ", TLS" : "");
 	return w;
 }
 

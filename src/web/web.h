@@ -27,18 +27,21 @@
 
 typedef struct PmWeb PmWeb;
 
-/* Hard limits; 0 takes the default. */
+/* Hard limits (0 takes the default) and TLS (both files, or neither: plain HTTP). */
 typedef struct {
 	unsigned connections;   /* total connections (default 512) */
 	unsigned per_ip;        /* connections per client address (default 32) */
 	unsigned timeout;       /* idle seconds before a connection is cut (default 10) */
 	unsigned threads;       /* worker threads (default 4) */
+	const char *tls_cert;   /* PEM certificate chain file; NULL: no TLS */
+	const char *tls_key;    /* PEM private key file */
 } WebLimits;
 
 /*
  * web_start - listen on addr ("127.0.0.1:8080", "[::1]:8080"; a bare port binds
- * 127.0.0.1) and serve until web_stop. NULL with error: EX_USAGE for a bad address,
- * EX_UNAVAILABLE when it cannot listen.
+ * 127.0.0.1) and serve until web_stop; limits may be NULL. NULL with error: EX_USAGE for
+ * a bad address or only one TLS file, EX_NOINPUT for an unreadable one, EX_UNAVAILABLE
+ * when it cannot listen (or the certificate and key do not load).
  */
 PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 		 const WebLimits *limits, GError **error);
