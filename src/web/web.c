@@ -449,10 +449,14 @@ static enum MHD_Result page_petition(const PmWeb *w, PmDb *db, struct MHD_Connec
 			g_string_append_printf(p, "</td><td>%" G_GINT64_FORMAT "</td><td>%u</td></tr>\n",
 					       d->signatures, d->replies ? d->replies->len : 0);
 			if (d->sent_at)
-				last = MAX(last, d->upto_signature);
+				last = MAX(last, d->total);
 			g_free(when);
 		}
 		g_string_append(p, "</table>\n");
+		if (last > 0)
+			g_string_append_printf(p, "<p id=\"since\">%" G_GINT64_FORMAT " signatures "
+					       "since the last delivery.</p>\n",
+					       MAX(s->confirmed - last, 0));
 	}
 	json_node_unref(stories);
 	g_ptr_array_unref(deliveries);
