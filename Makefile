@@ -17,7 +17,7 @@ PKG_CONFIG ?= pkg-config
 # Linked: what most commands need. Loaded on first use (src/base/lazylib.h), so that
 # `peermail receive` (one process per incoming message) never maps them: libesmtp with
 # OpenSSL (sending) and libxml2 with ICU (HTML replies). Their headers are still needed.
-PKGS := glib-2.0 gio-2.0 gmodule-2.0 gmime-3.0 sqlite3 libconfuse json-glib-1.0 libcmark zlib
+PKGS := glib-2.0 gio-2.0 gmodule-2.0 gmime-3.0 sqlite3 libconfuse json-glib-1.0 libcmark zlib libmicrohttpd
 LAZY_PKGS := libesmtp-1.0 openssl libxml-2.0
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
@@ -49,7 +49,7 @@ LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 
 # Layers, lowest first: a file may include headers of its own folder and of folders
 # before it in this list only (tests/check-layers.sh).
-LAYERS := base mail model produce inbound run cli
+LAYERS := base mail model produce inbound web run cli
 SRCS := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
 # Pattern files under rules/ are compiled in (src/mail/rules.h says why).

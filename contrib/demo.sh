@@ -125,3 +125,26 @@ run outbox --json
 run stats --json
 echo
 echo "Every message peermail sent is in var/sent/new ($(count) files); nothing left the machine."
+
+step "The public page: peermail web on loopback, and a screenshot by headless Chromium"
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+"$PM" web --listen "127.0.0.1:$port" >"$demo/web.log" 2>&1 &
+web_pid=$!
+trap 'kill $web_pid 2>/dev/null; rm -rf "$demo"' EXIT
+for _ in $(seq 1 50); do grep -q listening "$demo/web.log" && break; sleep 0.1; done
+url="http://127.0.0.1:$port/p/clean-air"
+printf '$ curl -s %s/count.json\n' "$url"; curl -s "$url/count.json"; echo
+chrome=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$chrome" ]; then
+	timeout 60 "$chrome" --headless=new --no-sandbox --disable-gpu --no-first-run \
+		--user-data-dir="$demo/chrome" --window-size=1000,1600 \
+		--screenshot="$top/var/petition.png" "$url" >/dev/null 2>&1 || true
+	[ -s "$top/var/petition.png" ] && echo "Screenshot: $top/var/petition.png"
+else
+	echo "(chromium not installed: no screenshot)"
+fi
+echo "The petition page is served at $url"
+if [ -t 0 ] && [ -t 1 ]; then
+	echo "Press Ctrl-C to stop."
+	wait "$web_pid" || true
+fi

@@ -20,7 +20,7 @@ import os
 import re
 import sys
 
-LAYERS = ["base", "mail", "model", "produce", "inbound", "run", "cli"]
+LAYERS = ["base", "mail", "model", "produce", "inbound", "web", "run", "cli"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 

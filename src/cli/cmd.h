@@ -23,6 +23,9 @@ gboolean cmd_inspect(CmdCtx *c, GError **error);
 gboolean cmd_template_render(CmdCtx *c, GError **error);
 gboolean cmd_run(CmdCtx *c, GError **error);
 
+/* cmd_web.c */
+gboolean cmd_web(CmdCtx *c, GError **error);
+
 /* cmd_list.c */
 gboolean cmd_list_create(CmdCtx *c, GError **error);
 gboolean cmd_list_show(CmdCtx *c, GError **error);

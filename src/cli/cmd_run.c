@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/pm.h"
 #include "run/scheduler.h"
+#include "web/web.h"
 
 /* The only mutable globals: set by the signal handlers, read by the loops. */
 static volatile sig_atomic_t run_stop;
@@ -33,6 +34,7 @@ gboolean cmd_run(CmdCtx *c, GError **error)
 	SchedulerOpts opts = { c->o->once, &run_stop, &run_reload, NULL };
 	struct sigaction sa;
 	PmLmtp *lmtp = NULL;
+	PmWeb *web = NULL;
 	gboolean ok;
 
 	log_open("run", c->cfg->syslog);
@@ -47,7 +49,12 @@ gboolean cmd_run(CmdCtx *c, GError **error)
 	/* the LMTP listener runs beside the scheduler, with its own database connections */
 	if (c->o->lmtp && (lmtp = lmtp_start(c->cfg, c->key, c->o->lmtp, error)) == NULL)
 		return FALSE;
+	if (c->o->http && (web = web_start(c->cfg, c->key, c->o->http, NULL, error)) == NULL) {
+		lmtp_stop(lmtp);
+		return FALSE;
+	}
 	ok = scheduler_run(c->db, c->cfg, c->key, &opts, error);
+	web_stop(web);
 	lmtp_stop(lmtp);
 	return ok;
 }

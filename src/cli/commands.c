@@ -55,11 +55,24 @@ const Cmd cli_commands[] = {
 	  "Every failure other than 65 and 67 exits 75, so that the MTA retries.", NULL },
 	{ "run", NULL, cmd_run, CMD_CONFIG | CMD_DB | CMD_SECRET,
 	  OPTS(FLAG("once", once, "do everything due now, then exit (cron, tests)"),
-	       STR("lmtp", lmtp, "ADDR", "also receive mail by LMTP on HOST:PORT or unix:/path")),
+	       STR("lmtp", lmtp, "ADDR", "also receive mail by LMTP on HOST:PORT or unix:/path"),
+	       STR("http", http, "ADDR", "also serve the web pages on HOST:PORT (see `web`)")),
 	  "scheduler and sender (daemon; --once: one pass)",
 	  "Run the scheduler and the sender in the foreground: queue what is due and send it. "
 	  "SIGTERM finishes the messages in flight and exits; SIGHUP reloads the "
 	  "configuration.", NULL },
+	{ "web", NULL, cmd_web, CMD_CONFIG | CMD_DB | CMD_SECRET,
+	  OPTS(STR("listen", listen, "ADDR", "HOST:PORT to listen on (default 127.0.0.1:8080)"),
+	       INT("per-ip", per_ip, "N", "connections per client address (default 32)", 0),
+	       INT("connections", connections, "N", "connections in all (default 512)", 0),
+	       INT("timeout", timeout, "SECONDS", "idle time before a connection is cut (default 10)",
+		   0),
+	       PATH("tls-cert", tls_cert, "FILE", "serve HTTPS with this PEM certificate chain"),
+	       PATH("tls-key", tls_key, "FILE", "and this PEM private key")),
+	  "public petition pages and one-click unsubscribe (HTTP daemon)",
+	  "Serve the public pages over HTTP until SIGTERM: / (open petitions), /p/SLUG (and "
+	  ".json, /count.json), /u/TOKEN (RFC 8058 one-click unsubscribe). Meant to sit behind "
+	  "a TLS proxy (docs/web.md).", NULL },
 	{ "inspect", "< MESSAGE", cmd_inspect, CMD_CONFIG_OPTIONAL | CMD_JSON,
 	  OPTS(STR("sender", sender, "ADDR", "envelope sender to assume (empty: a null sender)")),
 	  "how peermail reads a message, recording nothing",

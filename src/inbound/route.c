@@ -235,9 +235,23 @@ static gboolean ask_confirm(InboundCtx *c, const Petition *p, const Member *mb, 
 			    GError **error)
 {
 	char *reply = token_address(c, "confirm", NULL, TOKEN_CONFIRM, sig, mb->id, TRUE);
-	gboolean ok = respond(c, "confirm_sign", mb, reply,
-			      with_petition(c, data_new(c, mb), p), OUTBOX_RESPONSE, error);
+	JsonObject *d = with_petition(c, data_new(c, mb), p);
+	gboolean ok;
 
+	if (c->cfg->base_url) {
+		/* the same token as a link to the web's confirmation page (/c/TOKEN) */
+		Route r = { 0 };
+
+		address_route(c->cfg, reply, &r);
+		if (r.token) {
+			char *url = g_strdup_printf("%s/c/%s", c->cfg->base_url, r.token);
+
+			json_object_set_string_member(d, "confirm_url", url);
+			g_free(url);
+		}
+		route_clear(&r);
+	}
+	ok = respond(c, "confirm_sign", mb, reply, d, OUTBOX_RESPONSE, error);
 	g_free(reply);
 	return ok;
 }

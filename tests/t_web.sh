@@ -1,0 +1,245 @@
+#!/bin/bash
+# t_web.sh - the public HTTP face (`peermail web`, libmicrohttpd) on loopback: RFC 8058
+# one-click unsubscribe exactly as Gmail sends it (then the next newsletter no longer
+# reaches the member), GET changing nothing, bad/altered/foreign tokens, oversized and
+# slow requests cut off, security headers, HTML escaping, the petition page and its JSON,
+# the postcode box, and a real headless Chromium rendering / and /p/SLUG (screenshot).
+. "$(dirname "$0")/lib.sh"
+port=$(free_port)
+U="http://127.0.0.1:$port"
+setup "base_url = \"$U\""
+command -v curl >/dev/null || { skip "web" "curl not installed"; done_testing; exit; }
+
+copies_to() { grep -l "^To: .*<\?$1>\?\s*$" "$T"/var/sent/new/* 2>/dev/null | wc -l; }
+run_once() { pm run --once >>"$T/run.log" 2>&1; }
+substatus() { sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id=s.member_id WHERE m.email='$1'"; }
+
+pm list create news --title "Campaign <news> & more" >/dev/null
+{ echo "email,name,postcode,district"
+  for i in 1 2 3 4 5 6; do echo "m$i@example.org,Member$i,AB$i 1XY,"; done; } >"$T/members.csv"
+printf 'postcode_prefix,district\nAB1,North\nAB2,South\nAB3,North\nAB4,South\nAB5,East\nAB6,East\n' >"$T/d.csv"
+pm district import "$T/d.csv" >/dev/null
+pm member import "$T/members.csv" --list news >/dev/null
+printf 'Keep the park <b>green</b> & open.\n\nSecond paragraph.\n' >"$T/park.txt"
+pm petition create park --title 'Save the <script>alert(1)</script> park' --text "$T/park.txt" --goal 10 >/dev/null
+pm target add "Cllr North" --email north@council.test --district North --title "Councillor" --petition park >/dev/null
+pm target add "Cllr South" --email south@council.test --district South --petition park >/dev/null
+pm target add "The Mayor" --email mayor@council.test --petition park >/dev/null
+# signatures on three days (confirmed), one pending
+for i in 1 2 3 4 5; do
+	sql "INSERT INTO signatures(petition_id, member_id, status, created_at, confirmed_at) SELECT 1, id, 'confirmed', strftime('%s','now')-86400*$i, strftime('%s','now')-86400*$i FROM members WHERE email='m$i@example.org'"
+done
+sql "INSERT INTO signatures(petition_id, member_id, status, created_at) SELECT 1, id, 'pending', 0 FROM members WHERE email='m6@example.org'"
+sql "INSERT INTO stories(petition_id, member_id, status, text, created_at) SELECT 1, id, 'approved', 'My kids <play> there.', 0 FROM members WHERE email='m1@example.org'"
+
+"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$port" --timeout 3 >"$T/web.log" 2>&1 &
+web_pid=$!
+at_exit "kill $web_pid"
+for _ in $(seq 1 50); do grep -q "listening" "$T/web.log" && break; sleep 0.1; done
+like "$(cat "$T/web.log")" "listening on port $port" "peermail web listens on loopback"
+
+# ==== one-click unsubscribe ====
+printf 'First news.\n' >"$T/n1.md"
+n1=$(pm newsletter create --list news --subject "First" --body "$T/n1.md")
+pm newsletter send "$n1" >/dev/null; run_once
+is "$(copies_to m1@example.org)" 1 "m1 gets the first newsletter"
+f=$(grep -l "^To: .*m1@example.org" "$T"/var/sent/new/* | head -1)
+tok=$(grep -i '^List-Unsubscribe:' "$f" | grep -o 'leave+[a-z0-9]*' | head -1 | sed 's/^leave+//')
+like "$tok" '^[a-z2-7]{16,}$' "the newsletter carries the leave+ token"
+
+h=$(curl -s -D - -o "$T/get.html" "$U/u/$tok")
+like "$h" '^HTTP/1.1 200' "GET /u/TOKEN answers 200"
+like "$(cat "$T/get.html")" '<form id="unsubscribe" method="post"' "GET shows a button that POSTs"
+is "$(substatus m1@example.org)" active "GET changes nothing"
+curl -s -o /dev/null -X HEAD "$U/u/$tok" -m 3
+is "$(substatus m1@example.org)" active "HEAD changes nothing"
+
+# bad, altered, foreign-purpose tokens: 404 and nothing changes
+alt=$(printf '%s' "$tok" | sed 's/^\(.\{5\}\)\(.\)/\1\2/; s/^\(.\{5\}\)a/\1b/; t; s/^\(.\{5\}\)./\1a/')
+[ "$alt" = "$tok" ] && alt="${tok%?}z"
+for bad in "$alt" "aaaaaaaaaaaaaaaaaaaaaaaa" "x"; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$U/u/$bad")
+	is "$code" 404 "POST with a bad token ($bad) is 404"
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=Maybe' "$U/u/$tok")
+is "$code" 400 "POST without One-Click is 400"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/u/$tok")
+is "$code" 400 "POST with no body is 400"
+is "$(substatus m1@example.org)" active "none of them changed anything"
+
+# exactly as Gmail sends it
+h=$(curl -s -D - -o "$T/post.html" -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$U/u/$tok")
+like "$h" '^HTTP/1.1 200' "one-click POST answers 200"
+unlike "$h" '(^|\n)(Location|Set-Cookie):' "no redirect, no cookie"
+is "$(substatus m1@example.org)" unsubscribed "m1 is unsubscribed at once"
+like "$(cat "$T/post.html")" 'no more mail from Campaign &lt;news&gt; &amp; more' "the answer names the list, escaped"
+# multipart works too (m2)
+f2=$(grep -l "^To: .*m2@example.org" "$T"/var/sent/new/* | head -1)
+tok2=$(grep -i '^List-Unsubscribe:' "$f2" | grep -o 'leave+[a-z0-9]*' | head -1 | sed 's/^leave+//')
+code=$(curl -s -o /dev/null -w '%{http_code}' -F 'List-Unsubscribe=One-Click' "$U/u/$tok2")
+is "$code" 200 "multipart/form-data one-click POST answers 200"
+is "$(substatus m2@example.org)" unsubscribed "m2 is unsubscribed"
+
+printf 'Second news.\n' >"$T/n2.md"
+n2=$(pm newsletter create --list news --subject "Second" --body "$T/n2.md")
+pm newsletter send "$n2" >/dev/null; run_once
+is "$(grep -l '^Subject: Second' "$T"/var/sent/new/* | xargs grep -l '^To: .*m1@example.org' | wc -l)" 0 "the next newsletter no longer reaches m1"
+is "$(grep -l '^Subject: Second' "$T"/var/sent/new/* | xargs grep -l '^To: .*m3@example.org' | wc -l)" 1 "it still reaches m3"
+
+# ==== limits and strict parsing ====
+code=$(head -c 20000 /dev/zero | tr '\0' 'a' | curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @- "$U/u/$tok")
+is "$code" 413 "an oversized body is refused (413)"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 40000 /dev/zero | tr '\0' 'b')" "$U/")
+like "$code" '^(413|431|400)$' "oversized headers are refused ($code)"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$U/")
+is "$code" 405 "DELETE is 405"
+code=$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$U/p/../etc/passwd")
+is "$code" 400 "a path with .. is 400"
+# a slow request (headers never finished) is cut off by the timeout
+start=$(date +%s)
+python3 - "$port" <<'PY' >"$T/slow.out"
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+s.settimeout(30)
+try:
+    data = s.recv(100)
+    print("closed" if not data else "answered")
+except socket.timeout:
+    print("still open")
+PY
+el=$(( $(date +%s) - start ))
+is "$(cat "$T/slow.out")" closed "an unfinished request is cut off"
+ok "within the timeout ($el s)" test "$el" -le 8
+
+# ==== pages ====
+h=$(curl -s -D - -o "$T/index.html" "$U/")
+like "$h" "Content-Security-Policy: default-src 'none'" "CSP without script"
+like "$h" 'X-Content-Type-Options: nosniff' "nosniff"
+like "$h" 'Referrer-Policy: no-referrer' "Referrer-Policy"
+index=$(cat "$T/index.html")
+like "$index" 'href="/p/park"' "/ lists the open petition"
+unlike "$index" '<script>' "no markup from the data"
+like "$index" 'Save the &lt;script&gt;' "the title is escaped"
+page=$(curl -s "$U/p/park" | tee "$T/page.html")
+like "$page" '<strong id="count">5</strong>' "the count of confirmed signatures"
+like "$page" '<progress id="progress" max="10" value="5"' "progress toward the goal"
+like "$page" '<svg id="chart"' "the chart"
+like "$page" '<polyline' "with a line"
+like "$page" '<td>North</td><td>2</td><td>Cllr North \(Councillor\)</td>' "by district with its target"
+like "$page" 'My kids &lt;play&gt; there' "approved story, escaped"
+like "$page" 'href="mailto:sign\+park@act.test\?subject=' "mailto sign button with a subject"
+unlike "$page" 'example\.org|Member[0-9]' "nothing about a member is shown"
+unlike "$page" '<script' "no script"
+like "$page" '<form id="sign-form" method="post" action="/p/park/sign">' "the sign form"
+like "$(curl -s "$U/p/park?postcode=AB2%202ZZ")" 'Your district is <strong>South</strong>; it is represented by Cllr South' "the postcode box names the district and its target"
+like "$(curl -s "$U/p/park?postcode=ZZ9")" 'do not know the district' "an unknown postcode says so"
+j=$(curl -s "$U/p/park.json")
+is "$(echo "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["signatures"], d["goal"], sorted((x["district"],x["signatures"]) for x in d["by_district"]))')" "5 10 [('East', 1), ('North', 2), ('South', 2)]" "/p/park.json"
+is "$(curl -s "$U/p/park/count.json")" '{"slug":"park","signatures":5,"goal":10,"status":"open"}' "/p/park/count.json"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$U/p/nosuch")" 404 "unknown petition is 404"
+pm deliver park --now >/dev/null 2>&1; run_once
+page=$(curl -s "$U/p/park")
+like "$page" '<table id="deliveries">.*' "the delivery timeline"
+like "$page" '<tr><td>Cllr North</td><td>[0-9T:-]+Z</td><td>2</td><td>0</td></tr>' "to whom, when, how many, replies"
+like "$page" '<p id="since">0 signatures since the last delivery' "and how many since"
+unlike "$page" 'council\.test' "targets' addresses are not shown"
+pm petition close park >/dev/null
+like "$(curl -s "$U/p/park")" 'id="closed"' "a closed petition says so and keeps its page"
+unlike "$(curl -s "$U/")" 'href="/p/park"' "and leaves the list of open petitions"
+pm petition open park >/dev/null
+
+# ==== a real browser ====
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$CHROME" ]; then
+	skip "headless Chromium" "chromium not installed"
+else
+	chrome() { timeout 60 "$CHROME" --headless=new --no-sandbox --disable-gpu --no-first-run \
+		--user-data-dir="$T/chrome" --disable-dev-shm-usage "$@" 2>>"$T/chrome.log"; }
+	dom=$(chrome --dump-dom "$U/")
+	like "$dom" 'href="/p/park"' "Chromium: / lists the petition"
+	dom=$(chrome --dump-dom "$U/p/park")
+	like "$dom" '<strong id="count">5</strong>' "Chromium: the count"
+	like "$dom" '<progress id="progress"' "Chromium: the progress bar"
+	like "$dom" '<svg id="chart"' "Chromium: the chart"
+	like "$dom" '<table id="districts">' "Chromium: the district table"
+	chrome --screenshot="$T/park.png" --window-size=1000,1400 "$U/p/park" >/dev/null
+	ok "Chromium: a screenshot" test -s "$T/park.png"
+	[ -n "${PEERMAIL_SCREENSHOT:-}" ] && cp "$T/park.png" "$PEERMAIL_SCREENSHOT"
+	unlike "$(cat "$T/chrome.log")" 'Content Security Policy|Refused to' "Chromium: no CSP violation"
+fi
+
+
+# ==== signing on the web, confirmed by email ====
+sigstatus() { sql "SELECT s.status FROM signatures s JOIN members m ON m.id=s.member_id WHERE m.email='$1' AND s.petition_id=1"; }
+form() { curl -s -o "$T/form.html" -w '%{http_code}' "$@"; }
+code=$(form -H 'X-Real-IP: 10.0.0.1' --data-urlencode 'name=Honey Pot' --data-urlencode 'email=bot@example.com' --data-urlencode 'website=http://spam' "$U/p/park/sign")
+is "$code" 400 "the honeypot filled: refused (400)"
+like "$(cat "$T/form.html")" 'filled in automatically' "with a clear page"
+is "$(sql "SELECT count(*) FROM members WHERE email='bot@example.com'")" 0 "and nothing recorded"
+code=$(form -H 'X-Real-IP: 10.0.0.1' --data-urlencode 'name=X' --data-urlencode 'email=not an address' "$U/p/park/sign")
+is "$code" 400 "an invalid address: 400"
+# per-IP limit: the 11th attempt within the hour from one address is refused
+for i in $(seq 1 10); do form -H 'X-Real-IP: 10.9.9.9' --data-urlencode "email=ip$i@example.com" --data-urlencode 'name=Ip' "$U/p/park/sign" >/dev/null; done
+code=$(form -H 'X-Real-IP: 10.9.9.9' --data-urlencode 'email=ip11@example.com' --data-urlencode 'name=Ip' "$U/p/park/sign")
+is "$code" 429 "the 11th attempt from one client address within the hour: 429"
+like "$(cat "$T/form.html")" 'Too many signatures' "with a clear page"
+is "$(sql "SELECT count(*) FROM members WHERE email='ip11@example.com'")" 0 "and nothing recorded"
+if [ -n "${CHROME:-}" ]; then
+	# a real browser submits the form (fields as on the page) and shows the answer
+	sed -n '/<form id="sign-form"/,/<\/form>/p' "$T/page.html" |
+		sed "s|action=\"/p/park/sign\"|action=\"$U/p/park/sign\"|; s|name=\"name\"|name=\"name\" value=\"Web &lt;Signer&gt;\"|; s|type=\"email\" name=\"email\"|type=\"email\" name=\"email\" value=\"websigner@example.com\"|; s|name=\"postcode\"|name=\"postcode\" value=\"AB1 2CD\"|" >"$T/submit.html"
+	echo '<script>document.getElementById("sign-form").submit()</script>' >>"$T/submit.html"
+	dom=$(chrome --virtual-time-budget=5000 --dump-dom "file://$T/submit.html")
+	like "$dom" 'Check your mail' "Chromium: submitting the sign form shows 'Check your mail'"
+else
+	code=$(form --data-urlencode 'name=Web <Signer>' --data-urlencode 'email=websigner@example.com' --data-urlencode 'postcode=AB1 2CD' "$U/p/park/sign")
+	is "$code" 200 "the sign form (curl): 200"
+fi
+is "$(sigstatus websigner@example.com)" pending "a pending signature"
+is "$(sql "SELECT district FROM members WHERE email='websigner@example.com'")" North "the new member's district from the postcode"
+run_once
+cf=$(grep -l '^To: .*websigner@example.com' "$T"/var/sent/new/* | head -1)
+like "$(cat "$cf" 2>/dev/null)" '^Subject: Please confirm your signature' "the confirmation request arrives in the capture Maildir"
+ctok=$(grep -o "$U/c/[a-z2-7]*" "$cf" | head -1 | sed 's|.*/c/||')
+like "$ctok" '^[a-z2-7]{16,}$' "it carries the web confirmation link"
+like "$(grep -i '^Reply-To:' "$cf")" 'confirm\+' "and the confirm+ reply address (the same request as by mail)"
+code=$(form --data-urlencode 'name=Web' --data-urlencode 'email=websigner@example.com' "$U/p/park/sign")
+is "$code" 429 "a second request the same day: 429 (one confirmation mail per address per day)"
+like "$(cat "$T/form.html")" 'already sent a message' "with a clear page"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$U/c/$ctok")" 200 "GET /c/TOKEN shows a button"
+is "$(sigstatus websigner@example.com)" pending "GET changes nothing"
+is "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/c/${ctok%?}a")" 404 "an altered confirmation token: 404"
+is "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$U/u/$ctok")" 404 "a confirmation token does not unsubscribe"
+is "$(sigstatus websigner@example.com)" pending "still pending"
+code=$(curl -s -o "$T/c.html" -w '%{http_code}' -X POST "$U/c/$ctok")
+is "$code" 200 "POST /c/TOKEN: 200"
+is "$(sigstatus websigner@example.com)" confirmed "the signature is confirmed"
+like "$(curl -s "$U/p/park/count.json")" '"signatures":6' "and counted"
+
+# ==== TLS from a certificate and key file; run --http ====
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1
+tport=$(free_port)
+"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$tport" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" >"$T/tls.log" 2>&1 &
+tpid=$!
+at_exit "kill $tpid"
+for _ in $(seq 1 50); do grep -q listening "$T/tls.log" && break; sleep 0.1; done
+like "$(curl -s --cacert "$T/cert.pem" --resolve "localhost:$tport:127.0.0.1" "https://localhost:$tport/p/park/count.json")" '"slug":"park"' "peermail web serves HTTPS from a certificate and key file"
+kill "$tpid"
+"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$(free_port)" --tls-cert "$T/cert.pem" >/dev/null 2>&1
+is $? 64 "a certificate without a key exits 64"
+rport=$(free_port)
+"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run --http "127.0.0.1:$rport" >"$T/runhttp.log" 2>&1 &
+rpid=$!
+at_exit "kill $rpid"
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$rport/" && break; sleep 0.1; done
+like "$(curl -s "http://127.0.0.1:$rport/p/park/count.json")" '"slug":"park"' "run --http serves the pages beside the scheduler"
+kill "$rpid"; wait "$rpid" 2>/dev/null
+is $? 0 "and SIGTERM stops run cleanly"
+
+pm petition close park >/dev/null
+is "$(form --data-urlencode 'name=Late' --data-urlencode 'email=late@example.com' "$U/p/park/sign")" 409 "signing a closed petition: 409"
+kill "$web_pid"; wait "$web_pid" 2>/dev/null
+is $? 0 "SIGTERM stops peermail web cleanly"
+done_testing
