@@ -24,5 +24,6 @@ gboolean cmd_target(int argc, char **argv, GError **error);
 gboolean cmd_district(int argc, char **argv, GError **error);
 gboolean cmd_deliver(int argc, char **argv, GError **error);
 gboolean cmd_delivery(int argc, char **argv, GError **error);
+gboolean cmd_dns_records(int argc, char **argv, GError **error);
 
 #endif

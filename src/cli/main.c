@@ -42,6 +42,8 @@ static const CmdInfo commands[] = {
 	{ "deliver", cmd_deliver, "deliver SLUG [--now]",
 	  "compile and queue deliveries to the targets" },
 	{ "delivery", cmd_delivery, "delivery ls|config", "deliveries, replies, settings" },
+	{ "dns-records", cmd_dns_records, "dns-records",
+	  "the SPF, DKIM and DMARC TXT records to publish" },
 	{ NULL, NULL, NULL, NULL }
 };
 
