@@ -110,8 +110,18 @@ ok "responses (not list mail) are signed too" /usr/bin/python3 "$VERIFY" $keys "
 # ==== 2. the Maildir transport signs too ====
 sed -i 's/^transport = "smtp"/transport = "maildir"/' "$T/conf/peermail.conf"
 inbound "help@act.test" "help" | pm receive --sender ann@example.net --recipient help@act.test
+# a stored message with LF line ends, a folded header and no final newline
+sql "INSERT INTO outbox(id, kind, recipient, status, next_attempt, created_at, updated_at)
+  VALUES (900, 'notice', 'lf@example.net', 'queued', 0, strftime('%s','now'), strftime('%s','now'));
+  INSERT INTO outbox_message(outbox_id, message) VALUES (900, CAST('From: Campaign Team <team@act.test>' ||
+  char(10) || 'To: lf@example.net' || char(10) || 'Subject: a subject folded' || char(10) ||
+  '  over two lines' || char(10) || 'Message-ID: <lf900@act.test>' || char(10) || char(10) ||
+  'Body with  two spaces ' || char(10) || char(10) || 'and no final newline' AS BLOB));"
 ok "run --once (maildir)" pm run --once
 ok "Maildir messages verify" /usr/bin/python3 "$VERIFY" $keys "$T"/var/sent/new/*
+lf=$(grep -l '^To: lf@example.net' "$T"/var/sent/new/*)
+ok "the stored LF message went out" test -n "$lf"
+ok "... and verifies (folded header, LF line ends)" /usr/bin/python3 "$VERIFY" $keys "$lf"
 
 # ==== 3. a broken key stops the sender, nothing goes out unsigned ====
 printf 'not a key\n' >"$T/bad.pem"
@@ -123,6 +133,15 @@ is "$rc" 78 "a key that is not a key: run exits 78 (EX_CONFIG)"
 like "$(cat "$T/bad.out")" 'bad\.pem is not a PEM private key' "the error names the key file"
 is "$(sent_count)" "$before" "nothing was sent unsigned"
 pm dns-records >/dev/null 2>&1; is $? 78 "dns-records refuses the broken key too"
+
+# a dkim section without its key_file is refused with file:line
+cp "$T/conf/peermail.conf" "$T/conf/nokey.conf"
+echo 'dkim { selector = "x1" }' >>"$T/conf/nokey.conf"
+"$PEERMAIL_BIN" --config "$T/conf/nokey.conf" check-config >"$T/nokey.out" 2>&1; rc=$?
+is "$rc" 78 "a dkim section without key_file: exit 78"
+like "$(cat "$T/nokey.out")" 'nokey\.conf:[0-9]+: .*selector and key_file' "... naming file:line"
+echo 'dkim { selector = "bad_selector!" key_file = "x" }' >"$T/conf/badsel.conf"
+"$PEERMAIL_BIN" --config "$T/conf/badsel.conf" check-config >/dev/null 2>&1; is $? 78 "a bad selector: exit 78"
 
 # ==== 4. without base_url: no https link anywhere ====
 p2=$(start_sink s2)
