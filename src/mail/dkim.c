@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 #include <dkim.h>
 #include "base/lazylib.h"
+#include "base/log.h"
 #include "base/pm.h"
 #include "mail/dkim.h"
 
@@ -213,6 +214,11 @@ DkimSigner *dkim_signer_new(const PmConfig *cfg, GError **error)
 				    "sign with Ed25519 (selector %s)", k->selector);
 			return dkim_signer_free(s);
 		}
+		/* libopendkim 2.11's dkim_free() forgets an Ed25519 handle's key data */
+		if (k->alg == DKIM_SIGN_ED25519SHA256)
+			log_warn("dkim: selector %s: libopendkim leaks about 1 KB per Ed25519 "
+				 "signature; restart `run` now and then (docs/outbound.md)",
+				 k->selector);
 	}
 	/* list options take the list itself and the size of a pointer */
 	if (dkim_options(s->lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof flags) != DKIM_STAT_OK ||
