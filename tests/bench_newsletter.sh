@@ -6,7 +6,8 @@
 # with the same message size and connections against the same sink as the ceiling.
 # Prints messages/s for both, the ratio, peermail's peak RSS and the CPU time of peermail
 # and of the sink in each phase (the host may be shared: compare CPU per message too).
-# Environment: N (members, default 100000), CONNECTIONS (default 4).
+# Environment: N (members, default 100000), CONNECTIONS (default 4), DKIM (rsa, ed25519
+# or both: sign every copy with fresh keys of that kind; default none).
 . "$(dirname "$0")/lib.sh"
 N=${N:-100000}
 C=${CONNECTIONS:-4}
@@ -45,9 +46,16 @@ Thank you for standing with us, {{member.first_name}}.
 MD
 printf 'We ask the council to close the streets around our schools at drop-off and pick-up times.\n' >"$T/petition.txt"
 
+dkim=()
+case "${DKIM:-}" in
+rsa|both) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/rsa.pem" 2>/dev/null
+	dkim+=("dkim { selector = \"r\" key_file = \"$T/rsa.pem\" }") ;;&
+ed25519|both) openssl genpkey -algorithm ed25519 -out "$T/ed.pem" 2>/dev/null
+	dkim+=("dkim { selector = \"e\" key_file = \"$T/ed.pem\" }") ;;
+esac
 write_config 'transport = "smtp"' \
 	"smtp \"sink\" { host = \"127.0.0.1\" port = $port starttls = \"no\" connections = $C }" \
-	'queue { batch_size = 500 }'
+	'queue { batch_size = 500 }' "${dkim[@]+"${dkim[@]}"}"
 pm init >/dev/null
 pm list create news >/dev/null
 t0=$(date +%s.%N)
@@ -76,8 +84,8 @@ rss=$(grep 'Maximum resident' "$T/run.err" | awk '{print $NF}')
 cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$T/run.err")
 rate=$(echo "$sent / ($t3 - $t2)" | bc -l)
 printf 'import of %d members: %.2f s\n' "$N" "$(echo "$t1 - $t0" | bc -l)"
-printf 'peermail newsletter (expand + render + send), connections=%d: %d of %d sent in %.2f s = %.0f msg/s, peak RSS %.1f MiB, message %d bytes\n' \
-	"$C" "$sent" "$N" "$(echo "$t3 - $t2" | bc -l)" "$rate" "$(echo "$rss / 1024" | bc -l)" "$size"
+printf 'peermail newsletter (expand + render + %ssend), connections=%d: %d of %d sent in %.2f s = %.0f msg/s, peak RSS %.1f MiB, message %d bytes\n' \
+	"${DKIM:+DKIM $DKIM + }" "$C" "$sent" "$N" "$(echo "$t3 - $t2" | bc -l)" "$rate" "$(echo "$rss / 1024" | bc -l)" "$size"
 printf '  CPU: peermail %.2f s (%.0f us/message), smtp-sink %.2f s; load average before: %s\n' \
 	"$cpu" "$(echo "$cpu * 1000000 / $N" | bc -l)" "$(echo "$c3 - $c2" | bc -l)" "$load"
 c0=$(sink_cpu)

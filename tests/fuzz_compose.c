@@ -58,7 +58,8 @@ static gboolean wire_ok(GBytes *b)
 {
 	static const char *const allowed[] = {
 		"Date", "From", "To", "Reply-To", "Subject", "Message-Id", "List-Id",
-		"List-Unsubscribe", "List-Unsubscribe-Post", "List-Help", "Precedence",
+		"List-Unsubscribe", "List-Unsubscribe-Post", "List-Subscribe", "List-Post",
+		"List-Owner", "List-Help", "Precedence",
 		"Auto-Submitted", COMPOSE_LOOP_HEADER, "MIME-Version", "Content-Type",
 		"Content-Transfer-Encoding", NULL
 	};
@@ -170,8 +171,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.unsubscribe_mailto = "leave+aqaqcafbnmt6y7lue5mspzq@act.test";
 		o.reply_to = "sign+clean-air+aeaqcadn4hng7ijj25e5uqa@act.test";
 	}
-	if (flags & 2)
+	if (flags & 2) {
 		o.unsubscribe_url = "https://act.test/u/aqaqcafbnmt6y7lue5mspzq";
+		o.list_discussion = TRUE;
+	}
 	o.auto_reply = (flags & 4) != 0;
 	fast = compose_message(cfg, "f", node, &o, NULL);
 	gen = compose_message_general(cfg, "f", node, &o, NULL);

@@ -276,13 +276,18 @@ TEST(optional_headers)
 	char *names = header_names(m);
 
 	STR_EQ(names, "Date From To Reply-To Subject Message-Id In-Reply-To References List-Id "
-	       "List-Unsubscribe List-Unsubscribe-Post List-Help Precedence Auto-Submitted "
-	       "X-Peermail-Loop MIME-Version", "list mail headers, in order");
+	       "List-Unsubscribe List-Unsubscribe-Post List-Subscribe List-Post List-Owner "
+	       "List-Help Precedence Auto-Submitted X-Peermail-Loop MIME-Version",
+	       "list mail headers, in order");
 	STR_EQ(hdr(m, "List-Id"), "Campaign news <news.act.test>", "List-Id");
 	STR_EQ(hdr(m, "List-Unsubscribe"), "<mailto:news+unsubscribe+t1@act.test>, <https://act.test/u/t1>",
 	       "List-Unsubscribe: mailto and https");
 	STR_EQ(hdr(m, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click", "one-click unsubscribe");
 	STR_EQ(hdr(m, "List-Help"), "<mailto:news+help@act.test>", "List-Help");
+	STR_EQ(hdr(m, "List-Subscribe"), "<mailto:news+subscribe@act.test>", "List-Subscribe");
+	STR_EQ(hdr(m, "List-Post"), "NO", "List-Post: NO on an announce list (RFC 2369)");
+	STR_EQ(hdr(m, "List-Owner"), "<mailto:team@act.test>", "List-Owner: the From mailbox");
+	OK(hdr(m, "List-Archive") == NULL, "no List-Archive: peermail keeps none");
 	STR_EQ(hdr(m, "Precedence"), "bulk", "Precedence: bulk");
 	STR_EQ(hdr(m, "Auto-Submitted"), "auto-generated", "auto-generated");
 	STR_EQ(hdr(m, "In-Reply-To"), "<orig.1@example.org>", "In-Reply-To bracketed");
@@ -304,6 +309,13 @@ TEST(optional_headers)
 	g_object_unref(m);
 	g_bytes_unref(b);
 
+	o = (ComposeOpts){ .to = "ann@example.org", .list_name = "talk", .list_discussion = TRUE };
+	b = compose("hello", "{}", &o, NULL);
+	m = parse(b);
+	STR_EQ(hdr(m, "List-Post"), "<mailto:talk@act.test>", "List-Post on a discussion list");
+	g_object_unref(m);
+	g_bytes_unref(b);
+
 	o = (ComposeOpts){ .to = "ann@example.org", .auto_reply = TRUE, .list_name = "news",
 			   .unsubscribe_mailto = "news+unsubscribe@act.test",
 			   .in_reply_to = "<bad id with spaces>" };
@@ -312,6 +324,7 @@ TEST(optional_headers)
 	STR_EQ(hdr(m, "Auto-Submitted"), "auto-replied", "auto-replied");
 	STR_EQ(hdr(m, "List-Id"), "news <news.act.test>", "List-Id falls back to the list name");
 	OK(hdr(m, "List-Unsubscribe-Post") == NULL, "no one-click without a URL");
+	OK(strstr(hdr(m, "List-Unsubscribe"), "http") == NULL, "no https link without a URL");
 	OK(hdr(m, "In-Reply-To") == NULL, "an unusable In-Reply-To is left out");
 	g_object_unref(m);
 	g_bytes_unref(b);
@@ -973,9 +986,11 @@ TEST(direct_writer_matches_gmime)
 				"Ünïcode news list with a rather long title that goes on and on";
 			o.unsubscribe_mailto = "leave+aqaqcafbnmt6y7lue5mspzq@act.test";
 		}
-		if (variant == 2)
+		if (variant == 2) {
 			o.unsubscribe_url = "https://act.test/u/aqaqcafbnmt6y7lue5mspzqaqaqcafbnm"
 					    "t6y7lue5mspzqaqaqcafbnmt6y7lue5mspzq";
+			o.list_discussion = TRUE;
+		}
 		o.auto_reply = variant == 3;
 		o.auto_generated = variant == 2;
 		fast = compose_message(cfg, si % 2 ? "dwt" : "dw", data, &o, &e);

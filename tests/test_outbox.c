@@ -459,7 +459,7 @@ TEST(smtp_unreachable)
 	setup("transport = \"smtp\"\n"
 	      "smtp \"a\" { host = \"127.0.0.1\" port = 1 starttls = \"optional\" connections = 3 }\n"
 	      "smtp \"b\" { host = \"127.0.0.1\" port = 2 starttls = \"no\" connections = 2 }");
-	p = smtp_pool_new(cfg, NULL);
+	p = smtp_pool_new(cfg, NULL, NULL);
 	OK(p != NULL, "pool with two hosts");
 	for (int i = 0; i < 8; i++) {
 		OutboxRow row = { .id = i + 1, .recipient = "x@example.net" };

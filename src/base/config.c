@@ -37,6 +37,13 @@ static cfg_opt_t list_opts[] = {
 	CFG_END()
 };
 
+static cfg_opt_t dkim_opts[] = {
+	CFG_STR("domain", NULL, CFGF_NODEFAULT),
+	CFG_STR("selector", NULL, CFGF_NODEFAULT),
+	CFG_STR("key_file", NULL, CFGF_NODEFAULT),
+	CFG_END()
+};
+
 static cfg_opt_t limits_opts[] = {
 	CFG_INT("max_message_size", 10485760, CFGF_NONE),
 	CFG_INT("max_responses_per_day", 5, CFGF_NONE),
@@ -83,6 +90,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_BOOL("syslog", cfg_true, CFGF_NONE),
 	CFG_SEC("smtp", smtp_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	CFG_SEC("list", list_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	CFG_SEC("dkim", dkim_opts, CFGF_MULTI),
 	CFG_SEC("deliveries", deliveries_opts, CFGF_NONE),
 	CFG_SEC("limits", limits_opts, CFGF_NONE),
 	CFG_SEC("bounces", bounces_opts, CFGF_NONE),
@@ -188,6 +196,43 @@ static int v_delimiter(cfg_t *cfg, cfg_opt_t *opt)
 		return -1;
 	}
 	return 0;
+}
+
+/* v_selector - a DKIM selector: dot-separated labels of letters, digits and '-' */
+static int v_selector(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	gboolean ok = v && *v && *v != '.' && strlen(v) < 64;
+
+	for (const char *p = v; ok && *p; p++)
+		ok = g_ascii_isalnum(*p) || *p == '-' || (*p == '.' && p[1] && p[1] != '.');
+	if (!ok) {
+		cfg_error(cfg, "%s: '%s' is not a DKIM selector", opt->name, v ? v : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* v_dkim_sec - a dkim section needs its selector and key_file */
+static int v_dkim_sec(cfg_t *cfg, cfg_opt_t *opt)
+{
+	cfg_t *sec = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+
+	if (sec && (cfg_getstr(sec, "selector") == NULL || cfg_getstr(sec, "key_file") == NULL)) {
+		cfg_error(cfg, "dkim: a section needs selector and key_file");
+		return -1;
+	}
+	return 0;
+}
+
+static void dkim_key_free(gpointer p)
+{
+	PmDkimKey *k = p;
+
+	g_free(k->domain);
+	g_free(k->selector);
+	g_free(k->key_file);
+	g_free(k);
 }
 
 /* Error text from libconfuse, collected instead of printed. */
@@ -312,6 +357,9 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "smtp|rate", v_nonneg_float);
 	cfg_set_validate_func(cfg, "smtp|rate_per_hour", v_nonneg);
 	cfg_set_validate_func(cfg, "list|mode", v_mode);
+	cfg_set_validate_func(cfg, "dkim", v_dkim_sec);
+	cfg_set_validate_func(cfg, "dkim|selector", v_selector);
+	cfg_set_validate_func(cfg, "dkim|domain", v_domain);
 	cfg_set_validate_func(cfg, "limits|max_message_size", v_positive);
 	cfg_set_validate_func(cfg, "limits|max_responses_per_day", v_nonneg);
 	cfg_set_validate_func(cfg, "limits|confirm_days", v_positive);
@@ -394,6 +442,18 @@ PmConfig *config_load(const char *path, GError **error)
 		g_ptr_array_add(c->lists, l);
 	}
 
+	c->dkim = g_ptr_array_new_with_free_func(dkim_key_free);
+	for (unsigned i = 0; i < cfg_size(cfg, "dkim"); i++) {
+		cfg_t *s = cfg_getnsec(cfg, "dkim", i);
+		PmDkimKey *k = g_new0(PmDkimKey, 1);
+
+		k->domain = g_ascii_strdown(cfg_getstr(s, "domain") ? cfg_getstr(s, "domain")
+								  : c->domain, -1);
+		k->selector = g_strdup(cfg_getstr(s, "selector"));
+		k->key_file = resolve(c->dir, cfg_getstr(s, "key_file"));
+		g_ptr_array_add(c->dkim, k);
+	}
+
 	{
 		cfg_t *s = cfg_getsec(cfg, "limits");
 		c->max_message_size = cfg_getint(s, "max_message_size");
@@ -440,6 +500,8 @@ PmConfig *config_free(PmConfig *c)
 	g_strfreev(c->organizers);
 	g_ptr_array_unref(c->smtp);
 	g_ptr_array_unref(c->lists);
+	if (c->dkim)
+		g_ptr_array_unref(c->dkim);
 	g_free(c);
 	return NULL;
 }
@@ -486,6 +548,12 @@ char *config_dump(const PmConfig *c)
 		for (int j = 0; l->organizers[j]; j++)
 			g_string_append_printf(s, "%s\"%s\"", j ? ", " : " ", l->organizers[j]);
 		g_string_append(s, " } }\n");
+	}
+	for (guint i = 0; i < c->dkim->len; i++) {
+		const PmDkimKey *k = g_ptr_array_index(c->dkim, i);
+
+		g_string_append_printf(s, "dkim { domain = \"%s\" selector = \"%s\" "
+				       "key_file = \"%s\" }\n", k->domain, k->selector, k->key_file);
 	}
 	g_string_append_printf(s,
 		"limits { max_message_size = %" G_GINT64_FORMAT " max_responses_per_day = %d "

@@ -37,6 +37,13 @@ typedef struct {
 	char **organizers;      /* NULL-terminated */
 } PmListConf;
 
+/* One DKIM signing key (a `dkim { }` section): every message gets one signature per key. */
+typedef struct {
+	char *domain;           /* d=; the mail domain by default */
+	char *selector;         /* s= */
+	char *key_file;         /* absolute; PEM, RSA (rsa-sha256) or Ed25519 (ed25519-sha256) */
+} PmDkimKey;
+
 typedef struct {
 	char *path;             /* absolute path of the file read */
 	char *dir;              /* its folder */
@@ -55,6 +62,7 @@ typedef struct {
 
 	GPtrArray *smtp;        /* PmSmtpHost*, in failover order */
 	GPtrArray *lists;       /* PmListConf* */
+	GPtrArray *dkim;        /* PmDkimKey*, empty when nothing is signed */
 
 	gint64 max_message_size;
 	int max_responses_per_day;  /* automatic responses per address per day */

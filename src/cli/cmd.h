@@ -76,4 +76,7 @@ gboolean cmd_outbox(CmdCtx *c, GError **error);
 gboolean cmd_outbox_flush(CmdCtx *c, GError **error);
 gboolean cmd_stats(CmdCtx *c, GError **error);
 
+/* cmd_dns.c */
+gboolean cmd_dns_records(CmdCtx *c, GError **error);
+
 #endif

@@ -47,6 +47,10 @@ const Cmd cli_commands[] = {
 	  "validate the config; print the effective settings",
 	  "Validate the configuration and print the effective settings (secrets left out).",
 	  NULL },
+	{ "dns-records", NULL, cmd_dns_records, CMD_CONFIG, NULL,
+	  "the SPF, DKIM and DMARC TXT records to publish",
+	  "Print the SPF, DKIM and DMARC TXT records to publish for the configured domain and "
+	  "DKIM keys (zone-file syntax).", NULL },
 	{ "receive", "< MESSAGE", cmd_receive, CMD_CONFIG | CMD_MTA,
 	  OPTS(STR("sender", sender, "ADDR", "envelope sender (empty for a bounce)"),
 	       STR("recipient", recipient, "ADDR", "envelope recipient (the original one)")),

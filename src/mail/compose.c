@@ -675,8 +675,9 @@ static void set_header(GMimeObject *obj, const char *name, const char *value)
 /* PutHeader - one writer's way of adding a header whose value needs no more encoding */
 typedef void (*PutHeader)(gpointer target, const char *name, const char *value);
 
-/* list_headers_each - List-Id, List-Unsubscribe(-Post), List-Help, Precedence, in this
- * order, through put (both writers give the same headers) */
+/* list_headers_each - List-Id, List-Unsubscribe(-Post), List-Subscribe, List-Post,
+ * List-Owner, List-Help, Precedence, in this order, through put (both writers give the
+ * same headers) */
 static void list_headers_each(const PmConfig *cfg, const ComposeOpts *o, PutHeader put,
 			      gpointer target)
 {
@@ -684,7 +685,13 @@ static void list_headers_each(const PmConfig *cfg, const ComposeOpts *o, PutHead
 	char *phrase = g_mime_utils_header_encode_phrase(NULL, title, "utf-8");
 	char *id = g_strdup_printf("%s <%s.%s>", phrase, o->list_name, cfg->domain);
 	char *help = address_make(cfg, o->list_name, "help", NULL);
+	char *sub = address_make(cfg, o->list_name, "subscribe", NULL);
+	char *post = address_make(cfg, o->list_name, NULL, NULL);
+	char *owner = config_from_address(cfg);
 	char *helpv = g_strdup_printf("<mailto:%s>", help);
+	char *subv = g_strdup_printf("<mailto:%s>", sub);
+	char *postv = o->list_discussion ? g_strdup_printf("<mailto:%s>", post) : g_strdup("NO");
+	char *ownerv = g_strdup_printf("<mailto:%s>", owner);
 	GString *unsub = g_string_new(NULL);
 
 	put(target, "List-Id", id);
@@ -696,10 +703,19 @@ static void list_headers_each(const PmConfig *cfg, const ComposeOpts *o, PutHead
 		put(target, "List-Unsubscribe", unsub->str);
 	if (o->unsubscribe_url)
 		put(target, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+	put(target, "List-Subscribe", subv);
+	put(target, "List-Post", postv);
+	put(target, "List-Owner", ownerv);
 	put(target, "List-Help", helpv);
 	put(target, "Precedence", "bulk");
 	g_string_free(unsub, TRUE);
+	g_free(ownerv);
+	g_free(postv);
+	g_free(subv);
 	g_free(helpv);
+	g_free(owner);
+	g_free(post);
+	g_free(sub);
 	g_free(help);
 	g_free(id);
 	g_free(phrase);

@@ -5,8 +5,10 @@
  * templates/NAME.html, when present, adds an HTML alternative), RFC 2047 encoding of
  * non-ASCII header values, UTF-8 bodies with quoted-printable or base64, attachments,
  * CRLF output with lines under 998 octets, and the headers every message carries (Date,
- * Message-ID, From, To with only its recipient, List-*, Precedence, Auto-Submitted and
- * the loop marker). No value from data can add or split a header: CR, LF and NUL in
+ * Message-ID, From, To with only its recipient, List-* (RFC 2369, 2919, 8058: the https
+ * unsubscribe URL and List-Unsubscribe-Post only when the caller has one, i.e. base_url is
+ * set; no List-Archive, peermail keeps none), Precedence, Auto-Submitted and the loop
+ * marker). No value from data can add or split a header: CR, LF and NUL in
  * header values are folded to spaces before encoding. Also rendering one template file
  * as the organizer's check (`template render`).
  * Not: the envelope (outbox), nor what data a message gets (the callers).
@@ -35,8 +37,10 @@ typedef struct {
 	const char *to_name;       /* display name, or NULL */
 	const char *reply_to;      /* addr-spec, or NULL */
 	const char *in_reply_to;   /* Message-ID answered (with or without <>), or NULL */
-	const char *list_name;     /* list mail: List-Id, List-Unsubscribe, Precedence: bulk */
+	const char *list_name;     /* list mail: List-Id, List-Unsubscribe, List-Subscribe,
+				    * List-Post, List-Owner, List-Help, Precedence: bulk */
 	const char *list_title;
+	gboolean list_discussion;  /* List-Post: <mailto:LIST@domain>; else (announce) NO */
 	const char *unsubscribe_mailto;  /* addr-spec for List-Unsubscribe's mailto: */
 	const char *unsubscribe_url;     /* https URL: adds List-Unsubscribe-Post one-click */
 	gboolean auto_reply;       /* Auto-Submitted: auto-replied (responses to mail) */

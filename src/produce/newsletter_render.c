@@ -213,6 +213,7 @@ static GBytes *render_copy(const PmConfig *cfg, const PmSecret *key, Shared *sh,
 	opts.reply_to = sign;
 	opts.list_name = sh->list->name;
 	opts.list_title = sh->list->title;
+	opts.list_discussion = g_strcmp0(sh->list->mode, "discussion") == 0;
 	opts.unsubscribe_mailto = unsub;
 	opts.unsubscribe_url = url;
 	opts.subject = subject;

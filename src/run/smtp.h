@@ -18,6 +18,7 @@
 
 #include <glib.h>
 #include "base/config.h"
+#include "mail/dkim.h"
 #include "model/outbox.h"
 
 typedef struct SmtpPool SmtpPool;
@@ -30,6 +31,7 @@ typedef struct {
 	OutboxResult *result;   /* owned; the pool fills outcome, reply and relay */
 	/* private to the pool */
 	gboolean fed;           /* the message callback has handed out the bytes */
+	gboolean signed_;       /* DKIM signatures added (once, whatever the tries) */
 	void *msg;              /* smtp_message_t of the current session */
 	void *rcpt;             /* smtp_recipient_t of the current session */
 } SmtpJob;
@@ -47,8 +49,9 @@ OutboxResult *smtp_job_steal_result(SmtpJob *job);
 /*
  * smtp_pool_new - start the threads for cfg->smtp (cfg is borrowed and must outlive the
  * pool). Reads the AUTH password files and builds the TLS contexts; EX_CONFIG on error.
+ * dkim (borrowed, may be NULL) signs each message in the SMTP thread that sends it.
  */
-SmtpPool *smtp_pool_new(const PmConfig *cfg, GError **error);
+SmtpPool *smtp_pool_new(const PmConfig *cfg, DkimSigner *dkim, GError **error);
 
 /* smtp_pool_note_sent - count n messages already sent through host i in the last hour */
 void smtp_pool_note_sent(SmtpPool *pool, guint host, gint64 n);
