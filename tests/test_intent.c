@@ -104,6 +104,12 @@ TEST(rules)
 	intent_reading_clear(&r);
 	STR_EQ(read_as("the council said no, we won't accept it. Yes from me", NULL), "sign",
 	       "a 'no' inside a sentence is not a refusal");
+	intent_read(ph, "Never count me in.", &r);
+	STR_EQ(intent_name(r.intent), "decline", "a negated sign phrase is a refusal");
+	STR_EQ(r.phrase, "(negated) count me in", "and says which");
+	intent_reading_clear(&r);
+	STR_EQ(read_as("Please remove my name from your list", NULL), "unsubscribe",
+	       "a longer unsubscribe phrase over a withdraw phrase");
 	{
 		char *n = intent_normalize("Don't — STOP!! Grüße, ¿qué?");
 
@@ -129,6 +135,10 @@ TEST(loading)
 	g_file_set_contents(bad, "# c\nsign: yes\nmaybe: perhaps\n", -1, NULL);
 	p = intent_phrases_load(dir, &e);
 	OK(p == NULL && e && strstr(e->message, "xx.txt:3"), "a bad line names file:line");
+	g_clear_error(&e);
+	g_file_set_contents(bad, "negation: not really\n", -1, NULL);
+	p = intent_phrases_load(dir, &e);
+	OK(p == NULL && e, "a negation is one word");
 	g_clear_error(&e);
 	g_file_set_contents(bad, "decline: | |\n", -1, NULL);
 	p = intent_phrases_load(dir, &e);

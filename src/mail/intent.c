@@ -6,9 +6,10 @@
  * phrase of each language is matched as whole words ("*" is any one word, "word*" any word
  * starting so, "|" a boundary, which the start and end of the text are too). Decision:
  *   empty -> sign; else "override" phrases (positive phrases with negative words, "no
- *   doubt", "don't let them") are masked and count as sign; then the first intent with a
- *   match in the order withdraw, unsubscribe, decline, sign, question ("?" counts as a
- *   question phrase); nothing matched -> sign.
+ *   doubt", "don't let them") are masked and count as sign; a sign phrase with a
+ *   "negation" word among the two words before it ("not signing", "ne signe pas") counts
+ *   as a decline; then the first intent with a match in the order withdraw, unsubscribe,
+ *   decline, sign, question ("?" counts as a question phrase); nothing matched -> sign.
  * So a refusal wins over a positive phrase (a false signature is far worse than a missed
  * one) and an override only shields the words it covers.
  */
@@ -18,10 +19,11 @@
 #include "base/pm.h"
 
 /* The kinds of line in a phrase file; OVERRIDE shields its words and counts as sign. */
-enum { K_SIGN, K_DECLINE, K_UNSUBSCRIBE, K_QUESTION, K_WITHDRAW, K_OVERRIDE, K_N };
+enum { K_SIGN, K_DECLINE, K_UNSUBSCRIBE, K_QUESTION, K_WITHDRAW, K_OVERRIDE, K_NEGATION,
+       K_N };
 
 static const char *const kind_names[K_N] = {
-	"sign", "decline", "unsubscribe", "question", "withdraw", "override"
+	"sign", "decline", "unsubscribe", "question", "withdraw", "override", "negation"
 };
 
 typedef struct {
@@ -177,10 +179,11 @@ static gboolean load_file(IntentPhrases *ph, const char *path, const char *lang,
 					kind = k;
 		}
 		norm = kind >= 0 ? normalize(g_strstrip(colon + 1), TRUE) : NULL;
-		if (kind < 0 || norm == NULL || strspn(norm, "|? ") == strlen(norm)) {
+		if (kind < 0 || norm == NULL || strspn(norm, "|? ") == strlen(norm) ||
+		    (kind == K_NEGATION && strchr(norm, ' '))) {
 			g_set_error(error, PM_ERROR, EX_CONFIG,
 				    "%s:%u: expected 'INTENT: phrase' (sign, decline, unsubscribe, "
-				    "question, withdraw or override)", path, i + 1);
+				    "question, withdraw, override or negation)", path, i + 1);
 			ok = FALSE;
 		} else {
 			Phrase *p = g_new0(Phrase, 1);
@@ -294,6 +297,25 @@ static int match_at(const Phrase *p, char **words, guint n)
 	return -1;
 }
 
+/* negated - TRUE if one of the two words before position i (in the same sentence) is a
+ * negation word of any language ("not sign me up", "je ne signe pas") */
+static gboolean negated(const IntentPhrases *ph, char **words, int i)
+{
+	for (int back = 1; back <= 2 && i - back >= 0; back++) {
+		const char *w = words[i - back];
+
+		if (strcmp(w, "|") == 0 || strcmp(w, "?") == 0)
+			return FALSE;
+		for (guint k = 0; k < ph->phrases->len; k++) {
+			const Phrase *p = g_ptr_array_index(ph->phrases, k);
+
+			if (p->kind == K_NEGATION && p->n == 1 && word_matches(p->words[0], w))
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 /* set_reading - fill out from phrase p (or a rule when p is NULL) */
 static void set_reading(IntentReading *out, Intent i, const Phrase *p, const char *rule)
 {
@@ -309,7 +331,8 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 	char *framed = g_strconcat("| ", norm, " |", NULL);
 	char **words = g_strsplit(framed, " ", -1);
 	guint n = g_strv_length(words);
-	const Phrase *best[K_N] = { NULL };
+	const Phrase *best[K_N] = { NULL }, *denied = NULL;
+	int at[K_N] = { 0 };
 	gboolean any_word = FALSE, question_mark = FALSE;
 	static const int order[] = { K_WITHDRAW, K_UNSUBSCRIBE, K_DECLINE, K_SIGN, K_OVERRIDE,
 				     K_QUESTION };
@@ -328,26 +351,50 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 	/* overrides first: their words are masked from the other intents */
 	for (guint k = 0; k < ph->phrases->len; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
-		int at;
+		int m;
 
 		if (p->kind != K_OVERRIDE)
 			continue;
-		while ((at = match_at(p, words, n)) >= 0) {
+		while ((m = match_at(p, words, n)) >= 0) {
 			if (best[K_OVERRIDE] == NULL || p->n > best[K_OVERRIDE]->n)
 				best[K_OVERRIDE] = p;
 			for (guint j = 0; j < p->n; j++)
 				if (strcmp(p->words[j], "|") != 0) {
-					g_free(words[at + j]);
-					words[at + j] = g_strdup("\x01");
+					g_free(words[m + j]);
+					words[m + j] = g_strdup("\x01");
 				}
 		}
 	}
 	for (guint k = 0; k < ph->phrases->len; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
+		int i = p->kind < K_OVERRIDE ? match_at(p, words, n) : -1;
 
-		if (p->kind != K_OVERRIDE && match_at(p, words, n) >= 0 &&
-		    (best[p->kind] == NULL || p->n > best[p->kind]->n))
+		if (i >= 0 && p->kind == K_SIGN && negated(ph, words, i)) {
+			/* a negated sign phrase is a refusal: "I am not signing" */
+			if (denied == NULL || p->n > denied->n)
+				denied = p;
+			continue;
+		}
+		if (i >= 0 && (best[p->kind] == NULL || p->n > best[p->kind]->n)) {
 			best[p->kind] = p;
+			at[p->kind] = i;
+		}
+	}
+	/* "remove my name from your list": a longer unsubscribe phrase over the same words
+	 * beats the withdraw phrase inside it */
+	if (best[K_WITHDRAW] && best[K_UNSUBSCRIBE] &&
+	    best[K_UNSUBSCRIBE]->n > best[K_WITHDRAW]->n &&
+	    at[K_UNSUBSCRIBE] <= at[K_WITHDRAW] &&
+	    at[K_WITHDRAW] < at[K_UNSUBSCRIBE] + (int)best[K_UNSUBSCRIBE]->n)
+		best[K_WITHDRAW] = NULL;
+	if (best[K_DECLINE] == NULL && denied && best[K_WITHDRAW] == NULL &&
+	    best[K_UNSUBSCRIBE] == NULL) {
+		char *why = g_strdup_printf("(negated) %s", denied->text);
+
+		set_reading(out, INTENT_DECLINE, NULL, why);
+		out->lang = g_strdup(denied->lang);
+		g_free(why);
+		goto out;
 	}
 	for (guint k = 0; k < G_N_ELEMENTS(order); k++) {
 		const Phrase *p = best[order[k]];
