@@ -69,6 +69,15 @@ static gboolean is_boundary(gunichar c)
 	       c == '\r' || c == '|' || c == 0xA1 || c == 0x2026 || c == 0x3002;
 }
 
+/* is_ascii - TRUE if s has no byte above 0x7f */
+static gboolean is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return FALSE;
+	return TRUE;
+}
+
 /* normalize - the token string of text; pattern keeps '*' as part of words */
 static char *normalize(const char *text, gboolean pattern)
 {
@@ -78,8 +87,14 @@ static char *normalize(const char *text, gboolean pattern)
 
 	if (text == NULL || !g_utf8_validate(text, -1, NULL))
 		return g_string_free(o, FALSE);
-	folded = g_utf8_casefold(text, -1);
-	nfd = g_utf8_normalize(folded, -1, G_NORMALIZE_NFKD);
+	if (is_ascii(text)) {
+		/* most phrases and many replies: no case folding or decomposition needed */
+		folded = NULL;
+		nfd = g_ascii_strdown(text, -1);
+	} else {
+		folded = g_utf8_casefold(text, -1);
+		nfd = g_utf8_normalize(folded, -1, G_NORMALIZE_NFKD);
+	}
 	for (const char *p = nfd ? nfd : ""; *p; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 		const char *tok = NULL;
