@@ -141,15 +141,17 @@ LOCALSTATEDIR ?= /var/lib/peermail
 INSTALL_CONF_SED := -e 's|^database *=.*|database = "$(LOCALSTATEDIR)/peermail.db"|' \
 	-e 's|^secret_file *=.*|secret_file = "$(LOCALSTATEDIR)/secret"|' \
 	-e 's|^templates *=.*|templates = "$(DATADIR)/templates"|' \
+	-e 's|^intent_phrases *=.*|intent_phrases = "$(DATADIR)/intent"|' \
 	-e 's|^maildir *=.*|maildir = "$(LOCALSTATEDIR)/sent"|'
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/peermail $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/peermail $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/intent $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/peermail
 	sed $(INSTALL_CONF_SED) conf/peermail.conf > $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf.example
 	[ -e $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf ] || \
 	  install -m 0644 $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf.example $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf
 	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
+	cp -R data/intent/. $(DESTDIR)$(DATADIR)/intent/
 	install -m 0644 man/peermail.1 $(DESTDIR)$(MANDIR)/man1/peermail.1
 
 clean:

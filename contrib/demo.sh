@@ -78,6 +78,24 @@ run run --once
 run petition show clean-air --json
 run petition signatures clean-air --csv
 
+step "A reply that says no is not a signature; one that says unsubscribe unsubscribes"
+printf 'From: Dev Patel <dev@example.org>\nTo: %s\nSubject: Re: Please sign\nMessage-ID: <no-1@example.org>\n\nNo thanks, I do not support this.\n' "$to" >"$demo/no.eml"
+printf '$ peermail inspect < no.eml | grep intent\n'
+"$PM" inspect <"$demo/no.eml" | grep '^intent:'
+printf '$ peermail receive < "No thanks, I do not support this." from dev@example.org\n'
+"$PM" receive --sender dev@example.org --recipient "$to" <"$demo/no.eml"
+reply bea@example.org "Bea Lund" "$(newest_to bea@example.org)" "UNSUBSCRIBE. Stop sending me these."
+run run --once
+echo "Dev's answer: $(header "$(newest_to dev@example.org)" Subject)"
+echo "Bea's answer: $(header "$(newest_to bea@example.org)" Subject)"
+run petition show clean-air
+run list show news --json
+echo "(Bea comes back to show the rest of the campaign: any message to news+subscribe, then the reply)"
+printf 'From: Bea Lund <bea@example.org>\nTo: news+subscribe@%s\nSubject: back\nMessage-ID: <back-1@example.org>\n\nsubscribe\n' "$domain" >"$demo/back.eml"
+"$PM" receive --sender bea@example.org --recipient "news+subscribe@$domain" <"$demo/back.eml"
+run run --once
+reply bea@example.org "Bea Lund" "$(newest_to bea@example.org)" "yes"
+
 step "A member mails a story; the organizer approves it by replying to the moderation notice"
 printf '$ peermail receive < story from bea@example.org to story+clean-air@%s\n' "$domain"
 sed "s/act.example.org/$domain/" "$in/story.eml" | "$PM" receive --sender bea@example.org --recipient "story+clean-air@$domain"

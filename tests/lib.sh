@@ -54,6 +54,7 @@ write_config() {
 		echo 'database = "../var/peermail.db"'
 		echo 'secret_file = "../var/secret"'
 		echo "templates = \"$PEERMAIL_TOP/templates\""
+		echo "intent_phrases = \"$PEERMAIL_TOP/data/intent\""
 		echo 'from = "Campaign Team <team@act.test>"'
 		echo 'transport = "maildir"'
 		echo 'maildir = "../var/sent"'

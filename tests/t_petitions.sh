@@ -18,7 +18,7 @@ ok "an ISO 8601 closing date" pm petition create iso --title "ISO" --text "$T/pa
 is "$(sql "SELECT closes_at FROM petitions WHERE slug='iso'")" 4071006245 "ISO 8601 with Z is UTC"
 
 json=$(pm petition show park --json)
-is "$json" '{"slug":"park","title":"Save the park","status":"open","goal":4,"closes_at":"2099-06-30T'"$(python3 -c 'import time,datetime; print(datetime.datetime.utcfromtimestamp(time.mktime((2099,6,30,0,0,0,0,0,-1))).strftime("%H:%M:%S"))')"'Z","milestone":0,"signatures":{"confirmed":0,"pending":0},"by_district":{}}' "petition show JSON, empty"
+is "$json" '{"slug":"park","title":"Save the park","status":"open","goal":4,"closes_at":"2099-06-30T'"$(python3 -c 'import time,datetime; print(datetime.datetime.utcfromtimestamp(time.mktime((2099,6,30,0,0,0,0,0,-1))).strftime("%H:%M:%S"))')"'Z","milestone":0,"signatures":{"confirmed":0,"pending":0,"declined":0,"withdrawn":0},"by_district":{}}' "petition show JSON, empty"
 pm petition show nosuch --json >/dev/null 2>&1; is $? 67 "unknown petition exits 67"
 
 # import signatures gathered elsewhere
@@ -35,7 +35,7 @@ pm petition import nosuch "$DATA/csv/signatures.csv" >/dev/null 2>&1; is $? 67 "
 pm member add zed@example.org --district North >/dev/null
 sql "INSERT INTO signatures(petition_id, member_id, status, source, created_at) SELECT p.id, m.id, 'pending', 'writing', strftime('%s','now') FROM petitions p, members m WHERE p.slug='park' AND m.email='zed@example.org'"
 json=$(pm petition show park --json)
-is "$(echo "$json" | jq_ 'd["signatures"]')" "{'confirmed': 3, 'pending': 1}" "confirmed and pending counted"
+is "$(echo "$json" | jq_ 'd["signatures"]')" "{'confirmed': 3, 'pending': 1, 'declined': 0, 'withdrawn': 0}" "confirmed and pending counted"
 is "$(echo "$json" | jq_ 'd["by_district"]')" "{'East': 1, 'West': 1, 'unknown': 1}" "confirmed signatures by district"
 
 pm petition signatures park --csv >"$T/sigs.csv"

@@ -28,7 +28,7 @@ is "$(echo "$json" | jq_ 'd["members"]')" "{'active': 4, 'bouncing': 1, 'unsubsc
 is "$(echo "$json" | jq_ '[(l["name"], l["members"]["active"], l["members"]["unsubscribed"], l["members"]["bouncing"]) for l in d["lists"]]')" "[('news', 2, 2, 1), ('talk', 0, 0, 0)]" "per list counts"
 p=$(echo "$json" | jq_ 'd["petitions"][0]')
 is "$(echo "$json" | jq_ '(d["petitions"][0]["signatures"], d["petitions"][0]["by_day"], d["petitions"][0]["by_district"])')" \
-   "({'confirmed': 3, 'pending': 1}, {'1970-01-02': 1, '1970-01-03': 2}, {'D0': 1, 'D1': 2})" "per petition: confirmed, pending, by day, by district"
+   "({'confirmed': 3, 'pending': 1, 'declined': 0, 'withdrawn': 0}, {'1970-01-02': 1, '1970-01-03': 2}, {'D0': 1, 'D1': 2})" "per petition: confirmed, pending, by day, by district"
 is "$(echo "$json" | jq_ '[(n["id"], n["sent"], n["failed"], n["bounced"], n["unsubscribes"]) for n in d["newsletters"]]')" "[($nid, 3, 1, 1, 1)]" "per newsletter: sent, failed, bounced, unsubscribes within 7 days"
 like "$(pm stats)" '"members"' "stats without --json prints readable JSON"
 

@@ -34,9 +34,10 @@ static void setup_all(void)
 	char *text = g_strdup_printf(
 		"domain = \"act.test\"\ndatabase = \"pm.db\"\nsecret_file = \"secret\"\n"
 		"templates = \"%s/templates\"\nfrom = \"Team <team@act.test>\"\n"
+		"intent_phrases = \"%s/data/intent\"\n"
 		"transport = \"maildir\"\nmaildir = \"sent\"\norganizers = { \"org@example.net\" }\n"
 		"syslog = false\nlimits { max_responses_per_day = 3 }\n"
-		"list \"news\" { title = \"News\" }\n", top ? top : ".");
+		"list \"news\" { title = \"News\" }\n", top ? top : ".", top ? top : ".");
 	GError *e = NULL;
 
 	g_file_set_contents(path, text, -1, NULL);

@@ -82,6 +82,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_STR("database", "../var/peermail.db", CFGF_NONE),
 	CFG_STR("secret_file", "../var/secret", CFGF_NONE),
 	CFG_STR("templates", "../templates", CFGF_NONE),
+	CFG_STR("intent_phrases", "../data/intent", CFGF_NONE),
 	CFG_STR("from", NULL, CFGF_NODEFAULT),
 	CFG_STR("transport", "maildir", CFGF_NONE),
 	CFG_STR("maildir", "../var/sent", CFGF_NONE),
@@ -390,6 +391,7 @@ PmConfig *config_load(const char *path, GError **error)
 	c->database = resolve(c->dir, cfg_getstr(cfg, "database"));
 	c->secret_file = resolve(c->dir, cfg_getstr(cfg, "secret_file"));
 	c->templates = resolve(c->dir, cfg_getstr(cfg, "templates"));
+	c->intent_phrases = resolve(c->dir, cfg_getstr(cfg, "intent_phrases"));
 	c->from = cfg_getstr(cfg, "from") ? g_strdup(cfg_getstr(cfg, "from"))
 					    : g_strdup_printf("Campaign Team <team@%s>", c->domain);
 	c->transport = g_strdup(cfg_getstr(cfg, "transport"));
@@ -493,6 +495,7 @@ PmConfig *config_free(PmConfig *c)
 	g_free(c->database);
 	g_free(c->secret_file);
 	g_free(c->templates);
+	g_free(c->intent_phrases);
 	g_free(c->from);
 	g_free(c->transport);
 	g_free(c->maildir);
@@ -521,6 +524,7 @@ char *config_dump(const PmConfig *c)
 	g_string_append_printf(s, "database = \"%s\"\nsecret_file = \"%s\"\n", c->database,
 			       c->secret_file);
 	g_string_append_printf(s, "templates = \"%s\"\nfrom = \"%s\"\n", c->templates, c->from);
+	g_string_append_printf(s, "intent_phrases = \"%s\"\n", c->intent_phrases);
 	g_string_append_printf(s, "transport = \"%s\"\nmaildir = \"%s\"\n", c->transport, c->maildir);
 	if (c->base_url)
 		g_string_append_printf(s, "base_url = \"%s\"\n", c->base_url);

@@ -53,6 +53,7 @@ typedef struct {
 	char *database;         /* absolute */
 	char *secret_file;      /* absolute */
 	char *templates;        /* absolute */
+	char *intent_phrases;   /* absolute: the reply-intent phrase files (mail/intent.h) */
 	char *from;             /* "Name <addr>" */
 	char *transport;        /* "smtp" or "maildir" */
 	char *maildir;          /* absolute */

@@ -2,7 +2,9 @@
  * cmd_inspect.c - `peermail inspect [--json] < MESSAGE`: how peermail reads a message.
  *
  * Records nothing and needs no database: parse, classify, and print the kind, sender,
- * Message-ID, bounce recipients and visible reply text. A configuration is optional (its
+ * Message-ID, bounce recipients, visible reply text and what a reply to a petition mail
+ * would mean (mail/intent.h: the intent, the phrase that decided it and its language;
+ * the phrases from the configuration's intent_phrases, else the installed ones). A configuration is optional (its
  * size limit is used); one that exists but is broken is an error (78), as everywhere.
  */
 #include <stdio.h>
@@ -13,10 +15,34 @@
 #include "base/json.h"
 #include "mail/replytext.h"
 #include "base/pm.h"
+#include "mail/intent.h"
+
+/* read_intent - what m's reply text means into *r; FALSE (with *why) without phrases */
+static gboolean read_intent(CmdCtx *c, InboundMessage *m, IntentReading *r, char **why)
+{
+	char *dir = c->cfg ? g_strdup(c->cfg->intent_phrases)
+			   : g_build_filename(PEERMAIL_DATADIR, "intent", NULL);
+	GError *e = NULL;
+	IntentPhrases *ph = intent_phrases_load(dir, &e);
+
+	g_free(dir);
+	if (ph == NULL) {
+		*why = g_strdup(e->message);
+		g_error_free(e);
+		return FALSE;
+	}
+	intent_read(ph, inbound_reply_text(m), r);
+	intent_phrases_free(ph);
+	return TRUE;
+}
 
 /* inspect_json - the message as one JSON object (keys from cli.md) */
 static void inspect_json(CmdCtx *c, InboundMessage *m)
 {
+	IntentReading ir = { 0 };
+	char *why = NULL;
+	gboolean have = read_intent(c, m, &ir, &why);
+
 	JsonBuilder *b = json_builder_new();
 	BounceReport *r = inbound_classify(m);
 	char *rule = replytext_rule(m->msg);
@@ -50,9 +76,18 @@ static void inspect_json(CmdCtx *c, InboundMessage *m)
 	json_builder_end_object(b);
 	json_put_str(b, "reply_text", inbound_reply_text(m));
 	json_put_str(b, "reply_rule", rule);
+	json_put_object(b, "intent");
+	json_put_str(b, "name", have ? intent_name(ir.intent) : NULL);
+	json_put_str(b, "phrase", have ? ir.phrase : NULL);
+	json_put_str(b, "language", have ? ir.lang : NULL);
+	if (!have)
+		json_put_str(b, "error", why);
+	json_builder_end_object(b);
 	json_builder_end_object(b);
 	g_free(rule);
 	cli_json(c, b);
+	intent_reading_clear(&ir);
+	g_free(why);
 }
 
 /* inspect_text - a readable summary */
@@ -61,6 +96,8 @@ static void inspect_text(CmdCtx *c, InboundMessage *m)
 	BounceReport *r = inbound_classify(m);
 	GString *o = c->out;
 	char *rule;
+	IntentReading ir = { 0 };
+	char *why = NULL;
 
 	g_string_append_printf(o, "kind:       %s\n", inbound_kind_name(inbound_kind(m)));
 	g_string_append_printf(o, "from:       %s\n", m->from_addr ? m->from_addr : "(none)");
@@ -84,6 +121,15 @@ static void inspect_text(CmdCtx *c, InboundMessage *m)
 	rule = replytext_rule(m->msg);
 	g_string_append_printf(o, "reply rule: %s\n", rule);
 	g_free(rule);
+	if (read_intent(c, m, &ir, &why)) {
+		g_string_append_printf(o, "intent:     %s by \"%s\"%s%s%s\n", intent_name(ir.intent),
+				       ir.phrase, ir.lang ? " (" : "", ir.lang ? ir.lang : "",
+				       ir.lang ? ")" : "");
+		intent_reading_clear(&ir);
+	} else {
+		g_string_append_printf(o, "intent:     (unknown: %s)\n", why);
+		g_free(why);
+	}
 	g_string_append_printf(o, "reply text:\n%s\n", inbound_reply_text(m));
 }
 

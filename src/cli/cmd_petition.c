@@ -78,9 +78,10 @@ gboolean cmd_petition_show(CmdCtx *c, GError **error)
 	} else {
 		g_string_append_printf(c->out, "slug: %s\ntitle: %s\nstatus: %s\ngoal: %"
 				       G_GINT64_FORMAT "\nconfirmed: %" G_GINT64_FORMAT
-				       "\npending: %" G_GINT64_FORMAT "\n", p->slug, p->title,
+				       "\npending: %" G_GINT64_FORMAT "\ndeclined: %" G_GINT64_FORMAT
+				       "\nwithdrawn: %" G_GINT64_FORMAT "\n", p->slug, p->title,
 				       petition_status_name(p->status), p->goal, s->confirmed,
-				       s->pending);
+				       s->pending, s->declined, s->withdrawn);
 		for (guint i = 0; i < s->by_district->len; i++) {
 			const StatsCount *d = s->by_district->pdata[i];
 

@@ -81,11 +81,14 @@ const Cmd cli_commands[] = {
 	  OPTS(STR("sender", sender, "ADDR", "envelope sender to assume (empty: a null sender)")),
 	  "how peermail reads a message, recording nothing",
 	  "Show how peermail reads a message (kind, sender, Message-ID, bounce recipients, "
-	  "reply text); records nothing and needs no database. A configuration, when there "
-	  "is one, gives the size limit.",
+	  "reply text, and what a reply to a petition mail would mean: sign, decline, "
+	  "unsubscribe, question or withdraw, with the phrase that decided it); records "
+	  "nothing and needs no database. A configuration, when there is one, gives the size "
+	  "limit and the intent phrases.",
 	  "{\"kind\":\"bounce|autoreply|feedback|message\",\"from\",\"message_id\",\"subject\","
 	  "\"autoreply\",\n \"bounce\":{\"rule\",\"status\",\"permanent\",\"recipients\":[{\"address\","
-	  "\"status\",\"permanent\",\"diagnostic\"}]},\"reply_text\",\"reply_rule\"}" },
+	  "\"status\",\"permanent\",\"diagnostic\"}]},\"reply_text\",\"reply_rule\",\n"
+	  " \"intent\":{\"name\",\"phrase\",\"language\"}}" },
 	{ "template", NULL, NULL, 0, NULL, "render a Mustache template", NULL, NULL },
 	{ "template render", "FILE", cmd_template_render, CMD_CONFIG_OPTIONAL,
 	  OPTS(PATH("data", data, "FILE.json", "template data (JSON object)"),

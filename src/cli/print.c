@@ -48,6 +48,8 @@ void print_petition_stats(JsonBuilder *b, const char *key, const PetitionStats *
 	json_put_object(b, "signatures");
 	json_put_int(b, "confirmed", s->confirmed);
 	json_put_int(b, "pending", s->pending);
+	json_put_int(b, "declined", s->declined);
+	json_put_int(b, "withdrawn", s->withdrawn);
 	json_builder_end_object(b);
 	counts(b, "by_district", s->by_district);
 	if (s->by_day)

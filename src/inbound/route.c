@@ -35,6 +35,8 @@
 #include "model/organizer.h"
 #include "produce/notify.h"
 #include "model/token_use.h"
+#include "mail/intent.h"
+#include "model/events.h"
 
 /* ==== Helpers ==== */
 
@@ -263,9 +265,15 @@ static gboolean answer_signed(InboundCtx *c, const Petition *p, const Member *mb
 	gboolean first = FALSE;
 
 	if (res != SIGN_ALREADY) {
+		/* a reply to the thank-you comes back to the sign address: "remove my
+		 * signature" there withdraws (answer_intent) */
+		char *sign = token_address(c, "sign", p->slug, TOKEN_SIGN, p->id, mb->id, FALSE);
+		gboolean ok = respond(c, "signed", mb, sign, with_petition(c, data_new(c, mb), p),
+				      OUTBOX_RESPONSE, error);
+
 		c->result = "confirmed";
-		return respond(c, "signed", mb, NULL, with_petition(c, data_new(c, mb), p),
-			       OUTBOX_RESPONSE, error);
+		g_free(sign);
+		return ok;
 	}
 	c->result = "already";
 	if (!signature_note_already(c->db, sig, &first, error))
@@ -280,6 +288,148 @@ static gboolean closed(InboundCtx *c, const Petition *p, const Member *to, GErro
 	c->result = "closed";
 	return respond(c, "petition_closed", to, NULL, with_petition(c, data_new(c, to), p),
 		       OUTBOX_RESPONSE, error);
+}
+
+/* ==== What a reply means ==== */
+
+/* read_intent - what the visible reply means (mail/intent.h); FALSE with EX_TEMPFAIL when
+ * the phrase files cannot be read, so the MTA keeps the message and retries */
+static gboolean read_intent(InboundCtx *c, IntentReading *r, GError **error)
+{
+	GError *e = NULL;
+	IntentPhrases *ph = intent_phrases_load(c->cfg->intent_phrases, &e);
+
+	if (ph == NULL) {
+		g_set_error(error, PM_ERROR, EX_TEMPFAIL, "%s", e->message);
+		g_error_free(e);
+		return FALSE;
+	}
+	intent_read(ph, inbound_reply_text(c->m), r);
+	intent_phrases_free(ph);
+	log_info("reply read as %s by \"%s\"%s%s", intent_name(r->intent), r->phrase,
+		 r->lang ? " in " : "", r->lang ? r->lang : "");
+	return TRUE;
+}
+
+/* ask_organizers - forward a question about p to the organizers (Reply-To: the asker) and
+ * tell the asker, with how to sign (reply to the address they wrote to) */
+static gboolean ask_organizers(InboundCtx *c, const Petition *p, const Member *asker,
+			       GError **error)
+{
+	JsonObject *d = with_petition(c, data_new(c, asker), p);
+	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
+	Notice notice = { "reply_question", n, NULL, p->id, asker->email, NULL, NULL };
+	gboolean ok;
+
+	json_object_set_string_member(d, "text", inbound_reply_text(c->m));
+	json_node_take_object(n, d);
+	c->keep_raw = TRUE;
+	c->result = "forwarded";
+	ok = notify_organizers(c->db, c->cfg, &notice, NULL, error);
+	json_node_unref(n);
+	if (!ok)
+		return FALSE;
+	d = with_petition(c, data_new(c, asker), p);
+	json_object_set_string_member(d, "sign_address", c->recipient);
+	return respond(c, "reply_question_ack", asker, NULL, d, OUTBOX_RESPONSE, error);
+}
+
+/* leave_petition_list - mb asked to stop mail: leave the list p's mail came from (every
+ * list when none did), and tell mb how to come back */
+static gboolean leave_petition_list(InboundCtx *c, const Petition *p, const Member *mb,
+				    GError **error)
+{
+	gint64 list_id = 0;
+	List *l = NULL;
+	GError *e = NULL;
+	WithdrawResult w;
+	JsonObject *d;
+	gboolean ok;
+
+	if (!signature_withdraw(c->db, p->id, mb->id, TRUE, &w, error) ||
+	    !newsletter_list_of_petition_mail(c->db, p->id, mb->id, &list_id, error))
+		return FALSE;
+	if (list_id && (l = list_get(c->db, list_id, &e)) == NULL && e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	ok = l ? subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, error)
+	       : subscription_unsubscribe_all(c->db, mb->id, pm_now(), error);
+	if (ok) {
+		d = with_petition(c, data_new(c, mb), p);
+		if (l) {
+			char *again = address_make(c->cfg, l->name, "subscribe", NULL);
+
+			with_list(c, d, l);
+			json_object_set_string_member(d, "subscribe_address", again);
+			g_free(again);
+		}
+		c->result = "unsubscribed";
+		ok = respond(c, "reply_unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
+	}
+	list_free(l);
+	return ok;
+}
+
+/* decline_or_withdraw - no signature of mb on p: a pending one goes, a confirmed one not
+ * yet delivered goes; the reply is counted and acknowledged */
+static gboolean decline_or_withdraw(InboundCtx *c, const Petition *p, const Member *mb,
+				    GError **error)
+{
+	WithdrawResult w;
+	JsonObject *d;
+
+	if (!signature_withdraw(c->db, p->id, mb->id, FALSE, &w, error))
+		return FALSE;
+	if (w == WITHDRAW_NONE || w == WITHDRAW_PENDING) {
+		c->result = "declined";
+		return events_add(c->db, "reply-declined", p->id, pm_now(), error) &&
+		       respond(c, "reply_declined", mb, NULL, with_petition(c, data_new(c, mb), p),
+			       OUTBOX_RESPONSE, error);
+	}
+	c->result = w == WITHDRAW_DONE ? "withdrawn" : "withdraw-late";
+	d = with_petition(c, data_new(c, mb), p);
+	json_object_set_boolean_member(d, "delivered", w == WITHDRAW_DELIVERED);
+	return (w != WITHDRAW_DONE ||
+		events_add(c->db, "signature-withdrawn", p->id, pm_now(), error)) &&
+	       respond(c, "signature_withdrawn", mb, NULL, d, OUTBOX_RESPONSE, error);
+}
+
+/*
+ * answer_intent - a reply about p that does not sign (r says what it means), by the token's
+ * member mb. Only mb's own address (own) can unsubscribe mb or withdraw mb's signature;
+ * from another address the reply signs nothing and is answered at that address.
+ */
+static gboolean answer_intent(InboundCtx *c, const Petition *p, const Member *mb,
+			      gboolean own, const IntentReading *r, GError **error)
+{
+	char *from = NULL;
+	gboolean ok;
+	Member s;
+
+	if (own) {
+		switch (r->intent) {
+		case INTENT_QUESTION: return ask_organizers(c, p, mb, error);
+		case INTENT_UNSUBSCRIBE: return leave_petition_list(c, p, mb, error);
+		default: return decline_or_withdraw(c, p, mb, error);
+		}
+	}
+	from = from_address(c);
+	if (from == NULL) {
+		c->result = "declined";
+		return TRUE;
+	}
+	s = stranger(from, c->m->from_name);
+	if (r->intent == INTENT_QUESTION) {
+		ok = ask_organizers(c, p, &s, error);
+	} else {
+		c->result = "declined";
+		ok = events_add(c->db, "reply-declined", p->id, pm_now(), error) &&
+		     respond(c, "reply_declined", &s, NULL, with_petition(c, data_new(c, &s), p),
+			     OUTBOX_RESPONSE, error);
+	}
+	g_free(from);
+	return ok;
 }
 
 /* sign_pending - a pending signature of mb (new or still pending gets a request) */
@@ -348,6 +498,7 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 	char *from = NULL;
 	gboolean ok = FALSE;
 	GError *e = NULL;
+	IntentReading r = { 0 };
 
 	c->action = "sign";
 	if (!decode(c, TOKEN_SIGN, &t, error))
@@ -368,7 +519,11 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		goto out;
 	}
 	from = from_address(c);
-	if (g_strcmp0(from, mb->email) == 0) {
+	if (!read_intent(c, &r, error))
+		goto out;
+	if (r.intent != INTENT_SIGN) {
+		ok = answer_intent(c, p, mb, g_strcmp0(from, mb->email) == 0, &r, error);
+	} else if (g_strcmp0(from, mb->email) == 0) {
 		SignResult res;
 		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, SIGNATURE_SOURCE_REPLY,
 					   inbound_reply_text(c->m), c->m->message_id, &res, error);
@@ -381,6 +536,7 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		ok = sign_pending(c, p, mb, SIGNATURE_SOURCE_REPLY, error);
 	}
 out:
+	intent_reading_clear(&r);
 	g_free(from);
 	member_free(mb);
 	petition_free(p);
@@ -398,6 +554,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 	SignResult res;
 	gboolean ok = FALSE;
 	GError *e = NULL;
+	IntentReading r = { 0 };
 
 	c->action = "confirm";
 	if (!decode(c, TOKEN_CONFIRM, &t, error))
@@ -420,12 +577,23 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 		ok = closed(c, p, mb, error);
 		goto out;
 	}
-	if (token_used(c, TOKEN_CONFIRM, &ok, error))
+	if (!read_intent(c, &r, error))
 		goto out;
+	/* a question leaves the confirmation open; any other answer uses the token up */
+	if (r.intent != INTENT_QUESTION && token_used(c, TOKEN_CONFIRM, &ok, error))
+		goto out;
+	if (r.intent != INTENT_SIGN) {
+		char *from = from_address(c);
+
+		ok = answer_intent(c, p, mb, g_strcmp0(from, mb->email) == 0, &r, error);
+		g_free(from);
+		goto out;
+	}
 	ok = signature_confirm(c->db, t.object, mb->id, inbound_reply_text(c->m), &res, &pid,
 			       error) &&
 	     answer_signed(c, p, mb, t.object, res, error);
 out:
+	intent_reading_clear(&r);
 	member_free(mb);
 	petition_free(p);
 	return ok;

@@ -16,4 +16,8 @@
  * caller holds the transaction. */
 gboolean events_add(PmDb *db, const char *kind, gint64 ref_id, gint64 now, GError **error);
 
+/* events_count - how many events of kind about ref_id (0: any) into *count */
+gboolean events_count(PmDb *db, const char *kind, gint64 ref_id, gint64 *count,
+		      GError **error);
+
 #endif

@@ -210,3 +210,39 @@ gboolean signature_forget_member(PmDb *db, gint64 member_id, GError **error)
 	return db_exec(db, error, "UPDATE signatures SET comment = NULL, name = NULL, "
 		       "message_id = NULL WHERE member_id = ?", "i", member_id);
 }
+
+/* signature_withdraw - remove the member's undelivered signature on a petition */
+gboolean signature_withdraw(PmDb *db, gint64 petition_id, gint64 member_id,
+			    gboolean pending_only, WithdrawResult *res, GError **error)
+{
+	gint64 id = 0, delivered = 0, pending = 0;
+
+	*res = WITHDRAW_NONE;
+	if (!db_int(db, error, &id, 0, "SELECT id FROM signatures WHERE petition_id = ? AND "
+		    "member_id = ?", "ii", petition_id, member_id) ||
+	    (id && !db_int(db, error, &pending, 0, "SELECT status = 'pending' FROM signatures "
+			   "WHERE id = ?", "i", id)))
+		return FALSE;
+	if (id == 0 || (pending_only && !pending))
+		return TRUE;
+	if (pending) {
+		*res = WITHDRAW_PENDING;
+		return db_exec(db, error, "DELETE FROM signatures WHERE id = ?", "i", id);
+	}
+	/* carried by a delivery's range (queued or sent), and not left in it as a hole */
+	if (!db_int(db, error, &delivered, 0, "SELECT count(*) FROM deliveries d WHERE "
+		    "d.petition_id = ?1 AND d.status != 'failed' AND ?2 > d.from_signature AND "
+		    "?2 <= d.upto_signature AND NOT EXISTS (SELECT 1 FROM delivery_holes h "
+		    "WHERE h.signature_id = ?2 AND h.delivery_id IS NULL) OR d.id IN (SELECT "
+		    "h.delivery_id FROM delivery_holes h WHERE h.signature_id = ?2)", "ii",
+		    petition_id, id))
+		return FALSE;
+	if (delivered > 0) {
+		*res = WITHDRAW_DELIVERED;
+		return TRUE;
+	}
+	if (!db_exec(db, error, "DELETE FROM signatures WHERE id = ?", "i", id))
+		return FALSE;
+	*res = WITHDRAW_DONE;
+	return TRUE;
+}

@@ -90,6 +90,21 @@ gboolean signature_set_date(PmDb *db, gint64 sig_id, gint64 at, GError **error);
  * signature_forget_member - the part of forgetting member_id held here: the comments, names
  * and message ids of their signatures are cleared; the signatures stay, so counts do.
  */
+/* What signature_withdraw did. */
+typedef enum {
+	WITHDRAW_NONE,       /* the member had no signature on the petition (or, with
+	                      * pending_only, no pending one) */
+	WITHDRAW_PENDING,    /* a pending signature removed */
+	WITHDRAW_DONE,       /* a confirmed signature removed: no delivery had carried it yet */
+	WITHDRAW_DELIVERED   /* a delivery carried it already: kept, it cannot be unsent */
+} WithdrawResult;
+
+/* signature_withdraw - the member's own request: remove their signature on petition_id
+ * (pending, or confirmed and not yet in any delivery; pending_only: a pending one only),
+ * what happened into *res. The caller holds the transaction. */
+gboolean signature_withdraw(PmDb *db, gint64 petition_id, gint64 member_id,
+			    gboolean pending_only, WithdrawResult *res, GError **error);
+
 gboolean signature_forget_member(PmDb *db, gint64 member_id, GError **error);
 
 #endif

@@ -5,6 +5,7 @@
 #include "model/member.h"
 #include "base/pm.h"
 #include "model/stats.h"
+#include "model/events.h"
 
 /* count_free - a StatsCount */
 static void count_free(gpointer p)
@@ -125,6 +126,8 @@ static PetitionStats *petition_stats(PmDb *db, Petition *p, gboolean by_day, GEr
 
 	s->petition = p;
 	if (!petition_counts(db, p->id, &s->confirmed, &s->pending, error) ||
+	    !events_count(db, "reply-declined", p->id, &s->declined, error) ||
+	    !events_count(db, "signature-withdrawn", p->id, &s->withdrawn, error) ||
 	    (s->by_district = counts_of(db, db_query(db, error,
 		"SELECT coalesce(m.district, s.district, 'unknown'), count(*) FROM signatures s "
 		"LEFT JOIN members m ON m.id = s.member_id WHERE s.petition_id = ? AND "

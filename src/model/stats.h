@@ -34,6 +34,8 @@ typedef struct {
 typedef struct {
 	Petition *petition;
 	gint64 confirmed, pending;
+	gint64 declined;         /* replies read as a refusal (never signatures, never delivered) */
+	gint64 withdrawn;        /* signatures their signers withdrew before delivery */
 	GPtrArray *by_district;  /* StatsCount*, by name; "unknown" for no district */
 	GPtrArray *by_day;       /* StatsCount* "YYYY-MM-DD" (UTC day of confirmation), by day;
 				  * NULL unless asked for */
