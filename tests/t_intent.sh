@@ -113,6 +113,18 @@ is "$(reply fay@example.org "$conf" "No thanks")" 0 "'No thanks' to the request 
 is "$(sigs fay@example.org pending)" 0 "the pending signature is gone"
 is "$(sigs fay@example.org)" 0 "and not confirmed"
 
+# ---- a question to a confirmation request leaves it open; a yes after it confirms ----
+printf 'From: <gus@example.org>\nTo: sign+park@act.test\nSubject: sign\nMessage-ID: <w2.%s@client.test>\n\nplease\n' "$$" >"$T/w.eml"
+pm receive --sender gus@example.org --recipient sign+park@act.test <"$T/w.eml" >/dev/null 2>&1
+flush
+conf=$(reply_addr gus@example.org)
+is "$(reply gus@example.org "$conf" "Who is behind this?")" 0 "a question to the request exits 0"
+is "$(sigs gus@example.org)" 0 "a question does not confirm"
+is "$(reply gus@example.org "$conf" "Yes, sign me up")" 0 "then a yes to the same request exits 0"
+is "$(sigs gus@example.org)" 1 "and confirms: the question did not use the token up"
+is "$(reply gus@example.org "$conf" "Yes, sign me up again")" 0 "a second yes exits 0"
+is "$(result)" used "and does nothing: the token acted once"
+
 # ---- the corpus, end to end ----
 for f in "$DATA"/intent/*.tsv; do
 	lang=$(basename "$f" .tsv); i=0; right=0; total=0
