@@ -7,6 +7,8 @@
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sysexits.h>
 #include "base/db.h"
@@ -365,6 +367,10 @@ static gpointer acceptor(gpointer data)
 		}
 		g_socket_set_blocking(sock, TRUE);
 		g_socket_set_timeout(sock, LMTP_TIMEOUT);
+		/* replies are small separate writes: without this, Nagle holds each one back
+		 * until the client's delayed ACK (40 ms a pipelined command) */
+		if (g_socket_get_family(sock) != G_SOCKET_FAMILY_UNIX)
+			g_socket_set_option(sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 		conn = g_socket_connection_factory_create_connection(sock);
 		g_object_set_data(G_OBJECT(conn), "pm-lmtp", l);
 		g_mutex_lock(&l->lock);
