@@ -4,7 +4,10 @@
  * DIAGNOSTICS: busy, full, I/O and memory errors are EX_TEMPFAIL (the MTA retries);
  * an out-of-date schema is EX_CONFIG with advice to run `peermail init`.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <string.h>
 #include <sysexits.h>
 #include "base/db.h"
@@ -226,6 +229,25 @@ sqlite3 *db_handle(PmDb *db)
 gboolean db_sync_full(PmDb *db, GError **error)
 {
 	return exec_plain(db, "PRAGMA synchronous=FULL", error);
+}
+
+/* db_wal_sync - open DATABASE-wal and fdatasync it (the same inode SQLite writes) */
+gboolean db_wal_sync(PmDb *db, GError **error)
+{
+	const char *wal = sqlite3_filename_wal(sqlite3_db_filename(db->h, "main"));
+	int fd = wal ? open(wal, O_RDONLY | O_CLOEXEC) : -1;
+
+	if (fd < 0 || fdatasync(fd) < 0) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		g_set_error(error, PM_ERROR, EX_TEMPFAIL, "cannot sync the database log: %s",
+			    g_strerror(err));
+		return FALSE;
+	}
+	close(fd);
+	return TRUE;
 }
 
 gboolean db_begin(PmDb *db, GError **error)

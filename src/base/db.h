@@ -53,6 +53,12 @@ sqlite3 *db_handle(PmDb *db);
  * process whose caller deletes its own copy of the data on success: the MTA) */
 gboolean db_sync_full(PmDb *db, GError **error);
 
+/* db_wal_sync - fdatasync the write-ahead log of db: every transaction this process (or
+ * any other) committed before the call is on disk when it returns TRUE. With
+ * synchronous=NORMAL it lets several connections share one sync (group commit).
+ * EX_TEMPFAIL when the sync fails. Thread-safe. */
+gboolean db_wal_sync(PmDb *db, GError **error);
+
 /* db_version - the schema version of the open database */
 int db_version(PmDb *db);
 

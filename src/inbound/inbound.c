@@ -51,6 +51,18 @@ static char *digest(const PmSecret *key, InboundMessage *m, const char *recipien
 	return d;
 }
 
+/* inbound_recipient_route - the route of a lower-cased recipient, or EX_NOUSER */
+gboolean inbound_recipient_route(const PmConfig *cfg, const char *recipient, Route *out,
+				 GError **error)
+{
+	address_route(cfg, recipient, out);
+	if (out->kind == ROUTE_NONE) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "unknown address %s", recipient);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* inbound_process - parse, route and record one message */
 gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
 			 const char *sender, const char *recipient, InboundOutcome *out,
@@ -75,11 +87,8 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 		g_free(rcpt);
 		rcpt = low;
 	}
-	address_route(cfg, rcpt, &c.route);
-	if (c.route.kind == ROUTE_NONE) {
-		g_set_error(error, PM_ERROR, EX_NOUSER, "unknown address %s", rcpt);
+	if (!inbound_recipient_route(cfg, rcpt, &c.route, error))
 		goto out;
-	}
 	c.db = db;
 	c.cfg = cfg;
 	c.key = key;

@@ -25,6 +25,7 @@
 #include "base/config.h"
 #include "base/db.h"
 #include "base/token.h"
+#include "mail/address.h"
 
 /* What inbound_process did, for logs, LMTP replies and tests. */
 typedef struct {
@@ -35,6 +36,15 @@ typedef struct {
 
 /* inbound_outcome_clear - free the outcome's strings */
 void inbound_outcome_clear(InboundOutcome *o);
+
+/*
+ * inbound_recipient_route - the one check of a recipient before anything is read:
+ * address_route of recipient (lower-cased) into *out (route_clear it), or FALSE with
+ * EX_NOUSER "unknown address ..." for another domain or an unknown keyword. The pipeline
+ * and LMTP's RCPT TO both ask it.
+ */
+gboolean inbound_recipient_route(const PmConfig *cfg, const char *recipient, Route *out,
+				 GError **error);
 
 /*
  * inbound_process - the whole pipeline for one message: parse, envelope, classify, route,

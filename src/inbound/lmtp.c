@@ -1,5 +1,5 @@
 /*
- * lmtp.c - the LMTP server: GThreadedSocketService on a private main context.
+ * lmtp.c - the LMTP server: an acceptor thread and one thread per session (see lmtp.h).
  *
  * DIAGNOSTICS: a session that fails to open the database answers 421 4.3.0 and closes;
  * every per-recipient failure is the pipeline's status mapped to an LMTP reply.
@@ -7,6 +7,8 @@
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sysexits.h>
 #include "base/db.h"
@@ -18,24 +20,56 @@
 #include "base/pm.h"
 #include "model/schema.h"
 
-#define LMTP_WORKERS 4
+#define LMTP_MAX_SESSIONS 100  /* concurrent sessions; more get 421 (Postfix opens 20) */
 #define LMTP_LINE_MAX 4096      /* a command line; longer ones are refused */
-#define LMTP_TIMEOUT 300        /* seconds of silence before a session is dropped */
+#define LMTP_TIMEOUT 300        /* seconds of silence before a session is dropped (RFC 5321) */
 
 struct PmLmtp {
 	const PmConfig *cfg;
 	const PmSecret *key;
 	char *addr;
 	char *unix_path;        /* to unlink at stop, or NULL */
-	GSocketAddress *sockaddr;
-	GMainContext *ctx;
-	GMainLoop *loop;
-	GThread *thread;
-	GMutex lock;
-	GCond ready;
-	gboolean started;
-	GError *start_error;
+	GSocket *listen;
+	GCancellable *cancel;   /* stops the accept loop */
+	GThread *acceptor;
+	GMutex lock;            /* guards the session set and the commit counters */
+	GCond idle;             /* signalled when a session ends */
+	GHashTable *sessions;   /* GSocket* of the sessions in progress */
+	/* group commit: transactions committed, synced, and whether a sync runs now */
+	guint64 committed, synced;
+	gboolean syncing;
+	GCond synced_cond;
 };
+
+/* durable - wait until every transaction this session committed is on disk. The first
+ * waiter syncs the log for everyone committed so far; those that commit meanwhile wait
+ * for the next sync, so one fdatasync answers many messages (group commit). */
+static gboolean durable(PmLmtp *l, PmDb *db, GError **error)
+{
+	guint64 mine;
+	gboolean ok = TRUE;
+
+	g_mutex_lock(&l->lock);
+	mine = ++l->committed;
+	while (ok && l->synced < mine) {
+		if (l->syncing) {
+			g_cond_wait(&l->synced_cond, &l->lock);
+			continue;
+		}
+		guint64 target = l->committed;
+
+		l->syncing = TRUE;
+		g_mutex_unlock(&l->lock);
+		ok = db_wal_sync(db, error);
+		g_mutex_lock(&l->lock);
+		l->syncing = FALSE;
+		if (ok && l->synced < target)
+			l->synced = target;
+		g_cond_broadcast(&l->synced_cond);
+	}
+	g_mutex_unlock(&l->lock);
+	return ok;
+}
 
 /* ==== One session ==== */
 
@@ -134,7 +168,10 @@ static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 			g_string_append_printf(r, "552 5.3.4 <%s> message too large\r\n", rcpt);
 			continue;
 		}
-		inbound_process(s->db, s->srv->cfg, s->srv->key, raw, s->sender, rcpt, NULL, &e);
+		/* committed with synchronous=NORMAL, then made durable by a shared sync: the
+		 * 250 is written only after the log is on disk */
+		if (inbound_process(s->db, s->srv->cfg, s->srv->key, raw, s->sender, rcpt, NULL, &e))
+			durable(s->srv, s->db, &e);
 		status = inbound_exit_status(e);
 		switch (status) {
 		case 0:
@@ -196,6 +233,25 @@ static gboolean command(Session *s, char *line)
 			g_free(rcpt);
 			return reply(s, "501 5.5.4 syntax: RCPT TO:<address>\r\n");
 		}
+		{
+			/* the pipeline's own check, before DATA: nothing accepted that bounces */
+			char *low = g_ascii_strdown(rcpt, -1);
+			Route route = { 0 };
+			GError *e = NULL;
+			gboolean known = inbound_recipient_route(cfg, low, &route, &e);
+
+			route_clear(&route);
+			g_free(low);
+			if (!known) {
+				char *r = g_strdup_printf("550 5.1.1 %s\r\n", e->message);
+				gboolean ok = reply(s, r);
+
+				g_free(r);
+				g_error_free(e);
+				g_free(rcpt);
+				return ok;
+			}
+		}
 		g_ptr_array_add(s->rcpts, rcpt);
 		return reply(s, "250 2.1.5 ok\r\n");
 	}
@@ -229,11 +285,12 @@ static gboolean command(Session *s, char *line)
 	return reply(s, "500 5.5.2 command not recognized\r\n");
 }
 
-/* on_run - serve one connection (a worker thread of the service) */
-static gboolean on_run(GThreadedSocketService *svc, GSocketConnection *conn,
-		       GObject *source, gpointer user)
+/* session - serve one connection (its own thread), then leave the session set */
+static gpointer session(gpointer data)
 {
-	PmLmtp *srv = user;
+	GSocketConnection *conn = data;
+	GSocket *sock = g_socket_connection_get_socket(conn);
+	PmLmtp *srv = g_object_get_data(G_OBJECT(conn), "pm-lmtp");
 	Session s = { 0 };
 	GError *e = NULL;
 	char *banner;
@@ -241,7 +298,6 @@ static gboolean on_run(GThreadedSocketService *svc, GSocketConnection *conn,
 	s.srv = srv;
 	s.rcpts = g_ptr_array_new_with_free_func(g_free);
 	s.out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
-	g_socket_set_timeout(g_socket_connection_get_socket(conn), LMTP_TIMEOUT);
 	s.db = db_open(srv->cfg->database, schema_peermail(), FALSE, &e);
 	if (s.db == NULL) {
 		char *r = g_strdup_printf("421 4.3.0 %s\r\n", e->message);
@@ -249,8 +305,7 @@ static gboolean on_run(GThreadedSocketService *svc, GSocketConnection *conn,
 		reply(&s, r);
 		g_free(r);
 		g_clear_error(&e);
-		g_ptr_array_unref(s.rcpts);
-		return TRUE;
+		goto done;
 	}
 	s.in = g_data_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(conn)));
 	g_data_input_stream_set_newline_type(s.in, G_DATA_STREAM_NEWLINE_TYPE_LF);
@@ -273,47 +328,81 @@ static gboolean on_run(GThreadedSocketService *svc, GSocketConnection *conn,
 		}
 	}
 	g_free(banner);
-	g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
 	g_object_unref(s.in);
 	session_reset(&s);
-	g_ptr_array_unref(s.rcpts);
 	db_close(s.db);
-	return TRUE;
+done:
+	g_ptr_array_unref(s.rcpts);
+	g_mutex_lock(&srv->lock);
+	g_hash_table_remove(srv->sessions, sock);
+	g_cond_broadcast(&srv->idle);
+	g_mutex_unlock(&srv->lock);
+	g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
+	g_object_unref(conn);
+	return NULL;
 }
 
-/* ==== The listener thread ==== */
-
-/* listener - own main context: bind, report, serve until the loop quits */
-static gpointer listener(gpointer data)
+/* acceptor - accept until cancelled; each connection gets a thread of its own, up to
+ * LMTP_MAX_SESSIONS at once; past that, 421 and close */
+static gpointer acceptor(gpointer data)
 {
 	PmLmtp *l = data;
-	GSocketService *svc;
-	GError *e = NULL;
-	gboolean ok;
 
-	g_main_context_push_thread_default(l->ctx);
-	svc = g_threaded_socket_service_new(LMTP_WORKERS);
-	g_signal_connect(svc, "run", G_CALLBACK(on_run), l);
-	ok = g_socket_listener_add_address(G_SOCKET_LISTENER(svc), l->sockaddr,
-					   G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
-					   NULL, NULL, &e);
-	g_mutex_lock(&l->lock);
-	l->started = TRUE;
-	if (!ok)
-		g_set_error(&l->start_error, PM_ERROR, EX_UNAVAILABLE, "lmtp: cannot listen on %s: %s",
-			    l->addr, e->message);
-	g_cond_signal(&l->ready);
-	g_mutex_unlock(&l->lock);
-	g_clear_error(&e);
-	if (ok) {
-		g_socket_service_start(svc);
-		g_main_loop_run(l->loop);
-		g_socket_service_stop(svc);
-		g_socket_listener_close(G_SOCKET_LISTENER(svc));
+	for (;;) {
+		GError *e = NULL;
+		GSocket *sock = g_socket_accept(l->listen, l->cancel, &e);
+		GSocketConnection *conn;
+		GThread *t;
+		gboolean full;
+
+		if (sock == NULL) {
+			if (g_error_matches(e, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+				g_error_free(e);
+				return NULL;
+			}
+			log_warn("lmtp: accept: %s", e->message);
+			g_error_free(e);
+			g_usleep(100000);   /* EMFILE and the like: do not spin */
+			continue;
+		}
+		g_socket_set_blocking(sock, TRUE);
+		g_socket_set_timeout(sock, LMTP_TIMEOUT);
+		/* replies are small separate writes: without this, Nagle holds each one back
+		 * until the client's delayed ACK (40 ms a pipelined command) */
+		if (g_socket_get_family(sock) != G_SOCKET_FAMILY_UNIX)
+			g_socket_set_option(sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+		conn = g_socket_connection_factory_create_connection(sock);
+		g_object_set_data(G_OBJECT(conn), "pm-lmtp", l);
+		g_mutex_lock(&l->lock);
+		full = g_hash_table_size(l->sessions) >= LMTP_MAX_SESSIONS;
+		if (!full)
+			g_hash_table_add(l->sessions, sock);
+		g_mutex_unlock(&l->lock);
+		if (full) {
+			static const char busy[] = "421 4.3.2 too many sessions, try again later\r\n";
+
+			g_socket_send(sock, busy, sizeof(busy) - 1, NULL, NULL);
+			g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
+			g_object_unref(conn);
+			g_object_unref(sock);
+			continue;
+		}
+		g_object_unref(sock);   /* the connection holds it */
+		t = g_thread_try_new("lmtp-session", session, conn, &e);
+		if (t == NULL) {
+			log_warn("lmtp: no thread for a session: %s", e->message);
+			g_error_free(e);
+			g_mutex_lock(&l->lock);
+			g_hash_table_remove(l->sessions, g_socket_connection_get_socket(conn));
+			g_mutex_unlock(&l->lock);
+			g_socket_send(g_socket_connection_get_socket(conn),
+				      "421 4.3.0 busy\r\n", 16, NULL, NULL);
+			g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
+			g_object_unref(conn);
+			continue;
+		}
+		g_thread_unref(t);      /* detached: the session set tracks it */
 	}
-	g_object_unref(svc);     /* waits for the sessions in progress */
-	g_main_context_pop_thread_default(l->ctx);
-	return NULL;
 }
 
 /* parse_addr - "host:port", "[v6]:port" or "unix:/path" */
@@ -343,68 +432,76 @@ bad:
 	return NULL;
 }
 
-/* lmtp_start - bind in the listener thread and wait for the outcome */
+/* lmtp_start - bind, listen, start the acceptor thread */
 PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, GError **error)
 {
 	PmLmtp *l = g_new0(PmLmtp, 1);
+	GSocketAddress *sa;
+	GError *e = NULL;
 
 	l->cfg = cfg;
 	l->key = key;
 	l->addr = g_strdup(addr);
-	l->sockaddr = parse_addr(addr, &l->unix_path, error);
-	if (l->sockaddr == NULL) {
-		g_free(l->addr);
-		g_free(l);
-		return NULL;
-	}
+	g_mutex_init(&l->lock);
+	g_cond_init(&l->idle);
+	g_cond_init(&l->synced_cond);
+	l->sessions = g_hash_table_new(NULL, NULL);
+	l->cancel = g_cancellable_new();
+	if ((sa = parse_addr(addr, &l->unix_path, error)) == NULL)
+		return lmtp_stop(l);
 	if (l->unix_path)
 		g_unlink(l->unix_path);     /* a stale socket from an earlier run */
-	l->ctx = g_main_context_new();
-	l->loop = g_main_loop_new(l->ctx, FALSE);
-	g_mutex_init(&l->lock);
-	g_cond_init(&l->ready);
-	l->thread = g_thread_new("lmtp", listener, l);
-	g_mutex_lock(&l->lock);
-	while (!l->started)
-		g_cond_wait(&l->ready, &l->lock);
-	g_mutex_unlock(&l->lock);
-	if (l->start_error) {
-		g_propagate_error(error, l->start_error);
-		l->start_error = NULL;
+	l->listen = g_socket_new(g_socket_address_get_family(sa), G_SOCKET_TYPE_STREAM,
+				 G_SOCKET_PROTOCOL_DEFAULT, &e);
+	if (l->listen)
+		g_socket_set_listen_backlog(l->listen, 128);
+	if (l->listen == NULL || !g_socket_bind(l->listen, sa, TRUE, &e) ||
+	    !g_socket_listen(l->listen, &e)) {
+		g_set_error(error, PM_ERROR, EX_UNAVAILABLE, "lmtp: cannot listen on %s: %s",
+			    addr, e->message);
+		g_error_free(e);
+		g_object_unref(sa);
+		g_clear_pointer(&l->unix_path, g_free);    /* not ours to unlink */
 		return lmtp_stop(l);
 	}
+	g_object_unref(sa);
+	l->acceptor = g_thread_new("lmtp", acceptor, l);
 	log_info("lmtp: listening on %s", addr);
 	return l;
 }
 
-/* quit_loop - runs in the listener's context */
-static gboolean quit_loop(gpointer data)
-{
-	g_main_loop_quit(data);
-	return G_SOURCE_REMOVE;
-}
-
-/* lmtp_stop - quit the loop, join the thread, free */
+/* lmtp_stop - stop accepting, end the sessions after their current command, free */
 PmLmtp *lmtp_stop(PmLmtp *l)
 {
 	if (l == NULL)
 		return NULL;
-	GSource *quit = g_idle_source_new();
+	g_cancellable_cancel(l->cancel);
+	if (l->acceptor)
+		g_thread_join(l->acceptor);
+	g_mutex_lock(&l->lock);
+	{
+		GHashTableIter it;
+		gpointer sock;
 
-	/* a source, not g_main_context_invoke: it runs only once the loop does, so a stop
-	 * right after the start cannot be lost */
-	g_source_set_callback(quit, quit_loop, l->loop, NULL);
-	g_source_attach(quit, l->ctx);
-	g_source_unref(quit);
-	g_thread_join(l->thread);
+		/* idle sessions read end-of-file; one in DATA finishes its message first */
+		g_hash_table_iter_init(&it, l->sessions);
+		while (g_hash_table_iter_next(&it, &sock, NULL))
+			g_socket_shutdown(sock, TRUE, FALSE, NULL);
+	}
+	while (g_hash_table_size(l->sessions) > 0)
+		g_cond_wait(&l->idle, &l->lock);
+	g_mutex_unlock(&l->lock);
+	if (l->listen) {
+		g_socket_close(l->listen, NULL);
+		g_object_unref(l->listen);
+	}
 	if (l->unix_path)
 		g_unlink(l->unix_path);
-	g_main_loop_unref(l->loop);
-	g_main_context_unref(l->ctx);
+	g_object_unref(l->cancel);
+	g_hash_table_unref(l->sessions);
 	g_mutex_clear(&l->lock);
-	g_cond_clear(&l->ready);
-	g_clear_error(&l->start_error);
-	g_object_unref(l->sockaddr);
+	g_cond_clear(&l->idle);
+	g_cond_clear(&l->synced_cond);
 	g_free(l->unix_path);
 	g_free(l->addr);
 	g_free(l);

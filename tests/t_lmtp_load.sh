@@ -1,0 +1,190 @@
+#!/bin/bash
+# t_lmtp_load.sh - the LMTP server under load: far more sessions than the old 4 workers, at
+# once and in waves, each gets its banner and its replies; past the session limit a 421;
+# a session killed in DATA records nothing; RCPT TO refuses unknown addresses before DATA;
+# every 250 follows a durable fdatasync of the log (strace), and concurrent sessions share
+# those syncs (group commit); the same message over two connections at once counts once.
+. "$(dirname "$0")/lib.sh"
+
+setup
+sql "INSERT INTO petitions(slug, title, created_at) VALUES ('trees', 'Save the trees', 0)"
+PORT=$(free_port)
+
+# start_run [WRAPPER...] - peermail run --lmtp on PORT; waits until it accepts
+start_run() {
+	"$@" "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run --lmtp "127.0.0.1:$PORT" \
+		>"$T/run.log" 2>&1 &
+	RUN_PID=$!
+	at_exit "kill $RUN_PID"
+	for i in $(seq 1 200); do
+		grep -q 'lmtp: listening' "$T/run.log" && return 0
+		kill -0 "$RUN_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# the client: python, raw sockets, so that each step is visible
+cat >"$T/client.py" <<'EOF'
+import socket, sys, threading
+port = int(sys.argv[1])
+mode = sys.argv[2]
+
+def session(tag, n, out, hold=None):
+    s = socket.create_connection(("127.0.0.1", port), timeout=60)
+    f = s.makefile("rb")
+    line = lambda: f.readline().decode().rstrip("\r\n")
+    got = [line()[:3]]
+    if got[0] != "220":
+        out.append(got); return
+    if hold is not None:
+        hold.wait()
+    s.sendall(b"LHLO x\r\n")
+    while True:
+        l = line()
+        if l[3] == " ": break
+    for i in range(n):
+        frm = "%s.%d@client.test" % (tag, i)
+        s.sendall(("MAIL FROM:<%s>\r\nRCPT TO:<sign+trees@act.test>\r\nDATA\r\n" % frm).encode())
+        got += [line()[:3], line()[:3], line()[:3]]
+        s.sendall(("From: %s\r\nMessage-ID: <%s.%d@x>\r\n\r\nyes\r\n.\r\n" % (frm, tag, i)).encode())
+        got.append(line()[:3])
+    s.sendall(b"QUIT\r\n"); got.append(line()[:3])
+    out.append(got)
+
+if mode == "waves":
+    # WAVES waves of SESSIONS sessions at once, each N messages; print the distinct replies
+    waves, sessions, n = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    for w in range(waves):
+        out = []
+        ts = [threading.Thread(target=session, args=("w%ds%d" % (w, k), n, out))
+              for k in range(sessions)]
+        for t in ts: t.start()
+        for t in ts: t.join()
+        ok = sum(1 for g in out if g == ["220"] + ["250", "250", "354", "250"] * n + ["221"])
+        print("wave %d: %d of %d sessions complete" % (w, ok, sessions))
+elif mode == "limit":
+    # hold LIMIT sessions open after their banner; one more gets 421; after they go, 220
+    limit = int(sys.argv[3])
+    socks = []
+    for i in range(limit):
+        s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        assert s.makefile("rb").readline().startswith(b"220"), i
+        socks.append(s)
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    print(s.makefile("rb").readline().decode()[:3])
+    for s in socks: s.close()
+    import time; time.sleep(0.5)
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    print(s.makefile("rb").readline().decode()[:3])
+elif mode == "kill":
+    # a session that dies in the middle of DATA
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    f = s.makefile("rb")
+    f.readline()
+    s.sendall(b"LHLO x\r\nMAIL FROM:<killed@client.test>\r\nRCPT TO:<sign+trees@act.test>\r\nDATA\r\n")
+    while not f.readline().startswith(b"354"): pass
+    s.sendall(b"From: killed@client.test\r\nMessage-ID: <killed@x>\r\n\r\nhalf a mess")
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")  # RST
+    s.close()
+    print("killed")
+elif mode == "rcpt":
+    # RCPT TO replies for each address given
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    f = s.makefile("rb")
+    f.readline()
+    s.sendall(b"LHLO x\r\n")
+    while f.readline()[3:4] != b" ": pass
+    s.sendall(b"MAIL FROM:<r@client.test>\r\n"); f.readline()
+    for a in sys.argv[3:]:
+        s.sendall(("RCPT TO:<%s>\r\n" % a).encode())
+        print(a, f.readline().decode().rstrip()[:9])
+elif mode == "twice":
+    # the same message over two connections at the same moment
+    out, hold = [], threading.Barrier(2)
+    def same():
+        s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        f = s.makefile("rb")
+        f.readline()
+        s.sendall(b"LHLO x\r\n")
+        while f.readline()[3:4] != b" ": pass
+        s.sendall(b"MAIL FROM:<twice@client.test>\r\nRCPT TO:<sign+trees@act.test>\r\nDATA\r\n")
+        for i in range(3): f.readline()
+        hold.wait()
+        s.sendall(b"From: twice@client.test\r\nMessage-ID: <twice@x>\r\n\r\nyes\r\n.\r\n")
+        out.append(f.readline().decode()[:3])
+    ts = [threading.Thread(target=same) for i in range(2)]
+    for t in ts: t.start()
+    for t in ts: t.join()
+    print(" ".join(sorted(out)))
+EOF
+client() { python3 "$T/client.py" "$PORT" "$@"; }
+
+start_run; is "$?" 0 "run --lmtp starts"
+
+# many more sessions than the old 4 workers, at once, in waves
+out=$(client waves 3 30 2)
+is "$out" "wave 0: 30 of 30 sessions complete
+wave 1: 30 of 30 sessions complete
+wave 2: 30 of 30 sessions complete" "3 waves of 30 concurrent sessions: every banner and every reply"
+is "$(sql "SELECT count(*) FROM signatures")" 180 "all 180 messages recorded"
+
+# the session limit: 100 held open, the next one 421, then accepting again
+is "$(client limit 100 | tr '\n' ' ')" "421 220 " "past 100 sessions a 421; accepting again once they leave"
+
+# a session killed in DATA records nothing
+is "$(client kill)" killed "a session killed in the middle of DATA"
+sleep 0.3
+is "$(sql "SELECT count(*) FROM inbound WHERE from_addr = 'killed@client.test'")" 0 "nothing of it is recorded"
+is "$(sql "SELECT count(*) FROM members WHERE email = 'killed@client.test'")" 0 "no member either"
+
+# RCPT TO: unknown domains and keywords refused before DATA, with the pipeline's reason
+out=$(client rcpt sign+trees@act.test sign+trees@other.test help@sub.act.test help@act.test)
+is "$out" "sign+trees@act.test 250 2.1.5
+sign+trees@other.test 550 5.1.1
+help@sub.act.test 550 5.1.1
+help@act.test 250 2.1.5" "RCPT TO: 550 5.1.1 for other domains before DATA, 250 for ours"
+
+# idempotency under concurrency: the same message twice at once, recorded once
+is "$(client twice)" "250 250" "the same message over two connections at once: 250 twice"
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'twice@client.test'")" 1 "recorded once"
+
+kill "$RUN_PID"; wait "$RUN_PID"
+is "$?" 0 "run stops cleanly with sessions served"
+
+# durability: under strace, every "250 2.0.0" a session writes follows an fdatasync that
+# completed after that session's last write to the database files; and concurrent sessions
+# share syncs (fewer syncs than messages) when a sync takes time (strace delays each by 20 ms,
+# as a slow disk would)
+PORT=$(free_port)
+start_run strace -f -qq -s 12 -e trace=fdatasync,fsync,pwrite64,write,sendto,sendmsg \
+	-e inject=fdatasync:delay_exit=20000 -o "$T/strace.out"
+is "$?" 0 "run --lmtp starts under strace"
+out=$(client waves 1 8 5)
+is "$out" "wave 0: 8 of 8 sessions complete" "8 sessions of 5 messages under strace"
+kill "$(pgrep -P "$RUN_PID")"; wait "$RUN_PID"
+python3 - "$T/strace.out" >"$T/durable.out" <<'EOF'
+import re, sys
+# a sync counts when it returns (its own line or its "resumed" line)
+syncs = 0; last_write = {}; by = {}; ackers = set(); acks = 0; bad = 0
+for l in open(sys.argv[1]):
+    m = re.match(r"(\d+)\s+(.*)", l)
+    if not m: continue
+    pid, rest = m.group(1), m.group(2)
+    if re.match(r"(<\.\.\. )?f(data)?sync.*= 0", rest) and "unfinished" not in rest:
+        syncs += 1
+        by[pid] = by.get(pid, 0) + 1
+    elif rest.startswith("pwrite64("):
+        last_write[pid] = syncs
+    elif re.match(r"(write|sendto|sendmsg)\(\d+, \"250 2\.0\.0", rest):
+        acks += 1
+        ackers.add(pid)
+        if syncs <= last_write.get(pid, -1):
+            bad += 1
+# the sessions' own syncs (the scheduler's thread syncs for its own commits too)
+n = sum(by.get(p, 0) for p in ackers)
+print("acks=%d unsynced=%d shared=%s" % (acks, bad, "yes" if 0 < n < acks else "no (%d syncs)" % n))
+EOF
+is "$(cat "$T/durable.out")" "acks=40 unsynced=0 shared=yes" "each 250 follows a completed fdatasync after its commit; syncs shared between sessions"
+
+done_testing
