@@ -22,6 +22,10 @@ outbox_msg() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbo
 # reply_to ID - the Reply-To address of outbox row ID
 reply_to() { outbox_msg "$1" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/Ip' | head -1; }
 last_outbox() { sql "SELECT max(id) FROM outbox"; }
+# outbox_text ID - a queued message's Subject and decoded text body
+outbox_text() { outbox_msg "$1" | python3 -c 'import sys,email,email.policy
+m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
+print("Subject:", m["subject"]); print(m.get_body(("plain",)).get_content())'; }
 count() { sql "SELECT count(*) FROM $1"; }
 
 # ---- sign by writing (Gmail), confirmation by reply (Apple Mail) ----
@@ -32,6 +36,7 @@ is "$(sql "SELECT name FROM members WHERE email = 'ann@example.org'")" "Ann Exam
 is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'ann@example.org' AND kind = 'response'")" 1 "a confirmation request is queued"
 conf=$(reply_to "$(last_outbox)")
 like "$conf" '^confirm\+[a-z2-7]+@act\.test$' "its Reply-To is confirm+TOKEN"
+like "$(outbox_text "$(last_outbox)" | tr '\n' ' ')" "your reply goes to ${conf//+/\\+}\\)" "the confirmation names the address the reply goes to"
 like "$(outbox_msg "$(last_outbox)" | tr -d '\r')" "In-Reply-To: <m1\.$$@client\.test>" "the response answers the member's Message-ID"
 is "$(recv sign+trees@act.test ann@example.org <"$T/g1.eml")" 0 "the same message again exits 0"
 is "$(count outbox)" 1 "a replay queues nothing"
@@ -148,6 +153,9 @@ o=$(count outbox)
 mail plain.eml ivy@example.org "Ivy" help@act.test >"$T/h.eml"
 is "$(recv help@act.test <"$T/h.eml")" 0 "help@ exits 0"
 is "$(sql "SELECT recipient FROM outbox WHERE id = $((o + 1))")" ivy@example.org "help is answered"
+help=$(outbox_text $((o + 1)))
+like "$help" '^  \* .*: news@act\.test$' "help names the lists"
+like "$help" '^  \* .*: write to sign\+trees@act\.test$' "help names the open petitions"
 mail plain.eml ivy@example.org "Ivy" news+help@act.test >"$T/lh.eml"
 is "$(recv news+help@act.test <"$T/lh.eml")" 0 "LIST+help exits 0"
 mail plain.eml ivy@example.org "Ivy" news@act.test >"$T/p.eml"
@@ -159,6 +167,11 @@ is "$(recv news@act.test <"$T/po.eml")" 0 "a post from the list organizer exits 
 is "$(sql "SELECT status || ' ' || subject || ' ' || created_by FROM newsletters")" "draft Big news boss@example.net" "it becomes a draft newsletter"
 bc=$(reply_to "$(last_outbox)")
 like "$bc" '^broadcast\+' "the organizer is asked to confirm with broadcast+TOKEN"
+bct=$(outbox_text "$(last_outbox)")
+like "$bct" '^Subject: Confirm sending to .*: Big news$' "the confirmation's subject names the post's"
+like "$bct" '^    Subject: Big news$' "its body names the subject"
+like "$bct" '^We won the first round\.$' "and shows the text to be sent"
+like "$bct" 'send it to [0-9]+ members' "and the audience"
 mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it" >"$T/bc.eml"
 is "$(recv "$bc" <"$T/bc.eml")" 0 "the broadcast confirmation exits 0"
 is "$(sql "SELECT status FROM newsletters")" scheduled "replying schedules it"

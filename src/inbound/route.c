@@ -219,8 +219,11 @@ static gboolean ask_confirm(InboundCtx *c, const Petition *p, const Member *mb, 
 			    GError **error)
 {
 	char *reply = token_address(c, "confirm", NULL, TOKEN_CONFIRM, sig, mb->id, TRUE);
-	gboolean ok = respond(c, "confirm_sign", mb, reply,
-			      with_petition(c, data_new(c, mb), p), OUTBOX_RESPONSE, error);
+	JsonObject *d = with_petition(c, data_new(c, mb), p);
+	gboolean ok;
+
+	json_object_set_string_member(d, "sign_address", reply);
+	ok = respond(c, "confirm_sign", mb, reply, d, OUTBOX_RESPONSE, error);
 
 	g_free(reply);
 	return ok;
@@ -735,6 +738,39 @@ out:
 	return ok;
 }
 
+/* help_directory - help's "lists" ({title, address}) and open "petitions" ({slug, title}) into d */
+static gboolean help_directory(InboundCtx *c, JsonObject *d, GError **error)
+{
+	GPtrArray *lists = list_all_view(c->db, c->cfg, error);
+	GArray *ids = lists ? petition_list_ids(c->db, error) : NULL;
+	JsonArray *la = json_array_new(), *pa = json_array_new();
+
+	for (guint i = 0; lists && ids && i < lists->len; i++) {
+		const List *l = g_ptr_array_index(lists, i);
+
+		json_array_add_element(la, list_to_json(c->cfg, l, 0));
+	}
+	for (guint i = 0; ids && i < ids->len; i++) {
+		Petition *p = petition_get(c->db, g_array_index(ids, gint64, i), NULL);
+
+		if (p && petition_is_open(p)) {
+			JsonObject *o = json_object_new();
+
+			json_object_set_string_member(o, "slug", p->slug);
+			json_object_set_string_member(o, "title", p->title);
+			json_array_add_object_element(pa, o);
+		}
+		petition_free(p);
+	}
+	json_object_set_array_member(d, "lists", la);
+	json_object_set_array_member(d, "petitions", pa);
+	if (lists)
+		g_ptr_array_unref(lists);
+	if (ids)
+		g_array_unref(ids);
+	return ids != NULL;
+}
+
 /* do_help - help@ or LIST+help: the help text to the sender (nothing recorded about them) */
 static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 {
@@ -751,12 +787,48 @@ static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 		Member s = stranger(addr, c->m->from_name);
 		JsonObject *d = data_new(c, &s);
 
+		if (!list && !help_directory(c, d, error)) {
+			json_object_unref(d);
+			ok = FALSE;
+			goto out;
+		}
 		ok = respond(c, list ? "list_help" : "help", &s, NULL, l ? with_list(c, d, l) : d,
 			     OUTBOX_RESPONSE, error);
 	}
+out:
 	g_free(addr);
 	list_free(l);
 	return ok;
+}
+
+/* broadcast_preview - the first 20 lines (at most 2000 bytes, whole characters) of a
+ * post's text, "..." after a cut, for its confirmation; caller frees */
+static char *broadcast_preview(const char *text)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text ? text : "";
+	int lines = 0;
+
+	while (*p && lines < 20 && out->len < 2000) {
+		const char *nl = strchr(p, '\n');
+		gsize len = nl ? (gsize)(nl - p) : strlen(p);
+
+		g_string_append_len(out, p, len);
+		g_string_append_c(out, '\n');
+		lines++;
+		p += len + (nl ? 1 : 0);
+	}
+	if (out->len > 2000) {
+		const char *end = g_utf8_find_prev_char(out->str, out->str + 2000);
+
+		g_string_truncate(out, end ? (gsize)(end - out->str) : 0);
+		g_string_append_c(out, '\n');
+	}
+	while (out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+		g_string_truncate(out, out->len - 1);
+	if (*p)
+		g_string_append(out, "...\n");
+	return g_string_free(out, FALSE);
 }
 
 /* do_post - LIST@: a draft newsletter from an organizer, confirmed by reply; else refused */
@@ -801,8 +873,12 @@ static gboolean do_post(InboundCtx *c, GError **error)
 		JsonObject *n = json_object_new();
 
 		json_object_set_int_member(n, "id", nid);
+		char *preview = broadcast_preview(inbound_reply_text(c->m));
+
 		json_object_set_string_member(n, "subject", c->m->subject ? c->m->subject : "");
 		json_object_set_int_member(n, "audience", audience);
+		json_object_set_string_member(n, "preview", preview);
+		g_free(preview);
 		json_object_set_object_member(d, "newsletter", n);
 	}
 	ok = respond(c, "broadcast_confirm", org, reply, d, OUTBOX_NOTICE, error);
