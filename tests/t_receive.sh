@@ -176,6 +176,15 @@ mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it" >"$T/bc.em
 is "$(recv "$bc" <"$T/bc.eml")" 0 "the broadcast confirmation exits 0"
 is "$(sql "SELECT status FROM newsletters")" scheduled "replying schedules it"
 
+# the first message's text and the confirmation's text are both kept as the comment
+mail plain.eml lea@example.org "Lea" sign+trees@act.test "sign" "Our street needs trees." >"$T/lea1.eml"
+recv sign+trees@act.test lea@example.org <"$T/lea1.eml" >/dev/null
+lconf=$(reply_to "$(last_outbox)")
+mail plain.eml lea@example.org "Lea" "$lconf" "Re: sign" "Yes, and the school too." >"$T/lea2.eml"
+recv "$lconf" lea@example.org <"$T/lea2.eml" >/dev/null
+is "$(sql "SELECT s.comment FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'lea@example.org'" | tr '\n' '|')" \
+	"Our street needs trees.||Yes, and the school too.|" "the reply's text joins the first message's in the comment"
+
 # ---- envelope from the environment and the headers ----
 mail plain.eml jo@example.org "Jo" sign+trees@act.test >"$T/e1.eml"
 ORIGINAL_RECIPIENT=sign+trees@act.test SENDER=jo@example.org pm receive <"$T/e1.eml" >/dev/null 2>&1
