@@ -40,13 +40,20 @@ out=$(pm check-config)
 like "$out" "database = \"$T/var/peermail.db\"" "relative database path resolved against the config folder"
 
 # init creates database and secret (0600); commands refuse a missing database
-ok "init succeeds" pm init
+out=$(pm init)
+like "$out" "secret $T/var/secret: created" "init says the secret was created the first time"
 is "$(stat -c %a "$T/var/secret")" 600 "secret file is mode 0600"
 is "$(sql 'PRAGMA user_version')" 2 "schema version recorded"
 is "$(sql 'PRAGMA journal_mode')" wal "database in WAL mode"
 secret=$(cat "$T/var/secret")
 unlike "$(pm check-config)" "$secret" "check-config never prints the secret"
 ok "init again is harmless" pm init
+like "$(pm init)" "secret $T/var/secret: present" "and present afterwards"
+# discussion lists do not exist yet: the mode is refused, not silently ignored
+err=$(pm list create talk --mode discussion 2>&1); rc=$?
+is "$rc" 64 "list create --mode discussion exits 64"
+like "$err" 'discussion lists are not supported yet' "and says why"
+is "$(sql "SELECT count(*) FROM lists WHERE name = 'talk'")" 0 "no list is created"
 is "$(cat "$T/var/secret")" "$secret" "init keeps an existing secret"
 
 # the command table: docs/cli.md's command list is exactly `peermail help --synopsis`

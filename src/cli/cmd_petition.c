@@ -23,6 +23,10 @@ gboolean cmd_petition_create(CmdCtx *c, GError **error)
 			    "ISO 8601)", o->closes);
 		return FALSE;
 	}
+	if (o->closes && closes_at <= pm_now()) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "--closes '%s' is in the past", o->closes);
+		return FALSE;
+	}
 	if (!g_file_get_contents(o->text, &text, NULL, &e)) {
 		g_set_error(error, PM_ERROR, EX_NOINPUT, "%s", e->message);
 		g_error_free(e);
@@ -79,7 +83,7 @@ gboolean cmd_petition_show(CmdCtx *c, GError **error)
 		g_string_append_printf(c->out, "slug: %s\ntitle: %s\nstatus: %s\ngoal: %"
 				       G_GINT64_FORMAT "\nconfirmed: %" G_GINT64_FORMAT
 				       "\npending: %" G_GINT64_FORMAT "\n", p->slug, p->title,
-				       petition_status_name(p->status), p->goal, s->confirmed,
+				       petition_status_name(petition_status_now(p)), p->goal, s->confirmed,
 				       s->pending);
 		for (guint i = 0; i < s->by_district->len; i++) {
 			const StatsCount *d = s->by_district->pdata[i];
@@ -142,7 +146,7 @@ gboolean cmd_petition_ls(CmdCtx *c, GError **error)
 
 		g_string_append_printf(c->out, "%-24s %-7s %8" G_GINT64_FORMAT " / %-8"
 				       G_GINT64_FORMAT " %s\n", p->slug,
-				       petition_status_name(p->status), s->confirmed, p->goal,
+				       petition_status_name(petition_status_now(p)), s->confirmed, p->goal,
 				       p->title);
 	}
 	g_ptr_array_unref(all);

@@ -208,6 +208,14 @@ gboolean petition_is_open(const Petition *p)
 	return p->status == PETITION_STATUS_OPEN && (p->closes_at == 0 || p->closes_at > pm_now());
 }
 
+/* petition_status_now - the status as it stands now: open past its closing date is closed */
+PetitionStatus petition_status_now(const Petition *p)
+{
+	if (p->status == PETITION_STATUS_OPEN && !petition_is_open(p))
+		return PETITION_STATUS_CLOSED;
+	return p->status;
+}
+
 /* petition_counts - confirmed and pending */
 gboolean petition_counts(PmDb *db, gint64 id, gint64 *confirmed, gint64 *pending,
 			 GError **error)

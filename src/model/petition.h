@@ -77,6 +77,10 @@ Petition *petition_set_status_of(PmDb *db, const char *slug, PetitionStatus stat
 /* petition_is_open - status open and the closing date (if any) not passed */
 gboolean petition_is_open(const Petition *p);
 
+/* petition_status_now - p's status now: an open petition past its closing date is closed
+ * (what show, ls and JSON print) */
+PetitionStatus petition_status_now(const Petition *p);
+
 /* petition_counts - confirmed and pending signatures */
 gboolean petition_counts(PmDb *db, gint64 id, gint64 *confirmed, gint64 *pending,
 			 GError **error);
