@@ -149,6 +149,25 @@ is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.membe
 mail plain.eml hal@example.org "Hal" "$bye" "Re: bye" "yes" >"$T/b.eml"
 recv "$bye" <"$T/b.eml" >/dev/null
 is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'")" unsubscribed "the reply unsubscribes"
+like "$(outbox_text "$(last_outbox)")" 'Send any message to news\+subscribe@act\.test' "the unsubscribed note says how to come back"
+# "stop" to help@: the lists the sender is on, and a reply leaves them all
+pm list create extra >/dev/null
+pm member add mo@example.org --list news --list extra >/dev/null
+mail plain.eml mo@example.org "Mo" help@act.test "stop" "STOP" >"$T/stop.eml"
+is "$(recv help@act.test <"$T/stop.eml")" 0 "stop to help@ exits 0"
+stop=$(outbox_text "$(last_outbox)")
+like "$stop" '^Subject: Please confirm: unsubscribe from all our lists' "stop asks to confirm"
+like "$stop" '\(news@act\.test\)' "naming each list the sender is on"
+is "$(sql "SELECT count(*) FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'mo@example.org' AND s.status = 'active'")" 2 "nothing changes before the reply"
+sbye=$(reply_to "$(last_outbox)")
+like "$sbye" '^bye\+' "the reply goes to bye+TOKEN"
+mail plain.eml mo@example.org "Mo" "$sbye" "Re: stop" "yes" >"$T/stop2.eml"
+is "$(recv "$sbye" <"$T/stop2.eml")" 0 "the confirmation exits 0"
+is "$(sql "SELECT group_concat(s.status) FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'mo@example.org'")" "unsubscribed,unsubscribed" "the reply leaves every list"
+like "$(outbox_text "$(last_outbox)")" '^Subject: You are unsubscribed from all our lists' "and is confirmed"
+mail plain.eml nel@example.org "Nel" help@act.test "stop" "stop please" >"$T/stop3.eml"
+recv help@act.test <"$T/stop3.eml" >/dev/null
+like "$(outbox_text "$(last_outbox)")" 'it is on none of our' "stop from someone on no list is answered, not ignored"
 o=$(count outbox)
 mail plain.eml ivy@example.org "Ivy" help@act.test >"$T/h.eml"
 is "$(recv help@act.test <"$T/h.eml")" 0 "help@ exits 0"

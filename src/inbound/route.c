@@ -715,6 +715,78 @@ out:
 	return ok;
 }
 
+/* do_leave_all - the reply to a "stop" confirmation (bye+TOKEN for list 0): every list */
+static gboolean do_leave_all(InboundCtx *c, GError **error)
+{
+	Token t;
+	Member *mb;
+	gboolean ok;
+
+	c->action = "unsubscribe";
+	if (!decode(c, TOKEN_UNSUB_CONFIRM, &t, error) || (mb = token_member(c, &t, error)) == NULL)
+		return FALSE;
+	ok = subscription_unsubscribe_all(c->db, mb->id, pm_now(), error);
+	if (ok) {
+		c->result = "unsubscribed";
+		ok = respond(c, "unsubscribed", mb, NULL, data_new(c, mb), OUTBOX_RESPONSE, error);
+	}
+	member_free(mb);
+	return ok;
+}
+
+/* do_stop - "stop" to help@: the lists the sender is on, and a reply that leaves them all
+ * (nothing changes without that reply); someone on no list is told so */
+static gboolean do_stop(InboundCtx *c, GError **error)
+{
+	char *addr = from_address(c), *reply = NULL;
+	Member *mb = NULL;
+	GPtrArray *lists = NULL;
+	JsonArray *on = json_array_new();
+	JsonObject *d;
+	GError *e = NULL;
+	gboolean ok = FALSE;
+
+	c->action = "unsubscribe";
+	c->result = "not-subscribed";
+	mb = addr ? member_find(c->db, c->cfg, addr, &e) : NULL;
+	if (e || (lists = list_all_view(c->db, c->cfg, &e)) == NULL) {
+		g_propagate_error(error, e);
+		goto out;
+	}
+	for (guint i = 0; mb && i < lists->len; i++) {
+		const List *l = g_ptr_array_index(lists, i);
+		SubscriptionStatus s = SUBSCRIPTION_STATUS_NONE;
+
+		if (!subscription_of(c, l, mb, &s, error))
+			goto out;
+		if (s != SUBSCRIPTION_STATUS_NONE && s != SUBSCRIPTION_STATUS_UNSUBSCRIBED)
+			json_array_add_element(on, list_to_json(c->cfg, l, 0));
+	}
+	if (addr == NULL) {
+		ok = TRUE;
+		goto out;
+	}
+	if (json_array_get_length(on) > 0) {
+		c->result = "pending";
+		reply = token_address(c, "bye", NULL, TOKEN_UNSUB_CONFIRM, 0, mb->id, TRUE);
+	}
+	{
+		Member s = stranger(addr, c->m->from_name);
+
+		d = data_new(c, mb ? mb : &s);
+		json_object_set_array_member(d, "lists", json_array_ref(on));
+		ok = respond(c, "stop_confirm", mb ? mb : &s, reply, d, OUTBOX_RESPONSE, error);
+	}
+out:
+	json_array_unref(on);
+	if (lists)
+		g_ptr_array_unref(lists);
+	member_free(mb);
+	g_free(reply);
+	g_free(addr);
+	return ok;
+}
+
 /* do_leave - leave+TOKEN (List-Unsubscribe) at once, or bye+TOKEN (confirmed request) */
 static gboolean do_leave(InboundCtx *c, TokenPurpose purpose, GError **error)
 {
@@ -728,14 +800,32 @@ static gboolean do_leave(InboundCtx *c, TokenPurpose purpose, GError **error)
 	if (!subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, error))
 		goto out;
 	c->result = "unsubscribed";
-	/* one-click List-Unsubscribe gets no mail back; a confirmed request gets a note */
-	ok = purpose == TOKEN_UNSUBSCRIBE ||
-	     respond(c, "unsubscribed", mb, NULL, with_list(c, data_new(c, mb), l),
-		     OUTBOX_RESPONSE, error);
+	/* one-click List-Unsubscribe gets no mail back; a confirmed request gets a note
+	 * that says how to come back */
+	if (purpose != TOKEN_UNSUBSCRIBE) {
+		JsonObject *d = with_list(c, data_new(c, mb), l);
+		char *again = address_make(c->cfg, l->name, "subscribe", NULL);
+
+		json_object_set_string_member(d, "subscribe_address", again);
+		g_free(again);
+		ok = respond(c, "unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
+	} else {
+		ok = TRUE;
+	}
 out:
 	member_free(mb);
 	list_free(l);
 	return ok;
+}
+
+/* do_bye - a reply to bye+TOKEN: one list, or every list (list 0, from "stop") */
+static gboolean do_bye(InboundCtx *c, GError **error)
+{
+	Token t;
+
+	if (!decode(c, TOKEN_UNSUB_CONFIRM, &t, error))
+		return FALSE;
+	return t.object == 0 ? do_leave_all(c, error) : do_leave(c, TOKEN_UNSUB_CONFIRM, error);
 }
 
 /* help_directory - help's "lists" ({title, address}) and open "petitions" ({slug, title}) into d */
@@ -778,7 +868,11 @@ static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 	char *addr;
 	gboolean ok = TRUE;
 
+	static const char *const stop[] = { "stop", "stopp", "unsubscribe", NULL };
+
 	c->action = "help";
+	if (!list && first_word_is(inbound_reply_text(c->m), stop))
+		return do_stop(c, error);
 	if (list && (l = find_list(c, c->route.arg, error)) == NULL)
 		return FALSE;
 	addr = from_address(c);
@@ -1050,7 +1144,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 		case TOKEN_CONFIRM: return do_confirm(c, error);
 		case TOKEN_SUBSCRIBE: return do_join(c, error);
 		case TOKEN_UNSUBSCRIBE: return do_leave(c, TOKEN_UNSUBSCRIBE, error);
-		case TOKEN_UNSUB_CONFIRM: return do_leave(c, TOKEN_UNSUB_CONFIRM, error);
+		case TOKEN_UNSUB_CONFIRM: return do_bye(c, error);
 		case TOKEN_MODERATE: return do_moderate(c, error);
 		case TOKEN_BROADCAST: return do_broadcast(c, error);
 		case TOKEN_DELIVERY: return do_delivery_reply(c, error);
