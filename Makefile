@@ -131,6 +131,8 @@ install: $(BIN)
 	  install -m 0644 $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf.example $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf
 	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
 	install -m 0644 man/peermail.1 $(DESTDIR)$(MANDIR)/man1/peermail.1
+	install -d $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 man/peermail.conf.5 $(DESTDIR)$(MANDIR)/man5/peermail.conf.5
 
 clean:
 	rm -rf build build-san
