@@ -44,6 +44,7 @@ is "$(count inbound)" 1 "a replay records nothing"
 
 mail apple_mail.eml ann@example.org "Ann Example" "$conf" >"$T/a1.eml"
 is "$(recv "$conf" ann@example.org <"$T/a1.eml")" 0 "Apple Mail reply to the confirmation exits 0"
+like "$(outbox_text "$(last_outbox)")" '^1 person has signed so far' "the thank-you's count reads right for one (not '1 people have')"
 is "$(sql "SELECT status FROM signatures")" confirmed "replying confirms the signature"
 is "$(sql "SELECT comment FROM signatures")" "Hello" "the visible reply text is the comment (quote stripped)"
 is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'ann@example.org'")" 2 "a thank-you is queued"

@@ -10,6 +10,7 @@
 #include "mail/address.h"
 #include "model/petition.h"
 #include "base/pm.h"
+#include "base/plural.h"
 
 #define PETITION_COLS "id, slug, title, text, status, disclose, goal, closes_at, milestone, " \
 		      "created_at"
@@ -260,6 +261,9 @@ JsonNode *petition_to_json(PmDb *db, const PmConfig *cfg, const Petition *p)
 	json_builder_add_int_value(b, p->goal);
 	json_builder_set_member_name(b, "signatures");
 	json_builder_add_int_value(b, confirmed);
+	/* the plural form of the count for the words around it (1 person has / 2 people have) */
+	json_builder_set_member_name(b, "signatures_one");
+	json_builder_add_boolean_value(b, plural_is_one(NULL, confirmed));
 	json_builder_set_member_name(b, "sign_address");
 	json_builder_add_string_value(b, sign);
 	json_builder_set_member_name(b, "url");
