@@ -142,6 +142,16 @@ like "$join" '^join\+' "the request's Reply-To is join+TOKEN"
 mail plain.eml hal@example.org "Hal" "$join" "Re: confirm" "yes" >"$T/j.eml"
 is "$(recv "$join" <"$T/j.eml")" 0 "the reply to join+TOKEN exits 0"
 is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'")" active "replying activates the subscription"
+# no silent non-answers: subscribing twice and leaving a list one is not on get a short answer
+mail plain.eml hal@example.org "Hal" news+subscribe@act.test "again" >"$T/sub2.eml"
+o=$(last_outbox)
+recv news+subscribe@act.test <"$T/sub2.eml" >/dev/null
+is "$(last_outbox)" $((o + 1)) "subscribing twice is answered"
+like "$(outbox_text "$(last_outbox)")" '^Subject: You are already subscribed to Campaign news' "saying it is already subscribed"
+mail plain.eml zed@example.org "Zed" news+unsubscribe@act.test >"$T/un0.eml"
+recv news+unsubscribe@act.test <"$T/un0.eml" >/dev/null
+like "$(outbox_text "$(last_outbox)")" '^Subject: You are not subscribed to Campaign news' "leaving a list one is not on is answered"
+like "$(outbox_text "$(last_outbox)")" 'write to news\+subscribe@act\.test' "with how to join"
 mail plain.eml hal@example.org "Hal" news+unsubscribe@act.test >"$T/un.eml"
 recv news+unsubscribe@act.test <"$T/un.eml" >/dev/null
 bye=$(reply_to "$(last_outbox)")

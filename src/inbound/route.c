@@ -595,6 +595,17 @@ static gboolean already_active(InboundCtx *c, SubscriptionStatus status)
 	return TRUE;
 }
 
+/* list_status - the short answer to subscribing twice (already) or leaving a list one is
+ * not on: nothing changed, and how to do the opposite */
+static gboolean list_status(InboundCtx *c, const List *l, const Member *to, gboolean already,
+			    GError **error)
+{
+	JsonObject *d = with_list(c, data_new(c, to), l);
+
+	json_object_set_boolean_member(d, "already", already);
+	return respond(c, "list_status", to, NULL, d, OUTBOX_RESPONSE, error);
+}
+
 /* do_subscribe - LIST+subscribe: pending subscription and a request to confirm */
 static gboolean do_subscribe(InboundCtx *c, GError **error)
 {
@@ -610,8 +621,10 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 	    (mb = member_get(c->db, id, error)) == NULL ||
 	    !subscription_of(c, l, mb, &status, error))
 		goto out;
-	if ((ok = already_active(c, status)))
+	if (already_active(c, status)) {
+		ok = list_status(c, l, mb, TRUE, error);
 		goto out;
+	}
 	if (status != SUBSCRIPTION_STATUS_PENDING &&
 	    !subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_PENDING, error))
 		goto out;
@@ -700,7 +713,15 @@ static gboolean do_unsubscribe_request(InboundCtx *c, GError **error)
 		goto out;
 	if (status == SUBSCRIPTION_STATUS_NONE || status == SUBSCRIPTION_STATUS_UNSUBSCRIBED) {
 		c->result = "not-subscribed";
-		ok = TRUE;
+		if (addr && mb) {
+			ok = list_status(c, l, mb, FALSE, error);
+		} else if (addr) {
+			Member s = stranger(addr, c->m->from_name);
+
+			ok = list_status(c, l, &s, FALSE, error);
+		} else {
+			ok = TRUE;
+		}
 		goto out;
 	}
 	c->result = "pending";
