@@ -183,7 +183,7 @@ TEST(lookups)
 /* configured lists: readers see them without creating them; writers create them */
 TEST(configured_lists)
 {
-	PmListConf lc = { "Cfg", "Configured", "discussion", NULL };
+	PmListConf lc = { "Cfg", "Configured", "announce", NULL };
 	GPtrArray *all;
 	gint64 rows = -1;
 	List *l;
@@ -194,7 +194,7 @@ TEST(configured_lists)
 	OK(l && l->id == 0, "a configured list not created yet has id 0");
 	STR_EQ(l ? l->name : NULL, "cfg", "named as list_create would (lower case)");
 	STR_EQ(l ? l->title : NULL, "Configured", "with its title");
-	STR_EQ(l ? l->mode : NULL, "discussion", "and mode");
+	STR_EQ(l ? l->mode : NULL, "announce", "and mode");
 	list_free(l);
 	all = list_all_view(db, cfg, NULL);
 	for (guint i = 0; all && i < all->len; i++)
