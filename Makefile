@@ -69,8 +69,16 @@ BENCHES := $(BENCH_SRCS:tests/%.c=$(B)/bench/%)
 FUZZ_SRCS := $(wildcard tests/fuzz_*.c)
 FUZZERS := $(FUZZ_SRCS:tests/%.c=$(B)/fuzz/%)
 
-.PHONY: all check bench demo install clean deps fuzz tests
+.PHONY: all check bench demo install clean deps fuzz tests FORCE
 all: $(BIN)
+
+# The folders compiled in (where the config and templates are looked for) are recorded
+# here: giving SYSCONFDIR or DATADIR only at `make install` rebuilds what uses them.
+PATHS := $(SYSCONFDIR)|$(DATADIR)
+$(B)/paths.stamp: FORCE
+	@mkdir -p $(B)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(PATHS)' ] || echo '$(PATHS)' >$@
+$(B)/obj/base/config.o $(B)/obj/cli/cli.o: $(B)/paths.stamp
 
 deps:
 	./contrib/install-deps.sh
@@ -138,7 +146,7 @@ demo: $(BIN)
 
 LOCALSTATEDIR ?= /var/lib/peermail
 # The installed config points at the installed templates and a state folder, not ../var.
-INSTALL_CONF_SED := -e 's|^database *=.*|database = "$(LOCALSTATEDIR)/peermail.db"|' \
+INSTALL_CONF_SED := -e 's|^transport *=.*|transport = "smtp"|' -e 's|^database *=.*|database = "$(LOCALSTATEDIR)/peermail.db"|' \
 	-e 's|^secret_file *=.*|secret_file = "$(LOCALSTATEDIR)/secret"|' \
 	-e 's|^templates *=.*|templates = "$(DATADIR)/templates"|' \
 	-e 's|^intent_phrases *=.*|intent_phrases = "$(DATADIR)/intent"|' \
@@ -153,6 +161,8 @@ install: $(BIN)
 	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
 	cp -R data/intent/. $(DESTDIR)$(DATADIR)/intent/
 	install -m 0644 man/peermail.1 $(DESTDIR)$(MANDIR)/man1/peermail.1
+	install -d $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 man/peermail.conf.5 $(DESTDIR)$(MANDIR)/man5/peermail.conf.5
 
 clean:
 	rm -rf build build-san

@@ -52,9 +52,9 @@ run district import "$in/districts.csv"
 run member import "$in/members.csv" --list news || true
 run list show news --json
 run petition create clean-air --title "Clean air around our schools" --text "$in/petition.txt" --goal 4
-run target add "Cllr Nora North" --email north@council.example --district North --title Councillor --petition clean-air
-run target add "Cllr Sam South" --email south@council.example --district South --title Councillor --petition clean-air
-run target add "Mayor Alex Moore" --email mayor@council.example --title Mayor --petition clean-air
+run target add "Nora North" --email north@council.example --district North --title Councillor --petition clean-air
+run target add "Sam South" --email south@council.example --district South --title Councillor --petition clean-air
+run target add "Alex Moore" --email mayor@council.example --title Mayor --petition clean-air
 
 step "Announce the petition to the list: every copy has the member's own reply-to-sign address"
 id1=$("$PM" newsletter create --list news --subject "Please sign: {{petition.title}}" --body "$in/announce.md" --petition clean-air)

@@ -3,6 +3,8 @@
 # Gives each test a private folder $T (removed at exit), a config in $T/conf, and TAP
 # helpers: ok, is, like, unlike, skip. `pm ARGS` runs the binary under test with that config.
 set -u
+# every message rendered in the tests is rendered strictly: a {{name}} without a value fails
+export PEERMAIL_STRICT_TEMPLATES=1
 PEERMAIL_TOP=${PEERMAIL_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 PEERMAIL_BIN=${PEERMAIL_BIN:-$PEERMAIL_TOP/build/peermail}
 DATA=$PEERMAIL_TOP/tests/data

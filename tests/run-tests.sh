@@ -12,6 +12,9 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/tests/lsan.supp:print_supp
 logdir=$(mktemp -d /tmp/peermail-check-XXXXXX)
 trap 'rm -rf "$logdir"' EXIT
 pass=0 fail=0 skip=0
+# the integration tests render strictly (lib.sh) and record each template they render here
+export PEERMAIL_TEMPLATE_LOG=$logdir/rendered
+: >"$PEERMAIL_TEMPLATE_LOG"
 
 run_one() {   # name, command...
 	local name=$1; shift
@@ -48,5 +51,21 @@ for t in "$top"/tests/t_*.sh; do
 	case "$(basename "$t")" in *${TESTS:-}*) ;; *) continue ;; esac
 	run_one "$t" bash "$t"
 done
+# the template contract's coverage: on a full run, every message template was rendered
+# strictly by at least one flow that sends it (with the data that flow builds)
+if [ -z "${TESTS:-}" ]; then
+	missing=
+	for f in "$top"/templates/*.txt; do
+		n=$(basename "$f" .txt)
+		grep -qx "$n" "$PEERMAIL_TEMPLATE_LOG" || missing="$missing $n"
+	done
+	if [ -n "$missing" ]; then
+		fail=$((fail + 1))
+		echo "templates: not ok - never rendered by any test's flow:$missing"
+	else
+		pass=$((pass + 1))
+		echo "templates: ok - every template rendered strictly by a flow that sends it"
+	fi
+fi
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

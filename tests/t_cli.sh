@@ -40,13 +40,24 @@ out=$(pm check-config)
 like "$out" "database = \"$T/var/peermail.db\"" "relative database path resolved against the config folder"
 
 # init creates database and secret (0600); commands refuse a missing database
-ok "init succeeds" pm init
+out=$(pm init)
+like "$out" "secret $T/var/secret: created" "init says the secret was created the first time"
 is "$(stat -c %a "$T/var/secret")" 600 "secret file is mode 0600"
 is "$(sql 'PRAGMA user_version')" 3 "schema version recorded"
 is "$(sql 'PRAGMA journal_mode')" wal "database in WAL mode"
 secret=$(cat "$T/var/secret")
 unlike "$(pm check-config)" "$secret" "check-config never prints the secret"
 ok "init again is harmless" pm init
+like "$(pm init)" "secret $T/var/secret: present" "and present afterwards"
+# discussion lists do not exist yet: the mode is refused, not silently ignored
+err=$(pm list create talk --mode discussion 2>&1); rc=$?
+is "$rc" 64 "list create --mode discussion exits 64"
+like "$err" 'discussion lists are not supported yet' "and says why"
+is "$(sql "SELECT count(*) FROM lists WHERE name = 'talk'")" 0 "no list is created"
+printf 'list "talk" { mode = "discussion" }\n' | cat "$T/conf/peermail.conf" - >"$T/disc.conf"
+err=$("$PEERMAIL_BIN" --config "$T/disc.conf" check-config 2>&1); rc=$?
+is "$rc" 78 "a configured discussion list is refused too (exit 78)"
+like "$err" 'discussion lists are not supported yet' "saying why"
 is "$(cat "$T/var/secret")" "$secret" "init keeps an existing secret"
 
 # the command table: docs/cli.md's command list is exactly `peermail help --synopsis`
@@ -93,7 +104,7 @@ is $? 0 "inspect without any configuration works"
 
 # read commands never write: the database is the same before and after each (a configured
 # list not created yet, a newsletter whose copies all went out: the old reads wrote both)
-write_config 'list "cfglist" { title = "Configured" mode = "discussion" }'
+write_config 'list "cfglist" { title = "Configured" mode = "announce" }'
 pm list create news >/dev/null
 printf 'Hi\n' >"$T/body.md"
 printf 'Text\n' >"$T/text.txt"
@@ -116,7 +127,7 @@ for cmd in "list ls" "list ls --json" "list show cfglist" "list show cfglist --j
 	[ "$(dump)" = "$before" ] || changed="$changed [$cmd]"
 done
 is "$changed" "" "read commands leave the database as it was"
-like "$(pm list ls)" 'cfglist +discussion +0 active +Configured' "list ls shows a configured list not created yet"
+like "$(pm list ls)" 'cfglist +announce +0 active +Configured' "list ls shows a configured list not created yet"
 is "$(sql "SELECT count(*) FROM lists WHERE name = 'cfglist'")" 0 "without creating it"
 is "$(pm newsletter status "$nid" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" \
    sending "a newsletter is sent when run says so, not when it is looked at"

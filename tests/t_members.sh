@@ -8,7 +8,7 @@ ok "list create" pm list create news --title "Campaign news"
 pm list create news >/dev/null 2>&1; is $? 65 "a taken list name exits 65"
 pm list create help >/dev/null 2>&1; is $? 65 "a reserved list name exits 65"
 pm list create x --mode chat >/dev/null 2>&1; is $? 64 "a bad mode exits 64"
-ok "discussion list" pm list create talk --mode discussion
+ok "a second list" pm list create talk --mode announce
 
 out=$(pm member add Ann.Lee@Example.ORG --name "Ann Lee" --postcode "ab1 2cd" --district North --list news --list talk)
 like "$out" '^added member [0-9]+$' "member add prints the new id"

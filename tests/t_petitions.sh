@@ -14,6 +14,16 @@ pm petition create "Bad Slug" --title X --text "$T/park.txt" >/dev/null 2>&1; is
 pm petition create p2 --title X --text "$T/park.txt" --closes "next week" >/dev/null 2>&1; is $? 64 "a bad date exits 64"
 pm petition create p3 --title X --text "$T/nope.txt" >/dev/null 2>&1; is $? 66 "a missing text file exits 66"
 pm petition create p4 --text "$T/park.txt" >/dev/null 2>&1; is $? 64 "no title exits 64"
+err=$(pm petition create past --title X --text "$T/park.txt" --closes 2001-01-01 2>&1); rc=$?
+is "$rc" 64 "a closing date in the past exits 64"
+like "$err" "closing date 2001-01-01.* is in the past" "and says so"
+# a petition past its closing date shows as closed
+pm petition create ended --title "Ended" --text "$T/park.txt" >/dev/null
+sql "UPDATE petitions SET status = 'open', closes_at = 1000 WHERE slug = 'ended'"
+like "$(pm petition show ended --json)" '"status": *"closed"' "petition show: past its closing date is closed"
+like "$(pm petition show ended)" 'closed' "petition show (text) says closed"
+like "$(pm petition ls --json)" '"slug": *"ended"[^}]*"status": *"closed"' "petition ls: closed too"
+sql "DELETE FROM petitions WHERE slug = 'ended'"
 ok "an ISO 8601 closing date" pm petition create iso --title "ISO" --text "$T/park.txt" --closes 2099-01-02T03:04:05Z
 is "$(sql "SELECT closes_at FROM petitions WHERE slug='iso'")" 4071006245 "ISO 8601 with Z is UTC"
 

@@ -17,6 +17,13 @@ fi
 setup
 sql "INSERT INTO petitions(slug, title, created_at) VALUES ('trees', 'Save the trees', 0)"
 chown -R "$PIPE_USER" "$T/var"
+# the pipe user runs copies from this test's own folder: the checkout may be anywhere,
+# e.g. under /root (mode 0700), where that user can read nothing
+mkdir -p "$T/run"
+cp "$PEERMAIL_BIN" "$T/run/peermail"
+cp -r "$PEERMAIL_TOP/templates" "$T/run/templates"
+chmod -R a+rX "$T/run"
+sed -i "s|^templates = .*|templates = \"$T/run/templates\"|" "$T/conf/peermail.conf"
 
 PF=$T/pf
 PORT=$(free_port)
@@ -51,7 +58,7 @@ biff = no
 EOF
 # the contrib transport, with this test's binary, config and user
 sed -e "s|user=peermail|user=$PIPE_USER|" \
-    -e "s|/usr/local/bin/peermail|$PEERMAIL_BIN|" \
+    -e "s|/usr/local/bin/peermail|$T/run/peermail|" \
     -e "s|/etc/peermail/peermail.conf|$T/conf/peermail.conf|" \
     "$PEERMAIL_TOP/contrib/postfix/master.cf" | grep -v '^#' >"$T/pipe.cf"
 cat >"$PF/etc/master.cf" <<EOF
@@ -102,6 +109,10 @@ wait_log() {
 		[ "$(grep -Ec -- "$1" "$PF/log/maillog" 2>/dev/null)" -ge "${2:-1}" ] && return 0
 		sleep 0.2
 	done
+	# on failure, Postfix's own lines about the message say why (e.g. the pipe user
+	# could not run the binary)
+	echo "no /$1/ in the Postfix log; its lines for the message:"
+	grep -E -- "${1%%>*}>|status=|fatal|warning" "$PF/log/maillog" 2>/dev/null | tail -n 8
 	return 1
 }
 

@@ -22,6 +22,10 @@ outbox_msg() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbo
 # reply_to ID - the Reply-To address of outbox row ID
 reply_to() { outbox_msg "$1" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/Ip' | head -1; }
 last_outbox() { sql "SELECT max(id) FROM outbox"; }
+# outbox_text ID - a queued message's Subject and decoded text body
+outbox_text() { outbox_msg "$1" | python3 -c 'import sys,email,email.policy
+m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
+print("Subject:", m["subject"]); print(m.get_body(("plain",)).get_content())'; }
 count() { sql "SELECT count(*) FROM $1"; }
 
 # ---- sign by writing (Gmail), confirmation by reply (Apple Mail) ----
@@ -32,6 +36,7 @@ is "$(sql "SELECT name FROM members WHERE email = 'ann@example.org'")" "Ann Exam
 is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'ann@example.org' AND kind = 'response'")" 1 "a confirmation request is queued"
 conf=$(reply_to "$(last_outbox)")
 like "$conf" '^confirm\+[a-z2-7]+@act\.test$' "its Reply-To is confirm+TOKEN"
+like "$(outbox_text "$(last_outbox)" | tr '\n' ' ')" "your reply goes to ${conf//+/\\+}\\)" "the confirmation names the address the reply goes to"
 like "$(outbox_msg "$(last_outbox)" | tr -d '\r')" "In-Reply-To: <m1\.$$@client\.test>" "the response answers the member's Message-ID"
 is "$(recv sign+trees@act.test ann@example.org <"$T/g1.eml")" 0 "the same message again exits 0"
 is "$(count outbox)" 1 "a replay queues nothing"
@@ -39,6 +44,7 @@ is "$(count inbound)" 1 "a replay records nothing"
 
 mail apple_mail.eml ann@example.org "Ann Example" "$conf" >"$T/a1.eml"
 is "$(recv "$conf" ann@example.org <"$T/a1.eml")" 0 "Apple Mail reply to the confirmation exits 0"
+like "$(outbox_text "$(last_outbox)")" '^1 person has signed so far' "the thank-you's count reads right for one (not '1 people have')"
 is "$(sql "SELECT status FROM signatures")" confirmed "replying confirms the signature"
 is "$(sql "SELECT comment FROM signatures")" "Hello" "the visible reply text is the comment (quote stripped)"
 is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'ann@example.org'")" 2 "a thank-you is queued"
@@ -161,6 +167,16 @@ like "$join" '^join\+' "the request's Reply-To is join+TOKEN"
 mail plain.eml hal@example.org "Hal" "$join" "Re: confirm" "yes" >"$T/j.eml"
 is "$(recv "$join" <"$T/j.eml")" 0 "the reply to join+TOKEN exits 0"
 is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'")" active "replying activates the subscription"
+# no silent non-answers: subscribing twice and leaving a list one is not on get a short answer
+mail plain.eml hal@example.org "Hal" news+subscribe@act.test "again" >"$T/sub2.eml"
+o=$(last_outbox)
+recv news+subscribe@act.test <"$T/sub2.eml" >/dev/null
+is "$(last_outbox)" $((o + 1)) "subscribing twice is answered"
+like "$(outbox_text "$(last_outbox)")" '^Subject: You are already subscribed to Campaign news' "saying it is already subscribed"
+mail plain.eml zed@example.org "Zed" news+unsubscribe@act.test >"$T/un0.eml"
+recv news+unsubscribe@act.test <"$T/un0.eml" >/dev/null
+like "$(outbox_text "$(last_outbox)")" '^Subject: You are not subscribed to Campaign news' "leaving a list one is not on is answered"
+like "$(outbox_text "$(last_outbox)")" 'write to news\+subscribe@act\.test' "with how to join"
 mail plain.eml hal@example.org "Hal" news+unsubscribe@act.test >"$T/un.eml"
 recv news+unsubscribe@act.test <"$T/un.eml" >/dev/null
 bye=$(reply_to "$(last_outbox)")
@@ -169,6 +185,7 @@ is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.membe
 mail plain.eml hal@example.org "Hal" "$bye" "Re: bye" "yes" >"$T/b.eml"
 recv "$bye" <"$T/b.eml" >/dev/null
 is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'")" unsubscribed "the reply unsubscribes"
+like "$(outbox_text "$(last_outbox)")" 'Send any message to news\+subscribe@act\.test' "the unsubscribed note says how to come back"
 # one-time tokens act once: the old join+TOKEN mail cannot re-subscribe Hal
 hal_sub() { sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'hal@example.org'"; }
 mail plain.eml hal@example.org "Hal" "$join" "Re: confirm" "yes" >"$T/j2.eml"
@@ -189,10 +206,31 @@ mail plain.eml ann@example.org "Ann" "$conf" "Re: confirm" "yes" >"$T/a2.eml"
 is "$(recv "$conf" ann@example.org <"$T/a2.eml")" 0 "a second reply to a used confirm+TOKEN exits 0"
 is "$(sql "SELECT action || ' ' || result FROM inbound ORDER BY id DESC LIMIT 1")" "confirm used" "a used confirm+TOKEN does nothing"
 is "$(count outbox)" "$o" "and answers nothing"
+# "stop" to help@: the lists the sender is on, and a reply leaves them all
+pm list create extra >/dev/null
+pm member add mo@example.org --list news --list extra >/dev/null
+mail plain.eml mo@example.org "Mo" help@act.test "stop" "STOP" >"$T/stop.eml"
+is "$(recv help@act.test <"$T/stop.eml")" 0 "stop to help@ exits 0"
+stop=$(outbox_text "$(last_outbox)")
+like "$stop" '^Subject: Please confirm: unsubscribe from all our lists' "stop asks to confirm"
+like "$stop" '\(news@act\.test\)' "naming each list the sender is on"
+is "$(sql "SELECT count(*) FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'mo@example.org' AND s.status = 'active'")" 2 "nothing changes before the reply"
+sbye=$(reply_to "$(last_outbox)")
+like "$sbye" '^bye\+' "the reply goes to bye+TOKEN"
+mail plain.eml mo@example.org "Mo" "$sbye" "Re: stop" "yes" >"$T/stop2.eml"
+is "$(recv "$sbye" <"$T/stop2.eml")" 0 "the confirmation exits 0"
+is "$(sql "SELECT group_concat(s.status) FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'mo@example.org'")" "unsubscribed,unsubscribed" "the reply leaves every list"
+like "$(outbox_text "$(last_outbox)")" '^Subject: You are unsubscribed from all our lists' "and is confirmed"
+mail plain.eml nel@example.org "Nel" help@act.test "stop" "stop please" >"$T/stop3.eml"
+recv help@act.test <"$T/stop3.eml" >/dev/null
+like "$(outbox_text "$(last_outbox)")" 'it is on none of our' "stop from someone on no list is answered, not ignored"
 o=$(count outbox)
 mail plain.eml ivy@example.org "Ivy" help@act.test >"$T/h.eml"
 is "$(recv help@act.test <"$T/h.eml")" 0 "help@ exits 0"
 is "$(sql "SELECT recipient FROM outbox WHERE id = $((o + 1))")" ivy@example.org "help is answered"
+help=$(outbox_text $((o + 1)))
+like "$help" '^  \* .*: news@act\.test$' "help names the lists"
+like "$help" '^  \* .*: write to sign\+trees@act\.test$' "help names the open petitions"
 mail plain.eml ivy@example.org "Ivy" news+help@act.test >"$T/lh.eml"
 is "$(recv news+help@act.test <"$T/lh.eml")" 0 "LIST+help exits 0"
 mail plain.eml ivy@example.org "Ivy" news@act.test >"$T/p.eml"
@@ -204,12 +242,26 @@ is "$(recv news@act.test <"$T/po.eml")" 0 "a post from the list organizer exits 
 is "$(sql "SELECT status || ' ' || subject || ' ' || created_by FROM newsletters")" "draft Big news boss@example.net" "it becomes a draft newsletter"
 bc=$(reply_to "$(last_outbox)")
 like "$bc" '^broadcast\+' "the organizer is asked to confirm with broadcast+TOKEN"
+bct=$(outbox_text "$(last_outbox)")
+like "$bct" '^Subject: Confirm sending to .*: Big news$' "the confirmation's subject names the post's"
+like "$bct" '^    Subject: Big news$' "its body names the subject"
+like "$bct" '^We won the first round\.$' "and shows the text to be sent"
+like "$bct" 'send it to [0-9]+ members' "and the audience"
 mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it" >"$T/bc.eml"
 is "$(recv "$bc" <"$T/bc.eml")" 0 "the broadcast confirmation exits 0"
 is "$(sql "SELECT status FROM newsletters")" scheduled "replying schedules it"
 mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it again" >"$T/bc2.eml"
 is "$(recv "$bc" <"$T/bc2.eml")" 0 "a second reply to a used broadcast+TOKEN exits 0"
 is "$(sql "SELECT action || ' ' || result FROM inbound ORDER BY id DESC LIMIT 1")" "broadcast used" "a used broadcast+TOKEN does nothing"
+
+# the first message's text and the confirmation's text are both kept as the comment
+mail plain.eml lea@example.org "Lea" sign+trees@act.test "sign" "Our street needs trees." >"$T/lea1.eml"
+recv sign+trees@act.test lea@example.org <"$T/lea1.eml" >/dev/null
+lconf=$(reply_to "$(last_outbox)")
+mail plain.eml lea@example.org "Lea" "$lconf" "Re: sign" "Yes, and the school too." >"$T/lea2.eml"
+recv "$lconf" lea@example.org <"$T/lea2.eml" >/dev/null
+is "$(sql "SELECT s.comment FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'lea@example.org'" | tr '\n' '|')" \
+	"Our street needs trees.||Yes, and the school too.|" "the reply's text joins the first message's in the comment"
 
 # ---- envelope from the environment and the headers ----
 mail plain.eml jo@example.org "Jo" sign+trees@act.test >"$T/e1.eml"

@@ -5,7 +5,7 @@ setup
 jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 pm list create news >/dev/null
-pm list create talk --mode discussion >/dev/null
+pm list create talk --mode announce >/dev/null
 printf 'x\n' >"$T/p.txt"
 pm petition create park --title Park --text "$T/p.txt" --goal 10 >/dev/null
 for i in 1 2 3 4 5; do pm member add "m$i@example.org" --district "D$((i % 2))" --list news >/dev/null; done

@@ -19,9 +19,26 @@ is "$out" "Hello A &amp; &lt;B&gt;, <i> [1][2.5][x]
 -- A &amp; &lt;B&gt;" ".html template: {{x}} escaped, {{{x}}} raw"
 out=$("$PEERMAIL_BIN" template render "$T/tpl/msg.txt" --data "$T/data.json" --partials "$T/parts")
 like "$out" '^== other A & <B>$' "--partials DIR is used"
-out=$("$PEERMAIL_BIN" template render "$T/tpl/msg.txt")
+out=$(PEERMAIL_STRICT_TEMPLATES=0 "$PEERMAIL_BIN" template render "$T/tpl/msg.txt")
 is "$out" "Hello ,  
 -- " "no --data: an empty context"
+# strict mode (the whole suite runs in it): a {{name}} without a value fails, sections do not
+err=$("$PEERMAIL_BIN" template render "$T/tpl/msg.txt" 2>&1 >/dev/null); rc=$?
+is "$rc" 65 "strict: a missing name exits 65"
+like "$err" 'msg.txt: strict: no value for \{\{name\}\}' "strict: the missing name is named"
+printf '{{#gone}}[{{gone}}]{{/gone}}{{^gone}}none{{/gone}}' >"$T/tpl/opt.txt"
+is "$("$PEERMAIL_BIN" template render "$T/tpl/opt.txt")" "none" "strict: a name inside its own section may be absent"
+
+# the contract: every template declares the names it uses ({{! names: ... }})
+ok "every template declares exactly the names it uses" python3 "$PEERMAIL_TOP/tests/check_templates.py" "$TPL"
+mkdir -p "$T/contract"
+printf 'Subject: x\n\n{{! names: a b? }}\n{{a}} {{c}} {{b}}\n' >"$T/contract/bad.txt"
+out=$(python3 "$PEERMAIL_TOP/tests/check_templates.py" "$T/contract"); rc=$?
+is "$rc" 1 "the contract check fails on a bad template"
+like "$out" '\{\{c\}\} is not declared' "an undeclared name is found"
+like "$out" 'optional \{\{b\}\} printed outside any section' "an optional name printed bare is found"
+printf 'Subject: x\n\nno declaration\n' >"$T/contract/bare.txt"
+like "$(python3 "$PEERMAIL_TOP/tests/check_templates.py" "$T/contract")" 'bare.txt: no \{\{! names' "a template without a declaration is found"
 printf 'abc{{name}}' >"$T/tpl/nonl.txt"
 is "$("$PEERMAIL_BIN" template render "$T/tpl/nonl.txt" --data "$T/data.json" | wc -c)" 10 \
 	"the output is exact (no newline added)"
@@ -62,7 +79,7 @@ printf 'domain = \n' >"$T/broken.conf"
 is $? 78 "template render with a broken --config exits 78"
 like "$(cat "$T/err")" 'broken\.conf' "naming the file"
 mkdir -p "$T/empty"
-out=$(cd "$T/empty" && env -u PEERMAIL_CONFIG "$PEERMAIL_BIN" template render "$TPL/footer.mustache" 2>&1); rc=$?
+out=$(cd "$T/empty" && env -u PEERMAIL_CONFIG PEERMAIL_STRICT_TEMPLATES=0 "$PEERMAIL_BIN" template render "$TPL/footer.mustache" 2>&1); rc=$?
 is "$rc" 0 "without any configuration it still renders"
 
 # every default template renders with the example data, with nothing left unrendered

@@ -183,7 +183,7 @@ TEST(lookups)
 /* configured lists: readers see them without creating them; writers create them */
 TEST(configured_lists)
 {
-	PmListConf lc = { "Cfg", "Configured", "discussion", NULL };
+	PmListConf lc = { "Cfg", "Configured", "announce", NULL };
 	GPtrArray *all;
 	gint64 rows = -1;
 	List *l;
@@ -194,7 +194,7 @@ TEST(configured_lists)
 	OK(l && l->id == 0, "a configured list not created yet has id 0");
 	STR_EQ(l ? l->name : NULL, "cfg", "named as list_create would (lower case)");
 	STR_EQ(l ? l->title : NULL, "Configured", "with its title");
-	STR_EQ(l ? l->mode : NULL, "discussion", "and mode");
+	STR_EQ(l ? l->mode : NULL, "announce", "and mode");
 	list_free(l);
 	all = list_all_view(db, cfg, NULL);
 	for (guint i = 0; all && i < all->len; i++)
@@ -254,6 +254,11 @@ TEST(petition_rules)
 	GError *e = NULL;
 	Petition *p;
 
+	OK(petition_closes_check(0, NULL), "no closing date may be given");
+	OK(petition_closes_check(now + 86400, NULL), "a closing date to come may be given");
+	OK(!petition_closes_check(now - 100, &e) && e && e->code == EX_USAGE,
+	   "a closing date in the past is refused (EX_USAGE)");
+	g_clear_error(&e);
 	OK(petition_set_status(db, past, PETITION_STATUS_CLOSED, NULL), "close");
 	p = petition_get(db, past, NULL);
 	INT_EQ(p ? p->closes_at : 0, now - 100, "closing keeps the date");

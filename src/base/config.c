@@ -129,7 +129,14 @@ static int v_starttls(cfg_t *cfg, cfg_opt_t *opt)
 
 static int v_mode(cfg_t *cfg, cfg_opt_t *opt)
 {
-	static const char *const ok[] = { "announce", "discussion", NULL };
+	static const char *const ok[] = { "announce", NULL };
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (v && strcmp(v, "discussion") == 0) {
+		cfg_error(cfg, "%s: discussion lists are not supported yet (only organizers can "
+			  "post to a list): use \"announce\"", opt->name);
+		return -1;
+	}
 	return check_one_of(cfg, opt, ok);
 }
 

@@ -9,6 +9,7 @@
 /* cmd_init - create or upgrade the database and create the secret */
 gboolean cmd_init(CmdCtx *c, GError **error)
 {
+	gboolean had_secret = g_file_test(c->cfg->secret_file, G_FILE_TEST_EXISTS);
 	PmSecret *secret = secret_load(c->cfg->secret_file, TRUE, error);
 	gboolean existed = g_file_test(c->cfg->database, G_FILE_TEST_EXISTS);
 	PmDb *db;
@@ -18,9 +19,9 @@ gboolean cmd_init(CmdCtx *c, GError **error)
 	secret_free(secret);
 	if ((db = db_open(c->cfg->database, schema_peermail(), TRUE, error)) == NULL)
 		return FALSE;
-	g_string_append_printf(c->out, "database %s: schema version %d%s\nsecret %s: present\n",
+	g_string_append_printf(c->out, "database %s: schema version %d%s\nsecret %s: %s\n",
 			       c->cfg->database, db_version(db), existed ? "" : " (created)",
-			       c->cfg->secret_file);
+			       c->cfg->secret_file, had_secret ? "present" : "created");
 	db_close(db);
 	return TRUE;
 }

@@ -23,6 +23,8 @@ gboolean cmd_petition_create(CmdCtx *c, GError **error)
 			    "ISO 8601)", o->closes);
 		return FALSE;
 	}
+	if (!petition_closes_check(closes_at, error))
+		return FALSE;
 	if (!g_file_get_contents(o->text, &text, NULL, &e)) {
 		g_set_error(error, PM_ERROR, EX_NOINPUT, "%s", e->message);
 		g_error_free(e);
@@ -80,7 +82,7 @@ gboolean cmd_petition_show(CmdCtx *c, GError **error)
 				       G_GINT64_FORMAT "\nconfirmed: %" G_GINT64_FORMAT
 				       "\npending: %" G_GINT64_FORMAT "\ndeclined: %" G_GINT64_FORMAT
 				       "\nwithdrawn: %" G_GINT64_FORMAT "\n", p->slug, p->title,
-				       petition_status_name(p->status), p->goal, s->confirmed,
+				       petition_status_name(petition_status_now(p)), p->goal, s->confirmed,
 				       s->pending, s->declined, s->withdrawn);
 		for (guint i = 0; i < s->by_district->len; i++) {
 			const StatsCount *d = s->by_district->pdata[i];
@@ -137,7 +139,7 @@ gboolean cmd_petition_ls(CmdCtx *c, GError **error)
 
 		g_string_append_printf(c->out, "%-24s %-7s %8" G_GINT64_FORMAT " / %-8"
 				       G_GINT64_FORMAT " %s\n", p->slug,
-				       petition_status_name(p->status), s->confirmed, p->goal,
+				       petition_status_name(petition_status_now(p)), s->confirmed, p->goal,
 				       p->title);
 	}
 	g_ptr_array_unref(all);

@@ -102,7 +102,7 @@ const Cmd cli_commands[] = {
 	{ "list", NULL, NULL, 0, NULL, "lists and their members", NULL, NULL },
 	{ "list create", "NAME", cmd_list_create, DB | CMD_SECTION,
 	  OPTS(STR("title", title, "T", "title shown to members"),
-	       STR("mode", mode, "announce|discussion", "announce (default) or discussion")),
+	       STR("mode", mode, "announce", "announce (the default; discussion lists do not exist yet)")),
 	  "create a list (its address is NAME@domain)", NULL, NULL },
 	{ "list show", "NAME", cmd_list_show, DB | CMD_JSON, NULL,
 	  "a list and its members by state", NULL,

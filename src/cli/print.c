@@ -41,7 +41,7 @@ void print_petition_stats(JsonBuilder *b, const char *key, const PetitionStats *
 	json_put_object(b, key);
 	json_put_str(b, "slug", p->slug);
 	json_put_str(b, "title", p->title);
-	json_put_str(b, "status", petition_status_name(p->status));
+	json_put_str(b, "status", petition_status_name(petition_status_now(p)));
 	json_put_int(b, "goal", p->goal);
 	json_put_time(b, "closes_at", p->closes_at);
 	json_put_int(b, "milestone", p->milestone);

@@ -240,6 +240,7 @@ static gboolean ask_confirm(InboundCtx *c, const Petition *p, const Member *mb, 
 	JsonObject *d = with_petition(c, data_new(c, mb), p);
 	gboolean ok;
 
+	json_object_set_string_member(d, "sign_address", reply);
 	if (c->cfg->base_url) {
 		/* the same token as a link to the web's confirmation page (/c/TOKEN) */
 		Route r = { 0 };
@@ -830,6 +831,17 @@ static gboolean already_active(InboundCtx *c, SubscriptionStatus status)
 	return TRUE;
 }
 
+/* list_status - the short answer to subscribing twice (already) or leaving a list one is
+ * not on: nothing changed, and how to do the opposite */
+static gboolean list_status(InboundCtx *c, const List *l, const Member *to, gboolean already,
+			    GError **error)
+{
+	JsonObject *d = with_list(c, data_new(c, to), l);
+
+	json_object_set_boolean_member(d, "already", already);
+	return respond(c, "list_status", to, NULL, d, OUTBOX_RESPONSE, error);
+}
+
 /* do_subscribe - LIST+subscribe: pending subscription and a request to confirm */
 static gboolean do_subscribe(InboundCtx *c, GError **error)
 {
@@ -845,8 +857,10 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 	    (mb = member_get(c->db, id, error)) == NULL ||
 	    !subscription_of(c, l, mb, &status, error))
 		goto out;
-	if ((ok = already_active(c, status)))
+	if (already_active(c, status)) {
+		ok = list_status(c, l, mb, TRUE, error);
 		goto out;
+	}
 	if (status != SUBSCRIPTION_STATUS_PENDING &&
 	    !subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_PENDING, error))
 		goto out;
@@ -935,7 +949,15 @@ static gboolean do_unsubscribe_request(InboundCtx *c, GError **error)
 		goto out;
 	if (status == SUBSCRIPTION_STATUS_NONE || status == SUBSCRIPTION_STATUS_UNSUBSCRIBED) {
 		c->result = "not-subscribed";
-		ok = TRUE;
+		if (addr && mb) {
+			ok = list_status(c, l, mb, FALSE, error);
+		} else if (addr) {
+			Member s = stranger(addr, c->m->from_name);
+
+			ok = list_status(c, l, &s, FALSE, error);
+		} else {
+			ok = TRUE;
+		}
 		goto out;
 	}
 	c->result = "pending";
@@ -947,6 +969,78 @@ out:
 	g_free(addr);
 	member_free(mb);
 	list_free(l);
+	return ok;
+}
+
+/* do_leave_all - the reply to a "stop" confirmation (bye+TOKEN for list 0): every list */
+static gboolean do_leave_all(InboundCtx *c, GError **error)
+{
+	Token t;
+	Member *mb;
+	gboolean ok;
+
+	c->action = "unsubscribe";
+	if (!decode(c, TOKEN_UNSUB_CONFIRM, &t, error) || (mb = token_member(c, &t, error)) == NULL)
+		return FALSE;
+	ok = subscription_unsubscribe_all(c->db, mb->id, pm_now(), error);
+	if (ok) {
+		c->result = "unsubscribed";
+		ok = respond(c, "unsubscribed", mb, NULL, data_new(c, mb), OUTBOX_RESPONSE, error);
+	}
+	member_free(mb);
+	return ok;
+}
+
+/* do_stop - "stop" to help@: the lists the sender is on, and a reply that leaves them all
+ * (nothing changes without that reply); someone on no list is told so */
+static gboolean do_stop(InboundCtx *c, GError **error)
+{
+	char *addr = from_address(c), *reply = NULL;
+	Member *mb = NULL;
+	GPtrArray *lists = NULL;
+	JsonArray *on = json_array_new();
+	JsonObject *d;
+	GError *e = NULL;
+	gboolean ok = FALSE;
+
+	c->action = "unsubscribe";
+	c->result = "not-subscribed";
+	mb = addr ? member_find(c->db, c->cfg, addr, &e) : NULL;
+	if (e || (lists = list_all_view(c->db, c->cfg, &e)) == NULL) {
+		g_propagate_error(error, e);
+		goto out;
+	}
+	for (guint i = 0; mb && i < lists->len; i++) {
+		const List *l = g_ptr_array_index(lists, i);
+		SubscriptionStatus s = SUBSCRIPTION_STATUS_NONE;
+
+		if (!subscription_of(c, l, mb, &s, error))
+			goto out;
+		if (s != SUBSCRIPTION_STATUS_NONE && s != SUBSCRIPTION_STATUS_UNSUBSCRIBED)
+			json_array_add_element(on, list_to_json(c->cfg, l, 0));
+	}
+	if (addr == NULL) {
+		ok = TRUE;
+		goto out;
+	}
+	if (json_array_get_length(on) > 0) {
+		c->result = "pending";
+		reply = token_address(c, "bye", NULL, TOKEN_UNSUB_CONFIRM, 0, mb->id, TRUE);
+	}
+	{
+		Member s = stranger(addr, c->m->from_name);
+
+		d = data_new(c, mb ? mb : &s);
+		json_object_set_array_member(d, "lists", json_array_ref(on));
+		ok = respond(c, "stop_confirm", mb ? mb : &s, reply, d, OUTBOX_RESPONSE, error);
+	}
+out:
+	json_array_unref(on);
+	if (lists)
+		g_ptr_array_unref(lists);
+	member_free(mb);
+	g_free(reply);
+	g_free(addr);
 	return ok;
 }
 
@@ -964,14 +1058,65 @@ static gboolean do_leave(InboundCtx *c, TokenPurpose purpose, GError **error)
 	if (!subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, error))
 		goto out;
 	c->result = "unsubscribed";
-	/* one-click List-Unsubscribe gets no mail back; a confirmed request gets a note */
-	ok = purpose == TOKEN_UNSUBSCRIBE ||
-	     respond(c, "unsubscribed", mb, NULL, with_list(c, data_new(c, mb), l),
-		     OUTBOX_RESPONSE, error);
+	/* one-click List-Unsubscribe gets no mail back; a confirmed request gets a note
+	 * that says how to come back */
+	if (purpose != TOKEN_UNSUBSCRIBE) {
+		JsonObject *d = with_list(c, data_new(c, mb), l);
+		char *again = address_make(c->cfg, l->name, "subscribe", NULL);
+
+		json_object_set_string_member(d, "subscribe_address", again);
+		g_free(again);
+		ok = respond(c, "unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
+	} else {
+		ok = TRUE;
+	}
 out:
 	member_free(mb);
 	list_free(l);
 	return ok;
+}
+
+/* do_bye - a reply to bye+TOKEN: one list, or every list (list 0, from "stop") */
+static gboolean do_bye(InboundCtx *c, GError **error)
+{
+	Token t;
+
+	if (!decode(c, TOKEN_UNSUB_CONFIRM, &t, error))
+		return FALSE;
+	return t.object == 0 ? do_leave_all(c, error) : do_leave(c, TOKEN_UNSUB_CONFIRM, error);
+}
+
+/* help_directory - help's "lists" ({title, address}) and open "petitions" ({slug, title}) into d */
+static gboolean help_directory(InboundCtx *c, JsonObject *d, GError **error)
+{
+	GPtrArray *lists = list_all_view(c->db, c->cfg, error);
+	GArray *ids = lists ? petition_list_ids(c->db, error) : NULL;
+	JsonArray *la = json_array_new(), *pa = json_array_new();
+
+	for (guint i = 0; lists && ids && i < lists->len; i++) {
+		const List *l = g_ptr_array_index(lists, i);
+
+		json_array_add_element(la, list_to_json(c->cfg, l, 0));
+	}
+	for (guint i = 0; ids && i < ids->len; i++) {
+		Petition *p = petition_get(c->db, g_array_index(ids, gint64, i), NULL);
+
+		if (p && petition_is_open(p)) {
+			JsonObject *o = json_object_new();
+
+			json_object_set_string_member(o, "slug", p->slug);
+			json_object_set_string_member(o, "title", p->title);
+			json_array_add_object_element(pa, o);
+		}
+		petition_free(p);
+	}
+	json_object_set_array_member(d, "lists", la);
+	json_object_set_array_member(d, "petitions", pa);
+	if (lists)
+		g_ptr_array_unref(lists);
+	if (ids)
+		g_array_unref(ids);
+	return ids != NULL;
 }
 
 /* do_help - help@ or LIST+help: the help text to the sender (nothing recorded about them) */
@@ -981,7 +1126,11 @@ static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 	char *addr;
 	gboolean ok = TRUE;
 
+	static const char *const stop[] = { "stop", "stopp", "unsubscribe", NULL };
+
 	c->action = "help";
+	if (!list && first_word_is(inbound_reply_text(c->m), stop))
+		return do_stop(c, error);
 	if (list && (l = find_list(c, c->route.arg, error)) == NULL)
 		return FALSE;
 	addr = from_address(c);
@@ -990,12 +1139,48 @@ static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 		Member s = stranger(addr, c->m->from_name);
 		JsonObject *d = data_new(c, &s);
 
+		if (!list && !help_directory(c, d, error)) {
+			json_object_unref(d);
+			ok = FALSE;
+			goto out;
+		}
 		ok = respond(c, list ? "list_help" : "help", &s, NULL, l ? with_list(c, d, l) : d,
 			     OUTBOX_RESPONSE, error);
 	}
+out:
 	g_free(addr);
 	list_free(l);
 	return ok;
+}
+
+/* broadcast_preview - the first 20 lines (at most 2000 bytes, whole characters) of a
+ * post's text, "..." after a cut, for its confirmation; caller frees */
+static char *broadcast_preview(const char *text)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text ? text : "";
+	int lines = 0;
+
+	while (*p && lines < 20 && out->len < 2000) {
+		const char *nl = strchr(p, '\n');
+		gsize len = nl ? (gsize)(nl - p) : strlen(p);
+
+		g_string_append_len(out, p, len);
+		g_string_append_c(out, '\n');
+		lines++;
+		p += len + (nl ? 1 : 0);
+	}
+	if (out->len > 2000) {
+		const char *end = g_utf8_find_prev_char(out->str, out->str + 2000);
+
+		g_string_truncate(out, end ? (gsize)(end - out->str) : 0);
+		g_string_append_c(out, '\n');
+	}
+	while (out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+		g_string_truncate(out, out->len - 1);
+	if (*p)
+		g_string_append(out, "...\n");
+	return g_string_free(out, FALSE);
 }
 
 /* do_post - LIST@: a draft newsletter from an organizer, confirmed by reply; else refused */
@@ -1040,8 +1225,12 @@ static gboolean do_post(InboundCtx *c, GError **error)
 		JsonObject *n = json_object_new();
 
 		json_object_set_int_member(n, "id", nid);
+		char *preview = broadcast_preview(inbound_reply_text(c->m));
+
 		json_object_set_string_member(n, "subject", c->m->subject ? c->m->subject : "");
 		json_object_set_int_member(n, "audience", audience);
+		json_object_set_string_member(n, "preview", preview);
+		g_free(preview);
 		json_object_set_object_member(d, "newsletter", n);
 	}
 	ok = respond(c, "broadcast_confirm", org, reply, d, OUTBOX_NOTICE, error);
@@ -1222,7 +1411,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 		case TOKEN_CONFIRM: return do_confirm(c, error);
 		case TOKEN_SUBSCRIBE: return do_join(c, error);
 		case TOKEN_UNSUBSCRIBE: return do_leave(c, TOKEN_UNSUBSCRIBE, error);
-		case TOKEN_UNSUB_CONFIRM: return do_leave(c, TOKEN_UNSUB_CONFIRM, error);
+		case TOKEN_UNSUB_CONFIRM: return do_bye(c, error);
 		case TOKEN_MODERATE: return do_moderate(c, error);
 		case TOKEN_BROADCAST: return do_broadcast(c, error);
 		case TOKEN_DELIVERY: return do_delivery_reply(c, error);

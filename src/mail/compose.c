@@ -1130,11 +1130,30 @@ static GBytes *compose(const PmConfig *cfg, const char *name, JsonNode *data,
 	return g_byte_array_free_to_bytes(ba);
 }
 
+static void log_rendered(const char *name);
+
 /* compose_message - render template name with data and build the message for o->to */
 GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
 			const ComposeOpts *o, GError **error)
 {
-	return compose(cfg, name, data, o, FALSE, error);
+	GBytes *b = compose(cfg, name, data, o, FALSE, error);
+
+	if (b && template_strict())
+		log_rendered(name);
+	return b;
+}
+
+/* log_rendered - strict mode: append name to $PEERMAIL_TEMPLATE_LOG (the test suite's
+ * record of which templates its flows rendered) */
+static void log_rendered(const char *name)
+{
+	const char *path = g_getenv("PEERMAIL_TEMPLATE_LOG");
+	FILE *f;
+
+	if (path == NULL || *path == '\0' || (f = fopen(path, "a")) == NULL)
+		return;
+	fprintf(f, "%s\n", name);
+	fclose(f);
 }
 
 /* compose_message_general - compose_message always through GMime's object tree (tests) */

@@ -13,7 +13,10 @@
  *
  * DIAGNOSTICS: syntax errors are PM_ERROR/EX_DATAERR "line N: ..."; sections and partials
  * nested deeper than TEMPLATE_MAX_DEPTH and output over TEMPLATE_MAX_OUTPUT fail the
- * render instead of exhausting the stack or memory.
+ * render instead of exhausting the stack or memory. In strict mode (template_set_strict,
+ * or PEERMAIL_STRICT_TEMPLATES=1 in the environment: the test suite) a variable tag
+ * whose name has no value fails the render with EX_DATAERR "strict: no value for {{x}}";
+ * sections stay optional.
  */
 #include <cmark.h>
 #include <stdlib.h>
@@ -586,9 +589,18 @@ static gboolean render_nodes(Render *r, GPtrArray *nodes)
 			g_string_append_len(r->out, n->text, n->len);
 			break;
 		case N_VAR:
-		case N_RAW:
-			append_value(r, lookup(r, n->path), n->kind == N_VAR && r->escape);
+		case N_RAW: {
+			JsonNode *v = lookup(r, n->path);
+
+			if (v == NULL && template_strict()) {
+				g_set_error(r->error, PM_ERROR, EX_DATAERR,
+					    "strict: no value for {{%s}}", n->name);
+				ok = FALSE;
+				break;
+			}
+			append_value(r, v, n->kind == N_VAR && r->escape);
 			break;
+		}
 		case N_SECTION:
 		case N_INVERTED:
 			ok = render_section(r, n);
@@ -605,6 +617,25 @@ static gboolean render_nodes(Render *r, GPtrArray *nodes)
 	}
 	r->depth--;
 	return ok;
+}
+
+static int strict_mode = -1;    /* -1: not yet read from the environment */
+
+/* template_strict - whether a variable without a value fails the render */
+gboolean template_strict(void)
+{
+	if (g_atomic_int_get(&strict_mode) < 0) {
+		const char *e = g_getenv("PEERMAIL_STRICT_TEMPLATES");
+
+		g_atomic_int_set(&strict_mode, e && *e && strcmp(e, "0") != 0);
+	}
+	return g_atomic_int_get(&strict_mode) == 1;
+}
+
+/* template_set_strict - turn strict mode on or off for the whole process */
+void template_set_strict(gboolean on)
+{
+	g_atomic_int_set(&strict_mode, on ? 1 : 0);
 }
 
 /* unref_partial - GDestroyNotify for the per-render partial table */

@@ -82,6 +82,16 @@ char *template_expand_trees(const Template *t, JsonNode *const *contexts, int n_
 /* template_partials_dir - a TemplatePartialFn reading DIR/NAME.mustache (user = DIR) */
 char *template_partials_dir(const char *name, gpointer dir);
 
+/*
+ * Strict mode: a variable tag ({{x}}, {{{x}}}) whose name has no value fails the render
+ * (EX_DATAERR "strict: no value for {{x}}") instead of printing nothing; sections and
+ * inverted sections stay the way to make a name optional. Off by default; on when the
+ * environment has PEERMAIL_STRICT_TEMPLATES=1 (the test suite sets it) or after
+ * template_set_strict(TRUE).
+ */
+gboolean template_strict(void);
+void template_set_strict(gboolean on);
+
 /* template_markdown - CommonMark to HTML (raw HTML in the source is escaped); caller frees */
 char *template_markdown(const char *markdown);
 

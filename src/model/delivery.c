@@ -19,6 +19,7 @@
 #include "model/csvio.h"
 #include "model/delivery.h"
 #include "base/pm.h"
+#include "base/plural.h"
 #include "model/story.h"
 
 static const char *const status_names[] = {
@@ -615,6 +616,8 @@ static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, 
 	add_int(b, "signatures", s->before + s->count);
 	json_builder_end_object(b);
 	add_int(b, "count", s->count);
+	json_builder_set_member_name(b, "count_one");
+	json_builder_add_boolean_value(b, plural_is_one(NULL, s->count));
 	add_int(b, "total", total);
 	add_int(b, "district_total", s->before + s->count);
 	add_str(b, "new_since", fmt_time(s->since, since, sizeof since, "%Y-%m-%d"));

@@ -224,8 +224,14 @@ gint64 list_create(PmDb *db, const PmConfig *cfg, const char *name, const char *
 			    cfg ? " or the From mailbox" : "");
 		return 0;
 	}
-	if (mode && strcmp(mode, "announce") != 0 && strcmp(mode, "discussion") != 0) {
-		g_set_error(error, PM_ERROR, EX_USAGE, "mode must be announce or discussion");
+	if (mode && strcmp(mode, "discussion") == 0) {
+		/* refused until discussion lists exist: members' posts would be refused */
+		g_set_error(error, PM_ERROR, EX_USAGE, "discussion lists are not supported yet "
+			    "(only organizers can post to a list): use --mode announce");
+		return 0;
+	}
+	if (mode && strcmp(mode, "announce") != 0) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "mode must be announce");
 		return 0;
 	}
 	l = list_new(name, title, mode);

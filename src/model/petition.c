@@ -10,6 +10,7 @@
 #include "mail/address.h"
 #include "model/petition.h"
 #include "base/pm.h"
+#include "base/plural.h"
 
 #define PETITION_COLS "id, slug, title, text, status, disclose, goal, closes_at, milestone, " \
 		      "created_at"
@@ -125,6 +126,19 @@ gboolean petition_slug_valid(const PmConfig *cfg, const char *slug)
 	return TRUE;
 }
 
+/* petition_closes_check - a closing date a new petition may be given: none, or in the future */
+gboolean petition_closes_check(gint64 closes_at, GError **error)
+{
+	char *when;
+
+	if (closes_at == 0 || closes_at > pm_now())
+		return TRUE;
+	when = pm_time_iso(closes_at);
+	g_set_error(error, PM_ERROR, EX_USAGE, "the closing date %s is in the past", when);
+	g_free(when);
+	return FALSE;
+}
+
 /* petition_create - insert an open petition */
 gint64 petition_create(PmDb *db, const PmConfig *cfg, const char *slug, const char *title,
 		       const char *text, gint64 goal, gint64 closes_at, GError **error)
@@ -208,6 +222,14 @@ gboolean petition_is_open(const Petition *p)
 	return p->status == PETITION_STATUS_OPEN && (p->closes_at == 0 || p->closes_at > pm_now());
 }
 
+/* petition_status_now - the status as it stands now: open past its closing date is closed */
+PetitionStatus petition_status_now(const Petition *p)
+{
+	if (p->status == PETITION_STATUS_OPEN && !petition_is_open(p))
+		return PETITION_STATUS_CLOSED;
+	return p->status;
+}
+
 /* petition_counts - confirmed and pending */
 gboolean petition_counts(PmDb *db, gint64 id, gint64 *confirmed, gint64 *pending,
 			 GError **error)
@@ -252,6 +274,9 @@ JsonNode *petition_to_json(PmDb *db, const PmConfig *cfg, const Petition *p)
 	json_builder_add_int_value(b, p->goal);
 	json_builder_set_member_name(b, "signatures");
 	json_builder_add_int_value(b, confirmed);
+	/* the plural form of the count for the words around it (1 person has / 2 people have) */
+	json_builder_set_member_name(b, "signatures_one");
+	json_builder_add_boolean_value(b, plural_is_one(NULL, confirmed));
 	json_builder_set_member_name(b, "sign_address");
 	json_builder_add_string_value(b, sign);
 	json_builder_set_member_name(b, "url");

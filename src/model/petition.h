@@ -61,6 +61,10 @@ Petition *petition_free(Petition *p);
 /* petition_slug_valid - lower-case letters, digits and '-', 1 to 40 characters */
 gboolean petition_slug_valid(const PmConfig *cfg, const char *slug);
 
+/* petition_closes_check - TRUE when closes_at (0: none) may be given to a new petition: a
+ * date in the past is EX_USAGE (petition_create itself accepts one, for imported history) */
+gboolean petition_closes_check(gint64 closes_at, GError **error);
+
 /* petition_create - a new open petition; its text is kept without leading and trailing
  * white space. EX_DATAERR for a bad or taken slug or a title or text that is not UTF-8,
  * EX_USAGE for no title or a negative goal. */
@@ -78,6 +82,10 @@ Petition *petition_set_status_of(PmDb *db, const char *slug, PetitionStatus stat
 
 /* petition_is_open - status open and the closing date (if any) not passed */
 gboolean petition_is_open(const Petition *p);
+
+/* petition_status_now - p's status now: an open petition past its closing date is closed
+ * (what show, ls and JSON print) */
+PetitionStatus petition_status_now(const Petition *p);
 
 /* petition_counts - confirmed and pending signatures */
 gboolean petition_counts(PmDb *db, gint64 id, gint64 *confirmed, gint64 *pending,

@@ -88,9 +88,12 @@ gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean co
 		return db_last_id(db);
 	}
 	if (confirmed && status == SIGNATURE_STATUS_PENDING) {
+		/* the confirmation's text joins the first message's: both are the comment */
 		if (!db_exec(db, error, "UPDATE signatures SET status = 'confirmed', "
-			     "confirmed_at = ?, comment = coalesce(nullif(comment, ''), ?), "
-			     "message_id = coalesce(message_id, ?) WHERE id = ?", "itti", now,
+			     "confirmed_at = ?1, comment = CASE WHEN nullif(comment, '') IS NULL "
+			     "THEN ?2 WHEN ?2 IS NULL OR ?2 = comment THEN comment "
+			     "ELSE comment || char(10) || char(10) || ?2 END, "
+			     "message_id = coalesce(message_id, ?3) WHERE id = ?4", "itti", now,
 			     comment, message_id, id))
 			return 0;
 		*result = SIGN_CONFIRMED_NOW;
