@@ -148,7 +148,7 @@ p2=$(start_sink s2)
 rm -rf "$T/var"
 setup 'transport = "smtp"' \
 	"smtp \"sink\" { host = \"127.0.0.1\" port = $p2 starttls = \"no\" connections = 2 }" \
-	'list "news" { title = "Campaign news" mode = "discussion" }' \
+	'list "news" { title = "Campaign news" mode = "announce" }' \
 	"dkim { selector = \"r2026\" key_file = \"$T/rsa.pem\" }"
 pm petition create clean-air --title "Clean air" --text "$T/petition.txt" >/dev/null
 for i in 1 2; do pm member add "m$i@example.net" --name "Member $i" --list news >/dev/null; done
@@ -162,7 +162,7 @@ is "$(grep -il 'https\?://' "$T"/s2/* | wc -l | tr -d ' ')" 0 "no http(s) link i
 is "$(grep -l '^List-Unsubscribe-Post:' "$T"/s2/* | wc -l | tr -d ' ')" 0 "no List-Unsubscribe-Post without base_url"
 list=$(grep -l '^List-Id: ' "$T"/s2/* | head -n 1)
 like "$(grep '^List-Unsubscribe:' "$list")" '^List-Unsubscribe: <mailto:leave\+[a-z0-9]+@act\.test>.?$' "List-Unsubscribe: the mailto only"
-like "$(grep '^List-Post:' "$list")" '^List-Post: <mailto:news@act\.test>.?$' "List-Post on a discussion list"
+like "$(grep '^List-Post:' "$list")" '^List-Post: NO.?$' "List-Post: NO on an announce list"
 keys=$(records)
 ok "every message verifies (rsa-sha256 only)" /usr/bin/python3 "$VERIFY" $keys "$T"/s2/*
 done_testing
