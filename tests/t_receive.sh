@@ -3,7 +3,9 @@
 . "$(dirname "$0")/lib.sh"
 
 M=$DATA/mail
-setup 'list "news" { title = "Campaign news" mode = "announce" organizers = { "boss@example.net" } }'
+# Hal subscribes, leaves and comes back within one day: more answers than the default cap of 5
+setup 'list "news" { title = "Campaign news" mode = "announce" organizers = { "boss@example.net" } }' \
+	'limits { max_responses_per_day = 10 }'
 sql "INSERT INTO petitions(slug, title, text, created_at) VALUES ('trees', 'Save the trees', 'Plant more.', 0)"
 sql "INSERT INTO petitions(slug, title, text, status, created_at) VALUES ('old', 'Old one', '', 'closed', 0)"
 
