@@ -223,6 +223,11 @@ mail plain.eml mo@example.org "Mo" "$sbye" "Re: stop" "yes" >"$T/stop2.eml"
 is "$(recv "$sbye" <"$T/stop2.eml")" 0 "the confirmation exits 0"
 is "$(sql "SELECT group_concat(s.status) FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE m.email = 'mo@example.org'")" "unsubscribed,unsubscribed" "the reply leaves every list"
 like "$(outbox_text "$(last_outbox)")" '^Subject: You are unsubscribed from all our lists' "and is confirmed"
+pm list create later >/dev/null
+pm member add mo@example.org --list later >/dev/null
+mail plain.eml mo@example.org "Mo" "$sbye" "Re: stop" "yes again" >"$T/stop4.eml"
+is "$(recv "$sbye" <"$T/stop4.eml")" 0 "a replayed stop confirmation exits 0"
+is "$(sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id = s.member_id JOIN lists l ON l.id = s.list_id WHERE m.email = 'mo@example.org' AND l.name = 'later'")" active "and does not leave a list joined since: the token acted once"
 mail plain.eml nel@example.org "Nel" help@act.test "stop" "stop please" >"$T/stop3.eml"
 recv help@act.test <"$T/stop3.eml" >/dev/null
 like "$(outbox_text "$(last_outbox)")" 'it is on none of our' "stop from someone on no list is answered, not ignored"

@@ -982,6 +982,11 @@ static gboolean do_leave_all(InboundCtx *c, GError **error)
 	c->action = "unsubscribe";
 	if (!decode(c, TOKEN_UNSUB_CONFIRM, &t, error) || (mb = token_member(c, &t, error)) == NULL)
 		return FALSE;
+	/* one-time, like every bye+: a replayed confirmation never leaves lists joined since */
+	if (token_used(c, TOKEN_UNSUB_CONFIRM, &ok, error)) {
+		member_free(mb);
+		return ok;
+	}
 	ok = subscription_unsubscribe_all(c->db, mb->id, pm_now(), error);
 	if (ok) {
 		c->result = "unsubscribed";
