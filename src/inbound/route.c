@@ -95,6 +95,16 @@ static Member *token_member(InboundCtx *c, const Token *t, GError **error)
 	return mb;
 }
 
+/* from_is - TRUE when the message's From: mailbox is addr (as peermail wrote to it) */
+static gboolean from_is(InboundCtx *c, const char *addr)
+{
+	char *from = from_address(c);
+	gboolean same = g_strcmp0(from, addr) == 0;
+
+	g_free(from);
+	return same;
+}
+
 /* token_used - TRUE (result "used", nothing done) when this one-time token acted before;
  * else records its use in this transaction. FALSE in *ok on a database failure. */
 static gboolean token_used(InboundCtx *c, TokenPurpose purpose, gboolean *ok, GError **error)
@@ -1262,6 +1272,14 @@ static gboolean do_broadcast(InboundCtx *c, GError **error)
 			    org->email);
 		member_free(org);
 		return FALSE;
+	}
+	/* like moderation: only the organizer the request went to confirms, from that address */
+	if (!from_is(c, org->email)) {
+		log_info("broadcast confirmation for newsletter %" G_GINT64_FORMAT " not from %s: "
+			 "nothing scheduled", t.object, org->email);
+		c->result = "refused";
+		member_free(org);
+		return TRUE;
 	}
 	if (!token_used(c, TOKEN_BROADCAST, &ok, error)) {
 		ok = newsletter_schedule(c->db, t.object, pm_now(), error);
