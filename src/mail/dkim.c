@@ -4,7 +4,7 @@
  *
  * Ours: the split into header fields and body, relaxed/relaxed canonicalization (RFC 6376
  * 3.4.2 and 3.4.4), the choice of fields (h=, with oversigning), and the DKIM-Signature
- * field itself. libcrypto's: SHA-256 is GLib's GChecksum, the signature EVP_DigestSign
+ * field itself. libcrypto's: SHA-256 (EVP_Digest) and the signature (EVP_DigestSign
  * (rsa-sha256: RSASSA-PKCS1-v1_5 over SHA-256; ed25519-sha256: PureEdDSA over the SHA-256
  * hash of the canonical header, RFC 8463 section 3).
  *
@@ -51,6 +51,7 @@
 	X(EVP_MD_free) \
 	X(EVP_DigestSignInit) \
 	X(EVP_DigestSign) \
+	X(EVP_Digest) \
 	X(i2d_PUBKEY)
 
 #define CRYPTO_SLOT(f) __typeof__(f) *f;
@@ -74,6 +75,7 @@ static LazyLib crypto_lib = { PM_LIBCRYPTO_SONAME, crypto_syms, 0, NULL };
 #define EVP_MD_free (*ck.EVP_MD_free)
 #define EVP_DigestSignInit (*ck.EVP_DigestSignInit)
 #define EVP_DigestSign (*ck.EVP_DigestSign)
+#define EVP_Digest (*ck.EVP_Digest)
 #define i2d_PUBKEY (*ck.i2d_PUBKEY)
 
 /* The header fields signed when present (every instance), and those signed once more
@@ -223,14 +225,20 @@ void dkim_canon_body(GString *out, const char *body, gsize len)
 		} else {
 			for (; empty; empty--)
 				g_string_append(out, "\r\n");
-			for (q = p; q < le; q++) {
+			for (q = p; q < le; ) {
+				const char *run = q;
+
 				if (IS_WSP(*q)) {
+					while (q < le && IS_WSP(*q))
+						q++;
 					space = TRUE;   /* a run of WSP; dropped at the end */
 					continue;
 				}
+				while (q < le && !IS_WSP(*q))
+					q++;
 				if (space)
 					g_string_append_c(out, ' ');
-				g_string_append_c(out, *q);
+				g_string_append_len(out, run, q - run);
 				space = FALSE;
 			}
 			g_string_append(out, "\r\n");
@@ -253,12 +261,11 @@ static char *sign_raw(DkimSigner *s, const Key *k, const guchar *data, gsize len
 
 	if (k->alg == ALG_ED25519_SHA256) {
 		/* RFC 8463: PureEdDSA over the SHA-256 hash of the canonical header */
-		GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+		unsigned int hl = 0;
 
-		g_checksum_update(c, data, (gssize)len);
-		g_checksum_get_digest(c, hash, &hlen);
-		g_checksum_free(c);
-		ok = ctx && EVP_DigestSignInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
+		ok = EVP_Digest(data, len, hash, &hl, s->sha256, NULL) == 1;
+		hlen = hl;
+		ok = ok && ctx && EVP_DigestSignInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
 		     EVP_DigestSign(ctx, sig, &siglen, hash, hlen) == 1;
 	} else {
 		ok = ctx && (gsize)EVP_PKEY_get_size(k->pkey) <= sizeof sig &&
@@ -490,9 +497,8 @@ GBytes *dkim_signer_sign(DkimSigner *s, GBytes *msg, GError **error)
 	const char *m = g_bytes_get_data(msg, &len), *nl, *hend = NULL, *body = NULL;
 	const char *eol;
 	GString *out, *cbody;
-	GChecksum *sum;
-	guint8 digest[32];
-	gsize dlen = sizeof digest;
+	guchar digest[EVP_MAX_MD_SIZE];
+	unsigned int dlen = 0;
 	char *bh;
 	GArray *fields;
 
@@ -520,10 +526,11 @@ GBytes *dkim_signer_sign(DkimSigner *s, GBytes *msg, GError **error)
 	cbody = g_string_sized_new(blen + 64);
 	if (body)
 		dkim_canon_body(cbody, body, blen);
-	sum = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(sum, (const guchar *)cbody->str, (gssize)cbody->len);
-	g_checksum_get_digest(sum, digest, &dlen);
-	g_checksum_free(sum);
+	if (EVP_Digest(cbody->str, cbody->len, digest, &dlen, s->sha256, NULL) != 1) {
+		g_string_free(cbody, TRUE);
+		g_set_error(error, PM_ERROR, EX_SOFTWARE, "dkim: OpenSSL cannot hash the body");
+		return NULL;
+	}
 	g_string_free(cbody, TRUE);
 	bh = g_base64_encode(digest, dlen);
 	fields = split_fields(m, hend);
