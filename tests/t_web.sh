@@ -169,12 +169,14 @@ is "$(echo "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["
 is "$(curl -s "$U/p/park/count.json")" '{"slug":"park","signatures":5,"goal":10,"status":"open"}' "/p/park/count.json"
 is "$(curl -s -o /dev/null -w '%{http_code}' "$U/p/nosuch")" 404 "unknown petition is 404"
 pm deliver park --now >/dev/null 2>&1; run_once
+sleep 1.1       # a rendered page is served for up to 1 s (changes made elsewhere show after)
 page=$(curl -s "$U/p/park")
 like "$page" '<table id="deliveries">.*' "the delivery timeline"
 like "$page" '<tr><td>Cllr North</td><td>[0-9T:-]+Z</td><td>2</td><td>0</td></tr>' "to whom, when, how many, replies"
 like "$page" '<p id="since">0 signatures since the last delivery' "and how many since"
 unlike "$page" 'council\.test' "targets' addresses are not shown"
 pm petition close park >/dev/null
+sleep 1.1
 like "$(curl -s "$U/p/park")" 'id="closed"' "a closed petition says so and keeps its page"
 unlike "$(curl -s "$U/")" 'href="/p/park"' "and leaves the list of open petitions"
 pm petition open park >/dev/null

@@ -35,6 +35,7 @@
 #define WEB_SIGN_PER_IP 10          /* sign attempts per client address ... */
 #define WEB_SIGN_WINDOW 3600        /* ... per this many seconds */
 #define WEB_SIGN_TABLE 10000        /* client addresses counted at once (oldest evicted) */
+#define WEB_PAGE_TTL (G_USEC_PER_SEC)   /* a rendered petition page is served this long */
 
 struct PmWeb {
 	const PmConfig *cfg;
@@ -48,7 +49,15 @@ struct PmWeb {
 	GHashTable *conns;          /* WebConn* set: the open connections */
 	gboolean stopping;
 	GThread *watchdog;          /* cuts connections past their deadline */
+	GMutex cache_lock;          /* guards cache */
+	GHashTable *cache;          /* slug -> WebCached*: rendered `/p/SLUG` pages */
 };
+
+/* A rendered petition page (without a postcode) and when it was made. */
+typedef struct {
+	gint64 at;                  /* monotonic microseconds */
+	GBytes *html;
+} WebCached;
 
 /* One open connection: when its current request began to arrive. */
 typedef struct {
@@ -285,20 +294,76 @@ static void targets_of(GString *p, const GPtrArray *targets, const char *distric
 		g_string_append(p, "&#8212;");
 }
 
+/* cached_free - destroy a cache entry */
+static void cached_free(gpointer p)
+{
+	WebCached *c = p;
+
+	g_bytes_unref(c->html);
+	g_free(c);
+}
+
+/* cache_get - the page of slug rendered less than WEB_PAGE_TTL ago (a new reference), or
+ * NULL */
+static GBytes *cache_get(PmWeb *w, const char *slug)
+{
+	WebCached *c;
+	GBytes *html = NULL;
+
+	g_mutex_lock(&w->cache_lock);
+	if ((c = g_hash_table_lookup(w->cache, slug)) != NULL &&
+	    g_get_monotonic_time() - c->at < WEB_PAGE_TTL)
+		html = g_bytes_ref(c->html);
+	g_mutex_unlock(&w->cache_lock);
+	return html;
+}
+
+/* cache_put - keep html (borrowed) as slug's page; only existing petitions get here, so
+ * the table holds at most one entry per petition */
+static void cache_put(PmWeb *w, const char *slug, GBytes *html)
+{
+	WebCached *c = g_new0(WebCached, 1);
+
+	c->at = g_get_monotonic_time();
+	c->html = g_bytes_ref(html);
+	g_mutex_lock(&w->cache_lock);
+	g_hash_table_replace(w->cache, g_strdup(slug), c);
+	g_mutex_unlock(&w->cache_lock);
+}
+
+/* cache_clear - forget every page (after a change made through this server) */
+static void cache_clear(PmWeb *w)
+{
+	g_mutex_lock(&w->cache_lock);
+	g_hash_table_remove_all(w->cache);
+	g_mutex_unlock(&w->cache_lock);
+}
+
 /* page_petition - `/p/SLUG`; postcode: the visitor's postcode box (NULL: none) */
-static enum MHD_Result page_petition(const PmWeb *w, PmDb *db, struct MHD_Connection *conn,
+static enum MHD_Result page_petition(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 				     const char *slug, const char *postcode)
 {
 	GError *e = NULL;
-	PetitionStats *s = stats_petition_need(db, slug, TRUE, &e);
+	PetitionStats *s;
 	GPtrArray *targets = NULL, *deliveries = NULL;
 	JsonNode *stories = NULL;
 	const Petition *pt;
 	GString *p;
 	gint64 toward;
 	char *sign, *subject;
+	GBytes *html;
+	enum MHD_Result r;
 
-	if (s == NULL) {
+	if (postcode && *postcode == '\0')
+		postcode = NULL;
+	/* without a postcode the page is the same for everyone: served from the cache */
+	if (postcode == NULL && (html = cache_get(w, slug)) != NULL) {
+		r = answer(conn, 200, "text/html; charset=utf-8", g_bytes_get_data(html, NULL),
+			   g_bytes_get_size(html));
+		g_bytes_unref(html);
+		return r;
+	}
+	if ((s = stats_petition_need(db, slug, TRUE, &e)) == NULL) {
 		if (e && e->code == EX_NOUSER) {
 			g_clear_error(&e);
 			return answer_message(conn, 404, "Not found", "There is no such petition.");
@@ -395,7 +460,7 @@ static enum MHD_Result page_petition(const PmWeb *w, PmDb *db, struct MHD_Connec
 	put(p, pt->slug);
 	g_string_append(p, "\"><label>Postcode <input name=\"postcode\" maxlength=\"16\"></label> "
 			"<button type=\"submit\">Find</button></form>\n");
-	if (postcode && *postcode) {
+	if (postcode) {
 		char *d = district_for_postcode(db, postcode, NULL);
 
 		g_string_append(p, "<p id=\"district\">");
@@ -470,7 +535,15 @@ static enum MHD_Result page_petition(const PmWeb *w, PmDb *db, struct MHD_Connec
 	g_ptr_array_unref(deliveries);
 	g_ptr_array_unref(targets);
 	stats_petition_free(s);
-	return answer_page(conn, 200, p);
+	if (postcode)
+		return answer_page(conn, 200, p);
+	g_string_append(p, "</body></html>\n");
+	html = g_string_free_to_bytes(p);
+	cache_put(w, slug, html);
+	r = answer(conn, 200, "text/html; charset=utf-8", g_bytes_get_data(html, NULL),
+		   g_bytes_get_size(html));
+	g_bytes_unref(html);
+	return r;
 }
 
 /* json_petition - `/p/SLUG.json` (full) or `/p/SLUG/count.json` (count_only) */
@@ -882,8 +955,13 @@ static enum MHD_Result route(PmWeb *w, struct MHD_Connection *conn, const char *
 		return answer_error(conn, e);
 	if (g_str_has_prefix(url, "/u/") && strchr(url + 3, '/') == NULL)
 		return unsubscribe(w, db, conn, method, url + 3, req);
-	if (g_str_has_prefix(url, "/c/") && strchr(url + 3, '/') == NULL)
-		return confirm(w, db, conn, method, url + 3);
+	if (g_str_has_prefix(url, "/c/") && strchr(url + 3, '/') == NULL) {
+		enum MHD_Result r = confirm(w, db, conn, method, url + 3);
+
+		if (post)
+			cache_clear(w);         /* a count changed: show it at once */
+		return r;
+	}
 	if (post && g_str_has_prefix(url, "/p/") && g_str_has_suffix(url, "/sign")) {
 		char *slug = g_strndup(url + 3, strlen(url) - 3 - 5);
 		enum MHD_Result r = strchr(slug, '/') ? answer_message(conn, 404, "Not found",
@@ -1063,6 +1141,8 @@ static void web_free(PmWeb *w)
 	g_hash_table_unref(w->conns);
 	g_mutex_clear(&w->conns_lock);
 	g_cond_clear(&w->conns_cond);
+	g_hash_table_unref(w->cache);
+	g_mutex_clear(&w->cache_lock);
 	g_free(w);
 }
 
@@ -1143,6 +1223,8 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	g_cond_init(&w->conns_cond);
 	w->conns = g_hash_table_new(g_direct_hash, g_direct_equal);
 	w->watchdog = g_thread_new("web-watchdog", watchdog, w);
+	g_mutex_init(&w->cache_lock);
+	w->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
 	/* the TLS options come last: without TLS they end the list early (MHD_OPTION_END) */
 	w->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, w,
