@@ -176,17 +176,6 @@ static enum MHD_Result answer_message(struct MHD_Connection *conn, unsigned stat
 	return answer_page(conn, status, p);
 }
 
-/* answer_json - b as JSON; frees b */
-static enum MHD_Result answer_json(struct MHD_Connection *conn, JsonBuilder *b)
-{
-	char *text = json_text(b, FALSE);
-	enum MHD_Result r = answer(conn, 200, "application/json", text, strlen(text));
-
-	g_free(text);
-	g_object_unref(b);
-	return r;
-}
-
 /* answer_error - 500 for a database error (logged; the page says nothing more) */
 static enum MHD_Result answer_error(struct MHD_Connection *conn, GError *e)
 {
@@ -318,8 +307,9 @@ static GBytes *cache_get(PmWeb *w, const char *slug)
 	return html;
 }
 
-/* cache_put - keep html (borrowed) as slug's page; only existing petitions get here, so
- * the table holds at most one entry per petition */
+/* cache_put - keep html (borrowed) as slug's page (or "SLUG.json", "SLUG/count.json");
+ * only existing petitions get here, so the table holds at most three entries per
+ * petition */
 static void cache_put(PmWeb *w, const char *slug, GBytes *html)
 {
 	WebCached *c = g_new0(WebCached, 1);
@@ -547,14 +537,27 @@ static enum MHD_Result page_petition(PmWeb *w, PmDb *db, struct MHD_Connection *
 }
 
 /* json_petition - `/p/SLUG.json` (full) or `/p/SLUG/count.json` (count_only) */
-static enum MHD_Result json_petition(const PmWeb *w, PmDb *db, struct MHD_Connection *conn,
+static enum MHD_Result json_petition(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 				     const char *slug, gboolean count_only)
 {
 	GError *e = NULL;
-	PetitionStats *s = stats_petition_need(db, slug, !count_only, &e);
+	PetitionStats *s;
 	JsonBuilder *b;
+	/* cached like the page, under the path's own ending */
+	char *key = g_strconcat(slug, count_only ? "/count.json" : ".json", NULL), *text;
+	GBytes *json = cache_get(w, key);
+	enum MHD_Result r;
 
+	if (json) {
+		r = answer(conn, 200, "application/json", g_bytes_get_data(json, NULL),
+			   g_bytes_get_size(json));
+		g_bytes_unref(json);
+		g_free(key);
+		return r;
+	}
+	s = stats_petition_need(db, slug, !count_only, &e);
 	if (s == NULL || s->petition->status == PETITION_STATUS_DRAFT) {
+		g_free(key);
 		stats_petition_free(s);
 		if (e && e->code != EX_NOUSER)
 			return answer_error(conn, e);
@@ -594,7 +597,15 @@ static enum MHD_Result json_petition(const PmWeb *w, PmDb *db, struct MHD_Connec
 	}
 	json_builder_end_object(b);
 	stats_petition_free(s);
-	return answer_json(conn, b);
+	text = json_text(b, FALSE);
+	g_object_unref(b);
+	json = g_bytes_new_take(text, strlen(text));
+	cache_put(w, key, json);
+	r = answer(conn, 200, "application/json", g_bytes_get_data(json, NULL),
+		   g_bytes_get_size(json));
+	g_bytes_unref(json);
+	g_free(key);
+	return r;
 }
 
 /* ==== One-click unsubscribe (RFC 8058) ==== */
