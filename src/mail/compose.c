@@ -31,6 +31,7 @@
 #include <string.h>
 #include "mail/address.h"
 #include "mail/compose.h"
+#include "base/lang.h"
 #include "base/pm.h"
 #include "mail/template.h"
 
@@ -410,8 +411,7 @@ static void lang_dirs_add(LangDirs *d, const char *templates, const char *sub)
 static void lang_dirs_init(LangDirs *d, const PmConfig *cfg, const char *lang)
 {
 	d->n = 0;
-	/* a language is a name (fr), never a path */
-	if (lang && *lang && strspn(lang, "abcdefghijklmnopqrstuvwxyz") == strlen(lang))
+	if (compose_has_language(cfg, lang))
 		lang_dirs_add(d, cfg->templates, lang);
 	if (cfg->language)
 		lang_dirs_add(d, cfg->templates, cfg->language);
@@ -453,14 +453,16 @@ static Template *cached_partial(const char *name, const char *indent, gpointer d
 /* compose_has_language - a templates folder for lang */
 gboolean compose_has_language(const PmConfig *cfg, const char *lang)
 {
-	char *dir;
-	gboolean yes;
+	char *tag = lang_normalize(lang), *dir;
+	gboolean yes = FALSE;
 
-	if (lang == NULL || *lang == '\0' || strspn(lang, "abcdefghijklmnopqrstuvwxyz") != strlen(lang))
-		return FALSE;
-	dir = g_build_filename(cfg->templates, lang, NULL);
-	yes = g_file_test(dir, G_FILE_TEST_IS_DIR);
-	g_free(dir);
+	/* a language is its primary subtag ("fr"), never a path nor another folder's name */
+	if (tag && strcmp(tag, lang) == 0) {
+		dir = g_build_filename(cfg->templates, lang, NULL);
+		yes = g_file_test(dir, G_FILE_TEST_IS_DIR);
+		g_free(dir);
+	}
+	g_free(tag);
 	return yes;
 }
 
