@@ -303,27 +303,27 @@ TEST(organizer_add)
 	gint64 id, again;
 	List *news = list_find(db, cfg, "news", NULL);
 
-	id = member_add(db, cfg, key, "new@x.test", "New", NULL, NULL, lists, &created, &kept,
+	id = member_add(db, cfg, key, "new@x.test", "New", NULL, NULL, NULL, lists, &created, &kept,
 			&e);
 	OK(id > 0 && created && e == NULL, "added");
 	INT_EQ(kept ? kept->len : 1, 0, "subscribed, nothing kept");
 	g_ptr_array_unref(kept);
-	again = member_add(db, cfg, key, "NEW@x.test", "Renamed", NULL, NULL, NULL, &created,
+	again = member_add(db, cfg, key, "NEW@x.test", "Renamed", NULL, NULL, NULL, NULL, &created,
 			   NULL, NULL);
 	OK(again == id && !created, "the same address updates");
 	subscription_set(db, news->id, id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, NULL);
-	member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, lists, &created, &kept, NULL);
+	member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, NULL, lists, &created, &kept, NULL);
 	INT_EQ(kept ? kept->len : 0, 1, "an unsubscribed list is kept");
 	STR_EQ(kept && kept->len ?
 	       subscription_status_name(((MemberKept *)kept->pdata[0])->status) : NULL,
 	       "unsubscribed", "with its status");
 	g_ptr_array_unref(kept);
-	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, none, &created, NULL, &e) == 0,
+	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, NULL, none, &created, NULL, &e) == 0,
 	   "an unknown list");
 	INT_EQ(e ? e->code : 0, EX_NOUSER, "is EX_NOUSER");
 	g_clear_error(&e);
 	OK(member_forget_address(db, cfg, key, "new@x.test", NULL) == id, "forgotten");
-	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, NULL, &created, NULL, &e) == 0,
+	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, NULL, NULL, &created, NULL, &e) == 0,
 	   "someone forgotten is not added again");
 	INT_EQ(e ? e->code : 0, EX_DATAERR, "as EX_DATAERR");
 	g_clear_error(&e);

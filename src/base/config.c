@@ -11,6 +11,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 #include "base/config.h"
+#include "base/lang.h"
 #include "base/pm.h"
 
 /* ==== Schema ==== */
@@ -82,6 +83,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_STR("database", "../var/peermail.db", CFGF_NONE),
 	CFG_STR("secret_file", "../var/secret", CFGF_NONE),
 	CFG_STR("templates", "../templates", CFGF_NONE),
+	CFG_STR("language", "en", CFGF_NONE),
 	CFG_STR("intent_phrases", "../data/intent", CFGF_NONE),
 	CFG_STR("from", NULL, CFGF_NODEFAULT),
 	CFG_STR("transport", "maildir", CFGF_NONE),
@@ -119,6 +121,19 @@ static int v_transport(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const ok[] = { "smtp", "maildir", NULL };
 	return check_one_of(cfg, opt, ok);
+}
+
+static int v_language(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	char *lang = lang_normalize(v);
+
+	g_free(lang);
+	if (lang == NULL) {
+		cfg_error(cfg, "%s: '%s' is not a language tag (en, fr...)", opt->name, v ? v : "");
+		return -1;
+	}
+	return 0;
 }
 
 static int v_starttls(cfg_t *cfg, cfg_opt_t *opt)
@@ -358,6 +373,7 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "domain", v_domain);
 	cfg_set_validate_func(cfg, "delimiter", v_delimiter);
 	cfg_set_validate_func(cfg, "transport", v_transport);
+	cfg_set_validate_func(cfg, "language", v_language);
 	cfg_set_validate_func(cfg, "smtp|starttls", v_starttls);
 	cfg_set_validate_func(cfg, "smtp|port", v_port);
 	cfg_set_validate_func(cfg, "smtp|connections", v_positive);
@@ -398,6 +414,7 @@ PmConfig *config_load(const char *path, GError **error)
 	c->database = resolve(c->dir, cfg_getstr(cfg, "database"));
 	c->secret_file = resolve(c->dir, cfg_getstr(cfg, "secret_file"));
 	c->templates = resolve(c->dir, cfg_getstr(cfg, "templates"));
+	c->language = lang_normalize(cfg_getstr(cfg, "language"));
 	c->intent_phrases = resolve(c->dir, cfg_getstr(cfg, "intent_phrases"));
 	c->from = cfg_getstr(cfg, "from") ? g_strdup(cfg_getstr(cfg, "from"))
 					    : g_strdup_printf("Campaign Team <team@%s>", c->domain);
@@ -502,6 +519,7 @@ PmConfig *config_free(PmConfig *c)
 	g_free(c->database);
 	g_free(c->secret_file);
 	g_free(c->templates);
+	g_free(c->language);
 	g_free(c->intent_phrases);
 	g_free(c->from);
 	g_free(c->transport);
@@ -531,6 +549,7 @@ char *config_dump(const PmConfig *c)
 	g_string_append_printf(s, "database = \"%s\"\nsecret_file = \"%s\"\n", c->database,
 			       c->secret_file);
 	g_string_append_printf(s, "templates = \"%s\"\nfrom = \"%s\"\n", c->templates, c->from);
+	g_string_append_printf(s, "language = \"%s\"\n", c->language);
 	g_string_append_printf(s, "intent_phrases = \"%s\"\n", c->intent_phrases);
 	g_string_append_printf(s, "transport = \"%s\"\nmaildir = \"%s\"\n", c->transport, c->maildir);
 	if (c->base_url)

@@ -52,7 +52,8 @@ typedef struct {
 	char *delimiter;        /* "+" */
 	char *database;         /* absolute */
 	char *secret_file;      /* absolute */
-	char *templates;        /* absolute */
+	char *templates;        /* absolute: one folder per language (en/, fr/...) */
+	char *language;         /* the default language of members without one ("en") */
 	char *intent_phrases;   /* absolute: the reply-intent phrase files (mail/intent.h) */
 	char *from;             /* "Name <addr>" */
 	char *transport;        /* "smtp" or "maildir" */

@@ -37,6 +37,7 @@
 #include "model/token_use.h"
 #include "mail/intent.h"
 #include "model/events.h"
+#include "base/lang.h"
 
 /* ==== Helpers ==== */
 
@@ -181,6 +182,7 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 	}
 	o.to = to->email;
 	o.to_name = to->name;
+	o.lang = to->lang;
 	o.reply_to = reply_to;
 	o.in_reply_to = kind == OUTBOX_RESPONSE ? c->m->message_id : NULL;
 	o.auto_reply = kind == OUTBOX_RESPONSE;
@@ -211,10 +213,22 @@ static Member stranger(const char *addr, const char *name)
 	return m;
 }
 
-/* with_petition - add petition data; returns o */
+/* data_lang - the language of the member data_new put in o ("" or none: NULL) */
+static const char *data_lang(JsonObject *o)
+{
+	JsonObject *m = json_object_has_member(o, "member") ?
+			json_object_get_object_member(o, "member") : NULL;
+	const char *l = m && json_object_has_member(m, "lang") ?
+			json_object_get_string_member(m, "lang") : NULL;
+
+	return l && *l ? l : NULL;
+}
+
+/* with_petition - add petition data, in the plural forms of o's member's language;
+ * returns o */
 static JsonObject *with_petition(InboundCtx *c, JsonObject *o, const Petition *p)
 {
-	json_object_set_member(o, "petition", petition_to_json(c->db, c->cfg, p));
+	json_object_set_member(o, "petition", petition_to_json_in(c->db, c->cfg, p, data_lang(o)));
 	return o;
 }
 
@@ -303,9 +317,51 @@ static gboolean closed(InboundCtx *c, const Petition *p, const Member *to, GErro
 
 /* ==== What a reply means ==== */
 
-/* read_intent - what the visible reply means (mail/intent.h); FALSE with EX_TEMPFAIL when
- * the phrase files cannot be read, so the MTA keeps the message and retries */
-static gboolean read_intent(InboundCtx *c, IntentReading *r, GError **error)
+/*
+ * adopt_language - a member without a language gets the one their own mail (From: is
+ * them) is written in, when the phrase files recognise it with confidence
+ * (intent_language); mb->lang follows, so the answer to this very mail is in it. An
+ * organizer's or the member's own choice (`language fr` to help@) is never replaced.
+ */
+static gboolean adopt_language(InboundCtx *c, Member *mb, const IntentPhrases *ph,
+			       GError **error)
+{
+	char *lang;
+	gboolean ok = TRUE, changed = FALSE;
+
+	if (mb == NULL || mb->lang || ph == NULL || !from_is(c, mb->email))
+		return TRUE;
+	lang = intent_language(ph, inbound_reply_text(c->m));
+	if (lang && (ok = member_set_lang(c->db, mb->id, lang, FALSE, &changed, error)) &&
+	    changed) {
+		log_info("member %" G_GINT64_FORMAT " writes in %s: their language now", mb->id,
+			 lang);
+		mb->lang = lang;
+		lang = NULL;
+	}
+	g_free(lang);
+	return ok;
+}
+
+/* adopt_language_of_mail - adopt_language with the phrase files loaded here (a failure
+ * to read them only leaves the language unset) */
+static gboolean adopt_language_of_mail(InboundCtx *c, Member *mb, GError **error)
+{
+	IntentPhrases *ph;
+	gboolean ok;
+
+	if (mb == NULL || mb->lang)
+		return TRUE;
+	ph = intent_phrases_load(c->cfg->intent_phrases, NULL);
+	ok = adopt_language(c, mb, ph, error);
+	intent_phrases_free(ph);
+	return ok;
+}
+
+/* read_intent - what the visible reply means (mail/intent.h), and the language of mb
+ * (may be NULL) when it has none (adopt_language); FALSE with EX_TEMPFAIL when the phrase
+ * files cannot be read, so the MTA keeps the message and retries */
+static gboolean read_intent(InboundCtx *c, Member *mb, IntentReading *r, GError **error)
 {
 	GError *e = NULL;
 	IntentPhrases *ph = intent_phrases_load(c->cfg->intent_phrases, &e);
@@ -316,6 +372,10 @@ static gboolean read_intent(InboundCtx *c, IntentReading *r, GError **error)
 		return FALSE;
 	}
 	intent_read(ph, inbound_reply_text(c->m), r);
+	if (!adopt_language(c, mb, ph, error)) {
+		intent_phrases_free(ph);
+		return FALSE;
+	}
 	intent_phrases_free(ph);
 	log_info("reply read as %s by \"%s\"%s%s", intent_name(r->intent), r->phrase,
 		 r->lang ? " in " : "", r->lang ? r->lang : "");
@@ -493,7 +553,8 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		return ok;
 	}
 	if ((id = need_from(c, &addr, error)) != 0 && (mb = member_get(c->db, id, error)) != NULL)
-		ok = sign_pending(c, p, mb, SIGNATURE_SOURCE_WRITING, error);
+		ok = adopt_language_of_mail(c, mb, error) &&
+		     sign_pending(c, p, mb, SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
 	petition_free(p);
@@ -530,7 +591,7 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		goto out;
 	}
 	from = from_address(c);
-	if (!read_intent(c, &r, error))
+	if (!read_intent(c, mb, &r, error))
 		goto out;
 	if (r.intent != INTENT_SIGN) {
 		ok = answer_intent(c, p, mb, g_strcmp0(from, mb->email) == 0, &r, error);
@@ -588,7 +649,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 		ok = closed(c, p, mb, error);
 		goto out;
 	}
-	if (!read_intent(c, &r, error))
+	if (!read_intent(c, mb, &r, error))
 		goto out;
 	/* a question leaves the confirmation open; any other answer uses the token up */
 	if (r.intent != INTENT_QUESTION && token_used(c, TOKEN_CONFIRM, &ok, error))
@@ -1134,14 +1195,71 @@ static gboolean help_directory(InboundCtx *c, JsonObject *d, GError **error)
 	return ids != NULL;
 }
 
-/* do_help - help@ or LIST+help: the help text to the sender (nothing recorded about them) */
+/* second_word - the word after text's first one (letters, '-', '_'), or NULL; caller frees */
+static char *second_word(const char *text)
+{
+	const char *p = text ? text : "", *end;
+
+	while (*p && !g_ascii_isalpha(*p))
+		p++;
+	while (g_ascii_isalpha(*p))
+		p++;
+	while (*p && !g_ascii_isalpha(*p) && *p != '\n')
+		p++;
+	for (end = p; g_ascii_isalpha(*end) || *end == '-' || *end == '_'; end++)
+		;
+	return end > p ? g_strndup(p, (gsize)(end - p)) : NULL;
+}
+
+/*
+ * help_language - "language fr" (or "langue fr", "sprache de"...) to help@: the sender's
+ * own act sets their language when it has templates; the answer is the help text in it
+ * (language_set), or in their current language naming the ones there are
+ * (language_unknown, languages). Someone who is no member is answered in that language
+ * and nothing is recorded; mb->lang becomes the language to answer in.
+ */
+static gboolean help_language(InboundCtx *c, Member *mb, JsonObject *d, GError **error)
+{
+	char *word = second_word(inbound_reply_text(c->m));
+	char *lang = lang_normalize(word);
+	gboolean ok = TRUE;
+
+	c->action = "language";
+	if (lang && compose_has_language(c->cfg, lang)) {
+		if (mb->id && !member_set_lang(c->db, mb->id, lang, TRUE, NULL, error))
+			ok = FALSE;
+		c->result = mb->id ? "recorded" : "answered";
+		json_object_set_boolean_member(d, "language_set", TRUE);
+		g_free(mb->lang);
+		mb->lang = lang;
+		lang = NULL;
+	} else {
+		char *all = compose_languages(c->cfg);
+
+		c->result = "refused";
+		json_object_set_string_member(d, "language_unknown", word ? word : "");
+		json_object_set_string_member(d, "languages", all);
+		g_free(all);
+	}
+	g_free(lang);
+	g_free(word);
+	return ok;
+}
+
+/* do_help - help@ or LIST+help: the help text to the sender, in a member's language
+ * (nothing recorded about them but a language they ask for: help_language) */
 static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 {
 	List *l = NULL;
+	Member *mb = NULL;
 	char *addr;
 	gboolean ok = TRUE;
+	GError *e = NULL;
 
 	static const char *const stop[] = { "stop", "stopp", "unsubscribe", NULL };
+	/* "language fr" in the words of each language peermail speaks */
+	static const char *const language[] = { "language", "lang", "langue", "sprache",
+						"idioma", "lingua", "taal", NULL };
 
 	c->action = "help";
 	if (!list && first_word_is(inbound_reply_text(c->m), stop))
@@ -1150,19 +1268,28 @@ static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 		return FALSE;
 	addr = from_address(c);
 	c->result = "answered";
-	if (addr) {
+	if (addr && (mb = member_find(c->db, c->cfg, addr, &e)) == NULL && e) {
+		g_propagate_error(error, e);
+		ok = FALSE;
+	} else if (addr) {
 		Member s = stranger(addr, c->m->from_name);
-		JsonObject *d = data_new(c, &s);
+		Member *to = mb && mb->email ? mb : &s;
+		JsonObject *d = data_new(c, to);
 
-		if (!list && !help_directory(c, d, error)) {
+		if (!list && first_word_is(inbound_reply_text(c->m), language) &&
+		    (ok = help_language(c, to, d, error)))
+			json_object_set_member(d, "member", member_to_json(to));
+		if (ok && !list)
+			ok = help_directory(c, d, error);
+		if (ok)
+			ok = respond(c, list ? "list_help" : "help", to, NULL,
+				     l ? with_list(c, d, l) : d, OUTBOX_RESPONSE, error);
+		else
 			json_object_unref(d);
-			ok = FALSE;
-			goto out;
-		}
-		ok = respond(c, list ? "list_help" : "help", &s, NULL, l ? with_list(c, d, l) : d,
-			     OUTBOX_RESPONSE, error);
+		if (to == &s)
+			g_free(s.lang);
 	}
-out:
+	member_free(mb);
 	g_free(addr);
 	list_free(l);
 	return ok;

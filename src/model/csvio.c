@@ -17,6 +17,7 @@
 #include "model/petition.h"
 #include "model/signature.h"
 #include "model/suppression.h"
+#include "base/lang.h"
 #include "base/pm.h"
 
 /* ==== Reading ==== */
@@ -222,9 +223,10 @@ gint64 csvio_parse_time(const char *s)
 
 /* ==== Imports ==== */
 
-enum { C_EMAIL, C_NAME, C_POSTCODE, C_DISTRICT, C_COMMENT, C_SIGNED_AT, C_N };
+enum { C_EMAIL, C_NAME, C_POSTCODE, C_DISTRICT, C_COMMENT, C_SIGNED_AT, C_LANG, C_LANGUAGE,
+       C_N };
 static const char *const column_names[] = { "email", "name", "postcode", "district",
-					    "comment", "signed_at", NULL };
+					    "comment", "signed_at", "lang", "language", NULL };
 
 typedef struct {
 	PmDb *db;
@@ -266,8 +268,20 @@ static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id
 {
 	GError *e = NULL;
 	const char *email = field(row, im, C_EMAIL);
+	const char *lang = field(row, im, C_LANG) ? field(row, im, C_LANG) :
+			   field(row, im, C_LANGUAGE);
+	char *norm = lang_normalize(lang);
 	gboolean suppressed = FALSE;
 
+	g_free(norm);
+	if (lang && norm == NULL) {
+		char *why = g_strdup_printf("unknown language tag '%s'", lang);
+
+		problem(im->st, row->line, why);
+		g_free(why);
+		*member_id = 0;
+		return TRUE;
+	}
 	if (im->suppressions &&
 	    !member_suppressed(im->db, im->cfg, im->key, email, &suppressed, error))
 		return FALSE;
@@ -293,6 +307,9 @@ static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id
 		g_propagate_error(error, e);
 		return FALSE;
 	}
+	/* a member list sets the language; a signature import only fills in a missing one */
+	if (lang && !member_set_lang(im->db, *member_id, lang, im->petition_id == 0, NULL, error))
+		return FALSE;
 	if (im->list_id > 0) {
 		SubscriptionStatus s = subscription_status(im->db, im->list_id, *member_id, &e);
 		gboolean ok = TRUE;

@@ -617,7 +617,7 @@ static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, 
 	json_builder_end_object(b);
 	add_int(b, "count", s->count);
 	json_builder_set_member_name(b, "count_one");
-	json_builder_add_boolean_value(b, plural_is_one(NULL, s->count));
+	json_builder_add_boolean_value(b, plural_is_one(cfg->language, s->count));
 	add_int(b, "total", total);
 	add_int(b, "district_total", s->before + s->count);
 	add_str(b, "new_since", fmt_time(s->since, since, sizeof since, "%Y-%m-%d"));

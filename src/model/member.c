@@ -10,9 +10,10 @@
 #include "model/district.h"
 #include "model/member.h"
 #include "model/suppression.h"
+#include "base/lang.h"
 #include "base/pm.h"
 
-#define MEMBER_COLS "id, email, name, postcode, district, status, bounce_score, created_at"
+#define MEMBER_COLS "id, email, name, postcode, district, status, bounce_score, created_at, lang"
 
 static const char *const status_names[] = {
 	[MEMBER_STATUS_ACTIVE] = "active", [MEMBER_STATUS_BOUNCING] = "bouncing",
@@ -48,6 +49,7 @@ static Member *member_from_row(sqlite3_stmt *st)
 	member_status_parse((const char *)sqlite3_column_text(st, 5), &m->status);
 	m->bounce_score = sqlite3_column_double(st, 6);
 	m->created_at = sqlite3_column_int64(st, 7);
+	m->lang = db_col_text(st, 8);
 	return m;
 }
 
@@ -118,6 +120,7 @@ Member *member_free(Member *m)
 		g_free(m->name);
 		g_free(m->postcode);
 		g_free(m->district);
+		g_free(m->lang);
 		g_free(m);
 	}
 	return NULL;
@@ -192,6 +195,28 @@ out:
 	return id;
 }
 
+/* member_set_lang - set (or, from mail, adopt) a member's language */
+gboolean member_set_lang(PmDb *db, gint64 id, const char *lang, gboolean overwrite,
+			 gboolean *changed, GError **error)
+{
+	char *norm = lang_normalize(lang);
+	gboolean ok;
+
+	if (changed)
+		*changed = FALSE;
+	if (lang && *lang && norm == NULL) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "unknown language tag %s", lang);
+		return FALSE;
+	}
+	ok = db_exec(db, error, "UPDATE members SET lang = ?2, updated_at = ?3 WHERE id = ?1 "
+		     "AND lang IS NOT ?2 AND (?4 OR lang IS NULL)", "itii", id, norm, pm_now(),
+		     (gint64)(overwrite ? 1 : 0));
+	if (ok && changed)
+		*changed = db_changes(db) > 0;
+	g_free(norm);
+	return ok;
+}
+
 /* member_set_status - change a member's status */
 gboolean member_set_status(PmDb *db, gint64 id, MemberStatus status, GError **error)
 {
@@ -233,6 +258,8 @@ JsonNode *member_to_json(const Member *m)
 	json_builder_add_string_value(b, m->postcode ? m->postcode : "");
 	json_builder_set_member_name(b, "district");
 	json_builder_add_string_value(b, m->district ? m->district : "");
+	json_builder_set_member_name(b, "lang");
+	json_builder_add_string_value(b, m->lang ? m->lang : "");
 	json_builder_end_object(b);
 	n = json_builder_get_root(b);
 	g_object_unref(b);
@@ -262,7 +289,7 @@ gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 /* member_erase - the member row's part of forgetting */
 gboolean member_erase(PmDb *db, gint64 id, gint64 now, GError **error)
 {
-	return db_exec(db, error, "UPDATE members SET email = NULL, name = NULL, postcode = NULL, "
+	return db_exec(db, error, "UPDATE members SET email = NULL, name = NULL, postcode = NULL, lang = NULL, "
 		       "status = 'forgotten', bounce_score = 0, bounce_at = NULL, updated_at = ? "
 		       "WHERE id = ?", "ii", now, id);
 }

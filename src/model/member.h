@@ -42,6 +42,7 @@ typedef struct {
 	MemberStatus status;
 	double bounce_score;
 	gint64 created_at;
+	char *lang;         /* primary language subtag ("fr"), or NULL: the configured default */
 } Member;
 
 /* member_get - member by id; NULL (no error) when absent; caller frees with member_free */
@@ -113,10 +114,19 @@ gboolean member_mark_unsubscribed(PmDb *db, gint64 id, gint64 now, GError **erro
  */
 gboolean member_districts_rederive(PmDb *db, gboolean all, gint64 *changed, GError **error);
 
+/*
+ * member_set_lang - the member's language (lang_normalize'd; NULL clears it). An organizer
+ * (overwrite TRUE) sets it; a language read from the member's mail (overwrite FALSE) is
+ * adopted only while none is set. A tag that is no language is EX_DATAERR ("unknown
+ * language tag X"). *changed (may be NULL) tells whether it changed.
+ */
+gboolean member_set_lang(PmDb *db, gint64 id, const char *lang, gboolean overwrite,
+			 gboolean *changed, GError **error);
+
 /* member_first_name - the first word of a display name, or ""; caller frees */
 char *member_first_name(const char *name);
 
-/* member_to_json - template data {email, name, first_name, postcode, district} */
+/* member_to_json - template data {email, name, first_name, postcode, district, lang} */
 JsonNode *member_to_json(const Member *m);
 
 #endif

@@ -198,6 +198,15 @@ static const char *const migrations[] = {
 "  purpose INTEGER NOT NULL,"
 "  used_at INTEGER NOT NULL) WITHOUT ROWID;"
 ,
+/* 4: members' languages and newsletters' bodies per language */
+"ALTER TABLE members ADD COLUMN lang TEXT;"   /* BCP 47 primary subtag ("fr"); NULL: default */
+"CREATE TABLE newsletter_langs ("            /* one subject and body per other language */
+"  newsletter_id INTEGER NOT NULL REFERENCES newsletters(id) ON DELETE CASCADE,"
+"  lang TEXT NOT NULL,"
+"  subject TEXT NOT NULL,"
+"  body TEXT NOT NULL,"
+"  PRIMARY KEY (newsletter_id, lang)) WITHOUT ROWID;"
+,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);

@@ -50,6 +50,7 @@ gboolean probe_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError *
 		json_node_take_object(data, o);
 		opts.to = m->email;
 		opts.to_name = m->name;
+		opts.lang = m->lang;
 		opts.auto_generated = TRUE;
 		msg = compose_message(cfg, "probe", data, &opts, &e);
 		if (msg) {
