@@ -111,7 +111,7 @@ static const Patterns *patterns(void)
 		fwd_begin = rules_alternation(rules, "forward_begin");
 		foot = rules_alternation(rules, "footer");
 		sep = rules_alternation(rules, "separator");
-		pat = g_strdup_printf("^[ \\t]*-{2,}[ \\t]*(?:%s)[ \\t]*-{2,}[^\\n]*$",
+		pat = g_strdup_printf("^[ \\t]*[*_]?-{2,}[ \\t]*(?:%s)[ \\t]*-{2,}[^\\n]*$",
 				      orig ? orig : "(?!)");
 		p.original = compile(pat, ci);
 		g_free(pat);
@@ -454,6 +454,12 @@ static guint attribution(GPtrArray *lines, guint i)
 			}
 		}
 	}
+	/* X <addr> schrieb am Fr., 28.\nApr. 2017 um 11:53 Uhr:  (the verb after the address,
+	 * the date wrapped onto the next line) */
+	if (strchr(line, '@') && found(p->rev_verb, line))
+		for (guint k = i; k < last; k++)
+			if (ends_with_colon(lines->pdata[k]) && (has_digit(line) || has_digit(lines->pdata[k])))
+				return k - i + 1;
 	/* 2014-10-17 11:28 GMT+03:00 X <addr>:  /  Thu, 26 Jun 2014 14:00 +0400 от X <addr>: */
 	if (found(p->date_start, line))
 		for (guint k = i; k < last; k++)
@@ -545,6 +551,56 @@ static gboolean unclosed_link(const char *s)
 	return (a && !strchr(a, '>')) || (b && !strchr(b, ')'));
 }
 
+/* trim - copy of s without leading and trailing white space; caller frees */
+static char *trim(const char *s)
+{
+	const char *b = s, *e = s + strlen(s);
+
+	while (*b && g_ascii_isspace(*b))
+		b++;
+	while (e > b && g_ascii_isspace(e[-1]))
+		e--;
+	return g_strndup(b, e - b);
+}
+
+/* is_footer - TRUE when line, trimmed, is a "Sent from my ..." footer (rules "footer") */
+static gboolean is_footer(const char *line)
+{
+	char *l = trim(line);
+	gboolean f = *l && strlen(l) <= 120 && g_regex_match(patterns()->footer, l, 0, NULL);
+
+	g_free(l);
+	return f;
+}
+
+/* footer_before_text - TRUE for a footer line after a blank line (or first) with more text
+ * after it: mobile clients put "Sent from my ..." under the reply and the original
+ * message, unmarked, below it */
+static gboolean footer_before_text(GPtrArray *lines, guint i)
+{
+	if (i > 0 && !mimetext_is_blank(lines->pdata[i - 1]))
+		return FALSE;
+	if (!is_footer(lines->pdata[i]))
+		return FALSE;
+	for (guint k = i + 1; k < lines->len; k++)
+		if (!mimetext_is_blank(lines->pdata[k]))
+			return TRUE;
+	return FALSE;
+}
+
+/* wrapped_quote - TRUE when line continues the quote line before it, wrapped by a client
+ * that did not prefix the rest: a long quote line before, a lower-case start (a short
+ * answer between quotes, "No", starts with a capital and stays text) */
+static gboolean wrapped_quote(const char *prev, const char *line)
+{
+	gunichar c;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	c = g_utf8_get_char_validated(line, -1);
+	return strlen(prev) >= 60 && c != (gunichar)-1 && c != (gunichar)-2 && g_unichar_islower(c);
+}
+
 /* mark_lines - one marker per line: e empty, m quoted, s splitter, f forward, t text;
  * caller frees */
 static char *mark_lines(GPtrArray *lines)
@@ -563,6 +619,9 @@ static char *mark_lines(GPtrArray *lines)
 		} else if (is_quote_line(l) && !(i > 0 && unclosed_link(lines->pdata[i - 1]))) {
 			m[i] = 'm';
 			quotes++;
+		} else if (footer_before_text(lines, i)) {
+			m[i] = 's';
+			any_split = TRUE;
 		} else if ((n = splitter(lines, i, &fwd)) > 0) {
 			for (guint k = 0; k < n && i + k < lines->len; k++)
 				m[i + k] = fwd ? 'f' : 's';
@@ -584,7 +643,7 @@ static char *mark_lines(GPtrArray *lines)
 			l++;
 		if (m[i] == 't' && m[i - 1] == 'm' && m[i + 1] == 'm' &&
 		    (unclosed_link(lines->pdata[i - 1]) || g_str_has_prefix(l, "(http") ||
-		     g_str_has_prefix(l, "<http")))
+		     g_str_has_prefix(l, "<http") || wrapped_quote(lines->pdata[i - 1], l)))
 			m[i] = 'm';
 	}
 	return m;
@@ -625,18 +684,6 @@ static char *strip_marked(GPtrArray *lines, char *m)
 		first = FALSE;
 	}
 	return g_string_free(out, FALSE);
-}
-
-/* trim - copy of s without leading and trailing white space; caller frees */
-static char *trim(const char *s)
-{
-	const char *b = s, *e = s + strlen(s);
-
-	while (*b && g_ascii_isspace(*b))
-		b++;
-	while (e > b && g_ascii_isspace(e[-1]))
-		e--;
-	return g_strndup(b, e - b);
 }
 
 /* replytext_strip_quotes - text without quotes, attributions, header blocks and forwards,
@@ -686,6 +733,20 @@ static gboolean cut_signature(GPtrArray *lines)
 	return FALSE;
 }
 
+/* is_delimiter - TRUE for a line of only delimiter characters ("-----", "_____", "***",
+ * "====") or Gmail's invisible tracking mark U+1427, which end a reply and say nothing */
+static gboolean is_delimiter(const char *l)
+{
+	if (strcmp(l, "\xe1\x90\xa7") == 0)
+		return TRUE;
+	if (strlen(l) < 3)
+		return FALSE;
+	for (const char *c = l; *c; c++)
+		if (!strchr("-_=*#~+ \t", *c))
+			return FALSE;
+	return TRUE;
+}
+
 /* cut_footers - drop trailing "Sent from my iPhone"-style lines; TRUE if any went */
 static gboolean cut_footers(GPtrArray *lines)
 {
@@ -693,7 +754,7 @@ static gboolean cut_footers(GPtrArray *lines)
 
 	while (lines->len > 0) {
 		char *l = trim(lines->pdata[lines->len - 1]);
-		gboolean blank = *l == '\0';
+		gboolean blank = *l == '\0' || is_delimiter(l);
 		gboolean footer = !blank && strlen(l) <= 120 &&
 			g_regex_match(patterns()->footer, l, 0, NULL);
 		g_free(l);
