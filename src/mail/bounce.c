@@ -265,6 +265,8 @@ typedef struct {
 	GMimeMessage *enclosed;    /* borrowed: the first enclosed message */
 	char *enclosed_headers;    /* the first text/rfc822-headers body */
 	gboolean report;           /* a multipart/report was seen */
+	char *orphan_text;         /* a multipart without parts (its boundary mistyped): the
+				    * whole body is its prologue, read as text */
 	int parts;
 } Walk;
 
@@ -286,6 +288,8 @@ static GPtrArray *texts(const Walk *w)
 		}
 		g_ptr_array_unref(pieces);
 	}
+	if (w->orphan_text && out->len < MAX_TEXTS)
+		g_ptr_array_add(out, g_strdup(w->orphan_text));
 	return out;
 }
 
@@ -310,6 +314,11 @@ static void walk(GMimeObject *obj, int depth, Walk *w)
 
 		if (g_ascii_strcasecmp(sub, "report") == 0)
 			w->report = TRUE;
+		if (n == 0 && w->orphan_text == NULL && g_mime_multipart_get_prologue(mp)) {
+			const char *pro = g_mime_multipart_get_prologue(mp);
+
+			w->orphan_text = g_utf8_make_valid(pro, MIN(strlen(pro), MAX_TEXT));
+		}
 		for (int i = 0; i < n && w->parts < MAX_PARTS; i++)
 			walk(g_mime_multipart_get_part(mp, i), depth + 1, w);
 		return;
@@ -321,8 +330,10 @@ static void walk(GMimeObject *obj, int depth, Walk *w)
 
 		if (inner && w->enclosed == NULL)
 			w->enclosed = inner;
-		/* a report forwarded or wrapped whole: read it; an ordinary returned message: don't */
-		if (ict && g_mime_content_type_is_type(ict, "multipart", "report")) {
+		/* a report forwarded or wrapped whole: read it; an ordinary returned message, or
+		 * a bounce returned inside a bounce (a double bounce: its own report came
+		 * first), don't */
+		if (ict && g_mime_content_type_is_type(ict, "multipart", "report") && w->dsn->len == 0) {
 			g_ptr_array_add(w->text_roots, body);
 			walk(body, depth + 1, w);
 		}
@@ -516,6 +527,10 @@ static void read_dsn(const char *body, BounceReport *r, int *blocks_seen, int *f
 typedef struct {
 	GHashTable *exclude;    /* our own addresses (the bounce's headers): never failed recipients */
 	char *from_domain;      /* the reporting system's domain, for bare local parts */
+	gboolean failed;        /* a failure phrase was read but it named nobody */
+	gboolean permanent;     /* ... and whether the text calls it permanent */
+	char *status;           /* ... and the status it gives (its class agreeing), or NULL */
+	char *returned_to;      /* the "To:" line of the returned message pasted in the text */
 } TextCtx;
 
 /*
@@ -584,7 +599,7 @@ static gboolean is_blank(const char *s)
 }
 
 /* read_text - the free-text reader: add the failed recipients the text names to r */
-static void read_text(const char *text, const TextCtx *c, BounceReport *r)
+static void read_text(const char *text, TextCtx *c, BounceReport *r)
 {
 	const BounceRegexes *rx = rx_get();
 	char **lines = g_strsplit(text, "\n", MAX_LINES);
@@ -681,6 +696,15 @@ static void read_text(const char *text, const TextCtx *c, BounceReport *r)
 			r->status = g_strdup(status);
 			r->permanent = permanent;
 		}
+		if (!c->failed) {
+			c->failed = TRUE;
+			c->permanent = permanent;
+			c->status = status && (status[0] == '5') == permanent ? g_strdup(status) : NULL;
+		}
+		/* the returned message's headers pasted below: its To: names whom we sent to */
+		for (int i = end; i < n && c->returned_to == NULL; i++)
+			if (g_ascii_strncasecmp(lines[i], "To:", 3) == 0)
+				c->returned_to = g_strdup(lines[i] + 3);
 		goto out;
 	}
 	for (int i = first; diagnostic == NULL && i < end; i++)
@@ -732,11 +756,66 @@ static void text_ctx_init(TextCtx *c, GMimeMessage *msg)
 	for (gsize i = 0; i < G_N_ELEMENTS(ours); i++)
 		add_header_addresses(msg, ours[i], c->exclude);
 	c->from_domain = NULL;
+	c->failed = c->permanent = FALSE;
+	c->status = c->returned_to = NULL;
 	add_header_addresses(msg, "From", from);
 	g_hash_table_iter_init(&it, from);
 	if (g_hash_table_iter_next(&it, &key, NULL))
 		c->from_domain = g_strdup(strrchr(key, '@') + 1);
 	g_hash_table_unref(from);
+}
+
+/* returned_recipient - a text that reports a failure but names nobody: the one address in
+ * the To: of the message it returns (enclosed, its headers enclosed, or pasted below the
+ * text) is whom the failed message was sent to (FML, Japanese carriers, old Sendmail,
+ * Verizon...). peermail sends each message to one member, so only a single address counts;
+ * our own addresses never do. Adds it to r and says so in r->rule. */
+static void returned_recipient(const Walk *w, const TextCtx *c, BounceReport *r)
+{
+	const char *to = NULL;
+	GMimeObject *hdrs = NULL;
+	GMatchInfo *mi = NULL;
+	char *addr = NULL, *rule;
+	int count = 0;
+
+	if (!c->failed || r->recipients->len > 0)
+		return;
+	if (w->enclosed)
+		to = g_mime_object_get_header(GMIME_OBJECT(w->enclosed), "To");
+	if (to == NULL && w->enclosed_headers) {
+		hdrs = header_block_new(w->enclosed_headers, strlen(w->enclosed_headers));
+		to = hdrs ? g_mime_object_get_header(hdrs, "To") : NULL;
+	}
+	if (to == NULL)
+		to = c->returned_to;
+	if (to && strlen(to) <= MAX_LINE) {
+		g_regex_match(rx_get()->addr, to, 0, &mi);
+		for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+			char *m = g_match_info_fetch(mi, 0);
+			char *a = clean_address(m);
+
+			if (a && (is_system_address(a) || g_hash_table_contains(c->exclude, a)))
+				g_clear_pointer(&a, g_free);
+			if (a && (addr == NULL || strcmp(a, addr) != 0))
+				count++;
+			if (a && addr == NULL)
+				addr = a;
+			else
+				g_free(a);
+			g_free(m);
+		}
+		g_match_info_free(mi);
+	}
+	if (addr && count == 1) {
+		report_add(r, addr, c->status, c->permanent, NULL);
+		rule = g_strdup_printf("%s; recipient from the returned message's To:",
+				       r->rule ? r->rule : "free text");
+		g_free(r->rule);
+		r->rule = rule;
+	}
+	g_free(addr);
+	if (hdrs)
+		g_object_unref(hdrs);
 }
 
 /* ==== Feedback reports ==== */
@@ -1067,6 +1146,16 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 			r->kind = failures > 0 ? BOUNCE_DSN : BOUNCE_NOT;   /* else a success DSN */
 			r->rule = g_strdup(failures > 0 ? "delivery status (RFC 3464)" :
 					   "delivery status (RFC 3464): no failure");
+			if (failures > 0 && r->recipients->len == 0) {
+				/* a failure whose recipient is unreadable: the returned To: */
+				TextCtx c;
+
+				text_ctx_init(&c, msg);
+				c.failed = c.permanent = TRUE;
+				returned_recipient(&w, &c, r);
+				g_hash_table_unref(c.exclude);
+				g_free(c.from_domain);
+			}
 		} else if (looks_like_bounce(msg, &w) &&
 		    (w.report || w.dsn->len || !autoreply_is_reply(msg))) {
 			GPtrArray *t = texts(&w);
@@ -1077,8 +1166,11 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 				read_text(g_ptr_array_index(t, i), &c, r);
 			g_ptr_array_unref(t);
 			failed_recipients_header(msg, r);
+			returned_recipient(&w, &c, r);
 			g_hash_table_unref(c.exclude);
 			g_free(c.from_domain);
+			g_free(c.status);
+			g_free(c.returned_to);
 			r->kind = BOUNCE_DSN;   /* a bounce, even when no address could be read */
 		}
 	}
@@ -1089,5 +1181,6 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 	g_free(w.feedback);
 	g_free(w.mdn);
 	g_free(w.enclosed_headers);
+	g_free(w.orphan_text);
 	return r;
 }
