@@ -8,9 +8,9 @@
 #include "harness.h"
 
 /* Floor (percent) on the held-back set: the measured figure, so a regression fails. */
-#define FLOOR_HELD 85
+#define FLOOR_HELD 90
 #define FLOOR_HELD_MPR 85
-#define FLOOR_HELD_ERT 0
+#define FLOOR_HELD_ERT 80
 
 /* normalize - text with trailing blanks of each line, runs of blank lines (to one) and
  * surrounding blank lines removed; caller frees */
