@@ -248,7 +248,9 @@ static char *clean_address(const char *raw)
 	return out;
 }
 
-/* is_system_address - TRUE for postmaster@ and mailer-daemon@ (never a member) */
+/* is_system_address - TRUE for postmaster@ and mailer-daemon@: in free text these are
+ * contacts ("send mail to postmaster"), never taken as failed recipients; a DSN's recipient
+ * field or the returned message's To: names them unambiguously and they count there */
 static gboolean is_system_address(const char *addr)
 {
 	return g_str_has_prefix(addr, "postmaster@") || g_str_has_prefix(addr, "mailer-daemon@");
@@ -455,7 +457,8 @@ static char *status_code(const char *s)
  * counts the per-recipient blocks in *blocks_seen and those reporting a failure or delay
  * (whatever their address) in *failures_seen
  */
-static void read_dsn(const char *body, BounceReport *r, int *blocks_seen, int *failures_seen)
+static void read_dsn(const char *body, BounceReport *r, int *blocks_seen, int *failures_seen,
+		     int *given_up)
 {
 	char **blocks = split_blocks(body);
 
@@ -501,7 +504,9 @@ static void read_dsn(const char *body, BounceReport *r, int *blocks_seen, int *f
 			g_clear_pointer(&addr, g_free);
 		if ((orig || final) && (failed || delayed))
 			(*failures_seen)++;
-		if (addr && !is_system_address(addr)) {
+		if ((orig || final) && failed)
+			(*given_up)++;
+		if (addr) {
 			const char *d = diag;
 
 			/* "smtp; 550 ..." -> "550 ..." */
@@ -794,7 +799,7 @@ static void returned_recipient(const Walk *w, const TextCtx *c, BounceReport *r)
 			char *m = g_match_info_fetch(mi, 0);
 			char *a = clean_address(m);
 
-			if (a && (is_system_address(a) || g_hash_table_contains(c->exclude, a)))
+			if (a && g_hash_table_contains(c->exclude, a))
 				g_clear_pointer(&a, g_free);
 			if (a && (addr == NULL || strcmp(a, addr) != 0))
 				count++;
@@ -1135,10 +1140,10 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 		r->kind = BOUNCE_NOT;   /* a read receipt */
 		r->rule = g_strdup("read receipt (RFC 8098)");
 	} else {
-		int blocks = 0, failures = 0;
+		int blocks = 0, failures = 0, given_up = 0;
 
 		for (guint i = 0; i < w.dsn->len; i++)
-			read_dsn(g_ptr_array_index(w.dsn, i), r, &blocks, &failures);
+			read_dsn(g_ptr_array_index(w.dsn, i), r, &blocks, &failures, &given_up);
 		if (blocks == 0 && read_ses_json(&w, r)) {
 			;       /* an Amazon SES notification decided */
 		} else if (blocks > 0) {
@@ -1146,7 +1151,7 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 			r->kind = failures > 0 ? BOUNCE_DSN : BOUNCE_NOT;   /* else a success DSN */
 			r->rule = g_strdup(failures > 0 ? "delivery status (RFC 3464)" :
 					   "delivery status (RFC 3464): no failure");
-			if (failures > 0 && r->recipients->len == 0) {
+			if (given_up > 0 && r->recipients->len == 0) {
 				/* a failure whose recipient is unreadable: the returned To: */
 				TextCtx c;
 
