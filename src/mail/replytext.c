@@ -17,6 +17,7 @@
  *
  * DIAGNOSTICS: none; every function returns a string, possibly empty, never NULL.
  */
+#include <stdarg.h>
 #include <string.h>
 #include "mail/mimetext.h"
 #include "mail/replytext.h"
@@ -32,22 +33,11 @@
 
 /* ==== Patterns, compiled once ==== */
 
-/* "wrote" in many languages; each is a whole word at the end of an attribution */
-#define KW_WROTE "(?:wrote|a écrit|napisał(?:\\(a\\))?|napisała|schreef|verzond|geschreven|" \
-	"schrieb|escreveu|skrev|đã viết|escribió|ha scritto|scrisse|napsal(?:\\(a\\))?|" \
-	"kirjoitti|написал(?:\\(а\\))?|написала|написав|yazdı|írta|έγραψε|a scris|rašė)"
-/* the same after a word boundary, or CJK "wrote" which follows digits or letters directly */
-#define KW_ANY "(?:(?<![\\w])" KW_WROTE "|写道|寫道)"
-#define OPENERS "(?:On|Le|W dniu|Op|Am|Em|På|Den|Vào|El|Il giorno|Il|Dne|Dana|Pada|В|Στις)"
-#define HDR_FROM "From|Von|Van|De|Fra|Från|Od|Da|От|Від|Lähettäjä|Feladó|Kimden|Afzender|" \
-	"Expéditeur|Remitente"
-#define HDR_DATE "Date|Sent|Datum|Envoyé|Skickat|Sendt|Gesendet|Enviado|Enviada|Data|Wysłano|" \
-	"Отправлено|Дата|Надіслано|Inviato|Verzonden|Lähetetty|Päivämäärä|Odesláno|Elküldve|" \
-	"Gönderildi|Fecha"
-#define HDR_OTHER "Subject|Betreff|Objet|Emne|Ämne|Asunto|Assunto|Oggetto|Onderwerp|Temat|Тема|" \
-	"Aihe|Předmět|Tárgy|Konu|To|An|Til|À|A|Till|Para|Aan|Do|Кому|Komu|Vastaanottaja|" \
-	"Címzett|Kime|Cc|Bcc|Kopie|Copie|Kopia|Копия|Kopio|Reply-To|Antwort an|Répondre à|" \
-	"Importance|Wichtigkeit|Priority"
+/* The words of attributions and header blocks are data, one rules/reply/LANG.rules file per
+ * language: "opener" (On, Le, Am...), "wrote" (a whole word ending an attribution),
+ * "wrote_cjk" (CJK "wrote", which follows other letters directly), "wrote_mid" (the verb
+ * before the name: "Am <date> schrieb X:"), "header_from", "header_date", "header_field"
+ * (the names of a header block's lines). */
 
 typedef struct {
 	GRegex *opener;       /* "On ", "Le ", "Am "... starting an attribution line */
@@ -81,6 +71,31 @@ static GRegex *compile(const char *pattern, GRegexCompileFlags flags)
 	return re;
 }
 
+/* compile_printf - compile() of a pattern built from fmt and its arguments */
+static GRegex *compile_printf(GRegexCompileFlags flags, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static GRegex *compile_printf(GRegexCompileFlags flags, const char *fmt, ...)
+{
+	va_list ap;
+	char *pat;
+	GRegex *re;
+
+	va_start(ap, fmt);
+	pat = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	re = compile(pat, flags);
+	g_free(pat);
+	return re;
+}
+
+/* alternation_or_never - the alternation of kind's patterns, or one that never matches;
+ * caller frees */
+static char *alternation_or_never(const GPtrArray *rules, const char *kind)
+{
+	char *a = rules_alternation(rules, kind);
+
+	return a ? a : g_strdup("(?!)");
+}
+
 /* patterns - the compiled patterns, built once, thread-safely; never freed */
 static const Patterns *patterns(void)
 {
@@ -91,21 +106,31 @@ static const Patterns *patterns(void)
 	const GRegexCompileFlags ml = G_REGEX_MULTILINE, ci = G_REGEX_MULTILINE | G_REGEX_CASELESS;
 
 	if (g_once_init_enter(&once)) {
+		char *opener, *wrote, *wrote_cjk, *wrote_mid, *h_from, *h_date, *h_field, *kw_any;
+
+		p.rules = rules = rules_load(pm_reply_rules, FALSE);
+		opener = alternation_or_never(rules, "opener");
+		wrote = alternation_or_never(rules, "wrote");
+		wrote_cjk = alternation_or_never(rules, "wrote_cjk");
+		wrote_mid = alternation_or_never(rules, "wrote_mid");
+		h_from = alternation_or_never(rules, "header_from");
+		h_date = alternation_or_never(rules, "header_date");
+		h_field = alternation_or_never(rules, "header_field");
+		/* "wrote" after a word boundary, or CJK "wrote" right after digits or letters */
+		kw_any = g_strdup_printf("(?:(?<![\\w])(?:%s)|%s)", wrote, wrote_cjk);
 		/* every pattern is anchored or starts with a literal alternation, and none nests
 		 * unbounded repeats: the work per line stays linear (see splitter) */
-		p.opener = compile("^[ \\t]*-*[ \\t]*>?[ \\t]*" OPENERS "[ \\t]", 0);
-		p.end_wrote = compile("(?:" KW_ANY "|(?<![\\w])sent)[ \\t]*[:：]?[ \\t]*-*[ \\t]*$", 0);
-		p.end_wrote_colon = compile(KW_ANY "[ \\t]*[:：][ \\t]*$", 0);
+		p.opener = compile_printf(0, "^[ \\t]*-*[ \\t]*>?[ \\t]*(?:%s)[ \\t]", opener);
+		p.end_wrote = compile_printf(0, "(?:%s|(?<![\\w])sent)[ \\t]*[:：]?[ \\t]*-*[ \\t]*$", kw_any);
+		p.end_wrote_colon = compile_printf(0, "%s[ \\t]*[:：][ \\t]*$", kw_any);
 		p.polymail = compile("^[ \\t]*On[ \\t][^\\n]*\\n(?:[ \\t]*\\n)?[ \\t]*<[ \\t]*\\n?"
 			"[ \\t]*mailto:[^\\n]*\\n[ \\t]*>[ \\t]*wrote[ \\t]*:[ \\t]*$", ml);
-		p.rev_start = compile("^[ \\t]*>?[ \\t]*(?:" OPENERS "[ \\t]|\\d|\\w{2,4}\\.?,?[ \\t]+\\d)", 0);
-		p.rev_verb = compile("[ \\t](?:schrieb|schreef|skrev|ha scritto|escribió|escreveu|"
-			"napisał(?:\\(a\\))?|написал(?:\\(а\\))?)[ \\t]", 0);
+		p.rev_start = compile_printf(0, "^[ \\t]*>?[ \\t]*(?:(?:%s)[ \\t]|\\d|\\w{2,4}\\.?,?[ \\t]+\\d)", opener);
+		p.rev_verb = compile_printf(0, "[ \\t](?:%s)[ \\t]", wrote_mid);
 		p.date_start = compile("^[ \\t]*>?[ \\t]*(?:\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}|\\d{4}年|"
 			"\\w{2,10}\\.?,?[ \\t]+\\d{1,2}\\.?[ \\t]+\\w{3,10}\\.?[ \\t]+\\d{4})", 0);
-		p.dash_end = compile(KW_ANY "[ \\t]*-{2,}[ \\t]*$", 0);
-		p.mid_opener = compile("(?<=\\S)[ \\t]*(-*[ \\t]*" OPENERS "[ \\t])", 0);
-		p.rules = rules = rules_load(pm_reply_rules, FALSE);
+		p.dash_end = compile_printf(0, "%s[ \\t]*-{2,}[ \\t]*$", kw_any);
+		p.mid_opener = compile_printf(0, "(?<=\\S)[ \\t]*(-*[ \\t]*(?:%s)[ \\t])", opener);
 		orig = rules_alternation(rules, "original");
 		fwd = rules_alternation(rules, "forward");
 		fwd_begin = rules_alternation(rules, "forward_begin");
@@ -130,8 +155,16 @@ static const Patterns *patterns(void)
 		g_free(foot);
 		g_free(sep);
 		p.underscores = compile("^[ \\t]*_{10,}[ \\t]*$", 0);
-		p.header = compile("^[ \\t]*[*_]?(?:(" HDR_FROM ")|(" HDR_DATE ")|(" HDR_OTHER "))"
-			"[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", G_REGEX_CASELESS);
+		p.header = compile_printf(G_REGEX_CASELESS, "^[ \\t]*[*_]?(?:(%s)|(%s)|(%s))"
+			"[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", h_from, h_date, h_field);
+		g_free(opener);
+		g_free(wrote);
+		g_free(wrote_cjk);
+		g_free(wrote_mid);
+		g_free(h_from);
+		g_free(h_date);
+		g_free(h_field);
+		g_free(kw_any);
 		g_once_init_leave(&once, 1);
 	}
 	return &p;
