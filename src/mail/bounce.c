@@ -728,6 +728,21 @@ out:
 	g_strfreev(lines);
 }
 
+/* read_subject_first - a text with no failure phrase whose Subject has one (Sendmail V5:
+ * "Returned mail: Cannot send message for 4 days" over a bare transcript): read the
+ * subject as the text's first line */
+static void read_subject_first(GMimeMessage *msg, const char *text, TextCtx *c, BounceReport *r)
+{
+	const char *subject = g_mime_message_get_subject(msg);
+	char *joined;
+
+	if (subject == NULL || strlen(subject) > MAX_LINE || !rx_match(rx_get()->trigger, subject))
+		return;
+	joined = g_strconcat(subject, "\n\n", text, NULL);
+	read_text(joined, c, r);
+	g_free(joined);
+}
+
 /* add_header_addresses - put every address in msg's header name into set (lower-cased) */
 static void add_header_addresses(GMimeMessage *msg, const char *name, GHashTable *set)
 {
@@ -770,6 +785,28 @@ static void text_ctx_init(TextCtx *c, GMimeMessage *msg)
 	g_hash_table_unref(from);
 }
 
+/* is_list_address - TRUE when addr is the mailing list the returned message (headers o)
+ * went through (X-BeenThere, List-Post, List-Id): a list's To: names the list, not the
+ * member it was delivered to */
+static gboolean is_list_address(GMimeObject *o, const char *addr)
+{
+	static const char *const names[] = { "X-BeenThere", "List-Post", "List-Id" };
+	char *dotted = g_strdup(addr), *at = strchr(dotted, '@');
+	gboolean hit = FALSE;
+
+	if (at)
+		*at = '.';      /* List-Id: <list.example.org> for list@example.org */
+	for (gsize i = 0; o && i < G_N_ELEMENTS(names) && !hit; i++) {
+		const char *v = g_mime_object_get_header(o, names[i]);
+		char *low = v && strlen(v) <= MAX_LINE ? g_ascii_strdown(v, -1) : NULL;
+
+		hit = low && (strstr(low, addr) || strstr(low, dotted));
+		g_free(low);
+	}
+	g_free(dotted);
+	return hit;
+}
+
 /* returned_recipient - a text that reports a failure but names nobody: the one address in
  * the To: of the message it returns (enclosed, its headers enclosed, or pasted below the
  * text) is whom the failed message was sent to (FML, Japanese carriers, old Sendmail,
@@ -778,17 +815,20 @@ static void text_ctx_init(TextCtx *c, GMimeMessage *msg)
 static void returned_recipient(const Walk *w, const TextCtx *c, BounceReport *r)
 {
 	const char *to = NULL;
-	GMimeObject *hdrs = NULL;
+	GMimeObject *hdrs = NULL, *src = NULL;
 	GMatchInfo *mi = NULL;
 	char *addr = NULL, *rule;
 	int count = 0;
 
 	if (!c->failed || r->recipients->len > 0)
 		return;
-	if (w->enclosed)
-		to = g_mime_object_get_header(GMIME_OBJECT(w->enclosed), "To");
+	if (w->enclosed) {
+		src = GMIME_OBJECT(w->enclosed);
+		to = g_mime_object_get_header(src, "To");
+	}
 	if (to == NULL && w->enclosed_headers) {
 		hdrs = header_block_new(w->enclosed_headers, strlen(w->enclosed_headers));
+		src = hdrs;
 		to = hdrs ? g_mime_object_get_header(hdrs, "To") : NULL;
 	}
 	if (to == NULL)
@@ -811,7 +851,7 @@ static void returned_recipient(const Walk *w, const TextCtx *c, BounceReport *r)
 		}
 		g_match_info_free(mi);
 	}
-	if (addr && count == 1) {
+	if (addr && count == 1 && !is_list_address(to == c->returned_to ? NULL : src, addr)) {
 		report_add(r, addr, c->status, c->permanent, NULL);
 		rule = g_strdup_printf("%s; recipient from the returned message's To:",
 				       r->rule ? r->rule : "free text");
@@ -1169,6 +1209,8 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 			text_ctx_init(&c, msg);
 			for (guint i = 0; i < t->len; i++)
 				read_text(g_ptr_array_index(t, i), &c, r);
+			if (r->recipients->len == 0 && !c.failed && t->len > 0)
+				read_subject_first(msg, g_ptr_array_index(t, 0), &c, r);
 			g_ptr_array_unref(t);
 			failed_recipients_header(msg, r);
 			returned_recipient(&w, &c, r);
