@@ -575,8 +575,21 @@ TEST(returned_message)
 		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"I\"\n\n"
 		"--I\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; b.example\n\n"
 		"Final-Recipient: rfc822; inner@example.com\nAction: failed\nStatus: 5.1.1\n\n--I--\n\n--O--\n";
+	static const char fields_in_text[] =
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@example.edu>\nTo: bounce+T@act.example.org\n"
+		"Subject: Returned mail: Service unavailable\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"Z\"\n\n"
+		"   ----- The following addresses had permanent fatal errors -----\n"
+		"\"|exec /usr/bin/procmail\"\n    (expanded from: <alias@example.edu>)\n\n"
+		"Reporting-MTA: dns; mx.example.edu\n\nFinal-Recipient: RFC822; user@mx.example.edu\n"
+		"Action: failed\nStatus: 5.5.0\n";
 	BounceReport *r;
 
+	r = parse_str(fields_in_text);
+	OK(r->recipients->len == 1 && strcmp(rcpt(r, 0)->address, "user@mx.example.edu") == 0 &&
+	   r->rule && strstr(r->rule, "fields in the text"),
+	   "delivery-status fields in the text (no MIME boundary): read as a DSN");
+	bounce_report_free(r);
 	r = parse_str(fml);
 	OK(r->recipients->len == 1 && strcmp(rcpt(r, 0)->address, "jane@example.net") == 0 &&
 	   rcpt(r, 0)->permanent, "no recipient named: the returned message's To:, permanent");

@@ -9,8 +9,8 @@
 #include "harness.h"
 
 /* Floors (percent) on the held-back set: measured figures, so a regression fails. */
-#define FLOOR_FOUND 94
-#define FLOOR_PERM 95
+#define FLOOR_FOUND 95
+#define FLOOR_PERM 96
 #define FLOOR_FOUND_BE 90
 #define FLOOR_PERM_BE 90
 

@@ -728,6 +728,26 @@ out:
 	g_strfreev(lines);
 }
 
+/* read_dsn_in_text - delivery-status fields in the text itself (a report whose MIME
+ * boundaries are missing, or an MTA that pastes them): read like a DSN part; TRUE (and
+ * r->rule set) when they named a failed or delayed recipient */
+static gboolean read_dsn_in_text(const GPtrArray *texts, BounceReport *r)
+{
+	static GRegex *field;
+	int blocks = 0, failures = 0, given_up = 0;
+
+	if (g_once_init_enter(&field))
+		g_once_init_leave(&field, g_regex_new("^(final|original)-recipient:[ \t]*rfc822[ \t]*;",
+						      G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL));
+	for (guint i = 0; i < texts->len; i++)
+		if (g_regex_match(field, g_ptr_array_index(texts, i), 0, NULL))
+			read_dsn(g_ptr_array_index(texts, i), r, &blocks, &failures, &given_up);
+	if (r->recipients->len == 0)
+		return FALSE;
+	r->rule = g_strdup("delivery status (RFC 3464) fields in the text");
+	return TRUE;
+}
+
 /* read_subject_first - a text with no failure phrase whose Subject has one (Sendmail V5:
  * "Returned mail: Cannot send message for 4 days" over a bare transcript): read the
  * subject as the text's first line */
@@ -1205,9 +1225,11 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 		    (w.report || w.dsn->len || !autoreply_is_reply(msg))) {
 			GPtrArray *t = texts(&w);
 			TextCtx c;
+			gboolean fields;
 
 			text_ctx_init(&c, msg);
-			for (guint i = 0; i < t->len; i++)
+			fields = read_dsn_in_text(t, r);
+			for (guint i = 0; i < t->len && !fields; i++)
 				read_text(g_ptr_array_index(t, i), &c, r);
 			if (r->recipients->len == 0 && !c.failed && t->len > 0)
 				read_subject_first(msg, g_ptr_array_index(t, 0), &c, r);
