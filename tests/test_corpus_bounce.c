@@ -174,6 +174,13 @@ static void check_rule_files(const PmRuleFile *set, const char *what)
 			OK(FALSE, w);
 			g_free(w);
 			bad++;
+		} else if (set == pm_reply_rules && g_regex_get_capture_count(r->re) > 0) {
+			/* replytext tells header lines apart by its own groups */
+			char *w = g_strdup_printf("%s %s: no capturing group: %s", what, r->file, r->pattern);
+
+			OK(FALSE, w);
+			g_free(w);
+			bad++;
 		}
 	}
 	OK(files >= 5 && bad == 0 && rules->len >= 20, "every rule file loaded and every pattern valid");
