@@ -409,6 +409,12 @@ TEST(clients_and_languages)
 		/* a wrapped quote line stays in the quote; a short answer between quotes stays */
 		{ "wrapped quote line", "Yes.\n\nOn Tue, 3 Dec 2026 at 10:00, Air <sign@act.example.org> wrote:\n> Please reply to this message if you agree with the petition and want\nyour name added.\n> Thanks", "Yes." },
 		{ "answer between quotes", "On Tue, 3 Dec 2026 at 10:00, Air <sign@act.example.org> wrote:\n> Will you sign? We would like to know before the council meets next week.\nNo\n> Thanks", "No" },
+		/* forwarded messages: a forward is the message itself, kept whole; below the
+		 * member's words it is not part of the reply */
+		{ "a forward kept whole", "---------- Forwarded message ---------\nFrom: Council <c@example.gov>\nDate: Tue, Dec 3, 2026 at 10:00 AM\nSubject: Your complaint\nTo: Jane <jane@example.org>\n\nWe will look into it.", "---------- Forwarded message ---------\nFrom: Council <c@example.gov>\nDate: Tue, Dec 3, 2026 at 10:00 AM\nSubject: Your complaint\nTo: Jane <jane@example.org>\n\nWe will look into it." },
+		{ "an Apple Mail forward kept whole", "Begin forwarded message:\n\nFrom: Council <c@example.gov>\nSubject: Reply\nDate: 3 December 2026 at 10:00:00 CET\n\nNo.", "Begin forwarded message:\n\nFrom: Council <c@example.gov>\nSubject: Reply\nDate: 3 December 2026 at 10:00:00 CET\n\nNo." },
+		{ "a German forward kept whole", "---------- Weitergeleitete Nachricht ---------\nVon: Rat <r@example.gov>\nDatum: Di., 3. Dez. 2026 um 10:00 Uhr\nBetreff: Antwort\n\nText", "---------- Weitergeleitete Nachricht ---------\nVon: Rat <r@example.gov>\nDatum: Di., 3. Dez. 2026 um 10:00 Uhr\nBetreff: Antwort\n\nText" },
+		{ "a forward under the member's words", "Look what they sent me.\n\n---------- Forwarded message ---------\nFrom: Council <c@example.gov>\nDate: Tue, Dec 3, 2026 at 10:00 AM\nSubject: Re\n\nText", "Look what they sent me." },
 		/* a "Sent from" sentence inside the text is no footer */
 		{ "Sent from inside a paragraph", "I am writing this\nSent from the council meeting, where we won.\nThanks", "I am writing this\nSent from the council meeting, where we won.\nThanks" },
 	};

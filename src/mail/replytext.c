@@ -684,13 +684,23 @@ static char *mark_lines(GPtrArray *lines)
 
 /* strip_marked - drop quotes: cut at the first splitter followed by unquoted text (the
  * quoted message was not prefixed), then drop every splitter and quoted line with the
- * blank lines after them, keeping text written around or between quotes */
+ * blank lines after them, keeping text written around or between quotes; a message that
+ * is a forward (its first line the forward separator) is kept whole */
 static char *strip_marked(GPtrArray *lines, char *m)
 {
 	GString *out = g_string_new(NULL);
 	guint n = lines->len;
 	gboolean dropping = FALSE, first = TRUE;
+	guint lead = 0;
 
+	/* a forward with nothing written above it is the message itself: kept whole */
+	while (lead < n && m[lead] == 'e')
+		lead++;
+	if (lead < n && m[lead] == 'f') {
+		for (guint i = lead; i < n; i++)
+			g_string_append_printf(out, "%s%s", i > lead ? "\n" : "", (const char *)lines->pdata[i]);
+		return g_string_free(out, FALSE);
+	}
 	for (guint i = 0; i < n; i++) {
 		if (m[i] != 's' && m[i] != 'f')
 			continue;
