@@ -77,6 +77,7 @@ typedef struct {
 	GRegex *bare_local;     /* an indented lone local part (AOL lists screen names) */
 	GRegex *daemon_from;    /* From of a mail system */
 	GRegex *bounce_subject; /* Subject of a delivery report */
+	GRegex *expanded_from;  /* "(expanded from: <addr>)": the address the sender used */
 } BounceRegexes;
 
 /* regexes_new - compile the patterns (called once through g_once) */
@@ -103,6 +104,7 @@ static gpointer regexes_new(gpointer unused)
 	rx.bare_local = g_regex_new("^\\s+([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$", 0, 0, NULL);
 	rx.daemon_from = rules_join(rx.rules, "daemon_from");
 	rx.bounce_subject = rules_join(rx.rules, "bounce_subject");
+	rx.expanded_from = rules_join(rx.rules, "expanded_from");
 	return &rx;
 }
 
@@ -684,6 +686,15 @@ static void read_text(const char *text, TextCtx *c, BounceReport *r)
 		}
 		if (rx_match(rx->trigger, l))
 			para_trigger = TRUE;
+		if (found->len > 0 && rx_match(rx->expanded_from, l)) {
+			/* an alias expanded: the address on this line is the one that was
+			 * addressed, and takes the place of the expansion before it */
+			guint had = found->len;
+
+			if (scan_line(l, FALSE, c, found) && found->len > had)
+				g_ptr_array_remove_index(found, had - 1);
+			continue;
+		}
 		if (scan_line(l, after_heading, c, found)) {
 			para_addr = found_any = TRUE;
 			if (diagnostic == NULL && rx_match(rx->smtp_reply, l))
