@@ -583,8 +583,19 @@ TEST(returned_message)
 		"\"|exec /usr/bin/procmail\"\n    (expanded from: <alias@example.edu>)\n\n"
 		"Reporting-MTA: dns; mx.example.edu\n\nFinal-Recipient: RFC822; user@mx.example.edu\n"
 		"Action: failed\nStatus: 5.5.0\n";
+	static const char expanded[] =
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>\nTo: bounce+T@act.example.org\n"
+		"Subject: Returned mail: see transcript for details\n\n"
+		"   ----- The following addresses had permanent fatal errors -----\n"
+		"jane.doe@mailhost.example.net\n    (reason: 550 5.1.1 User unknown)\n"
+		"    (expanded from: <Jane@example.net>)\n\n"
+		"   ----- Transcript of session follows -----\n550 5.1.1 jane.doe@mailhost.example.net... User unknown\n";
 	BounceReport *r;
 
+	r = parse_str(expanded);
+	OK(r->recipients->len == 1 && strcmp(rcpt(r, 0)->address, "jane@example.net") == 0,
+	   "an expanded alias: the address the sender used, not its expansion");
+	bounce_report_free(r);
 	r = parse_str(fields_in_text);
 	OK(r->recipients->len == 1 && strcmp(rcpt(r, 0)->address, "user@mx.example.edu") == 0 &&
 	   r->rule && strstr(r->rule, "fields in the text"),
