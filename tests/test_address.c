@@ -144,6 +144,21 @@ TEST(route)
 	address_route(c, "team@act.test", &r);
 	INT_EQ(r.kind, ROUTE_OWNER, "the From mailbox");
 	route_clear(&r);
+	{
+		/* mail for people: each of these reaches the organizers' mailbox */
+		static const char *const owners[] = { "postmaster@act.test", "abuse@act.test",
+			"owner@act.test", "owner+news@act.test", "news+owner@act.test",
+			"team+press@act.test", "Abuse@ACT.test" };
+
+		for (gsize i = 0; i < G_N_ELEMENTS(owners); i++) {
+			address_route(c, owners[i], &r);
+			INT_EQ(r.kind, ROUTE_OWNER, owners[i]);
+			route_clear(&r);
+		}
+		address_route(c, "news+owner@act.test", &r);
+		STR_EQ(r.arg, "news", "LIST+owner names its list");
+		route_clear(&r);
+	}
 	address_route(c, "sign+x@other.test", &r);
 	INT_EQ(r.kind, ROUTE_NONE, "another domain");
 	route_clear(&r);

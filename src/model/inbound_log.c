@@ -41,10 +41,10 @@ gboolean inbound_log_finish(PmDb *db, gint64 id, const char *kind, const char *a
 
 /* inbound_log_forget_member - clear what identifies the member */
 gboolean inbound_log_forget_member(PmDb *db, gint64 member_id, const char *email,
-				   GError **error)
+				   const char *address, GError **error)
 {
 	return db_exec(db, error, "UPDATE inbound SET sender = NULL, from_addr = NULL, "
 		       "subject = NULL, raw = NULL WHERE id IN (SELECT inbound_id FROM stories "
-		       "WHERE member_id = ?1) OR from_addr = ?2 OR sender = ?2", "it", member_id,
-		       email);
+		       "WHERE member_id = ?1) OR lower(from_addr) IN (lower(?2), lower(?3)) OR "
+		       "lower(sender) IN (lower(?2), lower(?3))", "itt", member_id, email, address);
 }

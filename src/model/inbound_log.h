@@ -33,11 +33,11 @@ gboolean inbound_log_finish(PmDb *db, gint64 id, const char *kind, const char *a
 			    const char *result, GBytes *raw, GError **error);
 
 /*
- * inbound_log_forget_member - the part of forgetting member_id (address email, "" when
- * unknown) held here: sender, From, Subject and raw message cleared on the messages they
+ * inbound_log_forget_member - the part of forgetting member_id (key email and the address
+ * as given, "" when unknown; compared without case) held here: sender, From, Subject and raw message cleared on the messages they
  * sent and on the originals of their stories; the rows stay (counts, idempotency).
  */
 gboolean inbound_log_forget_member(PmDb *db, gint64 member_id, const char *email,
-				   GError **error);
+				   const char *address, GError **error);
 
 #endif

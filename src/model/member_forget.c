@@ -25,17 +25,18 @@
 gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error)
 {
 	Member *m = member_need_id(db, id, error);
-	const char *email;
+	const char *email, *address;
 	gint64 now = pm_now();
 	gboolean ok;
 
 	if (m == NULL)
 		return FALSE;
 	email = m->email ? m->email : "";
-	ok = inbound_log_forget_member(db, id, email, error) &&
+	address = member_address(m) ? member_address(m) : "";
+	ok = inbound_log_forget_member(db, id, email, address, error) &&
 	     story_forget_member(db, id, now, error) &&
 	     signature_forget_member(db, id, error) &&
-	     outbox_forget_member(db, id, email, now, error) &&
+	     outbox_forget_member(db, id, email, address, now, error) &&
 	     bounce_forget_member(db, id, error) &&
 	     subscription_forget_member(db, id, now, error) &&
 	     member_erase(db, id, now, error) &&

@@ -260,7 +260,7 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 		return e == NULL;
 	}
 	cursor = n->cursor;
-	st = db_query(db, &e, "SELECT m.id, m.email " AUDIENCE_FROM
+	st = db_query(db, &e, "SELECT m.id, coalesce(m.address, m.email) " AUDIENCE_FROM
 		      " ORDER BY s.member_id LIMIT ?5", "iiiii", n->list_id, cursor,
 		      (gint64)(n->skip_signed ? 1 : 0), n->petition_id, (gint64)batch);
 	while (st && db_step(db, st, &e)) {
@@ -301,7 +301,7 @@ gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *
 	*found = FALSE;
 	*sstatus = SUBSCRIPTION_STATUS_NONE;
 	st = db_query(db, &e, "SELECT n.status, s.status, m.status, m.email, m.name, m.postcode, "
-		      "m.district, m.id FROM newsletters n LEFT JOIN subscriptions s ON "
+		      "m.district, m.id, coalesce(m.address, m.email) FROM newsletters n LEFT JOIN subscriptions s ON "
 		      "s.list_id = n.list_id AND s.member_id = ?2 LEFT JOIN members m ON m.id = ?2 "
 		      "WHERE n.id = ?1", "ii", id, member_id);
 	if (st && db_step(db, st, &e)) {
@@ -315,6 +315,7 @@ gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *
 			m->postcode = db_col_text(st, 5);
 			m->district = db_col_text(st, 6);
 			m->id = sqlite3_column_int64(st, 7);
+			m->address = db_col_text(st, 8);
 		}
 	}
 	db_done(st);
