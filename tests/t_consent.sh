@@ -82,6 +82,16 @@ like "$exp" '"Eve\.Smith@gmail\.com"' "member export shows Eve's address as give
 like "$exp" '"joe\+news@example\.org"' "member export shows Joe's address as given"
 is "$(pm member show EVESMITH@gmail.com --json | jq_ 'd["email"]')" "Eve.Smith@gmail.com" "member show finds Eve by any spelling and shows the address as given"
 like "$(pm petition signatures park)" 'joe\+news@example\.org' "the signature export shows Joe's address as given"
+# forget finds every spelling: Joe also wrote from a third +tag and was answered there
+is "$(recv joe+other@example.org help@act.test)" 0 "Joe writes to help@ from yet another +tag"
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'joe+other@example.org' AND member_id IS NULL")" 1 "answered at that address (help records nobody)"
+ok "member forget by any spelling" pm member forget JOE+x@example.org
+is "$(sql "SELECT count(*) FROM inbound WHERE lower(from_addr) LIKE 'joe%' OR lower(sender) LIKE 'joe%'")" 0 "no inbound row keeps any spelling of Joe's address"
+is "$(sql "SELECT count(*) FROM outbox WHERE lower(recipient) LIKE 'joe%'")" 0 "no outbox row either"
+for f in "$T/var/peermail.db" "$T/var/peermail.db-wal"; do
+	[ -e "$f" ] || continue
+	is "$(LC_ALL=C grep -a -c -i -e 'joe+' -e 'joe@' "$f")" 0 "after forget, $(basename "$f") holds no spelling of Joe's address"
+done
 
 # ==== 2. cancel means cancel: claimed and rendered copies stop before the server ====
 # a sink that waits a second before answering each DATA, one connection: all eight copies

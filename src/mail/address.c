@@ -143,6 +143,28 @@ char *address_normalize(const PmConfig *cfg, const char *addr)
 	return out;
 }
 
+/* address_has_key - addr normalizes to key */
+gboolean address_has_key(const PmConfig *cfg, const char *addr, const char *key)
+{
+	char *k = key ? address_normalize(cfg, addr) : NULL;
+	gboolean same = k && strcmp(k, key) == 0;
+
+	g_free(k);
+	return same;
+}
+
+/* address_key_domains - domains that may normalize into key_domain */
+char **address_key_domains(const PmConfig *cfg, const char *key_domain)
+{
+	GPtrArray *out = g_ptr_array_new();
+
+	g_ptr_array_add(out, g_ascii_strdown(key_domain ? key_domain : "", -1));
+	if (cfg && cfg->gmail_dots && key_domain && g_ascii_strcasecmp(key_domain, "gmail.com") == 0)
+		g_ptr_array_add(out, g_strdup("googlemail.com"));
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
 /* route_clear - free a route's strings */
 void route_clear(Route *r)
 {

@@ -38,6 +38,16 @@ char *address_given(const char *addr);
  */
 char *address_normalize(const PmConfig *cfg, const char *addr);
 
+/* address_has_key - TRUE when addr (any spelling) normalizes to key */
+gboolean address_has_key(const PmConfig *cfg, const char *addr, const char *key);
+
+/*
+ * address_key_domains - the lower-case domains whose addresses may normalize to a key in
+ * key_domain (gmail.com also stands for googlemail.com when gmail_dots is on), to narrow a
+ * search before address_normalize compares; NULL-terminated, g_strfreev.
+ */
+char **address_key_domains(const PmConfig *cfg, const char *key_domain);
+
 typedef enum {
 	ROUTE_NONE = 0,     /* not for us: unknown keyword or domain */
 	ROUTE_HELP,         /* help@ */

@@ -695,24 +695,65 @@ gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
 		       why, now, id);
 }
 
-/* outbox_forget_member - no more mail to the member, and no address of theirs kept */
-gboolean outbox_forget_member(PmDb *db, gint64 member_id, const char *email,
-			      const char *address, gint64 now, GError **error)
+/* other_spellings - a JSON array of the ids of rows of no member (answers to strangers,
+ * notices) whose recipient is any spelling of key (address_has_key), the search narrowed
+ * to the key's domains; NULL with error */
+static char *other_spellings(PmDb *db, const PmConfig *cfg, const char *key, GError **error)
 {
-#define THEIRS "(member_id = ?1 OR lower(recipient) IN (lower(?2), lower(?3)))"
+	GString *ids = g_string_new("[");
+	const char *at = key && cfg ? strrchr(key, '@') : NULL;
+	char **domains = at ? address_key_domains(cfg, at + 1) : NULL;
+	GError *e = NULL;
+
+	for (int i = 0; domains && domains[i] && e == NULL; i++) {
+		char *like = g_strdup_printf("%%@%s", domains[i]);
+		sqlite3_stmt *st = db_query(db, &e, "SELECT id, recipient FROM outbox WHERE "
+					    "member_id IS NULL AND lower(recipient) LIKE ?1", "t",
+					    like);
+
+		while (st && db_step(db, st, &e))
+			if (address_has_key(cfg, (const char *)sqlite3_column_text(st, 1), key))
+				g_string_append_printf(ids, "%s%" G_GINT64_FORMAT,
+						       ids->len > 1 ? "," : "",
+						       (gint64)sqlite3_column_int64(st, 0));
+		db_done(st);
+		g_free(like);
+	}
+	g_strfreev(domains);
+	if (e) {
+		g_propagate_error(error, e);
+		g_string_free(ids, TRUE);
+		return NULL;
+	}
+	g_string_append_c(ids, ']');
+	return g_string_free(ids, FALSE);
+}
+
+/* outbox_forget_member - no more mail to the member, and no address of theirs kept */
+gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
+			      const char *email, const char *address, gint64 now, GError **error)
+{
+#define THEIRS "(member_id = ?1 OR lower(recipient) IN (lower(?2), lower(?3)) OR " \
+	       "id IN (SELECT value FROM json_each(?4)))"
+	char *ids = other_spellings(db, cfg, email, error);
+	gboolean ok;
+
 	/* claimed rows too: the sender checks the row again before handing it over */
-	return db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?4 "
-		       "WHERE " THEIRS " AND status IN ('queued', 'deferred', 'sending')", "itti",
-		       member_id, email, address, now) &&
-	       db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
-		       "outbox WHERE " THEIRS ")", "itt", member_id, email, address) &&
-	       /* finished delivery letters quote signers (names, comments): none is kept */
-	       db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
-		       "outbox WHERE kind = 'delivery' AND status IN ('sent', 'failed', "
-		       "'cancelled'))", "") &&
-	       db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
-		       "WHERE " THEIRS, "itt", member_id, email, address);
+	ok = ids &&
+	     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?5 "
+		     "WHERE " THEIRS " AND status IN ('queued', 'deferred', 'sending')", "ittti",
+		     member_id, email, address, ids, now) &&
+	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
+		     "outbox WHERE " THEIRS ")", "ittt", member_id, email, address, ids) &&
+	     /* finished delivery letters quote signers (names, comments): none is kept */
+	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
+		     "outbox WHERE kind = 'delivery' AND status IN ('sent', 'failed', "
+		     "'cancelled'))", "") &&
+	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
+		     "WHERE " THEIRS, "ittt", member_id, email, address, ids);
 #undef THEIRS
+	g_free(ids);
+	return ok;
 }
 
 /* outbox_purge_bodies - drop the stored messages of rows finished before before */

@@ -97,15 +97,16 @@ gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
 
 /*
  * outbox_forget_member - the part of forgetting member_id (key email and the address as
- * given, "" when unknown; compared without case) held here: their rows not yet handed to
+ * given, "" when unknown; with cfg, every spelling of the key: case, Gmail dots, +tags)
+ * held here: their rows not yet handed to
  * the SMTP server (queued, deferred, and claimed by a sender: it checks again before
  * handing one over, run/smtp) are cancelled, and every row of theirs loses its stored
  * message, recipient address ('forgotten') and reply text; the rows stay
  * (counts); the stored letters of finished deliveries (which quote signers) are dropped.
  * The caller holds the transaction.
  */
-gboolean outbox_forget_member(PmDb *db, gint64 member_id, const char *email,
-			      const char *address, gint64 now, GError **error);
+gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
+			      const char *email, const char *address, gint64 now, GError **error);
 
 /* outbox_purge_bodies - delete the stored message of every row that finished (sent,
  * failed, cancelled) before before; *count gets how many. The caller holds the
