@@ -123,6 +123,14 @@ is "$(echo "$st" | jq_ 'd["sent"] + d["cancelled"]')" 8 "every other copy cancel
 [ "$arrived" -le 4 ] && _report 1 "the copies claimed after the cancel never reached the server" ||
 	_report 0 "the copies claimed after the cancel never reached the server" "$arrived of 8 arrived"
 is "$(sql "SELECT count(*) FROM outbox WHERE claimed_by IS NOT NULL")" 0 "no claim is left behind"
+# cancelled before `run` expanded it: the status still says whom it was for
+id=$(pm newsletter create --list news --subject "Never sent" --body "$T/park.txt")
+pm newsletter send "$id" >/dev/null
+is "$(pm newsletter status "$id" --json | jq_ '[d[k] for k in ("status","recipients")]')" "['scheduled', 8]" "due now, not yet expanded: 8 recipients"
+ok "cancel it before it is expanded" pm newsletter cancel "$id"
+is "$(pm newsletter status "$id" --json | jq_ '[d[k] for k in ("status","recipients","sent","queued","cancelled")]')" "['cancelled', 8, 0, 0, 8]" "after the cancel: still 8 recipients, all 8 copies cancelled (not 0)"
+pm run --once >/dev/null 2>&1
+is "$(ls "$T/s2" | wc -l)" "$arrived" "and nothing of it is ever sent"
 
 # ==== 3. mail for people is never silently dropped ====
 rm -rf "$T/var"

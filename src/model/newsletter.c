@@ -208,7 +208,7 @@ gboolean newsletter_schedule_later(PmDb *db, gint64 id, gint64 at, GError **erro
 gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 {
 	Newsletter *n = newsletter_need(db, id, error);
-	gint64 now = pm_now();
+	gint64 now = pm_now(), unexpanded = 0;
 	gboolean ok = FALSE;
 
 	if (n == NULL)
@@ -217,8 +217,15 @@ gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 		g_set_error(error, PM_ERROR, EX_DATAERR, "newsletter %" G_GINT64_FORMAT " is %s "
 			    "already", id, newsletter_status_name(n->status));
 	else
-		ok = db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
-			     "finished_at = ? WHERE id = ?", "ii", now, id) &&
+		/* the members it had yet to be expanded for count as recipients whose copies
+		 * were cancelled: the status stays right (newsletter_report_need) */
+		ok = (n->expanded_at != 0 ||
+		      db_int(db, error, &unexpanded, 0, "SELECT count(*) " AUDIENCE_FROM, "iiii",
+			     n->list_id, n->cursor, (gint64)(n->skip_signed ? 1 : 0),
+			     n->petition_id)) &&
+		     db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
+			     "finished_at = ?, recipients = recipients + ? WHERE id = ?", "iii",
+			     now, unexpanded, id) &&
 		     outbox_cancel_ref(db, OUTBOX_NEWSLETTER, id, now, error);
 	newsletter_free(n);
 	return ok;
@@ -454,8 +461,14 @@ NewsletterReport *newsletter_report_need(PmDb *db, gint64 id, GError **error)
 		p = petition_get(db, n->petition_id, NULL);
 	s->list = g_strdup(l ? l->name : NULL);
 	s->petition = g_strdup(p ? p->slug : NULL);
-	/* recipients: copies expanded so far; before expansion, the audience it would reach */
+	/* recipients: copies expanded so far; before expansion, the audience it would reach;
+	 * once cancelled, those it was going to (the copies never expanded count as
+	 * cancelled: newsletter_cancel) */
 	s->recipients = s->counts.recipients;
+	if (n->status == NEWSLETTER_STATUS_CANCELLED && n->recipients > s->counts.recipients) {
+		s->counts.cancelled += n->recipients - s->counts.recipients;
+		s->recipients = n->recipients;
+	}
 	if (n->status == NEWSLETTER_STATUS_DRAFT || n->status == NEWSLETTER_STATUS_SCHEDULED) {
 		s->recipients = 0;
 		newsletter_audience(db, id, &s->recipients, NULL);
