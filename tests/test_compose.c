@@ -777,7 +777,7 @@ TEST(default_templates)
 	static const char *const names[] = { "confirm_sign", "signed", "already_signed",
 		"petition_closed", "story_ack", "moderation", "moderation_refused", "subscribe_confirm",
 		"welcome", "unsubscribe_confirm", "unsubscribed", "help", "list_help", "post_refused",
-		"broadcast_confirm", "newsletter", "milestone", "delivery", "delivery_failed" };
+		"broadcast_confirm", "broadcast_refused", "newsletter", "milestone", "delivery", "delivery_failed" };
 	const char *top = g_getenv("PEERMAIL_TOP");
 	char *dir = g_build_filename(top ? top : ".", "templates", NULL);
 	char *datafile = g_build_filename(dir, "examples", "data.json", NULL);

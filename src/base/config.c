@@ -90,6 +90,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_STR("maildir", "../var/sent", CFGF_NONE),
 	CFG_STR("base_url", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("organizers", "{}", CFGF_NONE),
+	CFG_STR("organizers_mailbox", NULL, CFGF_NODEFAULT),
 	CFG_BOOL("syslog", cfg_true, CFGF_NONE),
 	CFG_SEC("smtp", smtp_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	CFG_SEC("list", list_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
@@ -205,6 +206,20 @@ static int v_domain(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v == NULL || *v == '\0' || strpbrk(v, "@ \t\r\n<>\"") != NULL) {
 		cfg_error(cfg, "%s: '%s' is not a mail domain", opt->name, v ? v : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* v_mailbox - a plain address: local@domain, no spaces, brackets or quotes */
+static int v_mailbox(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	const char *at = v ? strrchr(v, '@') : NULL;
+
+	if (at == NULL || at == v || at[1] == '\0' || strchr(at + 1, '.') == NULL ||
+	    strpbrk(v, " \t\r\n<>\"(),;:") != NULL) {
+		cfg_error(cfg, "%s: '%s' is not a plain mail address", opt->name, v ? v : "");
 		return -1;
 	}
 	return 0;
@@ -372,6 +387,7 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_error_function(cfg, collect_error);
 	cfg_set_validate_func(cfg, "domain", v_domain);
 	cfg_set_validate_func(cfg, "delimiter", v_delimiter);
+	cfg_set_validate_func(cfg, "organizers_mailbox", v_mailbox);
 	cfg_set_validate_func(cfg, "transport", v_transport);
 	cfg_set_validate_func(cfg, "language", v_language);
 	cfg_set_validate_func(cfg, "smtp|starttls", v_starttls);
@@ -422,6 +438,7 @@ PmConfig *config_load(const char *path, GError **error)
 	c->maildir = resolve(c->dir, cfg_getstr(cfg, "maildir"));
 	c->base_url = g_strdup(cfg_getstr(cfg, "base_url"));
 	c->organizers = str_list(cfg, "organizers");
+	c->organizers_mailbox = g_strdup(cfg_getstr(cfg, "organizers_mailbox"));
 	c->syslog = cfg_getbool(cfg, "syslog");
 
 	c->smtp = g_ptr_array_new_with_free_func(smtp_host_free);
@@ -499,6 +516,19 @@ PmConfig *config_load(const char *path, GError **error)
 		c->gmail_dots = cfg_getbool(s, "gmail_dots");
 		c->strip_tags = cfg_getbool(s, "strip_tags");
 	}
+	if (c->organizers_mailbox) {
+		/* mail forwarded to our own domain would come back to us: a loop */
+		const char *d = strrchr(c->organizers_mailbox, '@') + 1;
+		gsize dl = strlen(d), cl = strlen(c->domain);
+
+		if (g_ascii_strcasecmp(d, c->domain) == 0 ||
+		    (dl > cl && d[dl - cl - 1] == '.' &&
+		     g_ascii_strcasecmp(d + dl - cl, c->domain) == 0)) {
+			g_set_error(error, PM_ERROR, EX_CONFIG, "%s: organizers_mailbox must be a "
+				    "real mailbox outside the campaign domain %s", abs, c->domain);
+			c = config_free(c);
+		}
+	}
 	cfg_free(cfg);
 out:
 	g_string_free(sink.text, TRUE);
@@ -525,6 +555,7 @@ PmConfig *config_free(PmConfig *c)
 	g_free(c->transport);
 	g_free(c->maildir);
 	g_free(c->base_url);
+	g_free(c->organizers_mailbox);
 	g_strfreev(c->organizers);
 	g_ptr_array_unref(c->smtp);
 	g_ptr_array_unref(c->lists);
@@ -554,6 +585,8 @@ char *config_dump(const PmConfig *c)
 	g_string_append_printf(s, "transport = \"%s\"\nmaildir = \"%s\"\n", c->transport, c->maildir);
 	if (c->base_url)
 		g_string_append_printf(s, "base_url = \"%s\"\n", c->base_url);
+	if (c->organizers_mailbox)
+		g_string_append_printf(s, "organizers_mailbox = \"%s\"\n", c->organizers_mailbox);
 	g_string_append(s, "organizers = {");
 	for (int i = 0; c->organizers[i]; i++)
 		g_string_append_printf(s, "%s\"%s\"", i ? ", " : " ", c->organizers[i]);

@@ -60,6 +60,8 @@ typedef struct {
 	char *maildir;          /* absolute */
 	char *base_url;         /* for one-click unsubscribe; NULL if unset */
 	char **organizers;      /* global organizer addresses, NULL-terminated */
+	char *organizers_mailbox; /* where mail for people (team@, postmaster@, abuse@, owner
+				   * addresses) is forwarded; outside domain; NULL if unset */
 	gboolean syslog;
 
 	GPtrArray *smtp;        /* PmSmtpHost*, in failover order */

@@ -66,7 +66,7 @@ static void put_member(JsonBuilder *b, const MemberRecord *r)
 	const Member *m = r->member;
 
 	json_put_object(b, NULL);
-	json_put_str(b, "email", m->email);
+	json_put_str(b, "email", member_address(m));
 	json_put_str(b, "name", m->name);
 	json_put_str(b, "status", member_status_name(m->status));
 	json_put_str(b, "postcode", m->postcode);

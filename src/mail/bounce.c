@@ -142,6 +142,7 @@ BounceReport *bounce_report_free(BounceReport *r)
 		g_ptr_array_unref(r->recipients);
 		g_free(r->feedback_type);
 		g_free(r->original_message_id);
+		g_free(r->original_return_path);
 		g_free(r->rule);
 		g_free(r->status);
 		g_free(r);
@@ -938,11 +939,20 @@ static void read_feedback(const Walk *w, BounceReport *r)
 
 		if (addr == NULL)
 			addr = first_address_of(g_mime_object_get_header(eo, "To"));
+		r->original_return_path = first_address_of(g_mime_object_get_header(eo,
+											"Return-Path"));
 	} else if (w->enclosed_headers) {
 		hdrs = header_block_new(w->enclosed_headers, strlen(w->enclosed_headers));
 		if (addr == NULL && hdrs)
 			addr = first_address_of(g_mime_object_get_header(hdrs, "To"));
+		if (hdrs)
+			r->original_return_path = first_address_of(
+				g_mime_object_get_header(hdrs, "Return-Path"));
 	}
+	if (r->original_return_path == NULL && blk)
+		/* RFC 5965's Original-Mail-From names the envelope sender too */
+		r->original_return_path = first_address_of(g_mime_object_get_header(blk,
+							   "Original-Mail-From"));
 	if (addr)
 		report_add(r, addr, NULL, TRUE, r->feedback_type);
 	g_free(addr);

@@ -737,30 +737,72 @@ static GMimeObject *text_part(const char *subtype, const char *text)
 	return GMIME_OBJECT(part);
 }
 
-/* attachment_part - a base64 part with a filename (no path, no controls) */
-static GMimeObject *attachment_part(const ComposeAttachment *a)
+/* message_part - a message/rfc822 attachment of a whole message (as it is: RFC 2046 allows
+ * no base64 there), or NULL when the bytes do not parse as one */
+static GMimeObject *message_part(const ComposeAttachment *a)
 {
-	char *ct = compose_header_value(a->content_type ? a->content_type :
-					"application/octet-stream");
-	char *fname = compose_header_value(a->filename ? a->filename : "attachment");
-	GMimeContentType *type = g_mime_content_type_parse(NULL, ct);
-	GMimePart *part = g_mime_part_new();
 	gsize size = 0;
 	const void *bytes = a->data ? g_bytes_get_data(a->data, &size) : NULL;
 	GMimeStream *s = g_mime_stream_mem_new_with_buffer(bytes ? bytes : "", size);
-	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
+	GMimeParser *p = g_mime_parser_new_with_stream(s);
+	GMimeMessage *msg = g_mime_parser_construct_message(p, NULL);
+	GMimeMessagePart *part = NULL;
 
-	g_strdelimit(fname, "/\\", '_');
-	g_mime_object_set_content_type(GMIME_OBJECT(part), type);
-	g_mime_part_set_content(part, w);
-	g_mime_part_set_filename(part, fname);   /* Content-Disposition: attachment */
-	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
-	g_object_unref(w);
+	if (msg) {
+		char *fname = compose_header_value(a->filename ? a->filename : "original.eml");
+		GMimeContentDisposition *cd = g_mime_content_disposition_new();
+
+		g_strdelimit(fname, "/\\", '_');
+		part = g_mime_message_part_new_with_message("rfc822", msg);
+		g_mime_content_disposition_set_disposition(cd, GMIME_DISPOSITION_ATTACHMENT);
+		g_mime_content_disposition_set_parameter(cd, "filename", fname);
+		g_mime_object_set_content_disposition(GMIME_OBJECT(part), cd);
+		g_object_unref(cd);
+		g_object_unref(msg);
+		g_free(fname);
+	}
+	g_object_unref(p);
 	g_object_unref(s);
-	g_object_unref(type);
-	g_free(fname);
-	g_free(ct);
-	return GMIME_OBJECT(part);
+	return part ? GMIME_OBJECT(part) : NULL;
+}
+
+/* attachment_part - a base64 part with a filename (no path, no controls); a
+ * message/rfc822 one is attached as the message itself (message_part) */
+static GMimeObject *attachment_part(const ComposeAttachment *a)
+{
+	if (a->content_type && g_ascii_strncasecmp(a->content_type, "message/rfc822", 14) == 0) {
+		GMimeObject *m = message_part(a);
+
+		if (m)
+			return m;
+	}
+	{
+		/* a message/ type is never base64 (RFC 2046): one that did not parse goes
+		 * as bytes */
+		gboolean plain = a->content_type == NULL ||
+				 g_ascii_strncasecmp(a->content_type, "message/", 8) == 0;
+		char *ct = compose_header_value(plain ? "application/octet-stream"
+						      : a->content_type);
+		char *fname = compose_header_value(a->filename ? a->filename : "attachment");
+		GMimeContentType *type = g_mime_content_type_parse(NULL, ct);
+		GMimePart *part = g_mime_part_new();
+		gsize size = 0;
+		const void *bytes = a->data ? g_bytes_get_data(a->data, &size) : NULL;
+		GMimeStream *s = g_mime_stream_mem_new_with_buffer(bytes ? bytes : "", size);
+		GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
+
+		g_strdelimit(fname, "/\\", '_');
+		g_mime_object_set_content_type(GMIME_OBJECT(part), type);
+		g_mime_part_set_content(part, w);
+		g_mime_part_set_filename(part, fname);   /* Content-Disposition: attachment */
+		g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
+		g_object_unref(w);
+		g_object_unref(s);
+		g_object_unref(type);
+		g_free(fname);
+		g_free(ct);
+		return GMIME_OBJECT(part);
+	}
 }
 
 /* check_opts - refuse addresses, URLs and list names that could break headers */

@@ -507,12 +507,14 @@ gboolean csvio_export_members(PmDb *db, gint64 list_id, FILE *out, GError **erro
 
 	if (list_id > 0)
 		return export_query(db, db_query(db, error,
-			"SELECT m.email, m.name, m.postcode, m.district, m.status, s.status "
+			"SELECT coalesce(m.address, m.email), m.name, m.postcode, m.district, "
+			"m.status, s.status "
 			"FROM subscriptions s JOIN members m ON m.id = s.member_id "
 			"WHERE s.list_id = ? AND m.email IS NOT NULL ORDER BY m.id", "i", list_id),
 			header, 6, out, error);
 	return export_query(db, db_query(db, error,
-		"SELECT email, name, postcode, district, status, '' FROM members "
+		"SELECT coalesce(address, email), name, postcode, district, status, '' "
+		"FROM members "
 		"WHERE email IS NOT NULL ORDER BY id", NULL), header, 6, out, error);
 }
 
@@ -523,7 +525,7 @@ gboolean csvio_export_signatures(PmDb *db, gint64 petition_id, FILE *out, GError
 					      "source", "comment", "signed_at" };
 
 	return export_query(db, db_query(db, error,
-		"SELECT m.email, coalesce(m.name, s.name), m.postcode, "
+		"SELECT coalesce(m.address, m.email), coalesce(m.name, s.name), m.postcode, "
 		"coalesce(m.district, s.district), s.status, s.source, s.comment, "
 		"strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(s.confirmed_at, s.created_at), 'unixepoch') "
 		"FROM signatures s LEFT JOIN members m ON m.id = s.member_id "

@@ -588,7 +588,8 @@ static void row_values(sqlite3_stmt *st, int col, char *date, gsize date_size,
 }
 
 #define SIG_COLS "coalesce(m.name, s.name), m.postcode, coalesce(nullif(m.district, ''), " \
-		 "s.district), s.comment, coalesce(s.confirmed_at, s.created_at), m.email"
+		 "s.district), s.comment, coalesce(s.confirmed_at, s.created_at), " \
+		 "coalesce(m.address, m.email)"
 
 /* compile_data - the cover-letter data of one share; a new node */
 static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, Share *s,

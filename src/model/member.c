@@ -11,9 +11,11 @@
 #include "model/member.h"
 #include "model/suppression.h"
 #include "base/lang.h"
+#include "base/log.h"
 #include "base/pm.h"
 
-#define MEMBER_COLS "id, email, name, postcode, district, status, bounce_score, created_at, lang"
+#define MEMBER_COLS "id, email, name, postcode, district, status, bounce_score, created_at, lang, " \
+		    "coalesce(address, email)"
 
 static const char *const status_names[] = {
 	[MEMBER_STATUS_ACTIVE] = "active", [MEMBER_STATUS_BOUNCING] = "bouncing",
@@ -50,6 +52,7 @@ static Member *member_from_row(sqlite3_stmt *st)
 	m->bounce_score = sqlite3_column_double(st, 6);
 	m->created_at = sqlite3_column_int64(st, 7);
 	m->lang = db_col_text(st, 8);
+	m->address = db_col_text(st, 9);
 	return m;
 }
 
@@ -63,6 +66,12 @@ static Member *member_query_one(PmDb *db, sqlite3_stmt *st, GError **error)
 		m = member_from_row(st);
 	db_done(st);
 	return m;
+}
+
+/* member_address - the address as given, else the key */
+const char *member_address(const Member *m)
+{
+	return m->address ? m->address : m->email;
 }
 
 /* member_get - by id */
@@ -117,6 +126,7 @@ Member *member_free(Member *m)
 {
 	if (m) {
 		g_free(m->email);
+		g_free(m->address);
 		g_free(m->name);
 		g_free(m->postcode);
 		g_free(m->district);
@@ -142,7 +152,7 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
 			const char *postcode, const char *district, gboolean overwrite,
 			gboolean *created, GError **error)
 {
-	char *norm = address_normalize(cfg, email);
+	char *norm = address_normalize(cfg, email), *given = address_given(email);
 	char *n = pm_clean_text(name), *pc = pm_clean_text(postcode);
 	char *d = pm_clean_text(district);
 	gint64 id = 0, now = pm_now();
@@ -169,26 +179,30 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
 		goto out;
 	}
 	if (m == NULL) {
-		if (db_exec(db, error, "INSERT INTO members(email, name, postcode, district, "
-			    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", "ttttii",
-			    norm, n, pc, d, now, now)) {
+		if (db_exec(db, error, "INSERT INTO members(email, address, name, postcode, "
+			    "district, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			    "tttttii", norm, given, n, pc, d, now, now)) {
 			id = db_last_id(db);
 			*created = TRUE;
 		}
 		goto out;
 	}
 	id = m->id;
+	if (g_strcmp0(m->address, given) != 0)
+		log_info("member %" G_GINT64_FORMAT " wrote with another spelling of their "
+			 "address: the first one given is kept", id);
 	if (!db_exec(db, error,
 		     "UPDATE members SET name = CASE WHEN ?2 IS NOT NULL AND (?5 OR name IS NULL "
 		     "OR name = '') THEN ?2 ELSE name END, postcode = CASE WHEN ?3 IS NOT NULL AND "
 		     "(?5 OR postcode IS NULL) THEN ?3 ELSE postcode END, district = CASE WHEN ?4 "
 		     "IS NOT NULL AND (?5 OR district IS NULL) THEN ?4 ELSE district END, "
-		     "updated_at = ?6 WHERE id = ?1", "itttii", id, n, pc, d,
-		     (gint64)(overwrite ? 1 : 0), now))
+		     "address = coalesce(address, ?7), updated_at = ?6 WHERE id = ?1", "itttiit",
+		     id, n, pc, d, (gint64)(overwrite ? 1 : 0), now, given))
 		id = 0;
 	member_free(m);
 out:
 	g_free(norm);
+	g_free(given);
 	g_free(n);
 	g_free(pc);
 	g_free(d);
@@ -249,7 +263,7 @@ JsonNode *member_to_json(const Member *m)
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "email");
-	json_builder_add_string_value(b, m->email ? m->email : "");
+	json_builder_add_string_value(b, member_address(m) ? member_address(m) : "");
 	json_builder_set_member_name(b, "name");
 	json_builder_add_string_value(b, m->name ? m->name : "");
 	json_builder_set_member_name(b, "first_name");
@@ -289,7 +303,8 @@ gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 /* member_erase - the member row's part of forgetting */
 gboolean member_erase(PmDb *db, gint64 id, gint64 now, GError **error)
 {
-	return db_exec(db, error, "UPDATE members SET email = NULL, name = NULL, postcode = NULL, lang = NULL, "
+	return db_exec(db, error, "UPDATE members SET email = NULL, address = NULL, name = NULL, "
+		       "postcode = NULL, lang = NULL, "
 		       "status = 'forgotten', bounce_score = 0, bounce_at = NULL, updated_at = ? "
 		       "WHERE id = ?", "ii", now, id);
 }

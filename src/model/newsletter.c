@@ -281,7 +281,7 @@ gboolean newsletter_schedule_later(PmDb *db, gint64 id, gint64 at, GError **erro
 gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 {
 	Newsletter *n = newsletter_need(db, id, error);
-	gint64 now = pm_now();
+	gint64 now = pm_now(), unexpanded = 0;
 	gboolean ok = FALSE;
 
 	if (n == NULL)
@@ -290,8 +290,15 @@ gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 		g_set_error(error, PM_ERROR, EX_DATAERR, "newsletter %" G_GINT64_FORMAT " is %s "
 			    "already", id, newsletter_status_name(n->status));
 	else
-		ok = db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
-			     "finished_at = ? WHERE id = ?", "ii", now, id) &&
+		/* the members it had yet to be expanded for count as recipients whose copies
+		 * were cancelled: the status stays right (newsletter_report_need) */
+		ok = (n->expanded_at != 0 ||
+		      db_int(db, error, &unexpanded, 0, "SELECT count(*) " AUDIENCE_FROM, "iiii",
+			     n->list_id, n->cursor, (gint64)(n->skip_signed ? 1 : 0),
+			     n->petition_id)) &&
+		     db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
+			     "finished_at = ?, recipients = recipients + ? WHERE id = ?", "iii",
+			     now, unexpanded, id) &&
 		     outbox_cancel_ref(db, OUTBOX_NEWSLETTER, id, now, error);
 	newsletter_free(n);
 	return ok;
@@ -333,7 +340,7 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 		return e == NULL;
 	}
 	cursor = n->cursor;
-	st = db_query(db, &e, "SELECT m.id, m.email " AUDIENCE_FROM
+	st = db_query(db, &e, "SELECT m.id, coalesce(m.address, m.email) " AUDIENCE_FROM
 		      " ORDER BY s.member_id LIMIT ?5", "iiiii", n->list_id, cursor,
 		      (gint64)(n->skip_signed ? 1 : 0), n->petition_id, (gint64)batch);
 	while (st && db_step(db, st, &e)) {
@@ -374,7 +381,8 @@ gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *
 	*found = FALSE;
 	*sstatus = SUBSCRIPTION_STATUS_NONE;
 	st = db_query(db, &e, "SELECT n.status, s.status, m.status, m.email, m.name, m.postcode, "
-		      "m.district, m.id, m.lang FROM newsletters n LEFT JOIN subscriptions s ON "
+		      "m.district, m.id, m.lang, coalesce(m.address, m.email) FROM newsletters n "
+		      "LEFT JOIN subscriptions s ON "
 		      "s.list_id = n.list_id AND s.member_id = ?2 LEFT JOIN members m ON m.id = ?2 "
 		      "WHERE n.id = ?1", "ii", id, member_id);
 	if (st && db_step(db, st, &e)) {
@@ -389,6 +397,7 @@ gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *
 			m->district = db_col_text(st, 6);
 			m->id = sqlite3_column_int64(st, 7);
 			m->lang = db_col_text(st, 8);
+			m->address = db_col_text(st, 9);
 		}
 	}
 	db_done(st);
@@ -527,8 +536,14 @@ NewsletterReport *newsletter_report_need(PmDb *db, gint64 id, GError **error)
 		p = petition_get(db, n->petition_id, NULL);
 	s->list = g_strdup(l ? l->name : NULL);
 	s->petition = g_strdup(p ? p->slug : NULL);
-	/* recipients: copies expanded so far; before expansion, the audience it would reach */
+	/* recipients: copies expanded so far; before expansion, the audience it would reach;
+	 * once cancelled, those it was going to (the copies never expanded count as
+	 * cancelled: newsletter_cancel) */
 	s->recipients = s->counts.recipients;
+	if (n->status == NEWSLETTER_STATUS_CANCELLED && n->recipients > s->counts.recipients) {
+		s->counts.cancelled += n->recipients - s->counts.recipients;
+		s->recipients = n->recipients;
+	}
 	if (n->status == NEWSLETTER_STATUS_DRAFT || n->status == NEWSLETTER_STATUS_SCHEDULED) {
 		s->recipients = 0;
 		newsletter_audience(db, id, &s->recipients, NULL);

@@ -97,7 +97,8 @@ typedef struct {
 	NewsletterStatus status;
 	gint64 scheduled_at;  /* 0: not scheduled */
 	gint64 cursor;        /* last member id expanded */
-	gint64 recipients;    /* rows expanded into the outbox */
+	gint64 recipients;    /* rows expanded into the outbox; once cancelled, plus the
+			       * members it had yet to be expanded for (newsletter_cancel) */
 	gint64 expanded_at;   /* 0: expansion not finished */
 	gint64 created_at;
 } Newsletter;
@@ -162,7 +163,9 @@ typedef struct {
 	Newsletter *newsletter;
 	char *list;             /* the list's name; NULL if it is gone */
 	char *petition;         /* the linked petition's slug, or NULL */
-	gint64 recipients;      /* copies expanded; before expansion, the audience now */
+	gint64 recipients;      /* copies expanded; before expansion, the audience now; once
+				 * cancelled, every member it was going to (the copies never
+				 * expanded are counted in counts.cancelled) */
 	NewsletterCounts counts;
 } NewsletterReport;
 

@@ -3,7 +3,8 @@
  *
  * Migration N brings user_version from N-1 to N. Never edit a migration that has shipped;
  * add a new one (and raise DB_SCHEMA_VERSION). Times are unix seconds (INTEGER). Addresses
- * are stored normalized. Each table has one writing module: docs/architecture.md, "Table
+ * are stored normalized as keys; members.address keeps the one a person gave (mail goes
+ * there). Each table has one writing module: docs/architecture.md, "Table
  * owners" (tests/check_arch.py owners holds the tree to it).
  */
 #include "model/schema.h"
@@ -206,6 +207,10 @@ static const char *const migrations[] = {
 "  subject TEXT NOT NULL,"
 "  body TEXT NOT NULL,"
 "  PRIMARY KEY (newsletter_id, lang)) WITHOUT ROWID;"
+,
+/* 5: the address as the person gave it (case, dots, +tags): mail goes there; email stays
+ * the normalized key that finds the same person again. NULL (older rows): email. */
+"ALTER TABLE members ADD COLUMN address TEXT;"
 ,
 };
 

@@ -325,6 +325,7 @@ void newsletter_prepared_free(gpointer p)
 	if (pr->sh)
 		shared_unref(pr->sh);
 	g_free(pr->m.email);
+	g_free(pr->m.address);
 	g_free(pr->m.name);
 	g_free(pr->m.postcode);
 	g_free(pr->m.district);
@@ -396,7 +397,7 @@ GBytes *newsletter_render_for(PmDb *db, const PmConfig *cfg, const PmSecret *key
 {
 	Shared *sh = shared_get(db, cfg, id, error);
 
-	return sh ? render_copy(cfg, key, sh, member, member->email, TRUE, error) : NULL;
+	return sh ? render_copy(cfg, key, sh, member, member_address(member), TRUE, error) : NULL;
 }
 
 /* newsletter_preview - queue one rendered copy to `to` */
@@ -406,7 +407,7 @@ gint64 newsletter_preview(PmDb *db, const PmConfig *cfg, const PmSecret *key, gi
 	GError *e = NULL;
 	Member *m = member_find(db, cfg, to, &e);
 	Member sample = { 0 };
-	char *norm = address_normalize(cfg, to);
+	char *norm = address_given(to);
 	Shared *sh;
 	GBytes *msg = NULL;
 	gint64 oid = 0;
