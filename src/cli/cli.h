@@ -36,6 +36,9 @@ typedef struct {
 	char *name, *email, *postcode, *district, *title, *mode, *status;
 	char *list, *petition, *subject, *body, *template_name, *to, *at, *closes, *text;
 	char *disclose;
+	char *domain, *since, *until, *source, *reason;   /* petition invalidate */
+	gboolean dry_run, all, reject_suspects;           /* petition invalidate, clear */
+	gint64 undo;                                       /* petition invalidate --undo ID */
 	char **lists, **petitions;   /* repeatable --list, --petition */
 	gint64 goal;
 	int every;
