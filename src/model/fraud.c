@@ -112,13 +112,11 @@ static gboolean usual(PmDb *db, sqlite3_stmt *st, double *share, GError **error)
 	return TRUE;
 }
 
-/* unusual - does count of total, against its usual share, trend by cfg? */
-static gboolean unusual(const PmConfig *cfg, gint64 count, gint64 total, double usual_share)
+/* large - is count of total a large enough share to look at its usual share? */
+static gboolean large(const PmConfig *cfg, gint64 count, gint64 total)
 {
-	double share = total > 0 ? (double)count / (double)total : 0;
-
-	return count >= cfg->fraud.trend_min && share >= cfg->fraud.trend_share &&
-	       share >= 2 * usual_share;
+	return count >= cfg->fraud.trend_min && total > 0 &&
+	       (double)count / (double)total >= cfg->fraud.trend_share;
 }
 
 /* fraud_trend - the one trending measure */
@@ -143,14 +141,16 @@ gboolean fraud_trend(PmDb *db, const PmConfig *cfg, gint64 petition_id, FraudTre
 			      "s.created_at >= ? AND s.status != 'invalid' AND m.email IS NOT NULL "
 			      "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1", "ii", petition_id, start),
 		 &key, &count, error) ||
-	    (key && !usual(db, db_query(db, error, "SELECT count(*), coalesce(sum(" DOMAIN_OF
+	    (key && large(cfg, count, t->total) &&
+	     !usual(db, db_query(db, error, "SELECT count(*), coalesce(sum(" DOMAIN_OF
 					" = ?), 0) FROM signatures s LEFT JOIN members m ON m.id = "
 					"s.member_id WHERE s.created_at >= ? AND s.created_at < ?",
 					"tii", key, from, start), &share, error))) {
 		g_free(key);
 		return FALSE;
 	}
-	if (key && unusual(cfg, count, t->total, share)) {
+	if (key && large(cfg, count, t->total) &&
+	    (double)count / (double)t->total >= 2 * share) {
 		t->trending = TRUE;
 		t->by = "domain";
 		t->key = key;
@@ -164,14 +164,16 @@ gboolean fraud_trend(PmDb *db, const PmConfig *cfg, gint64 petition_id, FraudTre
 			      "s.petition_id = ? AND s.created_at >= ? AND s.status != 'invalid' "
 			      "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1", "ii", petition_id, start),
 		 &key, &count, error) ||
-	    (key && !usual(db, db_query(db, error, "SELECT count(*), coalesce(sum(" SOURCE_OF
+	    (key && large(cfg, count, t->total) &&
+	     !usual(db, db_query(db, error, "SELECT count(*), coalesce(sum(" SOURCE_OF
 					" = ?), 0) FROM signatures s WHERE s.created_at >= ? AND "
 					"s.created_at < ?", "tii", key, from, start), &share,
 				 error))) {
 		g_free(key);
 		return FALSE;
 	}
-	if (key && unusual(cfg, count, t->total, share)) {
+	if (key && large(cfg, count, t->total) &&
+	    (double)count / (double)t->total >= 2 * share) {
 		t->trending = TRUE;
 		t->by = "source";
 		t->key = key;

@@ -235,6 +235,8 @@ static const char *const migrations[] = {
 "DROP TABLE holes_kept;"
 "CREATE INDEX signatures_petition ON signatures(petition_id, status, id);"
 "CREATE INDEX signatures_created ON signatures(petition_id, created_at);"
+"CREATE INDEX signatures_member ON signatures(member_id, created_at);"   /* per-address limit */
+"CREATE INDEX signatures_when ON signatures(created_at);"   /* a trend's usual share */
 "CREATE INDEX signatures_invalidation ON signatures(invalidation_id) "
 "  WHERE invalidation_id IS NOT NULL;"
 "ALTER TABLE events ADD COLUMN actor TEXT;"  /* who: an organizer, cli:USER, peermail */
