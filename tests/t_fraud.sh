@@ -118,6 +118,7 @@ is "$(pm petition invalidate park --source web --dry-run)" "would invalidate 0 s
 is "$(pm petition invalidate pond --source web --dry-run)" "would invalidate 2 signatures" "--source web: two on pond"
 is "$(pm petition invalidate park --since 2099-01-01 --dry-run)" "would invalidate 0 signatures" "--since in the future: none"
 pm petition invalidate park --source fax >/dev/null 2>&1; is $? 64 "an unknown --source exits 64"
+pm petition invalidate park >/dev/null 2>&1; is $? 64 "no condition at all exits 64 (never everything by a slip)"
 pm petition invalidate nosuch --domain x.test >/dev/null 2>&1; is $? 67 "an unknown petition exits 67"
 # one more signer after the first delivery
 sign_and_confirm "g5@other.test" park

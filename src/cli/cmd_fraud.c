@@ -134,6 +134,12 @@ gboolean cmd_petition_invalidate(CmdCtx *c, GError **error)
 		}
 		goto out;
 	}
+	if (!o->domain && !o->postcode && !o->since && !o->until && !o->source) {
+		/* every signature at once is never a slip of the keyboard */
+		g_set_error(error, PM_ERROR, EX_USAGE, "give at least one condition (--domain, "
+			    "--postcode, --since, --until, --source) or --undo ID");
+		goto out;
+	}
 	if (o->source && !g_strv_contains(sources, o->source)) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "--source '%s' is not web, mail or import",
 			    o->source);

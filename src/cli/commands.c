@@ -196,7 +196,8 @@ const Cmd cli_commands[] = {
 	       STR("reason", reason, "TEXT", "why (kept with the invalidation)"),
 	       INT64("undo", undo, "ID", "restore exactly the signatures of invalidation ID")),
 	  "mark signatures invalid by condition (--dry-run: count)",
-	  "Mark the petition's signatures that match every condition given invalid: kept, "
+	  "Mark the petition's signatures that match every condition given (at least one) "
+	  "invalid: kept, "
 	  "but left out of counts, pages, exports and deliveries, with who and why recorded. "
 	  "Prints the count (--dry-run: only that) and the invalidation's id for --undo.",
 	  NULL },

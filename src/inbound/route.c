@@ -9,7 +9,9 @@
  *   it makes the member's signature pending and sends the member, at the member's own
  *   address, a confirmation request. Nobody signs for anyone else without that reply.
  * - Mail without a token (sign+SLUG, LIST+subscribe) only ever creates pending state for
- *   the From: address, and asks that address to confirm by reply.
+ *   the From: address, and asks that address to confirm by reply. Over a signing limit
+ *   (model/fraud) the signature is held as suspect instead: recorded, asked the same way,
+ *   not counted until an organizer clears it.
  * - Auto-replies are recorded as ignored and never answered; automatic responses to one
  *   address are capped at limits.max_responses_per_day (notices to organizers are not).
  *
