@@ -1,6 +1,6 @@
 # t_fraud.sh - against fraud, without losing anyone (docs/petitions.md, "Against fraud"):
 # signing limits hold signatures as suspect (mail to sign+SLUG and the web form alike),
-# suspects are listed, cleared or rejected; one trending notice; invalidation by
+# suspects are listed, cleared or rejected; one trending notice (the scheduler's); invalidation by
 # condition previews its count, leaves exactly those out of counts, exports and the CSV a
 # target receives, and undoes; every step is in `petition history`.
 . "$(dirname "$0")/lib.sh"
@@ -72,6 +72,8 @@ like "$out" 'b6@bulk\.test' "petition suspects lists them (b6)"
 is "$(pm petition suspects park --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["suspects"]))')" 2 "suspects --json"
 
 # ==== the trending alert: one notice, not one per signature ====
+is "$(sql "SELECT count(*) FROM outbox WHERE kind = 'notice'")" 0 "receiving costs no measure: the scheduler sends the alert"
+pm run --once >/dev/null 2>&1
 is "$(sql "SELECT count(*) FROM outbox WHERE kind = 'notice' AND recipient = 'org@example.net' AND ref_id = (SELECT id FROM petitions WHERE slug = 'park')")" 1 \
    "six signatures from one domain within the hour: one notice to the organizer"
 msg=$(sql "SELECT CAST(m.message AS TEXT) FROM outbox o JOIN outbox_message m ON m.outbox_id = o.id WHERE o.kind = 'notice' AND o.recipient = 'org@example.net'" | tr -d '\r')
@@ -79,6 +81,7 @@ like "$msg" 'Subject: Unusual signatures on Save the park: 100% from one domain'
 like "$msg" 'bulk\.test' "and the domain"
 is "$(sql "SELECT count(*) FROM events WHERE kind = 'trending' AND actor = 'peermail'")" 1 "the alert is recorded as an event"
 send "b7@bulk.test" sign+park@act.test >/dev/null
+pm run --once >/dev/null 2>&1
 is "$(sql "SELECT count(*) FROM outbox WHERE kind = 'notice' AND recipient = 'org@example.net'")" 1 "a seventh signature sends no second notice within the window"
 
 # ==== signing limits: per address across petitions ====

@@ -40,7 +40,6 @@
 #include "mail/intent.h"
 #include "model/events.h"
 #include "model/fraud.h"
-#include "produce/trending.h"
 
 /* ==== Helpers ==== */
 
@@ -475,8 +474,7 @@ static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
 				 "(over the %s limit)", p->slug, sig, fraud_limit_name(limit));
 			c->result = "held";
 		}
-		return trending_check(c->db, c->cfg, p, NULL, error) &&
-		       ask_confirm(c, p, mb, sig, error);
+		return ask_confirm(c, p, mb, sig, error);
 	}
 	if (!signature_awaits_confirmation(c->db, sig, &awaits, error))
 		return FALSE;
@@ -560,9 +558,7 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, SIGNATURE_SOURCE_REPLY,
 					   inbound_reply_text(c->m), c->m->message_id, &res, error);
 
-		ok = sig != 0 && (res != SIGN_NEW_CONFIRMED ||
-				  trending_check(c->db, c->cfg, p, NULL, error)) &&
-		     answer_signed(c, p, mb, sig, res, error);
+		ok = sig != 0 && answer_signed(c, p, mb, sig, res, error);
 	} else {
 		/* forwarded: the member decides, at the member's own address */
 		log_info("sign reply for member %" G_GINT64_FORMAT " from another address: "

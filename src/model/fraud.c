@@ -13,7 +13,7 @@
 /* The sender domain of a signature (its member's address) and its source as a group */
 #define DOMAIN_OF "lower(substr(m.email, instr(m.email, '@') + 1))"
 #define SOURCE_OF "CASE WHEN s.source IN ('reply', 'writing') THEN 'mail' ELSE s.source END"
-#define USUAL_DAYS 30
+#define USUAL_SAMPLE 2000   /* the signatures before a window that say what is usual */
 
 static const char *const limit_names[] = {
 	[FRAUD_LIMIT_NONE] = "none", [FRAUD_LIMIT_ADDRESS] = "address",
@@ -93,7 +93,7 @@ static gboolean top(PmDb *db, sqlite3_stmt *st, char **key, gint64 *count, GErro
 	return TRUE;
 }
 
-/* usual - the share of key among all signatures of the USUAL_DAYS before start (st counts
+/* usual - the share of key among the USUAL_SAMPLE signatures before the window (st counts
  * all, then key's) */
 static gboolean usual(PmDb *db, sqlite3_stmt *st, double *share, GError **error)
 {
@@ -123,7 +123,7 @@ static gboolean large(const PmConfig *cfg, gint64 count, gint64 total)
 gboolean fraud_trend(PmDb *db, const PmConfig *cfg, gint64 petition_id, FraudTrend *t,
 		     GError **error)
 {
-	gint64 start = pm_now() - cfg->fraud.trend_window, from = start - USUAL_DAYS * 86400;
+	gint64 start = pm_now() - cfg->fraud.trend_window;
 	gint64 count = 0;
 	double share = 0;
 	char *key = NULL;
@@ -143,9 +143,10 @@ gboolean fraud_trend(PmDb *db, const PmConfig *cfg, gint64 petition_id, FraudTre
 		 &key, &count, error) ||
 	    (key && large(cfg, count, t->total) &&
 	     !usual(db, db_query(db, error, "SELECT count(*), coalesce(sum(" DOMAIN_OF
-					" = ?), 0) FROM signatures s LEFT JOIN members m ON m.id = "
-					"s.member_id WHERE s.created_at >= ? AND s.created_at < ?",
-					"tii", key, from, start), &share, error))) {
+					" = ?), 0) FROM (SELECT member_id FROM signatures WHERE "
+					"created_at < ? ORDER BY created_at DESC LIMIT ?) s LEFT JOIN "
+					"members m ON m.id = s.member_id", "tii", key, start,
+					(gint64)USUAL_SAMPLE), &share, error))) {
 		g_free(key);
 		return FALSE;
 	}
@@ -166,9 +167,9 @@ gboolean fraud_trend(PmDb *db, const PmConfig *cfg, gint64 petition_id, FraudTre
 		 &key, &count, error) ||
 	    (key && large(cfg, count, t->total) &&
 	     !usual(db, db_query(db, error, "SELECT count(*), coalesce(sum(" SOURCE_OF
-					" = ?), 0) FROM signatures s WHERE s.created_at >= ? AND "
-					"s.created_at < ?", "tii", key, from, start), &share,
-				 error))) {
+					" = ?), 0) FROM (SELECT source FROM signatures WHERE "
+					"created_at < ? ORDER BY created_at DESC LIMIT ?) s", "tii", key,
+					start, (gint64)USUAL_SAMPLE), &share, error))) {
 		g_free(key);
 		return FALSE;
 	}
@@ -183,6 +184,33 @@ gboolean fraud_trend(PmDb *db, const PmConfig *cfg, gint64 petition_id, FraudTre
 	}
 	g_free(key);
 	return TRUE;
+}
+
+/* fraud_recent_petitions - open petitions with new signatures in the trend window */
+GArray *fraud_recent_petitions(PmDb *db, const PmConfig *cfg, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error, "SELECT DISTINCT s.petition_id FROM signatures s "
+				    "JOIN petitions p ON p.id = s.petition_id WHERE s.created_at >= ? "
+				    "AND p.status = 'open' ORDER BY 1", "i",
+				    pm_now() - cfg->fraud.trend_window);
+	GArray *out;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	out = g_array_new(FALSE, FALSE, sizeof(gint64));
+	while (db_step(db, st, &e)) {
+		gint64 id = sqlite3_column_int64(st, 0);
+
+		g_array_append_val(out, id);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_array_unref(out);
+		return NULL;
+	}
+	return out;
 }
 
 /* fraud_describe - the filter as text */

@@ -52,7 +52,7 @@ typedef struct {
 	char *key;              /* the domain, or web, mail or import */
 	gint64 count;           /* its new signatures in the window */
 	gint64 total;           /* all new signatures of the petition in the window */
-	double usual;           /* its share of all petitions' signatures in the 30 days before */
+	double usual;           /* its share of the 2,000 signatures (any petition) before */
 } FraudTrend;
 
 /* fraud_trend_clear - free what a FraudTrend holds */
@@ -62,11 +62,17 @@ void fraud_trend_clear(FraudTrend *t);
  * fraud_trend - the one trending measure: over the last fraud.trend_window seconds, does
  * one sender domain, or one source, account for at least fraud.trend_share of
  * petition_id's new signatures (invalid ones left out), with at least fraud.trend_min of
- * them, and at least twice its usual share (across all petitions, the 30 days before)?
+ * them, and at least twice its usual share (of the last 2,000 signatures of any petition
+ * before the window)?
  * The largest such into *t (t->trending FALSE: none).
  */
 gboolean fraud_trend(PmDb *db, const PmConfig *cfg, gint64 petition_id, FraudTrend *t,
 		     GError **error);
+
+/* fraud_recent_petitions - the ids (gint64) of the open petitions with signatures in
+ * the last fraud.trend_window seconds, the ones fraud_trend may find trending; NULL with
+ * error */
+GArray *fraud_recent_petitions(PmDb *db, const PmConfig *cfg, GError **error);
 
 /* fraud_describe - the conditions of f as text ("domain=x source=web"; "everything");
  * caller frees */

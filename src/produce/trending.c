@@ -62,3 +62,35 @@ gboolean trending_check(PmDb *db, const PmConfig *cfg, const Petition *p, gboole
 	fraud_trend_clear(&t);
 	return ok;
 }
+
+/* check_one - one petition in its own transaction */
+static gboolean check_one(PmDb *db, const PmConfig *cfg, gint64 id, GError **error)
+{
+	Petition *p;
+	gboolean ok;
+
+	if (!db_begin(db, error))
+		return FALSE;
+	if ((p = petition_get(db, id, error)) == NULL) {
+		db_rollback(db);
+		return error == NULL || *error == NULL;   /* gone since: nothing to do */
+	}
+	ok = trending_check(db, cfg, p, NULL, error) && db_commit(db, error);
+	if (!ok)
+		db_rollback(db);
+	petition_free(p);
+	return ok;
+}
+
+/* trending_task - every petition with new signatures in the window */
+gboolean trending_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error)
+{
+	GArray *ids = fraud_recent_petitions(db, cfg, error);
+	gboolean ok = ids != NULL;
+
+	for (guint i = 0; ok && i < ids->len; i++)
+		ok = check_one(db, cfg, g_array_index(ids, gint64, i), error);
+	if (ids)
+		g_array_unref(ids);
+	return ok;
+}

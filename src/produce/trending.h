@@ -3,6 +3,8 @@
  * unusual share of a petition's new signatures (model/fraud.h's measure), the organizers
  * get one notice (template "trending", through produce/notify.h), recorded as a
  * "trending" event of the petition's history so it is not repeated within the window.
+ * A scheduler task (every pass of `peermail run`), so receiving a signature costs nothing
+ * more than the signing limits.
  *
  * Owns: when the alert goes out and what it carries. Not: the measure (model/fraud),
  * telling the organizers (notify), who they are (model/organizer).
@@ -15,11 +17,16 @@
 #include <glib.h>
 #include "base/config.h"
 #include "base/db.h"
+#include "base/token.h"
 #include "model/petition.h"
 
-/* trending_check - after a new signature on p: measure, and alert once per window (*sent
- * TRUE when a notice was queued; may be NULL). The caller holds the transaction. */
+/* trending_check - measure p's new signatures, and alert once per window (*sent TRUE when
+ * a notice was queued; may be NULL). The caller holds the transaction. */
 gboolean trending_check(PmDb *db, const PmConfig *cfg, const Petition *p, gboolean *sent,
 			GError **error);
+
+/* trending_task - the scheduler task: trending_check each open petition with new
+ * signatures in the window, one transaction each */
+gboolean trending_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError **error);
 
 #endif
