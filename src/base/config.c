@@ -52,6 +52,17 @@ static cfg_opt_t limits_opts[] = {
 	CFG_END()
 };
 
+static cfg_opt_t fraud_opts[] = {
+	CFG_INT("window", 3600, CFGF_NONE),
+	CFG_INT("per_address", 5, CFGF_NONE),
+	CFG_INT("per_domain", 100, CFGF_NONE),
+	CFG_INT("per_petition", 1000, CFGF_NONE),
+	CFG_FLOAT("trend_share", 0.5, CFGF_NONE),
+	CFG_INT("trend_min", 20, CFGF_NONE),
+	CFG_INT("trend_window", 3600, CFGF_NONE),
+	CFG_END()
+};
+
 static cfg_opt_t bounces_opts[] = {
 	CFG_FLOAT("disable_score", 5, CFGF_NONE),
 	CFG_INT("window_days", 7, CFGF_NONE),
@@ -97,6 +108,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_SEC("dkim", dkim_opts, CFGF_MULTI),
 	CFG_SEC("deliveries", deliveries_opts, CFGF_NONE),
 	CFG_SEC("limits", limits_opts, CFGF_NONE),
+	CFG_SEC("fraud", fraud_opts, CFGF_NONE),
 	CFG_SEC("bounces", bounces_opts, CFGF_NONE),
 	CFG_SEC("queue", queue_opts, CFGF_NONE),
 	CFG_SEC("normalize", normalize_opts, CFGF_NONE),
@@ -195,6 +207,17 @@ static int v_nonneg_float(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v < 0) {
 		cfg_error(cfg, "%s: must not be negative", opt->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int v_share(cfg_t *cfg, cfg_opt_t *opt)
+{
+	double v = cfg_opt_getnfloat(opt, cfg_opt_size(opt) - 1);
+
+	if (!(v > 0 && v <= 1)) {
+		cfg_error(cfg, "%s: must be a share above 0 and at most 1", opt->name);
 		return -1;
 	}
 	return 0;
@@ -403,6 +426,13 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "limits|max_message_size", v_positive);
 	cfg_set_validate_func(cfg, "limits|max_responses_per_day", v_nonneg);
 	cfg_set_validate_func(cfg, "limits|confirm_days", v_positive);
+	cfg_set_validate_func(cfg, "fraud|window", v_positive);
+	cfg_set_validate_func(cfg, "fraud|per_address", v_nonneg);
+	cfg_set_validate_func(cfg, "fraud|per_domain", v_nonneg);
+	cfg_set_validate_func(cfg, "fraud|per_petition", v_nonneg);
+	cfg_set_validate_func(cfg, "fraud|trend_share", v_share);
+	cfg_set_validate_func(cfg, "fraud|trend_min", v_positive);
+	cfg_set_validate_func(cfg, "fraud|trend_window", v_positive);
 	cfg_set_validate_func(cfg, "bounces|disable_score", v_nonneg_float);
 	cfg_set_validate_func(cfg, "bounces|window_days", v_positive);
 	cfg_set_validate_func(cfg, "deliveries|gzip_above", v_positive);
@@ -502,6 +532,14 @@ PmConfig *config_load(const char *path, GError **error)
 		c->max_message_size = cfg_getint(s, "max_message_size");
 		c->max_responses_per_day = (int)cfg_getint(s, "max_responses_per_day");
 		c->confirm_days = (int)cfg_getint(s, "confirm_days");
+		s = cfg_getsec(cfg, "fraud");
+		c->fraud.window = (int)cfg_getint(s, "window");
+		c->fraud.per_address = (int)cfg_getint(s, "per_address");
+		c->fraud.per_domain = (int)cfg_getint(s, "per_domain");
+		c->fraud.per_petition = (int)cfg_getint(s, "per_petition");
+		c->fraud.trend_share = cfg_getfloat(s, "trend_share");
+		c->fraud.trend_min = (int)cfg_getint(s, "trend_min");
+		c->fraud.trend_window = (int)cfg_getint(s, "trend_window");
 		s = cfg_getsec(cfg, "deliveries");
 		c->delivery_gzip_above = cfg_getint(s, "gzip_above");
 		s = cfg_getsec(cfg, "bounces");
@@ -622,6 +660,11 @@ char *config_dump(const PmConfig *c)
 		"limits { max_message_size = %" G_GINT64_FORMAT " max_responses_per_day = %d "
 		"confirm_days = %d }\n", c->max_message_size, c->max_responses_per_day,
 		c->confirm_days);
+	g_string_append_printf(s, "fraud { window = %d per_address = %d per_domain = %d "
+			       "per_petition = %d trend_share = %g trend_min = %d trend_window = "
+			       "%d }\n", c->fraud.window, c->fraud.per_address, c->fraud.per_domain,
+			       c->fraud.per_petition, c->fraud.trend_share, c->fraud.trend_min,
+			       c->fraud.trend_window);
 	g_string_append_printf(s, "deliveries { gzip_above = %" G_GINT64_FORMAT " }\n",
 			       c->delivery_gzip_above);
 	g_string_append_printf(s, "bounces { disable_score = %g window_days = %d probe = %s }\n",

@@ -72,6 +72,16 @@ typedef struct {
 	int max_responses_per_day;  /* automatic responses per address per day */
 	int confirm_days;           /* confirmation tokens expire after this many days */
 
+	struct {                    /* against fraud (model/fraud.h) */
+		int window;             /* seconds the signing limits count over */
+		int per_address;        /* signatures by writing per address (0: no limit) */
+		int per_domain;         /* per sender domain and petition (0: no limit) */
+		int per_petition;       /* per petition (0: no limit) */
+		double trend_share;     /* a domain's or source's share that is unusual */
+		int trend_min;          /* and the fewest signatures it takes */
+		int trend_window;       /* seconds the share is measured over */
+	} fraud;
+
 	gint64 delivery_gzip_above; /* a delivery's CSV larger than this is attached gzip'd */
 
 	double bounce_disable_score;

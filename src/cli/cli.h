@@ -37,6 +37,9 @@ typedef struct {
 	char *list, *petition, *subject, *body, *template_name, *to, *at, *closes, *text;
 	char *disclose;
 	char *lang;
+	char *domain, *since, *until, *source, *reason;   /* petition invalidate */
+	gboolean dry_run, all, reject_suspects;           /* petition invalidate, clear */
+	gint64 undo;                                       /* petition invalidate --undo ID */
 	char **lists, **petitions;   /* repeatable --list, --petition */
 	gint64 goal;
 	int every;

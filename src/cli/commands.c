@@ -174,6 +174,37 @@ const Cmd cli_commands[] = {
 	{ "petition ls", NULL, cmd_petition_ls, DB | CMD_JSON, NULL,
 	  "the petitions and their counts", NULL,
 	  "{\"petitions\":[petition show objects]}" },
+	{ "petition suspects", "SLUG", cmd_petition_suspects, DB | CMD_JSON, NULL,
+	  "signatures held as suspect (over a signing limit)",
+	  "The petition's signatures held as suspect: over a signing limit (fraud settings), "
+	  "recorded, neither counted, shown nor delivered until `petition clear`.",
+	  "{\"suspects\":[{\"id\",\"email\",\"source\",\"created_at\",\"confirmed_at\"}]}" },
+	{ "petition clear", "SLUG [ADDRESS...]", cmd_petition_clear, DB | CMD_TXN,
+	  OPTS(FLAG("all", all, "every suspect signature of the petition"),
+	       FLAG("reject", reject_suspects, "invalidate them instead (undoable)")),
+	  "count suspect signatures (or --reject them)",
+	  "Clear the petition's suspect signatures (--all, or those of the addresses given): "
+	  "counted when their signers confirmed, else pending until they do. --reject "
+	  "invalidates them instead (an invalidation, undone with `petition invalidate SLUG "
+	  "--undo ID`).", NULL },
+	{ "petition invalidate", "SLUG", cmd_petition_invalidate, DB | CMD_TXN,
+	  OPTS(STR("domain", domain, "D", "signers whose address is at this domain"),
+	       STR("postcode", postcode, "P", "signers whose postcode starts so"),
+	       STR("since", since, "T", "signed at or after T (YYYY-MM-DD or ISO 8601)"),
+	       STR("until", until, "T", "signed before T"),
+	       STR("source", source, "web|mail|import", "signed this way"),
+	       FLAG("dry-run", dry_run, "print the count only; change nothing"),
+	       STR("reason", reason, "TEXT", "why (kept with the invalidation)"),
+	       INT64("undo", undo, "ID", "restore exactly the signatures of invalidation ID")),
+	  "mark signatures invalid by condition (--dry-run: count)",
+	  "Mark the petition's signatures that match every condition given (at least one) "
+	  "invalid: kept, "
+	  "but left out of counts, pages, exports and deliveries, with who and why recorded. "
+	  "Prints the count (--dry-run: only that) and the invalidation's id for --undo.",
+	  NULL },
+	{ "petition history", "SLUG", cmd_petition_history, DB | CMD_JSON, NULL,
+	  "moderation, invalidations, clearings and alerts, with who and when", NULL,
+	  "{\"events\":[{\"id\",\"kind\",\"actor\",\"detail\",\"at\"}]}" },
 	{ "target", NULL, NULL, 0, NULL, "targets (legislators) and their petitions", NULL,
 	  NULL },
 	{ "target add", "NAME", cmd_target_add, DB | CMD_TXN,

@@ -9,7 +9,9 @@
  *   it makes the member's signature pending and sends the member, at the member's own
  *   address, a confirmation request. Nobody signs for anyone else without that reply.
  * - Mail without a token (sign+SLUG, LIST+subscribe) only ever creates pending state for
- *   the From: address, and asks that address to confirm by reply.
+ *   the From: address, and asks that address to confirm by reply. Over a signing limit
+ *   (model/fraud) the signature is held as suspect instead: recorded, asked the same way,
+ *   not counted until an organizer clears it.
  * - Auto-replies are recorded as ignored and never answered; automatic responses to one
  *   address are capped at limits.max_responses_per_day (notices to organizers are not).
  *
@@ -38,6 +40,7 @@
 #include "mail/intent.h"
 #include "model/events.h"
 #include "base/lang.h"
+#include "model/fraud.h"
 
 /* ==== Helpers ==== */
 
@@ -519,26 +522,39 @@ static gboolean answer_intent(InboundCtx *c, const Petition *p, const Member *mb
 	return ok;
 }
 
-/* sign_pending - a pending signature of mb (new or still pending gets a request) */
+/* sign_pending - a pending signature of mb (new or still pending gets a request); one
+ * by writing over a signing limit (model/fraud, the one rule for mail and web) is held
+ * as suspect, and its signer is asked to confirm all the same */
 static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
 			     SignatureSource source, GError **error)
 {
 	SignResult res;
-	SignatureStatus status = SIGNATURE_STATUS_PENDING;
-	gint64 pid = 0, mid = 0;
-	gint64 sig = signature_add(c->db, p->id, mb->id, FALSE, source,
-				   inbound_reply_text(c->m), c->m->message_id, &res, error);
-	gboolean ok;
+	FraudLimit limit = FRAUD_LIMIT_NONE;
+	gboolean awaits = FALSE, ok;
+	gint64 sig;
 
+	if ((source == SIGNATURE_SOURCE_WRITING || source == SIGNATURE_SOURCE_WEB) &&
+	    !fraud_sign_limited(c->db, c->cfg, p->id, mb->email, &limit, error))
+		return FALSE;
+	sig = limit != FRAUD_LIMIT_NONE
+		? signature_add_held(c->db, p->id, mb->id, source, inbound_reply_text(c->m),
+				     c->m->message_id, &res, error)
+		: signature_add(c->db, p->id, mb->id, FALSE, source, inbound_reply_text(c->m),
+				c->m->message_id, &res, error);
 	if (sig == 0)
 		return FALSE;
 	if (res == SIGN_NEW_PENDING) {
 		c->result = "pending";
+		if (limit != FRAUD_LIMIT_NONE) {
+			log_info("petition %s: signature %" G_GINT64_FORMAT " held as suspect "
+				 "(over the %s limit)", p->slug, sig, fraud_limit_name(limit));
+			c->result = "held";
+		}
 		return ask_confirm(c, p, mb, sig, error);
 	}
-	if (!signature_lookup(c->db, sig, &pid, &mid, &status, error))
+	if (!signature_awaits_confirmation(c->db, sig, &awaits, error))
 		return FALSE;
-	if (status == SIGNATURE_STATUS_PENDING) {
+	if (awaits) {
 		c->result = "pending";
 		ok = ask_confirm(c, p, mb, sig, error);
 	} else {
@@ -568,9 +584,12 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		petition_free(p);
 		return ok;
 	}
+	/* the web form's message says so (a claim: both go through the same limits) */
 	if ((id = need_from(c, &addr, error)) != 0 && (mb = member_get(c->db, id, error)) != NULL)
 		ok = adopt_language_of_mail(c, mb, error) &&
-		     sign_pending(c, p, mb, SIGNATURE_SOURCE_WRITING, error);
+		     sign_pending(c, p, mb, g_strcmp0(g_mime_object_get_header(
+				  GMIME_OBJECT(c->m->msg), "X-Peermail-Source"), "web") == 0
+				  ? SIGNATURE_SOURCE_WEB : SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
 	petition_free(p);
@@ -661,7 +680,8 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
 		goto out;
 	}
-	if (!petition_is_open(p) && status == SIGNATURE_STATUS_PENDING) {
+	if (!petition_is_open(p) && (status == SIGNATURE_STATUS_PENDING ||
+				     status == SIGNATURE_STATUS_SUSPECT)) {
 		ok = closed(c, p, mb, error);
 		goto out;
 	}

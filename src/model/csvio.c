@@ -518,7 +518,7 @@ gboolean csvio_export_members(PmDb *db, gint64 list_id, FILE *out, GError **erro
 		"WHERE email IS NOT NULL ORDER BY id", NULL), header, 6, out, error);
 }
 
-/* csvio_export_signatures - signatures as CSV */
+/* csvio_export_signatures - signatures as CSV (invalidated ones left out) */
 gboolean csvio_export_signatures(PmDb *db, gint64 petition_id, FILE *out, GError **error)
 {
 	static const char *const header[] = { "email", "name", "postcode", "district", "status",
@@ -529,7 +529,7 @@ gboolean csvio_export_signatures(PmDb *db, gint64 petition_id, FILE *out, GError
 		"coalesce(m.district, s.district), s.status, s.source, s.comment, "
 		"strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(s.confirmed_at, s.created_at), 'unixepoch') "
 		"FROM signatures s LEFT JOIN members m ON m.id = s.member_id "
-		"WHERE s.petition_id = ? ORDER BY s.id", "i", petition_id),
+		"WHERE s.petition_id = ? AND s.status != 'invalid' ORDER BY s.id", "i", petition_id),
 		header, 8, out, error);
 }
 

@@ -767,7 +767,8 @@ static gboolean emit(PmDb *db, const PmConfig *cfg, const Petition *p, Share *s,
 		     s->count, total, raw, (gint64)gz, s->since, pm_now()))
 		goto out;
 	id = db_last_id(db);
-	/* late confirmations now carried; signatures still pending in this range wait */
+	/* late confirmations now carried; signatures still pending in this range wait, and
+	 * so do suspect and invalid ones (carried if cleared or restored) */
 	if (!db_exec(db, error, "UPDATE delivery_holes SET delivery_id = ?3 WHERE petition_id = ?1 "
 		     "AND target_id = ?2 AND (delivery_id IS NULL OR delivery_id IN (SELECT id FROM "
 		     "deliveries WHERE status = 'failed')) AND signature_id IN (SELECT id FROM "
@@ -775,7 +776,7 @@ static gboolean emit(PmDb *db, const PmConfig *cfg, const Petition *p, Share *s,
 		     s->t->id, id) ||
 	    !db_exec(db, error, "INSERT OR IGNORE INTO delivery_holes(petition_id, target_id, "
 		     "signature_id) SELECT ?1, ?2, id FROM signatures WHERE petition_id = ?1 AND "
-		     "status = 'pending' AND id > ?3 AND id <= ?4", "iiii", p->id, s->t->id,
+		     "status != 'confirmed' AND id > ?3 AND id <= ?4", "iiii", p->id, s->t->id,
 		     s->from, upto))
 		goto out;
 	part.delivery_id = id;

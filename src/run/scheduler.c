@@ -12,6 +12,7 @@
 #include "model/outbox.h"
 #include "base/pm.h"
 #include "produce/probe.h"
+#include "produce/trending.h"
 #include "run/scheduler.h"
 #include "run/sender.h"
 
@@ -43,6 +44,7 @@ static gboolean purge_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, G
 const SchedulerTask scheduler_tasks[] = {
 	{ "newsletters", newsletter_task },
 	{ "milestones", milestone_task },
+	{ "trending", trending_task },
 	{ "deliveries", delivery_queue_due },
 	{ "probes", probe_task },
 	{ "purge", purge_task },
