@@ -105,6 +105,11 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Real-IP: 10.1.1.2' --data-ur
 	--data-urlencode 'email=ok@fine.test' "$U/p/pond/sign")
 is "$(sql "SELECT s.status || ' ' || s.source FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ok@fine.test'")" "pending web" \
    "a web signature within the limits is pending, source web"
+# mail from outside that claims the web form's header is mail, not web
+printf 'From: Forger <forger@else.test>\nTo: sign+pond@act.test\nSubject: Sign\nMessage-ID: <forged.%d@client.test>\nX-Peermail-Source: web\n\nCount me in.\n' "$$" |
+	pm receive --sender forger@else.test --recipient sign+pond@act.test >/dev/null 2>&1
+is "$(sql "SELECT s.source FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'forger@else.test'")" "writing" \
+   "a mail claiming X-Peermail-Source: web is recorded as writing (the web mark is an HMAC)"
 
 # ==== a delivery carries neither suspects nor, later, invalid ones ====
 for i in 1 2 3 4; do sign_and_confirm "good$i@good.test" park; done

@@ -584,11 +584,12 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		petition_free(p);
 		return ok;
 	}
-	/* the web form's message says so (a claim: both go through the same limits) */
+	/* the web form's message carries its mark (mail from outside cannot forge it) */
 	if ((id = need_from(c, &addr, error)) != 0 && (mb = member_get(c->db, id, error)) != NULL)
 		ok = adopt_language_of_mail(c, mb, error) &&
-		     sign_pending(c, p, mb, g_strcmp0(g_mime_object_get_header(
-				  GMIME_OBJECT(c->m->msg), "X-Peermail-Source"), "web") == 0
+		     sign_pending(c, p, mb, inbound_is_web(c->key, g_mime_object_get_header(
+				  GMIME_OBJECT(c->m->msg), "X-Peermail-Source"),
+				  g_mime_message_get_message_id(c->m->msg))
 				  ? SIGNATURE_SOURCE_WEB : SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
@@ -1710,4 +1711,33 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 	}
 	g_set_error(error, PM_ERROR, EX_NOUSER, "unknown address %s", c->recipient);
 	return FALSE;
+}
+
+/* inbound_web_mark - "web " and the HMAC of "web-source:" and the Message-ID */
+char *inbound_web_mark(const PmSecret *key, const char *message_id)
+{
+	char *data = g_strconcat("web-source:", message_id ? message_id : "", NULL);
+	char *mac = token_hmac_hex(key, data, -1);
+	char *mark = g_strconcat("web ", mac, NULL);
+
+	g_free(data);
+	g_free(mac);
+	return mark;
+}
+
+/* inbound_is_web - TRUE when mark (surrounding white space ignored) is the web face's own
+ * mark for message_id */
+gboolean inbound_is_web(const PmSecret *key, const char *mark, const char *message_id)
+{
+	char *want, *got;
+	gboolean same;
+
+	if (mark == NULL || message_id == NULL)
+		return FALSE;
+	got = g_strstrip(g_strdup(mark));
+	want = inbound_web_mark(key, message_id);
+	same = strcmp(got, want) == 0;
+	g_free(got);
+	g_free(want);
+	return same;
 }
