@@ -156,9 +156,24 @@ like "$(outbox_msg "$(last_outbox)" | tr -d '\r')" 'intruder@evil\.test' "the no
 mail plain.eml boss@example.net "Boss" "$mod" "Re: story" "Reject" >"$T/mb.eml"
 recv "$mod" boss@example.net <"$T/mb.eml" >/dev/null
 is "$(sql "SELECT status FROM stories")" pending "another organizer cannot use org's token either"
+# no silent non-answers: an unclear reply is answered with the words that work
+mail plain.eml org@example.net "Org" "$mod" "Re: story" "Let me think about it" >"$T/mu.eml"
+is "$(recv "$mod" org@example.net <"$T/mu.eml")" 0 "an unclear moderation reply exits 0"
+is "$(sql "SELECT status || ' ' || (SELECT result FROM inbound ORDER BY id DESC LIMIT 1) FROM stories")" "pending unclear" "it moderates nothing"
+is "$(sql "SELECT recipient FROM outbox WHERE id = $(last_outbox)")" org@example.net "the organizer gets an answer"
+like "$(outbox_text "$(last_outbox)")" '^Subject: Nothing moderated \(story 1\)' "saying nothing was moderated"
+like "$(outbox_text "$(last_outbox)")" 'single word "approve"' "and which words work"
+is "$(reply_to "$(last_outbox)")" "$mod" "a reply to the answer moderates"
+o=$(last_outbox)
 mail plain.eml org@example.net "Org" "$mod" "Re: story" "Approve, thanks" >"$T/mo.eml"
 is "$(recv "$mod" org@example.net <"$T/mo.eml")" 0 "the organizer's reply exits 0"
 is "$(sql "SELECT status FROM stories")" approved "approve by reply"
+is "$(sql "SELECT group_concat(recipient, ' ') FROM (SELECT recipient FROM outbox WHERE id > $o ORDER BY recipient)")" \
+	"boss@example.net gina@example.org org@example.net" "the author and every organizer are told"
+like "$(outbox_text "$(sql "SELECT id FROM outbox WHERE id > $o AND recipient = 'gina@example.org'")")" \
+	'^Subject: Your story is approved: Save the trees' "the author hears the story is approved"
+like "$(outbox_text "$(sql "SELECT id FROM outbox WHERE id > $o AND recipient = 'boss@example.net'")" | tr '\n' ' ')" \
+	'^Subject: Story 1 approved: Save the trees .*was approved by org@example\.net' "the organizers hear who approved it"
 
 # ---- list commands ----
 mail plain.eml hal@example.org "Hal" news+subscribe@act.test >"$T/sub.eml"
@@ -260,6 +275,12 @@ is "$(sql "SELECT count(*) FROM newsletters WHERE status = 'scheduled'")" 0 "and
 mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it" >"$T/bc.eml"
 is "$(recv "$bc" <"$T/bc.eml")" 0 "the broadcast confirmation exits 0"
 is "$(sql "SELECT status FROM newsletters")" scheduled "replying schedules it"
+is "$(sql "SELECT recipient FROM outbox WHERE id = $(last_outbox)")" boss@example.net "the organizer is told it is scheduled"
+bst=$(outbox_text "$(last_outbox)")
+like "$bst" '^Subject: Scheduled for Campaign news: Big news' "naming the post"
+like "$bst" '^    When: +[0-9]{4}-[0-9]{2}-[0-9]{2}T' "when it goes out"
+aud=$(printf '%s\n' "$bct" | sed -n 's/.*send it to \([0-9]*\) members.*/\1/p')
+like "$bst" "^    To: +$aud members?\$" "and to how many members (as many as the confirmation said)"
 mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it again" >"$T/bc2.eml"
 is "$(recv "$bc" <"$T/bc2.eml")" 0 "a second reply to a used broadcast+TOKEN exits 0"
 is "$(sql "SELECT action || ' ' || result FROM inbound ORDER BY id DESC LIMIT 1")" "broadcast used" "a used broadcast+TOKEN does nothing"

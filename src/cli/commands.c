@@ -243,9 +243,10 @@ const Cmd cli_commands[] = {
 	  "stories, for moderation", NULL,
 	  "{\"stories\":[{\"id\",\"petition\",\"author\",\"email\",\"status\",\"subject\","
 	  "\"text\",\"created_at\"}]}" },
-	{ "story approve", "ID", cmd_story_approve, DB, NULL,
-	  "approve a story: newsletters and deliveries may use it", NULL, NULL },
-	{ "story reject", "ID", cmd_story_reject, DB, NULL, "reject a story", NULL, NULL },
+	{ "story approve", "ID", cmd_story_approve, DB | CMD_TXN, NULL,
+	  "approve a story for mailings; its author and the organizers are told", NULL, NULL },
+	{ "story reject", "ID", cmd_story_reject, DB | CMD_TXN, NULL,
+	  "reject a story (the organizers are told)", NULL, NULL },
 
 	/* ==== Newsletters, the queue, counts ==== */
 	{ "newsletter", NULL, NULL, 0, NULL, "newsletters", NULL, NULL },

@@ -37,6 +37,8 @@
 #include "model/token_use.h"
 #include "mail/intent.h"
 #include "model/events.h"
+#include "produce/story_news.h"
+#include "base/plural.h"
 
 /* ==== Helpers ==== */
 
@@ -800,14 +802,23 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 		goto out;
 	}
 	text = inbound_reply_text(c->m);
-	if (first_word_is(text, yes)) {
-		ok = story_moderate(c->db, t.object, STORY_STATUS_APPROVED, error);
-		c->result = "approved";
-	} else if (first_word_is(text, no)) {
-		ok = story_moderate(c->db, t.object, STORY_STATUS_REJECTED, error);
-		c->result = "rejected";
+	if (first_word_is(text, yes) || first_word_is(text, no)) {
+		StoryStatus st = first_word_is(text, yes) ? STORY_STATUS_APPROVED
+							  : STORY_STATUS_REJECTED;
+		guint queued = 0;
+
+		/* the author (approved) and every organizer hear of it */
+		ok = story_news_moderate(c->db, c->cfg, t.object, st, org->email, &queued, error);
+		c->responses += (int)queued;
+		c->result = story_status_name(st);
 	} else {
+		/* no silent non-answer: say which words work; a reply to it moderates */
+		JsonObject *d = data_new(c, org), *st = json_object_new();
+
+		json_object_set_int_member(st, "id", t.object);
+		json_object_set_object_member(d, "story", st);
 		c->result = "unclear";
+		ok = respond(c, "moderation_unclear", org, c->recipient, d, OUTBOX_RESPONSE, error);
 	}
 out:
 	g_free(from);
@@ -1257,6 +1268,42 @@ out:
 	return ok;
 }
 
+/* broadcast_scheduled - tell organizer org that newsletter nid is scheduled at `at`, and
+ * to how many members (no silent non-answer) */
+static gboolean broadcast_scheduled(InboundCtx *c, gint64 nid, const Member *org, gint64 at,
+				    GError **error)
+{
+	Newsletter *nl = newsletter_need(c->db, nid, error);
+	GError *e = NULL;
+	List *l = nl ? list_get(c->db, nl->list_id, &e) : NULL;
+	gint64 audience = 0;
+	JsonObject *d, *n;
+	char *when;
+	gboolean ok = FALSE;
+
+	if (e)
+		g_propagate_error(error, e);
+	if (nl && l == NULL && e == NULL)
+		ok = TRUE;      /* its list is gone: newsletter_audience said so already */
+	if (l == NULL || !newsletter_audience(c->db, nid, &audience, error))
+		goto out;
+	d = with_list(c, data_new(c, org), l);
+	n = json_object_new();
+	when = pm_time_iso(at);
+	json_object_set_int_member(n, "id", nid);
+	json_object_set_string_member(n, "subject", nl->subject);
+	json_object_set_string_member(n, "scheduled_at", when);
+	json_object_set_int_member(n, "recipients", audience);
+	json_object_set_boolean_member(n, "recipients_one", plural_is_one(NULL, audience));
+	json_object_set_object_member(d, "newsletter", n);
+	g_free(when);
+	ok = respond(c, "broadcast_scheduled", org, NULL, d, OUTBOX_RESPONSE, error);
+out:
+	list_free(l);
+	newsletter_free(nl);
+	return ok;
+}
+
 /* do_broadcast - the organizer's reply to broadcast+TOKEN schedules the newsletter now */
 static gboolean do_broadcast(InboundCtx *c, GError **error)
 {
@@ -1282,7 +1329,10 @@ static gboolean do_broadcast(InboundCtx *c, GError **error)
 		return TRUE;
 	}
 	if (!token_used(c, TOKEN_BROADCAST, &ok, error)) {
-		ok = newsletter_schedule(c->db, t.object, pm_now(), error);
+		gint64 now = pm_now();
+
+		ok = newsletter_schedule(c->db, t.object, now, error) &&
+		     broadcast_scheduled(c, t.object, org, now, error);
 		c->result = "scheduled";
 	}
 	member_free(org);
