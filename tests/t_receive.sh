@@ -3,9 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 M=$DATA/mail
-# Hal subscribes, leaves and comes back within one day: more answers than the default cap of 5
-setup 'list "news" { title = "Campaign news" mode = "announce" organizers = { "boss@example.net" } }' \
-	'limits { max_responses_per_day = 10 }'
+setup 'list "news" { title = "Campaign news" mode = "announce" organizers = { "boss@example.net" } }'
 sql "INSERT INTO petitions(slug, title, text, created_at) VALUES ('trees', 'Save the trees', 'Plant more.', 0)"
 sql "INSERT INTO petitions(slug, title, text, status, created_at) VALUES ('old', 'Old one', '', 'closed', 0)"
 
@@ -215,6 +213,18 @@ join2=$(reply_to "$(last_outbox)")
 mail plain.eml hal@example.org "Hal" "$join2" "Re: confirm" "yes" >"$T/j3.eml"
 recv "$join2" <"$T/j3.eml" >/dev/null
 is "$(hal_sub)" active "a fresh join+TOKEN subscribes again"
+# the daily limit (default 5) counts only what Hal did not ask for: the answers to his
+# replies to join+/bye+ are asked for, so subscribing, leaving and coming back the same
+# day is never "limited"
+is "$(sql "SELECT count(*) FROM inbound WHERE from_addr = 'hal@example.org' AND result = 'limited'")" 0 "Hal's day of subscribe, leave, come back is never limited"
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'hal@example.org' AND kind = 'response' AND asked")" 3 "the answers to his token replies (2 welcomes, 1 goodbye) are asked for"
+# what could be forged still counts: subscribe requests for one address stop at the cap
+for i in 1 2 3 4 5 6; do
+	mail plain.eml vic@example.org "Vic" news+subscribe@act.test "sub $i" >"$T/vic$i.eml"
+	recv news+subscribe@act.test <"$T/vic$i.eml" >/dev/null
+done
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'vic@example.org'")" 5 "unasked responses to one address stop at the daily limit"
+is "$(sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1")" limited "the next is recorded as limited"
 mail plain.eml hal@example.org "Hal" "$bye" "Re: bye" "yes" >"$T/b2.eml"
 recv "$bye" <"$T/b2.eml" >/dev/null
 is "$(hal_sub)" active "a used bye+TOKEN does not unsubscribe again"

@@ -10,8 +10,14 @@
  *   address, a confirmation request. Nobody signs for anyone else without that reply.
  * - Mail without a token (sign+SLUG, LIST+subscribe) only ever creates pending state for
  *   the From: address, and asks that address to confirm by reply.
- * - Auto-replies are recorded as ignored and never answered; automatic responses to one
- *   address are capped at limits.max_responses_per_day (notices to organizers are not).
+ * - Auto-replies are recorded as ignored and never answered. The daily response limit
+ *   (limits.max_responses_per_day per address, respond() below) counts only automatic
+ *   responses the person did not ask for: an answer to mail whose From: is the person and
+ *   whose token names them (a reply to mail we sent only to them: join+, bye+, confirm+,
+ *   their own sign+ address, moderate+, broadcast+) is asked for, is never capped and is
+ *   stored as such (outbox.asked); anything that could be forged (mail to a public
+ *   address like LIST+subscribe or sign+SLUG, or from another address) counts. Notices to
+ *   organizers are not capped either.
  *
  * DIAGNOSTICS: EX_NOUSER for an unknown petition, list or token (the MTA bounces with the
  * reason); EX_DATAERR for a message without a usable From: where one is needed.
@@ -77,6 +83,7 @@ static gboolean decode(InboundCtx *c, TokenPurpose purpose, Token *t, GError **e
 		g_prefix_error(error, "%s: ", c->recipient);
 		return FALSE;
 	}
+	c->token_member = t->member;
 	return TRUE;
 }
 
@@ -149,10 +156,18 @@ static JsonObject *data_new(InboundCtx *c, const Member *to)
 	return o;
 }
 
+/* asked_by - TRUE when this message is to's own act: From: is to's address and the
+ * message's verified token names to (the one home of "asked for" in the daily limit) */
+static gboolean asked_by(InboundCtx *c, const Member *to)
+{
+	return c->token_member != 0 && to->id == c->token_member && from_is(c, to->email);
+}
+
 /*
  * respond - compose template tmpl for to and queue it in this transaction. data is
- * consumed. kind OUTBOX_RESPONSE is an answer to this message (daily cap, Auto-Submitted:
- * auto-replied); OUTBOX_NOTICE goes to organizers (auto-generated, no cap).
+ * consumed. kind OUTBOX_RESPONSE is an answer to this message (Auto-Submitted:
+ * auto-replied; the daily cap unless to asked for it, see the header);
+ * OUTBOX_NOTICE goes to organizers (auto-generated, no cap).
  */
 static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const char *reply_to,
 			JsonObject *data, OutboxKind kind, GError **error)
@@ -168,7 +183,8 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 		json_object_set_string_member(data, "reply_address", reply_to);
 		json_object_set_string_member(data, "confirm_address", reply_to);
 	}
-	if (kind == OUTBOX_RESPONSE) {
+	item.asked = kind == OUTBOX_RESPONSE && asked_by(c, to);
+	if (kind == OUTBOX_RESPONSE && !item.asked) {
 		gint64 today = 0;
 
 		if (!outbox_responses_today(c->db, to->email, &today, error))

@@ -198,6 +198,11 @@ static const char *const migrations[] = {
 "  purpose INTEGER NOT NULL,"
 "  used_at INTEGER NOT NULL) WITHOUT ROWID;"
 ,
+/* 4: when a subscription entered its status (member show's "since"; NULL on older rows:
+ * updated_at stands in); responses the person asked for, which the daily limit skips */
+"ALTER TABLE subscriptions ADD COLUMN status_changed INTEGER;"
+"ALTER TABLE outbox ADD COLUMN asked INTEGER NOT NULL DEFAULT 0;"
+,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);

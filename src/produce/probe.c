@@ -53,7 +53,7 @@ gboolean probe_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError *
 		opts.auto_generated = TRUE;
 		msg = compose_message(cfg, "probe", data, &opts, &e);
 		if (msg) {
-			OutboxItem item = { OUTBOX_PROBE, 0, m->id, 0, m->email, msg };
+			OutboxItem item = { OUTBOX_PROBE, 0, m->id, 0, m->email, msg, FALSE };
 
 			ok = outbox_enqueue(db, &item, &e) != 0;
 			queued += ok;
