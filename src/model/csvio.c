@@ -347,7 +347,8 @@ static gboolean import_signature(Import *im, const CsvioRow *row, GError **error
 		im->st->updated++;
 		return TRUE;
 	}
-	if (!signature_add_anonymous(im->db, im->petition_id, name, field(row, im, C_DISTRICT),
+	if (!signature_add_anonymous(im->db, im->petition_id, name, field(row, im, C_POSTCODE),
+				     field(row, im, C_DISTRICT),
 				     field(row, im, C_COMMENT), at, &created, error))
 		return FALSE;
 	if (created)
@@ -506,7 +507,7 @@ gboolean csvio_export_signatures(PmDb *db, gint64 petition_id, FILE *out, GError
 					      "source", "comment", "signed_at" };
 
 	return export_query(db, db_query(db, error,
-		"SELECT m.email, coalesce(m.name, s.name), m.postcode, "
+		"SELECT m.email, coalesce(m.name, s.name), coalesce(m.postcode, s.postcode), "
 		"coalesce(m.district, s.district), s.status, s.source, s.comment, "
 		"strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(s.confirmed_at, s.created_at), 'unixepoch') "
 		"FROM signatures s LEFT JOIN members m ON m.id = s.member_id "

@@ -199,9 +199,11 @@ static const char *const migrations[] = {
 "  used_at INTEGER NOT NULL) WITHOUT ROWID;"
 ,
 /* 4: when a subscription entered its status (member show's "since"; NULL on older rows:
- * updated_at stands in); responses the person asked for, which the daily limit skips */
+ * updated_at stands in); responses the person asked for, which the daily limit skips;
+ * the postcode of an imported signature without a member (paper), for its district */
 "ALTER TABLE subscriptions ADD COLUMN status_changed INTEGER;"
 "ALTER TABLE outbox ADD COLUMN asked INTEGER NOT NULL DEFAULT 0;"
+"ALTER TABLE signatures ADD COLUMN postcode TEXT;"
 ,
 };
 
