@@ -123,7 +123,11 @@ pm newsletter cancel "$id3" >/dev/null 2>&1; is $? 65 "cancelling twice exits 65
 # cancel before it is due: nothing goes out
 id4=$(pm newsletter create --list news --subject "Fourth" --body "$T/body.md")
 pm newsletter schedule "$id4" --at "$when" >/dev/null
+aud4=$(pm newsletter status "$id4" --json | jq_ 'd["recipients"]')
 ok "cancel a scheduled newsletter" pm newsletter cancel "$id4"
+is "$(pm newsletter status "$id4" --json | jq_ '[d[k] for k in ("status","recipients","sent")]')" "['cancelled', $aud4, 0]" \
+	"status after a cancel before expansion: the recipients it was addressed to ($aud4), not 0"
+like "$(pm newsletter status "$id4")" "^recipients: $aud4\$" "also in the text"
 sql "UPDATE newsletters SET scheduled_at = 1 WHERE id=$id4"
 n2=$(sent_count)
 run_once

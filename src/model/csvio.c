@@ -495,9 +495,10 @@ gboolean csvio_export_members(PmDb *db, gint64 list_id, FILE *out, GError **erro
 			"FROM subscriptions s JOIN members m ON m.id = s.member_id "
 			"WHERE s.list_id = ? AND m.email IS NOT NULL ORDER BY m.id", "i", list_id),
 			header, 6, out, error);
+	/* without a list there is no subscription column (it would always be empty) */
 	return export_query(db, db_query(db, error,
-		"SELECT email, name, postcode, district, status, '' FROM members "
-		"WHERE email IS NOT NULL ORDER BY id", NULL), header, 6, out, error);
+		"SELECT email, name, postcode, district, status FROM members "
+		"WHERE email IS NOT NULL ORDER BY id", NULL), header, 5, out, error);
 }
 
 /* csvio_export_signatures - signatures as CSV */

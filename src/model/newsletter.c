@@ -453,9 +453,11 @@ NewsletterReport *newsletter_report_need(PmDb *db, gint64 id, GError **error)
 		p = petition_get(db, n->petition_id, NULL);
 	s->list = g_strdup(l ? l->name : NULL);
 	s->petition = g_strdup(p ? p->slug : NULL);
-	/* recipients: copies expanded so far; before expansion, the audience it would reach */
+	/* recipients: copies expanded so far; before expansion, the audience it would reach,
+	 * also once cancelled before expansion (it was addressed to them, not to nobody) */
 	s->recipients = s->counts.recipients;
-	if (n->status == NEWSLETTER_STATUS_DRAFT || n->status == NEWSLETTER_STATUS_SCHEDULED) {
+	if (n->status == NEWSLETTER_STATUS_DRAFT || n->status == NEWSLETTER_STATUS_SCHEDULED ||
+	    (n->status == NEWSLETTER_STATUS_CANCELLED && s->counts.recipients == 0)) {
 		s->recipients = 0;
 		newsletter_audience(db, id, &s->recipients, NULL);
 	}

@@ -141,7 +141,8 @@ typedef struct {
 	Newsletter *newsletter;
 	char *list;             /* the list's name; NULL if it is gone */
 	char *petition;         /* the linked petition's slug, or NULL */
-	gint64 recipients;      /* copies expanded; before expansion, the audience now */
+	gint64 recipients;      /* copies expanded; before expansion (also cancelled
+				 * before it), the audience now */
 	NewsletterCounts counts;
 } NewsletterReport;
 
