@@ -45,7 +45,9 @@ const Cmd cli_commands[] = {
 	  "Create the database (or upgrade its schema) and the HMAC secret file.", NULL },
 	{ "check-config", NULL, cmd_check_config, CMD_CONFIG, NULL,
 	  "validate the config; print the effective settings",
-	  "Validate the configuration and print the effective settings (secrets left out).",
+	  "Validate the configuration and print the effective settings (secrets left out), then "
+	  "one \"missing:\" line per production setting still to fill in: domain, from, "
+	  "organizers, transport, the secret file, base_url.",
 	  NULL },
 	{ "dns-records", NULL, cmd_dns_records, CMD_CONFIG, NULL,
 	  "the SPF, DKIM and DMARC TXT records to publish",
