@@ -85,8 +85,13 @@ sql "INSERT INTO stories(petition_id, member_id, text, created_at) VALUES ($pid,
 json=$(pm story ls --json)
 is "$(echo "$json" | jq_ 'sorted(d["stories"][0].keys() & {"id","petition","author","status","text"})')" "['author', 'id', 'petition', 'status', 'text']" "story ls keys"
 is "$(echo "$json" | jq_ 'len(d["stories"])')" 2 "two stories"
+o=$(sql "SELECT coalesce(max(id), 0) FROM outbox")
 ok "story approve" pm story approve 1
+is "$(sql "SELECT group_concat(recipient || ' ' || kind, ', ') FROM (SELECT recipient, kind FROM outbox WHERE id > $o ORDER BY recipient)")" \
+	"org@example.net notice, zed@example.org response" "approving tells the author and the organizers"
+o=$(sql "SELECT max(id) FROM outbox")
 ok "story reject" pm story reject 2
+is "$(sql "SELECT group_concat(recipient, ', ') FROM outbox WHERE id > $o")" "org@example.net" "rejecting tells the organizers (the story has no author to tell)"
 is "$(pm story ls --status approved --json | jq_ '[(s["id"], s["text"]) for s in d["stories"]]')" "[(1, 'I walk there daily.')]" "filter by status"
 is "$(pm story ls --petition park --status rejected --json | jq_ '[s["id"] for s in d["stories"]]')" "[2]" "filter by petition and status"
 is "$(pm story ls --petition iso --json)" '{"stories":[]}' "another petition has none"
