@@ -1297,10 +1297,14 @@ static gboolean broadcast_scheduled(InboundCtx *c, gint64 nid, const Member *org
 	char *when;
 	gboolean ok = FALSE;
 
-	if (e)
+	if (e) {
 		g_propagate_error(error, e);
-	if (nl && l == NULL && e == NULL)
-		ok = TRUE;      /* its list is gone: newsletter_audience said so already */
+		goto out;
+	}
+	if (nl && l == NULL) {
+		ok = TRUE;      /* its list is gone: nothing will be sent, nothing to announce */
+		goto out;
+	}
 	if (l == NULL || !newsletter_audience(c->db, nid, &audience, error))
 		goto out;
 	d = with_list(c, data_new(c, org), l);
