@@ -39,11 +39,31 @@ is $? 0 "PEERMAIL_CONFIG is honoured"
 out=$(pm check-config)
 like "$out" "database = \"$T/var/peermail.db\"" "relative database path resolved against the config folder"
 
+# check-config lists every production setting still missing, one line each
+is "$(printf '%s\n' "$out" | grep -c '^missing: ')" 6 "check-config: six settings missing in the test config"
+for k in domain from organizers transport secret_file base_url; do
+	like "$out" "^missing: $k: " "check-config names the missing $k"
+done
+cat >"$T/prod.conf" <<EOF
+domain = "campaign.org.uk"
+from = "Team <team@campaign.org.uk>"
+organizers = { "ops@campaign.org.uk" }
+transport = "smtp"
+smtp "main" { host = "127.0.0.1" port = 25 }
+database = "$T/var/prod.db"
+secret_file = "$T/prod.secret"
+base_url = "https://campaign.org.uk"
+EOF
+: >"$T/prod.secret"
+out=$("$PEERMAIL_BIN" --config "$T/prod.conf" check-config)
+is "$(printf '%s\n' "$out" | grep -c '^missing: ')" 0 "a production config misses nothing"
+like "$out" '^# ready for production' "and says so"
+
 # init creates database and secret (0600); commands refuse a missing database
 out=$(pm init)
 like "$out" "secret $T/var/secret: created" "init says the secret was created the first time"
 is "$(stat -c %a "$T/var/secret")" 600 "secret file is mode 0600"
-is "$(sql 'PRAGMA user_version')" 6 "schema version recorded"
+is "$(sql 'PRAGMA user_version')" 7 "schema version recorded"
 is "$(sql 'PRAGMA journal_mode')" wal "database in WAL mode"
 secret=$(cat "$T/var/secret")
 unlike "$(pm check-config)" "$secret" "check-config never prints the secret"

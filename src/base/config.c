@@ -677,6 +677,72 @@ char *config_dump(const PmConfig *c)
 	return g_string_free(s, FALSE);
 }
 
+/* placeholder - TRUE when addr (an address or a domain) is on a domain no one receives
+ * mail for: the shipped examples and reserved names (RFC 2606, RFC 6761) */
+static gboolean placeholder(const char *addr)
+{
+	static const char *const reserved[] = { "example.org", "example.com", "example.net",
+						"example", "test", "invalid", "localhost", NULL };
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+	const char *d = at ? at + 1 : addr;
+	gsize n;
+
+	if (d == NULL || *d == '\0')
+		return TRUE;
+	n = strlen(d);
+	for (int i = 0; reserved[i]; i++) {
+		gsize r = strlen(reserved[i]);
+
+		if (g_ascii_strcasecmp(d, reserved[i]) == 0 ||
+		    (n > r && d[n - r - 1] == '.' && g_ascii_strcasecmp(d + n - r, reserved[i]) == 0))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* any_real - TRUE when some address of list is not a placeholder */
+static gboolean any_real(char **list)
+{
+	for (int i = 0; list && list[i]; i++)
+		if (!placeholder(list[i]))
+			return TRUE;
+	return FALSE;
+}
+
+/* config_missing - the production settings still to fill in */
+GPtrArray *config_missing(const PmConfig *c)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	char *from = config_from_address(c);
+	gboolean organizers = any_real(c->organizers);
+
+	for (guint i = 0; !organizers && i < c->lists->len; i++)
+		organizers = any_real(((const PmListConf *)g_ptr_array_index(c->lists, i))->organizers);
+	if (placeholder(c->domain))
+		g_ptr_array_add(out, g_strdup_printf("domain: \"%s\" is a placeholder: the mail "
+			"domain peermail answers for (its MX points at this host)", c->domain));
+	if (placeholder(from))
+		g_ptr_array_add(out, g_strdup_printf("from: %s is a placeholder: the From: of "
+			"everything sent, a mailbox on your domain that reaches the organizers",
+			from ? from : "(none)"));
+	if (!organizers)
+		g_ptr_array_add(out, g_strdup("organizers: none with a real address: who moderates "
+			"stories, confirms broadcasts and hears of replies and failures"));
+	if (g_strcmp0(c->transport, "maildir") == 0)
+		g_ptr_array_add(out, g_strdup("transport: \"maildir\" only writes a Maildir: set "
+			"\"smtp\" to send through the local MTA (smtp \"main\" { host = "
+			"\"127.0.0.1\" port = 25 }, the default)"));
+	if (!g_file_test(c->secret_file, G_FILE_TEST_EXISTS))
+		g_ptr_array_add(out, g_strdup_printf("secret_file: %s does not exist yet: run "
+			"peermail init", c->secret_file));
+	if (c->base_url == NULL)
+		g_ptr_array_add(out, g_strdup("base_url: not set: needed for peermail web (or run "
+			"--http): petition pages and the one-click unsubscribe links that Gmail and "
+			"Yahoo require of bulk senders"));
+	g_free(from);
+	return out;
+}
+
 /* config_list - a configured list by name */
 const PmListConf *config_list(const PmConfig *c, const char *name)
 {

@@ -112,6 +112,15 @@ char *config_default_path(void);
 /* config_dump - the effective settings as text, secrets left out; caller frees */
 char *config_dump(const PmConfig *cfg);
 
+/*
+ * config_missing - what production still needs, one line per setting ("domain: ..."):
+ * domain, from and organizers still unset or on a placeholder domain (example.org/.com/
+ * .net, .test, .invalid, localhost), transport "maildir", no secret file yet, no
+ * base_url (the web pages and one-click unsubscribe).
+ * An empty array when nothing is missing; caller unrefs.
+ */
+GPtrArray *config_missing(const PmConfig *cfg);
+
 /* config_list - the configured list named name, or NULL */
 const PmListConf *config_list(const PmConfig *cfg, const char *name);
 

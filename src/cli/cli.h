@@ -152,7 +152,9 @@ void cli_cleanup(void);
 /* cli_json - the builder's document as one line of c->out; unrefs b */
 void cli_json(CmdCtx *c, JsonBuilder *b);
 
-/* cli_json_pretty - the builder's document, indented for people, into c->out; unrefs b */
-void cli_json_pretty(CmdCtx *c, JsonBuilder *b);
+/* cli_text - the builder's object as text for people into c->out ("key: value", nested
+ * objects and lists indented below their key; null is "-"): a read command without --json;
+ * unrefs b */
+void cli_text(CmdCtx *c, JsonBuilder *b);
 
 #endif

@@ -45,7 +45,9 @@ const Cmd cli_commands[] = {
 	  "Create the database (or upgrade its schema) and the HMAC secret file.", NULL },
 	{ "check-config", NULL, cmd_check_config, CMD_CONFIG, NULL,
 	  "validate the config; print the effective settings",
-	  "Validate the configuration and print the effective settings (secrets left out).",
+	  "Validate the configuration and print the effective settings (secrets left out), then "
+	  "one \"missing:\" line per production setting still to fill in: domain, from, "
+	  "organizers, transport, the secret file, base_url.",
 	  NULL },
 	{ "dns-records", NULL, cmd_dns_records, CMD_CONFIG, NULL,
 	  "the SPF, DKIM and DMARC TXT records to publish",
@@ -275,9 +277,10 @@ const Cmd cli_commands[] = {
 	  "stories, for moderation", NULL,
 	  "{\"stories\":[{\"id\",\"petition\",\"author\",\"email\",\"status\",\"subject\","
 	  "\"text\",\"created_at\"}]}" },
-	{ "story approve", "ID", cmd_story_approve, DB, NULL,
-	  "approve a story: newsletters and deliveries may use it", NULL, NULL },
-	{ "story reject", "ID", cmd_story_reject, DB, NULL, "reject a story", NULL, NULL },
+	{ "story approve", "ID", cmd_story_approve, DB | CMD_TXN, NULL,
+	  "approve a story for mailings; its author and the organizers are told", NULL, NULL },
+	{ "story reject", "ID", cmd_story_reject, DB | CMD_TXN, NULL,
+	  "reject a story (the organizers are told)", NULL, NULL },
 
 	/* ==== Newsletters, the queue, counts ==== */
 	{ "newsletter", NULL, NULL, 0, NULL, "newsletters", NULL, NULL },

@@ -12,8 +12,14 @@
  *   the From: address, and asks that address to confirm by reply. Over a signing limit
  *   (model/fraud) the signature is held as suspect instead: recorded, asked the same way,
  *   not counted until an organizer clears it.
- * - Auto-replies are recorded as ignored and never answered; automatic responses to one
- *   address are capped at limits.max_responses_per_day (notices to organizers are not).
+ * - Auto-replies are recorded as ignored and never answered. The daily response limit
+ *   (limits.max_responses_per_day per address, respond() below) counts only automatic
+ *   responses the person did not ask for: an answer to mail whose From: is the person and
+ *   whose token names them (a reply to mail we sent only to them: join+, bye+, confirm+,
+ *   their own sign+ address, moderate+, broadcast+) is asked for, is never capped and is
+ *   stored as such (outbox.asked); anything that could be forged (mail to a public
+ *   address like LIST+subscribe or sign+SLUG, or from another address) counts. Notices to
+ *   organizers are not capped either.
  *
  * DIAGNOSTICS: EX_NOUSER for an unknown petition, list or token (the MTA bounces with the
  * reason); EX_DATAERR for a message without a usable From: where one is needed.
@@ -41,6 +47,8 @@
 #include "model/events.h"
 #include "base/lang.h"
 #include "model/fraud.h"
+#include "produce/story_news.h"
+#include "base/plural.h"
 
 /* ==== Helpers ==== */
 
@@ -91,6 +99,7 @@ static gboolean decode(InboundCtx *c, TokenPurpose purpose, Token *t, GError **e
 		g_prefix_error(error, "%s: ", c->recipient);
 		return FALSE;
 	}
+	c->token_member = t->member;
 	return TRUE;
 }
 
@@ -163,10 +172,18 @@ static JsonObject *data_new(InboundCtx *c, const Member *to)
 	return o;
 }
 
+/* asked_by - TRUE when this message is to's own act: From: is to's address and the
+ * message's verified token names to (the one home of "asked for" in the daily limit) */
+static gboolean asked_by(InboundCtx *c, const Member *to)
+{
+	return c->token_member != 0 && to->id == c->token_member && from_is(c, to);
+}
+
 /*
  * respond - compose template tmpl for to and queue it in this transaction. data is
- * consumed. kind OUTBOX_RESPONSE is an answer to this message (daily cap, Auto-Submitted:
- * auto-replied); OUTBOX_NOTICE goes to organizers (auto-generated, no cap).
+ * consumed. kind OUTBOX_RESPONSE is an answer to this message (Auto-Submitted:
+ * auto-replied; the daily cap unless to asked for it, see the header);
+ * OUTBOX_NOTICE goes to organizers (auto-generated, no cap).
  */
 static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const char *reply_to,
 			JsonObject *data, OutboxKind kind, GError **error)
@@ -182,7 +199,8 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 		json_object_set_string_member(data, "reply_address", reply_to);
 		json_object_set_string_member(data, "confirm_address", reply_to);
 	}
-	if (kind == OUTBOX_RESPONSE) {
+	item.asked = kind == OUTBOX_RESPONSE && asked_by(c, to);
+	if (kind == OUTBOX_RESPONSE && !item.asked) {
 		gint64 today = 0;
 
 		if (!outbox_responses_today(c->db, member_address(to), &today, error))
@@ -899,14 +917,23 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 		goto out;
 	}
 	text = inbound_reply_text(c->m);
-	if (first_word_is(text, yes)) {
-		ok = story_moderate(c->db, t.object, STORY_STATUS_APPROVED, error);
-		c->result = "approved";
-	} else if (first_word_is(text, no)) {
-		ok = story_moderate(c->db, t.object, STORY_STATUS_REJECTED, error);
-		c->result = "rejected";
+	if (first_word_is(text, yes) || first_word_is(text, no)) {
+		StoryStatus st = first_word_is(text, yes) ? STORY_STATUS_APPROVED
+							  : STORY_STATUS_REJECTED;
+		guint queued = 0;
+
+		/* the author (approved) and every organizer hear of it */
+		ok = story_news_moderate(c->db, c->cfg, t.object, st, org->email, &queued, error);
+		c->responses += (int)queued;
+		c->result = story_status_name(st);
 	} else {
+		/* no silent non-answer: say which words work; a reply to it moderates */
+		JsonObject *d = data_new(c, org), *st = json_object_new();
+
+		json_object_set_int_member(st, "id", t.object);
+		json_object_set_object_member(d, "story", st);
 		c->result = "unclear";
+		ok = respond(c, "moderation_unclear", org, c->recipient, d, OUTBOX_RESPONSE, error);
 	}
 out:
 	g_free(from);
@@ -1431,6 +1458,46 @@ out:
 	return ok;
 }
 
+/* broadcast_scheduled - tell organizer org that newsletter nid is scheduled at `at`, and
+ * to how many members (no silent non-answer) */
+static gboolean broadcast_scheduled(InboundCtx *c, gint64 nid, const Member *org, gint64 at,
+				    GError **error)
+{
+	Newsletter *nl = newsletter_need(c->db, nid, error);
+	GError *e = NULL;
+	List *l = nl ? list_get(c->db, nl->list_id, &e) : NULL;
+	gint64 audience = 0;
+	JsonObject *d, *n;
+	char *when;
+	gboolean ok = FALSE;
+
+	if (e) {
+		g_propagate_error(error, e);
+		goto out;
+	}
+	if (nl && l == NULL) {
+		ok = TRUE;      /* its list is gone: nothing will be sent, nothing to announce */
+		goto out;
+	}
+	if (l == NULL || !newsletter_audience(c->db, nid, &audience, error))
+		goto out;
+	d = with_list(c, data_new(c, org), l);
+	n = json_object_new();
+	when = pm_time_iso(at);
+	json_object_set_int_member(n, "id", nid);
+	json_object_set_string_member(n, "subject", nl->subject);
+	json_object_set_string_member(n, "scheduled_at", when);
+	json_object_set_int_member(n, "recipients", audience);
+	json_object_set_boolean_member(n, "recipients_one", plural_is_one(NULL, audience));
+	json_object_set_object_member(d, "newsletter", n);
+	g_free(when);
+	ok = respond(c, "broadcast_scheduled", org, NULL, d, OUTBOX_RESPONSE, error);
+out:
+	list_free(l);
+	newsletter_free(nl);
+	return ok;
+}
+
 /* do_broadcast - the organizer's reply to broadcast+TOKEN schedules the newsletter now */
 static gboolean do_broadcast(InboundCtx *c, GError **error)
 {
@@ -1459,7 +1526,10 @@ static gboolean do_broadcast(InboundCtx *c, GError **error)
 		return ok;
 	}
 	if (!token_used(c, TOKEN_BROADCAST, &ok, error)) {
-		ok = newsletter_schedule(c->db, t.object, pm_now(), error);
+		gint64 now = pm_now();
+
+		ok = newsletter_schedule(c->db, t.object, now, error) &&
+		     broadcast_scheduled(c, t.object, org, now, error);
 		c->result = "scheduled";
 	}
 	member_free(org);

@@ -29,6 +29,7 @@ typedef struct {
 	const char *result;
 	gboolean keep_raw;      /* store the original message in inbound.raw */
 	int responses;          /* responses queued */
+	gint64 token_member;    /* the member a verified token of this message names, or 0 */
 } InboundCtx;
 
 /* inbound_route - do what c->route means; FALSE with error (EX_NOUSER, ...) to roll back */

@@ -60,6 +60,51 @@ Target *target_free(Target *t)
 	return NULL;
 }
 
+/* Titles a name may already start with: the word, and the title it abbreviates (NULL: it
+ * is a title of its own). Compared without case, as a whole word. */
+static const char *const known_titles[][2] = {
+	{ "Councillor", NULL }, { "Councilor", NULL }, { "Cllr", "Councillor" },
+	{ "Cllr.", "Councillor" }, { "Mayor", NULL }, { "Dr", NULL }, { "Dr.", NULL },
+	{ "MP", NULL }, { "Senator", NULL }, { "Sen.", "Senator" }, { "Sen", "Senator" },
+	{ "Representative", NULL }, { "Rep.", "Representative" }, { "Rep", "Representative" },
+	{ "Mr", NULL }, { "Mr.", NULL }, { "Mrs", NULL }, { "Mrs.", NULL }, { "Ms", NULL },
+	{ "Ms.", NULL }, { "Prof.", NULL }, { "Professor", NULL },
+};
+
+/* starts_with_word - the length of word when s starts with it (any case) and a space or
+ * the end follows; else 0 */
+static gsize starts_with_word(const char *s, const char *word)
+{
+	gsize n = strlen(word);
+
+	if (n == 0 || g_ascii_strncasecmp(s, word, n) != 0)
+		return 0;
+	return s[n] == ' ' || s[n] == '\0' ? n : 0;
+}
+
+/* target_salutation - title and name, without a title twice */
+char *target_salutation(const char *title, const char *name)
+{
+	const char *nm = name ? name : "";
+
+	while (*nm == ' ')
+		nm++;
+	if (title == NULL || *title == '\0' || starts_with_word(nm, title))
+		return g_strdup(nm);
+	for (gsize i = 0; i < G_N_ELEMENTS(known_titles); i++) {
+		gsize n = starts_with_word(nm, known_titles[i][0]);
+		const char *full = known_titles[i][1];
+
+		if (n == 0)
+			continue;
+		/* "Cllr Nora North" with the title Councillor: "Councillor Nora North" */
+		if (full && g_ascii_strcasecmp(full, title) == 0)
+			return g_strconcat(title, nm + n, NULL);
+		return g_strdup(nm);
+	}
+	return g_strconcat(title, " ", nm, NULL);
+}
+
 /* target_add - upsert by address, attach to petitions */
 gint64 target_add(PmDb *db, const PmConfig *cfg, const char *name, const char *email,
 		  const char *title, const char *district, char **slugs, GError **error)
@@ -599,6 +644,7 @@ static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, 
 	JsonBuilder *b = json_builder_new();
 	JsonNode *stories = story_list_json(db, p->id, 5, error);
 	char since[32];
+	char *salutation;
 
 	if (stories == NULL) {
 		g_object_unref(b);
@@ -611,6 +657,9 @@ static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, 
 	json_builder_begin_object(b);
 	add_str(b, "name", s->t->name);
 	add_str(b, "title", s->t->title);
+	salutation = target_salutation(s->t->title, s->t->name);
+	add_str(b, "salutation", salutation);
+	g_free(salutation);
 	add_str(b, "district", s->t->district);
 	add_str(b, "email", s->t->email);
 	/* the template's "N of them in your district": all they have had, this one included */

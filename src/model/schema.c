@@ -257,6 +257,13 @@ static const char *const migrations[] = {
 "ALTER TABLE events ADD COLUMN detail TEXT;"
 "CREATE INDEX events_ref ON events(ref_id, kind, created_at);"
 ,
+/* 7: when a subscription entered its status (member show's "since"; NULL on older rows:
+ * updated_at stands in); responses the person asked for, which the daily limit skips;
+ * the postcode of an imported signature without a member (paper), for its district */
+"ALTER TABLE subscriptions ADD COLUMN status_changed INTEGER;"
+"ALTER TABLE outbox ADD COLUMN asked INTEGER NOT NULL DEFAULT 0;"
+"ALTER TABLE signatures ADD COLUMN postcode TEXT;"
+,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);

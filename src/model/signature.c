@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include <sysexits.h>
+#include "model/district.h"
 #include "model/signature.h"
 #include "base/pm.h"
 
@@ -216,26 +217,79 @@ gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *
 	return found;
 }
 
-/* signature_add_anonymous - a memberless imported signature, once per name and district */
+/* signature_add_anonymous - a memberless imported signature, once per name, postcode and
+ * district */
 gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
-				 const char *district, const char *comment, gint64 at,
-				 gboolean *created, GError **error)
+				 const char *postcode, const char *district, const char *comment,
+				 gint64 at, gboolean *created, GError **error)
 {
 	gint64 have = 0;
+	char *derived = NULL;
+	GError *e = NULL;
+	gboolean ok = FALSE;
 
 	*created = FALSE;
+	if (district == NULL && postcode) {
+		derived = district_for_postcode(db, postcode, &e);
+		if (e) {
+			g_propagate_error(error, e);
+			return FALSE;
+		}
+		district = derived;
+	}
 	if (!db_int(db, error, &have, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? "
-		    "AND member_id IS NULL AND source = 'import' AND name IS ? AND district IS ?",
-		    "itt", petition_id, name, district))
-		return FALSE;
-	if (have > 0)
-		return TRUE;
+		    "AND member_id IS NULL AND source = 'import' AND name IS ? AND district IS ? "
+		    "AND postcode IS ?", "ittt", petition_id, name, district, postcode))
+		goto out;
+	if (have > 0) {
+		ok = TRUE;
+		goto out;
+	}
 	if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, source, "
-		     "name, district, comment, created_at, confirmed_at) VALUES (?1, NULL, "
-		     "'confirmed', 'import', ?2, ?3, ?4, ?5, ?5)", "ittti",
-		     petition_id, name, district, comment, at))
-		return FALSE;
+		     "name, postcode, district, comment, created_at, confirmed_at) VALUES (?1, NULL, "
+		     "'confirmed', 'import', ?2, ?3, ?4, ?5, ?6, ?6)", "itttti",
+		     petition_id, name, postcode, district, comment, at))
+		goto out;
 	*created = TRUE;
+	ok = TRUE;
+out:
+	g_free(derived);
+	return ok;
+}
+
+/* signature_districts_rederive - paper signatures' districts from their postcodes */
+gboolean signature_districts_rederive(PmDb *db, gint64 *changed, GError **error)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	GPtrArray *codes = g_ptr_array_new_with_free_func(g_free);
+	GError *e = NULL;
+	sqlite3_stmt *st = db_query(db, &e, "SELECT id, postcode FROM signatures WHERE member_id "
+				    "IS NULL AND postcode IS NOT NULL AND (district IS NULL OR "
+				    "district = '')", "");
+
+	*changed = 0;
+	while (st && db_step(db, st, &e)) {
+		gint64 id = sqlite3_column_int64(st, 0);
+
+		g_array_append_val(ids, id);
+		g_ptr_array_add(codes, db_col_text(st, 1));
+	}
+	db_done(st);
+	/* the statement is done before the writes: no update under an open read */
+	for (guint i = 0; e == NULL && i < ids->len; i++) {
+		char *d = district_for_postcode(db, g_ptr_array_index(codes, i), &e);
+
+		if (d && db_exec(db, &e, "UPDATE signatures SET district = ? WHERE id = ?", "ti", d,
+				 g_array_index(ids, gint64, i)))
+			(*changed)++;
+		g_free(d);
+	}
+	g_array_unref(ids);
+	g_ptr_array_unref(codes);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
 	return TRUE;
 }
 

@@ -139,12 +139,21 @@ gboolean signature_confirm(PmDb *db, gint64 sig_id, gint64 member_id, const char
 
 /*
  * signature_add_anonymous - a confirmed signature without a member (paper, another site),
- * source 'import', dated at: counted once per petition, name and district (*created FALSE
- * when it was there already). The caller holds the transaction.
+ * source 'import', dated at: counted once per petition, name, postcode and district
+ * (*created FALSE when it was there already). The postcode is kept; without a district,
+ * the district is the postcode's (model/district's rule; NULL when no prefix matches).
+ * The caller holds the transaction.
  */
 gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
-				 const char *district, const char *comment, gint64 at,
-				 gboolean *created, GError **error);
+				 const char *postcode, const char *district, const char *comment,
+				 gint64 at, gboolean *created, GError **error);
+
+/*
+ * signature_districts_rederive - give imported signatures without a member that have a
+ * postcode and no district the postcode's district (after a district import). *changed
+ * gets how many changed. The caller holds the transaction.
+ */
+gboolean signature_districts_rederive(PmDb *db, gint64 *changed, GError **error);
 
 /* signature_exists - TRUE in *signed when member_id has a confirmed signature on petition_id */
 gboolean signature_exists(PmDb *db, gint64 petition_id, gint64 member_id, gboolean *is_signed,
