@@ -51,6 +51,13 @@ static cfg_opt_t limits_opts[] = {
 	CFG_END()
 };
 
+static cfg_opt_t lmtp_opts[] = {
+	CFG_INT("max_sessions", 100, CFGF_NONE),
+	CFG_INT("timeout", 300, CFGF_NONE),
+	CFG_STR("socket", "../var/peermail.lmtp", CFGF_NONE),
+	CFG_END()
+};
+
 static cfg_opt_t bounces_opts[] = {
 	CFG_FLOAT("disable_score", 5, CFGF_NONE),
 	CFG_INT("window_days", 7, CFGF_NONE),
@@ -94,6 +101,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_SEC("dkim", dkim_opts, CFGF_MULTI),
 	CFG_SEC("deliveries", deliveries_opts, CFGF_NONE),
 	CFG_SEC("limits", limits_opts, CFGF_NONE),
+	CFG_SEC("lmtp", lmtp_opts, CFGF_NONE),
 	CFG_SEC("bounces", bounces_opts, CFGF_NONE),
 	CFG_SEC("queue", queue_opts, CFGF_NONE),
 	CFG_SEC("normalize", normalize_opts, CFGF_NONE),
@@ -371,6 +379,8 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "limits|max_message_size", v_positive);
 	cfg_set_validate_func(cfg, "limits|max_responses_per_day", v_nonneg);
 	cfg_set_validate_func(cfg, "limits|confirm_days", v_positive);
+	cfg_set_validate_func(cfg, "lmtp|max_sessions", v_positive);
+	cfg_set_validate_func(cfg, "lmtp|timeout", v_positive);
 	cfg_set_validate_func(cfg, "bounces|disable_score", v_nonneg_float);
 	cfg_set_validate_func(cfg, "bounces|window_days", v_positive);
 	cfg_set_validate_func(cfg, "deliveries|gzip_above", v_positive);
@@ -468,6 +478,11 @@ PmConfig *config_load(const char *path, GError **error)
 		c->max_message_size = cfg_getint(s, "max_message_size");
 		c->max_responses_per_day = (int)cfg_getint(s, "max_responses_per_day");
 		c->confirm_days = (int)cfg_getint(s, "confirm_days");
+		s = cfg_getsec(cfg, "lmtp");
+		c->lmtp_max_sessions = (int)cfg_getint(s, "max_sessions");
+		c->lmtp_timeout = (int)cfg_getint(s, "timeout");
+		c->lmtp_socket = *cfg_getstr(s, "socket") ? resolve(c->dir, cfg_getstr(s, "socket"))
+							   : NULL;
 		s = cfg_getsec(cfg, "deliveries");
 		c->delivery_gzip_above = cfg_getint(s, "gzip_above");
 		s = cfg_getsec(cfg, "bounces");
@@ -500,6 +515,7 @@ PmConfig *config_free(PmConfig *c)
 	g_free(c->domain);
 	g_free(c->delimiter);
 	g_free(c->database);
+	g_free(c->lmtp_socket);
 	g_free(c->secret_file);
 	g_free(c->templates);
 	g_free(c->intent_phrases);
@@ -570,6 +586,9 @@ char *config_dump(const PmConfig *c)
 		"limits { max_message_size = %" G_GINT64_FORMAT " max_responses_per_day = %d "
 		"confirm_days = %d }\n", c->max_message_size, c->max_responses_per_day,
 		c->confirm_days);
+	g_string_append_printf(s, "lmtp { max_sessions = %d timeout = %d socket = \"%s\" }\n",
+			       c->lmtp_max_sessions, c->lmtp_timeout,
+			       c->lmtp_socket ? c->lmtp_socket : "");
 	g_string_append_printf(s, "deliveries { gzip_above = %" G_GINT64_FORMAT " }\n",
 			       c->delivery_gzip_above);
 	g_string_append_printf(s, "bounces { disable_score = %g window_days = %d probe = %s }\n",

@@ -69,6 +69,11 @@ typedef struct {
 	int max_responses_per_day;  /* automatic responses per address per day */
 	int confirm_days;           /* confirmation tokens expire after this many days */
 
+	int lmtp_max_sessions;      /* concurrent LMTP sessions; more get 421 */
+	int lmtp_timeout;           /* seconds of silence before an LMTP session is dropped */
+	char *lmtp_socket;          /* absolute: the daemon's local LMTP socket, which
+				     * `receive` hands messages to; NULL when "" (off) */
+
 	gint64 delivery_gzip_above; /* a delivery's CSV larger than this is attached gzip'd */
 
 	double bounce_disable_score;

@@ -20,9 +20,16 @@
 #include "base/pm.h"
 #include "model/schema.h"
 
-#define LMTP_MAX_SESSIONS 100  /* concurrent sessions; more get 421 (Postfix opens 20) */
 #define LMTP_LINE_MAX 4096      /* a command line; longer ones are refused */
-#define LMTP_TIMEOUT 300        /* seconds of silence before a session is dropped (RFC 5321) */
+#define LMTP_BATCH_MAX 256      /* messages in one committer transaction at most */
+
+/* One recipient's message, handed from its session to the committer. */
+typedef struct {
+	GBytes *raw;
+	const char *sender, *rcpt;      /* borrowed from the session */
+	GError *error;                  /* NULL: recorded (or ignored) and durable */
+	gboolean done;
+} Job;
 
 struct PmLmtp {
 	const PmConfig *cfg;
@@ -32,43 +39,102 @@ struct PmLmtp {
 	GSocket *listen;
 	GCancellable *cancel;   /* stops the accept loop */
 	GThread *acceptor;
-	GMutex lock;            /* guards the session set and the commit counters */
+	GMutex lock;            /* guards the session set and the jobs' done flags */
 	GCond idle;             /* signalled when a session ends */
 	GHashTable *sessions;   /* GSocket* of the sessions in progress */
-	/* group commit: transactions committed, synced, and whether a sync runs now */
-	guint64 committed, synced;
-	gboolean syncing;
-	GCond synced_cond;
+	GAsyncQueue *jobs;      /* Job*, to the committer; the server itself means stop */
+	GThread *committer;
+	GCond done_cond;        /* broadcast after each batch */
 };
 
-/* durable - wait until every transaction this session committed is on disk. The first
- * waiter syncs the log for everyone committed so far; those that commit meanwhile wait
- * for the next sync, so one fdatasync answers many messages (group commit). */
-static gboolean durable(PmLmtp *l, PmDb *db, GError **error)
+/* ==== The committer ==== */
+
+/* fail_batch - replace the success of every job in batch (from index from) by error */
+static void fail_batch(GPtrArray *batch, guint from, const GError *error)
 {
-	guint64 mine;
-	gboolean ok = TRUE;
+	for (guint i = from; i < batch->len; i++) {
+		Job *j = g_ptr_array_index(batch, i);
 
-	g_mutex_lock(&l->lock);
-	mine = ++l->committed;
-	while (ok && l->synced < mine) {
-		if (l->syncing) {
-			g_cond_wait(&l->synced_cond, &l->lock);
-			continue;
-		}
-		guint64 target = l->committed;
-
-		l->syncing = TRUE;
-		g_mutex_unlock(&l->lock);
-		ok = db_wal_sync(db, error);
-		g_mutex_lock(&l->lock);
-		l->syncing = FALSE;
-		if (ok && l->synced < target)
-			l->synced = target;
-		g_cond_broadcast(&l->synced_cond);
+		if (j->error == NULL)
+			j->error = g_error_new_literal(PM_ERROR, EX_TEMPFAIL, error->message);
 	}
+}
+
+/* run_batch - every job of batch in one transaction (each its own savepoint: a refused
+ * message undoes only itself), one durable commit (synchronous=FULL), then wake them */
+static void run_batch(PmLmtp *l, PmDb **dbp, GPtrArray *batch)
+{
+	GError *e = NULL;
+
+	if (*dbp == NULL) {
+		*dbp = db_open(l->cfg->database, schema_peermail(), FALSE, &e);
+		if (*dbp && !db_sync_full(*dbp, &e))
+			*dbp = db_close(*dbp);
+	}
+	if (*dbp == NULL || !db_begin(*dbp, &e)) {
+		fail_batch(batch, 0, e);
+	} else {
+		for (guint i = 0; i < batch->len; i++) {
+			Job *j = g_ptr_array_index(batch, i);
+
+			inbound_process(*dbp, l->cfg, l->key, j->raw, j->sender, j->rcpt, NULL,
+					&j->error);
+			if (!db_in_transaction(*dbp)) {
+				/* SQLite rolled the whole batch back (disk full, I/O error):
+				 * nothing of it is recorded, so every message is retried */
+				GError *lost = g_error_new_literal(PM_ERROR, EX_TEMPFAIL,
+					"the database rolled the transaction back; try again");
+
+				fail_batch(batch, 0, lost);
+				g_error_free(lost);
+				break;
+			}
+		}
+		if (db_in_transaction(*dbp) && !db_commit(*dbp, &e)) {
+			db_rollback(*dbp);
+			fail_batch(batch, 0, e);
+		}
+	}
+	if (e) {
+		log_warn("lmtp: %u message(s) not recorded: %s", batch->len, e->message);
+		g_error_free(e);
+		if (*dbp)
+			*dbp = db_close(*dbp);  /* reopened for the next batch */
+	}
+	g_mutex_lock(&l->lock);
+	for (guint i = 0; i < batch->len; i++)
+		((Job *)g_ptr_array_index(batch, i))->done = TRUE;
+	g_cond_broadcast(&l->done_cond);
 	g_mutex_unlock(&l->lock);
-	return ok;
+}
+
+/* committer - the one writer of the LMTP server: takes every job waiting, runs them as one
+ * batch, and again; messages that arrive during a commit go into the next one */
+static gpointer committer(gpointer data)
+{
+	PmLmtp *l = data;
+	PmDb *db = NULL;
+	GPtrArray *batch = g_ptr_array_new();
+	gboolean stop = FALSE;
+
+	while (!stop) {
+		gpointer j = g_async_queue_pop(l->jobs);
+
+		g_ptr_array_set_size(batch, 0);
+		while (j != NULL) {
+			if (j == l) {
+				stop = TRUE;
+				break;
+			}
+			g_ptr_array_add(batch, j);
+			j = batch->len < LMTP_BATCH_MAX ? g_async_queue_try_pop(l->jobs) : NULL;
+		}
+		if (batch->len > 0)
+			run_batch(l, &db, batch);
+	}
+	g_ptr_array_unref(batch);
+	db_close(db);
+	return NULL;
 }
 
 /* ==== One session ==== */
@@ -153,27 +219,36 @@ static GBytes *read_data(Session *s, gboolean *too_big)
 	return g_byte_array_free_to_bytes(buf);
 }
 
-/* deliver - run the message for every recipient and answer each, in one write */
+/* deliver - hand the message to the committer for every recipient, wait until all are
+ * durable (or refused), and answer each, in one write */
 static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 {
 	GString *r = g_string_new(NULL);
+	Job *jobs = g_new0(Job, s->rcpts->len);
 	gboolean ok;
 
+	if (!too_big) {
+		for (guint i = 0; i < s->rcpts->len; i++) {
+			jobs[i].raw = raw;
+			jobs[i].sender = s->sender;
+			jobs[i].rcpt = g_ptr_array_index(s->rcpts, i);
+			g_async_queue_push(s->srv->jobs, &jobs[i]);
+		}
+		g_mutex_lock(&s->srv->lock);
+		for (guint i = 0; i < s->rcpts->len; i++)
+			while (!jobs[i].done)
+				g_cond_wait(&s->srv->done_cond, &s->srv->lock);
+		g_mutex_unlock(&s->srv->lock);
+	}
 	for (guint i = 0; i < s->rcpts->len; i++) {
 		const char *rcpt = g_ptr_array_index(s->rcpts, i);
-		GError *e = NULL;
-		int status;
+		GError *e = jobs[i].error;
 
 		if (too_big) {
 			g_string_append_printf(r, "552 5.3.4 <%s> message too large\r\n", rcpt);
 			continue;
 		}
-		/* committed with synchronous=NORMAL, then made durable by a shared sync: the
-		 * 250 is written only after the log is on disk */
-		if (inbound_process(s->db, s->srv->cfg, s->srv->key, raw, s->sender, rcpt, NULL, &e))
-			durable(s->srv, s->db, &e);
-		status = inbound_exit_status(e);
-		switch (status) {
+		switch (inbound_exit_status(e)) {
 		case 0:
 			g_string_append_printf(r, "250 2.0.0 <%s> delivered\r\n", rcpt);
 			break;
@@ -194,6 +269,7 @@ static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 		}
 		g_clear_error(&e);
 	}
+	g_free(jobs);
 	ok = reply(s, r->str);
 	g_string_free(r, TRUE);
 	return ok;
@@ -343,7 +419,7 @@ done:
 }
 
 /* acceptor - accept until cancelled; each connection gets a thread of its own, up to
- * LMTP_MAX_SESSIONS at once; past that, 421 and close */
+ * lmtp.max_sessions at once; past that, 421 and close */
 static gpointer acceptor(gpointer data)
 {
 	PmLmtp *l = data;
@@ -366,7 +442,7 @@ static gpointer acceptor(gpointer data)
 			continue;
 		}
 		g_socket_set_blocking(sock, TRUE);
-		g_socket_set_timeout(sock, LMTP_TIMEOUT);
+		g_socket_set_timeout(sock, (guint)l->cfg->lmtp_timeout);
 		/* replies are small separate writes: without this, Nagle holds each one back
 		 * until the client's delayed ACK (40 ms a pipelined command) */
 		if (g_socket_get_family(sock) != G_SOCKET_FAMILY_UNIX)
@@ -374,7 +450,7 @@ static gpointer acceptor(gpointer data)
 		conn = g_socket_connection_factory_create_connection(sock);
 		g_object_set_data(G_OBJECT(conn), "pm-lmtp", l);
 		g_mutex_lock(&l->lock);
-		full = g_hash_table_size(l->sessions) >= LMTP_MAX_SESSIONS;
+		full = g_hash_table_size(l->sessions) >= (guint)l->cfg->lmtp_max_sessions;
 		if (!full)
 			g_hash_table_add(l->sessions, sock);
 		g_mutex_unlock(&l->lock);
@@ -444,8 +520,9 @@ PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, G
 	l->addr = g_strdup(addr);
 	g_mutex_init(&l->lock);
 	g_cond_init(&l->idle);
-	g_cond_init(&l->synced_cond);
+	g_cond_init(&l->done_cond);
 	l->sessions = g_hash_table_new(NULL, NULL);
+	l->jobs = g_async_queue_new();
 	l->cancel = g_cancellable_new();
 	if ((sa = parse_addr(addr, &l->unix_path, error)) == NULL)
 		return lmtp_stop(l);
@@ -465,6 +542,7 @@ PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, G
 		return lmtp_stop(l);
 	}
 	g_object_unref(sa);
+	l->committer = g_thread_new("lmtp-commit", committer, l);
 	l->acceptor = g_thread_new("lmtp", acceptor, l);
 	log_info("lmtp: listening on %s", addr);
 	return l;
@@ -491,6 +569,10 @@ PmLmtp *lmtp_stop(PmLmtp *l)
 	while (g_hash_table_size(l->sessions) > 0)
 		g_cond_wait(&l->idle, &l->lock);
 	g_mutex_unlock(&l->lock);
+	if (l->committer) {
+		g_async_queue_push(l->jobs, l);     /* after every session's last job */
+		g_thread_join(l->committer);
+	}
 	if (l->listen) {
 		g_socket_close(l->listen, NULL);
 		g_object_unref(l->listen);
@@ -501,7 +583,8 @@ PmLmtp *lmtp_stop(PmLmtp *l)
 	g_hash_table_unref(l->sessions);
 	g_mutex_clear(&l->lock);
 	g_cond_clear(&l->idle);
-	g_cond_clear(&l->synced_cond);
+	g_cond_clear(&l->done_cond);
+	g_async_queue_unref(l->jobs);
 	g_free(l->unix_path);
 	g_free(l->addr);
 	g_free(l);
