@@ -100,6 +100,17 @@ elif mode == "rcpt":
     for a in sys.argv[3:]:
         s.sendall(("RCPT TO:<%s>\r\n" % a).encode())
         print(a, f.readline().decode().rstrip()[:9])
+elif mode == "rcptfull":
+    # whole RCPT TO replies (the reason included) for each address given
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    f = s.makefile("rb")
+    f.readline()
+    s.sendall(b"LHLO x\r\n")
+    while f.readline()[3:4] != b" ": pass
+    s.sendall(b"MAIL FROM:<r@client.test>\r\n"); f.readline()
+    for a in sys.argv[3:]:
+        s.sendall(("RCPT TO:<%s>\r\n" % a).encode())
+        print(a, f.readline().decode().rstrip())
 elif mode == "twice":
     # the same message over two connections at the same moment
     out, hold = [], threading.Barrier(2)
@@ -145,6 +156,26 @@ is "$out" "sign+trees@act.test 250 2.1.5
 sign+trees@other.test 550 5.1.1
 help@sub.act.test 550 5.1.1
 help@act.test 250 2.1.5" "RCPT TO: 550 5.1.1 for other domains before DATA, 250 for ours"
+
+# RCPT TO: unknown petitions and lists, a tampered token: 550 5.1.1 with the reason, before
+# DATA (the same check the pipeline makes after DATA); a real token is accepted
+conf=$(sql "SELECT CAST(message AS TEXT) FROM outbox_message ORDER BY outbox_id LIMIT 1" | tr -d '\r' |
+	sed -n 's/^Reply-To: *<\{0,1\}\(confirm+[^>@]*@act.test\)>\{0,1\}$/\1/Ip' | head -1)
+tok=${conf#confirm+}; tok=${tok%@act.test}
+c1=${tok:5:1}; [ "$c1" = a ] && c2=b || c2=a
+bad="confirm+${tok:0:5}$c2${tok:6}@act.test"
+like "$conf" '^confirm\+[a-z2-7]+@act\.test$' "a confirm+TOKEN address from a queued request"
+out=$(client rcptfull sign+nosuch@act.test news+subscribe@act.test "$bad" "$conf")
+is "$out" "sign+nosuch@act.test 550 5.1.1 unknown petition 'nosuch'
+news+subscribe@act.test 550 5.1.1 unknown list 'news'
+$bad 550 5.1.1 $bad: unknown or invalid token address
+$conf 250 2.1.5 ok" "RCPT TO: 550 5.1.1 with the reason for an unknown petition, list and a tampered token; a real token 250"
+# a database that cannot answer (here: the petitions table gone for a moment): 451 4.3.0
+# at RCPT TO, so the MTA retries; not 550
+sql "ALTER TABLE petitions RENAME TO petitions_away"
+out=$(client rcptfull sign+trees@act.test)
+sql "ALTER TABLE petitions_away RENAME TO petitions"
+like "$out" '^sign\+trees@act\.test 451 4\.3\.0 ' "RCPT TO with an unreadable database: 451 4.3.0"
 
 # idempotency under concurrency: the same message twice at once, recorded once
 is "$(client twice)" "250 250" "the same message over two connections at once: 250 twice"

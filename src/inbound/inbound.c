@@ -63,6 +63,24 @@ gboolean inbound_recipient_route(const PmConfig *cfg, const char *recipient, Rou
 	return TRUE;
 }
 
+/* inbound_recipient_check - the route, then whether what it names exists */
+gboolean inbound_recipient_check(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+				 const char *recipient, Route *out, GError **error)
+{
+	InboundCtx c = { 0 };
+	gboolean ok;
+
+	if (!inbound_recipient_route(cfg, recipient, out, error))
+		return FALSE;
+	c.db = db;
+	c.cfg = cfg;
+	c.key = key;
+	c.recipient = recipient;
+	c.route = *out;         /* borrowed: the caller clears *out */
+	ok = inbound_route_check(&c, error);
+	return ok;
+}
+
 /* inbound_process - parse, route and record one message */
 gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
 			 const char *sender, const char *recipient, InboundOutcome *out,
@@ -87,7 +105,7 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 		g_free(rcpt);
 		rcpt = low;
 	}
-	if (!inbound_recipient_route(cfg, rcpt, &c.route, error))
+	if (!inbound_recipient_check(db, cfg, key, rcpt, &c.route, error))
 		goto out;
 	c.db = db;
 	c.cfg = cfg;

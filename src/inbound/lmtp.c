@@ -314,12 +314,16 @@ static gboolean command(Session *s, char *line)
 			char *low = g_ascii_strdown(rcpt, -1);
 			Route route = { 0 };
 			GError *e = NULL;
-			gboolean known = inbound_recipient_route(cfg, low, &route, &e);
+			gboolean known = inbound_recipient_check(s->db, cfg, s->srv->key, low, &route,
+								 &e);
 
 			route_clear(&route);
 			g_free(low);
 			if (!known) {
-				char *r = g_strdup_printf("550 5.1.1 %s\r\n", e->message);
+				/* the one-line reason; a database that cannot answer: try later */
+				char *r = inbound_exit_status(e) == EX_NOUSER
+					? g_strdup_printf("550 5.1.1 %s\r\n", e->message)
+					: g_strdup_printf("451 4.3.0 %s\r\n", e->message);
 				gboolean ok = reply(s, r);
 
 				g_free(r);
