@@ -51,9 +51,11 @@ typedef enum {
 	CMD_TXN = 1 << 4,             /* one transaction around the run, committed on success */
 	CMD_JSON = 1 << 5,            /* takes --json */
 	CMD_SECTION = 1 << 6,         /* starts a paragraph in the synopsis */
-	CMD_MTA = 1 << 7              /* an MTA waits on it: the crash guard from the start and
+	CMD_MTA = 1 << 7,             /* an MTA waits on it: the crash guard from the start and
 				       * every failure, the table's own included, recoded by
 				       * inbound/exitcode.h (65 and 67 bounce, all else 75) */
+	CMD_OWN_MIME = 1 << 8         /* main does not initialise GMime: the command does when
+				       * it needs it (receive handing off to the daemon never) */
 } CmdFlags;
 
 /* CmdOpt flags */

@@ -37,15 +37,25 @@ void inbound_outcome_clear(InboundOutcome *o)
 
 /* digest - the idempotency key: the whole message's bytes (its Message-ID among them) and
  * the recipient. Not the Message-ID alone: two different messages may share one (or differ
- * only after a NUL in it), and each must be read. */
+ * only after a NUL in it), and each must be read. Line ends do not count (CRLF and LF and
+ * a missing last one are the same): the same message arrives with CRLF over LMTP and with
+ * LF through a pipe, and the pipe client may hand it to the daemon or process it itself. */
 static char *digest(const PmSecret *key, InboundMessage *m, const char *recipient)
 {
 	gsize len;
 	const char *p = g_bytes_get_data(m->raw, &len);
-	char *content = token_hmac_hex(key, p, (gssize)len);
-	char *text = g_strdup_printf("content:%s\nto:%s", content, recipient);
-	char *d = token_hmac_hex(key, text, -1);
+	GString *canon = g_string_sized_new(len);
+	char *content, *text, *d;
 
+	for (gsize i = 0; i < len; i++)
+		if (!(p[i] == '\r' && i + 1 < len && p[i + 1] == '\n'))
+			g_string_append_c(canon, p[i]);
+	while (canon->len > 0 && canon->str[canon->len - 1] == '\n')
+		g_string_truncate(canon, canon->len - 1);
+	content = token_hmac_hex(key, canon->str, (gssize)canon->len);
+	text = g_strdup_printf("content:%s\nto:%s", content, recipient);
+	d = token_hmac_hex(key, text, -1);
+	g_string_free(canon, TRUE);
 	g_free(content);
 	g_free(text);
 	return d;

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include "base/db.h"
 #include "inbound/exitcode.h"
@@ -36,6 +37,8 @@ struct PmLmtp {
 	const PmSecret *key;
 	char *addr;
 	char *unix_path;        /* to unlink at stop, or NULL */
+	dev_t unix_dev;         /* the socket file we made: another server's is left alone */
+	ino_t unix_ino;
 	GSocket *listen;
 	GCancellable *cancel;   /* stops the accept loop */
 	GThread *acceptor;
@@ -45,7 +48,16 @@ struct PmLmtp {
 	GAsyncQueue *jobs;      /* Job*, to the committer; the server itself means stop */
 	GThread *committer;
 	GCond done_cond;        /* broadcast after each batch */
+	GPtrArray *idle_dbs;    /* PmDb* of ended sessions, for the next ones (guarded) */
 };
+
+#define LMTP_IDLE_DBS 8         /* database connections kept for new sessions */
+
+/* idle_db_free - close a kept database connection */
+static void idle_db_free(gpointer db)
+{
+	db_close(db);
+}
 
 /* ==== The committer ==== */
 
@@ -378,7 +390,16 @@ static gpointer session(gpointer data)
 	s.srv = srv;
 	s.rcpts = g_ptr_array_new_with_free_func(g_free);
 	s.out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
-	s.db = db_open(srv->cfg->database, schema_peermail(), FALSE, &e);
+	/* a connection of an ended session if there is one: the pipe client opens a
+	 * session per message, and opening the database costs more than its message */
+	g_mutex_lock(&srv->lock);
+	if (!g_file_test(srv->cfg->database, G_FILE_TEST_IS_REGULAR))
+		g_ptr_array_set_size(srv->idle_dbs, 0);   /* gone or replaced: open anew */
+	else if (srv->idle_dbs->len > 0)
+		s.db = g_ptr_array_steal_index(srv->idle_dbs, srv->idle_dbs->len - 1);
+	g_mutex_unlock(&srv->lock);
+	if (s.db == NULL)
+		s.db = db_open(srv->cfg->database, schema_peermail(), FALSE, &e);
 	if (s.db == NULL) {
 		char *r = g_strdup_printf("421 4.3.0 %s\r\n", e->message);
 
@@ -410,13 +431,15 @@ static gpointer session(gpointer data)
 	g_free(banner);
 	g_object_unref(s.in);
 	session_reset(&s);
-	db_close(s.db);
 done:
 	g_ptr_array_unref(s.rcpts);
 	g_mutex_lock(&srv->lock);
+	if (s.db && srv->idle_dbs->len < LMTP_IDLE_DBS)
+		g_ptr_array_add(srv->idle_dbs, g_steal_pointer(&s.db));
 	g_hash_table_remove(srv->sessions, sock);
 	g_cond_broadcast(&srv->idle);
 	g_mutex_unlock(&srv->lock);
+	db_close(s.db);
 	g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
 	g_object_unref(conn);
 	return NULL;
@@ -527,6 +550,7 @@ PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, G
 	g_cond_init(&l->done_cond);
 	l->sessions = g_hash_table_new(NULL, NULL);
 	l->jobs = g_async_queue_new();
+	l->idle_dbs = g_ptr_array_new_with_free_func(idle_db_free);
 	l->cancel = g_cancellable_new();
 	if ((sa = parse_addr(addr, &l->unix_path, error)) == NULL)
 		return lmtp_stop(l);
@@ -546,6 +570,14 @@ PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, G
 		return lmtp_stop(l);
 	}
 	g_object_unref(sa);
+	if (l->unix_path) {
+		struct stat st;
+
+		if (stat(l->unix_path, &st) == 0) {
+			l->unix_dev = st.st_dev;
+			l->unix_ino = st.st_ino;
+		}
+	}
 	l->committer = g_thread_new("lmtp-commit", committer, l);
 	l->acceptor = g_thread_new("lmtp", acceptor, l);
 	log_info("lmtp: listening on %s", addr);
@@ -581,14 +613,21 @@ PmLmtp *lmtp_stop(PmLmtp *l)
 		g_socket_close(l->listen, NULL);
 		g_object_unref(l->listen);
 	}
-	if (l->unix_path)
-		g_unlink(l->unix_path);
+	if (l->unix_path) {
+		struct stat st;
+
+		/* a later server may have taken the path over: its socket stays */
+		if (stat(l->unix_path, &st) == 0 && st.st_dev == l->unix_dev &&
+		    st.st_ino == l->unix_ino)
+			g_unlink(l->unix_path);
+	}
 	g_object_unref(l->cancel);
 	g_hash_table_unref(l->sessions);
 	g_mutex_clear(&l->lock);
 	g_cond_clear(&l->idle);
 	g_cond_clear(&l->done_cond);
 	g_async_queue_unref(l->jobs);
+	g_ptr_array_unref(l->idle_dbs);
 	g_free(l->unix_path);
 	g_free(l->addr);
 	g_free(l);
