@@ -31,7 +31,7 @@ typedef struct {
 	gboolean json, help, synopsis;
 	gboolean once, now, wait, csv, rederive, skip_signed;
 	gboolean on_close, no_on_close, at_milestones, no_milestones;
-	char *sender, *recipient, *lmtp, *http, *listen, *tls_cert, *tls_key;
+	char *sender, *recipient, *lmtp, *socketmap, *http, *listen, *tls_cert, *tls_key;
 	char *data, *partials;
 	char *name, *email, *postcode, *district, *title, *mode, *status;
 	char *list, *petition, *subject, *body, *template_name, *to, *at, *closes, *text;

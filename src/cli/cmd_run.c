@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cli/cmd.h"
 #include "inbound/lmtp.h"
+#include "inbound/socketmap.h"
 #include "base/log.h"
 #include "base/pm.h"
 #include "run/scheduler.h"
@@ -35,6 +36,7 @@ gboolean cmd_run(CmdCtx *c, GError **error)
 	SchedulerOpts opts = { c->o->once, &run_stop, &run_reload, NULL };
 	struct sigaction sa;
 	PmLmtp *lmtp = NULL, *local = NULL;
+	PmSocketmap *map = NULL;
 	PmWeb *web = NULL;
 	gboolean ok;
 
@@ -62,13 +64,21 @@ gboolean cmd_run(CmdCtx *c, GError **error)
 		}
 		g_free(addr);
 	}
+	if (c->o->socketmap &&
+	    (map = socketmap_start(c->cfg, c->key, c->o->socketmap, error)) == NULL) {
+		lmtp_stop(local);
+		lmtp_stop(lmtp);
+		return FALSE;
+	}
 	if (c->o->http && (web = web_start(c->cfg, c->key, c->o->http, NULL, error)) == NULL) {
+		socketmap_stop(map);
 		lmtp_stop(local);
 		lmtp_stop(lmtp);
 		return FALSE;
 	}
 	ok = scheduler_run(c->db, c->cfg, c->key, &opts, error);
 	web_stop(web);
+	socketmap_stop(map);
 	lmtp_stop(local);
 	lmtp_stop(lmtp);
 	return ok;

@@ -62,6 +62,8 @@ const Cmd cli_commands[] = {
 	{ "run", NULL, cmd_run, CMD_CONFIG | CMD_DB | CMD_SECRET,
 	  OPTS(FLAG("once", once, "do everything due now, then exit (cron, tests)"),
 	       STR("lmtp", lmtp, "ADDR", "also receive mail by LMTP on HOST:PORT or unix:/path"),
+	       STR("socketmap", socketmap, "ADDR", "also answer Postfix's recipient checks "
+		   "(socketmap) on HOST:PORT or unix:/path"),
 	       STR("http", http, "ADDR", "also serve the web pages on HOST:PORT (see `web`)")),
 	  "scheduler and sender (daemon; --once: one pass)",
 	  "Run the scheduler and the sender in the foreground: queue what is due and send it. "

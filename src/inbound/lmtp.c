@@ -531,16 +531,43 @@ static GSocketAddress *parse_addr(const char *addr, char **unix_path, GError **e
 		return sa;
 bad:
 	g_set_error(error, PM_ERROR, EX_USAGE,
-		    "--lmtp %s: want HOST:PORT (an IP address) or unix:/path", addr);
+		    "%s: want HOST:PORT (an IP address) or unix:/path", addr);
 	return NULL;
+}
+
+/* lmtp_listen - a listening socket on addr (see lmtp.h) */
+GSocket *lmtp_listen(const char *addr, const char *what, char **unix_path, GError **error)
+{
+	GSocketAddress *sa;
+	GSocket *sock;
+	GError *e = NULL;
+
+	*unix_path = NULL;
+	if ((sa = parse_addr(addr, unix_path, error)) == NULL) {
+		g_prefix_error(error, "%s ", what);
+		return NULL;
+	}
+	if (*unix_path)
+		g_unlink(*unix_path);       /* a stale socket from an earlier run */
+	sock = g_socket_new(g_socket_address_get_family(sa), G_SOCKET_TYPE_STREAM,
+			    G_SOCKET_PROTOCOL_DEFAULT, &e);
+	if (sock)
+		g_socket_set_listen_backlog(sock, 128);
+	if (sock == NULL || !g_socket_bind(sock, sa, TRUE, &e) || !g_socket_listen(sock, &e)) {
+		g_set_error(error, PM_ERROR, EX_UNAVAILABLE, "%s: cannot listen on %s: %s",
+			    what, addr, e->message);
+		g_error_free(e);
+		g_clear_object(&sock);
+		g_clear_pointer(unix_path, g_free);    /* not ours to unlink */
+	}
+	g_object_unref(sa);
+	return sock;
 }
 
 /* lmtp_start - bind, listen, start the acceptor thread */
 PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, GError **error)
 {
 	PmLmtp *l = g_new0(PmLmtp, 1);
-	GSocketAddress *sa;
-	GError *e = NULL;
 
 	l->cfg = cfg;
 	l->key = key;
@@ -552,24 +579,8 @@ PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, G
 	l->jobs = g_async_queue_new();
 	l->idle_dbs = g_ptr_array_new_with_free_func(idle_db_free);
 	l->cancel = g_cancellable_new();
-	if ((sa = parse_addr(addr, &l->unix_path, error)) == NULL)
+	if ((l->listen = lmtp_listen(addr, "--lmtp", &l->unix_path, error)) == NULL)
 		return lmtp_stop(l);
-	if (l->unix_path)
-		g_unlink(l->unix_path);     /* a stale socket from an earlier run */
-	l->listen = g_socket_new(g_socket_address_get_family(sa), G_SOCKET_TYPE_STREAM,
-				 G_SOCKET_PROTOCOL_DEFAULT, &e);
-	if (l->listen)
-		g_socket_set_listen_backlog(l->listen, 128);
-	if (l->listen == NULL || !g_socket_bind(l->listen, sa, TRUE, &e) ||
-	    !g_socket_listen(l->listen, &e)) {
-		g_set_error(error, PM_ERROR, EX_UNAVAILABLE, "lmtp: cannot listen on %s: %s",
-			    addr, e->message);
-		g_error_free(e);
-		g_object_unref(sa);
-		g_clear_pointer(&l->unix_path, g_free);    /* not ours to unlink */
-		return lmtp_stop(l);
-	}
-	g_object_unref(sa);
 	if (l->unix_path) {
 		struct stat st;
 

@@ -38,6 +38,7 @@
 #ifndef PM_LMTP_H
 #define PM_LMTP_H
 
+#include <gio/gio.h>
 #include <glib.h>
 #include "base/config.h"
 #include "base/token.h"
@@ -50,6 +51,14 @@ typedef struct PmLmtp PmLmtp;
  * when it cannot listen).
  */
 PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, GError **error);
+
+/*
+ * lmtp_listen - a bound, listening, blocking socket on addr ("HOST:PORT", "[v6]:PORT" or
+ * "unix:/path"; a stale unix socket is replaced; *unix_path is then the path, to unlink
+ * at the end, else NULL). what names the listener in errors (EX_USAGE for a bad address,
+ * EX_UNAVAILABLE when it cannot listen). Shared with the socketmap server.
+ */
+GSocket *lmtp_listen(const char *addr, const char *what, char **unix_path, GError **error);
 
 /* lmtp_stop - stop listening, finish the sessions in progress, free; returns NULL */
 PmLmtp *lmtp_stop(PmLmtp *l);
