@@ -15,8 +15,10 @@
  * Errors: SQLITE_BUSY/LOCKED/FULL/IOERR/NOMEM are EX_TEMPFAIL, the rest EX_SOFTWARE.
  *
  * THREADS: one database connection per thread, never shared. A PmDb and its statement
- * cache belong to the thread that opened it; every thread that needs the database (the
- * scheduler, each LMTP worker) opens its own. SQLite is built threadsafe; WAL lets readers
+ * cache belong to one thread at a time; every thread that needs the database (the
+ * scheduler, each LMTP session, the LMTP committer) has its own. A PmDb may pass to
+ * another thread once the first is done with it (the LMTP server hands the connection of
+ * an ended session to the next one), never be used by two at once. SQLite is built threadsafe; WAL lets readers
  * run beside the one writer, and busy_timeout makes writers wait for each other.
  */
 #ifndef PM_DB_H
