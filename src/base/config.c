@@ -54,7 +54,7 @@ static cfg_opt_t limits_opts[] = {
 static cfg_opt_t lmtp_opts[] = {
 	CFG_INT("max_sessions", 100, CFGF_NONE),
 	CFG_INT("timeout", 300, CFGF_NONE),
-	CFG_STR("socket", "../var/peermail.lmtp", CFGF_NONE),
+	CFG_STR("socket", "", CFGF_NONE),
 	CFG_END()
 };
 
@@ -481,8 +481,16 @@ PmConfig *config_load(const char *path, GError **error)
 		s = cfg_getsec(cfg, "lmtp");
 		c->lmtp_max_sessions = (int)cfg_getint(s, "max_sessions");
 		c->lmtp_timeout = (int)cfg_getint(s, "timeout");
-		c->lmtp_socket = *cfg_getstr(s, "socket") ? resolve(c->dir, cfg_getstr(s, "socket"))
-							   : NULL;
+		{
+			/* "": beside the database (its folder is writable: SQLite needs that);
+			 * "off": no local socket, receive always works alone */
+			const char *v = cfg_getstr(s, "socket");
+			char *dbdir = g_path_get_dirname(c->database);
+
+			c->lmtp_socket = !*v ? g_build_filename(dbdir, "peermail.lmtp", NULL)
+				       : strcmp(v, "off") == 0 ? NULL : resolve(c->dir, v);
+			g_free(dbdir);
+		}
 		s = cfg_getsec(cfg, "deliveries");
 		c->delivery_gzip_above = cfg_getint(s, "gzip_above");
 		s = cfg_getsec(cfg, "bounces");
@@ -588,7 +596,7 @@ char *config_dump(const PmConfig *c)
 		c->confirm_days);
 	g_string_append_printf(s, "lmtp { max_sessions = %d timeout = %d socket = \"%s\" }\n",
 			       c->lmtp_max_sessions, c->lmtp_timeout,
-			       c->lmtp_socket ? c->lmtp_socket : "");
+			       c->lmtp_socket ? c->lmtp_socket : "off");
 	g_string_append_printf(s, "deliveries { gzip_above = %" G_GINT64_FORMAT " }\n",
 			       c->delivery_gzip_above);
 	g_string_append_printf(s, "bounces { disable_score = %g window_days = %d probe = %s }\n",
