@@ -264,6 +264,34 @@ static const char *const migrations[] = {
 "ALTER TABLE outbox ADD COLUMN asked INTEGER NOT NULL DEFAULT 0;"
 "ALTER TABLE signatures ADD COLUMN postcode TEXT;"
 ,
+/* 8: each petition's confirmed and pending signatures, kept by SQLite on every signature
+ * write: counting them per message grew with the petition (9 ms at 35,000 signatures) */
+"CREATE TABLE petition_counts ("
+"  petition_id INTEGER PRIMARY KEY REFERENCES petitions(id) ON DELETE CASCADE,"
+"  confirmed INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0);"
+"INSERT INTO petition_counts(petition_id, confirmed, pending)"
+"  SELECT petition_id, sum(status = 'confirmed'), sum(status = 'pending') FROM signatures"
+"  GROUP BY petition_id;"
+"CREATE TRIGGER signatures_count_insert AFTER INSERT ON signatures BEGIN"
+"  INSERT INTO petition_counts(petition_id, confirmed, pending)"
+"    VALUES (NEW.petition_id, NEW.status = 'confirmed', NEW.status = 'pending')"
+"    ON CONFLICT(petition_id) DO UPDATE SET confirmed = confirmed + (NEW.status = 'confirmed'),"
+"    pending = pending + (NEW.status = 'pending');"
+"END;"
+"CREATE TRIGGER signatures_count_delete AFTER DELETE ON signatures BEGIN"
+"  UPDATE petition_counts SET confirmed = confirmed - (OLD.status = 'confirmed'),"
+"    pending = pending - (OLD.status = 'pending') WHERE petition_id = OLD.petition_id;"
+"END;"
+"CREATE TRIGGER signatures_count_update AFTER UPDATE ON signatures"
+"  WHEN OLD.status IS NOT NEW.status OR OLD.petition_id IS NOT NEW.petition_id BEGIN"
+"  UPDATE petition_counts SET confirmed = confirmed - (OLD.status = 'confirmed'),"
+"    pending = pending - (OLD.status = 'pending') WHERE petition_id = OLD.petition_id;"
+"  INSERT INTO petition_counts(petition_id, confirmed, pending)"
+"    VALUES (NEW.petition_id, NEW.status = 'confirmed', NEW.status = 'pending')"
+"    ON CONFLICT(petition_id) DO UPDATE SET confirmed = confirmed + (NEW.status = 'confirmed'),"
+"    pending = pending + (NEW.status = 'pending');"
+"END;"
+,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);
