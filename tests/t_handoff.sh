@@ -39,6 +39,12 @@ printf '\0\0\0' | pm receive --sender x@client.test --recipient sign+trees@act.t
 is "$?" 65 "daemon running: not a message at all exits 65"
 pm run --once >/dev/null 2>&1 # nothing; keeps the daemon's socket (--once does not listen)
 ok "run --once left the daemon's socket alone" test -S "$SOCK"
+timeout 10 "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run >"$T/run2.log" 2>&1
+is "$?" 75 "a second daemon refuses to take over the live socket (75: try later)"
+like "$(cat "$T/run2.log")" 'another peermail daemon listens on' "and says why"
+ok "the first daemon's socket is still there" test -S "$SOCK"
+is "$(msg cy@client.test m9 | recv cy@client.test sign+trees@act.test)" 0 "and still answers"
+like "$(cat "$T/run.log")" 'from=cy@client\.test .*: sign pending' "the first daemon recorded it"
 # the same message as before: a duplicate whichever way it came (LF here, CRLF on the wire)
 is "$(msg ann@client.test m1 | recv ann@client.test sign+trees@act.test)" 0 "a message first processed here, again through the daemon: 0"
 is "$(sql "SELECT count(*) FROM inbound WHERE from_addr = 'ann@client.test'")" 1 "recorded once"

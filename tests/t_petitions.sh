@@ -67,6 +67,11 @@ printf 'postcode_prefix,district\nS1,South\n' >"$T/districts2.csv"
 pm district import "$T/districts2.csv" >/dev/null
 is "$(sql "SELECT district FROM signatures WHERE name = 'Sam Paper'")" South "a later district import gives paper signatures their district"
 is "$(pm petition show paper --json | jq_ 'd["by_district"]')" "{'North': 1, 'South': 1}" "so they count for their districts (and their targets)"
+# the same file again adds nothing, also over rows imported before postcodes were kept
+sql "UPDATE signatures SET postcode = NULL, district = NULL WHERE name = 'Pia Paper'"
+is "$(pm petition import paper "$T/paper.csv" 2>&1)" "imported 0, updated 2, skipped 0 (bad rows)" "re-importing the paper file adds nothing"
+is "$(sql "SELECT count(*) || ' ' || group_concat(coalesce(postcode, '-'), ',') FROM signatures WHERE name = 'Pia Paper'")" "1 N1 2AB" \
+   "a row imported without its postcode gets it, and is not counted twice"
 sql "DELETE FROM signatures WHERE petition_id = (SELECT id FROM petitions WHERE slug = 'paper'); DELETE FROM petitions WHERE slug = 'paper'; DELETE FROM districts"
 
 ok "petition close" pm petition close park

@@ -172,6 +172,10 @@ like "$(outbox_text "$(sql "SELECT id FROM outbox WHERE id > $o AND recipient = 
 	'^Subject: Your story is approved: Save the trees' "the author hears the story is approved"
 like "$(outbox_text "$(sql "SELECT id FROM outbox WHERE id > $o AND recipient = 'boss@example.net'")" | tr '\n' ' ')" \
 	'^Subject: Story 1 approved: Save the trees .*was approved by org@example\.net' "the organizers hear who approved it"
+o=$(last_outbox)
+mail plain.eml org@example.net "Org" "$mod" "Re: story" "Approve" >"$T/mo2.eml"
+is "$(recv "$mod" org@example.net <"$T/mo2.eml")" 0 "the same approval again exits 0"
+is "$(last_outbox)" "$o" "and tells nobody twice"
 
 # ---- list commands ----
 mail plain.eml hal@example.org "Hal" news+subscribe@act.test >"$T/sub.eml"
@@ -225,6 +229,13 @@ for i in 1 2 3 4 5 6; do
 done
 is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'vic@example.org'")" 5 "unasked responses to one address stop at the daily limit"
 is "$(sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1")" limited "the next is recorded as limited"
+# ...whatever spelling the forged From: uses: help@ answers strangers, counted as one person
+for sp in Wes@Example.org wes@example.org WES@EXAMPLE.ORG Wes@example.ORG wEs@example.org wes@EXAMPLE.org wES@example.org; do
+	mail plain.eml "$sp" "Wes" help@act.test "help" >"$T/wes.eml"
+	recv help@act.test <"$T/wes.eml" >/dev/null
+done
+is "$(sql "SELECT count(*) FROM outbox WHERE lower(recipient) = 'wes@example.org' AND kind = 'response'")" 5 \
+   "seven spellings of one address get five answers: the limit counts the person, not the spelling"
 mail plain.eml hal@example.org "Hal" "$bye" "Re: bye" "yes" >"$T/b2.eml"
 recv "$bye" <"$T/b2.eml" >/dev/null
 is "$(hal_sub)" active "a used bye+TOKEN does not unsubscribe again"

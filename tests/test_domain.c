@@ -130,13 +130,13 @@ TEST(stories)
 	n = story_list_json(db, 0, 10, NULL);
 	INT_EQ(json_array_get_length(json_node_get_array(n)), 0, "pending story not listed");
 	json_node_unref(n);
-	OK(story_moderate(db, id, STORY_STATUS_APPROVED, NULL), "approved");
+	OK(story_moderate(db, id, STORY_STATUS_APPROVED, NULL, NULL), "approved");
 	n = story_list_json(db, 0, 10, NULL);
 	INT_EQ(json_array_get_length(json_node_get_array(n)), 1, "approved story listed");
 	STR_EQ(json_object_get_string_member(json_array_get_object_element(json_node_get_array(n), 0), "author"),
 	       "Hana", "author is the first name only");
 	json_node_unref(n);
-	OK(!story_moderate(db, 9999, STORY_STATUS_APPROVED, &e) && e && e->code == EX_NOUSER,
+	OK(!story_moderate(db, 9999, STORY_STATUS_APPROVED, NULL, &e) && e && e->code == EX_NOUSER,
 	   "unknown story");
 	g_clear_error(&e);
 }

@@ -399,6 +399,24 @@ TEST(exit_guard)
 	INT_EQ(crash_status(SIGABRT), EX_TEMPFAIL, "an abort exits 75");
 }
 
+/* in_batch - inside an open transaction (the LMTP committer's batch), a message refused
+ * at the recipient check undoes only itself: the batch and what it already holds stay */
+static void in_batch(void)
+{
+	GError *e = NULL;
+	gint64 before = count("SELECT count(*) FROM inbound");
+
+	OK(db_begin(db, &e), "a batch begins");
+	OK(deliver("ann@example.org", "sign+trees@act.test", "Yes") == 0, "a message in the batch");
+	OK(deliver("ann@example.org", "sign+nosuch@act.test", "Yes") == EX_NOUSER,
+	   "an unknown petition in the same batch is refused");
+	OK(db_in_transaction(db), "the batch is still open after the refusal");
+	OK(db_commit(db, &e), "the batch commits");
+	OK(count("SELECT count(*) FROM inbound") == before + 1,
+	   "the message before the refusal is recorded");
+	g_clear_error(&e);
+}
+
 int main(void)
 {
 	g_mime_init();
@@ -418,6 +436,7 @@ int main(void)
 	RUN(exit_status);
 	RUN(exit_error);
 	RUN(exit_guard);
+	RUN(in_batch);
 	db_close(db);
 	secret_free(key);
 	config_free(cfg);

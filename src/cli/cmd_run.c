@@ -59,6 +59,12 @@ gboolean cmd_run(CmdCtx *c, GError **error)
 
 		if (g_strcmp0(addr, c->o->lmtp) != 0 &&
 		    (local = lmtp_start(c->cfg, c->key, addr, &e)) == NULL) {
+			if (e->code == EX_TEMPFAIL) {   /* a live daemon's: one daemon at a time */
+				g_propagate_error(error, e);
+				g_free(addr);
+				lmtp_stop(lmtp);
+				return FALSE;
+			}
 			log_warn("%s (receive will process messages itself)", e->message);
 			g_error_free(e);
 		}

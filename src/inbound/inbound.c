@@ -99,7 +99,7 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 	InboundMessage *m = inbound_parse(raw, sender, error);
 	InboundCtx c = { 0 };
 	char *rcpt = NULL, *d = NULL, *norm_sender = NULL;
-	gboolean dup = FALSE, ok = FALSE;
+	gboolean dup = FALSE, ok = FALSE, begun = FALSE;
 	GError *e = NULL;
 
 	if (m == NULL)
@@ -128,6 +128,7 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 
 	if (!db_begin(db, error))
 		goto out;
+	begun = TRUE;       /* from here a failure undoes this level only (a batch's savepoint) */
 	if (!inbound_log_seen(db, d, &dup, error))
 		goto out;
 	if (dup) {
@@ -149,10 +150,8 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 		goto out;
 	ok = db_commit(db, error);
 out:
-	if (!ok)
-		db_rollback(db);
-	else if (dup)
-		db_rollback(db);    /* read-only: nothing to commit */
+	if (begun && (!ok || dup))
+		db_rollback(db);    /* a failure, or a duplicate (read-only: nothing to commit) */
 	if (ok) {
 		char *shown = address_redact(rcpt);
 

@@ -547,8 +547,23 @@ GSocket *lmtp_listen(const char *addr, const char *what, char **unix_path, GErro
 		g_prefix_error(error, "%s ", what);
 		return NULL;
 	}
-	if (*unix_path)
-		g_unlink(*unix_path);       /* a stale socket from an earlier run */
+	if (*unix_path) {
+		/* a socket someone answers on is a running daemon's: never take it over;
+		 * one nobody answers on is stale, from an earlier run */
+		GSocket *probe = g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+					      G_SOCKET_PROTOCOL_DEFAULT, NULL);
+		gboolean live = probe && g_socket_connect(probe, sa, NULL, NULL);
+
+		g_clear_object(&probe);
+		if (live) {
+			g_set_error(error, PM_ERROR, EX_TEMPFAIL, "%s: another peermail "
+				    "daemon listens on %s already", what, addr);
+			g_clear_pointer(unix_path, g_free);
+			g_object_unref(sa);
+			return NULL;
+		}
+		g_unlink(*unix_path);
+	}
 	sock = g_socket_new(g_socket_address_get_family(sa), G_SOCKET_TYPE_STREAM,
 			    G_SOCKET_PROTOCOL_DEFAULT, &e);
 	if (sock)

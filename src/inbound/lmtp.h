@@ -54,9 +54,10 @@ PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, G
 
 /*
  * lmtp_listen - a bound, listening, blocking socket on addr ("HOST:PORT", "[v6]:PORT" or
- * "unix:/path"; a stale unix socket is replaced; *unix_path is then the path, to unlink
- * at the end, else NULL). what names the listener in errors (EX_USAGE for a bad address,
- * EX_UNAVAILABLE when it cannot listen). Shared with the socketmap server.
+ * "unix:/path"; a stale unix socket is replaced, one a daemon answers on is not:
+ * EX_TEMPFAIL; *unix_path is then the path, to unlink at the end, else NULL). what names
+ * the listener in errors (EX_USAGE for a bad address, EX_UNAVAILABLE when it cannot
+ * listen). Shared with the socketmap server.
  */
 GSocket *lmtp_listen(const char *addr, const char *what, char **unix_path, GError **error);
 

@@ -192,6 +192,7 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 	OutboxItem item = { 0 };
 	JsonNode *node = json_node_new(JSON_NODE_OBJECT);
 	GBytes *msg;
+	char *key = NULL;
 	gboolean ok = FALSE;
 
 	json_node_take_object(node, data);
@@ -200,10 +201,12 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 		json_object_set_string_member(data, "confirm_address", reply_to);
 	}
 	item.asked = kind == OUTBOX_RESPONSE && asked_by(c, to);
+	if (kind == OUTBOX_RESPONSE)    /* the limit counts the person, not the spelling */
+		item.recipient_key = key = address_normalize(c->cfg, member_address(to));
 	if (kind == OUTBOX_RESPONSE && !item.asked) {
 		gint64 today = 0;
 
-		if (!outbox_responses_today(c->db, member_address(to), &today, error))
+		if (!outbox_responses_today(c->db, key, &today, error))
 			goto out;
 		if (today >= c->cfg->max_responses_per_day) {
 			char *shown = address_redact(member_address(to));
@@ -235,6 +238,7 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 	if (ok)
 		c->responses++;
 out:
+	g_free(key);
 	json_node_unref(node);
 	return ok;
 }

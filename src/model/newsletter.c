@@ -345,8 +345,9 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 		      (gint64)(n->skip_signed ? 1 : 0), n->petition_id, (gint64)batch);
 	while (st && db_step(db, st, &e)) {
 		gint64 mid = sqlite3_column_int64(st, 0);
-		OutboxItem item = { OUTBOX_NEWSLETTER, id, mid, n->list_id,
-				    (const char *)sqlite3_column_text(st, 1), NULL, FALSE };
+		OutboxItem item = { .kind = OUTBOX_NEWSLETTER, .ref_id = id, .member_id = mid,
+				    .list_id = n->list_id,
+				    .recipient = (const char *)sqlite3_column_text(st, 1) };
 
 		rows++;
 		cursor = mid;

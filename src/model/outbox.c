@@ -101,11 +101,12 @@ gint64 outbox_enqueue(PmDb *db, const OutboxItem *item, GError **error)
 	 * not queued again: the insert does nothing and the existing row is returned */
 	if (!db_exec(db, error,
 		     "INSERT INTO outbox(kind, ref_id, member_id, list_id, recipient, status, "
-		     "next_attempt, created_at, updated_at, asked) "
-		     "VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, 'queued', ?, ?, ?, ?) "
+		     "next_attempt, created_at, updated_at, asked, recipient_key) "
+		     "VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, 'queued', ?, ?, ?, ?, ?) "
 		     "ON CONFLICT DO NOTHING",
-		     "tiiitiiii", outbox_kind_name(item->kind), item->ref_id, item->member_id,
-		     item->list_id, item->recipient, now, now, now, (gint64)(item->asked != 0)))
+		     "tiiitiiiit", outbox_kind_name(item->kind), item->ref_id, item->member_id,
+		     item->list_id, item->recipient, now, now, now, (gint64)(item->asked != 0),
+		     item->recipient_key))
 		return 0;
 	if (db_changes(db) == 0) {
 		if (!db_int(db, error, &id, 0,
@@ -138,14 +139,14 @@ GBytes *outbox_message_get(PmDb *db, gint64 id, GError **error)
 	return b;
 }
 
-/* outbox_responses_today - automatic responses to recipient in the last 24 hours that the
- * person did not ask for */
-gboolean outbox_responses_today(PmDb *db, const char *recipient, gint64 *count,
+/* outbox_responses_today - automatic responses to the person keyed key in the last 24
+ * hours that they did not ask for */
+gboolean outbox_responses_today(PmDb *db, const char *key, gint64 *count,
 				 GError **error)
 {
 	return db_int(db, error, count, 0,
-		      "SELECT count(*) FROM outbox WHERE recipient = ? AND created_at > ? "
-		      "AND kind = 'response' AND NOT asked", "ti", recipient, pm_now() - 86400);
+		      "SELECT count(*) FROM outbox WHERE recipient_key = ? AND created_at > ? "
+		      "AND kind = 'response' AND NOT asked", "ti", key, pm_now() - 86400);
 }
 
 /* outbox_return_path - bounce+TOKEN@domain for row id */
@@ -734,7 +735,8 @@ static char *other_spellings(PmDb *db, const PmConfig *cfg, const char *key, GEr
 gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
 			      const char *email, const char *address, gint64 now, GError **error)
 {
-#define THEIRS "(member_id = ?1 OR lower(recipient) IN (lower(?2), lower(?3)) OR " \
+#define THEIRS "(member_id = ?1 OR recipient_key = ?2 OR " \
+	       "lower(recipient) IN (lower(?2), lower(?3)) OR " \
 	       "id IN (SELECT value FROM json_each(?4)))"
 	char *ids = other_spellings(db, cfg, email, error);
 	gboolean ok;
@@ -750,7 +752,7 @@ gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
 	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
 		     "outbox WHERE kind = 'delivery' AND status IN ('sent', 'failed', "
 		     "'cancelled'))", "") &&
-	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
+	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', recipient_key = NULL, smtp_text = NULL "
 		     "WHERE " THEIRS, "ittt", member_id, email, address, ids);
 #undef THEIRS
 	g_free(ids);

@@ -52,6 +52,8 @@ typedef struct {
 	gint64 member_id;     /* 0: none */
 	gint64 list_id;       /* 0: none */
 	const char *recipient;
+	const char *recipient_key;   /* responses: the recipient's normalized address (the
+				      * person the daily limit counts); NULL otherwise */
 	GBytes *message;      /* rendered message; NULL: rendered at send time by the kind's renderer */
 	gboolean asked;       /* a response the person asked for: not counted by the daily limit */
 } OutboxItem;
@@ -74,11 +76,12 @@ const char *outbox_kind_name(OutboxKind kind);
 gboolean outbox_kind_parse(const char *s, OutboxKind *kind);
 
 /*
- * outbox_responses_today - automatic responses queued to recipient in the last 24 hours
- * that the person did not ask for (OutboxItem.asked unset): what the per-address daily
- * limit counts
+ * outbox_responses_today - automatic responses queued in the last 24 hours to the person
+ * whose normalized address is key (OutboxItem.recipient_key), that they did not ask for
+ * (OutboxItem.asked unset): what the per-person daily limit counts, whatever spelling of
+ * their address the mail came from
  */
-gboolean outbox_responses_today(PmDb *db, const char *recipient, gint64 *count,
+gboolean outbox_responses_today(PmDb *db, const char *key, gint64 *count,
 				 GError **error);
 
 /* outbox_member_id - the member row id was queued for into *member_id (0: none, or no

@@ -292,6 +292,14 @@ static const char *const migrations[] = {
 "    pending = pending + (NEW.status = 'pending');"
 "END;"
 ,
+/* 9: the daily response limit counts a person, not a spelling: responses carry the
+ * normalized key of their recipient (mail goes to the address as given); emptied when the
+ * person is forgotten */
+"ALTER TABLE outbox ADD COLUMN recipient_key TEXT;"
+"UPDATE outbox SET recipient_key = lower(recipient) WHERE kind = 'response';"
+"CREATE INDEX outbox_recipient_key ON outbox(recipient_key, created_at) "
+"  WHERE kind = 'response';"
+,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);

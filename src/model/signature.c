@@ -237,12 +237,19 @@ gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
 		}
 		district = derived;
 	}
-	if (!db_int(db, error, &have, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? "
-		    "AND member_id IS NULL AND source = 'import' AND name IS ? AND district IS ? "
-		    "AND postcode IS ?", "ittt", petition_id, name, district, postcode))
+	/* the same paper signature again; one imported before postcodes were kept (postcode
+	 * NULL) is the same one too, and gets the postcode and district now */
+	if (!db_int(db, error, &have, 0, "SELECT id FROM signatures WHERE petition_id = ?1 "
+		    "AND member_id IS NULL AND source = 'import' AND name IS ?2 AND "
+		    "((postcode IS ?3 AND district IS ?4) OR (postcode IS NULL AND "
+		    "(district IS ?4 OR district IS NULL))) ORDER BY postcode IS NULL LIMIT 1",
+		    "ittt", petition_id, name, postcode, district))
 		goto out;
 	if (have > 0) {
-		ok = TRUE;
+		ok = postcode == NULL ||
+		     db_exec(db, error, "UPDATE signatures SET postcode = ?2, district = "
+			     "coalesce(district, ?3) WHERE id = ?1 AND postcode IS NULL", "itt",
+			     have, postcode, district);
 		goto out;
 	}
 	if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, source, "

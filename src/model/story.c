@@ -69,16 +69,28 @@ gboolean story_owner(PmDb *db, gint64 id, gint64 *petition_id, gint64 *member_id
 }
 
 /* story_moderate - approve or reject */
-gboolean story_moderate(PmDb *db, gint64 id, StoryStatus status, GError **error)
+gboolean story_moderate(PmDb *db, gint64 id, StoryStatus status, gboolean *changed,
+			GError **error)
 {
+	gint64 n = 0;
+
+	if (changed)
+		*changed = FALSE;
 	if (status != STORY_STATUS_APPROVED && status != STORY_STATUS_REJECTED) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "a story is approved or rejected");
 		return FALSE;
 	}
-	if (!db_exec(db, error, "UPDATE stories SET status = ?, moderated_at = ? WHERE id = ?",
-		     "tii", story_status_name(status), pm_now(), id))
+	if (!db_exec(db, error, "UPDATE stories SET status = ?1, moderated_at = ?2 WHERE id = ?3 "
+		     "AND status != ?1", "tii", story_status_name(status), pm_now(), id))
 		return FALSE;
-	if (db_changes(db) == 0) {
+	if (db_changes(db) > 0) {
+		if (changed)
+			*changed = TRUE;
+		return TRUE;
+	}
+	if (!db_int(db, error, &n, 0, "SELECT count(*) FROM stories WHERE id = ?", "i", id))
+		return FALSE;
+	if (n == 0) {
 		g_set_error(error, PM_ERROR, EX_NOUSER, "no story %" G_GINT64_FORMAT, id);
 		return FALSE;
 	}

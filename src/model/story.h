@@ -32,8 +32,11 @@ gboolean story_status_parse(const char *s, StoryStatus *status);
 gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *subject,
 		 const char *text, gint64 inbound_id, GError **error);
 
-/* story_moderate - set status approved or rejected; EX_NOUSER if there is no such story */
-gboolean story_moderate(PmDb *db, gint64 id, StoryStatus status, GError **error);
+/* story_moderate - set status approved or rejected; *changed (may be NULL): FALSE when it
+ * had that status already (a repeated decision changes nothing); EX_NOUSER if there is no
+ * such story */
+gboolean story_moderate(PmDb *db, gint64 id, StoryStatus status, gboolean *changed,
+			GError **error);
 
 /* story_owner - the petition and member (0: none) of story id into *petition_id and
  * *member_id; EX_NOUSER when there is no such story */

@@ -54,7 +54,8 @@ gboolean probe_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError *
 		opts.auto_generated = TRUE;
 		msg = compose_message(cfg, "probe", data, &opts, &e);
 		if (msg) {
-			OutboxItem item = { OUTBOX_PROBE, 0, m->id, 0, member_address(m), msg, FALSE };
+			OutboxItem item = { .kind = OUTBOX_PROBE, .member_id = m->id,
+					    .recipient = member_address(m), .message = msg };
 
 			ok = outbox_enqueue(db, &item, &e) != 0;
 			queued += ok;

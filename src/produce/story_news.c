@@ -20,8 +20,9 @@ static gboolean tell_author(PmDb *db, const PmConfig *cfg, JsonObject *d, const 
 	gboolean ok;
 
 	json_object_set_member(d, "member", member_to_json(mb));
-	o.to = mb->email;
+	o.to = member_address(mb);     /* the address as given; the key only finds them */
 	o.to_name = mb->name;
+	o.lang = mb->lang;
 	o.auto_generated = TRUE;
 	msg = compose_message(cfg, "story_approved", n, &o, error);
 	json_node_unref(n);
@@ -29,14 +30,16 @@ static gboolean tell_author(PmDb *db, const PmConfig *cfg, JsonObject *d, const 
 		return FALSE;
 	item.kind = OUTBOX_RESPONSE;
 	item.member_id = mb->id;
-	item.recipient = mb->email;
+	item.recipient = member_address(mb);
+	item.recipient_key = mb->email;
 	item.message = msg;
 	ok = outbox_enqueue(db, &item, error) > 0;
 	g_bytes_unref(msg);
 	return ok;
 }
 
-/* story_news_moderate - moderate, then tell the author (approved) and the organizers */
+/* story_news_moderate - moderate, then tell the author (approved) and the organizers;
+ * the same decision again changes nothing and tells nobody */
 gboolean story_news_moderate(PmDb *db, const PmConfig *cfg, gint64 id, StoryStatus status,
 			      const char *by, guint *queued, GError **error)
 {
@@ -47,10 +50,16 @@ gboolean story_news_moderate(PmDb *db, const PmConfig *cfg, gint64 id, StoryStat
 	JsonNode *n = NULL;
 	Notice notice = { "story_moderated", NULL, NULL, id, NULL, NULL, NULL };
 	guint told = 0, author = 0;
-	gboolean ok = FALSE;
+	gboolean ok = FALSE, changed = FALSE;
 	GError *e = NULL;
 
-	if (!story_moderate(db, id, status, error) || !story_owner(db, id, &pid, &mid, error))
+	if (queued)
+		*queued = 0;
+	if (!story_moderate(db, id, status, &changed, error))
+		return FALSE;
+	if (!changed)
+		return TRUE;        /* the same decision again: nobody is told twice */
+	if (!story_owner(db, id, &pid, &mid, error))
 		return FALSE;
 	if ((pid && (p = petition_get(db, pid, &e)) == NULL && e) ||
 	    (mid && (mb = member_get(db, mid, &e)) == NULL && e)) {
@@ -63,7 +72,7 @@ gboolean story_news_moderate(PmDb *db, const PmConfig *cfg, gint64 id, StoryStat
 	json_object_set_string_member(st, "status", story_status_name(status));
 	json_object_set_boolean_member(st, "approved", status == STORY_STATUS_APPROVED);
 	json_object_set_string_member(st, "author", mb && mb->name && *mb->name ? mb->name :
-				      mb && mb->email ? mb->email : "(forgotten)");
+				      mb && mb->email ? member_address(mb) : "(forgotten)");
 	json_object_set_object_member(d, "story", st);
 	json_object_set_string_member(d, "by", by ? by : "the command line");
 	if (p)

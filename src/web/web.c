@@ -38,6 +38,7 @@
 #define WEB_SIGN_WINDOW 3600        /* ... per this many seconds */
 #define WEB_SIGN_TABLE 10000        /* client addresses counted at once (oldest evicted) */
 #define WEB_PAGE_TTL (G_USEC_PER_SEC)   /* a rendered petition page is served this long */
+#define WEB_CACHE_SWEEP 1024        /* entries beyond which expired pages are dropped */
 
 #ifndef PM_LIBMICROHTTPD_SONAME
 #define PM_LIBMICROHTTPD_SONAME "libmicrohttpd.so.12"
@@ -334,18 +335,27 @@ static GBytes *cache_get(PmWeb *w, const char *slug)
 {
 	WebCached *c;
 	GBytes *html = NULL;
+	char *k = g_ascii_strdown(slug, -1);
 
 	g_mutex_lock(&w->cache_lock);
-	if ((c = g_hash_table_lookup(w->cache, slug)) != NULL &&
+	if ((c = g_hash_table_lookup(w->cache, k)) != NULL &&
 	    g_get_monotonic_time() - c->at < WEB_PAGE_TTL)
 		html = g_bytes_ref(c->html);
 	g_mutex_unlock(&w->cache_lock);
+	g_free(k);
 	return html;
 }
 
-/* cache_put - keep html (borrowed) as slug's page (or "SLUG.json", "SLUG/count.json");
- * only existing petitions get here, so the table holds at most three entries per
- * petition */
+/* cached_expired - g_hash_table_foreach_remove: an entry older than WEB_PAGE_TTL */
+static gboolean cached_expired(gpointer key, gpointer value, gpointer now)
+{
+	return *(gint64 *)now - ((WebCached *)value)->at >= WEB_PAGE_TTL;
+}
+
+/* cache_put - keep html (borrowed) as slug's page (or "SLUG.json", "SLUG/count.json").
+ * Only existing petitions get here and the key is folded to lower case as slugs are
+ * compared (COLLATE NOCASE: /p/PARK is /p/park), so the table holds at most three entries
+ * per petition; expired entries are dropped whenever it holds more than WEB_CACHE_SWEEP */
 static void cache_put(PmWeb *w, const char *slug, GBytes *html)
 {
 	WebCached *c = g_new0(WebCached, 1);
@@ -353,7 +363,9 @@ static void cache_put(PmWeb *w, const char *slug, GBytes *html)
 	c->at = g_get_monotonic_time();
 	c->html = g_bytes_ref(html);
 	g_mutex_lock(&w->cache_lock);
-	g_hash_table_replace(w->cache, g_strdup(slug), c);
+	if (g_hash_table_size(w->cache) > WEB_CACHE_SWEEP)
+		g_hash_table_foreach_remove(w->cache, cached_expired, &c->at);
+	g_hash_table_replace(w->cache, g_ascii_strdown(slug, -1), c);
 	g_mutex_unlock(&w->cache_lock);
 }
 
@@ -833,7 +845,8 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 {
 	const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	GHashTable *form = NULL;
-	char *name = NULL, *email = NULL, *addr = NULL, *postcode = NULL, *comment = NULL;
+	char *name = NULL, *email = NULL, *addr = NULL, *key = NULL, *postcode = NULL;
+	char *comment = NULL;
 	char *ip = client_ip(conn), *to = NULL, *hp = NULL;
 	Petition *p = NULL;
 	Member *known = NULL;
@@ -867,7 +880,8 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		r = answer_message(conn, 429, "Too many attempts",
 				   "Too many signatures were sent from your network in the last "
 				   "hour. Please try again later, or sign by email.");
-	} else if (!outbox_responses_today(db, addr, &today, &e)) {
+	} else if (!outbox_responses_today(db, (key = address_normalize(w->cfg, addr)) ? key
+								       : addr, &today, &e)) {
 		r = answer_error(conn, g_steal_pointer(&e));
 	} else if (today > 0) {
 		/* at most one confirmation mail per address per day */
@@ -912,6 +926,7 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 	g_free(name);
 	g_free(email);
 	g_free(addr);
+	g_free(key);
 	g_free(postcode);
 	g_free(comment);
 	g_free(hp);
