@@ -46,6 +46,7 @@ gboolean cmd_petition_show(CmdCtx *c, GError **error);
 gboolean cmd_petition_signatures(CmdCtx *c, GError **error);
 gboolean cmd_petition_import(CmdCtx *c, GError **error);
 gboolean cmd_petition_ls(CmdCtx *c, GError **error);
+gboolean cmd_petition_moderate(CmdCtx *c, GError **error);
 
 /* cmd_target.c, cmd_district.c, cmd_deliver.c */
 gboolean cmd_target_add(CmdCtx *c, GError **error);

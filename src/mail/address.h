@@ -40,7 +40,8 @@ typedef enum {
 	ROUTE_LIST_UNSUBSCRIBE,
 	ROUTE_LIST_HELP,
 	ROUTE_TOKEN,        /* KEYWORD+TOKEN or sign+SLUG+TOKEN: see keyword and token */
-	ROUTE_OWNER         /* the From address's own mailbox (team@): organizers read it */
+	ROUTE_OWNER,        /* the From address's own mailbox (team@): organizers read it */
+	ROUTE_START         /* start@ (petitions.start_keyword): a member starts a petition */
 } RouteKind;
 
 typedef struct {

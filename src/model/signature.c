@@ -14,7 +14,8 @@ static const char *const signature_names[] = {
 };
 static const char *const source_names[] = {
 	[SIGNATURE_SOURCE_REPLY] = "reply", [SIGNATURE_SOURCE_WRITING] = "writing",
-	[SIGNATURE_SOURCE_IMPORT] = "import",
+	[SIGNATURE_SOURCE_IMPORT] = "import", [SIGNATURE_SOURCE_START] = "start",
+	[SIGNATURE_SOURCE_SPONSOR] = "sponsor",
 };
 
 /* signature_status_name - the status as stored */
@@ -248,4 +249,12 @@ gboolean signature_withdraw(PmDb *db, gint64 petition_id, gint64 member_id,
 		return FALSE;
 	*res = WITHDRAW_DONE;
 	return TRUE;
+}
+
+/* signature_sponsors - confirmed sponsors' member ids */
+GArray *signature_sponsors(PmDb *db, gint64 petition_id, GError **error)
+{
+	return db_ids(db, error, "SELECT member_id FROM signatures WHERE petition_id = ? AND "
+		      "source = 'sponsor' AND status = 'confirmed' AND member_id IS NOT NULL "
+		      "ORDER BY id", "i", petition_id);
 }
