@@ -137,3 +137,90 @@ is "$(send org@example.net "$review" "Re: review" "reject duplicate")" 0 "a late
 is "$(status "$bus")" open "and changes nothing"
 is "$(send zed@example.org "sign+$bus@act.test" "Signing" "Count me in")" 0 "anyone signs the published petition"
 is "$(result)" pending "(pending their confirmation, as always)"
+
+# ---- similar titles: shown, and only "continue" goes on ----
+is "$(send bob@example.org start@act.test "Save our city parks from builders" "The parks of our city are for everyone, not for builders.")" 0 "a start with a similar title exits 0"
+is "$(result)" similar "its creator is shown similar petitions"
+txt=$(text_of bob@example.org)
+like "$txt" "similar titles\\. - Save the city park \\(open\\): mailto:sign\\+park@act.test" "the similar petition, its state and address"
+like "$txt" 'single word "continue"' "and how to go on"
+unlike "$txt" "More night buses" "a petition with other words is not similar"
+parks=$(sql "SELECT slug FROM petitions WHERE title LIKE 'Save our city parks%'")
+bconf=$(reply_of bob@example.org)
+is "$(send bob@example.org "$bconf" "Re: confirm" "yes")" 0 "a plain yes exits 0"
+is "$(result)" unclear "is not enough past similar titles"
+is "$(status "$parks")" started "nothing confirmed"
+like "$(text_of bob@example.org)" 'single word "continue"' "bob is asked again"
+is "$(send bob@example.org "$bconf" "Re: confirm" "continue")" 0 "continue exits 0"
+is "$(result)" confirmed "continue confirms"
+is "$(status "$parks")" sponsoring "the petition gathers sponsors"
+
+# ---- a rejection: its reason reaches the creator and every sponsor ----
+psponsor=$(text_of bob@example.org | grep -o "sponsor+$parks+[a-z0-9]*@act.test" | head -1)
+for who in p1 p2 p3 p4 p5; do
+	send "$who@example.org" "$psponsor" "Sponsoring" "Yes." >/dev/null
+	send "$who@example.org" "$(reply_of "$who@example.org")" "Re: sponsor" "Yes" >/dev/null
+done
+is "$(status "$parks")" moderation "five sponsors: in moderation"
+pm petition moderate "$parks" >/dev/null 2>&1; is $? 64 "petition moderate needs --approve or --reject"
+err=$(pm petition moderate "$parks" --reject rude 2>&1); rc=$?
+is "$rc" 64 "an unknown reason exits 64"
+like "$err" "'rude' is not a reason .*duplicate, out-of-scope, offensive, unclear" "and names the reasons"
+pm petition moderate nosuch --approve >/dev/null 2>&1; is $? 67 "an unknown petition exits 67"
+is "$(pm petition moderate "$parks" --reject duplicate)" "petition $parks rejected" "petition moderate --reject REASON"
+is "$(status "$parks")" rejected "rejected"
+is "$(sql "SELECT reason || ' ' || moderated_by FROM petitions WHERE slug = '$parks'")" "duplicate command line" "its reason is kept, and who decided"
+like "$(text_of bob@example.org)" "decided not to publish it\\. The reason: duplicate\\." "the creator is told the reason"
+for who in p1 p5; do
+	like "$(text_of "$who@example.org")" "The reason: duplicate" "sponsor $who is told the reason"
+done
+like "$(pm petition show "$parks" --json)" '"status": *"rejected", *"goal":0.*"reason": *"duplicate"' "petition show: rejected, with its reason"
+pm petition moderate "$parks" --approve >/dev/null 2>&1; is $? 65 "a rejected petition is never published"
+pm petition open "$parks" >/dev/null 2>&1; is $? 65 "not even with petition open"
+is "$(send zed@example.org "sign+$parks@act.test" "Signing" "Count me in")" 0 "signing a rejected petition exits 0"
+is "$(result)" closed "and records nothing"
+is "$(send p6@example.org "$psponsor" "Sponsoring" "Yes.")" 0 "its sponsor address after the decision exits 0"
+like "$(text_of p6@example.org)" "is not gathering sponsors \\(it is rejected\\)" "and says why nothing was recorded"
+
+# ---- "no" withdraws a start; at most open_starts starts per person ----
+is "$(send cat@example.org start@act.test "Clean water in every school" "Every school needs clean drinking water.")" 0 "cat starts a petition"
+water=$(sql "SELECT slug FROM petitions WHERE title = 'Clean water in every school'")
+is "$(send cat@example.org "$(reply_of cat@example.org)" "Re: confirm" "No, I changed my mind")" 0 "cat says no"
+is "$(result)" withdrawn "the start is withdrawn"
+is "$(status "$water")" withdrawn "withdrawn"
+like "$(text_of cat@example.org)" "is withdrawn, as you asked" "cat is told"
+for t in "Longer opening hours for the library" "A new crossing at the market square"; do
+	send cat@example.org start@act.test "$t" "We ask for this because it matters to us." >/dev/null
+done
+is "$(result)" pending "a withdrawn start does not count toward the limit"
+is "$(send cat@example.org start@act.test "More benches along the river walk" "We ask for more benches along the river.")" 0 "a third open start exits 0"
+is "$(result)" refused "is refused (petitions.open_starts = 2)"
+like "$(text_of cat@example.org)" "you already have 2 petitions on their way" "and cat is told why"
+
+# ---- a petition waiting too long: its creator is told once ----
+is "$(pm petition moderate "$bus" --approve 2>&1)" "peermail: petition '$bus' is not in moderation (it is open)" "deciding twice is refused"
+dan_start() {
+	send dan@example.org start@act.test "Free swimming lessons for children" "Every child should learn to swim, for free." >/dev/null
+	send dan@example.org "$(reply_of dan@example.org)" "Re: confirm" "yes" >/dev/null
+}
+dan_start
+swim=$(sql "SELECT slug FROM petitions WHERE title LIKE 'Free swimming%'")
+dsponsor=$(text_of dan@example.org | grep -o "sponsor+$swim+[a-z0-9]*@act.test" | head -1)
+for who in d1 d2 d3 d4 d5; do
+	send "$who@example.org" "$dsponsor" "Sponsoring" "Yes." >/dev/null
+	send "$who@example.org" "$(reply_of "$who@example.org")" "Re: sponsor" "Yes" >/dev/null
+done
+is "$(status "$swim")" moderation "in moderation"
+before=$(sent_to dan@example.org) d1before=$(sent_to d1@example.org)
+pm run --once >/dev/null 2>&1
+is "$(sent_to dan@example.org)" "$before" "no delay notice before petitions.backlog_days"
+sql "UPDATE petitions SET moderation_at = moderation_at - 4 * 86400 WHERE slug = '$swim'"
+like "$(pm petition ls --status moderation)" "$swim .*\\(waiting 4 days\\)" "the queue shows its age"
+pm run --once >/dev/null 2>&1
+is "$(sent_to dan@example.org)" $((before + 1)) "past the backlog, the creator is told"
+like "$(sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $(last_to dan@example.org)")" "Review delayed" "that the review is delayed"
+is "$(sent_to d1@example.org)" "$d1before" "(the sponsors are not)"
+pm run --once >/dev/null 2>&1
+is "$(sent_to dan@example.org)" $((before + 1)) "once"
+
+done_testing

@@ -1478,7 +1478,7 @@ static gboolean ask_start_confirm(InboundCtx *c, const Petition *p, const Member
 	d = with_petition(c, data_new(c, mb), p);
 	json_object_set_string_member(d, "sign_address", reply);
 	if (p->target)
-		json_object_set_string_member(d, "target", p->target);
+		json_object_set_string_member(d, "addressed_to", p->target);
 	if (sim)
 		json_object_set_array_member(d, "similar", sim);
 	c->result = sim ? "similar" : "pending";

@@ -60,7 +60,7 @@ JsonObject *review_notice_data(PmDb *db, const PmConfig *cfg, const Petition *p,
 
 	json_object_set_member(d, "petition", petition_to_json(db, cfg, p));
 	if (p->target)
-		json_object_set_string_member(d, "target", p->target);
+		json_object_set_string_member(d, "addressed_to", p->target);
 	json_object_set_string_member(d, "creator", creator && creator->email ? creator->email
 				      : "(forgotten)");
 	json_object_set_int_member(d, "sponsors", sponsor_count(db, p, NULL));

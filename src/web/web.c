@@ -298,7 +298,7 @@ static enum MHD_Result page_petition(const PmWeb *w, PmDb *db, struct MHD_Connec
 		return answer_error(conn, e);
 	}
 	pt = s->petition;
-	if (pt->status == PETITION_STATUS_DRAFT) {
+	if (!petition_is_published(pt)) {   /* a draft, or started by mail and not published */
 		stats_petition_free(s);
 		return answer_message(conn, 404, "Not found", "There is no such petition.");
 	}
@@ -473,7 +473,7 @@ static enum MHD_Result json_petition(const PmWeb *w, PmDb *db, struct MHD_Connec
 	PetitionStats *s = stats_petition_need(db, slug, !count_only, &e);
 	JsonBuilder *b;
 
-	if (s == NULL || s->petition->status == PETITION_STATUS_DRAFT) {
+	if (s == NULL || !petition_is_published(s->petition)) {
 		stats_petition_free(s);
 		if (e && e->code != EX_NOUSER)
 			return answer_error(conn, e);
@@ -735,7 +735,7 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 	postcode = form_value(form, "postcode", 16);
 	comment = form_value(form, "comment", 2000);
 	hp = form_value(form, "website", 100);
-	if ((p = petition_find(db, slug, &e)) == NULL || p->status == PETITION_STATUS_DRAFT) {
+	if ((p = petition_find(db, slug, &e)) == NULL || !petition_is_published(p)) {
 		r = e ? answer_error(conn, g_steal_pointer(&e))
 		      : answer_message(conn, 404, "Not found", "There is no such petition.");
 	} else if (form == NULL) {
