@@ -43,7 +43,7 @@ like "$out" "database = \"$T/var/peermail.db\"" "relative database path resolved
 out=$(pm init)
 like "$out" "secret $T/var/secret: created" "init says the secret was created the first time"
 is "$(stat -c %a "$T/var/secret")" 600 "secret file is mode 0600"
-is "$(sql 'PRAGMA user_version')" 3 "schema version recorded"
+is "$(sql 'PRAGMA user_version')" 4 "schema version recorded"
 is "$(sql 'PRAGMA journal_mode')" wal "database in WAL mode"
 secret=$(cat "$T/var/secret")
 unlike "$(pm check-config)" "$secret" "check-config never prints the secret"

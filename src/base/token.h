@@ -32,8 +32,6 @@ typedef enum {
 	TOKEN_UNSUB_CONFIRM,   /* object: list; reply confirms an unsubscribe request */
 	TOKEN_SPONSOR,         /* object: petition; member: its creator; mail = a sponsorship */
 	TOKEN_REVIEW,          /* object: petition; member: the organizer; reply moderates it */
-	TOKEN_UPDATE,          /* object: petition; member: its creator; mail = an update */
-	TOKEN_RELEASE,         /* object: newsletter; member: the organizer; reply sends an update */
 	TOKEN_PURPOSE_MAX
 } TokenPurpose;
 

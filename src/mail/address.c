@@ -22,8 +22,6 @@ static const struct {
 	{ "reply", TOKEN_DELIVERY },
 	{ "sponsor", TOKEN_SPONSOR },
 	{ "review", TOKEN_REVIEW },
-	{ "update", TOKEN_UPDATE },
-	{ "release", TOKEN_RELEASE },
 };
 
 /* address_keyword_purpose - token purpose for a keyword */
@@ -205,8 +203,8 @@ void address_route(const PmConfig *cfg, const char *recipient, Route *out)
 				out->kind = ROUTE_NONE;
 		} else if (purpose && out->token && n == 2) {
 			out->kind = ROUTE_TOKEN;
-		} else if ((purpose == TOKEN_SPONSOR || purpose == TOKEN_UPDATE) && out->token) {
-			out->kind = ROUTE_TOKEN;        /* sponsor+SLUG+TOKEN, update+SLUG+TOKEN */
+		} else if (purpose == TOKEN_SPONSOR && out->token) {
+			out->kind = ROUTE_TOKEN;        /* sponsor+SLUG+TOKEN */
 			out->arg = g_strdup(parts[1]);
 		} else if (n == 2 && purpose == 0) {
 			out->arg = g_strdup(parts[0]);

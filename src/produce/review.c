@@ -32,12 +32,6 @@ char *review_sponsor_address(const PmConfig *cfg, const PmSecret *key, const Pet
 	return creator_address(cfg, key, p, "sponsor", TOKEN_SPONSOR);
 }
 
-/* review_update_address - the creator's update address */
-char *review_update_address(const PmConfig *cfg, const PmSecret *key, const Petition *p)
-{
-	return creator_address(cfg, key, p, "update", TOKEN_UPDATE);
-}
-
 /* sponsor_count - confirmed sponsors of p; -1 on error */
 static gint64 sponsor_count(PmDb *db, const Petition *p, GError **error)
 {
@@ -90,6 +84,9 @@ static gboolean tell_one(PmDb *db, const PmConfig *cfg, const PmSecret *key, con
 	*sent = FALSE;
 	if (m == NULL || m->email == NULL || m->status != MEMBER_STATUS_ACTIVE) {
 		/* forgotten, unsubscribed from everything or bouncing: nothing to tell */
+		if (m && m->email)
+			log_info("petition %s: member %" G_GINT64_FORMAT " is %s, not told (%s)",
+				 p->slug, mid, member_status_name(m->status), what);
 		member_free(m);
 		if (e)
 			g_propagate_error(error, e);
@@ -109,12 +106,6 @@ static gboolean tell_one(PmDb *db, const PmConfig *cfg, const PmSecret *key, con
 					       json_node_copy(json_object_get_member(extra,
 										     l->data)));
 		g_list_free(names);
-	}
-	if (creator && strcmp(what, "published") == 0) {
-		char *update = review_update_address(cfg, key, p);
-
-		json_object_set_string_member(d, "update_address", update);
-		g_free(update);
 	}
 	if (creator && strcmp(what, "sponsoring") == 0) {
 		char *sponsor = review_sponsor_address(cfg, key, p);
