@@ -181,6 +181,7 @@ pm petition moderate "$parks" --approve >/dev/null 2>&1; is $? 65 "a rejected pe
 pm petition open "$parks" >/dev/null 2>&1; is $? 65 "not even with petition open"
 is "$(send zed@example.org "sign+$parks@act.test" "Signing" "Count me in")" 0 "signing a rejected petition exits 0"
 is "$(result)" closed "and records nothing"
+like "$(text_of zed@example.org)" "Subject: This petition is not open: Save our city parks.*" "zed is told it is not open"
 is "$(send p6@example.org "$psponsor" "Sponsoring" "Yes.")" 0 "its sponsor address after the decision exits 0"
 like "$(text_of p6@example.org)" "is not gathering sponsors \\(it is rejected\\)" "and says why nothing was recorded"
 

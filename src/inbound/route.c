@@ -297,9 +297,12 @@ static gboolean answer_signed(InboundCtx *c, const Petition *p, const Member *mb
 /* closed - answer that petition p is closed; nothing else is recorded */
 static gboolean closed(InboundCtx *c, const Petition *p, const Member *to, GError **error)
 {
+	JsonObject *d = with_petition(c, data_new(c, to), p);
+
+	/* started by mail and not published (yet, or ever): not open, rather than closed */
+	json_object_set_boolean_member(d, "unpublished", !petition_is_published(p));
 	c->result = "closed";
-	return respond(c, "petition_closed", to, NULL, with_petition(c, data_new(c, to), p),
-		       OUTBOX_RESPONSE, error);
+	return respond(c, "petition_closed", to, NULL, d, OUTBOX_RESPONSE, error);
 }
 
 /* ==== What a reply means ==== */
