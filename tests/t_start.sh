@@ -199,6 +199,9 @@ is "$(result)" pending "a withdrawn start does not count toward the limit"
 is "$(send cat@example.org start@act.test "More benches along the river walk" "We ask for more benches along the river.")" 0 "a third open start exits 0"
 is "$(result)" refused "is refused (petitions.open_starts = 2)"
 like "$(text_of cat@example.org)" "you already have 2 petitions on their way" "and cat is told why"
+sql "UPDATE petitions SET created_at = created_at - 15 * 86400 WHERE title LIKE 'Longer opening%'"
+send cat@example.org start@act.test "More benches along the river walk" "We ask for more benches along the river." >/dev/null
+is "$(result)" pending "an unconfirmed start lapses with its confirmation (limits.confirm_days)"
 
 # ---- a petition waiting too long: its creator is told once ----
 is "$(pm petition moderate "$bus" --approve 2>&1)" "peermail: petition '$bus' is not in moderation (it is open)" "deciding twice is refused"

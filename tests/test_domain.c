@@ -316,7 +316,9 @@ TEST(petition_starts)
 	STR_EQ(p ? p->slug : NULL, "save-the-cafe-at-muller-s-corner-2", "a taken slug gets -2");
 	STR_EQ(p ? p->target : NULL, "the mayor", "the target kept");
 	petition_free(p);
-	OK(petition_open_starts(db, who, &open, NULL) && open == 2, "two open starts");
+	OK(petition_open_starts(db, who, 0, &open, NULL) && open == 2, "two open starts");
+	OK(petition_open_starts(db, who, pm_now() + 1, &open, NULL) && open == 0,
+	   "unconfirmed starts older than since have lapsed");
 	c = petition_start(db, cfg, who, "!!!", "x", NULL, 0, NULL);
 	p = petition_get(db, c, NULL);
 	STR_EQ(p ? p->slug : NULL, "petition", "a title without letters: 'petition'");

@@ -1508,7 +1508,9 @@ static gboolean do_start(InboundCtx *c, GError **error)
 	text = start_parse(inbound_reply_text(c->m), &target, &goal);
 	tlen = g_utf8_strlen(title, -1);
 	xlen = g_utf8_strlen(text, -1);
-	if (!petition_open_starts(c->db, mid, &open, error))
+	/* an unconfirmed start lapses when its confirmation expires */
+	if (!petition_open_starts(c->db, mid, pm_now() - (gint64)c->cfg->confirm_days * 86400,
+				  &open, error))
 		goto out;
 	if (tlen < c->cfg->start_title_min)
 		ok = start_refused(c, mb, "title_short", open, error);

@@ -331,11 +331,13 @@ gint64 petition_start(PmDb *db, const PmConfig *cfg, gint64 creator, const char 
 	return id;
 }
 
-/* petition_open_starts - the creator's starts not yet decided */
-gboolean petition_open_starts(PmDb *db, gint64 creator, gint64 *count, GError **error)
+/* petition_open_starts - the creator's starts not yet decided nor lapsed */
+gboolean petition_open_starts(PmDb *db, gint64 creator, gint64 since, gint64 *count,
+			      GError **error)
 {
 	return db_int(db, error, count, 0, "SELECT count(*) FROM petitions WHERE creator_id = ? "
-		      "AND status IN ('started','sponsoring','moderation')", "i", creator);
+		      "AND (status IN ('sponsoring','moderation') OR (status = 'started' AND "
+		      "created_at >= ?))", "ii", creator, since);
 }
 
 /* fts_query - title's words of four letters or more as an FTS5 OR query of quoted terms

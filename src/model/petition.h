@@ -120,9 +120,11 @@ gboolean petition_is_starting(const Petition *p);
 gint64 petition_start(PmDb *db, const PmConfig *cfg, gint64 creator, const char *title,
 		      const char *text, const char *target, gint64 goal, GError **error);
 
-/* petition_open_starts - how many of creator's petitions are started, sponsoring or in
- * moderation into *count */
-gboolean petition_open_starts(PmDb *db, gint64 creator, gint64 *count, GError **error);
+/* petition_open_starts - how many of creator's petitions are sponsoring, in moderation, or
+ * started since since (an older unconfirmed start has lapsed: its confirmation expired)
+ * into *count */
+gboolean petition_open_starts(PmDb *db, gint64 creator, gint64 since, gint64 *count,
+			      GError **error);
 
 /*
  * petition_similar - petitions whose titles share words with title (SQLite FTS5, porter
