@@ -15,7 +15,7 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential pkg-config ca-certificates \
 	libglib2.0-dev libgmime-3.0-dev libesmtp-dev libconfuse-dev libsqlite3-dev sqlite3 \
 	libcmark-dev libjson-glib-dev libxml2-dev libcsv-dev zlib1g-dev libmicrohttpd-dev \
-	libopendkim-dev curl chromium nginx wrk \
-	postfix openssl clang libclang-rt-14-dev python3 python3-dkim procps passwd bc strace time \
+	libssl-dev curl chromium nginx wrk \
+	postfix openssl clang libclang-rt-14-dev python3 python3-dkim python3-nacl procps passwd bc strace time \
 	>/dev/null
 echo "install-deps.sh: dependencies installed"

@@ -116,12 +116,29 @@ sql "INSERT INTO outbox(id, kind, recipient, status, next_attempt, created_at, u
   INSERT INTO outbox_message(outbox_id, message) VALUES (900, CAST('From: Campaign Team <team@act.test>' ||
   char(10) || 'To: lf@example.net' || char(10) || 'Subject: a subject folded' || char(10) ||
   '  over two lines' || char(10) || 'Message-ID: <lf900@act.test>' || char(10) || char(10) ||
-  'Body with  two spaces ' || char(10) || char(10) || 'and no final newline' AS BLOB));"
+  'Body with  two spaces ' || char(10) || char(10) || 'and no final newline' AS BLOB));
+  INSERT INTO outbox(id, kind, recipient, status, next_attempt, created_at, updated_at)
+  VALUES (901, 'notice', 'empty@example.net', 'queued', 0, strftime('%s','now'), strftime('%s','now'));
+  INSERT INTO outbox_message(outbox_id, message) VALUES (901, CAST('From: Campaign Team <team@act.test>' ||
+  char(13,10) || 'To: empty@example.net' || char(13,10) || 'Subject: empty body' || char(13,10) ||
+  'Message-ID: <e901@act.test>' || char(13,10) || char(13,10) AS BLOB));
+  INSERT INTO outbox(id, kind, recipient, status, next_attempt, created_at, updated_at)
+  VALUES (902, 'notice', 'eight@example.net', 'queued', 0, strftime('%s','now'), strftime('%s','now'));
+  INSERT INTO outbox_message(outbox_id, message) VALUES (902, CAST('From: Campaign Team <team@act.test>' ||
+  char(13,10) || 'To: eight@example.net' || char(13,10) || 'Subject:' || char(9) || ' tabs' || char(9,9) ||
+  char(13,10) || char(9) || 'and folds  ' || char(13,10) || 'Message-ID: <e902@act.test>' || char(13,10) ||
+  'Content-Type: text/plain; charset=utf-8' || char(13,10) || 'Content-Transfer-Encoding: 8bit' ||
+  char(13,10) || char(13,10) || ' Caf' || char(195,169) || char(9) || ' au lait ' || char(13,10) ||
+  char(13,10) || 'x' || char(10) || char(13,10) || '  ' || char(13,10) || char(13,10) AS BLOB));"
 ok "run --once (maildir)" pm run --once
 ok "Maildir messages verify" /usr/bin/python3 "$VERIFY" $keys "$T"/var/sent/new/*
 lf=$(grep -l '^To: lf@example.net' "$T"/var/sent/new/*)
 ok "the stored LF message went out" test -n "$lf"
 ok "... and verifies (folded header, LF line ends)" /usr/bin/python3 "$VERIFY" $keys "$lf"
+empty=$(grep -l '^To: empty@example.net' "$T"/var/sent/new/*)
+ok "an empty body verifies" /usr/bin/python3 "$VERIFY" $keys "$empty"
+eight=$(grep -l '^To: eight@example.net' "$T"/var/sent/new/*)
+ok "8-bit, a lone LF, tabs in a folded header, trailing blank lines: verifies" /usr/bin/python3 "$VERIFY" $keys "$eight"
 
 # ==== 3. a broken key stops the sender, nothing goes out unsigned ====
 printf 'not a key\n' >"$T/bad.pem"

@@ -111,6 +111,36 @@ PY
 el=$(( $(date +%s) - start ))
 is "$(cat "$T/slow.out")" closed "an unfinished request is cut off"
 ok "within the timeout ($el s)" test "$el" -le 8
+# a client trickling one header byte a second (never idle) is cut at the 3 s deadline,
+# and the server answers others meanwhile
+python3 - "$port" <<'PY' >"$T/trickle.out" &
+import select, socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+start = time.monotonic()
+result = "still-open"
+while time.monotonic() - start < 20:
+    try:
+        s.sendall(b"a")
+    except OSError:
+        result = "closed"
+        break
+    r, _, _ = select.select([s], [], [], 1.0)
+    if r:
+        try:
+            data = s.recv(100)
+        except OSError:
+            data = b""
+        result = "closed" if not data else "answered"
+        break
+print(result, round(time.monotonic() - start, 1))
+PY
+trickle=$!
+sleep 1.5
+is "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$U/")" 200 "another client is answered during the trickle"
+wait "$trickle"
+like "$(cat "$T/trickle.out")" '^closed ' "a client sending one header byte a second is cut off"
+ok "... at the deadline ($(cat "$T/trickle.out"))" awk '{ exit !($2 >= 2.5 && $2 <= 6) }' "$T/trickle.out"
 
 # ==== pages ====
 h=$(curl -s -D - -o "$T/index.html" "$U/")
@@ -139,12 +169,14 @@ is "$(echo "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["
 is "$(curl -s "$U/p/park/count.json")" '{"slug":"park","signatures":5,"goal":10,"status":"open"}' "/p/park/count.json"
 is "$(curl -s -o /dev/null -w '%{http_code}' "$U/p/nosuch")" 404 "unknown petition is 404"
 pm deliver park --now >/dev/null 2>&1; run_once
+sleep 1.1       # a rendered page is served for up to 1 s (changes made elsewhere show after)
 page=$(curl -s "$U/p/park")
 like "$page" '<table id="deliveries">.*' "the delivery timeline"
 like "$page" '<tr><td>Cllr North</td><td>[0-9T:-]+Z</td><td>2</td><td>0</td></tr>' "to whom, when, how many, replies"
 like "$page" '<p id="since">0 signatures since the last delivery' "and how many since"
 unlike "$page" 'council\.test' "targets' addresses are not shown"
 pm petition close park >/dev/null
+sleep 1.1
 like "$(curl -s "$U/p/park")" 'id="closed"' "a closed petition says so and keeps its page"
 unlike "$(curl -s "$U/")" 'href="/p/park"' "and leaves the list of open petitions"
 pm petition open park >/dev/null

@@ -69,8 +69,8 @@ const Cmd cli_commands[] = {
 	  OPTS(STR("listen", listen, "ADDR", "HOST:PORT to listen on (default 127.0.0.1:8080)"),
 	       INT("per-ip", per_ip, "N", "connections per client address (default 32)", 0),
 	       INT("connections", connections, "N", "connections in all (default 512)", 0),
-	       INT("timeout", timeout, "SECONDS", "idle time before a connection is cut (default 10)",
-		   0),
+	       INT("timeout", timeout, "SECONDS", "idle time, and the most a request may take to "
+		   "arrive, before a connection is cut (default 10)", 0),
 	       PATH("tls-cert", tls_cert, "FILE", "serve HTTPS with this PEM certificate chain"),
 	       PATH("tls-key", tls_key, "FILE", "and this PEM private key")),
 	  "public petition pages and one-click unsubscribe (HTTP daemon)",

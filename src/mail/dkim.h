@@ -10,19 +10,18 @@
  * Not: when a message is signed (the transports: run/smtp.c, run/sender.c for the Maildir),
  * what the message says (compose).
  *
- * The signing itself is Debian's libopendkim (canonicalization, hashing, the header
- * syntax); ed25519-sha256 comes from the same library (OpenSSL 3 underneath). libopendkim
- * and libcrypto are loaded on first use (base/lazylib.h), so `peermail receive` never maps
- * them.
+ * The signing is ours on OpenSSL's libcrypto (dkim.c says why not libopendkim): each key
+ * is parsed once, when the signer is made. libcrypto is loaded on first use
+ * (base/lazylib.h), so `peermail receive` never maps it.
  *
  * THREADS: dkim_signer_sign may be called from several threads at once on one signer:
- * the library handle is shared as libopendkim's own milter shares it, each message gets
- * its own signing handle. dkim_signer_new and dkim_signer_free in one thread, before and
- * after the others.
+ * the keys are only read (an EVP_PKEY is safe to share for signing), each call makes its
+ * own EVP_MD_CTX. dkim_signer_new and dkim_signer_free in one thread, before and after the
+ * others.
  *
  * DIAGNOSTICS: EX_CONFIG for a missing, unreadable or unsupported key (not RSA of at
- * least 1024 bits or Ed25519), EX_UNAVAILABLE when libopendkim is not installed,
- * EX_SOFTWARE when the library refuses a message.
+ * least 1024 bits or Ed25519), EX_UNAVAILABLE when libcrypto is not installed,
+ * EX_SOFTWARE when OpenSSL refuses to sign.
  */
 #ifndef PM_DKIM_H
 #define PM_DKIM_H
@@ -46,6 +45,14 @@ GBytes *dkim_signer_sign(DkimSigner *s, GBytes *msg, GError **error);
 
 /* dkim_signer_free - destroy; returns NULL */
 DkimSigner *dkim_signer_free(DkimSigner *s);
+
+/* dkim_canon_header - RFC 6376 3.4.2 relaxed canonicalization of one header field (len
+ * bytes, folded lines kept, no final line end) appended to out, with CRLF if crlf */
+void dkim_canon_header(GString *out, const char *field, gsize len, gboolean crlf);
+
+/* dkim_canon_body - RFC 6376 3.4.4 relaxed canonicalization of a body (CRLF or LF line
+ * ends) appended to out: an empty body stays empty */
+void dkim_canon_body(GString *out, const char *body, gsize len);
 
 /*
  * dkim_dns_records - the TXT records to publish, in zone-file syntax with comments: SPF

@@ -16,6 +16,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/pm.h"
+#include "base/ratelimit.h"
 #include "inbound/inbound.h"
 #include "mail/address.h"
 #include "model/delivery.h"
@@ -33,21 +34,37 @@
 #define WEB_MAX_PATH 256
 #define WEB_SIGN_PER_IP 10          /* sign attempts per client address ... */
 #define WEB_SIGN_WINDOW 3600        /* ... per this many seconds */
+#define WEB_SIGN_TABLE 10000        /* client addresses counted at once (oldest evicted) */
+#define WEB_PAGE_TTL (G_USEC_PER_SEC)   /* a rendered petition page is served this long */
 
 struct PmWeb {
 	const PmConfig *cfg;
 	const PmSecret *key;
 	struct MHD_Daemon *daemon;
 	unsigned port;
-	GMutex lock;                /* guards attempts */
-	GHashTable *attempts;       /* client address -> WebAttempts* */
+	RateLimit *attempts;        /* sign attempts per client address (bounded) */
+	gint64 deadline;            /* microseconds a request may take to arrive */
+	GMutex conns_lock;          /* guards conns, the WebConn in it, stopping */
+	GCond conns_cond;           /* signals stopping to the watchdog */
+	GHashTable *conns;          /* WebConn* set: the open connections */
+	gboolean stopping;
+	GThread *watchdog;          /* cuts connections past their deadline */
+	GMutex cache_lock;          /* guards cache */
+	GHashTable *cache;          /* slug -> WebCached*: rendered `/p/SLUG` pages */
 };
 
-/* Sign attempts of one client address in the current window. */
+/* A rendered petition page (without a postcode) and when it was made. */
 typedef struct {
-	gint64 since;
-	int count;
-} WebAttempts;
+	gint64 at;                  /* monotonic microseconds */
+	GBytes *html;
+} WebCached;
+
+/* One open connection: when its current request began to arrive. */
+typedef struct {
+	int fd;
+	gint64 start;               /* monotonic microseconds */
+	gboolean cut;
+} WebConn;
 
 /* One request in progress. */
 typedef struct {
@@ -159,17 +176,6 @@ static enum MHD_Result answer_message(struct MHD_Connection *conn, unsigned stat
 	return answer_page(conn, status, p);
 }
 
-/* answer_json - b as JSON; frees b */
-static enum MHD_Result answer_json(struct MHD_Connection *conn, JsonBuilder *b)
-{
-	char *text = json_text(b, FALSE);
-	enum MHD_Result r = answer(conn, 200, "application/json", text, strlen(text));
-
-	g_free(text);
-	g_object_unref(b);
-	return r;
-}
-
 /* answer_error - 500 for a database error (logged; the page says nothing more) */
 static enum MHD_Result answer_error(struct MHD_Connection *conn, GError *e)
 {
@@ -277,20 +283,77 @@ static void targets_of(GString *p, const GPtrArray *targets, const char *distric
 		g_string_append(p, "&#8212;");
 }
 
+/* cached_free - destroy a cache entry */
+static void cached_free(gpointer p)
+{
+	WebCached *c = p;
+
+	g_bytes_unref(c->html);
+	g_free(c);
+}
+
+/* cache_get - the page of slug rendered less than WEB_PAGE_TTL ago (a new reference), or
+ * NULL */
+static GBytes *cache_get(PmWeb *w, const char *slug)
+{
+	WebCached *c;
+	GBytes *html = NULL;
+
+	g_mutex_lock(&w->cache_lock);
+	if ((c = g_hash_table_lookup(w->cache, slug)) != NULL &&
+	    g_get_monotonic_time() - c->at < WEB_PAGE_TTL)
+		html = g_bytes_ref(c->html);
+	g_mutex_unlock(&w->cache_lock);
+	return html;
+}
+
+/* cache_put - keep html (borrowed) as slug's page (or "SLUG.json", "SLUG/count.json");
+ * only existing petitions get here, so the table holds at most three entries per
+ * petition */
+static void cache_put(PmWeb *w, const char *slug, GBytes *html)
+{
+	WebCached *c = g_new0(WebCached, 1);
+
+	c->at = g_get_monotonic_time();
+	c->html = g_bytes_ref(html);
+	g_mutex_lock(&w->cache_lock);
+	g_hash_table_replace(w->cache, g_strdup(slug), c);
+	g_mutex_unlock(&w->cache_lock);
+}
+
+/* cache_clear - forget every page (after a change made through this server) */
+static void cache_clear(PmWeb *w)
+{
+	g_mutex_lock(&w->cache_lock);
+	g_hash_table_remove_all(w->cache);
+	g_mutex_unlock(&w->cache_lock);
+}
+
 /* page_petition - `/p/SLUG`; postcode: the visitor's postcode box (NULL: none) */
-static enum MHD_Result page_petition(const PmWeb *w, PmDb *db, struct MHD_Connection *conn,
+static enum MHD_Result page_petition(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 				     const char *slug, const char *postcode)
 {
 	GError *e = NULL;
-	PetitionStats *s = stats_petition_need(db, slug, TRUE, &e);
+	PetitionStats *s;
 	GPtrArray *targets = NULL, *deliveries = NULL;
 	JsonNode *stories = NULL;
 	const Petition *pt;
 	GString *p;
 	gint64 toward;
 	char *sign, *subject;
+	GBytes *html;
+	enum MHD_Result r;
 
-	if (s == NULL) {
+	if (postcode && *postcode == '\0')
+		postcode = NULL;
+	/* without a postcode the page is the same for everyone: served from the cache */
+	if (postcode == NULL && (html = cache_get(w, slug)) != NULL) {
+		r = answer(conn, 200, "text/html; charset=utf-8", g_bytes_get_data(html, NULL),
+			   g_bytes_get_size(html));
+		g_bytes_unref(html);
+		return r;
+	}
+	if ((s = stats_petition_need(db, slug, TRUE, &e)) == NULL) {
 		if (e && e->code == EX_NOUSER) {
 			g_clear_error(&e);
 			return answer_message(conn, 404, "Not found", "There is no such petition.");
@@ -387,7 +450,7 @@ static enum MHD_Result page_petition(const PmWeb *w, PmDb *db, struct MHD_Connec
 	put(p, pt->slug);
 	g_string_append(p, "\"><label>Postcode <input name=\"postcode\" maxlength=\"16\"></label> "
 			"<button type=\"submit\">Find</button></form>\n");
-	if (postcode && *postcode) {
+	if (postcode) {
 		char *d = district_for_postcode(db, postcode, NULL);
 
 		g_string_append(p, "<p id=\"district\">");
@@ -462,18 +525,39 @@ static enum MHD_Result page_petition(const PmWeb *w, PmDb *db, struct MHD_Connec
 	g_ptr_array_unref(deliveries);
 	g_ptr_array_unref(targets);
 	stats_petition_free(s);
-	return answer_page(conn, 200, p);
+	if (postcode)
+		return answer_page(conn, 200, p);
+	g_string_append(p, "</body></html>\n");
+	html = g_string_free_to_bytes(p);
+	cache_put(w, slug, html);
+	r = answer(conn, 200, "text/html; charset=utf-8", g_bytes_get_data(html, NULL),
+		   g_bytes_get_size(html));
+	g_bytes_unref(html);
+	return r;
 }
 
 /* json_petition - `/p/SLUG.json` (full) or `/p/SLUG/count.json` (count_only) */
-static enum MHD_Result json_petition(const PmWeb *w, PmDb *db, struct MHD_Connection *conn,
+static enum MHD_Result json_petition(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 				     const char *slug, gboolean count_only)
 {
 	GError *e = NULL;
-	PetitionStats *s = stats_petition_need(db, slug, !count_only, &e);
+	PetitionStats *s;
 	JsonBuilder *b;
+	/* cached like the page, under the path's own ending */
+	char *key = g_strconcat(slug, count_only ? "/count.json" : ".json", NULL), *text;
+	GBytes *json = cache_get(w, key);
+	enum MHD_Result r;
 
+	if (json) {
+		r = answer(conn, 200, "application/json", g_bytes_get_data(json, NULL),
+			   g_bytes_get_size(json));
+		g_bytes_unref(json);
+		g_free(key);
+		return r;
+	}
+	s = stats_petition_need(db, slug, !count_only, &e);
 	if (s == NULL || !petition_is_published(s->petition)) {
+		g_free(key);
 		stats_petition_free(s);
 		if (e && e->code != EX_NOUSER)
 			return answer_error(conn, e);
@@ -513,7 +597,15 @@ static enum MHD_Result json_petition(const PmWeb *w, PmDb *db, struct MHD_Connec
 	}
 	json_builder_end_object(b);
 	stats_petition_free(s);
-	return answer_json(conn, b);
+	text = json_text(b, FALSE);
+	g_object_unref(b);
+	json = g_bytes_new_take(text, strlen(text));
+	cache_put(w, key, json);
+	r = answer(conn, 200, "application/json", g_bytes_get_data(json, NULL),
+		   g_bytes_get_size(json));
+	g_bytes_unref(json);
+	g_free(key);
+	return r;
 }
 
 /* ==== One-click unsubscribe (RFC 8058) ==== */
@@ -630,24 +722,7 @@ static char *client_ip(struct MHD_Connection *conn)
 /* ip_allowed - count one sign attempt of ip; FALSE when over WEB_SIGN_PER_IP in the window */
 static gboolean ip_allowed(PmWeb *w, const char *ip)
 {
-	gint64 now = pm_now();
-	WebAttempts *a;
-	gboolean ok;
-
-	g_mutex_lock(&w->lock);
-	if ((a = g_hash_table_lookup(w->attempts, ip)) == NULL) {
-		if (g_hash_table_size(w->attempts) > 100000)
-			g_hash_table_remove_all(w->attempts);   /* bounded memory */
-		a = g_new0(WebAttempts, 1);
-		g_hash_table_insert(w->attempts, g_strdup(ip), a);
-	}
-	if (now - a->since >= WEB_SIGN_WINDOW) {
-		a->since = now;
-		a->count = 0;
-	}
-	ok = ++a->count <= WEB_SIGN_PER_IP;
-	g_mutex_unlock(&w->lock);
-	return ok;
+	return ratelimit_hit(w->attempts, ip, pm_now());
 }
 
 /* sign_form - the web form of petition slug */
@@ -891,8 +966,13 @@ static enum MHD_Result route(PmWeb *w, struct MHD_Connection *conn, const char *
 		return answer_error(conn, e);
 	if (g_str_has_prefix(url, "/u/") && strchr(url + 3, '/') == NULL)
 		return unsubscribe(w, db, conn, method, url + 3, req);
-	if (g_str_has_prefix(url, "/c/") && strchr(url + 3, '/') == NULL)
-		return confirm(w, db, conn, method, url + 3);
+	if (g_str_has_prefix(url, "/c/") && strchr(url + 3, '/') == NULL) {
+		enum MHD_Result r = confirm(w, db, conn, method, url + 3);
+
+		if (post)
+			cache_clear(w);         /* a count changed: show it at once */
+		return r;
+	}
 	if (post && g_str_has_prefix(url, "/p/") && g_str_has_suffix(url, "/sign")) {
 		char *slug = g_strndup(url + 3, strlen(url) - 3 - 5);
 		enum MHD_Result r = strchr(slug, '/') ? answer_message(conn, 404, "Not found",
@@ -975,13 +1055,106 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
+	PmWeb *w = cls;
 	WebReq *req = *con_cls;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
+	/* the next request on this connection gets its own deadline */
+	if (ci && ci->socket_context) {
+		g_mutex_lock(&w->conns_lock);
+		((WebConn *)ci->socket_context)->start = g_get_monotonic_time();
+		g_mutex_unlock(&w->conns_lock);
+	}
 	if (req) {
 		g_string_free(req->body, TRUE);
 		g_free(req);
 		*con_cls = NULL;
 	}
+}
+
+/* on_connection - track each connection from its start (MHD_OPTION_NOTIFY_CONNECTION) */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	PmWeb *w = cls;
+	WebConn *c;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		c = g_new0(WebConn, 1);
+		c->fd = ci ? ci->connect_fd : -1;
+		c->start = g_get_monotonic_time();
+		g_mutex_lock(&w->conns_lock);
+		g_hash_table_add(w->conns, c);
+		g_mutex_unlock(&w->conns_lock);
+		*socket_context = c;
+	} else if ((c = *socket_context) != NULL) {
+		/* libmicrohttpd closes the socket after this: the watchdog never sees a reused fd */
+		g_mutex_lock(&w->conns_lock);
+		g_hash_table_remove(w->conns, c);
+		g_mutex_unlock(&w->conns_lock);
+		g_free(c);
+		*socket_context = NULL;
+	}
+}
+
+/* watchdog - every quarter second, shut down the sockets of requests older than the
+ * deadline: the idle timeout alone never cuts a client that trickles a byte at a time
+ * (libmicrohttpd then sees the end of the stream and closes the connection itself) */
+static gpointer watchdog(gpointer data)
+{
+	PmWeb *w = data;
+
+	g_mutex_lock(&w->conns_lock);
+	while (!w->stopping) {
+		gint64 now = g_get_monotonic_time();
+		GHashTableIter it;
+		gpointer k;
+
+		g_hash_table_iter_init(&it, w->conns);
+		while (g_hash_table_iter_next(&it, &k, NULL)) {
+			WebConn *c = k;
+
+			if (!c->cut && c->fd >= 0 && now - c->start > w->deadline) {
+				c->cut = TRUE;
+				shutdown(c->fd, SHUT_RDWR);
+				log_info("web: a request took more than %" G_GINT64_FORMAT
+					 " s to arrive: connection cut", w->deadline / G_USEC_PER_SEC);
+			}
+		}
+		g_cond_wait_until(&w->conns_cond, &w->conns_lock, now + G_USEC_PER_SEC / 4);
+	}
+	g_mutex_unlock(&w->conns_lock);
+	return NULL;
+}
+
+/* watchdog_stop - end the watchdog thread */
+static void watchdog_stop(PmWeb *w)
+{
+	if (w->watchdog) {
+		g_mutex_lock(&w->conns_lock);
+		w->stopping = TRUE;
+		g_cond_signal(&w->conns_cond);
+		g_mutex_unlock(&w->conns_lock);
+		g_thread_join(w->watchdog);
+		w->watchdog = NULL;
+	}
+}
+
+/* web_free - free what web_start made (the daemon already stopped) */
+static void web_free(PmWeb *w)
+{
+	watchdog_stop(w);
+	ratelimit_free(w->attempts);
+	g_hash_table_unref(w->conns);
+	g_mutex_clear(&w->conns_lock);
+	g_cond_clear(&w->conns_cond);
+	g_hash_table_unref(w->cache);
+	g_mutex_clear(&w->cache_lock);
+	g_free(w);
 }
 
 /* parse_addr - "host:port", "[v6]:port" or "port" into ss; FALSE if malformed */
@@ -1055,8 +1228,14 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	w = g_new0(PmWeb, 1);
 	w->cfg = cfg;
 	w->key = key;
-	g_mutex_init(&w->lock);
-	w->attempts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	w->attempts = ratelimit_new(WEB_SIGN_PER_IP, WEB_SIGN_WINDOW, WEB_SIGN_TABLE);
+	w->deadline = (gint64)(limits->timeout ? limits->timeout : 10u) * G_USEC_PER_SEC;
+	g_mutex_init(&w->conns_lock);
+	g_cond_init(&w->conns_cond);
+	w->conns = g_hash_table_new(g_direct_hash, g_direct_equal);
+	w->watchdog = g_thread_new("web-watchdog", watchdog, w);
+	g_mutex_init(&w->cache_lock);
+	w->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
 	/* the TLS options come last: without TLS they end the list early (MHD_OPTION_END) */
 	w->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, w,
@@ -1067,6 +1246,7 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 		MHD_OPTION_CONNECTION_TIMEOUT, limits->timeout ? limits->timeout : 10u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, w,
 		cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 		MHD_OPTION_HTTPS_MEM_KEY, tkey,
 		MHD_OPTION_END);
@@ -1077,9 +1257,7 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	if (w->daemon == NULL) {
 		g_set_error(error, PM_ERROR, EX_UNAVAILABLE, "cannot listen on %s%s", addr,
 			    flags & MHD_USE_TLS ? " (or the certificate and key do not load)" : "");
-		g_hash_table_unref(w->attempts);
-		g_mutex_clear(&w->lock);
-		g_free(w);
+		web_free(w);
 		return NULL;
 	}
 	info = MHD_get_daemon_info(w->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -1100,9 +1278,7 @@ PmWeb *web_stop(PmWeb *w)
 {
 	if (w) {
 		MHD_stop_daemon(w->daemon);
-		g_hash_table_unref(w->attempts);
-		g_mutex_clear(&w->lock);
-		g_free(w);
+		web_free(w);
 	}
 	return NULL;
 }

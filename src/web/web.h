@@ -2,7 +2,9 @@
  * web.h - the public HTTP face: petition pages and RFC 8058 one-click unsubscribe.
  *
  * Owns: the HTTP listener (GNU libmicrohttpd), its hard limits (connections, per-IP
- * connections, header memory, body size, timeouts), strict request parsing (methods,
+ * connections, header memory, body size, the idle timeout and the same time as a hard
+ * deadline for a request to arrive, however slowly it trickles), the 1 s cache of the
+ * rendered petition pages and their JSON, strict request parsing (methods,
  * paths, body), the security headers on every answer, and the pages: `/` (open
  * petitions), `/p/SLUG` (count, progress, SVG chart, districts and their targets,
  * approved stories, deliveries, ways to sign, a postcode box), `/p/SLUG.json`,
@@ -15,7 +17,8 @@
  *
  * DIAGNOSTICS: each request that changes state is logged (without its token).
  * THREADS: the daemon serves from a small thread pool; each worker thread opens its own
- * database connection on first use. The configuration and secret are borrowed
+ * database connection on first use. A watchdog thread shuts down the sockets of requests
+ * past the deadline; the page cache and the sign-attempt table have their own mutexes. The configuration and secret are borrowed
  * read-only and must outlive the server.
  */
 #ifndef PM_WEB_H
@@ -31,7 +34,8 @@ typedef struct PmWeb PmWeb;
 typedef struct {
 	unsigned connections;   /* total connections (default 512) */
 	unsigned per_ip;        /* connections per client address (default 32) */
-	unsigned timeout;       /* idle seconds before a connection is cut (default 10) */
+	unsigned timeout;       /* idle seconds before a connection is cut, and the most a
+				   request may take to arrive (default 10) */
 	unsigned threads;       /* worker threads (default 4) */
 	const char *tls_cert;   /* PEM certificate chain file; NULL: no TLS */
 	const char *tls_key;    /* PEM private key file */
