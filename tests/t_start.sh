@@ -115,6 +115,7 @@ is "$(send mallory@example.org "$review" "Re: review" "approve")" 0 "an approval
 is "$(result)" refused "is refused"
 is "$(status "$bus")" moderation "and publishes nothing"
 like "$(text_of org@example.net)" "came from mallory@example.org, which is not the organizer" "the organizers are told who tried"
+like "$(text_of org@example.net)" "To decide, reply from your address to the review notice you received" "and how to decide"
 is "$(send org@example.net "$review" "Re: review" "Looks fine to me")" 0 "an unclear reply exits 0"
 is "$(result)" unclear "is unclear"
 like "$(text_of org@example.net)" "not a decision we could read" "the organizer is asked again"

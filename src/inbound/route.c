@@ -1750,7 +1750,6 @@ static gboolean review_refused(InboundCtx *c, const Petition *p, const char *fro
 	gboolean ok;
 
 	json_object_set_string_member(d, "refused_from", from ? from : "(no address)");
-	json_object_set_string_member(d, "reply_address", c->cfg->from);
 	log_info("review reply for petition %s not from its organizer: refused", p->slug);
 	c->result = "refused";
 	ok = notify_organizers(c->db, c->cfg, &n, NULL, error);
