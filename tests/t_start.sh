@@ -178,6 +178,7 @@ for who in p1 p5; do
 	like "$(text_of "$who@example.org")" "The reason: duplicate" "sponsor $who is told the reason"
 done
 like "$(pm petition show "$parks" --json)" '"status": *"rejected", *"goal":0.*"reason": *"duplicate"' "petition show: rejected, with its reason"
+like "$(pm petition show "$parks")" "reason: duplicate" "petition show (text) gives the reason"
 pm petition moderate "$parks" --approve >/dev/null 2>&1; is $? 65 "a rejected petition is never published"
 pm petition open "$parks" >/dev/null 2>&1; is $? 65 "not even with petition open"
 is "$(send zed@example.org "sign+$parks@act.test" "Signing" "Count me in")" 0 "signing a rejected petition exits 0"

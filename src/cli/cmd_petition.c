@@ -85,6 +85,8 @@ gboolean cmd_petition_show(CmdCtx *c, GError **error)
 				       "\nwithdrawn: %" G_GINT64_FORMAT "\n", p->slug, p->title,
 				       petition_status_name(petition_status_now(p)), p->goal, s->confirmed,
 				       s->pending, s->declined, s->withdrawn);
+		if (p->reason)
+			g_string_append_printf(c->out, "reason: %s\n", p->reason);
 		for (guint i = 0; i < s->by_district->len; i++) {
 			const StatsCount *d = s->by_district->pdata[i];
 

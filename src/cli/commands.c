@@ -159,7 +159,8 @@ const Cmd cli_commands[] = {
 	{ "petition show", "SLUG", cmd_petition_show, DB | CMD_JSON, NULL,
 	  "a petition and its signature counts", NULL,
 	  "{\"slug\",\"title\",\"status\",\"goal\",\"closes_at\",\"milestone\","
-	  "\"signatures\":{\"confirmed\",\"pending\"},\n \"by_district\":{\"D\":N,...}}" },
+	  "[\"moderation_at\",\"reason\" (started by mail)],\n "
+	  "\"signatures\":{\"confirmed\",\"pending\"}, \"by_district\":{\"D\":N,...}}" },
 	{ "petition signatures", "SLUG", cmd_petition_signatures, DB,
 	  OPTS(FLAG("csv", csv, "CSV (the default; kept for scripts)")),
 	  "signatures as CSV",
