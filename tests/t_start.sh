@@ -10,12 +10,11 @@
 setup 'limits { max_responses_per_day = 100 }' \
       'petitions { open_starts = 2 title_max = 80 text_max = 400 backlog_days = 3 }'
 
-n=0
-# send FROM TO SUBJECT BODY - one message from FROM to TO; prints the exit status
-send() { # FROM TO SUBJECT [BODY]
-	n=$((n + 1))
-	printf 'From: Someone <%s>\nTo: %s\nSubject: %s\nMessage-ID: <s%d.%s@client.test>\nDate: %s\nContent-Type: text/plain; charset=utf-8\n\n%b\n' \
-		"$1" "$2" "$3" "$n" "$$" "$(date -R)" "${4:-}" >"$T/m.eml"
+# send FROM TO SUBJECT [BODY] - one message from FROM to TO; prints the exit status. Each
+# has a Message-ID of its own (send often runs in a subshell: no counter survives it).
+send() {
+	printf 'From: Someone <%s>\nTo: %s\nSubject: %s\nMessage-ID: <s%s@client.test>\nDate: %s\nContent-Type: text/plain; charset=utf-8\n\n%b\n' \
+		"$1" "$2" "$3" "$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" "$(date -R)" "${4:-}" >"$T/m.eml"
 	pm receive --sender "$1" --recipient "$2" <"$T/m.eml" >"$T/out" 2>&1; echo $?
 }
 # last_to ADDR - the newest outbox row to ADDR
