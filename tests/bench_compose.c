@@ -85,6 +85,7 @@ int main(int argc, char **argv)
 	int n = MAX(argc > 1 ? atoi(argv[1]) : 5000, BATCHES);
 	const char *top = g_getenv("PEERMAIL_TOP");
 	char *templates = g_build_filename(top ? top : ".", "templates", NULL);
+	char *tpl_en = g_build_filename(templates, "en", NULL);
 	char *tmp = g_dir_make_tmp("peermail-bench-XXXXXX", NULL);
 	char *conf = g_build_filename(tmp, "peermail.conf", NULL);
 	char *text = g_strdup_printf("domain = \"act.test\"\ntemplates = \"%s\"\n"
@@ -144,14 +145,14 @@ int main(int argc, char **argv)
 	c0 = cpu_us();
 	for (int i = 0; i < n; i++) {
 		JsonNode *d = member_data(i, md->str, html);
-		char *p1 = g_build_filename(templates, "newsletter.txt", NULL);
-		char *p2 = g_build_filename(templates, "newsletter.html", NULL);
+		char *p1 = g_build_filename(templates, "en", "newsletter.txt", NULL);
+		char *p2 = g_build_filename(templates, "en", "newsletter.html", NULL);
 		char *a, *b;
 
 		g_file_get_contents(p1, &txt_src, NULL, NULL);
 		g_file_get_contents(p2, &html_src, NULL, NULL);
-		a = template_render(txt_src, d, FALSE, template_partials_dir, templates, NULL);
-		b = template_render(html_src, d, TRUE, template_partials_dir, templates, NULL);
+		a = template_render(txt_src, d, FALSE, template_partials_dir, tpl_en, NULL);
+		b = template_render(html_src, d, TRUE, template_partials_dir, tpl_en, NULL);
 		g_free(a);
 		g_free(b);
 		g_free(txt_src);
@@ -177,6 +178,7 @@ int main(int argc, char **argv)
 	g_free(text);
 	g_free(conf);
 	g_free(templates);
+	g_free(tpl_en);
 	g_unlink(conf);
 	g_rmdir(tmp);
 	g_free(tmp);

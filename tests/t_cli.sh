@@ -43,7 +43,7 @@ like "$out" "database = \"$T/var/peermail.db\"" "relative database path resolved
 out=$(pm init)
 like "$out" "secret $T/var/secret: created" "init says the secret was created the first time"
 is "$(stat -c %a "$T/var/secret")" 600 "secret file is mode 0600"
-is "$(sql 'PRAGMA user_version')" 4 "schema version recorded"
+is "$(sql 'PRAGMA user_version')" 6 "schema version recorded"
 is "$(sql 'PRAGMA journal_mode')" wal "database in WAL mode"
 secret=$(cat "$T/var/secret")
 unlike "$(pm check-config)" "$secret" "check-config never prints the secret"
@@ -69,7 +69,7 @@ is "$(diff <(printf '%s\n' "$doc") <(printf '%s\n' "$synopsis"))" "" \
 # every command's --help starts with its one usage line, the command named once
 cmds=$(printf '%s\n' "$synopsis" | awk '/^peermail / { sub(/  .*/, ""); c = "";
 	for (i = 2; i <= NF && $i ~ /^[a-z][a-z-]*$/; i++) c = c (c ? " " : "") $i; print c }')
-is "$(printf '%s\n' "$cmds" | wc -l)" 46 "the synopsis lists 46 commands"
+is "$(printf '%s\n' "$cmds" | wc -l)" 47 "the synopsis lists 47 commands"
 bad=""
 while read -r c; do
 	first=$("$PEERMAIL_BIN" $c --help 2>&1 | head -1)

@@ -18,5 +18,6 @@ conf=$T/root/opt/pmetc/peermail/peermail.conf
 like "$(cat "$conf")" '^transport = "smtp"' "the installed configuration sends through the local MTA"
 unlike "$(cat "$conf")" '^transport = "maildir"' "not the demo's Maildir capture"
 like "$(cat "$conf")" '^templates = "/usr/share/peermail/templates"' "it points at the installed templates"
-ok "the templates are installed" test -f "$T/root/usr/share/peermail/templates/signed.txt"
+ok "the templates are installed" test -f "$T/root/usr/share/peermail/templates/en/signed.txt"
+ok "in every language" test -f "$T/root/usr/share/peermail/templates/fr/signed.txt"
 done_testing

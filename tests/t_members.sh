@@ -70,11 +70,19 @@ pm run --once >/dev/null 2>&1
 is "$(sql "SELECT count(*) FROM outbox o JOIN outbox_message m ON m.outbox_id = o.id WHERE o.kind = 'delivery' AND o.status = 'sent'")" 1 "the sent delivery letter is stored"
 sql "INSERT INTO outbox(kind, ref_id, member_id, recipient, status, created_at, updated_at) VALUES ('newsletter', 99, $mid, 'ann.lee@example.org', 'queued', 0, 0)"
 sql "INSERT INTO outbox(kind, member_id, recipient, status, created_at, updated_at, sent_at) VALUES ('response', $mid, 'ann.lee@example.org', 'sent', 0, 0, 0)"
+# still queued for her: a letter claimed by a running sender (its body names her), and an
+# answer queued to another spelling of her address before she was a member (no member_id)
+sql "INSERT INTO outbox(id, kind, member_id, recipient, status, claimed_by, created_at, updated_at) VALUES (8001, 'response', $mid, 'Ann.Lee@Example.ORG', 'sending', 'boot:1:1', 0, 0);
+     INSERT INTO outbox_message(outbox_id, message) VALUES (8001, CAST('To: Ann B. Lee <Ann.Lee@Example.ORG>' || char(13,10) || char(13,10) || 'Thank you for my secret comment' AS BLOB));
+     INSERT INTO outbox(id, kind, recipient, status, created_at, updated_at) VALUES (8002, 'response', 'ANN.LEE@example.org', 'queued', 0, 0);
+     INSERT INTO outbox_message(outbox_id, message) VALUES (8002, CAST('To: Ann B <ANN.LEE@example.org>' || char(13,10) || char(13,10) || 'Hello Ann B' AS BLOB))"
 ok "member forget" pm member forget ann.lee@example.org
 is "$(sql "SELECT coalesce(email,'-')||coalesce(name,'-')||coalesce(postcode,'-')||status FROM members WHERE id=$mid")" "---forgotten" "address, name and postcode erased; status forgotten"
 is "$(sql "SELECT count(*)||coalesce(max(comment),'-') FROM signatures WHERE member_id=$mid")" "1-" "signature kept (counted), comment erased"
 is "$(sql "SELECT text||status FROM stories WHERE member_id=$mid")" "rejected" "story text erased and withdrawn"
-is "$(sql "SELECT group_concat(status) FROM outbox WHERE member_id=$mid ORDER BY id")" "cancelled,sent" "queued mail cancelled"
+is "$(sql "SELECT group_concat(status) FROM outbox WHERE member_id=$mid ORDER BY id")" "cancelled,sent,cancelled" "queued mail cancelled, the claimed letter too (its sender looks again before sending)"
+is "$(sql "SELECT status || ' ' || recipient FROM outbox WHERE id = 8002")" "cancelled forgotten" "a letter queued to another spelling of her address is cancelled and loses it"
+is "$(sql "SELECT count(*) FROM outbox_message WHERE outbox_id IN (8001, 8002)")" 0 "the stored bodies of her queued letters are gone"
 is "$(sql "SELECT count(*) FROM outbox WHERE recipient LIKE '%ann%'")" 0 "address gone from the outbox"
 is "$(sql "SELECT group_concat(DISTINCT status) FROM subscriptions WHERE member_id=$mid")" "unsubscribed" "every subscription ended"
 pm member show ann.lee@example.org >/dev/null 2>&1; is $? 67 "a forgotten member cannot be looked up"

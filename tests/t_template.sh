@@ -2,7 +2,7 @@
 # codes, and every default template rendering with the example data.
 . "$(dirname "$0")/lib.sh"
 
-TPL=$PEERMAIL_TOP/templates
+TPL=$PEERMAIL_TOP/templates/en
 mkdir -p "$T/tpl" "$T/parts"
 printf 'Hello {{name}}, {{{raw}}} {{#items}}[{{.}}]{{/items}}\n{{> sig}}' >"$T/tpl/msg.txt"
 printf -- '-- {{name}}\n' >"$T/tpl/sig.mustache"
@@ -30,7 +30,16 @@ printf '{{#gone}}[{{gone}}]{{/gone}}{{^gone}}none{{/gone}}' >"$T/tpl/opt.txt"
 is "$("$PEERMAIL_BIN" template render "$T/tpl/opt.txt")" "none" "strict: a name inside its own section may be absent"
 
 # the contract: every template declares the names it uses ({{! names: ... }})
-ok "every template declares exactly the names it uses" python3 "$PEERMAIL_TOP/tests/check_templates.py" "$TPL"
+ok "every template declares exactly the names it uses" python3 "$PEERMAIL_TOP/tests/check_templates.py" "$PEERMAIL_TOP/templates"
+# every language has the same templates as en, each declaring the same names
+mkdir -p "$T/langs/en" "$T/langs/xx"
+printf 'Subject: x\n\n{{! names: a }}\n{{a}}\n' >"$T/langs/en/one.txt"
+printf 'Subject: x\n\n{{! names: b }}\n{{b}}\n' >"$T/langs/xx/one.txt"
+cp "$T/langs/en/one.txt" "$T/langs/en/two.txt"
+out=$(python3 "$PEERMAIL_TOP/tests/check_templates.py" "$T/langs"); rc=$?
+is "$rc" 1 "the contract check fails on a language set unlike en's"
+like "$out" 'xx: missing two.txt' "a template missing from a language is found"
+like "$out" 'xx/one.txt: declares b, en declares a' "a language declaring other names is found"
 mkdir -p "$T/contract"
 printf 'Subject: x\n\n{{! names: a b? }}\n{{a}} {{c}} {{b}}\n' >"$T/contract/bad.txt"
 out=$(python3 "$PEERMAIL_TOP/tests/check_templates.py" "$T/contract"); rc=$?
@@ -82,14 +91,16 @@ mkdir -p "$T/empty"
 out=$(cd "$T/empty" && env -u PEERMAIL_CONFIG PEERMAIL_STRICT_TEMPLATES=0 "$PEERMAIL_BIN" template render "$TPL/footer.mustache" 2>&1); rc=$?
 is "$rc" 0 "without any configuration it still renders"
 
-# every default template renders with the example data, with nothing left unrendered
-for f in "$TPL"/*.txt "$TPL"/*.html; do
-	n=$(basename "$f")
-	out=$(pm template render "$f" --data "$TPL/examples/data.json" 2>&1); rc=$?
+# every default template of every language renders with the example data, with nothing
+# left unrendered
+DATA=$PEERMAIL_TOP/templates/examples/data.json
+for f in "$PEERMAIL_TOP"/templates/*/*.txt "$PEERMAIL_TOP"/templates/*/*.html; do
+	n=$(basename "$(dirname "$f")")/$(basename "$f")
+	out=$(pm template render "$f" --data "$DATA" 2>&1); rc=$?
 	is "$rc" 0 "templates/$n renders"
 	unlike "$out" '\{\{|\}\}' "templates/$n: no tags left"
 done
-out=$(pm template render "$TPL/newsletter.html" --data "$TPL/examples/data.json")
+out=$(pm template render "$TPL/newsletter.html" --data "$DATA")
 like "$out" '<strong>1873</strong>' "newsletter.html: body_html inserted raw"
 like "$out" 'href="https://act.example.org/u/k3x9q2"' "newsletter.html: one-click link"
 

@@ -1,4 +1,5 @@
 /* test_address.c - normalization, routing and forming of addresses */
+#include <string.h>
 #include "mail/address.h"
 #include "harness.h"
 
@@ -50,6 +51,31 @@ TEST(normalize)
 	norm(c, "J\xc3\xb6rg@example.org", NULL);
 	norm(c, "a..b@example.org", NULL);
 	norm(c, " <Eve.Example@Mail.Example.ORG> ", "eve.example@mail.example.org");
+	cfg_done(c);
+}
+
+TEST(as_given)
+{
+	PmConfig *c = cfg();
+	char *g = address_given(" <Eve.Smith@GMail.com> ");
+	char **d;
+
+	STR_EQ(g, "Eve.Smith@GMail.com", "address_given keeps case, dots and +tags (brackets and blanks go)");
+	g_free(g);
+	g = address_given("joe+news@example.org");
+	STR_EQ(g, "joe+news@example.org", "address_given keeps the +tag");
+	g_free(g);
+	OK(address_given("not an address") == NULL, "address_given refuses what is no address");
+	OK(address_has_key(c, "E.V.E.Smith+x@googlemail.com", "evesmith@gmail.com"),
+	   "address_has_key: any spelling of a Gmail key");
+	OK(!address_has_key(c, "eve@gmail.com", "evesmith@gmail.com"), "address_has_key: another person");
+	d = address_key_domains(c, "gmail.com");
+	STR_EQ(d[0], "gmail.com", "address_key_domains: the key's own domain");
+	STR_EQ(d[1], "googlemail.com", "... and googlemail.com with gmail_dots");
+	g_strfreev(d);
+	d = address_key_domains(c, "Example.ORG");
+	OK(g_strv_length(d) == 1 && strcmp(d[0], "example.org") == 0, "another domain: itself");
+	g_strfreev(d);
 	cfg_done(c);
 }
 
@@ -144,6 +170,21 @@ TEST(route)
 	address_route(c, "team@act.test", &r);
 	INT_EQ(r.kind, ROUTE_OWNER, "the From mailbox");
 	route_clear(&r);
+	{
+		/* mail for people: each of these reaches the organizers' mailbox */
+		static const char *const owners[] = { "postmaster@act.test", "abuse@act.test",
+			"owner@act.test", "owner+news@act.test", "news+owner@act.test",
+			"team+press@act.test", "Abuse@ACT.test" };
+
+		for (gsize i = 0; i < G_N_ELEMENTS(owners); i++) {
+			address_route(c, owners[i], &r);
+			INT_EQ(r.kind, ROUTE_OWNER, owners[i]);
+			route_clear(&r);
+		}
+		address_route(c, "news+owner@act.test", &r);
+		STR_EQ(r.arg, "news", "LIST+owner names its list");
+		route_clear(&r);
+	}
 	address_route(c, "sign+x@other.test", &r);
 	INT_EQ(r.kind, ROUTE_NONE, "another domain");
 	route_clear(&r);
@@ -191,6 +232,7 @@ TEST(redact)
 int main(void)
 {
 	RUN(normalize);
+	RUN(as_given);
 	RUN(is_valid);
 	RUN(route);
 	RUN(make);

@@ -535,6 +535,94 @@ TEST(flufl_corpus)
 	g_free(tsv);
 }
 
+/* issue 18: a report that names nobody but returns the message: its To: is the recipient
+ * (not a list's address, nor our own); a mistyped boundary; a bounce of a bounce */
+TEST(returned_message)
+{
+	static const char fml[] =
+		"From: list-admin@example.org\nTo: bounce+T@act.example.org\nSubject: Returned mail: see transcript\n"
+		"Content-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\n"
+		"Your message could not be delivered.\nThis is a permanent error.\n\n"
+		"--B\nContent-Type: message/rfc822\n\nFrom: Campaign <news@act.example.org>\n"
+		"To: Jane <jane@example.net>\nSubject: News\n\nHello\n--B--\n";
+	static const char list_copy[] =
+		"From: postmaster@example.org\nTo: bounce+T@act.example.org\nSubject: Undeliverable\n"
+		"Content-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\n"
+		"Your message could not be delivered.\n\n"
+		"--B\nContent-Type: message/rfc822\n\nFrom: someone@example.com\n"
+		"To: talk@lists.example.org\nX-BeenThere: talk@lists.example.org\n"
+		"List-Id: <talk.lists.example.org>\nSubject: Hi\n\nHello\n--B--\n";
+	static const char pasted[] =
+		"From: MAILER-DAEMON@mx.example.net\nTo: bounce+T@act.example.org\n"
+		"Subject: Returned mail: Cannot send message for 5 days\n\n"
+		"   ----- Transcript of session follows -----\n421 mx.example.net... Deferred\n\n"
+		"   ----- Unsent message follows -----\nFrom: news@act.example.org\nTo: old@example.net\n"
+		"Subject: News\n\nHello\n";
+	static const char mistyped[] =
+		"From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\nTo: bounce+T@act.example.org\n"
+		"Subject: Undelivered Mail Returned to Sender\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"AAA.1\"\n\n"
+		"--AAA.2\nContent-Type: text/plain\n\n"
+		"I'm sorry to have to inform you that your message could not\nbe delivered to one or more "
+		"recipients.\n\n<gone@example.net>: host mx said: 550 5.1.1 User unknown\n--AAA.2--\n";
+	static const char double_bounce[] =
+		"From: MAILER-DAEMON@a.example\nTo: bounce+T@act.example.org\nSubject: Undelivered\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"O\"\n\n"
+		"--O\nContent-Type: text/plain\n\nfailed\n\n--O\nContent-Type: message/delivery-status\n\n"
+		"Reporting-MTA: dns; a.example\n\nFinal-Recipient: rfc822; outer@example.net\nAction: failed\n"
+		"Status: 5.1.1\n\n--O\nContent-Type: message/rfc822\n\n"
+		"From: MAILER-DAEMON@b.example\nTo: outer@example.net\nSubject: Undelivered\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"I\"\n\n"
+		"--I\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; b.example\n\n"
+		"Final-Recipient: rfc822; inner@example.com\nAction: failed\nStatus: 5.1.1\n\n--I--\n\n--O--\n";
+	static const char fields_in_text[] =
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@example.edu>\nTo: bounce+T@act.example.org\n"
+		"Subject: Returned mail: Service unavailable\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"Z\"\n\n"
+		"   ----- The following addresses had permanent fatal errors -----\n"
+		"\"|exec /usr/bin/procmail\"\n    (expanded from: <alias@example.edu>)\n\n"
+		"Reporting-MTA: dns; mx.example.edu\n\nFinal-Recipient: RFC822; user@mx.example.edu\n"
+		"Action: failed\nStatus: 5.5.0\n";
+	static const char expanded[] =
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>\nTo: bounce+T@act.example.org\n"
+		"Subject: Returned mail: see transcript for details\n\n"
+		"   ----- The following addresses had permanent fatal errors -----\n"
+		"jane.doe@mailhost.example.net\n    (reason: 550 5.1.1 User unknown)\n"
+		"    (expanded from: <Jane@example.net>)\n\n"
+		"   ----- Transcript of session follows -----\n550 5.1.1 jane.doe@mailhost.example.net... User unknown\n";
+	BounceReport *r;
+
+	r = parse_str(expanded);
+	OK(r->recipients->len == 1 && strcmp(rcpt(r, 0)->address, "jane@example.net") == 0,
+	   "an expanded alias: the address the sender used, not its expansion");
+	bounce_report_free(r);
+	r = parse_str(fields_in_text);
+	OK(r->recipients->len == 1 && strcmp(rcpt(r, 0)->address, "user@mx.example.edu") == 0 &&
+	   r->rule && strstr(r->rule, "fields in the text"),
+	   "delivery-status fields in the text (no MIME boundary): read as a DSN");
+	bounce_report_free(r);
+	r = parse_str(fml);
+	OK(r->recipients->len == 1 && strcmp(rcpt(r, 0)->address, "jane@example.net") == 0 &&
+	   rcpt(r, 0)->permanent, "no recipient named: the returned message's To:, permanent");
+	OK(r->rule && strstr(r->rule, "returned message's To:"), "inspect says where the recipient came from");
+	bounce_report_free(r);
+	r = parse_str(list_copy);
+	OK(r->kind == BOUNCE_DSN && r->recipients->len == 0, "a list's address in the returned To: is no recipient");
+	bounce_report_free(r);
+	r = parse_str(pasted);
+	OK(r->recipients->len == 1 && strcmp(rcpt(r, 0)->address, "old@example.net") == 0 &&
+	   rcpt(r, 0)->permanent, "Sendmail V5: the To: below the transcript; given up after days: permanent");
+	bounce_report_free(r);
+	r = parse_str(mistyped);
+	OK(r->recipients->len == 1 && strcmp(rcpt(r, 0)->address, "gone@example.net") == 0,
+	   "a multipart whose boundary is mistyped is read as text");
+	bounce_report_free(r);
+	r = parse_str(double_bounce);
+	OK(r->recipients->len == 1 && strcmp(rcpt(r, 0)->address, "outer@example.net") == 0,
+	   "a bounce of a bounce: only the outer report counts");
+	bounce_report_free(r);
+}
+
 TEST(text_through_mimetext)
 {
 	/* the report's human-readable text comes from mimetext: part choice, charsets, HTML */
@@ -627,6 +715,7 @@ int main(void)
 	RUN(sendmail_warning);
 	RUN(bounded_work);
 	RUN(text_through_mimetext);
+	RUN(returned_message);
 	RUN(flufl_corpus);
 	g_mime_shutdown();
 	return harness_done();

@@ -769,20 +769,22 @@ TEST(threads)
 	INT_EQ(total, 400, "4 threads x 100 messages, each right and with its own Message-ID");
 }
 
-/* The default templates: each composes with representative data, has a subject, and
- * tells the member how to stop receiving mail. */
+/* The default templates, in every shipped language: each composes with representative
+ * data, has a subject, and tells the member how to stop receiving mail; the French one
+ * is not the English one. */
 TEST(default_templates)
 {
 	static const char *const names[] = { "confirm_sign", "signed", "already_signed",
 		"petition_closed", "story_ack", "moderation", "moderation_refused", "subscribe_confirm",
 		"welcome", "unsubscribe_confirm", "unsubscribed", "help", "list_help", "post_refused",
-		"broadcast_confirm", "newsletter", "milestone", "delivery", "delivery_failed" };
+		"broadcast_confirm", "broadcast_refused", "newsletter", "milestone", "delivery", "delivery_failed" };
 	const char *top = g_getenv("PEERMAIL_TOP");
 	char *dir = g_build_filename(top ? top : ".", "templates", NULL);
 	char *datafile = g_build_filename(dir, "examples", "data.json", NULL);
 	PmConfig *saved = cfg;
 	JsonParser *jp = json_parser_new();
 	GError *e = NULL;
+	char *en_text = NULL;
 
 	cfg = load_config(dir);
 	if (!json_parser_load_from_file(jp, datafile, &e)) {
@@ -790,12 +792,15 @@ TEST(default_templates)
 		printf("#   %s\n", e->message);
 		g_clear_error(&e);
 	}
-	for (gsize i = 0; cfg && i < G_N_ELEMENTS(names); i++) {
+	for (gsize k = 0; cfg && k < G_N_ELEMENTS(names) * 2; k++) {
+		gsize i = k / 2;
+		const char *lang = k % 2 ? "fr" : "en";
 		ComposeOpts o = { .to = "ann@example.org", .to_name = "Ann Example",
 				  .list_name = "news", .list_title = "Campaign news",
-				  .unsubscribe_mailto = "news+unsubscribe+t0k3n@act.test" };
+				  .unsubscribe_mailto = "news+unsubscribe+t0k3n@act.test",
+				  .lang = lang };
 		GBytes *b = compose_message(cfg, names[i], json_parser_get_root(jp), &o, &e);
-		char *what = g_strdup_printf("templates/%s composes", names[i]);
+		char *what = g_strdup_printf("templates/%s/%s composes", lang, names[i]);
 		GMimeMessage *m;
 		GMimeObject *p;
 		char *text = NULL;
@@ -812,20 +817,30 @@ TEST(default_templates)
 		if (GMIME_IS_MULTIPART(p))
 			p = g_mime_multipart_get_part(GMIME_MULTIPART(p), 0);
 		text = part_text(p);
-		what = g_strdup_printf("templates/%s: subject, no unrendered tags, how to stop mail",
-				       names[i]);
+		what = g_strdup_printf("templates/%s/%s: subject, no unrendered tags, how to stop mail",
+				       lang, names[i]);
 		OK(g_mime_message_get_subject(m) && *g_mime_message_get_subject(m) &&
 		   !strstr(text, "{{") && !strstr(g_mime_message_get_subject(m), "{{") &&
 		   (strstr(text, "unsubscribe") || strstr(text, "stop")), what);
 		if (strstr(text, "{{") || !(strstr(text, "unsubscribe") || strstr(text, "stop")))
 			printf("#   %s\n", text);
 		g_free(what);
+		if (k % 2 == 0) {
+			g_free(en_text);
+			en_text = g_strdup(text);
+		} else {
+			what = g_strdup_printf("templates/fr/%s is French, not the English text",
+					       names[i]);
+			OK(g_strcmp0(en_text, text) != 0, what);
+			g_free(what);
+		}
 		g_free(text);
 		g_object_unref(m);
 		g_bytes_unref(b);
 	}
 	config_free(cfg);
 	cfg = saved;
+	g_free(en_text);
 	g_object_unref(jp);
 	g_free(datafile);
 	g_free(dir);

@@ -247,7 +247,7 @@ TEST(forgotten_not_reimported)
 	OK(csvio_import_members(db, cfg, key, path, 0, &st, NULL), "import");
 	csvio_stats_clear(&st);
 	m = member_find(db, cfg, "forget.me@example.org", NULL);
-	OK(m && db_begin(db, NULL) && member_forget(db, key, m->id, NULL) && db_commit(db, NULL),
+	OK(m && db_begin(db, NULL) && member_forget(db, cfg, key, m->id, NULL) && db_commit(db, NULL),
 	   "member forgotten");
 	member_free(m);
 	db_int(db, NULL, &n, 0, "SELECT count(*) FROM suppressions", NULL);

@@ -352,17 +352,17 @@ TEST(petition_starts)
 	   "petition_set_status");
 }
 
-/* migration 4 rebuilds petitions with foreign keys off: nothing that refers to a petition
+/* migration 6 rebuilds petitions with foreign keys off: nothing that refers to a petition
  * is lost, and its title is indexed */
 TEST(petitions_migrated)
 {
 	char *path = g_build_filename(harness_tmpdir(), "v3.db", NULL);
-	DbSchema v3 = { schema_peermail()->migrations, 3 };
+	DbSchema v3 = { schema_peermail()->migrations, 5 };   /* the version before migration 6 */
 	PmDb *old = db_open(path, &v3, TRUE, NULL);
 	gint64 n = -1;
 	GError *e = NULL;
 
-	OK(old != NULL, "a version 3 database");
+	OK(old != NULL, "a version 5 database");
 	OK(db_exec(old, NULL, "INSERT INTO petitions(slug, title, status, created_at) VALUES "
 		   "('old', 'An old petition about trees', 'closed', 1)", NULL) &&
 	   db_exec(old, NULL, "INSERT INTO members(email, created_at, updated_at) VALUES "
@@ -397,27 +397,27 @@ TEST(organizer_add)
 	gint64 id, again;
 	List *news = list_find(db, cfg, "news", NULL);
 
-	id = member_add(db, cfg, key, "new@x.test", "New", NULL, NULL, lists, &created, &kept,
+	id = member_add(db, cfg, key, "new@x.test", "New", NULL, NULL, NULL, lists, &created, &kept,
 			&e);
 	OK(id > 0 && created && e == NULL, "added");
 	INT_EQ(kept ? kept->len : 1, 0, "subscribed, nothing kept");
 	g_ptr_array_unref(kept);
-	again = member_add(db, cfg, key, "NEW@x.test", "Renamed", NULL, NULL, NULL, &created,
+	again = member_add(db, cfg, key, "NEW@x.test", "Renamed", NULL, NULL, NULL, NULL, &created,
 			   NULL, NULL);
 	OK(again == id && !created, "the same address updates");
 	subscription_set(db, news->id, id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, NULL);
-	member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, lists, &created, &kept, NULL);
+	member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, NULL, lists, &created, &kept, NULL);
 	INT_EQ(kept ? kept->len : 0, 1, "an unsubscribed list is kept");
 	STR_EQ(kept && kept->len ?
 	       subscription_status_name(((MemberKept *)kept->pdata[0])->status) : NULL,
 	       "unsubscribed", "with its status");
 	g_ptr_array_unref(kept);
-	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, none, &created, NULL, &e) == 0,
+	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, NULL, none, &created, NULL, &e) == 0,
 	   "an unknown list");
 	INT_EQ(e ? e->code : 0, EX_NOUSER, "is EX_NOUSER");
 	g_clear_error(&e);
 	OK(member_forget_address(db, cfg, key, "new@x.test", NULL) == id, "forgotten");
-	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, NULL, &created, NULL, &e) == 0,
+	OK(member_add(db, cfg, key, "new@x.test", NULL, NULL, NULL, NULL, NULL, &created, NULL, &e) == 0,
 	   "someone forgotten is not added again");
 	INT_EQ(e ? e->code : 0, EX_DATAERR, "as EX_DATAERR");
 	g_clear_error(&e);

@@ -1,5 +1,6 @@
 /* test_notify.c - telling the organizers (produce/notify): one auto-generated copy per
- * organizer, queued as an outbox notice; the per-organizer hook; the From fallback */
+ * organizer, queued as an outbox notice; the per-organizer hook; the From fallback; mail for
+ * people forwarded to the organizers' mailbox */
 #include <gmime/gmime.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,12 +198,61 @@ TEST(from_fallback)
 	config_free(cfg);
 }
 
+TEST(mailbox_forward)
+{
+	PmDb *db;
+	PmConfig *cfg = open_with("mailbox", "", &db);
+	JsonNode *d = json_from_string("{\"recipient\":\"abuse@act.test\",\"from\":"
+				       "\"reader@example.org\",\"subject\":\"Hello\"}", NULL);
+	const char *orig = "From: reader@example.org\r\nTo: abuse@act.test\r\nSubject: Hello\r\n"
+			   "\r\nThe original text\r\n";
+	GBytes *raw = g_bytes_new_static(orig, strlen(orig));
+	gboolean sent = TRUE;
+	GBytes *b;
+	char *r, *text;
+
+	db_begin(db, NULL);
+	OK(notify_mailbox(db, cfg, "forwarded", d, "reader@example.org", raw, &sent, NULL),
+	   "without organizers_mailbox: no error");
+	db_commit(db, NULL);
+	OK(!sent, "... and nothing sent (the caller keeps the original)");
+	r = rows(db);
+	STR_EQ(r, "", "no notice queued");
+	g_free(r);
+	db_close(db);
+	config_free(cfg);
+
+	cfg = open_with("mailbox2", "organizers_mailbox = \"inbox@example.net\"", &db);
+	db_begin(db, NULL);
+	OK(notify_mailbox(db, cfg, "forwarded", d, "reader@example.org", raw, &sent, NULL),
+	   "with organizers_mailbox: forwarded");
+	db_commit(db, NULL);
+	OK(sent, "... sent");
+	r = rows(db);
+	STR_EQ(r, "inbox@example.net/0/0", "one notice to the organizers' mailbox");
+	g_free(r);
+	header_is(db, 0, "Reply-To", "reader@example.org", "Reply-To is the sender");
+	header_is(db, 0, "Auto-Submitted", "auto-generated", "auto-generated: never answered");
+	b = outbox_message_get(db, 1, NULL);
+	text = b ? g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b)) : g_strdup("");
+	OK(strstr(text, "Content-Type: message/rfc822") != NULL, "the original attached as message/rfc822");
+	OK(strstr(text, "The original text") != NULL, "whole, not base64");
+	g_free(text);
+	if (b)
+		g_bytes_unref(b);
+	g_bytes_unref(raw);
+	json_node_unref(d);
+	db_close(db);
+	config_free(cfg);
+}
+
 int main(void)
 {
 	g_mime_init();
 	RUN(every_organizer);
 	RUN(per_organizer_hook);
 	RUN(from_fallback);
+	RUN(mailbox_forward);
 	g_mime_shutdown();
 	return harness_done();
 }

@@ -1,5 +1,5 @@
 /* test_organizer.c - who the organizers are (model/organizer): of a list, of everything,
- * normalized, each once, and the From mailbox when none is configured */
+ * each once by the normalized key but written as configured, and the From mailbox when none is configured */
 #include <stdlib.h>
 #include "harness.h"
 #include "model/organizer.h"
@@ -53,11 +53,12 @@ TEST(lists_and_global)
 			     "list \"local\" { organizers = { \"J.Doe@gmail.com\" } }\n"
 			     "list \"quiet\" { }\n");
 
-	list_is(cfg, NULL, "org@example.net,boss@example.net,jdoe@gmail.com",
-		"of everything: the global ones, then every list's, normalized, each once");
+	list_is(cfg, NULL, "org@example.net,boss@example.net,j.doe@gmail.com",
+		"of everything: the global ones, then every list's, each once (by the normalized "
+		"key), dots and +tags as configured (mail goes there)");
 	list_is(cfg, "news", "org@example.net,boss@example.net", "of a list: the global ones and its own");
 	list_is(cfg, "NEWS", "org@example.net,boss@example.net", "list names are case-insensitive");
-	list_is(cfg, "local", "org@example.net,jdoe@gmail.com", "another list");
+	list_is(cfg, "local", "org@example.net,j.doe@gmail.com", "another list");
 	list_is(cfg, "quiet", "org@example.net", "a list without its own: the global ones");
 	list_is(cfg, "nosuch", "org@example.net", "an unknown list: the global ones");
 

@@ -356,6 +356,76 @@ TEST(strip_languages)
 	}
 }
 
+/* issue 18: the clients and languages members use, one case per marker and language */
+TEST(clients_and_languages)
+{
+	static const Case cases[] = {
+		/* Outlook desktop/web header blocks, after an underscores line or alone */
+		{ "EN Outlook", "Yes.\n\n________________________________\nFrom: Air <sign@act.example.org>\nSent: Tuesday, December 3, 2026 10:00 AM\nTo: Jane <jane@example.org>\nSubject: Sign?\n\nPlease sign.", "Yes." },
+		{ "FR Outlook", "Oui.\n\nDe : Air <sign@act.example.org>\nEnvoyé : mardi 3 décembre 2026 10:00\nÀ : Jeanne\nObjet : Signez ?\n\nTexte", "Oui." },
+		{ "DE Outlook", "Ja.\n\nVon: Luft <sign@act.example.org>\nGesendet: Dienstag, 3. Dezember 2026 10:00\nAn: Max\nBetreff: Unterschreiben?\n\nText", "Ja." },
+		{ "ES Outlook", "Sí.\n\nDe: Aire <sign@act.example.org>\nEnviado: martes, 3 de diciembre de 2026 10:00\nPara: Juan\nAsunto: ¿Firma?\n\nTexto", "Sí." },
+		{ "IT Outlook", "Sì.\n\nDa: Aria <sign@act.example.org>\nInviato: martedì 3 dicembre 2026 10:00\nA: Gianni\nOggetto: Firmi?\n\nTesto", "Sì." },
+		{ "PT Outlook", "Sim.\n\nDe: Ar <sign@act.example.org>\nEnviado: terça-feira, 3 de dezembro de 2026 10:00\nPara: João\nAssunto: Assina?\n\nTexto", "Sim." },
+		{ "NL Outlook", "Ja.\n\nVan: Lucht <sign@act.example.org>\nVerzonden: dinsdag 3 december 2026 10:00\nAan: Jan\nOnderwerp: Tekenen?\n\nTekst", "Ja." },
+		{ "DA Outlook", "Ja.\n\nFra: Luft <sign@act.example.org>\nSendt: 3. december 2026 10:00\nTil: Jens\nEmne: Underskriv?\n\nTekst", "Ja." },
+		{ "SV Outlook", "Ja.\n\nFrån: Luft <sign@act.example.org>\nSkickat: den 3 december 2026 10:00\nTill: Sven\nÄmne: Skriv under?\n\nText", "Ja." },
+		{ "NO Outlook", "Ja.\n\nFra: Luft <sign@act.example.org>\nSendt: tirsdag 3. desember 2026 10:00\nTil: Ola\nEmne: Signer?\n\nTekst", "Ja." },
+		{ "FI Outlook", "Kyllä.\n\nLähettäjä: Ilma <sign@act.example.org>\nLähetetty: tiistai 3. joulukuuta 2026 10.00\nVastaanottaja: Matti\nAihe: Allekirjoitatko?\n\nTeksti", "Kyllä." },
+		{ "PL Outlook", "Tak.\n\nOd: Powietrze <sign@act.example.org>\nWysłano: wtorek, 3 grudnia 2026 10:00\nDo: Jan\nTemat: Podpiszesz?\n\nTekst", "Tak." },
+		{ "CS Outlook", "Ano.\n\nOd: Vzduch <sign@act.example.org>\nOdesláno: úterý 3. prosince 2026 10:00\nKomu: Jan\nPředmět: Podepíšete?\n\nText", "Ano." },
+		{ "JA Outlook", "はい。\n\n差出人: Air <sign@act.example.org>\n送信日時: 2026年12月3日 10:00\n宛先: 太郎\n件名: 署名しますか\n\n本文", "はい。" },
+		{ "ZH Outlook", "好的。\n\n发件人: Air <sign@act.example.org>\n发送时间: 2026年12月3日 10:00\n收件人: 小明\n主题: 签名吗\n\n正文", "好的。" },
+		{ "ZH-Hant Outlook", "好的。\n\n寄件者: Air <sign@act.example.org>\n寄件日期: 2026年12月3日 10:00\n收件者: 小明\n主旨: 簽名嗎\n\n正文", "好的。" },
+		{ "Outlook bold block (HTML as text)", "Yes.\n\n*From:* Air <sign@act.example.org>\n*Sent:* Tuesday, December 3, 2026 10:00 AM\n*To:* Jane\n*Subject:* Sign?\n\nText", "Yes." },
+		/* two-line attributions */
+		{ "attribution, address on the next line", "Count me in.\n\nOn Tue, 3 Dec 2026 at 10:00, Clean Air <\nsign@act.example.org> wrote:\n\n> Will you sign?", "Count me in." },
+		{ "attribution, date wrapped (Google Inbox, German)", "Bin dabei.\n\nSaubere Luft <sign@act.example.org> schrieb am Di., 3.\nDez. 2026 um 10:00 Uhr:\n\n> Unterschreiben?", "Bin dabei." },
+		/* Original Message variants */
+		{ "-----Original Message-----", "Signed.\n\n-----Original Message-----\nFrom: Air <sign@act.example.org>\n\nText", "Signed." },
+		{ "*---- Original Message ----*", "Signed.\n\n*-------- Original Message --------*\nText", "Signed." },
+		{ "---- Mensaje original ----", "Firmado.\n\n---- Mensaje original ----\nTexto", "Firmado." },
+		{ "----- Ursprüngliche Nachricht -----", "Erledigt.\n\n----- Ursprüngliche Nachricht -----\nText", "Erledigt." },
+		{ "-------- 元のメッセージ --------", "了解。\n\n-------- 元のメッセージ --------\n本文", "了解。" },
+		/* mobile footers, also with the original unmarked below */
+		{ "EN footer, original below", "Yes!\n\nSent from my iPhone\n\nPlease sign our petition.", "Yes!" },
+		{ "DE footer, original below", "Ja!\n\nGesendet von Outlook für Android<https://aka.ms/AAb9ysg>\n\nBitte unterschreiben.", "Ja!" },
+		{ "FR footer", "Oui\n\nEnvoyé de mon iPhone", "Oui" },
+		{ "ES footer", "Sí\n\nEnviado desde mi iPhone", "Sí" },
+		{ "IT footer", "Sì\n\nInviato da iPhone", "Sì" },
+		{ "PT footer", "Sim\n\nEnviado do meu iPhone", "Sim" },
+		{ "NL footer", "Ja\n\nVerzonden vanaf mijn iPhone", "Ja" },
+		{ "DA footer", "Ja\n\nSendt fra min iPhone", "Ja" },
+		{ "SV footer", "Ja\n\nSkickat från min iPhone", "Ja" },
+		{ "FI footer", "Kyllä\n\nLähetetty iPhonesta", "Kyllä" },
+		{ "PL footer", "Tak\n\nWysłane z iPhone'a", "Tak" },
+		{ "CS footer", "Ano\n\nOdesláno z iPhonu", "Ano" },
+		{ "JA footer", "はい\n\niPhoneから送信", "はい" },
+		{ "ZH footer", "好\n\n发自我的iPhone", "好" },
+		{ "K-9 footer", "Ja\n\nDiese Nachricht wurde von meinem Android-Mobiltelefon mit K-9 Mail gesendet.", "Ja" },
+		{ "(sent from a phone)", "OK\n\n(sent from a phone)", "OK" },
+		/* delimiter lines and Gmail's tracking mark end nothing but are dropped at the end */
+		{ "trailing delimiters", "Count me in.\n\n\xe1\x90\xa7\n------", "Count me in." },
+		/* a wrapped quote line stays in the quote; a short answer between quotes stays */
+		{ "wrapped quote line", "Yes.\n\nOn Tue, 3 Dec 2026 at 10:00, Air <sign@act.example.org> wrote:\n> Please reply to this message if you agree with the petition and want\nyour name added.\n> Thanks", "Yes." },
+		{ "answer between quotes", "On Tue, 3 Dec 2026 at 10:00, Air <sign@act.example.org> wrote:\n> Will you sign? We would like to know before the council meets next week.\nNo\n> Thanks", "No" },
+		/* forwarded messages: a forward is the message itself, kept whole; below the
+		 * member's words it is not part of the reply */
+		{ "a forward kept whole", "---------- Forwarded message ---------\nFrom: Council <c@example.gov>\nDate: Tue, Dec 3, 2026 at 10:00 AM\nSubject: Your complaint\nTo: Jane <jane@example.org>\n\nWe will look into it.", "---------- Forwarded message ---------\nFrom: Council <c@example.gov>\nDate: Tue, Dec 3, 2026 at 10:00 AM\nSubject: Your complaint\nTo: Jane <jane@example.org>\n\nWe will look into it." },
+		{ "an Apple Mail forward kept whole", "Begin forwarded message:\n\nFrom: Council <c@example.gov>\nSubject: Reply\nDate: 3 December 2026 at 10:00:00 CET\n\nNo.", "Begin forwarded message:\n\nFrom: Council <c@example.gov>\nSubject: Reply\nDate: 3 December 2026 at 10:00:00 CET\n\nNo." },
+		{ "a German forward kept whole", "---------- Weitergeleitete Nachricht ---------\nVon: Rat <r@example.gov>\nDatum: Di., 3. Dez. 2026 um 10:00 Uhr\nBetreff: Antwort\n\nText", "---------- Weitergeleitete Nachricht ---------\nVon: Rat <r@example.gov>\nDatum: Di., 3. Dez. 2026 um 10:00 Uhr\nBetreff: Antwort\n\nText" },
+		{ "a forward under the member's words", "Look what they sent me.\n\n---------- Forwarded message ---------\nFrom: Council <c@example.gov>\nDate: Tue, Dec 3, 2026 at 10:00 AM\nSubject: Re\n\nText", "Look what they sent me." },
+		/* a "Sent from" sentence inside the text is no footer */
+		{ "Sent from inside a paragraph", "I am writing this\nSent from the council meeting, where we won.\nThanks", "I am writing this\nSent from the council meeting, where we won.\nThanks" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = replytext_strip(cases[i].in);
+		STR_EQ(got, cases[i].want, cases[i].what);
+		g_free(got);
+	}
+}
+
 TEST(html_only)
 {
 	static const Case cases[] = {
@@ -552,6 +622,7 @@ int main(void)
 	RUN(standard_replies_visible);
 	RUN(standard_replies_html_alone);
 	RUN(strip_languages);
+	RUN(clients_and_languages);
 	RUN(html_only);
 	RUN(charsets);
 	RUN(mime_structure);

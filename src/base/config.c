@@ -11,6 +11,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 #include "base/config.h"
+#include "base/lang.h"
 #include "base/pm.h"
 
 /* ==== Schema ==== */
@@ -95,12 +96,14 @@ static cfg_opt_t top_opts[] = {
 	CFG_STR("database", "../var/peermail.db", CFGF_NONE),
 	CFG_STR("secret_file", "../var/secret", CFGF_NONE),
 	CFG_STR("templates", "../templates", CFGF_NONE),
+	CFG_STR("language", "en", CFGF_NONE),
 	CFG_STR("intent_phrases", "../data/intent", CFGF_NONE),
 	CFG_STR("from", NULL, CFGF_NODEFAULT),
 	CFG_STR("transport", "maildir", CFGF_NONE),
 	CFG_STR("maildir", "../var/sent", CFGF_NONE),
 	CFG_STR("base_url", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("organizers", "{}", CFGF_NONE),
+	CFG_STR("organizers_mailbox", NULL, CFGF_NODEFAULT),
 	CFG_BOOL("syslog", cfg_true, CFGF_NONE),
 	CFG_SEC("smtp", smtp_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	CFG_SEC("list", list_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
@@ -133,6 +136,19 @@ static int v_transport(cfg_t *cfg, cfg_opt_t *opt)
 {
 	static const char *const ok[] = { "smtp", "maildir", NULL };
 	return check_one_of(cfg, opt, ok);
+}
+
+static int v_language(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	char *lang = lang_normalize(v);
+
+	g_free(lang);
+	if (lang == NULL) {
+		cfg_error(cfg, "%s: '%s' is not a language tag (en, fr...)", opt->name, v ? v : "");
+		return -1;
+	}
+	return 0;
 }
 
 static int v_starttls(cfg_t *cfg, cfg_opt_t *opt)
@@ -204,6 +220,20 @@ static int v_domain(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v == NULL || *v == '\0' || strpbrk(v, "@ \t\r\n<>\"") != NULL) {
 		cfg_error(cfg, "%s: '%s' is not a mail domain", opt->name, v ? v : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* v_mailbox - a plain address: local@domain, no spaces, brackets or quotes */
+static int v_mailbox(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	const char *at = v ? strrchr(v, '@') : NULL;
+
+	if (at == NULL || at == v || at[1] == '\0' || strchr(at + 1, '.') == NULL ||
+	    strpbrk(v, " \t\r\n<>\"(),;:") != NULL) {
+		cfg_error(cfg, "%s: '%s' is not a plain mail address", opt->name, v ? v : "");
 		return -1;
 	}
 	return 0;
@@ -371,7 +401,9 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_error_function(cfg, collect_error);
 	cfg_set_validate_func(cfg, "domain", v_domain);
 	cfg_set_validate_func(cfg, "delimiter", v_delimiter);
+	cfg_set_validate_func(cfg, "organizers_mailbox", v_mailbox);
 	cfg_set_validate_func(cfg, "transport", v_transport);
+	cfg_set_validate_func(cfg, "language", v_language);
 	cfg_set_validate_func(cfg, "smtp|starttls", v_starttls);
 	cfg_set_validate_func(cfg, "smtp|port", v_port);
 	cfg_set_validate_func(cfg, "smtp|connections", v_positive);
@@ -419,6 +451,7 @@ PmConfig *config_load(const char *path, GError **error)
 	c->database = resolve(c->dir, cfg_getstr(cfg, "database"));
 	c->secret_file = resolve(c->dir, cfg_getstr(cfg, "secret_file"));
 	c->templates = resolve(c->dir, cfg_getstr(cfg, "templates"));
+	c->language = lang_normalize(cfg_getstr(cfg, "language"));
 	c->intent_phrases = resolve(c->dir, cfg_getstr(cfg, "intent_phrases"));
 	c->from = cfg_getstr(cfg, "from") ? g_strdup(cfg_getstr(cfg, "from"))
 					    : g_strdup_printf("Campaign Team <team@%s>", c->domain);
@@ -426,6 +459,7 @@ PmConfig *config_load(const char *path, GError **error)
 	c->maildir = resolve(c->dir, cfg_getstr(cfg, "maildir"));
 	c->base_url = g_strdup(cfg_getstr(cfg, "base_url"));
 	c->organizers = str_list(cfg, "organizers");
+	c->organizers_mailbox = g_strdup(cfg_getstr(cfg, "organizers_mailbox"));
 	c->syslog = cfg_getbool(cfg, "syslog");
 
 	c->smtp = g_ptr_array_new_with_free_func(smtp_host_free);
@@ -515,6 +549,19 @@ PmConfig *config_load(const char *path, GError **error)
 		for (unsigned i = 0; i < cfg_size(s, "reasons"); i++)
 			c->start_reasons[i] = g_ascii_strdown(cfg_getnstr(s, "reasons", i), -1);
 	}
+	if (c->organizers_mailbox) {
+		/* mail forwarded to our own domain would come back to us: a loop */
+		const char *d = strrchr(c->organizers_mailbox, '@') + 1;
+		gsize dl = strlen(d), cl = strlen(c->domain);
+
+		if (g_ascii_strcasecmp(d, c->domain) == 0 ||
+		    (dl > cl && d[dl - cl - 1] == '.' &&
+		     g_ascii_strcasecmp(d + dl - cl, c->domain) == 0)) {
+			g_set_error(error, PM_ERROR, EX_CONFIG, "%s: organizers_mailbox must be a "
+				    "real mailbox outside the campaign domain %s", abs, c->domain);
+			c = config_free(c);
+		}
+	}
 	cfg_free(cfg);
 out:
 	g_string_free(sink.text, TRUE);
@@ -535,11 +582,13 @@ PmConfig *config_free(PmConfig *c)
 	g_free(c->database);
 	g_free(c->secret_file);
 	g_free(c->templates);
+	g_free(c->language);
 	g_free(c->intent_phrases);
 	g_free(c->from);
 	g_free(c->transport);
 	g_free(c->maildir);
 	g_free(c->base_url);
+	g_free(c->organizers_mailbox);
 	g_strfreev(c->organizers);
 	g_free(c->start_keyword);
 	g_strfreev(c->start_reasons);
@@ -566,10 +615,13 @@ char *config_dump(const PmConfig *c)
 	g_string_append_printf(s, "database = \"%s\"\nsecret_file = \"%s\"\n", c->database,
 			       c->secret_file);
 	g_string_append_printf(s, "templates = \"%s\"\nfrom = \"%s\"\n", c->templates, c->from);
+	g_string_append_printf(s, "language = \"%s\"\n", c->language);
 	g_string_append_printf(s, "intent_phrases = \"%s\"\n", c->intent_phrases);
 	g_string_append_printf(s, "transport = \"%s\"\nmaildir = \"%s\"\n", c->transport, c->maildir);
 	if (c->base_url)
 		g_string_append_printf(s, "base_url = \"%s\"\n", c->base_url);
+	if (c->organizers_mailbox)
+		g_string_append_printf(s, "organizers_mailbox = \"%s\"\n", c->organizers_mailbox);
 	g_string_append(s, "organizers = {");
 	for (int i = 0; c->organizers[i]; i++)
 		g_string_append_printf(s, "%s\"%s\"", i ? ", " : " ", c->organizers[i]);

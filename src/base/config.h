@@ -52,13 +52,16 @@ typedef struct {
 	char *delimiter;        /* "+" */
 	char *database;         /* absolute */
 	char *secret_file;      /* absolute */
-	char *templates;        /* absolute */
+	char *templates;        /* absolute: one folder per language (en/, fr/...) */
+	char *language;         /* the default language of members without one ("en") */
 	char *intent_phrases;   /* absolute: the reply-intent phrase files (mail/intent.h) */
 	char *from;             /* "Name <addr>" */
 	char *transport;        /* "smtp" or "maildir" */
 	char *maildir;          /* absolute */
 	char *base_url;         /* for one-click unsubscribe; NULL if unset */
 	char **organizers;      /* global organizer addresses, NULL-terminated */
+	char *organizers_mailbox; /* where mail for people (team@, postmaster@, abuse@, owner
+				   * addresses) is forwarded; outside domain; NULL if unset */
 	gboolean syslog;
 
 	GPtrArray *smtp;        /* PmSmtpHost*, in failover order */

@@ -36,6 +36,7 @@ typedef struct {
 	char *name, *email, *postcode, *district, *title, *mode, *status;
 	char *list, *petition, *subject, *body, *template_name, *to, *at, *closes, *text;
 	char *disclose, *reject;
+	char *lang;
 	char **lists, **petitions;   /* repeatable --list, --petition */
 	gint64 goal;
 	int every;

@@ -65,6 +65,7 @@ gboolean cmd_story_reject(CmdCtx *c, GError **error);
 
 /* cmd_newsletter.c */
 gboolean cmd_newsletter_create(CmdCtx *c, GError **error);
+gboolean cmd_newsletter_translate(CmdCtx *c, GError **error);
 gboolean cmd_newsletter_preview(CmdCtx *c, GError **error);
 gboolean cmd_newsletter_schedule(CmdCtx *c, GError **error);
 gboolean cmd_newsletter_send(CmdCtx *c, GError **error);

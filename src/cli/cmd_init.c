@@ -2,6 +2,7 @@
  * cmd_init.c - `peermail init` and `peermail check-config`.
  */
 #include <stdio.h>
+#include "base/log.h"
 #include "cli/cmd.h"
 #include "base/pm.h"
 #include "model/schema.h"
@@ -31,6 +32,10 @@ gboolean cmd_check_config(CmdCtx *c, GError **error)
 {
 	char *dump = config_dump(c->cfg);
 
+	if (c->cfg->organizers_mailbox == NULL)
+		log_warn("warning: organizers_mailbox is not set: mail for people (replies to "
+			 "the From address, postmaster@, abuse@, owner addresses) is only kept in "
+			 "the inbound log, never forwarded");
 	g_string_append(c->out, dump);
 	g_free(dump);
 	return TRUE;

@@ -20,7 +20,7 @@ gboolean cmd_member_add(CmdCtx *c, GError **error)
 	GPtrArray *kept = NULL;
 	gboolean created = FALSE;
 	gint64 id = member_add(c->db, c->cfg, c->key, c->argv[0], o->name, o->postcode,
-			       o->district, o->lists, &created, &kept, error);
+			       o->district, o->lang, o->lists, &created, &kept, error);
 
 	for (guint i = 0; kept && i < kept->len; i++) {
 		const MemberKept *k = kept->pdata[i];
@@ -66,11 +66,12 @@ static void put_member(JsonBuilder *b, const MemberRecord *r)
 	const Member *m = r->member;
 
 	json_put_object(b, NULL);
-	json_put_str(b, "email", m->email);
+	json_put_str(b, "email", member_address(m));
 	json_put_str(b, "name", m->name);
 	json_put_str(b, "status", member_status_name(m->status));
 	json_put_str(b, "postcode", m->postcode);
 	json_put_str(b, "district", m->district);
+	json_put_str(b, "lang", m->lang);
 	json_put_double(b, "bounce_score", m->bounce_score);
 	json_put_time(b, "created_at", m->created_at);
 	json_put_array(b, "lists");

@@ -1,5 +1,5 @@
 /*
- * cmd_newsletter.c - `peermail newsletter create|preview|schedule|send|cancel|status|ls`.
+ * cmd_newsletter.c - `peermail newsletter create|translate|preview|schedule|send|cancel|status|ls`.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -35,6 +35,30 @@ gboolean cmd_newsletter_create(CmdCtx *c, GError **error)
 		g_string_append_printf(c->out, "%" G_GINT64_FORMAT "\n", id);
 	g_free(body);
 	return id != 0;
+}
+
+/* cmd_newsletter_translate - `newsletter translate ID --lang LANG --subject S --body FILE.md` */
+gboolean cmd_newsletter_translate(CmdCtx *c, GError **error)
+{
+	const CmdOpts *o = c->o;
+	char *body = NULL;
+	GError *e = NULL;
+	gint64 id;
+	gboolean ok;
+
+	if (!cli_arg_id(c, 0, &id, error))
+		return FALSE;
+	if (!g_file_get_contents(o->body, &body, NULL, &e)) {
+		g_set_error(error, PM_ERROR, EX_NOINPUT, "%s", e->message);
+		g_error_free(e);
+		return FALSE;
+	}
+	ok = newsletter_translate(c->db, id, o->lang, o->subject, body, error);
+	if (ok)
+		g_string_append_printf(c->out, "newsletter %" G_GINT64_FORMAT ": %s version set\n",
+				       id, o->lang);
+	g_free(body);
+	return ok;
 }
 
 /* cmd_newsletter_schedule - `newsletter schedule ID --at TIME` */

@@ -116,6 +116,7 @@ const Cmd cli_commands[] = {
 	  OPTS(STR("name", name, "N", "display name"),
 	       STR("postcode", postcode, "P", "postcode"),
 	       STR("district", district, "D", "district (else from the postcode)"),
+	       STR("lang", lang, "LANG", "language of their mail (fr, en...; none: the default)"),
 	       MANY("list", lists, "NAME", "subscribe to list (repeatable)")),
 	  "add or update a member",
 	  "Add a member, or update one, and subscribe them to lists (the organizer's add is "
@@ -123,15 +124,15 @@ const Cmd cli_commands[] = {
 	{ "member import", "FILE.csv", cmd_member_import, DB | CMD_SECRET,
 	  OPTS(STR("list", list, "NAME", "subscribe everyone to list")),
 	  "import members from CSV",
-	  "Import members from CSV (header row: email, name, postcode, district in any "
+	  "Import members from CSV (header row: email, name, postcode, district, lang in any "
 	  "order). Re-importing updates.",
-	  "columns: email,name,postcode,district (header row)" },
+	  "columns: email,name,postcode,district,lang (header row; lang or language)" },
 	{ "member export", NULL, cmd_member_export, DB,
 	  OPTS(STR("list", list, "NAME", "only this list's members")),
 	  "members as CSV on stdout", NULL, NULL },
 	{ "member show", "EMAIL", cmd_member_show, DB | CMD_JSON, NULL,
 	  "everything stored about a member", NULL,
-	  "{\"email\",\"name\",\"status\",\"postcode\",\"district\",\"bounce_score\","
+	  "{\"email\",\"name\",\"status\",\"postcode\",\"district\",\"lang\",\"bounce_score\","
 	  "\"created_at\",\n \"lists\":[{\"name\",\"status\",\"since\"}],\n"
 	  " \"signatures\":[{\"petition\",\"status\",\"source\",\"comment\",\"signed_at\"}],\n"
 	  " \"stories\":[{\"id\",\"petition\",\"status\",\"text\"}],\n"
@@ -267,6 +268,14 @@ const Cmd cli_commands[] = {
 	       STR("template", template_name, "NAME", "message template (default: newsletter)"),
 	       FLAG("skip-signed", skip_signed, "leave out members who signed the petition")),
 	  "create a newsletter (a draft); prints its id", NULL, NULL },
+	{ "newsletter translate", "ID", cmd_newsletter_translate, DB,
+	  OPTS(NEED_STR("lang", lang, "LANG", "the members' language (fr, de...)"),
+	       NEED_STR("subject", subject, "S", "subject (Mustache)"),
+	       NEED_PATH("body", body, "FILE.md", "Markdown + Mustache body")),
+	  "its subject and body for members of one language",
+	  "Give a draft or scheduled newsletter its subject and body for members whose "
+	  "language is LANG (again: replaces them); the others get the newsletter's own.",
+	  NULL },
 	{ "newsletter preview", "ID", cmd_newsletter_preview, DB | CMD_SECRET | CMD_TXN,
 	  OPTS(NEED_STR("to", to, "ADDR", "the address to send the copy to")),
 	  "queue one rendered copy to ADDR",

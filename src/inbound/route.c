@@ -37,18 +37,31 @@
 #include "model/token_use.h"
 #include "mail/intent.h"
 #include "model/events.h"
+#include "base/lang.h"
 #include "produce/review.h"
 
 /* ==== Helpers ==== */
 
-/* from_address - the normalized From: address, else the envelope sender's; caller frees */
+/* from_address - the From: address as the person wrote it (mail/address.h address_given),
+ * else the envelope sender's; caller frees. Compare it with a member by is_member_addr:
+ * members are found by the normalized key, and answered at the address as given. */
 static char *from_address(InboundCtx *c)
 {
-	char *a = address_normalize(c->cfg, c->m->from_addr);
+	char *a = address_given(c->m->from_addr);
 
 	if (a == NULL && c->sender && *c->sender)
-		a = address_normalize(c->cfg, c->sender);
+		a = address_given(c->sender);
 	return a;
+}
+
+/* is_member_addr - TRUE when addr normalizes to mb's key (the same person, any spelling) */
+static gboolean is_member_addr(InboundCtx *c, const char *addr, const Member *mb)
+{
+	char *norm = address_normalize(c->cfg, addr);
+	gboolean same = norm && mb && g_strcmp0(norm, mb->email) == 0;
+
+	g_free(norm);
+	return same;
 }
 
 /* need_from - the sender as a member (created with the From: name); 0 with error */
@@ -96,11 +109,11 @@ static Member *token_member(InboundCtx *c, const Token *t, GError **error)
 	return mb;
 }
 
-/* from_is - TRUE when the message's From: mailbox is addr (as peermail wrote to it) */
-static gboolean from_is(InboundCtx *c, const char *addr)
+/* from_is - TRUE when the message's From: mailbox is mb's (as peermail wrote to it) */
+static gboolean from_is(InboundCtx *c, const Member *mb)
 {
 	char *from = from_address(c);
-	gboolean same = g_strcmp0(from, addr) == 0;
+	gboolean same = is_member_addr(c, from, mb);
 
 	g_free(from);
 	return same;
@@ -170,18 +183,22 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 	if (kind == OUTBOX_RESPONSE) {
 		gint64 today = 0;
 
-		if (!outbox_responses_today(c->db, to->email, &today, error))
+		if (!outbox_responses_today(c->db, member_address(to), &today, error))
 			goto out;
 		if (today >= c->cfg->max_responses_per_day) {
+			char *shown = address_redact(member_address(to));
+
 			log_info("no %s to %s: %d automatic responses today already", tmpl,
-				 to->email, c->cfg->max_responses_per_day);
+				 shown, c->cfg->max_responses_per_day);
+			g_free(shown);
 			c->result = "limited";
 			ok = TRUE;
 			goto out;
 		}
 	}
-	o.to = to->email;
+	o.to = member_address(to);
 	o.to_name = to->name;
+	o.lang = to->lang;
 	o.reply_to = reply_to;
 	o.in_reply_to = kind == OUTBOX_RESPONSE ? c->m->message_id : NULL;
 	o.auto_reply = kind == OUTBOX_RESPONSE;
@@ -191,7 +208,7 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 		goto out;
 	item.kind = kind;
 	item.member_id = to->id;
-	item.recipient = to->email;
+	item.recipient = member_address(to);
 	item.message = msg;
 	ok = outbox_enqueue(c->db, &item, error) != 0;
 	g_bytes_unref(msg);
@@ -202,7 +219,8 @@ out:
 	return ok;
 }
 
-/* stranger - a Member for someone we answer without recording them (borrowed strings) */
+/* stranger - a Member for someone we answer without recording them (borrowed strings;
+ * addr as given: only member_address is read) */
 static Member stranger(const char *addr, const char *name)
 {
 	Member m = { 0 };
@@ -212,10 +230,22 @@ static Member stranger(const char *addr, const char *name)
 	return m;
 }
 
-/* with_petition - add petition data; returns o */
+/* data_lang - the language of the member data_new put in o ("" or none: NULL) */
+static const char *data_lang(JsonObject *o)
+{
+	JsonObject *m = json_object_has_member(o, "member") ?
+			json_object_get_object_member(o, "member") : NULL;
+	const char *l = m && json_object_has_member(m, "lang") ?
+			json_object_get_string_member(m, "lang") : NULL;
+
+	return l && *l ? l : NULL;
+}
+
+/* with_petition - add petition data, in the plural forms of o's member's language;
+ * returns o */
 static JsonObject *with_petition(InboundCtx *c, JsonObject *o, const Petition *p)
 {
-	json_object_set_member(o, "petition", petition_to_json(c->db, c->cfg, p));
+	json_object_set_member(o, "petition", petition_to_json_in(c->db, c->cfg, p, data_lang(o)));
 	return o;
 }
 
@@ -307,9 +337,51 @@ static gboolean closed(InboundCtx *c, const Petition *p, const Member *to, GErro
 
 /* ==== What a reply means ==== */
 
-/* read_intent - what the visible reply means (mail/intent.h); FALSE with EX_TEMPFAIL when
- * the phrase files cannot be read, so the MTA keeps the message and retries */
-static gboolean read_intent(InboundCtx *c, IntentReading *r, GError **error)
+/*
+ * adopt_language - a member without a language gets the one their own mail (From: is
+ * them) is written in, when the phrase files recognise it with confidence
+ * (intent_language); mb->lang follows, so the answer to this very mail is in it. An
+ * organizer's or the member's own choice (`language fr` to help@) is never replaced.
+ */
+static gboolean adopt_language(InboundCtx *c, Member *mb, const IntentPhrases *ph,
+			       GError **error)
+{
+	char *lang;
+	gboolean ok = TRUE, changed = FALSE;
+
+	if (mb == NULL || mb->lang || ph == NULL || !from_is(c, mb))
+		return TRUE;
+	lang = intent_language(ph, inbound_reply_text(c->m));
+	if (lang && (ok = member_set_lang(c->db, mb->id, lang, FALSE, &changed, error)) &&
+	    changed) {
+		log_info("member %" G_GINT64_FORMAT " writes in %s: their language now", mb->id,
+			 lang);
+		mb->lang = lang;
+		lang = NULL;
+	}
+	g_free(lang);
+	return ok;
+}
+
+/* adopt_language_of_mail - adopt_language with the phrase files loaded here (a failure
+ * to read them only leaves the language unset) */
+static gboolean adopt_language_of_mail(InboundCtx *c, Member *mb, GError **error)
+{
+	IntentPhrases *ph;
+	gboolean ok;
+
+	if (mb == NULL || mb->lang)
+		return TRUE;
+	ph = intent_phrases_load(c->cfg->intent_phrases, NULL);
+	ok = adopt_language(c, mb, ph, error);
+	intent_phrases_free(ph);
+	return ok;
+}
+
+/* read_intent - what the visible reply means (mail/intent.h), and the language of mb
+ * (may be NULL) when it has none (adopt_language); FALSE with EX_TEMPFAIL when the phrase
+ * files cannot be read, so the MTA keeps the message and retries */
+static gboolean read_intent(InboundCtx *c, Member *mb, IntentReading *r, GError **error)
 {
 	GError *e = NULL;
 	IntentPhrases *ph = intent_phrases_load(c->cfg->intent_phrases, &e);
@@ -320,6 +392,10 @@ static gboolean read_intent(InboundCtx *c, IntentReading *r, GError **error)
 		return FALSE;
 	}
 	intent_read(ph, inbound_reply_text(c->m), r);
+	if (!adopt_language(c, mb, ph, error)) {
+		intent_phrases_free(ph);
+		return FALSE;
+	}
 	intent_phrases_free(ph);
 	log_info("reply read as %s by \"%s\"%s%s", intent_name(r->intent), r->phrase,
 		 r->lang ? " in " : "", r->lang ? r->lang : "");
@@ -333,7 +409,7 @@ static gboolean ask_organizers(InboundCtx *c, const Petition *p, const Member *a
 {
 	JsonObject *d = with_petition(c, data_new(c, asker), p);
 	JsonNode *n = json_node_new(JSON_NODE_OBJECT);
-	Notice notice = { "reply_question", n, NULL, p->id, asker->email, NULL, NULL };
+	Notice notice = { "reply_question", n, NULL, p->id, member_address(asker), NULL, NULL };
 	gboolean ok;
 
 	json_object_set_string_member(d, "text", inbound_reply_text(c->m));
@@ -497,7 +573,8 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		return ok;
 	}
 	if ((id = need_from(c, &addr, error)) != 0 && (mb = member_get(c->db, id, error)) != NULL)
-		ok = sign_pending(c, p, mb, SIGNATURE_SOURCE_WRITING, error);
+		ok = adopt_language_of_mail(c, mb, error) &&
+		     sign_pending(c, p, mb, SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
 	petition_free(p);
@@ -534,11 +611,11 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		goto out;
 	}
 	from = from_address(c);
-	if (!read_intent(c, &r, error))
+	if (!read_intent(c, mb, &r, error))
 		goto out;
 	if (r.intent != INTENT_SIGN) {
-		ok = answer_intent(c, p, mb, g_strcmp0(from, mb->email) == 0, &r, error);
-	} else if (g_strcmp0(from, mb->email) == 0) {
+		ok = answer_intent(c, p, mb, is_member_addr(c, from, mb), &r, error);
+	} else if (is_member_addr(c, from, mb)) {
 		SignResult res;
 		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, SIGNATURE_SOURCE_REPLY,
 					   inbound_reply_text(c->m), c->m->message_id, &res, error);
@@ -600,7 +677,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 		ok = closed(c, p, mb, error);
 		goto out;
 	}
-	if (!read_intent(c, &r, error))
+	if (!read_intent(c, mb, &r, error))
 		goto out;
 	/* a question leaves the confirmation open; any other answer uses the token up */
 	if (r.intent != INTENT_QUESTION && token_used(c, TOKEN_CONFIRM, &ok, error))
@@ -608,7 +685,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 	if (r.intent != INTENT_SIGN) {
 		char *from = from_address(c);
 
-		ok = answer_intent(c, p, mb, g_strcmp0(from, mb->email) == 0, &r, error);
+		ok = answer_intent(c, p, mb, is_member_addr(c, from, mb), &r, error);
 		g_free(from);
 		goto out;
 	}
@@ -634,7 +711,7 @@ static JsonNode *story_data(InboundCtx *c, gint64 id, const Member *author)
 	json_object_set_string_member(o, "subject", c->m->subject ? c->m->subject : "");
 	json_object_set_string_member(o, "text", inbound_reply_text(c->m));
 	json_object_set_string_member(o, "author", author->name ? author->name : "");
-	json_object_set_string_member(o, "email", author->email);
+	json_object_set_string_member(o, "email", member_address(author));
 	json_node_take_object(n, o);
 	return n;
 }
@@ -757,27 +834,27 @@ static gboolean first_word_is(const char *text, const char *const *words)
 	return FALSE;
 }
 
-/* moderation_refused - a moderation reply not from its organizer: nothing moderated, the
- * organizers told who tried (result "refused") */
-static gboolean moderation_refused(InboundCtx *c, gint64 story, const char *from,
-				   GError **error)
+/* organizer_reply_refused - a reply to an organizer's token (moderate+, broadcast+) not
+ * from that organizer: nothing done, the organizers told who tried (template tmpl, data
+ * {what: {id}, from}; result "refused") */
+static gboolean organizer_reply_refused(InboundCtx *c, const char *tmpl, const char *what,
+					gint64 id, const char *from, GError **error)
 {
 	JsonObject *d = json_object_new();
 	JsonObject *st = json_object_new();
 	JsonNode *node;
-	Notice n = { "moderation_refused", NULL, NULL, story, NULL, NULL, NULL };
+	Notice n = { tmpl, NULL, NULL, id, NULL, NULL, NULL };
 	char *help = address_make(c->cfg, "help", NULL, NULL);
 	gboolean ok;
 
-	json_object_set_int_member(st, "id", story);
-	json_object_set_object_member(d, "story", st);
+	json_object_set_int_member(st, "id", id);
+	json_object_set_object_member(d, what, st);
 	json_object_set_string_member(d, "from", from ? from : "(no address)");
 	json_object_set_string_member(d, "domain", c->cfg->domain);
 	json_object_set_string_member(d, "help_address", help);
 	node = json_node_init_object(json_node_alloc(), d);
 	n.data = node;
-	log_info("moderation reply for story %" G_GINT64_FORMAT " not from its organizer: "
-		 "refused", story);
+	log_info("reply about %s %" G_GINT64_FORMAT " not from its organizer: refused", what, id);
 	c->result = "refused";
 	ok = notify_organizers(c->db, c->cfg, &n, NULL, error);
 	json_node_unref(node);
@@ -807,8 +884,9 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 		return FALSE;
 	}
 	from = from_address(c);
-	if (g_strcmp0(from, org->email) != 0 || !organizer_is(c->cfg, NULL, from)) {
-		ok = moderation_refused(c, t.object, from, error);
+	if (!is_member_addr(c, from, org) || !organizer_is(c->cfg, NULL, from)) {
+		ok = organizer_reply_refused(c, "moderation_refused", "story", t.object, from,
+					     error);
 		goto out;
 	}
 	text = inbound_reply_text(c->m);
@@ -1146,14 +1224,71 @@ static gboolean help_directory(InboundCtx *c, JsonObject *d, GError **error)
 	return ids != NULL;
 }
 
-/* do_help - help@ or LIST+help: the help text to the sender (nothing recorded about them) */
+/* second_word - the word after text's first one (letters, '-', '_'), or NULL; caller frees */
+static char *second_word(const char *text)
+{
+	const char *p = text ? text : "", *end;
+
+	while (*p && !g_ascii_isalpha(*p))
+		p++;
+	while (g_ascii_isalpha(*p))
+		p++;
+	while (*p && !g_ascii_isalpha(*p) && *p != '\n')
+		p++;
+	for (end = p; g_ascii_isalpha(*end) || *end == '-' || *end == '_'; end++)
+		;
+	return end > p ? g_strndup(p, (gsize)(end - p)) : NULL;
+}
+
+/*
+ * help_language - "language fr" (or "langue fr", "sprache de"...) to help@: the sender's
+ * own act sets their language when it has templates; the answer is the help text in it
+ * (language_set), or in their current language naming the ones there are
+ * (language_unknown, languages). Someone who is no member is answered in that language
+ * and nothing is recorded; mb->lang becomes the language to answer in.
+ */
+static gboolean help_language(InboundCtx *c, Member *mb, JsonObject *d, GError **error)
+{
+	char *word = second_word(inbound_reply_text(c->m));
+	char *lang = lang_normalize(word);
+	gboolean ok = TRUE;
+
+	c->action = "language";
+	if (lang && compose_has_language(c->cfg, lang)) {
+		if (mb->id && !member_set_lang(c->db, mb->id, lang, TRUE, NULL, error))
+			ok = FALSE;
+		c->result = mb->id ? "recorded" : "answered";
+		json_object_set_boolean_member(d, "language_set", TRUE);
+		g_free(mb->lang);
+		mb->lang = lang;
+		lang = NULL;
+	} else {
+		char *all = compose_languages(c->cfg);
+
+		c->result = "refused";
+		json_object_set_string_member(d, "language_unknown", word ? word : "");
+		json_object_set_string_member(d, "languages", all);
+		g_free(all);
+	}
+	g_free(lang);
+	g_free(word);
+	return ok;
+}
+
+/* do_help - help@ or LIST+help: the help text to the sender, in a member's language
+ * (nothing recorded about them but a language they ask for: help_language) */
 static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 {
 	List *l = NULL;
+	Member *mb = NULL;
 	char *addr;
 	gboolean ok = TRUE;
+	GError *e = NULL;
 
 	static const char *const stop[] = { "stop", "stopp", "unsubscribe", NULL };
+	/* "language fr" in the words of each language peermail speaks */
+	static const char *const language[] = { "language", "lang", "langue", "sprache",
+						"idioma", "lingua", "taal", NULL };
 
 	c->action = "help";
 	if (!list && first_word_is(inbound_reply_text(c->m), stop))
@@ -1162,19 +1297,37 @@ static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 		return FALSE;
 	addr = from_address(c);
 	c->result = "answered";
-	if (addr) {
+	if (addr && (mb = member_find(c->db, c->cfg, addr, &e)) == NULL && e) {
+		g_propagate_error(error, e);
+		ok = FALSE;
+	} else if (addr) {
+		/* the answer goes to the address that wrote, recording nobody; a member's
+		 * language (and a language they ask for) is theirs */
 		Member s = stranger(addr, c->m->from_name);
-		JsonObject *d = data_new(c, &s);
+		Member *who = mb && mb->email ? mb : &s;
+		JsonObject *d;
 
-		if (!list && !help_directory(c, d, error)) {
-			json_object_unref(d);
-			ok = FALSE;
-			goto out;
+		if (who != &s)
+			s.lang = g_strdup(who->lang);
+		d = data_new(c, &s);
+		if (!list && first_word_is(inbound_reply_text(c->m), language) &&
+		    (ok = help_language(c, who, d, error))) {
+			if (who != &s) {
+				g_free(s.lang);
+				s.lang = g_strdup(who->lang);
+			}
+			json_object_set_member(d, "member", member_to_json(&s));
 		}
-		ok = respond(c, list ? "list_help" : "help", &s, NULL, l ? with_list(c, d, l) : d,
-			     OUTBOX_RESPONSE, error);
+		if (ok && !list)
+			ok = help_directory(c, d, error);
+		if (ok)
+			ok = respond(c, list ? "list_help" : "help", &s, NULL,
+				     l ? with_list(c, d, l) : d, OUTBOX_RESPONSE, error);
+		else
+			json_object_unref(d);
+		g_free(s.lang);
 	}
-out:
+	member_free(mb);
 	g_free(addr);
 	list_free(l);
 	return ok;
@@ -1285,13 +1438,16 @@ static gboolean do_broadcast(InboundCtx *c, GError **error)
 		member_free(org);
 		return FALSE;
 	}
-	/* like moderation: only the organizer the request went to confirms, from that address */
-	if (!from_is(c, org->email)) {
-		log_info("broadcast confirmation for newsletter %" G_GINT64_FORMAT " not from %s: "
-			 "nothing scheduled", t.object, org->email);
-		c->result = "refused";
+	/* like moderation: only the organizer the request went to confirms, from that
+	 * address; anyone else schedules nothing and the organizers are told */
+	if (!from_is(c, org)) {
+		char *from = from_address(c);
+
+		ok = organizer_reply_refused(c, "broadcast_refused", "newsletter", t.object, from,
+					     error);
+		g_free(from);
 		member_free(org);
-		return TRUE;
+		return ok;
 	}
 	if (!token_used(c, TOKEN_BROADCAST, &ok, error)) {
 		ok = newsletter_schedule(c->db, t.object, pm_now(), error);
@@ -1302,6 +1458,16 @@ static gboolean do_broadcast(InboundCtx *c, GError **error)
 }
 
 /* ==== Bounces and delivery replies ==== */
+
+/* complaint - an ARF report about outbox row outbox_id of member_id (0: unknown): the one
+ * complaint path, for the VERP address and the owner addresses alike */
+static gboolean complaint(InboundCtx *c, const BounceReport *r, gint64 member_id,
+			  gint64 outbox_id, GError **error)
+{
+	c->kind = INBOUND_KIND_FEEDBACK;
+	c->result = "recorded";
+	return bounce_complaint(c->db, c->cfg, member_id, outbox_id, r->feedback_type, error);
+}
 
 /* do_bounce - bounce+TOKEN: a VERP bounce for one outbox row's member */
 static gboolean do_bounce(InboundCtx *c, GError **error)
@@ -1346,9 +1512,7 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 	}
 	c->result = "recorded";
 	if (r->kind == BOUNCE_FEEDBACK) {
-		c->kind = INBOUND_KIND_FEEDBACK;
-		ok = bounce_complaint(c->db, c->cfg, mb ? mb->id : 0, t.object, r->feedback_type,
-				      error);
+		ok = complaint(c, r, mb ? mb->id : 0, t.object, error);
 	} else if (r->kind == BOUNCE_DSN && r->recipients->len > 0) {
 		c->kind = INBOUND_KIND_BOUNCE;
 		for (guint i = 0; ok && i < r->recipients->len; i++) {
@@ -1391,6 +1555,84 @@ static gboolean do_delivery_reply(InboundCtx *c, GError **error)
 	c->result = "recorded";
 	ok = delivery_record_reply(c->db, c->cfg, t.object, from ? from : c->m->from_addr,
 				   c->m->subject, inbound_reply_text(c->m), c->inbound_id, error);
+	g_free(from);
+	return ok;
+}
+
+/* ==== Mail for people ==== */
+
+/* verp_row - the outbox row and member named by a report's original Return-Path when it is
+ * one of our VERP addresses with a valid token (the HMAC is the proof that we sent that
+ * message to that member); FALSE when it is none. A database failure is in *error. */
+static gboolean verp_row(InboundCtx *c, const BounceReport *r, gint64 *outbox_id,
+			 gint64 *member_id, GError **error)
+{
+	Route vr;
+	Token t;
+	gboolean found = FALSE;
+
+	*outbox_id = *member_id = 0;
+	if (r->original_return_path == NULL)
+		return FALSE;
+	address_route(c->cfg, r->original_return_path, &vr);
+	if (vr.kind == ROUTE_TOKEN && address_keyword_purpose(vr.keyword) == TOKEN_BOUNCE &&
+	    token_decode(c->key, vr.token, TOKEN_BOUNCE, &t, NULL)) {
+		*outbox_id = t.object;
+		*member_id = t.member;
+		found = *member_id != 0 || outbox_member_id(c->db, t.object, member_id, error);
+	}
+	route_clear(&vr);
+	return found;
+}
+
+/* do_owner - mail for people (the From mailbox, postmaster@, abuse@, owner addresses): an
+ * ARF complaint about a message we sent acts as at the VERP address; auto-replies and
+ * loops are dropped; everything else goes to the organizers' mailbox with the original
+ * attached (kept in the inbound log when no mailbox is configured) */
+static gboolean do_owner(InboundCtx *c, GError **error)
+{
+	BounceReport *r = inbound_classify(c->m);
+	gint64 outbox_id = 0, member_id = 0;
+	GError *e = NULL;
+	JsonObject *d;
+	JsonNode *node;
+	char *from;
+	gboolean sent = FALSE, ok;
+
+	c->action = "owner";
+	/* a complaint naming our VERP address (a valid token) is a complaint about that
+	 * message; one without it names nobody we can trust and is read by a person */
+	if (r->kind == BOUNCE_FEEDBACK) {
+		if (verp_row(c, r, &outbox_id, &member_id, &e))
+			return complaint(c, r, member_id, outbox_id, error);
+		if (e) {
+			g_propagate_error(error, e);
+			return FALSE;
+		}
+	} else if (c->m->autokind == AUTO_LOOP || c->m->autokind == AUTO_VACATION ||
+		   autoreply_is_reply(c->m->msg)) {
+		c->kind = INBOUND_KIND_AUTOREPLY;
+		c->result = "ignored";
+		return TRUE;
+	}
+	from = from_address(c);
+	d = json_object_new();
+	json_object_set_string_member(d, "recipient", c->recipient);
+	json_object_set_string_member(d, "from", from ? from : "(no address)");
+	json_object_set_string_member(d, "subject", c->m->subject ? c->m->subject : "");
+	node = json_node_init_object(json_node_alloc(), d);
+	ok = notify_mailbox(c->db, c->cfg, "forwarded", node, from, c->m->raw, &sent, error);
+	if (ok && !sent) {
+		char *shown = address_redact(c->recipient);
+
+		log_warn("mail to %s kept in the inbound log only: no organizers_mailbox is "
+			 "configured", shown);
+		g_free(shown);
+		c->keep_raw = TRUE;
+	}
+	c->result = sent ? "forwarded" : "kept";
+	json_node_unref(node);
+	json_object_unref(d);
 	g_free(from);
 	return ok;
 }
@@ -1629,7 +1871,7 @@ static gboolean start_confirm(InboundCtx *c, const Petition *p, Member *mb, gint
 	gint64 pid;
 
 	g_free(from);
-	if (!read_intent(c, &r, error))
+	if (!read_intent(c, mb, &r, error))
 		return FALSE;
 	cont = creator && first_word_is(inbound_reply_text(c->m), go_on);
 	if (cont)
@@ -1758,27 +2000,6 @@ static gboolean review_refused(InboundCtx *c, const Petition *p, const char *fro
 	return ok;
 }
 
-/* second_word - the second word of text (letters, digits, '-'), lower-case; caller frees */
-static char *second_word(const char *text)
-{
-	const char *p = text;
-
-	for (int w = 0; w < 2; w++) {
-		while (*p && !(g_ascii_isalnum(*p) || *p == '-'))
-			p++;
-		if (w == 0)
-			while (*p && (g_ascii_isalnum(*p) || *p == '-'))
-				p++;
-	}
-	{
-		const char *end = p;
-
-		while (*end && (g_ascii_isalnum(*end) || *end == '-'))
-			end++;
-		return end > p ? g_ascii_strdown(p, end - p) : NULL;
-	}
-}
-
 /* do_review - an organizer's reply to review+TOKEN: "approve" publishes, "reject REASON"
  * rejects; anything else is asked again; from another address nothing is decided */
 static gboolean do_review(InboundCtx *c, GError **error)
@@ -1869,7 +2090,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 	if (c->route.kind == ROUTE_TOKEN && purpose == TOKEN_BOUNCE)
 		return do_bounce(c, error);
 	if (c->route.kind == ROUTE_OWNER)
-		return TRUE;    /* organizers read this mailbox elsewhere; logged, not acted on */
+		return do_owner(c, error);
 	if (c->m->autokind != AUTO_NONE) {
 		c->kind = INBOUND_KIND_AUTOREPLY;
 		char *shown = address_redact(c->recipient);

@@ -88,10 +88,10 @@ gboolean address_is_valid(const char *a)
 	       dot_atom_ok(a, (gsize)(at - a)) && domain_ok(at + 1);
 }
 
-/* address_normalize - comparable form */
-char *address_normalize(const PmConfig *cfg, const char *addr)
+/* address_given - the address as given: trimmed, brackets dropped, valid */
+char *address_given(const char *addr)
 {
-	char *s, *at, *local, *domain, *out;
+	char *s;
 	gsize n;
 
 	if (addr == NULL)
@@ -106,6 +106,16 @@ char *address_normalize(const PmConfig *cfg, const char *addr)
 		g_free(s);
 		return NULL;
 	}
+	return s;
+}
+
+/* address_normalize - comparable form */
+char *address_normalize(const PmConfig *cfg, const char *addr)
+{
+	char *s = address_given(addr), *at, *local, *domain, *out;
+
+	if (s == NULL)
+		return NULL;
 	at = strrchr(s, '@');
 	*at = '\0';
 	local = g_ascii_strdown(s, -1);
@@ -133,6 +143,28 @@ char *address_normalize(const PmConfig *cfg, const char *addr)
 	g_free(domain);
 	g_free(s);
 	return out;
+}
+
+/* address_has_key - addr normalizes to key */
+gboolean address_has_key(const PmConfig *cfg, const char *addr, const char *key)
+{
+	char *k = key ? address_normalize(cfg, addr) : NULL;
+	gboolean same = k && strcmp(k, key) == 0;
+
+	g_free(k);
+	return same;
+}
+
+/* address_key_domains - domains that may normalize into key_domain */
+char **address_key_domains(const PmConfig *cfg, const char *key_domain)
+{
+	GPtrArray *out = g_ptr_array_new();
+
+	g_ptr_array_add(out, g_ascii_strdown(key_domain ? key_domain : "", -1));
+	if (cfg && cfg->gmail_dots && key_domain && g_ascii_strcasecmp(key_domain, "gmail.com") == 0)
+		g_ptr_array_add(out, g_strdup("googlemail.com"));
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
 }
 
 /* route_clear - free a route's strings */
@@ -183,7 +215,7 @@ void address_route(const PmConfig *cfg, const char *recipient, Route *out)
 		else if (cfg->start_keyword && strcmp(parts[0], cfg->start_keyword) == 0)
 			out->kind = ROUTE_START;
 		else if (strcmp(parts[0], owner) == 0 || strcmp(parts[0], "postmaster") == 0 ||
-			 strcmp(parts[0], "abuse") == 0)
+			 strcmp(parts[0], "abuse") == 0 || strcmp(parts[0], "owner") == 0)
 			out->kind = ROUTE_OWNER;
 		else if (address_keyword_purpose(parts[0]) == 0) {
 			out->kind = ROUTE_LIST_POST;
@@ -206,9 +238,14 @@ void address_route(const PmConfig *cfg, const char *recipient, Route *out)
 		} else if (purpose == TOKEN_SPONSOR && out->token) {
 			out->kind = ROUTE_TOKEN;        /* sponsor+SLUG+TOKEN */
 			out->arg = g_strdup(parts[1]);
+		} else if (n == 2 && purpose == 0 && (strcmp(parts[0], owner) == 0 ||
+							       strcmp(parts[0], "owner") == 0)) {
+			out->kind = ROUTE_OWNER;        /* team+anything, owner+anything */
 		} else if (n == 2 && purpose == 0) {
 			out->arg = g_strdup(parts[0]);
-			if (strcmp(parts[1], "subscribe") == 0 || strcmp(parts[1], "join") == 0)
+			if (strcmp(parts[1], "owner") == 0)
+				out->kind = ROUTE_OWNER;        /* LIST+owner */
+			else if (strcmp(parts[1], "subscribe") == 0 || strcmp(parts[1], "join") == 0)
 				out->kind = ROUTE_LIST_SUBSCRIBE;
 			else if (strcmp(parts[1], "unsubscribe") == 0 ||
 				 strcmp(parts[1], "leave") == 0)

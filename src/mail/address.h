@@ -24,11 +24,29 @@
 gboolean address_is_valid(const char *addr);
 
 /*
+ * address_given - addr as the person gave it, for writing to and showing: trimmed and
+ * angle brackets dropped, NULL unless address_is_valid; case, dots and +tags kept (they
+ * may name another mailbox). Caller frees.
+ */
+char *address_given(const char *addr);
+
+/*
  * address_normalize - a comparable form of addr: trimmed, angle brackets dropped, then
  * NULL unless address_is_valid; lower-cased (almost every provider is case-insensitive),
- * and the configured Gmail/tag rules applied. Caller frees.
+ * and the configured Gmail/tag rules applied. Only a key for finding the same person
+ * again: mail goes to address_given's form, never to this one. Caller frees.
  */
 char *address_normalize(const PmConfig *cfg, const char *addr);
+
+/* address_has_key - TRUE when addr (any spelling) normalizes to key */
+gboolean address_has_key(const PmConfig *cfg, const char *addr, const char *key);
+
+/*
+ * address_key_domains - the lower-case domains whose addresses may normalize to a key in
+ * key_domain (gmail.com also stands for googlemail.com when gmail_dots is on), to narrow a
+ * search before address_normalize compares; NULL-terminated, g_strfreev.
+ */
+char **address_key_domains(const PmConfig *cfg, const char *key_domain);
 
 typedef enum {
 	ROUTE_NONE = 0,     /* not for us: unknown keyword or domain */
@@ -40,7 +58,8 @@ typedef enum {
 	ROUTE_LIST_UNSUBSCRIBE,
 	ROUTE_LIST_HELP,
 	ROUTE_TOKEN,        /* KEYWORD+TOKEN or sign+SLUG+TOKEN: see keyword and token */
-	ROUTE_OWNER,        /* the From address's own mailbox (team@): organizers read it */
+	ROUTE_OWNER,        /* mail for people: the From mailbox (team@, team+x@), postmaster@,
+			     * abuse@, owner@, owner+x@, LIST+owner@ (arg LIST) */
 	ROUTE_START         /* start@ (petitions.start_keyword): a member starts a petition */
 } RouteKind;
 

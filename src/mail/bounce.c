@@ -77,6 +77,7 @@ typedef struct {
 	GRegex *bare_local;     /* an indented lone local part (AOL lists screen names) */
 	GRegex *daemon_from;    /* From of a mail system */
 	GRegex *bounce_subject; /* Subject of a delivery report */
+	GRegex *expanded_from;  /* "(expanded from: <addr>)": the address the sender used */
 } BounceRegexes;
 
 /* regexes_new - compile the patterns (called once through g_once) */
@@ -103,6 +104,7 @@ static gpointer regexes_new(gpointer unused)
 	rx.bare_local = g_regex_new("^\\s+([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$", 0, 0, NULL);
 	rx.daemon_from = rules_join(rx.rules, "daemon_from");
 	rx.bounce_subject = rules_join(rx.rules, "bounce_subject");
+	rx.expanded_from = rules_join(rx.rules, "expanded_from");
 	return &rx;
 }
 
@@ -140,6 +142,7 @@ BounceReport *bounce_report_free(BounceReport *r)
 		g_ptr_array_unref(r->recipients);
 		g_free(r->feedback_type);
 		g_free(r->original_message_id);
+		g_free(r->original_return_path);
 		g_free(r->rule);
 		g_free(r->status);
 		g_free(r);
@@ -248,7 +251,9 @@ static char *clean_address(const char *raw)
 	return out;
 }
 
-/* is_system_address - TRUE for postmaster@ and mailer-daemon@ (never a member) */
+/* is_system_address - TRUE for postmaster@ and mailer-daemon@: in free text these are
+ * contacts ("send mail to postmaster"), never taken as failed recipients; a DSN's recipient
+ * field or the returned message's To: names them unambiguously and they count there */
 static gboolean is_system_address(const char *addr)
 {
 	return g_str_has_prefix(addr, "postmaster@") || g_str_has_prefix(addr, "mailer-daemon@");
@@ -265,6 +270,8 @@ typedef struct {
 	GMimeMessage *enclosed;    /* borrowed: the first enclosed message */
 	char *enclosed_headers;    /* the first text/rfc822-headers body */
 	gboolean report;           /* a multipart/report was seen */
+	char *orphan_text;         /* a multipart without parts (its boundary mistyped): the
+				    * whole body is its prologue, read as text */
 	int parts;
 } Walk;
 
@@ -286,6 +293,8 @@ static GPtrArray *texts(const Walk *w)
 		}
 		g_ptr_array_unref(pieces);
 	}
+	if (w->orphan_text && out->len < MAX_TEXTS)
+		g_ptr_array_add(out, g_strdup(w->orphan_text));
 	return out;
 }
 
@@ -310,6 +319,11 @@ static void walk(GMimeObject *obj, int depth, Walk *w)
 
 		if (g_ascii_strcasecmp(sub, "report") == 0)
 			w->report = TRUE;
+		if (n == 0 && w->orphan_text == NULL && g_mime_multipart_get_prologue(mp)) {
+			const char *pro = g_mime_multipart_get_prologue(mp);
+
+			w->orphan_text = g_utf8_make_valid(pro, MIN(strlen(pro), MAX_TEXT));
+		}
 		for (int i = 0; i < n && w->parts < MAX_PARTS; i++)
 			walk(g_mime_multipart_get_part(mp, i), depth + 1, w);
 		return;
@@ -321,8 +335,10 @@ static void walk(GMimeObject *obj, int depth, Walk *w)
 
 		if (inner && w->enclosed == NULL)
 			w->enclosed = inner;
-		/* a report forwarded or wrapped whole: read it; an ordinary returned message: don't */
-		if (ict && g_mime_content_type_is_type(ict, "multipart", "report")) {
+		/* a report forwarded or wrapped whole: read it; an ordinary returned message, or
+		 * a bounce returned inside a bounce (a double bounce: its own report came
+		 * first), don't */
+		if (ict && g_mime_content_type_is_type(ict, "multipart", "report") && w->dsn->len == 0) {
 			g_ptr_array_add(w->text_roots, body);
 			walk(body, depth + 1, w);
 		}
@@ -444,7 +460,8 @@ static char *status_code(const char *s)
  * counts the per-recipient blocks in *blocks_seen and those reporting a failure or delay
  * (whatever their address) in *failures_seen
  */
-static void read_dsn(const char *body, BounceReport *r, int *blocks_seen, int *failures_seen)
+static void read_dsn(const char *body, BounceReport *r, int *blocks_seen, int *failures_seen,
+		     int *given_up)
 {
 	char **blocks = split_blocks(body);
 
@@ -490,7 +507,9 @@ static void read_dsn(const char *body, BounceReport *r, int *blocks_seen, int *f
 			g_clear_pointer(&addr, g_free);
 		if ((orig || final) && (failed || delayed))
 			(*failures_seen)++;
-		if (addr && !is_system_address(addr)) {
+		if ((orig || final) && failed)
+			(*given_up)++;
+		if (addr) {
 			const char *d = diag;
 
 			/* "smtp; 550 ..." -> "550 ..." */
@@ -516,6 +535,10 @@ static void read_dsn(const char *body, BounceReport *r, int *blocks_seen, int *f
 typedef struct {
 	GHashTable *exclude;    /* our own addresses (the bounce's headers): never failed recipients */
 	char *from_domain;      /* the reporting system's domain, for bare local parts */
+	gboolean failed;        /* a failure phrase was read but it named nobody */
+	gboolean permanent;     /* ... and whether the text calls it permanent */
+	char *status;           /* ... and the status it gives (its class agreeing), or NULL */
+	char *returned_to;      /* the "To:" line of the returned message pasted in the text */
 } TextCtx;
 
 /*
@@ -584,7 +607,7 @@ static gboolean is_blank(const char *s)
 }
 
 /* read_text - the free-text reader: add the failed recipients the text names to r */
-static void read_text(const char *text, const TextCtx *c, BounceReport *r)
+static void read_text(const char *text, TextCtx *c, BounceReport *r)
 {
 	const BounceRegexes *rx = rx_get();
 	char **lines = g_strsplit(text, "\n", MAX_LINES);
@@ -664,6 +687,15 @@ static void read_text(const char *text, const TextCtx *c, BounceReport *r)
 		}
 		if (rx_match(rx->trigger, l))
 			para_trigger = TRUE;
+		if (found->len > 0 && rx_match(rx->expanded_from, l)) {
+			/* an alias expanded: the address on this line is the one that was
+			 * addressed, and takes the place of the expansion before it */
+			guint had = found->len;
+
+			if (scan_line(l, FALSE, c, found) && found->len > had)
+				g_ptr_array_remove_index(found, had - 1);
+			continue;
+		}
 		if (scan_line(l, after_heading, c, found)) {
 			para_addr = found_any = TRUE;
 			if (diagnostic == NULL && rx_match(rx->smtp_reply, l))
@@ -681,6 +713,15 @@ static void read_text(const char *text, const TextCtx *c, BounceReport *r)
 			r->status = g_strdup(status);
 			r->permanent = permanent;
 		}
+		if (!c->failed) {
+			c->failed = TRUE;
+			c->permanent = permanent;
+			c->status = status && (status[0] == '5') == permanent ? g_strdup(status) : NULL;
+		}
+		/* the returned message's headers pasted below: its To: names whom we sent to */
+		for (int i = end; i < n && c->returned_to == NULL; i++)
+			if (g_ascii_strncasecmp(lines[i], "To:", 3) == 0)
+				c->returned_to = g_strdup(lines[i] + 3);
 		goto out;
 	}
 	for (int i = first; diagnostic == NULL && i < end; i++)
@@ -697,6 +738,41 @@ out:
 	g_ptr_array_unref(found);
 	g_string_free(own, TRUE);
 	g_strfreev(lines);
+}
+
+/* read_dsn_in_text - delivery-status fields in the text itself (a report whose MIME
+ * boundaries are missing, or an MTA that pastes them): read like a DSN part; TRUE (and
+ * r->rule set) when they named a failed or delayed recipient */
+static gboolean read_dsn_in_text(const GPtrArray *texts, BounceReport *r)
+{
+	static GRegex *field;
+	int blocks = 0, failures = 0, given_up = 0;
+
+	if (g_once_init_enter(&field))
+		g_once_init_leave(&field, g_regex_new("^(final|original)-recipient:[ \t]*rfc822[ \t]*;",
+						      G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL));
+	for (guint i = 0; i < texts->len; i++)
+		if (g_regex_match(field, g_ptr_array_index(texts, i), 0, NULL))
+			read_dsn(g_ptr_array_index(texts, i), r, &blocks, &failures, &given_up);
+	if (r->recipients->len == 0)
+		return FALSE;
+	r->rule = g_strdup("delivery status (RFC 3464) fields in the text");
+	return TRUE;
+}
+
+/* read_subject_first - a text with no failure phrase whose Subject has one (Sendmail V5:
+ * "Returned mail: Cannot send message for 4 days" over a bare transcript): read the
+ * subject as the text's first line */
+static void read_subject_first(GMimeMessage *msg, const char *text, TextCtx *c, BounceReport *r)
+{
+	const char *subject = g_mime_message_get_subject(msg);
+	char *joined;
+
+	if (subject == NULL || strlen(subject) > MAX_LINE || !rx_match(rx_get()->trigger, subject))
+		return;
+	joined = g_strconcat(subject, "\n\n", text, NULL);
+	read_text(joined, c, r);
+	g_free(joined);
 }
 
 /* add_header_addresses - put every address in msg's header name into set (lower-cased) */
@@ -732,11 +808,91 @@ static void text_ctx_init(TextCtx *c, GMimeMessage *msg)
 	for (gsize i = 0; i < G_N_ELEMENTS(ours); i++)
 		add_header_addresses(msg, ours[i], c->exclude);
 	c->from_domain = NULL;
+	c->failed = c->permanent = FALSE;
+	c->status = c->returned_to = NULL;
 	add_header_addresses(msg, "From", from);
 	g_hash_table_iter_init(&it, from);
 	if (g_hash_table_iter_next(&it, &key, NULL))
 		c->from_domain = g_strdup(strrchr(key, '@') + 1);
 	g_hash_table_unref(from);
+}
+
+/* is_list_address - TRUE when addr is the mailing list the returned message (headers o)
+ * went through (X-BeenThere, List-Post, List-Id): a list's To: names the list, not the
+ * member it was delivered to */
+static gboolean is_list_address(GMimeObject *o, const char *addr)
+{
+	static const char *const names[] = { "X-BeenThere", "List-Post", "List-Id" };
+	char *dotted = g_strdup(addr), *at = strchr(dotted, '@');
+	gboolean hit = FALSE;
+
+	if (at)
+		*at = '.';      /* List-Id: <list.example.org> for list@example.org */
+	for (gsize i = 0; o && i < G_N_ELEMENTS(names) && !hit; i++) {
+		const char *v = g_mime_object_get_header(o, names[i]);
+		char *low = v && strlen(v) <= MAX_LINE ? g_ascii_strdown(v, -1) : NULL;
+
+		hit = low && (strstr(low, addr) || strstr(low, dotted));
+		g_free(low);
+	}
+	g_free(dotted);
+	return hit;
+}
+
+/* returned_recipient - a text that reports a failure but names nobody: the one address in
+ * the To: of the message it returns (enclosed, its headers enclosed, or pasted below the
+ * text) is whom the failed message was sent to (FML, Japanese carriers, old Sendmail,
+ * Verizon...). peermail sends each message to one member, so only a single address counts;
+ * our own addresses never do. Adds it to r and says so in r->rule. */
+static void returned_recipient(const Walk *w, const TextCtx *c, BounceReport *r)
+{
+	const char *to = NULL;
+	GMimeObject *hdrs = NULL, *src = NULL;
+	GMatchInfo *mi = NULL;
+	char *addr = NULL, *rule;
+	int count = 0;
+
+	if (!c->failed || r->recipients->len > 0)
+		return;
+	if (w->enclosed) {
+		src = GMIME_OBJECT(w->enclosed);
+		to = g_mime_object_get_header(src, "To");
+	}
+	if (to == NULL && w->enclosed_headers) {
+		hdrs = header_block_new(w->enclosed_headers, strlen(w->enclosed_headers));
+		src = hdrs;
+		to = hdrs ? g_mime_object_get_header(hdrs, "To") : NULL;
+	}
+	if (to == NULL)
+		to = c->returned_to;
+	if (to && strlen(to) <= MAX_LINE) {
+		g_regex_match(rx_get()->addr, to, 0, &mi);
+		for (; g_match_info_matches(mi); g_match_info_next(mi, NULL)) {
+			char *m = g_match_info_fetch(mi, 0);
+			char *a = clean_address(m);
+
+			if (a && g_hash_table_contains(c->exclude, a))
+				g_clear_pointer(&a, g_free);
+			if (a && (addr == NULL || strcmp(a, addr) != 0))
+				count++;
+			if (a && addr == NULL)
+				addr = a;
+			else
+				g_free(a);
+			g_free(m);
+		}
+		g_match_info_free(mi);
+	}
+	if (addr && count == 1 && !is_list_address(to == c->returned_to ? NULL : src, addr)) {
+		report_add(r, addr, c->status, c->permanent, NULL);
+		rule = g_strdup_printf("%s; recipient from the returned message's To:",
+				       r->rule ? r->rule : "free text");
+		g_free(r->rule);
+		r->rule = rule;
+	}
+	g_free(addr);
+	if (hdrs)
+		g_object_unref(hdrs);
 }
 
 /* ==== Feedback reports ==== */
@@ -783,11 +939,20 @@ static void read_feedback(const Walk *w, BounceReport *r)
 
 		if (addr == NULL)
 			addr = first_address_of(g_mime_object_get_header(eo, "To"));
+		r->original_return_path = first_address_of(g_mime_object_get_header(eo,
+											"Return-Path"));
 	} else if (w->enclosed_headers) {
 		hdrs = header_block_new(w->enclosed_headers, strlen(w->enclosed_headers));
 		if (addr == NULL && hdrs)
 			addr = first_address_of(g_mime_object_get_header(hdrs, "To"));
+		if (hdrs)
+			r->original_return_path = first_address_of(
+				g_mime_object_get_header(hdrs, "Return-Path"));
 	}
+	if (r->original_return_path == NULL && blk)
+		/* RFC 5965's Original-Mail-From names the envelope sender too */
+		r->original_return_path = first_address_of(g_mime_object_get_header(blk,
+							   "Original-Mail-From"));
 	if (addr)
 		report_add(r, addr, NULL, TRUE, r->feedback_type);
 	g_free(addr);
@@ -1056,10 +1221,10 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 		r->kind = BOUNCE_NOT;   /* a read receipt */
 		r->rule = g_strdup("read receipt (RFC 8098)");
 	} else {
-		int blocks = 0, failures = 0;
+		int blocks = 0, failures = 0, given_up = 0;
 
 		for (guint i = 0; i < w.dsn->len; i++)
-			read_dsn(g_ptr_array_index(w.dsn, i), r, &blocks, &failures);
+			read_dsn(g_ptr_array_index(w.dsn, i), r, &blocks, &failures, &given_up);
 		if (blocks == 0 && read_ses_json(&w, r)) {
 			;       /* an Amazon SES notification decided */
 		} else if (blocks > 0) {
@@ -1067,18 +1232,35 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 			r->kind = failures > 0 ? BOUNCE_DSN : BOUNCE_NOT;   /* else a success DSN */
 			r->rule = g_strdup(failures > 0 ? "delivery status (RFC 3464)" :
 					   "delivery status (RFC 3464): no failure");
+			if (given_up > 0 && r->recipients->len == 0) {
+				/* a failure whose recipient is unreadable: the returned To: */
+				TextCtx c;
+
+				text_ctx_init(&c, msg);
+				c.failed = c.permanent = TRUE;
+				returned_recipient(&w, &c, r);
+				g_hash_table_unref(c.exclude);
+				g_free(c.from_domain);
+			}
 		} else if (looks_like_bounce(msg, &w) &&
 		    (w.report || w.dsn->len || !autoreply_is_reply(msg))) {
 			GPtrArray *t = texts(&w);
 			TextCtx c;
+			gboolean fields;
 
 			text_ctx_init(&c, msg);
-			for (guint i = 0; i < t->len; i++)
+			fields = read_dsn_in_text(t, r);
+			for (guint i = 0; i < t->len && !fields; i++)
 				read_text(g_ptr_array_index(t, i), &c, r);
+			if (r->recipients->len == 0 && !c.failed && t->len > 0)
+				read_subject_first(msg, g_ptr_array_index(t, 0), &c, r);
 			g_ptr_array_unref(t);
 			failed_recipients_header(msg, r);
+			returned_recipient(&w, &c, r);
 			g_hash_table_unref(c.exclude);
 			g_free(c.from_domain);
+			g_free(c.status);
+			g_free(c.returned_to);
 			r->kind = BOUNCE_DSN;   /* a bounce, even when no address could be read */
 		}
 	}
@@ -1089,5 +1271,6 @@ BounceReport *bounce_parse(GMimeMessage *msg)
 	g_free(w.feedback);
 	g_free(w.mdn);
 	g_free(w.enclosed_headers);
+	g_free(w.orphan_text);
 	return r;
 }

@@ -33,6 +33,8 @@ typedef struct {
 	GPtrArray *recipients;   /* BounceRecipient* */
 	char *feedback_type;     /* "abuse", ... for BOUNCE_FEEDBACK */
 	char *original_message_id;
+	char *original_return_path; /* BOUNCE_FEEDBACK: the Return-Path of the reported
+				     * message (peermail's VERP address), or NULL */
 	char *rule;              /* which reader and pattern decided, for inspect; NULL when none */
 	char *status;            /* no recipient named: the status the text gives (its class
 				  * agreeing with its words), else NULL; then permanent says how */

@@ -2,7 +2,8 @@
  * compose.c - building the MIME messages peermail sends, with GMime.
  *
  * Owns: reading message templates (NAME.txt: a Subject: header, a blank line, the body;
- * NAME.html: an optional HTML alternative; partials are DIR/NAME.mustache), a parsed
+ * NAME.html: an optional HTML alternative; partials are DIR/NAME.mustache) from the
+ * recipient's language folder with its fallbacks (LangDirs below), a parsed
  * template cache shared by all threads (GMutex; an entry is revalidated by stat at most
  * once a second, so a running daemon picks up edited templates), rendering them over the caller's data
  * plus defaults (compose_defaults), and assembling the message:
@@ -30,6 +31,7 @@
 #include <string.h>
 #include "mail/address.h"
 #include "mail/compose.h"
+#include "base/lang.h"
 #include "base/pm.h"
 #include "mail/template.h"
 
@@ -380,22 +382,114 @@ found:
 	return TRUE;
 }
 
-/* cached_partial - TemplatePartialTreeFn over the cache: DIR/NAME.mustache (user = DIR) */
-static Template *cached_partial(const char *name, const char *indent, gpointer dir,
+/*
+ * Where a message's templates are looked for, first found wins: TEMPLATES/LANG (the
+ * member's language), TEMPLATES/DEFAULT (the `language` setting), TEMPLATES/en, then
+ * TEMPLATES itself (a folder without language folders). Partials follow the same order
+ * from the folder the message's template came from.
+ */
+#define LANG_DIRS 4
+typedef struct {
+	char *dir[LANG_DIRS];
+	int n;
+} LangDirs;
+
+/* lang_dirs_add - append templates/sub (sub NULL: templates) unless already there */
+static void lang_dirs_add(LangDirs *d, const char *templates, const char *sub)
+{
+	char *path = sub ? g_build_filename(templates, sub, NULL) : g_strdup(templates);
+
+	for (int i = 0; i < d->n; i++)
+		if (strcmp(d->dir[i], path) == 0) {
+			g_free(path);
+			return;
+		}
+	d->dir[d->n++] = path;
+}
+
+/* lang_dirs_init - the folders for a member whose language is lang (NULL: the default) */
+static void lang_dirs_init(LangDirs *d, const PmConfig *cfg, const char *lang)
+{
+	d->n = 0;
+	if (compose_has_language(cfg, lang))
+		lang_dirs_add(d, cfg->templates, lang);
+	if (cfg->language)
+		lang_dirs_add(d, cfg->templates, cfg->language);
+	lang_dirs_add(d, cfg->templates, "en");
+	lang_dirs_add(d, cfg->templates, NULL);
+}
+
+/* lang_dirs_clear - free the folder names */
+static void lang_dirs_clear(LangDirs *d)
+{
+	for (int i = 0; i < d->n; i++)
+		g_free(d->dir[i]);
+	d->n = 0;
+}
+
+/* cached_partial - TemplatePartialTreeFn over the cache: the first DIR/NAME.mustache of the
+ * folders (user = LangDirs) */
+static Template *cached_partial(const char *name, const char *indent, gpointer dirs,
 				GError **error)
 {
-	char *file, *path;
+	const LangDirs *d = dirs;
+	char *file;
 	Template *t = NULL;
-	gboolean absent;
+	gboolean absent = TRUE;
 
 	if (*name == '\0' || *name == '.' || strchr(name, '/') || strchr(name, '\\'))
 		return NULL;
 	file = g_strconcat(name, ".mustache", NULL);
-	path = g_build_filename((const char *)dir, file, NULL);
-	cache_get(path, KIND_PARTIAL, NULL, NULL, indent, &t, &absent, error);
-	g_free(path);
+	for (int i = 0; i < d->n && t == NULL && absent; i++) {
+		char *path = g_build_filename(d->dir[i], file, NULL);
+
+		cache_get(path, KIND_PARTIAL, NULL, NULL, indent, &t, &absent, error);
+		g_free(path);
+	}
 	g_free(file);
 	return t;
+}
+
+/* compose_has_language - a templates folder for lang */
+gboolean compose_has_language(const PmConfig *cfg, const char *lang)
+{
+	char *tag = lang_normalize(lang), *dir;
+	gboolean yes = FALSE;
+
+	/* a language is its primary subtag ("fr"), never a path nor another folder's name */
+	if (tag && strcmp(tag, lang) == 0) {
+		dir = g_build_filename(cfg->templates, lang, NULL);
+		yes = g_file_test(dir, G_FILE_TEST_IS_DIR);
+		g_free(dir);
+	}
+	g_free(tag);
+	return yes;
+}
+
+/* by_name - GCompareFunc over a GPtrArray of strings */
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* compose_languages - the language folders, sorted, comma-separated */
+char *compose_languages(const PmConfig *cfg)
+{
+	GDir *dir = g_dir_open(cfg->templates, 0, NULL);
+	GPtrArray *all = g_ptr_array_new_with_free_func(g_free);
+	const char *n;
+	GString *out = g_string_new(NULL);
+
+	while (dir && (n = g_dir_read_name(dir)) != NULL)
+		if (compose_has_language(cfg, n))
+			g_ptr_array_add(all, g_strdup(n));
+	if (dir)
+		g_dir_close(dir);
+	g_ptr_array_sort(all, by_name);
+	for (guint i = 0; i < all->len; i++)
+		g_string_append_printf(out, "%s%s", i ? ", " : "", (char *)all->pdata[i]);
+	g_ptr_array_unref(all);
+	return g_string_free(out, FALSE);
 }
 
 /* ==== Rendering ==== */
@@ -489,13 +583,13 @@ static JsonNode *shared_get(const PmConfig *cfg, char **name)
 	return d;
 }
 
-/* expand - render t for compose; errors become EX_CONFIG naming path */
+/* expand - render t for compose (partials from dirs); errors become EX_CONFIG naming path */
 static gboolean expand(const char *path, Template *t, JsonNode *const *ctx, int n,
-		       gboolean html, const char *dir, char **out, GError **error)
+		       gboolean html, const LangDirs *dirs, char **out, GError **error)
 {
 	GError *e = NULL;
 
-	*out = template_expand_trees(t, ctx, n, html, cached_partial, (gpointer)dir, &e);
+	*out = template_expand_trees(t, ctx, n, html, cached_partial, (gpointer)dirs, &e);
 	if (*out == NULL) {
 		g_set_error(error, PM_ERROR, EX_CONFIG, "%s: %s", path, e->message);
 		g_error_free(e);
@@ -504,21 +598,46 @@ static gboolean expand(const char *path, Template *t, JsonNode *const *ctx, int 
 	return TRUE;
 }
 
-/* render_all - subject, text and (if NAME.html exists) HTML of template name */
-static gboolean render_all(const PmConfig *cfg, const char *name, JsonNode *data,
-			   Rendered *r, GError **error)
+/*
+ * render_all - subject, text and (if NAME.html exists beside it) HTML of template name in
+ * the first of the language folders that has NAME.txt; *used gets "LANG/NAME" (or NAME
+ * for the top folder), the caller frees it
+ */
+static gboolean render_all(const PmConfig *cfg, const char *name, const char *lang,
+			   JsonNode *data, Rendered *r, char **used, GError **error)
 {
-	char *txt = g_strdup_printf("%s/%s.txt", cfg->templates, name);
-	char *htm = g_strdup_printf("%s/%s.html", cfg->templates, name);
+	LangDirs all, dirs = { { NULL }, 0 };
+	char *txt = NULL, *htm = NULL;
 	Template *subject = NULL, *body = NULL, *hbody = NULL;
 	JsonNode *defaults = shared_get(cfg, &r->from_name);
 	JsonNode *ctx[2] = { defaults, data };
 	int n = data ? 2 : 1;
-	gboolean absent, ok = FALSE;
+	gboolean absent = TRUE, ok = FALSE;
 
-	if (!cache_get(txt, KIND_MESSAGE, &subject, &body, NULL, NULL, &absent, error)) {
-		if (absent)
-			g_set_error(error, PM_ERROR, EX_CONFIG, "template %s: no such file", txt);
+	lang_dirs_init(&all, cfg, lang);
+	for (int i = 0; i < all.n && absent; i++) {
+		g_free(txt);
+		txt = g_strdup_printf("%s/%s.txt", all.dir[i], name);
+		if (cache_get(txt, KIND_MESSAGE, &subject, &body, NULL, NULL, &absent, error)) {
+			/* partials from here on: a French message gets the French footer */
+			for (int j = i; j < all.n; j++)
+				lang_dirs_add(&dirs, all.dir[j], NULL);
+			htm = g_strdup_printf("%s/%s.html", all.dir[i], name);
+			if (i + 1 < all.n) {
+				char *l = g_path_get_basename(all.dir[i]);
+
+				*used = g_strdup_printf("%s/%s", l, name);
+				g_free(l);
+			} else {
+				*used = g_strdup(name);
+			}
+		} else if (!absent) {
+			goto out;
+		}
+	}
+	if (absent) {
+		g_set_error(error, PM_ERROR, EX_CONFIG, "template %s/%s.txt: no such file",
+			    all.dir[0], name);
 		goto out;
 	}
 	if (!cache_get(htm, KIND_HTML, NULL, &hbody, NULL, NULL, &absent, error) && !absent)
@@ -526,14 +645,14 @@ static gboolean render_all(const PmConfig *cfg, const char *name, JsonNode *data
 	if (subject) {
 		char *s;
 
-		if (!expand(txt, subject, ctx, n, FALSE, cfg->templates, &s, error))
+		if (!expand(txt, subject, ctx, n, FALSE, &dirs, &s, error))
 			goto out;
 		r->subject = compose_header_value(s);
 		g_free(s);
 	}
-	if (!expand(txt, body, ctx, n, FALSE, cfg->templates, &r->text, error))
+	if (!expand(txt, body, ctx, n, FALSE, &dirs, &r->text, error))
 		goto out;
-	if (hbody && !expand(htm, hbody, ctx, n, TRUE, cfg->templates, &r->html, error))
+	if (hbody && !expand(htm, hbody, ctx, n, TRUE, &dirs, &r->html, error))
 		goto out;
 	ok = TRUE;
 out:
@@ -541,6 +660,8 @@ out:
 	template_unref(body);
 	template_unref(hbody);
 	json_node_unref(defaults);
+	lang_dirs_clear(&all);
+	lang_dirs_clear(&dirs);
 	g_free(txt);
 	g_free(htm);
 	return ok;
@@ -616,30 +737,72 @@ static GMimeObject *text_part(const char *subtype, const char *text)
 	return GMIME_OBJECT(part);
 }
 
-/* attachment_part - a base64 part with a filename (no path, no controls) */
-static GMimeObject *attachment_part(const ComposeAttachment *a)
+/* message_part - a message/rfc822 attachment of a whole message (as it is: RFC 2046 allows
+ * no base64 there), or NULL when the bytes do not parse as one */
+static GMimeObject *message_part(const ComposeAttachment *a)
 {
-	char *ct = compose_header_value(a->content_type ? a->content_type :
-					"application/octet-stream");
-	char *fname = compose_header_value(a->filename ? a->filename : "attachment");
-	GMimeContentType *type = g_mime_content_type_parse(NULL, ct);
-	GMimePart *part = g_mime_part_new();
 	gsize size = 0;
 	const void *bytes = a->data ? g_bytes_get_data(a->data, &size) : NULL;
 	GMimeStream *s = g_mime_stream_mem_new_with_buffer(bytes ? bytes : "", size);
-	GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
+	GMimeParser *p = g_mime_parser_new_with_stream(s);
+	GMimeMessage *msg = g_mime_parser_construct_message(p, NULL);
+	GMimeMessagePart *part = NULL;
 
-	g_strdelimit(fname, "/\\", '_');
-	g_mime_object_set_content_type(GMIME_OBJECT(part), type);
-	g_mime_part_set_content(part, w);
-	g_mime_part_set_filename(part, fname);   /* Content-Disposition: attachment */
-	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
-	g_object_unref(w);
+	if (msg) {
+		char *fname = compose_header_value(a->filename ? a->filename : "original.eml");
+		GMimeContentDisposition *cd = g_mime_content_disposition_new();
+
+		g_strdelimit(fname, "/\\", '_');
+		part = g_mime_message_part_new_with_message("rfc822", msg);
+		g_mime_content_disposition_set_disposition(cd, GMIME_DISPOSITION_ATTACHMENT);
+		g_mime_content_disposition_set_parameter(cd, "filename", fname);
+		g_mime_object_set_content_disposition(GMIME_OBJECT(part), cd);
+		g_object_unref(cd);
+		g_object_unref(msg);
+		g_free(fname);
+	}
+	g_object_unref(p);
 	g_object_unref(s);
-	g_object_unref(type);
-	g_free(fname);
-	g_free(ct);
-	return GMIME_OBJECT(part);
+	return part ? GMIME_OBJECT(part) : NULL;
+}
+
+/* attachment_part - a base64 part with a filename (no path, no controls); a
+ * message/rfc822 one is attached as the message itself (message_part) */
+static GMimeObject *attachment_part(const ComposeAttachment *a)
+{
+	if (a->content_type && g_ascii_strncasecmp(a->content_type, "message/rfc822", 14) == 0) {
+		GMimeObject *m = message_part(a);
+
+		if (m)
+			return m;
+	}
+	{
+		/* a message/ type is never base64 (RFC 2046): one that did not parse goes
+		 * as bytes */
+		gboolean plain = a->content_type == NULL ||
+				 g_ascii_strncasecmp(a->content_type, "message/", 8) == 0;
+		char *ct = compose_header_value(plain ? "application/octet-stream"
+						      : a->content_type);
+		char *fname = compose_header_value(a->filename ? a->filename : "attachment");
+		GMimeContentType *type = g_mime_content_type_parse(NULL, ct);
+		GMimePart *part = g_mime_part_new();
+		gsize size = 0;
+		const void *bytes = a->data ? g_bytes_get_data(a->data, &size) : NULL;
+		GMimeStream *s = g_mime_stream_mem_new_with_buffer(bytes ? bytes : "", size);
+		GMimeDataWrapper *w = g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
+
+		g_strdelimit(fname, "/\\", '_');
+		g_mime_object_set_content_type(GMIME_OBJECT(part), type);
+		g_mime_part_set_content(part, w);
+		g_mime_part_set_filename(part, fname);   /* Content-Disposition: attachment */
+		g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
+		g_object_unref(w);
+		g_object_unref(s);
+		g_object_unref(type);
+		g_free(fname);
+		g_free(ct);
+		return GMIME_OBJECT(part);
+	}
 }
 
 /* check_opts - refuse addresses, URLs and list names that could break headers */
@@ -1079,7 +1242,7 @@ static GBytes *write_direct(const PmConfig *cfg, const ComposeOpts *o, const Ren
 /* compose - render template name with data and build the message for o->to; general:
  * always through GMime objects */
 static GBytes *compose(const PmConfig *cfg, const char *name, JsonNode *data,
-		       const ComposeOpts *o, gboolean general, GError **error)
+		       const ComposeOpts *o, gboolean general, char **used, GError **error)
 {
 	Rendered r = { NULL, NULL, NULL, NULL };
 	GMimeMessage *m;
@@ -1094,7 +1257,7 @@ static GBytes *compose(const PmConfig *cfg, const char *name, JsonNode *data,
 	}
 	if (!check_opts(cfg, o, error))
 		return NULL;
-	if (!render_all(cfg, name, data, &r, error)) {
+	if (!render_all(cfg, name, o->lang, data, &r, used, error)) {
 		rendered_clear(&r);
 		return NULL;
 	}
@@ -1103,8 +1266,7 @@ static GBytes *compose(const PmConfig *cfg, const char *name, JsonNode *data,
 		r.subject = compose_header_value(o->subject);
 	}
 	if (r.subject == NULL) {
-		g_set_error(error, PM_ERROR, EX_CONFIG, "template %s/%s.txt has no Subject:",
-			    cfg->templates, name);
+		g_set_error(error, PM_ERROR, EX_CONFIG, "template %s.txt has no Subject:", *used);
 		rendered_clear(&r);
 		return NULL;
 	}
@@ -1132,19 +1294,59 @@ static GBytes *compose(const PmConfig *cfg, const char *name, JsonNode *data,
 
 static void log_rendered(const char *name);
 
+/*
+ * render_other_languages - the test suite's check of every language's set: with
+ * $PEERMAIL_TEMPLATE_LOG set in strict mode, a message rendered in one language is also
+ * rendered (and logged) in every other language folder that has it, with the same data,
+ * so each flow's real data proves the French set too. FALSE with error when one fails.
+ */
+static gboolean render_other_languages(const PmConfig *cfg, const char *name, JsonNode *data,
+				       const char *used, GError **error)
+{
+	GDir *dir = g_dir_open(cfg->templates, 0, NULL);
+	const char *lang;
+	gboolean ok = TRUE;
+
+	while (ok && dir && (lang = g_dir_read_name(dir)) != NULL) {
+		char *path = g_strdup_printf("%s/%s/%s.txt", cfg->templates, lang, name);
+		char *mine = g_strdup_printf("%s/%s", lang, name);
+		Rendered r = { NULL, NULL, NULL, NULL };
+		char *other = NULL;
+
+		if (strcmp(mine, used) != 0 && g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+			ok = render_all(cfg, name, lang, data, &r, &other, error);
+			if (ok)
+				log_rendered(other);
+		}
+		rendered_clear(&r);
+		g_free(other);
+		g_free(mine);
+		g_free(path);
+	}
+	if (dir)
+		g_dir_close(dir);
+	return ok;
+}
+
 /* compose_message - render template name with data and build the message for o->to */
 GBytes *compose_message(const PmConfig *cfg, const char *name, JsonNode *data,
 			const ComposeOpts *o, GError **error)
 {
-	GBytes *b = compose(cfg, name, data, o, FALSE, error);
+	char *used = NULL;
+	GBytes *b = compose(cfg, name, data, o, FALSE, &used, error);
+	const char *log = g_getenv("PEERMAIL_TEMPLATE_LOG");
 
-	if (b && template_strict())
-		log_rendered(name);
+	if (b && template_strict() && log && *log) {
+		log_rendered(used);
+		if (!render_other_languages(cfg, name, data, used, error))
+			b = (g_bytes_unref(b), NULL);
+	}
+	g_free(used);
 	return b;
 }
 
-/* log_rendered - strict mode: append name to $PEERMAIL_TEMPLATE_LOG (the test suite's
- * record of which templates its flows rendered) */
+/* log_rendered - strict mode: append name (LANG/NAME) to $PEERMAIL_TEMPLATE_LOG (the test
+ * suite's record of which templates its flows rendered) */
 static void log_rendered(const char *name)
 {
 	const char *path = g_getenv("PEERMAIL_TEMPLATE_LOG");
@@ -1160,7 +1362,11 @@ static void log_rendered(const char *name)
 GBytes *compose_message_general(const PmConfig *cfg, const char *name, JsonNode *data,
 				const ComposeOpts *o, GError **error)
 {
-	return compose(cfg, name, data, o, TRUE, error);
+	char *used = NULL;
+	GBytes *b = compose(cfg, name, data, o, TRUE, &used, error);
+
+	g_free(used);
+	return b;
 }
 
 /* ==== `template render` ==== */

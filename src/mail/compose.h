@@ -1,8 +1,9 @@
 /*
  * compose.h - building the MIME messages peermail sends, with GMime.
  *
- * Owns: message templates (templates/NAME.txt: header lines, a blank line, the body;
- * templates/NAME.html, when present, adds an HTML alternative), RFC 2047 encoding of
+ * Owns: message templates (templates/LANG/NAME.txt: header lines, a blank line, the body;
+ * NAME.html beside it, when present, adds an HTML alternative; the recipient's language,
+ * then the configured default, then en, then the templates folder itself), RFC 2047 encoding of
  * non-ASCII header values, UTF-8 bodies with quoted-printable or base64, attachments,
  * CRLF output with lines under 998 octets, and the headers every message carries (Date,
  * Message-ID, From, To with only its recipient, List-* (RFC 2369, 2919, 8058: the https
@@ -46,12 +47,14 @@ typedef struct {
 	gboolean auto_reply;       /* Auto-Submitted: auto-replied (responses to mail) */
 	gboolean auto_generated;   /* Auto-Submitted: auto-generated (notices) */
 	const char *subject;       /* overrides the template's Subject:, or NULL */
+	const char *lang;          /* the recipient's language ("fr"), or NULL: cfg->language */
 	const ComposeAttachment *attachments;  /* array, or NULL */
 	int n_attachments;
 } ComposeOpts;
 
 /*
- * compose_message - render template NAME from cfg->templates with data and build the
+ * compose_message - render template NAME from cfg->templates in o->lang (falling back to
+ * cfg->language, then en: see the header comment) with data and build the
  * message for o->to. data (borrowed, may be NULL) is not modified: the names of
  * compose_defaults() sit below it in the context stack. Callable from several threads
  * at once. Returns the whole message (headers and body, CRLF line ends, no Return-Path)
@@ -74,6 +77,13 @@ GBytes *compose_message_general(const PmConfig *cfg, const char *name, JsonNode 
  * addr-spec) and help_address (help@domain). A new object node; caller unrefs.
  */
 JsonNode *compose_defaults(const PmConfig *cfg);
+
+/* compose_has_language - TRUE when cfg->templates has a folder for lang ("fr") */
+gboolean compose_has_language(const PmConfig *cfg, const char *lang);
+
+/* compose_languages - the languages with a templates folder, sorted, comma-separated
+ * ("en, fr"); caller frees */
+char *compose_languages(const PmConfig *cfg);
 
 /* compose_header_value - v with CR, LF, NUL and other controls folded to spaces; caller frees */
 char *compose_header_value(const char *v);

@@ -430,6 +430,59 @@ out:
 	g_free(norm);
 }
 
+/* same_words - two phrases with the same words */
+static gboolean same_words(const Phrase *a, const Phrase *b)
+{
+	if (a->n != b->n)
+		return FALSE;
+	for (guint i = 0; i < a->n; i++)
+		if (strcmp(a->words[i], b->words[i]) != 0)
+			return FALSE;
+	return TRUE;
+}
+
+/* shared_phrase - p is written the same in another language's file */
+static gboolean shared_phrase(const IntentPhrases *ph, const Phrase *p)
+{
+	for (guint k = 0; k < ph->phrases->len; k++) {
+		const Phrase *q = g_ptr_array_index(ph->phrases, k);
+
+		if (q->lang != p->lang && strcmp(q->lang, p->lang) != 0 && same_words(p, q))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* intent_language - the one language whose own phrases text matches, or NULL */
+char *intent_language(const IntentPhrases *ph, const char *text)
+{
+	char *norm, *framed, **words;
+	const char *found = NULL;
+	gboolean several = FALSE;
+	guint n;
+
+	if (ph == NULL || text == NULL)
+		return NULL;
+	norm = normalize(text, FALSE);
+	framed = g_strconcat("| ", norm, " |", NULL);
+	words = g_strsplit(framed, " ", -1);
+	n = g_strv_length(words);
+	for (guint k = 0; k < ph->phrases->len && !several; k++) {
+		const Phrase *p = g_ptr_array_index(ph->phrases, k);
+
+		if (p->kind == K_NEGATION || (found && strcmp(found, p->lang) == 0) ||
+		    match_at(p, words, n) < 0 || shared_phrase(ph, p))
+			continue;
+		if (found)
+			several = TRUE;
+		found = p->lang;
+	}
+	g_strfreev(words);
+	g_free(framed);
+	g_free(norm);
+	return found && !several ? g_strdup(found) : NULL;
+}
+
 /* intent_reading_clear - free what r holds */
 void intent_reading_clear(IntentReading *r)
 {

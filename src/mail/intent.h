@@ -52,6 +52,14 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out);
 /* intent_reading_clear - free what *r holds */
 void intent_reading_clear(IntentReading *r);
 
+/*
+ * intent_language - the language text is written in, when the phrase files say so with
+ * confidence: some phrase of exactly one language matches (phrases written the same in
+ * several languages, like "ok" or "stop", and negation words do not count) and no phrase
+ * of another language does. NULL otherwise; caller frees.
+ */
+char *intent_language(const IntentPhrases *ph, const char *text);
+
 /* intent_normalize - the matching form of text: case-folded, diacritics and apostrophes
  * dropped, words separated by one space, punctuation and line ends as "|"; caller frees */
 char *intent_normalize(const char *text);

@@ -17,6 +17,7 @@
  *
  * DIAGNOSTICS: none; every function returns a string, possibly empty, never NULL.
  */
+#include <stdarg.h>
 #include <string.h>
 #include "mail/mimetext.h"
 #include "mail/replytext.h"
@@ -32,22 +33,11 @@
 
 /* ==== Patterns, compiled once ==== */
 
-/* "wrote" in many languages; each is a whole word at the end of an attribution */
-#define KW_WROTE "(?:wrote|a écrit|napisał(?:\\(a\\))?|napisała|schreef|verzond|geschreven|" \
-	"schrieb|escreveu|skrev|đã viết|escribió|ha scritto|scrisse|napsal(?:\\(a\\))?|" \
-	"kirjoitti|написал(?:\\(а\\))?|написала|написав|yazdı|írta|έγραψε|a scris|rašė)"
-/* the same after a word boundary, or CJK "wrote" which follows digits or letters directly */
-#define KW_ANY "(?:(?<![\\w])" KW_WROTE "|写道|寫道)"
-#define OPENERS "(?:On|Le|W dniu|Op|Am|Em|På|Den|Vào|El|Il giorno|Il|Dne|Dana|Pada|В|Στις)"
-#define HDR_FROM "From|Von|Van|De|Fra|Från|Od|Da|От|Від|Lähettäjä|Feladó|Kimden|Afzender|" \
-	"Expéditeur|Remitente"
-#define HDR_DATE "Date|Sent|Datum|Envoyé|Skickat|Sendt|Gesendet|Enviado|Enviada|Data|Wysłano|" \
-	"Отправлено|Дата|Надіслано|Inviato|Verzonden|Lähetetty|Päivämäärä|Odesláno|Elküldve|" \
-	"Gönderildi|Fecha"
-#define HDR_OTHER "Subject|Betreff|Objet|Emne|Ämne|Asunto|Assunto|Oggetto|Onderwerp|Temat|Тема|" \
-	"Aihe|Předmět|Tárgy|Konu|To|An|Til|À|A|Till|Para|Aan|Do|Кому|Komu|Vastaanottaja|" \
-	"Címzett|Kime|Cc|Bcc|Kopie|Copie|Kopia|Копия|Kopio|Reply-To|Antwort an|Répondre à|" \
-	"Importance|Wichtigkeit|Priority"
+/* The words of attributions and header blocks are data, one rules/reply/LANG.rules file per
+ * language: "opener" (On, Le, Am...), "wrote" (a whole word ending an attribution),
+ * "wrote_cjk" (CJK "wrote", which follows other letters directly), "wrote_mid" (the verb
+ * before the name: "Am <date> schrieb X:"), "header_from", "header_date", "header_field"
+ * (the names of a header block's lines). */
 
 typedef struct {
 	GRegex *opener;       /* "On ", "Le ", "Am "... starting an attribution line */
@@ -81,6 +71,31 @@ static GRegex *compile(const char *pattern, GRegexCompileFlags flags)
 	return re;
 }
 
+/* compile_printf - compile() of a pattern built from fmt and its arguments */
+static GRegex *compile_printf(GRegexCompileFlags flags, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static GRegex *compile_printf(GRegexCompileFlags flags, const char *fmt, ...)
+{
+	va_list ap;
+	char *pat;
+	GRegex *re;
+
+	va_start(ap, fmt);
+	pat = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	re = compile(pat, flags);
+	g_free(pat);
+	return re;
+}
+
+/* alternation_or_never - the alternation of kind's patterns, or one that never matches;
+ * caller frees */
+static char *alternation_or_never(const GPtrArray *rules, const char *kind)
+{
+	char *a = rules_alternation(rules, kind);
+
+	return a ? a : g_strdup("(?!)");
+}
+
 /* patterns - the compiled patterns, built once, thread-safely; never freed */
 static const Patterns *patterns(void)
 {
@@ -91,27 +106,37 @@ static const Patterns *patterns(void)
 	const GRegexCompileFlags ml = G_REGEX_MULTILINE, ci = G_REGEX_MULTILINE | G_REGEX_CASELESS;
 
 	if (g_once_init_enter(&once)) {
+		char *opener, *wrote, *wrote_cjk, *wrote_mid, *h_from, *h_date, *h_field, *kw_any;
+
+		p.rules = rules = rules_load(pm_reply_rules, FALSE);
+		opener = alternation_or_never(rules, "opener");
+		wrote = alternation_or_never(rules, "wrote");
+		wrote_cjk = alternation_or_never(rules, "wrote_cjk");
+		wrote_mid = alternation_or_never(rules, "wrote_mid");
+		h_from = alternation_or_never(rules, "header_from");
+		h_date = alternation_or_never(rules, "header_date");
+		h_field = alternation_or_never(rules, "header_field");
+		/* "wrote" after a word boundary, or CJK "wrote" right after digits or letters */
+		kw_any = g_strdup_printf("(?:(?<![\\w])(?:%s)|%s)", wrote, wrote_cjk);
 		/* every pattern is anchored or starts with a literal alternation, and none nests
 		 * unbounded repeats: the work per line stays linear (see splitter) */
-		p.opener = compile("^[ \\t]*-*[ \\t]*>?[ \\t]*" OPENERS "[ \\t]", 0);
-		p.end_wrote = compile("(?:" KW_ANY "|(?<![\\w])sent)[ \\t]*[:：]?[ \\t]*-*[ \\t]*$", 0);
-		p.end_wrote_colon = compile(KW_ANY "[ \\t]*[:：][ \\t]*$", 0);
+		p.opener = compile_printf(0, "^[ \\t]*-*[ \\t]*>?[ \\t]*(?:%s)[ \\t]", opener);
+		p.end_wrote = compile_printf(0, "(?:%s|(?<![\\w])sent)[ \\t]*[:：]?[ \\t]*-*[ \\t]*$", kw_any);
+		p.end_wrote_colon = compile_printf(0, "%s[ \\t]*[:：][ \\t]*$", kw_any);
 		p.polymail = compile("^[ \\t]*On[ \\t][^\\n]*\\n(?:[ \\t]*\\n)?[ \\t]*<[ \\t]*\\n?"
 			"[ \\t]*mailto:[^\\n]*\\n[ \\t]*>[ \\t]*wrote[ \\t]*:[ \\t]*$", ml);
-		p.rev_start = compile("^[ \\t]*>?[ \\t]*(?:" OPENERS "[ \\t]|\\d|\\w{2,4}\\.?,?[ \\t]+\\d)", 0);
-		p.rev_verb = compile("[ \\t](?:schrieb|schreef|skrev|ha scritto|escribió|escreveu|"
-			"napisał(?:\\(a\\))?|написал(?:\\(а\\))?)[ \\t]", 0);
+		p.rev_start = compile_printf(0, "^[ \\t]*>?[ \\t]*(?:(?:%s)[ \\t]|\\d|\\w{2,4}\\.?,?[ \\t]+\\d)", opener);
+		p.rev_verb = compile_printf(0, "[ \\t](?:%s)[ \\t]", wrote_mid);
 		p.date_start = compile("^[ \\t]*>?[ \\t]*(?:\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}|\\d{4}年|"
 			"\\w{2,10}\\.?,?[ \\t]+\\d{1,2}\\.?[ \\t]+\\w{3,10}\\.?[ \\t]+\\d{4})", 0);
-		p.dash_end = compile(KW_ANY "[ \\t]*-{2,}[ \\t]*$", 0);
-		p.mid_opener = compile("(?<=\\S)[ \\t]*(-*[ \\t]*" OPENERS "[ \\t])", 0);
-		p.rules = rules = rules_load(pm_reply_rules, FALSE);
+		p.dash_end = compile_printf(0, "%s[ \\t]*-{2,}[ \\t]*$", kw_any);
+		p.mid_opener = compile_printf(0, "(?<=\\S)[ \\t]*(-*[ \\t]*(?:%s)[ \\t])", opener);
 		orig = rules_alternation(rules, "original");
 		fwd = rules_alternation(rules, "forward");
 		fwd_begin = rules_alternation(rules, "forward_begin");
 		foot = rules_alternation(rules, "footer");
 		sep = rules_alternation(rules, "separator");
-		pat = g_strdup_printf("^[ \\t]*-{2,}[ \\t]*(?:%s)[ \\t]*-{2,}[^\\n]*$",
+		pat = g_strdup_printf("^[ \\t]*[*_]?-{2,}[ \\t]*(?:%s)[ \\t]*-{2,}[^\\n]*$",
 				      orig ? orig : "(?!)");
 		p.original = compile(pat, ci);
 		g_free(pat);
@@ -130,8 +155,16 @@ static const Patterns *patterns(void)
 		g_free(foot);
 		g_free(sep);
 		p.underscores = compile("^[ \\t]*_{10,}[ \\t]*$", 0);
-		p.header = compile("^[ \\t]*[*_]?(?:(" HDR_FROM ")|(" HDR_DATE ")|(" HDR_OTHER "))"
-			"[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", G_REGEX_CASELESS);
+		p.header = compile_printf(G_REGEX_CASELESS, "^[ \\t]*[*_]?(?:(%s)|(%s)|(%s))"
+			"[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", h_from, h_date, h_field);
+		g_free(opener);
+		g_free(wrote);
+		g_free(wrote_cjk);
+		g_free(wrote_mid);
+		g_free(h_from);
+		g_free(h_date);
+		g_free(h_field);
+		g_free(kw_any);
 		g_once_init_leave(&once, 1);
 	}
 	return &p;
@@ -454,6 +487,12 @@ static guint attribution(GPtrArray *lines, guint i)
 			}
 		}
 	}
+	/* X <addr> schrieb am Fr., 28.\nApr. 2017 um 11:53 Uhr:  (the verb after the address,
+	 * the date wrapped onto the next line) */
+	if (strchr(line, '@') && found(p->rev_verb, line))
+		for (guint k = i; k < last; k++)
+			if (ends_with_colon(lines->pdata[k]) && (has_digit(line) || has_digit(lines->pdata[k])))
+				return k - i + 1;
 	/* 2014-10-17 11:28 GMT+03:00 X <addr>:  /  Thu, 26 Jun 2014 14:00 +0400 от X <addr>: */
 	if (found(p->date_start, line))
 		for (guint k = i; k < last; k++)
@@ -545,6 +584,56 @@ static gboolean unclosed_link(const char *s)
 	return (a && !strchr(a, '>')) || (b && !strchr(b, ')'));
 }
 
+/* trim - copy of s without leading and trailing white space; caller frees */
+static char *trim(const char *s)
+{
+	const char *b = s, *e = s + strlen(s);
+
+	while (*b && g_ascii_isspace(*b))
+		b++;
+	while (e > b && g_ascii_isspace(e[-1]))
+		e--;
+	return g_strndup(b, e - b);
+}
+
+/* is_footer - TRUE when line, trimmed, is a "Sent from my ..." footer (rules "footer") */
+static gboolean is_footer(const char *line)
+{
+	char *l = trim(line);
+	gboolean f = *l && strlen(l) <= 120 && g_regex_match(patterns()->footer, l, 0, NULL);
+
+	g_free(l);
+	return f;
+}
+
+/* footer_before_text - TRUE for a footer line after a blank line (or first) with more text
+ * after it: mobile clients put "Sent from my ..." under the reply and the original
+ * message, unmarked, below it */
+static gboolean footer_before_text(GPtrArray *lines, guint i)
+{
+	if (i > 0 && !mimetext_is_blank(lines->pdata[i - 1]))
+		return FALSE;
+	if (!is_footer(lines->pdata[i]))
+		return FALSE;
+	for (guint k = i + 1; k < lines->len; k++)
+		if (!mimetext_is_blank(lines->pdata[k]))
+			return TRUE;
+	return FALSE;
+}
+
+/* wrapped_quote - TRUE when line continues the quote line before it, wrapped by a client
+ * that did not prefix the rest: a long quote line before, a lower-case start (a short
+ * answer between quotes, "No", starts with a capital and stays text) */
+static gboolean wrapped_quote(const char *prev, const char *line)
+{
+	gunichar c;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	c = g_utf8_get_char_validated(line, -1);
+	return strlen(prev) >= 60 && c != (gunichar)-1 && c != (gunichar)-2 && g_unichar_islower(c);
+}
+
 /* mark_lines - one marker per line: e empty, m quoted, s splitter, f forward, t text;
  * caller frees */
 static char *mark_lines(GPtrArray *lines)
@@ -563,6 +652,9 @@ static char *mark_lines(GPtrArray *lines)
 		} else if (is_quote_line(l) && !(i > 0 && unclosed_link(lines->pdata[i - 1]))) {
 			m[i] = 'm';
 			quotes++;
+		} else if (footer_before_text(lines, i)) {
+			m[i] = 's';
+			any_split = TRUE;
 		} else if ((n = splitter(lines, i, &fwd)) > 0) {
 			for (guint k = 0; k < n && i + k < lines->len; k++)
 				m[i + k] = fwd ? 'f' : 's';
@@ -584,7 +676,7 @@ static char *mark_lines(GPtrArray *lines)
 			l++;
 		if (m[i] == 't' && m[i - 1] == 'm' && m[i + 1] == 'm' &&
 		    (unclosed_link(lines->pdata[i - 1]) || g_str_has_prefix(l, "(http") ||
-		     g_str_has_prefix(l, "<http")))
+		     g_str_has_prefix(l, "<http") || wrapped_quote(lines->pdata[i - 1], l)))
 			m[i] = 'm';
 	}
 	return m;
@@ -592,13 +684,23 @@ static char *mark_lines(GPtrArray *lines)
 
 /* strip_marked - drop quotes: cut at the first splitter followed by unquoted text (the
  * quoted message was not prefixed), then drop every splitter and quoted line with the
- * blank lines after them, keeping text written around or between quotes */
+ * blank lines after them, keeping text written around or between quotes; a message that
+ * is a forward (its first line the forward separator) is kept whole */
 static char *strip_marked(GPtrArray *lines, char *m)
 {
 	GString *out = g_string_new(NULL);
 	guint n = lines->len;
 	gboolean dropping = FALSE, first = TRUE;
+	guint lead = 0;
 
+	/* a forward with nothing written above it is the message itself: kept whole */
+	while (lead < n && m[lead] == 'e')
+		lead++;
+	if (lead < n && m[lead] == 'f') {
+		for (guint i = lead; i < n; i++)
+			g_string_append_printf(out, "%s%s", i > lead ? "\n" : "", (const char *)lines->pdata[i]);
+		return g_string_free(out, FALSE);
+	}
 	for (guint i = 0; i < n; i++) {
 		if (m[i] != 's' && m[i] != 'f')
 			continue;
@@ -625,18 +727,6 @@ static char *strip_marked(GPtrArray *lines, char *m)
 		first = FALSE;
 	}
 	return g_string_free(out, FALSE);
-}
-
-/* trim - copy of s without leading and trailing white space; caller frees */
-static char *trim(const char *s)
-{
-	const char *b = s, *e = s + strlen(s);
-
-	while (*b && g_ascii_isspace(*b))
-		b++;
-	while (e > b && g_ascii_isspace(e[-1]))
-		e--;
-	return g_strndup(b, e - b);
 }
 
 /* replytext_strip_quotes - text without quotes, attributions, header blocks and forwards,
@@ -686,6 +776,20 @@ static gboolean cut_signature(GPtrArray *lines)
 	return FALSE;
 }
 
+/* is_delimiter - TRUE for a line of only delimiter characters ("-----", "_____", "***",
+ * "====") or Gmail's invisible tracking mark U+1427, which end a reply and say nothing */
+static gboolean is_delimiter(const char *l)
+{
+	if (strcmp(l, "\xe1\x90\xa7") == 0)
+		return TRUE;
+	if (strlen(l) < 3)
+		return FALSE;
+	for (const char *c = l; *c; c++)
+		if (!strchr("-_=*#~+ \t", *c))
+			return FALSE;
+	return TRUE;
+}
+
 /* cut_footers - drop trailing "Sent from my iPhone"-style lines; TRUE if any went */
 static gboolean cut_footers(GPtrArray *lines)
 {
@@ -693,7 +797,7 @@ static gboolean cut_footers(GPtrArray *lines)
 
 	while (lines->len > 0) {
 		char *l = trim(lines->pdata[lines->len - 1]);
-		gboolean blank = *l == '\0';
+		gboolean blank = *l == '\0' || is_delimiter(l);
 		gboolean footer = !blank && strlen(l) <= 120 &&
 			g_regex_match(patterns()->footer, l, 0, NULL);
 		g_free(l);

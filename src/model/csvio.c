@@ -17,6 +17,7 @@
 #include "model/petition.h"
 #include "model/signature.h"
 #include "model/suppression.h"
+#include "base/lang.h"
 #include "base/pm.h"
 
 /* ==== Reading ==== */
@@ -222,9 +223,10 @@ gint64 csvio_parse_time(const char *s)
 
 /* ==== Imports ==== */
 
-enum { C_EMAIL, C_NAME, C_POSTCODE, C_DISTRICT, C_COMMENT, C_SIGNED_AT, C_N };
+enum { C_EMAIL, C_NAME, C_POSTCODE, C_DISTRICT, C_COMMENT, C_SIGNED_AT, C_LANG, C_LANGUAGE,
+       C_N };
 static const char *const column_names[] = { "email", "name", "postcode", "district",
-					    "comment", "signed_at", NULL };
+					    "comment", "signed_at", "lang", "language", NULL };
 
 typedef struct {
 	PmDb *db;
@@ -266,8 +268,20 @@ static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id
 {
 	GError *e = NULL;
 	const char *email = field(row, im, C_EMAIL);
+	const char *lang = field(row, im, C_LANG) ? field(row, im, C_LANG) :
+			   field(row, im, C_LANGUAGE);
+	char *norm = lang_normalize(lang);
 	gboolean suppressed = FALSE;
 
+	g_free(norm);
+	if (lang && norm == NULL) {
+		char *why = g_strdup_printf("unknown language tag '%s'", lang);
+
+		problem(im->st, row->line, why);
+		g_free(why);
+		*member_id = 0;
+		return TRUE;
+	}
 	if (im->suppressions &&
 	    !member_suppressed(im->db, im->cfg, im->key, email, &suppressed, error))
 		return FALSE;
@@ -293,6 +307,9 @@ static gboolean import_member(Import *im, const CsvioRow *row, gint64 *member_id
 		g_propagate_error(error, e);
 		return FALSE;
 	}
+	/* a member list sets the language; a signature import only fills in a missing one */
+	if (lang && !member_set_lang(im->db, *member_id, lang, im->petition_id == 0, NULL, error))
+		return FALSE;
 	if (im->list_id > 0) {
 		SubscriptionStatus s = subscription_status(im->db, im->list_id, *member_id, &e);
 		gboolean ok = TRUE;
@@ -490,12 +507,14 @@ gboolean csvio_export_members(PmDb *db, gint64 list_id, FILE *out, GError **erro
 
 	if (list_id > 0)
 		return export_query(db, db_query(db, error,
-			"SELECT m.email, m.name, m.postcode, m.district, m.status, s.status "
+			"SELECT coalesce(m.address, m.email), m.name, m.postcode, m.district, "
+			"m.status, s.status "
 			"FROM subscriptions s JOIN members m ON m.id = s.member_id "
 			"WHERE s.list_id = ? AND m.email IS NOT NULL ORDER BY m.id", "i", list_id),
 			header, 6, out, error);
 	return export_query(db, db_query(db, error,
-		"SELECT email, name, postcode, district, status, '' FROM members "
+		"SELECT coalesce(address, email), name, postcode, district, status, '' "
+		"FROM members "
 		"WHERE email IS NOT NULL ORDER BY id", NULL), header, 6, out, error);
 }
 
@@ -506,7 +525,7 @@ gboolean csvio_export_signatures(PmDb *db, gint64 petition_id, FILE *out, GError
 					      "source", "comment", "signed_at" };
 
 	return export_query(db, db_query(db, error,
-		"SELECT m.email, coalesce(m.name, s.name), m.postcode, "
+		"SELECT coalesce(m.address, m.email), coalesce(m.name, s.name), m.postcode, "
 		"coalesce(m.district, s.district), s.status, s.source, s.comment, "
 		"strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(s.confirmed_at, s.created_at), 'unixepoch') "
 		"FROM signatures s LEFT JOIN members m ON m.id = s.member_id "

@@ -588,7 +588,8 @@ static void row_values(sqlite3_stmt *st, int col, char *date, gsize date_size,
 }
 
 #define SIG_COLS "coalesce(m.name, s.name), m.postcode, coalesce(nullif(m.district, ''), " \
-		 "s.district), s.comment, coalesce(s.confirmed_at, s.created_at), m.email"
+		 "s.district), s.comment, coalesce(s.confirmed_at, s.created_at), " \
+		 "coalesce(m.address, m.email)"
 
 /* compile_data - the cover-letter data of one share; a new node */
 static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, Share *s,
@@ -617,7 +618,7 @@ static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, 
 	json_builder_end_object(b);
 	add_int(b, "count", s->count);
 	json_builder_set_member_name(b, "count_one");
-	json_builder_add_boolean_value(b, plural_is_one(NULL, s->count));
+	json_builder_add_boolean_value(b, plural_is_one(cfg->language, s->count));
 	add_int(b, "total", total);
 	add_int(b, "district_total", s->before + s->count);
 	add_str(b, "new_since", fmt_time(s->since, since, sizeof since, "%Y-%m-%d"));

@@ -14,6 +14,7 @@
 
 #include <glib.h>
 #include "base/db.h"
+#include "base/config.h"
 
 /* inbound_log_seen - TRUE in *found when a message with digest is logged already */
 gboolean inbound_log_seen(PmDb *db, const char *digest, gboolean *found, GError **error);
@@ -33,11 +34,12 @@ gboolean inbound_log_finish(PmDb *db, gint64 id, const char *kind, const char *a
 			    const char *result, GBytes *raw, GError **error);
 
 /*
- * inbound_log_forget_member - the part of forgetting member_id (address email, "" when
- * unknown) held here: sender, From, Subject and raw message cleared on the messages they
+ * inbound_log_forget_member - the part of forgetting member_id (key email and the address
+ * as given, "" when unknown; with cfg, every spelling of the key: case, Gmail dots,
+ * +tags) held here: sender, From, Subject and raw message cleared on the messages they
  * sent and on the originals of their stories; the rows stay (counts, idempotency).
  */
-gboolean inbound_log_forget_member(PmDb *db, gint64 member_id, const char *email,
-				   GError **error);
+gboolean inbound_log_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
+				   const char *email, const char *address, GError **error);
 
 #endif

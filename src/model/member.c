@@ -10,9 +10,12 @@
 #include "model/district.h"
 #include "model/member.h"
 #include "model/suppression.h"
+#include "base/lang.h"
+#include "base/log.h"
 #include "base/pm.h"
 
-#define MEMBER_COLS "id, email, name, postcode, district, status, bounce_score, created_at"
+#define MEMBER_COLS "id, email, name, postcode, district, status, bounce_score, created_at, lang, " \
+		    "coalesce(address, email)"
 
 static const char *const status_names[] = {
 	[MEMBER_STATUS_ACTIVE] = "active", [MEMBER_STATUS_BOUNCING] = "bouncing",
@@ -48,6 +51,8 @@ static Member *member_from_row(sqlite3_stmt *st)
 	member_status_parse((const char *)sqlite3_column_text(st, 5), &m->status);
 	m->bounce_score = sqlite3_column_double(st, 6);
 	m->created_at = sqlite3_column_int64(st, 7);
+	m->lang = db_col_text(st, 8);
+	m->address = db_col_text(st, 9);
 	return m;
 }
 
@@ -61,6 +66,12 @@ static Member *member_query_one(PmDb *db, sqlite3_stmt *st, GError **error)
 		m = member_from_row(st);
 	db_done(st);
 	return m;
+}
+
+/* member_address - the address as given, else the key */
+const char *member_address(const Member *m)
+{
+	return m->address ? m->address : m->email;
 }
 
 /* member_get - by id */
@@ -115,9 +126,11 @@ Member *member_free(Member *m)
 {
 	if (m) {
 		g_free(m->email);
+		g_free(m->address);
 		g_free(m->name);
 		g_free(m->postcode);
 		g_free(m->district);
+		g_free(m->lang);
 		g_free(m);
 	}
 	return NULL;
@@ -139,7 +152,7 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
 			const char *postcode, const char *district, gboolean overwrite,
 			gboolean *created, GError **error)
 {
-	char *norm = address_normalize(cfg, email);
+	char *norm = address_normalize(cfg, email), *given = address_given(email);
 	char *n = pm_clean_text(name), *pc = pm_clean_text(postcode);
 	char *d = pm_clean_text(district);
 	gint64 id = 0, now = pm_now();
@@ -166,30 +179,56 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
 		goto out;
 	}
 	if (m == NULL) {
-		if (db_exec(db, error, "INSERT INTO members(email, name, postcode, district, "
-			    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", "ttttii",
-			    norm, n, pc, d, now, now)) {
+		if (db_exec(db, error, "INSERT INTO members(email, address, name, postcode, "
+			    "district, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			    "tttttii", norm, given, n, pc, d, now, now)) {
 			id = db_last_id(db);
 			*created = TRUE;
 		}
 		goto out;
 	}
 	id = m->id;
+	if (g_strcmp0(m->address, given) != 0)
+		log_info("member %" G_GINT64_FORMAT " wrote with another spelling of their "
+			 "address: the first one given is kept", id);
 	if (!db_exec(db, error,
 		     "UPDATE members SET name = CASE WHEN ?2 IS NOT NULL AND (?5 OR name IS NULL "
 		     "OR name = '') THEN ?2 ELSE name END, postcode = CASE WHEN ?3 IS NOT NULL AND "
 		     "(?5 OR postcode IS NULL) THEN ?3 ELSE postcode END, district = CASE WHEN ?4 "
 		     "IS NOT NULL AND (?5 OR district IS NULL) THEN ?4 ELSE district END, "
-		     "updated_at = ?6 WHERE id = ?1", "itttii", id, n, pc, d,
-		     (gint64)(overwrite ? 1 : 0), now))
+		     "address = coalesce(address, ?7), updated_at = ?6 WHERE id = ?1", "itttiit",
+		     id, n, pc, d, (gint64)(overwrite ? 1 : 0), now, given))
 		id = 0;
 	member_free(m);
 out:
 	g_free(norm);
+	g_free(given);
 	g_free(n);
 	g_free(pc);
 	g_free(d);
 	return id;
+}
+
+/* member_set_lang - set (or, from mail, adopt) a member's language */
+gboolean member_set_lang(PmDb *db, gint64 id, const char *lang, gboolean overwrite,
+			 gboolean *changed, GError **error)
+{
+	char *norm = lang_normalize(lang);
+	gboolean ok;
+
+	if (changed)
+		*changed = FALSE;
+	if (lang && *lang && norm == NULL) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "unknown language tag %s", lang);
+		return FALSE;
+	}
+	ok = db_exec(db, error, "UPDATE members SET lang = ?2, updated_at = ?3 WHERE id = ?1 "
+		     "AND lang IS NOT ?2 AND (?4 OR lang IS NULL)", "itii", id, norm, pm_now(),
+		     (gint64)(overwrite ? 1 : 0));
+	if (ok && changed)
+		*changed = db_changes(db) > 0;
+	g_free(norm);
+	return ok;
 }
 
 /* member_set_status - change a member's status */
@@ -224,7 +263,7 @@ JsonNode *member_to_json(const Member *m)
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "email");
-	json_builder_add_string_value(b, m->email ? m->email : "");
+	json_builder_add_string_value(b, member_address(m) ? member_address(m) : "");
 	json_builder_set_member_name(b, "name");
 	json_builder_add_string_value(b, m->name ? m->name : "");
 	json_builder_set_member_name(b, "first_name");
@@ -233,6 +272,8 @@ JsonNode *member_to_json(const Member *m)
 	json_builder_add_string_value(b, m->postcode ? m->postcode : "");
 	json_builder_set_member_name(b, "district");
 	json_builder_add_string_value(b, m->district ? m->district : "");
+	json_builder_set_member_name(b, "lang");
+	json_builder_add_string_value(b, m->lang ? m->lang : "");
 	json_builder_end_object(b);
 	n = json_builder_get_root(b);
 	g_object_unref(b);
@@ -262,7 +303,8 @@ gboolean member_suppressed(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 /* member_erase - the member row's part of forgetting */
 gboolean member_erase(PmDb *db, gint64 id, gint64 now, GError **error)
 {
-	return db_exec(db, error, "UPDATE members SET email = NULL, name = NULL, postcode = NULL, "
+	return db_exec(db, error, "UPDATE members SET email = NULL, address = NULL, name = NULL, "
+		       "postcode = NULL, lang = NULL, "
 		       "status = 'forgotten', bounce_score = 0, bounce_at = NULL, updated_at = ? "
 		       "WHERE id = ?", "ii", now, id);
 }

@@ -35,14 +35,20 @@ gboolean member_status_parse(const char *s, MemberStatus *status);
 
 typedef struct {
 	gint64 id;
-	char *email;        /* normalized; NULL once forgotten */
+	char *email;        /* normalized: the key that finds the person; NULL once forgotten */
+	char *address;      /* as the person first gave it: mail, display, export (member_address) */
 	char *name;
 	char *postcode;
 	char *district;
 	MemberStatus status;
 	double bounce_score;
 	gint64 created_at;
+	char *lang;         /* primary language subtag ("fr"), or NULL: the configured default */
 } Member;
+
+/* member_address - where mail to m goes and what is shown: the address as given (the
+ * normalized key for rows from before it was kept); borrowed, NULL once forgotten */
+const char *member_address(const Member *m);
 
 /* member_get - member by id; NULL (no error) when absent; caller frees with member_free */
 Member *member_get(PmDb *db, gint64 id, GError **error);
@@ -61,7 +67,11 @@ Member *member_need_id(PmDb *db, gint64 id, GError **error);
 Member *member_free(Member *m);
 
 /*
- * member_upsert - create the member for email, or update it. NULL fields are left as
+ * member_upsert - create the member for email, or update it. The member is found by the
+ * normalized address; a new member keeps email as given (member_address). A later,
+ * different spelling of the same key finds the same member and does not replace the
+ * first one given (it is logged, without the address): the person's first word on where
+ * to write stands until they are forgotten. NULL fields are left as
  * they are; on update, name/postcode/district are replaced only when overwrite is TRUE or
  * the stored value is empty. A district is derived from the postcode (districts table)
  * when none is given. An invalid address is EX_DATAERR. A forgotten or unsubscribed
@@ -113,10 +123,19 @@ gboolean member_mark_unsubscribed(PmDb *db, gint64 id, gint64 now, GError **erro
  */
 gboolean member_districts_rederive(PmDb *db, gboolean all, gint64 *changed, GError **error);
 
+/*
+ * member_set_lang - the member's language (lang_normalize'd; NULL clears it). An organizer
+ * (overwrite TRUE) sets it; a language read from the member's mail (overwrite FALSE) is
+ * adopted only while none is set. A tag that is no language is EX_DATAERR ("unknown
+ * language tag X"). *changed (may be NULL) tells whether it changed.
+ */
+gboolean member_set_lang(PmDb *db, gint64 id, const char *lang, gboolean overwrite,
+			 gboolean *changed, GError **error);
+
 /* member_first_name - the first word of a display name, or ""; caller frees */
 char *member_first_name(const char *name);
 
-/* member_to_json - template data {email, name, first_name, postcode, district} */
+/* member_to_json - template data {email (as given), name, first_name, postcode, district, lang} */
 JsonNode *member_to_json(const Member *m);
 
 #endif

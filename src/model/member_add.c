@@ -21,7 +21,7 @@ static void kept_free(gpointer p)
 /* member_add - the organizer's add */
 gint64 member_add(PmDb *db, const PmConfig *cfg, const PmSecret *key, const char *email,
 		  const char *name, const char *postcode, const char *district,
-		  char *const *lists, gboolean *created, GPtrArray **kept, GError **error)
+		  const char *lang, char *const *lists, gboolean *created, GPtrArray **kept, GError **error)
 {
 	gboolean suppressed = FALSE;
 	gint64 id;
@@ -37,6 +37,10 @@ gint64 member_add(PmDb *db, const PmConfig *cfg, const PmSecret *key, const char
 		return 0;
 	}
 	id = member_upsert_ex(db, cfg, email, name, postcode, district, TRUE, created, error);
+	if (id && lang &&
+	    !member_set_lang(db, id, g_ascii_strcasecmp(lang, "none") == 0 ? NULL : lang, TRUE,
+			     NULL, error))
+		id = 0;
 	for (int i = 0; id && lists && lists[i]; i++) {
 		List *l = list_need(db, cfg, lists[i], error);
 		SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;

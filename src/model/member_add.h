@@ -26,7 +26,8 @@ typedef struct {
 
 /*
  * member_add - an organizer adds email (or updates the member who has it: name, postcode
- * and district replaced when given) and subscribes them to lists (names, NULL-terminated;
+ * and district replaced when given; lang, when given, set by member_set_lang: "none"
+ * clears it) and subscribes them to lists (names, NULL-terminated;
  * may be NULL) by subscription_add_by_organizer. Someone who asked to be forgotten is not
  * added again: EX_DATAERR (they can still sign or subscribe by mail themselves). An
  * unknown list is EX_NOUSER. *created TRUE for a new member; *kept (may be NULL) gets a
@@ -35,6 +36,6 @@ typedef struct {
  */
 gint64 member_add(PmDb *db, const PmConfig *cfg, const PmSecret *key, const char *email,
 		  const char *name, const char *postcode, const char *district,
-		  char *const *lists, gboolean *created, GPtrArray **kept, GError **error);
+		  const char *lang, char *const *lists, gboolean *created, GPtrArray **kept, GError **error);
 
 #endif

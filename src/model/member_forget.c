@@ -22,20 +22,22 @@
 #include "base/pm.h"
 
 /* member_forget - erase personal data, keep anonymous counts */
-gboolean member_forget(PmDb *db, const PmSecret *key, gint64 id, GError **error)
+gboolean member_forget(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+		       GError **error)
 {
 	Member *m = member_need_id(db, id, error);
-	const char *email;
+	const char *email, *address;
 	gint64 now = pm_now();
 	gboolean ok;
 
 	if (m == NULL)
 		return FALSE;
 	email = m->email ? m->email : "";
-	ok = inbound_log_forget_member(db, id, email, error) &&
+	address = member_address(m) ? member_address(m) : "";
+	ok = inbound_log_forget_member(db, cfg, id, email, address, error) &&
 	     story_forget_member(db, id, now, error) &&
 	     signature_forget_member(db, id, error) &&
-	     outbox_forget_member(db, id, email, now, error) &&
+	     outbox_forget_member(db, cfg, id, email, address, now, error) &&
 	     bounce_forget_member(db, id, error) &&
 	     subscription_forget_member(db, id, now, error) &&
 	     member_erase(db, id, now, error) &&
@@ -50,7 +52,7 @@ gint64 member_forget_address(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 			     const char *email, GError **error)
 {
 	Member *m = member_need(db, cfg, email, error);
-	gint64 id = m && member_forget(db, key, m->id, error) ? m->id : 0;
+	gint64 id = m && member_forget(db, cfg, key, m->id, error) ? m->id : 0;
 
 	member_free(m);
 	return id;

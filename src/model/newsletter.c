@@ -18,6 +18,7 @@
 #include "model/newsletter.h"
 #include "model/outbox.h"
 #include "model/petition.h"
+#include "base/lang.h"
 #include "base/pm.h"
 #include "mail/template.h"
 
@@ -170,6 +171,78 @@ gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const 
 	return id;
 }
 
+/* newsletter_translate - the subject and body for members whose language is lang */
+gboolean newsletter_translate(PmDb *db, gint64 id, const char *lang, const char *subject,
+			      const char *body_markdown, GError **error)
+{
+	Newsletter *n;
+	char *tag = lang_normalize(lang);
+	gboolean ok = FALSE;
+
+	if (tag == NULL) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "unknown language tag %s", lang ? lang : "");
+		return FALSE;
+	}
+	if (subject == NULL || *subject == '\0' || body_markdown == NULL)
+		g_set_error(error, PM_ERROR, EX_USAGE, "a newsletter needs a subject and a body");
+	else if (!g_utf8_validate(subject, -1, NULL) || !g_utf8_validate(body_markdown, -1, NULL))
+		g_set_error(error, PM_ERROR, EX_DATAERR, "the subject and body must be UTF-8");
+	else if (template_check(subject, "subject", error) &&
+		 template_check(body_markdown, "body", error) &&
+		 (n = newsletter_need(db, id, error)) != NULL) {
+		if (n->status != NEWSLETTER_STATUS_DRAFT && n->status != NEWSLETTER_STATUS_SCHEDULED)
+			g_set_error(error, PM_ERROR, EX_DATAERR, "newsletter %" G_GINT64_FORMAT
+				    " is %s: only a draft or a scheduled one can be translated", id,
+				    newsletter_status_name(n->status));
+		else
+			ok = db_exec(db, error, "INSERT INTO newsletter_langs(newsletter_id, lang, "
+				     "subject, body) VALUES (?, ?, ?, ?) ON CONFLICT(newsletter_id, "
+				     "lang) DO UPDATE SET subject = excluded.subject, "
+				     "body = excluded.body", "ittt", id, tag, subject, body_markdown);
+		newsletter_free(n);
+	}
+	g_free(tag);
+	return ok;
+}
+
+/* translation_free - GDestroyNotify for NewsletterTranslation */
+static void translation_free(gpointer p)
+{
+	NewsletterTranslation *t = p;
+
+	g_free(t->lang);
+	g_free(t->subject);
+	g_free(t->body);
+	g_free(t);
+}
+
+/* newsletter_translations - every other language's subject and body */
+GPtrArray *newsletter_translations(PmDb *db, gint64 id, GError **error)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(translation_free);
+	sqlite3_stmt *st = db_query(db, error, "SELECT lang, subject, body FROM newsletter_langs "
+				    "WHERE newsletter_id = ? ORDER BY lang", "i", id);
+	GError *e = NULL;
+
+	if (st == NULL)
+		return g_ptr_array_unref(out), NULL;
+	while (db_step(db, st, &e)) {
+		NewsletterTranslation *t = g_new0(NewsletterTranslation, 1);
+
+		t->lang = db_col_text(st, 0);
+		t->subject = db_col_text(st, 1);
+		t->body = db_col_text(st, 2);
+		g_ptr_array_add(out, t);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	return out;
+}
+
 /* newsletter_schedule - draft or scheduled -> scheduled at */
 gboolean newsletter_schedule(PmDb *db, gint64 id, gint64 at, GError **error)
 {
@@ -208,7 +281,7 @@ gboolean newsletter_schedule_later(PmDb *db, gint64 id, gint64 at, GError **erro
 gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 {
 	Newsletter *n = newsletter_need(db, id, error);
-	gint64 now = pm_now();
+	gint64 now = pm_now(), unexpanded = 0;
 	gboolean ok = FALSE;
 
 	if (n == NULL)
@@ -217,8 +290,15 @@ gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 		g_set_error(error, PM_ERROR, EX_DATAERR, "newsletter %" G_GINT64_FORMAT " is %s "
 			    "already", id, newsletter_status_name(n->status));
 	else
-		ok = db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
-			     "finished_at = ? WHERE id = ?", "ii", now, id) &&
+		/* the members it had yet to be expanded for count as recipients whose copies
+		 * were cancelled: the status stays right (newsletter_report_need) */
+		ok = (n->expanded_at != 0 ||
+		      db_int(db, error, &unexpanded, 0, "SELECT count(*) " AUDIENCE_FROM, "iiii",
+			     n->list_id, n->cursor, (gint64)(n->skip_signed ? 1 : 0),
+			     n->petition_id)) &&
+		     db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
+			     "finished_at = ?, recipients = recipients + ? WHERE id = ?", "iii",
+			     now, unexpanded, id) &&
 		     outbox_cancel_ref(db, OUTBOX_NEWSLETTER, id, now, error);
 	newsletter_free(n);
 	return ok;
@@ -260,7 +340,7 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 		return e == NULL;
 	}
 	cursor = n->cursor;
-	st = db_query(db, &e, "SELECT m.id, m.email " AUDIENCE_FROM
+	st = db_query(db, &e, "SELECT m.id, coalesce(m.address, m.email) " AUDIENCE_FROM
 		      " ORDER BY s.member_id LIMIT ?5", "iiiii", n->list_id, cursor,
 		      (gint64)(n->skip_signed ? 1 : 0), n->petition_id, (gint64)batch);
 	while (st && db_step(db, st, &e)) {
@@ -301,7 +381,8 @@ gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *
 	*found = FALSE;
 	*sstatus = SUBSCRIPTION_STATUS_NONE;
 	st = db_query(db, &e, "SELECT n.status, s.status, m.status, m.email, m.name, m.postcode, "
-		      "m.district, m.id FROM newsletters n LEFT JOIN subscriptions s ON "
+		      "m.district, m.id, m.lang, coalesce(m.address, m.email) FROM newsletters n "
+		      "LEFT JOIN subscriptions s ON "
 		      "s.list_id = n.list_id AND s.member_id = ?2 LEFT JOIN members m ON m.id = ?2 "
 		      "WHERE n.id = ?1", "ii", id, member_id);
 	if (st && db_step(db, st, &e)) {
@@ -315,6 +396,8 @@ gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *
 			m->postcode = db_col_text(st, 5);
 			m->district = db_col_text(st, 6);
 			m->id = sqlite3_column_int64(st, 7);
+			m->lang = db_col_text(st, 8);
+			m->address = db_col_text(st, 9);
 		}
 	}
 	db_done(st);
@@ -453,8 +536,14 @@ NewsletterReport *newsletter_report_need(PmDb *db, gint64 id, GError **error)
 		p = petition_get(db, n->petition_id, NULL);
 	s->list = g_strdup(l ? l->name : NULL);
 	s->petition = g_strdup(p ? p->slug : NULL);
-	/* recipients: copies expanded so far; before expansion, the audience it would reach */
+	/* recipients: copies expanded so far; before expansion, the audience it would reach;
+	 * once cancelled, those it was going to (the copies never expanded count as
+	 * cancelled: newsletter_cancel) */
 	s->recipients = s->counts.recipients;
+	if (n->status == NEWSLETTER_STATUS_CANCELLED && n->recipients > s->counts.recipients) {
+		s->counts.cancelled += n->recipients - s->counts.recipients;
+		s->recipients = n->recipients;
+	}
 	if (n->status == NEWSLETTER_STATUS_DRAFT || n->status == NEWSLETTER_STATUS_SCHEDULED) {
 		s->recipients = 0;
 		newsletter_audience(db, id, &s->recipients, NULL);

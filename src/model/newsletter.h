@@ -47,6 +47,27 @@ gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const 
 			 const char *body_markdown, const char *petition, const char *template_name,
 			 gboolean skip_signed, const char *created_by, GError **error);
 
+/*
+ * newsletter_translate - the subject and body (Markdown + Mustache) of newsletter id for
+ * members whose language is lang (a BCP 47 tag, stored as its primary subtag); others get
+ * the newsletter's own. Replaces an earlier one for lang. Only a draft or a scheduled
+ * newsletter (EX_DATAERR otherwise, and for invalid Mustache or UTF-8); EX_NOUSER for an
+ * unknown id; EX_USAGE for a tag that is no language.
+ */
+gboolean newsletter_translate(PmDb *db, gint64 id, const char *lang, const char *subject,
+			      const char *body_markdown, GError **error);
+
+/* A newsletter's subject and body in one more language. */
+typedef struct {
+	char *lang;
+	char *subject;
+	char *body;
+} NewsletterTranslation;
+
+/* newsletter_translations - newsletter id's translations (NewsletterTranslation*, the
+ * array frees them), by language; NULL with error on a database failure */
+GPtrArray *newsletter_translations(PmDb *db, gint64 id, GError **error);
+
 /* newsletter_schedule - send at unix time at (now or later); only a draft or scheduled one.
  * EX_NOUSER for an unknown id, EX_DATAERR for one already sending, sent or cancelled. */
 gboolean newsletter_schedule(PmDb *db, gint64 id, gint64 at, GError **error);
@@ -76,7 +97,8 @@ typedef struct {
 	NewsletterStatus status;
 	gint64 scheduled_at;  /* 0: not scheduled */
 	gint64 cursor;        /* last member id expanded */
-	gint64 recipients;    /* rows expanded into the outbox */
+	gint64 recipients;    /* rows expanded into the outbox; once cancelled, plus the
+			       * members it had yet to be expanded for (newsletter_cancel) */
 	gint64 expanded_at;   /* 0: expansion not finished */
 	gint64 created_at;
 } Newsletter;
@@ -141,7 +163,9 @@ typedef struct {
 	Newsletter *newsletter;
 	char *list;             /* the list's name; NULL if it is gone */
 	char *petition;         /* the linked petition's slug, or NULL */
-	gint64 recipients;      /* copies expanded; before expansion, the audience now */
+	gint64 recipients;      /* copies expanded; before expansion, the audience now; once
+				 * cancelled, every member it was going to (the copies never
+				 * expanded are counted in counts.cancelled) */
 	NewsletterCounts counts;
 } NewsletterReport;
 

@@ -5,13 +5,28 @@
 #include "mail/address.h"
 #include "model/organizer.h"
 
-/* add_all - append the normalized addresses of v to out, skipping repeats and unusable ones */
+/* same_key - TRUE when a and b normalize to the same key */
+static gboolean same_key(const PmConfig *cfg, const char *a, const char *b)
+{
+	char *ka = address_normalize(cfg, a), *kb = address_normalize(cfg, b);
+	gboolean same = ka && kb && strcmp(ka, kb) == 0;
+
+	g_free(ka);
+	g_free(kb);
+	return same;
+}
+
+/* add_all - append the addresses of v as given to out, skipping repeats (by the normalized
+ * key) and unusable ones */
 static void add_all(const PmConfig *cfg, char **v, GPtrArray *out)
 {
 	for (int i = 0; v && v[i]; i++) {
-		char *a = address_normalize(cfg, v[i]);
+		char *a = address_given(v[i]);
+		gboolean seen = FALSE;
 
-		if (a && !g_ptr_array_find_with_equal_func(out, a, g_str_equal, NULL))
+		for (guint j = 0; a && !seen && j < out->len; j++)
+			seen = same_key(cfg, a, g_ptr_array_index(out, j));
+		if (a && !seen)
 			g_ptr_array_add(out, a);
 		else
 			g_free(a);
@@ -32,7 +47,7 @@ GPtrArray *organizer_list(const PmConfig *cfg, const char *list)
 	}
 	if (out->len == 0) {
 		char *from = config_from_address(cfg);
-		char *a = address_normalize(cfg, from);
+		char *a = address_given(from);
 
 		g_ptr_array_add(out, a ? a : g_strdup(from));
 		g_free(from);
@@ -40,18 +55,17 @@ GPtrArray *organizer_list(const PmConfig *cfg, const char *list)
 	return out;
 }
 
-/* organizer_is - addr normalized, then looked up in organizer_list */
+/* organizer_is - addr compared by its normalized key with organizer_list */
 gboolean organizer_is(const PmConfig *cfg, const char *list, const char *addr)
 {
-	char *a = address_normalize(cfg, addr);
 	GPtrArray *orgs;
-	gboolean found;
+	gboolean found = FALSE;
 
-	if (a == NULL)
+	if (addr == NULL)
 		return FALSE;
 	orgs = organizer_list(cfg, list);
-	found = g_ptr_array_find_with_equal_func(orgs, a, g_str_equal, NULL);
+	for (guint i = 0; !found && i < orgs->len; i++)
+		found = same_key(cfg, addr, g_ptr_array_index(orgs, i));
 	g_ptr_array_unref(orgs);
-	g_free(a);
 	return found;
 }

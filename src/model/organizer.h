@@ -4,8 +4,9 @@
  *
  * Owns: the organizers of a list (its own and the global `organizers`: global organizers
  * organize every list) and of everything not tied to one list (petitions, stories,
- * deliveries: the global ones and every list's); each address once, normalized like a
- * member's (address_normalize), in configuration order, global ones first; and the
+ * deliveries: the global ones and every list's); each person once (compared by the
+ * normalized key, address_normalize), written as configured (mail goes there), in
+ * configuration order, global ones first; and the
  * fallback: when none is configured, the campaign's own From mailbox, which reaches the
  * organizers (conf/peermail.conf). Reads the configuration only; no table.
  * Not: telling them (produce/notify.h), what they may do (the inbound routes).
@@ -17,11 +18,11 @@
 #include <glib.h>
 #include "base/config.h"
 
-/* organizer_list - the organizers of list (NULL: of everything), never empty: normalized
- * addresses (char *), free with g_ptr_array_unref */
+/* organizer_list - the organizers of list (NULL: of everything), never empty: addresses
+ * as configured (char *), free with g_ptr_array_unref */
 GPtrArray *organizer_list(const PmConfig *cfg, const char *list);
 
-/* organizer_is - TRUE if addr (normalized here) is one of organizer_list(cfg, list) */
+/* organizer_is - TRUE if addr is one of organizer_list(cfg, list), by normalized key */
 gboolean organizer_is(const PmConfig *cfg, const char *list, const char *addr);
 
 #endif

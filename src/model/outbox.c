@@ -475,6 +475,11 @@ static gboolean record_one(PmDb *db, const PmConfig *cfg, const char *owner, Out
 	gboolean ok;
 
 	switch (r->outcome) {
+	case OUTBOX_OUT_CANCELLED:
+		/* cancelled while claimed and never handed over: the row says so already */
+		r->final_status = OUTBOX_STATUS_CANCELLED;
+		return db_exec(db, error, "UPDATE outbox SET claimed_by = NULL WHERE id = ? AND "
+			       "claimed_by = ?", "it", r->id, owner);
 	case OUTBOX_OUT_SENT:
 		status = OUTBOX_STATUS_SENT;
 		sent_at = now;
@@ -519,6 +524,27 @@ static gboolean record_one(PmDb *db, const PmConfig *cfg, const char *owner, Out
 	r->final_status = status;
 	r->lost = db_changes(db) == 0;
 	r->next_attempt = next;
+	if (r->lost) {
+		/* cancelled while in flight: one the server took is counted as sent (it went
+		 * out), any other stays cancelled */
+		ok = r->outcome == OUTBOX_OUT_SENT
+		     ? db_exec(db, error, "UPDATE outbox SET status = 'sent', attempts = ?, "
+			       "claimed_by = NULL, smtp_code = nullif(?, 0), smtp_status = ?, "
+			       "relay = ?, sent_at = ?, updated_at = ? WHERE id = ? AND "
+			       "status = 'cancelled' AND claimed_by = ?", "iittiiit",
+			       (gint64)attempts, (gint64)r->code, r->status, r->relay, now, now,
+			       r->id, owner)
+		     : db_exec(db, error, "UPDATE outbox SET claimed_by = NULL WHERE id = ? AND "
+			       "status = 'cancelled' AND claimed_by = ?", "it", r->id, owner);
+		if (!ok)
+			return FALSE;
+		if (db_changes(db)) {
+			r->lost = FALSE;
+			r->final_status = r->outcome == OUTBOX_OUT_SENT ? OUTBOX_STATUS_SENT
+								       : OUTBOX_STATUS_CANCELLED;
+		}
+		return TRUE;
+	}
 	/* A recipient's 5xx counts toward its bounce score, in the same transaction. */
 	if (db_changes(db) && r->outcome == OUTBOX_OUT_FAILED && r->recipient_reply &&
 	    r->code >= 500 && r->code < 600) {
@@ -638,13 +664,26 @@ gboolean outbox_member_id(PmDb *db, gint64 id, gint64 *member_id, GError **error
 		      "id = ?", "i", id);
 }
 
-/* outbox_cancel_ref - cancel the waiting rows of kind for ref_id */
+/* outbox_cancel_ref - cancel the rows of kind for ref_id not yet handed over */
 gboolean outbox_cancel_ref(PmDb *db, OutboxKind kind, gint64 ref_id, gint64 now,
 			   GError **error)
 {
+	/* claimed rows keep claimed_by: their sender checks again before handing one over
+	 * (outbox_still_claimed) and records one that went out all the same (record_one) */
 	return db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ? "
-		       "WHERE kind = ? AND ref_id = ? AND status IN ('queued', 'deferred')", "iti",
-		       now, outbox_kind_name(kind), ref_id);
+		       "WHERE kind = ? AND ref_id = ? AND status IN ('queued', 'deferred', "
+		       "'sending')", "iti", now, outbox_kind_name(kind), ref_id);
+}
+
+/* outbox_still_claimed - is row id still 'sending' (not cancelled since its claim) */
+gboolean outbox_still_claimed(PmDb *db, gint64 id, gboolean *yes, GError **error)
+{
+	gint64 n = 0;
+	gboolean ok = db_int(db, error, &n, 0, "SELECT count(*) FROM outbox WHERE id = ? AND "
+			     "status = 'sending'", "i", id);
+
+	*yes = n > 0;
+	return ok;
 }
 
 /* outbox_cancel_claimed - a claimed row that must not go out after all */
@@ -656,23 +695,65 @@ gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
 		       why, now, id);
 }
 
-/* outbox_forget_member - no more mail to the member, and no address of theirs kept */
-gboolean outbox_forget_member(PmDb *db, gint64 member_id, const char *email, gint64 now,
-			      GError **error)
+/* other_spellings - a JSON array of the ids of rows of no member (answers to strangers,
+ * notices) whose recipient is any spelling of key (address_has_key), the search narrowed
+ * to the key's domains; NULL with error */
+static char *other_spellings(PmDb *db, const PmConfig *cfg, const char *key, GError **error)
 {
-	return db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?2 WHERE "
-		       "(member_id = ?1 OR recipient = ?3) AND status IN ('queued', 'deferred')",
-		       "iit", member_id, now, email) &&
-	       db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
-		       "outbox WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending')",
-		       "it", member_id, email) &&
-	       /* finished delivery letters quote signers (names, comments): none is kept */
-	       db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
-		       "outbox WHERE kind = 'delivery' AND status IN ('sent', 'failed', "
-		       "'cancelled'))", "") &&
-	       db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
-		       "WHERE (member_id = ?1 OR recipient = ?2) AND status != 'sending'", "it",
-		       member_id, email);
+	GString *ids = g_string_new("[");
+	const char *at = key && cfg ? strrchr(key, '@') : NULL;
+	char **domains = at ? address_key_domains(cfg, at + 1) : NULL;
+	GError *e = NULL;
+
+	for (int i = 0; domains && domains[i] && e == NULL; i++) {
+		char *like = g_strdup_printf("%%@%s", domains[i]);
+		sqlite3_stmt *st = db_query(db, &e, "SELECT id, recipient FROM outbox WHERE "
+					    "member_id IS NULL AND lower(recipient) LIKE ?1", "t",
+					    like);
+
+		while (st && db_step(db, st, &e))
+			if (address_has_key(cfg, (const char *)sqlite3_column_text(st, 1), key))
+				g_string_append_printf(ids, "%s%" G_GINT64_FORMAT,
+						       ids->len > 1 ? "," : "",
+						       (gint64)sqlite3_column_int64(st, 0));
+		db_done(st);
+		g_free(like);
+	}
+	g_strfreev(domains);
+	if (e) {
+		g_propagate_error(error, e);
+		g_string_free(ids, TRUE);
+		return NULL;
+	}
+	g_string_append_c(ids, ']');
+	return g_string_free(ids, FALSE);
+}
+
+/* outbox_forget_member - no more mail to the member, and no address of theirs kept */
+gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
+			      const char *email, const char *address, gint64 now, GError **error)
+{
+#define THEIRS "(member_id = ?1 OR lower(recipient) IN (lower(?2), lower(?3)) OR " \
+	       "id IN (SELECT value FROM json_each(?4)))"
+	char *ids = other_spellings(db, cfg, email, error);
+	gboolean ok;
+
+	/* claimed rows too: the sender checks the row again before handing it over */
+	ok = ids &&
+	     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?5 "
+		     "WHERE " THEIRS " AND status IN ('queued', 'deferred', 'sending')", "ittti",
+		     member_id, email, address, ids, now) &&
+	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
+		     "outbox WHERE " THEIRS ")", "ittt", member_id, email, address, ids) &&
+	     /* finished delivery letters quote signers (names, comments): none is kept */
+	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
+		     "outbox WHERE kind = 'delivery' AND status IN ('sent', 'failed', "
+		     "'cancelled'))", "") &&
+	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', smtp_text = NULL "
+		     "WHERE " THEIRS, "ittt", member_id, email, address, ids);
+#undef THEIRS
+	g_free(ids);
+	return ok;
 }
 
 /* outbox_purge_bodies - drop the stored messages of rows finished before before */

@@ -83,8 +83,10 @@ gboolean outbox_responses_today(PmDb *db, const char *recipient, gint64 *count,
  * such row) */
 gboolean outbox_member_id(PmDb *db, gint64 id, gint64 *member_id, GError **error);
 
-/* outbox_cancel_ref - cancel the rows of kind for ref_id not sent yet (queued, deferred):
- * a newsletter's copies when it is cancelled. The caller holds the transaction. */
+/* outbox_cancel_ref - cancel the rows of kind for ref_id not handed over yet (queued,
+ * deferred, and claimed: their sender looks again just before handing one to the server,
+ * outbox_still_claimed, and records a copy that went out all the same as sent): a
+ * newsletter's copies when it is cancelled. The caller holds the transaction. */
 gboolean outbox_cancel_ref(PmDb *db, OutboxKind kind, gint64 ref_id, gint64 now,
 			   GError **error);
 
@@ -94,19 +96,29 @@ gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
 			       GError **error);
 
 /*
- * outbox_forget_member - the part of forgetting member_id (address email, "" when
- * unknown) held here: their waiting rows are cancelled, and every row not being sent
- * loses its stored message, recipient address ('forgotten') and reply text; the rows stay
+ * outbox_forget_member - the part of forgetting member_id (key email and the address as
+ * given, "" when unknown; with cfg, every spelling of the key: case, Gmail dots, +tags)
+ * held here: their rows not yet handed to
+ * the SMTP server (queued, deferred, and claimed by a sender: it checks again before
+ * handing one over, run/smtp) are cancelled, and every row of theirs loses its stored
+ * message, recipient address ('forgotten') and reply text; the rows stay
  * (counts); the stored letters of finished deliveries (which quote signers) are dropped.
  * The caller holds the transaction.
  */
-gboolean outbox_forget_member(PmDb *db, gint64 member_id, const char *email, gint64 now,
-			      GError **error);
+gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
+			      const char *email, const char *address, gint64 now, GError **error);
 
 /* outbox_purge_bodies - delete the stored message of every row that finished (sent,
  * failed, cancelled) before before; *count gets how many. The caller holds the
  * transaction. */
 gboolean outbox_purge_bodies(PmDb *db, gint64 before, int *count, GError **error);
+
+/*
+ * outbox_still_claimed - TRUE in *yes while row id is 'sending': the last look before a
+ * claimed row is handed to the SMTP server or the Maildir (a cancel or a forget since the
+ * claim makes it FALSE). Any thread, with its own PmDb.
+ */
+gboolean outbox_still_claimed(PmDb *db, gint64 id, gboolean *yes, GError **error);
 
 /* outbox_return_path - the VERP envelope sender bounce+TOKEN@domain of row id; caller frees */
 char *outbox_return_path(const PmConfig *cfg, const PmSecret *key, gint64 id);
@@ -188,7 +200,8 @@ typedef enum {
 	OUTBOX_OUT_SENT,      /* the server said 2xx for this recipient */
 	OUTBOX_OUT_DEFERRED,  /* 4xx, connection failure: retry with backoff */
 	OUTBOX_OUT_FAILED,    /* 5xx or a render error: final */
-	OUTBOX_OUT_RELEASED   /* not attempted (shutdown, hourly limit): due again at not_before */
+	OUTBOX_OUT_RELEASED,  /* not attempted (shutdown, hourly limit): due again at not_before */
+	OUTBOX_OUT_CANCELLED  /* not handed over: the row was cancelled after its claim */
 } OutboxOutcome;
 
 /* The result of one attempt, filled by the transport; outbox_result_free frees it. */

@@ -509,8 +509,15 @@ gboolean petition_counts(PmDb *db, gint64 id, gint64 *confirmed, gint64 *pending
 	return TRUE;
 }
 
-/* petition_to_json - template data */
+/* petition_to_json - template data in the default language */
 JsonNode *petition_to_json(PmDb *db, const PmConfig *cfg, const Petition *p)
+{
+	return petition_to_json_in(db, cfg, p, NULL);
+}
+
+/* petition_to_json_in - template data for a reader of lang (its plural forms) */
+JsonNode *petition_to_json_in(PmDb *db, const PmConfig *cfg, const Petition *p,
+			      const char *lang)
 {
 	JsonBuilder *b = json_builder_new();
 	JsonNode *n;
@@ -531,7 +538,7 @@ JsonNode *petition_to_json(PmDb *db, const PmConfig *cfg, const Petition *p)
 	json_builder_add_int_value(b, confirmed);
 	/* the plural form of the count for the words around it (1 person has / 2 people have) */
 	json_builder_set_member_name(b, "signatures_one");
-	json_builder_add_boolean_value(b, plural_is_one(NULL, confirmed));
+	json_builder_add_boolean_value(b, plural_is_one(lang ? lang : cfg->language, confirmed));
 	json_builder_set_member_name(b, "sign_address");
 	json_builder_add_string_value(b, sign);
 	json_builder_set_member_name(b, "url");

@@ -160,6 +160,11 @@ gboolean petition_counts(PmDb *db, gint64 id, gint64 *confirmed, gint64 *pending
 /* petition_to_json - template data {slug, title, text, goal, signatures, url, sign_address} */
 JsonNode *petition_to_json(PmDb *db, const PmConfig *cfg, const Petition *p);
 
+/* petition_to_json_in - petition_to_json for a reader whose language is lang (NULL: the
+ * configured default): signatures_one follows lang's plural rule ("0 personne" in fr) */
+JsonNode *petition_to_json_in(PmDb *db, const PmConfig *cfg, const Petition *p,
+			      const char *lang);
+
 /* petition_list_ids - the ids of every petition, oldest first (GArray of gint64; caller
  * unrefs); NULL with error on failure */
 GArray *petition_list_ids(PmDb *db, GError **error);

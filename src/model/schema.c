@@ -3,7 +3,8 @@
  *
  * Migration N brings user_version from N-1 to N. Never edit a migration that has shipped;
  * add a new one (and raise DB_SCHEMA_VERSION). Times are unix seconds (INTEGER). Addresses
- * are stored normalized. Each table has one writing module: docs/architecture.md, "Table
+ * are stored normalized as keys; members.address keeps the one a person gave (mail goes
+ * there). Each table has one writing module: docs/architecture.md, "Table
  * owners" (tests/check_arch.py owners holds the tree to it).
  */
 #include "model/schema.h"
@@ -198,7 +199,20 @@ static const char *const migrations[] = {
 "  purpose INTEGER NOT NULL,"
 "  used_at INTEGER NOT NULL) WITHOUT ROWID;"
 ,
-/* 4: petitions started by members (issue 16): the states before publication, the creator,
+/* 4: members' languages and newsletters' bodies per language */
+"ALTER TABLE members ADD COLUMN lang TEXT;"   /* BCP 47 primary subtag ("fr"); NULL: default */
+"CREATE TABLE newsletter_langs ("            /* one subject and body per other language */
+"  newsletter_id INTEGER NOT NULL REFERENCES newsletters(id) ON DELETE CASCADE,"
+"  lang TEXT NOT NULL,"
+"  subject TEXT NOT NULL,"
+"  body TEXT NOT NULL,"
+"  PRIMARY KEY (newsletter_id, lang)) WITHOUT ROWID;"
+,
+/* 5: the address as the person gave it (case, dots, +tags): mail goes there; email stays
+ * the normalized key that finds the same person again. NULL (older rows): email. */
+"ALTER TABLE members ADD COLUMN address TEXT;"
+,
+/* 6: petitions started by members (issue 16): the states before publication, the creator,
  * the target, moderation; titles in an FTS5 index for the similar-title check. The table
  * is rebuilt (SQLite cannot change a CHECK): db.c migrates with foreign keys off. */
 "CREATE TABLE petitions_new ("

@@ -140,7 +140,7 @@ GPtrArray *story_ls(PmDb *db, const char *petition, const char *status, GError *
 	if (petition && (p = petition_need(db, petition, error)) == NULL)
 		return NULL;
 	st = db_query(db, error,
-		"SELECT s.id, p.slug, m.name, m.email, s.status, s.subject, s.text, s.created_at "
+		"SELECT s.id, p.slug, m.name, coalesce(m.address, m.email), s.status, s.subject, s.text, s.created_at "
 		"FROM stories s LEFT JOIN members m ON m.id = s.member_id LEFT JOIN petitions p "
 		"ON p.id = s.petition_id WHERE (?1 = 0 OR s.petition_id = ?1) AND (?2 IS NULL OR "
 		"s.status = ?2) ORDER BY s.id", "it", p ? p->id : (gint64)0,

@@ -6,7 +6,9 @@
  * gives the text part's body; that through template_markdown gives body_html; both go into
  * the newsletter's template with {member, list, petition, sign_address, unsubscribe_address,
  * unsubscribe_url, stories, newsletter:{id, subject}, body, body_html}; the subject is
- * Mustache too, rendered first. Linked to a petition,
+ * Mustache too, rendered first. A member whose language has a translation of the newsletter
+ * (newsletter_translate) gets its subject and body; every member gets the template (and
+ * its footer) of their language, and the petition's plural forms in it. Linked to a petition,
  * Reply-To is the member's sign+SLUG+TOKEN; list headers carry leave+TOKEN.
  *
  * The parts shared by every copy (the newsletter row, list, petition and stories as JSON,
@@ -37,6 +39,7 @@
 #include "produce/newsletter_render.h"
 #include "model/newsletter.h"
 #include "model/petition.h"
+#include "base/plural.h"
 #include "base/pm.h"
 #include "model/story.h"
 #include "mail/template.h"
@@ -53,11 +56,30 @@ typedef struct {
 	JsonNode *stories_json;
 	Template *subject_t;    /* parsed once per newsletter */
 	Template *body_t;
+	GPtrArray *langs;       /* Translation*: the other languages' subject and body */
 	gint64 loaded;
 	gint ref;               /* atomic: the cache's and each prepared copy's */
 } Shared;
 
 static GHashTable *cache;      /* gint64 id -> Shared*; main thread only */
+
+/* One translation, parsed. */
+typedef struct {
+	char *lang;
+	Template *subject_t;
+	Template *body_t;
+} Translation;
+
+/* translation_free - GDestroyNotify for Translation */
+static void translation_free(gpointer p)
+{
+	Translation *t = p;
+
+	g_free(t->lang);
+	template_unref(t->subject_t);
+	template_unref(t->body_t);
+	g_free(t);
+}
 
 /* shared_unref - drop a reference; frees with the last one (any thread) */
 static void shared_unref(gpointer p)
@@ -77,6 +99,8 @@ static void shared_unref(gpointer p)
 		json_node_unref(s->stories_json);
 	template_unref(s->subject_t);
 	template_unref(s->body_t);
+	if (s->langs)
+		g_ptr_array_unref(s->langs);
 	g_free(s);
 }
 
@@ -92,6 +116,7 @@ void newsletter_cache_clear(void)
 static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **error)
 {
 	Shared *s;
+	GPtrArray *langs;
 	gint64 members = 0, now = pm_now();
 
 	if (cache == NULL)
@@ -130,6 +155,23 @@ static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **err
 		g_prefix_error(error, "newsletter %" G_GINT64_FORMAT ": ", id);
 		goto fail;
 	}
+	if ((langs = newsletter_translations(db, id, error)) == NULL)
+		goto fail;
+	s->langs = g_ptr_array_new_with_free_func(translation_free);
+	for (guint i = 0; i < langs->len; i++) {
+		const NewsletterTranslation *nt = langs->pdata[i];
+		Translation *t = g_new0(Translation, 1);
+
+		t->lang = g_strdup(nt->lang);
+		g_ptr_array_add(s->langs, t);
+		if ((t->subject_t = template_parse(nt->subject, error)) == NULL ||
+		    (t->body_t = template_parse(nt->body, error)) == NULL) {
+			g_prefix_error(error, "newsletter %" G_GINT64_FORMAT " (%s): ", id, nt->lang);
+			g_ptr_array_unref(langs);
+			goto fail;
+		}
+	}
+	g_ptr_array_unref(langs);
 	/* immutable from now on: copies are built from them in several threads */
 	json_node_seal(s->list_json);
 	json_node_seal(s->stories_json);
@@ -140,6 +182,22 @@ static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **err
 fail:
 	shared_unref(s);
 	return NULL;
+}
+
+/* petition_for - the shared petition data with signatures_one in lang's plural form: the
+ * shared node itself when it is right already, else a copy; caller unrefs */
+static JsonNode *petition_for(const PmConfig *cfg, const Shared *sh, const char *lang)
+{
+	JsonObject *o = json_node_get_object(sh->petition_json);
+	gint64 n = json_object_get_int_member(o, "signatures");
+	gboolean one = plural_is_one(lang ? lang : cfg->language, n);
+	JsonNode *copy;
+
+	if (one == json_object_get_boolean_member(o, "signatures_one"))
+		return json_node_ref(sh->petition_json);
+	copy = json_node_copy(sh->petition_json);
+	json_object_set_boolean_member(json_node_get_object(copy), "signatures_one", one);
+	return copy;
 }
 
 /* set_str - a string member, or null */
@@ -166,6 +224,7 @@ static GBytes *render_copy(const PmConfig *cfg, const PmSecret *key, Shared *sh,
 	char *subject = NULL;
 	GBytes *msg = NULL;
 	ComposeOpts opts = { 0 };
+	const Template *subject_t = sh->subject_t, *body_t = sh->body_t;
 
 	json_object_set_member(o, "member", member_to_json(m));
 	json_object_set_member(o, "list", json_node_ref(sh->list_json));
@@ -173,7 +232,15 @@ static GBytes *render_copy(const PmConfig *cfg, const PmSecret *key, Shared *sh,
 	json_object_set_int_member(nl, "id", sh->n->id);
 	json_object_set_object_member(o, "newsletter", nl);
 	if (sh->petition_json)
-		json_object_set_member(o, "petition", json_node_ref(sh->petition_json));
+		json_object_set_member(o, "petition", petition_for(cfg, sh, m->lang));
+	for (guint i = 0; m->lang && i < sh->langs->len; i++) {
+		const Translation *t = sh->langs->pdata[i];
+
+		if (strcmp(t->lang, m->lang) == 0) {
+			subject_t = t->subject_t;
+			body_t = t->body_t;
+		}
+	}
 	if (personal) {
 		Token tu = { TOKEN_UNSUBSCRIBE, sh->list->id, m->id, 0 };
 		char *t = token_encode(key, &tu);
@@ -198,9 +265,9 @@ static GBytes *render_copy(const PmConfig *cfg, const PmSecret *key, Shared *sh,
 	set_str(o, "unsubscribe_address", unsub);
 	set_str(o, "unsubscribe_url", url);
 
-	if ((subject = template_expand(sh->subject_t, &data, 1, FALSE, NULL, NULL, error)) == NULL ||
+	if ((subject = template_expand(subject_t, &data, 1, FALSE, NULL, NULL, error)) == NULL ||
 	    (json_object_set_string_member(nl, "subject", subject),
-	     (text = template_expand(sh->body_t, &data, 1, FALSE, NULL, NULL, error)) == NULL)) {
+	     (text = template_expand(body_t, &data, 1, FALSE, NULL, NULL, error)) == NULL)) {
 		g_prefix_error(error, "newsletter %" G_GINT64_FORMAT ": ", sh->n->id);
 		goto out;
 	}
@@ -210,6 +277,7 @@ static GBytes *render_copy(const PmConfig *cfg, const PmSecret *key, Shared *sh,
 
 	opts.to = to;
 	opts.to_name = m->name;
+	opts.lang = m->lang;
 	opts.reply_to = sign;
 	opts.list_name = sh->list->name;
 	opts.list_title = sh->list->title;
@@ -257,9 +325,11 @@ void newsletter_prepared_free(gpointer p)
 	if (pr->sh)
 		shared_unref(pr->sh);
 	g_free(pr->m.email);
+	g_free(pr->m.address);
 	g_free(pr->m.name);
 	g_free(pr->m.postcode);
 	g_free(pr->m.district);
+	g_free(pr->m.lang);
 	g_free(pr->to);
 	g_free(pr);
 }
@@ -327,7 +397,7 @@ GBytes *newsletter_render_for(PmDb *db, const PmConfig *cfg, const PmSecret *key
 {
 	Shared *sh = shared_get(db, cfg, id, error);
 
-	return sh ? render_copy(cfg, key, sh, member, member->email, TRUE, error) : NULL;
+	return sh ? render_copy(cfg, key, sh, member, member_address(member), TRUE, error) : NULL;
 }
 
 /* newsletter_preview - queue one rendered copy to `to` */
@@ -337,7 +407,7 @@ gint64 newsletter_preview(PmDb *db, const PmConfig *cfg, const PmSecret *key, gi
 	GError *e = NULL;
 	Member *m = member_find(db, cfg, to, &e);
 	Member sample = { 0 };
-	char *norm = address_normalize(cfg, to);
+	char *norm = address_given(to);
 	Shared *sh;
 	GBytes *msg = NULL;
 	gint64 oid = 0;

@@ -42,6 +42,37 @@ static gboolean send_copy(PmDb *db, const PmConfig *cfg, const Notice *n, const 
 	return ok;
 }
 
+/* notify_mailbox - the original, attached, to the organizers' mailbox */
+gboolean notify_mailbox(PmDb *db, const PmConfig *cfg, const char *template_name,
+			JsonNode *data, const char *reply_to, GBytes *original, gboolean *sent,
+			GError **error)
+{
+	ComposeAttachment att = { "original.eml", "message/rfc822", original };
+	ComposeOpts o = { 0 };
+	OutboxItem item = { 0 };
+	GBytes *msg;
+	gboolean ok;
+
+	*sent = FALSE;
+	if (cfg->organizers_mailbox == NULL)
+		return TRUE;
+	o.to = cfg->organizers_mailbox;
+	o.reply_to = reply_to;
+	o.auto_generated = TRUE;
+	o.attachments = &att;
+	o.n_attachments = original ? 1 : 0;
+	msg = compose_message(cfg, template_name, data, &o, error);
+	if (msg == NULL)
+		return FALSE;
+	item.kind = OUTBOX_NOTICE;
+	item.recipient = cfg->organizers_mailbox;
+	item.message = msg;
+	ok = outbox_enqueue(db, &item, error) > 0;
+	g_bytes_unref(msg);
+	*sent = ok;
+	return ok;
+}
+
 /* notify_organizers - every organizer of n->list, one copy each */
 gboolean notify_organizers(PmDb *db, const PmConfig *cfg, const Notice *n, guint *told,
 			   GError **error)

@@ -1,6 +1,8 @@
 /*
  * notify.h - telling the organizers: the only place a notice to them is composed and
- * queued (moderation requests, milestones, delivery replies and failures).
+ * queued (moderation requests, milestones, delivery replies and failures), and where mail
+ * for people (replies to the From address, postmaster@, abuse@, owner addresses) is
+ * forwarded: the organizers' mailbox (notify_mailbox).
  *
  * Owns: one copy per organizer (model/organizer.h says who), Auto-Submitted:
  * auto-generated and no daily cap (outbox kind notice), queued in the caller's
@@ -20,7 +22,7 @@
 
 /* One organizer's copy: to is set by notify; a hook may fill in the rest. */
 typedef struct {
-	const char *to;         /* the organizer's normalized address (borrowed) */
+	const char *to;         /* the organizer's address as configured (borrowed) */
 	gint64 member_id;       /* the outbox row's member_id, or 0 */
 	char *to_name;          /* display name, or NULL; notify frees it */
 	char *reply_to;         /* Reply-To of this copy (else the notice's); notify frees it */
@@ -47,5 +49,16 @@ typedef struct {
  */
 gboolean notify_organizers(PmDb *db, const PmConfig *cfg, const Notice *n, guint *told,
 			   GError **error);
+
+/*
+ * notify_mailbox - forward a message for people to cfg->organizers_mailbox: template
+ * template_name with data (borrowed), Reply-To reply_to (the sender, or NULL), the
+ * original attached as message/rfc822; an outbox notice (Auto-Submitted: auto-generated,
+ * so it never loops back) queued in the caller's transaction. *sent FALSE (and TRUE
+ * returned) when no organizers_mailbox is configured: the caller keeps the original.
+ */
+gboolean notify_mailbox(PmDb *db, const PmConfig *cfg, const char *template_name,
+			JsonNode *data, const char *reply_to, GBytes *original, gboolean *sent,
+			GError **error);
 
 #endif

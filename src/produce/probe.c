@@ -48,12 +48,13 @@ gboolean probe_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError *
 		o = json_object_new();
 		json_object_set_member(o, "member", member_to_json(m));
 		json_node_take_object(data, o);
-		opts.to = m->email;
+		opts.to = member_address(m);
 		opts.to_name = m->name;
+		opts.lang = m->lang;
 		opts.auto_generated = TRUE;
 		msg = compose_message(cfg, "probe", data, &opts, &e);
 		if (msg) {
-			OutboxItem item = { OUTBOX_PROBE, 0, m->id, 0, m->email, msg };
+			OutboxItem item = { OUTBOX_PROBE, 0, m->id, 0, member_address(m), msg };
 
 			ok = outbox_enqueue(db, &item, &e) != 0;
 			queued += ok;

@@ -17,6 +17,11 @@
  * result is back, being built included, so the bound above holds. Other renderers run in
  * the main thread as before.
  *
+ * Cancel means cancel: a row cancelled after its claim (newsletter cancel, member forget)
+ * is looked at once more just before its message is handed over, in the SMTP thread
+ * (wanted, on that thread's own read connection) or here for the Maildir; a copy the
+ * server took before the cancel is recorded as sent (outbox.h outbox_cancel_ref).
+ *
  * DKIM: the sender owns the signer (mail/dkim.h); the SMTP threads sign what they send,
  * the Maildir transport signs in the main thread, so every transport writes signed mail.
  */
@@ -24,6 +29,7 @@
 #include <sysexits.h>
 #include "base/log.h"
 #include "mail/dkim.h"
+#include "model/schema.h"
 #include "run/maildir.h"
 #include "run/renderers.h"
 #include "base/pm.h"
@@ -60,6 +66,35 @@ typedef struct {
 	char *sender;            /* envelope sender */
 	GBytes *msg;             /* the built message; NULL: result says why */
 } RenderTask;
+
+/* wanted_db_close - GPrivate notify: an SMTP thread's connection closes with the thread */
+static void wanted_db_close(gpointer db)
+{
+	db_close(db);
+}
+
+static GPrivate wanted_db = G_PRIVATE_INIT(wanted_db_close);
+
+/* wanted - SmtpWantedFn: is row id still claimed (not cancelled since)? Runs in the SMTP
+ * threads, each on its own connection; a database failure lets the message go (it was
+ * claimed moments ago) and is logged */
+static gboolean wanted(gint64 id, gpointer user)
+{
+	Sender *s = user;
+	PmDb *db = g_private_get(&wanted_db);
+	GError *e = NULL;
+	gboolean yes = TRUE;
+
+	if (db == NULL && (db = db_open(s->cfg->database, schema_peermail(), FALSE, &e)) != NULL)
+		g_private_set(&wanted_db, db);
+	if (db == NULL || !outbox_still_claimed(db, id, &yes, &e)) {
+		log_warn("outbox %" G_GINT64_FORMAT ": cannot look at the row before sending: %s",
+			 id, e ? e->message : "no database");
+		g_clear_error(&e);
+		return TRUE;
+	}
+	return yes;
+}
 
 /* render_task_free - destroy a task (result included unless stolen) */
 static void render_task_free(RenderTask *t)
@@ -134,6 +169,7 @@ Sender *sender_new(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 		s->pool = smtp_pool_new(cfg, s->dkim, error);
 		if (s->pool == NULL)
 			return sender_free(s);
+		smtp_pool_set_wanted(s->pool, wanted, s);
 		for (guint i = 0; i < cfg->smtp->len; i++) {
 			const PmSmtpHost *h = g_ptr_array_index(cfg->smtp, i);
 			gint64 n = 0;
@@ -233,7 +269,7 @@ static gboolean record(Sender *s, GPtrArray *results, SenderStats *st, GError **
 			g_ptr_array_add(lines, line);
 		if (r->outcome == OUTBOX_OUT_RELEASED)
 			st->released++;
-		else if (r->lost)
+		else if (r->lost || r->final_status == OUTBOX_STATUS_CANCELLED)
 			continue;       /* nothing was written: not counted */
 		else if (r->final_status == OUTBOX_STATUS_SENT)
 			st->sent++;
@@ -282,9 +318,14 @@ static void to_maildir(Sender *s, OutboxResult *r, const char *rp, const char *r
 {
 	GError *e = NULL;
 	GBytes *signed_msg = NULL;
+	gboolean claimed = TRUE;
 
 	r->relay = g_strdup("maildir");
-	if (s->dkim && (signed_msg = dkim_signer_sign(s->dkim, msg, &e)) == NULL)
+	if (!outbox_still_claimed(s->db, r->id, &claimed, &e))
+		outbox_result_set(r, OUTBOX_OUT_DEFERRED, 0, NULL, e->message);
+	else if (!claimed)
+		outbox_result_set(r, OUTBOX_OUT_CANCELLED, 0, NULL, "cancelled before sending");
+	else if (s->dkim && (signed_msg = dkim_signer_sign(s->dkim, msg, &e)) == NULL)
 		outbox_result_set(r, OUTBOX_OUT_DEFERRED, 0, NULL, e->message);
 	else if (maildir_deliver(s->cfg->maildir, rp, recipient, signed_msg ? signed_msg : msg,
 				 &e))

@@ -151,6 +151,8 @@ struct SmtpPool {
 	GPtrArray *threads;
 	gint stop_feeding;       /* atomic */
 	int stop_marker;         /* its address ends a worker */
+	SmtpWantedFn wanted;     /* the last look before a job is handed over, or NULL */
+	gpointer wanted_user;
 };
 
 /* One session's state, on the worker's stack. */
@@ -451,6 +453,17 @@ static void add_job(Session *s, SmtpJob *j)
 	s->added++;
 }
 
+/* job_wanted - FALSE (the job handed back CANCELLED) when its row was cancelled since its
+ * claim: the last look before libesmtp gets the message */
+static gboolean job_wanted(SmtpPool *p, SmtpJob *j)
+{
+	if (p->wanted == NULL || p->wanted(j->result->id, p->wanted_user))
+		return TRUE;
+	outbox_result_set(j->result, OUTBOX_OUT_CANCELLED, 0, NULL, "cancelled before sending");
+	g_async_queue_push(p->done, j);
+	return FALSE;
+}
+
 /* release_job - hand a job back untried */
 static void release_job(SmtpPool *p, SmtpJob *j, gint64 not_before, const char *why)
 {
@@ -468,7 +481,10 @@ static void feed(Session *s)
 
 	if (s->quit || s->added >= SESSION_MAX_MESSAGES || g_atomic_int_get(&p->stop_feeding))
 		return;
-	next = g_async_queue_timeout_pop(p->jobs, SESSION_IDLE_US);
+	/* a cancelled job is handed back and the next one taken */
+	do
+		next = g_async_queue_timeout_pop(p->jobs, SESSION_IDLE_US);
+	while (next && next != &p->stop_marker && !job_wanted(p, next));
 	if (next == NULL)
 		return;
 	if (next == &p->stop_marker) {
@@ -704,6 +720,10 @@ static gboolean deliver(SmtpPool *p, SmtpJob *job)
 			release_job(p, job, 0, "sender stopping");
 			break;
 		}
+		if (!job_wanted(p, job)) {
+			g_atomic_int_add(&h->active, -1);
+			break;
+		}
 		if (!rate_take(h, &not_before)) {
 			g_atomic_int_add(&h->active, -1);
 			release_job(p, job, not_before, "hourly rate limit reached");
@@ -854,6 +874,13 @@ fail:
 	hosts_free(p);
 	g_free(p);
 	return NULL;
+}
+
+/* smtp_pool_set_wanted - the last look before each job is handed over */
+void smtp_pool_set_wanted(SmtpPool *p, SmtpWantedFn fn, gpointer user)
+{
+	p->wanted = fn;
+	p->wanted_user = user;
 }
 
 /* smtp_pool_submit - queue a job */

@@ -6,7 +6,8 @@
  * CA file or tls_verify = false), AUTH (user and password_file; the password is read once
  * and never logged), timeouts, failover to the next host when one cannot be reached, rate
  * limits per host (messages per second and per hour), and reading every recipient's
- * reply. Not: the database (the main thread does all SQL), what to send (sender).
+ * reply. Not: the database (the sender's SmtpWantedFn takes the last look at a row from
+ * these threads), what to send (sender).
  *
  * Jobs go in with smtp_pool_submit and come back, each with its OutboxResult filled, from
  * smtp_pool_pop. The result is copied from libesmtp as soon as the server has answered.
@@ -52,6 +53,15 @@ OutboxResult *smtp_job_steal_result(SmtpJob *job);
  * dkim (borrowed, may be NULL) signs each message in the SMTP thread that sends it.
  */
 SmtpPool *smtp_pool_new(const PmConfig *cfg, DkimSigner *dkim, GError **error);
+
+/*
+ * SmtpWantedFn - TRUE while outbox row id may still go out; called in the SMTP threads
+ * (each needs its own database connection) just before a job's message is handed to
+ * libesmtp. FALSE hands the job back with outcome OUTBOX_OUT_CANCELLED, unsent.
+ * smtp_pool_set_wanted - set it before the first job is submitted.
+ */
+typedef gboolean (*SmtpWantedFn)(gint64 id, gpointer user);
+void smtp_pool_set_wanted(SmtpPool *pool, SmtpWantedFn fn, gpointer user);
 
 /* smtp_pool_note_sent - count n messages already sent through host i in the last hour */
 void smtp_pool_note_sent(SmtpPool *pool, guint host, gint64 n);

@@ -822,7 +822,7 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 	} else if (!petition_is_open(p)) {
 		r = answer_message(conn, 409, "Petition closed",
 				   "This petition is closed and takes no more signatures.");
-	} else if (email == NULL || (addr = address_normalize(w->cfg, email)) == NULL) {
+	} else if (email == NULL || (addr = address_given(email)) == NULL) {
 		r = answer_message(conn, 400, "Not signed", "Please give a valid email address.");
 	} else if (!ip_allowed(w, ip)) {
 		r = answer_message(conn, 429, "Too many attempts",
@@ -910,9 +910,9 @@ static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 	} else {
 		InboundOutcome out = { 0 };
 		char *to = address_make(w->cfg, "confirm", NULL, token);
-		GBytes *raw = as_mail(w->cfg, mb->name, mb->email, to, "Confirm", "");
+		GBytes *raw = as_mail(w->cfg, mb->name, member_address(mb), to, "Confirm", "");
 
-		if (!inbound_process(db, w->cfg, w->key, raw, mb->email, to, &out, &e)) {
+		if (!inbound_process(db, w->cfg, w->key, raw, member_address(mb), to, &out, &e)) {
 			if (e->code == EX_NOUSER) {
 				g_clear_error(&e);
 				r = answer_message(conn, 404, "Unknown link",

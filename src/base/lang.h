@@ -1,0 +1,18 @@
+/*
+ * lang.h - language tags: the one rule for what peermail stores as a member's language.
+ *
+ * Owns: reading a BCP 47 tag ("fr", "fr-CA", "FR_ca", "pt-BR") down to its primary
+ * language subtag, lower case ("fr", "pt"), the form stored in members.lang, newsletter
+ * bodies and template folders. Not: which languages have templates (compose), plural
+ * rules (plural), recognising the language of a text (mail/intent).
+ */
+#ifndef PM_LANG_H
+#define PM_LANG_H
+
+#include <glib.h>
+
+/* lang_normalize - the primary subtag of tag (2 or 3 ASCII letters, lower case), or NULL
+ * when tag is NULL, empty or not a language tag ("*", "french", "f1"); caller frees */
+char *lang_normalize(const char *tag);
+
+#endif
