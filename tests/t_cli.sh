@@ -39,11 +39,31 @@ is $? 0 "PEERMAIL_CONFIG is honoured"
 out=$(pm check-config)
 like "$out" "database = \"$T/var/peermail.db\"" "relative database path resolved against the config folder"
 
+# check-config lists every production setting still missing, one line each
+is "$(printf '%s\n' "$out" | grep -c '^missing: ')" 6 "check-config: six settings missing in the test config"
+for k in domain from organizers transport secret_file base_url; do
+	like "$out" "^missing: $k: " "check-config names the missing $k"
+done
+cat >"$T/prod.conf" <<EOF
+domain = "campaign.org.uk"
+from = "Team <team@campaign.org.uk>"
+organizers = { "ops@campaign.org.uk" }
+transport = "smtp"
+smtp "main" { host = "127.0.0.1" port = 25 }
+database = "$T/var/prod.db"
+secret_file = "$T/prod.secret"
+base_url = "https://campaign.org.uk"
+EOF
+: >"$T/prod.secret"
+out=$("$PEERMAIL_BIN" --config "$T/prod.conf" check-config)
+is "$(printf '%s\n' "$out" | grep -c '^missing: ')" 0 "a production config misses nothing"
+like "$out" '^# ready for production' "and says so"
+
 # init creates database and secret (0600); commands refuse a missing database
 out=$(pm init)
 like "$out" "secret $T/var/secret: created" "init says the secret was created the first time"
 is "$(stat -c %a "$T/var/secret")" 600 "secret file is mode 0600"
-is "$(sql 'PRAGMA user_version')" 6 "schema version recorded"
+is "$(sql 'PRAGMA user_version')" 8 "schema version recorded"
 is "$(sql 'PRAGMA journal_mode')" wal "database in WAL mode"
 secret=$(cat "$T/var/secret")
 unlike "$(pm check-config)" "$secret" "check-config never prints the secret"
@@ -69,7 +89,7 @@ is "$(diff <(printf '%s\n' "$doc") <(printf '%s\n' "$synopsis"))" "" \
 # every command's --help starts with its one usage line, the command named once
 cmds=$(printf '%s\n' "$synopsis" | awk '/^peermail / { sub(/  .*/, ""); c = "";
 	for (i = 2; i <= NF && $i ~ /^[a-z][a-z-]*$/; i++) c = c (c ? " " : "") $i; print c }')
-is "$(printf '%s\n' "$cmds" | wc -l)" 47 "the synopsis lists 47 commands"
+is "$(printf '%s\n' "$cmds" | wc -l)" 51 "the synopsis lists 51 commands"
 bad=""
 while read -r c; do
 	first=$("$PEERMAIL_BIN" $c --help 2>&1 | head -1)

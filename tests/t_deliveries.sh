@@ -42,6 +42,12 @@ for d in North South East West Central; do
 		--title MP --petition clean-air
 done
 ok "target add without district" pm target add "The Minister" --email minister@gov.test --petition clean-air
+# a multi-paragraph story for the letters
+sql "INSERT INTO stories(petition_id, member_id, status, text, created_at)
+     VALUES (1, 5, 'approved', 'My son has asthma.
+The school run is the worst part.
+
+Please close the road.', $now)"
 pm target add Nobody --email nobody@parl.test --petition no-such >/dev/null 2>&1
 is $? 67 "an unknown petition exits 67"
 is "$(sql "SELECT count(*) FROM targets WHERE email = 'nobody@parl.test'")" 0 "and adds nothing"
@@ -74,11 +80,15 @@ is "$(py column.py "$T/d1/minister@gov.test.csv" '#header')" "name,district,comm
 unlike "$(cat "$T"/d1/*.csv)" '@x\.test' "no signer's address in any CSV by default"
 like "$(py column.py "$T/d1/minister@gov.test.csv" comment)" "^'=HYPERLINK" "formula comments are defused"
 like "$(py column.py "$T/d1/minister@gov.test.csv" comment)" '^Comment, "3"$' "quotes and commas survive"
-hdr=$(cat "$T/d1/mp-north@parl.test.hdr")
+hdr_file=$T/d1/mp-north@parl.test.hdr
+hdr=$(cat "$hdr_file")
 like "$hdr" '^From: Campaign Team <team@act\.test>' "From is the campaign"
 like "$hdr" 'Reply-To: reply\+[a-z2-7]+@act\.test' "Reply-To is reply+TOKEN"
 like "$hdr" 'Type: text/csv' "a small CSV is attached as text/csv"
 like "$hdr" 'of them in your district, North' "the cover letter names the district"
+like "$hdr" '^Dear MP for North,$' "a name that starts with its title is not given it twice"
+like "$(tr '\n' '|' <"$hdr_file")" '  "My son has asthma\.\|   The school run is the worst part\.\|\|   Please close the road\."\|      - Member\|' \
+	"a multi-paragraph story keeps its paragraphs and attribution in the letter"
 unlike "$hdr" 'Since our last letter' "the first letter does not say 'since'"
 n_north=$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE s.status = 'confirmed' AND m.district = 'North'")
 like "$hdr" "$n_north of them in your district" "the cover letter counts the district's signers"
@@ -225,3 +235,13 @@ err=$(pm deliver lonely --now 2>&1); rc=$?
 is "$rc" 65 "a petition without targets exits 65"
 like "$err" '^peermail: .*no targets' "and says so in one line"
 done_testing
+
+# the title is never given twice: "Cllr Nora North", Councillor, is "Councillor Nora North"
+sql "INSERT INTO petitions(slug, title, text, created_at) VALUES ('parks', 'Parks', 'More parks.', $now);
+     INSERT INTO signatures(petition_id, member_id, status, created_at, confirmed_at)
+     VALUES ((SELECT id FROM petitions WHERE slug = 'parks'), 1, 'confirmed', $now, $now)"
+pm target add "Cllr Nora North" --email nora@council.test --title Councillor --petition parks >/dev/null
+pm deliver parks --now >/dev/null
+pm run --once >/dev/null 2>&1
+py extract.py "$T/var/sent/new" "$T/d9"
+like "$(cat "$T/d9/nora@council.test.hdr")" '^Dear Councillor Nora North,$' "Dear Councillor Nora North, not Councillor Cllr"

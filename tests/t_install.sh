@@ -20,4 +20,10 @@ unlike "$(cat "$conf")" '^transport = "maildir"' "not the demo's Maildir capture
 like "$(cat "$conf")" '^templates = "/usr/share/peermail/templates"' "it points at the installed templates"
 ok "the templates are installed" test -f "$T/root/usr/share/peermail/templates/en/signed.txt"
 ok "in every language" test -f "$T/root/usr/share/peermail/templates/fr/signed.txt"
+# check-config on the installed template says what is left to fill in, one line each
+cc=$("$T/b/peermail" --config "$conf" check-config 2>&1)
+for k in domain from organizers secret_file base_url; do
+	like "$cc" "^missing: $k: " "check-config on the installed configuration: $k to fill in"
+done
+unlike "$cc" '^missing: transport' "but not the transport (smtp to the local MTA)"
 done_testing

@@ -24,6 +24,17 @@ is "$(echo "$json" | jq_ 'd["name"]')" "Ann B. Lee" "name updated"
 is "$(echo "$json" | jq_ 'd["postcode"]+"|"+d["district"]')" "ab1 2cd|North" "postcode and district stored"
 is "$(echo "$json" | jq_ '",".join(l["name"]+":"+l["status"] for l in d["lists"])')" "news:active,talk:active" "subscribed to both lists, active"
 pm member show nobody@example.org --json >/dev/null 2>&1; is $? 67 "unknown member exits 67"
+# "since" is when the subscription entered its status, not when it was created
+sql "UPDATE subscriptions SET status = 'pending', created_at = 1000000000, updated_at = 1000000000, status_changed = 1000000000
+     WHERE list_id = (SELECT id FROM lists WHERE name = 'talk')"
+pm member add ann.lee@example.org --list talk >/dev/null
+is "$(pm member show ann.lee@example.org --json | jq_ '[l["status"] + " " + l["since"][:4] for l in d["lists"] if l["name"] == "talk"][0]')" \
+	"active $(date -u +%Y)" "member show: since is when the subscription became active (not its creation in 2001)"
+# without --json, text for people (like petition show)
+txt=$(pm member show ann.lee@example.org)
+like "$txt" '^email: Ann\.Lee@Example\.ORG$' "member show without --json prints text (the address as given)"
+like "$txt" '^  - name: news$' "its lists as an indented list"
+unlike "$txt" '^[[{]' "not JSON"
 
 # import: bad rows reported with their line numbers, the rest imported
 err=$(pm member import "$DATA/csv/members.csv" --list news 2>&1 >"$T/out"); rc=$?
@@ -39,6 +50,7 @@ pm member import "$DATA/csv/noemail.csv" >/dev/null 2>&1; is $? 65 "header witho
 
 # export: proper quoting, parsable back
 pm member export --list news >"$T/export.csv"
+is "$(pm member export | head -1)" '"email","name","postcode","district","status"' "member export without --list has no always-empty subscription column"
 is "$(head -1 "$T/export.csv")" '"email","name","postcode","district","status","subscription"' "export header"
 like "$(cat "$T/export.csv")" '"bob@example.org","Bob ""The Builder"""' "export doubles quotes"
 rows=$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), [x["name"] for x in r if x["email"]=="carl@example.org"][0].replace("\r\n","|").replace("\n","|"))' "$T/export.csv")
@@ -48,7 +60,7 @@ json=$(pm list show news --json)
 is "$json" '{"name":"news","title":"Campaign news","mode":"announce","members":{"active":6,"pending":0,"unsubscribed":0,"bouncing":0}}' "list show JSON"
 sql "UPDATE subscriptions SET status='unsubscribed' WHERE member_id=(SELECT id FROM members WHERE email='bob@example.org')"
 sql "UPDATE members SET status='bouncing' WHERE email='fred@example.org'"
-sql "INSERT INTO subscriptions SELECT l.id, m.id, 'pending', 0, 0 FROM lists l, members m WHERE l.name='talk' AND m.email='dora@example.org'"
+sql "INSERT INTO subscriptions(list_id, member_id, status, created_at, updated_at) SELECT l.id, m.id, 'pending', 0, 0 FROM lists l, members m WHERE l.name='talk' AND m.email='dora@example.org'"
 is "$(pm list show news --json | jq_ '[d["members"][k] for k in ("active","pending","unsubscribed","bouncing")]')" "[4, 0, 1, 1]" "list show counts by state"
 out=$(pm member add bob@example.org --list news 2>&1)
 like "$out" 'unsubscribed on news: left so' "an unsubscribed member is not resubscribed by an add"

@@ -57,7 +57,9 @@ is "$(sql "SELECT datetime(scheduled_at, 'unixepoch', 'localtime') FROM newslett
 # one member unsubscribes, one signs (still gets it: no --skip-signed), after scheduling
 sql "UPDATE subscriptions SET status='unsubscribed' WHERE member_id=(SELECT id FROM members WHERE email='m3@example.org')"
 sql "INSERT INTO signatures(petition_id, member_id, status, created_at) SELECT 1, id, 'confirmed', 0 FROM members WHERE email='m4@example.org'"
-sql "INSERT INTO stories(petition_id, member_id, status, text, created_at) SELECT 1, id, 'approved', 'My kids play there every day.', 0 FROM members WHERE email='m5@example.org'"
+sql "INSERT INTO stories(petition_id, member_id, status, text, created_at) SELECT 1, id, 'approved', 'My kids play there every day.
+
+The swings are new.', 0 FROM members WHERE email='m5@example.org'"
 sql "INSERT INTO stories(petition_id, member_id, status, text, created_at) SELECT 1, id, 'rejected', 'Rejected words.', 0 FROM members WHERE email='m6@example.org'"
 n0=$(sent_count)
 run_once
@@ -77,6 +79,11 @@ like "$msg" 'Hello Member7,' "body rendered per member"
 like "$msg" '<strong>soon</strong>' "Markdown rendered to HTML"
 like "$msg" 'My kids play there every day\.' "approved story in the newsletter"
 unlike "$msg" 'Rejected words' "rejected story left out"
+parts=$(python3 -c 'import sys,email,email.policy
+m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default)
+print(m.get_body(("plain",)).get_content().replace("\n","|")); print(m.get_body(("html",)).get_content().replace("\n","|"))' "$f")
+like "$parts" '> My kids play there every day\.\|>\|> The swings are new\. \(Member5\)' "a multi-paragraph story stays quoted, paragraphs and attribution, in the text part"
+like "$parts" '<blockquote>\|<p>My kids play there every day\.</p>\|<p>The swings are new\. \(Member5\)</p>\|</blockquote>' "and in one blockquote in the HTML part"
 like "$msg" 'Reply-To: sign\+park\+[a-z2-7]+@act\.test' "personal Reply-To signs the petition"
 like "$msg" 'List-Unsubscribe: <mailto:leave\+[a-z2-7]+@act\.test>' "personal List-Unsubscribe"
 rt=$(printf '%s\n' "$msg" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\(sign+park+[a-z2-7]*@act\.test\)>\{0,1\}$/\1/p' | head -1)
@@ -116,7 +123,11 @@ pm newsletter cancel "$id3" >/dev/null 2>&1; is $? 65 "cancelling twice exits 65
 # cancel before it is due: nothing goes out
 id4=$(pm newsletter create --list news --subject "Fourth" --body "$T/body.md")
 pm newsletter schedule "$id4" --at "$when" >/dev/null
+aud4=$(pm newsletter status "$id4" --json | jq_ 'd["recipients"]')
 ok "cancel a scheduled newsletter" pm newsletter cancel "$id4"
+is "$(pm newsletter status "$id4" --json | jq_ '[d[k] for k in ("status","recipients","sent")]')" "['cancelled', $aud4, 0]" \
+	"status after a cancel before expansion: the recipients it was addressed to ($aud4), not 0"
+like "$(pm newsletter status "$id4")" "^recipients: $aud4\$" "also in the text"
 sql "UPDATE newsletters SET scheduled_at = 1 WHERE id=$id4"
 n2=$(sent_count)
 run_once

@@ -53,6 +53,22 @@ is "$(head -1 "$T/sigs.csv")" '"email","name","postcode","district","status","so
 is "$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), r[0]["comment"], r[0]["signed_at"][:10], r[1]["name"])' "$T/sigs.csv")" \
    "4 I care, a lot 2026-11-20 Paper Person" "signatures CSV rows: comment, date, paper signer"
 
+# paper signatures with a postcode and no district: the postcode is kept and the district
+# is the postcode's (model/district's rule), at import or at a later district import
+pm petition create paper --title "Paper" --text "$T/park.txt" >/dev/null
+printf 'postcode_prefix,district\nN1,North\n' >"$T/districts.csv"
+pm district import "$T/districts.csv" >/dev/null
+printf 'name,postcode,district,comment\nPia Paper,N1 2AB,,on paper\nSam Paper,S1 1AA,,\n' >"$T/paper.csv"
+is "$(pm petition import paper "$T/paper.csv" 2>&1)" "imported 2, updated 0, skipped 0 (bad rows)" "paper signatures with postcodes are imported"
+is "$(sql "SELECT name || ' ' || postcode || ' ' || coalesce(district, '-') FROM signatures WHERE name LIKE '% Paper' ORDER BY name" | tr '\n' '|')" \
+	"Pia Paper N1 2AB North|Sam Paper S1 1AA -|" "the postcode is kept and gives the district when a prefix matches"
+like "$(pm petition signatures paper --csv)" '"Pia Paper","N1 2AB","North"' "the signatures CSV shows the paper signer's postcode and district"
+printf 'postcode_prefix,district\nS1,South\n' >"$T/districts2.csv"
+pm district import "$T/districts2.csv" >/dev/null
+is "$(sql "SELECT district FROM signatures WHERE name = 'Sam Paper'")" South "a later district import gives paper signatures their district"
+is "$(pm petition show paper --json | jq_ 'd["by_district"]')" "{'North': 1, 'South': 1}" "so they count for their districts (and their targets)"
+sql "DELETE FROM signatures WHERE petition_id = (SELECT id FROM petitions WHERE slug = 'paper'); DELETE FROM petitions WHERE slug = 'paper'; DELETE FROM districts"
+
 ok "petition close" pm petition close park
 is "$(pm petition show park --json | jq_ 'd["status"]')" closed "closed"
 ok "petition open" pm petition open park
@@ -69,8 +85,13 @@ sql "INSERT INTO stories(petition_id, member_id, text, created_at) VALUES ($pid,
 json=$(pm story ls --json)
 is "$(echo "$json" | jq_ 'sorted(d["stories"][0].keys() & {"id","petition","author","status","text"})')" "['author', 'id', 'petition', 'status', 'text']" "story ls keys"
 is "$(echo "$json" | jq_ 'len(d["stories"])')" 2 "two stories"
+o=$(sql "SELECT coalesce(max(id), 0) FROM outbox")
 ok "story approve" pm story approve 1
+is "$(sql "SELECT group_concat(recipient || ' ' || kind, ', ') FROM (SELECT recipient, kind FROM outbox WHERE id > $o ORDER BY recipient)")" \
+	"org@example.net notice, zed@example.org response" "approving tells the author and the organizers"
+o=$(sql "SELECT max(id) FROM outbox")
 ok "story reject" pm story reject 2
+is "$(sql "SELECT group_concat(recipient, ', ') FROM outbox WHERE id > $o")" "org@example.net" "rejecting tells the organizers (the story has no author to tell)"
 is "$(pm story ls --status approved --json | jq_ '[(s["id"], s["text"]) for s in d["stories"]]')" "[(1, 'I walk there daily.')]" "filter by status"
 is "$(pm story ls --petition park --status rejected --json | jq_ '[s["id"] for s in d["stories"]]')" "[2]" "filter by petition and status"
 is "$(pm story ls --petition iso --json)" '{"stories":[]}' "another petition has none"

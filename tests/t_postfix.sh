@@ -47,6 +47,7 @@ smtpd_peername_lookup = no
 parent_domain_matches_subdomains =
 relay_domains = act.test
 transport_maps = inline:{ act.test=peermail: }
+virtual_alias_maps = texthash:$T/virtual
 recipient_delimiter = +
 peermail_destination_recipient_limit = 1
 default_transport = discard:captured
@@ -56,6 +57,10 @@ minimal_backoff_time = 300s
 maximal_backoff_time = 600s
 biff = no
 EOF
+# the contrib owner addresses (From: mailbox, postmaster, abuse) to a real mailbox: here
+# one on another domain, which this Postfix "delivers" by discarding (logged)
+sed -e '/^#/d' -e 's/act\.example\.org/act.test/' -e 's/campaign-team@example\.net/team-box@elsewhere.test/' \
+    "$PEERMAIL_TOP/contrib/postfix/virtual" >"$T/virtual"
 # the contrib transport, with this test's binary, config and user
 sed -e "s|user=peermail|user=$PIPE_USER|" \
     -e "s|/usr/local/bin/peermail|$T/run/peermail|" \
@@ -121,6 +126,15 @@ ok "a message to sign+SLUG is delivered through the pipe" \
 	wait_log 'to=<sign\+trees@act.test>.*relay=peermail.*status=sent'
 is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'signer@client.test'")" 1 "the signature is recorded"
 is "$(sql "SELECT sender FROM inbound WHERE from_addr = 'signer@client.test'")" signer@client.test "the envelope sender came from the pipe"
+
+# the From: mailbox and postmaster@ reach the organizers' mailbox, not peermail
+send reader@client.test team@act.test "Re: your petition" "A question for a person"
+ok "with the MTA option, a reply to the From: mailbox goes to a real mailbox (contrib/postfix/virtual)" \
+	wait_log 'to=<team-box@elsewhere.test>, orig_to=<team@act.test>.*status=sent'
+send reader@client.test postmaster@act.test "Report" "For the postmaster"
+ok "postmaster@ goes to the real mailbox too" \
+	wait_log 'to=<team-box@elsewhere.test>, orig_to=<postmaster@act.test>.*status=sent'
+is "$(grep -c 'to=<team@act.test>.*relay=peermail' "$PF/log/maillog")" 0 "none of it is handed to peermail"
 
 send someone@client.test sign+nosuch@act.test "Please" "Me too"
 ok "an unknown petition (67) bounces" \

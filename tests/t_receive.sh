@@ -3,9 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 M=$DATA/mail
-# Hal subscribes, leaves and comes back within one day: more answers than the default cap of 5
-setup 'list "news" { title = "Campaign news" mode = "announce" organizers = { "boss@example.net" } }' \
-	'limits { max_responses_per_day = 10 }'
+setup 'list "news" { title = "Campaign news" mode = "announce" organizers = { "boss@example.net" } }'
 sql "INSERT INTO petitions(slug, title, text, created_at) VALUES ('trees', 'Save the trees', 'Plant more.', 0)"
 sql "INSERT INTO petitions(slug, title, text, status, created_at) VALUES ('old', 'Old one', '', 'closed', 0)"
 
@@ -156,9 +154,24 @@ like "$(outbox_msg "$(last_outbox)" | tr -d '\r')" 'intruder@evil\.test' "the no
 mail plain.eml boss@example.net "Boss" "$mod" "Re: story" "Reject" >"$T/mb.eml"
 recv "$mod" boss@example.net <"$T/mb.eml" >/dev/null
 is "$(sql "SELECT status FROM stories")" pending "another organizer cannot use org's token either"
+# no silent non-answers: an unclear reply is answered with the words that work
+mail plain.eml org@example.net "Org" "$mod" "Re: story" "Let me think about it" >"$T/mu.eml"
+is "$(recv "$mod" org@example.net <"$T/mu.eml")" 0 "an unclear moderation reply exits 0"
+is "$(sql "SELECT status || ' ' || (SELECT result FROM inbound ORDER BY id DESC LIMIT 1) FROM stories")" "pending unclear" "it moderates nothing"
+is "$(sql "SELECT recipient FROM outbox WHERE id = $(last_outbox)")" org@example.net "the organizer gets an answer"
+like "$(outbox_text "$(last_outbox)")" '^Subject: Nothing moderated \(story 1\)' "saying nothing was moderated"
+like "$(outbox_text "$(last_outbox)")" 'single word "approve"' "and which words work"
+is "$(reply_to "$(last_outbox)")" "$mod" "a reply to the answer moderates"
+o=$(last_outbox)
 mail plain.eml org@example.net "Org" "$mod" "Re: story" "Approve, thanks" >"$T/mo.eml"
 is "$(recv "$mod" org@example.net <"$T/mo.eml")" 0 "the organizer's reply exits 0"
 is "$(sql "SELECT status FROM stories")" approved "approve by reply"
+is "$(sql "SELECT group_concat(recipient, ' ') FROM (SELECT recipient FROM outbox WHERE id > $o ORDER BY recipient)")" \
+	"boss@example.net gina@example.org org@example.net" "the author and every organizer are told"
+like "$(outbox_text "$(sql "SELECT id FROM outbox WHERE id > $o AND recipient = 'gina@example.org'")")" \
+	'^Subject: Your story is approved: Save the trees' "the author hears the story is approved"
+like "$(outbox_text "$(sql "SELECT id FROM outbox WHERE id > $o AND recipient = 'boss@example.net'")" | tr '\n' ' ')" \
+	'^Subject: Story 1 approved: Save the trees .*was approved by org@example\.net' "the organizers hear who approved it"
 
 # ---- list commands ----
 mail plain.eml hal@example.org "Hal" news+subscribe@act.test >"$T/sub.eml"
@@ -200,6 +213,18 @@ join2=$(reply_to "$(last_outbox)")
 mail plain.eml hal@example.org "Hal" "$join2" "Re: confirm" "yes" >"$T/j3.eml"
 recv "$join2" <"$T/j3.eml" >/dev/null
 is "$(hal_sub)" active "a fresh join+TOKEN subscribes again"
+# the daily limit (default 5) counts only what Hal did not ask for: the answers to his
+# replies to join+/bye+ are asked for, so subscribing, leaving and coming back the same
+# day is never "limited"
+is "$(sql "SELECT count(*) FROM inbound WHERE from_addr = 'hal@example.org' AND result = 'limited'")" 0 "Hal's day of subscribe, leave, come back is never limited"
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'hal@example.org' AND kind = 'response' AND asked")" 3 "the answers to his token replies (2 welcomes, 1 goodbye) are asked for"
+# what could be forged still counts: subscribe requests for one address stop at the cap
+for i in 1 2 3 4 5 6; do
+	mail plain.eml vic@example.org "Vic" news+subscribe@act.test "sub $i" >"$T/vic$i.eml"
+	recv news+subscribe@act.test <"$T/vic$i.eml" >/dev/null
+done
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'vic@example.org'")" 5 "unasked responses to one address stop at the daily limit"
+is "$(sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1")" limited "the next is recorded as limited"
 mail plain.eml hal@example.org "Hal" "$bye" "Re: bye" "yes" >"$T/b2.eml"
 recv "$bye" <"$T/b2.eml" >/dev/null
 is "$(hal_sub)" active "a used bye+TOKEN does not unsubscribe again"
@@ -264,6 +289,12 @@ like "$bxt" 'came$|from eve@example\.org' "and names who tried"
 mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it" >"$T/bc.eml"
 is "$(recv "$bc" <"$T/bc.eml")" 0 "the broadcast confirmation exits 0"
 is "$(sql "SELECT status FROM newsletters")" scheduled "replying schedules it"
+is "$(sql "SELECT recipient FROM outbox WHERE id = $(last_outbox)")" boss@example.net "the organizer is told it is scheduled"
+bst=$(outbox_text "$(last_outbox)")
+like "$bst" '^Subject: Scheduled for Campaign news: Big news' "naming the post"
+like "$bst" '^    When: +[0-9]{4}-[0-9]{2}-[0-9]{2}T' "when it goes out"
+aud=$(printf '%s\n' "$bct" | sed -n 's/.*send it to \([0-9]*\) members.*/\1/p')
+like "$bst" "^    To: +$aud members?\$" "and to how many members (as many as the confirmation said)"
 mail plain.eml boss@example.net "Boss" "$bc" "Re: Big news" "send it again" >"$T/bc2.eml"
 is "$(recv "$bc" <"$T/bc2.eml")" 0 "a second reply to a used broadcast+TOKEN exits 0"
 is "$(sql "SELECT action || ' ' || result FROM inbound ORDER BY id DESC LIMIT 1")" "broadcast used" "a used broadcast+TOKEN does nothing"

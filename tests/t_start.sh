@@ -130,8 +130,9 @@ like "$txt" "sign\+$bus@act.test" "with its sign address"
 like "$(text_of s3@example.org)" "is published" "the sponsors are told"
 like "$txt" "More about it: mailto:sign\+$bus@act.test" "and its page (mailto: without base_url)"
 is "$(sql "SELECT moderated_by FROM petitions WHERE slug = '$bus'")" org@example.net "who published it is kept"
-is "$(sql "SELECT group_concat(kind) FROM events WHERE ref_id = (SELECT id FROM petitions WHERE slug = '$bus') AND kind LIKE 'petition-%' ORDER BY id")" \
+is "$(sql "SELECT group_concat(kind) FROM (SELECT kind FROM events WHERE ref_id = (SELECT id FROM petitions WHERE slug = '$bus') AND kind LIKE 'petition-%' ORDER BY id)")" \
    "petition-started,petition-confirmed,petition-moderation,petition-published" "each step is an event"
+like "$(pm petition history "$bus")" "petition-published +org@example.net" "petition history shows them, with who"
 is "$(send org@example.net "$review" "Re: review" "reject duplicate")" 0 "a late decision exits 0"
 is "$(status "$bus")" open "and changes nothing"
 is "$(send zed@example.org "sign+$bus@act.test" "Signing" "Count me in")" 0 "anyone signs the published petition"
@@ -171,7 +172,7 @@ like "$err" "'rude' is not a reason .*duplicate, out-of-scope, offensive, unclea
 pm petition moderate nosuch --approve >/dev/null 2>&1; is $? 67 "an unknown petition exits 67"
 is "$(pm petition moderate "$parks" --reject duplicate)" "petition $parks rejected" "petition moderate --reject REASON"
 is "$(status "$parks")" rejected "rejected"
-is "$(sql "SELECT reason || ' ' || moderated_by FROM petitions WHERE slug = '$parks'")" "duplicate command line" "its reason is kept, and who decided"
+is "$(sql "SELECT reason || ' ' || moderated_by FROM petitions WHERE slug = '$parks'")" "duplicate cli:$(id -un)" "its reason is kept, and who decided (cli:USER)"
 like "$(text_of bob@example.org)" "decided not to publish it\\. The reason: duplicate\\." "the creator is told the reason"
 for who in p1 p5; do
 	like "$(text_of "$who@example.org")" "The reason: duplicate" "sponsor $who is told the reason"

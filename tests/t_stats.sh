@@ -30,7 +30,10 @@ p=$(echo "$json" | jq_ 'd["petitions"][0]')
 is "$(echo "$json" | jq_ '(d["petitions"][0]["signatures"], d["petitions"][0]["by_day"], d["petitions"][0]["by_district"])')" \
    "({'confirmed': 3, 'pending': 1, 'declined': 0, 'withdrawn': 0}, {'1970-01-02': 1, '1970-01-03': 2}, {'D0': 1, 'D1': 2})" "per petition: confirmed, pending, by day, by district"
 is "$(echo "$json" | jq_ '[(n["id"], n["sent"], n["failed"], n["bounced"], n["unsubscribes"]) for n in d["newsletters"]]')" "[($nid, 3, 1, 1, 1)]" "per newsletter: sent, failed, bounced, unsubscribes within 7 days"
-like "$(pm stats)" '"members"' "stats without --json prints readable JSON"
+txt=$(pm stats)
+like "$txt" '^members:$' "stats without --json prints text for people"
+like "$txt" '^  active: [0-9]+$' "its counts indented below their heading"
+unlike "$txt" '^[[{]|"members"' "not JSON (like petition show)"
 
 # 100,000 members: timed, reported as a comment (20,000 under the sanitizers, which are
 # several times slower and would only measure themselves)

@@ -241,7 +241,10 @@ is "$code" 429 "a second request the same day: 429 (one confirmation mail per ad
 like "$(cat "$T/form.html")" 'already sent a message' "with a clear page"
 is "$(curl -s -o /dev/null -w '%{http_code}' "$U/c/$ctok")" 200 "GET /c/TOKEN shows a button"
 is "$(sigstatus websigner@example.com)" pending "GET changes nothing"
-is "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/c/${ctok%?}a")" 404 "an altered confirmation token: 404"
+# alter a middle character to another one (the last may carry only padding bits, and
+# may be an "a" already: that made this check flaky)
+c5=${ctok:5:1}; [ "$c5" = a ] && c5=b || c5=a
+is "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/c/${ctok:0:5}$c5${ctok:6}")" 404 "an altered confirmation token: 404"
 is "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$U/u/$ctok")" 404 "a confirmation token does not unsubscribe"
 is "$(sigstatus websigner@example.com)" pending "still pending"
 code=$(curl -s -o "$T/c.html" -w '%{http_code}' -X POST "$U/c/$ctok")

@@ -721,10 +721,39 @@ TEST(mail_side)
 	cfg->delivery_gzip_above = 5 * 1024 * 1024;
 }
 
+TEST(salutation)
+{
+	static const char *const cases[][3] = {
+		{ "Councillor", "Nora North", "Councillor Nora North" },
+		{ "Councillor", "Cllr Nora North", "Councillor Nora North" },
+		{ "Councillor", "Councillor Nora North", "Councillor Nora North" },
+		{ "Councillor", "councillor Nora North", "councillor Nora North" },
+		{ "Councillor", "Dr Nora North", "Dr Nora North" },
+		{ "Mayor", "Mayor Ada Lane", "Mayor Ada Lane" },
+		{ "Senator", "Sen. Bo Kim", "Senator Bo Kim" },
+		{ "Representative", "Rep. Cy Ode", "Representative Cy Ode" },
+		{ "Councillor", "MP Dee Fox", "MP Dee Fox" },
+		{ "Mayor", "Drew Carey", "Mayor Drew Carey" },
+		{ NULL, "Nora North", "Nora North" },
+		{ "", "Nora North", "Nora North" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = target_salutation(cases[i][0], cases[i][1]);
+		char *what = g_strdup_printf("salutation %s + %s", cases[i][0] ? cases[i][0] : "(none)",
+					     cases[i][1]);
+
+		STR_EQ(got, cases[i][2], what);
+		g_free(got);
+		g_free(what);
+	}
+}
+
 int main(void)
 {
 	g_mime_init();
 	setup();
+	RUN(salutation);
 	RUN(csv_writer_gzip);
 	RUN(settings);
 	RUN(targets);

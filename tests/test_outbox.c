@@ -63,7 +63,7 @@ static gint64 queue_one(OutboxKind kind, gint64 ref, gint64 member, const char *
 			const char *msg)
 {
 	GBytes *b = msg ? g_bytes_new(msg, strlen(msg)) : NULL;
-	OutboxItem it = { kind, ref, member, 0, to, b };
+	OutboxItem it = { kind, ref, member, 0, to, b, FALSE };
 	gint64 id = outbox_enqueue(db, &it, NULL);
 
 	if (b)
@@ -119,7 +119,7 @@ TEST(enqueue_and_return_path)
 		g_bytes_unref(m);
 	OK(outbox_message_get(db, b, &e) == NULL && e == NULL, "a row rendered at send time has none");
 	{
-		OutboxItem bad = { OUTBOX_NOTICE, 0, 0, 0, "", NULL };
+		OutboxItem bad = { OUTBOX_NOTICE, 0, 0, 0, "", NULL, FALSE };
 
 		OK(outbox_enqueue(db, &bad, &e) == 0 && e && e->code == EX_DATAERR,
 		   "an empty recipient is refused");

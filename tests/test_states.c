@@ -44,23 +44,24 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* schema_check_names - the names in the CHECK (column IN (...)) of table as the newest
+/* schema_check_names - the names in the CHECK (column IN (...)) of table as the last
  * migration that creates it (or rebuilds it as TABLE_new) has it, sorted and
  * comma-joined; NULL when there is none. Caller frees. */
 static char *schema_check_names(const char *table, const char *column)
 {
 	char *head = g_strdup_printf("CREATE TABLE %s (", table);
 	char *rebuilt = g_strdup_printf("CREATE TABLE %s_new (", table);
+	const DbSchema *sc = schema_peermail();
 	const char *start = NULL, *end;
 	char *block, *pattern, *out = NULL;
 	GMatchInfo *mi = NULL;
 	GRegex *re;
 
-	for (int v = schema_peermail()->count - 1; v >= 0 && start == NULL; v--)
-		if ((start = strstr(schema_peermail()->migrations[v], rebuilt)) == NULL)
-			start = strstr(schema_peermail()->migrations[v], head);
-	g_free(rebuilt);
+	for (int v = sc->count - 1; v >= 0 && start == NULL; v--)
+		if ((start = strstr(sc->migrations[v], rebuilt)) == NULL)
+			start = strstr(sc->migrations[v], head);
 	g_free(head);
+	g_free(rebuilt);
 	if (start == NULL)
 		return NULL;
 	end = strstr(start + 1, "CREATE ");
@@ -158,11 +159,11 @@ TEST(signatures)
 	GPtrArray *names = g_ptr_array_new();
 
 	ROUND_TRIP(SignatureStatus, signature_status_name, signature_status_parse,
-		   SIGNATURE_STATUS_PENDING, SIGNATURE_STATUS_CONFIRMED, names);
+		   SIGNATURE_STATUS_PENDING, SIGNATURE_STATUS_INVALID, names);
 	check_schema(names, "signatures", "status");
 	names = g_ptr_array_new();
 	ROUND_TRIP(SignatureSource, signature_source_name, signature_source_parse,
-		   SIGNATURE_SOURCE_REPLY, SIGNATURE_SOURCE_IMPORT, names);
+		   SIGNATURE_SOURCE_REPLY, SIGNATURE_SOURCE_WEB, names);
 	STR_EQ(signature_source_name(SIGNATURE_SOURCE_REPLY), "reply",
 	       "the schema's default source is the first");
 	g_ptr_array_free(names, TRUE);

@@ -111,6 +111,27 @@ TEST(escaping_and_values)
 		  FALSE, "H:abb|", "numeric parts index lists (heading only when not empty)");
 }
 
+TEST(multiline_values)
+{
+	const char *story = "{\"t\":\"One\\nline two.\\n\\nTwo.\",\"a\":\"Bea\"}";
+	char *h;
+
+	RENDER_IS("> {{t}}\n>\n> - {{a}}\n", story, FALSE,
+		  "> One\n> line two.\n>\n> Two.\n>\n> - Bea\n",
+		  "a story after '> ' stays inside the blockquote, paragraphs and attribution");
+	RENDER_IS("  \"{{t}}\"\n      - {{a}}", story, FALSE,
+		  "  \"One\n   line two.\n\n   Two.\"\n      - Bea",
+		  "after '  \"' its lines hang under the opening quote");
+	RENDER_IS("  {{t}}", story, FALSE, "  One\nline two.\n\nTwo.",
+		  "a whitespace prefix (a partial's indentation) is not continued (spec)");
+	RENDER_IS("<p>{{t}}</p>", story, TRUE, "<p>One\nline two.\n\nTwo.</p>",
+		  "HTML rendering is unchanged");
+	h = template_markdown("> One\n> line two.\n>\n> Two.\n>\n> \u2014 Bea\n");
+	OK(strstr(h, "<blockquote>\n<p>One\nline two.</p>\n<p>Two.</p>\n<p>\u2014 Bea</p>\n</blockquote>")
+	   != NULL, "its HTML is one blockquote with both paragraphs and the attribution");
+	g_free(h);
+}
+
 TEST(syntax_errors)
 {
 	RENDER_IS("a\nb {{x\nc", "{}", FALSE, "ERROR 65: line 2: unclosed tag '{{'",
@@ -276,6 +297,7 @@ int main(void)
 {
 	RUN(spec);
 	RUN(escaping_and_values);
+	RUN(multiline_values);
 	RUN(syntax_errors);
 	RUN(hostile);
 	RUN(parsed_reuse_and_defaults);

@@ -52,6 +52,17 @@ static cfg_opt_t limits_opts[] = {
 	CFG_END()
 };
 
+static cfg_opt_t fraud_opts[] = {
+	CFG_INT("window", 3600, CFGF_NONE),
+	CFG_INT("per_address", 5, CFGF_NONE),
+	CFG_INT("per_domain", 100, CFGF_NONE),
+	CFG_INT("per_petition", 1000, CFGF_NONE),
+	CFG_FLOAT("trend_share", 0.5, CFGF_NONE),
+	CFG_INT("trend_min", 20, CFGF_NONE),
+	CFG_INT("trend_window", 3600, CFGF_NONE),
+	CFG_END()
+};
+
 static cfg_opt_t bounces_opts[] = {
 	CFG_FLOAT("disable_score", 5, CFGF_NONE),
 	CFG_INT("window_days", 7, CFGF_NONE),
@@ -110,6 +121,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_SEC("dkim", dkim_opts, CFGF_MULTI),
 	CFG_SEC("deliveries", deliveries_opts, CFGF_NONE),
 	CFG_SEC("limits", limits_opts, CFGF_NONE),
+	CFG_SEC("fraud", fraud_opts, CFGF_NONE),
 	CFG_SEC("bounces", bounces_opts, CFGF_NONE),
 	CFG_SEC("queue", queue_opts, CFGF_NONE),
 	CFG_SEC("normalize", normalize_opts, CFGF_NONE),
@@ -209,6 +221,17 @@ static int v_nonneg_float(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v < 0) {
 		cfg_error(cfg, "%s: must not be negative", opt->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int v_share(cfg_t *cfg, cfg_opt_t *opt)
+{
+	double v = cfg_opt_getnfloat(opt, cfg_opt_size(opt) - 1);
+
+	if (!(v > 0 && v <= 1)) {
+		cfg_error(cfg, "%s: must be a share above 0 and at most 1", opt->name);
 		return -1;
 	}
 	return 0;
@@ -417,6 +440,13 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "limits|max_message_size", v_positive);
 	cfg_set_validate_func(cfg, "limits|max_responses_per_day", v_nonneg);
 	cfg_set_validate_func(cfg, "limits|confirm_days", v_positive);
+	cfg_set_validate_func(cfg, "fraud|window", v_positive);
+	cfg_set_validate_func(cfg, "fraud|per_address", v_nonneg);
+	cfg_set_validate_func(cfg, "fraud|per_domain", v_nonneg);
+	cfg_set_validate_func(cfg, "fraud|per_petition", v_nonneg);
+	cfg_set_validate_func(cfg, "fraud|trend_share", v_share);
+	cfg_set_validate_func(cfg, "fraud|trend_min", v_positive);
+	cfg_set_validate_func(cfg, "fraud|trend_window", v_positive);
 	cfg_set_validate_func(cfg, "bounces|disable_score", v_nonneg_float);
 	cfg_set_validate_func(cfg, "bounces|window_days", v_positive);
 	cfg_set_validate_func(cfg, "deliveries|gzip_above", v_positive);
@@ -523,6 +553,14 @@ PmConfig *config_load(const char *path, GError **error)
 		c->max_message_size = cfg_getint(s, "max_message_size");
 		c->max_responses_per_day = (int)cfg_getint(s, "max_responses_per_day");
 		c->confirm_days = (int)cfg_getint(s, "confirm_days");
+		s = cfg_getsec(cfg, "fraud");
+		c->fraud.window = (int)cfg_getint(s, "window");
+		c->fraud.per_address = (int)cfg_getint(s, "per_address");
+		c->fraud.per_domain = (int)cfg_getint(s, "per_domain");
+		c->fraud.per_petition = (int)cfg_getint(s, "per_petition");
+		c->fraud.trend_share = cfg_getfloat(s, "trend_share");
+		c->fraud.trend_min = (int)cfg_getint(s, "trend_min");
+		c->fraud.trend_window = (int)cfg_getint(s, "trend_window");
 		s = cfg_getsec(cfg, "deliveries");
 		c->delivery_gzip_above = cfg_getint(s, "gzip_above");
 		s = cfg_getsec(cfg, "bounces");
@@ -657,6 +695,11 @@ char *config_dump(const PmConfig *c)
 		"limits { max_message_size = %" G_GINT64_FORMAT " max_responses_per_day = %d "
 		"confirm_days = %d }\n", c->max_message_size, c->max_responses_per_day,
 		c->confirm_days);
+	g_string_append_printf(s, "fraud { window = %d per_address = %d per_domain = %d "
+			       "per_petition = %d trend_share = %g trend_min = %d trend_window = "
+			       "%d }\n", c->fraud.window, c->fraud.per_address, c->fraud.per_domain,
+			       c->fraud.per_petition, c->fraud.trend_share, c->fraud.trend_min,
+			       c->fraud.trend_window);
 	g_string_append_printf(s, "deliveries { gzip_above = %" G_GINT64_FORMAT " }\n",
 			       c->delivery_gzip_above);
 	g_string_append_printf(s, "bounces { disable_score = %g window_days = %d probe = %s }\n",
@@ -675,6 +718,72 @@ char *config_dump(const PmConfig *c)
 		g_string_append_printf(s, "%s\"%s\"", i ? ", " : " ", c->start_reasons[i]);
 	g_string_append(s, " } }\n");
 	return g_string_free(s, FALSE);
+}
+
+/* placeholder - TRUE when addr (an address or a domain) is on a domain no one receives
+ * mail for: the shipped examples and reserved names (RFC 2606, RFC 6761) */
+static gboolean placeholder(const char *addr)
+{
+	static const char *const reserved[] = { "example.org", "example.com", "example.net",
+						"example", "test", "invalid", "localhost", NULL };
+	const char *at = addr ? strrchr(addr, '@') : NULL;
+	const char *d = at ? at + 1 : addr;
+	gsize n;
+
+	if (d == NULL || *d == '\0')
+		return TRUE;
+	n = strlen(d);
+	for (int i = 0; reserved[i]; i++) {
+		gsize r = strlen(reserved[i]);
+
+		if (g_ascii_strcasecmp(d, reserved[i]) == 0 ||
+		    (n > r && d[n - r - 1] == '.' && g_ascii_strcasecmp(d + n - r, reserved[i]) == 0))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* any_real - TRUE when some address of list is not a placeholder */
+static gboolean any_real(char **list)
+{
+	for (int i = 0; list && list[i]; i++)
+		if (!placeholder(list[i]))
+			return TRUE;
+	return FALSE;
+}
+
+/* config_missing - the production settings still to fill in */
+GPtrArray *config_missing(const PmConfig *c)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	char *from = config_from_address(c);
+	gboolean organizers = any_real(c->organizers);
+
+	for (guint i = 0; !organizers && i < c->lists->len; i++)
+		organizers = any_real(((const PmListConf *)g_ptr_array_index(c->lists, i))->organizers);
+	if (placeholder(c->domain))
+		g_ptr_array_add(out, g_strdup_printf("domain: \"%s\" is a placeholder: the mail "
+			"domain peermail answers for (its MX points at this host)", c->domain));
+	if (placeholder(from))
+		g_ptr_array_add(out, g_strdup_printf("from: %s is a placeholder: the From: of "
+			"everything sent, a mailbox on your domain that reaches the organizers",
+			from ? from : "(none)"));
+	if (!organizers)
+		g_ptr_array_add(out, g_strdup("organizers: none with a real address: who moderates "
+			"stories, confirms broadcasts and hears of replies and failures"));
+	if (g_strcmp0(c->transport, "maildir") == 0)
+		g_ptr_array_add(out, g_strdup("transport: \"maildir\" only writes a Maildir: set "
+			"\"smtp\" to send through the local MTA (smtp \"main\" { host = "
+			"\"127.0.0.1\" port = 25 }, the default)"));
+	if (!g_file_test(c->secret_file, G_FILE_TEST_EXISTS))
+		g_ptr_array_add(out, g_strdup_printf("secret_file: %s does not exist yet: run "
+			"peermail init", c->secret_file));
+	if (c->base_url == NULL)
+		g_ptr_array_add(out, g_strdup("base_url: not set: needed for peermail web (or run "
+			"--http): petition pages and the one-click unsubscribe links that Gmail and "
+			"Yahoo require of bulk senders"));
+	g_free(from);
+	return out;
 }
 
 /* config_list - a configured list by name */

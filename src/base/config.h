@@ -72,6 +72,16 @@ typedef struct {
 	int max_responses_per_day;  /* automatic responses per address per day */
 	int confirm_days;           /* confirmation tokens expire after this many days */
 
+	struct {                    /* against fraud (model/fraud.h) */
+		int window;             /* seconds the signing limits count over */
+		int per_address;        /* signatures by writing per address (0: no limit) */
+		int per_domain;         /* per sender domain and petition (0: no limit) */
+		int per_petition;       /* per petition (0: no limit) */
+		double trend_share;     /* a domain's or source's share that is unusual */
+		int trend_min;          /* and the fewest signatures it takes */
+		int trend_window;       /* seconds the share is measured over */
+	} fraud;
+
 	gint64 delivery_gzip_above; /* a delivery's CSV larger than this is attached gzip'd */
 
 	double bounce_disable_score;
@@ -109,6 +119,15 @@ char *config_default_path(void);
 
 /* config_dump - the effective settings as text, secrets left out; caller frees */
 char *config_dump(const PmConfig *cfg);
+
+/*
+ * config_missing - what production still needs, one line per setting ("domain: ..."):
+ * domain, from and organizers still unset or on a placeholder domain (example.org/.com/
+ * .net, .test, .invalid, localhost), transport "maildir", no secret file yet, no
+ * base_url (the web pages and one-click unsubscribe).
+ * An empty array when nothing is missing; caller unrefs.
+ */
+GPtrArray *config_missing(const PmConfig *cfg);
 
 /* config_list - the configured list named name, or NULL */
 const PmListConf *config_list(const PmConfig *cfg, const char *name);

@@ -91,13 +91,91 @@ void cli_json(CmdCtx *c, JsonBuilder *b)
 	g_object_unref(b);
 }
 
-/* cli_json_pretty - indented JSON into the output */
-void cli_json_pretty(CmdCtx *c, JsonBuilder *b)
+/* text_scalar - a JSON value as text for people: null is "-" */
+static void text_scalar(GString *out, JsonNode *v)
 {
-	char *text = json_text(b, TRUE);
+	if (JSON_NODE_HOLDS_NULL(v)) {
+		g_string_append_c(out, '-');
+		return;
+	}
+	switch (json_node_get_value_type(v)) {
+	case G_TYPE_STRING: g_string_append(out, json_node_get_string(v)); break;
+	case G_TYPE_INT64:
+		g_string_append_printf(out, "%" G_GINT64_FORMAT, json_node_get_int(v));
+		break;
+	case G_TYPE_DOUBLE: g_string_append_printf(out, "%g", json_node_get_double(v)); break;
+	case G_TYPE_BOOLEAN: g_string_append(out, json_node_get_boolean(v) ? "yes" : "no"); break;
+	default: break;
+	}
+}
 
-	g_string_append_printf(c->out, "%s\n", text);
-	g_free(text);
+static void text_object(GString *out, JsonObject *o, int indent, gboolean item);
+
+/* text_member - "key: value", or "key:" and the nested object or list below it */
+static void text_member(GString *out, const char *key, JsonNode *v, int indent, int first)
+{
+	g_string_append_printf(out, "%*s%s:", first, "", key);
+	if (JSON_NODE_HOLDS_OBJECT(v)) {
+		JsonObject *o = json_node_get_object(v);
+
+		if (json_object_get_size(o) == 0) {
+			g_string_append(out, " -\n");
+			return;
+		}
+		g_string_append_c(out, '\n');
+		text_object(out, o, indent + 2, FALSE);
+	} else if (JSON_NODE_HOLDS_ARRAY(v)) {
+		JsonArray *a = json_node_get_array(v);
+		guint n = json_array_get_length(a);
+
+		if (n == 0)
+			g_string_append(out, " (none)");
+		g_string_append_c(out, '\n');
+		for (guint i = 0; i < n; i++) {
+			JsonNode *e = json_array_get_element(a, i);
+
+			if (JSON_NODE_HOLDS_OBJECT(e)) {
+				g_string_append_printf(out, "%*s- ", indent + 2, "");
+				text_object(out, json_node_get_object(e), indent + 4, TRUE);
+			} else {
+				g_string_append_printf(out, "%*s- ", indent + 2, "");
+				text_scalar(out, e);
+				g_string_append_c(out, '\n');
+			}
+		}
+	} else {
+		g_string_append_c(out, ' ');
+		text_scalar(out, v);
+		g_string_append_c(out, '\n');
+	}
+}
+
+/* text_object - every member of o at indent (item: the first line is already indented) */
+static void text_object(GString *out, JsonObject *o, int indent, gboolean item)
+{
+	GList *keys = json_object_get_members(o);
+	gboolean first = TRUE;
+
+	for (GList *k = keys; k; k = k->next) {
+		text_member(out, k->data, json_object_get_member(o, k->data), indent,
+			    item && first ? 0 : indent);
+		first = FALSE;
+	}
+	if (keys == NULL && item)
+		g_string_append_c(out, '\n');
+	g_list_free(keys);
+}
+
+/* cli_text - the builder's object as text for people ("key: value", nested objects and
+ * lists indented below their key): what a read command prints without --json */
+void cli_text(CmdCtx *c, JsonBuilder *b)
+{
+	JsonNode *root = json_builder_get_root(b);
+
+	if (root && JSON_NODE_HOLDS_OBJECT(root))
+		text_object(c->out, json_node_get_object(root), 0, FALSE);
+	if (root)
+		json_node_unref(root);
 	g_object_unref(b);
 }
 

@@ -37,6 +37,9 @@ typedef struct {
 	char *list, *petition, *subject, *body, *template_name, *to, *at, *closes, *text;
 	char *disclose, *reject;
 	char *lang;
+	char *domain, *since, *until, *source, *reason;   /* petition invalidate */
+	gboolean dry_run, all, reject_suspects;           /* petition invalidate, clear */
+	gint64 undo;                                       /* petition invalidate --undo ID */
 	char **lists, **petitions;   /* repeatable --list, --petition */
 	gint64 goal;
 	int every;
@@ -149,7 +152,9 @@ void cli_cleanup(void);
 /* cli_json - the builder's document as one line of c->out; unrefs b */
 void cli_json(CmdCtx *c, JsonBuilder *b);
 
-/* cli_json_pretty - the builder's document, indented for people, into c->out; unrefs b */
-void cli_json_pretty(CmdCtx *c, JsonBuilder *b);
+/* cli_text - the builder's object as text for people into c->out ("key: value", nested
+ * objects and lists indented below their key; null is "-"): a read command without --json;
+ * unrefs b */
+void cli_text(CmdCtx *c, JsonBuilder *b);
 
 #endif

@@ -48,6 +48,16 @@ gboolean cmd_petition_import(CmdCtx *c, GError **error);
 gboolean cmd_petition_ls(CmdCtx *c, GError **error);
 gboolean cmd_petition_moderate(CmdCtx *c, GError **error);
 
+/* cli_actor - who acts from the command line, as petition histories record it: cli:USER;
+ * caller frees (cmd_fraud.c) */
+char *cli_actor(void);
+
+/* cmd_fraud.c */
+gboolean cmd_petition_suspects(CmdCtx *c, GError **error);
+gboolean cmd_petition_clear(CmdCtx *c, GError **error);
+gboolean cmd_petition_invalidate(CmdCtx *c, GError **error);
+gboolean cmd_petition_history(CmdCtx *c, GError **error);
+
 /* cmd_target.c, cmd_district.c, cmd_deliver.c */
 gboolean cmd_target_add(CmdCtx *c, GError **error);
 gboolean cmd_target_edit(CmdCtx *c, GError **error);

@@ -27,16 +27,27 @@ gboolean cmd_init(CmdCtx *c, GError **error)
 	return TRUE;
 }
 
-/* cmd_check_config - the effective settings, secrets left out */
+/* cmd_check_config - the effective settings, secrets left out, and what production still
+ * needs (one "missing:" line per setting) */
 gboolean cmd_check_config(CmdCtx *c, GError **error)
 {
 	char *dump = config_dump(c->cfg);
+	GPtrArray *missing = config_missing(c->cfg);
 
 	if (c->cfg->organizers_mailbox == NULL)
 		log_warn("warning: organizers_mailbox is not set: mail for people (replies to "
 			 "the From address, postmaster@, abuse@, owner addresses) is only kept in "
 			 "the inbound log, never forwarded");
 	g_string_append(c->out, dump);
+	if (missing->len == 0)
+		g_string_append(c->out, "# ready for production: domain, from, organizers, "
+				"transport, secret and base_url are set\n");
+	else
+		g_string_append_printf(c->out, "# not ready for production: %u setting%s to fill "
+				       "in\n", missing->len, missing->len == 1 ? "" : "s");
+	for (guint i = 0; i < missing->len; i++)
+		g_string_append_printf(c->out, "missing: %s\n", (char *)missing->pdata[i]);
+	g_ptr_array_unref(missing);
 	g_free(dump);
 	return TRUE;
 }

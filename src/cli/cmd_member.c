@@ -139,7 +139,7 @@ gboolean cmd_member_show(CmdCtx *c, GError **error)
 	if (c->o->json)
 		cli_json(c, b);
 	else
-		cli_json_pretty(c, b);
+		cli_text(c, b);
 	member_record_free(r);
 	return TRUE;
 }

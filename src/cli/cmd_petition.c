@@ -172,8 +172,13 @@ gboolean cmd_petition_moderate(CmdCtx *c, GError **error)
 		g_set_error(error, PM_ERROR, EX_USAGE, "give --approve or --reject REASON");
 		return FALSE;
 	}
-	if (!review_decide_slug(c->db, c->cfg, c->key, c->argv[0], c->o->approve, c->o->reject,
-				"command line", error))
+	char *who = cli_actor();
+	gboolean ok;
+
+	ok = review_decide_slug(c->db, c->cfg, c->key, c->argv[0], c->o->approve, c->o->reject,
+				who, error);
+	g_free(who);
+	if (!ok)
 		return FALSE;
 	g_string_append_printf(c->out, "petition %s %s\n", c->argv[0],
 			       c->o->approve ? "published" : "rejected");

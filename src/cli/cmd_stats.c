@@ -1,5 +1,6 @@
 /*
- * cmd_stats.c - `peermail stats`: everything in one JSON object (indented without --json).
+ * cmd_stats.c - `peermail stats`: everything in one JSON object with --json, as text for
+ * people without it.
  */
 #include <stdio.h>
 #include "cli/cmd.h"
@@ -40,7 +41,7 @@ gboolean cmd_stats(CmdCtx *c, GError **error)
 	if (c->o->json)
 		cli_json(c, b);
 	else
-		cli_json_pretty(c, b);
+		cli_text(c, b);
 	stats_free(s);
 	return TRUE;
 }

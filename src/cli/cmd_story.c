@@ -5,6 +5,7 @@
 #include "cli/cmd.h"
 #include "base/json.h"
 #include "model/story.h"
+#include "produce/story_news.h"
 
 /* cmd_story_ls - `story ls [--petition SLUG] [--status S] [--json]` */
 gboolean cmd_story_ls(CmdCtx *c, GError **error)
@@ -53,7 +54,8 @@ static gboolean moderate(CmdCtx *c, StoryStatus status, GError **error)
 {
 	gint64 id;
 
-	if (!cli_arg_id(c, 0, &id, error) || !story_moderate(c->db, id, status, error))
+	if (!cli_arg_id(c, 0, &id, error) ||
+	    !story_news_moderate(c->db, c->cfg, id, status, NULL, NULL, error))
 		return FALSE;
 	g_string_append_printf(c->out, "story %" G_GINT64_FORMAT " %s\n", id,
 			       story_status_name(status));

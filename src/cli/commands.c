@@ -45,7 +45,9 @@ const Cmd cli_commands[] = {
 	  "Create the database (or upgrade its schema) and the HMAC secret file.", NULL },
 	{ "check-config", NULL, cmd_check_config, CMD_CONFIG, NULL,
 	  "validate the config; print the effective settings",
-	  "Validate the configuration and print the effective settings (secrets left out).",
+	  "Validate the configuration and print the effective settings (secrets left out), then "
+	  "one \"missing:\" line per production setting still to fill in: domain, from, "
+	  "organizers, transport, the secret file, base_url.",
 	  NULL },
 	{ "dns-records", NULL, cmd_dns_records, CMD_CONFIG, NULL,
 	  "the SPF, DKIM and DMARC TXT records to publish",
@@ -177,6 +179,37 @@ const Cmd cli_commands[] = {
 		   "queue, with its age)")),
 	  "the petitions and their counts", NULL,
 	  "{\"petitions\":[petition show objects]}" },
+	{ "petition suspects", "SLUG", cmd_petition_suspects, DB | CMD_JSON, NULL,
+	  "signatures held as suspect (over a signing limit)",
+	  "The petition's signatures held as suspect: over a signing limit (fraud settings), "
+	  "recorded, neither counted, shown nor delivered until `petition clear`.",
+	  "{\"suspects\":[{\"id\",\"email\",\"source\",\"created_at\",\"confirmed_at\"}]}" },
+	{ "petition clear", "SLUG [ADDRESS...]", cmd_petition_clear, DB | CMD_TXN,
+	  OPTS(FLAG("all", all, "every suspect signature of the petition"),
+	       FLAG("reject", reject_suspects, "invalidate them instead (undoable)")),
+	  "count suspect signatures (or --reject them)",
+	  "Clear the petition's suspect signatures (--all, or those of the addresses given): "
+	  "counted when their signers confirmed, else pending until they do. --reject "
+	  "invalidates them instead (an invalidation, undone with `petition invalidate SLUG "
+	  "--undo ID`).", NULL },
+	{ "petition invalidate", "SLUG", cmd_petition_invalidate, DB | CMD_TXN,
+	  OPTS(STR("domain", domain, "D", "signers whose address is at this domain"),
+	       STR("postcode", postcode, "P", "signers whose postcode starts so"),
+	       STR("since", since, "T", "signed at or after T (YYYY-MM-DD or ISO 8601)"),
+	       STR("until", until, "T", "signed before T"),
+	       STR("source", source, "web|mail|import", "signed this way"),
+	       FLAG("dry-run", dry_run, "print the count only; change nothing"),
+	       STR("reason", reason, "TEXT", "why (kept with the invalidation)"),
+	       INT64("undo", undo, "ID", "restore exactly the signatures of invalidation ID")),
+	  "mark signatures invalid by condition (--dry-run: count)",
+	  "Mark the petition's signatures that match every condition given (at least one) "
+	  "invalid: kept, "
+	  "but left out of counts, pages, exports and deliveries, with who and why recorded. "
+	  "Prints the count (--dry-run: only that) and the invalidation's id for --undo.",
+	  NULL },
+	{ "petition history", "SLUG", cmd_petition_history, DB | CMD_JSON, NULL,
+	  "moderation, invalidations, clearings and alerts, with who and when", NULL,
+	  "{\"events\":[{\"id\",\"kind\",\"actor\",\"detail\",\"at\"}]}" },
 	{ "petition moderate", "SLUG", cmd_petition_moderate, DB | CMD_SECRET,
 	  OPTS(FLAG("approve", approve, "publish it: it opens for signatures"),
 	       STR("reject", reject, "REASON", "refuse it with a reason code (petitions.reasons)")),
@@ -254,9 +287,10 @@ const Cmd cli_commands[] = {
 	  "stories, for moderation", NULL,
 	  "{\"stories\":[{\"id\",\"petition\",\"author\",\"email\",\"status\",\"subject\","
 	  "\"text\",\"created_at\"}]}" },
-	{ "story approve", "ID", cmd_story_approve, DB, NULL,
-	  "approve a story: newsletters and deliveries may use it", NULL, NULL },
-	{ "story reject", "ID", cmd_story_reject, DB, NULL, "reject a story", NULL, NULL },
+	{ "story approve", "ID", cmd_story_approve, DB | CMD_TXN, NULL,
+	  "approve a story for mailings; its author and the organizers are told", NULL, NULL },
+	{ "story reject", "ID", cmd_story_reject, DB | CMD_TXN, NULL,
+	  "reject a story (the organizers are told)", NULL, NULL },
 
 	/* ==== Newsletters, the queue, counts ==== */
 	{ "newsletter", NULL, NULL, 0, NULL, "newsletters", NULL, NULL },

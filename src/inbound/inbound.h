@@ -3,8 +3,8 @@
  *
  * Owns: the pipeline's order (message.h reads, parses and classifies; route.h acts),
  * idempotency (the digest; model/inbound_log.h keeps the inbound table), the one
- * transaction per message, the daily response limit. The exit status the MTA acts on is
- * exitcode.h's.
+ * transaction per message (the daily response limit is route.c's respond). The exit
+ * status the MTA acts on is exitcode.h's.
  * Not: what a signature, subscription or story is (signature, list, story), building the
  * responses (compose), sending them (outbox), visible reply text (replytext), auto-reply
  * heuristics (autoreply), bounce formats and scores (bounce).

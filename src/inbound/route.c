@@ -9,9 +9,17 @@
  *   it makes the member's signature pending and sends the member, at the member's own
  *   address, a confirmation request. Nobody signs for anyone else without that reply.
  * - Mail without a token (sign+SLUG, LIST+subscribe) only ever creates pending state for
- *   the From: address, and asks that address to confirm by reply.
- * - Auto-replies are recorded as ignored and never answered; automatic responses to one
- *   address are capped at limits.max_responses_per_day (notices to organizers are not).
+ *   the From: address, and asks that address to confirm by reply. Over a signing limit
+ *   (model/fraud) the signature is held as suspect instead: recorded, asked the same way,
+ *   not counted until an organizer clears it.
+ * - Auto-replies are recorded as ignored and never answered. The daily response limit
+ *   (limits.max_responses_per_day per address, respond() below) counts only automatic
+ *   responses the person did not ask for: an answer to mail whose From: is the person and
+ *   whose token names them (a reply to mail we sent only to them: join+, bye+, confirm+,
+ *   their own sign+ address, moderate+, broadcast+) is asked for, is never capped and is
+ *   stored as such (outbox.asked); anything that could be forged (mail to a public
+ *   address like LIST+subscribe or sign+SLUG, or from another address) counts. Notices to
+ *   organizers are not capped either.
  *
  * DIAGNOSTICS: EX_NOUSER for an unknown petition, list or token (the MTA bounces with the
  * reason); EX_DATAERR for a message without a usable From: where one is needed.
@@ -38,6 +46,9 @@
 #include "mail/intent.h"
 #include "model/events.h"
 #include "base/lang.h"
+#include "model/fraud.h"
+#include "produce/story_news.h"
+#include "base/plural.h"
 #include "produce/review.h"
 
 /* ==== Helpers ==== */
@@ -89,6 +100,7 @@ static gboolean decode(InboundCtx *c, TokenPurpose purpose, Token *t, GError **e
 		g_prefix_error(error, "%s: ", c->recipient);
 		return FALSE;
 	}
+	c->token_member = t->member;
 	return TRUE;
 }
 
@@ -161,10 +173,18 @@ static JsonObject *data_new(InboundCtx *c, const Member *to)
 	return o;
 }
 
+/* asked_by - TRUE when this message is to's own act: From: is to's address and the
+ * message's verified token names to (the one home of "asked for" in the daily limit) */
+static gboolean asked_by(InboundCtx *c, const Member *to)
+{
+	return c->token_member != 0 && to->id == c->token_member && from_is(c, to);
+}
+
 /*
  * respond - compose template tmpl for to and queue it in this transaction. data is
- * consumed. kind OUTBOX_RESPONSE is an answer to this message (daily cap, Auto-Submitted:
- * auto-replied); OUTBOX_NOTICE goes to organizers (auto-generated, no cap).
+ * consumed. kind OUTBOX_RESPONSE is an answer to this message (Auto-Submitted:
+ * auto-replied; the daily cap unless to asked for it, see the header);
+ * OUTBOX_NOTICE goes to organizers (auto-generated, no cap).
  */
 static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const char *reply_to,
 			JsonObject *data, OutboxKind kind, GError **error)
@@ -180,7 +200,8 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 		json_object_set_string_member(data, "reply_address", reply_to);
 		json_object_set_string_member(data, "confirm_address", reply_to);
 	}
-	if (kind == OUTBOX_RESPONSE) {
+	item.asked = kind == OUTBOX_RESPONSE && asked_by(c, to);
+	if (kind == OUTBOX_RESPONSE && !item.asked) {
 		gint64 today = 0;
 
 		if (!outbox_responses_today(c->db, member_address(to), &today, error))
@@ -523,26 +544,39 @@ static gboolean answer_intent(InboundCtx *c, const Petition *p, const Member *mb
 	return ok;
 }
 
-/* sign_pending - a pending signature of mb (new or still pending gets a request) */
+/* sign_pending - a pending signature of mb (new or still pending gets a request); one
+ * by writing over a signing limit (model/fraud, the one rule for mail and web) is held
+ * as suspect, and its signer is asked to confirm all the same */
 static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
 			     SignatureSource source, GError **error)
 {
 	SignResult res;
-	SignatureStatus status = SIGNATURE_STATUS_PENDING;
-	gint64 pid = 0, mid = 0;
-	gint64 sig = signature_add(c->db, p->id, mb->id, FALSE, source,
-				   inbound_reply_text(c->m), c->m->message_id, &res, error);
-	gboolean ok;
+	FraudLimit limit = FRAUD_LIMIT_NONE;
+	gboolean awaits = FALSE, ok;
+	gint64 sig;
 
+	if ((source == SIGNATURE_SOURCE_WRITING || source == SIGNATURE_SOURCE_WEB) &&
+	    !fraud_sign_limited(c->db, c->cfg, p->id, mb->email, &limit, error))
+		return FALSE;
+	sig = limit != FRAUD_LIMIT_NONE
+		? signature_add_held(c->db, p->id, mb->id, source, inbound_reply_text(c->m),
+				     c->m->message_id, &res, error)
+		: signature_add(c->db, p->id, mb->id, FALSE, source, inbound_reply_text(c->m),
+				c->m->message_id, &res, error);
 	if (sig == 0)
 		return FALSE;
 	if (res == SIGN_NEW_PENDING) {
 		c->result = "pending";
+		if (limit != FRAUD_LIMIT_NONE) {
+			log_info("petition %s: signature %" G_GINT64_FORMAT " held as suspect "
+				 "(over the %s limit)", p->slug, sig, fraud_limit_name(limit));
+			c->result = "held";
+		}
 		return ask_confirm(c, p, mb, sig, error);
 	}
-	if (!signature_lookup(c->db, sig, &pid, &mid, &status, error))
+	if (!signature_awaits_confirmation(c->db, sig, &awaits, error))
 		return FALSE;
-	if (status == SIGNATURE_STATUS_PENDING) {
+	if (awaits) {
 		c->result = "pending";
 		ok = ask_confirm(c, p, mb, sig, error);
 	} else {
@@ -572,9 +606,13 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		petition_free(p);
 		return ok;
 	}
+	/* the web form's message carries its mark (mail from outside cannot forge it) */
 	if ((id = need_from(c, &addr, error)) != 0 && (mb = member_get(c->db, id, error)) != NULL)
 		ok = adopt_language_of_mail(c, mb, error) &&
-		     sign_pending(c, p, mb, SIGNATURE_SOURCE_WRITING, error);
+		     sign_pending(c, p, mb, inbound_is_web(c->key, g_mime_object_get_header(
+				  GMIME_OBJECT(c->m->msg), "X-Peermail-Source"),
+				  g_mime_message_get_message_id(c->m->msg))
+				  ? SIGNATURE_SOURCE_WEB : SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
 	petition_free(p);
@@ -673,7 +711,8 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 		ok = start_confirm(c, p, mb, t.object, error);
 		goto out;
 	}
-	if (!petition_is_open(p) && status == SIGNATURE_STATUS_PENDING) {
+	if (!petition_is_open(p) && (status == SIGNATURE_STATUS_PENDING ||
+				     status == SIGNATURE_STATUS_SUSPECT)) {
 		ok = closed(c, p, mb, error);
 		goto out;
 	}
@@ -890,14 +929,23 @@ static gboolean do_moderate(InboundCtx *c, GError **error)
 		goto out;
 	}
 	text = inbound_reply_text(c->m);
-	if (first_word_is(text, yes)) {
-		ok = story_moderate(c->db, t.object, STORY_STATUS_APPROVED, error);
-		c->result = "approved";
-	} else if (first_word_is(text, no)) {
-		ok = story_moderate(c->db, t.object, STORY_STATUS_REJECTED, error);
-		c->result = "rejected";
+	if (first_word_is(text, yes) || first_word_is(text, no)) {
+		StoryStatus st = first_word_is(text, yes) ? STORY_STATUS_APPROVED
+							  : STORY_STATUS_REJECTED;
+		guint queued = 0;
+
+		/* the author (approved) and every organizer hear of it */
+		ok = story_news_moderate(c->db, c->cfg, t.object, st, org->email, &queued, error);
+		c->responses += (int)queued;
+		c->result = story_status_name(st);
 	} else {
+		/* no silent non-answer: say which words work; a reply to it moderates */
+		JsonObject *d = data_new(c, org), *st = json_object_new();
+
+		json_object_set_int_member(st, "id", t.object);
+		json_object_set_object_member(d, "story", st);
 		c->result = "unclear";
+		ok = respond(c, "moderation_unclear", org, c->recipient, d, OUTBOX_RESPONSE, error);
 	}
 out:
 	g_free(from);
@@ -1422,6 +1470,46 @@ out:
 	return ok;
 }
 
+/* broadcast_scheduled - tell organizer org that newsletter nid is scheduled at `at`, and
+ * to how many members (no silent non-answer) */
+static gboolean broadcast_scheduled(InboundCtx *c, gint64 nid, const Member *org, gint64 at,
+				    GError **error)
+{
+	Newsletter *nl = newsletter_need(c->db, nid, error);
+	GError *e = NULL;
+	List *l = nl ? list_get(c->db, nl->list_id, &e) : NULL;
+	gint64 audience = 0;
+	JsonObject *d, *n;
+	char *when;
+	gboolean ok = FALSE;
+
+	if (e) {
+		g_propagate_error(error, e);
+		goto out;
+	}
+	if (nl && l == NULL) {
+		ok = TRUE;      /* its list is gone: nothing will be sent, nothing to announce */
+		goto out;
+	}
+	if (l == NULL || !newsletter_audience(c->db, nid, &audience, error))
+		goto out;
+	d = with_list(c, data_new(c, org), l);
+	n = json_object_new();
+	when = pm_time_iso(at);
+	json_object_set_int_member(n, "id", nid);
+	json_object_set_string_member(n, "subject", nl->subject);
+	json_object_set_string_member(n, "scheduled_at", when);
+	json_object_set_int_member(n, "recipients", audience);
+	json_object_set_boolean_member(n, "recipients_one", plural_is_one(NULL, audience));
+	json_object_set_object_member(d, "newsletter", n);
+	g_free(when);
+	ok = respond(c, "broadcast_scheduled", org, NULL, d, OUTBOX_RESPONSE, error);
+out:
+	list_free(l);
+	newsletter_free(nl);
+	return ok;
+}
+
 /* do_broadcast - the organizer's reply to broadcast+TOKEN schedules the newsletter now */
 static gboolean do_broadcast(InboundCtx *c, GError **error)
 {
@@ -1450,7 +1538,10 @@ static gboolean do_broadcast(InboundCtx *c, GError **error)
 		return ok;
 	}
 	if (!token_used(c, TOKEN_BROADCAST, &ok, error)) {
-		ok = newsletter_schedule(c->db, t.object, pm_now(), error);
+		gint64 now = pm_now();
+
+		ok = newsletter_schedule(c->db, t.object, now, error) &&
+		     broadcast_scheduled(c, t.object, org, now, error);
 		c->result = "scheduled";
 	}
 	member_free(org);
@@ -1769,7 +1860,7 @@ static gboolean do_start(InboundCtx *c, GError **error)
 		 (p = petition_need_id(c->db, pid, error)) != NULL &&
 		 (sig = signature_add(c->db, pid, mid, FALSE, SIGNATURE_SOURCE_START, NULL,
 				      c->m->message_id, &res, error)) != 0 &&
-		 events_add(c->db, "petition-started", pid, pm_now(), error)) {
+		 events_record(c->db, "petition-started", pid, "creator", title, error)) {
 		reply = token_address(c, "confirm", NULL, TOKEN_CONFIRM, sig, mid, TRUE);
 		ok = ask_start_confirm(c, p, mb, reply, error);
 	}
@@ -1838,7 +1929,7 @@ static gboolean creator_confirmed(InboundCtx *c, const Petition *p, GError **err
 		return FALSE;
 	if (!moved)
 		return TRUE;
-	if (!events_add(c->db, "petition-confirmed", p->id, pm_now(), error) ||
+	if (!events_record(c->db, "petition-confirmed", p->id, "creator", NULL, error) ||
 	    (now = petition_need_id(c->db, p->id, error)) == NULL)
 		return FALSE;
 	if (c->cfg->start_sponsors == 0) {
@@ -1904,7 +1995,7 @@ static gboolean start_confirm(InboundCtx *c, const Petition *p, Member *mb, gint
 		ok = petition_advance(c->db, p->id, PETITION_STATUS_STARTED,
 				      PETITION_STATUS_WITHDRAWN, NULL, NULL, &moved, error) &&
 		     signature_withdraw(c->db, p->id, mb->id, TRUE, &w, error) &&
-		     events_add(c->db, "petition-withdrawn", p->id, pm_now(), error) &&
+		     events_record(c->db, "petition-withdrawn", p->id, "creator", NULL, error) &&
 		     start_news(c, p, mb, "withdrawn", NULL, error);
 	} else {
 		ok = answer_intent(c, p, mb, own, &r, error);
@@ -2129,4 +2220,33 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 	}
 	g_set_error(error, PM_ERROR, EX_NOUSER, "unknown address %s", c->recipient);
 	return FALSE;
+}
+
+/* inbound_web_mark - "web " and the HMAC of "web-source:" and the Message-ID */
+char *inbound_web_mark(const PmSecret *key, const char *message_id)
+{
+	char *data = g_strconcat("web-source:", message_id ? message_id : "", NULL);
+	char *mac = token_hmac_hex(key, data, -1);
+	char *mark = g_strconcat("web ", mac, NULL);
+
+	g_free(data);
+	g_free(mac);
+	return mark;
+}
+
+/* inbound_is_web - TRUE when mark (surrounding white space ignored) is the web face's own
+ * mark for message_id */
+gboolean inbound_is_web(const PmSecret *key, const char *mark, const char *message_id)
+{
+	char *want, *got;
+	gboolean same;
+
+	if (mark == NULL || message_id == NULL)
+		return FALSE;
+	got = g_strstrip(g_strdup(mark));
+	want = inbound_web_mark(key, message_id);
+	same = strcmp(got, want) == 0;
+	g_free(got);
+	g_free(want);
+	return same;
 }

@@ -29,9 +29,20 @@ typedef struct {
 	const char *result;
 	gboolean keep_raw;      /* store the original message in inbound.raw */
 	int responses;          /* responses queued */
+	gint64 token_member;    /* the member a verified token of this message names, or 0 */
 } InboundCtx;
 
 /* inbound_route - do what c->route means; FALSE with error (EX_NOUSER, ...) to roll back */
 gboolean inbound_route(InboundCtx *c, GError **error);
+
+/*
+ * inbound_web_mark - the X-Peermail-Source value the web face puts on the message it
+ * makes from a sign form: "web " and an HMAC of its Message-ID under the secret, so mail
+ * from outside cannot claim to come from the web form; caller frees. inbound_is_web
+ * checks it.
+ */
+char *inbound_web_mark(const PmSecret *key, const char *message_id);
+gboolean inbound_is_web(const PmSecret *key, const char *mark, const char *message_id);
+
 
 #endif

@@ -6,7 +6,7 @@
  * Auto-Submitted, list headers and Precedence; and autoreply_is_reply, the question bounce
  * asks, from the same checks. Only headers and the subject are read,
  * never the body: a member who writes "I'm on vacation" is still a member writing.
- * Not: bounce parsing (bounce), nor the daily response limit (inbound).
+ * Not: bounce parsing (bounce), nor the daily response limit (inbound/route).
  */
 #include <string.h>
 #include "mail/autoreply.h"

@@ -4,7 +4,7 @@
  *
  * Owns: the header and subject heuristics: the only answer to "is this an auto-reply?"
  * (bounce asks autoreply_is_reply before reading a report's free text). Not: bounce
- * parsing (bounce), nor the daily response limit (inbound, with outbox_responses_today).
+ * parsing (bounce), nor the daily response limit (inbound/route, with outbox_responses_today).
  *
  * THREADS: any thread, on different messages (patterns compiled once).
  */

@@ -435,6 +435,51 @@ static void format_double(char *buf, gsize size, double d)
 	}
 }
 
+/*
+ * append_continued - append a value of several lines to a text (not HTML) rendering so
+ * that it continues its line's prefix: after text like "> " or '  "' before the value,
+ * each further line starts with that prefix, '>' kept, whitespace kept, anything else a
+ * space (blank lines get it right-trimmed). A multi-paragraph story stays inside its
+ * Markdown blockquote or under its opening quote. A prefix of whitespace alone (a
+ * partial's indentation) is not continued, as the Mustache spec requires.
+ */
+static void append_continued(GString *out, const char *s)
+{
+	const char *nl = strrchr(out->str, '\n');
+	const char *line = nl ? nl + 1 : out->str;
+	GString *cont = g_string_new(NULL);
+	gboolean only_space = TRUE;
+
+	for (const char *p = line; *p; p = g_utf8_next_char(p)) {
+		if (*p == '>' || *p == ' ' || *p == '\t')
+			g_string_append_c(cont, *p);
+		else
+			g_string_append_c(cont, ' ');
+		if (*p != ' ' && *p != '\t')
+			only_space = FALSE;
+	}
+	if (only_space) {
+		g_string_append(out, s);
+		g_string_free(cont, TRUE);
+		return;
+	}
+	for (const char *p = s; *p; p++) {
+		g_string_append_c(out, *p);
+		if (*p != '\n')
+			continue;
+		if (p[1] == '\n' || p[1] == '\0' || p[1] == '\r') {
+			gsize len = cont->len;
+
+			while (len > 0 && (cont->str[len - 1] == ' ' || cont->str[len - 1] == '\t'))
+				len--;
+			g_string_append_len(out, cont->str, len);
+		} else {
+			g_string_append_len(out, cont->str, cont->len);
+		}
+	}
+	g_string_free(cont, TRUE);
+}
+
 /* append_value - append a scalar as text (objects, arrays and null add nothing) */
 static void append_value(Render *r, JsonNode *v, gboolean escape)
 {
@@ -463,6 +508,8 @@ static void append_value(Render *r, JsonNode *v, gboolean escape)
 	}
 	if (escape)
 		append_escaped(r->out, s);
+	else if (!r->escape && strchr(s, '\n'))
+		append_continued(r->out, s);
 	else
 		g_string_append(r->out, s);
 }

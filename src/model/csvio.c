@@ -364,7 +364,8 @@ static gboolean import_signature(Import *im, const CsvioRow *row, GError **error
 		im->st->updated++;
 		return TRUE;
 	}
-	if (!signature_add_anonymous(im->db, im->petition_id, name, field(row, im, C_DISTRICT),
+	if (!signature_add_anonymous(im->db, im->petition_id, name, field(row, im, C_POSTCODE),
+				     field(row, im, C_DISTRICT),
 				     field(row, im, C_COMMENT), at, &created, error))
 		return FALSE;
 	if (created)
@@ -512,24 +513,25 @@ gboolean csvio_export_members(PmDb *db, gint64 list_id, FILE *out, GError **erro
 			"FROM subscriptions s JOIN members m ON m.id = s.member_id "
 			"WHERE s.list_id = ? AND m.email IS NOT NULL ORDER BY m.id", "i", list_id),
 			header, 6, out, error);
+	/* without a list there is no subscription column (it would always be empty) */
 	return export_query(db, db_query(db, error,
-		"SELECT coalesce(address, email), name, postcode, district, status, '' "
-		"FROM members "
-		"WHERE email IS NOT NULL ORDER BY id", NULL), header, 6, out, error);
+		"SELECT coalesce(address, email), name, postcode, district, status FROM members "
+		"WHERE email IS NOT NULL ORDER BY id", NULL), header, 5, out, error);
 }
 
-/* csvio_export_signatures - signatures as CSV */
+/* csvio_export_signatures - signatures as CSV (invalidated ones left out) */
 gboolean csvio_export_signatures(PmDb *db, gint64 petition_id, FILE *out, GError **error)
 {
 	static const char *const header[] = { "email", "name", "postcode", "district", "status",
 					      "source", "comment", "signed_at" };
 
 	return export_query(db, db_query(db, error,
-		"SELECT coalesce(m.address, m.email), coalesce(m.name, s.name), m.postcode, "
+		"SELECT coalesce(m.address, m.email), coalesce(m.name, s.name), "
+		"coalesce(m.postcode, s.postcode), "
 		"coalesce(m.district, s.district), s.status, s.source, s.comment, "
 		"strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(s.confirmed_at, s.created_at), 'unixepoch') "
 		"FROM signatures s LEFT JOIN members m ON m.id = s.member_id "
-		"WHERE s.petition_id = ? ORDER BY s.id", "i", petition_id),
+		"WHERE s.petition_id = ? AND s.status != 'invalid' ORDER BY s.id", "i", petition_id),
 		header, 8, out, error);
 }
 

@@ -91,7 +91,7 @@ gboolean csvio_import_signatures(PmDb *db, const PmConfig *cfg, const PmSecret *
 				 GError **error);
 
 /* csvio_export_members - members (of list_id, or all when 0) as CSV on out, forgotten ones
- * left out: email,name,postcode,district,status,subscription */
+ * left out: email,name,postcode,district,status and, of a list, subscription */
 gboolean csvio_export_members(PmDb *db, gint64 list_id, FILE *out, GError **error);
 
 /* csvio_export_signatures - the petition's signatures as CSV on out:

@@ -60,6 +60,51 @@ Target *target_free(Target *t)
 	return NULL;
 }
 
+/* Titles a name may already start with: the word, and the title it abbreviates (NULL: it
+ * is a title of its own). Compared without case, as a whole word. */
+static const char *const known_titles[][2] = {
+	{ "Councillor", NULL }, { "Councilor", NULL }, { "Cllr", "Councillor" },
+	{ "Cllr.", "Councillor" }, { "Mayor", NULL }, { "Dr", NULL }, { "Dr.", NULL },
+	{ "MP", NULL }, { "Senator", NULL }, { "Sen.", "Senator" }, { "Sen", "Senator" },
+	{ "Representative", NULL }, { "Rep.", "Representative" }, { "Rep", "Representative" },
+	{ "Mr", NULL }, { "Mr.", NULL }, { "Mrs", NULL }, { "Mrs.", NULL }, { "Ms", NULL },
+	{ "Ms.", NULL }, { "Prof.", NULL }, { "Professor", NULL },
+};
+
+/* starts_with_word - the length of word when s starts with it (any case) and a space or
+ * the end follows; else 0 */
+static gsize starts_with_word(const char *s, const char *word)
+{
+	gsize n = strlen(word);
+
+	if (n == 0 || g_ascii_strncasecmp(s, word, n) != 0)
+		return 0;
+	return s[n] == ' ' || s[n] == '\0' ? n : 0;
+}
+
+/* target_salutation - title and name, without a title twice */
+char *target_salutation(const char *title, const char *name)
+{
+	const char *nm = name ? name : "";
+
+	while (*nm == ' ')
+		nm++;
+	if (title == NULL || *title == '\0' || starts_with_word(nm, title))
+		return g_strdup(nm);
+	for (gsize i = 0; i < G_N_ELEMENTS(known_titles); i++) {
+		gsize n = starts_with_word(nm, known_titles[i][0]);
+		const char *full = known_titles[i][1];
+
+		if (n == 0)
+			continue;
+		/* "Cllr Nora North" with the title Councillor: "Councillor Nora North" */
+		if (full && g_ascii_strcasecmp(full, title) == 0)
+			return g_strconcat(title, nm + n, NULL);
+		return g_strdup(nm);
+	}
+	return g_strconcat(title, " ", nm, NULL);
+}
+
 /* target_add - upsert by address, attach to petitions */
 gint64 target_add(PmDb *db, const PmConfig *cfg, const char *name, const char *email,
 		  const char *title, const char *district, char **slugs, GError **error)
@@ -599,6 +644,7 @@ static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, 
 	JsonBuilder *b = json_builder_new();
 	JsonNode *stories = story_list_json(db, p->id, 5, error);
 	char since[32];
+	char *salutation;
 
 	if (stories == NULL) {
 		g_object_unref(b);
@@ -611,6 +657,9 @@ static JsonNode *compile_data(PmDb *db, const PmConfig *cfg, const Petition *p, 
 	json_builder_begin_object(b);
 	add_str(b, "name", s->t->name);
 	add_str(b, "title", s->t->title);
+	salutation = target_salutation(s->t->title, s->t->name);
+	add_str(b, "salutation", salutation);
+	g_free(salutation);
 	add_str(b, "district", s->t->district);
 	add_str(b, "email", s->t->email);
 	/* the template's "N of them in your district": all they have had, this one included */
@@ -767,7 +816,8 @@ static gboolean emit(PmDb *db, const PmConfig *cfg, const Petition *p, Share *s,
 		     s->count, total, raw, (gint64)gz, s->since, pm_now()))
 		goto out;
 	id = db_last_id(db);
-	/* late confirmations now carried; signatures still pending in this range wait */
+	/* late confirmations now carried; signatures still pending in this range wait, and
+	 * so do suspect and invalid ones (carried if cleared or restored) */
 	if (!db_exec(db, error, "UPDATE delivery_holes SET delivery_id = ?3 WHERE petition_id = ?1 "
 		     "AND target_id = ?2 AND (delivery_id IS NULL OR delivery_id IN (SELECT id FROM "
 		     "deliveries WHERE status = 'failed')) AND signature_id IN (SELECT id FROM "
@@ -775,7 +825,7 @@ static gboolean emit(PmDb *db, const PmConfig *cfg, const Petition *p, Share *s,
 		     s->t->id, id) ||
 	    !db_exec(db, error, "INSERT OR IGNORE INTO delivery_holes(petition_id, target_id, "
 		     "signature_id) SELECT ?1, ?2, id FROM signatures WHERE petition_id = ?1 AND "
-		     "status = 'pending' AND id > ?3 AND id <= ?4", "iiii", p->id, s->t->id,
+		     "status != 'confirmed' AND id > ?3 AND id <= ?4", "iiii", p->id, s->t->id,
 		     s->from, upto))
 		goto out;
 	part.delivery_id = id;

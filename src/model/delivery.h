@@ -64,6 +64,14 @@ typedef struct {
 Target *target_free(Target *t);
 
 /*
+ * target_salutation - how a letter addresses a target: "Councillor Nora North". The title
+ * is put before the name unless the name already starts with it or with a common title
+ * (Cllr, Councillor, Mayor, Dr, MP, Sen., Rep., ...); an abbreviation of the title itself
+ * ("Cllr" for "Councillor", "Sen." for "Senator") becomes the title. Caller frees.
+ */
+char *target_salutation(const char *title, const char *name);
+
+/*
  * target_add - create the target with address email, or update the one that has it
  * (name always; title and district when given), and attach it to the petitions named in
  * slugs (NULL-terminated, may be NULL). EX_DATAERR for a bad address, EX_NOUSER for an

@@ -1,7 +1,8 @@
 /*
  * district_import.c - loading a postcode prefix -> district CSV (libcsv) in one
  * transaction: the rows through district_set, then the members' districts through
- * member_districts_rederive, both under district.c's one rule.
+ * member_districts_rederive and the paper signatures' through signature_districts_rederive,
+ * all under district.c's one rule.
  *
  * DIAGNOSTICS: EX_NOINPUT for a missing file, EX_DATAERR for a malformed one (naming the
  * record); database errors as db.c maps them.
@@ -12,6 +13,7 @@
 #include "model/district.h"
 #include "model/district_import.h"
 #include "model/member.h"
+#include "model/signature.h"
 #include "base/pm.h"
 
 typedef struct {
@@ -89,6 +91,7 @@ gboolean district_import(PmDb *db, const char *path, gboolean rederive, gint64 *
 	gsize len = 0, off = 0;
 	GError *e = NULL;
 	gboolean ok = FALSE;
+	gint64 paper = 0;
 
 	*rows = *members = 0;
 	if (!g_file_get_contents(path, &text, &len, &e)) {
@@ -119,7 +122,8 @@ gboolean district_import(PmDb *db, const char *path, gboolean rederive, gint64 *
 		db_rollback(db);
 		goto out;
 	}
-	if (!member_districts_rederive(db, rederive, members, error)) {
+	if (!member_districts_rederive(db, rederive, members, error) ||
+	    !signature_districts_rederive(db, &paper, error)) {
 		db_rollback(db);
 		goto out;
 	}

@@ -269,30 +269,36 @@ gboolean subscription_set(PmDb *db, gint64 list_id, gint64 member_id,
 	gint64 now = pm_now();
 
 	return db_exec(db, error,
-		       "INSERT INTO subscriptions(list_id, member_id, status, created_at, updated_at) "
-		       "VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(list_id, member_id) DO UPDATE SET "
-		       "status = excluded.status, updated_at = excluded.updated_at",
+		       "INSERT INTO subscriptions(list_id, member_id, status, created_at, updated_at, "
+		       "status_changed) VALUES (?1, ?2, ?3, ?4, ?4, ?4) "
+		       "ON CONFLICT(list_id, member_id) DO UPDATE SET status = excluded.status, "
+		       "updated_at = excluded.updated_at, status_changed = CASE WHEN status = "
+		       "excluded.status THEN coalesce(status_changed, updated_at) "
+		       "ELSE excluded.updated_at END",
 		       "iiti", list_id, member_id, subscription_status_name(status), now);
 }
 
 /* subscription_mark_bouncing - the member's active subscriptions pause */
 gboolean subscription_mark_bouncing(PmDb *db, gint64 member_id, gint64 now, GError **error)
 {
-	return db_exec(db, error, "UPDATE subscriptions SET status = 'bouncing', updated_at = ? "
+	return db_exec(db, error, "UPDATE subscriptions SET status = 'bouncing', updated_at = ?1, "
+		       "status_changed = ?1 "
 		       "WHERE member_id = ? AND status = 'active'", "ii", now, member_id);
 }
 
 /* subscription_unsubscribe_all - the member leaves every list */
 gboolean subscription_unsubscribe_all(PmDb *db, gint64 member_id, gint64 now, GError **error)
 {
-	return db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
+	return db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ?1, "
+		       "status_changed = ?1 "
 		       "WHERE member_id = ? AND status <> 'unsubscribed'", "ii", now, member_id);
 }
 
 /* subscription_forget_member - every subscription of the member, unsubscribed now */
 gboolean subscription_forget_member(PmDb *db, gint64 member_id, gint64 now, GError **error)
 {
-	return db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ? "
+	return db_exec(db, error, "UPDATE subscriptions SET status = 'unsubscribed', updated_at = ?1, "
+		       "status_changed = ?1 "
 		       "WHERE member_id = ?", "ii", now, member_id);
 }
 

@@ -129,7 +129,8 @@ MemberRecord *member_record_need(PmDb *db, const PmConfig *cfg, const char *emai
 	r->stories = g_ptr_array_new_with_free_func(story_free);
 	r->bounces = g_ptr_array_new_with_free_func(bounce_free);
 	ok = record_rows(db, db_query(db, error,
-			"SELECT l.name, s.status, s.created_at FROM subscriptions s JOIN lists l "
+			"SELECT l.name, s.status, coalesce(s.status_changed, s.updated_at) FROM "
+			"subscriptions s JOIN lists l "
 			"ON l.id = s.list_id WHERE s.member_id = ? ORDER BY l.name", "i", m->id),
 			 r->lists, read_subscription, error) &&
 	     record_rows(db, db_query(db, error,

@@ -346,7 +346,7 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 	while (st && db_step(db, st, &e)) {
 		gint64 mid = sqlite3_column_int64(st, 0);
 		OutboxItem item = { OUTBOX_NEWSLETTER, id, mid, n->list_id,
-				    (const char *)sqlite3_column_text(st, 1), NULL };
+				    (const char *)sqlite3_column_text(st, 1), NULL, FALSE };
 
 		rows++;
 		cursor = mid;

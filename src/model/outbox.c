@@ -101,11 +101,11 @@ gint64 outbox_enqueue(PmDb *db, const OutboxItem *item, GError **error)
 	 * not queued again: the insert does nothing and the existing row is returned */
 	if (!db_exec(db, error,
 		     "INSERT INTO outbox(kind, ref_id, member_id, list_id, recipient, status, "
-		     "next_attempt, created_at, updated_at) "
-		     "VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, 'queued', ?, ?, ?) "
+		     "next_attempt, created_at, updated_at, asked) "
+		     "VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, 'queued', ?, ?, ?, ?) "
 		     "ON CONFLICT DO NOTHING",
-		     "tiiitiii", outbox_kind_name(item->kind), item->ref_id, item->member_id,
-		     item->list_id, item->recipient, now, now, now))
+		     "tiiitiiii", outbox_kind_name(item->kind), item->ref_id, item->member_id,
+		     item->list_id, item->recipient, now, now, now, (gint64)(item->asked != 0)))
 		return 0;
 	if (db_changes(db) == 0) {
 		if (!db_int(db, error, &id, 0,
@@ -138,13 +138,14 @@ GBytes *outbox_message_get(PmDb *db, gint64 id, GError **error)
 	return b;
 }
 
-/* outbox_responses_today - automatic responses to recipient in the last 24 hours */
+/* outbox_responses_today - automatic responses to recipient in the last 24 hours that the
+ * person did not ask for */
 gboolean outbox_responses_today(PmDb *db, const char *recipient, gint64 *count,
 				 GError **error)
 {
 	return db_int(db, error, count, 0,
 		      "SELECT count(*) FROM outbox WHERE recipient = ? AND created_at > ? "
-		      "AND kind = 'response'", "ti", recipient, pm_now() - 86400);
+		      "AND kind = 'response' AND NOT asked", "ti", recipient, pm_now() - 86400);
 }
 
 /* outbox_return_path - bounce+TOKEN@domain for row id */

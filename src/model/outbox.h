@@ -53,6 +53,7 @@ typedef struct {
 	gint64 list_id;       /* 0: none */
 	const char *recipient;
 	GBytes *message;      /* rendered message; NULL: rendered at send time by the kind's renderer */
+	gboolean asked;       /* a response the person asked for: not counted by the daily limit */
 } OutboxItem;
 
 /*
@@ -74,7 +75,8 @@ gboolean outbox_kind_parse(const char *s, OutboxKind *kind);
 
 /*
  * outbox_responses_today - automatic responses queued to recipient in the last 24 hours
- * (for the per-address daily limit)
+ * that the person did not ask for (OutboxItem.asked unset): what the per-address daily
+ * limit counts
  */
 gboolean outbox_responses_today(PmDb *db, const char *recipient, gint64 *count,
 				 GError **error);

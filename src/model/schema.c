@@ -212,7 +212,60 @@ static const char *const migrations[] = {
  * the normalized key that finds the same person again. NULL (older rows): email. */
 "ALTER TABLE members ADD COLUMN address TEXT;"
 ,
-/* 6: petitions started by members (issue 16): the states before publication, the creator,
+/* 6: against fraud (issue 16 B): signatures over a signing limit are 'suspect' until an
+ * organizer clears them, invalidated ones 'invalid' (kept, held_status says what they
+ * were, invalidation_id which invalidation marked them); events carry who and what, so
+ * a petition's moderation, invalidations, clearings and alerts are its history. The
+ * signatures table is rebuilt for its CHECK; delivery_holes (ON DELETE CASCADE) are
+ * kept aside across the rebuild (OR IGNORE: since db.c migrates with foreign keys off,
+ * the drop no longer cascades and they are still there). */
+"CREATE TABLE signatures_new ("
+"  id INTEGER PRIMARY KEY,"
+"  petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+"  member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,"
+"  status TEXT NOT NULL CHECK (status IN ('pending','confirmed','suspect','invalid')),"
+"  source TEXT NOT NULL DEFAULT 'reply',"    /* reply, writing, web, import */
+"  name TEXT, district TEXT,"
+"  comment TEXT,"
+"  message_id TEXT,"
+"  already_noted INTEGER NOT NULL DEFAULT 0,"
+"  created_at INTEGER NOT NULL, confirmed_at INTEGER,"
+"  held_status TEXT,"                         /* an invalid one's status before */
+"  invalidation_id INTEGER REFERENCES invalidations(id),"
+"  UNIQUE (petition_id, member_id));"
+"CREATE TABLE invalidations ("
+"  id INTEGER PRIMARY KEY,"
+"  petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+"  actor TEXT NOT NULL, reason TEXT, conditions TEXT NOT NULL,"
+"  count INTEGER NOT NULL DEFAULT 0,"
+"  created_at INTEGER NOT NULL, undone_at INTEGER, undone_by TEXT);"
+"INSERT INTO signatures_new(id, petition_id, member_id, status, source, name, district, "
+"  comment, message_id, already_noted, created_at, confirmed_at) "
+"  SELECT id, petition_id, member_id, status, source, name, district, comment, message_id, "
+"  already_noted, created_at, confirmed_at FROM signatures;"
+"CREATE TEMP TABLE holes_kept AS SELECT * FROM delivery_holes;"
+"DROP TABLE signatures;"
+"ALTER TABLE signatures_new RENAME TO signatures;"
+"INSERT OR IGNORE INTO delivery_holes SELECT * FROM holes_kept;"
+"DROP TABLE holes_kept;"
+"CREATE INDEX signatures_petition ON signatures(petition_id, status, id);"
+"CREATE INDEX signatures_created ON signatures(petition_id, created_at);"
+"CREATE INDEX signatures_member ON signatures(member_id, created_at);"   /* per-address limit */
+"CREATE INDEX signatures_when ON signatures(created_at);"   /* a trend's usual share */
+"CREATE INDEX signatures_invalidation ON signatures(invalidation_id) "
+"  WHERE invalidation_id IS NOT NULL;"
+"ALTER TABLE events ADD COLUMN actor TEXT;"  /* who: an organizer, cli:USER, peermail */
+"ALTER TABLE events ADD COLUMN detail TEXT;"
+"CREATE INDEX events_ref ON events(ref_id, kind, created_at);"
+,
+/* 7: when a subscription entered its status (member show's "since"; NULL on older rows:
+ * updated_at stands in); responses the person asked for, which the daily limit skips;
+ * the postcode of an imported signature without a member (paper), for its district */
+"ALTER TABLE subscriptions ADD COLUMN status_changed INTEGER;"
+"ALTER TABLE outbox ADD COLUMN asked INTEGER NOT NULL DEFAULT 0;"
+"ALTER TABLE signatures ADD COLUMN postcode TEXT;"
+,
+/* 8: petitions started by members (issue 16): the states before publication, the creator,
  * the target, moderation; titles in an FTS5 index for the similar-title check. The table
  * is rebuilt (SQLite cannot change a CHECK): db.c migrates with foreign keys off. */
 "CREATE TABLE petitions_new ("

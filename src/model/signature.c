@@ -6,16 +6,18 @@
  */
 #include <string.h>
 #include <sysexits.h>
+#include "model/district.h"
 #include "model/signature.h"
 #include "base/pm.h"
 
 static const char *const signature_names[] = {
 	[SIGNATURE_STATUS_PENDING] = "pending", [SIGNATURE_STATUS_CONFIRMED] = "confirmed",
+	[SIGNATURE_STATUS_SUSPECT] = "suspect", [SIGNATURE_STATUS_INVALID] = "invalid",
 };
 static const char *const source_names[] = {
 	[SIGNATURE_SOURCE_REPLY] = "reply", [SIGNATURE_SOURCE_WRITING] = "writing",
-	[SIGNATURE_SOURCE_IMPORT] = "import", [SIGNATURE_SOURCE_START] = "start",
-	[SIGNATURE_SOURCE_SPONSOR] = "sponsor",
+	[SIGNATURE_SOURCE_IMPORT] = "import", [SIGNATURE_SOURCE_WEB] = "web",
+	[SIGNATURE_SOURCE_START] = "start", [SIGNATURE_SOURCE_SPONSOR] = "sponsor",
 };
 
 /* signature_status_name - the status as stored */
@@ -52,23 +54,26 @@ gboolean signature_source_parse(const char *s, SignatureSource *source)
 	return TRUE;
 }
 
-/* signature_add - one signature per member and petition */
-gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confirmed,
-		     SignatureSource source, const char *comment, const char *message_id,
-		     SignResult *result, GError **error)
+/* add - one signature per member and petition; held: a new one is suspect */
+static gint64 add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confirmed,
+		  gboolean held, SignatureSource source, const char *comment,
+		  const char *message_id, SignResult *result, GError **error)
 {
 	sqlite3_stmt *st;
 	GError *e = NULL;
-	gint64 id = 0, now = pm_now();
-	SignatureStatus status = SIGNATURE_STATUS_PENDING;
+	gint64 id = 0, now = pm_now(), confirmed_at = 0;
+	SignatureStatus status = SIGNATURE_STATUS_PENDING, held_status = SIGNATURE_STATUS_PENDING;
 
 	if (comment && *comment == '\0')
 		comment = NULL;
-	st = db_query(db, &e, "SELECT id, status FROM signatures WHERE petition_id = ? AND "
+	st = db_query(db, &e, "SELECT id, status, coalesce(confirmed_at, 0), "
+		      "coalesce(held_status, '') FROM signatures WHERE petition_id = ? AND "
 		      "member_id = ?", "ii", petition_id, member_id);
 	if (st && db_step(db, st, &e)) {
 		id = sqlite3_column_int64(st, 0);
 		signature_status_parse((const char *)sqlite3_column_text(st, 1), &status);
+		confirmed_at = sqlite3_column_int64(st, 2);
+		signature_status_parse((const char *)sqlite3_column_text(st, 3), &held_status);
 	}
 	db_done(st);
 	if (e) {
@@ -76,17 +81,33 @@ gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean co
 		return 0;
 	}
 	if (id == 0) {
+		SignatureStatus s = held ? SIGNATURE_STATUS_SUSPECT :
+				    confirmed ? SIGNATURE_STATUS_CONFIRMED : SIGNATURE_STATUS_PENDING;
+
 		if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, "
 			     "source, comment, message_id, created_at, confirmed_at) "
 			     "VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, 0))", "iittttii", petition_id,
-			     member_id,
-			     signature_status_name(confirmed ? SIGNATURE_STATUS_CONFIRMED :
-						   SIGNATURE_STATUS_PENDING),
-			     signature_source_name(source), comment,
-			     message_id, now, confirmed ? now : (gint64)0))
+			     member_id, signature_status_name(s), signature_source_name(source),
+			     comment, message_id, now, confirmed ? now : (gint64)0))
 			return 0;
 		*result = confirmed ? SIGN_NEW_CONFIRMED : SIGN_NEW_PENDING;
 		return db_last_id(db);
+	}
+	/* held (suspect) or invalidated while awaiting its signer: the signer's confirmation
+	 * is recorded, the hold or the invalidation stays (an organizer lifts it) */
+	if (confirmed && confirmed_at == 0 &&
+	    (status == SIGNATURE_STATUS_SUSPECT ||
+	     (status == SIGNATURE_STATUS_INVALID && held_status == SIGNATURE_STATUS_PENDING))) {
+		if (!db_exec(db, error, "UPDATE signatures SET confirmed_at = ?1, held_status = "
+			     "CASE WHEN held_status = 'pending' THEN 'confirmed' ELSE held_status "
+			     "END, comment = CASE WHEN nullif(comment, '') IS NULL "
+			     "THEN ?2 WHEN ?2 IS NULL OR ?2 = comment THEN comment "
+			     "ELSE comment || char(10) || char(10) || ?2 END, "
+			     "message_id = coalesce(message_id, ?3) WHERE id = ?4", "itti", now,
+			     comment, message_id, id))
+			return 0;
+		*result = SIGN_CONFIRMED_NOW;
+		return id;
 	}
 	if (confirmed && status == SIGNATURE_STATUS_PENDING) {
 		/* the confirmation's text joins the first message's: both are the comment */
@@ -102,6 +123,38 @@ gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean co
 		*result = SIGN_ALREADY;
 	}
 	return id;
+}
+
+/* signature_add - one signature per member and petition */
+gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confirmed,
+		     SignatureSource source, const char *comment, const char *message_id,
+		     SignResult *result, GError **error)
+{
+	return add(db, petition_id, member_id, confirmed, FALSE, source, comment, message_id,
+		   result, error);
+}
+
+/* signature_add_held - a new signature over a limit is suspect */
+gint64 signature_add_held(PmDb *db, gint64 petition_id, gint64 member_id,
+			  SignatureSource source, const char *comment, const char *message_id,
+			  SignResult *result, GError **error)
+{
+	return add(db, petition_id, member_id, FALSE, TRUE, source, comment, message_id,
+		   result, error);
+}
+
+/* signature_awaits_confirmation - pending, or held before its signer confirmed */
+gboolean signature_awaits_confirmation(PmDb *db, gint64 sig_id, gboolean *awaits,
+				       GError **error)
+{
+	gint64 n = 0;
+
+	if (!db_int(db, error, &n, 0, "SELECT count(*) FROM signatures WHERE id = ? AND "
+		    "(status = 'pending' OR (status = 'suspect' AND confirmed_at IS NULL))", "i",
+		    sig_id))
+		return FALSE;
+	*awaits = n > 0;
+	return TRUE;
 }
 
 /* signature_confirm - confirm a pending signature by id, for its own member only */
@@ -165,26 +218,79 @@ gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *
 	return found;
 }
 
-/* signature_add_anonymous - a memberless imported signature, once per name and district */
+/* signature_add_anonymous - a memberless imported signature, once per name, postcode and
+ * district */
 gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
-				 const char *district, const char *comment, gint64 at,
-				 gboolean *created, GError **error)
+				 const char *postcode, const char *district, const char *comment,
+				 gint64 at, gboolean *created, GError **error)
 {
 	gint64 have = 0;
+	char *derived = NULL;
+	GError *e = NULL;
+	gboolean ok = FALSE;
 
 	*created = FALSE;
+	if (district == NULL && postcode) {
+		derived = district_for_postcode(db, postcode, &e);
+		if (e) {
+			g_propagate_error(error, e);
+			return FALSE;
+		}
+		district = derived;
+	}
 	if (!db_int(db, error, &have, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? "
-		    "AND member_id IS NULL AND source = 'import' AND name IS ? AND district IS ?",
-		    "itt", petition_id, name, district))
-		return FALSE;
-	if (have > 0)
-		return TRUE;
+		    "AND member_id IS NULL AND source = 'import' AND name IS ? AND district IS ? "
+		    "AND postcode IS ?", "ittt", petition_id, name, district, postcode))
+		goto out;
+	if (have > 0) {
+		ok = TRUE;
+		goto out;
+	}
 	if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, source, "
-		     "name, district, comment, created_at, confirmed_at) VALUES (?1, NULL, "
-		     "'confirmed', 'import', ?2, ?3, ?4, ?5, ?5)", "ittti",
-		     petition_id, name, district, comment, at))
-		return FALSE;
+		     "name, postcode, district, comment, created_at, confirmed_at) VALUES (?1, NULL, "
+		     "'confirmed', 'import', ?2, ?3, ?4, ?5, ?6, ?6)", "itttti",
+		     petition_id, name, postcode, district, comment, at))
+		goto out;
 	*created = TRUE;
+	ok = TRUE;
+out:
+	g_free(derived);
+	return ok;
+}
+
+/* signature_districts_rederive - paper signatures' districts from their postcodes */
+gboolean signature_districts_rederive(PmDb *db, gint64 *changed, GError **error)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	GPtrArray *codes = g_ptr_array_new_with_free_func(g_free);
+	GError *e = NULL;
+	sqlite3_stmt *st = db_query(db, &e, "SELECT id, postcode FROM signatures WHERE member_id "
+				    "IS NULL AND postcode IS NOT NULL AND (district IS NULL OR "
+				    "district = '')", "");
+
+	*changed = 0;
+	while (st && db_step(db, st, &e)) {
+		gint64 id = sqlite3_column_int64(st, 0);
+
+		g_array_append_val(ids, id);
+		g_ptr_array_add(codes, db_col_text(st, 1));
+	}
+	db_done(st);
+	/* the statement is done before the writes: no update under an open read */
+	for (guint i = 0; e == NULL && i < ids->len; i++) {
+		char *d = district_for_postcode(db, g_ptr_array_index(codes, i), &e);
+
+		if (d && db_exec(db, &e, "UPDATE signatures SET district = ? WHERE id = ?", "ti", d,
+				 g_array_index(ids, gint64, i)))
+			(*changed)++;
+		g_free(d);
+	}
+	g_array_unref(ids);
+	g_ptr_array_unref(codes);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -224,7 +330,8 @@ gboolean signature_withdraw(PmDb *db, gint64 petition_id, gint64 member_id,
 	*res = WITHDRAW_NONE;
 	if (!db_int(db, error, &id, 0, "SELECT id FROM signatures WHERE petition_id = ? AND "
 		    "member_id = ?", "ii", petition_id, member_id) ||
-	    (id && !db_int(db, error, &pending, 0, "SELECT status = 'pending' FROM signatures "
+	    (id && !db_int(db, error, &pending, 0, "SELECT status = 'pending' OR (status IN "
+			   "('suspect', 'invalid') AND confirmed_at IS NULL) FROM signatures "
 			   "WHERE id = ?", "i", id)))
 		return FALSE;
 	if (id == 0 || (pending_only && !pending))
@@ -249,6 +356,133 @@ gboolean signature_withdraw(PmDb *db, gint64 petition_id, gint64 member_id,
 		return FALSE;
 	*res = WITHDRAW_DONE;
 	return TRUE;
+}
+
+/* ==== Against fraud ==== */
+
+/* What a SignatureFilter matches: ?1 petition, ?2 domain, ?3 postcode, ?4 since, ?5 until,
+ * ?6 source, ?7 suspect only, ?8 one id. The signer's domain and postcode are the
+ * member's; the postcode compares without spaces or case, as a prefix. */
+#define FILTER_SELECT \
+	"SELECT s.id FROM signatures s LEFT JOIN members m ON m.id = s.member_id " \
+	"WHERE s.petition_id = ?1 AND s.status != 'invalid' " \
+	"AND (?2 IS NULL OR lower(substr(m.email, instr(m.email, '@') + 1)) = lower(?2)) " \
+	"AND (?3 IS NULL OR substr(replace(upper(m.postcode), ' ', ''), 1, " \
+	"length(replace(upper(?3), ' ', ''))) = replace(upper(?3), ' ', '')) " \
+	"AND (?4 = 0 OR s.created_at >= ?4) AND (?5 = 0 OR s.created_at < ?5) " \
+	"AND (?6 IS NULL OR s.source = ?6 OR (?6 = 'mail' AND s.source IN ('reply', " \
+	"'writing'))) AND (?7 = 0 OR s.status = 'suspect') AND (?8 = 0 OR s.id = ?8)"
+#define FILTER_ARGS(f) (f)->domain, (f)->postcode, (f)->since, (f)->until, (f)->source, \
+	(gint64)(f)->suspect_only, (f)->id
+
+/* signature_count_matching - count what the filter matches */
+gboolean signature_count_matching(PmDb *db, gint64 petition_id, const SignatureFilter *f,
+				  gint64 *count, GError **error)
+{
+	return db_int(db, error, count, 0, "SELECT count(*) FROM (" FILTER_SELECT ")",
+		      "ittiitii", petition_id, FILTER_ARGS(f));
+}
+
+/* signature_invalidate - mark what the filter matches invalid, keeping the status */
+gboolean signature_invalidate(PmDb *db, gint64 petition_id, const SignatureFilter *f,
+			      gint64 inv_id, gint64 *count, GError **error)
+{
+	if (!db_exec(db, error, "UPDATE signatures SET held_status = status, status = 'invalid', "
+		     "invalidation_id = ?9 WHERE id IN (" FILTER_SELECT ")", "ittiitiii",
+		     petition_id, FILTER_ARGS(f), inv_id))
+		return FALSE;
+	*count = db_changes(db);
+	return TRUE;
+}
+
+/* signature_restore - undo one invalidation exactly */
+gboolean signature_restore(PmDb *db, gint64 inv_id, gint64 *count, GError **error)
+{
+	if (!db_exec(db, error, "UPDATE signatures SET status = held_status, held_status = NULL, "
+		     "invalidation_id = NULL WHERE invalidation_id = ? AND status = 'invalid'",
+		     "i", inv_id))
+		return FALSE;
+	*count = db_changes(db);
+	return TRUE;
+}
+
+/* signature_clear - suspect no longer: confirmed if its signer confirmed, else pending */
+gboolean signature_clear(PmDb *db, gint64 petition_id, const SignatureFilter *f,
+			 gint64 *confirmed, gint64 *pending, GError **error)
+{
+	SignatureFilter only = *f;
+
+	only.suspect_only = TRUE;
+	*confirmed = *pending = 0;
+	if (!db_exec(db, error, "UPDATE signatures SET status = 'confirmed' WHERE "
+		     "confirmed_at IS NOT NULL AND id IN (" FILTER_SELECT ")", "ittiitii",
+		     petition_id, FILTER_ARGS(&only)))
+		return FALSE;
+	*confirmed = db_changes(db);
+	if (!db_exec(db, error, "UPDATE signatures SET status = 'pending' WHERE "
+		     "confirmed_at IS NULL AND id IN (" FILTER_SELECT ")", "ittiitii",
+		     petition_id, FILTER_ARGS(&only)))
+		return FALSE;
+	*pending = db_changes(db);
+	return TRUE;
+}
+
+/* signature_suspect_free - destroy */
+SignatureSuspect *signature_suspect_free(SignatureSuspect *s)
+{
+	if (s) {
+		g_free(s->email);
+		g_free(s->source);
+		g_free(s);
+	}
+	return NULL;
+}
+
+/* suspect_destroy - signature_suspect_free for a GPtrArray */
+static void suspect_destroy(gpointer s)
+{
+	signature_suspect_free(s);
+}
+
+/* signature_suspects - the held signatures of a petition */
+GPtrArray *signature_suspects(PmDb *db, gint64 petition_id, GError **error)
+{
+	sqlite3_stmt *st = db_query(db, error, "SELECT s.id, m.email, s.source, s.created_at, "
+				    "coalesce(s.confirmed_at, 0) FROM signatures s LEFT JOIN "
+				    "members m ON m.id = s.member_id WHERE s.petition_id = ? AND "
+				    "s.status = 'suspect' ORDER BY s.id", "i", petition_id);
+	GPtrArray *out;
+	GError *e = NULL;
+
+	if (st == NULL)
+		return NULL;
+	out = g_ptr_array_new_with_free_func(suspect_destroy);
+	while (db_step(db, st, &e)) {
+		SignatureSuspect *s = g_new0(SignatureSuspect, 1);
+
+		s->id = sqlite3_column_int64(st, 0);
+		s->email = g_strdup((const char *)sqlite3_column_text(st, 1));
+		s->source = g_strdup((const char *)sqlite3_column_text(st, 2));
+		s->created_at = sqlite3_column_int64(st, 3);
+		s->confirmed_at = sqlite3_column_int64(st, 4);
+		g_ptr_array_add(out, s);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* signature_suspect_of - a member's suspect signature on a petition, by address */
+gboolean signature_suspect_of(PmDb *db, gint64 petition_id, const char *address, gint64 *id,
+			      GError **error)
+{
+	return db_int(db, error, id, 0, "SELECT s.id FROM signatures s JOIN members m ON "
+		      "m.id = s.member_id WHERE s.petition_id = ? AND m.email = ? AND "
+		      "s.status = 'suspect'", "it", petition_id, address);
 }
 
 /* signature_sponsors - confirmed sponsors' member ids */

@@ -2,7 +2,9 @@
  * signature.h - signatures of petitions, in SQL.
  *
  * Owns: the signatures table: one signature per member and petition, pending until
- * confirmed, its comment and source message; imported signatures without a member.
+ * confirmed, its comment and source message; imported signatures without a member;
+ * suspect ones (over a signing limit: held until an organizer clears them) and invalid
+ * ones (marked by an invalidation, kept with the status they had, restorable).
  * Not: petitions (petition), members (member), which signatures a delivery carries
  * (delivery).
  *
@@ -17,10 +19,14 @@
 /* A signature's status, stored as its name (signature_status_name) in signatures.status */
 typedef enum {
 	SIGNATURE_STATUS_PENDING,
-	SIGNATURE_STATUS_CONFIRMED
+	SIGNATURE_STATUS_CONFIRMED,
+	SIGNATURE_STATUS_SUSPECT,   /* over a signing limit: held (confirmed_at says whether
+				     * its signer confirmed), never counted, shown or delivered */
+	SIGNATURE_STATUS_INVALID    /* invalidated by an organizer: kept, never counted */
 } SignatureStatus;
 
-/* signature_status_name - "pending" or "confirmed": the name stored and printed */
+/* signature_status_name - "pending", "confirmed", "suspect" or "invalid": the name stored
+ * and printed */
 const char *signature_status_name(SignatureStatus status);
 
 /* signature_status_parse - the status named s into *status; FALSE for an unknown name */
@@ -31,12 +37,13 @@ typedef enum {
 	SIGNATURE_SOURCE_REPLY,     /* a reply to a personal sign address */
 	SIGNATURE_SOURCE_WRITING,   /* written to sign+SLUG, confirmed later */
 	SIGNATURE_SOURCE_IMPORT,    /* an organizer's CSV import */
+	SIGNATURE_SOURCE_WEB,       /* the web form (written to sign+SLUG by the web face) */
 	SIGNATURE_SOURCE_START,     /* the creator of a petition started by mail */
 	SIGNATURE_SOURCE_SPONSOR    /* a sponsor of a petition started by mail */
 } SignatureSource;
 
-/* signature_source_name - "reply", "writing", "import", "start" or "sponsor": the name
- * stored and printed */
+/* signature_source_name - "reply", "writing", "import", "web", "start" or "sponsor": the
+ * name stored and printed */
 const char *signature_source_name(SignatureSource source);
 
 /* signature_source_parse - the source named s into *source; FALSE for an unknown name */
@@ -59,18 +66,96 @@ gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean co
 		     SignatureSource source, const char *comment, const char *message_id,
 		     SignResult *result, GError **error);
 
+/*
+ * signature_add_held - signature_add for a signature over a signing limit: a new one is
+ * recorded 'suspect' (unconfirmed) instead of pending; an existing one is left as
+ * signature_add would leave it. A suspect signature's confirmation (signature_add with
+ * confirmed, signature_confirm) records confirmed_at and keeps it suspect.
+ */
+gint64 signature_add_held(PmDb *db, gint64 petition_id, gint64 member_id,
+			  SignatureSource source, const char *comment, const char *message_id,
+			  SignResult *result, GError **error);
+
+/* signature_awaits_confirmation - TRUE in *awaits when sig_id is pending, or suspect and
+ * not yet confirmed by its signer */
+gboolean signature_awaits_confirmation(PmDb *db, gint64 sig_id, gboolean *awaits,
+				       GError **error);
+
+/* ==== Against fraud: the signatures side (model/fraud.h decides and records) ==== */
+
+/* Which signatures of a petition an invalidation matches; NULL/0 fields match anything.
+ * Invalid ones never match (they are invalid already). */
+typedef struct {
+	const char *domain;     /* the signer's address's domain (lower case) */
+	const char *postcode;   /* the signer's postcode, or its prefix (spaces and case ignored) */
+	gint64 since, until;    /* created at >= since, < until (unix seconds) */
+	const char *source;     /* "web", "mail" (reply or writing) or "import" */
+	gint64 id;              /* this signature only, or 0 */
+	gboolean suspect_only;  /* only suspect ones */
+} SignatureFilter;
+
+/* signature_count_matching - how many signatures of petition_id f matches */
+gboolean signature_count_matching(PmDb *db, gint64 petition_id, const SignatureFilter *f,
+				  gint64 *count, GError **error);
+
+/* signature_invalidate - mark what f matches on petition_id invalid for invalidation
+ * inv_id (keeping their status to restore); *count gets how many. The caller holds the
+ * transaction. */
+gboolean signature_invalidate(PmDb *db, gint64 petition_id, const SignatureFilter *f,
+			      gint64 inv_id, gint64 *count, GError **error);
+
+/* signature_restore - the signatures invalidation inv_id marked get their status back;
+ * *count gets how many */
+gboolean signature_restore(PmDb *db, gint64 inv_id, gint64 *count, GError **error);
+
+/* signature_clear - the suspect signatures of petition_id that f matches are held no
+ * longer: confirmed when their signer confirmed, else pending (awaiting the signer);
+ * *confirmed and *pending get how many of each */
+gboolean signature_clear(PmDb *db, gint64 petition_id, const SignatureFilter *f,
+			 gint64 *confirmed, gint64 *pending, GError **error);
+
+/* A suspect signature, for `petition suspects`. */
+typedef struct {
+	gint64 id;
+	char *email;            /* NULL once forgotten */
+	char *source;
+	gint64 created_at;
+	gint64 confirmed_at;    /* 0: its signer has not confirmed */
+} SignatureSuspect;
+
+/* signature_suspects - the suspect signatures of petition_id, oldest first (the array
+ * frees them); NULL with error */
+GPtrArray *signature_suspects(PmDb *db, gint64 petition_id, GError **error);
+
+/* signature_suspect_of - the id of the suspect signature of the member with (normalized)
+ * address on petition_id into *id, 0 when there is none */
+gboolean signature_suspect_of(PmDb *db, gint64 petition_id, const char *address, gint64 *id,
+			      GError **error);
+
+/* signature_suspect_free - destroy; returns NULL */
+SignatureSuspect *signature_suspect_free(SignatureSuspect *s);
+
 /* signature_confirm - confirm signature sig_id of member_id (must match); EX_NOUSER if not */
 gboolean signature_confirm(PmDb *db, gint64 sig_id, gint64 member_id, const char *comment,
 			   SignResult *result, gint64 *petition_id, GError **error);
 
 /*
  * signature_add_anonymous - a confirmed signature without a member (paper, another site),
- * source 'import', dated at: counted once per petition, name and district (*created FALSE
- * when it was there already). The caller holds the transaction.
+ * source 'import', dated at: counted once per petition, name, postcode and district
+ * (*created FALSE when it was there already). The postcode is kept; without a district,
+ * the district is the postcode's (model/district's rule; NULL when no prefix matches).
+ * The caller holds the transaction.
  */
 gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
-				 const char *district, const char *comment, gint64 at,
-				 gboolean *created, GError **error);
+				 const char *postcode, const char *district, const char *comment,
+				 gint64 at, gboolean *created, GError **error);
+
+/*
+ * signature_districts_rederive - give imported signatures without a member that have a
+ * postcode and no district the postcode's district (after a district import). *changed
+ * gets how many changed. The caller holds the transaction.
+ */
+gboolean signature_districts_rederive(PmDb *db, gint64 *changed, GError **error);
 
 /* signature_exists - TRUE in *signed when member_id has a confirmed signature on petition_id */
 gboolean signature_exists(PmDb *db, gint64 petition_id, gint64 member_id, gboolean *is_signed,

@@ -42,6 +42,32 @@ gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *sub
 	return db_last_id(db);
 }
 
+/* story_owner - a story's petition and author */
+gboolean story_owner(PmDb *db, gint64 id, gint64 *petition_id, gint64 *member_id,
+		     GError **error)
+{
+	GError *e = NULL;
+	sqlite3_stmt *st = db_query(db, error, "SELECT coalesce(petition_id, 0), "
+				    "coalesce(member_id, 0) FROM stories WHERE id = ?", "i", id);
+	gboolean found;
+
+	if (st == NULL)
+		return FALSE;
+	found = db_step(db, st, &e);
+	if (found) {
+		*petition_id = sqlite3_column_int64(st, 0);
+		*member_id = sqlite3_column_int64(st, 1);
+	}
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	if (!found)
+		g_set_error(error, PM_ERROR, EX_NOUSER, "no story %" G_GINT64_FORMAT, id);
+	return found;
+}
+
 /* story_moderate - approve or reject */
 gboolean story_moderate(PmDb *db, gint64 id, StoryStatus status, GError **error)
 {

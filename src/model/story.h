@@ -35,6 +35,11 @@ gint64 story_add(PmDb *db, gint64 petition_id, gint64 member_id, const char *sub
 /* story_moderate - set status approved or rejected; EX_NOUSER if there is no such story */
 gboolean story_moderate(PmDb *db, gint64 id, StoryStatus status, GError **error);
 
+/* story_owner - the petition and member (0: none) of story id into *petition_id and
+ * *member_id; EX_NOUSER when there is no such story */
+gboolean story_owner(PmDb *db, gint64 id, gint64 *petition_id, gint64 *member_id,
+		     GError **error);
+
 /*
  * story_forget_member - the part of forgetting member_id held here: their stories' texts
  * and subjects are emptied and the stories withdrawn (rejected, dated now unless they were

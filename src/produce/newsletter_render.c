@@ -429,7 +429,7 @@ gint64 newsletter_preview(PmDb *db, const PmConfig *cfg, const PmSecret *key, gi
 	}
 	msg = render_copy(cfg, key, sh, m ? m : &sample, norm, m != NULL, error);
 	if (msg) {
-		OutboxItem item = { OUTBOX_PREVIEW, id, m ? m->id : 0, 0, norm, msg };
+		OutboxItem item = { OUTBOX_PREVIEW, id, m ? m->id : 0, 0, norm, msg, FALSE };
 
 		oid = outbox_enqueue(db, &item, error);
 	}

@@ -54,7 +54,7 @@ gboolean probe_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GError *
 		opts.auto_generated = TRUE;
 		msg = compose_message(cfg, "probe", data, &opts, &e);
 		if (msg) {
-			OutboxItem item = { OUTBOX_PROBE, 0, m->id, 0, member_address(m), msg };
+			OutboxItem item = { OUTBOX_PROBE, 0, m->id, 0, member_address(m), msg, FALSE };
 
 			ok = outbox_enqueue(db, &item, &e) != 0;
 			queued += ok;

@@ -201,7 +201,11 @@ gboolean review_enter(PmDb *db, const PmConfig *cfg, const PmSecret *key, const 
 	Notice n = { "petition_review", NULL, NULL, p->id, NULL, review_copy, &rn };
 	guint told = 0;
 
-	if (!events_add(db, "petition-moderation", p->id, pm_now(), error) ||
+	char *detail = g_strdup_printf("%" G_GINT64_FORMAT " sponsors", sponsor_count(db, p, NULL));
+	gboolean ok = events_record(db, "petition-moderation", p->id, "peermail", detail, error);
+
+	g_free(detail);
+	if (!ok ||
 	    !notify_organizers(db, cfg, &n, &told, error))
 		return FALSE;
 	log_info("petition %s: in moderation, %u organizers asked", p->slug, told);
@@ -258,8 +262,8 @@ gboolean review_decide(PmDb *db, const PmConfig *cfg, const PmSecret *key, const
 	extra = json_object_new();
 	if (code)
 		json_object_set_string_member(extra, "reason", code);
-	ok = events_add(db, approve ? "petition-published" : "petition-rejected", p->id,
-			pm_now(), error) &&
+	ok = events_record(db, approve ? "petition-published" : "petition-rejected", p->id, by,
+			   code, error) &&
 	     review_tell(db, cfg, key, now, approve ? "published" : "rejected", TRUE, extra, NULL,
 			 error);
 	if (ok)
@@ -308,7 +312,8 @@ static gboolean delay_one(PmDb *db, const PmConfig *cfg, const PmSecret *key, gi
 	extra = json_object_new();
 	json_object_set_int_member(extra, "backlog_days", cfg->start_backlog_days);
 	ok = !claimed || (review_tell(db, cfg, key, p, "delayed", FALSE, extra, NULL, error) &&
-			  events_add(db, "petition-delay-told", id, pm_now(), error));
+			  events_record(db, "petition-delay-told", id, "peermail",
+					"the creator is told moderation is delayed", error));
 	json_object_unref(extra);
 	if (ok && db_commit(db, error)) {
 		if (claimed)

@@ -47,7 +47,7 @@ gboolean review_enter(PmDb *db, const PmConfig *cfg, const PmSecret *key, const 
 
 /*
  * review_decide - publish (approve) or reject (with reason, a configured code) petition p
- * in moderation, decided by by (an organizer's address, or "command line"): the state, an
+ * in moderation, decided by by (an organizer's address, or cli:USER): the state, an
  * event, and the outcome told to the creator and the sponsors (the creator of a published
  * one gets its sign address and page). The caller holds the transaction.
  */

@@ -13,6 +13,7 @@
 #include "model/outbox.h"
 #include "base/pm.h"
 #include "produce/probe.h"
+#include "produce/trending.h"
 #include "run/scheduler.h"
 #include "run/sender.h"
 
@@ -44,6 +45,7 @@ static gboolean purge_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, G
 const SchedulerTask scheduler_tasks[] = {
 	{ "newsletters", newsletter_task },
 	{ "milestones", milestone_task },
+	{ "trending", trending_task },
 	{ "moderation-delays", review_delay_task },
 	{ "deliveries", delivery_queue_due },
 	{ "probes", probe_task },

@@ -18,6 +18,7 @@
 #include "base/pm.h"
 #include "base/ratelimit.h"
 #include "inbound/inbound.h"
+#include "inbound/route.h"
 #include "mail/address.h"
 #include "model/delivery.h"
 #include "model/district.h"
@@ -742,13 +743,14 @@ static void sign_form(GString *p, const char *slug)
 }
 
 /* as_mail - the form as the message its sender could have written to address to: From
- * name <email>, the comment as its text (GMime writes the headers: no injection) */
-static GBytes *as_mail(const PmConfig *cfg, const char *name, const char *email, const char *to,
+ * name <email>, the comment as its text (GMime writes the headers: no injection), marked
+ * as the web form's (inbound_web_mark) */
+static GBytes *as_mail(const PmConfig *cfg, const PmSecret *key, const char *name, const char *email, const char *to,
 		       const char *subject, const char *text)
 {
 	GMimeMessage *m = g_mime_message_new(TRUE);
 	GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
-	char *id = g_mime_utils_generate_message_id(cfg->domain);
+	char *id = g_mime_utils_generate_message_id(cfg->domain), *mark;
 	GDateTime *now;
 	char *raw;
 	GBytes *b;
@@ -760,7 +762,9 @@ static GBytes *as_mail(const PmConfig *cfg, const char *name, const char *email,
 	now = g_date_time_new_now_utc();
 	g_mime_message_set_date(m, now);
 	g_date_time_unref(now);
-	g_mime_object_set_header(GMIME_OBJECT(m), "X-Peermail-Source", "web", NULL);
+	mark = inbound_web_mark(key, id);
+	g_mime_object_set_header(GMIME_OBJECT(m), "X-Peermail-Source", mark, NULL);
+	g_free(mark);
 	g_mime_text_part_set_text(part, text ? text : "");
 	g_mime_message_set_mime_part(m, GMIME_OBJECT(part));
 	raw = g_mime_object_to_string(GMIME_OBJECT(m), NULL);
@@ -841,7 +845,7 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		char *subject = g_strdup_printf("Sign: %s", p->title);
 
 		to = address_make(w->cfg, "sign", p->slug, NULL);
-		raw = as_mail(w->cfg, name, addr, to, subject, comment);
+		raw = as_mail(w->cfg, w->key, name, addr, to, subject, comment);
 		g_free(subject);
 		/* a new member gets the postcode given (the district follows from it) */
 		if (postcode && (known = member_find(db, w->cfg, addr, NULL)) == NULL &&
@@ -910,7 +914,7 @@ static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 	} else {
 		InboundOutcome out = { 0 };
 		char *to = address_make(w->cfg, "confirm", NULL, token);
-		GBytes *raw = as_mail(w->cfg, mb->name, member_address(mb), to, "Confirm", "");
+		GBytes *raw = as_mail(w->cfg, w->key, mb->name, member_address(mb), to, "Confirm", "");
 
 		if (!inbound_process(db, w->cfg, w->key, raw, member_address(mb), to, &out, &e)) {
 			if (e->code == EX_NOUSER) {

@@ -1,0 +1,235 @@
+/* test_fraud.c - model/fraud: the one signing-limit rule, the one trending measure,
+ * invalidation and its undoing, clearing suspects; and migration 4 keeping what it
+ * rebuilds (signatures, their delivery holes) */
+#include <string.h>
+#include <sysexits.h>
+#include "harness.h"
+#include "base/pm.h"
+#include "model/events.h"
+#include "model/fraud.h"
+#include "model/member.h"
+#include "model/petition.h"
+#include "model/schema.h"
+#include "model/signature.h"
+
+static PmConfig *cfg;
+static PmDb *db;
+static gint64 p1, p2, p3;
+
+static void setup(void)
+{
+	char *path = g_build_filename(harness_tmpdir(), "f.db", NULL);
+
+	cfg = g_new0(PmConfig, 1);
+	cfg->domain = g_strdup("act.test");
+	cfg->delimiter = g_strdup("+");
+	cfg->from = g_strdup("Team <team@act.test>");
+	cfg->lists = g_ptr_array_new();
+	cfg->fraud.window = 3600;
+	cfg->fraud.per_address = 2;
+	cfg->fraud.per_domain = 3;
+	cfg->fraud.per_petition = 6;
+	cfg->fraud.trend_share = 0.5;
+	cfg->fraud.trend_min = 3;
+	cfg->fraud.trend_window = 3600;
+	db = db_open(path, schema_peermail(), TRUE, NULL);
+	g_free(path);
+	p1 = petition_create(db, cfg, "one", "One", "", 0, 0, NULL);
+	p2 = petition_create(db, cfg, "two", "Two", "", 0, 0, NULL);
+	p3 = petition_create(db, cfg, "three", "Three", "", 0, 0, NULL);
+}
+
+/* sign - addr signs petition pid from source (pending); the signature's id */
+static gint64 sign(gint64 pid, const char *addr, SignatureSource source)
+{
+	SignResult r;
+	gint64 m = member_upsert(db, cfg, addr, NULL, NULL, NULL, FALSE, NULL);
+
+	return signature_add(db, pid, m, FALSE, source, NULL, NULL, &r, NULL);
+}
+
+/* limit_of - the limit a new signature by addr on pid is over */
+static FraudLimit limit_of(gint64 pid, const char *addr)
+{
+	FraudLimit l = FRAUD_LIMIT_NONE;
+
+	OK(fraud_sign_limited(db, cfg, pid, addr, &l, NULL), "fraud_sign_limited succeeds");
+	return l;
+}
+
+TEST(limits)
+{
+	INT_EQ(limit_of(p1, "a@x.test"), FRAUD_LIMIT_NONE, "a first signature is within the limits");
+	sign(p1, "a@x.test", SIGNATURE_SOURCE_WRITING);
+	sign(p2, "a@x.test", SIGNATURE_SOURCE_WEB);
+	INT_EQ(limit_of(p3, "a@x.test"), FRAUD_LIMIT_ADDRESS,
+	       "per address: a third by writing or web, across petitions, is over (limit 2)");
+	sign(p3, "z@elsewhere.test", SIGNATURE_SOURCE_REPLY);
+	sign(p3, "z2@elsewhere.test", SIGNATURE_SOURCE_REPLY);
+	INT_EQ(limit_of(p3, "z3@elsewhere.test"), FRAUD_LIMIT_NONE,
+	       "replies to a personal address are not signing by writing");
+	sign(p1, "b@x.test", SIGNATURE_SOURCE_WRITING);
+	sign(p1, "c@X.test", SIGNATURE_SOURCE_WRITING);
+	INT_EQ(limit_of(p1, "d@x.test"), FRAUD_LIMIT_DOMAIN, "per domain on a petition (limit 3)");
+	INT_EQ(limit_of(p2, "d@x.test"), FRAUD_LIMIT_NONE, "another petition has its own domain count");
+	sign(p1, "e@y.test", SIGNATURE_SOURCE_WRITING);
+	sign(p1, "f@z.test", SIGNATURE_SOURCE_WRITING);
+	sign(p1, "g@w.test", SIGNATURE_SOURCE_WRITING);
+	INT_EQ(limit_of(p1, "h@v.test"), FRAUD_LIMIT_PETITION, "per petition (limit 6)");
+	/* the window: signatures older than it do not count */
+	db_exec(db, NULL, "UPDATE signatures SET created_at = created_at - 7200", NULL);
+	INT_EQ(limit_of(p1, "h@v.test"), FRAUD_LIMIT_NONE, "signatures before the window do not count");
+	cfg->fraud.per_petition = 0;
+	cfg->fraud.per_domain = 0;
+	cfg->fraud.per_address = 0;
+	sign(p1, "i@x.test", SIGNATURE_SOURCE_WRITING);
+	sign(p1, "j@x.test", SIGNATURE_SOURCE_WRITING);
+	sign(p1, "k@x.test", SIGNATURE_SOURCE_WRITING);
+	INT_EQ(limit_of(p1, "l@x.test"), FRAUD_LIMIT_NONE, "0: no limit");
+	STR_EQ(fraud_limit_name(FRAUD_LIMIT_DOMAIN), "domain", "limit names");
+}
+
+TEST(held)
+{
+	SignResult r;
+	gint64 m = member_upsert(db, cfg, "held@h.test", NULL, NULL, NULL, FALSE, NULL), pid = 0;
+	gint64 id = signature_add_held(db, p2, m, SIGNATURE_SOURCE_WRITING, NULL, NULL, &r, NULL);
+	SignatureStatus st = SIGNATURE_STATUS_PENDING;
+	gboolean awaits = FALSE;
+
+	INT_EQ(r, SIGN_NEW_PENDING, "a held signature is new (its signer is asked as usual)");
+	signature_lookup(db, id, &pid, &m, &st, NULL);
+	INT_EQ(st, SIGNATURE_STATUS_SUSPECT, "recorded suspect");
+	signature_awaits_confirmation(db, id, &awaits, NULL);
+	OK(awaits, "awaiting its signer");
+	OK(signature_confirm(db, id, m, "yes", &r, &pid, NULL), "its signer confirms");
+	INT_EQ(r, SIGN_CONFIRMED_NOW, "told as any signer is");
+	signature_lookup(db, id, &pid, &m, &st, NULL);
+	INT_EQ(st, SIGNATURE_STATUS_SUSPECT, "still suspect until cleared");
+	signature_awaits_confirmation(db, id, &awaits, NULL);
+	OK(!awaits, "no longer awaiting its signer");
+}
+
+TEST(trend)
+{
+	FraudTrend t;
+	gint64 p4 = petition_create(db, cfg, "four", "Four", "", 0, 0, NULL);
+
+	sign(p4, "t1@bulk.test", SIGNATURE_SOURCE_WRITING);
+	sign(p4, "t2@bulk.test", SIGNATURE_SOURCE_WRITING);
+	OK(fraud_trend(db, cfg, p4, &t, NULL) && !t.trending, "two signatures: below trend_min");
+	sign(p4, "t3@bulk.test", SIGNATURE_SOURCE_WRITING);
+	sign(p4, "t4@other.test", SIGNATURE_SOURCE_IMPORT);
+	OK(fraud_trend(db, cfg, p4, &t, NULL) && t.trending, "3 of 4 from one new domain: trending");
+	STR_EQ(t.by, "domain", "by domain");
+	STR_EQ(t.key, "bulk.test", "which domain");
+	INT_EQ(t.count, 3, "its count");
+	INT_EQ(t.total, 4, "of all new ones");
+	fraud_trend_clear(&t);
+	/* a domain that is usually over half of everything is not unusual at 75% */
+	db_exec(db, NULL, "UPDATE signatures SET created_at = created_at - 86400 WHERE "
+		"petition_id != ?", "i", p4);
+	for (int i = 0; i < 20; i++) {
+		char *a = g_strdup_printf("u%d@bulk.test", i);
+		gint64 id = sign(p1, a, SIGNATURE_SOURCE_REPLY);
+
+		signature_set_date(db, id, pm_now() - 86400, NULL);
+		g_free(a);
+	}
+	OK(fraud_trend(db, cfg, p4, &t, NULL), "fraud_trend succeeds");
+	OK(!t.trending || strcmp(t.by, "domain") != 0,
+	   "a domain at 75% that is usually over half of all signatures is not unusual");
+	fraud_trend_clear(&t);
+}
+
+TEST(invalidate)
+{
+	gint64 p5 = petition_create(db, cfg, "five", "Five", "", 0, 0, NULL), inv = 0, n = 0;
+	SignatureFilter f = { 0 };
+	FraudCleared c;
+	GError *e = NULL;
+	GPtrArray *h;
+
+	sign(p5, "v1@bad.test", SIGNATURE_SOURCE_WRITING);
+	sign(p5, "v2@bad.test", SIGNATURE_SOURCE_WEB);
+	sign(p5, "v3@good.test", SIGNATURE_SOURCE_WRITING);
+	f.domain = "BAD.test";
+	OK(fraud_invalidate(db, "five", &f, "cli:t", NULL, TRUE, &inv, &n, NULL), "dry run");
+	INT_EQ(n, 2, "previews two");
+	INT_EQ(inv, 0, "no invalidation in a dry run");
+	f.domain = NULL;
+	f.source = "web";
+	OK(fraud_invalidate(db, "five", &f, "cli:t", "bots", FALSE, &inv, &n, NULL), "invalidate by source");
+	INT_EQ(n, 1, "one web signature");
+	OK(inv > 0, "an invalidation id");
+	f.source = "mail";
+	OK(fraud_invalidate(db, "five", &f, "cli:t", NULL, TRUE, &inv, &n, NULL) && n == 2,
+	   "source mail: the two written ones (the invalid one never matches again)");
+	OK(fraud_undo(db, "five", 1, "cli:t", &n, NULL) && n == 1, "undo restores one");
+	OK(!fraud_undo(db, "five", 1, "cli:t", &n, &e), "a second undo fails");
+	INT_EQ(e ? e->code : 0, EX_DATAERR, "as EX_DATAERR");
+	g_clear_error(&e);
+	OK(!fraud_undo(db, "nosuch", 1, "cli:t", &n, &e), "an unknown petition");
+	INT_EQ(e ? e->code : 0, EX_NOUSER, "as EX_NOUSER");
+	g_clear_error(&e);
+	{
+		char *only[] = { "v3@good.test", NULL };
+
+		OK(!fraud_clear(db, "five", only, FALSE, "cli:t", &c, &e), "no suspect to clear");
+		INT_EQ(e ? e->code : 0, EX_NOUSER, "as EX_NOUSER");
+		g_clear_error(&e);
+	}
+	h = fraud_history_of(db, "five", NULL);
+	OK(h && h->len == 2, "history: the invalidation and the undo (a dry run is none)");
+	if (h && h->len == 2) {
+		const Event *ev = h->pdata[0];
+
+		STR_EQ(ev->kind, "invalidate", "first the invalidation");
+		STR_EQ(ev->actor, "cli:t", "by whom");
+		STR_EQ(ev->detail, "invalidation 1: 1 signatures (source=web): bots", "what and why");
+	}
+	if (h)
+		g_ptr_array_unref(h);
+}
+
+/* migration 4 from a version-3 database: rows and delivery holes survive the rebuild */
+TEST(migration)
+{
+	char *path = g_build_filename(harness_tmpdir(), "m.db", NULL);
+	DbSchema v3 = { schema_peermail()->migrations, 3 };
+	PmDb *old = db_open(path, &v3, TRUE, NULL);
+	gint64 n = 0;
+
+	OK(old != NULL, "a version-3 database");
+	db_exec(old, NULL, "INSERT INTO petitions(id, slug, title, created_at) VALUES (1, 's', 'S', 0)", NULL);
+	db_exec(old, NULL, "INSERT INTO members(id, email, created_at, updated_at) VALUES (1, 'a@b.test', 0, 0)", NULL);
+	db_exec(old, NULL, "INSERT INTO targets(id, name, email, created_at) VALUES (1, 'T', 't@t.test', 0)", NULL);
+	db_exec(old, NULL, "INSERT INTO signatures(id, petition_id, member_id, status, source, comment, created_at) VALUES (7, 1, 1, 'pending', 'writing', 'hi', 5)", NULL);
+	db_exec(old, NULL, "INSERT INTO delivery_holes(petition_id, target_id, signature_id) VALUES (1, 1, 7)", NULL);
+	db_close(old);
+	old = db_open(path, schema_peermail(), TRUE, NULL);
+	OK(old != NULL, "migrates to the current version");
+	INT_EQ(db_version(old), DB_SCHEMA_VERSION, "at the current version");
+	db_int(old, NULL, &n, 0, "SELECT count(*) FROM signatures WHERE id = 7 AND status = 'pending' AND comment = 'hi' AND created_at = 5", NULL);
+	INT_EQ(n, 1, "the signature kept, as it was");
+	db_int(old, NULL, &n, 0, "SELECT count(*) FROM delivery_holes WHERE signature_id = 7", NULL);
+	INT_EQ(n, 1, "its delivery hole kept");
+	OK(db_exec(old, NULL, "UPDATE signatures SET status = 'suspect' WHERE id = 7", NULL), "suspect is allowed");
+	OK(!db_exec(old, NULL, "UPDATE signatures SET status = 'maybe' WHERE id = 7", NULL), "other states are not");
+	db_int(old, NULL, &n, 0, "PRAGMA foreign_key_check", NULL);
+	INT_EQ(n, 0, "no dangling foreign key");
+	db_close(old);
+	g_free(path);
+}
+
+int main(void)
+{
+	setup();
+	RUN(limits);
+	RUN(held);
+	RUN(trend);
+	RUN(invalidate);
+	RUN(migration);
+	db_close(db);
+	return harness_done();
+}
