@@ -16,10 +16,11 @@ PKG_CONFIG ?= pkg-config
 
 # Linked: what most commands need. Loaded on first use (src/base/lazylib.h), so that
 # `peermail receive` (one process per incoming message) never maps them: libesmtp with
-# OpenSSL (sending), libxml2 with ICU (HTML replies), libcrypto alone (DKIM signing).
+# OpenSSL (sending), libxml2 with ICU (HTML replies), libcrypto alone (DKIM signing) and
+# libmicrohttpd with GnuTLS (the web pages; GnuTLS's start-up alone cost 2 ms a process).
 # Their headers are still needed.
-PKGS := glib-2.0 gio-2.0 gmodule-2.0 gmime-3.0 sqlite3 libconfuse json-glib-1.0 libcmark zlib libmicrohttpd
-LAZY_PKGS := libesmtp-1.0 openssl libxml-2.0
+PKGS := glib-2.0 gio-2.0 gmodule-2.0 gmime-3.0 sqlite3 libconfuse json-glib-1.0 libcmark zlib
+LAZY_PKGS := libesmtp-1.0 openssl libxml-2.0 libmicrohttpd
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(LAZY_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
 # soname PKG,FILE - the versioned name the run-time loader knows a library by
@@ -27,6 +28,7 @@ soname = $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir $(1))/$(2) 2>/dev
 LIBESMTP_SONAME := $(or $(call soname,libesmtp-1.0,libesmtp.so),libesmtp.so.6)
 LIBXML2_SONAME  := $(or $(call soname,libxml-2.0,libxml2.so),libxml2.so.2)
 LIBCRYPTO_SONAME := $(or $(call soname,libcrypto,libcrypto.so),libcrypto.so.3)
+MICROHTTPD_SONAME := $(or $(call soname,libmicrohttpd,libmicrohttpd.so),libmicrohttpd.so.12)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -fno-common \
         -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
@@ -47,7 +49,8 @@ endif
 CFLAGS_ALL := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -Isrc \
               -DPEERMAIL_VERSION='"0.1.0"' -DPEERMAIL_DATADIR='"$(DATADIR)"' -DPEERMAIL_SYSCONFDIR='"$(SYSCONFDIR)"' \
               -DPM_LIBESMTP_SONAME='"$(LIBESMTP_SONAME)"' -DPM_LIBXML2_SONAME='"$(LIBXML2_SONAME)"' \
-              -DPM_LIBCRYPTO_SONAME='"$(LIBCRYPTO_SONAME)"' $(CFLAGS)
+              -DPM_LIBCRYPTO_SONAME='"$(LIBCRYPTO_SONAME)"' \
+              -DPM_LIBMICROHTTPD_SONAME='"$(MICROHTTPD_SONAME)"' $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 
 # Layers, lowest first: a file may include headers of its own folder and of folders

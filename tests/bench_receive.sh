@@ -4,7 +4,8 @@
 # (posix_spawn, stdin from the message file, as pipe(8) runs a command): a bare process
 # that only calls g_mime_init() and writes one SQLite row (same database settings), and
 # /bin/true (what creating a process costs on this machine at all). Then the same kind of
-# replies over LMTP to one `peermail run --lmtp` (the volume path), and where the time goes.
+# replies over LMTP to one `peermail run --lmtp` (the volume path), the pipe client handing
+# messages to that running daemon (2 at a time), and where the time goes.
 # Environment: BENCH_N (messages, default 2000; half run serially, half two at a time;
 # another N/2 over LMTP).
 . "$(dirname "$0")/lib.sh"
@@ -14,12 +15,14 @@ N=${BENCH_N:-2000}
 setup
 sql "INSERT INTO petitions(slug, title, created_at) VALUES ('trees', 'Save the trees', 0)"
 L=$((N / 2))
-sql "WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < $((N + L)))
+H=$((N / 2))
+# messages 1..N: receive alone; N+1..N+L: LMTP; N+L+1..N+L+H: receive with the daemon running
+sql "WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < $((N + L + H)))
      INSERT INTO members(email, name, created_at, updated_at)
      SELECT 'member' || n || '@example.org', 'Member ' || n, 0, 0 FROM i"
 mkdir -p "$T/msgs"
 # personal sign+trees+TOKEN replies, tokens minted with the secret as peermail does
-python3 - "$T" "$((N + L))" "$(sql "SELECT id FROM petitions WHERE slug = 'trees'")" <<'EOF'
+python3 - "$T" "$((N + L + H))" "$(sql "SELECT id FROM petitions WHERE slug = 'trees'")" <<'EOF'
 import base64, hmac, hashlib, sys
 t, n, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 key = open(t + "/var/secret", "rb").read().strip()
@@ -141,7 +144,6 @@ conf=$T/conf/peermail.conf
 drive() { "$T/drive" "$1" "$T/rcpts" "$2" "$3" "${@:4}"; }
 receive() { drive "$@" "$PEERMAIL_BIN" --config "$conf" receive --sender {s} --recipient {r}; }
 bare() { drive "$@" "$T/bare" "$T/var/peermail.db" {n}; }
-H=$((N / 2))
 echo "bench_receive: $N signature replies, one process per message (load average: $(cut -d' ' -f1 /proc/loadavg))"
 # each ceiling right before its measurement, so both see the same machine load
 printf '  floor (/bin/true), 1 at a time:                  %s\n' "$(drive 1 1 "$H" /bin/true)"
@@ -157,7 +159,13 @@ port=$(free_port)
 "$PEERMAIL_BIN" --config "$conf" run --lmtp "127.0.0.1:$port" >"$T/lmtp.log" 2>&1 &
 lmtp_pid=$!
 at_exit "kill $lmtp_pid 2>/dev/null"
-for _ in $(seq 50); do grep -q 'lmtp: listening' "$T/lmtp.log" && break; sleep 0.1; done
+for _ in $(seq 50); do [ "$(grep -c 'lmtp: listening' "$T/lmtp.log")" = 2 ] && break; sleep 0.1; done
+# the thin pipe client: the same one process per message, handing each to the daemon over
+# its local socket (lmtp.socket); ceilings beside it, measured again now
+printf '  floor (/bin/true), 2 at a time:                  %s\n' "$(drive 2 $((N + L + 1)) $((N + L + H)) /bin/true)"
+printf '  ceiling (bare g_mime_init + 1 row), 2 at a time: %s\n' "$(bare 2 $((N + L + 1)) $((N + L + H)))"
+printf '  peermail receive, daemon running, 2 at a time:   %s\n' "$(receive 2 $((N + L + 1)) $((N + L + H)))"
+echo "  confirmed signatures after the pipe client: $(sql "SELECT count(*) FROM signatures WHERE status = 'confirmed'") of $((N + H))"
 printf '  peermail run --lmtp, 2 connections:              %s\n' "$(python3 - "$T/rcpts" $((N + 1)) $((N + L)) "$port" <<'EOF'
 import smtplib, sys, threading, time
 lines = open(sys.argv[1]).read().splitlines()[int(sys.argv[2]) - 1:int(sys.argv[3])]
@@ -183,7 +191,7 @@ EOF
 )"
 kill "$lmtp_pid" 2>/dev/null
 wait "$lmtp_pid" 2>/dev/null
-echo "  confirmed signatures after LMTP: $(sql "SELECT count(*) FROM signatures WHERE status = 'confirmed'") of $((N + L))"
+echo "  confirmed signatures after LMTP: $(sql "SELECT count(*) FROM signatures WHERE status = 'confirmed'") of $((N + L + H))"
 
 # where the time goes: one more reply, traced
 sql "INSERT INTO members(email, name, created_at, updated_at) VALUES ('extra@example.org', 'Extra', 0, 0)"

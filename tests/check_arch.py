@@ -102,8 +102,9 @@ def check_cycles(src):
     return bad
 
 
+# (a trigger's event, "AFTER UPDATE ON t" / "UPDATE OF col ON t", writes nothing itself)
 WRITE = re.compile(r"\b(?:INSERT\s+(?:OR\s+[A-Z]+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+[A-Z]+)?|"
-                   r"DELETE\s+FROM)\s+(\w+)")
+                   r"DELETE\s+FROM)\s+(?!(?:ON|OF)\b)(\w+)")
 CREATE = re.compile(r"\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)")
 
 

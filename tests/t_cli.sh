@@ -63,7 +63,7 @@ like "$out" '^# ready for production' "and says so"
 out=$(pm init)
 like "$out" "secret $T/var/secret: created" "init says the secret was created the first time"
 is "$(stat -c %a "$T/var/secret")" 600 "secret file is mode 0600"
-is "$(sql 'PRAGMA user_version')" 8 "schema version recorded"
+is "$(sql 'PRAGMA user_version')" "$(sed -n 's/^#define DB_SCHEMA_VERSION //p' "$PEERMAIL_TOP/src/model/schema.h")" "schema version recorded"
 is "$(sql 'PRAGMA journal_mode')" wal "database in WAL mode"
 secret=$(cat "$T/var/secret")
 unlike "$(pm check-config)" "$secret" "check-config never prints the secret"

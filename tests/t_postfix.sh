@@ -162,4 +162,43 @@ ok "after a retry it is delivered" retried
 is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'later@client.test'")" 1 "the retried message is recorded once"
 unlike "$(grep -E 'relay=peermail' "$PF/log/maillog")" 'status=bounced.*(signer|later)@' "nothing that should succeed bounced"
 
+# recipient validation before accepting: the contrib main.cf's check_recipient_access asks
+# `peermail run --socketmap` (run as the pipe user, like the pipe); an unknown address is
+# refused in the SMTP dialogue with peermail's reason and nothing is queued. With the
+# daemon running, the pipe's receive hands messages to it (lmtp.socket).
+MAP_PORT=$(free_port)
+runuser -u "$PIPE_USER" -- "$T/run/peermail" --config "$T/conf/peermail.conf" run \
+	--socketmap "127.0.0.1:$MAP_PORT" >"$T/map.log" 2>&1 &
+MAP_PID=$!
+at_exit "kill $MAP_PID"
+for _ in $(seq 100); do grep -q 'socketmap: listening' "$T/map.log" && break; sleep 0.1; done
+check=$(grep '^smtpd_recipient_restrictions' "$PEERMAIL_TOP/contrib/postfix/main.cf" |
+	sed "s|127.0.0.1:2425|127.0.0.1:$MAP_PORT|")
+like "$check" 'check_recipient_access socketmap:inet:127\.0\.0\.1:[0-9]+:peermail' "contrib/postfix/main.cf validates recipients with peermail's socketmap"
+echo "$check" >>"$PF/etc/main.cf"
+postfix -c "$PF/etc" reload >/dev/null 2>&1
+sleep 1
+# rcpt_reply TO - what the private Postfix answers to RCPT TO:<TO>
+rcpt_reply() {
+	python3 - "$PORT" "$1" <<'EOF'
+import smtplib, sys
+with smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=20) as s:
+    s.ehlo("client.test"); s.mail("someone@client.test")
+    code, text = s.rcpt(sys.argv[2])
+    print(code, text.decode())
+EOF
+}
+is "$(rcpt_reply sign+nosuch@act.test)" "550 5.1.1 <sign+nosuch@act.test>: Recipient address rejected: unknown petition 'nosuch'" "an unknown petition is refused at RCPT TO with peermail's reason"
+is "$(rcpt_reply news+subscribe@act.test | cut -c1-9)" "550 5.1.1" "an unknown list too"
+is "$(rcpt_reply sign+trees@act.test)" "250 2.1.5 Ok" "a known address is accepted"
+send someone@client.test sign+nosuch@act.test "Please" "Me too" 2>/dev/null
+ok "sending to it fails in the dialogue" wait_log 'NOQUEUE: reject: RCPT from .*<sign\+nosuch@act.test>: Recipient address rejected: unknown petition'
+is "$(postqueue -c "$PF/etc" -j 2>/dev/null | grep -c 'nosuch')" 0 "nothing is queued"
+is "$(grep -Ec 'to=<sign\+nosuch@act.test>.*status=bounced' "$PF/log/maillog")" 1 "and nothing more bounces (only the one from before validation)"
+send valid@client.test sign+trees@act.test "Please" "Count me in"
+ok "a known address is still delivered (handed to the daemon by the pipe)" \
+	wait_log 'to=<sign\+trees@act.test>.*relay=peermail.*status=sent' 3
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'valid@client.test'")" 1 "and recorded"
+like "$(cat "$T/map.log")" 'from=valid@client\.test .*sign pending' "by the daemon"
+
 done_testing

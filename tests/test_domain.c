@@ -352,17 +352,17 @@ TEST(petition_starts)
 	   "petition_set_status");
 }
 
-/* migration 6 rebuilds petitions with foreign keys off: nothing that refers to a petition
+/* migration 9 rebuilds petitions with foreign keys off: nothing that refers to a petition
  * is lost, and its title is indexed */
 TEST(petitions_migrated)
 {
 	char *path = g_build_filename(harness_tmpdir(), "v3.db", NULL);
-	DbSchema v3 = { schema_peermail()->migrations, 5 };   /* the version before migration 6 */
+	DbSchema v3 = { schema_peermail()->migrations, 8 };   /* the version before migration 9 */
 	PmDb *old = db_open(path, &v3, TRUE, NULL);
 	gint64 n = -1;
 	GError *e = NULL;
 
-	OK(old != NULL, "a version 5 database");
+	OK(old != NULL, "a version 8 database");
 	OK(db_exec(old, NULL, "INSERT INTO petitions(slug, title, status, created_at) VALUES "
 		   "('old', 'An old petition about trees', 'closed', 1)", NULL) &&
 	   db_exec(old, NULL, "INSERT INTO members(email, created_at, updated_at) VALUES "

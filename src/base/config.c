@@ -63,6 +63,13 @@ static cfg_opt_t fraud_opts[] = {
 	CFG_END()
 };
 
+static cfg_opt_t lmtp_opts[] = {
+	CFG_INT("max_sessions", 100, CFGF_NONE),
+	CFG_INT("timeout", 300, CFGF_NONE),
+	CFG_STR("socket", "", CFGF_NONE),
+	CFG_END()
+};
+
 static cfg_opt_t bounces_opts[] = {
 	CFG_FLOAT("disable_score", 5, CFGF_NONE),
 	CFG_INT("window_days", 7, CFGF_NONE),
@@ -122,6 +129,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_SEC("deliveries", deliveries_opts, CFGF_NONE),
 	CFG_SEC("limits", limits_opts, CFGF_NONE),
 	CFG_SEC("fraud", fraud_opts, CFGF_NONE),
+	CFG_SEC("lmtp", lmtp_opts, CFGF_NONE),
 	CFG_SEC("bounces", bounces_opts, CFGF_NONE),
 	CFG_SEC("queue", queue_opts, CFGF_NONE),
 	CFG_SEC("normalize", normalize_opts, CFGF_NONE),
@@ -447,6 +455,8 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "fraud|trend_share", v_share);
 	cfg_set_validate_func(cfg, "fraud|trend_min", v_positive);
 	cfg_set_validate_func(cfg, "fraud|trend_window", v_positive);
+	cfg_set_validate_func(cfg, "lmtp|max_sessions", v_positive);
+	cfg_set_validate_func(cfg, "lmtp|timeout", v_positive);
 	cfg_set_validate_func(cfg, "bounces|disable_score", v_nonneg_float);
 	cfg_set_validate_func(cfg, "bounces|window_days", v_positive);
 	cfg_set_validate_func(cfg, "deliveries|gzip_above", v_positive);
@@ -561,6 +571,19 @@ PmConfig *config_load(const char *path, GError **error)
 		c->fraud.trend_share = cfg_getfloat(s, "trend_share");
 		c->fraud.trend_min = (int)cfg_getint(s, "trend_min");
 		c->fraud.trend_window = (int)cfg_getint(s, "trend_window");
+		s = cfg_getsec(cfg, "lmtp");
+		c->lmtp_max_sessions = (int)cfg_getint(s, "max_sessions");
+		c->lmtp_timeout = (int)cfg_getint(s, "timeout");
+		{
+			/* "": beside the database (its folder is writable: SQLite needs that);
+			 * "off": no local socket, receive always works alone */
+			const char *v = cfg_getstr(s, "socket");
+			char *dbdir = g_path_get_dirname(c->database);
+
+			c->lmtp_socket = !*v ? g_build_filename(dbdir, "peermail.lmtp", NULL)
+				       : strcmp(v, "off") == 0 ? NULL : resolve(c->dir, v);
+			g_free(dbdir);
+		}
 		s = cfg_getsec(cfg, "deliveries");
 		c->delivery_gzip_above = cfg_getint(s, "gzip_above");
 		s = cfg_getsec(cfg, "bounces");
@@ -618,6 +641,7 @@ PmConfig *config_free(PmConfig *c)
 	g_free(c->domain);
 	g_free(c->delimiter);
 	g_free(c->database);
+	g_free(c->lmtp_socket);
 	g_free(c->secret_file);
 	g_free(c->templates);
 	g_free(c->language);
@@ -700,6 +724,9 @@ char *config_dump(const PmConfig *c)
 			       "%d }\n", c->fraud.window, c->fraud.per_address, c->fraud.per_domain,
 			       c->fraud.per_petition, c->fraud.trend_share, c->fraud.trend_min,
 			       c->fraud.trend_window);
+	g_string_append_printf(s, "lmtp { max_sessions = %d timeout = %d socket = \"%s\" }\n",
+			       c->lmtp_max_sessions, c->lmtp_timeout,
+			       c->lmtp_socket ? c->lmtp_socket : "off");
 	g_string_append_printf(s, "deliveries { gzip_above = %" G_GINT64_FORMAT " }\n",
 			       c->delivery_gzip_above);
 	g_string_append_printf(s, "bounces { disable_score = %g window_days = %d probe = %s }\n",

@@ -81,6 +81,11 @@ typedef struct {
 		int trend_min;          /* and the fewest signatures it takes */
 		int trend_window;       /* seconds the share is measured over */
 	} fraud;
+	int lmtp_max_sessions;      /* concurrent LMTP sessions; more get 421 */
+	int lmtp_timeout;           /* seconds of silence before an LMTP session is dropped */
+	char *lmtp_socket;          /* absolute: the daemon's local LMTP socket, which
+				     * `receive` hands messages to (default: beside the
+				     * database); NULL when "off" */
 
 	gint64 delivery_gzip_above; /* a delivery's CSV larger than this is attached gzip'd */
 

@@ -17,6 +17,7 @@ struct PmDb {
 	sqlite3 *h;
 	const DbSchema *schema; /* borrowed */
 	GHashTable *stmts;      /* SqlKey -> sqlite3_stmt* */
+	int depth;              /* db_begin nesting: 1 the transaction, more its savepoints */
 };
 
 /* db_set_error - map an SQLite result code to a PM_ERROR */
@@ -276,21 +277,45 @@ gboolean db_wal_sync(PmDb *db, GError **error)
 	return TRUE;
 }
 
+/* db_begin - BEGIN IMMEDIATE, or a savepoint inside an open transaction */
 gboolean db_begin(PmDb *db, GError **error)
 {
-	return exec_plain(db, "BEGIN IMMEDIATE", error);
+	if (sqlite3_get_autocommit(db->h))
+		db->depth = 0;      /* SQLite ended the transaction on its own */
+	if (!exec_plain(db, db->depth > 0 ? "SAVEPOINT pm_nested" : "BEGIN IMMEDIATE", error))
+		return FALSE;
+	db->depth++;
+	return TRUE;
 }
 
+/* db_commit - COMMIT, or release the innermost savepoint */
 gboolean db_commit(PmDb *db, GError **error)
 {
-	return exec_plain(db, "COMMIT", error);
+	if (!exec_plain(db, db->depth > 1 ? "RELEASE pm_nested" : "COMMIT", error))
+		return FALSE;
+	if (db->depth > 0)
+		db->depth--;
+	return TRUE;
 }
 
-/* db_rollback - roll back an open transaction, if any */
+/* db_rollback - roll back the innermost level (a savepoint, else the transaction) */
 void db_rollback(PmDb *db)
 {
+	if (db->depth > 1 && !sqlite3_get_autocommit(db->h)) {
+		sqlite3_exec(db->h, "ROLLBACK TO pm_nested", NULL, NULL, NULL);
+		sqlite3_exec(db->h, "RELEASE pm_nested", NULL, NULL, NULL);
+		db->depth--;
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->depth = 0;
+}
+
+/* db_in_transaction - TRUE while a transaction is open (SQLite may end one on an error) */
+gboolean db_in_transaction(PmDb *db)
+{
+	return !sqlite3_get_autocommit(db->h);
 }
 
 static sqlite3_stmt *prepare_bind(PmDb *db, GError **error, const char *sql,

@@ -15,8 +15,10 @@
  * Errors: SQLITE_BUSY/LOCKED/FULL/IOERR/NOMEM are EX_TEMPFAIL, the rest EX_SOFTWARE.
  *
  * THREADS: one database connection per thread, never shared. A PmDb and its statement
- * cache belong to the thread that opened it; every thread that needs the database (the
- * scheduler, each LMTP worker) opens its own. SQLite is built threadsafe; WAL lets readers
+ * cache belong to one thread at a time; every thread that needs the database (the
+ * scheduler, each LMTP session, the LMTP committer) has its own. A PmDb may pass to
+ * another thread once the first is done with it (the LMTP server hands the connection of
+ * an ended session to the next one), never be used by two at once. SQLite is built threadsafe; WAL lets readers
  * run beside the one writer, and busy_timeout makes writers wait for each other.
  */
 #ifndef PM_DB_H
@@ -62,11 +64,17 @@ gboolean db_wal_sync(PmDb *db, GError **error);
 /* db_version - the schema version of the open database */
 int db_version(PmDb *db);
 
-/* db_begin - BEGIN IMMEDIATE (takes the write lock now, waits up to the busy timeout) */
+/* db_begin - BEGIN IMMEDIATE (takes the write lock now, waits up to the busy timeout).
+ * Inside an open transaction it nests as a savepoint: db_commit releases it and
+ * db_rollback undoes only it (the LMTP committer runs many messages in one transaction,
+ * each message's pipeline in a savepoint of its own). */
 gboolean db_begin(PmDb *db, GError **error);
 gboolean db_commit(PmDb *db, GError **error);
-/* db_rollback - roll back if a transaction is open; never fails */
+/* db_rollback - roll back the innermost open level, if any; never fails */
 void db_rollback(PmDb *db);
+/* db_in_transaction - TRUE while a transaction is open (an I/O error, disk full or
+ * out of memory can make SQLite roll the whole transaction back on its own) */
+gboolean db_in_transaction(PmDb *db);
 
 /*
  * db_exec - run one statement to completion (INSERT/UPDATE/DELETE). Returns FALSE with

@@ -31,7 +31,7 @@ typedef struct {
 	gboolean json, help, synopsis;
 	gboolean once, now, wait, csv, rederive, skip_signed, approve;
 	gboolean on_close, no_on_close, at_milestones, no_milestones;
-	char *sender, *recipient, *lmtp, *http, *listen, *tls_cert, *tls_key;
+	char *sender, *recipient, *lmtp, *socketmap, *http, *listen, *tls_cert, *tls_key;
 	char *data, *partials;
 	char *name, *email, *postcode, *district, *title, *mode, *status;
 	char *list, *petition, *subject, *body, *template_name, *to, *at, *closes, *text;
@@ -55,9 +55,11 @@ typedef enum {
 	CMD_TXN = 1 << 4,             /* one transaction around the run, committed on success */
 	CMD_JSON = 1 << 5,            /* takes --json */
 	CMD_SECTION = 1 << 6,         /* starts a paragraph in the synopsis */
-	CMD_MTA = 1 << 7              /* an MTA waits on it: the crash guard from the start and
+	CMD_MTA = 1 << 7,             /* an MTA waits on it: the crash guard from the start and
 				       * every failure, the table's own included, recoded by
 				       * inbound/exitcode.h (65 and 67 bounce, all else 75) */
+	CMD_OWN_MIME = 1 << 8         /* main does not initialise GMime: the command does when
+				       * it needs it (receive handing off to the daemon never) */
 } CmdFlags;
 
 /* CmdOpt flags */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include "cli/cmd.h"
+#include "inbound/handoff.h"
 #include "inbound/inbound.h"
 #include "base/log.h"
 #include "base/pm.h"
@@ -32,6 +33,13 @@ gboolean cmd_receive(CmdCtx *c, GError **error)
 	/* the message first: an over-size one is refused before anything is opened */
 	if ((raw = inbound_read_fd(STDIN_FILENO, cfg->max_message_size, error)) == NULL)
 		goto done;
+	/* the thin client: the running daemon decides, already warm (no GMime, no SQLite,
+	 * no templates here); without a daemon, or one that died mid-transfer, process here
+	 * (idempotency makes a message it committed before dying a duplicate) */
+	if (sender && recipient && *recipient &&
+	    inbound_handoff(cfg, raw, sender, recipient, &ok, error) == HANDOFF_DONE)
+		goto done;
+	g_mime_init();          /* never shut down: the process ends with the message */
 	if ((key = cli_secret(error)) == NULL || (db = cli_db(error)) == NULL)
 		goto done;
 	/* WAL on close: SQLite's default. The last connection to close checkpoints and removes

@@ -53,15 +53,19 @@ const Cmd cli_commands[] = {
 	  "the SPF, DKIM and DMARC TXT records to publish",
 	  "Print the SPF, DKIM and DMARC TXT records to publish for the configured domain and "
 	  "DKIM keys (zone-file syntax).", NULL },
-	{ "receive", "< MESSAGE", cmd_receive, CMD_CONFIG | CMD_MTA,
+	{ "receive", "< MESSAGE", cmd_receive, CMD_CONFIG | CMD_MTA | CMD_OWN_MIME,
 	  OPTS(STR("sender", sender, "ADDR", "envelope sender (empty for a bounce)"),
 	       STR("recipient", recipient, "ADDR", "envelope recipient (the original one)")),
 	  "one message on stdin (MTA pipe); records what it means",
 	  "Read one message on stdin (as an MTA pipe runs it) and record what it means. "
-	  "Every failure other than 65 and 67 exits 75, so that the MTA retries.", NULL },
+	  "When `peermail run` is running, the message is handed to it over its local LMTP "
+	  "socket (lmtp.socket) and its verdict is the exit status; otherwise it is processed "
+	  "here. Every failure other than 65 and 67 exits 75, so that the MTA retries.", NULL },
 	{ "run", NULL, cmd_run, CMD_CONFIG | CMD_DB | CMD_SECRET,
 	  OPTS(FLAG("once", once, "do everything due now, then exit (cron, tests)"),
 	       STR("lmtp", lmtp, "ADDR", "also receive mail by LMTP on HOST:PORT or unix:/path"),
+	       STR("socketmap", socketmap, "ADDR", "also answer Postfix's recipient checks "
+		   "(socketmap) on HOST:PORT or unix:/path"),
 	       STR("http", http, "ADDR", "also serve the web pages on HOST:PORT (see `web`)")),
 	  "scheduler and sender (daemon; --once: one pass)",
 	  "Run the scheduler and the sender in the foreground: queue what is due and send it. "

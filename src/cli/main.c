@@ -70,7 +70,8 @@ int main(int argc, char **argv)
 	/* the log knows a command by its first word */
 	name = g_strndup(cmd->name, strcspn(cmd->name, " "));
 	log_open(name, FALSE);
-	g_mime_init();
+	if (!(cmd->flags & CMD_OWN_MIME))
+		g_mime_init();
 	if (!cli_run(cmd, words, argc - i, argv + i, &error)) {
 		rc = error ? exit_code(error) : EX_SOFTWARE;
 		fprintf(stderr, "peermail: %s\n", error ? error->message : "failed");
@@ -78,6 +79,7 @@ int main(int argc, char **argv)
 	}
 	g_free(name);
 	cli_cleanup();
-	g_mime_shutdown();
+	if (!(cmd->flags & CMD_OWN_MIME))
+		g_mime_shutdown();
 	return rc;
 }

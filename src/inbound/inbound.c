@@ -37,15 +37,25 @@ void inbound_outcome_clear(InboundOutcome *o)
 
 /* digest - the idempotency key: the whole message's bytes (its Message-ID among them) and
  * the recipient. Not the Message-ID alone: two different messages may share one (or differ
- * only after a NUL in it), and each must be read. */
+ * only after a NUL in it), and each must be read. Line ends do not count (CRLF and LF and
+ * a missing last one are the same): the same message arrives with CRLF over LMTP and with
+ * LF through a pipe, and the pipe client may hand it to the daemon or process it itself. */
 static char *digest(const PmSecret *key, InboundMessage *m, const char *recipient)
 {
 	gsize len;
 	const char *p = g_bytes_get_data(m->raw, &len);
-	char *content = token_hmac_hex(key, p, (gssize)len);
-	char *text = g_strdup_printf("content:%s\nto:%s", content, recipient);
-	char *d = token_hmac_hex(key, text, -1);
+	GString *canon = g_string_sized_new(len);
+	char *content, *text, *d;
 
+	for (gsize i = 0; i < len; i++)
+		if (!(p[i] == '\r' && i + 1 < len && p[i + 1] == '\n'))
+			g_string_append_c(canon, p[i]);
+	while (canon->len > 0 && canon->str[canon->len - 1] == '\n')
+		g_string_truncate(canon, canon->len - 1);
+	content = token_hmac_hex(key, canon->str, (gssize)canon->len);
+	text = g_strdup_printf("content:%s\nto:%s", content, recipient);
+	d = token_hmac_hex(key, text, -1);
+	g_string_free(canon, TRUE);
 	g_free(content);
 	g_free(text);
 	return d;
@@ -61,6 +71,24 @@ gboolean inbound_recipient_route(const PmConfig *cfg, const char *recipient, Rou
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/* inbound_recipient_check - the route, then whether what it names exists */
+gboolean inbound_recipient_check(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+				 const char *recipient, Route *out, GError **error)
+{
+	InboundCtx c = { 0 };
+	gboolean ok;
+
+	if (!inbound_recipient_route(cfg, recipient, out, error))
+		return FALSE;
+	c.db = db;
+	c.cfg = cfg;
+	c.key = key;
+	c.recipient = recipient;
+	c.route = *out;         /* borrowed: the caller clears *out */
+	ok = inbound_route_check(&c, error);
+	return ok;
 }
 
 /* inbound_process - parse, route and record one message */
@@ -87,7 +115,7 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 		g_free(rcpt);
 		rcpt = low;
 	}
-	if (!inbound_recipient_route(cfg, rcpt, &c.route, error))
+	if (!inbound_recipient_check(db, cfg, key, rcpt, &c.route, error))
 		goto out;
 	c.db = db;
 	c.cfg = cfg;

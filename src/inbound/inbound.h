@@ -47,6 +47,17 @@ gboolean inbound_recipient_route(const PmConfig *cfg, const char *recipient, Rou
 				 GError **error);
 
 /*
+ * inbound_recipient_check - the whole check of a recipient before DATA: the route (as
+ * inbound_recipient_route, into *out: route_clear it), then that what it names exists
+ * (route.h inbound_route_check): FALSE with EX_NOUSER and the one-line reason for an
+ * unknown domain, keyword, list or petition, a bad or expired token; EX_TEMPFAIL when
+ * the database cannot answer. Writes nothing. LMTP's RCPT TO and inbound_process both
+ * ask it, so an address refused after DATA is refused at RCPT TO the same way.
+ */
+gboolean inbound_recipient_check(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+				 const char *recipient, Route *out, GError **error);
+
+/*
  * inbound_process - the whole pipeline for one message: parse, envelope, classify, route,
  * and record in one transaction (responses queued in it). sender/recipient are the
  * envelope (NULL: unknown; the recipient then comes from the headers). Returns TRUE when

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include "base/db.h"
 #include "inbound/exitcode.h"
@@ -20,55 +21,132 @@
 #include "base/pm.h"
 #include "model/schema.h"
 
-#define LMTP_MAX_SESSIONS 100  /* concurrent sessions; more get 421 (Postfix opens 20) */
 #define LMTP_LINE_MAX 4096      /* a command line; longer ones are refused */
-#define LMTP_TIMEOUT 300        /* seconds of silence before a session is dropped (RFC 5321) */
+#define LMTP_BATCH_MAX 256      /* messages in one committer transaction at most */
+
+/* One recipient's message, handed from its session to the committer. */
+typedef struct {
+	GBytes *raw;
+	const char *sender, *rcpt;      /* borrowed from the session */
+	GError *error;                  /* NULL: recorded (or ignored) and durable */
+	gboolean done;
+} Job;
 
 struct PmLmtp {
 	const PmConfig *cfg;
 	const PmSecret *key;
 	char *addr;
 	char *unix_path;        /* to unlink at stop, or NULL */
+	dev_t unix_dev;         /* the socket file we made: another server's is left alone */
+	ino_t unix_ino;
 	GSocket *listen;
 	GCancellable *cancel;   /* stops the accept loop */
 	GThread *acceptor;
-	GMutex lock;            /* guards the session set and the commit counters */
+	GMutex lock;            /* guards the session set and the jobs' done flags */
 	GCond idle;             /* signalled when a session ends */
 	GHashTable *sessions;   /* GSocket* of the sessions in progress */
-	/* group commit: transactions committed, synced, and whether a sync runs now */
-	guint64 committed, synced;
-	gboolean syncing;
-	GCond synced_cond;
+	GAsyncQueue *jobs;      /* Job*, to the committer; the server itself means stop */
+	GThread *committer;
+	GCond done_cond;        /* broadcast after each batch */
+	GPtrArray *idle_dbs;    /* PmDb* of ended sessions, for the next ones (guarded) */
 };
 
-/* durable - wait until every transaction this session committed is on disk. The first
- * waiter syncs the log for everyone committed so far; those that commit meanwhile wait
- * for the next sync, so one fdatasync answers many messages (group commit). */
-static gboolean durable(PmLmtp *l, PmDb *db, GError **error)
+#define LMTP_IDLE_DBS 8         /* database connections kept for new sessions */
+
+/* idle_db_free - close a kept database connection */
+static void idle_db_free(gpointer db)
 {
-	guint64 mine;
-	gboolean ok = TRUE;
+	db_close(db);
+}
 
-	g_mutex_lock(&l->lock);
-	mine = ++l->committed;
-	while (ok && l->synced < mine) {
-		if (l->syncing) {
-			g_cond_wait(&l->synced_cond, &l->lock);
-			continue;
-		}
-		guint64 target = l->committed;
+/* ==== The committer ==== */
 
-		l->syncing = TRUE;
-		g_mutex_unlock(&l->lock);
-		ok = db_wal_sync(db, error);
-		g_mutex_lock(&l->lock);
-		l->syncing = FALSE;
-		if (ok && l->synced < target)
-			l->synced = target;
-		g_cond_broadcast(&l->synced_cond);
+/* fail_batch - replace the success of every job in batch (from index from) by error */
+static void fail_batch(GPtrArray *batch, guint from, const GError *error)
+{
+	for (guint i = from; i < batch->len; i++) {
+		Job *j = g_ptr_array_index(batch, i);
+
+		if (j->error == NULL)
+			j->error = g_error_new_literal(PM_ERROR, EX_TEMPFAIL, error->message);
 	}
+}
+
+/* run_batch - every job of batch in one transaction (each its own savepoint: a refused
+ * message undoes only itself), one durable commit (synchronous=FULL), then wake them */
+static void run_batch(PmLmtp *l, PmDb **dbp, GPtrArray *batch)
+{
+	GError *e = NULL;
+
+	if (*dbp == NULL) {
+		*dbp = db_open(l->cfg->database, schema_peermail(), FALSE, &e);
+		if (*dbp && !db_sync_full(*dbp, &e))
+			*dbp = db_close(*dbp);
+	}
+	if (*dbp == NULL || !db_begin(*dbp, &e)) {
+		fail_batch(batch, 0, e);
+	} else {
+		for (guint i = 0; i < batch->len; i++) {
+			Job *j = g_ptr_array_index(batch, i);
+
+			inbound_process(*dbp, l->cfg, l->key, j->raw, j->sender, j->rcpt, NULL,
+					&j->error);
+			if (!db_in_transaction(*dbp)) {
+				/* SQLite rolled the whole batch back (disk full, I/O error):
+				 * nothing of it is recorded, so every message is retried */
+				GError *lost = g_error_new_literal(PM_ERROR, EX_TEMPFAIL,
+					"the database rolled the transaction back; try again");
+
+				fail_batch(batch, 0, lost);
+				g_error_free(lost);
+				break;
+			}
+		}
+		if (db_in_transaction(*dbp) && !db_commit(*dbp, &e)) {
+			db_rollback(*dbp);
+			fail_batch(batch, 0, e);
+		}
+	}
+	if (e) {
+		log_warn("lmtp: %u message(s) not recorded: %s", batch->len, e->message);
+		g_error_free(e);
+		if (*dbp)
+			*dbp = db_close(*dbp);  /* reopened for the next batch */
+	}
+	g_mutex_lock(&l->lock);
+	for (guint i = 0; i < batch->len; i++)
+		((Job *)g_ptr_array_index(batch, i))->done = TRUE;
+	g_cond_broadcast(&l->done_cond);
 	g_mutex_unlock(&l->lock);
-	return ok;
+}
+
+/* committer - the one writer of the LMTP server: takes every job waiting, runs them as one
+ * batch, and again; messages that arrive during a commit go into the next one */
+static gpointer committer(gpointer data)
+{
+	PmLmtp *l = data;
+	PmDb *db = NULL;
+	GPtrArray *batch = g_ptr_array_new();
+	gboolean stop = FALSE;
+
+	while (!stop) {
+		gpointer j = g_async_queue_pop(l->jobs);
+
+		g_ptr_array_set_size(batch, 0);
+		while (j != NULL) {
+			if (j == l) {
+				stop = TRUE;
+				break;
+			}
+			g_ptr_array_add(batch, j);
+			j = batch->len < LMTP_BATCH_MAX ? g_async_queue_try_pop(l->jobs) : NULL;
+		}
+		if (batch->len > 0)
+			run_batch(l, &db, batch);
+	}
+	g_ptr_array_unref(batch);
+	db_close(db);
+	return NULL;
 }
 
 /* ==== One session ==== */
@@ -153,27 +231,36 @@ static GBytes *read_data(Session *s, gboolean *too_big)
 	return g_byte_array_free_to_bytes(buf);
 }
 
-/* deliver - run the message for every recipient and answer each, in one write */
+/* deliver - hand the message to the committer for every recipient, wait until all are
+ * durable (or refused), and answer each, in one write */
 static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 {
 	GString *r = g_string_new(NULL);
+	Job *jobs = g_new0(Job, s->rcpts->len);
 	gboolean ok;
 
+	if (!too_big) {
+		for (guint i = 0; i < s->rcpts->len; i++) {
+			jobs[i].raw = raw;
+			jobs[i].sender = s->sender;
+			jobs[i].rcpt = g_ptr_array_index(s->rcpts, i);
+			g_async_queue_push(s->srv->jobs, &jobs[i]);
+		}
+		g_mutex_lock(&s->srv->lock);
+		for (guint i = 0; i < s->rcpts->len; i++)
+			while (!jobs[i].done)
+				g_cond_wait(&s->srv->done_cond, &s->srv->lock);
+		g_mutex_unlock(&s->srv->lock);
+	}
 	for (guint i = 0; i < s->rcpts->len; i++) {
 		const char *rcpt = g_ptr_array_index(s->rcpts, i);
-		GError *e = NULL;
-		int status;
+		GError *e = jobs[i].error;
 
 		if (too_big) {
 			g_string_append_printf(r, "552 5.3.4 <%s> message too large\r\n", rcpt);
 			continue;
 		}
-		/* committed with synchronous=NORMAL, then made durable by a shared sync: the
-		 * 250 is written only after the log is on disk */
-		if (inbound_process(s->db, s->srv->cfg, s->srv->key, raw, s->sender, rcpt, NULL, &e))
-			durable(s->srv, s->db, &e);
-		status = inbound_exit_status(e);
-		switch (status) {
+		switch (inbound_exit_status(e)) {
 		case 0:
 			g_string_append_printf(r, "250 2.0.0 <%s> delivered\r\n", rcpt);
 			break;
@@ -194,6 +281,7 @@ static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 		}
 		g_clear_error(&e);
 	}
+	g_free(jobs);
 	ok = reply(s, r->str);
 	g_string_free(r, TRUE);
 	return ok;
@@ -238,12 +326,16 @@ static gboolean command(Session *s, char *line)
 			char *low = g_ascii_strdown(rcpt, -1);
 			Route route = { 0 };
 			GError *e = NULL;
-			gboolean known = inbound_recipient_route(cfg, low, &route, &e);
+			gboolean known = inbound_recipient_check(s->db, cfg, s->srv->key, low, &route,
+								 &e);
 
 			route_clear(&route);
 			g_free(low);
 			if (!known) {
-				char *r = g_strdup_printf("550 5.1.1 %s\r\n", e->message);
+				/* the one-line reason; a database that cannot answer: try later */
+				char *r = inbound_exit_status(e) == EX_NOUSER
+					? g_strdup_printf("550 5.1.1 %s\r\n", e->message)
+					: g_strdup_printf("451 4.3.0 %s\r\n", e->message);
 				gboolean ok = reply(s, r);
 
 				g_free(r);
@@ -298,7 +390,16 @@ static gpointer session(gpointer data)
 	s.srv = srv;
 	s.rcpts = g_ptr_array_new_with_free_func(g_free);
 	s.out = g_io_stream_get_output_stream(G_IO_STREAM(conn));
-	s.db = db_open(srv->cfg->database, schema_peermail(), FALSE, &e);
+	/* a connection of an ended session if there is one: the pipe client opens a
+	 * session per message, and opening the database costs more than its message */
+	g_mutex_lock(&srv->lock);
+	if (!g_file_test(srv->cfg->database, G_FILE_TEST_IS_REGULAR))
+		g_ptr_array_set_size(srv->idle_dbs, 0);   /* gone or replaced: open anew */
+	else if (srv->idle_dbs->len > 0)
+		s.db = g_ptr_array_steal_index(srv->idle_dbs, srv->idle_dbs->len - 1);
+	g_mutex_unlock(&srv->lock);
+	if (s.db == NULL)
+		s.db = db_open(srv->cfg->database, schema_peermail(), FALSE, &e);
 	if (s.db == NULL) {
 		char *r = g_strdup_printf("421 4.3.0 %s\r\n", e->message);
 
@@ -330,20 +431,22 @@ static gpointer session(gpointer data)
 	g_free(banner);
 	g_object_unref(s.in);
 	session_reset(&s);
-	db_close(s.db);
 done:
 	g_ptr_array_unref(s.rcpts);
 	g_mutex_lock(&srv->lock);
+	if (s.db && srv->idle_dbs->len < LMTP_IDLE_DBS)
+		g_ptr_array_add(srv->idle_dbs, g_steal_pointer(&s.db));
 	g_hash_table_remove(srv->sessions, sock);
 	g_cond_broadcast(&srv->idle);
 	g_mutex_unlock(&srv->lock);
+	db_close(s.db);
 	g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
 	g_object_unref(conn);
 	return NULL;
 }
 
 /* acceptor - accept until cancelled; each connection gets a thread of its own, up to
- * LMTP_MAX_SESSIONS at once; past that, 421 and close */
+ * lmtp.max_sessions at once; past that, 421 and close */
 static gpointer acceptor(gpointer data)
 {
 	PmLmtp *l = data;
@@ -366,7 +469,7 @@ static gpointer acceptor(gpointer data)
 			continue;
 		}
 		g_socket_set_blocking(sock, TRUE);
-		g_socket_set_timeout(sock, LMTP_TIMEOUT);
+		g_socket_set_timeout(sock, (guint)l->cfg->lmtp_timeout);
 		/* replies are small separate writes: without this, Nagle holds each one back
 		 * until the client's delayed ACK (40 ms a pipelined command) */
 		if (g_socket_get_family(sock) != G_SOCKET_FAMILY_UNIX)
@@ -374,7 +477,7 @@ static gpointer acceptor(gpointer data)
 		conn = g_socket_connection_factory_create_connection(sock);
 		g_object_set_data(G_OBJECT(conn), "pm-lmtp", l);
 		g_mutex_lock(&l->lock);
-		full = g_hash_table_size(l->sessions) >= LMTP_MAX_SESSIONS;
+		full = g_hash_table_size(l->sessions) >= (guint)l->cfg->lmtp_max_sessions;
 		if (!full)
 			g_hash_table_add(l->sessions, sock);
 		g_mutex_unlock(&l->lock);
@@ -428,43 +531,65 @@ static GSocketAddress *parse_addr(const char *addr, char **unix_path, GError **e
 		return sa;
 bad:
 	g_set_error(error, PM_ERROR, EX_USAGE,
-		    "--lmtp %s: want HOST:PORT (an IP address) or unix:/path", addr);
+		    "%s: want HOST:PORT (an IP address) or unix:/path", addr);
 	return NULL;
+}
+
+/* lmtp_listen - a listening socket on addr (see lmtp.h) */
+GSocket *lmtp_listen(const char *addr, const char *what, char **unix_path, GError **error)
+{
+	GSocketAddress *sa;
+	GSocket *sock;
+	GError *e = NULL;
+
+	*unix_path = NULL;
+	if ((sa = parse_addr(addr, unix_path, error)) == NULL) {
+		g_prefix_error(error, "%s ", what);
+		return NULL;
+	}
+	if (*unix_path)
+		g_unlink(*unix_path);       /* a stale socket from an earlier run */
+	sock = g_socket_new(g_socket_address_get_family(sa), G_SOCKET_TYPE_STREAM,
+			    G_SOCKET_PROTOCOL_DEFAULT, &e);
+	if (sock)
+		g_socket_set_listen_backlog(sock, 128);
+	if (sock == NULL || !g_socket_bind(sock, sa, TRUE, &e) || !g_socket_listen(sock, &e)) {
+		g_set_error(error, PM_ERROR, EX_UNAVAILABLE, "%s: cannot listen on %s: %s",
+			    what, addr, e->message);
+		g_error_free(e);
+		g_clear_object(&sock);
+		g_clear_pointer(unix_path, g_free);    /* not ours to unlink */
+	}
+	g_object_unref(sa);
+	return sock;
 }
 
 /* lmtp_start - bind, listen, start the acceptor thread */
 PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, GError **error)
 {
 	PmLmtp *l = g_new0(PmLmtp, 1);
-	GSocketAddress *sa;
-	GError *e = NULL;
 
 	l->cfg = cfg;
 	l->key = key;
 	l->addr = g_strdup(addr);
 	g_mutex_init(&l->lock);
 	g_cond_init(&l->idle);
-	g_cond_init(&l->synced_cond);
+	g_cond_init(&l->done_cond);
 	l->sessions = g_hash_table_new(NULL, NULL);
+	l->jobs = g_async_queue_new();
+	l->idle_dbs = g_ptr_array_new_with_free_func(idle_db_free);
 	l->cancel = g_cancellable_new();
-	if ((sa = parse_addr(addr, &l->unix_path, error)) == NULL)
+	if ((l->listen = lmtp_listen(addr, "--lmtp", &l->unix_path, error)) == NULL)
 		return lmtp_stop(l);
-	if (l->unix_path)
-		g_unlink(l->unix_path);     /* a stale socket from an earlier run */
-	l->listen = g_socket_new(g_socket_address_get_family(sa), G_SOCKET_TYPE_STREAM,
-				 G_SOCKET_PROTOCOL_DEFAULT, &e);
-	if (l->listen)
-		g_socket_set_listen_backlog(l->listen, 128);
-	if (l->listen == NULL || !g_socket_bind(l->listen, sa, TRUE, &e) ||
-	    !g_socket_listen(l->listen, &e)) {
-		g_set_error(error, PM_ERROR, EX_UNAVAILABLE, "lmtp: cannot listen on %s: %s",
-			    addr, e->message);
-		g_error_free(e);
-		g_object_unref(sa);
-		g_clear_pointer(&l->unix_path, g_free);    /* not ours to unlink */
-		return lmtp_stop(l);
+	if (l->unix_path) {
+		struct stat st;
+
+		if (stat(l->unix_path, &st) == 0) {
+			l->unix_dev = st.st_dev;
+			l->unix_ino = st.st_ino;
+		}
 	}
-	g_object_unref(sa);
+	l->committer = g_thread_new("lmtp-commit", committer, l);
 	l->acceptor = g_thread_new("lmtp", acceptor, l);
 	log_info("lmtp: listening on %s", addr);
 	return l;
@@ -491,17 +616,29 @@ PmLmtp *lmtp_stop(PmLmtp *l)
 	while (g_hash_table_size(l->sessions) > 0)
 		g_cond_wait(&l->idle, &l->lock);
 	g_mutex_unlock(&l->lock);
+	if (l->committer) {
+		g_async_queue_push(l->jobs, l);     /* after every session's last job */
+		g_thread_join(l->committer);
+	}
 	if (l->listen) {
 		g_socket_close(l->listen, NULL);
 		g_object_unref(l->listen);
 	}
-	if (l->unix_path)
-		g_unlink(l->unix_path);
+	if (l->unix_path) {
+		struct stat st;
+
+		/* a later server may have taken the path over: its socket stays */
+		if (stat(l->unix_path, &st) == 0 && st.st_dev == l->unix_dev &&
+		    st.st_ino == l->unix_ino)
+			g_unlink(l->unix_path);
+	}
 	g_object_unref(l->cancel);
 	g_hash_table_unref(l->sessions);
 	g_mutex_clear(&l->lock);
 	g_cond_clear(&l->idle);
-	g_cond_clear(&l->synced_cond);
+	g_cond_clear(&l->done_cond);
+	g_async_queue_unref(l->jobs);
+	g_ptr_array_unref(l->idle_dbs);
 	g_free(l->unix_path);
 	g_free(l->addr);
 	g_free(l);

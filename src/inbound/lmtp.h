@@ -6,30 +6,39 @@
  * (67), 554 5.6.0 unparseable (65), 451 4.3.0 transient (75), 552 5.3.4 over the size
  * limit. Each reply is written with one write. Not: what a message means (inbound).
  *
- * RCPT TO asks the pipeline's own recipient check (inbound_recipient_route) and answers
- * 550 5.1.1 before DATA for another domain or an unknown keyword.
+ * RCPT TO asks the pipeline's own recipient check (inbound_recipient_check) and answers
+ * 550 5.1.1 before DATA for another domain, an unknown keyword, list or petition, or a
+ * bad or expired token; 451 4.3.0 when the database cannot answer.
  *
  * THREADS (chosen so that nothing can wedge the listener): one acceptor thread blocks in
  * accept(2) on a socket of its own, with no main context at all (GLib's
  * GThreadedSocketService resumed accepting through the global default context, which
  * nobody ran: after 4 sessions it stopped for good). Each accepted connection gets its
- * own thread and its own database connection, up to LMTP_MAX_SESSIONS (100, well above
- * Postfix's lmtp_destination_concurrency_limit of 20); a connection beyond that gets
- * "421 4.3.2" and is closed at once. A silent peer is dropped after LMTP_TIMEOUT (300 s,
- * RFC 5321 4.5.3.2) by the socket's own timeout. A session that dies in DATA records
- * nothing: the message is processed only after the final dot.
+ * own thread and its own database connection (read-only use: the RCPT TO checks), up to
+ * lmtp.max_sessions (default 100, well above Postfix's lmtp_destination_concurrency_limit
+ * of 20); a connection beyond that gets "421 4.3.2" and is closed at once. A silent peer
+ * is dropped after lmtp.timeout (300 s, RFC 5321 4.5.3.2) by the socket's own timeout. A
+ * session that dies in DATA records nothing: the message is handed on only after the
+ * final dot.
  *
- * DURABILITY (group commit): each message is committed in its own transaction with
- * synchronous=NORMAL, then the session waits until the write-ahead log is fdatasync'd
- * (db_wal_sync) and only then writes its 250. The first waiting session syncs for
- * everyone committed so far; sessions that commit meanwhile wait for the next sync, so
- * one fsync answers many messages and one session alone waits for exactly one.
+ * DURABILITY (group commit by one committer): sessions do not write. After the final dot
+ * a session queues one job per recipient to the committer thread, the server's only
+ * writer, and waits. The committer takes every job waiting (up to 256), runs them all in
+ * ONE transaction (BEGIN IMMEDIATE; each message's pipeline in a savepoint of its own, so
+ * a refused message undoes only itself) and commits it with synchronous=FULL: SQLite
+ * fdatasyncs the write-ahead log before COMMIT returns. Only then are the sessions woken
+ * to write their 250s. Messages that arrive while a commit syncs go into the next batch,
+ * so one fsync answers many messages; one session alone waits for exactly one. If SQLite
+ * rolls the whole transaction back on its own (I/O error, disk full), every message of
+ * the batch gets 451 and is retried by the MTA; nothing is half-recorded. Writers never
+ * contend for SQLite's lock among themselves (no busy-wait sleeps).
  *
  * The configuration and secret are borrowed read-only and must outlive the server.
  */
 #ifndef PM_LMTP_H
 #define PM_LMTP_H
 
+#include <gio/gio.h>
 #include <glib.h>
 #include "base/config.h"
 #include "base/token.h"
@@ -42,6 +51,14 @@ typedef struct PmLmtp PmLmtp;
  * when it cannot listen).
  */
 PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, GError **error);
+
+/*
+ * lmtp_listen - a bound, listening, blocking socket on addr ("HOST:PORT", "[v6]:PORT" or
+ * "unix:/path"; a stale unix socket is replaced; *unix_path is then the path, to unlink
+ * at the end, else NULL). what names the listener in errors (EX_USAGE for a bad address,
+ * EX_UNAVAILABLE when it cannot listen). Shared with the socketmap server.
+ */
+GSocket *lmtp_listen(const char *addr, const char *what, char **unix_path, GError **error);
 
 /* lmtp_stop - stop listening, finish the sessions in progress, free; returns NULL */
 PmLmtp *lmtp_stop(PmLmtp *l);

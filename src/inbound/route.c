@@ -619,6 +619,23 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 	return ok;
 }
 
+/* sign_token_petition - the open or closed petition a sign token names, or NULL with
+ * EX_NOUSER: sign+SLUG+TOKEN only, a token without its petition's slug is refused */
+static Petition *sign_token_petition(InboundCtx *c, const Token *t, GError **error)
+{
+	GError *e = NULL;
+	Petition *p = petition_get(c->db, t->object, &e);
+
+	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0) {
+		if (e)
+			g_propagate_error(error, e);
+		else
+			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
+		return petition_free(p);
+	}
+	return p;
+}
+
 /* do_sign_reply - a reply to a personal sign+SLUG+TOKEN address */
 static gboolean do_sign_reply(InboundCtx *c, GError **error)
 {
@@ -627,21 +644,13 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 	Member *mb = NULL;
 	char *from = NULL;
 	gboolean ok = FALSE;
-	GError *e = NULL;
 	IntentReading r = { 0 };
 
 	c->action = "sign";
 	if (!decode(c, TOKEN_SIGN, &t, error))
 		return FALSE;
-	p = petition_get(c->db, t.object, &e);
-	/* sign+SLUG+TOKEN only: a token without its petition's slug is refused */
-	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0) {
-		if (e)
-			g_propagate_error(error, e);
-		else
-			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
+	if ((p = sign_token_petition(c, &t, error)) == NULL)
 		goto out;
-	}
 	if ((mb = token_member(c, &t, error)) == NULL)
 		goto out;
 	if (!petition_is_open(p)) {
@@ -2148,6 +2157,60 @@ out:
 	g_free(from);
 	petition_free(p);
 	member_free(org);
+	return ok;
+}
+
+/* ==== The recipient check ==== */
+
+/* inbound_route_check - refuse an address that names nothing (see route.h) */
+gboolean inbound_route_check(InboundCtx *c, GError **error)
+{
+	int purpose = c->route.keyword ? address_keyword_purpose(c->route.keyword) : 0;
+	Token t;
+	Petition *p = NULL;
+	List *l = NULL;
+	Member *mb = NULL;
+	gboolean ok = TRUE;
+
+	switch (c->route.kind) {
+	case ROUTE_SIGN:
+		if (c->route.token) {
+			ok = decode(c, TOKEN_SIGN, &t, error) &&
+			     (p = sign_token_petition(c, &t, error)) != NULL &&
+			     (mb = token_member(c, &t, error)) != NULL;
+			break;
+		}
+		ok = (p = find_petition(c, c->route.arg, error)) != NULL;
+		break;
+	case ROUTE_STORY:
+		if (c->route.token)
+			ok = decode(c, TOKEN_STORY, &t, error);
+		else if (c->route.arg)
+			ok = (p = find_petition(c, c->route.arg, error)) != NULL;
+		break;
+	case ROUTE_LIST_POST: case ROUTE_LIST_SUBSCRIBE: case ROUTE_LIST_UNSUBSCRIBE:
+	case ROUTE_LIST_HELP:
+		if (c->route.arg)
+			ok = (l = find_list(c, c->route.arg, error)) != NULL;
+		break;
+	case ROUTE_TOKEN:
+		/* altered, of another purpose, or expired: refused by every handler alike */
+		if (purpose == 0) {
+			g_set_error(error, PM_ERROR, EX_NOUSER, "unknown address %s", c->recipient);
+			ok = FALSE;
+			break;
+		}
+		ok = decode(c, purpose, &t, error);
+		if (ok && purpose == TOKEN_SIGN)
+			ok = (p = sign_token_petition(c, &t, error)) != NULL &&
+			     (mb = token_member(c, &t, error)) != NULL;
+		break;
+	default:
+		break;
+	}
+	petition_free(p);
+	list_free(l);
+	member_free(mb);
 	return ok;
 }
 

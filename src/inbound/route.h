@@ -32,6 +32,16 @@ typedef struct {
 	gint64 token_member;    /* the member a verified token of this message names, or 0 */
 } InboundCtx;
 
+/*
+ * inbound_route_check - the recipient check that needs the database, with nothing
+ * written and no message needed (c->m may be NULL; db, cfg, key, recipient and route
+ * set): FALSE with EX_NOUSER and the one-line reason for an unknown petition or list, an
+ * altered, foreign or expired token, or a sign token whose petition or member is gone;
+ * EX_TEMPFAIL when the database cannot answer. The handlers refuse the same addresses
+ * with the same helpers; LMTP asks this at RCPT TO, the pipeline before its transaction.
+ */
+gboolean inbound_route_check(InboundCtx *c, GError **error);
+
 /* inbound_route - do what c->route means; FALSE with error (EX_NOUSER, ...) to roll back */
 gboolean inbound_route(InboundCtx *c, GError **error);
 

@@ -485,13 +485,12 @@ gboolean petition_claim_delay_notice(PmDb *db, gint64 id, gint64 now, gboolean *
 	return TRUE;
 }
 
-/* petition_counts - confirmed and pending */
+/* petition_counts - confirmed and pending, as SQLite's triggers keep them (schema 4) */
 gboolean petition_counts(PmDb *db, gint64 id, gint64 *confirmed, gint64 *pending,
 			 GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT sum(status = 'confirmed'), "
-				    "sum(status = 'pending') FROM signatures WHERE petition_id = ?",
-				    "i", id);
+	sqlite3_stmt *st = db_query(db, error, "SELECT confirmed, pending FROM petition_counts "
+				    "WHERE petition_id = ?", "i", id);
 	GError *e = NULL;
 
 	*confirmed = *pending = 0;

@@ -265,7 +265,35 @@ static const char *const migrations[] = {
 "ALTER TABLE outbox ADD COLUMN asked INTEGER NOT NULL DEFAULT 0;"
 "ALTER TABLE signatures ADD COLUMN postcode TEXT;"
 ,
-/* 8: petitions started by members (issue 16): the states before publication, the creator,
+/* 8: each petition's confirmed and pending signatures, kept by SQLite on every signature
+ * write: counting them per message grew with the petition (9 ms at 35,000 signatures) */
+"CREATE TABLE petition_counts ("
+"  petition_id INTEGER PRIMARY KEY REFERENCES petitions(id) ON DELETE CASCADE,"
+"  confirmed INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0);"
+"INSERT INTO petition_counts(petition_id, confirmed, pending)"
+"  SELECT petition_id, sum(status = 'confirmed'), sum(status = 'pending') FROM signatures"
+"  GROUP BY petition_id;"
+"CREATE TRIGGER signatures_count_insert AFTER INSERT ON signatures BEGIN"
+"  INSERT INTO petition_counts(petition_id, confirmed, pending)"
+"    VALUES (NEW.petition_id, NEW.status = 'confirmed', NEW.status = 'pending')"
+"    ON CONFLICT(petition_id) DO UPDATE SET confirmed = confirmed + (NEW.status = 'confirmed'),"
+"    pending = pending + (NEW.status = 'pending');"
+"END;"
+"CREATE TRIGGER signatures_count_delete AFTER DELETE ON signatures BEGIN"
+"  UPDATE petition_counts SET confirmed = confirmed - (OLD.status = 'confirmed'),"
+"    pending = pending - (OLD.status = 'pending') WHERE petition_id = OLD.petition_id;"
+"END;"
+"CREATE TRIGGER signatures_count_update AFTER UPDATE ON signatures"
+"  WHEN OLD.status IS NOT NEW.status OR OLD.petition_id IS NOT NEW.petition_id BEGIN"
+"  UPDATE petition_counts SET confirmed = confirmed - (OLD.status = 'confirmed'),"
+"    pending = pending - (OLD.status = 'pending') WHERE petition_id = OLD.petition_id;"
+"  INSERT INTO petition_counts(petition_id, confirmed, pending)"
+"    VALUES (NEW.petition_id, NEW.status = 'confirmed', NEW.status = 'pending')"
+"    ON CONFLICT(petition_id) DO UPDATE SET confirmed = confirmed + (NEW.status = 'confirmed'),"
+"    pending = pending + (NEW.status = 'pending');"
+"END;"
+,
+/* 9: petitions started by members (issue 16): the states before publication, the creator,
  * the target, moderation; titles in an FTS5 index for the similar-title check. The table
  * is rebuilt (SQLite cannot change a CHECK): db.c migrates with foreign keys off. */
 "CREATE TABLE petitions_new ("

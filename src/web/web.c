@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include "web/web.h"
 #include "base/db.h"
+#include "base/lazylib.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/pm.h"
@@ -37,6 +38,40 @@
 #define WEB_SIGN_WINDOW 3600        /* ... per this many seconds */
 #define WEB_SIGN_TABLE 10000        /* client addresses counted at once (oldest evicted) */
 #define WEB_PAGE_TTL (G_USEC_PER_SEC)   /* a rendered petition page is served this long */
+
+#ifndef PM_LIBMICROHTTPD_SONAME
+#define PM_LIBMICROHTTPD_SONAME "libmicrohttpd.so.12"
+#endif
+
+/* libmicrohttpd, and the GnuTLS it links (whose start-up alone cost `receive` more than
+ * its own work), loaded on first use; the names stay the header's own. */
+#define MHD_FUNCS(X) \
+	X(MHD_add_response_header) \
+	X(MHD_create_response_from_buffer) \
+	X(MHD_destroy_response) \
+	X(MHD_get_connection_info) \
+	X(MHD_get_daemon_info) \
+	X(MHD_lookup_connection_value) \
+	X(MHD_queue_response) \
+	X(MHD_start_daemon) \
+	X(MHD_stop_daemon)
+
+#define MHD_SLOT(f) __typeof__(f) *f;
+#define MHD_SYM(f) { #f, (gpointer *)&mhd.f },
+static struct {
+	MHD_FUNCS(MHD_SLOT)
+} mhd;
+static const LazySym mhd_syms[] = { MHD_FUNCS(MHD_SYM) { NULL, NULL } };
+static LazyLib mhd_lib = { PM_LIBMICROHTTPD_SONAME, mhd_syms, 0, NULL };
+#define MHD_add_response_header (*mhd.MHD_add_response_header)
+#define MHD_create_response_from_buffer (*mhd.MHD_create_response_from_buffer)
+#define MHD_destroy_response (*mhd.MHD_destroy_response)
+#define MHD_get_connection_info (*mhd.MHD_get_connection_info)
+#define MHD_get_daemon_info (*mhd.MHD_get_daemon_info)
+#define MHD_lookup_connection_value (*mhd.MHD_lookup_connection_value)
+#define MHD_queue_response (*mhd.MHD_queue_response)
+#define MHD_start_daemon (*mhd.MHD_start_daemon)
+#define MHD_stop_daemon (*mhd.MHD_stop_daemon)
 
 struct PmWeb {
 	const PmConfig *cfg;
@@ -1204,6 +1239,9 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	char *cert = NULL, *tkey = NULL;
+
+	if (!lazylib_load(&mhd_lib, error))
+		return NULL;
 
 	if (limits == NULL)
 		limits = &none;
