@@ -138,6 +138,44 @@ for part in m.walk():
 PY
 done
 
+step "A member starts a petition by mail: she confirms, five people sponsor it, the organizer publishes it"
+# mailto FROM NAME TO SUBJECT TEXT - a new message through peermail receive
+mailto() {
+	printf 'From: %s <%s>\nTo: %s\nSubject: %s\nMessage-ID: <%s.%s@example.net>\nDate: %s\nContent-Type: text/plain; charset=utf-8\n\n%b\n' \
+		"$2" "$1" "$3" "$4" "$RANDOM$RANDOM" "${1%@*}" "$(date -R)" "$5" >"$demo/new.eml"
+	printf '$ peermail receive --sender %s --recipient %s < "%s"\n' "$1" "$(printf '%s' "$3" | sed 's/+[a-z0-9]*@/+...@/')" "$4"
+	"$PM" receive --sender "$1" --recipient "$3" <"$demo/new.eml"
+}
+# body_address FILE KEYWORD - the first KEYWORD+...@domain address in a captured message's text
+body_address() {
+	python3 - "$1" "$2" "$domain" <<'PY'
+import email, email.policy, re, sys
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+t = m.get_body(('plain',)).get_content()
+print(re.search(re.escape(sys.argv[2]) + r'\+[a-z0-9+-]+@' + re.escape(sys.argv[3]), t).group(0))
+PY
+}
+mailto fay@example.org "Fay Ortiz" "start@$domain" "Safe bike lanes on Main Street" \
+	"Cyclists on Main Street share the road with buses and trucks.\nTo: the city council\nGoal: 100\nWe ask the council for protected bike lanes on Main Street."
+run run --once
+show "$(newest_to fay@example.org)"
+reply fay@example.org "Fay Ortiz" "$(newest_to fay@example.org)" "yes"
+run run --once
+sponsor=$(body_address "$(newest_to fay@example.org)" sponsor)
+echo "Fay shares her sponsor address: $(printf '%s' "$sponsor" | sed 's/+[a-z0-9]*@/+...@/')"
+for who in ana ben cho dia eli; do
+	mailto "$who@example.org" "${who^} Sponsor" "$sponsor" "I sponsor this" "Count me in."
+	"$PM" run --once >/dev/null 2>&1
+	reply "$who@example.org" "${who^} Sponsor" "$(newest_to "$who@example.org")" "yes"
+done
+run petition ls --status moderation
+run run --once
+show "$(newest_to org@act.example.org)"
+reply org@act.example.org "Olga Organizer" "$(newest_to org@act.example.org)" "approve"
+run run --once
+show "$(newest_to fay@example.org)"
+run petition show safe-bike-lanes-on-main-street
+
 step "Where things stand"
 run outbox --json
 run stats --json

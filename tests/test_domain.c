@@ -2,6 +2,7 @@
  * test_district.c) */
 #include <sysexits.h>
 #include "harness.h"
+#include "base/db.h"
 #include "base/pm.h"
 #include "model/list.h"
 #include "model/member.h"
@@ -291,6 +292,99 @@ TEST(petition_rules)
 	petition_free(p);
 }
 
+/* petitions started by mail: slugs from titles, the similar-title check (FTS5), the
+ * states' transitions */
+TEST(petition_starts)
+{
+	gint64 who = member_upsert(db, cfg, "starter@example.org", NULL, NULL, NULL, FALSE, NULL);
+	gint64 a, b, c, open = -1;
+	gboolean moved = TRUE;
+	GPtrArray *sim;
+	Petition *p;
+
+	petition_create(db, cfg, "trees", "Plant more trees in the old town", "x", 0, 0, NULL);
+	a = petition_start(db, cfg, who, "Save the Café at Müller's corner!", "x", NULL, 0,
+			   NULL);
+	b = petition_start(db, cfg, who, "Save the Café at Müller's corner!", "x", "the mayor",
+			   10, NULL);
+	p = petition_get(db, a, NULL);
+	STR_EQ(p ? p->slug : NULL, "save-the-cafe-at-muller-s-corner", "a slug from the title");
+	INT_EQ(p ? (int)p->status : -1, (int)PETITION_STATUS_STARTED, "started");
+	INT_EQ(p ? p->creator_id : 0, who, "its creator kept");
+	petition_free(p);
+	p = petition_get(db, b, NULL);
+	STR_EQ(p ? p->slug : NULL, "save-the-cafe-at-muller-s-corner-2", "a taken slug gets -2");
+	STR_EQ(p ? p->target : NULL, "the mayor", "the target kept");
+	petition_free(p);
+	OK(petition_open_starts(db, who, 0, &open, NULL) && open == 2, "two open starts");
+	OK(petition_open_starts(db, who, pm_now() + 1, &open, NULL) && open == 0,
+	   "unconfirmed starts older than since have lapsed");
+	c = petition_start(db, cfg, who, "!!!", "x", NULL, 0, NULL);
+	p = petition_get(db, c, NULL);
+	STR_EQ(p ? p->slug : NULL, "petition", "a title without letters: 'petition'");
+	petition_free(p);
+
+	OK(petition_advance(db, a, PETITION_STATUS_STARTED, PETITION_STATUS_SPONSORING, NULL,
+			    NULL, &moved, NULL) && moved, "started -> sponsoring");
+	OK(petition_advance(db, a, PETITION_STATUS_STARTED, PETITION_STATUS_SPONSORING, NULL,
+			    NULL, &moved, NULL) && !moved, "only from the state it is in");
+	sim = petition_similar(db, "More trees for the town", 0, 5, NULL);
+	INT_EQ(sim ? sim->len : 0, 1, "two shared words (stemmed: trees/town) make a title similar");
+	if (sim)
+		g_ptr_array_unref(sim);
+	sim = petition_similar(db, "Trees for the river", 0, 5, NULL);
+	INT_EQ(sim ? sim->len : 9, 0, "one shared word of several does not");
+	if (sim)
+		g_ptr_array_unref(sim);
+	sim = petition_similar(db, "Saving cafes", 0, 5, NULL);
+	INT_EQ(sim ? sim->len : 0, 1, "a sponsoring petition is compared (stemming: saving/save)");
+	if (sim)
+		g_ptr_array_unref(sim);
+	sim = petition_similar(db, "Muller corner", a, 5, NULL);
+	INT_EQ(sim ? sim->len : 9, 0, "the petition itself and unconfirmed starts are left out");
+	if (sim)
+		g_ptr_array_unref(sim);
+	sim = petition_similar(db, "a b \" OR *", 0, 5, NULL);
+	OK(sim && sim->len == 0, "short words and FTS5 syntax are no query");
+	if (sim)
+		g_ptr_array_unref(sim);
+	OK(!petition_set_status(db, a, PETITION_STATUS_OPEN, NULL), "a start does not open by "
+	   "petition_set_status");
+}
+
+/* migration 9 rebuilds petitions with foreign keys off: nothing that refers to a petition
+ * is lost, and its title is indexed */
+TEST(petitions_migrated)
+{
+	char *path = g_build_filename(harness_tmpdir(), "v3.db", NULL);
+	DbSchema v3 = { schema_peermail()->migrations, 8 };   /* the version before migration 9 */
+	PmDb *old = db_open(path, &v3, TRUE, NULL);
+	gint64 n = -1;
+	GError *e = NULL;
+
+	OK(old != NULL, "a version 8 database");
+	OK(db_exec(old, NULL, "INSERT INTO petitions(slug, title, status, created_at) VALUES "
+		   "('old', 'An old petition about trees', 'closed', 1)", NULL) &&
+	   db_exec(old, NULL, "INSERT INTO members(email, created_at, updated_at) VALUES "
+		   "('m@example.org', 1, 1)", NULL) &&
+	   db_exec(old, NULL, "INSERT INTO signatures(petition_id, member_id, status, created_at) "
+		   "VALUES (1, 1, 'confirmed', 1)", NULL), "with a petition and a signature");
+	db_close(old);
+	old = db_open(path, schema_peermail(), TRUE, &e);
+	OK(old != NULL, e ? e->message : "migrated to the current version");
+	g_clear_error(&e);
+	OK(old && db_int(old, NULL, &n, -1, "SELECT count(*) FROM signatures", NULL) && n == 1,
+	   "the signature is kept (no cascade)");
+	OK(old && db_int(old, NULL, &n, -1, "SELECT count(*) FROM petition_titles WHERE "
+			 "petition_titles MATCH 'tree'", NULL) && n == 1, "the title is indexed");
+	OK(old && db_int(old, NULL, &n, -1, "SELECT count(*) FROM pragma_foreign_keys", NULL) &&
+	   db_int(old, NULL, &n, -1, "PRAGMA foreign_keys", NULL) && n == 1,
+	   "foreign keys are on again");
+	if (old)
+		db_close(old);
+	g_free(path);
+}
+
 /* member_add: the organizer's add, suppressions and kept subscriptions */
 TEST(organizer_add)
 {
@@ -372,6 +466,8 @@ int main(void)
 	RUN(configured_lists);
 	RUN(list_rules);
 	RUN(petition_rules);
+	RUN(petition_starts);
+	RUN(petitions_migrated);
 	RUN(organizer_add);
 	RUN(story_listing);
 	db_close(db);

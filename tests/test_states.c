@@ -150,7 +150,7 @@ TEST(petitions)
 	GPtrArray *names = g_ptr_array_new();
 
 	ROUND_TRIP(PetitionStatus, petition_status_name, petition_status_parse,
-		   PETITION_STATUS_DRAFT, PETITION_STATUS_CLOSED, names);
+		   PETITION_STATUS_DRAFT, PETITION_STATUS_WITHDRAWN, names);
 	check_schema(names, "petitions", "status");
 }
 

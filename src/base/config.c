@@ -82,6 +82,19 @@ static cfg_opt_t deliveries_opts[] = {
 	CFG_END()
 };
 
+static cfg_opt_t petitions_opts[] = {
+	CFG_STR("start_keyword", "start", CFGF_NONE),
+	CFG_INT("title_min", 10, CFGF_NONE),
+	CFG_INT("title_max", 120, CFGF_NONE),
+	CFG_INT("text_min", 20, CFGF_NONE),
+	CFG_INT("text_max", 5000, CFGF_NONE),
+	CFG_INT("open_starts", 2, CFGF_NONE),
+	CFG_INT("sponsors", 5, CFGF_NONE),
+	CFG_INT("backlog_days", 7, CFGF_NONE),
+	CFG_STR_LIST("reasons", "{duplicate,out-of-scope,offensive,unclear}", CFGF_NONE),
+	CFG_END()
+};
+
 static cfg_opt_t queue_opts[] = {
 	CFG_INT("retry_initial", 300, CFGF_NONE),
 	CFG_INT("max_age", 5 * 86400, CFGF_NONE),
@@ -120,6 +133,7 @@ static cfg_opt_t top_opts[] = {
 	CFG_SEC("bounces", bounces_opts, CFGF_NONE),
 	CFG_SEC("queue", queue_opts, CFGF_NONE),
 	CFG_SEC("normalize", normalize_opts, CFGF_NONE),
+	CFG_SEC("petitions", petitions_opts, CFGF_NONE),
 	CFG_END()
 };
 
@@ -449,6 +463,13 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "queue|retry_initial", v_positive);
 	cfg_set_validate_func(cfg, "queue|max_age", v_positive);
 	cfg_set_validate_func(cfg, "queue|batch_size", v_positive);
+	cfg_set_validate_func(cfg, "petitions|title_min", v_positive);
+	cfg_set_validate_func(cfg, "petitions|title_max", v_positive);
+	cfg_set_validate_func(cfg, "petitions|text_min", v_positive);
+	cfg_set_validate_func(cfg, "petitions|text_max", v_positive);
+	cfg_set_validate_func(cfg, "petitions|open_starts", v_positive);
+	cfg_set_validate_func(cfg, "petitions|sponsors", v_nonneg);
+	cfg_set_validate_func(cfg, "petitions|backlog_days", v_positive);
 
 	sink.root = cfg;
 	err_sink = &sink;
@@ -576,6 +597,18 @@ PmConfig *config_load(const char *path, GError **error)
 		s = cfg_getsec(cfg, "normalize");
 		c->gmail_dots = cfg_getbool(s, "gmail_dots");
 		c->strip_tags = cfg_getbool(s, "strip_tags");
+		s = cfg_getsec(cfg, "petitions");
+		c->start_keyword = g_ascii_strdown(cfg_getstr(s, "start_keyword"), -1);
+		c->start_title_min = (int)cfg_getint(s, "title_min");
+		c->start_title_max = (int)cfg_getint(s, "title_max");
+		c->start_text_min = (int)cfg_getint(s, "text_min");
+		c->start_text_max = (int)cfg_getint(s, "text_max");
+		c->start_open_max = (int)cfg_getint(s, "open_starts");
+		c->start_sponsors = (int)cfg_getint(s, "sponsors");
+		c->start_backlog_days = (int)cfg_getint(s, "backlog_days");
+		c->start_reasons = g_new0(char *, cfg_size(s, "reasons") + 1);
+		for (unsigned i = 0; i < cfg_size(s, "reasons"); i++)
+			c->start_reasons[i] = g_ascii_strdown(cfg_getnstr(s, "reasons", i), -1);
 	}
 	if (c->organizers_mailbox) {
 		/* mail forwarded to our own domain would come back to us: a loop */
@@ -619,6 +652,8 @@ PmConfig *config_free(PmConfig *c)
 	g_free(c->base_url);
 	g_free(c->organizers_mailbox);
 	g_strfreev(c->organizers);
+	g_free(c->start_keyword);
+	g_strfreev(c->start_reasons);
 	g_ptr_array_unref(c->smtp);
 	g_ptr_array_unref(c->lists);
 	if (c->dkim)
@@ -701,6 +736,14 @@ char *config_dump(const PmConfig *c)
 			       c->retry_initial, c->retry_max_age, c->batch_size);
 	g_string_append_printf(s, "normalize { gmail_dots = %s strip_tags = %s }\n",
 			       c->gmail_dots ? "true" : "false", c->strip_tags ? "true" : "false");
+	g_string_append_printf(s, "petitions { start_keyword = \"%s\" title_min = %d title_max = %d "
+			       "text_min = %d text_max = %d open_starts = %d sponsors = %d "
+			       "backlog_days = %d reasons = {", c->start_keyword, c->start_title_min,
+			       c->start_title_max, c->start_text_min, c->start_text_max,
+			       c->start_open_max, c->start_sponsors, c->start_backlog_days);
+	for (int i = 0; c->start_reasons[i]; i++)
+		g_string_append_printf(s, "%s\"%s\"", i ? ", " : " ", c->start_reasons[i]);
+	g_string_append(s, " } }\n");
 	return g_string_free(s, FALSE);
 }
 

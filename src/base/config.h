@@ -99,6 +99,14 @@ typedef struct {
 
 	gboolean gmail_dots;        /* normalize gmail.com dots */
 	gboolean strip_tags;        /* drop +tag from members' addresses */
+	/* petitions started by mail (`petitions { }`, docs/petitions.md) */
+	char *start_keyword;        /* local part members write to: "start" */
+	int start_title_min, start_title_max;  /* characters */
+	int start_text_min, start_text_max;    /* characters */
+	int start_open_max;         /* a person's starts not yet decided */
+	int start_sponsors;         /* sponsors before moderation */
+	int start_backlog_days;     /* creators are told of a delay after this many days */
+	char **start_reasons;       /* rejection reason codes, lower-case, NULL-terminated */
 } PmConfig;
 
 /*

@@ -104,6 +104,26 @@ int db_version(PmDb *db)
 	return v;
 }
 
+/* foreign_keys_hold - FALSE with EX_SOFTWARE when PRAGMA foreign_key_check finds a row */
+static gboolean foreign_keys_hold(PmDb *db, GError **error)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
+		g_set_error(error, PM_ERROR, EX_SOFTWARE, "database: %s", sqlite3_errmsg(db->h));
+		return FALSE;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		g_set_error(error, PM_ERROR, EX_SOFTWARE, "database: a row of %s breaks a foreign key",
+			    (const char *)sqlite3_column_text(st, 0));
+	else if (rc != SQLITE_DONE)
+		g_set_error(error, PM_ERROR, EX_SOFTWARE, "database: %s", sqlite3_errmsg(db->h));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE;
+}
+
 static gboolean migrate(PmDb *db, GError **error)
 {
 	int have = db_version(db);
@@ -114,19 +134,25 @@ static gboolean migrate(PmDb *db, GError **error)
 			    "database schema version %d is newer than this peermail (%d)", have, want);
 		return FALSE;
 	}
+	/* foreign keys are off while migrating (SQLite's procedure for rebuilding a table:
+	 * dropping the old one must not cascade); each migration is checked before commit */
+	if (have < want && !exec_plain(db, "PRAGMA foreign_keys=OFF", error))
+		return FALSE;
 	for (int v = have; v < want; v++) {
 		char *bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
 		gboolean ok = db_begin(db, error) && exec_plain(db, db->schema->migrations[v], error) &&
-			      exec_plain(db, bump, error) && db_commit(db, error);
+			      exec_plain(db, bump, error) && foreign_keys_hold(db, error) &&
+			      db_commit(db, error);
 
 		g_free(bump);
 		if (!ok) {
 			db_rollback(db);
 			g_prefix_error(error, "migration %d: ", v + 1);
+			exec_plain(db, "PRAGMA foreign_keys=ON", NULL);
 			return FALSE;
 		}
 	}
-	return TRUE;
+	return exec_plain(db, "PRAGMA foreign_keys=ON", error);
 }
 
 /* slow_trace - log statements slower than the threshold (PEERMAIL_SQL_SLOW_MS) */

@@ -30,6 +30,8 @@ typedef enum {
 	TOKEN_BROADCAST,       /* object: newsletter; member: the organizer */
 	TOKEN_DELIVERY,        /* object: delivery; replies from a target */
 	TOKEN_UNSUB_CONFIRM,   /* object: list; reply confirms an unsubscribe request */
+	TOKEN_SPONSOR,         /* object: petition; member: its creator; mail = a sponsorship */
+	TOKEN_REVIEW,          /* object: petition; member: the organizer; reply moderates it */
 	TOKEN_PURPOSE_MAX
 } TokenPurpose;
 

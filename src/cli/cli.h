@@ -29,13 +29,13 @@
  * its command takes. Strings and string arrays are freed after the command. */
 typedef struct {
 	gboolean json, help, synopsis;
-	gboolean once, now, wait, csv, rederive, skip_signed;
+	gboolean once, now, wait, csv, rederive, skip_signed, approve;
 	gboolean on_close, no_on_close, at_milestones, no_milestones;
 	char *sender, *recipient, *lmtp, *socketmap, *http, *listen, *tls_cert, *tls_key;
 	char *data, *partials;
 	char *name, *email, *postcode, *district, *title, *mode, *status;
 	char *list, *petition, *subject, *body, *template_name, *to, *at, *closes, *text;
-	char *disclose;
+	char *disclose, *reject;
 	char *lang;
 	char *domain, *since, *until, *source, *reason;   /* petition invalidate */
 	gboolean dry_run, all, reject_suspects;           /* petition invalidate, clear */

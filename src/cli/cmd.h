@@ -46,6 +46,11 @@ gboolean cmd_petition_show(CmdCtx *c, GError **error);
 gboolean cmd_petition_signatures(CmdCtx *c, GError **error);
 gboolean cmd_petition_import(CmdCtx *c, GError **error);
 gboolean cmd_petition_ls(CmdCtx *c, GError **error);
+gboolean cmd_petition_moderate(CmdCtx *c, GError **error);
+
+/* cli_actor - who acts from the command line, as petition histories record it: cli:USER;
+ * caller frees (cmd_fraud.c) */
+char *cli_actor(void);
 
 /* cmd_fraud.c */
 gboolean cmd_petition_suspects(CmdCtx *c, GError **error);

@@ -13,8 +13,8 @@
 #include "model/events.h"
 #include "model/fraud.h"
 
-/* actor - who acts from the command line: cli:USER; caller frees */
-static char *actor(void)
+/* cli_actor - who acts from the command line: cli:USER; caller frees */
+char *cli_actor(void)
 {
 	return g_strdup_printf("cli:%s", g_get_user_name());
 }
@@ -80,7 +80,7 @@ gboolean cmd_petition_suspects(CmdCtx *c, GError **error)
 gboolean cmd_petition_clear(CmdCtx *c, GError **error)
 {
 	char **addrs = g_new0(char *, c->argc);
-	char *who = actor();
+	char *who = cli_actor();
 	FraudCleared r;
 	gboolean ok = FALSE;
 
@@ -119,7 +119,7 @@ gboolean cmd_petition_invalidate(CmdCtx *c, GError **error)
 	const CmdOpts *o = c->o;
 	SignatureFilter f = { 0 };
 	gint64 inv = 0, n = 0;
-	char *who = actor();
+	char *who = cli_actor();
 	gboolean ok = FALSE;
 
 	if (o->undo) {

@@ -1,5 +1,5 @@
 /*
- * cmd_petition.c - `peermail petition create|open|close|show|signatures|import|ls`.
+ * cmd_petition.c - `peermail petition create|open|close|show|signatures|import|ls|moderate`.
  */
 #include <stdio.h>
 #include "cli/cmd.h"
@@ -9,6 +9,7 @@
 #include "model/csvio.h"
 #include "model/petition.h"
 #include "model/stats.h"
+#include "produce/review.h"
 
 /* cmd_petition_create - `petition create SLUG --title T --text FILE [--goal N] ...` */
 gboolean cmd_petition_create(CmdCtx *c, GError **error)
@@ -84,6 +85,8 @@ gboolean cmd_petition_show(CmdCtx *c, GError **error)
 				       "\nwithdrawn: %" G_GINT64_FORMAT "\n", p->slug, p->title,
 				       petition_status_name(petition_status_now(p)), p->goal, s->confirmed,
 				       s->pending, s->declined, s->withdrawn);
+		if (p->reason)
+			g_string_append_printf(c->out, "reason: %s\n", p->reason);
 		for (guint i = 0; i < s->by_district->len; i++) {
 			const StatsCount *d = s->by_district->pdata[i];
 
@@ -115,13 +118,25 @@ gboolean cmd_petition_import(CmdCtx *c, GError **error)
 	return ok;
 }
 
-/* cmd_petition_ls - `petition ls [--json]` */
+/* cmd_petition_ls - `petition ls [--status S] [--json]` */
 gboolean cmd_petition_ls(CmdCtx *c, GError **error)
 {
-	GPtrArray *all = stats_petitions(c->db, FALSE, error);
+	PetitionStatus want = PETITION_STATUS_OPEN;
+	GPtrArray *all;
 
-	if (all == NULL)
+	if (c->o->status && !petition_status_parse(c->o->status, &want)) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "--status '%s' is not a petition state",
+			    c->o->status);
 		return FALSE;
+	}
+	if ((all = stats_petitions(c->db, FALSE, error)) == NULL)
+		return FALSE;
+	for (guint i = all->len; c->o->status && i-- > 0;) {
+		const PetitionStats *s = all->pdata[i];
+
+		if (petition_status_now(s->petition) != want)
+			g_ptr_array_remove_index(all, i);
+	}
 	if (c->o->json) {
 		JsonBuilder *b = json_builder_new();
 
@@ -138,10 +153,34 @@ gboolean cmd_petition_ls(CmdCtx *c, GError **error)
 		const Petition *p = s->petition;
 
 		g_string_append_printf(c->out, "%-24s %-7s %8" G_GINT64_FORMAT " / %-8"
-				       G_GINT64_FORMAT " %s\n", p->slug,
+				       G_GINT64_FORMAT " %s", p->slug,
 				       petition_status_name(petition_status_now(p)), s->confirmed, p->goal,
 				       p->title);
+		if (p->status == PETITION_STATUS_MODERATION && p->moderation_at)
+			g_string_append_printf(c->out, " (waiting %" G_GINT64_FORMAT " days)",
+					       (pm_now() - p->moderation_at) / 86400);
+		g_string_append_c(c->out, '\n');
 	}
 	g_ptr_array_unref(all);
+	return TRUE;
+}
+
+/* cmd_petition_moderate - `petition moderate SLUG --approve | --reject REASON` */
+gboolean cmd_petition_moderate(CmdCtx *c, GError **error)
+{
+	if (!c->o->approve == !c->o->reject) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "give --approve or --reject REASON");
+		return FALSE;
+	}
+	char *who = cli_actor();
+	gboolean ok;
+
+	ok = review_decide_slug(c->db, c->cfg, c->key, c->argv[0], c->o->approve, c->o->reject,
+				who, error);
+	g_free(who);
+	if (!ok)
+		return FALSE;
+	g_string_append_printf(c->out, "petition %s %s\n", c->argv[0],
+			       c->o->approve ? "published" : "rejected");
 	return TRUE;
 }

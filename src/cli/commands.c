@@ -166,7 +166,8 @@ const Cmd cli_commands[] = {
 	{ "petition show", "SLUG", cmd_petition_show, DB | CMD_JSON, NULL,
 	  "a petition and its signature counts", NULL,
 	  "{\"slug\",\"title\",\"status\",\"goal\",\"closes_at\",\"milestone\","
-	  "\"signatures\":{\"confirmed\",\"pending\"},\n \"by_district\":{\"D\":N,...}}" },
+	  "[\"moderation_at\",\"reason\" (started by mail)],\n "
+	  "\"signatures\":{\"confirmed\",\"pending\"}, \"by_district\":{\"D\":N,...}}" },
 	{ "petition signatures", "SLUG", cmd_petition_signatures, DB,
 	  OPTS(FLAG("csv", csv, "CSV (the default; kept for scripts)")),
 	  "signatures as CSV",
@@ -177,7 +178,9 @@ const Cmd cli_commands[] = {
 	  "signatures gathered elsewhere (paper, another site)",
 	  "Import signatures gathered elsewhere (confirmed, source 'import'): columns email, "
 	  "name, postcode, district, comment, signed_at.", NULL },
-	{ "petition ls", NULL, cmd_petition_ls, DB | CMD_JSON, NULL,
+	{ "petition ls", NULL, cmd_petition_ls, DB | CMD_JSON,
+	  OPTS(STR("status", status, "STATUS", "only petitions in this state (moderation: the "
+		   "queue, with its age)")),
 	  "the petitions and their counts", NULL,
 	  "{\"petitions\":[petition show objects]}" },
 	{ "petition suspects", "SLUG", cmd_petition_suspects, DB | CMD_JSON, NULL,
@@ -211,6 +214,13 @@ const Cmd cli_commands[] = {
 	{ "petition history", "SLUG", cmd_petition_history, DB | CMD_JSON, NULL,
 	  "moderation, invalidations, clearings and alerts, with who and when", NULL,
 	  "{\"events\":[{\"id\",\"kind\",\"actor\",\"detail\",\"at\"}]}" },
+	{ "petition moderate", "SLUG", cmd_petition_moderate, DB | CMD_SECRET,
+	  OPTS(FLAG("approve", approve, "publish it: it opens for signatures"),
+	       STR("reject", reject, "REASON", "refuse it with a reason code (petitions.reasons)")),
+	  "publish or reject a petition started by mail",
+	  "Decide a petition started by mail that is in moderation: --approve publishes it, "
+	  "--reject REASON refuses it for good with a configured reason code. Its creator and "
+	  "sponsors are told (docs/petitions.md).", NULL },
 	{ "target", NULL, NULL, 0, NULL, "targets (legislators) and their petitions", NULL,
 	  NULL },
 	{ "target add", "NAME", cmd_target_add, DB | CMD_TXN,

@@ -45,6 +45,10 @@ void print_petition_stats(JsonBuilder *b, const char *key, const PetitionStats *
 	json_put_int(b, "goal", p->goal);
 	json_put_time(b, "closes_at", p->closes_at);
 	json_put_int(b, "milestone", p->milestone);
+	if (p->moderation_at)   /* started by mail: in moderation since (the queue's age) */
+		json_put_time(b, "moderation_at", p->moderation_at);
+	if (p->reason)
+		json_put_str(b, "reason", p->reason);
 	json_put_object(b, "signatures");
 	json_put_int(b, "confirmed", s->confirmed);
 	json_put_int(b, "pending", s->pending);

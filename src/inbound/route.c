@@ -49,6 +49,7 @@
 #include "model/fraud.h"
 #include "produce/story_news.h"
 #include "base/plural.h"
+#include "produce/review.h"
 
 /* ==== Helpers ==== */
 
@@ -351,9 +352,12 @@ static gboolean answer_signed(InboundCtx *c, const Petition *p, const Member *mb
 /* closed - answer that petition p is closed; nothing else is recorded */
 static gboolean closed(InboundCtx *c, const Petition *p, const Member *to, GError **error)
 {
+	JsonObject *d = with_petition(c, data_new(c, to), p);
+
+	/* started by mail and not published (yet, or ever): not open, rather than closed */
+	json_object_set_boolean_member(d, "unpublished", !petition_is_published(p));
 	c->result = "closed";
-	return respond(c, "petition_closed", to, NULL, with_petition(c, data_new(c, to), p),
-		       OUTBOX_RESPONSE, error);
+	return respond(c, "petition_closed", to, NULL, d, OUTBOX_RESPONSE, error);
 }
 
 /* ==== What a reply means ==== */
@@ -682,6 +686,9 @@ out:
 	return ok;
 }
 
+static gboolean start_confirm(InboundCtx *c, const Petition *p, Member *mb, gint64 sig,
+			      GError **error);
+
 /* do_confirm - a reply to confirm+TOKEN confirms that pending signature */
 static gboolean do_confirm(InboundCtx *c, GError **error)
 {
@@ -710,6 +717,11 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 	if ((p = petition_get(c->db, pid, error)) == NULL) {
 		if (error && *error == NULL)
 			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
+		goto out;
+	}
+	if (petition_is_starting(p) && status == SIGNATURE_STATUS_PENDING) {
+		/* its creator or a sponsor confirming a petition started by mail */
+		ok = start_confirm(c, p, mb, t.object, error);
 		goto out;
 	}
 	if (!petition_is_open(p) && (status == SIGNATURE_STATUS_PENDING ||
@@ -1729,6 +1741,429 @@ static gboolean do_owner(InboundCtx *c, GError **error)
 	return ok;
 }
 
+/* ==== Petitions started by members (docs/petitions.md) ==== */
+
+/* start_parse - the body's 'To: ...' and 'Goal: N' lines taken out into *target (caller
+ * frees; NULL: none) and *goal; the rest, trimmed, returned (caller frees) */
+static char *start_parse(const char *body, char **target, gint64 *goal)
+{
+	char **lines = g_strsplit(body ? body : "", "\n", -1);
+	GString *text = g_string_new(NULL);
+
+	*target = NULL;
+	*goal = 0;
+	for (char **l = lines; *l; l++) {
+		char *s = g_strstrip(g_strdup(*l));
+
+		if (*target == NULL && g_ascii_strncasecmp(s, "to:", 3) == 0 && s[3]) {
+			*target = g_strstrip(g_strdup(s + 3));
+		} else if (*goal == 0 && g_ascii_strncasecmp(s, "goal:", 5) == 0 &&
+			   g_ascii_string_to_signed(g_strstrip(s + 5), 10, 1, G_MAXINT32, goal,
+						    NULL)) {
+			;
+		} else {
+			g_string_append(text, *l);
+			g_string_append_c(text, '\n');
+		}
+		g_free(s);
+	}
+	g_strfreev(lines);
+	return g_strstrip(g_string_free(text, FALSE));
+}
+
+/* start_refused - a start refused for reason (a flag of template start_refused) */
+static gboolean start_refused(InboundCtx *c, const Member *to, const char *reason,
+			      gint64 open, GError **error)
+{
+	JsonObject *d = data_new(c, to);
+
+	c->result = "refused";
+	json_object_set_boolean_member(d, reason, TRUE);
+	json_object_set_int_member(d, "title_min", c->cfg->start_title_min);
+	json_object_set_int_member(d, "title_max", c->cfg->start_title_max);
+	json_object_set_int_member(d, "text_min", c->cfg->start_text_min);
+	json_object_set_int_member(d, "text_max", c->cfg->start_text_max);
+	json_object_set_int_member(d, "open_starts", open);
+	log_info("petition start refused: %s", reason);
+	return respond(c, "start_refused", to, NULL, d, OUTBOX_RESPONSE, error);
+}
+
+/* similar_json - petitions with titles like p's as template data, or NULL when none;
+ * FALSE in *ok on a database failure */
+static JsonArray *similar_json(InboundCtx *c, const Petition *p, gboolean *ok, GError **error)
+{
+	GPtrArray *sim = petition_similar(c->db, p->title, p->id, 5, error);
+	JsonArray *a = NULL;
+
+	*ok = sim != NULL;
+	for (guint i = 0; sim && i < sim->len; i++) {
+		const Petition *s = g_ptr_array_index(sim, i);
+		JsonObject *o = json_object_new();
+
+		json_object_set_string_member(o, "slug", s->slug);
+		json_object_set_string_member(o, "title", s->title);
+		json_object_set_string_member(o, "status", petition_status_name(s->status));
+		json_object_set_member(o, "petition", petition_to_json(c->db, c->cfg, s));
+		if (a == NULL)
+			a = json_array_new();
+		json_array_add_object_element(a, o);
+	}
+	if (sim)
+		g_ptr_array_unref(sim);
+	return a;
+}
+
+/* ask_start_confirm - the creator's confirmation request (reply: the confirm address),
+ * with the petitions of similar titles when there are any */
+static gboolean ask_start_confirm(InboundCtx *c, const Petition *p, const Member *mb,
+				  const char *reply, GError **error)
+{
+	gboolean ok;
+	JsonArray *sim = similar_json(c, p, &ok, error);
+	JsonObject *d;
+
+	if (!ok)
+		return FALSE;
+	d = with_petition(c, data_new(c, mb), p);
+	json_object_set_string_member(d, "sign_address", reply);
+	if (p->target)
+		json_object_set_string_member(d, "addressed_to", p->target);
+	if (sim)
+		json_object_set_array_member(d, "similar", sim);
+	c->result = sim ? "similar" : "pending";
+	return respond(c, "start_confirm", mb, reply, d, OUTBOX_RESPONSE, error);
+}
+
+/* do_start - start@: a member's new petition (subject: title, body: text), pending until
+ * its creator confirms by reply; each limit refused with an answer */
+static gboolean do_start(InboundCtx *c, GError **error)
+{
+	char *addr = NULL, *target = NULL, *text = NULL, *title = NULL, *reply = NULL;
+	Member *mb = NULL;
+	Petition *p = NULL;
+	gint64 mid, pid, sig, goal = 0, open = 0;
+	glong tlen, xlen;
+	SignResult res;
+	gboolean ok = FALSE;
+
+	c->action = "start";
+	c->keep_raw = TRUE;
+	if ((mid = need_from(c, &addr, error)) == 0 || (mb = member_get(c->db, mid, error)) == NULL)
+		goto out;
+	title = g_strstrip(g_strdup(c->m->subject ? c->m->subject : ""));
+	text = start_parse(inbound_reply_text(c->m), &target, &goal);
+	tlen = g_utf8_strlen(title, -1);
+	xlen = g_utf8_strlen(text, -1);
+	/* an unconfirmed start lapses when its confirmation expires */
+	if (!petition_open_starts(c->db, mid, pm_now() - (gint64)c->cfg->confirm_days * 86400,
+				  &open, error))
+		goto out;
+	if (tlen < c->cfg->start_title_min)
+		ok = start_refused(c, mb, "title_short", open, error);
+	else if (tlen > c->cfg->start_title_max)
+		ok = start_refused(c, mb, "title_long", open, error);
+	else if (xlen < c->cfg->start_text_min)
+		ok = start_refused(c, mb, "text_short", open, error);
+	else if (xlen > c->cfg->start_text_max)
+		ok = start_refused(c, mb, "text_long", open, error);
+	else if (open >= c->cfg->start_open_max)
+		ok = start_refused(c, mb, "too_many", open, error);
+	else if ((pid = petition_start(c->db, c->cfg, mid, title, text, target, goal,
+				       error)) != 0 &&
+		 (p = petition_need_id(c->db, pid, error)) != NULL &&
+		 (sig = signature_add(c->db, pid, mid, FALSE, SIGNATURE_SOURCE_START, NULL,
+				      c->m->message_id, &res, error)) != 0 &&
+		 events_record(c->db, "petition-started", pid, "creator", title, error)) {
+		reply = token_address(c, "confirm", NULL, TOKEN_CONFIRM, sig, mid, TRUE);
+		ok = ask_start_confirm(c, p, mb, reply, error);
+	}
+out:
+	g_free(reply);
+	g_free(title);
+	g_free(text);
+	g_free(target);
+	g_free(addr);
+	petition_free(p);
+	member_free(mb);
+	return ok;
+}
+
+/* start_news - template start_news to to about p with flag what (a response) */
+static gboolean start_news(InboundCtx *c, const Petition *p, const Member *to, const char *what,
+			   JsonObject *d, GError **error)
+{
+	if (d == NULL)
+		d = data_new(c, to);
+	with_petition(c, d, p);
+	json_object_set_boolean_member(d, what, TRUE);
+	json_object_set_boolean_member(d, "creator", to->id && to->id == p->creator_id);
+	return respond(c, "start_news", to, NULL, d, OUTBOX_RESPONSE, error);
+}
+
+/* sponsor_joined - sponsor mb confirmed on p: thanked; at the configured count p enters
+ * moderation (the organizers asked, the creator and sponsors told) */
+static gboolean sponsor_joined(InboundCtx *c, const Petition *p, const Member *mb,
+			       GError **error)
+{
+	GArray *ids = signature_sponsors(c->db, p->id, error);
+	gint64 n = ids ? (gint64)ids->len : 0;
+	gboolean moved = FALSE, ok;
+	JsonObject *d;
+
+	if (ids == NULL)
+		return FALSE;
+	g_array_unref(ids);
+	d = data_new(c, mb);
+	json_object_set_int_member(d, "sponsors", n);
+	json_object_set_int_member(d, "sponsors_needed", c->cfg->start_sponsors);
+	c->result = "confirmed";
+	ok = start_news(c, p, mb, "sponsored", d, error);
+	if (ok && p->status == PETITION_STATUS_SPONSORING && n >= c->cfg->start_sponsors &&
+	    (ok = petition_advance(c->db, p->id, PETITION_STATUS_SPONSORING,
+				   PETITION_STATUS_MODERATION, NULL, NULL, &moved, error)) && moved) {
+		Petition *now = petition_need_id(c->db, p->id, error);
+
+		ok = now && review_enter(c->db, c->cfg, c->key, now, error);
+		petition_free(now);
+	}
+	return ok;
+}
+
+/* creator_confirmed - p's creator mb confirmed: sponsoring (the sponsor address to share),
+ * or straight to moderation when no sponsors are asked for */
+static gboolean creator_confirmed(InboundCtx *c, const Petition *p, GError **error)
+{
+	gboolean moved = FALSE, ok;
+	Petition *now;
+
+	c->result = "confirmed";
+	if (!petition_advance(c->db, p->id, PETITION_STATUS_STARTED, PETITION_STATUS_SPONSORING,
+			      NULL, NULL, &moved, error))
+		return FALSE;
+	if (!moved)
+		return TRUE;
+	if (!events_record(c->db, "petition-confirmed", p->id, "creator", NULL, error) ||
+	    (now = petition_need_id(c->db, p->id, error)) == NULL)
+		return FALSE;
+	if (c->cfg->start_sponsors == 0) {
+		ok = petition_advance(c->db, p->id, PETITION_STATUS_SPONSORING,
+				      PETITION_STATUS_MODERATION, NULL, NULL, &moved, error);
+		petition_free(now);
+		if (ok && (now = petition_need_id(c->db, p->id, error)) == NULL)
+			return FALSE;
+		ok = ok && review_enter(c->db, c->cfg, c->key, now, error);
+	} else {
+		ok = review_tell(c->db, c->cfg, c->key, now, "sponsoring", FALSE, NULL, NULL, error);
+	}
+	petition_free(now);
+	return ok;
+}
+
+/* start_confirm - a reply to confirm+TOKEN about a petition still being started: its
+ * creator confirming it (or "continue" past similar titles), or a sponsor confirming.
+ * Read like any confirmation: a question leaves the token unused and goes to the
+ * organizers, "no" withdraws, doubt never confirms. */
+static gboolean start_confirm(InboundCtx *c, const Petition *p, Member *mb, gint64 sig,
+			      GError **error)
+{
+	static const char *const go_on[] = { "continue", NULL };
+	IntentReading r = { 0 };
+	gboolean creator = mb->id == p->creator_id, ok = FALSE, cont;
+	char *from = from_address(c);
+	gboolean own = g_strcmp0(from, mb->email) == 0;
+	SignResult res;
+	gint64 pid;
+
+	g_free(from);
+	if (!read_intent(c, mb, &r, error))
+		return FALSE;
+	cont = creator && first_word_is(inbound_reply_text(c->m), go_on);
+	if (cont)
+		r.intent = INTENT_SIGN;
+	if (creator && r.intent == INTENT_SIGN && !cont && p->status == PETITION_STATUS_STARTED) {
+		/* similar titles were shown: only "continue" goes on; the token stays usable */
+		gboolean sim_ok;
+		JsonArray *sim = similar_json(c, p, &sim_ok, error);
+
+		if (!sim_ok)
+			goto out;
+		if (sim) {
+			json_array_unref(sim);
+			ok = ask_start_confirm(c, p, mb, c->recipient, error);
+			c->result = "unclear";
+			goto out;
+		}
+	}
+	if (r.intent != INTENT_QUESTION && token_used(c, TOKEN_CONFIRM, &ok, error))
+		goto out;
+	if (r.intent == INTENT_SIGN) {
+		ok = signature_confirm(c->db, sig, mb->id, NULL, &res, &pid, error) &&
+		     (creator ? creator_confirmed(c, p, error) : sponsor_joined(c, p, mb, error));
+	} else if (creator && own && r.intent != INTENT_QUESTION &&
+		   p->status == PETITION_STATUS_STARTED) {
+		gboolean moved = FALSE;
+		WithdrawResult w;
+
+		c->result = "withdrawn";
+		ok = petition_advance(c->db, p->id, PETITION_STATUS_STARTED,
+				      PETITION_STATUS_WITHDRAWN, NULL, NULL, &moved, error) &&
+		     signature_withdraw(c->db, p->id, mb->id, TRUE, &w, error) &&
+		     events_record(c->db, "petition-withdrawn", p->id, "creator", NULL, error) &&
+		     start_news(c, p, mb, "withdrawn", NULL, error);
+	} else {
+		ok = answer_intent(c, p, mb, own, &r, error);
+	}
+out:
+	intent_reading_clear(&r);
+	return ok;
+}
+
+/* do_sponsor - sponsor+SLUG+TOKEN: the sender becomes a pending sponsor of a petition
+ * gathering sponsors and is asked to confirm by reply; otherwise told why not */
+static gboolean do_sponsor(InboundCtx *c, GError **error)
+{
+	Token t;
+	Petition *p = NULL;
+	Member *mb = NULL;
+	char *addr = NULL, *reply = NULL;
+	gint64 mid, sig;
+	SignResult res;
+	SignatureStatus status = SIGNATURE_STATUS_PENDING;
+	gint64 pid = 0, smid = 0;
+	gboolean ok = FALSE;
+	GError *e = NULL;
+
+	c->action = "sponsor";
+	if (!decode(c, TOKEN_SPONSOR, &t, error))
+		return FALSE;
+	p = petition_get(c->db, t.object, &e);
+	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0) {
+		if (e)
+			g_propagate_error(error, e);
+		else
+			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
+		goto out;
+	}
+	if ((mid = need_from(c, &addr, error)) == 0 || (mb = member_get(c->db, mid, error)) == NULL)
+		goto out;
+	if (mid == p->creator_id) {
+		c->result = "refused";
+		ok = start_news(c, p, mb, "own", NULL, error);
+		goto out;
+	}
+	if (p->status != PETITION_STATUS_SPONSORING) {
+		JsonObject *d = data_new(c, mb);
+
+		json_object_set_boolean_member(d, "published", petition_is_published(p));
+		json_object_set_string_member(d, "status", petition_status_name(p->status));
+		c->result = "refused";
+		ok = start_news(c, p, mb, "not_sponsoring", d, error);
+		goto out;
+	}
+	if ((sig = signature_add(c->db, p->id, mid, FALSE, SIGNATURE_SOURCE_SPONSOR,
+				 inbound_reply_text(c->m), c->m->message_id, &res, error)) == 0 ||
+	    !signature_lookup(c->db, sig, &pid, &smid, &status, error))
+		goto out;
+	if (status == SIGNATURE_STATUS_CONFIRMED) {
+		c->result = "already";
+		ok = start_news(c, p, mb, "sponsored", NULL, error);
+		goto out;
+	}
+	c->result = "pending";
+	reply = token_address(c, "confirm", NULL, TOKEN_CONFIRM, sig, mid, TRUE);
+	{
+		JsonObject *d = with_petition(c, data_new(c, mb), p);
+
+		json_object_set_string_member(d, "sign_address", reply);
+		ok = respond(c, "sponsor_confirm", mb, reply, d, OUTBOX_RESPONSE, error);
+	}
+out:
+	g_free(reply);
+	g_free(addr);
+	member_free(mb);
+	petition_free(p);
+	return ok;
+}
+
+/* review_refused - a review reply not from the organizer it was sent to: nothing decided,
+ * the organizers told who tried */
+static gboolean review_refused(InboundCtx *c, const Petition *p, const char *from,
+			       GError **error)
+{
+	JsonObject *d = review_notice_data(c->db, c->cfg, p, "");
+	JsonNode *node = json_node_init_object(json_node_alloc(), d);
+	Notice n = { "petition_review", node, NULL, p->id, NULL, NULL, NULL };
+	gboolean ok;
+
+	json_object_set_string_member(d, "refused_from", from ? from : "(no address)");
+	log_info("review reply for petition %s not from its organizer: refused", p->slug);
+	c->result = "refused";
+	ok = notify_organizers(c->db, c->cfg, &n, NULL, error);
+	json_node_unref(node);
+	json_object_unref(d);
+	return ok;
+}
+
+/* do_review - an organizer's reply to review+TOKEN: "approve" publishes, "reject REASON"
+ * rejects; anything else is asked again; from another address nothing is decided */
+static gboolean do_review(InboundCtx *c, GError **error)
+{
+	static const char *const yes[] = { "approve", "approved", "publish", "yes", "ok", NULL };
+	static const char *const no[] = { "reject", "rejected", "no", NULL };
+	const char *text;
+	char *from = NULL, *reason = NULL;
+	Member *org;
+	Petition *p = NULL;
+	Token t;
+	gboolean ok = TRUE;
+	GError *e = NULL;
+
+	c->action = "review";
+	if (!decode(c, TOKEN_REVIEW, &t, error) || (org = token_member(c, &t, error)) == NULL)
+		return FALSE;
+	if ((p = petition_need_id(c->db, t.object, error)) == NULL) {
+		member_free(org);
+		return FALSE;
+	}
+	from = from_address(c);
+	if (!organizer_is(c->cfg, NULL, org->email) || g_strcmp0(from, org->email) != 0) {
+		ok = review_refused(c, p, from, error);
+		goto out;
+	}
+	if (p->status != PETITION_STATUS_MODERATION) {
+		log_info("review reply for petition %s, which is %s: nothing to decide", p->slug,
+			 petition_status_name(p->status));
+		c->result = "decided";
+		goto out;
+	}
+	text = inbound_reply_text(c->m);
+	reason = second_word(text);
+	if (first_word_is(text, yes)) {
+		ok = review_decide(c->db, c->cfg, c->key, p, TRUE, NULL, org->email, error);
+		c->result = "approved";
+	} else if (first_word_is(text, no) &&
+		   (ok = review_decide(c->db, c->cfg, c->key, p, FALSE, reason, org->email, &e))) {
+		c->result = "rejected";
+	} else if (e && e->code != EX_USAGE) {
+		g_propagate_error(error, e);
+		ok = FALSE;
+	} else {
+		/* not a decision (or no known reason): asked again, with the reasons */
+		JsonObject *d = review_notice_data(c->db, c->cfg, p, org->email);
+
+		g_clear_error(&e);
+		json_object_set_boolean_member(d, "unclear", TRUE);
+		c->result = "unclear";
+		ok = respond(c, "petition_review", org, c->recipient, d, OUTBOX_NOTICE, error);
+	}
+out:
+	g_free(reason);
+	g_free(from);
+	petition_free(p);
+	member_free(org);
+	return ok;
+}
+
 /* ==== The recipient check ==== */
 
 /* inbound_route_check - refuse an address that names nothing (see route.h) */
@@ -1796,6 +2231,7 @@ static const char *route_name(const Route *r)
 	case ROUTE_LIST_SUBSCRIBE: return "subscribe";
 	case ROUTE_LIST_UNSUBSCRIBE: return "unsubscribe";
 	case ROUTE_OWNER: return "owner";
+	case ROUTE_START: return "start";
 	case ROUTE_TOKEN: return r->keyword ? r->keyword : "token";
 	default: return "none";
 	}
@@ -1829,6 +2265,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 	case ROUTE_LIST_POST: return do_post(c, error);
 	case ROUTE_LIST_SUBSCRIBE: return do_subscribe(c, error);
 	case ROUTE_LIST_UNSUBSCRIBE: return do_unsubscribe_request(c, error);
+	case ROUTE_START: return do_start(c, error);
 	case ROUTE_TOKEN:
 		switch (purpose) {
 		case TOKEN_CONFIRM: return do_confirm(c, error);
@@ -1840,6 +2277,8 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 		case TOKEN_DELIVERY: return do_delivery_reply(c, error);
 		case TOKEN_SIGN: return do_sign_reply(c, error);
 		case TOKEN_STORY: return do_story(c, error);
+		case TOKEN_SPONSOR: return do_sponsor(c, error);
+		case TOKEN_REVIEW: return do_review(c, error);
 		default: break;
 		}
 		break;

@@ -20,6 +20,8 @@ static const struct {
 	{ "story", TOKEN_STORY },
 	{ "broadcast", TOKEN_BROADCAST },
 	{ "reply", TOKEN_DELIVERY },
+	{ "sponsor", TOKEN_SPONSOR },
+	{ "review", TOKEN_REVIEW },
 };
 
 /* address_keyword_purpose - token purpose for a keyword */
@@ -210,6 +212,8 @@ void address_route(const PmConfig *cfg, const char *recipient, Route *out)
 	if (n == 1) {
 		if (strcmp(parts[0], "help") == 0)
 			out->kind = ROUTE_HELP;
+		else if (cfg->start_keyword && strcmp(parts[0], cfg->start_keyword) == 0)
+			out->kind = ROUTE_START;
 		else if (strcmp(parts[0], owner) == 0 || strcmp(parts[0], "postmaster") == 0 ||
 			 strcmp(parts[0], "abuse") == 0 || strcmp(parts[0], "owner") == 0)
 			out->kind = ROUTE_OWNER;
@@ -231,6 +235,9 @@ void address_route(const PmConfig *cfg, const char *recipient, Route *out)
 				out->kind = ROUTE_NONE;
 		} else if (purpose && out->token && n == 2) {
 			out->kind = ROUTE_TOKEN;
+		} else if (purpose == TOKEN_SPONSOR && out->token) {
+			out->kind = ROUTE_TOKEN;        /* sponsor+SLUG+TOKEN */
+			out->arg = g_strdup(parts[1]);
 		} else if (n == 2 && purpose == 0 && (strcmp(parts[0], owner) == 0 ||
 							       strcmp(parts[0], "owner") == 0)) {
 			out->kind = ROUTE_OWNER;        /* team+anything, owner+anything */

@@ -58,8 +58,9 @@ typedef enum {
 	ROUTE_LIST_UNSUBSCRIBE,
 	ROUTE_LIST_HELP,
 	ROUTE_TOKEN,        /* KEYWORD+TOKEN or sign+SLUG+TOKEN: see keyword and token */
-	ROUTE_OWNER         /* mail for people: the From mailbox (team@, team+x@), postmaster@,
+	ROUTE_OWNER,        /* mail for people: the From mailbox (team@, team+x@), postmaster@,
 			     * abuse@, owner@, owner+x@, LIST+owner@ (arg LIST) */
+	ROUTE_START         /* start@ (petitions.start_keyword): a member starts a petition */
 } RouteKind;
 
 typedef struct {

@@ -13,11 +13,14 @@
 #include "base/plural.h"
 
 #define PETITION_COLS "id, slug, title, text, status, disclose, goal, closes_at, milestone, " \
-		      "created_at"
+		      "created_at, creator_id, target, moderation_at, delay_told_at, reason, " \
+		      "moderated_by, moderated_at"
 
 static const char *const petition_names[] = {
 	[PETITION_STATUS_DRAFT] = "draft", [PETITION_STATUS_OPEN] = "open",
-	[PETITION_STATUS_CLOSED] = "closed",
+	[PETITION_STATUS_CLOSED] = "closed", [PETITION_STATUS_STARTED] = "started",
+	[PETITION_STATUS_SPONSORING] = "sponsoring", [PETITION_STATUS_MODERATION] = "moderation",
+	[PETITION_STATUS_REJECTED] = "rejected", [PETITION_STATUS_WITHDRAWN] = "withdrawn",
 };
 
 /* petition_status_name - the status as stored */
@@ -53,6 +56,13 @@ static Petition *petition_one(PmDb *db, sqlite3_stmt *st, GError **error)
 		p->closes_at = sqlite3_column_int64(st, 7);
 		p->milestone = sqlite3_column_int64(st, 8);
 		p->created_at = sqlite3_column_int64(st, 9);
+		p->creator_id = sqlite3_column_int64(st, 10);
+		p->target = db_col_text(st, 11);
+		p->moderation_at = sqlite3_column_int64(st, 12);
+		p->delay_told_at = sqlite3_column_int64(st, 13);
+		p->reason = db_col_text(st, 14);
+		p->moderated_by = db_col_text(st, 15);
+		p->moderated_at = sqlite3_column_int64(st, 16);
 	}
 	db_done(st);
 	return p;
@@ -106,6 +116,9 @@ Petition *petition_free(Petition *p)
 		g_free(p->title);
 		g_free(p->text);
 		g_free(p->disclose);
+		g_free(p->target);
+		g_free(p->reason);
+		g_free(p->moderated_by);
 		g_free(p);
 	}
 	return NULL;
@@ -190,10 +203,21 @@ static gboolean petition_clear_closing(PmDb *db, gint64 id, GError **error)
 /* petition_set_status - open or close */
 gboolean petition_set_status(PmDb *db, gint64 id, PetitionStatus status, GError **error)
 {
-	Petition *p;
-	gboolean ok = db_exec(db, error, "UPDATE petitions SET status = ? WHERE id = ?", "ti",
-			      petition_status_name(status), id);
+	Petition *p = petition_need_id(db, id, error);
+	gboolean ok;
 
+	if (p == NULL)
+		return FALSE;
+	if (p->status != PETITION_STATUS_DRAFT && !petition_is_published(p)) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "petition '%s' is %s: a petition started "
+			    "by mail opens through moderation (petition moderate)", p->slug,
+			    petition_status_name(p->status));
+		petition_free(p);
+		return FALSE;
+	}
+	petition_free(p);
+	ok = db_exec(db, error, "UPDATE petitions SET status = ? WHERE id = ?", "ti",
+		     petition_status_name(status), id);
 	if (!ok || status != PETITION_STATUS_OPEN)
 		return ok;
 	if ((p = petition_need_id(db, id, error)) == NULL)
@@ -228,6 +252,237 @@ PetitionStatus petition_status_now(const Petition *p)
 	if (p->status == PETITION_STATUS_OPEN && !petition_is_open(p))
 		return PETITION_STATUS_CLOSED;
 	return p->status;
+}
+
+/* petition_is_published - open or closed */
+gboolean petition_is_published(const Petition *p)
+{
+	return p->status == PETITION_STATUS_OPEN || p->status == PETITION_STATUS_CLOSED;
+}
+
+/* petition_is_starting - on its way to moderation or in it */
+gboolean petition_is_starting(const Petition *p)
+{
+	return p->status == PETITION_STATUS_STARTED || p->status == PETITION_STATUS_SPONSORING ||
+	       p->status == PETITION_STATUS_MODERATION;
+}
+
+/* slug_from_title - lower-case ASCII letters and digits of title, other runs as one '-',
+ * at most 32 characters cut at a '-'; "petition" when nothing is left. Caller frees. */
+static char *slug_from_title(const char *title)
+{
+	char *ascii = g_str_to_ascii(title, "C");
+	GString *s = g_string_new(NULL);
+
+	for (const char *p = ascii; *p; p++) {
+		if (g_ascii_isalnum(*p))
+			g_string_append_c(s, g_ascii_tolower(*p));
+		else if (s->len && s->str[s->len - 1] != '-')
+			g_string_append_c(s, '-');
+	}
+	if (s->len > 32) {
+		char *cut = g_strrstr_len(s->str, 33, "-");
+
+		g_string_truncate(s, cut && cut > s->str + 8 ? (gsize)(cut - s->str) : 32);
+	}
+	while (s->len && s->str[s->len - 1] == '-')
+		g_string_truncate(s, s->len - 1);
+	if (s->len == 0)
+		g_string_assign(s, "petition");
+	g_free(ascii);
+	return g_string_free(s, FALSE);
+}
+
+/* petition_start - a started petition with a slug of its own */
+gint64 petition_start(PmDb *db, const PmConfig *cfg, gint64 creator, const char *title,
+		      const char *text, const char *target, gint64 goal, GError **error)
+{
+	char *base, *slug = NULL;
+	gint64 id = 0;
+
+	if (!g_utf8_validate(title, -1, NULL) || !g_utf8_validate(text, -1, NULL) ||
+	    (target && !g_utf8_validate(target, -1, NULL))) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "the title and text must be UTF-8");
+		return 0;
+	}
+	base = slug_from_title(title);
+	for (int n = 1; n < 1000 && id == 0; n++) {
+		GError *e = NULL;
+		Petition *taken;
+
+		g_free(slug);
+		slug = n == 1 ? g_strdup(base) : g_strdup_printf("%s-%d", base, n);
+		if ((taken = petition_find(db, slug, &e)) != NULL || e) {
+			petition_free(taken);
+			if (e) {
+				g_propagate_error(error, e);
+				break;
+			}
+			continue;
+		}
+		if ((id = petition_create(db, cfg, slug, title, text, goal, 0, error)) == 0)
+			break;
+		if (!db_exec(db, error, "UPDATE petitions SET status = 'started', creator_id = ?, "
+			     "target = ? WHERE id = ?", "iti", creator, target, id))
+			id = 0;
+	}
+	g_free(slug);
+	g_free(base);
+	return id;
+}
+
+/* petition_open_starts - the creator's starts not yet decided nor lapsed */
+gboolean petition_open_starts(PmDb *db, gint64 creator, gint64 since, gint64 *count,
+			      GError **error)
+{
+	return db_int(db, error, count, 0, "SELECT count(*) FROM petitions WHERE creator_id = ? "
+		      "AND (status IN ('sponsoring','moderation') OR (status = 'started' AND "
+		      "created_at >= ?))", "ii", creator, since);
+}
+
+/* fts_query - title's words of four letters or more as an FTS5 OR query of quoted terms
+ * into q; their number (0: no query) */
+static int fts_query(const char *title, GString *q)
+{
+	char *lower = g_utf8_strdown(title, -1);
+	int n = 0;
+	const char *p = lower;
+
+	while (*p) {
+		const char *w = p;
+		glong len = 0;
+
+		while (*p && !g_unichar_isalnum(g_utf8_get_char(p)))
+			p = g_utf8_next_char(p);
+		for (w = p; *p && g_unichar_isalnum(g_utf8_get_char(p)); p = g_utf8_next_char(p))
+			len++;
+		if (len >= 4) {
+			g_string_append_printf(q, "%s\"%.*s\"", n ? " OR " : "", (int)(p - w), w);
+			n++;
+		}
+	}
+	g_free(lower);
+	return n;
+}
+
+/* highlighted - how many different words FTS5's highlight() marked with \x01..\x02 */
+static int highlighted(const char *marked)
+{
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const char *p = marked;
+	int n;
+
+	while (p && (p = strchr(p, '\x01')) != NULL) {
+		const char *end = strchr(p, '\x02');
+
+		if (end == NULL)
+			break;
+		g_hash_table_add(seen, g_utf8_strdown(p + 1, end - p - 1));
+		p = end + 1;
+	}
+	n = (int)g_hash_table_size(seen);
+	g_hash_table_unref(seen);
+	return n;
+}
+
+/* petition_unref - petition_free for a GPtrArray */
+static void petition_unref(gpointer p)
+{
+	petition_free(p);
+}
+
+/* petition_similar - FTS5 candidates sharing enough words */
+GPtrArray *petition_similar(PmDb *db, const char *title, gint64 except, int limit,
+			    GError **error)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(petition_unref);
+	GString *q = g_string_new(NULL);
+	int words = fts_query(title ? title : "", q), need = words >= 2 ? 2 : 1;
+	sqlite3_stmt *st;
+	GError *e = NULL;
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+
+	if (words == 0) {
+		g_string_free(q, TRUE);
+		g_array_unref(ids);
+		return out;
+	}
+	st = db_query(db, error, "SELECT t.rowid, highlight(petition_titles, 0, char(1), char(2)) "
+		      "FROM petition_titles t JOIN petitions p ON p.id = t.rowid WHERE "
+		      "petition_titles MATCH ? AND p.id != ? AND p.status NOT IN ('rejected', "
+		      "'withdrawn', 'started') ORDER BY bm25(petition_titles) LIMIT 50", "ti",
+		      q->str, except);
+	g_string_free(q, TRUE);
+	if (st == NULL) {
+		g_array_unref(ids);
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	while (db_step(db, st, &e))
+		if (highlighted((const char *)sqlite3_column_text(st, 1)) >= need &&
+		    (int)ids->len < limit) {
+			gint64 id = sqlite3_column_int64(st, 0);
+
+			g_array_append_val(ids, id);
+		}
+	db_done(st);
+	for (guint i = 0; e == NULL && i < ids->len; i++) {
+		Petition *p = petition_get(db, g_array_index(ids, gint64, i), &e);
+
+		if (p)
+			g_ptr_array_add(out, p);
+	}
+	g_array_unref(ids);
+	if (e) {
+		g_propagate_error(error, e);
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* petition_advance - a conditional change of status with what moderation records */
+gboolean petition_advance(PmDb *db, gint64 id, PetitionStatus from, PetitionStatus to,
+			  const char *by, const char *reason, gboolean *moved, GError **error)
+{
+	gint64 now = pm_now();
+	gboolean ok;
+
+	*moved = FALSE;
+	if (to == PETITION_STATUS_MODERATION)
+		ok = db_exec(db, error, "UPDATE petitions SET status = ?, moderation_at = ? WHERE "
+			     "id = ? AND status = ?", "tiit", petition_status_name(to), now, id,
+			     petition_status_name(from));
+	else if (from == PETITION_STATUS_MODERATION)
+		ok = db_exec(db, error, "UPDATE petitions SET status = ?, moderated_by = ?, "
+			     "moderated_at = ?, reason = ? WHERE id = ? AND status = ?", "ttitit",
+			     petition_status_name(to), by, now, reason, id,
+			     petition_status_name(from));
+	else
+		ok = db_exec(db, error, "UPDATE petitions SET status = ? WHERE id = ? AND "
+			     "status = ?", "tit", petition_status_name(to), id,
+			     petition_status_name(from));
+	*moved = ok && db_changes(db) == 1;
+	return ok;
+}
+
+/* petition_moderation_late - waiting since before, creator not told yet */
+GArray *petition_moderation_late(PmDb *db, gint64 before, GError **error)
+{
+	return db_ids(db, error, "SELECT id FROM petitions WHERE status = 'moderation' AND "
+		      "moderation_at <= ? AND delay_told_at IS NULL ORDER BY id", "i", before);
+}
+
+/* petition_claim_delay_notice - the delay notice, once */
+gboolean petition_claim_delay_notice(PmDb *db, gint64 id, gint64 now, gboolean *claimed,
+				     GError **error)
+{
+	*claimed = FALSE;
+	if (!db_exec(db, error, "UPDATE petitions SET delay_told_at = ? WHERE id = ? AND "
+		     "delay_told_at IS NULL", "ii", now, id))
+		return FALSE;
+	*claimed = db_changes(db) == 1;
+	return TRUE;
 }
 
 /* petition_counts - confirmed and pending, as SQLite's triggers keep them (schema 4) */

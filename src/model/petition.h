@@ -16,14 +16,22 @@
 #include "base/config.h"
 #include "base/db.h"
 
-/* A petition's status, stored as its name (petition_status_name) in petitions.status */
+/* A petition's status, stored as its name (petition_status_name) in petitions.status.
+ * A member-started petition (docs/petitions.md) goes started -> sponsoring -> moderation
+ * -> open (published) or rejected; started -> withdrawn when its creator says no. */
 typedef enum {
 	PETITION_STATUS_DRAFT,
 	PETITION_STATUS_OPEN,
-	PETITION_STATUS_CLOSED
+	PETITION_STATUS_CLOSED,
+	PETITION_STATUS_STARTED,     /* mailed to start@, awaiting its creator's confirmation */
+	PETITION_STATUS_SPONSORING,  /* confirmed, gathering sponsors */
+	PETITION_STATUS_MODERATION,  /* enough sponsors: waiting for an organizer */
+	PETITION_STATUS_REJECTED,    /* refused by an organizer (reason kept); never published */
+	PETITION_STATUS_WITHDRAWN    /* its creator withdrew it before it was confirmed */
 } PetitionStatus;
 
-/* petition_status_name - "draft", "open" or "closed": the name stored and printed */
+/* petition_status_name - "draft", "open", "closed", "started", ...: the name stored and
+ * printed */
 const char *petition_status_name(PetitionStatus status);
 
 /* petition_status_parse - the status named s into *status; FALSE for an unknown name */
@@ -40,6 +48,13 @@ typedef struct {
 	gint64 closes_at;   /* 0: no closing date */
 	gint64 milestone;   /* highest milestone announced */
 	gint64 created_at;
+	gint64 creator_id;  /* the member who started it by mail; 0: an organizer's */
+	char *target;       /* whom a started petition addresses ('To:' line), or NULL */
+	gint64 moderation_at;  /* when it entered moderation; 0: never */
+	gint64 delay_told_at;  /* when its creator was told moderation is delayed; 0: never */
+	char *reason;       /* a rejection's reason code, or NULL */
+	char *moderated_by; /* who published or rejected it (address or "command line"), or NULL */
+	gint64 moderated_at;
 } Petition;
 
 /* petition_find - by slug (case-insensitive); NULL (no error) when absent; petition_free */
@@ -72,7 +87,9 @@ gint64 petition_create(PmDb *db, const PmConfig *cfg, const char *slug, const ch
 		       const char *text, gint64 goal, gint64 closes_at, GError **error);
 
 /* petition_set_status - open or closed. Reopening a petition whose closing date has
- * passed drops the date (it no longer applies). The caller holds the transaction. */
+ * passed drops the date (it no longer applies). A member-started petition that is not
+ * published is EX_DATAERR: it opens only through moderation. The caller holds the
+ * transaction. */
 gboolean petition_set_status(PmDb *db, gint64 id, PetitionStatus status, GError **error);
 
 /* petition_set_status_of - petition_set_status of the petition slug (EX_NOUSER as
@@ -86,6 +103,55 @@ gboolean petition_is_open(const Petition *p);
 /* petition_status_now - p's status now: an open petition past its closing date is closed
  * (what show, ls and JSON print) */
 PetitionStatus petition_status_now(const Petition *p);
+
+/* petition_is_published - open or closed: a petition the public may see (not a draft,
+ * nor a member-started one before or after moderation refused it) */
+gboolean petition_is_published(const Petition *p);
+
+/* petition_is_starting - started, sponsoring or in moderation: an open start */
+gboolean petition_is_starting(const Petition *p);
+
+/*
+ * petition_start - a petition started by member creator (status started): its slug is made
+ * from the title (unique: -2, -3... added), target may be NULL. Returns the id or 0 with
+ * error (EX_DATAERR for a title or text that is not UTF-8). The caller holds the
+ * transaction and checks the limits (petition_open_starts, the configured lengths).
+ */
+gint64 petition_start(PmDb *db, const PmConfig *cfg, gint64 creator, const char *title,
+		      const char *text, const char *target, gint64 goal, GError **error);
+
+/* petition_open_starts - how many of creator's petitions are sponsoring, in moderation, or
+ * started since since (an older unconfirmed start has lapsed: its confirmation expired)
+ * into *count */
+gboolean petition_open_starts(PmDb *db, gint64 creator, gint64 since, gint64 *count,
+			      GError **error);
+
+/*
+ * petition_similar - petitions whose titles share words with title (SQLite FTS5, porter
+ * stemming, over petition_titles): at least two of its words of four letters or more (one
+ * when it has only one), best match first, at most limit, leaving out petition except and
+ * those rejected, withdrawn or unconfirmed. Petition* (the array frees them); NULL with error.
+ */
+GPtrArray *petition_similar(PmDb *db, const char *title, gint64 except, int limit,
+			    GError **error);
+
+/*
+ * petition_advance - move petition id from status from to status to, only if it is still in
+ * from (a conditional UPDATE; *moved says whether this call did). Entering moderation
+ * records its time; open or rejected from moderation records who (by) decided, and a
+ * rejection its reason. The caller holds the transaction.
+ */
+gboolean petition_advance(PmDb *db, gint64 id, PetitionStatus from, PetitionStatus to,
+			  const char *by, const char *reason, gboolean *moved, GError **error);
+
+/* petition_moderation_late - ids of petitions in moderation since before or earlier whose
+ * creators have not been told of the delay (GArray of gint64; caller unrefs) */
+GArray *petition_moderation_late(PmDb *db, gint64 before, GError **error);
+
+/* petition_claim_delay_notice - record that petition id's creator is told of the delay now;
+ * *claimed FALSE when that was done before. The caller holds the transaction. */
+gboolean petition_claim_delay_notice(PmDb *db, gint64 id, gint64 now, gboolean *claimed,
+				     GError **error);
 
 /* petition_counts - confirmed and pending signatures */
 gboolean petition_counts(PmDb *db, gint64 id, gint64 *confirmed, gint64 *pending,

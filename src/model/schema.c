@@ -217,7 +217,8 @@ static const char *const migrations[] = {
  * were, invalidation_id which invalidation marked them); events carry who and what, so
  * a petition's moderation, invalidations, clearings and alerts are its history. The
  * signatures table is rebuilt for its CHECK; delivery_holes (ON DELETE CASCADE) are
- * kept aside across the rebuild. */
+ * kept aside across the rebuild (OR IGNORE: since db.c migrates with foreign keys off,
+ * the drop no longer cascades and they are still there). */
 "CREATE TABLE signatures_new ("
 "  id INTEGER PRIMARY KEY,"
 "  petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
@@ -245,7 +246,7 @@ static const char *const migrations[] = {
 "CREATE TEMP TABLE holes_kept AS SELECT * FROM delivery_holes;"
 "DROP TABLE signatures;"
 "ALTER TABLE signatures_new RENAME TO signatures;"
-"INSERT INTO delivery_holes SELECT * FROM holes_kept;"
+"INSERT OR IGNORE INTO delivery_holes SELECT * FROM holes_kept;"
 "DROP TABLE holes_kept;"
 "CREATE INDEX signatures_petition ON signatures(petition_id, status, id);"
 "CREATE INDEX signatures_created ON signatures(petition_id, created_at);"
@@ -292,7 +293,51 @@ static const char *const migrations[] = {
 "    pending = pending + (NEW.status = 'pending');"
 "END;"
 ,
-/* 9: the daily response limit counts a person, not a spelling: responses carry the
+/* 9: petitions started by members (issue 16): the states before publication, the creator,
+ * the target, moderation; titles in an FTS5 index for the similar-title check. The table
+ * is rebuilt (SQLite cannot change a CHECK): db.c migrates with foreign keys off. */
+"CREATE TABLE petitions_new ("
+"  id INTEGER PRIMARY KEY,"
+"  slug TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+"  title TEXT NOT NULL, text TEXT NOT NULL DEFAULT '',"
+"  goal INTEGER NOT NULL DEFAULT 0,"
+"  closes_at INTEGER,"
+"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('draft','open','closed',"
+"    'started','sponsoring','moderation','rejected','withdrawn')),"
+"  disclose TEXT NOT NULL DEFAULT 'name,district,comment,signed_at',"
+"  milestone INTEGER NOT NULL DEFAULT 0,"
+"  deliver_every_days INTEGER NOT NULL DEFAULT 0,"
+"  deliver_on_close INTEGER NOT NULL DEFAULT 0,"
+"  deliver_at_milestones INTEGER NOT NULL DEFAULT 0,"
+"  delivered_close INTEGER NOT NULL DEFAULT 0,"
+"  delivered_milestone INTEGER NOT NULL DEFAULT 0,"
+"  deliver_periodic_at INTEGER,"
+"  deliver_requested_at INTEGER,"
+"  created_at INTEGER NOT NULL,"
+"  creator_id INTEGER REFERENCES members(id) ON DELETE SET NULL,"  /* NULL: an organizer's */
+"  target TEXT,"                              /* 'To:' line of a started petition */
+"  moderation_at INTEGER,"                    /* entered moderation */
+"  delay_told_at INTEGER,"                    /* the creator was told moderation is delayed */
+"  reason TEXT,"                              /* a rejection's reason code */
+"  moderated_by TEXT, moderated_at INTEGER);"
+"INSERT INTO petitions_new(id, slug, title, text, goal, closes_at, status, disclose, milestone,"
+"  deliver_every_days, deliver_on_close, deliver_at_milestones, delivered_close,"
+"  delivered_milestone, deliver_periodic_at, deliver_requested_at, created_at)"
+"  SELECT id, slug, title, text, goal, closes_at, status, disclose, milestone,"
+"  deliver_every_days, deliver_on_close, deliver_at_milestones, delivered_close,"
+"  delivered_milestone, deliver_periodic_at, deliver_requested_at, created_at FROM petitions;"
+"DROP TABLE petitions;"
+"ALTER TABLE petitions_new RENAME TO petitions;"
+"CREATE INDEX petitions_creator ON petitions(creator_id, status);"
+"CREATE VIRTUAL TABLE petition_titles USING fts5(title,"
+"  tokenize = 'porter unicode61 remove_diacritics 2');"  /* rowid: the petition's id */
+"INSERT INTO petition_titles(rowid, title) SELECT id, title FROM petitions;"
+"CREATE TRIGGER petition_titles_add AFTER INSERT ON petitions BEGIN"
+"  INSERT INTO petition_titles(rowid, title) VALUES (new.id, new.title); END;"
+"CREATE TRIGGER petition_titles_drop AFTER DELETE ON petitions BEGIN"
+"  DELETE FROM petition_titles WHERE rowid = old.id; END;"
+,
+/* 10: the daily response limit counts a person, not a spelling: responses carry the
  * normalized key of their recipient (mail goes to the address as given); emptied when the
  * person is forgotten */
 "ALTER TABLE outbox ADD COLUMN recipient_key TEXT;"

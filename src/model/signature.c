@@ -17,6 +17,7 @@ static const char *const signature_names[] = {
 static const char *const source_names[] = {
 	[SIGNATURE_SOURCE_REPLY] = "reply", [SIGNATURE_SOURCE_WRITING] = "writing",
 	[SIGNATURE_SOURCE_IMPORT] = "import", [SIGNATURE_SOURCE_WEB] = "web",
+	[SIGNATURE_SOURCE_START] = "start", [SIGNATURE_SOURCE_SPONSOR] = "sponsor",
 };
 
 /* signature_status_name - the status as stored */
@@ -489,4 +490,12 @@ gboolean signature_suspect_of(PmDb *db, gint64 petition_id, const char *address,
 	return db_int(db, error, id, 0, "SELECT s.id FROM signatures s JOIN members m ON "
 		      "m.id = s.member_id WHERE s.petition_id = ? AND m.email = ? AND "
 		      "s.status = 'suspect'", "it", petition_id, address);
+}
+
+/* signature_sponsors - confirmed sponsors' member ids */
+GArray *signature_sponsors(PmDb *db, gint64 petition_id, GError **error)
+{
+	return db_ids(db, error, "SELECT member_id FROM signatures WHERE petition_id = ? AND "
+		      "source = 'sponsor' AND status = 'confirmed' AND member_id IS NOT NULL "
+		      "ORDER BY id", "i", petition_id);
 }

@@ -37,11 +37,13 @@ typedef enum {
 	SIGNATURE_SOURCE_REPLY,     /* a reply to a personal sign address */
 	SIGNATURE_SOURCE_WRITING,   /* written to sign+SLUG, confirmed later */
 	SIGNATURE_SOURCE_IMPORT,    /* an organizer's CSV import */
-	SIGNATURE_SOURCE_WEB        /* the web form (written to sign+SLUG by the web face) */
+	SIGNATURE_SOURCE_WEB,       /* the web form (written to sign+SLUG by the web face) */
+	SIGNATURE_SOURCE_START,     /* the creator of a petition started by mail */
+	SIGNATURE_SOURCE_SPONSOR    /* a sponsor of a petition started by mail */
 } SignatureSource;
 
-/* signature_source_name - "reply", "writing", "import" or "web": the name stored and
- * printed */
+/* signature_source_name - "reply", "writing", "import", "web", "start" or "sponsor": the
+ * name stored and printed */
 const char *signature_source_name(SignatureSource source);
 
 /* signature_source_parse - the source named s into *source; FALSE for an unknown name */
@@ -158,6 +160,10 @@ gboolean signature_districts_rederive(PmDb *db, gint64 *changed, GError **error)
 /* signature_exists - TRUE in *signed when member_id has a confirmed signature on petition_id */
 gboolean signature_exists(PmDb *db, gint64 petition_id, gint64 member_id, gboolean *is_signed,
 			  GError **error);
+
+/* signature_sponsors - the members whose confirmed sponsor signatures petition_id has,
+ * oldest first (GArray of gint64; caller unrefs); NULL with error */
+GArray *signature_sponsors(PmDb *db, gint64 petition_id, GError **error);
 
 /* signature_note_already - TRUE the first time for this signature (send the note once) */
 gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError **error);

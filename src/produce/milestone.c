@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "produce/milestone.h"
 #include "produce/notify.h"
+#include "produce/review.h"
 #include "model/petition.h"
 #include "base/pm.h"
 
@@ -77,8 +78,10 @@ out:
 	return ok;
 }
 
-/* announce - one petition: claim and notify in one transaction */
-static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GError **error)
+/* announce - one petition: claim and notify in one transaction (the organizers, and the
+ * creator of a petition started by mail) */
+static gboolean announce(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 pid,
+			 GError **error)
 {
 	gint64 m = 0, confirmed = 0;
 	Petition *p;
@@ -107,7 +110,9 @@ static gboolean announce(PmDb *db, const PmConfig *cfg, gint64 pid, GError **err
 	json_object_set_member(o, "petition", petition_to_json(db, cfg, p));
 	json_object_set_int_member(o, "milestone", m);
 	n.data = data;
-	ok = notify_organizers(db, cfg, &n, &told, error);
+	ok = notify_organizers(db, cfg, &n, &told, error) &&
+	     (p->creator_id == 0 ||
+	      review_tell(db, cfg, key, p, "milestone", FALSE, o, NULL, error));
 	json_node_unref(data);
 	json_object_unref(o);
 	if (ok && db_commit(db, error))
@@ -134,7 +139,7 @@ gboolean milestone_task(PmDb *db, const PmConfig *cfg, const PmSecret *key, GErr
 		const PetitionProgress *p = &g_array_index(all, PetitionProgress, i);
 
 		if (milestone_crossed(p->goal, p->milestone, p->confirmed) > 0)
-			ok = announce(db, cfg, p->id, error);
+			ok = announce(db, cfg, key, p->id, error);
 	}
 	g_array_unref(all);
 	return ok;

@@ -8,6 +8,7 @@
  * highest one only.
  *
  * Owns: the steps, and the scheduler task that mails organizers (template "milestone",
+ * and the creator of a petition started by mail: produce/review.h, start_news,
  * outbox kind notice). Other modules (deliveries at milestones) keep their own record of
  * the count they last acted on and ask milestone_crossed(goal, that count, the count now).
  *

@@ -8,6 +8,7 @@
 #include "model/delivery.h"
 #include "base/log.h"
 #include "produce/milestone.h"
+#include "produce/review.h"
 #include "model/newsletter.h"
 #include "model/outbox.h"
 #include "base/pm.h"
@@ -45,6 +46,7 @@ const SchedulerTask scheduler_tasks[] = {
 	{ "newsletters", newsletter_task },
 	{ "milestones", milestone_task },
 	{ "trending", trending_task },
+	{ "moderation-delays", review_delay_task },
 	{ "deliveries", delivery_queue_due },
 	{ "probes", probe_task },
 	{ "purge", purge_task },

@@ -409,7 +409,7 @@ static enum MHD_Result page_petition(PmWeb *w, PmDb *db, struct MHD_Connection *
 		return answer_error(conn, e);
 	}
 	pt = s->petition;
-	if (pt->status == PETITION_STATUS_DRAFT) {
+	if (!petition_is_published(pt)) {   /* a draft, or started by mail and not published */
 		stats_petition_free(s);
 		return answer_message(conn, 404, "Not found", "There is no such petition.");
 	}
@@ -604,7 +604,7 @@ static enum MHD_Result json_petition(PmWeb *w, PmDb *db, struct MHD_Connection *
 		return r;
 	}
 	s = stats_petition_need(db, slug, !count_only, &e);
-	if (s == NULL || s->petition->status == PETITION_STATUS_DRAFT) {
+	if (s == NULL || !petition_is_published(s->petition)) {
 		g_free(key);
 		stats_petition_free(s);
 		if (e && e->code != EX_NOUSER)
@@ -862,7 +862,7 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 	postcode = form_value(form, "postcode", 16);
 	comment = form_value(form, "comment", 2000);
 	hp = form_value(form, "website", 100);
-	if ((p = petition_find(db, slug, &e)) == NULL || p->status == PETITION_STATUS_DRAFT) {
+	if ((p = petition_find(db, slug, &e)) == NULL || !petition_is_published(p)) {
 		r = e ? answer_error(conn, g_steal_pointer(&e))
 		      : answer_message(conn, 404, "Not found", "There is no such petition.");
 	} else if (form == NULL) {
