@@ -392,15 +392,10 @@ static gboolean adopt_language(InboundCtx *c, Member *mb, const IntentPhrases *p
  * to read them only leaves the language unset) */
 static gboolean adopt_language_of_mail(InboundCtx *c, Member *mb, GError **error)
 {
-	IntentPhrases *ph;
-	gboolean ok;
-
 	if (mb == NULL || mb->lang)
 		return TRUE;
-	ph = intent_phrases_load(c->cfg->intent_phrases, NULL);
-	ok = adopt_language(c, mb, ph, error);
-	intent_phrases_free(ph);
-	return ok;
+	return adopt_language(c, mb, intent_phrases_shared(c->cfg->intent_phrases, NULL),
+			      error);
 }
 
 /* read_intent - what the visible reply means (mail/intent.h), and the language of mb
@@ -409,7 +404,7 @@ static gboolean adopt_language_of_mail(InboundCtx *c, Member *mb, GError **error
 static gboolean read_intent(InboundCtx *c, Member *mb, IntentReading *r, GError **error)
 {
 	GError *e = NULL;
-	IntentPhrases *ph = intent_phrases_load(c->cfg->intent_phrases, &e);
+	const IntentPhrases *ph = intent_phrases_shared(c->cfg->intent_phrases, &e);
 
 	if (ph == NULL) {
 		g_set_error(error, PM_ERROR, EX_TEMPFAIL, "%s", e->message);
@@ -417,11 +412,8 @@ static gboolean read_intent(InboundCtx *c, Member *mb, IntentReading *r, GError 
 		return FALSE;
 	}
 	intent_read(ph, inbound_reply_text(c->m), r);
-	if (!adopt_language(c, mb, ph, error)) {
-		intent_phrases_free(ph);
+	if (!adopt_language(c, mb, ph, error))
 		return FALSE;
-	}
-	intent_phrases_free(ph);
 	log_info("reply read as %s by \"%s\"%s%s", intent_name(r->intent), r->phrase,
 		 r->lang ? " in " : "", r->lang ? r->lang : "");
 	return TRUE;

@@ -490,3 +490,21 @@ void intent_reading_clear(IntentReading *r)
 	g_free(r->lang);
 	r->phrase = r->lang = NULL;
 }
+
+/* intent_phrases_shared - one loaded set per folder, kept for the process (the phrase
+ * files cost about 2 ms to read: per message that was most of a reply's work) */
+const IntentPhrases *intent_phrases_shared(const char *dir, GError **error)
+{
+	static GMutex lock;
+	static GHashTable *loaded;       /* dir -> IntentPhrases*, never freed */
+	IntentPhrases *ph;
+
+	g_mutex_lock(&lock);
+	if (loaded == NULL)
+		loaded = g_hash_table_new(g_str_hash, g_str_equal);
+	ph = dir ? g_hash_table_lookup(loaded, dir) : NULL;
+	if (ph == NULL && (ph = intent_phrases_load(dir, error)) != NULL)
+		g_hash_table_insert(loaded, g_strdup(dir), ph);
+	g_mutex_unlock(&lock);
+	return ph;
+}

@@ -34,6 +34,11 @@ typedef struct IntentPhrases IntentPhrases;
 
 /* intent_phrases_load - every DIR/LANG.txt; NULL with EX_CONFIG error; intent_phrases_free */
 IntentPhrases *intent_phrases_load(const char *dir, GError **error);
+
+/* intent_phrases_shared - DIR's phrases loaded once for the life of the process (any
+ * thread; borrowed, never freed: a daemon reads edited phrase files when restarted); NULL
+ * with EX_CONFIG error, tried again on the next call */
+const IntentPhrases *intent_phrases_shared(const char *dir, GError **error);
 /* intent_phrases_free - free a set; returns NULL */
 IntentPhrases *intent_phrases_free(IntentPhrases *ph);
 /* intent_phrases_languages - the languages loaded, sorted, comma-separated; caller frees */
