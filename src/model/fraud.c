@@ -26,7 +26,10 @@ const char *fraud_limit_name(FraudLimit limit)
 	return (unsigned)limit < G_N_ELEMENTS(limit_names) ? limit_names[limit] : NULL;
 }
 
-/* fraud_sign_limited - the one signing-limit rule */
+/* fraud_sign_limited - the one signing-limit rule; each count stops at its limit (only
+ * "reached or not" matters), so a petition signed 100,000 times within the window costs
+ * no more per message than one at the limit. A rare domain on such a petition is still
+ * looked for through the whole window (the domain is not indexed). */
 gboolean fraud_sign_limited(PmDb *db, const PmConfig *cfg, gint64 petition_id,
 			    const char *address, FraudLimit *limit, GError **error)
 {
@@ -35,9 +38,10 @@ gboolean fraud_sign_limited(PmDb *db, const PmConfig *cfg, gint64 petition_id,
 
 	*limit = FRAUD_LIMIT_NONE;
 	if (cfg->fraud.per_address > 0) {
-		if (!db_int(db, error, &n, 0, "SELECT count(*) FROM signatures s JOIN members m "
-			    "ON m.id = s.member_id WHERE m.email = ? AND s.source IN ('writing', "
-			    "'web') AND s.created_at >= ?", "ti", address, since))
+		if (!db_int(db, error, &n, 0, "SELECT count(*) FROM (SELECT 1 FROM signatures s "
+			    "JOIN members m ON m.id = s.member_id WHERE m.email = ? AND s.source IN "
+			    "('writing', 'web') AND s.created_at >= ? LIMIT ?)", "tii", address, since,
+			    (gint64)cfg->fraud.per_address))
 			return FALSE;
 		if (n >= cfg->fraud.per_address) {
 			*limit = FRAUD_LIMIT_ADDRESS;
@@ -45,10 +49,11 @@ gboolean fraud_sign_limited(PmDb *db, const PmConfig *cfg, gint64 petition_id,
 		}
 	}
 	if (cfg->fraud.per_domain > 0 && at) {
-		if (!db_int(db, error, &n, 0, "SELECT count(*) FROM signatures s JOIN members m "
-			    "ON m.id = s.member_id WHERE s.petition_id = ? AND s.created_at >= ? "
-			    "AND s.source IN ('writing', 'web') AND " DOMAIN_OF " = lower(?)",
-			    "iit", petition_id, since, at + 1))
+		if (!db_int(db, error, &n, 0, "SELECT count(*) FROM (SELECT 1 FROM signatures s "
+			    "JOIN members m ON m.id = s.member_id WHERE s.petition_id = ? AND "
+			    "s.created_at >= ? AND s.source IN ('writing', 'web') AND " DOMAIN_OF
+			    " = lower(?) LIMIT ?)", "iiti", petition_id, since, at + 1,
+			    (gint64)cfg->fraud.per_domain))
 			return FALSE;
 		if (n >= cfg->fraud.per_domain) {
 			*limit = FRAUD_LIMIT_DOMAIN;
@@ -56,9 +61,10 @@ gboolean fraud_sign_limited(PmDb *db, const PmConfig *cfg, gint64 petition_id,
 		}
 	}
 	if (cfg->fraud.per_petition > 0) {
-		if (!db_int(db, error, &n, 0, "SELECT count(*) FROM signatures s WHERE "
-			    "s.petition_id = ? AND s.created_at >= ? AND s.source IN ('writing', "
-			    "'web')", "ii", petition_id, since))
+		if (!db_int(db, error, &n, 0, "SELECT count(*) FROM (SELECT 1 FROM signatures s "
+			    "WHERE s.petition_id = ? AND s.created_at >= ? AND s.source IN "
+			    "('writing', 'web') LIMIT ?)", "iii", petition_id, since,
+			    (gint64)cfg->fraud.per_petition))
 			return FALSE;
 		if (n >= cfg->fraud.per_petition)
 			*limit = FRAUD_LIMIT_PETITION;
