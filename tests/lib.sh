@@ -69,7 +69,7 @@ write_config() {
 pm() { "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" "$@"; }
 # setup - a test configuration and an initialized database
 setup() { write_config "$@"; pm init >/dev/null; }
-# sql QUERY - run a query on the test database
-sql() { sqlite3 "$T/var/peermail.db" "$1"; }
+# sql QUERY - run a query on the test database (waiting up to 5 s for a daemon's lock)
+sql() { sqlite3 -cmd ".timeout 5000" "$T/var/peermail.db" "$1"; }
 # sent_count - messages in the maildir capture
 sent_count() { find "$T/var/sent/new" -type f 2>/dev/null | wc -l; }
