@@ -4,7 +4,7 @@
  * DIAGNOSTICS: database errors as db.c maps them (a duplicate digest: EX_DATAERR).
  */
 #include <string.h>
-#include "mail/address.h"
+#include "model/spelling.h"
 #include "model/inbound_log.h"
 
 /* inbound_log_seen - is digest logged */
@@ -41,46 +41,12 @@ gboolean inbound_log_finish(PmDb *db, gint64 id, const char *kind, const char *a
 		       raw ? g_bytes_get_size(raw) : (gsize)0, id);
 }
 
-/* other_spellings - a JSON array of the ids of rows whose From or envelope sender is any
- * spelling of key (case, Gmail dots, +tags: address_has_key), the search narrowed to the
- * key's domains; NULL with error */
-static char *other_spellings(PmDb *db, const PmConfig *cfg, const char *key, GError **error)
-{
-	GString *ids = g_string_new("[");
-	const char *at = key && cfg ? strrchr(key, '@') : NULL;
-	char **domains = at ? address_key_domains(cfg, at + 1) : NULL;
-	GError *e = NULL;
-
-	for (int i = 0; domains && domains[i] && e == NULL; i++) {
-		char *like = g_strdup_printf("%%@%s", domains[i]);
-		sqlite3_stmt *st = db_query(db, &e, "SELECT id, from_addr, sender FROM inbound "
-					    "WHERE lower(from_addr) LIKE ?1 OR lower(sender) LIKE ?1",
-					    "t", like);
-
-		while (st && db_step(db, st, &e))
-			if (address_has_key(cfg, (const char *)sqlite3_column_text(st, 1), key) ||
-			    address_has_key(cfg, (const char *)sqlite3_column_text(st, 2), key))
-				g_string_append_printf(ids, "%s%" G_GINT64_FORMAT,
-						       ids->len > 1 ? "," : "",
-						       (gint64)sqlite3_column_int64(st, 0));
-		db_done(st);
-		g_free(like);
-	}
-	g_strfreev(domains);
-	if (e) {
-		g_propagate_error(error, e);
-		g_string_free(ids, TRUE);
-		return NULL;
-	}
-	g_string_append_c(ids, ']');
-	return g_string_free(ids, FALSE);
-}
-
 /* inbound_log_forget_member - clear what identifies the member */
 gboolean inbound_log_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
 				   const char *email, const char *address, GError **error)
 {
-	char *ids = other_spellings(db, cfg, email, error);
+	char *ids = spelling_ids(db, cfg, email, "SELECT id, from_addr, sender FROM inbound "
+				 "WHERE lower(from_addr) LIKE ?1 OR lower(sender) LIKE ?1", error);
 	gboolean ok = ids && db_exec(db, error, "UPDATE inbound SET sender = NULL, "
 		"from_addr = NULL, subject = NULL, raw = NULL WHERE id IN (SELECT inbound_id FROM "
 		"stories WHERE member_id = ?1) OR lower(from_addr) IN (lower(?2), lower(?3)) OR "

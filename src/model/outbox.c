@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "model/bounce_score.h"
 #include "mail/address.h"
+#include "model/spelling.h"
 #include "mail/bounce.h"
 #include "base/log.h"
 #include "model/outbox.h"
@@ -697,40 +698,6 @@ gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
 		       why, now, id);
 }
 
-/* other_spellings - a JSON array of the ids of rows of no member (answers to strangers,
- * notices) whose recipient is any spelling of key (address_has_key), the search narrowed
- * to the key's domains; NULL with error */
-static char *other_spellings(PmDb *db, const PmConfig *cfg, const char *key, GError **error)
-{
-	GString *ids = g_string_new("[");
-	const char *at = key && cfg ? strrchr(key, '@') : NULL;
-	char **domains = at ? address_key_domains(cfg, at + 1) : NULL;
-	GError *e = NULL;
-
-	for (int i = 0; domains && domains[i] && e == NULL; i++) {
-		char *like = g_strdup_printf("%%@%s", domains[i]);
-		sqlite3_stmt *st = db_query(db, &e, "SELECT id, recipient FROM outbox WHERE "
-					    "member_id IS NULL AND lower(recipient) LIKE ?1", "t",
-					    like);
-
-		while (st && db_step(db, st, &e))
-			if (address_has_key(cfg, (const char *)sqlite3_column_text(st, 1), key))
-				g_string_append_printf(ids, "%s%" G_GINT64_FORMAT,
-						       ids->len > 1 ? "," : "",
-						       (gint64)sqlite3_column_int64(st, 0));
-		db_done(st);
-		g_free(like);
-	}
-	g_strfreev(domains);
-	if (e) {
-		g_propagate_error(error, e);
-		g_string_free(ids, TRUE);
-		return NULL;
-	}
-	g_string_append_c(ids, ']');
-	return g_string_free(ids, FALSE);
-}
-
 /* outbox_forget_member - no more mail to the member, and no address of theirs kept */
 gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
 			      const char *email, const char *address, gint64 now, GError **error)
@@ -738,7 +705,8 @@ gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
 #define THEIRS "(member_id = ?1 OR recipient_key = ?2 OR " \
 	       "lower(recipient) IN (lower(?2), lower(?3)) OR " \
 	       "id IN (SELECT value FROM json_each(?4)))"
-	char *ids = other_spellings(db, cfg, email, error);
+	char *ids = spelling_ids(db, cfg, email, "SELECT id, recipient FROM outbox WHERE "
+				 "member_id IS NULL AND lower(recipient) LIKE ?1", error);
 	gboolean ok;
 
 	/* claimed rows too: the sender checks the row again before handing it over */
