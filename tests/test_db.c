@@ -70,9 +70,42 @@ TEST(busy_is_tempfail)
 	g_free(path);
 }
 
+/* text_row - a row's first column as a string */
+static gpointer text_row(sqlite3_stmt *st)
+{
+	return db_col_text(st, 0);
+}
+
+TEST(rows)
+{
+	char *path = g_build_filename(harness_tmpdir(), "rows.db", NULL);
+	PmDb *db = db_open(path, schema_peermail(), TRUE, NULL);
+	GError *e = NULL;
+	GPtrArray *a;
+
+	a = db_rows(db, db_query(db, &e, "SELECT 'a' UNION ALL SELECT 'b' UNION ALL SELECT NULL",
+				 NULL), text_row, g_free, &e);
+	OK(a && a->len == 3 && e == NULL, "every row collected");
+	STR_EQ(a ? a->pdata[1] : NULL, "b", "in order");
+	OK(a && a->pdata[2] == NULL, "NULL stays NULL");
+	g_clear_pointer(&a, g_ptr_array_unref);
+	a = db_rows(db, db_query(db, &e, "SELECT no_such_column FROM members", NULL), text_row,
+		    g_free, &e);
+	OK(a == NULL && e != NULL, "a query that cannot be prepared: NULL with its error");
+	g_clear_error(&e);
+	/* a failure while stepping (integer overflow on the second row) */
+	a = db_rows(db, db_query(db, &e, "SELECT abs(x) FROM (SELECT 1 AS x UNION ALL SELECT "
+				 "-9223372036854775807 - 1)", NULL), text_row, g_free, &e);
+	OK(a == NULL && e != NULL, "a failure while stepping: NULL with its error");
+	g_clear_error(&e);
+	db_close(db);
+	g_free(path);
+}
+
 int main(void)
 {
 	RUN(open_and_migrate);
+	RUN(rows);
 	RUN(busy_is_tempfail);
 	return harness_done();
 }

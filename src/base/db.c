@@ -510,6 +510,38 @@ GArray *db_ids(PmDb *db, GError **error, const char *sql, const char *types, ...
 	return ids;
 }
 
+gboolean db_rows_into(PmDb *db, sqlite3_stmt *st, GPtrArray *into, DbRowFn row,
+		      GError **error)
+{
+	GError *e = NULL;
+
+	if (st == NULL)
+		return FALSE;
+	while (db_step(db, st, &e))
+		g_ptr_array_add(into, row(st));
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+GPtrArray *db_rows(PmDb *db, sqlite3_stmt *st, DbRowFn row, GDestroyNotify free_fn,
+		   GError **error)
+{
+	GPtrArray *a;
+
+	if (st == NULL)
+		return NULL;
+	a = g_ptr_array_new_with_free_func(free_fn);
+	if (!db_rows_into(db, st, a, row, error)) {
+		g_ptr_array_unref(a);
+		return NULL;
+	}
+	return a;
+}
+
 gint64 db_last_id(PmDb *db)
 {
 	return sqlite3_last_insert_rowid(db->h);

@@ -108,6 +108,20 @@ gboolean db_text(PmDb *db, GError **error, char **out, const char *sql, const ch
  * (caller unrefs; empty when no row); NULL with error on failure */
 GArray *db_ids(PmDb *db, GError **error, const char *sql, const char *types, ...);
 
+/* DbRowFn - one row of a statement made into a new element (never NULL) */
+typedef gpointer (*DbRowFn)(sqlite3_stmt *st);
+
+/* db_rows_into - every row of st (from db_query; NULL passes its error through) made
+ * into an element by row and appended to into; st is done afterwards. FALSE with error
+ * on failure (the rows read so far stay in into) */
+gboolean db_rows_into(PmDb *db, sqlite3_stmt *st, GPtrArray *into, DbRowFn row,
+		      GError **error);
+
+/* db_rows - db_rows_into a new array that frees its elements with free_fn (caller
+ * unrefs); NULL with error on failure */
+GPtrArray *db_rows(PmDb *db, sqlite3_stmt *st, DbRowFn row, GDestroyNotify free_fn,
+		   GError **error);
+
 /* db_last_id - rowid of the last insert on this connection */
 gint64 db_last_id(PmDb *db);
 

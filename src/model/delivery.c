@@ -241,73 +241,43 @@ static void target_destroy(gpointer t)
 	target_free(t);
 }
 
-/* target_list - every target with the petitions it receives */
-GPtrArray *target_list(PmDb *db, GError **error)
+/* target_row - one target: id, name, email, title, district[, its petitions' slugs] */
+static gpointer target_row(sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = db_query(db, error,
-		"SELECT t.id, t.name, t.email, t.title, t.district, "
-		"(SELECT group_concat(p.slug, ',') FROM petition_targets pt JOIN petitions p ON "
-		"p.id = pt.petition_id WHERE pt.target_id = t.id) FROM targets t ORDER BY t.id",
-		NULL);
-	GPtrArray *a;
-	GError *e = NULL;
+	Target *t = g_new0(Target, 1);
 
-	if (st == NULL)
-		return NULL;
-	a = g_ptr_array_new_with_free_func(target_destroy);
-	while (db_step(db, st, &e)) {
+	t->id = sqlite3_column_int64(st, 0);
+	t->name = db_col_text(st, 1);
+	t->email = db_col_text(st, 2);
+	t->title = db_col_text(st, 3);
+	t->district = pm_clean_text((const char *)sqlite3_column_text(st, 4));
+	if (sqlite3_column_count(st) > 5) {
 		const char *slugs = (const char *)sqlite3_column_text(st, 5);
-		Target *t = g_new0(Target, 1);
 
-		t->id = sqlite3_column_int64(st, 0);
-		t->name = db_col_text(st, 1);
-		t->email = db_col_text(st, 2);
-		t->title = db_col_text(st, 3);
-		t->district = db_col_text(st, 4);
 		t->petitions = g_strsplit(slugs ? slugs : "", ",", -1);
 		if (t->petitions[0] && *t->petitions[0] == '\0' && t->petitions[1] == NULL)
 			g_clear_pointer(&t->petitions[0], g_free);
-		g_ptr_array_add(a, t);
 	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_ptr_array_unref(a);
-		return NULL;
-	}
-	return a;
+	return t;
+}
+
+/* target_list - every target with the petitions it receives */
+GPtrArray *target_list(PmDb *db, GError **error)
+{
+	return db_rows(db, db_query(db, error,
+		"SELECT t.id, t.name, t.email, t.title, t.district, "
+		"(SELECT group_concat(p.slug, ',') FROM petition_targets pt JOIN petitions p ON "
+		"p.id = pt.petition_id WHERE pt.target_id = t.id) FROM targets t ORDER BY t.id",
+		NULL), target_row, target_destroy, error);
 }
 
 /* target_list_for - targets of one petition */
 GPtrArray *target_list_for(PmDb *db, gint64 petition_id, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error,
+	return db_rows(db, db_query(db, error,
 		"SELECT t.id, t.name, t.email, t.title, t.district FROM targets t JOIN "
 		"petition_targets pt ON pt.target_id = t.id WHERE pt.petition_id = ? ORDER BY t.id",
-		"i", petition_id);
-	GPtrArray *a;
-	GError *e = NULL;
-
-	if (st == NULL)
-		return NULL;
-	a = g_ptr_array_new_with_free_func(target_destroy);
-	while (db_step(db, st, &e)) {
-		Target *t = g_new0(Target, 1);
-
-		t->id = sqlite3_column_int64(st, 0);
-		t->name = db_col_text(st, 1);
-		t->email = db_col_text(st, 2);
-		t->title = db_col_text(st, 3);
-		t->district = pm_clean_text((const char *)sqlite3_column_text(st, 4));
-		g_ptr_array_add(a, t);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_ptr_array_unref(a);
-		return NULL;
-	}
-	return a;
+		"i", petition_id), target_row, target_destroy, error);
 }
 
 /* ==== Settings ==== */
@@ -992,33 +962,24 @@ static void row_free(gpointer p)
 	g_free(r);
 }
 
+/* reply_row - one reply of read_replies' query */
+static gpointer reply_row(sqlite3_stmt *st)
+{
+	DeliveryReply *r = g_new0(DeliveryReply, 1);
+
+	r->sender = db_col_text(st, 0);
+	r->subject = db_col_text(st, 1);
+	r->text = db_col_text(st, 2);
+	r->created_at = sqlite3_column_int64(st, 3);
+	return r;
+}
+
 /* read_replies - the replies of one delivery */
 static GPtrArray *read_replies(PmDb *db, gint64 id, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT sender, subject, text, created_at FROM "
-				    "delivery_replies WHERE delivery_id = ? ORDER BY id", "i", id);
-	GPtrArray *a;
-	GError *e = NULL;
-
-	if (st == NULL)
-		return NULL;
-	a = g_ptr_array_new_with_free_func(reply_free);
-	while (db_step(db, st, &e)) {
-		DeliveryReply *r = g_new0(DeliveryReply, 1);
-
-		r->sender = db_col_text(st, 0);
-		r->subject = db_col_text(st, 1);
-		r->text = db_col_text(st, 2);
-		r->created_at = sqlite3_column_int64(st, 3);
-		g_ptr_array_add(a, r);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_ptr_array_unref(a);
-		return NULL;
-	}
-	return a;
+	return db_rows(db, db_query(db, error, "SELECT sender, subject, text, created_at FROM "
+				    "delivery_replies WHERE delivery_id = ? ORDER BY id", "i", id),
+		       reply_row, reply_free, error);
 }
 
 /* delivery_list - deliveries with their status, outbox result and replies */

@@ -80,43 +80,40 @@ static void count_free(gpointer p)
 	g_free(x);
 }
 
+/* prefix_row - one row of the districts table */
+static gpointer prefix_row(sqlite3_stmt *st)
+{
+	DistrictPrefix *x = g_new0(DistrictPrefix, 1);
+
+	x->prefix = db_col_text(st, 0);
+	x->district = db_col_text(st, 1);
+	return x;
+}
+
+/* count_row - one district with its number of members */
+static gpointer count_row(sqlite3_stmt *st)
+{
+	DistrictCount *x = g_new0(DistrictCount, 1);
+
+	x->district = db_col_text(st, 0);
+	x->members = sqlite3_column_int64(st, 1);
+	return x;
+}
+
 /* district_table - the lookup table and members per district */
 DistrictTable *district_table(PmDb *db, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT prefix, district FROM districts ORDER BY "
-				    "district, prefix", NULL);
-	DistrictTable *t;
-	GError *e = NULL;
+	DistrictTable *t = g_new0(DistrictTable, 1);
 
-	if (st == NULL)
-		return NULL;
-	t = g_new0(DistrictTable, 1);
 	t->prefixes = g_ptr_array_new_with_free_func(prefix_free);
 	t->members = g_ptr_array_new_with_free_func(count_free);
-	while (db_step(db, st, &e)) {
-		DistrictPrefix *x = g_new0(DistrictPrefix, 1);
-
-		x->prefix = db_col_text(st, 0);
-		x->district = db_col_text(st, 1);
-		g_ptr_array_add(t->prefixes, x);
-	}
-	db_done(st);
-	if (e == NULL) {
-		st = db_query(db, &e, "SELECT district, count(*) FROM members WHERE district IS NOT "
-			      "NULL AND district != '' AND status != 'forgotten' GROUP BY district "
-			      "ORDER BY district", NULL);
-		while (st && db_step(db, st, &e)) {
-			DistrictCount *x = g_new0(DistrictCount, 1);
-
-			x->district = db_col_text(st, 0);
-			x->members = sqlite3_column_int64(st, 1);
-			g_ptr_array_add(t->members, x);
-		}
-		db_done(st);
-	}
-	if (e) {
-		g_propagate_error(error, e);
+	if (!db_rows_into(db, db_query(db, error, "SELECT prefix, district FROM districts ORDER "
+				       "BY district, prefix", NULL), t->prefixes, prefix_row,
+			  error) ||
+	    !db_rows_into(db, db_query(db, error, "SELECT district, count(*) FROM members WHERE "
+				       "district IS NOT NULL AND district != '' AND status != "
+				       "'forgotten' GROUP BY district ORDER BY district", NULL),
+			  t->members, count_row, error))
 		return district_table_free(t);
-	}
 	return t;
 }

@@ -48,35 +48,25 @@ static void event_destroy(gpointer e)
 	event_free(e);
 }
 
+/* event_row - one event of a history query */
+static gpointer event_row(sqlite3_stmt *st)
+{
+	Event *ev = g_new0(Event, 1);
+
+	ev->id = sqlite3_column_int64(st, 0);
+	ev->kind = db_col_text(st, 1);
+	ev->actor = db_col_text(st, 2);
+	ev->detail = db_col_text(st, 3);
+	ev->at = sqlite3_column_int64(st, 4);
+	return ev;
+}
+
 /* events_history - the events with an actor about a petition: its history */
 GPtrArray *events_history(PmDb *db, gint64 petition_id, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT id, kind, actor, detail, created_at FROM "
+	return db_rows(db, db_query(db, error, "SELECT id, kind, actor, detail, created_at FROM "
 				    "events WHERE ref_id = ? AND actor IS NOT NULL ORDER BY id",
-				    "i", petition_id);
-	GPtrArray *out;
-	GError *e = NULL;
-
-	if (st == NULL)
-		return NULL;
-	out = g_ptr_array_new_with_free_func(event_destroy);
-	while (db_step(db, st, &e)) {
-		Event *ev = g_new0(Event, 1);
-
-		ev->id = sqlite3_column_int64(st, 0);
-		ev->kind = g_strdup((const char *)sqlite3_column_text(st, 1));
-		ev->actor = g_strdup((const char *)sqlite3_column_text(st, 2));
-		ev->detail = g_strdup((const char *)sqlite3_column_text(st, 3));
-		ev->at = sqlite3_column_int64(st, 4);
-		g_ptr_array_add(out, ev);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_ptr_array_unref(out);
-		return NULL;
-	}
-	return out;
+				    "i", petition_id), event_row, event_destroy, error);
 }
 
 /* events_recent - has the petition an event of kind since then? */

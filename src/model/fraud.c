@@ -195,28 +195,9 @@ gboolean fraud_trend(PmDb *db, const PmConfig *cfg, gint64 petition_id, FraudTre
 /* fraud_recent_petitions - open petitions with new signatures in the trend window */
 GArray *fraud_recent_petitions(PmDb *db, const PmConfig *cfg, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT DISTINCT s.petition_id FROM signatures s "
-				    "JOIN petitions p ON p.id = s.petition_id WHERE s.created_at >= ? "
-				    "AND p.status = 'open' ORDER BY 1", "i",
-				    pm_now() - cfg->fraud.trend_window);
-	GArray *out;
-	GError *e = NULL;
-
-	if (st == NULL)
-		return NULL;
-	out = g_array_new(FALSE, FALSE, sizeof(gint64));
-	while (db_step(db, st, &e)) {
-		gint64 id = sqlite3_column_int64(st, 0);
-
-		g_array_append_val(out, id);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_array_unref(out);
-		return NULL;
-	}
-	return out;
+	return db_ids(db, error, "SELECT DISTINCT s.petition_id FROM signatures s JOIN petitions "
+		      "p ON p.id = s.petition_id WHERE s.created_at >= ? AND p.status = 'open' "
+		      "ORDER BY 1", "i", pm_now() - cfg->fraud.trend_window);
 }
 
 /* fraud_describe - the filter as text */

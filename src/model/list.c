@@ -309,33 +309,23 @@ gboolean subscription_count_active(PmDb *db, gint64 list_id, gint64 *count, GErr
 		      "AND status = 'active'", "i", list_id);
 }
 
+/* list_row - one list of list_all's query */
+static gpointer list_row(sqlite3_stmt *st)
+{
+	List *l = g_new0(List, 1);
+
+	l->id = sqlite3_column_int64(st, 0);
+	l->name = db_col_text(st, 1);
+	l->title = db_col_text(st, 2);
+	l->mode = db_col_text(st, 3);
+	return l;
+}
+
 /* list_all - every list by name */
 GPtrArray *list_all(PmDb *db, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT id, name, title, mode FROM lists ORDER BY "
-				    "name", NULL);
-	GPtrArray *a;
-	GError *e = NULL;
-
-	if (st == NULL)
-		return NULL;
-	a = g_ptr_array_new_with_free_func(list_destroy);
-	while (db_step(db, st, &e)) {
-		List *l = g_new0(List, 1);
-
-		l->id = sqlite3_column_int64(st, 0);
-		l->name = db_col_text(st, 1);
-		l->title = db_col_text(st, 2);
-		l->mode = db_col_text(st, 3);
-		g_ptr_array_add(a, l);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_ptr_array_unref(a);
-		return NULL;
-	}
-	return a;
+	return db_rows(db, db_query(db, error, "SELECT id, name, title, mode FROM lists ORDER BY "
+				    "name", NULL), list_row, list_destroy, error);
 }
 
 /* subscription_add_by_organizer - new or pending become active; others are kept */

@@ -45,24 +45,6 @@ static void bounce_free(gpointer p)
 	g_free(x);
 }
 
-/* record_rows - the member's rows of one kind: read(st) makes one element per row */
-static gboolean record_rows(PmDb *db, sqlite3_stmt *st, GPtrArray *into,
-			    gpointer (*read)(sqlite3_stmt *st), GError **error)
-{
-	GError *e = NULL;
-
-	if (st == NULL)
-		return FALSE;
-	while (db_step(db, st, &e))
-		g_ptr_array_add(into, read(st));
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 /* read_subscription - list name, status, since */
 static gpointer read_subscription(sqlite3_stmt *st)
 {
@@ -128,21 +110,21 @@ MemberRecord *member_record_need(PmDb *db, const PmConfig *cfg, const char *emai
 	r->signatures = g_ptr_array_new_with_free_func(signature_free);
 	r->stories = g_ptr_array_new_with_free_func(story_free);
 	r->bounces = g_ptr_array_new_with_free_func(bounce_free);
-	ok = record_rows(db, db_query(db, error,
+	ok = db_rows_into(db, db_query(db, error,
 			"SELECT l.name, s.status, coalesce(s.status_changed, s.updated_at) FROM "
 			"subscriptions s JOIN lists l "
 			"ON l.id = s.list_id WHERE s.member_id = ? ORDER BY l.name", "i", m->id),
 			 r->lists, read_subscription, error) &&
-	     record_rows(db, db_query(db, error,
+	     db_rows_into(db, db_query(db, error,
 			"SELECT p.slug, s.status, s.source, s.comment, coalesce(s.confirmed_at, "
 			"s.created_at) FROM signatures s JOIN petitions p ON p.id = s.petition_id "
 			"WHERE s.member_id = ? ORDER BY s.id", "i", m->id), r->signatures,
 			 read_signature, error) &&
-	     record_rows(db, db_query(db, error,
+	     db_rows_into(db, db_query(db, error,
 			"SELECT s.id, p.slug, s.status, s.text FROM stories s LEFT JOIN petitions p "
 			"ON p.id = s.petition_id WHERE s.member_id = ? ORDER BY s.id", "i", m->id),
 			 r->stories, read_story, error) &&
-	     record_rows(db, db_query(db, error,
+	     db_rows_into(db, db_query(db, error,
 			"SELECT created_at, address, status, permanent, diagnostic FROM bounces "
 			"WHERE member_id = ? ORDER BY id", "i", m->id), r->bounces, read_bounce,
 			 error);

@@ -16,29 +16,20 @@ static void count_free(gpointer p)
 	g_free(c);
 }
 
+/* count_row - one name -> count row */
+static gpointer count_row(sqlite3_stmt *st)
+{
+	StatsCount *c = g_new0(StatsCount, 1);
+
+	c->name = db_col_text(st, 0);
+	c->count = sqlite3_column_int64(st, 1);
+	return c;
+}
+
 /* counts_of - name -> count rows of a two-column query; NULL with error */
 static GPtrArray *counts_of(PmDb *db, sqlite3_stmt *st, GError **error)
 {
-	GPtrArray *a;
-	GError *e = NULL;
-
-	if (st == NULL)
-		return NULL;
-	a = g_ptr_array_new_with_free_func(count_free);
-	while (db_step(db, st, &e)) {
-		StatsCount *c = g_new0(StatsCount, 1);
-
-		c->name = db_col_text(st, 0);
-		c->count = sqlite3_column_int64(st, 1);
-		g_ptr_array_add(a, c);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_ptr_array_unref(a);
-		return NULL;
-	}
-	return a;
+	return db_rows(db, st, count_row, count_free, error);
 }
 
 /* ==== Lists ==== */

@@ -161,14 +161,28 @@ static void row_free(gpointer p)
 	g_free(r);
 }
 
+/* story_row - one row of story_ls's query */
+static gpointer story_row(sqlite3_stmt *st)
+{
+	StoryRow *r = g_new0(StoryRow, 1);
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->petition = db_col_text(st, 1);
+	r->author = db_col_text(st, 2);
+	r->email = db_col_text(st, 3);
+	story_status_parse((const char *)sqlite3_column_text(st, 4), &r->status);
+	r->subject = db_col_text(st, 5);
+	r->text = db_col_text(st, 6);
+	r->created_at = sqlite3_column_int64(st, 7);
+	return r;
+}
+
 /* story_ls - the organizers' view of stories */
 GPtrArray *story_ls(PmDb *db, const char *petition, const char *status, GError **error)
 {
 	StoryStatus want = STORY_STATUS_PENDING;
 	Petition *p = NULL;
 	sqlite3_stmt *st;
-	GPtrArray *rows;
-	GError *e = NULL;
 
 	if (status && !story_status_parse(status, &want)) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "a story's status is pending, approved or "
@@ -184,27 +198,5 @@ GPtrArray *story_ls(PmDb *db, const char *petition, const char *status, GError *
 		"s.status = ?2) ORDER BY s.id", "it", p ? p->id : (gint64)0,
 		status ? story_status_name(want) : NULL);
 	petition_free(p);
-	if (st == NULL)
-		return NULL;
-	rows = g_ptr_array_new_with_free_func(row_free);
-	while (db_step(db, st, &e)) {
-		StoryRow *r = g_new0(StoryRow, 1);
-
-		r->id = sqlite3_column_int64(st, 0);
-		r->petition = db_col_text(st, 1);
-		r->author = db_col_text(st, 2);
-		r->email = db_col_text(st, 3);
-		story_status_parse((const char *)sqlite3_column_text(st, 4), &r->status);
-		r->subject = db_col_text(st, 5);
-		r->text = db_col_text(st, 6);
-		r->created_at = sqlite3_column_int64(st, 7);
-		g_ptr_array_add(rows, r);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_ptr_array_unref(rows);
-		return NULL;
-	}
-	return rows;
+	return db_rows(db, st, story_row, row_free, error);
 }
