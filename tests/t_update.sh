@@ -202,4 +202,8 @@ like "$hist" "update-rejected +org@example.net +update $u2: it names private per
 like "$hist" "update-approved +cli:$(id -un)" "the approval at the command line"
 like "$hist" "update-received +creator" "each update received"
 
+# ---- forgetting the creator empties their updates ----
+ok "member forget the creator" pm member forget ann@example.org
+is "$(sql "SELECT count(*) FROM petition_updates WHERE subject <> '' OR body <> '' OR status = 'pending'")" 0 "their updates are emptied, the pending ones rejected"
+
 done_testing

@@ -187,3 +187,15 @@ gboolean petition_update_set_newsletter(PmDb *db, gint64 id, gint64 newsletter_i
 	return db_exec(db, error, "UPDATE petition_updates SET newsletter_id = ? WHERE id = ?",
 		       "ii", newsletter_id, id);
 }
+
+/* petition_update_forget_member - empty a forgotten member's updates */
+gboolean petition_update_forget_member(PmDb *db, gint64 member_id, gint64 now,
+				       GError **error)
+{
+	return db_exec(db, error, "UPDATE petition_updates SET subject = '', body = '', "
+		       "reason = CASE status WHEN 'pending' THEN 'forgotten' ELSE reason END, "
+		       "decided_by = coalesce(decided_by, 'peermail'), "
+		       "decided_at = coalesce(decided_at, ?2), "
+		       "status = CASE status WHEN 'pending' THEN 'rejected' ELSE status END "
+		       "WHERE member_id = ?1", "ii", member_id, now);
+}

@@ -79,4 +79,10 @@ gboolean petition_update_decide(PmDb *db, gint64 id, gboolean approve, const cha
 gboolean petition_update_set_newsletter(PmDb *db, gint64 id, gint64 newsletter_id,
 					GError **error);
 
+/* petition_update_forget_member - member_id is forgotten: their updates are emptied
+ * (subject and body), a pending one rejected ("forgotten"); a newsletter an approved one
+ * became keeps its text, as any sent newsletter. The caller holds the transaction. */
+gboolean petition_update_forget_member(PmDb *db, gint64 member_id, gint64 now,
+				       GError **error);
+
 #endif
