@@ -20,9 +20,14 @@ fi
 sport=$(free_port) wport=$(free_port)
 U="http://127.0.0.1:$wport"
 mkdir -p "$T/sink" && chmod 777 "$T/sink"
-"$SINK" -u nobody -d "$T/sink/%M." 127.0.0.1:"$sport" 100 >"$T/sink.log" 2>&1 &
-at_exit "kill $!"
-for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$sport") 2>/dev/null && break; sleep 0.05; done
+# start_sink - smtp-sink on $sport, dumping each message to $T/sink/
+start_sink() {
+	"$SINK" -u nobody -d "$T/sink/%M." 127.0.0.1:"$sport" 100 >>"$T/sink.log" 2>&1 &
+	sink_pid=$!
+	for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$sport") 2>/dev/null && return; sleep 0.05; done
+}
+start_sink
+at_exit 'kill $sink_pid'
 
 setup 'transport = "smtp"' "base_url = \"$U\"" \
 	"smtp \"main\" { host = \"127.0.0.1\" port = $sport starttls = \"no\" connections = 2 timeout = 10 }" \
@@ -174,8 +179,19 @@ is "$(result)" unfollowed "and stops Sue's updates too"
 send ann@example.org "$upd" "Thank you all" "We won: the buses run until 1:00." >/dev/null
 u3=$(sql "SELECT max(id) FROM petition_updates")
 like "$(pm petition update approve "$u3")" "^update $u3 approved: newsletter [0-9]+" "petition update approve"
+# consent is read again at send time: with the server down the copies wait (deferred);
+# b1 stops the updates meanwhile; when the server is back, b1's copy is not sent
+kill "$sink_pid"; wait "$sink_pid" 2>/dev/null
 run_once
-is "$(got 'Thank you all')" "ann@example.org b1@bulk.test b2@bulk.test " "the next update skips those who stopped it"
+is "$(sql "SELECT group_concat(recipient || ':' || status, ' ') FROM (SELECT recipient, status FROM outbox WHERE kind = 'newsletter' AND ref_id = (SELECT max(id) FROM newsletters) ORDER BY recipient)")" \
+   "ann@example.org:deferred b1@bulk.test:deferred b2@bulk.test:deferred" "expanded for those who have not stopped its updates; the server is down"
+b1=$(headers_of "$(copy_of 'The council meets on Monday' b1@bulk.test)" | grep -o 'unfollow+[a-z2-7]*@act.test' | head -1)
+is "$(send b1@bulk.test "$b1" "unsubscribe" "")" 0 "b1 stops the updates while its copy waits"
+start_sink
+sql "UPDATE outbox SET next_attempt = 0 WHERE status = 'deferred'"
+run_once
+is "$(got 'Thank you all')" "ann@example.org b2@bulk.test " "the next update skips those who stopped it, up to the moment it is sent"
+is "$(sql "SELECT status FROM outbox WHERE kind = 'newsletter' AND recipient = 'b1@bulk.test' AND ref_id = (SELECT max(id) FROM newsletters)")" cancelled "b1's waiting copy is cancelled, not sent"
 
 # ---- limits: open petitions, length, pending ----
 long=$(head -c 400 /dev/zero | tr '\0' 'x')
