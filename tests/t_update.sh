@@ -134,6 +134,9 @@ is "$(send org@example.net "$decide" "Re: update" "Approve, thanks")" 0 "the org
 is "$(result)" approved "approved"
 is "$(sql "SELECT audience || ' ' || status || ' ' || template || ' ' || coalesce(list_id, 'none') FROM newsletters")" "signers scheduled petition_update none" "a newsletter to the petition's signers, scheduled now"
 like "$(text_of ann@example.org)" "Update approved: .*on its way to the signers" "the creator is told"
+nid=$(sql "SELECT newsletter_id FROM petition_updates WHERE id = 1")
+like "$(pm newsletter status "$nid")" "audience: signers" "newsletter status says whom it goes to"
+like "$(pm newsletter status "$nid" --json)" '"list": *null, *"audience": *"signers", *"petition": *"'"$slug"'"' "and so does its JSON"
 run_once
 is "$(got 'The council meets on Monday')" "Joe.Signer@Example.ORG ann@example.org b1@bulk.test b2@bulk.test sue@one.test " \
    "sent to the counted signers only (not suspect b3, invalid bad1, pending pat, unsubscribed Uma), each at the address as given"

@@ -343,7 +343,7 @@ const Cmd cli_commands[] = {
 	  "cancel, also mid-send: copies not yet sent are not sent", NULL, NULL },
 	{ "newsletter status", "ID", cmd_newsletter_status, DB | CMD_JSON, NULL,
 	  "a newsletter's state and counts", NULL,
-	  "{\"id\",\"status\",\"subject\",\"list\",\"petition\",\"scheduled_at\","
+	  "{\"id\",\"status\",\"subject\",\"list\",\"audience\",\"petition\",\"scheduled_at\","
 	  "\"recipients\",\"queued\",\"sent\",\"failed\",\n \"bounced\",\"cancelled\","
 	  "\"unsubscribes\"}" },
 	{ "newsletter ls", NULL, cmd_newsletter_ls, DB | CMD_JSON, NULL,
