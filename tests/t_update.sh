@@ -155,6 +155,10 @@ print(" ".join(m.get_body(("plain",)).get_content().split()))' "$f")
 like "$plain" "^Hello Someone, the council votes on the buses \*\*on Monday\*\*" "personalised (Mustache), Markdown as text"
 like "$plain" "because you signed \"Keep the night buses running\"" "the footer says why they get it"
 like "$(cat "$f")" "<strong>on Monday</strong>" "and as HTML"
+rt=$(printf '%s\n' "$hdr" | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/p')
+like "$rt" "^sign\+$slug\+[a-z2-7]+@act.test$" "a reply goes to the signer's own sign+SLUG+TOKEN"
+is "$(send Joe.Signer@Example.ORG "$rt" "Re: The council meets on Monday" "Where does the council meet?")" 0 "a signer's reply to an update exits 0"
+is "$(result)" forwarded "read as any reply to petition mail: a question reaches the organizers"
 
 # ---- a rejection: its reason reaches the creator ----
 send ann@example.org "$upd" "Names of the bus drivers" "Here are the names and phone numbers of the drivers." >/dev/null
