@@ -1,5 +1,6 @@
 /*
- * newsletter.h - newsletters: a Markdown + Mustache body sent to a list, one personalized
+ * newsletter.h - newsletters: a Markdown + Mustache body sent to a list (or, a creator's
+ * approved update, to a petition's counted signers: NewsletterAudience), one personalized
  * copy per member, scheduled, throttled and resumable.
  *
  * Owns: the newsletters table (every write to it is here) and its states (draft,

@@ -9,7 +9,9 @@
  * Mustache too, rendered first. A member whose language has a translation of the newsletter
  * (newsletter_translate) gets its subject and body; every member gets the template (and
  * its footer) of their language, and the petition's plural forms in it. Linked to a petition,
- * Reply-To is the member's sign+SLUG+TOKEN; list headers carry leave+TOKEN.
+ * Reply-To is the member's sign+SLUG+TOKEN; list headers carry leave+TOKEN. A creator's
+ * update to a petition's signers (audience signers: no list) carries unfollow+TOKEN
+ * instead (it stops that petition's updates) under List-Id SLUG.updates.DOMAIN.
  *
  * The parts shared by every copy (the newsletter row, list, petition and stories as JSON,
  * the parsed templates) are cached per newsletter id for NL_CACHE_TTL seconds. The cache
