@@ -128,6 +128,7 @@ static gboolean tell_one(PmDb *db, const PmConfig *cfg, const PmSecret *key, con
 	}
 	o.to = member_address(m);
 	o.to_name = m->name;
+	o.lang = m->lang;       /* the member's language, as every response */
 	o.auto_generated = TRUE;
 	msg = compose_message(cfg, "start_news", node, &o, error);
 	ok = msg != NULL;
