@@ -176,6 +176,17 @@ run run --once
 show "$(newest_to fay@example.org)"
 run petition show safe-bike-lanes-on-main-street
 
+step "Fay gives news to her signers: the organizer approves it by reply, it goes out as a newsletter"
+upd=$(body_address "$(newest_to fay@example.org)" update)
+mailto fay@example.org "Fay Ortiz" "$upd" "The council discusses bike lanes on Monday" \
+	"Hello {{member.first_name}},\n\nthe council discusses **Main Street** on Monday at 18:00. Come and show your support!"
+run run --once
+show "$(newest_to org@act.example.org)"
+reply org@act.example.org "Olga Organizer" "$(newest_to org@act.example.org)" "approve"
+run run --once
+show "$(newest_to ana@example.org)"
+run petition history safe-bike-lanes-on-main-street
+
 step "Where things stand"
 run outbox --json
 run stats --json

@@ -10,6 +10,7 @@
 #include "model/list.h"
 #include "model/member.h"
 #include "model/newsletter.h"
+#include "model/petition_update.h"
 #include "model/outbox.h"
 #include "model/petition.h"
 #include "model/signature.h"
@@ -185,6 +186,20 @@ TEST(newsletters)
 	ROUND_TRIP(NewsletterStatus, newsletter_status_name, newsletter_status_parse,
 		   NEWSLETTER_STATUS_DRAFT, NEWSLETTER_STATUS_CANCELLED, names);
 	check_schema(names, "newsletters", "status");
+	names = g_ptr_array_new();
+	ROUND_TRIP(NewsletterAudience, newsletter_audience_name, newsletter_audience_parse,
+		   NEWSLETTER_AUDIENCE_LIST, NEWSLETTER_AUDIENCE_SIGNERS, names);
+	check_schema(names, "newsletters", "audience");
+}
+
+TEST(petition_updates)
+{
+	GPtrArray *names = g_ptr_array_new();
+
+	ROUND_TRIP(PetitionUpdateStatus, petition_update_status_name,
+		   petition_update_status_parse, PETITION_UPDATE_PENDING, PETITION_UPDATE_REJECTED,
+		   names);
+	check_schema(names, "petition_updates", "status");
 }
 
 TEST(deliveries)
@@ -228,6 +243,7 @@ int main(void)
 	RUN(signatures);
 	RUN(stories);
 	RUN(newsletters);
+	RUN(petition_updates);
 	RUN(deliveries);
 	RUN(outbox);
 	RUN(inbound);

@@ -92,6 +92,8 @@ static cfg_opt_t petitions_opts[] = {
 	CFG_INT("sponsors", 5, CFGF_NONE),
 	CFG_INT("backlog_days", 7, CFGF_NONE),
 	CFG_STR_LIST("reasons", "{duplicate,out-of-scope,offensive,unclear}", CFGF_NONE),
+	CFG_INT("update_max", 5000, CFGF_NONE),
+	CFG_INT("updates_pending", 3, CFGF_NONE),
 	CFG_END()
 };
 
@@ -470,6 +472,8 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "petitions|open_starts", v_positive);
 	cfg_set_validate_func(cfg, "petitions|sponsors", v_nonneg);
 	cfg_set_validate_func(cfg, "petitions|backlog_days", v_positive);
+	cfg_set_validate_func(cfg, "petitions|update_max", v_positive);
+	cfg_set_validate_func(cfg, "petitions|updates_pending", v_positive);
 
 	sink.root = cfg;
 	err_sink = &sink;
@@ -606,6 +610,8 @@ PmConfig *config_load(const char *path, GError **error)
 		c->start_open_max = (int)cfg_getint(s, "open_starts");
 		c->start_sponsors = (int)cfg_getint(s, "sponsors");
 		c->start_backlog_days = (int)cfg_getint(s, "backlog_days");
+		c->update_max = (int)cfg_getint(s, "update_max");
+		c->updates_pending = (int)cfg_getint(s, "updates_pending");
 		c->start_reasons = g_new0(char *, cfg_size(s, "reasons") + 1);
 		for (unsigned i = 0; i < cfg_size(s, "reasons"); i++)
 			c->start_reasons[i] = g_ascii_strdown(cfg_getnstr(s, "reasons", i), -1);
@@ -738,9 +744,11 @@ char *config_dump(const PmConfig *c)
 			       c->gmail_dots ? "true" : "false", c->strip_tags ? "true" : "false");
 	g_string_append_printf(s, "petitions { start_keyword = \"%s\" title_min = %d title_max = %d "
 			       "text_min = %d text_max = %d open_starts = %d sponsors = %d "
-			       "backlog_days = %d reasons = {", c->start_keyword, c->start_title_min,
+			       "backlog_days = %d update_max = %d updates_pending = %d reasons = {",
+			       c->start_keyword, c->start_title_min,
 			       c->start_title_max, c->start_text_min, c->start_text_max,
-			       c->start_open_max, c->start_sponsors, c->start_backlog_days);
+			       c->start_open_max, c->start_sponsors, c->start_backlog_days,
+			       c->update_max, c->updates_pending);
 	for (int i = 0; c->start_reasons[i]; i++)
 		g_string_append_printf(s, "%s\"%s\"", i ? ", " : " ", c->start_reasons[i]);
 	g_string_append(s, " } }\n");

@@ -107,6 +107,8 @@ typedef struct {
 	int start_sponsors;         /* sponsors before moderation */
 	int start_backlog_days;     /* creators are told of a delay after this many days */
 	char **start_reasons;       /* rejection reason codes, lower-case, NULL-terminated */
+	int update_max;             /* characters of a creator's update (its body) */
+	int updates_pending;        /* a petition's updates waiting for an organizer */
 } PmConfig;
 
 /*

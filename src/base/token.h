@@ -32,6 +32,9 @@ typedef enum {
 	TOKEN_UNSUB_CONFIRM,   /* object: list; reply confirms an unsubscribe request */
 	TOKEN_SPONSOR,         /* object: petition; member: its creator; mail = a sponsorship */
 	TOKEN_REVIEW,          /* object: petition; member: the organizer; reply moderates it */
+	TOKEN_UPDATE,          /* object: petition; member: its creator; mail = an update */
+	TOKEN_UPDATE_REVIEW,   /* object: petition update; member: the organizer; reply decides */
+	TOKEN_UNFOLLOW,        /* object: petition; member: a signer; stops its updates at once */
 	TOKEN_PURPOSE_MAX
 } TokenPurpose;
 

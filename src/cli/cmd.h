@@ -57,6 +57,9 @@ gboolean cmd_petition_suspects(CmdCtx *c, GError **error);
 gboolean cmd_petition_clear(CmdCtx *c, GError **error);
 gboolean cmd_petition_invalidate(CmdCtx *c, GError **error);
 gboolean cmd_petition_history(CmdCtx *c, GError **error);
+gboolean cmd_petition_update_ls(CmdCtx *c, GError **error);
+gboolean cmd_petition_update_approve(CmdCtx *c, GError **error);
+gboolean cmd_petition_update_reject(CmdCtx *c, GError **error);
 
 /* cmd_target.c, cmd_district.c, cmd_deliver.c */
 gboolean cmd_target_add(CmdCtx *c, GError **error);

@@ -151,6 +151,8 @@ static void status_text(GString *out, const NewsletterReport *s)
 			       newsletter_status_name(n->status), n->subject);
 	if (s->list)
 		g_string_append_printf(out, "list: %s\n", s->list);
+	if (n->audience != NEWSLETTER_AUDIENCE_LIST)    /* a petition's update */
+		g_string_append_printf(out, "audience: %s\n", newsletter_audience_name(n->audience));
 	if (s->petition)
 		g_string_append_printf(out, "petition: %s\n", s->petition);
 	if (n->scheduled_at) {

@@ -221,6 +221,20 @@ const Cmd cli_commands[] = {
 	  "Decide a petition started by mail that is in moderation: --approve publishes it, "
 	  "--reject REASON refuses it for good with a configured reason code. Its creator and "
 	  "sponsors are told (docs/petitions.md).", NULL },
+	{ "petition update ls", "SLUG", cmd_petition_update_ls, DB | CMD_JSON, NULL,
+	  "its creator's updates to the signers, oldest first",
+	  "List the updates a petition's creator mailed to update+SLUG+TOKEN: id, state, "
+	  "subject, who decided and why (docs/petitions.md).",
+	  "{\"updates\":[{\"id\",\"status\",\"subject\",\"body\",\"reason\","
+	  "\"decided_by\",\"decided_at\",\"newsletter\",\"created_at\"}]}" },
+	{ "petition update approve", "ID", cmd_petition_update_approve, DB | CMD_SECRET, NULL,
+	  "send a pending update to the petition's signers",
+	  "Approve a pending update: it becomes a newsletter to the petition's counted signers "
+	  "(not those who stopped its updates), sent by the next `peermail run`; its creator is "
+	  "told.", NULL },
+	{ "petition update reject", "ID", cmd_petition_update_reject, DB | CMD_SECRET,
+	  OPTS(NEED_STR("reason", reason, "TEXT", "why (kept, and told to its creator)")),
+	  "refuse a pending update with a reason", NULL, NULL },
 	{ "target", NULL, NULL, 0, NULL, "targets (legislators) and their petitions", NULL,
 	  NULL },
 	{ "target add", "NAME", cmd_target_add, DB | CMD_TXN,
@@ -329,7 +343,7 @@ const Cmd cli_commands[] = {
 	  "cancel, also mid-send: copies not yet sent are not sent", NULL, NULL },
 	{ "newsletter status", "ID", cmd_newsletter_status, DB | CMD_JSON, NULL,
 	  "a newsletter's state and counts", NULL,
-	  "{\"id\",\"status\",\"subject\",\"list\",\"petition\",\"scheduled_at\","
+	  "{\"id\",\"status\",\"subject\",\"list\",\"audience\",\"petition\",\"scheduled_at\","
 	  "\"recipients\",\"queued\",\"sent\",\"failed\",\n \"bounced\",\"cancelled\","
 	  "\"unsubscribes\"}" },
 	{ "newsletter ls", NULL, cmd_newsletter_ls, DB | CMD_JSON, NULL,

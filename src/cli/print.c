@@ -71,6 +71,7 @@ void print_newsletter_report(JsonBuilder *b, const char *key, const NewsletterRe
 	json_put_str(b, "status", newsletter_status_name(n->status));
 	json_put_str(b, "subject", n->subject);
 	json_put_str(b, "list", s->list);
+	json_put_str(b, "audience", newsletter_audience_name(n->audience));
 	json_put_str(b, "petition", s->petition);
 	json_put_time(b, "scheduled_at", n->scheduled_at);
 	json_put_int(b, "recipients", s->recipients);

@@ -50,6 +50,8 @@
 #include "produce/story_news.h"
 #include "base/plural.h"
 #include "produce/review.h"
+#include "produce/update.h"
+#include "model/petition_update.h"
 
 /* ==== Helpers ==== */
 
@@ -2156,6 +2158,240 @@ out:
 	return ok;
 }
 
+/* ==== A creator's updates to the signers (docs/petitions.md) ==== */
+
+/* update_answer - template start_news to to about p with flag what and extra members of d
+ * (consumed; NULL: none): a response to this message, result "refused" unless pending */
+static gboolean update_answer(InboundCtx *c, const Petition *p, const Member *to,
+			      const char *what, JsonObject *d, GError **error)
+{
+	if (d == NULL)
+		d = data_new(c, to);
+	json_object_set_int_member(d, "title_max", c->cfg->start_title_max);
+	json_object_set_int_member(d, "update_max", c->cfg->update_max);
+	json_object_set_int_member(d, "updates_pending", c->cfg->updates_pending);
+	if (strcmp(what, "update_received") != 0) {
+		json_object_set_boolean_member(d, "update_refused", TRUE);
+		c->result = "refused";
+		log_info("petition %s: update refused (%s)", p->slug, what);
+	}
+	return start_news(c, p, to, what, d, error);
+}
+
+/*
+ * do_update - update+SLUG+TOKEN: the creator's update to the petition's signers (subject:
+ * its subject, the visible text of the body: its text, Markdown + Mustache), pending until
+ * an organizer decides. Only from the creator's own address (as every creator's act) and
+ * only for a published, open petition, within the limits; from anyone else nothing is
+ * recorded and the sender is told why.
+ */
+static gboolean do_update(InboundCtx *c, GError **error)
+{
+	Token t;
+	Petition *p = NULL;
+	Member *mb = NULL;
+	PetitionUpdate *u = NULL;
+	char *from = NULL, *subject = NULL, *body = NULL;
+	gint64 pending = 0, id;
+	glong slen, blen;
+	GError *e = NULL;
+	gboolean ok = FALSE;
+
+	c->action = "update";
+	c->keep_raw = TRUE;
+	if (!decode(c, TOKEN_UPDATE, &t, error))
+		return FALSE;
+	p = petition_get(c->db, t.object, &e);
+	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0 ||
+	    p->creator_id != t.member) {
+		if (e)
+			g_propagate_error(error, e);
+		else
+			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
+		goto out;
+	}
+	if ((mb = token_member(c, &t, error)) == NULL)
+		goto out;
+	if (!from_is(c, mb)) {
+		/* a forged or forwarded update: nothing recorded, nothing sent on; the sender
+		 * is told (a response the daily limit counts: nobody asked for it) */
+		Member other;
+
+		if ((from = from_address(c)) == NULL) {
+			c->result = "refused";
+			ok = TRUE;
+			goto out;
+		}
+		other = stranger(from, c->m->from_name);
+		ok = update_answer(c, p, &other, "update_not_creator", NULL, error);
+		goto out;
+	}
+	if (p->status != PETITION_STATUS_OPEN) {
+		JsonObject *d = data_new(c, mb);
+
+		json_object_set_string_member(d, "status", petition_status_name(p->status));
+		ok = update_answer(c, p, mb, "update_not_open", d, error);
+		goto out;
+	}
+	subject = g_strstrip(pm_clean_text(c->m->subject ? c->m->subject : ""));
+	body = g_strstrip(g_strdup(inbound_reply_text(c->m)));
+	slen = g_utf8_strlen(subject, -1);
+	blen = g_utf8_strlen(body, -1);
+	if (!petition_update_pending(c->db, p->id, &pending, error))
+		goto out;
+	if (slen == 0 || blen == 0)
+		ok = update_answer(c, p, mb, "update_empty", NULL, error);
+	else if (slen > c->cfg->start_title_max || blen > c->cfg->update_max)
+		ok = update_answer(c, p, mb, "update_too_long", NULL, error);
+	else if (pending >= c->cfg->updates_pending)
+		ok = update_answer(c, p, mb, "update_too_many", NULL, error);
+	else if ((id = petition_update_add(c->db, p->id, mb->id, subject, body, &e)) == 0) {
+		if (e->code == EX_DATAERR) {
+			/* not valid Mustache: the creator is told where */
+			JsonObject *d = data_new(c, mb);
+
+			json_object_set_string_member(d, "problem", e->message);
+			g_clear_error(&e);
+			ok = update_answer(c, p, mb, "update_invalid", d, error);
+		} else {
+			g_propagate_error(error, e);
+		}
+	} else if ((u = petition_update_need(c->db, id, error)) != NULL) {
+		c->result = "pending";
+		ok = update_received(c->db, c->cfg, c->key, p, u, error);
+	}
+out:
+	g_free(subject);
+	g_free(body);
+	g_free(from);
+	petition_update_free(u);
+	member_free(mb);
+	petition_free(p);
+	return ok;
+}
+
+/* rest_of_line - what follows the first word of text on its line, trimmed of white space
+ * and leading punctuation, or NULL when nothing; caller frees */
+static char *rest_of_line(const char *text)
+{
+	const char *p = text ? text : "", *end;
+
+	while (*p && !g_ascii_isalpha(*p))
+		p++;
+	while (g_ascii_isalpha(*p))
+		p++;
+	while (*p == ' ' || *p == '\t' || *p == ':' || *p == '-' || *p == ',')
+		p++;
+	end = strchr(p, '\n');
+	if (end == NULL)
+		end = p + strlen(p);
+	{
+		char *r = g_strstrip(g_strndup(p, (gsize)(end - p)));
+
+		if (*r)
+			return r;
+		g_free(r);
+	}
+	return NULL;
+}
+
+/* update_refused_notice - a reply about update u not from the organizer it was sent to:
+ * nothing decided, the organizers told who tried */
+static gboolean update_refused_notice(InboundCtx *c, const Petition *p, const PetitionUpdate *u,
+				      const char *from, GError **error)
+{
+	JsonObject *d = update_notice_data(c->db, c->cfg, p, u, "");
+	JsonNode *node = json_node_init_object(json_node_alloc(), d);
+	Notice n = { "update_review", node, NULL, p->id, NULL, NULL, NULL };
+	gboolean ok;
+
+	json_object_set_string_member(d, "refused_from", from ? from : "(no address)");
+	log_info("decision on update %" G_GINT64_FORMAT " not from its organizer: refused", u->id);
+	c->result = "refused";
+	ok = notify_organizers(c->db, c->cfg, &n, NULL, error);
+	json_node_unref(node);
+	json_object_unref(d);
+	return ok;
+}
+
+/* do_decide - an organizer's reply to decide+TOKEN: "approve" sends the update to the
+ * signers, "reject REASON" refuses it; anything else is asked again; from another address
+ * nothing is decided */
+static gboolean do_decide(InboundCtx *c, GError **error)
+{
+	static const char *const yes[] = { "approve", "approved", "yes", "ok", "okay", NULL };
+	static const char *const no[] = { "reject", "rejected", "no", NULL };
+	const char *text;
+	char *from = NULL, *reason = NULL;
+	Member *org;
+	PetitionUpdate *u = NULL;
+	Petition *p = NULL;
+	Token t;
+	gboolean ok = FALSE;
+
+	c->action = "decide";
+	if (!decode(c, TOKEN_UPDATE_REVIEW, &t, error) || (org = token_member(c, &t, error)) == NULL)
+		return FALSE;
+	if ((u = petition_update_need(c->db, t.object, error)) == NULL ||
+	    (p = petition_need_id(c->db, u->petition_id, error)) == NULL)
+		goto out;
+	from = from_address(c);
+	if (!organizer_is(c->cfg, NULL, org->email) || !is_member_addr(c, from, org) ||
+	    !organizer_is(c->cfg, NULL, from)) {
+		ok = update_refused_notice(c, p, u, from, error);
+		goto out;
+	}
+	if (u->status != PETITION_UPDATE_PENDING) {
+		log_info("decision on update %" G_GINT64_FORMAT ", which is %s: nothing to decide",
+			 u->id, petition_update_status_name(u->status));
+		c->result = "decided";
+		ok = TRUE;
+		goto out;
+	}
+	text = inbound_reply_text(c->m);
+	reason = rest_of_line(text);
+	if (first_word_is(text, yes)) {
+		ok = update_decide(c->db, c->cfg, c->key, u->id, TRUE, NULL, org->email, NULL, error);
+		c->result = "approved";
+	} else if (first_word_is(text, no) && reason) {
+		ok = update_decide(c->db, c->cfg, c->key, u->id, FALSE, reason, org->email, NULL,
+				   error);
+		c->result = "rejected";
+	} else {
+		/* not a decision (or a rejection without its reason): asked again */
+		JsonObject *d = update_notice_data(c->db, c->cfg, p, u, org->email);
+
+		json_object_set_boolean_member(d, "unclear", TRUE);
+		c->result = "unclear";
+		ok = respond(c, "update_review", org, c->recipient, d, OUTBOX_NOTICE, error);
+	}
+out:
+	g_free(reason);
+	g_free(from);
+	petition_free(p);
+	petition_update_free(u);
+	member_free(org);
+	return ok;
+}
+
+/* do_unfollow - unfollow+TOKEN (List-Unsubscribe of a petition's updates): the token's
+ * signer gets no more updates about that petition, at once and without mail back */
+static gboolean do_unfollow(InboundCtx *c, GError **error)
+{
+	Token t;
+	Member *mb;
+	gboolean changed = FALSE, ok;
+
+	c->action = "unsubscribe";
+	if (!decode(c, TOKEN_UNFOLLOW, &t, error) || (mb = token_member(c, &t, error)) == NULL)
+		return FALSE;
+	ok = signature_stop_updates(c->db, t.object, mb->id, pm_now(), &changed, error);
+	if (ok)
+		c->result = changed ? "unfollowed" : "already";
+	member_free(mb);
+	return ok;
+}
+
 /* ==== The recipient check ==== */
 
 /* inbound_route_check - refuse an address that names nothing (see route.h) */
@@ -2271,6 +2507,9 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 		case TOKEN_STORY: return do_story(c, error);
 		case TOKEN_SPONSOR: return do_sponsor(c, error);
 		case TOKEN_REVIEW: return do_review(c, error);
+		case TOKEN_UPDATE: return do_update(c, error);
+		case TOKEN_UPDATE_REVIEW: return do_decide(c, error);
+		case TOKEN_UNFOLLOW: return do_unfollow(c, error);
 		default: break;
 		}
 		break;

@@ -22,6 +22,9 @@ static const struct {
 	{ "reply", TOKEN_DELIVERY },
 	{ "sponsor", TOKEN_SPONSOR },
 	{ "review", TOKEN_REVIEW },
+	{ "update", TOKEN_UPDATE },
+	{ "decide", TOKEN_UPDATE_REVIEW },
+	{ "unfollow", TOKEN_UNFOLLOW },
 };
 
 /* address_keyword_purpose - token purpose for a keyword */
@@ -235,8 +238,8 @@ void address_route(const PmConfig *cfg, const char *recipient, Route *out)
 				out->kind = ROUTE_NONE;
 		} else if (purpose && out->token && n == 2) {
 			out->kind = ROUTE_TOKEN;
-		} else if (purpose == TOKEN_SPONSOR && out->token) {
-			out->kind = ROUTE_TOKEN;        /* sponsor+SLUG+TOKEN */
+		} else if ((purpose == TOKEN_SPONSOR || purpose == TOKEN_UPDATE) && out->token) {
+			out->kind = ROUTE_TOKEN;        /* sponsor+SLUG+TOKEN, update+SLUG+TOKEN */
 			out->arg = g_strdup(parts[1]);
 		} else if (n == 2 && purpose == 0 && (strcmp(parts[0], owner) == 0 ||
 							       strcmp(parts[0], "owner") == 0)) {

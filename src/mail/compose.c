@@ -847,7 +847,8 @@ static void list_headers_each(const PmConfig *cfg, const ComposeOpts *o, PutHead
 	char *title = compose_header_value(o->list_title ? o->list_title : o->list_name);
 	char *phrase = g_mime_utils_header_encode_phrase(NULL, title, "utf-8");
 	char *id = g_strdup_printf("%s <%s.%s>", phrase, o->list_name, cfg->domain);
-	char *help = address_make(cfg, o->list_name, "help", NULL);
+	char *help = address_make(cfg, o->list_updates ? "help" : o->list_name,
+				  o->list_updates ? NULL : "help", NULL);
 	char *sub = address_make(cfg, o->list_name, "subscribe", NULL);
 	char *post = address_make(cfg, o->list_name, NULL, NULL);
 	char *owner = config_from_address(cfg);
@@ -866,8 +867,9 @@ static void list_headers_each(const PmConfig *cfg, const ComposeOpts *o, PutHead
 		put(target, "List-Unsubscribe", unsub->str);
 	if (o->unsubscribe_url)
 		put(target, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-	put(target, "List-Subscribe", subv);
-	put(target, "List-Post", postv);
+	if (!o->list_updates)   /* one joins an update audience by signing, not by mail */
+		put(target, "List-Subscribe", subv);
+	put(target, "List-Post", o->list_updates ? "NO" : postv);
 	put(target, "List-Owner", ownerv);
 	put(target, "List-Help", helpv);
 	put(target, "Precedence", "bulk");

@@ -42,6 +42,8 @@ typedef struct {
 				    * List-Post, List-Owner, List-Help, Precedence: bulk */
 	const char *list_title;
 	gboolean list_discussion;  /* List-Post: <mailto:LIST@domain>; else (announce) NO */
+	gboolean list_updates;     /* a petition's updates to its signers (list_name SLUG.updates):
+				    * no List-Subscribe, List-Post NO, List-Help help@domain */
 	const char *unsubscribe_mailto;  /* addr-spec for List-Unsubscribe's mailto: */
 	const char *unsubscribe_url;     /* https URL: adds List-Unsubscribe-Post one-click */
 	gboolean auto_reply;       /* Auto-Submitted: auto-replied (responses to mail) */

@@ -18,6 +18,7 @@
 #include "model/outbox.h"
 #include "model/signature.h"
 #include "model/story.h"
+#include "model/petition_update.h"
 #include "model/suppression.h"
 #include "base/pm.h"
 
@@ -36,6 +37,7 @@ gboolean member_forget(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint6
 	address = member_address(m) ? member_address(m) : "";
 	ok = inbound_log_forget_member(db, cfg, id, email, address, error) &&
 	     story_forget_member(db, id, now, error) &&
+	     petition_update_forget_member(db, id, now, error) &&
 	     signature_forget_member(db, id, error) &&
 	     outbox_forget_member(db, cfg, id, email, address, now, error) &&
 	     bounce_forget_member(db, id, error) &&

@@ -22,17 +22,48 @@
 #include "base/pm.h"
 #include "mail/template.h"
 
-#define NL_COLS "id, list_id, coalesce(petition_id, 0), subject, body, template, skip_signed, " \
+#define NL_COLS "id, coalesce(list_id, 0), coalesce(petition_id, 0), subject, body, template, skip_signed, " \
 		"status, coalesce(scheduled_at, 0), cursor, recipients, coalesce(expanded_at, 0), " \
-		"created_at"
+		"created_at, audience"
 
-/* the members a newsletter goes to, after a cursor: the one audience definition */
+/* the members a newsletter goes to, after a cursor: the one audience definition (a
+ * list's; SIGNERS_FROM for a petition's signers), parameters ?1 list, ?2 cursor,
+ * ?3 skip_signed, ?4 petition in both */
 #define AUDIENCE_FROM \
 	"FROM subscriptions s JOIN members m ON m.id = s.member_id " \
 	"WHERE s.list_id = ?1 AND s.member_id > ?2 AND s.status = 'active' " \
 	"AND m.status = 'active' AND m.email IS NOT NULL AND (?3 = 0 OR NOT EXISTS " \
 	"(SELECT 1 FROM signatures g WHERE g.petition_id = ?4 AND g.member_id = m.id " \
 	"AND g.status = 'confirmed'))"
+/* a petition's counted signers (confirmed: not pending, suspect or invalid) who have not
+ * stopped its updates, their member active and not forgotten */
+#define SIGNERS_FROM \
+	"FROM signatures s JOIN members m ON m.id = s.member_id " \
+	"WHERE s.petition_id = ?4 AND s.member_id > ?2 AND s.status = 'confirmed' " \
+	"AND s.updates_stopped_at IS NULL AND m.status = 'active' AND m.email IS NOT NULL " \
+	"AND ?1 = ?1 AND ?3 = ?3"
+
+static const char *const audience_names[] = {
+	[NEWSLETTER_AUDIENCE_LIST] = "list", [NEWSLETTER_AUDIENCE_SIGNERS] = "signers",
+};
+
+/* newsletter_audience_name - the audience as stored */
+const char *newsletter_audience_name(NewsletterAudience audience)
+{
+	return (unsigned)audience < G_N_ELEMENTS(audience_names) ? audience_names[audience]
+								 : NULL;
+}
+
+/* newsletter_audience_parse - the audience stored as s */
+gboolean newsletter_audience_parse(const char *s, NewsletterAudience *audience)
+{
+	int i = pm_name_index(audience_names, G_N_ELEMENTS(audience_names), s);
+
+	if (i < 0)
+		return FALSE;
+	*audience = (NewsletterAudience)i;
+	return TRUE;
+}
 
 static const char *const status_names[] = {
 	[NEWSLETTER_STATUS_DRAFT] = "draft", [NEWSLETTER_STATUS_SCHEDULED] = "scheduled",
@@ -79,6 +110,7 @@ Newsletter *newsletter_get(PmDb *db, gint64 id, GError **error)
 		n->recipients = sqlite3_column_int64(st, 10);
 		n->expanded_at = sqlite3_column_int64(st, 11);
 		n->created_at = sqlite3_column_int64(st, 12);
+		newsletter_audience_parse((const char *)sqlite3_column_text(st, 13), &n->audience);
 	}
 	db_done(st);
 	return n;
@@ -169,6 +201,23 @@ gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const 
 	list_free(l);
 	petition_free(p);
 	return id;
+}
+
+/* newsletter_create_update - to a petition's signers, scheduled now */
+gint64 newsletter_create_update(PmDb *db, gint64 petition_id, const char *subject,
+				const char *body_markdown, const char *created_by, GError **error)
+{
+	gint64 now = pm_now();
+
+	if (!template_check(subject, "subject", error) ||
+	    !template_check(body_markdown, "body", error))
+		return 0;
+	if (!db_exec(db, error, "INSERT INTO newsletters(list_id, petition_id, subject, body, "
+		     "template, audience, status, scheduled_at, created_by, created_at) VALUES "
+		     "(NULL, ?, ?, ?, 'petition_update', 'signers', 'scheduled', ?, ?, ?)",
+		     "ittiti", petition_id, subject, body_markdown, now, created_by, now))
+		return 0;
+	return db_last_id(db);
 }
 
 /* newsletter_translate - the subject and body for members whose language is lang */
@@ -293,15 +342,25 @@ gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error)
 		/* the members it had yet to be expanded for count as recipients whose copies
 		 * were cancelled: the status stays right (newsletter_report_need) */
 		ok = (n->expanded_at != 0 ||
-		      db_int(db, error, &unexpanded, 0, "SELECT count(*) " AUDIENCE_FROM, "iiii",
-			     n->list_id, n->cursor, (gint64)(n->skip_signed ? 1 : 0),
-			     n->petition_id)) &&
+		      (n->audience == NEWSLETTER_AUDIENCE_SIGNERS ?
+		       db_int(db, error, &unexpanded, 0, "SELECT count(*) " SIGNERS_FROM, "iiii",
+			      n->list_id, n->cursor, (gint64)0, n->petition_id) :
+		       db_int(db, error, &unexpanded, 0, "SELECT count(*) " AUDIENCE_FROM, "iiii",
+			      n->list_id, n->cursor, (gint64)(n->skip_signed ? 1 : 0),
+			      n->petition_id))) &&
 		     db_exec(db, error, "UPDATE newsletters SET status = 'cancelled', "
 			     "finished_at = ?, recipients = recipients + ? WHERE id = ?", "iii",
 			     now, unexpanded, id) &&
 		     outbox_cancel_ref(db, OUTBOX_NEWSLETTER, id, now, error);
 	newsletter_free(n);
 	return ok;
+}
+
+/* newsletter_signers - the audience of petition_id's updates now */
+gboolean newsletter_signers(PmDb *db, gint64 petition_id, gint64 *count, GError **error)
+{
+	return db_int(db, error, count, 0, "SELECT count(*) " SIGNERS_FROM, "iiii", (gint64)0,
+		      (gint64)0, (gint64)0, petition_id);
 }
 
 /* newsletter_audience - members it would reach now */
@@ -312,8 +371,13 @@ gboolean newsletter_audience(PmDb *db, gint64 id, gint64 *count, GError **error)
 
 	if (n == NULL)
 		return FALSE;
-	ok = db_int(db, error, count, 0, "SELECT count(*) " AUDIENCE_FROM, "iiii", n->list_id,
-		    (gint64)0, (gint64)(n->skip_signed ? 1 : 0), n->petition_id);
+	if (n->audience == NEWSLETTER_AUDIENCE_SIGNERS)
+		ok = db_int(db, error, count, 0, "SELECT count(*) " SIGNERS_FROM, "iiii",
+			    n->list_id, (gint64)0, (gint64)0, n->petition_id);
+	else
+		ok = db_int(db, error, count, 0, "SELECT count(*) " AUDIENCE_FROM, "iiii",
+			    n->list_id, (gint64)0, (gint64)(n->skip_signed ? 1 : 0),
+			    n->petition_id);
 	newsletter_free(n);
 	return ok;
 }
@@ -340,9 +404,14 @@ static gboolean expand_batch(PmDb *db, gint64 id, gint64 now, int batch, gint64 
 		return e == NULL;
 	}
 	cursor = n->cursor;
-	st = db_query(db, &e, "SELECT m.id, coalesce(m.address, m.email) " AUDIENCE_FROM
-		      " ORDER BY s.member_id LIMIT ?5", "iiiii", n->list_id, cursor,
-		      (gint64)(n->skip_signed ? 1 : 0), n->petition_id, (gint64)batch);
+	if (n->audience == NEWSLETTER_AUDIENCE_SIGNERS)
+		st = db_query(db, &e, "SELECT m.id, coalesce(m.address, m.email) " SIGNERS_FROM
+			      " ORDER BY s.member_id LIMIT ?5", "iiiii", n->list_id, cursor,
+			      (gint64)0, n->petition_id, (gint64)batch);
+	else
+		st = db_query(db, &e, "SELECT m.id, coalesce(m.address, m.email) " AUDIENCE_FROM
+			      " ORDER BY s.member_id LIMIT ?5", "iiiii", n->list_id, cursor,
+			      (gint64)(n->skip_signed ? 1 : 0), n->petition_id, (gint64)batch);
 	while (st && db_step(db, st, &e)) {
 		gint64 mid = sqlite3_column_int64(st, 0);
 		OutboxItem item = { .kind = OUTBOX_NEWSLETTER, .ref_id = id, .member_id = mid,
@@ -381,7 +450,13 @@ gboolean newsletter_copy_state(PmDb *db, gint64 id, gint64 member_id, gboolean *
 
 	*found = FALSE;
 	*sstatus = SUBSCRIPTION_STATUS_NONE;
-	st = db_query(db, &e, "SELECT n.status, s.status, m.status, m.email, m.name, m.postcode, "
+	/* for a petition's signers, "subscribed" is: the signature counts and its signer
+	 * has not stopped the updates (SIGNERS_FROM) */
+	st = db_query(db, &e, "SELECT n.status, CASE n.audience WHEN 'signers' THEN "
+		      "(SELECT CASE WHEN g.status = 'confirmed' AND g.updates_stopped_at IS NULL "
+		      "THEN 'active' ELSE 'unsubscribed' END FROM signatures g WHERE "
+		      "g.petition_id = n.petition_id AND g.member_id = ?2) ELSE s.status END, "
+		      "m.status, m.email, m.name, m.postcode, "
 		      "m.district, m.id, m.lang, coalesce(m.address, m.email) FROM newsletters n "
 		      "LEFT JOIN subscriptions s ON "
 		      "s.list_id = n.list_id AND s.member_id = ?2 LEFT JOIN members m ON m.id = ?2 "
@@ -591,6 +666,6 @@ gboolean newsletter_list_of_petition_mail(PmDb *db, gint64 petition_id, gint64 m
 {
 	return db_int(db, error, list_id, 0, "SELECT n.list_id FROM outbox o JOIN newsletters n "
 		      "ON n.id = o.ref_id WHERE o.kind = 'newsletter' AND o.member_id = ? AND "
-		      "n.petition_id = ? ORDER BY o.id DESC LIMIT 1", "ii", member_id,
+		      "n.petition_id = ? AND n.list_id IS NOT NULL ORDER BY o.id DESC LIMIT 1", "ii", member_id,
 		      petition_id);
 }

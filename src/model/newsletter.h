@@ -1,5 +1,6 @@
 /*
- * newsletter.h - newsletters: a Markdown + Mustache body sent to a list, one personalized
+ * newsletter.h - newsletters: a Markdown + Mustache body sent to a list (or, a creator's
+ * approved update, to a petition's counted signers: NewsletterAudience), one personalized
  * copy per member, scheduled, throttled and resumable.
  *
  * Owns: the newsletters table (every write to it is here) and its states (draft,
@@ -30,6 +31,20 @@ typedef enum {
 	NEWSLETTER_STATUS_CANCELLED
 } NewsletterStatus;
 
+/* Whom a newsletter goes to, stored as its name (newsletter_audience_name): a list's
+ * active subscribers, or (a creator's approved update) its petition's counted signers
+ * who have not stopped its updates */
+typedef enum {
+	NEWSLETTER_AUDIENCE_LIST,
+	NEWSLETTER_AUDIENCE_SIGNERS
+} NewsletterAudience;
+
+/* newsletter_audience_name - "list", "signers" */
+const char *newsletter_audience_name(NewsletterAudience audience);
+
+/* newsletter_audience_parse - the audience named s into *audience; FALSE if unknown */
+gboolean newsletter_audience_parse(const char *s, NewsletterAudience *audience);
+
 /* newsletter_status_name - "draft", "scheduled", ...: the name stored and printed */
 const char *newsletter_status_name(NewsletterStatus status);
 
@@ -46,6 +61,16 @@ gboolean newsletter_status_parse(const char *s, NewsletterStatus *status);
 gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const char *subject,
 			 const char *body_markdown, const char *petition, const char *template_name,
 			 gboolean skip_signed, const char *created_by, GError **error);
+
+/*
+ * newsletter_create_update - a newsletter to the counted signers of petition_id (audience
+ * signers, no list; template petition_update) with subject and body (Markdown +
+ * Mustache), scheduled now: the next `peermail run` expands and sends it. created_by: who
+ * approved it. Returns the id, or 0 with error (EX_DATAERR: not valid Mustache). The
+ * caller holds the transaction.
+ */
+gint64 newsletter_create_update(PmDb *db, gint64 petition_id, const char *subject,
+				const char *body_markdown, const char *created_by, GError **error);
 
 /*
  * newsletter_translate - the subject and body (Markdown + Mustache) of newsletter id for
@@ -81,6 +106,10 @@ gboolean newsletter_schedule_later(PmDb *db, gint64 id, gint64 at, GError **erro
  * (EX_DATAERR). The caller holds the transaction. */
 gboolean newsletter_cancel(PmDb *db, gint64 id, GError **error);
 
+/* newsletter_signers - how many members an update of petition_id would reach now (its
+ * counted signers who have not stopped its updates) */
+gboolean newsletter_signers(PmDb *db, gint64 petition_id, gint64 *count, GError **error);
+
 /* newsletter_audience - how many members it would reach now */
 gboolean newsletter_audience(PmDb *db, gint64 id, gint64 *count, GError **error);
 
@@ -88,8 +117,9 @@ gboolean newsletter_audience(PmDb *db, gint64 id, gint64 *count, GError **error)
 
 typedef struct {
 	gint64 id;
-	gint64 list_id;
+	gint64 list_id;       /* 0: none (audience signers) */
 	gint64 petition_id;   /* 0: none */
+	NewsletterAudience audience;
 	char *subject;
 	char *body;           /* Markdown + Mustache source */
 	char *template_name;
@@ -132,8 +162,9 @@ gboolean newsletter_expand_more(PmDb *db, gint64 now, int batch, gint64 max_rows
 /*
  * newsletter_copy_state - what the copy of newsletter id for member_id depends on at send
  * time, in one statement: *found FALSE when there is no such newsletter, else its status in
- * *nstatus; the member's subscription to its list in *sstatus (SUBSCRIPTION_STATUS_NONE:
- * none); the member into *m (id, email, name, postcode, district, status; m->email NULL
+ * *nstatus; whether the member is still in its audience in *sstatus: their subscription to
+ * its list (SUBSCRIPTION_STATUS_NONE: none), or for audience signers ACTIVE while their
+ * signature counts and they have not stopped its updates, else UNSUBSCRIBED; the member into *m (id, email, name, postcode, district, status; m->email NULL
  * when there is no such member). Strings in *m are the caller's to free. FALSE on a
  * database error.
  */

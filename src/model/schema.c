@@ -345,6 +345,48 @@ static const char *const migrations[] = {
 "CREATE INDEX outbox_recipient_key ON outbox(recipient_key, created_at) "
 "  WHERE kind = 'response';"
 ,
+/* 11: creators' updates to their signers (issue 16): pending updates an organizer
+ * approves; an approved one is a newsletter whose audience is the petition's counted
+ * signers, so newsletters may have no list (the table is rebuilt: db.c migrates with
+ * foreign keys off); a signer's own "stop updates about this petition" */
+"ALTER TABLE signatures ADD COLUMN updates_stopped_at INTEGER;"  /* the signer's own act */
+"CREATE TABLE newsletters_new ("
+"  id INTEGER PRIMARY KEY,"
+"  list_id INTEGER REFERENCES lists(id),"     /* NULL: audience 'signers' */
+"  petition_id INTEGER REFERENCES petitions(id),"
+"  subject TEXT NOT NULL, body TEXT NOT NULL,"
+"  template TEXT NOT NULL DEFAULT 'newsletter',"
+"  skip_signed INTEGER NOT NULL DEFAULT 0,"
+"  status TEXT NOT NULL DEFAULT 'draft'"
+"    CHECK (status IN ('draft','scheduled','sending','sent','cancelled')),"
+"  scheduled_at INTEGER,"
+"  cursor INTEGER NOT NULL DEFAULT 0,"
+"  recipients INTEGER NOT NULL DEFAULT 0,"
+"  created_by TEXT,"
+"  expanded_at INTEGER,"
+"  created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER,"
+"  audience TEXT NOT NULL DEFAULT 'list' CHECK (audience IN ('list','signers')),"
+"  CHECK ((audience = 'list') = (list_id IS NOT NULL)));"
+"INSERT INTO newsletters_new(id, list_id, petition_id, subject, body, template, skip_signed,"
+"  status, scheduled_at, cursor, recipients, created_by, expanded_at, created_at, started_at,"
+"  finished_at) SELECT id, list_id, petition_id, subject, body, template, skip_signed,"
+"  status, scheduled_at, cursor, recipients, created_by, expanded_at, created_at, started_at,"
+"  finished_at FROM newsletters;"
+"DROP TABLE newsletters;"
+"ALTER TABLE newsletters_new RENAME TO newsletters;"
+"CREATE INDEX newsletters_due ON newsletters(status, scheduled_at);"
+"CREATE TABLE petition_updates ("
+"  id INTEGER PRIMARY KEY,"
+"  petition_id INTEGER NOT NULL REFERENCES petitions(id) ON DELETE CASCADE,"
+"  member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,"  /* the creator */
+"  subject TEXT NOT NULL, body TEXT NOT NULL,"   /* Markdown + Mustache */
+"  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','approved','rejected')),"
+"  reason TEXT,"                              /* a rejection's reason */
+"  decided_by TEXT, decided_at INTEGER,"       /* an organizer's address or cli:USER */
+"  newsletter_id INTEGER REFERENCES newsletters(id),"  /* once approved */
+"  created_at INTEGER NOT NULL);"
+"CREATE INDEX petition_updates_petition ON petition_updates(petition_id, status);"
+,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == DB_SCHEMA_VERSION);

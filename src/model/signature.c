@@ -499,3 +499,16 @@ GArray *signature_sponsors(PmDb *db, gint64 petition_id, GError **error)
 		      "source = 'sponsor' AND status = 'confirmed' AND member_id IS NOT NULL "
 		      "ORDER BY id", "i", petition_id);
 }
+
+/* signature_stop_updates - a signer's own "no more updates about this petition" */
+gboolean signature_stop_updates(PmDb *db, gint64 petition_id, gint64 member_id, gint64 now,
+				gboolean *changed, GError **error)
+{
+	*changed = FALSE;
+	if (!db_exec(db, error, "UPDATE signatures SET updates_stopped_at = ? WHERE "
+		     "petition_id = ? AND member_id = ? AND updates_stopped_at IS NULL", "iii", now,
+		     petition_id, member_id))
+		return FALSE;
+	*changed = db_changes(db) > 0;
+	return TRUE;
+}

@@ -199,4 +199,10 @@ gboolean signature_withdraw(PmDb *db, gint64 petition_id, gint64 member_id,
 
 gboolean signature_forget_member(PmDb *db, gint64 member_id, GError **error);
 
+/* signature_stop_updates - member_id, a signer of petition_id, asked for no more of its
+ * updates (their own act: a token naming them); *changed FALSE when they had asked
+ * before or have no signature there. The caller holds the transaction. */
+gboolean signature_stop_updates(PmDb *db, gint64 petition_id, gint64 member_id, gint64 now,
+				gboolean *changed, GError **error);
+
 #endif

@@ -9,7 +9,9 @@
  * Mustache too, rendered first. A member whose language has a translation of the newsletter
  * (newsletter_translate) gets its subject and body; every member gets the template (and
  * its footer) of their language, and the petition's plural forms in it. Linked to a petition,
- * Reply-To is the member's sign+SLUG+TOKEN; list headers carry leave+TOKEN.
+ * Reply-To is the member's sign+SLUG+TOKEN; list headers carry leave+TOKEN. A creator's
+ * update to a petition's signers (audience signers: no list) carries unfollow+TOKEN
+ * instead (it stops that petition's updates) under List-Id SLUG.updates.DOMAIN.
  *
  * The parts shared by every copy (the newsletter row, list, petition and stories as JSON,
  * the parsed templates) are cached per newsletter id for NL_CACHE_TTL seconds. The cache
@@ -51,6 +53,7 @@ typedef struct {
 	Newsletter *n;
 	List *list;
 	char *slug;             /* linked petition's slug, or NULL */
+	char *updates_id;       /* audience signers: SLUG.updates, its List-Id's name */
 	JsonNode *list_json;
 	JsonNode *petition_json;    /* NULL when not linked */
 	JsonNode *stories_json;
@@ -91,6 +94,7 @@ static void shared_unref(gpointer p)
 	newsletter_free(s->n);
 	list_free(s->list);
 	g_free(s->slug);
+	g_free(s->updates_id);
 	if (s->list_json)
 		json_node_unref(s->list_json);
 	if (s->petition_json)
@@ -131,20 +135,25 @@ static Shared *shared_get(PmDb *db, const PmConfig *cfg, gint64 id, GError **err
 	s->loaded = now;
 	if ((s->n = newsletter_need(db, id, error)) == NULL)
 		goto fail;
-	if ((s->list = list_get(db, s->n->list_id, error)) == NULL) {
+	if (s->n->audience == NEWSLETTER_AUDIENCE_SIGNERS) {
+		/* a creator's update to the petition's signers: no list */
+		s->list_json = json_node_init_null(json_node_alloc());
+	} else if ((s->list = list_get(db, s->n->list_id, error)) == NULL) {
 		if (error && *error == NULL)
 			g_set_error(error, PM_ERROR, EX_NOUSER, "newsletter %" G_GINT64_FORMAT
 				    ": its list is gone", id);
 		goto fail;
+	} else {
+		subscription_count_active(db, s->list->id, &members, NULL);
+		s->list_json = list_to_json(cfg, s->list, members);
 	}
-	subscription_count_active(db, s->list->id, &members, NULL);
-	s->list_json = list_to_json(cfg, s->list, members);
 	if (s->n->petition_id) {
 		Petition *p = petition_get(db, s->n->petition_id, error);
 
 		if (p == NULL)
 			goto fail;
 		s->slug = g_strdup(p->slug);
+		s->updates_id = g_strconcat(p->slug, ".updates", NULL);
 		s->petition_json = petition_to_json(db, cfg, p);
 		petition_free(p);
 	}
@@ -242,10 +251,15 @@ static GBytes *render_copy(const PmConfig *cfg, const PmSecret *key, Shared *sh,
 		}
 	}
 	if (personal) {
-		Token tu = { TOKEN_UNSUBSCRIBE, sh->list->id, m->id, 0 };
-		char *t = token_encode(key, &tu);
+		/* a list's copy leaves the list; a petition update's stops that petition's
+		 * updates (unfollow+TOKEN, the same token behind the one-click URL) */
+		Token tu = { TOKEN_UNSUBSCRIBE, sh->list ? sh->list->id : 0, m->id, 0 };
+		char *t;
 
-		unsub = address_make(cfg, "leave", NULL, t);
+		if (sh->list == NULL)
+			tu = (Token){ TOKEN_UNFOLLOW, sh->n->petition_id, m->id, 0 };
+		t = token_encode(key, &tu);
+		unsub = address_make(cfg, sh->list ? "leave" : "unfollow", NULL, t);
 		if (cfg->base_url)
 			url = g_strdup_printf("%s/u/%s", cfg->base_url, t);
 		g_free(t);
@@ -256,8 +270,13 @@ static GBytes *render_copy(const PmConfig *cfg, const PmSecret *key, Shared *sh,
 			sign = address_make(cfg, "sign", sh->slug, t);
 			g_free(t);
 		}
-	} else {
+	} else if (sh->list) {
 		unsub = address_make(cfg, sh->list->name, "unsubscribe", NULL);
+		if (sh->slug)
+			sign = address_make(cfg, "sign", sh->slug, NULL);
+	} else {
+		/* a preview of an update to someone who is not a member: no real token */
+		unsub = address_make(cfg, "help", NULL, NULL);
 		if (sh->slug)
 			sign = address_make(cfg, "sign", sh->slug, NULL);
 	}
@@ -279,9 +298,17 @@ static GBytes *render_copy(const PmConfig *cfg, const PmSecret *key, Shared *sh,
 	opts.to_name = m->name;
 	opts.lang = m->lang;
 	opts.reply_to = sign;
-	opts.list_name = sh->list->name;
-	opts.list_title = sh->list->title;
-	opts.list_discussion = g_strcmp0(sh->list->mode, "discussion") == 0;
+	if (sh->list) {
+		opts.list_name = sh->list->name;
+		opts.list_title = sh->list->title;
+		opts.list_discussion = g_strcmp0(sh->list->mode, "discussion") == 0;
+	} else {
+		/* List-Id SLUG.updates.DOMAIN; List-Unsubscribe stops this petition's updates */
+		opts.list_name = sh->updates_id;
+		opts.list_title = json_object_get_string_member(
+			json_node_get_object(sh->petition_json), "title");
+		opts.list_updates = TRUE;
+	}
 	opts.unsubscribe_mailto = unsub;
 	opts.unsubscribe_url = url;
 	opts.subject = subject;

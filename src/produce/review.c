@@ -32,6 +32,12 @@ char *review_sponsor_address(const PmConfig *cfg, const PmSecret *key, const Pet
 	return creator_address(cfg, key, p, "sponsor", TOKEN_SPONSOR);
 }
 
+/* review_update_address - the creator's update address */
+char *review_update_address(const PmConfig *cfg, const PmSecret *key, const Petition *p)
+{
+	return creator_address(cfg, key, p, "update", TOKEN_UPDATE);
+}
+
 /* sponsor_count - confirmed sponsors of p; -1 on error */
 static gint64 sponsor_count(PmDb *db, const Petition *p, GError **error)
 {
@@ -114,8 +120,15 @@ static gboolean tell_one(PmDb *db, const PmConfig *cfg, const PmSecret *key, con
 		json_object_set_int_member(d, "sponsors_needed", cfg->start_sponsors);
 		g_free(sponsor);
 	}
-	o.to = m->email;
+	if (creator && strcmp(what, "published") == 0) {
+		char *update = review_update_address(cfg, key, p);
+
+		json_object_set_string_member(d, "update_address", update);
+		g_free(update);
+	}
+	o.to = member_address(m);
 	o.to_name = m->name;
+	o.lang = m->lang;       /* the member's language, as every response */
 	o.auto_generated = TRUE;
 	msg = compose_message(cfg, "start_news", node, &o, error);
 	ok = msg != NULL;
@@ -123,7 +136,8 @@ static gboolean tell_one(PmDb *db, const PmConfig *cfg, const PmSecret *key, con
 		item.kind = OUTBOX_RESPONSE;
 		item.ref_id = p->id;
 		item.member_id = m->id;
-		item.recipient = m->email;
+		item.recipient = member_address(m);     /* the address as given */
+		item.recipient_key = m->email;
 		item.message = msg;
 		ok = outbox_enqueue(db, &item, error) != 0;
 		g_bytes_unref(msg);

@@ -3,7 +3,7 @@
  * organizers, the decision (publish or reject) and what the creator and the sponsors are
  * told, the moderation-delay notice, and the addresses a creator is given.
  *
- * Owns: sponsor+SLUG+TOKEN (the one place it is formed), the
+ * Owns: sponsor+SLUG+TOKEN and update+SLUG+TOKEN (the one place each is formed), the
  * decision of a petition in moderation (`petition moderate` and an organizer's reply to
  * review+TOKEN both come here), its event, and the notices about it (template
  * start_news to the creator and sponsors, petition_review to the organizers through
@@ -25,6 +25,10 @@
 
 /* review_sponsor_address - sponsor+SLUG+TOKEN of p (shared by its creator); caller frees */
 char *review_sponsor_address(const PmConfig *cfg, const PmSecret *key, const Petition *p);
+
+/* review_update_address - update+SLUG+TOKEN of p (its creator's address for updates to
+ * the signers, produce/update); caller frees */
+char *review_update_address(const PmConfig *cfg, const PmSecret *key, const Petition *p);
 
 /* review_notice_data - petition_review's data about p for organizer org (address):
  * petition, creator, target, sponsors, reasons, moderation age; caller unrefs */

@@ -28,6 +28,7 @@
 #include "model/outbox.h"
 #include "model/petition.h"
 #include "model/schema.h"
+#include "model/signature.h"
 #include "model/stats.h"
 #include "model/story.h"
 #include "produce/milestone.h"
@@ -685,7 +686,62 @@ static gboolean body_is_one_click(const char *ctype, const GString *body)
 	return yes;
 }
 
-/* unsubscribe - /u/TOKEN: GET shows a button, POST with One-Click unsubscribes */
+/* unfollow - /u/TOKEN of a petition's update (TOKEN_UNFOLLOW t): GET shows a button,
+ * POST with One-Click stops that petition's updates to the token's signer */
+static enum MHD_Result unfollow(PmDb *db, struct MHD_Connection *conn, const char *method,
+				const char *token, const Token *t, const WebReq *req)
+{
+	GError *e = NULL;
+	Petition *p = petition_get(db, t->object, &e);
+	Member *mb = p ? member_get(db, t->member, &e) : NULL;
+	gboolean changed = FALSE;
+	enum MHD_Result r;
+
+	if (p == NULL || mb == NULL) {
+		petition_free(p);
+		if (e)
+			return answer_error(conn, e);
+		return answer_message(conn, 404, "Unknown link",
+				      "This unsubscribe link is not valid or has expired.");
+	}
+	if (strcmp(method, "POST") != 0) {
+		GString *page = page_open("Unsubscribe");
+		char *title = esc(p->title);
+
+		g_string_append_printf(page, "<h1>Unsubscribe</h1><p>Stop receiving updates about "
+				       "<strong>%s</strong>?</p><form id=\"unsubscribe\" "
+				       "method=\"post\" action=\"/u/", title);
+		put(page, token);
+		g_string_append(page, "\"><input type=\"hidden\" name=\"List-Unsubscribe\" "
+				"value=\"One-Click\"><button class=\"button\" type=\"submit\">"
+				"Unsubscribe</button></form>\n");
+		g_free(title);
+		r = answer_page(conn, 200, page);
+	} else if (!body_is_one_click(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+								  "Content-Type"), req->body)) {
+		r = answer_message(conn, 400, "Bad request",
+				   "A one-click unsubscribe sends List-Unsubscribe=One-Click.");
+	} else if (!db_begin(db, &e) ||
+		   !signature_stop_updates(db, p->id, mb->id, pm_now(), &changed, &e) ||
+		   !db_commit(db, &e)) {
+		db_rollback(db);
+		r = answer_error(conn, e);
+	} else {
+		char *text = g_strdup_printf("You will receive no more updates about %s.",
+					     p->title);
+
+		log_info("web: one-click unfollow: petition %s, member %" G_GINT64_FORMAT, p->slug,
+			 mb->id);
+		r = answer_message(conn, 200, "Unsubscribed", text);
+		g_free(text);
+	}
+	member_free(mb);
+	petition_free(p);
+	return r;
+}
+
+/* unsubscribe - /u/TOKEN: GET shows a button, POST with One-Click unsubscribes (from a
+ * list; or, for a petition update's token, from that petition's updates) */
 static enum MHD_Result unsubscribe(const PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 				   const char *method, const char *token, const WebReq *req)
 {
@@ -695,6 +751,8 @@ static enum MHD_Result unsubscribe(const PmWeb *w, PmDb *db, struct MHD_Connecti
 	Member *mb = NULL;
 	enum MHD_Result r;
 
+	if (token_looks_like(token) && token_decode(w->key, token, TOKEN_UNFOLLOW, &t, NULL))
+		return unfollow(db, conn, method, token, &t, req);
 	if (!token_looks_like(token) || !token_decode(w->key, token, TOKEN_UNSUBSCRIBE, &t, NULL))
 		return answer_message(conn, 404, "Unknown link",
 				      "This unsubscribe link is not valid or has expired.");

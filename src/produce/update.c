@@ -1,0 +1,183 @@
+/*
+ * update.c - a creator's updates to the signers, as mail (update.h).
+ */
+#include <string.h>
+#include <sysexits.h>
+#include "base/log.h"
+#include "base/pm.h"
+#include "mail/address.h"
+#include "model/events.h"
+#include "model/member.h"
+#include "model/newsletter.h"
+#include "produce/notify.h"
+#include "produce/review.h"
+#include "produce/update.h"
+
+/* update_json - an update as template data */
+JsonObject *update_json(const PetitionUpdate *u)
+{
+	JsonObject *o = json_object_new();
+
+	json_object_set_int_member(o, "id", u->id);
+	json_object_set_string_member(o, "subject", u->subject);
+	json_object_set_string_member(o, "body", u->body);
+	json_object_set_string_member(o, "status", petition_update_status_name(u->status));
+	if (u->reason)
+		json_object_set_string_member(o, "reason", u->reason);
+	return o;
+}
+
+/* update_notice_data - what an organizer sees about u */
+JsonObject *update_notice_data(PmDb *db, const PmConfig *cfg, const Petition *p,
+			       const PetitionUpdate *u, const char *org)
+{
+	JsonObject *d = json_object_new();
+	Member *creator = u->member_id ? member_get(db, u->member_id, NULL) : NULL;
+	gint64 signers = 0;
+
+	/* the audience it would reach now: the counted signers who want its updates */
+	newsletter_signers(db, p->id, &signers, NULL);
+	json_object_set_member(d, "petition", petition_to_json(db, cfg, p));
+	json_object_set_object_member(d, "update", update_json(u));
+	json_object_set_string_member(d, "creator", creator && creator->email ?
+				      member_address(creator) : "(forgotten)");
+	json_object_set_int_member(d, "signers", signers);
+	json_object_set_string_member(d, "organizer", org);
+	member_free(creator);
+	return d;
+}
+
+/* A review notice being sent: what each organizer's copy needs. */
+typedef struct {
+	PmDb *db;
+	const PmConfig *cfg;
+	const PmSecret *key;
+	const Petition *p;
+	const PetitionUpdate *u;
+} UpdateNotice;
+
+/* notice_copy - one organizer's copy: a decide+TOKEN Reply-To naming them (NotifyEach) */
+static gboolean notice_copy(NotifyCopy *copy, gpointer user, GError **error)
+{
+	UpdateNotice *un = user;
+	gint64 oid = member_upsert(un->db, un->cfg, copy->to, NULL, NULL, NULL, FALSE, error);
+	Token t = { TOKEN_UPDATE_REVIEW, un->u->id, oid, 0 };
+	char *text;
+	JsonObject *d;
+
+	if (oid == 0)
+		return FALSE;
+	text = token_encode(un->key, &t);
+	copy->member_id = oid;
+	copy->reply_to = address_make(un->cfg, "decide", NULL, text);
+	g_free(text);
+	d = update_notice_data(un->db, un->cfg, un->p, un->u, copy->to);
+	json_object_set_string_member(d, "reply_address", copy->reply_to);
+	copy->data = json_node_init_object(json_node_alloc(), d);
+	json_object_unref(d);
+	return TRUE;
+}
+
+/* detail - "update N: text" for the history; caller frees */
+static char *detail(const PetitionUpdate *u, const char *text)
+{
+	return g_strdup_printf("update %" G_GINT64_FORMAT ": %s", u->id, text);
+}
+
+/* update_received - the organizers asked, the creator told */
+gboolean update_received(PmDb *db, const PmConfig *cfg, const PmSecret *key, const Petition *p,
+			 const PetitionUpdate *u, GError **error)
+{
+	UpdateNotice un = { db, cfg, key, p, u };
+	Notice n = { "update_review", NULL, NULL, p->id, NULL, notice_copy, &un };
+	JsonObject *extra = json_object_new();
+	char *what = detail(u, u->subject);
+	guint told = 0;
+	gboolean ok;
+
+	json_object_set_object_member(extra, "update", update_json(u));
+	ok = events_record(db, "update-received", p->id, "creator", what, error) &&
+	     notify_organizers(db, cfg, &n, &told, error) &&
+	     review_tell(db, cfg, key, p, "update_received", FALSE, extra, NULL, error);
+	if (ok)
+		log_info("petition %s: update %" G_GINT64_FORMAT " pending, %u organizers asked",
+			 p->slug, u->id, told);
+	json_object_unref(extra);
+	g_free(what);
+	return ok;
+}
+
+/* update_decide - approve (a newsletter to the signers) or reject, record, tell */
+gboolean update_decide(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+		       gboolean approve, const char *reason, const char *by, gint64 *newsletter,
+		       GError **error)
+{
+	PetitionUpdate *u = NULL, *now = NULL;
+	Petition *p = NULL;
+	gboolean moved = FALSE, ok = FALSE;
+	gint64 nid = 0;
+	char *why = NULL, *what = NULL;
+	JsonObject *extra = NULL;
+
+	if (newsletter)
+		*newsletter = 0;
+	if (!approve && reason)
+		why = g_strstrip(pm_clean_text(reason));
+	if (!approve && (why == NULL || *why == '\0')) {
+		g_set_error(error, PM_ERROR, EX_USAGE, "a rejection needs a reason");
+		goto out;
+	}
+	if ((u = petition_update_need(db, id, error)) == NULL ||
+	    (p = petition_need_id(db, u->petition_id, error)) == NULL ||
+	    !petition_update_decide(db, id, approve, why, by, pm_now(), &moved, error))
+		goto out;
+	if (!moved) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "update %" G_GINT64_FORMAT " is %s "
+			    "already", id, petition_update_status_name(u->status));
+		goto out;
+	}
+	if (approve && ((nid = newsletter_create_update(db, p->id, u->subject, u->body, by,
+							error)) == 0 ||
+			!petition_update_set_newsletter(db, id, nid, error)))
+		goto out;
+	if ((now = petition_update_need(db, id, error)) == NULL)
+		goto out;
+	what = detail(now, approve ? now->subject : why);
+	extra = json_object_new();
+	json_object_set_object_member(extra, "update", update_json(now));
+	if (why)
+		json_object_set_string_member(extra, "reason", why);
+	ok = events_record(db, approve ? "update-approved" : "update-rejected", p->id, by, what,
+			   error) &&
+	     review_tell(db, cfg, key, p, approve ? "update_approved" : "update_rejected", FALSE,
+			 extra, NULL, error);
+	if (ok) {
+		log_info("petition %s: update %" G_GINT64_FORMAT " %s by %s", p->slug, id,
+			 approve ? "approved" : "rejected", by);
+		if (newsletter)
+			*newsletter = nid;
+	}
+out:
+	if (extra)
+		json_object_unref(extra);
+	g_free(what);
+	g_free(why);
+	petition_update_free(now);
+	petition_update_free(u);
+	petition_free(p);
+	return ok;
+}
+
+/* update_decide_id - one transaction */
+gboolean update_decide_id(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
+			  gboolean approve, const char *reason, const char *by,
+			  gint64 *newsletter, GError **error)
+{
+	if (!db_begin(db, error))
+		return FALSE;
+	if (update_decide(db, cfg, key, id, approve, reason, by, newsletter, error) &&
+	    db_commit(db, error))
+		return TRUE;
+	db_rollback(db);
+	return FALSE;
+}
