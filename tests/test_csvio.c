@@ -158,7 +158,7 @@ TEST(dates)
 TEST(import_members)
 {
 	char *path = harness_data("csv/members.csv");
-	gint64 list = list_create(db, NULL, "news", "News", "announce", NULL);
+	gint64 list = list_create(db, cfg, "news", "News", "announce", NULL);
 	CsvioStats st = { 0 };
 	GError *e = NULL;
 	Member *m;

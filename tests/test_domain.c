@@ -25,6 +25,7 @@ static void setup(void)
 	cfg->delimiter = g_strdup("+");
 	cfg->from = g_strdup("Team <team@act.test>");
 	cfg->gmail_dots = TRUE;
+	cfg->start_keyword = g_strdup("start");
 	cfg->lists = g_ptr_array_new();
 	db = db_open(path, schema_peermail(), TRUE, NULL);
 	g_free(path);
@@ -56,18 +57,26 @@ TEST(members)
 TEST(lists)
 {
 	GError *e = NULL;
-	gint64 id = list_create(db, NULL, "News", "Campaign news", "announce", NULL);
+	gint64 id = list_create(db, cfg, "News", "Campaign news", "announce", NULL);
 	List *l = list_find(db, cfg, "NEWS", NULL);
 	gint64 m = member_upsert(db, cfg, "e@x.test", NULL, NULL, NULL, FALSE, NULL);
 	gint64 act, pend, uns, bnc;
 	SubscriptionStatus st;
 
 	OK(id > 0 && l && l->id == id, "list created and found case-insensitively");
-	OK(list_create(db, NULL, "news", NULL, NULL, &e) == 0 && e && e->code == EX_DATAERR,
+	OK(list_create(db, cfg, "news", NULL, NULL, &e) == 0 && e && e->code == EX_DATAERR,
 	   "duplicate list refused");
 	g_clear_error(&e);
-	OK(list_create(db, NULL, "help", NULL, NULL, &e) == 0, "reserved name refused");
-	g_clear_error(&e);
+	/* every name that mail would not deliver to the list */
+	for (const char *const *r = (const char *const[]){ "help", "sign", "update", "decide",
+	     "unfollow", "review", "sponsor", "postmaster", "abuse", "owner", "mailer-daemon",
+	     "team", "start", NULL }; *r; r++) {
+		char *what = g_strdup_printf("'%s' refused as a list name", *r);
+
+		OK(list_create(db, cfg, *r, NULL, NULL, &e) == 0, what);
+		g_clear_error(&e);
+		g_free(what);
+	}
 	OK(subscription_set(db, id, m, SUBSCRIPTION_STATUS_PENDING, NULL), "pending");
 	st = subscription_status(db, id, m, NULL);
 	STR_EQ(subscription_status_name(st), "pending", "status read back");
@@ -218,7 +227,7 @@ TEST(configured_lists)
 TEST(list_rules)
 {
 	GError *e = NULL;
-	gint64 list = list_create(db, NULL, "org", NULL, NULL, NULL);
+	gint64 list = list_create(db, cfg, "org", NULL, NULL, NULL);
 	gint64 m = member_upsert(db, cfg, "sub@x.test", NULL, NULL, NULL, FALSE, NULL);
 	SubscriptionStatus kept = SUBSCRIPTION_STATUS_NONE;
 

@@ -33,7 +33,7 @@ static void setup(void)
 	db = db_open(path, schema_peermail(), TRUE, NULL);
 	db2 = db_open(path, schema_peermail(), FALSE, NULL);   /* a second process, as far as SQLite knows */
 	g_free(path);
-	list_id = list_create(db, NULL, "news", "News", "announce", NULL);
+	list_id = list_create(db, cfg, "news", "News", "announce", NULL);
 	pet_id = petition_create(db, cfg, "park", "Park", "", 100, 0, NULL);
 	db_begin(db, NULL);
 	for (int i = 0; i < 250; i++) {

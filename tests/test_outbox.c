@@ -523,7 +523,7 @@ TEST(sender_parallel_newsletter)
 
 	setup(extra);
 	g_free(extra);
-	list = list_create(db, NULL, "news", "News", "announce", NULL);
+	list = list_create(db, cfg, "news", "News", "announce", NULL);
 	db_begin(db, NULL);
 	for (int i = 0; i < n; i++) {
 		char *a = g_strdup_printf("p%03d@example.org", i);

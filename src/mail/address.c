@@ -218,7 +218,8 @@ void address_route(const PmConfig *cfg, const char *recipient, Route *out)
 		else if (cfg->start_keyword && strcmp(parts[0], cfg->start_keyword) == 0)
 			out->kind = ROUTE_START;
 		else if (strcmp(parts[0], owner) == 0 || strcmp(parts[0], "postmaster") == 0 ||
-			 strcmp(parts[0], "abuse") == 0 || strcmp(parts[0], "owner") == 0)
+			 strcmp(parts[0], "abuse") == 0 || strcmp(parts[0], "owner") == 0 ||
+			 strcmp(parts[0], "mailer-daemon") == 0)
 			out->kind = ROUTE_OWNER;
 		else if (address_keyword_purpose(parts[0]) == 0) {
 			out->kind = ROUTE_LIST_POST;
@@ -265,6 +266,20 @@ void address_route(const PmConfig *cfg, const char *recipient, Route *out)
 	g_free(owner);
 	g_strfreev(parts);
 	g_free(norm);
+}
+
+/* address_names_list - does NAME@domain route to a list of that name? */
+gboolean address_names_list(const PmConfig *cfg, const char *name)
+{
+	char *addr = g_strdup_printf("%s@%s", name, cfg->domain);
+	Route r;
+	gboolean ok;
+
+	address_route(cfg, addr, &r);
+	ok = r.kind == ROUTE_LIST_POST && r.arg && g_ascii_strcasecmp(r.arg, name) == 0;
+	route_clear(&r);
+	g_free(addr);
+	return ok;
 }
 
 /* address_make - form one of our addresses */

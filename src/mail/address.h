@@ -77,6 +77,13 @@ typedef struct {
  */
 void address_route(const PmConfig *cfg, const char *recipient, Route *out);
 
+/*
+ * address_names_list - TRUE when NAME@domain would reach a list called name: not a
+ * keyword, help@, the start keyword, the From mailbox or another address for people.
+ * The one rule for which list names are free.
+ */
+gboolean address_names_list(const PmConfig *cfg, const char *name);
+
 /* route_clear - free the strings of a route */
 void route_clear(Route *r);
 

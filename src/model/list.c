@@ -86,7 +86,7 @@ List *list_find(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
 	}
 	if (l || cfg == NULL || (lc = config_list(cfg, name)) == NULL)
 		return l;
-	if (list_create(db, NULL, lc->name, lc->title, lc->mode, error) == 0)
+	if (list_create(db, cfg, lc->name, lc->title, lc->mode, error) == 0)
 		return NULL;
 	return list_find(db, NULL, name, error);
 }
@@ -181,32 +181,15 @@ List *list_free(List *l)
 	return NULL;
 }
 
-/* list_name_valid - usable as a local part and not one of our keywords */
+/* list_name_valid - usable as a local part and reaching the list (address_names_list) */
 gboolean list_name_valid(const PmConfig *cfg, const char *name)
 {
-	static const char *const reserved[] = { "help", "sign", "story", "confirm", "join",
-		"leave", "bye", "bounce", "moderate", "broadcast", "reply", "postmaster",
-		"abuse", "mailer-daemon", "owner", NULL };
-	char *owner;
-	gboolean ok = TRUE;
-
 	if (name == NULL || *name == '\0' || strlen(name) > 40)
 		return FALSE;
 	for (const char *p = name; *p; p++)
 		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
 			return FALSE;
-	if (cfg && strchr(name, cfg->delimiter[0]))
-		return FALSE;
-	for (int i = 0; reserved[i]; i++)
-		if (g_ascii_strcasecmp(reserved[i], name) == 0)
-			return FALSE;
-	if (cfg) {
-		owner = config_from_address(cfg);
-		if (g_ascii_strncasecmp(owner, name, strlen(name)) == 0 && owner[strlen(name)] == '@')
-			ok = FALSE;
-		g_free(owner);
-	}
-	return ok;
+	return address_names_list(cfg, name);
 }
 
 /* list_create - insert a list */
@@ -220,8 +203,8 @@ gint64 list_create(PmDb *db, const PmConfig *cfg, const char *name, const char *
 	if (!list_name_valid(cfg, name)) {
 		g_set_error(error, PM_ERROR, EX_DATAERR,
 			    "'%s' is not a usable list name (letters, digits, - _ . only; "
-			    "not a reserved word%s)", name ? name : "",
-			    cfg ? " or the From mailbox" : "");
+			    "not a keyword, an address for people or the From mailbox)",
+			    name ? name : "");
 		return 0;
 	}
 	if (mode && strcmp(mode, "discussion") == 0) {

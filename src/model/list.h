@@ -65,13 +65,14 @@ List *list_free(List *l);
 /*
  * list_create - a new list: the name lower-cased, the title the name when none is given,
  * mode announce unless given. EX_DATAERR if the name is taken or not usable
- * (list_name_valid; with cfg, also not the delimiter or the From mailbox), EX_USAGE for a
+ * (list_name_valid), EX_USAGE for a
  * mode other than announce or discussion.
  */
 gint64 list_create(PmDb *db, const PmConfig *cfg, const char *name, const char *title,
 		   const char *mode, GError **error);
 
-/* list_name_valid - letters, digits, '-', '_' and '.', not a reserved keyword */
+/* list_name_valid - letters, digits, '-', '_' and '.', and NAME@domain reaches the list
+ * (address_names_list: no keyword, help, start, address for people or From mailbox) */
 gboolean list_name_valid(const PmConfig *cfg, const char *name);
 
 /* subscription_status - the member's status on the list; SUBSCRIPTION_STATUS_NONE when
