@@ -31,6 +31,22 @@ is "$rc" 78 "duplicate list title exits 78"
 like "$err" 'duplicate' "duplicate title is named"
 printf 'transport = "carrier-pigeon"\n' >"$T/bad4.conf"
 "$PEERMAIL_BIN" --config "$T/bad4.conf" check-config >/dev/null 2>&1; is $? 78 "unknown transport exits 78"
+# addresses and links that would go out broken in every message are refused at load
+n=0
+for bad in 'from = "a"' 'from = "Team team@x.test"' 'from = "Team <team@x.test"' \
+	'organizers = { "bob" }' 'list "a" { organizers = { "org@x.test", "bob" } }' \
+	'base_url = "act.example.org"' 'base_url = "https://"'; do
+	n=$((n + 1))
+	printf 'domain = "x.test"\n%s\n' "$bad" >"$T/badaddr$n.conf"
+	err=$("$PEERMAIL_BIN" --config "$T/badaddr$n.conf" check-config 2>&1); rc=$?
+	is "$rc" 78 "check-config refuses $bad (78)"
+	like "$err" "badaddr$n.conf:2: (from|organizers|base_url): " "and names the line: $bad"
+done
+for good in 'from = "team@x.test"' 'from = "Équipe <team@x.test> "' 'base_url = "http://127.0.0.1:8080/"'; do
+	printf 'domain = "x.test"\n%s\n' "$good" >"$T/goodaddr.conf"
+	"$PEERMAIL_BIN" --config "$T/goodaddr.conf" check-config >/dev/null 2>&1
+	is $? 0 "check-config accepts $good"
+done
 "$PEERMAIL_BIN" --config "$T/missing.conf" check-config >/dev/null 2>&1; is $? 78 "missing config exits 78"
 PEERMAIL_CONFIG=$T/conf/peermail.conf "$PEERMAIL_BIN" check-config >/dev/null 2>&1
 is $? 0 "PEERMAIL_CONFIG is honoured"

@@ -256,15 +256,72 @@ static int v_domain(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* plain_address - local@domain (with a dot in the domain when need_dot), no spaces,
+ * brackets, quotes or separators */
+static gboolean plain_address(const char *v, gboolean need_dot)
+{
+	const char *at = v ? strrchr(v, '@') : NULL;
+
+	return at != NULL && at != v && at[1] != '\0' &&
+	       (!need_dot || strchr(at + 1, '.') != NULL) && strpbrk(v, " \t\r\n<>\"(),;:") == NULL;
+}
+
 /* v_mailbox - a plain address: local@domain, no spaces, brackets or quotes */
 static int v_mailbox(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
-	const char *at = v ? strrchr(v, '@') : NULL;
 
-	if (at == NULL || at == v || at[1] == '\0' || strchr(at + 1, '.') == NULL ||
-	    strpbrk(v, " \t\r\n<>\"(),;:") != NULL) {
+	if (!plain_address(v, TRUE)) {
 		cfg_error(cfg, "%s: '%s' is not a plain mail address", opt->name, v ? v : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* v_mailboxes - every value of a list option is a plain address */
+static int v_mailboxes(cfg_t *cfg, cfg_opt_t *opt)
+{
+	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
+		const char *v = cfg_opt_getnstr(opt, i);
+
+		if (!plain_address(v, FALSE)) {
+			cfg_error(cfg, "%s: '%s' is not a plain mail address", opt->name, v ? v : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* v_from - "Name <local@domain>" or local@domain: the From: of everything sent */
+static int v_from(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	const char *lt = v ? strrchr(v, '<') : NULL;
+	const char *gt = lt ? strchr(lt, '>') : NULL;
+	char *addr = lt ? (gt ? g_strndup(lt + 1, gt - lt - 1) : NULL) : g_strstrip(g_strdup(v));
+	gboolean ok = v && addr && strpbrk(v, "\r\n") == NULL && plain_address(addr, FALSE) &&
+		      (gt == NULL || gt[strspn(gt + 1, " \t") + 1] == '\0') &&
+		      (lt == NULL || memchr(v, '>', lt - v) == NULL);
+
+	g_free(addr);
+	if (!ok) {
+		cfg_error(cfg, "from: '%s' is not a mailbox: write \"Name <team@your.domain>\" "
+			  "or team@your.domain", v ? v : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* v_url - base_url: http:// or https:// and a host, nothing that breaks a link */
+static int v_url(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	const char *host = v == NULL ? NULL : g_str_has_prefix(v, "https://") ? v + 8 :
+			   g_str_has_prefix(v, "http://") ? v + 7 : NULL;
+
+	if (host == NULL || *host == '\0' || *host == '/' || strpbrk(v, " \t\r\n<>\"'") != NULL) {
+		cfg_error(cfg, "base_url: '%s' is not a web address: write "
+			  "\"https://your.domain\"", v ? v : "");
 		return -1;
 	}
 	return 0;
@@ -433,6 +490,10 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "domain", v_domain);
 	cfg_set_validate_func(cfg, "delimiter", v_delimiter);
 	cfg_set_validate_func(cfg, "organizers_mailbox", v_mailbox);
+	cfg_set_validate_func(cfg, "organizers", v_mailboxes);
+	cfg_set_validate_func(cfg, "list|organizers", v_mailboxes);
+	cfg_set_validate_func(cfg, "from", v_from);
+	cfg_set_validate_func(cfg, "base_url", v_url);
 	cfg_set_validate_func(cfg, "transport", v_transport);
 	cfg_set_validate_func(cfg, "language", v_language);
 	cfg_set_validate_func(cfg, "smtp|starttls", v_starttls);
