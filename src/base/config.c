@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "base/config.h"
 #include "base/lang.h"
+#include "base/log.h"
 #include "base/pm.h"
 
 /* ==== Schema ==== */
@@ -409,8 +410,14 @@ char *config_default_path(void)
 
 	if (env && *env)
 		return g_strdup(env);
-	if (access("conf/peermail.conf", F_OK) == 0)
+	if (access("conf/peermail.conf", F_OK) == 0) {
+		/* an installed binary run from a checkout would use its demo database */
+		if (access(PEERMAIL_SYSCONFDIR "/peermail/peermail.conf", F_OK) == 0)
+			log_warn("warning: reading ./conf/peermail.conf (in the current folder), not "
+				 PEERMAIL_SYSCONFDIR "/peermail/peermail.conf: give --config FILE "
+				 "or set PEERMAIL_CONFIG to choose");
 		return g_strdup("conf/peermail.conf");
+	}
 	return g_strdup(PEERMAIL_SYSCONFDIR "/peermail/peermail.conf");
 }
 
