@@ -42,6 +42,12 @@ for bad in 'from = "a"' 'from = "Team team@x.test"' 'from = "Team <team@x.test"'
 	is "$rc" 78 "check-config refuses $bad (78)"
 	like "$err" "badaddr$n.conf:2: (from|organizers|base_url): " "and names the line: $bad"
 done
+# an organizer on the campaign domain would get its notices back as mail to peermail
+printf 'domain = "camp.org"\norganizers = { "org@camp.org" }\nlist "n" { organizers = { "ed@else.org", "x@sub.camp.org" } }\n' >"$T/orgdom.conf"
+out=$("$PEERMAIL_BIN" --config "$T/orgdom.conf" check-config 2>&1)
+like "$out" '^peermail: warning: organizers: org@camp\.org is on the campaign domain' "check-config: an organizer on the campaign domain is named"
+like "$out" '^peermail: warning: organizers: x@sub\.camp\.org is on the campaign domain' "so is one of a list's, on a subdomain"
+unlike "$out" 'ed@else\.org is on' "not an organizer elsewhere"
 for good in 'from = "team@x.test"' 'from = "Équipe <team@x.test> "' 'base_url = "http://127.0.0.1:8080/"'; do
 	printf 'domain = "x.test"\n%s\n' "$good" >"$T/goodaddr.conf"
 	"$PEERMAIL_BIN" --config "$T/goodaddr.conf" check-config >/dev/null 2>&1

@@ -403,6 +403,17 @@ static void collect_error(cfg_t *cfg, const char *fmt, va_list ap)
 
 /* ==== Loading ==== */
 
+/* in_domain - TRUE when addr's domain is domain or one of its subdomains */
+static gboolean in_domain(const char *addr, const char *domain)
+{
+	const char *at = strrchr(addr, '@');
+	const char *d = at ? at + 1 : addr;
+	gsize dl = strlen(d), cl = strlen(domain);
+
+	return g_ascii_strcasecmp(d, domain) == 0 ||
+	       (dl > cl && d[dl - cl - 1] == '.' && g_ascii_strcasecmp(d + dl - cl, domain) == 0);
+}
+
 /* config_default_path - $PEERMAIL_CONFIG, ./conf/peermail.conf, then the system file */
 char *config_default_path(void)
 {
@@ -680,12 +691,7 @@ PmConfig *config_load(const char *path, GError **error)
 	}
 	if (c->organizers_mailbox) {
 		/* mail forwarded to our own domain would come back to us: a loop */
-		const char *d = strrchr(c->organizers_mailbox, '@') + 1;
-		gsize dl = strlen(d), cl = strlen(c->domain);
-
-		if (g_ascii_strcasecmp(d, c->domain) == 0 ||
-		    (dl > cl && d[dl - cl - 1] == '.' &&
-		     g_ascii_strcasecmp(d + dl - cl, c->domain) == 0)) {
+		if (in_domain(c->organizers_mailbox, c->domain)) {
 			g_set_error(error, PM_ERROR, EX_CONFIG, "%s: organizers_mailbox must be a "
 				    "real mailbox outside the campaign domain %s", abs, c->domain);
 			c = config_free(c);
@@ -878,6 +884,25 @@ GPtrArray *config_missing(const PmConfig *c)
 			"--http): petition pages and the one-click unsubscribe links that Gmail and "
 			"Yahoo require of bulk senders"));
 	g_free(from);
+	return out;
+}
+
+/* config_warnings - settings that work only with a particular MTA setup */
+GPtrArray *config_warnings(const PmConfig *c)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i <= c->lists->len; i++) {
+		char **o = i == 0 ? c->organizers :
+			   ((const PmListConf *)g_ptr_array_index(c->lists, i - 1))->organizers;
+
+		for (int j = 0; o && o[j]; j++)
+			if (!placeholder(o[j]) && in_domain(o[j], c->domain))
+				g_ptr_array_add(out, g_strdup_printf("organizers: %s is on the campaign "
+					"domain: unless the MTA delivers it to a mailbox (a domain shared "
+					"with people's mailboxes), notices to it come back to peermail and "
+					"bounce", o[j]));
+	}
 	return out;
 }
 

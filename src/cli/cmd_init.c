@@ -32,12 +32,16 @@ gboolean cmd_init(CmdCtx *c, GError **error)
 gboolean cmd_check_config(CmdCtx *c, GError **error)
 {
 	char *dump = config_dump(c->cfg);
-	GPtrArray *missing = config_missing(c->cfg);
+	GPtrArray *missing = config_missing(c->cfg), *warnings;
 
 	if (c->cfg->organizers_mailbox == NULL)
 		log_warn("warning: organizers_mailbox is not set: mail for people (replies to "
 			 "the From address, postmaster@, abuse@, owner addresses) is only kept in "
 			 "the inbound log, never forwarded");
+	warnings = config_warnings(c->cfg);
+	for (guint i = 0; i < warnings->len; i++)
+		log_warn("warning: %s", (char *)warnings->pdata[i]);
+	g_ptr_array_unref(warnings);
 	g_string_append(c->out, dump);
 	if (missing->len == 0)
 		g_string_append(c->out, "# ready for production: domain, from, organizers, "
