@@ -162,6 +162,14 @@ like "$page" 'href="mailto:sign\+park@act.test\?subject=' "mailto sign button wi
 unlike "$page" 'example\.org|Member[0-9]' "nothing about a member is shown"
 unlike "$page" '<script' "no script"
 like "$page" '<form id="sign-form" method="post" action="/p/park/sign">' "the sign form"
+# for sharing (a link pasted in a chat or a social network shows a card): a description
+# from the text, Open Graph title/description/url, the canonical address (base_url)
+head=$(sed -n '1,/<\/head>/p' "$T/page.html")
+like "$head" '<meta name="description" content="Keep the park &lt;b&gt;green&lt;/b&gt; &amp; open\. Second paragraph\.">' "a meta description from the text, one line, escaped"
+like "$head" '<meta property="og:title" content="Save the &lt;script&gt;alert\(1\)&lt;/script&gt; park">' "og:title, escaped"
+like "$head" '<meta property="og:description" content="Keep the park' "og:description"
+like "$head" "<meta property=\"og:url\" content=\"$U/p/park\">" "og:url from base_url"
+like "$head" "<link rel=\"canonical\" href=\"$U/p/park\">" "and the canonical link"
 like "$(curl -s "$U/p/park?postcode=AB2%202ZZ")" 'Your district is <strong>South</strong>; it is represented by Cllr South' "the postcode box names the district and its target"
 like "$(curl -s "$U/p/park?postcode=ZZ9")" 'do not know the district' "an unknown postcode says so"
 j=$(curl -s "$U/p/park.json")

@@ -177,15 +177,64 @@ static void put(GString *page, const char *s)
 	g_free(e);
 }
 
-/* page_open - the page head with title (escaped) */
-static GString *page_open(const char *title)
+/* summary - text as one line of at most about 200 characters, cut at a word; caller frees */
+static char *summary(const char *text)
+{
+	char **words = g_strsplit_set(text ? text : "", " \t\r\n", -1);
+	GString *out = g_string_new(NULL);
+
+	for (char **w = words; *w; w++) {
+		if (**w == '\0')
+			continue;
+		if (out->len + strlen(*w) > 200) {
+			g_string_append(out, "\u2026");
+			break;
+		}
+		if (out->len)
+			g_string_append_c(out, ' ');
+		g_string_append(out, *w);
+	}
+	g_strfreev(words);
+	return pm_clean_text_len(out->str, 1024);
+}
+
+/* page_open_meta - the page head with title, and for sharing (NULL: none) a description
+ * and the page's address (Open Graph, all escaped) */
+static GString *page_open_meta(const char *title, const char *description, const char *url)
 {
 	GString *p = g_string_new("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 				  "<meta name=\"viewport\" content=\"width=device-width\"><title>");
 
 	put(p, title);
-	g_string_append(p, "</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body>\n");
+	g_string_append(p, "</title>");
+	if (description) {
+		char *d = summary(description);
+
+		g_string_append(p, "<meta name=\"description\" content=\"");
+		put(p, d);
+		g_string_append(p, "\"><meta property=\"og:type\" content=\"website\">"
+				"<meta property=\"og:title\" content=\"");
+		put(p, title);
+		g_string_append(p, "\"><meta property=\"og:description\" content=\"");
+		put(p, d);
+		g_string_append(p, "\"><meta name=\"twitter:card\" content=\"summary\">");
+		g_free(d);
+	}
+	if (url) {
+		g_string_append(p, "<meta property=\"og:url\" content=\"");
+		put(p, url);
+		g_string_append(p, "\"><link rel=\"canonical\" href=\"");
+		put(p, url);
+		g_string_append(p, "\">");
+	}
+	g_string_append(p, "<link rel=\"stylesheet\" href=\"/style.css\"></head><body>\n");
 	return p;
+}
+
+/* page_open - the page head with title (escaped) */
+static GString *page_open(const char *title)
+{
+	return page_open_meta(title, NULL, NULL);
 }
 
 /* answer_page - close page and answer with it; frees page */
@@ -423,7 +472,15 @@ static enum MHD_Result page_petition(PmWeb *w, PmDb *db, struct MHD_Connection *
 		stats_petition_free(s);
 		return answer_error(conn, e);
 	}
-	p = page_open(pt->title);
+	{
+		const char *base = w->cfg->base_url;
+		char *url = base ? g_strdup_printf("%.*s/p/%s", (int)(strlen(base) -
+						   (g_str_has_suffix(base, "/") ? 1 : 0)), base,
+						   pt->slug) : NULL;
+
+		p = page_open_meta(pt->title, pt->text ? pt->text : pt->title, url);
+		g_free(url);
+	}
 	g_string_append(p, "<h1 id=\"title\">");
 	put(p, pt->title);
 	g_string_append(p, "</h1>\n");
