@@ -262,6 +262,20 @@ static enum MHD_Result answer_message(struct MHD_Connection *conn, unsigned stat
 	return answer_page(conn, status, p);
 }
 
+/* answer_form_error - answer_message and a link back to the petition's form */
+static enum MHD_Result answer_form_error(struct MHD_Connection *conn, unsigned status,
+					 const char *text, const char *slug)
+{
+	GString *p = page_open("Not signed");
+
+	g_string_append(p, "<h1>Not signed</h1><p id=\"message\">");
+	put(p, text);
+	g_string_append(p, "</p>\n<p><a id=\"back\" href=\"/p/");
+	put(p, slug);
+	g_string_append(p, "#sign-form\">Back to the petition</a></p>\n");
+	return answer_page(conn, status, p);
+}
+
 /* answer_error - 500 for a database error (logged; the page says nothing more) */
 static enum MHD_Result answer_error(struct MHD_Connection *conn, GError *e)
 {
@@ -932,7 +946,7 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		r = answer_message(conn, 409, "Petition closed",
 				   "This petition is closed and takes no more signatures.");
 	} else if (email == NULL || (addr = address_given(email)) == NULL) {
-		r = answer_message(conn, 400, "Not signed", "Please give a valid email address.");
+		r = answer_form_error(conn, 400, "Please give a valid email address.", p->slug);
 	} else if (!ip_allowed(w, ip)) {
 		r = answer_message(conn, 429, "Too many attempts",
 				   "Too many signatures were sent from your network in the last "
