@@ -1314,6 +1314,15 @@ static gboolean parse_addr(const char *addr, struct sockaddr_storage *ss, sockle
 	return ok;
 }
 
+/* listens_on_loopback - TRUE for 127.0.0.0/8 and ::1 */
+static gboolean listens_on_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+	return ss->ss_family == AF_INET6 &&
+	       IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
 /* web_start - see web.h */
 PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 		 const WebLimits *limits, GError **error)
@@ -1325,12 +1334,14 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	char *cert = NULL, *tkey = NULL;
+	unsigned per_ip;
 
 	if (!lazylib_load(&mhd_lib, error))
 		return NULL;
 
 	if (limits == NULL)
 		limits = &none;
+	per_ip = limits->per_ip ? limits->per_ip : 32u;
 	if (!parse_addr(addr, &ss, &sslen)) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "%s: not an address (HOST:PORT)", addr);
 		return NULL;
@@ -1353,6 +1364,10 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* on loopback every connection is the proxy's (contrib/nginx), so a per-address
+	 * limit would cap all visitors together: there it defaults to the total */
+	if (limits->per_ip == 0 && listens_on_loopback(&ss))
+		per_ip = limits->connections ? limits->connections : 512u;
 	w = g_new0(PmWeb, 1);
 	w->cfg = cfg;
 	w->key = key;
@@ -1370,7 +1385,7 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, limits->threads ? limits->threads : 4u,
 		MHD_OPTION_CONNECTION_LIMIT, limits->connections ? limits->connections : 512u,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_ip ? limits->per_ip : 32u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, limits->timeout ? limits->timeout : 10u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
