@@ -206,6 +206,10 @@ else
 	chrome --screenshot="$T/park.png" --window-size=1000,1400 "$U/p/park" >/dev/null
 	ok "Chromium: a screenshot" test -s "$T/park.png"
 	[ -n "${PEERMAIL_SCREENSHOT:-}" ] && cp "$T/park.png" "$PEERMAIL_SCREENSHOT"
+	# a phone: 375 px wide, tall enough that the page ends above the bottom edge, where
+	# a horizontal scrollbar would show (the 600 px chart overflowed)
+	chrome --screenshot="$T/narrow.png" --window-size=375,4000 "$U/p/park" >/dev/null
+	is "$(python3 "$PEERMAIL_TOP/tests/png_bottom.py" "$T/narrow.png")" 0 "Chromium: at 375 px the page fits (no horizontal scrollbar)"
 	unlike "$(cat "$T/chrome.log")" 'Content Security Policy|Refused to' "Chromium: no CSP violation"
 fi
 

@@ -133,7 +133,9 @@ static const char WEB_CSS[] =
 	".closed{background:#fee;padding:.5em}.button{display:inline-block;padding:.4em 1em;"
 	"background:#2a6;color:#fff;text-decoration:none;border:0;font-size:1em}\n"
 	"blockquote{border-left:3px solid #ccc;margin:.5em 0;padding-left:.8em}\n"
-	".hp{position:absolute;left:-9999px}\n";
+	".hp{position:absolute;left:-9999px}\n"
+	"svg{max-width:100%;height:auto}input,textarea{max-width:100%;box-sizing:border-box}\n"
+	"table{display:block;max-width:100%;overflow-x:auto}\n";
 
 /* ==== Answers ==== */
 
