@@ -182,4 +182,19 @@ err=$(pm list ls 2>&1 >/dev/null); rc=$?
 is "$rc" 70 "list ls on a damaged database exits 70"
 like "$err" '^peermail: .*no such column: title' "and names the problem"
 
+# root on a database another user owns (the MTA's pipe user): refused before root makes
+# -wal/-shm, Maildir folders or a socket beside it that would lock that user out
+sql "ALTER TABLE lists RENAME COLUMN heading TO title"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	chown nobody "$T/var/peermail.db"
+	err=$(pm stats 2>&1 >/dev/null); rc=$?
+	is "$rc" 78 "root on a database owned by another user: refused (78)"
+	like "$err" 'belongs to nobody: run peermail as that user \(runuser -u nobody -- peermail' "naming the user and how"
+	ok "nothing made beside it" test ! -e "$T/var/peermail.db-wal"
+	chown root "$T/var/peermail.db"
+	ok "its owner's commands (here root's) run" pm stats
+else
+	skip "root on another user's database" "needs root and the user nobody"
+fi
+
 done_testing
