@@ -225,6 +225,9 @@ code=$(form -H 'X-Real-IP: 10.0.0.1' --data-urlencode 'name=X' --data-urlencode 
 is "$code" 400 "an invalid address: 400"
 like "$(cat "$T/form.html")" 'Please give a valid email address\.' "the page says what is wrong"
 like "$(cat "$T/form.html")" '<a id="back" href="/p/park#sign-form">' "and leads back to the form (no JavaScript needed)"
+# the form's address copied from the address bar after signing, and shared: the petition
+is "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$U/p/park/sign")" "303 $U/p/park" \
+	"GET of the form's address leads to the petition (it was 404)"
 # per-IP limit: the 11th attempt within the hour from one address is refused
 for i in $(seq 1 10); do form -H 'X-Real-IP: 10.9.9.9' --data-urlencode "email=ip$i@example.com" --data-urlencode 'name=Ip' "$U/p/park/sign" >/dev/null; done
 code=$(form -H 'X-Real-IP: 10.9.9.9' --data-urlencode 'email=ip11@example.com' --data-urlencode 'name=Ip' "$U/p/park/sign")

@@ -139,9 +139,10 @@ static const char WEB_CSS[] =
 
 /* ==== Answers ==== */
 
-/* answer - queue status with body (copied) and the security headers */
-static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
-			      const char *body, size_t len)
+/* answer_to - queue status with body (copied), the security headers and, when location is
+ * not NULL, a Location (a path of ours) */
+static enum MHD_Result answer_to(struct MHD_Connection *conn, unsigned status, const char *type,
+				 const char *body, size_t len, const char *location)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -149,6 +150,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, cons
 	r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
 		return MHD_NO;
+	if (location)
+		MHD_add_response_header(r, "Location", location);
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Content-Security-Policy",
 				"default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -162,6 +165,13 @@ static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, cons
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* answer - queue status with body (copied) and the security headers */
+static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
+			      const char *body, size_t len)
+{
+	return answer_to(conn, status, type, body, len, NULL);
 }
 
 /* esc - HTML-escaped s (NULL: ""); caller frees */
@@ -1130,6 +1140,17 @@ static enum MHD_Result route(PmWeb *w, struct MHD_Connection *conn, const char *
 			r = page_petition(w, db, conn, s,
 					  MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
 								      "postcode"));
+		} else if (strcmp(slash, "/sign") == 0) {
+			/* the form's address, copied from the address bar after signing and
+			 * shared: the petition itself (the path passed path_ok: no markup) */
+			char *to = g_strdup_printf("/p/%.*s", (int)(slash - slug), slug);
+			char *body = g_strdup_printf("<!DOCTYPE html>\n<p><a href=\"%s\">%s</a></p>\n",
+						     to, to);
+
+			r = answer_to(conn, 303, "text/html; charset=utf-8", body, strlen(body), to);
+			g_free(body);
+			g_free(to);
+			return r;
 		} else {
 			return answer_message(conn, 404, "Not found", "There is no such page.");
 		}
