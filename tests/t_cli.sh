@@ -191,6 +191,11 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	is "$rc" 78 "root on a database owned by another user: refused (78)"
 	like "$err" 'belongs to nobody: run peermail as that user \(runuser -u nobody -- peermail' "naming the user and how"
 	ok "nothing made beside it" test ! -e "$T/var/peermail.db-wal"
+	mv "$T/var/secret" "$T/var/secret.kept"
+	pm init >/dev/null 2>&1
+	is $? 78 "init too, before making a secret root would own"
+	ok "no secret made" test ! -e "$T/var/secret"
+	mv "$T/var/secret.kept" "$T/var/secret"
 	chown root "$T/var/peermail.db"
 	ok "its owner's commands (here root's) run" pm stats
 else

@@ -56,10 +56,10 @@ gboolean cli_config_optional(const PmConfig **out, GError **error)
 	return absent || *out != NULL;
 }
 
-/* owner_ok - FALSE (78) for root on a database another user owns: the files root would
+/* cli_owner_ok - FALSE (78) for root on a database another user owns: the files root would
  * make beside it (-wal, -shm, the Maildir, lmtp.socket) lock that user, the MTA's pipe
  * and the daemon, out of their own database */
-static gboolean owner_ok(const char *path, GError **error)
+gboolean cli_owner_ok(const char *path, GError **error)
 {
 	struct stat st;
 	struct passwd *pw;
@@ -77,7 +77,7 @@ static gboolean owner_ok(const char *path, GError **error)
 /* cli_db - open once */
 PmDb *cli_db(GError **error)
 {
-	if (db == NULL && cli_config(error) != NULL && owner_ok(config->database, error))
+	if (db == NULL && cli_config(error) != NULL && cli_owner_ok(config->database, error))
 		db = db_open(config->database, schema_peermail(), FALSE, error);
 	return db;
 }

@@ -11,11 +11,14 @@
 gboolean cmd_init(CmdCtx *c, GError **error)
 {
 	gboolean had_secret = g_file_test(c->cfg->secret_file, G_FILE_TEST_EXISTS);
-	PmSecret *secret = secret_load(c->cfg->secret_file, TRUE, error);
 	gboolean existed = g_file_test(c->cfg->database, G_FILE_TEST_EXISTS);
+	PmSecret *secret;
 	PmDb *db;
 
-	if (secret == NULL)
+	/* root making the secret beside another user's database would lock that user out */
+	if (!cli_owner_ok(c->cfg->database, error))
+		return FALSE;
+	if ((secret = secret_load(c->cfg->secret_file, TRUE, error)) == NULL)
 		return FALSE;
 	secret_free(secret);
 	if ((db = db_open(c->cfg->database, schema_peermail(), TRUE, error)) == NULL)
