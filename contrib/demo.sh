@@ -12,7 +12,15 @@ demo=$(mktemp -d /tmp/peermail-demo-XXXXXX)
 in=$top/contrib/demo
 trap 'rm -rf "$demo"' EXIT
 step() { printf '\n==> %s\n' "$*"; }
-run() { printf '$ peermail %s\n' "$*"; "$PM" "$@"; }
+# run ARGS - show the command as one could paste it (arguments with spaces quoted), run it
+run() {
+	local a line='$ peermail'
+	for a in "$@"; do
+		case $a in *[[:space:]]*) line+=" '$a'" ;; *) line+=" $a" ;; esac
+	done
+	printf '%s\n' "$line"
+	"$PM" "$@"
+}
 domain=$(sed -n 's/^domain *= *"\(.*\)".*/\1/p' "$PEERMAIL_CONFIG")
 sent="$top/var/sent/new"
 
@@ -210,8 +218,17 @@ if [ -n "$chrome" ]; then
 else
 	echo "(chromium not installed: no screenshot)"
 fi
-echo "The petition page is served at $url"
+step "Next"
+cat <<EOF
+- The mail peermail sent: var/sent/new/ (one file per message; less var/sent/new/*).
+- The database: var/peermail.db; look with $B/peermail stats, petition ls, outbox.
+  Every command: $B/peermail help; the manual: man -l man/peermail.1 and man -l
+  man/peermail.conf.5 (after make install: man peermail, man peermail.conf).
+- The page again: $B/peermail web --listen 127.0.0.1:8080, then open
+  http://127.0.0.1:8080/p/clean-air (the demo's own server stops with the demo).
+- For real mail: make install, then the README's "Mail setup" checklist.
+EOF
 if [ -t 0 ] && [ -t 1 ]; then
-	echo "Press Ctrl-C to stop."
+	printf '\nThe petition page is served at %s until you press Ctrl-C.\n' "$url"
 	wait "$web_pid" || true
 fi

@@ -31,6 +31,28 @@ is "$rc" 78 "duplicate list title exits 78"
 like "$err" 'duplicate' "duplicate title is named"
 printf 'transport = "carrier-pigeon"\n' >"$T/bad4.conf"
 "$PEERMAIL_BIN" --config "$T/bad4.conf" check-config >/dev/null 2>&1; is $? 78 "unknown transport exits 78"
+# addresses and links that would go out broken in every message are refused at load
+n=0
+for bad in 'from = "a"' 'from = "Team team@x.test"' 'from = "Team <team@x.test"' \
+	'organizers = { "bob" }' 'list "a" { organizers = { "org@x.test", "bob" } }' \
+	'base_url = "act.example.org"' 'base_url = "https://"'; do
+	n=$((n + 1))
+	printf 'domain = "x.test"\n%s\n' "$bad" >"$T/badaddr$n.conf"
+	err=$("$PEERMAIL_BIN" --config "$T/badaddr$n.conf" check-config 2>&1); rc=$?
+	is "$rc" 78 "check-config refuses $bad (78)"
+	like "$err" "badaddr$n.conf:2: (from|organizers|base_url): " "and names the line: $bad"
+done
+# an organizer on the campaign domain would get its notices back as mail to peermail
+printf 'domain = "camp.org"\norganizers = { "org@camp.org" }\nlist "n" { organizers = { "ed@else.org", "x@sub.camp.org" } }\n' >"$T/orgdom.conf"
+out=$("$PEERMAIL_BIN" --config "$T/orgdom.conf" check-config 2>&1)
+like "$out" '^peermail: warning: organizers: org@camp\.org is on the campaign domain' "check-config: an organizer on the campaign domain is named"
+like "$out" '^peermail: warning: organizers: x@sub\.camp\.org is on the campaign domain' "so is one of a list's, on a subdomain"
+unlike "$out" 'ed@else\.org is on' "not an organizer elsewhere"
+for good in 'from = "team@x.test"' 'from = "Équipe <team@x.test> "' 'base_url = "http://127.0.0.1:8080/"'; do
+	printf 'domain = "x.test"\n%s\n' "$good" >"$T/goodaddr.conf"
+	"$PEERMAIL_BIN" --config "$T/goodaddr.conf" check-config >/dev/null 2>&1
+	is $? 0 "check-config accepts $good"
+done
 "$PEERMAIL_BIN" --config "$T/missing.conf" check-config >/dev/null 2>&1; is $? 78 "missing config exits 78"
 PEERMAIL_CONFIG=$T/conf/peermail.conf "$PEERMAIL_BIN" check-config >/dev/null 2>&1
 is $? 0 "PEERMAIL_CONFIG is honoured"
@@ -159,5 +181,25 @@ sql "ALTER TABLE lists RENAME COLUMN title TO heading"
 err=$(pm list ls 2>&1 >/dev/null); rc=$?
 is "$rc" 70 "list ls on a damaged database exits 70"
 like "$err" '^peermail: .*no such column: title' "and names the problem"
+
+# root on a database another user owns (the MTA's pipe user): refused before root makes
+# -wal/-shm, Maildir folders or a socket beside it that would lock that user out
+sql "ALTER TABLE lists RENAME COLUMN heading TO title"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	chown nobody "$T/var/peermail.db"
+	err=$(pm stats 2>&1 >/dev/null); rc=$?
+	is "$rc" 78 "root on a database owned by another user: refused (78)"
+	like "$err" 'belongs to nobody: run peermail as that user \(runuser -u nobody -- peermail' "naming the user and how"
+	ok "nothing made beside it" test ! -e "$T/var/peermail.db-wal"
+	mv "$T/var/secret" "$T/var/secret.kept"
+	pm init >/dev/null 2>&1
+	is $? 78 "init too, before making a secret root would own"
+	ok "no secret made" test ! -e "$T/var/secret"
+	mv "$T/var/secret.kept" "$T/var/secret"
+	chown root "$T/var/peermail.db"
+	ok "its owner's commands (here root's) run" pm stats
+else
+	skip "root on another user's database" "needs root and the user nobody"
+fi
 
 done_testing

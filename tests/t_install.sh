@@ -26,4 +26,17 @@ for k in domain from organizers secret_file base_url; do
 	like "$cc" "^missing: $k: " "check-config on the installed configuration: $k to fill in"
 done
 unlike "$cc" '^missing: transport' "but not the transport (smtp to the local MTA)"
+# an installed binary run from a folder that has conf/peermail.conf (a checkout) reads that
+# file, not the system one: it says so, since the database would be the demo's
+ok "make install into a private prefix" \
+	mk install PREFIX="$T/pfx" SYSCONFDIR="$T/pfx/etc" LOCALSTATEDIR="$T/pfx/var"
+mkdir -p "$T/co/conf" "$T/elsewhere"
+printf 'domain = "co.test"\n' >"$T/co/conf/peermail.conf"
+out=$(cd "$T/co" && env -u PEERMAIL_CONFIG "$T/pfx/bin/peermail" check-config 2>&1)
+like "$out" "^peermail: warning: reading \./conf/peermail\.conf .*not $T/pfx/etc/peermail/peermail\.conf" \
+	"from a checkout, the installed binary warns which configuration it reads"
+like "$out" '^domain = "co.test"' "(and reads the checkout's, as documented)"
+out=$(cd "$T/elsewhere" && env -u PEERMAIL_CONFIG "$T/pfx/bin/peermail" check-config 2>&1)
+unlike "$out" 'warning: reading' "elsewhere no warning"
+like "$out" "^# effective configuration from $T/pfx/etc/peermail/peermail.conf" "elsewhere it reads the system file"
 done_testing

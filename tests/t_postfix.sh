@@ -146,6 +146,9 @@ send later@client.test sign+trees@act.test "Later" "Retry me"
 ok "a transient failure (75) defers" \
 	wait_log 'to=<sign\+trees@act.test>.*status=deferred'
 is "$(postqueue -c "$PF/etc" -j 2>/dev/null | grep -c 'sign+trees@act.test')" 1 "the message stays queued"
+like "$(grep 'to=<sign+trees@act.test>.*status=deferred' "$PF/log/maillog")" \
+	"the user running peermail, $PIPE_USER, needs write access to the database" \
+	"and the deferral says which user needs access (a database made by root)"
 chmod 600 "$T/var/peermail.db"
 # flush until delivered: a flush that comes while the queue manager still holds the
 # deferred message is lost, and the next regular retry would be minutes away
@@ -200,5 +203,26 @@ ok "a known address is still delivered (handed to the daemon by the pipe)" \
 	wait_log 'to=<sign\+trees@act.test>.*relay=peermail.*status=sent' 3
 is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'valid@client.test'")" 1 "and recorded"
 like "$(cat "$T/map.log")" 'from=valid@client\.test .*sign pending' "by the daemon"
+
+# LMTP over a unix socket as docs/inbound.md sets it up: Debian runs Postfix's lmtp client
+# chrooted in the queue folder (master.cf "y"), so the socket lives in a folder there that
+# group postfix may enter (setgid: the socket gets that group), the daemon runs with umask
+# 0007 (the socket is group-writable), and the transport names it relative to the queue
+kill "$MAP_PID"; wait "$MAP_PID" 2>/dev/null
+install -d -o "$PIPE_USER" -g postfix -m 2750 "$PF/queue/peermail"
+(umask 0007; exec runuser -u "$PIPE_USER" -- "$T/run/peermail" --config "$T/conf/peermail.conf" run \
+	--socketmap "127.0.0.1:$MAP_PORT" --lmtp "unix:$PF/queue/peermail/lmtp.sock") >"$T/lmtp.log" 2>&1 &
+LMTP_PID=$!
+at_exit "kill $LMTP_PID"
+for _ in $(seq 100); do grep -q 'socketmap: listening' "$T/lmtp.log" && break; sleep 0.1; done
+like "$(stat -c '%A %G' "$PF/queue/peermail/lmtp.sock")" '^srwxrwx--- postfix$' "the socket is group postfix, group-writable"
+printf 'lmtp      unix  -       -       y       -       -       lmtp\n' >>"$PF/etc/master.cf"
+sed -i 's|^transport_maps = .*|transport_maps = inline:{ act.test=lmtp:unix:peermail/lmtp.sock }|' "$PF/etc/main.cf"
+postfix -c "$PF/etc" reload >/dev/null 2>&1
+sleep 1
+send lmtp@client.test sign+trees@act.test "Please" "Count me in"
+ok "through lmtp:unix: to run --lmtp, the chrooted lmtp client delivers" \
+	wait_log 'to=<sign\+trees@act.test>, relay=[^ ]*\[peermail/lmtp.sock\].*status=sent'
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'lmtp@client.test'")" 1 "and it is recorded"
 
 done_testing

@@ -14,7 +14,14 @@ done
 ok "systemd-analyze verify passes" systemd-analyze verify --man=no "$T"/units/*
 svc=$(cat "$S/peermail.service")
 like "$svc" '^ExecStart=.* run --lmtp ' "the service runs peermail run --lmtp"
-like "$svc" '^DynamicUser=yes' "as a dynamic user"
+like "$svc" "^ExecStart=.* --socketmap $(grep -o 'socketmap:inet:[0-9.:]*' "$PEERMAIL_TOP/contrib/postfix/main.cf" | sed 's/^socketmap:inet://; s/:$//')( |\$)" \
+	"and answers the socketmap contrib/postfix/main.cf asks (or Postfix says 451 to every RCPT)"
+like "$svc" "^ExecStart=.* --http $(sed -n 's/^[[:space:]]*server \([0-9.:]*\);/\1/p' "$PEERMAIL_TOP/contrib/nginx/peermail.conf")( |\$)" \
+	"and serves the pages and one-click unsubscribe where contrib/nginx proxies to"
+like "$svc" '^User=peermail' "as the user of the Postfix pipe (contrib/postfix/master.cf)"
+unlike "$svc" '^DynamicUser=yes' "not a dynamic user, whose state the pipe's user could not open"
+like "$(grep -o 'user=[a-z]*' "$PEERMAIL_TOP/contrib/postfix/master.cf")" "^user=$(sed -n 's/^User=//p' "$S/peermail.service")\$" "the same user as the pipe transport"
+like "$(cat "$S/peermail-run.service")" '^User=peermail' "the timer's service too"
 like "$svc" '^ProtectSystem=strict' "with the system read-only"
 like "$svc" '^StateDirectory=peermail' "and its state in a StateDirectory"
 like "$(cat "$S/peermail-run.service")" '^ExecStart=.* run --once' "the timer's service does one pass"

@@ -162,6 +162,14 @@ like "$page" 'href="mailto:sign\+park@act.test\?subject=' "mailto sign button wi
 unlike "$page" 'example\.org|Member[0-9]' "nothing about a member is shown"
 unlike "$page" '<script' "no script"
 like "$page" '<form id="sign-form" method="post" action="/p/park/sign">' "the sign form"
+# for sharing (a link pasted in a chat or a social network shows a card): a description
+# from the text, Open Graph title/description/url, the canonical address (base_url)
+head=$(sed -n '1,/<\/head>/p' "$T/page.html")
+like "$head" '<meta name="description" content="Keep the park &lt;b&gt;green&lt;/b&gt; &amp; open\. Second paragraph\.">' "a meta description from the text, one line, escaped"
+like "$head" '<meta property="og:title" content="Save the &lt;script&gt;alert\(1\)&lt;/script&gt; park">' "og:title, escaped"
+like "$head" '<meta property="og:description" content="Keep the park' "og:description"
+like "$head" "<meta property=\"og:url\" content=\"$U/p/park\">" "og:url from base_url"
+like "$head" "<link rel=\"canonical\" href=\"$U/p/park\">" "and the canonical link"
 like "$(curl -s "$U/p/park?postcode=AB2%202ZZ")" 'Your district is <strong>South</strong>; it is represented by Cllr South' "the postcode box names the district and its target"
 like "$(curl -s "$U/p/park?postcode=ZZ9")" 'do not know the district' "an unknown postcode says so"
 j=$(curl -s "$U/p/park.json")
@@ -198,6 +206,10 @@ else
 	chrome --screenshot="$T/park.png" --window-size=1000,1400 "$U/p/park" >/dev/null
 	ok "Chromium: a screenshot" test -s "$T/park.png"
 	[ -n "${PEERMAIL_SCREENSHOT:-}" ] && cp "$T/park.png" "$PEERMAIL_SCREENSHOT"
+	# a phone: 375 px wide, tall enough that the page ends above the bottom edge, where
+	# a horizontal scrollbar would show (the 600 px chart overflowed)
+	chrome --screenshot="$T/narrow.png" --window-size=375,4000 "$U/p/park" >/dev/null
+	is "$(python3 "$PEERMAIL_TOP/tests/png_bottom.py" "$T/narrow.png")" 0 "Chromium: at 375 px the page fits (no horizontal scrollbar)"
 	unlike "$(cat "$T/chrome.log")" 'Content Security Policy|Refused to' "Chromium: no CSP violation"
 fi
 
@@ -211,6 +223,11 @@ like "$(cat "$T/form.html")" 'filled in automatically' "with a clear page"
 is "$(sql "SELECT count(*) FROM members WHERE email='bot@example.com'")" 0 "and nothing recorded"
 code=$(form -H 'X-Real-IP: 10.0.0.1' --data-urlencode 'name=X' --data-urlencode 'email=not an address' "$U/p/park/sign")
 is "$code" 400 "an invalid address: 400"
+like "$(cat "$T/form.html")" 'Please give a valid email address\.' "the page says what is wrong"
+like "$(cat "$T/form.html")" '<a id="back" href="/p/park#sign-form">' "and leads back to the form (no JavaScript needed)"
+# the form's address copied from the address bar after signing, and shared: the petition
+is "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$U/p/park/sign")" "303 $U/p/park" \
+	"GET of the form's address leads to the petition (it was 404)"
 # per-IP limit: the 11th attempt within the hour from one address is refused
 for i in $(seq 1 10); do form -H 'X-Real-IP: 10.9.9.9' --data-urlencode "email=ip$i@example.com" --data-urlencode 'name=Ip' "$U/p/park/sign" >/dev/null; done
 code=$(form -H 'X-Real-IP: 10.9.9.9' --data-urlencode 'email=ip11@example.com' --data-urlencode 'name=Ip' "$U/p/park/sign")

@@ -295,6 +295,37 @@ TEST(header_text_cleaned)
 	g_bytes_unref(b);
 }
 
+/* a From: sent as one encoded word around "Name <addr>" (Python's email.mime with a
+ * non-ASCII name), with or without the domain an MTA appended: the mailbox inside is the
+ * sender; one with no mailbox inside leaves the From: unset (the envelope sender is used) */
+TEST(from_encoded_word)
+{
+	static const struct { const char *from, *addr, *name; } cases[] = {
+		{ "=?utf-8?b?VMOrc3RlciA8aHRtbEBjbGllbnQudGVzdD4=?=@mx.act.test", "html@client.test", "T\xc3\xabster" },
+		{ "=?utf-8?b?VMOrc3RlciA8aHRtbEBjbGllbnQudGVzdD4=?=", "html@client.test", "T\xc3\xabster" },
+		{ "=?utf-8?b?bm90IGFuIGFkZHJlc3M=?=@mx.act.test", NULL, NULL },
+		{ "=?utf-8?q?T=C3=ABster?= <ok@client.test>", "ok@client.test", "T\xc3\xabster" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *text = g_strdup_printf("From: %s\r\nTo: sign+x@act.test\r\nSubject: Re\r\n"
+					     "Message-ID: <fe%zu@client.test>\r\n\r\nYes\r\n",
+					     cases[i].from, i);
+		GBytes *b = g_bytes_new_take(text, strlen(text));
+		GError *e = NULL;
+		InboundMessage *m = inbound_parse(b, "env@client.test", &e);
+
+		OK(m != NULL, "the message parses");
+		if (m) {
+			STR_EQ(m->from_addr, cases[i].addr, "From: address");
+			STR_EQ(m->from_name, cases[i].name, "From: name");
+		}
+		inbound_message_free(m);
+		g_clear_error(&e);
+		g_bytes_unref(b);
+	}
+}
+
 TEST(exit_status)
 {
 	GError *e = g_error_new(PM_ERROR, EX_SOFTWARE, "x");
@@ -433,6 +464,7 @@ int main(void)
 	RUN(response_cap);
 	RUN(envelope);
 	RUN(header_text_cleaned);
+	RUN(from_encoded_word);
 	RUN(exit_status);
 	RUN(exit_error);
 	RUN(exit_guard);

@@ -1,6 +1,7 @@
 /* test_organizer.c - who the organizers are (model/organizer): of a list, of everything,
  * each once by the normalized key but written as configured, and the From mailbox when none is configured */
 #include <stdlib.h>
+#include <string.h>
 #include "harness.h"
 #include "model/organizer.h"
 
@@ -84,12 +85,21 @@ TEST(fallback_to_from)
 	OK(organizer_is(cfg, "news", "team@act.test"), "of every list");
 	config_free(cfg);
 
-	cfg = load("organizers = { \"not an address\", \"ok@example.org\" }\n");
-	list_is(cfg, NULL, "ok@example.org", "unusable entries are left out");
-	config_free(cfg);
-	cfg = load("organizers = { \"not an address\" }\n");
-	list_is(cfg, NULL, "team@act.test", "only unusable entries: the From mailbox");
-	config_free(cfg);
+	{
+		/* an unusable entry is refused at load, naming it (it was silently left out:
+		 * a typo quietly made someone no organizer) */
+		char *path = g_build_filename(harness_tmpdir(), "bad-organizer.conf", NULL);
+		GError *e = NULL;
+
+		g_file_set_contents(path, "domain = \"act.test\"\nsyslog = false\n"
+				    "organizers = { \"not an address\", \"ok@example.org\" }\n", -1, NULL);
+		OK(config_load(path, &e) == NULL, "an unusable organizer: the configuration is refused");
+		INT_EQ(e ? e->code : 0, 78, "as a configuration error (78)");
+		OK(e && strstr(e->message, "'not an address' is not a plain mail address"),
+		   "naming the entry");
+		g_clear_error(&e);
+		g_free(path);
+	}
 	cfg = load("organizers = { }\nlist \"news\" { organizers = { \"n@example.org\" } }\n");
 	list_is(cfg, NULL, "n@example.org", "a list's organizers are enough: no fallback");
 	list_is(cfg, "other", "team@act.test", "but a list with none and no global ones falls back");

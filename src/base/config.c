@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "base/config.h"
 #include "base/lang.h"
+#include "base/log.h"
 #include "base/pm.h"
 
 /* ==== Schema ==== */
@@ -258,15 +259,72 @@ static int v_domain(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* plain_address - local@domain (with a dot in the domain when need_dot), no spaces,
+ * brackets, quotes or separators */
+static gboolean plain_address(const char *v, gboolean need_dot)
+{
+	const char *at = v ? strrchr(v, '@') : NULL;
+
+	return at != NULL && at != v && at[1] != '\0' &&
+	       (!need_dot || strchr(at + 1, '.') != NULL) && strpbrk(v, " \t\r\n<>\"(),;:") == NULL;
+}
+
 /* v_mailbox - a plain address: local@domain, no spaces, brackets or quotes */
 static int v_mailbox(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
-	const char *at = v ? strrchr(v, '@') : NULL;
 
-	if (at == NULL || at == v || at[1] == '\0' || strchr(at + 1, '.') == NULL ||
-	    strpbrk(v, " \t\r\n<>\"(),;:") != NULL) {
+	if (!plain_address(v, TRUE)) {
 		cfg_error(cfg, "%s: '%s' is not a plain mail address", opt->name, v ? v : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* v_mailboxes - every value of a list option is a plain address */
+static int v_mailboxes(cfg_t *cfg, cfg_opt_t *opt)
+{
+	for (unsigned i = 0; i < cfg_opt_size(opt); i++) {
+		const char *v = cfg_opt_getnstr(opt, i);
+
+		if (!plain_address(v, FALSE)) {
+			cfg_error(cfg, "%s: '%s' is not a plain mail address", opt->name, v ? v : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* v_from - "Name <local@domain>" or local@domain: the From: of everything sent */
+static int v_from(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	const char *lt = v ? strrchr(v, '<') : NULL;
+	const char *gt = lt ? strchr(lt, '>') : NULL;
+	char *addr = lt ? (gt ? g_strndup(lt + 1, gt - lt - 1) : NULL) : g_strstrip(g_strdup(v));
+	gboolean ok = v && addr && strpbrk(v, "\r\n") == NULL && plain_address(addr, FALSE) &&
+		      (gt == NULL || gt[strspn(gt + 1, " \t") + 1] == '\0') &&
+		      (lt == NULL || memchr(v, '>', lt - v) == NULL);
+
+	g_free(addr);
+	if (!ok) {
+		cfg_error(cfg, "from: '%s' is not a mailbox: write \"Name <team@your.domain>\" "
+			  "or team@your.domain", v ? v : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* v_url - base_url: http:// or https:// and a host, nothing that breaks a link */
+static int v_url(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	const char *host = v == NULL ? NULL : g_str_has_prefix(v, "https://") ? v + 8 :
+			   g_str_has_prefix(v, "http://") ? v + 7 : NULL;
+
+	if (host == NULL || *host == '\0' || *host == '/' || strpbrk(v, " \t\r\n<>\"'") != NULL) {
+		cfg_error(cfg, "base_url: '%s' is not a web address: write "
+			  "\"https://your.domain\"", v ? v : "");
 		return -1;
 	}
 	return 0;
@@ -347,6 +405,17 @@ static void collect_error(cfg_t *cfg, const char *fmt, va_list ap)
 
 /* ==== Loading ==== */
 
+/* in_domain - TRUE when addr's domain is domain or one of its subdomains */
+static gboolean in_domain(const char *addr, const char *domain)
+{
+	const char *at = strrchr(addr, '@');
+	const char *d = at ? at + 1 : addr;
+	gsize dl = strlen(d), cl = strlen(domain);
+
+	return g_ascii_strcasecmp(d, domain) == 0 ||
+	       (dl > cl && d[dl - cl - 1] == '.' && g_ascii_strcasecmp(d + dl - cl, domain) == 0);
+}
+
 /* config_default_path - $PEERMAIL_CONFIG, ./conf/peermail.conf, then the system file */
 char *config_default_path(void)
 {
@@ -354,8 +423,14 @@ char *config_default_path(void)
 
 	if (env && *env)
 		return g_strdup(env);
-	if (access("conf/peermail.conf", F_OK) == 0)
+	if (access("conf/peermail.conf", F_OK) == 0) {
+		/* an installed binary run from a checkout would use its demo database */
+		if (access(PEERMAIL_SYSCONFDIR "/peermail/peermail.conf", F_OK) == 0)
+			log_warn("warning: reading ./conf/peermail.conf (in the current folder), not "
+				 PEERMAIL_SYSCONFDIR "/peermail/peermail.conf: give --config FILE "
+				 "or set PEERMAIL_CONFIG to choose");
 		return g_strdup("conf/peermail.conf");
+	}
 	return g_strdup(PEERMAIL_SYSCONFDIR "/peermail/peermail.conf");
 }
 
@@ -435,6 +510,10 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "domain", v_domain);
 	cfg_set_validate_func(cfg, "delimiter", v_delimiter);
 	cfg_set_validate_func(cfg, "organizers_mailbox", v_mailbox);
+	cfg_set_validate_func(cfg, "organizers", v_mailboxes);
+	cfg_set_validate_func(cfg, "list|organizers", v_mailboxes);
+	cfg_set_validate_func(cfg, "from", v_from);
+	cfg_set_validate_func(cfg, "base_url", v_url);
 	cfg_set_validate_func(cfg, "transport", v_transport);
 	cfg_set_validate_func(cfg, "language", v_language);
 	cfg_set_validate_func(cfg, "smtp|starttls", v_starttls);
@@ -618,12 +697,7 @@ PmConfig *config_load(const char *path, GError **error)
 	}
 	if (c->organizers_mailbox) {
 		/* mail forwarded to our own domain would come back to us: a loop */
-		const char *d = strrchr(c->organizers_mailbox, '@') + 1;
-		gsize dl = strlen(d), cl = strlen(c->domain);
-
-		if (g_ascii_strcasecmp(d, c->domain) == 0 ||
-		    (dl > cl && d[dl - cl - 1] == '.' &&
-		     g_ascii_strcasecmp(d + dl - cl, c->domain) == 0)) {
+		if (in_domain(c->organizers_mailbox, c->domain)) {
 			g_set_error(error, PM_ERROR, EX_CONFIG, "%s: organizers_mailbox must be a "
 				    "real mailbox outside the campaign domain %s", abs, c->domain);
 			c = config_free(c);
@@ -818,6 +892,25 @@ GPtrArray *config_missing(const PmConfig *c)
 			"--http): petition pages and the one-click unsubscribe links that Gmail and "
 			"Yahoo require of bulk senders"));
 	g_free(from);
+	return out;
+}
+
+/* config_warnings - settings that work only with a particular MTA setup */
+GPtrArray *config_warnings(const PmConfig *c)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i <= c->lists->len; i++) {
+		char **o = i == 0 ? c->organizers :
+			   ((const PmListConf *)g_ptr_array_index(c->lists, i - 1))->organizers;
+
+		for (int j = 0; o && o[j]; j++)
+			if (!placeholder(o[j]) && in_domain(o[j], c->domain))
+				g_ptr_array_add(out, g_strdup_printf("organizers: %s is on the campaign "
+					"domain: unless the MTA delivers it to a mailbox (a domain shared "
+					"with people's mailboxes), notices to it come back to peermail and "
+					"bounce", o[j]));
+	}
 	return out;
 }
 

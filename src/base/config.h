@@ -136,6 +136,10 @@ char *config_dump(const PmConfig *cfg);
  */
 GPtrArray *config_missing(const PmConfig *cfg);
 
+/* config_warnings - settings that work only with a particular MTA setup, one line each;
+ * caller unrefs */
+GPtrArray *config_warnings(const PmConfig *cfg);
+
 /* config_list - the configured list named name, or NULL */
 const PmListConf *config_list(const PmConfig *cfg, const char *name);
 

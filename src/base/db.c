@@ -20,11 +20,25 @@ struct PmDb {
 	int depth;              /* db_begin nesting: 1 the transaction, more its savepoints */
 };
 
+/* access_hint - for a database this user cannot write (created by root, say), who needs
+ * what; "" otherwise; caller frees */
+static char *access_hint(int rc)
+{
+	int prim = rc & 0xff;
+
+	if (prim != SQLITE_READONLY && prim != SQLITE_CANTOPEN && prim != SQLITE_PERM)
+		return g_strdup("");
+	return g_strdup_printf(" (the user running peermail, %s, needs write access to the "
+			       "database, its folder and the secret: run every peermail command, "
+			       "the MTA's pipe and the daemon as one user)", g_get_user_name());
+}
+
 /* db_set_error - map an SQLite result code to a PM_ERROR */
 void db_set_error(PmDb *db, GError **error, int rc, const char *what)
 {
 	int prim = rc & 0xff;
 	int code;
+	char *hint;
 
 	switch (prim) {
 	case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_FULL: case SQLITE_IOERR:
@@ -37,8 +51,10 @@ void db_set_error(PmDb *db, GError **error, int rc, const char *what)
 	default:
 		code = EX_SOFTWARE;
 	}
-	g_set_error(error, PM_ERROR, code, "database: %s: %s", what,
-		    db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+	hint = access_hint(rc);
+	g_set_error(error, PM_ERROR, code, "database: %s: %s%s", what,
+		    db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc), hint);
+	g_free(hint);
 }
 
 /* A cache key: the caller's pointer (hashed: SQL is nearly always a literal, so hashing
@@ -80,10 +96,13 @@ static gboolean exec_plain(PmDb *db, const char *sql, GError **error)
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
 
 	if (rc != SQLITE_OK) {
+		char *hint = access_hint(rc);
+
 		g_set_error(error, PM_ERROR,
 			    (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_FULL ||
 			    (rc & 0xff) == SQLITE_IOERR ? EX_TEMPFAIL : EX_SOFTWARE,
-			    "database: %s", msg ? msg : sqlite3_errstr(rc));
+			    "database: %s%s", msg ? msg : sqlite3_errstr(rc), hint);
+		g_free(hint);
 		sqlite3_free(msg);
 		return FALSE;
 	}

@@ -88,8 +88,14 @@ PmSecret *secret_load(const char *path, gboolean create, GError **error)
 	if (create && !g_file_test(path, G_FILE_TEST_EXISTS) && !secret_create(path, error))
 		return NULL;
 	if (!g_file_get_contents(path, &text, &len, &e)) {
-		g_set_error(error, PM_ERROR, EX_CONFIG, "cannot read secret: %s (run `peermail init`)",
-			    e->message);
+		if (g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_ACCES))
+			g_set_error(error, PM_ERROR, EX_CONFIG, "cannot read secret: %s (the user "
+				    "running peermail, %s, must own it: run every peermail command, "
+				    "the MTA's pipe and the daemon as one user)", e->message,
+				    g_get_user_name());
+		else
+			g_set_error(error, PM_ERROR, EX_CONFIG, "cannot read secret: %s (run "
+				    "`peermail init`)", e->message);
 		g_error_free(e);
 		return NULL;
 	}

@@ -5,8 +5,10 @@
  * The configuration is loaded once in the main thread before any other thread starts;
  * afterwards it is read-only (see conventions: no other mutable globals).
  */
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 #include "cli/cli.h"
@@ -54,10 +56,28 @@ gboolean cli_config_optional(const PmConfig **out, GError **error)
 	return absent || *out != NULL;
 }
 
+/* cli_owner_ok - FALSE (78) for root on a database another user owns: the files root would
+ * make beside it (-wal, -shm, the Maildir, lmtp.socket) lock that user, the MTA's pipe
+ * and the daemon, out of their own database */
+gboolean cli_owner_ok(const char *path, GError **error)
+{
+	struct stat st;
+	struct passwd *pw;
+
+	if (geteuid() != 0 || stat(path, &st) != 0 || st.st_uid == 0)
+		return TRUE;
+	pw = getpwuid(st.st_uid);
+	g_set_error(error, PM_ERROR, EX_CONFIG, "%s belongs to %s: run peermail as that user "
+		    "(runuser -u %s -- peermail ...), as the MTA's pipe and the daemon do: what "
+		    "root made beside it would lock them out", path, pw ? pw->pw_name : "another user",
+		    pw ? pw->pw_name : "USER");
+	return FALSE;
+}
+
 /* cli_db - open once */
 PmDb *cli_db(GError **error)
 {
-	if (db == NULL && cli_config(error) != NULL)
+	if (db == NULL && cli_config(error) != NULL && cli_owner_ok(config->database, error))
 		db = db_open(config->database, schema_peermail(), FALSE, error);
 	return db;
 }

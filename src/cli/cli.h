@@ -142,6 +142,10 @@ const PmConfig *cli_config(GError **error);
  * one exists or was named but cannot be loaded */
 gboolean cli_config_optional(const PmConfig **out, GError **error);
 
+/* cli_owner_ok - FALSE (78, naming the owner) when root would use a database (path) that
+ * another user owns: the MTA's pipe and the daemon run as that user */
+gboolean cli_owner_ok(const char *path, GError **error);
+
 /* cli_db - open the database of the loaded configuration (checks the schema); borrowed */
 PmDb *cli_db(GError **error);
 

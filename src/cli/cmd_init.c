@@ -11,11 +11,14 @@
 gboolean cmd_init(CmdCtx *c, GError **error)
 {
 	gboolean had_secret = g_file_test(c->cfg->secret_file, G_FILE_TEST_EXISTS);
-	PmSecret *secret = secret_load(c->cfg->secret_file, TRUE, error);
 	gboolean existed = g_file_test(c->cfg->database, G_FILE_TEST_EXISTS);
+	PmSecret *secret;
 	PmDb *db;
 
-	if (secret == NULL)
+	/* root making the secret beside another user's database would lock that user out */
+	if (!cli_owner_ok(c->cfg->database, error))
+		return FALSE;
+	if ((secret = secret_load(c->cfg->secret_file, TRUE, error)) == NULL)
 		return FALSE;
 	secret_free(secret);
 	if ((db = db_open(c->cfg->database, schema_peermail(), TRUE, error)) == NULL)
@@ -32,12 +35,16 @@ gboolean cmd_init(CmdCtx *c, GError **error)
 gboolean cmd_check_config(CmdCtx *c, GError **error)
 {
 	char *dump = config_dump(c->cfg);
-	GPtrArray *missing = config_missing(c->cfg);
+	GPtrArray *missing = config_missing(c->cfg), *warnings;
 
 	if (c->cfg->organizers_mailbox == NULL)
 		log_warn("warning: organizers_mailbox is not set: mail for people (replies to "
 			 "the From address, postmaster@, abuse@, owner addresses) is only kept in "
 			 "the inbound log, never forwarded");
+	warnings = config_warnings(c->cfg);
+	for (guint i = 0; i < warnings->len; i++)
+		log_warn("warning: %s", (char *)warnings->pdata[i]);
+	g_ptr_array_unref(warnings);
 	g_string_append(c->out, dump);
 	if (missing->len == 0)
 		g_string_append(c->out, "# ready for production: domain, from, organizers, "

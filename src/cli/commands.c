@@ -73,7 +73,7 @@ const Cmd cli_commands[] = {
 	  "configuration.", NULL },
 	{ "web", NULL, cmd_web, CMD_CONFIG | CMD_DB | CMD_SECRET,
 	  OPTS(STR("listen", listen, "ADDR", "HOST:PORT to listen on (default 127.0.0.1:8080)"),
-	       INT("per-ip", per_ip, "N", "connections per client address (default 32)", 0),
+	       INT("per-ip", per_ip, "N", "connections per client address (default 32; on loopback the total)", 0),
 	       INT("connections", connections, "N", "connections in all (default 512)", 0),
 	       INT("timeout", timeout, "SECONDS", "idle time, and the most a request may take to "
 		   "arrive, before a connection is cut (default 10)", 0),

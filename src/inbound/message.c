@@ -119,6 +119,31 @@ static gboolean nesting_too_deep(GBytes *raw)
 	return FALSE;
 }
 
+/* from_encoded - a From: sent as one RFC 2047 encoded word around "Name <addr>" (Python's
+ * email.mime with a non-ASCII name does this; an MTA then appends its own domain to what it
+ * takes for a local part): the mailbox inside is the sender's, else none (NULL: the
+ * envelope sender is used); sets m->from_addr and m->from_name */
+static void from_encoded(InboundMessage *m, const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+	gsize n = at ? (gsize)(at - addr) : strlen(addr);
+	char *local = g_strndup(addr, n);
+	char *text = g_mime_utils_header_decode_text(NULL, local);
+	InternetAddressList *list = internet_address_list_parse(NULL, text);
+	InternetAddress *a = list && internet_address_list_length(list) > 0 ?
+			     internet_address_list_get_address(list, 0) : NULL;
+
+	if (a && INTERNET_ADDRESS_IS_MAILBOX(a) &&
+	    strstr(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)), "=?") == NULL) {
+		m->from_addr = fold(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
+		m->from_name = fold(internet_address_get_name(a));
+	}
+	if (list)
+		g_object_unref(list);
+	g_free(text);
+	g_free(local);
+}
+
 /* inbound_parse - GMime parse plus the cheap header facts */
 InboundMessage *inbound_parse(GBytes *raw, const char *envelope_sender, GError **error)
 {
@@ -166,6 +191,10 @@ InboundMessage *inbound_parse(GBytes *raw, const char *envelope_sender, GError *
 			const char *addr = internet_address_mailbox_get_addr(
 				INTERNET_ADDRESS_MAILBOX(a));
 
+			if (addr && g_str_has_prefix(addr, "=?") && strstr(addr, "?=") != NULL) {
+				from_encoded(m, addr);
+				break;
+			}
 			m->from_addr = fold(addr);
 			m->from_name = fold(internet_address_get_name(a));
 			break;

@@ -134,13 +134,16 @@ static const char WEB_CSS[] =
 	".closed{background:#fee;padding:.5em}.button{display:inline-block;padding:.4em 1em;"
 	"background:#2a6;color:#fff;text-decoration:none;border:0;font-size:1em}\n"
 	"blockquote{border-left:3px solid #ccc;margin:.5em 0;padding-left:.8em}\n"
-	".hp{position:absolute;left:-9999px}\n";
+	".hp{position:absolute;left:-9999px}\n"
+	"svg{max-width:100%;height:auto}input,textarea{max-width:100%;box-sizing:border-box}\n"
+	"table{display:block;max-width:100%;overflow-x:auto}\n";
 
 /* ==== Answers ==== */
 
-/* answer - queue status with body (copied) and the security headers */
-static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
-			      const char *body, size_t len)
+/* answer_to - queue status with body (copied), the security headers and, when location is
+ * not NULL, a Location (a path of ours) */
+static enum MHD_Result answer_to(struct MHD_Connection *conn, unsigned status, const char *type,
+				 const char *body, size_t len, const char *location)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -148,6 +151,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, cons
 	r = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
 		return MHD_NO;
+	if (location)
+		MHD_add_response_header(r, "Location", location);
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Content-Security-Policy",
 				"default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -161,6 +166,13 @@ static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, cons
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* answer - queue status with body (copied) and the security headers */
+static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
+			      const char *body, size_t len)
+{
+	return answer_to(conn, status, type, body, len, NULL);
 }
 
 /* esc - HTML-escaped s (NULL: ""); caller frees */
@@ -178,15 +190,64 @@ static void put(GString *page, const char *s)
 	g_free(e);
 }
 
-/* page_open - the page head with title (escaped) */
-static GString *page_open(const char *title)
+/* summary - text as one line of at most about 200 characters, cut at a word; caller frees */
+static char *summary(const char *text)
+{
+	char **words = g_strsplit_set(text ? text : "", " \t\r\n", -1);
+	GString *out = g_string_new(NULL);
+
+	for (char **w = words; *w; w++) {
+		if (**w == '\0')
+			continue;
+		if (out->len + strlen(*w) > 200) {
+			g_string_append(out, "\u2026");
+			break;
+		}
+		if (out->len)
+			g_string_append_c(out, ' ');
+		g_string_append(out, *w);
+	}
+	g_strfreev(words);
+	return pm_clean_text_len(out->str, 1024);
+}
+
+/* page_open_meta - the page head with title, and for sharing (NULL: none) a description
+ * and the page's address (Open Graph, all escaped) */
+static GString *page_open_meta(const char *title, const char *description, const char *url)
 {
 	GString *p = g_string_new("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 				  "<meta name=\"viewport\" content=\"width=device-width\"><title>");
 
 	put(p, title);
-	g_string_append(p, "</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body>\n");
+	g_string_append(p, "</title>");
+	if (description) {
+		char *d = summary(description);
+
+		g_string_append(p, "<meta name=\"description\" content=\"");
+		put(p, d);
+		g_string_append(p, "\"><meta property=\"og:type\" content=\"website\">"
+				"<meta property=\"og:title\" content=\"");
+		put(p, title);
+		g_string_append(p, "\"><meta property=\"og:description\" content=\"");
+		put(p, d);
+		g_string_append(p, "\"><meta name=\"twitter:card\" content=\"summary\">");
+		g_free(d);
+	}
+	if (url) {
+		g_string_append(p, "<meta property=\"og:url\" content=\"");
+		put(p, url);
+		g_string_append(p, "\"><link rel=\"canonical\" href=\"");
+		put(p, url);
+		g_string_append(p, "\">");
+	}
+	g_string_append(p, "<link rel=\"stylesheet\" href=\"/style.css\"></head><body>\n");
 	return p;
+}
+
+/* page_open - the page head with title (escaped) */
+static GString *page_open(const char *title)
+{
+	return page_open_meta(title, NULL, NULL);
 }
 
 /* answer_page - close page and answer with it; frees page */
@@ -211,6 +272,20 @@ static enum MHD_Result answer_message(struct MHD_Connection *conn, unsigned stat
 	g_string_append(p, "</h1><p id=\"message\">");
 	put(p, text);
 	g_string_append(p, "</p>\n");
+	return answer_page(conn, status, p);
+}
+
+/* answer_form_error - answer_message and a link back to the petition's form */
+static enum MHD_Result answer_form_error(struct MHD_Connection *conn, unsigned status,
+					 const char *text, const char *slug)
+{
+	GString *p = page_open("Not signed");
+
+	g_string_append(p, "<h1>Not signed</h1><p id=\"message\">");
+	put(p, text);
+	g_string_append(p, "</p>\n<p><a id=\"back\" href=\"/p/");
+	put(p, slug);
+	g_string_append(p, "#sign-form\">Back to the petition</a></p>\n");
 	return answer_page(conn, status, p);
 }
 
@@ -424,7 +499,15 @@ static enum MHD_Result page_petition(PmWeb *w, PmDb *db, struct MHD_Connection *
 		stats_petition_free(s);
 		return answer_error(conn, e);
 	}
-	p = page_open(pt->title);
+	{
+		const char *base = w->cfg->base_url;
+		char *url = base ? g_strdup_printf("%.*s/p/%s", (int)(strlen(base) -
+						   (g_str_has_suffix(base, "/") ? 1 : 0)), base,
+						   pt->slug) : NULL;
+
+		p = page_open_meta(pt->title, pt->text ? pt->text : pt->title, url);
+		g_free(url);
+	}
 	g_string_append(p, "<h1 id=\"title\">");
 	put(p, pt->title);
 	g_string_append(p, "</h1>\n");
@@ -933,7 +1016,7 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		r = answer_message(conn, 409, "Petition closed",
 				   "This petition is closed and takes no more signatures.");
 	} else if (email == NULL || (addr = address_given(email)) == NULL) {
-		r = answer_message(conn, 400, "Not signed", "Please give a valid email address.");
+		r = answer_form_error(conn, 400, "Please give a valid email address.", p->slug);
 	} else if (!ip_allowed(w, ip)) {
 		r = answer_message(conn, 429, "Too many attempts",
 				   "Too many signatures were sent from your network in the last "
@@ -1115,6 +1198,17 @@ static enum MHD_Result route(PmWeb *w, struct MHD_Connection *conn, const char *
 			r = page_petition(w, db, conn, s,
 					  MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND,
 								      "postcode"));
+		} else if (strcmp(slash, "/sign") == 0) {
+			/* the form's address, copied from the address bar after signing and
+			 * shared: the petition itself (the path passed path_ok: no markup) */
+			char *to = g_strdup_printf("/p/%.*s", (int)(slash - slug), slug);
+			char *body = g_strdup_printf("<!DOCTYPE html>\n<p><a href=\"%s\">%s</a></p>\n",
+						     to, to);
+
+			r = answer_to(conn, 303, "text/html; charset=utf-8", body, strlen(body), to);
+			g_free(body);
+			g_free(to);
+			return r;
 		} else {
 			return answer_message(conn, 404, "Not found", "There is no such page.");
 		}
@@ -1301,6 +1395,15 @@ static gboolean parse_addr(const char *addr, struct sockaddr_storage *ss, sockle
 	return ok;
 }
 
+/* listens_on_loopback - TRUE for 127.0.0.0/8 and ::1 */
+static gboolean listens_on_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+	return ss->ss_family == AF_INET6 &&
+	       IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
 /* web_start - see web.h */
 PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 		 const WebLimits *limits, GError **error)
@@ -1312,12 +1415,14 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	char *cert = NULL, *tkey = NULL;
+	unsigned per_ip;
 
 	if (!lazylib_load(&mhd_lib, error))
 		return NULL;
 
 	if (limits == NULL)
 		limits = &none;
+	per_ip = limits->per_ip ? limits->per_ip : 32u;
 	if (!parse_addr(addr, &ss, &sslen)) {
 		g_set_error(error, PM_ERROR, EX_USAGE, "%s: not an address (HOST:PORT)", addr);
 		return NULL;
@@ -1340,6 +1445,10 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* on loopback every connection is the proxy's (contrib/nginx), so a per-address
+	 * limit would cap all visitors together: there it defaults to the total */
+	if (limits->per_ip == 0 && listens_on_loopback(&ss))
+		per_ip = limits->connections ? limits->connections : 512u;
 	w = g_new0(PmWeb, 1);
 	w->cfg = cfg;
 	w->key = key;
@@ -1357,7 +1466,7 @@ PmWeb *web_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, limits->threads ? limits->threads : 4u,
 		MHD_OPTION_CONNECTION_LIMIT, limits->connections ? limits->connections : 512u,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_ip ? limits->per_ip : 32u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT, limits->timeout ? limits->timeout : 10u,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,

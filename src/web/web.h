@@ -33,7 +33,8 @@ typedef struct PmWeb PmWeb;
 /* Hard limits (0 takes the default) and TLS (both files, or neither: plain HTTP). */
 typedef struct {
 	unsigned connections;   /* total connections (default 512) */
-	unsigned per_ip;        /* connections per client address (default 32) */
+	unsigned per_ip;        /* connections per client address (default 32; listening
+				 * on loopback, behind the proxy: connections) */
 	unsigned timeout;       /* idle seconds before a connection is cut, and the most a
 				   request may take to arrive (default 10) */
 	unsigned threads;       /* worker threads (default 4) */
