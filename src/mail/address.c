@@ -22,6 +22,7 @@ static const struct {
 	{ "reply", TOKEN_DELIVERY },
 	{ "sponsor", TOKEN_SPONSOR },
 	{ "review", TOKEN_REVIEW },
+	{ "language", TOKEN_LANGUAGE },
 };
 
 /* address_keyword_purpose - token purpose for a keyword */

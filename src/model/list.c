@@ -186,7 +186,7 @@ gboolean list_name_valid(const PmConfig *cfg, const char *name)
 {
 	static const char *const reserved[] = { "help", "sign", "story", "confirm", "join",
 		"leave", "bye", "bounce", "moderate", "broadcast", "reply", "postmaster",
-		"abuse", "mailer-daemon", "owner", NULL };
+		"abuse", "mailer-daemon", "owner", "language", NULL };
 	char *owner;
 	gboolean ok = TRUE;
 
