@@ -16,6 +16,38 @@
 #include <glib.h>
 #include "base/db.h"
 
+/*
+ * The states of a signature with a member. Stored: status; confirmed_at, set when its
+ * signer confirmed (always set for confirmed ones); held_status, only while invalid: the
+ * status it had when invalidated, given back by the undo. Only 'confirmed' is counted,
+ * shown and delivered. Invalidations match no invalid signature; clearing matches only
+ * suspect ones. "c" is confirmed_at, "h" held_status; "-" changes nothing.
+ *
+ * | event                          | pending          | confirmed        | suspect              | invalid                      |
+ * | ------------------------------ | ---------------- | ---------------- | -------------------- | ---------------------------- |
+ * | signer confirms (signature_add | confirmed, c=now | - (SIGN_ALREADY) | c=now, stays suspect | c=now, stays invalid; h      |
+ * |   confirmed, signature_confirm)| CONFIRMED_NOW    |                  | (already once c set) | pending -> confirmed, h      |
+ * |                                |                  |                  |                      | suspect stays (already once  |
+ * |                                |                  |                  |                      | c set)                       |
+ * | written again (add, add_held)  | - (ALREADY)      | - (ALREADY)      | - (ALREADY)          | - (ALREADY)                  |
+ * | invalidate (signature_         | invalid,         | invalid,         | invalid, h=suspect   | - (not matched)              |
+ * |   invalidate)                  | h=pending        | h=confirmed      |                      |                              |
+ * | undo (signature_restore)       | -                | -                | -                    | status=h, h=NULL: c is kept, |
+ * |                                |                  |                  |                      | so a suspect confirmed while |
+ * |                                |                  |                  |                      | invalid is cleared confirmed |
+ * | clear (signature_clear)        | -                | -                | c ? confirmed :      | - (stays invalid; undone, it |
+ * |                                |                  |                  | pending              | is suspect again, to clear)  |
+ * | signer withdraws               | deleted          | deleted unless   | !c: deleted; c: as   | !c: deleted; c: as confirmed |
+ * |   (signature_withdraw)         |                  | delivered        | confirmed (never     | (delivered only if h was     |
+ * |                                |                  |                  | delivered: deleted)  | confirmed when delivered)    |
+ * | awaits its signer (signature_  | yes              | no               | while !c             | while !c                     |
+ * |   awaits_confirmation)         |                  |                  |                      |                              |
+ *
+ * A new signature is pending (written), confirmed (a reply carrying a valid token, an
+ * import) or suspect (over a signing limit, signature_add_held; c unset). tests/
+ * test_fraud.c walks every path.
+ */
+
 /* A signature's status, stored as its name (signature_status_name) in signatures.status */
 typedef enum {
 	SIGNATURE_STATUS_PENDING,
@@ -69,15 +101,16 @@ gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean co
 /*
  * signature_add_held - signature_add for a signature over a signing limit: a new one is
  * recorded 'suspect' (unconfirmed) instead of pending; an existing one is left as
- * signature_add would leave it. A suspect signature's confirmation (signature_add with
- * confirmed, signature_confirm) records confirmed_at and keeps it suspect.
+ * signature_add would leave it. A suspect or invalid signature's confirmation
+ * (signature_add with confirmed, signature_confirm) records confirmed_at and keeps its
+ * status (the table above).
  */
 gint64 signature_add_held(PmDb *db, gint64 petition_id, gint64 member_id,
 			  SignatureSource source, const char *comment, const char *message_id,
 			  SignResult *result, GError **error);
 
-/* signature_awaits_confirmation - TRUE in *awaits when sig_id is pending, or suspect and
- * not yet confirmed by its signer */
+/* signature_awaits_confirmation - TRUE in *awaits when sig_id is pending, or suspect or
+ * invalid and not yet confirmed by its signer */
 gboolean signature_awaits_confirmation(PmDb *db, gint64 sig_id, gboolean *awaits,
 				       GError **error);
 
