@@ -336,9 +336,12 @@ static gboolean ask_confirm(InboundCtx *c, const Petition *p, const Member *mb, 
 	return ok;
 }
 
-/* answer_signed - the thank-you, or the 'already signed' note at most once */
+/* answer_signed - the thank-you, or the 'already signed' note at most once; web TRUE: the
+ * note every time (within the daily limit), since the web page must answer an address
+ * that signed exactly as a new one ("check your mail": web.c) and the mail is what tells
+ * the person */
 static gboolean answer_signed(InboundCtx *c, const Petition *p, const Member *mb, gint64 sig,
-			      SignResult res, GError **error)
+			      SignResult res, gboolean web, GError **error)
 {
 	gboolean first = FALSE;
 
@@ -356,7 +359,7 @@ static gboolean answer_signed(InboundCtx *c, const Petition *p, const Member *mb
 	c->result = "already";
 	if (!signature_note_already(c->db, sig, &first, error))
 		return FALSE;
-	return !first || respond(c, "already_signed", mb, NULL,
+	return !(first || web) || respond(c, "already_signed", mb, NULL,
 				 with_petition(c, data_new(c, mb), p), OUTBOX_RESPONSE, error);
 }
 
@@ -598,7 +601,8 @@ static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
 		c->result = "pending";
 		ok = ask_confirm(c, p, mb, sig, error);
 	} else {
-		ok = answer_signed(c, p, mb, sig, SIGN_ALREADY, error);
+		ok = answer_signed(c, p, mb, sig, SIGN_ALREADY,
+				   source == SIGNATURE_SOURCE_WEB, error);
 	}
 	return ok;
 }
@@ -686,7 +690,7 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, SIGNATURE_SOURCE_REPLY,
 					   inbound_reply_text(c->m), c->m->message_id, &res, error);
 
-		ok = sig != 0 && answer_signed(c, p, mb, sig, res, error);
+		ok = sig != 0 && answer_signed(c, p, mb, sig, res, FALSE, error);
 	} else {
 		/* forwarded: the member decides, at the member's own address */
 		log_info("sign reply for member %" G_GINT64_FORMAT " from another address: "
@@ -758,7 +762,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 	}
 	ok = signature_confirm(c->db, t.object, mb->id, inbound_reply_text(c->m), &res, &pid,
 			       error) &&
-	     answer_signed(c, p, mb, t.object, res, error);
+	     answer_signed(c, p, mb, t.object, res, FALSE, error);
 out:
 	intent_reading_clear(&r);
 	member_free(mb);
