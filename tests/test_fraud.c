@@ -1,6 +1,7 @@
-/* test_fraud.c - model/fraud: the one signing-limit rule, the one trending measure,
- * invalidation and its undoing, clearing suspects; and migration 4 keeping what it
- * rebuilds (signatures, their delivery holes) */
+/* test_fraud.c - model/fraud: the one signing-limit rule (its per-domain count an index
+ * range), the one trending measure, invalidation and its undoing, clearing suspects; the
+ * signatures' state machine (model/signature.h's table), path by path; and migration 4
+ * keeping what it rebuilds (signatures, their delivery holes) */
 #include <string.h>
 #include <sysexits.h>
 #include "harness.h"
@@ -190,6 +191,51 @@ TEST(invalidate)
 	}
 	if (h)
 		g_ptr_array_unref(h);
+}
+
+/* the per-domain count is a range of the domain index, never a scan of the window */
+TEST(domain_index)
+{
+	GError *e = NULL;
+	char *plan = fraud_explain_domain(db, &e);
+	gint64 p6 = petition_create(db, cfg, "six", "Six", "", 0, 0, NULL), n = 0;
+
+	OK(plan != NULL, "the plan of the per-domain count");
+	{
+		OK(plan && strstr(plan, "USING INDEX signatures_domain (petition_id=? AND domain=? "
+				  "AND created_at>?)") != NULL,
+		   "per-domain count: a range of signatures_domain (petition, domain, time)");
+		OK(plan && strstr(plan, "SCAN s") == NULL && strstr(plan, "SCAN signatures") == NULL,
+		   "no scan of the signatures (only of the LIMIT's subquery)");
+		char **lines = g_strsplit(plan ? plan : "", "\n", -1);
+
+		printf("# plan of the per-domain count:\n");
+		for (char **l = lines; *l; l++)
+			if (**l)
+				printf("#   %s\n", *l);
+		g_strfreev(lines);
+	}
+	g_free(plan);
+	g_clear_error(&e);
+	/* the kept domain follows the member's address, and forgetting clears it */
+	sign(p6, "Rare@Rare.Example", SIGNATURE_SOURCE_WRITING);
+	db_int(db, NULL, &n, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? AND "
+	       "domain = 'rare.example'", "i", p6);
+	INT_EQ(n, 1, "a signature keeps its signer's domain, in lower case");
+	cfg->fraud.per_domain = 1;
+	INT_EQ(limit_of(p6, "other@rare.example"), FRAUD_LIMIT_DOMAIN,
+	       "the per-domain limit counts it (limit 1)");
+	INT_EQ(limit_of(p6, "other@RARE.example"), FRAUD_LIMIT_DOMAIN, "in any case");
+	INT_EQ(limit_of(p6, "other@else.example"), FRAUD_LIMIT_NONE, "not another domain");
+	cfg->fraud.per_domain = 0;
+	{
+		gint64 m = member_upsert(db, cfg, "rare@rare.example", NULL, NULL, NULL, FALSE, NULL);
+
+		OK(signature_forget_member(db, m, NULL), "forgetting the signer");
+		db_int(db, NULL, &n, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? AND "
+		       "domain IS NOT NULL", "i", p6);
+		INT_EQ(n, 0, "clears the kept domain");
+	}
 }
 
 /* ==== The state machine (the table in model/signature.h), one path per petition ==== */
@@ -425,7 +471,8 @@ TEST(states)
 	g_free(slug);
 }
 
-/* migration 4 from a version-3 database: rows and delivery holes survive the rebuild */
+/* migration 4 from a version-3 database: rows and delivery holes survive the rebuild; the
+ * later migrations fill in what they add */
 TEST(migration)
 {
 	char *path = g_build_filename(harness_tmpdir(), "m.db", NULL);
@@ -447,6 +494,8 @@ TEST(migration)
 	INT_EQ(n, 1, "the signature kept, as it was");
 	db_int(old, NULL, &n, 0, "SELECT count(*) FROM delivery_holes WHERE signature_id = 7", NULL);
 	INT_EQ(n, 1, "its delivery hole kept");
+	db_int(old, NULL, &n, 0, "SELECT count(*) FROM signatures WHERE id = 7 AND domain = 'b.test'", NULL);
+	INT_EQ(n, 1, "migration 11 gives it its signer's domain");
 	OK(db_exec(old, NULL, "UPDATE signatures SET status = 'suspect' WHERE id = 7", NULL), "suspect is allowed");
 	OK(!db_exec(old, NULL, "UPDATE signatures SET status = 'maybe' WHERE id = 7", NULL), "other states are not");
 	db_int(old, NULL, &n, 0, "PRAGMA foreign_key_check", NULL);
@@ -463,6 +512,7 @@ int main(void)
 	RUN(trend);
 	RUN(invalidate);
 	RUN(states);
+	RUN(domain_index);
 	RUN(migration);
 	db_close(db);
 	return harness_done();

@@ -82,9 +82,12 @@ static gint64 add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confi
 		SignatureStatus s = held ? SIGNATURE_STATUS_SUSPECT :
 				    confirmed ? SIGNATURE_STATUS_CONFIRMED : SIGNATURE_STATUS_PENDING;
 
+		/* the signer's domain, kept for the per-domain limit's index (schema 11) */
 		if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, "
-			     "source, comment, message_id, created_at, confirmed_at) "
-			     "VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, 0))", "iittttii", petition_id,
+			     "source, comment, message_id, created_at, confirmed_at, domain) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), (SELECT "
+			     "lower(substr(email, instr(email, '@') + 1)) FROM members WHERE "
+			     "id = ?2))", "iittttii", petition_id,
 			     member_id, signature_status_name(s), signature_source_name(source),
 			     comment, message_id, now, confirmed ? now : (gint64)0))
 			return 0;
@@ -324,7 +327,7 @@ gboolean signature_set_date(PmDb *db, gint64 sig_id, gint64 at, GError **error)
 gboolean signature_forget_member(PmDb *db, gint64 member_id, GError **error)
 {
 	return db_exec(db, error, "UPDATE signatures SET comment = NULL, name = NULL, "
-		       "message_id = NULL WHERE member_id = ?", "i", member_id);
+		       "message_id = NULL, domain = NULL WHERE member_id = ?", "i", member_id);
 }
 
 /* signature_withdraw - remove the member's undelivered signature on a petition */

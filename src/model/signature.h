@@ -2,7 +2,8 @@
  * signature.h - signatures of petitions, in SQL.
  *
  * Owns: the signatures table: one signature per member and petition, pending until
- * confirmed, its comment and source message; imported signatures without a member;
+ * confirmed, its comment and source message, its signer's address domain (for the
+ * per-domain limit's index); imported signatures without a member;
  * suspect ones (over a signing limit: held until an organizer clears them) and invalid
  * ones (marked by an invalidation, kept with the status they had, restorable).
  * Not: petitions (petition), members (member), which signatures a delivery carries
@@ -212,8 +213,9 @@ gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *
 gboolean signature_set_date(PmDb *db, gint64 sig_id, gint64 at, GError **error);
 
 /*
- * signature_forget_member - the part of forgetting member_id held here: the comments, names
- * and message ids of their signatures are cleared; the signatures stay, so counts do.
+ * signature_forget_member - the part of forgetting member_id held here: the comments, names,
+ * message ids and address domains of their signatures are cleared; the signatures stay,
+ * so counts do.
  */
 /* What signature_withdraw did. */
 typedef enum {
