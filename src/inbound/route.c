@@ -1450,7 +1450,6 @@ static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 		Member s = stranger(addr, c->m->from_name);
 		Member *who = mb && mb->email ? mb : &s;
 		JsonObject *d;
-
 		gboolean asked = FALSE;
 
 		if (who != &s)
