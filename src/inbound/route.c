@@ -16,8 +16,9 @@
  *   (help@ and sign+SLUG can be written in anyone's name): `language fr` to help@ sends a
  *   confirmation to the member's own address and only their reply to its one-time
  *   language+TOKEN sets it (do_language); the language of a sign+SLUG mail answers it and
- *   is stored only for a member that mail created; "stop" to help@ is confirmed by reply
- *   (bye+TOKEN) the same way.
+ *   is stored only for a member that mail created; its From: name is stored only for a
+ *   member it creates too (an empty name is filled from the member's own reply to a
+ *   token: adopt_name); "stop" to help@ is confirmed by reply (bye+TOKEN) the same way.
  * - Auto-replies are recorded as ignored and never answered. The daily response limit
  *   (limits.max_responses_per_day per address, respond() below) counts only automatic
  *   responses the person did not ask for: an answer to mail whose From: is the person and
@@ -81,20 +82,32 @@ static gboolean is_member_addr(InboundCtx *c, const char *addr, const Member *mb
 	return same;
 }
 
-/* need_from - the sender as a member (created with the From: name); 0 with error;
- * *created (may be NULL) TRUE when this message made the member */
+/* need_from - the sender as a member: one made now gets the From: name; one who was
+ * there before is left as it is (mail without a token can be written in anyone's name:
+ * adopt_name fills an empty name from the member's own reply). 0 with error; *created
+ * (may be NULL) TRUE when this message made the member */
 static gint64 need_from(InboundCtx *c, char **addr, gboolean *created, GError **error)
 {
 	gboolean made = FALSE;
 	gint64 id;
+	GError *e = NULL;
+	Member *known;
 
 	*addr = from_address(c);
 	if (*addr == NULL) {
 		g_set_error(error, PM_ERROR, EX_DATAERR, "no valid sender address in From:");
 		return 0;
 	}
-	id = member_upsert_ex(c->db, c->cfg, *addr, c->m->from_name, NULL, NULL, FALSE, &made,
-			      error);
+	if ((known = member_find(c->db, c->cfg, *addr, &e)) != NULL) {
+		id = known->id;
+		member_free(known);
+	} else if (e) {
+		g_propagate_error(error, e);
+		id = 0;
+	} else {
+		id = member_upsert_ex(c->db, c->cfg, *addr, c->m->from_name, NULL, NULL, FALSE,
+				      &made, error);
+	}
 	if (created)
 		*created = made;
 	return id;
@@ -140,6 +153,27 @@ static gboolean from_is(InboundCtx *c, const Member *mb)
 
 	g_free(from);
 	return same;
+}
+
+/* adopt_name - a member without a name gets the From: display name of their own reply
+ * (From: is theirs) to a token naming them; never from mail without a token, which
+ * anyone can write in their name (need_from). FALSE on a database error. */
+static gboolean adopt_name(InboundCtx *c, Member *mb, GError **error)
+{
+	char *from;
+	gboolean ok;
+
+	if (mb == NULL || (mb->name && *mb->name) || c->m->from_name == NULL ||
+	    *c->m->from_name == '\0' || c->token_member != mb->id || !from_is(c, mb))
+		return TRUE;
+	from = from_address(c);
+	ok = member_upsert(c->db, c->cfg, from, c->m->from_name, NULL, NULL, FALSE, error) != 0;
+	g_free(from);
+	if (ok) {
+		g_free(mb->name);
+		mb->name = pm_clean_text(c->m->from_name);
+	}
+	return ok;
 }
 
 /* token_used - TRUE (result "used", nothing done) when this one-time token acted before;
@@ -687,8 +721,10 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		ok = answer_intent(c, p, mb, is_member_addr(c, from, mb), &r, error);
 	} else if (is_member_addr(c, from, mb)) {
 		SignResult res;
-		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, SIGNATURE_SOURCE_REPLY,
-					   inbound_reply_text(c->m), c->m->message_id, &res, error);
+		gint64 sig = adopt_name(c, mb, error)
+			? signature_add(c->db, p->id, mb->id, TRUE, SIGNATURE_SOURCE_REPLY,
+					inbound_reply_text(c->m), c->m->message_id, &res, error)
+			: 0;
 
 		ok = sig != 0 && answer_signed(c, p, mb, sig, res, FALSE, error);
 	} else {
@@ -760,7 +796,8 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 		g_free(from);
 		goto out;
 	}
-	ok = signature_confirm(c->db, t.object, mb->id, inbound_reply_text(c->m), &res, &pid,
+	ok = adopt_name(c, mb, error) &&
+	     signature_confirm(c->db, t.object, mb->id, inbound_reply_text(c->m), &res, &pid,
 			       error) &&
 	     answer_signed(c, p, mb, t.object, res, FALSE, error);
 out:
@@ -1093,7 +1130,7 @@ static gboolean do_join(InboundCtx *c, GError **error)
 	if ((ok = already_active(c, status)))
 		goto out;
 	/* an explicit opt-in by reply lifts an earlier unsubscribe or bounce state */
-	if (!subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_ACTIVE, error) ||
+	if (!adopt_name(c, mb, error) || !subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_ACTIVE, error) ||
 	    (mb->status != MEMBER_STATUS_ACTIVE &&
 	     !member_set_status(c->db, mb->id, MEMBER_STATUS_ACTIVE, error)))
 		goto out;
