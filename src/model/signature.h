@@ -18,35 +18,42 @@
 #include "base/db.h"
 
 /*
- * The states of a signature with a member. Stored: status; confirmed_at, set when its
- * signer confirmed (always set for confirmed ones); held_status, only while invalid: the
- * status it had when invalidated, given back by the undo. Only 'confirmed' is counted,
- * shown and delivered. Invalidations match no invalid signature; clearing matches only
- * suspect ones. "c" is confirmed_at, "h" held_status; "-" changes nothing.
+ * The states of a signature with a member. Stored: status; confirmed_at ("c"), set when
+ * its signer confirmed (always set for confirmed ones); held_status ("h"), only while
+ * invalid: the status it had when invalidated, given back by the undo. Only 'confirmed'
+ * is counted, shown and delivered. "-": nothing changes.
  *
- * | event                          | pending          | confirmed        | suspect              | invalid                      |
- * | ------------------------------ | ---------------- | ---------------- | -------------------- | ---------------------------- |
- * | signer confirms (signature_add | confirmed, c=now | - (SIGN_ALREADY) | c=now, stays suspect | c=now, stays invalid; h      |
- * |   confirmed, signature_confirm)| CONFIRMED_NOW    |                  | (already once c set) | pending -> confirmed, h      |
- * |                                |                  |                  |                      | suspect stays (already once  |
- * |                                |                  |                  |                      | c set)                       |
- * | written again (add, add_held)  | - (ALREADY)      | - (ALREADY)      | - (ALREADY)          | - (ALREADY)                  |
- * | invalidate (signature_         | invalid,         | invalid,         | invalid, h=suspect   | - (not matched)              |
- * |   invalidate)                  | h=pending        | h=confirmed      |                      |                              |
- * | undo (signature_restore)       | -                | -                | -                    | status=h, h=NULL: c is kept, |
- * |                                |                  |                  |                      | so a suspect confirmed while |
- * |                                |                  |                  |                      | invalid is cleared confirmed |
- * | clear (signature_clear)        | -                | -                | c ? confirmed :      | - (stays invalid; undone, it |
- * |                                |                  |                  | pending              | is suspect again, to clear)  |
- * | signer withdraws               | deleted          | deleted unless   | !c: deleted; c: as   | !c: deleted; c: as confirmed |
- * |   (signature_withdraw)         |                  | delivered        | confirmed (never     | (delivered only if h was     |
- * |                                |                  |                  | delivered: deleted)  | confirmed when delivered)    |
- * | awaits its signer (signature_  | yes              | no               | while !c             | while !c                     |
- * |   awaits_confirmation)         |                  |                  |                      |                              |
+ * | state           | event                                  | becomes                       |
+ * | --------------- | -------------------------------------- | ----------------------------- |
+ * | (none)          | written (sign+SLUG, the web form)      | pending                       |
+ * | (none)          | written over a signing limit           | suspect, c unset              |
+ * | (none)          | a reply with a valid token; an import  | confirmed, c=now              |
+ * | any             | written again (add, add_held)          | - (SIGN_ALREADY)              |
+ * | pending         | its signer confirms                    | confirmed, c=now              |
+ * | pending         | invalidated                            | invalid, h=pending            |
+ * | confirmed       | its signer confirms                    | - (SIGN_ALREADY)              |
+ * | confirmed       | invalidated                            | invalid, h=confirmed          |
+ * | suspect, no c   | its signer confirms                    | suspect, c=now                |
+ * | suspect, c      | its signer confirms                    | - (SIGN_ALREADY)              |
+ * | suspect         | cleared (signature_clear)              | c ? confirmed : pending       |
+ * | suspect         | invalidated, or rejected when cleared  | invalid, h=suspect            |
+ * | invalid, no c   | its signer confirms                    | invalid, c=now; h pending     |
+ * |                 |                                        | becomes confirmed, h suspect  |
+ * |                 |                                        | stays suspect                 |
+ * | invalid, c      | its signer confirms                    | - (SIGN_ALREADY)              |
+ * | invalid         | undone (signature_restore)             | status=h, h unset, c kept: a  |
+ * |                 |                                        | suspect confirmed while       |
+ * |                 |                                        | invalid is cleared confirmed  |
+ * | invalid         | cleared, or invalidated again          | - (matched by neither)        |
+ * | pending; no c:  | its signer withdraws                   | deleted                       |
+ * |   suspect or    |                                        |                               |
+ * |   invalid       |                                        |                               |
+ * | the others      | its signer withdraws                   | deleted unless a delivery     |
+ * |                 |                                        | carried it                    |
  *
- * A new signature is pending (written), confirmed (a reply carrying a valid token, an
- * import) or suspect (over a signing limit, signature_add_held; c unset). tests/
- * test_fraud.c walks every path.
+ * A signature awaits its signer (signature_awaits_confirmation) while pending, or suspect
+ * or invalid without c. Nothing but an organizer's clearing or undo makes a suspect or
+ * invalid one count. tests/test_fraud.c ("states") walks every path.
  */
 
 /* A signature's status, stored as its name (signature_status_name) in signatures.status */
