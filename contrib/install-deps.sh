@@ -17,5 +17,20 @@ apt-get install -y -qq --no-install-recommends \
 	libcmark-dev libjson-glib-dev libxml2-dev libcsv-dev zlib1g-dev libmicrohttpd-dev \
 	libssl-dev curl chromium nginx wrk \
 	postfix openssl clang libclang-rt-14-dev python3 python3-dkim python3-nacl procps passwd bc strace time \
+	libidn12 \
 	>/dev/null
+# Exim for tests/t_exim.sh: it cannot be installed beside Postfix, so its package is only
+# unpacked (not installed, nothing runs) under /var/cache/peermail-tests/exim; libidn12
+# above is the one library it needs that Postfix's system lacks.
+EXIM_DIR=/var/cache/peermail-tests/exim
+if [ ! -x "$EXIM_DIR/usr/sbin/exim4" ]; then
+	tmp=$(mktemp -d)
+	if (cd "$tmp" && apt-get download -qq exim4-daemon-light >/dev/null 2>&1); then
+		mkdir -p "$EXIM_DIR"
+		dpkg-deb -x "$tmp"/exim4-daemon-light_*.deb "$EXIM_DIR"
+	else
+		echo "install-deps.sh: could not download exim4-daemon-light (tests/t_exim.sh will skip)" >&2
+	fi
+	rm -rf "$tmp"
+fi
 echo "install-deps.sh: dependencies installed"

@@ -1,6 +1,7 @@
 # bench_fraud.sh - what the fraud checks cost: a signature by writing through `peermail
-# receive` (the signing limits: three indexed counts), and a pass of `peermail run` (the
-# trending task), on a database with BENCH_BASE signatures (default 100,000) over the last
+# receive` (the signing limits: three indexed counts, the domain's a range of
+# signatures_domain; the rows made here carry their domain as signature.c keeps it), and
+# a pass of `peermail run` (the trending task), on a database with BENCH_BASE signatures (default 100,000) over the last
 # 30 days, half of them from one big provider, and a petition whose new signatures are 60%
 # from that provider (a share large enough to read its usual share on every pass, the
 # measure's slowest path, yet not unusual: no alert stops the work). The ceiling: the same
@@ -18,13 +19,15 @@ sql "INSERT INTO petitions(slug, title, created_at) VALUES ('hot', 'Hot', 0);
      WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < $BASE)
      INSERT INTO members(email, created_at, updated_at)
      SELECT 'm' || n || CASE WHEN n % 2 THEN '@big.test' ELSE '@d' || (n % 97) || '.test' END, 0, 0 FROM i;
-     INSERT INTO signatures(petition_id, member_id, status, source, created_at, confirmed_at)
-     SELECT 2 + id % 9, id, 'confirmed', 'writing', $now - 7200 - (id * 2592000 / $BASE), $now - 7200 FROM members;
+     INSERT INTO signatures(petition_id, member_id, status, source, created_at, confirmed_at, domain)
+     SELECT 2 + id % 9, id, 'confirmed', 'writing', $now - 7200 - (id * 2592000 / $BASE), $now - 7200,
+            lower(substr(email, instr(email, '@') + 1)) FROM members;
      WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 30)
      INSERT INTO members(email, created_at, updated_at)
      SELECT 'h' || n || CASE WHEN n % 5 < 3 THEN '@big.test' ELSE '@h' || n || '.test' END, 0, 0 FROM i;
-     INSERT INTO signatures(petition_id, member_id, status, source, created_at, confirmed_at)
-     SELECT 1, id, 'confirmed', 'reply', $now - 60, $now - 60 FROM members WHERE email LIKE 'h%';"
+     INSERT INTO signatures(petition_id, member_id, status, source, created_at, confirmed_at, domain)
+     SELECT 1, id, 'confirmed', 'reply', $now - 60, $now - 60, lower(substr(email, instr(email, '@') + 1))
+     FROM members WHERE email LIKE 'h%';"
 mkdir -p "$T/msgs"
 for i in $(seq 1 "$N"); do
 	if [ $((i % 5)) -lt 3 ]; then a="n$i@big.test"; else a="n$i@n$i.test"; fi

@@ -5,7 +5,8 @@
 # with queued letters and newsletters leaves no byte of the person in the database; mail
 # for people (From: replies, postmaster@, abuse@, owner addresses) reaches the organizers'
 # mailbox, ARF complaints there act like those at the VERP address; a refused broadcast
-# confirmation tells the organizers.
+# confirmation tells the organizers; mail without a token never names a member who was
+# there before (only their own reply to a token does).
 . "$(dirname "$0")/lib.sh"
 
 SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
@@ -194,6 +195,31 @@ like "$(pm check-config 2>&1 >/dev/null)" 'warning: organizers_mailbox is not se
 before=$(sql "SELECT count(*) FROM outbox")
 is "$(recv reader@example.org postmaster@act.test "Kept" "Kept")" 0 "without it, mail to postmaster@ still exits 0"
 is "$(sql "SELECT count(*) FROM outbox") $(sql "SELECT result || ' ' || (raw IS NOT NULL) FROM inbound ORDER BY id DESC LIMIT 1")" "$before kept 1" "and is kept whole in the inbound log"
+# ==== mail without a token changes nothing stored about a member who was there ====
+# named FROM NAME TO [BODY] - receive a message from "NAME <FROM>"; prints the exit status
+named() {
+	n=$((n + 1))
+	printf 'From: %s <%s>\nTo: %s\nSubject: hi\nMessage-ID: <nm%d.%d@client.test>\n\n%s\n' \
+		"$2" "$1" "$3" "$n" "$$" "${4:-yes}" | pm receive --sender "$1" --recipient "$3" >"$T/out" 2>&1
+	echo $?
+}
+name_of() { sql "SELECT coalesce(name, '-') FROM members WHERE email = '$1'"; }
+printf 'A new bench.\n' >"$T/bench.txt"
+pm petition create bench --title "A bench" --text "$T/bench.txt" >/dev/null
+pm list create club --title "Club news" >/dev/null
+pm member add nameless@example.org >/dev/null
+is "$(named nameless@example.org 'Mallory Forged' sign+bench@act.test)" 0 "sign+bench in a nameless member's name, with a display name"
+is "$(name_of nameless@example.org)" - "does not give the member that name"
+conf=$(reply_to "$(last_outbox)")
+is "$(named nameless@example.org 'Mallory Forged' club+subscribe@act.test)" 0 "club+subscribe in the same name"
+is "$(name_of nameless@example.org)" - "nor does a subscription request"
+is "$(named nameless@example.org 'Nina Real' "$conf")" 0 "the member's own reply to the confirmation"
+is "$(name_of nameless@example.org)" "Nina Real" "gives the name of her own mail"
+is "$(named nameless@example.org 'Someone Else' "$conf")" 0 "a later reply"
+is "$(name_of nameless@example.org)" "Nina Real" "never replaces it"
+is "$(named newcomer@example.org 'New Comer' sign+bench@act.test)" 0 "someone new signs by writing"
+is "$(name_of newcomer@example.org)" "New Comer" "and is recorded with the name of that mail (pending until confirmed)"
+
 write_config 'organizers_mailbox = "inbox@act.test"'
 pm check-config >/dev/null 2>&1; is $? 78 "an organizers_mailbox in the campaign domain is refused (78)"
 done_testing

@@ -2,7 +2,7 @@
 # message to it over lmtp.socket (no database, no templates opened in the receive process)
 # and exits with the daemon's verdict; without the daemon it processes the message itself
 # with the same results; a daemon that goes away mid-transfer means processing here,
-# recorded once.
+# recorded once; the socket's mode is lmtp.socket_mode whatever the daemon's umask.
 . "$(dirname "$0")/lib.sh"
 
 setup
@@ -17,11 +17,13 @@ is "$(msg ann@client.test m1 | recv ann@client.test sign+trees@act.test)" 0 "no 
 is "$(msg x@client.test m0 | recv x@client.test sign+nosuch@act.test)" 67 "no daemon: an unknown petition exits 67"
 is "$(cat "$T/recv.err")" "peermail: unknown petition 'nosuch'" "with its one-line reason"
 
-"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run >"$T/run.log" 2>&1 &
+# the daemon under a strict umask: the socket's mode is lmtp.socket_mode all the same
+(umask 077; exec "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run >"$T/run.log" 2>&1) &
 RUN_PID=$!
 at_exit "kill $RUN_PID"
 for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
 ok "run listens on lmtp.socket" test -S "$SOCK"
+is "$(stat -c %a "$SOCK")" 660 "its mode is lmtp.socket_mode (0660: the daemon's user and group), not the umask's (077)"
 
 # the daemon decides: the receive process opens neither the database nor a template
 # (LeakSanitizer cannot run under strace: off for this one process of a SANITIZE build)
@@ -80,4 +82,18 @@ is "$(msg cat@client.test m4 | recv cat@client.test sign+trees@act.test)" 0 "the
 wait "$FAKE"
 is "$(cat "$T/fake.log" | tr '\n' ' ')" "ready died " "(the fake daemon took the message and died)"
 is "$(sql "SELECT count(*) FROM inbound WHERE from_addr = 'cat@client.test'")" 1 "recorded once"
+
+# lmtp.socket_mode: another mode, and a value that is no mode
+echo 'lmtp { socket_mode = "0600" }' >>"$T/conf/peermail.conf"
+like "$(pm check-config 2>&1)" 'socket_mode = "0600"' "check-config shows lmtp.socket_mode"
+(umask 0; exec "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run >"$T/run3.log" 2>&1) &
+RUN_PID=$!
+at_exit "kill $RUN_PID"
+for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
+is "$(stat -c %a "$SOCK" 2>&1)" 600 "socket_mode = \"0600\": only the daemon's user (umask 0 notwithstanding)"
+kill "$RUN_PID"; wait "$RUN_PID" 2>/dev/null
+sed -i 's/socket_mode = "0600"/socket_mode = "0999"/' "$T/conf/peermail.conf"
+out=$(pm check-config 2>&1); rc=$?
+is "$rc" 78 "socket_mode = \"0999\": a configuration error (78)"
+like "$out" "socket_mode: '0999' is not an octal file mode" "naming the setting"
 done_testing

@@ -70,17 +70,45 @@ is "$(lang_of olga@example.org)" - "'ok' is no language with confidence: none ad
 like "$(text_of "$(last_to olga@example.org)")" "^Subject: Please confirm" "she gets the default language"
 is "$(recv fanny@example.org Fanny sign+trees@act.test 'Yes, count me in.')" 0 "Fanny writes in English once"
 is "$(lang_of fanny@example.org)" fr "a language already set is kept"
+# sign+trees can be written in anyone's name: for a member who was there before, the
+# answer is in the mail's language, but only their own reply to it stores the language
+pm member add vera@example.org --name Vera >/dev/null
+is "$(recv vera@example.org Vera sign+trees@act.test 'Oui, je signe avec plaisir !')" 0 "a French mail to sign+trees in Vera's name"
+is "$(lang_of vera@example.org)" - "does not set the language of Vera, a member before it"
+id=$(last_to vera@example.org)
+like "$(text_of "$id")" "^Subject: Merci de confirmer" "the confirmation request is in the mail's language"
+is "$(recv vera@example.org Vera "$(reply_to "$id")" 'Oui, je signe.')" 0 "Vera herself confirms, in French"
+is "$(lang_of vera@example.org)" fr "her own reply (a token naming her) adopts it"
 
 # ---- by mail: 'language fr' to help@, in any language's words ----
+# help@ can be written in anyone's name: a member's language changes only by their reply
+# to a one-time confirmation sent to their own address
 pm member add ann@example.org --name Ann >/dev/null
-is "$(recv ann@example.org Ann help@act.test 'langue fr')" 0 "Ann writes 'langue fr' to help@"
+is "$(recv ann@example.org Ann help@act.test 'langue fr')" 0 "'langue fr' to help@ in Ann's name"
+is "$(lang_of ann@example.org)" - "changes nothing yet"
+id=$(last_to ann@example.org); t=$(text_of "$id")
+like "$t" "^Subject: Merci de confirmer : nos messages en français" "Ann is asked to confirm, in French"
+like "$t" "Si vous n'avez rien demandé" "and told to ignore it if she did not ask"
+lc=$(reply_to "$id")
+like "$lc" '^language\+[a-z2-7]+@act\.test$' "by reply to a language+TOKEN address"
+is "$(recv ann@example.org Ann "$lc" 'No thanks, I did not ask for this.')" 0 "a reply that says no"
+is "$(lang_of ann@example.org)" - "changes nothing"
+is "$(recv ann@example.org Ann "$lc" '')" 0 "Ann replies to confirm"
 is "$(lang_of ann@example.org)" fr "her language is French"
 t=$(text_of "$(last_to ann@example.org)")
-like "$t" "Désormais, nous vous écrivons en français\\." "the answer says so, in French"
-like "$t" "^Subject: Comment utiliser act\\.test" "the help text is French"
+like "$t" "Désormais, nous vous écrivons en français\." "the answer says so, in French"
+like "$t" "^Subject: Comment utiliser act\.test" "the help text is French"
 is "$(recv ann@example.org Ann help@act.test 'language en')" 0 "and 'language en' back"
+id=$(last_to ann@example.org)
+like "$(text_of "$id")" '^Subject: Please confirm: our messages to you in "en"' "is asked to confirm, in English"
+is "$(recv ann@example.org Ann "$(reply_to "$id")" 'yes')" 0 "she confirms"
 is "$(lang_of ann@example.org)" en "English again"
 like "$(text_of "$(last_to ann@example.org)")" "from now on we write to you in English" "said in English"
+n_out=$(sql "SELECT count(*) FROM outbox")
+is "$(recv ann@example.org Ann "$lc" 'yes')" 0 "the French confirmation replayed"
+is "$(lang_of ann@example.org)" en "acts only once: still English"
+is "$(sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1")" used "recorded as a used token"
+is "$(sql "SELECT count(*) FROM outbox")" "$n_out" "and answered by nothing"
 is "$(recv ann@example.org Ann help@act.test 'language tlh')" 0 "'language tlh' (no templates)"
 is "$(lang_of ann@example.org)" en "leaves her language as it was"
 like "$(text_of "$(last_to ann@example.org)" | tr '\n' ' ')" 'no messages in "tlh" yet. We can write to you in: en, fr\.' "and names the languages there are"

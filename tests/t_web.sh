@@ -269,6 +269,30 @@ is "$code" 200 "POST /c/TOKEN: 200"
 is "$(sigstatus websigner@example.com)" confirmed "the signature is confirmed"
 like "$(curl -s "$U/p/park/count.json")" '"signatures":6' "and counted"
 
+# ==== the page never tells whether an address signed: the person is told by mail ====
+# m3 signed (confirmed) days ago and was told 'already signed' once by mail before
+sql "UPDATE signatures SET already_noted = 1 WHERE member_id = (SELECT id FROM members WHERE email = 'm3@example.org')"
+signform() { curl -s -D "$T/$2.head" -o "$T/$2.html" -w '%{http_code}' -H 'X-Real-IP: 10.7.7.7' --data-urlencode 'name=N' --data-urlencode "email=$1" "$U/p/park/sign"; }
+c_new=$(signform neighbour@example.org new)
+c_signed=$(signform m3@example.org signed)
+is "$c_signed" "$c_new" "an address that signed gets the status a new address gets ($c_new)"
+ok "and the same page, byte for byte" cmp "$T/new.html" "$T/signed.html"
+like "$(cat "$T/signed.html")" 'Check your mail' "'check your mail'"
+unlike "$(cat "$T/signed.html")" '[Aa]lready signed' "never 'already signed'"
+is "$(grep -ci '^Content-Length' "$T/signed.head")" 1 "one Content-Length"
+is "$(grep -i '^Content-Length' "$T/signed.head")" "$(grep -i '^Content-Length' "$T/new.head")" "the same length"
+is "$(sigstatus m3@example.org)" confirmed "m3's signature is unchanged"
+run_once
+note=$(grep -l '^To: .*m3@example.org' "$T"/var/sent/new/* | xargs grep -l '^Subject: You have already signed' | wc -l)
+is "$note" 1 "m3 is told by mail instead (already_signed), though noted before"
+c_new=$(signform neighbour@example.org new2)
+c_signed=$(signform m3@example.org signed2)
+is "$c_signed" "$c_new" "a second attempt the same day: the same status for both ($c_new)"
+ok "and the same page" cmp "$T/new2.html" "$T/signed2.html"
+run_once
+note=$(grep -l '^To: .*m3@example.org' "$T"/var/sent/new/* | xargs grep -l '^Subject: You have already signed' | wc -l)
+is "$note" 1 "and no second mail that day (the daily cap of web mail)"
+
 # ==== TLS from a certificate and key file; run --http ====
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1

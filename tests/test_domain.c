@@ -70,7 +70,7 @@ TEST(lists)
 	/* every name that mail would not deliver to the list */
 	for (const char *const *r = (const char *const[]){ "help", "sign", "update", "decide",
 	     "unfollow", "review", "sponsor", "postmaster", "abuse", "owner", "mailer-daemon",
-	     "team", "start", NULL }; *r; r++) {
+	     "team", "start", "language", NULL }; *r; r++) {
 		char *what = g_strdup_printf("'%s' refused as a list name", *r);
 
 		OK(list_create(db, cfg, *r, NULL, NULL, &e) == 0, what);

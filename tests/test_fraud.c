@@ -1,6 +1,7 @@
-/* test_fraud.c - model/fraud: the one signing-limit rule, the one trending measure,
- * invalidation and its undoing, clearing suspects; and migration 4 keeping what it
- * rebuilds (signatures, their delivery holes) */
+/* test_fraud.c - model/fraud: the one signing-limit rule (its per-domain count an index
+ * range), the one trending measure, invalidation and its undoing, clearing suspects; the
+ * signatures' state machine (model/signature.h's table), path by path; and migration 4
+ * keeping what it rebuilds (signatures, their delivery holes) */
 #include <string.h>
 #include <sysexits.h>
 #include "harness.h"
@@ -192,7 +193,286 @@ TEST(invalidate)
 		g_ptr_array_unref(h);
 }
 
-/* migration 4 from a version-3 database: rows and delivery holes survive the rebuild */
+/* the per-domain count is a range of the domain index, never a scan of the window */
+TEST(domain_index)
+{
+	GError *e = NULL;
+	char *plan = fraud_explain_domain(db, &e);
+	gint64 p6 = petition_create(db, cfg, "six", "Six", "", 0, 0, NULL), n = 0;
+
+	OK(plan != NULL, "the plan of the per-domain count");
+	{
+		OK(plan && strstr(plan, "USING INDEX signatures_domain (petition_id=? AND domain=? "
+				  "AND created_at>?)") != NULL,
+		   "per-domain count: a range of signatures_domain (petition, domain, time)");
+		OK(plan && strstr(plan, "SCAN s") == NULL && strstr(plan, "SCAN signatures") == NULL,
+		   "no scan of the signatures (only of the LIMIT's subquery)");
+		char **lines = g_strsplit(plan ? plan : "", "\n", -1);
+
+		printf("# plan of the per-domain count:\n");
+		for (char **l = lines; *l; l++)
+			if (**l)
+				printf("#   %s\n", *l);
+		g_strfreev(lines);
+	}
+	g_free(plan);
+	g_clear_error(&e);
+	/* the kept domain follows the member's address, and forgetting clears it */
+	sign(p6, "Rare@Rare.Example", SIGNATURE_SOURCE_WRITING);
+	db_int(db, NULL, &n, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? AND "
+	       "domain = 'rare.example'", "i", p6);
+	INT_EQ(n, 1, "a signature keeps its signer's domain, in lower case");
+	cfg->fraud.per_domain = 1;
+	INT_EQ(limit_of(p6, "other@rare.example"), FRAUD_LIMIT_DOMAIN,
+	       "the per-domain limit counts it (limit 1)");
+	INT_EQ(limit_of(p6, "other@RARE.example"), FRAUD_LIMIT_DOMAIN, "in any case");
+	INT_EQ(limit_of(p6, "other@else.example"), FRAUD_LIMIT_NONE, "not another domain");
+	cfg->fraud.per_domain = 0;
+	{
+		gint64 m = member_upsert(db, cfg, "rare@rare.example", NULL, NULL, NULL, FALSE, NULL);
+
+		OK(signature_forget_member(db, m, NULL), "forgetting the signer");
+		db_int(db, NULL, &n, 0, "SELECT count(*) FROM signatures WHERE petition_id = ? AND "
+		       "domain IS NOT NULL", "i", p6);
+		INT_EQ(n, 0, "clears the kept domain");
+	}
+}
+
+/* ==== The state machine (the table in model/signature.h), one path per petition ==== */
+
+static int path_n;
+
+/* state_of - a signature's status name, confirmed_at set (1/0) and held_status, as
+ * "status c=1 h=pending"; caller frees */
+static char *state_of(gint64 id)
+{
+	sqlite3_stmt *st = db_query(db, NULL, "SELECT status, confirmed_at IS NOT NULL, "
+				    "coalesce(held_status, '-') FROM signatures WHERE id = ?", "i", id);
+	char *out = NULL;
+
+	if (st && db_step(db, st, NULL))
+		out = g_strdup_printf("%s c=%d h=%s", sqlite3_column_text(st, 0),
+				      sqlite3_column_int(st, 1), sqlite3_column_text(st, 2));
+	db_done(st);
+	return out ? out : g_strdup("gone");
+}
+
+/* is_state - the signature is in state want ("status c=N h=H") */
+#define IS_STATE(id, want, what) do { \
+	char *s_ = state_of(id); \
+	STR_EQ(s_, want, what); \
+	g_free(s_); \
+} while (0)
+
+/* a_path - a new petition and member; a new signature of theirs in *sig: suspect when
+ * held, else pending (confirmed: signed by a reply with a token) */
+static gint64 a_path(gboolean held, gboolean confirmed, gint64 *member, gint64 *sig,
+		     char **slug)
+{
+	char *addr = g_strdup_printf("s%d@path.test", ++path_n);
+	SignResult r;
+	gint64 pid;
+
+	*slug = g_strdup_printf("path%d", path_n);
+	pid = petition_create(db, cfg, *slug, "A path", "", 0, 0, NULL);
+	*member = member_upsert(db, cfg, addr, NULL, NULL, NULL, FALSE, NULL);
+	*sig = held ? signature_add_held(db, pid, *member, SIGNATURE_SOURCE_WRITING, NULL, NULL,
+					 &r, NULL)
+		    : signature_add(db, pid, *member, confirmed, SIGNATURE_SOURCE_WRITING, NULL,
+				    NULL, &r, NULL);
+	g_free(addr);
+	return pid;
+}
+
+/* invalidate_one - invalidate signature sig of petition slug; the invalidation's id */
+static gint64 invalidate_one(const char *slug, gint64 sig)
+{
+	SignatureFilter f = { 0 };
+	gint64 inv = 0, n = 0;
+
+	f.id = sig;
+	OK(fraud_invalidate(db, slug, &f, "cli:t", NULL, FALSE, &inv, &n, NULL) && n == 1,
+	   "invalidated");
+	return inv;
+}
+
+/* confirm - the signer confirms sig; the result */
+static SignResult confirm(gint64 sig, gint64 member)
+{
+	SignResult r = SIGN_ALREADY;
+	gint64 pid = 0;
+
+	OK(signature_confirm(db, sig, member, "yes", &r, &pid, NULL), "the signer's reply");
+	return r;
+}
+
+/* undo - undo invalidation inv of petition slug */
+static void undo(const char *slug, gint64 inv)
+{
+	gint64 n = 0;
+
+	OK(fraud_undo(db, slug, inv, "cli:t", &n, NULL) && n == 1, "undone");
+}
+
+/* clear - clear every suspect of petition slug; how many were counted */
+static gint64 clear(const char *slug)
+{
+	FraudCleared c = { 0 };
+	GError *e = NULL;
+
+	if (!fraud_clear(db, slug, NULL, FALSE, "cli:t", &c, &e))
+		g_clear_error(&e);
+	return c.counted;
+}
+
+/* awaits - signature_awaits_confirmation */
+static gboolean awaits(gint64 sig)
+{
+	gboolean a = FALSE;
+
+	signature_awaits_confirmation(db, sig, &a, NULL);
+	return a;
+}
+
+TEST(states)
+{
+	gint64 m, sig, inv, pid;
+	gboolean is_signed = TRUE;
+	char *slug;
+	SignResult r;
+
+	/* pending: confirm, invalidate, undo */
+	pid = a_path(FALSE, FALSE, &m, &sig, &slug);
+	IS_STATE(sig, "pending c=0 h=-", "pending: new by writing");
+	OK(awaits(sig), "pending awaits its signer");
+	INT_EQ(confirm(sig, m), SIGN_CONFIRMED_NOW, "pending -> confirmed by its signer");
+	IS_STATE(sig, "confirmed c=1 h=-", "confirmed, confirmed_at set");
+	INT_EQ(confirm(sig, m), SIGN_ALREADY, "confirmed: a second confirmation is 'already'");
+	inv = invalidate_one(slug, sig);
+	IS_STATE(sig, "invalid c=1 h=confirmed", "confirmed -> invalid, keeping 'confirmed'");
+	signature_exists(db, pid, m, &is_signed, NULL);
+	OK(!is_signed, "an invalid signature does not count");
+	INT_EQ(confirm(sig, m), SIGN_ALREADY, "invalid (was confirmed): confirming again changes nothing");
+	undo(slug, inv);
+	IS_STATE(sig, "confirmed c=1 h=-", "undo: confirmed again");
+	g_free(slug);
+
+	/* pending -> invalid -> the signer confirms -> undo: confirmed */
+	a_path(FALSE, FALSE, &m, &sig, &slug);
+	inv = invalidate_one(slug, sig);
+	IS_STATE(sig, "invalid c=0 h=pending", "pending -> invalid");
+	OK(awaits(sig), "an invalid one its signer has not confirmed still awaits them");
+	INT_EQ(confirm(sig, m), SIGN_CONFIRMED_NOW, "the signer confirms while invalid");
+	IS_STATE(sig, "invalid c=1 h=confirmed", "recorded: stays invalid, will be confirmed");
+	OK(!awaits(sig), "no longer awaiting");
+	INT_EQ(confirm(sig, m), SIGN_ALREADY, "a second confirmation is 'already'");
+	undo(slug, inv);
+	IS_STATE(sig, "confirmed c=1 h=-", "undo after the confirmation: confirmed");
+	g_free(slug);
+
+	/* pending -> invalid -> undo: pending, still awaiting */
+	a_path(FALSE, FALSE, &m, &sig, &slug);
+	inv = invalidate_one(slug, sig);
+	undo(slug, inv);
+	IS_STATE(sig, "pending c=0 h=-", "undo without a confirmation: pending");
+	OK(awaits(sig), "awaiting its signer");
+	g_free(slug);
+
+	/* suspect: confirm, clear */
+	pid = a_path(TRUE, FALSE, &m, &sig, &slug);
+	IS_STATE(sig, "suspect c=0 h=-", "suspect: new over a limit");
+	r = SIGN_NEW_PENDING;
+	OK(signature_add(db, pid, m, FALSE, SIGNATURE_SOURCE_WRITING, NULL, NULL, &r, NULL) == sig &&
+	   r == SIGN_ALREADY, "written again: 'already'");
+	IS_STATE(sig, "suspect c=0 h=-", "still suspect, unconfirmed");
+	INT_EQ(confirm(sig, m), SIGN_CONFIRMED_NOW, "the signer confirms a suspect");
+	IS_STATE(sig, "suspect c=1 h=-", "stays suspect, confirmation recorded");
+	INT_EQ(confirm(sig, m), SIGN_ALREADY, "again: 'already'");
+	INT_EQ(clear(slug), 1, "cleared: counted");
+	IS_STATE(sig, "confirmed c=1 h=-", "suspect (confirmed) -> confirmed");
+	g_free(slug);
+
+	/* suspect -> clear before its signer: pending */
+	a_path(TRUE, FALSE, &m, &sig, &slug);
+	INT_EQ(clear(slug), 0, "cleared: not counted");
+	IS_STATE(sig, "pending c=0 h=-", "suspect (unconfirmed) -> pending");
+	INT_EQ(confirm(sig, m), SIGN_CONFIRMED_NOW, "its signer confirms");
+	IS_STATE(sig, "confirmed c=1 h=-", "confirmed");
+	g_free(slug);
+
+	/* suspect -> invalid -> the signer confirms -> undo: suspect, confirmation kept */
+	pid = a_path(TRUE, FALSE, &m, &sig, &slug);
+	inv = invalidate_one(slug, sig);
+	IS_STATE(sig, "invalid c=0 h=suspect", "suspect -> invalid");
+	OK(awaits(sig), "awaits its signer");
+	INT_EQ(confirm(sig, m), SIGN_CONFIRMED_NOW, "the signer confirms while invalid");
+	IS_STATE(sig, "invalid c=1 h=suspect", "the confirmation is recorded, still held");
+	undo(slug, inv);
+	IS_STATE(sig, "suspect c=1 h=-", "undo: suspect again (not counted), confirmation kept");
+	signature_exists(db, pid, m, &is_signed, NULL);
+	OK(!is_signed, "not counted");
+	INT_EQ(clear(slug), 1, "cleared: counted, the confirmation was not lost");
+	IS_STATE(sig, "confirmed c=1 h=-", "confirmed");
+	g_free(slug);
+
+	/* suspect -> invalid -> undo without a confirmation: suspect, awaiting */
+	a_path(TRUE, FALSE, &m, &sig, &slug);
+	inv = invalidate_one(slug, sig);
+	undo(slug, inv);
+	IS_STATE(sig, "suspect c=0 h=-", "undo: suspect, unconfirmed");
+	OK(awaits(sig), "awaits its signer");
+	g_free(slug);
+
+	/* suspect (confirmed) -> invalid -> undo: suspect, confirmed */
+	a_path(TRUE, FALSE, &m, &sig, &slug);
+	confirm(sig, m);
+	inv = invalidate_one(slug, sig);
+	IS_STATE(sig, "invalid c=1 h=suspect", "a confirmed suspect -> invalid");
+	INT_EQ(confirm(sig, m), SIGN_ALREADY, "confirming again changes nothing");
+	undo(slug, inv);
+	IS_STATE(sig, "suspect c=1 h=-", "undo: suspect, still confirmed");
+	g_free(slug);
+
+	/* clear after invalidate: the invalid one stays invalid; undone, it is suspect */
+	a_path(TRUE, FALSE, &m, &sig, &slug);
+	confirm(sig, m);
+	inv = invalidate_one(slug, sig);
+	INT_EQ(clear(slug), 0, "clearing after the invalidation counts nothing");
+	IS_STATE(sig, "invalid c=1 h=suspect", "the invalid one stays invalid, held suspect");
+	undo(slug, inv);
+	IS_STATE(sig, "suspect c=1 h=-", "undone: suspect, to be cleared (never counted on its own)");
+	INT_EQ(clear(slug), 1, "cleared now: counted");
+	g_free(slug);
+
+	/* rejecting a suspect is an invalidation too, undone to suspect */
+	a_path(TRUE, FALSE, &m, &sig, &slug);
+	{
+		FraudCleared c = { 0 };
+
+		OK(fraud_clear(db, slug, NULL, TRUE, "cli:t", &c, NULL) && c.rejected == 1,
+		   "a suspect rejected");
+		IS_STATE(sig, "invalid c=0 h=suspect", "rejected: invalid, held suspect");
+		INT_EQ(confirm(sig, m), SIGN_CONFIRMED_NOW, "its signer confirms");
+		undo(slug, c.inv_id);
+		IS_STATE(sig, "suspect c=1 h=-", "the rejection undone: suspect, confirmed");
+	}
+	g_free(slug);
+
+	/* withdrawing: an unconfirmed invalid one goes, a confirmed one not yet delivered too */
+	pid = a_path(TRUE, FALSE, &m, &sig, &slug);
+	invalidate_one(slug, sig);
+	{
+		WithdrawResult w = WITHDRAW_NONE;
+
+		OK(signature_withdraw(db, pid, m, FALSE, &w, NULL) && w == WITHDRAW_PENDING,
+		   "an unconfirmed invalid one is withdrawn as pending");
+		IS_STATE(sig, "gone", "removed");
+	}
+	g_free(slug);
+}
+
+/* migration 4 from a version-3 database: rows and delivery holes survive the rebuild; the
+ * later migrations fill in what they add */
 TEST(migration)
 {
 	char *path = g_build_filename(harness_tmpdir(), "m.db", NULL);
@@ -214,6 +494,8 @@ TEST(migration)
 	INT_EQ(n, 1, "the signature kept, as it was");
 	db_int(old, NULL, &n, 0, "SELECT count(*) FROM delivery_holes WHERE signature_id = 7", NULL);
 	INT_EQ(n, 1, "its delivery hole kept");
+	db_int(old, NULL, &n, 0, "SELECT count(*) FROM signatures WHERE id = 7 AND domain = 'b.test'", NULL);
+	INT_EQ(n, 1, "migration 11 gives it its signer's domain");
 	OK(db_exec(old, NULL, "UPDATE signatures SET status = 'suspect' WHERE id = 7", NULL), "suspect is allowed");
 	OK(!db_exec(old, NULL, "UPDATE signatures SET status = 'maybe' WHERE id = 7", NULL), "other states are not");
 	db_int(old, NULL, &n, 0, "PRAGMA foreign_key_check", NULL);
@@ -229,6 +511,8 @@ int main(void)
 	RUN(held);
 	RUN(trend);
 	RUN(invalidate);
+	RUN(states);
+	RUN(domain_index);
 	RUN(migration);
 	db_close(db);
 	return harness_done();

@@ -42,6 +42,25 @@ TEST(tags)
 	norm_is("fr de", NULL);
 }
 
+TEST(codes)
+{
+	const char *const langs[] = { "fr", "en", "de", "gsw", "zz", "aaa", NULL };
+
+	for (int i = 0; langs[i]; i++) {
+		char *back = lang_from_code(lang_code(langs[i]));
+
+		STR_EQ(back, langs[i], "a language survives lang_code and lang_from_code");
+		g_free(back);
+	}
+	OK(lang_code("fr") != lang_code("rf"), "the letters' order counts");
+	INT_EQ(lang_code("f"), 0, "one letter is no language");
+	INT_EQ(lang_code("FR"), 0, "upper case is not a stored language");
+	INT_EQ(lang_code("fr1"), 0, "a digit is no letter");
+	OK(lang_from_code(0) == NULL && lang_from_code(27) == NULL &&
+	   lang_from_code(27 * 27 * 27 * 27) == NULL && lang_from_code(-1) == NULL,
+	   "a number that is no language decodes to none");
+}
+
 TEST(plurals)
 {
 	OK(plural_is_one("en", 1) && !plural_is_one("en", 0) && !plural_is_one("en", 2),
@@ -177,6 +196,7 @@ int main(void)
 {
 	g_mime_init();
 	RUN(tags);
+	RUN(codes);
 	RUN(plurals);
 	RUN(language_of_mail);
 	RUN(fallback);

@@ -7,6 +7,7 @@
 #include <confuse.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -68,6 +69,7 @@ static cfg_opt_t lmtp_opts[] = {
 	CFG_INT("max_sessions", 100, CFGF_NONE),
 	CFG_INT("timeout", 300, CFGF_NONE),
 	CFG_STR("socket", "", CFGF_NONE),
+	CFG_STR("socket_mode", "0660", CFGF_NONE),
 	CFG_END()
 };
 
@@ -191,6 +193,30 @@ static int v_mode(cfg_t *cfg, cfg_opt_t *opt)
 		return -1;
 	}
 	return check_one_of(cfg, opt, ok);
+}
+
+/* socket_mode - an octal file mode "0660" (at most 0777) as a number, or -1 */
+static int socket_mode(const char *v)
+{
+	char *end = NULL;
+	long m;
+
+	if (v == NULL || *v == '\0' || strspn(v, "01234567") != strlen(v))
+		return -1;
+	m = strtol(v, &end, 8);
+	return *end == '\0' && m >= 0 && m <= 0777 ? (int)m : -1;
+}
+
+static int v_socket_mode(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+
+	if (socket_mode(v) < 0) {
+		cfg_error(cfg, "%s: '%s' is not an octal file mode (as 0660)", opt->name,
+			  v ? v : "");
+		return -1;
+	}
+	return 0;
 }
 
 static int v_port(cfg_t *cfg, cfg_opt_t *opt)
@@ -538,6 +564,7 @@ PmConfig *config_load(const char *path, GError **error)
 	cfg_set_validate_func(cfg, "fraud|trend_window", v_positive);
 	cfg_set_validate_func(cfg, "lmtp|max_sessions", v_positive);
 	cfg_set_validate_func(cfg, "lmtp|timeout", v_positive);
+	cfg_set_validate_func(cfg, "lmtp|socket_mode", v_socket_mode);
 	cfg_set_validate_func(cfg, "bounces|disable_score", v_nonneg_float);
 	cfg_set_validate_func(cfg, "bounces|window_days", v_positive);
 	cfg_set_validate_func(cfg, "deliveries|gzip_above", v_positive);
@@ -657,6 +684,7 @@ PmConfig *config_load(const char *path, GError **error)
 		s = cfg_getsec(cfg, "lmtp");
 		c->lmtp_max_sessions = (int)cfg_getint(s, "max_sessions");
 		c->lmtp_timeout = (int)cfg_getint(s, "timeout");
+		c->lmtp_socket_mode = socket_mode(cfg_getstr(s, "socket_mode"));
 		{
 			/* "": beside the database (its folder is writable: SQLite needs that);
 			 * "off": no local socket, receive always works alone */
@@ -804,9 +832,10 @@ char *config_dump(const PmConfig *c)
 			       "%d }\n", c->fraud.window, c->fraud.per_address, c->fraud.per_domain,
 			       c->fraud.per_petition, c->fraud.trend_share, c->fraud.trend_min,
 			       c->fraud.trend_window);
-	g_string_append_printf(s, "lmtp { max_sessions = %d timeout = %d socket = \"%s\" }\n",
-			       c->lmtp_max_sessions, c->lmtp_timeout,
-			       c->lmtp_socket ? c->lmtp_socket : "off");
+	g_string_append_printf(s, "lmtp { max_sessions = %d timeout = %d socket = \"%s\" "
+			       "socket_mode = \"%04o\" }\n", c->lmtp_max_sessions, c->lmtp_timeout,
+			       c->lmtp_socket ? c->lmtp_socket : "off",
+			       (unsigned)c->lmtp_socket_mode);
 	g_string_append_printf(s, "deliveries { gzip_above = %" G_GINT64_FORMAT " }\n",
 			       c->delivery_gzip_above);
 	g_string_append_printf(s, "bounces { disable_score = %g window_days = %d probe = %s }\n",

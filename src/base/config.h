@@ -86,6 +86,8 @@ typedef struct {
 	char *lmtp_socket;          /* absolute: the daemon's local LMTP socket, which
 				     * `receive` hands messages to (default: beside the
 				     * database); NULL when "off" */
+	int lmtp_socket_mode;       /* the mode of the unix sockets `run` listens on (LMTP),
+				     * set after bind (0660: the daemon's user and group) */
 
 	gint64 delivery_gzip_above; /* a delivery's CSV larger than this is attached gzip'd */
 

@@ -15,4 +15,10 @@
  * when tag is NULL, empty or not a language tag ("*", "french", "f1"); caller frees */
 char *lang_normalize(const char *tag);
 
+/* lang_code - a stored language ("fr") as a number (a token's object), 0 for anything
+ * lang_normalize would not store as it is; lang_from_code reverses it (NULL for a number
+ * that is no language); caller frees */
+gint64 lang_code(const char *lang);
+char *lang_from_code(gint64 code);
+
 #endif

@@ -4,6 +4,7 @@
  * DIAGNOSTICS: a session that fails to open the database answers 421 4.3.0 and closes;
  * every per-recipient failure is the pipeline's status mapped to an LMTP reply.
  */
+#include <errno.h>
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
@@ -602,6 +603,16 @@ PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, G
 		if (stat(l->unix_path, &st) == 0) {
 			l->unix_dev = st.st_dev;
 			l->unix_ino = st.st_ino;
+		}
+		/* the socket was made with the daemon's umask: its mode says who may hand
+		 * mail in (lmtp.socket_mode, 0660: `receive` as the daemon's user or group) */
+		if (chmod(l->unix_path, (mode_t)cfg->lmtp_socket_mode) != 0) {
+			int err = errno;
+
+			g_set_error(error, PM_ERROR, EX_CANTCREAT, "%s: cannot set its mode to %04o: "
+				    "%s", l->unix_path, (unsigned)cfg->lmtp_socket_mode,
+				    g_strerror(err));
+			return lmtp_stop(l);
 		}
 	}
 	l->committer = g_thread_new("lmtp-commit", committer, l);

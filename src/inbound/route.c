@@ -12,6 +12,13 @@
  *   the From: address, and asks that address to confirm by reply. Over a signing limit
  *   (model/fraud) the signature is held as suspect instead: recorded, asked the same way,
  *   not counted until an organizer clears it.
+ * - Mail without a token never changes a stored setting of a member who was there before
+ *   (help@ and sign+SLUG can be written in anyone's name): `language fr` to help@ sends a
+ *   confirmation to the member's own address and only their reply to its one-time
+ *   language+TOKEN sets it (do_language); the language of a sign+SLUG mail answers it and
+ *   is stored only for a member that mail created; its From: name is stored only for a
+ *   member it creates too (an empty name is filled from the member's own reply to a
+ *   token: adopt_name); "stop" to help@ is confirmed by reply (bye+TOKEN) the same way.
  * - Auto-replies are recorded as ignored and never answered. The daily response limit
  *   (limits.max_responses_per_day per address, respond() below) counts only automatic
  *   responses the person did not ask for: an answer to mail whose From: is the person and
@@ -77,17 +84,34 @@ static gboolean is_member_addr(InboundCtx *c, const char *addr, const Member *mb
 	return same;
 }
 
-/* need_from - the sender as a member (created with the From: name); 0 with error */
-static gint64 need_from(InboundCtx *c, char **addr, GError **error)
+/* need_from - the sender as a member: one made now gets the From: name; one who was
+ * there before is left as it is (mail without a token can be written in anyone's name:
+ * adopt_name fills an empty name from the member's own reply). 0 with error; *created
+ * (may be NULL) TRUE when this message made the member */
+static gint64 need_from(InboundCtx *c, char **addr, gboolean *created, GError **error)
 {
+	gboolean made = FALSE;
 	gint64 id;
+	GError *e = NULL;
+	Member *known;
 
 	*addr = from_address(c);
 	if (*addr == NULL) {
 		g_set_error(error, PM_ERROR, EX_DATAERR, "no valid sender address in From:");
 		return 0;
 	}
-	id = member_upsert(c->db, c->cfg, *addr, c->m->from_name, NULL, NULL, FALSE, error);
+	if ((known = member_find(c->db, c->cfg, *addr, &e)) != NULL) {
+		id = known->id;
+		member_free(known);
+	} else if (e) {
+		g_propagate_error(error, e);
+		id = 0;
+	} else {
+		id = member_upsert_ex(c->db, c->cfg, *addr, c->m->from_name, NULL, NULL, FALSE,
+				      &made, error);
+	}
+	if (created)
+		*created = made;
 	return id;
 }
 
@@ -131,6 +155,27 @@ static gboolean from_is(InboundCtx *c, const Member *mb)
 
 	g_free(from);
 	return same;
+}
+
+/* adopt_name - a member without a name gets the From: display name of their own reply
+ * (From: is theirs) to a token naming them; never from mail without a token, which
+ * anyone can write in their name (need_from). FALSE on a database error. */
+static gboolean adopt_name(InboundCtx *c, Member *mb, GError **error)
+{
+	char *from;
+	gboolean ok;
+
+	if (mb == NULL || (mb->name && *mb->name) || c->m->from_name == NULL ||
+	    *c->m->from_name == '\0' || c->token_member != mb->id || !from_is(c, mb))
+		return TRUE;
+	from = from_address(c);
+	ok = member_upsert(c->db, c->cfg, from, c->m->from_name, NULL, NULL, FALSE, error) != 0;
+	g_free(from);
+	if (ok) {
+		g_free(mb->name);
+		mb->name = pm_clean_text(c->m->from_name);
+	}
+	return ok;
 }
 
 /* token_used - TRUE (result "used", nothing done) when this one-time token acted before;
@@ -327,9 +372,12 @@ static gboolean ask_confirm(InboundCtx *c, const Petition *p, const Member *mb, 
 	return ok;
 }
 
-/* answer_signed - the thank-you, or the 'already signed' note at most once */
+/* answer_signed - the thank-you, or the 'already signed' note at most once; web TRUE: the
+ * note every time (within the daily limit), since the web page must answer an address
+ * that signed exactly as a new one ("check your mail": web.c) and the mail is what tells
+ * the person */
 static gboolean answer_signed(InboundCtx *c, const Petition *p, const Member *mb, gint64 sig,
-			      SignResult res, GError **error)
+			      SignResult res, gboolean web, GError **error)
 {
 	gboolean first = FALSE;
 
@@ -347,7 +395,7 @@ static gboolean answer_signed(InboundCtx *c, const Petition *p, const Member *mb
 	c->result = "already";
 	if (!signature_note_already(c->db, sig, &first, error))
 		return FALSE;
-	return !first || respond(c, "already_signed", mb, NULL,
+	return !(first || web) || respond(c, "already_signed", mb, NULL,
 				 with_petition(c, data_new(c, mb), p), OUTBOX_RESPONSE, error);
 }
 
@@ -390,14 +438,25 @@ static gboolean adopt_language(InboundCtx *c, Member *mb, const IntentPhrases *p
 	return ok;
 }
 
-/* adopt_language_of_mail - adopt_language with the phrase files loaded here (a failure
- * to read them only leaves the language unset) */
-static gboolean adopt_language_of_mail(InboundCtx *c, Member *mb, GError **error)
+/* adopt_language_of_mail - for mail without a token (sign+SLUG), which anyone can write
+ * in a member's name: the answer is in the language it is written in, but it is stored
+ * only for a member this very message made (store), never for one who was there before
+ * (their own reply to the confirmation adopts it). The phrase files are loaded here (a
+ * failure to read them only leaves the language unset). */
+static gboolean adopt_language_of_mail(InboundCtx *c, Member *mb, gboolean store,
+				       GError **error)
 {
+	const IntentPhrases *ph;
+
 	if (mb == NULL || mb->lang)
 		return TRUE;
-	return adopt_language(c, mb, intent_phrases_shared(c->cfg->intent_phrases, NULL),
-			      error);
+	ph = intent_phrases_shared(c->cfg->intent_phrases, NULL);
+	if (!store) {
+		if (ph && from_is(c, mb))
+			mb->lang = intent_language(ph, inbound_reply_text(c->m));
+		return TRUE;
+	}
+	return adopt_language(c, mb, ph, error);
 }
 
 /* read_intent - what the visible reply means (mail/intent.h), and the language of mb
@@ -578,7 +637,8 @@ static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
 		c->result = "pending";
 		ok = ask_confirm(c, p, mb, sig, error);
 	} else {
-		ok = answer_signed(c, p, mb, sig, SIGN_ALREADY, error);
+		ok = answer_signed(c, p, mb, sig, SIGN_ALREADY,
+				   source == SIGNATURE_SOURCE_WEB, error);
 	}
 	return ok;
 }
@@ -589,7 +649,7 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 	Petition *p = find_petition(c, c->route.arg, error);
 	Member *mb = NULL;
 	char *addr = NULL;
-	gboolean ok = FALSE;
+	gboolean ok = FALSE, created = FALSE;
 	gint64 id;
 
 	c->action = "sign";
@@ -605,8 +665,9 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		return ok;
 	}
 	/* the web form's message carries its mark (mail from outside cannot forge it) */
-	if ((id = need_from(c, &addr, error)) != 0 && (mb = member_get(c->db, id, error)) != NULL)
-		ok = adopt_language_of_mail(c, mb, error) &&
+	if ((id = need_from(c, &addr, &created, error)) != 0 &&
+	    (mb = member_get(c->db, id, error)) != NULL)
+		ok = adopt_language_of_mail(c, mb, created, error) &&
 		     sign_pending(c, p, mb, inbound_is_web(c->key, g_mime_object_get_header(
 				  GMIME_OBJECT(c->m->msg), "X-Peermail-Source"),
 				  g_mime_message_get_message_id(c->m->msg))
@@ -662,10 +723,12 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		ok = answer_intent(c, p, mb, is_member_addr(c, from, mb), &r, error);
 	} else if (is_member_addr(c, from, mb)) {
 		SignResult res;
-		gint64 sig = signature_add(c->db, p->id, mb->id, TRUE, SIGNATURE_SOURCE_REPLY,
-					   inbound_reply_text(c->m), c->m->message_id, &res, error);
+		gint64 sig = adopt_name(c, mb, error)
+			? signature_add(c->db, p->id, mb->id, TRUE, SIGNATURE_SOURCE_REPLY,
+					inbound_reply_text(c->m), c->m->message_id, &res, error)
+			: 0;
 
-		ok = sig != 0 && answer_signed(c, p, mb, sig, res, error);
+		ok = sig != 0 && answer_signed(c, p, mb, sig, res, FALSE, error);
 	} else {
 		/* forwarded: the member decides, at the member's own address */
 		log_info("sign reply for member %" G_GINT64_FORMAT " from another address: "
@@ -735,9 +798,10 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 		g_free(from);
 		goto out;
 	}
-	ok = signature_confirm(c->db, t.object, mb->id, inbound_reply_text(c->m), &res, &pid,
+	ok = adopt_name(c, mb, error) &&
+	     signature_confirm(c->db, t.object, mb->id, inbound_reply_text(c->m), &res, &pid,
 			       error) &&
-	     answer_signed(c, p, mb, t.object, res, error);
+	     answer_signed(c, p, mb, t.object, res, FALSE, error);
 out:
 	intent_reading_clear(&r);
 	member_free(mb);
@@ -852,7 +916,7 @@ static gboolean do_story(InboundCtx *c, GError **error)
 
 		if ((p = find_petition(c, c->route.arg, error)) == NULL)
 			goto out;
-		if ((id = need_from(c, &addr, error)) != 0)
+		if ((id = need_from(c, &addr, NULL, error)) != 0)
 			mb = member_get(c->db, id, error);
 	}
 	if (mb)
@@ -1008,7 +1072,7 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 	gint64 id;
 
 	c->action = "subscribe";
-	if (l == NULL || (id = need_from(c, &addr, error)) == 0 ||
+	if (l == NULL || (id = need_from(c, &addr, NULL, error)) == 0 ||
 	    (mb = member_get(c->db, id, error)) == NULL ||
 	    !subscription_of(c, l, mb, &status, error))
 		goto out;
@@ -1068,7 +1132,7 @@ static gboolean do_join(InboundCtx *c, GError **error)
 	if ((ok = already_active(c, status)))
 		goto out;
 	/* an explicit opt-in by reply lifts an earlier unsubscribe or bounce state */
-	if (!subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_ACTIVE, error) ||
+	if (!adopt_name(c, mb, error) || !subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_ACTIVE, error) ||
 	    (mb->status != MEMBER_STATUS_ACTIVE &&
 	     !member_set_status(c->db, mb->id, MEMBER_STATUS_ACTIVE, error)))
 		goto out;
@@ -1296,23 +1360,40 @@ static char *second_word(const char *text)
 }
 
 /*
- * help_language - "language fr" (or "langue fr", "sprache de"...) to help@: the sender's
- * own act sets their language when it has templates; the answer is the help text in it
- * (language_set), or in their current language naming the ones there are
- * (language_unknown, languages). Someone who is no member is answered in that language
- * and nothing is recorded; mb->lang becomes the language to answer in.
+ * help_language - "language fr" (or "langue fr", "sprache de"...) to help@. help@ can be
+ * written in anyone's name, so for a member it changes nothing: a language with
+ * templates is asked to be confirmed at the member's own address (language_confirm, in
+ * that language, Reply-To a one-time language+TOKEN naming them; do_language sets it) and
+ * *asked is TRUE. Someone who is no member is answered in that language (language_set) and
+ * nothing is recorded; mb->lang becomes the language to answer in. A language without
+ * templates is answered in the current one, naming the ones there are (language_unknown,
+ * languages).
  */
-static gboolean help_language(InboundCtx *c, Member *mb, JsonObject *d, GError **error)
+static gboolean help_language(InboundCtx *c, Member *mb, JsonObject *d, gboolean *asked,
+			      GError **error)
 {
 	char *word = second_word(inbound_reply_text(c->m));
 	char *lang = lang_normalize(word);
 	gboolean ok = TRUE;
 
 	c->action = "language";
-	if (lang && compose_has_language(c->cfg, lang)) {
-		if (mb->id && !member_set_lang(c->db, mb->id, lang, TRUE, NULL, error))
-			ok = FALSE;
-		c->result = mb->id ? "recorded" : "answered";
+	*asked = FALSE;
+	if (lang && compose_has_language(c->cfg, lang) && mb->id) {
+		char *reply = token_address(c, "language", NULL, TOKEN_LANGUAGE, lang_code(lang),
+					    mb->id, TRUE);
+		Member to = *mb;
+		JsonObject *ask;
+
+		/* asked in the language asked for; stored only on the member's reply */
+		to.lang = lang;
+		ask = data_new(c, &to);
+		json_object_set_string_member(ask, "language", lang);
+		c->result = "pending";
+		ok = respond(c, "language_confirm", &to, reply, ask, OUTBOX_RESPONSE, error);
+		*asked = TRUE;
+		g_free(reply);
+	} else if (lang && compose_has_language(c->cfg, lang)) {
+		c->result = "answered";
 		json_object_set_boolean_member(d, "language_set", TRUE);
 		g_free(mb->lang);
 		mb->lang = lang;
@@ -1330,8 +1411,55 @@ static gboolean help_language(InboundCtx *c, Member *mb, JsonObject *d, GError *
 	return ok;
 }
 
+/* do_language - a reply to language+TOKEN (language_confirm): the token's member's own
+ * act sets their language, once; the help text answers in it (language_set). A reply
+ * that says no (or asks) changes nothing and leaves the token unused. */
+static gboolean do_language(InboundCtx *c, GError **error)
+{
+	Token t;
+	Member *mb;
+	char *lang = NULL;
+	IntentReading r = { 0 };
+	JsonObject *d;
+	gboolean ok = FALSE;
+
+	c->action = "language";
+	if (!decode(c, TOKEN_LANGUAGE, &t, error) || (mb = token_member(c, &t, error)) == NULL)
+		return FALSE;
+	if ((lang = lang_from_code(t.object)) == NULL) {
+		g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown language", c->recipient);
+		goto out;
+	}
+	if (!read_intent(c, NULL, &r, error))
+		goto out;
+	if (r.intent != INTENT_SIGN) {
+		c->result = "declined";
+		ok = TRUE;
+		goto out;
+	}
+	if (token_used(c, TOKEN_LANGUAGE, &ok, error) ||
+	    !(ok = member_set_lang(c->db, mb->id, lang, TRUE, NULL, error)))
+		goto out;
+	c->result = "recorded";
+	g_free(mb->lang);
+	mb->lang = lang;
+	lang = NULL;
+	d = data_new(c, mb);
+	json_object_set_boolean_member(d, "language_set", TRUE);
+	if ((ok = help_directory(c, d, error)))
+		ok = respond(c, "help", mb, NULL, d, OUTBOX_RESPONSE, error);
+	else
+		json_object_unref(d);
+out:
+	intent_reading_clear(&r);
+	g_free(lang);
+	member_free(mb);
+	return ok;
+}
+
 /* do_help - help@ or LIST+help: the help text to the sender, in a member's language
- * (nothing recorded about them but a language they ask for: help_language) */
+ * (nothing recorded; a member asking for a language is asked to confirm it instead:
+ * help_language) */
 static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 {
 	List *l = NULL;
@@ -1361,24 +1489,22 @@ static gboolean do_help(InboundCtx *c, gboolean list, GError **error)
 		Member s = stranger(addr, c->m->from_name);
 		Member *who = mb && mb->email ? mb : &s;
 		JsonObject *d;
+		gboolean asked = FALSE;
 
 		if (who != &s)
 			s.lang = g_strdup(who->lang);
 		d = data_new(c, &s);
 		if (!list && first_word_is(inbound_reply_text(c->m), language) &&
-		    (ok = help_language(c, who, d, error))) {
-			if (who != &s) {
-				g_free(s.lang);
-				s.lang = g_strdup(who->lang);
-			}
+		    (ok = help_language(c, who, d, &asked, error)) && !asked)
 			json_object_set_member(d, "member", member_to_json(&s));
-		}
-		if (ok && !list)
+		if (ok && asked)
+			json_object_unref(d);    /* language_confirm answered it */
+		else if (ok && !list)
 			ok = help_directory(c, d, error);
-		if (ok)
+		if (ok && !asked)
 			ok = respond(c, list ? "list_help" : "help", &s, NULL,
 				     l ? with_list(c, d, l) : d, OUTBOX_RESPONSE, error);
-		else
+		else if (!ok)
 			json_object_unref(d);
 		g_free(s.lang);
 	}
@@ -1842,7 +1968,8 @@ static gboolean do_start(InboundCtx *c, GError **error)
 
 	c->action = "start";
 	c->keep_raw = TRUE;
-	if ((mid = need_from(c, &addr, error)) == 0 || (mb = member_get(c->db, mid, error)) == NULL)
+	if ((mid = need_from(c, &addr, NULL, error)) == 0 ||
+	    (mb = member_get(c->db, mid, error)) == NULL)
 		goto out;
 	title = g_strstrip(g_strdup(c->m->subject ? c->m->subject : ""));
 	text = start_parse(inbound_reply_text(c->m), &target, &goal);
@@ -2038,7 +2165,8 @@ static gboolean do_sponsor(InboundCtx *c, GError **error)
 			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
 		goto out;
 	}
-	if ((mid = need_from(c, &addr, error)) == 0 || (mb = member_get(c->db, mid, error)) == NULL)
+	if ((mid = need_from(c, &addr, NULL, error)) == 0 ||
+	    (mb = member_get(c->db, mid, error)) == NULL)
 		goto out;
 	if (mid == p->creator_id) {
 		c->result = "refused";
@@ -2510,6 +2638,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 		case TOKEN_UPDATE: return do_update(c, error);
 		case TOKEN_UPDATE_REVIEW: return do_decide(c, error);
 		case TOKEN_UNFOLLOW: return do_unfollow(c, error);
+		case TOKEN_LANGUAGE: return do_language(c, error);
 		default: break;
 		}
 		break;

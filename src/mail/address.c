@@ -25,6 +25,7 @@ static const struct {
 	{ "update", TOKEN_UPDATE },
 	{ "decide", TOKEN_UPDATE_REVIEW },
 	{ "unfollow", TOKEN_UNFOLLOW },
+	{ "language", TOKEN_LANGUAGE },
 };
 
 /* address_keyword_purpose - token purpose for a keyword */

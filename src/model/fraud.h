@@ -45,6 +45,11 @@ const char *fraud_limit_name(FraudLimit limit);
 gboolean fraud_sign_limited(PmDb *db, const PmConfig *cfg, gint64 petition_id,
 			    const char *address, FraudLimit *limit, GError **error);
 
+/* fraud_explain_domain - SQLite's query plan (EXPLAIN QUERY PLAN, one step a line) of the
+ * per-domain count of fraud_sign_limited, so a test can see it is an index range and not
+ * a scan of the window; caller frees; NULL with error */
+char *fraud_explain_domain(PmDb *db, GError **error);
+
 /* An unusual share of a petition's new signatures. */
 typedef struct {
 	gboolean trending;

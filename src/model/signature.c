@@ -62,18 +62,16 @@ static gint64 add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confi
 	sqlite3_stmt *st;
 	GError *e = NULL;
 	gint64 id = 0, now = pm_now(), confirmed_at = 0;
-	SignatureStatus status = SIGNATURE_STATUS_PENDING, held_status = SIGNATURE_STATUS_PENDING;
+	SignatureStatus status = SIGNATURE_STATUS_PENDING;
 
 	if (comment && *comment == '\0')
 		comment = NULL;
-	st = db_query(db, &e, "SELECT id, status, coalesce(confirmed_at, 0), "
-		      "coalesce(held_status, '') FROM signatures WHERE petition_id = ? AND "
-		      "member_id = ?", "ii", petition_id, member_id);
+	st = db_query(db, &e, "SELECT id, status, coalesce(confirmed_at, 0) FROM signatures "
+		      "WHERE petition_id = ? AND member_id = ?", "ii", petition_id, member_id);
 	if (st && db_step(db, st, &e)) {
 		id = sqlite3_column_int64(st, 0);
 		signature_status_parse((const char *)sqlite3_column_text(st, 1), &status);
 		confirmed_at = sqlite3_column_int64(st, 2);
-		signature_status_parse((const char *)sqlite3_column_text(st, 3), &held_status);
 	}
 	db_done(st);
 	if (e) {
@@ -84,20 +82,24 @@ static gint64 add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confi
 		SignatureStatus s = held ? SIGNATURE_STATUS_SUSPECT :
 				    confirmed ? SIGNATURE_STATUS_CONFIRMED : SIGNATURE_STATUS_PENDING;
 
+		/* the signer's domain, kept for the per-domain limit's index (schema 12) */
 		if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, "
-			     "source, comment, message_id, created_at, confirmed_at) "
-			     "VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, 0))", "iittttii", petition_id,
+			     "source, comment, message_id, created_at, confirmed_at, domain) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), (SELECT "
+			     "lower(substr(email, instr(email, '@') + 1)) FROM members WHERE "
+			     "id = ?2))", "iittttii", petition_id,
 			     member_id, signature_status_name(s), signature_source_name(source),
 			     comment, message_id, now, confirmed ? now : (gint64)0))
 			return 0;
 		*result = confirmed ? SIGN_NEW_CONFIRMED : SIGN_NEW_PENDING;
 		return db_last_id(db);
 	}
-	/* held (suspect) or invalidated while awaiting its signer: the signer's confirmation
-	 * is recorded, the hold or the invalidation stays (an organizer lifts it) */
+	/* held (suspect) or invalidated while awaiting its signer (the table in signature.h):
+	 * the signer's confirmation is recorded, the hold or the invalidation stays (an
+	 * organizer lifts it); an invalidated pending one will be restored as confirmed, an
+	 * invalidated suspect one as suspect, its confirmation kept for the clearing */
 	if (confirmed && confirmed_at == 0 &&
-	    (status == SIGNATURE_STATUS_SUSPECT ||
-	     (status == SIGNATURE_STATUS_INVALID && held_status == SIGNATURE_STATUS_PENDING))) {
+	    (status == SIGNATURE_STATUS_SUSPECT || status == SIGNATURE_STATUS_INVALID)) {
 		if (!db_exec(db, error, "UPDATE signatures SET confirmed_at = ?1, held_status = "
 			     "CASE WHEN held_status = 'pending' THEN 'confirmed' ELSE held_status "
 			     "END, comment = CASE WHEN nullif(comment, '') IS NULL "
@@ -143,15 +145,15 @@ gint64 signature_add_held(PmDb *db, gint64 petition_id, gint64 member_id,
 		   result, error);
 }
 
-/* signature_awaits_confirmation - pending, or held before its signer confirmed */
+/* signature_awaits_confirmation - pending, or held or invalid before its signer confirmed */
 gboolean signature_awaits_confirmation(PmDb *db, gint64 sig_id, gboolean *awaits,
 				       GError **error)
 {
 	gint64 n = 0;
 
 	if (!db_int(db, error, &n, 0, "SELECT count(*) FROM signatures WHERE id = ? AND "
-		    "(status = 'pending' OR (status = 'suspect' AND confirmed_at IS NULL))", "i",
-		    sig_id))
+		    "(status = 'pending' OR (status IN ('suspect', 'invalid') AND confirmed_at IS "
+		    "NULL))", "i", sig_id))
 		return FALSE;
 	*awaits = n > 0;
 	return TRUE;
@@ -325,7 +327,7 @@ gboolean signature_set_date(PmDb *db, gint64 sig_id, gint64 at, GError **error)
 gboolean signature_forget_member(PmDb *db, gint64 member_id, GError **error)
 {
 	return db_exec(db, error, "UPDATE signatures SET comment = NULL, name = NULL, "
-		       "message_id = NULL WHERE member_id = ?", "i", member_id);
+		       "message_id = NULL, domain = NULL WHERE member_id = ?", "i", member_id);
 }
 
 /* signature_withdraw - remove the member's undelivered signature on a petition */

@@ -2,7 +2,8 @@
  * signature.h - signatures of petitions, in SQL.
  *
  * Owns: the signatures table: one signature per member and petition, pending until
- * confirmed, its comment and source message; imported signatures without a member;
+ * confirmed, its comment and source message, its signer's address domain (for the
+ * per-domain limit's index); imported signatures without a member;
  * suspect ones (over a signing limit: held until an organizer clears them) and invalid
  * ones (marked by an invalidation, kept with the status they had, restorable).
  * Not: petitions (petition), members (member), which signatures a delivery carries
@@ -15,6 +16,45 @@
 
 #include <glib.h>
 #include "base/db.h"
+
+/*
+ * The states of a signature with a member. Stored: status; confirmed_at ("c"), set when
+ * its signer confirmed (always set for confirmed ones); held_status ("h"), only while
+ * invalid: the status it had when invalidated, given back by the undo. Only 'confirmed'
+ * is counted, shown and delivered. "-": nothing changes.
+ *
+ * | state           | event                                  | becomes                       |
+ * | --------------- | -------------------------------------- | ----------------------------- |
+ * | (none)          | written (sign+SLUG, the web form)      | pending                       |
+ * | (none)          | written over a signing limit           | suspect, c unset              |
+ * | (none)          | a reply with a valid token; an import  | confirmed, c=now              |
+ * | any             | written again (add, add_held)          | - (SIGN_ALREADY)              |
+ * | pending         | its signer confirms                    | confirmed, c=now              |
+ * | pending         | invalidated                            | invalid, h=pending            |
+ * | confirmed       | its signer confirms                    | - (SIGN_ALREADY)              |
+ * | confirmed       | invalidated                            | invalid, h=confirmed          |
+ * | suspect, no c   | its signer confirms                    | suspect, c=now                |
+ * | suspect, c      | its signer confirms                    | - (SIGN_ALREADY)              |
+ * | suspect         | cleared (signature_clear)              | c ? confirmed : pending       |
+ * | suspect         | invalidated, or rejected when cleared  | invalid, h=suspect            |
+ * | invalid, no c   | its signer confirms                    | invalid, c=now; h pending     |
+ * |                 |                                        | becomes confirmed, h suspect  |
+ * |                 |                                        | stays suspect                 |
+ * | invalid, c      | its signer confirms                    | - (SIGN_ALREADY)              |
+ * | invalid         | undone (signature_restore)             | status=h, h unset, c kept: a  |
+ * |                 |                                        | suspect confirmed while       |
+ * |                 |                                        | invalid is cleared confirmed  |
+ * | invalid         | cleared, or invalidated again          | - (matched by neither)        |
+ * | pending; no c:  | its signer withdraws                   | deleted                       |
+ * |   suspect or    |                                        |                               |
+ * |   invalid       |                                        |                               |
+ * | the others      | its signer withdraws                   | deleted unless a delivery     |
+ * |                 |                                        | carried it                    |
+ *
+ * A signature awaits its signer (signature_awaits_confirmation) while pending, or suspect
+ * or invalid without c. Nothing but an organizer's clearing or undo makes a suspect or
+ * invalid one count. tests/test_fraud.c ("states") walks every path.
+ */
 
 /* A signature's status, stored as its name (signature_status_name) in signatures.status */
 typedef enum {
@@ -69,15 +109,16 @@ gint64 signature_add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean co
 /*
  * signature_add_held - signature_add for a signature over a signing limit: a new one is
  * recorded 'suspect' (unconfirmed) instead of pending; an existing one is left as
- * signature_add would leave it. A suspect signature's confirmation (signature_add with
- * confirmed, signature_confirm) records confirmed_at and keeps it suspect.
+ * signature_add would leave it. A suspect or invalid signature's confirmation
+ * (signature_add with confirmed, signature_confirm) records confirmed_at and keeps its
+ * status (the table above).
  */
 gint64 signature_add_held(PmDb *db, gint64 petition_id, gint64 member_id,
 			  SignatureSource source, const char *comment, const char *message_id,
 			  SignResult *result, GError **error);
 
-/* signature_awaits_confirmation - TRUE in *awaits when sig_id is pending, or suspect and
- * not yet confirmed by its signer */
+/* signature_awaits_confirmation - TRUE in *awaits when sig_id is pending, or suspect or
+ * invalid and not yet confirmed by its signer */
 gboolean signature_awaits_confirmation(PmDb *db, gint64 sig_id, gboolean *awaits,
 				       GError **error);
 
@@ -179,8 +220,9 @@ gboolean signature_lookup(PmDb *db, gint64 sig_id, gint64 *petition_id, gint64 *
 gboolean signature_set_date(PmDb *db, gint64 sig_id, gint64 at, GError **error);
 
 /*
- * signature_forget_member - the part of forgetting member_id held here: the comments, names
- * and message ids of their signatures are cleared; the signatures stay, so counts do.
+ * signature_forget_member - the part of forgetting member_id held here: the comments, names,
+ * message ids and address domains of their signatures are cleared; the signatures stay,
+ * so counts do.
  */
 /* What signature_withdraw did. */
 typedef enum {

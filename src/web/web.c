@@ -1049,10 +1049,8 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 				r = answer_message(conn, 429, "Already sent",
 						   "We already sent several messages to this "
 						   "address today. Please try again tomorrow.");
-			else if (g_strcmp0(out.result, "already") == 0)
-				r = answer_message(conn, 200, "Already signed",
-						   "This address has already signed. Thank you!");
-			else
+			else    /* "already" too: a page never tells whether an address
+				 * signed; the person is told by mail (already_signed) */
 				r = answer_message(conn, 200, "Check your mail",
 						   "We sent you an email. Reply to it, or follow "
 						   "the link in it, to confirm your signature.");
