@@ -18,6 +18,7 @@
 #include "base/config.h"
 #include "mail/autoreply.h"
 #include "mail/bounce.h"
+#include "inbound/envelope.h"
 
 /* Work bounds per message (GMime parses recursively; see GMime issue 165). */
 #define INBOUND_MAX_DEPTH 32        /* multipart nesting */
@@ -52,13 +53,6 @@ typedef struct {
 } InboundMessage;
 
 /*
- * inbound_read_fd - read a whole message from fd into memory, at most max octets.
- * Over the limit: EX_DATAERR ("message too large"); read errors: EX_TEMPFAIL.
- * Returns new bytes (caller unrefs) or NULL.
- */
-GBytes *inbound_read_fd(int fd, gint64 max, GError **error);
-
-/*
  * inbound_parse - parse raw with GMime (a reference to raw is kept) and read From,
  * Message-ID, Subject and the auto-reply class. envelope_sender: NULL unknown, "" null
  * sender. EX_DATAERR when it is not a message or is nested beyond the bounds.
@@ -76,15 +70,6 @@ InboundKind inbound_kind(InboundMessage *m);
 
 /* inbound_message_free - destroy; returns NULL */
 InboundMessage *inbound_message_free(InboundMessage *m);
-
-/*
- * inbound_envelope - fill in what the caller did not give: sender and recipient from the
- * environment a local delivery agent sets (SENDER; ORIGINAL_RECIPIENT, RECIPIENT,
- * LOCAL_PART_PREFIX+LOCAL_PART+LOCAL_PART_SUFFIX@DOMAIN (Exim), LOCAL+EXTENSION@DOMAIN
- * (Postfix local)). *sender and *recipient are owned strings (g_free) or NULL; an argument
- * already set is kept.
- */
-void inbound_envelope_from_env(const PmConfig *cfg, char **sender, char **recipient);
 
 /* inbound_recipient_from_headers - Delivered-To, else X-Original-To, or NULL; caller frees */
 char *inbound_recipient_from_headers(InboundMessage *m);
