@@ -24,10 +24,9 @@
 #define LMTP_LINE_MAX 4096      /* a command line; longer ones are refused */
 #define LMTP_BATCH_MAX 256      /* messages in one committer transaction at most */
 
-/* One recipient's message, handed from its session to the committer. */
+/* One recipient's message, prepared by its session, applied by the committer. */
 typedef struct {
-	GBytes *raw;
-	const char *sender, *rcpt;      /* borrowed from the session */
+	InboundPlan *plan;              /* the session's: read-only for the committer */
 	GError *error;                  /* NULL: recorded (or ignored) and durable */
 	gboolean done;
 } Job;
@@ -89,8 +88,7 @@ static void run_batch(PmLmtp *l, PmDb **dbp, GPtrArray *batch)
 		for (guint i = 0; i < batch->len; i++) {
 			Job *j = g_ptr_array_index(batch, i);
 
-			inbound_process(*dbp, l->cfg, l->key, j->raw, j->sender, j->rcpt, NULL,
-					&j->error);
+			inbound_apply(*dbp, l->cfg, l->key, j->plan, NULL, &j->error);
 			if (!db_in_transaction(*dbp)) {
 				/* SQLite rolled the whole batch back (disk full, I/O error):
 				 * nothing of it is recorded, so every message is retried */
@@ -231,8 +229,9 @@ static GBytes *read_data(Session *s, gboolean *too_big)
 	return g_byte_array_free_to_bytes(buf);
 }
 
-/* deliver - hand the message to the committer for every recipient, wait until all are
- * durable (or refused), and answer each, in one write */
+/* deliver - prepare the message for every recipient here (parse, classify, checks that
+ * write nothing: sessions run this in parallel), hand the plans to the committer, wait
+ * until all are durable (or refused), answer each in one write, free the plans here */
 static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 {
 	GString *r = g_string_new(NULL);
@@ -241,10 +240,13 @@ static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 
 	if (!too_big) {
 		for (guint i = 0; i < s->rcpts->len; i++) {
-			jobs[i].raw = raw;
-			jobs[i].sender = s->sender;
-			jobs[i].rcpt = g_ptr_array_index(s->rcpts, i);
-			g_async_queue_push(s->srv->jobs, &jobs[i]);
+			jobs[i].plan = inbound_prepare(s->db, s->srv->cfg, s->srv->key, raw,
+						       s->sender, g_ptr_array_index(s->rcpts, i),
+						       &jobs[i].error);
+			if (jobs[i].plan == NULL)
+				jobs[i].done = TRUE;    /* refused before any write */
+			else
+				g_async_queue_push(s->srv->jobs, &jobs[i]);
 		}
 		g_mutex_lock(&s->srv->lock);
 		for (guint i = 0; i < s->rcpts->len; i++)
@@ -280,6 +282,7 @@ static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 			g_string_append_printf(r, "451 4.3.0 %s\r\n", e->message);
 		}
 		g_clear_error(&e);
+		inbound_plan_free(jobs[i].plan);
 	}
 	g_free(jobs);
 	ok = reply(s, r->str);

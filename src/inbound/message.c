@@ -162,6 +162,72 @@ const char *inbound_reply_text(InboundMessage *m)
 	return m->reply_text;
 }
 
+/* inbound_intent - intent_read once */
+const IntentReading *inbound_intent(InboundMessage *m, const IntentPhrases *ph)
+{
+	if (!m->intent_read) {
+		intent_read(ph, inbound_reply_text(m), &m->intent);
+		m->intent_read = TRUE;
+	}
+	return &m->intent;
+}
+
+/* inbound_language - intent_language once */
+const char *inbound_language(InboundMessage *m, const IntentPhrases *ph)
+{
+	if (!m->language_read) {
+		m->language = intent_language(ph, inbound_reply_text(m));
+		m->language_read = TRUE;
+	}
+	return m->language;
+}
+
+/* inbound_web_source - the header, read once (settled) */
+const char *inbound_web_source(InboundMessage *m)
+{
+	return m->settled ? m->web_source
+			  : g_mime_object_get_header(GMIME_OBJECT(m->msg), "X-Peermail-Source");
+}
+
+/* inbound_message_id_raw - the Message-ID as GMime reads it */
+const char *inbound_message_id_raw(InboundMessage *m)
+{
+	return m->settled ? m->message_id_raw : g_mime_message_get_message_id(m->msg);
+}
+
+/* inbound_autokind_headers - autoreply_classify without the envelope sender */
+AutoKind inbound_autokind_headers(InboundMessage *m)
+{
+	return m->settled ? m->autokind_headers : autoreply_classify(m->msg, NULL);
+}
+
+/* inbound_auto_reply - autoreply_is_reply */
+gboolean inbound_auto_reply(InboundMessage *m)
+{
+	return m->settled ? m->auto_reply : autoreply_is_reply(m->msg);
+}
+
+/* inbound_settle - everything the routes read, computed now */
+void inbound_settle(InboundMessage *m, const PmConfig *cfg)
+{
+	const IntentPhrases *ph;
+
+	if (m->settled)
+		return;
+	inbound_classify(m);
+	inbound_reply_text(m);
+	m->web_source = g_strdup(inbound_web_source(m));
+	m->message_id_raw = g_strdup(inbound_message_id_raw(m));
+	m->autokind_headers = inbound_autokind_headers(m);
+	m->auto_reply = inbound_auto_reply(m);
+	/* a failure to read the phrase files is the route's to report (EX_TEMPFAIL) */
+	if ((ph = intent_phrases_shared(cfg->intent_phrases, NULL)) != NULL) {
+		inbound_intent(m, ph);
+		inbound_language(m, ph);
+	}
+	m->settled = TRUE;
+}
+
 /* inbound_kind - bounce, feedback, autoreply or message */
 InboundKind inbound_kind(InboundMessage *m)
 {
@@ -190,6 +256,10 @@ InboundMessage *inbound_message_free(InboundMessage *m)
 	g_free(m->subject);
 	bounce_report_free(m->bounce);
 	g_free(m->reply_text);
+	g_free(m->web_source);
+	g_free(m->message_id_raw);
+	intent_reading_clear(&m->intent);
+	g_free(m->language);
 	g_free(m);
 	return NULL;
 }

@@ -19,6 +19,7 @@
 #include "mail/autoreply.h"
 #include "mail/bounce.h"
 #include "inbound/envelope.h"
+#include "mail/intent.h"
 
 /* Work bounds per message (GMime parses recursively; see GMime issue 165). */
 #define INBOUND_MAX_DEPTH 32        /* multipart nesting */
@@ -50,6 +51,17 @@ typedef struct {
 	AutoKind autokind;      /* autoreply_classify() */
 	BounceReport *bounce;   /* bounce_parse(), filled by inbound_classify (NULL before) */
 	char *reply_text;       /* replytext_visible(), filled by inbound_reply_text */
+	/* filled by inbound_settle, so that recording reads no GMime object: */
+	gboolean settled;
+	char *web_source;       /* X-Peermail-Source as written, or NULL */
+	char *message_id_raw;   /* Message-ID as GMime gives it (not cleaned), or NULL */
+	AutoKind autokind_headers; /* autoreply_classify without the envelope sender */
+	gboolean auto_reply;    /* autoreply_is_reply() */
+	/* the reading of the reply text (inbound_intent, inbound_language), computed once */
+	gboolean intent_read;
+	IntentReading intent;
+	gboolean language_read;
+	char *language;
 } InboundMessage;
 
 /*
@@ -67,6 +79,35 @@ const char *inbound_reply_text(InboundMessage *m);
 
 /* inbound_kind - bounce, feedback, autoreply or message (classifies first) */
 InboundKind inbound_kind(InboundMessage *m);
+
+/*
+ * inbound_settle - compute, once, everything the routes read from the message (bounce
+ * report, reply text, the web form's mark, the auto-reply facts and, when the phrase
+ * files of cfg load, the intent reading and language): afterwards recording the message
+ * reads only plain fields and touches no GMime object, so it may run in another thread
+ * (the LMTP committer) while the thread that parsed the message keeps and frees it.
+ */
+void inbound_settle(InboundMessage *m, const PmConfig *cfg);
+
+/* inbound_intent - intent_read of the visible reply by ph (the process's shared set),
+ * computed once; borrowed */
+const IntentReading *inbound_intent(InboundMessage *m, const IntentPhrases *ph);
+
+/* inbound_language - intent_language of the visible reply by ph, computed once;
+ * borrowed, NULL when not recognised with confidence */
+const char *inbound_language(InboundMessage *m, const IntentPhrases *ph);
+
+/* inbound_web_source - X-Peermail-Source as written (NULL: none); borrowed */
+const char *inbound_web_source(InboundMessage *m);
+
+/* inbound_message_id_raw - the Message-ID as GMime reads it (not cleaned); borrowed */
+const char *inbound_message_id_raw(InboundMessage *m);
+
+/* inbound_autokind_headers - autoreply_classify without the envelope sender */
+AutoKind inbound_autokind_headers(InboundMessage *m);
+
+/* inbound_auto_reply - autoreply_is_reply of the message */
+gboolean inbound_auto_reply(InboundMessage *m);
 
 /* inbound_message_free - destroy; returns NULL */
 InboundMessage *inbound_message_free(InboundMessage *m);

@@ -376,7 +376,7 @@ static gboolean adopt_language(InboundCtx *c, Member *mb, const IntentPhrases *p
 
 	if (mb == NULL || mb->lang || ph == NULL || !from_is(c, mb))
 		return TRUE;
-	lang = intent_language(ph, inbound_reply_text(c->m));
+	lang = g_strdup(inbound_language(c->m, ph));
 	if (lang && (ok = member_set_lang(c->db, mb->id, lang, FALSE, &changed, error)) &&
 	    changed) {
 		log_info("member %" G_GINT64_FORMAT " writes in %s: their language now", mb->id,
@@ -411,7 +411,13 @@ static gboolean read_intent(InboundCtx *c, Member *mb, IntentReading *r, GError 
 		g_error_free(e);
 		return FALSE;
 	}
-	intent_read(ph, inbound_reply_text(c->m), r);
+	{
+		const IntentReading *read = inbound_intent(c->m, ph);
+
+		r->intent = read->intent;
+		r->phrase = g_strdup(read->phrase);
+		r->lang = g_strdup(read->lang);
+	}
 	if (!adopt_language(c, mb, ph, error))
 		return FALSE;
 	log_info("reply read as %s by \"%s\"%s%s", intent_name(r->intent), r->phrase,
@@ -605,9 +611,8 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 	/* the web form's message carries its mark (mail from outside cannot forge it) */
 	if ((id = need_from(c, &addr, error)) != 0 && (mb = member_get(c->db, id, error)) != NULL)
 		ok = adopt_language_of_mail(c, mb, error) &&
-		     sign_pending(c, p, mb, inbound_is_web(c->key, g_mime_object_get_header(
-				  GMIME_OBJECT(c->m->msg), "X-Peermail-Source"),
-				  g_mime_message_get_message_id(c->m->msg))
+		     sign_pending(c, p, mb, inbound_is_web(c->key, inbound_web_source(c->m),
+						    inbound_message_id_raw(c->m))
 				  ? SIGNATURE_SOURCE_WEB : SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
@@ -1587,7 +1592,7 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 	r = inbound_classify(c->m);
 	if (r->kind == BOUNCE_NOT && c->m->autokind != AUTO_NONE &&
 	    (c->m->autokind != AUTO_NULL_SENDER ||
-	     (ak = autoreply_classify(c->m->msg, NULL)) != AUTO_NULL_SENDER)) {
+	     (ak = inbound_autokind_headers(c->m)) != AUTO_NULL_SENDER)) {
 		/* an auto-responder that is no report (vacation, Auto-Submitted, list or bulk
 		 * mail), also when it came with a null envelope sender as RFC 3834 asks; real
 		 * bounces carry Auto-Submitted too, but they parse as reports or come from
@@ -1706,7 +1711,7 @@ static gboolean do_owner(InboundCtx *c, GError **error)
 			return FALSE;
 		}
 	} else if (c->m->autokind == AUTO_LOOP || c->m->autokind == AUTO_VACATION ||
-		   autoreply_is_reply(c->m->msg)) {
+		   inbound_auto_reply(c->m)) {
 		c->kind = INBOUND_KIND_AUTOREPLY;
 		c->result = "ignored";
 		return TRUE;
