@@ -48,7 +48,16 @@ struct PmLmtp {
 	GThread *committer;
 	GCond done_cond;        /* broadcast after each batch */
 	GPtrArray *idle_dbs;    /* PmDb* of ended sessions, for the next ones (guarded) */
+	GThread *checkpointer;
+	GCond ckpt_cond;        /* signalled every LMTP_CKPT_EVERY messages, and at stop */
+	guint since_ckpt;       /* messages committed since the last checkpoint (guarded) */
+	gboolean stopping;      /* the checkpointer ends (guarded) */
 };
+
+/* The committer never checkpoints the WAL in its commits (that copied about 1,000 pages
+ * into the database file and synced it while every session waited); a thread of its own
+ * does, PASSIVE (never blocking the committer), after this many messages. */
+#define LMTP_CKPT_EVERY 100
 
 #define LMTP_IDLE_DBS 8         /* database connections kept for new sessions */
 
@@ -81,6 +90,8 @@ static void run_batch(PmLmtp *l, PmDb **dbp, GPtrArray *batch)
 		*dbp = db_open(l->cfg->database, schema_peermail(), FALSE, &e);
 		if (*dbp && !db_sync_full(*dbp, &e))
 			*dbp = db_close(*dbp);
+		if (*dbp)
+			db_autocheckpoint(*dbp, 0);     /* the checkpointer's work */
 	}
 	if (*dbp == NULL || !db_begin(*dbp, &e)) {
 		fail_batch(batch, 0, e);
@@ -115,7 +126,40 @@ static void run_batch(PmLmtp *l, PmDb **dbp, GPtrArray *batch)
 	for (guint i = 0; i < batch->len; i++)
 		((Job *)g_ptr_array_index(batch, i))->done = TRUE;
 	g_cond_broadcast(&l->done_cond);
+	if ((l->since_ckpt += batch->len) >= LMTP_CKPT_EVERY)
+		g_cond_signal(&l->ckpt_cond);
 	g_mutex_unlock(&l->lock);
+}
+
+/* checkpointer - a PASSIVE checkpoint of the WAL every LMTP_CKPT_EVERY committed
+ * messages, on a connection of its own, outside the committer's commits */
+static gpointer checkpointer(gpointer data)
+{
+	PmLmtp *l = data;
+	PmDb *db = NULL;
+
+	g_mutex_lock(&l->lock);
+	for (;;) {
+		GError *e = NULL;
+
+		while (!l->stopping && l->since_ckpt < LMTP_CKPT_EVERY)
+			g_cond_wait(&l->ckpt_cond, &l->lock);
+		if (l->stopping)
+			break;
+		l->since_ckpt = 0;
+		g_mutex_unlock(&l->lock);
+		if (db == NULL)
+			db = db_open(l->cfg->database, schema_peermail(), FALSE, &e);
+		if (db == NULL || !db_checkpoint(db, &e)) {
+			log_warn("lmtp: checkpoint: %s", e->message);
+			db = db_close(db);
+		}
+		g_clear_error(&e);
+		g_mutex_lock(&l->lock);
+	}
+	g_mutex_unlock(&l->lock);
+	db_close(db);
+	return NULL;
 }
 
 /* committer - the one writer of the LMTP server: takes every job waiting, runs them as one
@@ -593,6 +637,7 @@ PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, G
 	g_mutex_init(&l->lock);
 	g_cond_init(&l->idle);
 	g_cond_init(&l->done_cond);
+	g_cond_init(&l->ckpt_cond);
 	l->sessions = g_hash_table_new(NULL, NULL);
 	l->jobs = g_async_queue_new();
 	l->idle_dbs = g_ptr_array_new_with_free_func(idle_db_free);
@@ -608,6 +653,7 @@ PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, G
 		}
 	}
 	l->committer = g_thread_new("lmtp-commit", committer, l);
+	l->checkpointer = g_thread_new("lmtp-checkpoint", checkpointer, l);
 	l->acceptor = g_thread_new("lmtp", acceptor, l);
 	log_info("lmtp: listening on %s", addr);
 	return l;
@@ -638,6 +684,13 @@ PmLmtp *lmtp_stop(PmLmtp *l)
 		g_async_queue_push(l->jobs, l);     /* after every session's last job */
 		g_thread_join(l->committer);
 	}
+	if (l->checkpointer) {
+		g_mutex_lock(&l->lock);
+		l->stopping = TRUE;
+		g_cond_signal(&l->ckpt_cond);
+		g_mutex_unlock(&l->lock);
+		g_thread_join(l->checkpointer);
+	}
 	if (l->listen) {
 		g_socket_close(l->listen, NULL);
 		g_object_unref(l->listen);
@@ -655,6 +708,7 @@ PmLmtp *lmtp_stop(PmLmtp *l)
 	g_mutex_clear(&l->lock);
 	g_cond_clear(&l->idle);
 	g_cond_clear(&l->done_cond);
+	g_cond_clear(&l->ckpt_cond);
 	g_async_queue_unref(l->jobs);
 	g_ptr_array_unref(l->idle_dbs);
 	g_free(l->unix_path);

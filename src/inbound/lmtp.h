@@ -38,7 +38,10 @@
  * to write their 250s. Messages that arrive while a commit syncs go into the next batch,
  * so one fsync answers many messages; one session alone waits for exactly one. If SQLite
  * rolls the whole transaction back on its own (I/O error, disk full), every message of
- * the batch gets 451 and is retried by the MTA; nothing is half-recorded. Writers never
+ * the batch gets 451 and is retried by the MTA; nothing is half-recorded. The committer
+ * never checkpoints the WAL in a commit (wal_autocheckpoint 0 on its connection): a
+ * checkpointer thread with its own connection runs a PASSIVE checkpoint (it never
+ * blocks the committer) after every 100 committed messages. Writers never
  * contend for SQLite's lock among themselves (no busy-wait sleeps).
  *
  * The configuration and secret are borrowed read-only and must outlive the server.
