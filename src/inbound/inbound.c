@@ -94,7 +94,7 @@ gboolean inbound_recipient_check(PmDb *db, const PmConfig *cfg, const PmSecret *
 /* ==== One pipeline, two steps ==== */
 
 struct InboundPlan {
-	InboundMessage *m;      /* parsed and settled (inbound_settle) */
+	InboundMessage *m;      /* parsed; what its route reads computed (inbound_route_prepare) */
 	char *rcpt;             /* the recipient, lower-cased */
 	char *sender;           /* NULL unknown, "" the null sender */
 	Route route;            /* of rcpt, checked */
@@ -115,7 +115,7 @@ InboundPlan *inbound_plan_free(InboundPlan *p)
 	return NULL;
 }
 
-/* inbound_prepare - parse, envelope, recipient check, digest, settle: no writes */
+/* inbound_prepare - parse, envelope, recipient check, digest, what the route reads: no writes */
 InboundPlan *inbound_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
 			     const char *sender, const char *recipient, GError **error)
 {
@@ -139,7 +139,7 @@ InboundPlan *inbound_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	if (!inbound_recipient_check(db, cfg, key, p->rcpt, &p->route, error))
 		return inbound_plan_free(p);
 	p->digest = digest(key, m, p->rcpt);
-	inbound_settle(m, cfg);
+	inbound_route_prepare(&p->route, m, cfg);
 	return p;
 }
 

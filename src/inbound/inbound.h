@@ -62,7 +62,7 @@ gboolean inbound_recipient_check(PmDb *db, const PmConfig *cfg, const PmSecret *
  * The pipeline in two steps, so that the LMTP server does the reading in its session
  * threads and only the writing in its one committer: inbound_prepare reads (parse,
  * envelope, the recipient check, the idempotency key, and everything the routes read
- * from the message, inbound_settle), inbound_apply records (one transaction or savepoint:
+ * from the message, inbound_route_prepare), inbound_apply records (one transaction or savepoint:
  * whether the message was seen, what its address does, its responses). What another
  * message of the same batch may change (a Message-ID seen, a one-time token used, a
  * signature, a limit) is decided only in inbound_apply, inside the transaction.
@@ -76,7 +76,8 @@ typedef struct InboundPlan InboundPlan;
 /*
  * inbound_prepare - parse raw, take the recipient (the envelope's, else the headers'),
  * check it (inbound_recipient_check: reads db, writes nothing), compute the idempotency
- * key and settle the message. NULL with EX_NOUSER, EX_DATAERR or EX_TEMPFAIL as
+ * key and compute what the route's handler reads from the message
+ * (inbound_route_prepare). NULL with EX_NOUSER, EX_DATAERR or EX_TEMPFAIL as
  * inbound_process.
  */
 InboundPlan *inbound_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,

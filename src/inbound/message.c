@@ -140,6 +140,10 @@ InboundMessage *inbound_parse(GBytes *raw, const char *envelope_sender, GError *
 	m->message_id = fold(g_mime_message_get_message_id(msg));
 	m->subject = fold(g_mime_message_get_subject(msg));
 	m->autokind = autoreply_classify(msg, envelope_sender);
+	m->web_source = g_strdup(g_mime_object_get_header(GMIME_OBJECT(msg), "X-Peermail-Source"));
+	m->message_id_raw = g_strdup(g_mime_message_get_message_id(msg));
+	m->autokind_headers = -1;
+	m->auto_reply = -1;
 	return m;
 }
 
@@ -182,50 +186,32 @@ const char *inbound_language(InboundMessage *m, const IntentPhrases *ph)
 	return m->language;
 }
 
-/* inbound_web_source - the header, read once (settled) */
+/* inbound_web_source - the header as read at parse time */
 const char *inbound_web_source(InboundMessage *m)
 {
-	return m->settled ? m->web_source
-			  : g_mime_object_get_header(GMIME_OBJECT(m->msg), "X-Peermail-Source");
+	return m->web_source;
 }
 
-/* inbound_message_id_raw - the Message-ID as GMime reads it */
+/* inbound_message_id_raw - the Message-ID as read at parse time */
 const char *inbound_message_id_raw(InboundMessage *m)
 {
-	return m->settled ? m->message_id_raw : g_mime_message_get_message_id(m->msg);
+	return m->message_id_raw;
 }
 
-/* inbound_autokind_headers - autoreply_classify without the envelope sender */
+/* inbound_autokind_headers - autoreply_classify without the envelope sender, once */
 AutoKind inbound_autokind_headers(InboundMessage *m)
 {
-	return m->settled ? m->autokind_headers : autoreply_classify(m->msg, NULL);
+	if (m->autokind_headers < 0)
+		m->autokind_headers = (int)autoreply_classify(m->msg, NULL);
+	return (AutoKind)m->autokind_headers;
 }
 
-/* inbound_auto_reply - autoreply_is_reply */
+/* inbound_auto_reply - autoreply_is_reply, once */
 gboolean inbound_auto_reply(InboundMessage *m)
 {
-	return m->settled ? m->auto_reply : autoreply_is_reply(m->msg);
-}
-
-/* inbound_settle - everything the routes read, computed now */
-void inbound_settle(InboundMessage *m, const PmConfig *cfg)
-{
-	const IntentPhrases *ph;
-
-	if (m->settled)
-		return;
-	inbound_classify(m);
-	inbound_reply_text(m);
-	m->web_source = g_strdup(inbound_web_source(m));
-	m->message_id_raw = g_strdup(inbound_message_id_raw(m));
-	m->autokind_headers = inbound_autokind_headers(m);
-	m->auto_reply = inbound_auto_reply(m);
-	/* a failure to read the phrase files is the route's to report (EX_TEMPFAIL) */
-	if ((ph = intent_phrases_shared(cfg->intent_phrases, NULL)) != NULL) {
-		inbound_intent(m, ph);
-		inbound_language(m, ph);
-	}
-	m->settled = TRUE;
+	if (m->auto_reply < 0)
+		m->auto_reply = autoreply_is_reply(m->msg) ? 1 : 0;
+	return m->auto_reply == 1;
 }
 
 /* inbound_kind - bounce, feedback, autoreply or message */

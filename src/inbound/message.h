@@ -51,16 +51,15 @@ typedef struct {
 	AutoKind autokind;      /* autoreply_classify() */
 	BounceReport *bounce;   /* bounce_parse(), filled by inbound_classify (NULL before) */
 	char *reply_text;       /* replytext_visible(), filled by inbound_reply_text */
-	/* filled by inbound_settle, so that recording reads no GMime object: */
-	gboolean settled;
+	/* read at parse time or computed once by their functions below, so that what
+	 * inbound_route_prepare computed in advance needs no GMime object afterwards: */
 	char *web_source;       /* X-Peermail-Source as written, or NULL */
 	char *message_id_raw;   /* Message-ID as GMime gives it (not cleaned), or NULL */
-	AutoKind autokind_headers; /* autoreply_classify without the envelope sender */
-	gboolean auto_reply;    /* autoreply_is_reply() */
-	/* the reading of the reply text (inbound_intent, inbound_language), computed once */
-	gboolean intent_read;
+	int autokind_headers;   /* autoreply_classify without the envelope sender; -1: not yet */
+	int auto_reply;         /* autoreply_is_reply(); -1: not yet */
+	gboolean intent_read;   /* the reading of the reply text (inbound_intent) */
 	IntentReading intent;
-	gboolean language_read;
+	gboolean language_read; /* its language (inbound_language) */
 	char *language;
 } InboundMessage;
 
@@ -80,15 +79,6 @@ const char *inbound_reply_text(InboundMessage *m);
 /* inbound_kind - bounce, feedback, autoreply or message (classifies first) */
 InboundKind inbound_kind(InboundMessage *m);
 
-/*
- * inbound_settle - compute, once, everything the routes read from the message (bounce
- * report, reply text, the web form's mark, the auto-reply facts and, when the phrase
- * files of cfg load, the intent reading and language): afterwards recording the message
- * reads only plain fields and touches no GMime object, so it may run in another thread
- * (the LMTP committer) while the thread that parsed the message keeps and frees it.
- */
-void inbound_settle(InboundMessage *m, const PmConfig *cfg);
-
 /* inbound_intent - intent_read of the visible reply by ph (the process's shared set),
  * computed once; borrowed */
 const IntentReading *inbound_intent(InboundMessage *m, const IntentPhrases *ph);
@@ -97,16 +87,20 @@ const IntentReading *inbound_intent(InboundMessage *m, const IntentPhrases *ph);
  * borrowed, NULL when not recognised with confidence */
 const char *inbound_language(InboundMessage *m, const IntentPhrases *ph);
 
+/* Each function below computes its value once and keeps it, as inbound_classify and
+ * inbound_reply_text do: once computed, it reads no GMime object again (the LMTP
+ * committer applies what a session prepared, see route.h inbound_route_prepare). */
+
 /* inbound_web_source - X-Peermail-Source as written (NULL: none); borrowed */
 const char *inbound_web_source(InboundMessage *m);
 
 /* inbound_message_id_raw - the Message-ID as GMime reads it (not cleaned); borrowed */
 const char *inbound_message_id_raw(InboundMessage *m);
 
-/* inbound_autokind_headers - autoreply_classify without the envelope sender */
+/* inbound_autokind_headers - autoreply_classify without the envelope sender, once */
 AutoKind inbound_autokind_headers(InboundMessage *m);
 
-/* inbound_auto_reply - autoreply_is_reply of the message */
+/* inbound_auto_reply - autoreply_is_reply of the message, once */
 gboolean inbound_auto_reply(InboundMessage *m);
 
 /* inbound_message_free - destroy; returns NULL */

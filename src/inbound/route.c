@@ -2234,6 +2234,35 @@ static const char *route_name(const Route *r)
 	}
 }
 
+/* inbound_route_prepare - what route's handler reads from m, computed now */
+void inbound_route_prepare(const Route *route, InboundMessage *m, const PmConfig *cfg)
+{
+	int purpose = route->keyword ? address_keyword_purpose(route->keyword) : 0;
+	const IntentPhrases *ph;
+
+	if (route->kind == ROUTE_TOKEN && purpose == TOKEN_BOUNCE) {
+		inbound_classify(m);                    /* do_bounce */
+		if (m->autokind == AUTO_NULL_SENDER)
+			inbound_autokind_headers(m);
+		return;
+	}
+	if (route->kind == ROUTE_OWNER) {
+		if (inbound_classify(m)->kind != BOUNCE_FEEDBACK)   /* do_owner */
+			inbound_auto_reply(m);
+		return;
+	}
+	if (m->autokind != AUTO_NONE)
+		return;                                 /* ignored: nothing is read */
+	inbound_reply_text(m);
+	/* a failure to read the phrase files is the handler's to report (EX_TEMPFAIL) */
+	if ((route->kind == ROUTE_SIGN || route->kind == ROUTE_TOKEN ||
+	     route->kind == ROUTE_START) &&
+	    (ph = intent_phrases_shared(cfg->intent_phrases, NULL)) != NULL) {
+		inbound_intent(m, ph);
+		inbound_language(m, ph);
+	}
+}
+
 /* inbound_route - dispatch by route */
 gboolean inbound_route(InboundCtx *c, GError **error)
 {
