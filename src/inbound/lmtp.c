@@ -52,7 +52,13 @@ struct PmLmtp {
 	GCond ckpt_cond;        /* signalled every LMTP_CKPT_EVERY messages, and at stop */
 	guint since_ckpt;       /* messages committed since the last checkpoint (guarded) */
 	gboolean stopping;      /* the checkpointer ends (guarded) */
+	gint in_flight;         /* sessions between MAIL FROM and handing over (atomic) */
 };
+
+/* A batch waits up to this long for the sessions in the middle of a transaction (between
+ * MAIL FROM and handing their message over) before it commits: one fsync then answers
+ * them too, instead of each paying the next. A session alone never waits. */
+#define LMTP_GATHER_US 1000
 
 /* The committer never checkpoints the WAL in its commits (that copied about 1,000 pages
  * into the database file and synced it while every session waited); a thread of its own
@@ -173,15 +179,24 @@ static gpointer committer(gpointer data)
 
 	while (!stop) {
 		gpointer j = g_async_queue_pop(l->jobs);
+		gint64 deadline = g_get_monotonic_time() + LMTP_GATHER_US;
 
 		g_ptr_array_set_size(batch, 0);
 		while (j != NULL) {
+			gint64 left;
+
 			if (j == l) {
 				stop = TRUE;
 				break;
 			}
 			g_ptr_array_add(batch, j);
-			j = batch->len < LMTP_BATCH_MAX ? g_async_queue_try_pop(l->jobs) : NULL;
+			if (batch->len >= LMTP_BATCH_MAX)
+				break;
+			j = g_async_queue_try_pop(l->jobs);
+			/* nothing more waiting: wait a little for the sessions on their way */
+			if (j == NULL && g_atomic_int_get(&l->in_flight) > 0 &&
+			    (left = deadline - g_get_monotonic_time()) > 0)
+				j = g_async_queue_timeout_pop(l->jobs, (guint64)left);
 		}
 		if (batch->len > 0)
 			run_batch(l, &db, batch);
@@ -200,6 +215,7 @@ typedef struct {
 	GOutputStream *out;
 	char *sender;           /* NULL before MAIL; "" for the null sender */
 	GPtrArray *rcpts;       /* char* */
+	gboolean in_flight;     /* counted in the server's in_flight */
 } Session;
 
 /* reply - write text (one or more complete reply lines) with one write */
@@ -224,9 +240,19 @@ static char *path_arg(const char *p)
 	return gt ? g_strndup(lt + 1, (gsize)(gt - lt - 1)) : NULL;
 }
 
+/* flight_end - this session no longer has a message on its way to the committer */
+static void flight_end(Session *s)
+{
+	if (s->in_flight) {
+		g_atomic_int_dec_and_test(&s->srv->in_flight);
+		s->in_flight = FALSE;
+	}
+}
+
 /* session_reset - forget the envelope */
 static void session_reset(Session *s)
 {
+	flight_end(s);
 	g_clear_pointer(&s->sender, g_free);
 	g_ptr_array_set_size(s->rcpts, 0);
 }
@@ -292,6 +318,7 @@ static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 			else
 				g_async_queue_push(s->srv->jobs, &jobs[i]);
 		}
+		flight_end(s);          /* handed over: the committer need not wait for us */
 		g_mutex_lock(&s->srv->lock);
 		for (guint i = 0; i < s->rcpts->len; i++)
 			while (!jobs[i].done)
@@ -355,6 +382,9 @@ static gboolean command(Session *s, char *line)
 		s->sender = path_arg(line + 10);
 		if (s->sender == NULL)
 			return reply(s, "501 5.5.4 syntax: MAIL FROM:<address>\r\n");
+		/* a message on its way: a batch waits a little for it (LMTP_GATHER_US) */
+		g_atomic_int_inc(&s->srv->in_flight);
+		s->in_flight = TRUE;
 		return reply(s, "250 2.1.0 ok\r\n");
 	}
 	if (g_ascii_strncasecmp(line, "RCPT TO:", 8) == 0) {
