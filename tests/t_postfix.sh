@@ -21,6 +21,7 @@ chown -R "$PIPE_USER" "$T/var"
 # e.g. under /root (mode 0700), where that user can read nothing
 mkdir -p "$T/run"
 cp "$PEERMAIL_BIN" "$T/run/peermail"
+cp "$(dirname "$PEERMAIL_BIN")/peermail-full" "$T/run/peermail-full"   # the front runs it
 cp -r "$PEERMAIL_TOP/templates" "$T/run/templates"
 chmod -R a+rX "$T/run"
 sed -i "s|^templates = .*|templates = \"$T/run/templates\"|" "$T/conf/peermail.conf"
