@@ -186,7 +186,12 @@ int main(int argc, char **argv)
 		/* what the whole program's receive says and exits with, read the same way */
 		inbound_exit_error(&error);
 		fprintf(stderr, "peermail: %s\n", error->message);
-		return error->code;
+		rc = error->code;
+		g_error_free(error);
+		g_free(sender);
+		g_free(recipient);
+		config_free(cfg);
+		return rc;
 	}
 	r = inbound_handoff(cfg, raw, sender, recipient, &ok, &error);
 	if (r != HANDOFF_DONE)
