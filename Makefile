@@ -1,5 +1,5 @@
 # peermail - top-level Makefile.
-#   make            build build/peermail
+#   make            build build/peermail (the small front) and build/peermail-full
 #   make check      unit + integration tests, ends with "N passed, N failed, N skipped"
 #   make bench      benchmarks with their ceilings
 #   make demo       the end-to-end demo on the embedded defaults
@@ -11,6 +11,7 @@ BINDIR  ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
 DATADIR ?= $(PREFIX)/share/peermail
 MANDIR  ?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/libexec
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -56,7 +57,7 @@ LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 # Layers, lowest first: a file may include headers of its own folder and of folders
 # before it in this list only (tests/check-layers.sh).
 LAYERS := base mail model produce inbound web run cli
-SRCS := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
+SRCS := $(filter-out src/cli/main.c src/cli/front.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 HDRS := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h))
 # Pattern files under rules/ are compiled in (src/mail/rules.h says why).
 BOUNCE_RULES := $(sort $(wildcard rules/bounce/*.rules))
@@ -64,7 +65,22 @@ REPLY_RULES := $(sort $(wildcard rules/reply/*.rules))
 GEN_SRCS := $(B)/gen/bounce_rules.c $(B)/gen/reply_rules.c
 OBJS := $(SRCS:src/%.c=$(B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(B)/obj/gen/%.o)
 LIB  := $(B)/libpeermail.a
+# peermail is a small front (src/cli/front.c): `receive` with the daemon running is all
+# its own; everything else execs peermail-full, the whole program, with the same
+# arguments. The front links only GLib and libconfuse, statically when their static
+# libraries are installed (no relocations, no page faults of 25 shared libraries: it
+# starts in under 1 ms where peermail-full needs 2.5).
 BIN  := $(B)/peermail
+FULL := $(B)/peermail-full
+FRONT_OBJS := $(B)/obj/cli/front.o $(addprefix $(B)/obj/,base/config.o base/lang.o base/pm.o \
+              base/log.o inbound/envelope.o inbound/handoff.o inbound/exitcode.o)
+GLIB_LIBDIR := $(shell $(PKG_CONFIG) --variable=libdir glib-2.0 2>/dev/null)
+ifneq ($(and $(wildcard $(GLIB_LIBDIR)/libglib-2.0.a),$(wildcard $(GLIB_LIBDIR)/libconfuse.a)),)
+FRONT_LIBS := -Wl,-Bstatic -lconfuse -lglib-2.0 -Wl,-Bdynamic \
+              $(filter-out -lglib-2.0,$(shell $(PKG_CONFIG) --libs --static glib-2.0))
+else
+FRONT_LIBS := $(shell $(PKG_CONFIG) --libs glib-2.0 libconfuse)
+endif
 TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 BENCH_SRCS := $(wildcard tests/bench_*.c)
@@ -73,15 +89,16 @@ FUZZ_SRCS := $(wildcard tests/fuzz_*.c)
 FUZZERS := $(FUZZ_SRCS:tests/%.c=$(B)/fuzz/%)
 
 .PHONY: all check bench demo install clean deps fuzz tests FORCE
-all: $(BIN)
+all: $(BIN) $(FULL)
 
 # The folders compiled in (where the config and templates are looked for) are recorded
 # here: giving SYSCONFDIR or DATADIR only at `make install` rebuilds what uses them.
-PATHS := $(SYSCONFDIR)|$(DATADIR)
+PATHS := $(SYSCONFDIR)|$(DATADIR)|$(LIBEXECDIR)
 $(B)/paths.stamp: FORCE
 	@mkdir -p $(B)
 	@[ "$$(cat $@ 2>/dev/null)" = '$(PATHS)' ] || echo '$(PATHS)' >$@
-$(B)/obj/base/config.o $(B)/obj/cli/cli.o: $(B)/paths.stamp
+$(B)/obj/base/config.o $(B)/obj/cli/cli.o $(B)/obj/cli/front.o: $(B)/paths.stamp
+$(B)/obj/cli/front.o: CFLAGS_ALL += -DPEERMAIL_LIBEXECDIR='"$(LIBEXECDIR)/peermail"'
 
 deps:
 	./contrib/install-deps.sh
@@ -115,8 +132,11 @@ $(LIB): $(OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(B)/obj/cli/main.o $(LIB)
+$(FULL): $(B)/obj/cli/main.o $(LIB)
 	$(CC) -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BIN): $(FRONT_OBJS) | $(FULL)
+	$(CC) -o $@ $(FRONT_OBJS) $(LDFLAGS_ALL) $(FRONT_LIBS)
 
 $(B)/tests/%: tests/%.c tests/harness.h $(LIB)
 	@mkdir -p $(dir $@)
@@ -134,14 +154,14 @@ $(B)/fuzz/%: tests/%.c $(SRCS) $(GEN_SRCS) $(HDRS)
 	  -DPEERMAIL_SYSCONFDIR='"$(SYSCONFDIR)"' -DPM_LIBESMTP_SONAME='"$(LIBESMTP_SONAME)"' \
 	  -DPM_LIBXML2_SONAME='"$(LIBXML2_SONAME)"' -o $@ $< $(SRCS) $(GEN_SRCS) $(PKG_LIBS)
 
-tests: $(BIN) $(TEST_BINS)
+tests: $(BIN) $(FULL) $(TEST_BINS)
 
 fuzz: $(FUZZERS)
 
 check: tests
 	@B=$(B) SANITIZE=$(SANITIZE) ./tests/run-tests.sh
 
-bench: $(BIN) $(TEST_BINS) $(BENCHES)
+bench: $(BIN) $(FULL) $(TEST_BINS) $(BENCHES)
 	@B=$(B) ./tests/bench.sh
 
 demo: $(BIN)
@@ -155,9 +175,11 @@ INSTALL_CONF_SED := -e 's|^transport *=.*|transport = "smtp"|' -e 's|^database *
 	-e 's|^intent_phrases *=.*|intent_phrases = "$(DATADIR)/intent"|' \
 	-e 's|^maildir *=.*|maildir = "$(LOCALSTATEDIR)/sent"|'
 
-install: $(BIN)
+install: $(BIN) $(FULL)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/peermail $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/intent $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(LIBEXECDIR)/peermail
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/peermail
+	install -m 0755 $(FULL) $(DESTDIR)$(LIBEXECDIR)/peermail/peermail-full
 	sed $(INSTALL_CONF_SED) conf/peermail.conf > $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf.example
 	[ -e $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf ] || \
 	  install -m 0644 $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf.example $(DESTDIR)$(SYSCONFDIR)/peermail/peermail.conf

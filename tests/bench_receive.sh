@@ -203,4 +203,5 @@ if command -v strace >/dev/null 2>&1; then
 		--recipient "$(head -1 "$T/rcpts" | cut -f2)" <"$T/one.eml" >/dev/null 2>&1
 	sed -n '3,10p' "$T/strace.txt" | sed 's/^/    /'
 fi
-echo "  shared libraries loaded by peermail: $(ldd "$PEERMAIL_BIN" | wc -l) (bare: $(ldd "$T/bare" | wc -l))"
+echo "  shared libraries loaded by peermail (the front): $(ldd "$PEERMAIL_BIN" | wc -l)," \
+	"by peermail-full: $(ldd "$(dirname "$PEERMAIL_BIN")/peermail-full" 2>/dev/null | wc -l) (bare: $(ldd "$T/bare" | wc -l))"

@@ -28,6 +28,7 @@ sql "INSERT INTO petitions(slug, title, created_at) VALUES ('trees', 'Save the t
 # the pipe user runs copies from this test's own folder (the checkout may be under /root)
 mkdir -p "$T/run"
 cp "$PEERMAIL_BIN" "$T/run/peermail"
+cp "$(dirname "$PEERMAIL_BIN")/peermail-full" "$T/run/peermail-full"   # the front runs it
 cp -r "$PEERMAIL_TOP/templates" "$T/run/templates"
 cp -r "$PEERMAIL_TOP/data/intent" "$T/run/intent"
 chmod -R a+rX "$T/run" "$T/conf"

@@ -27,11 +27,13 @@ is "$(stat -c %a "$SOCK")" 660 "its mode is lmtp.socket_mode (0660: the daemon's
 
 # the daemon decides: the receive process opens neither the database nor a template
 # (LeakSanitizer cannot run under strace: off for this one process of a SANITIZE build)
-msg bob@client.test m2 | ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=openat,open -o "$T/open.out" \
+msg bob@client.test m2 | ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=openat,open,execve -o "$T/open.out" \
 	"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" receive --sender bob@client.test \
 	--recipient sign+trees@act.test 2>"$T/recv.err"
 is "$?" 0 "daemon running: receive exits 0"
 is "$(grep -c 'peermail\.db\|\.mustache\|\.txt"\|/secret' "$T/open.out")" 0 "the receive process opened no database, secret or template"
+# the small front (src/cli/front.c) does it alone: no peermail-full, no GMime, no SQLite
+is "$(grep -c 'peermail-full\|libgmime\|libsqlite' "$T/open.out")" 0 "nor ran peermail-full or loaded GMime or SQLite"
 like "$(cat "$T/run.log")" 'from=bob@client\.test .*: sign pending' "the daemon recorded it"
 is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'bob@client.test'")" 1 "one pending signature"
 is "$(msg x@client.test m3 | recv x@client.test sign+nosuch@act.test)" 67 "daemon running: an unknown petition exits 67 (refused at RCPT TO)"

@@ -21,6 +21,7 @@ chown -R "$PIPE_USER" "$T/var"
 # e.g. under /root (mode 0700), where that user can read nothing
 mkdir -p "$T/run"
 cp "$PEERMAIL_BIN" "$T/run/peermail"
+cp "$(dirname "$PEERMAIL_BIN")/peermail-full" "$T/run/peermail-full"   # the front runs it
 cp -r "$PEERMAIL_TOP/templates" "$T/run/templates"
 chmod -R a+rX "$T/run"
 sed -i "s|^templates = .*|templates = \"$T/run/templates\"|" "$T/conf/peermail.conf"
@@ -215,7 +216,7 @@ install -d -o "$PIPE_USER" -g postfix -m 2750 "$PF/queue/peermail"
 LMTP_PID=$!
 at_exit "kill $LMTP_PID"
 for _ in $(seq 100); do grep -q 'socketmap: listening' "$T/lmtp.log" && break; sleep 0.1; done
-like "$(stat -c '%A %G' "$PF/queue/peermail/lmtp.sock")" '^srwxrwx--- postfix$' "the socket is group postfix, group-writable"
+like "$(stat -c '%A %G' "$PF/queue/peermail/lmtp.sock")" '^srw-rw---- postfix$' "the socket is group postfix, group-writable"
 printf 'lmtp      unix  -       -       y       -       -       lmtp\n' >>"$PF/etc/master.cf"
 sed -i 's|^transport_maps = .*|transport_maps = inline:{ act.test=lmtp:unix:peermail/lmtp.sock }|' "$PF/etc/main.cf"
 postfix -c "$PF/etc" reload >/dev/null 2>&1

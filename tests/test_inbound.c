@@ -1,7 +1,8 @@
 /*
  * test_inbound.c - the inbound pipeline with tokens: sign by reply, tokens of another
  * petition, member or purpose, tampered and expired tokens, VERP bounces, one-click
- * unsubscribe, the daily response cap, the envelope from the environment.
+ * unsubscribe, the daily response cap, the envelope from the environment; prepared
+ * messages applied in one batch as the LMTP committer does (duplicates, one-time tokens).
  */
 #include <fcntl.h>
 #include <gmime/gmime.h>
@@ -448,6 +449,73 @@ static void in_batch(void)
 	g_clear_error(&e);
 }
 
+/* apply - inbound_apply of plan into the open batch; the outcome's "action result" */
+static char *apply(InboundPlan *plan)
+{
+	GError *e = NULL;
+	InboundOutcome o = { 0 };
+	char *r;
+
+	r = inbound_apply(db, cfg, key, plan, &o, &e)
+		? g_strdup_printf("%s %s", o.action, o.result) : g_strdup(e->message);
+	g_clear_error(&e);
+	inbound_outcome_clear(&o);
+	return r;
+}
+
+/* prepared_batch - as the LMTP server works: messages prepared first (in the sessions,
+ * on their own connections), then applied in ONE transaction by the committer. What one
+ * message of the batch changes, the next one sees: the same message twice is recorded
+ * once, a one-time token used by two messages acts once. */
+static void prepared_batch(void)
+{
+	GError *e = NULL;
+	PmDb *session = db_open(cfg->database, schema_peermail(), FALSE, &e);
+	List *l = list_find(db, cfg, "news", NULL);
+	GBytes *same = message("bob@example.org", "sign+trees@act.test", "Count me in");
+	char *bye = addr("bye", NULL, TOKEN_UNSUB_CONFIRM, l->id, bob, pm_now() + 86400);
+	GBytes *bye1 = message("bob@example.org", bye, "yes");
+	GBytes *bye2 = message("bob@example.org", bye, "yes, really");
+	InboundPlan *p[4];
+	gint64 before = count("SELECT count(*) FROM inbound");
+	gint64 out = count("SELECT count(*) FROM outbox WHERE recipient = 'bob@example.org'");
+	char *r[4];
+
+	OK(session != NULL, "a second connection, as a session's");
+	subscription_set(db, l->id, bob, SUBSCRIPTION_STATUS_ACTIVE, NULL);
+	p[0] = inbound_prepare(session, cfg, key, same, "bob@example.org", "sign+trees@act.test",
+			       NULL);
+	p[1] = inbound_prepare(session, cfg, key, same, "bob@example.org", "sign+trees@act.test",
+			       NULL);
+	p[2] = inbound_prepare(session, cfg, key, bye1, "bob@example.org", bye, NULL);
+	p[3] = inbound_prepare(session, cfg, key, bye2, "bob@example.org", bye, NULL);
+	OK(p[0] && p[1] && p[2] && p[3], "four messages prepared, nothing written");
+	INT_EQ(count("SELECT count(*) FROM inbound"), before, "preparing records nothing");
+	OK(db_begin(db, &e), "the batch begins");
+	for (int i = 0; i < 4; i++)
+		r[i] = apply(p[i]);
+	OK(db_commit(db, &e), "the batch commits");
+	STR_EQ(r[0], "sign pending", "the first of two identical messages signs");
+	STR_EQ(r[1], "duplicate ignored", "the second, in the same batch, is a duplicate");
+	STR_EQ(r[2], "unsubscribe unsubscribed", "a one-time bye+ token acts");
+	STR_EQ(r[3], "unsubscribe used", "the same token again in the same batch does nothing");
+	INT_EQ(count("SELECT count(*) FROM inbound"), before + 3,
+	       "three messages recorded (the duplicate is not)");
+	INT_EQ(count("SELECT count(*) FROM outbox WHERE recipient = 'bob@example.org'"), out + 2,
+	       "one confirmation request and one unsubscribe note: nothing twice");
+	for (int i = 0; i < 4; i++) {
+		g_free(r[i]);
+		inbound_plan_free(p[i]);
+	}
+	g_bytes_unref(same);
+	g_bytes_unref(bye1);
+	g_bytes_unref(bye2);
+	g_free(bye);
+	list_free(l);
+	db_close(session);
+	g_clear_error(&e);
+}
+
 int main(void)
 {
 	g_mime_init();
@@ -469,6 +537,7 @@ int main(void)
 	RUN(exit_error);
 	RUN(exit_guard);
 	RUN(in_batch);
+	RUN(prepared_batch);
 	db_close(db);
 	secret_free(key);
 	config_free(cfg);

@@ -296,6 +296,24 @@ gboolean db_wal_sync(PmDb *db, GError **error)
 	return TRUE;
 }
 
+/* db_autocheckpoint - sqlite3_wal_autocheckpoint on this connection */
+void db_autocheckpoint(PmDb *db, int pages)
+{
+	sqlite3_wal_autocheckpoint(db->h, pages);
+}
+
+/* db_checkpoint - a PASSIVE checkpoint: never waits for the writer or the readers */
+gboolean db_checkpoint(PmDb *db, GError **error)
+{
+	int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+		db_set_error(db, error, rc, "checkpoint");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /* db_begin - BEGIN IMMEDIATE, or a savepoint inside an open transaction */
 gboolean db_begin(PmDb *db, GError **error)
 {

@@ -61,6 +61,16 @@ gboolean db_sync_full(PmDb *db, GError **error);
  * EX_TEMPFAIL when the sync fails. Thread-safe. */
 gboolean db_wal_sync(PmDb *db, GError **error);
 
+/* db_autocheckpoint - checkpoint the WAL after a commit of this connection once it holds
+ * pages pages (SQLite's default 1000; 0: never, some other connection checkpoints with
+ * db_checkpoint: the LMTP server keeps checkpoints out of its commits) */
+void db_autocheckpoint(PmDb *db, int pages);
+
+/* db_checkpoint - copy what the WAL holds into the database file as far as no reader
+ * needs it (PASSIVE: never waits for the writer, which goes on appending); FALSE with
+ * error only on an I/O error (a busy database is no failure: the next one catches up) */
+gboolean db_checkpoint(PmDb *db, GError **error);
+
 /* db_version - the schema version of the open database */
 int db_version(PmDb *db);
 

@@ -91,45 +91,78 @@ gboolean inbound_recipient_check(PmDb *db, const PmConfig *cfg, const PmSecret *
 	return ok;
 }
 
-/* inbound_process - parse, route and record one message */
-gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
-			 const char *sender, const char *recipient, InboundOutcome *out,
-			 GError **error)
+/* ==== One pipeline, two steps ==== */
+
+struct InboundPlan {
+	InboundMessage *m;      /* parsed; what its route reads computed (inbound_route_prepare) */
+	char *rcpt;             /* the recipient, lower-cased */
+	char *sender;           /* NULL unknown, "" the null sender */
+	Route route;            /* of rcpt, checked */
+	char *digest;           /* the idempotency key */
+};
+
+/* inbound_plan_free - free the plan and its message */
+InboundPlan *inbound_plan_free(InboundPlan *p)
+{
+	if (p == NULL)
+		return NULL;
+	inbound_message_free(p->m);
+	g_free(p->rcpt);
+	g_free(p->sender);
+	route_clear(&p->route);
+	g_free(p->digest);
+	g_free(p);
+	return NULL;
+}
+
+/* inbound_prepare - parse, envelope, recipient check, digest, what the route reads: no writes */
+InboundPlan *inbound_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
+			     const char *sender, const char *recipient, GError **error)
 {
 	InboundMessage *m = inbound_parse(raw, sender, error);
-	InboundCtx c = { 0 };
-	char *rcpt = NULL, *d = NULL, *norm_sender = NULL;
-	gboolean dup = FALSE, ok = FALSE, begun = FALSE;
-	GError *e = NULL;
+	InboundPlan *p;
+	char *rcpt;
 
 	if (m == NULL)
-		return FALSE;
+		return NULL;
 	rcpt = recipient && *recipient ? g_strdup(recipient) : inbound_recipient_from_headers(m);
 	if (rcpt == NULL) {
 		g_set_error(error, PM_ERROR, EX_NOUSER, "no envelope recipient: nobody to deliver to");
-		goto out;
+		inbound_message_free(m);
+		return NULL;
 	}
-	{
-		char *low = g_strstrip(g_ascii_strdown(rcpt, -1));
+	p = g_new0(InboundPlan, 1);
+	p->m = m;
+	p->rcpt = g_strstrip(g_ascii_strdown(rcpt, -1));
+	g_free(rcpt);
+	p->sender = g_strdup(sender);
+	if (!inbound_recipient_check(db, cfg, key, p->rcpt, &p->route, error))
+		return inbound_plan_free(p);
+	p->digest = digest(key, m, p->rcpt);
+	inbound_route_prepare(&p->route, m, cfg);
+	return p;
+}
 
-		g_free(rcpt);
-		rcpt = low;
-	}
-	if (!inbound_recipient_check(db, cfg, key, rcpt, &c.route, error))
-		goto out;
+/* inbound_apply - record a prepared message in one transaction (or savepoint) */
+gboolean inbound_apply(PmDb *db, const PmConfig *cfg, const PmSecret *key, InboundPlan *p,
+		       InboundOutcome *out, GError **error)
+{
+	InboundMessage *m = p->m;
+	InboundCtx c = { 0 };
+	gboolean dup = FALSE, ok = FALSE, begun = FALSE;
+	GError *e = NULL;
+
 	c.db = db;
 	c.cfg = cfg;
 	c.key = key;
 	c.m = m;
-	c.recipient = rcpt;
-	norm_sender = sender ? g_strdup(sender) : NULL;
-	c.sender = norm_sender;
-	d = digest(key, m, rcpt);
-
+	c.recipient = p->rcpt;
+	c.sender = p->sender;
+	c.route = p->route;     /* borrowed: the plan frees it */
 	if (!db_begin(db, error))
 		goto out;
 	begun = TRUE;       /* from here a failure undoes this level only (a batch's savepoint) */
-	if (!inbound_log_seen(db, d, &dup, error))
+	if (!inbound_log_seen(db, p->digest, &dup, error))
 		goto out;
 	if (dup) {
 		c.action = "duplicate";
@@ -137,8 +170,8 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 		ok = TRUE;
 		goto out;
 	}
-	c.inbound_id = inbound_log_add(db, m->message_id, d, sender, rcpt, m->from_addr,
-				       m->subject, pm_now(), error);
+	c.inbound_id = inbound_log_add(db, m->message_id, p->digest, p->sender, p->rcpt,
+				       m->from_addr, m->subject, pm_now(), error);
 	if (c.inbound_id == 0)
 		goto out;
 	if (!inbound_route(&c, &e)) {
@@ -146,14 +179,14 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 		goto out;
 	}
 	if (!inbound_log_finish(db, c.inbound_id, inbound_kind_name(c.kind), c.action, c.result,
-				c.keep_raw ? raw : NULL, error))
+				c.keep_raw ? m->raw : NULL, error))
 		goto out;
 	ok = db_commit(db, error);
 out:
 	if (begun && (!ok || dup))
 		db_rollback(db);    /* a failure, or a duplicate (read-only: nothing to commit) */
 	if (ok) {
-		char *shown = address_redact(rcpt);
+		char *shown = address_redact(p->rcpt);
 
 		log_info("%s from=%s to=%s id=%s: %s %s", inbound_kind_name(c.kind),
 			 m->from_addr ? m->from_addr : "-", shown,
@@ -165,10 +198,17 @@ out:
 			out->responses = c.responses;
 		}
 	}
-	route_clear(&c.route);
-	g_free(norm_sender);
-	g_free(rcpt);
-	g_free(d);
-	inbound_message_free(m);
+	return ok;
+}
+
+/* inbound_process - prepare and apply in this thread */
+gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
+			 const char *sender, const char *recipient, InboundOutcome *out,
+			 GError **error)
+{
+	InboundPlan *p = inbound_prepare(db, cfg, key, raw, sender, recipient, error);
+	gboolean ok = p && inbound_apply(db, cfg, key, p, out, error);
+
+	inbound_plan_free(p);
 	return ok;
 }

@@ -14,7 +14,8 @@
  * inbound_exit_status() (exitcode.h) turns them into what the MTA sees. Nothing is
  * recorded unless the pipeline succeeds.
  *
- * THREADS: any thread, each with its own PmDb (the LMTP workers run it concurrently).
+ * THREADS: any thread, each with its own PmDb: the LMTP sessions prepare concurrently,
+ * the one committer applies (see inbound_prepare).
  */
 #ifndef PM_INBOUND_H
 #define PM_INBOUND_H
@@ -56,6 +57,41 @@ gboolean inbound_recipient_route(const PmConfig *cfg, const char *recipient, Rou
  */
 gboolean inbound_recipient_check(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 				 const char *recipient, Route *out, GError **error);
+
+/*
+ * The pipeline in two steps, so that the LMTP server does the reading in its session
+ * threads and only the writing in its one committer: inbound_prepare reads (parse,
+ * envelope, the recipient check, the idempotency key, and everything the routes read
+ * from the message, inbound_route_prepare), inbound_apply records (one transaction or savepoint:
+ * whether the message was seen, what its address does, its responses). What another
+ * message of the same batch may change (a Message-ID seen, a one-time token used, a
+ * signature, a limit) is decided only in inbound_apply, inside the transaction.
+ * inbound_process is both in one thread (`receive`); the LMTP server prepares in the
+ * session and applies in the committer: one pipeline, two drivers.
+ * A plan is not changed by inbound_apply; it is freed (its GMime objects with it) by the
+ * thread that prepared it, after inbound_apply returned.
+ */
+typedef struct InboundPlan InboundPlan;
+
+/*
+ * inbound_prepare - parse raw, take the recipient (the envelope's, else the headers'),
+ * check it (inbound_recipient_check: reads db, writes nothing), compute the idempotency
+ * key and compute what the route's handler reads from the message
+ * (inbound_route_prepare). NULL with EX_NOUSER, EX_DATAERR or EX_TEMPFAIL as
+ * inbound_process.
+ */
+InboundPlan *inbound_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
+			     const char *sender, const char *recipient, GError **error);
+
+/*
+ * inbound_apply - record a prepared message in one transaction (a savepoint inside an
+ * open one); results and errors as inbound_process. Touches no GMime object.
+ */
+gboolean inbound_apply(PmDb *db, const PmConfig *cfg, const PmSecret *key, InboundPlan *p,
+		       InboundOutcome *out, GError **error);
+
+/* inbound_plan_free - free a plan and its message; returns NULL */
+InboundPlan *inbound_plan_free(InboundPlan *p);
 
 /*
  * inbound_process - the whole pipeline for one message: parse, envelope, classify, route,

@@ -22,15 +22,29 @@
  * final dot.
  *
  * DURABILITY (group commit by one committer): sessions do not write. After the final dot
- * a session queues one job per recipient to the committer thread, the server's only
- * writer, and waits. The committer takes every job waiting (up to 256), runs them all in
- * ONE transaction (BEGIN IMMEDIATE; each message's pipeline in a savepoint of its own, so
- * a refused message undoes only itself) and commits it with synchronous=FULL: SQLite
+ * a session prepares the message for each recipient itself (inbound_prepare: the GMime
+ * parse, classification, reply text and intent reading, the recipient and token checks
+ * that write nothing, the idempotency key; sessions do this in parallel, on their own
+ * connections), queues one job per recipient with that plan to the committer thread, the
+ * server's only writer, and waits. The committer takes every job waiting (up to 256)
+ * and applies them all (inbound_apply: only the database, no GMime object touched) in
+ * ONE transaction (BEGIN IMMEDIATE; each message in a savepoint of its own, so a refused
+ * message undoes only itself). Whatever another message of the same batch may change is
+ * decided there, inside the transaction: a digest already seen (the same message twice
+ * over two connections is recorded once), a one-time token already used, a signature,
+ * a limit. The session frees its plans (and their GMime objects) after the answer. The
+ * committer commits with synchronous=FULL: SQLite
  * fdatasyncs the write-ahead log before COMMIT returns. Only then are the sessions woken
- * to write their 250s. Messages that arrive while a commit syncs go into the next batch,
+ * to write their 250s. Before committing, a batch waits up to 1 ms for the sessions that
+ * are in the middle of a transaction (between MAIL FROM and handing their message over),
+ * so that one fsync answers them too instead of each paying the next (4 sessions: 1.4
+ * messages per commit before, 3.7 after); a session alone never waits. Messages that arrive while a commit syncs go into the next batch,
  * so one fsync answers many messages; one session alone waits for exactly one. If SQLite
  * rolls the whole transaction back on its own (I/O error, disk full), every message of
- * the batch gets 451 and is retried by the MTA; nothing is half-recorded. Writers never
+ * the batch gets 451 and is retried by the MTA; nothing is half-recorded. The committer
+ * never checkpoints the WAL in a commit (wal_autocheckpoint 0 on its connection): a
+ * checkpointer thread with its own connection runs a PASSIVE checkpoint (it never
+ * blocks the committer) after every 100 committed messages. Writers never
  * contend for SQLite's lock among themselves (no busy-wait sleeps).
  *
  * The configuration and secret are borrowed read-only and must outlive the server.

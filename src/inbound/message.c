@@ -1,13 +1,12 @@
 /*
- * message.c - reading, parsing and classifying one incoming message; its envelope.
+ * message.c - parsing and classifying one incoming message (reading it and its envelope:
+ * envelope.c).
  *
  * DIAGNOSTICS: EX_DATAERR for what is not a message or is over the bounds, EX_TEMPFAIL
  * for read errors (PM_ERROR).
  */
-#include <errno.h>
 #include <string.h>
 #include <sysexits.h>
-#include <unistd.h>
 #include "base/pm.h"
 #include "inbound/message.h"
 #include "mail/replytext.h"
@@ -32,39 +31,6 @@ gboolean inbound_kind_parse(const char *s, InboundKind *kind)
 		return FALSE;
 	*kind = (InboundKind)i;
 	return TRUE;
-}
-
-/* ==== Reading ==== */
-
-/* inbound_read_fd - the whole message, bounded by max */
-GBytes *inbound_read_fd(int fd, gint64 max, GError **error)
-{
-	GByteArray *buf = g_byte_array_sized_new(65536);
-	guint8 chunk[65536];
-
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			g_set_error(error, PM_ERROR, EX_TEMPFAIL, "reading the message: %s",
-				    g_strerror(errno));
-			g_byte_array_unref(buf);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		if ((gint64)buf->len + n > max) {
-			g_set_error(error, PM_ERROR, EX_DATAERR,
-				    "message too large: over the limit of %" G_GINT64_FORMAT
-				    " octets (limits.max_message_size)", max);
-			g_byte_array_unref(buf);
-			return NULL;
-		}
-		g_byte_array_append(buf, chunk, (guint)n);
-	}
-	return g_byte_array_free_to_bytes(buf);
 }
 
 /* ==== Parsing ==== */
@@ -203,6 +169,10 @@ InboundMessage *inbound_parse(GBytes *raw, const char *envelope_sender, GError *
 	m->message_id = fold(g_mime_message_get_message_id(msg));
 	m->subject = fold(g_mime_message_get_subject(msg));
 	m->autokind = autoreply_classify(msg, envelope_sender);
+	m->web_source = g_strdup(g_mime_object_get_header(GMIME_OBJECT(msg), "X-Peermail-Source"));
+	m->message_id_raw = g_strdup(g_mime_message_get_message_id(msg));
+	m->autokind_headers = -1;
+	m->auto_reply = -1;
 	return m;
 }
 
@@ -223,6 +193,54 @@ const char *inbound_reply_text(InboundMessage *m)
 		m->reply_text = t ? t : g_strdup("");
 	}
 	return m->reply_text;
+}
+
+/* inbound_intent - intent_read once */
+const IntentReading *inbound_intent(InboundMessage *m, const IntentPhrases *ph)
+{
+	if (!m->intent_read) {
+		intent_read(ph, inbound_reply_text(m), &m->intent);
+		m->intent_read = TRUE;
+	}
+	return &m->intent;
+}
+
+/* inbound_language - intent_language once */
+const char *inbound_language(InboundMessage *m, const IntentPhrases *ph)
+{
+	if (!m->language_read) {
+		m->language = intent_language(ph, inbound_reply_text(m));
+		m->language_read = TRUE;
+	}
+	return m->language;
+}
+
+/* inbound_web_source - the header as read at parse time */
+const char *inbound_web_source(InboundMessage *m)
+{
+	return m->web_source;
+}
+
+/* inbound_message_id_raw - the Message-ID as read at parse time */
+const char *inbound_message_id_raw(InboundMessage *m)
+{
+	return m->message_id_raw;
+}
+
+/* inbound_autokind_headers - autoreply_classify without the envelope sender, once */
+AutoKind inbound_autokind_headers(InboundMessage *m)
+{
+	if (m->autokind_headers < 0)
+		m->autokind_headers = (int)autoreply_classify(m->msg, NULL);
+	return (AutoKind)m->autokind_headers;
+}
+
+/* inbound_auto_reply - autoreply_is_reply, once */
+gboolean inbound_auto_reply(InboundMessage *m)
+{
+	if (m->auto_reply < 0)
+		m->auto_reply = autoreply_is_reply(m->msg) ? 1 : 0;
+	return m->auto_reply == 1;
 }
 
 /* inbound_kind - bounce, feedback, autoreply or message */
@@ -253,45 +271,12 @@ InboundMessage *inbound_message_free(InboundMessage *m)
 	g_free(m->subject);
 	bounce_report_free(m->bounce);
 	g_free(m->reply_text);
+	g_free(m->web_source);
+	g_free(m->message_id_raw);
+	intent_reading_clear(&m->intent);
+	g_free(m->language);
 	g_free(m);
 	return NULL;
-}
-
-/* ==== Envelope ==== */
-
-static char *env_nonempty(const char *name)
-{
-	const char *v = g_getenv(name);
-
-	return v && *v ? g_strdup(v) : NULL;
-}
-
-/* inbound_envelope_from_env - what a local delivery agent tells us */
-void inbound_envelope_from_env(const PmConfig *cfg, char **sender, char **recipient)
-{
-	if (*sender == NULL && g_getenv("SENDER"))
-		*sender = g_strdup(g_getenv("SENDER"));    /* "" is the null sender */
-	if (*recipient == NULL)
-		*recipient = env_nonempty("ORIGINAL_RECIPIENT");
-	if (*recipient == NULL)
-		*recipient = env_nonempty("RECIPIENT");
-	if (*recipient == NULL && g_getenv("LOCAL_PART")) {
-		/* Exim: prefix, local part and suffix (the suffix keeps its "+") */
-		const char *pre = g_getenv("LOCAL_PART_PREFIX"), *suf = g_getenv("LOCAL_PART_SUFFIX");
-		const char *dom = g_getenv("DOMAIN");
-
-		*recipient = g_strdup_printf("%s%s%s@%s", pre ? pre : "", g_getenv("LOCAL_PART"),
-					     suf ? suf : "", dom && *dom ? dom : cfg->domain);
-	}
-	if (*recipient == NULL && g_getenv("LOCAL")) {
-		/* Postfix local(8): LOCAL is the whole local part; EXTENSION alone adds to it */
-		const char *ext = g_getenv("EXTENSION"), *dom = g_getenv("DOMAIN");
-		const char *local = g_getenv("LOCAL");
-		gboolean has_ext = ext && *ext && !strstr(local, cfg->delimiter);
-
-		*recipient = g_strdup_printf("%s%s%s@%s", local, has_ext ? cfg->delimiter : "",
-					     has_ext ? ext : "", dom && *dom ? dom : cfg->domain);
-	}
 }
 
 /* inbound_recipient_from_headers - the first Delivered-To, else X-Original-To */

@@ -18,6 +18,8 @@
 #include "base/config.h"
 #include "mail/autoreply.h"
 #include "mail/bounce.h"
+#include "inbound/envelope.h"
+#include "mail/intent.h"
 
 /* Work bounds per message (GMime parses recursively; see GMime issue 165). */
 #define INBOUND_MAX_DEPTH 32        /* multipart nesting */
@@ -49,14 +51,17 @@ typedef struct {
 	AutoKind autokind;      /* autoreply_classify() */
 	BounceReport *bounce;   /* bounce_parse(), filled by inbound_classify (NULL before) */
 	char *reply_text;       /* replytext_visible(), filled by inbound_reply_text */
+	/* read at parse time or computed once by their functions below, so that what
+	 * inbound_route_prepare computed in advance needs no GMime object afterwards: */
+	char *web_source;       /* X-Peermail-Source as written, or NULL */
+	char *message_id_raw;   /* Message-ID as GMime gives it (not cleaned), or NULL */
+	int autokind_headers;   /* autoreply_classify without the envelope sender; -1: not yet */
+	int auto_reply;         /* autoreply_is_reply(); -1: not yet */
+	gboolean intent_read;   /* the reading of the reply text (inbound_intent) */
+	IntentReading intent;
+	gboolean language_read; /* its language (inbound_language) */
+	char *language;
 } InboundMessage;
-
-/*
- * inbound_read_fd - read a whole message from fd into memory, at most max octets.
- * Over the limit: EX_DATAERR ("message too large"); read errors: EX_TEMPFAIL.
- * Returns new bytes (caller unrefs) or NULL.
- */
-GBytes *inbound_read_fd(int fd, gint64 max, GError **error);
 
 /*
  * inbound_parse - parse raw with GMime (a reference to raw is kept) and read From,
@@ -74,17 +79,32 @@ const char *inbound_reply_text(InboundMessage *m);
 /* inbound_kind - bounce, feedback, autoreply or message (classifies first) */
 InboundKind inbound_kind(InboundMessage *m);
 
+/* inbound_intent - intent_read of the visible reply by ph (the process's shared set),
+ * computed once; borrowed */
+const IntentReading *inbound_intent(InboundMessage *m, const IntentPhrases *ph);
+
+/* inbound_language - intent_language of the visible reply by ph, computed once;
+ * borrowed, NULL when not recognised with confidence */
+const char *inbound_language(InboundMessage *m, const IntentPhrases *ph);
+
+/* Each function below computes its value once and keeps it, as inbound_classify and
+ * inbound_reply_text do: once computed, it reads no GMime object again (the LMTP
+ * committer applies what a session prepared, see route.h inbound_route_prepare). */
+
+/* inbound_web_source - X-Peermail-Source as written (NULL: none); borrowed */
+const char *inbound_web_source(InboundMessage *m);
+
+/* inbound_message_id_raw - the Message-ID as GMime reads it (not cleaned); borrowed */
+const char *inbound_message_id_raw(InboundMessage *m);
+
+/* inbound_autokind_headers - autoreply_classify without the envelope sender, once */
+AutoKind inbound_autokind_headers(InboundMessage *m);
+
+/* inbound_auto_reply - autoreply_is_reply of the message, once */
+gboolean inbound_auto_reply(InboundMessage *m);
+
 /* inbound_message_free - destroy; returns NULL */
 InboundMessage *inbound_message_free(InboundMessage *m);
-
-/*
- * inbound_envelope - fill in what the caller did not give: sender and recipient from the
- * environment a local delivery agent sets (SENDER; ORIGINAL_RECIPIENT, RECIPIENT,
- * LOCAL_PART_PREFIX+LOCAL_PART+LOCAL_PART_SUFFIX@DOMAIN (Exim), LOCAL+EXTENSION@DOMAIN
- * (Postfix local)). *sender and *recipient are owned strings (g_free) or NULL; an argument
- * already set is kept.
- */
-void inbound_envelope_from_env(const PmConfig *cfg, char **sender, char **recipient);
 
 /* inbound_recipient_from_headers - Delivered-To, else X-Original-To, or NULL; caller frees */
 char *inbound_recipient_from_headers(InboundMessage *m);

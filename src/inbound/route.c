@@ -426,7 +426,7 @@ static gboolean adopt_language(InboundCtx *c, Member *mb, const IntentPhrases *p
 
 	if (mb == NULL || mb->lang || ph == NULL || !from_is(c, mb))
 		return TRUE;
-	lang = intent_language(ph, inbound_reply_text(c->m));
+	lang = g_strdup(inbound_language(c->m, ph));
 	if (lang && (ok = member_set_lang(c->db, mb->id, lang, FALSE, &changed, error)) &&
 	    changed) {
 		log_info("member %" G_GINT64_FORMAT " writes in %s: their language now", mb->id,
@@ -453,7 +453,7 @@ static gboolean adopt_language_of_mail(InboundCtx *c, Member *mb, gboolean store
 	ph = intent_phrases_shared(c->cfg->intent_phrases, NULL);
 	if (!store) {
 		if (ph && from_is(c, mb))
-			mb->lang = intent_language(ph, inbound_reply_text(c->m));
+			mb->lang = g_strdup(inbound_language(c->m, ph));
 		return TRUE;
 	}
 	return adopt_language(c, mb, ph, error);
@@ -472,7 +472,13 @@ static gboolean read_intent(InboundCtx *c, Member *mb, IntentReading *r, GError 
 		g_error_free(e);
 		return FALSE;
 	}
-	intent_read(ph, inbound_reply_text(c->m), r);
+	{
+		const IntentReading *read = inbound_intent(c->m, ph);
+
+		r->intent = read->intent;
+		r->phrase = g_strdup(read->phrase);
+		r->lang = g_strdup(read->lang);
+	}
 	if (!adopt_language(c, mb, ph, error))
 		return FALSE;
 	log_info("reply read as %s by \"%s\"%s%s", intent_name(r->intent), r->phrase,
@@ -668,9 +674,8 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 	if ((id = need_from(c, &addr, &created, error)) != 0 &&
 	    (mb = member_get(c->db, id, error)) != NULL)
 		ok = adopt_language_of_mail(c, mb, created, error) &&
-		     sign_pending(c, p, mb, inbound_is_web(c->key, g_mime_object_get_header(
-				  GMIME_OBJECT(c->m->msg), "X-Peermail-Source"),
-				  g_mime_message_get_message_id(c->m->msg))
+		     sign_pending(c, p, mb, inbound_is_web(c->key, inbound_web_source(c->m),
+						    inbound_message_id_raw(c->m))
 				  ? SIGNATURE_SOURCE_WEB : SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
@@ -1715,7 +1720,7 @@ static gboolean do_bounce(InboundCtx *c, GError **error)
 	r = inbound_classify(c->m);
 	if (r->kind == BOUNCE_NOT && c->m->autokind != AUTO_NONE &&
 	    (c->m->autokind != AUTO_NULL_SENDER ||
-	     (ak = autoreply_classify(c->m->msg, NULL)) != AUTO_NULL_SENDER)) {
+	     (ak = inbound_autokind_headers(c->m)) != AUTO_NULL_SENDER)) {
 		/* an auto-responder that is no report (vacation, Auto-Submitted, list or bulk
 		 * mail), also when it came with a null envelope sender as RFC 3834 asks; real
 		 * bounces carry Auto-Submitted too, but they parse as reports or come from
@@ -1834,7 +1839,7 @@ static gboolean do_owner(InboundCtx *c, GError **error)
 			return FALSE;
 		}
 	} else if (c->m->autokind == AUTO_LOOP || c->m->autokind == AUTO_VACATION ||
-		   autoreply_is_reply(c->m->msg)) {
+		   inbound_auto_reply(c->m)) {
 		c->kind = INBOUND_KIND_AUTOREPLY;
 		c->result = "ignored";
 		return TRUE;
@@ -2590,6 +2595,35 @@ static const char *route_name(const Route *r)
 	case ROUTE_START: return "start";
 	case ROUTE_TOKEN: return r->keyword ? r->keyword : "token";
 	default: return "none";
+	}
+}
+
+/* inbound_route_prepare - what route's handler reads from m, computed now */
+void inbound_route_prepare(const Route *route, InboundMessage *m, const PmConfig *cfg)
+{
+	int purpose = route->keyword ? address_keyword_purpose(route->keyword) : 0;
+	const IntentPhrases *ph;
+
+	if (route->kind == ROUTE_TOKEN && purpose == TOKEN_BOUNCE) {
+		inbound_classify(m);                    /* do_bounce */
+		if (m->autokind == AUTO_NULL_SENDER)
+			inbound_autokind_headers(m);
+		return;
+	}
+	if (route->kind == ROUTE_OWNER) {
+		if (inbound_classify(m)->kind != BOUNCE_FEEDBACK)   /* do_owner */
+			inbound_auto_reply(m);
+		return;
+	}
+	if (m->autokind != AUTO_NONE)
+		return;                                 /* ignored: nothing is read */
+	inbound_reply_text(m);
+	/* a failure to read the phrase files is the handler's to report (EX_TEMPFAIL) */
+	if ((route->kind == ROUTE_SIGN || route->kind == ROUTE_TOKEN ||
+	     route->kind == ROUTE_START) &&
+	    (ph = intent_phrases_shared(cfg->intent_phrases, NULL)) != NULL) {
+		inbound_intent(m, ph);
+		inbound_language(m, ph);
 	}
 }
 

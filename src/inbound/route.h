@@ -42,6 +42,15 @@ typedef struct {
  */
 gboolean inbound_route_check(InboundCtx *c, GError **error);
 
+/*
+ * inbound_route_prepare - compute now, from m, what the handler of route will read from
+ * it (the bounce report and auto-reply facts for bounce+ and owner mail; the visible
+ * reply text and, when the phrase files of cfg load, its intent reading and language for
+ * the rest), each kept in m, so that inbound_route then reads no GMime object and parses
+ * nothing. Only what that handler needs: `receive` pays for nothing more than before.
+ */
+void inbound_route_prepare(const Route *route, InboundMessage *m, const PmConfig *cfg);
+
 /* inbound_route - do what c->route means; FALSE with error (EX_NOUSER, ...) to roll back */
 gboolean inbound_route(InboundCtx *c, GError **error);
 
