@@ -11,7 +11,7 @@
 #define FLOOR_HELD 90
 #define FLOOR_HELD_MPR 85
 #define FLOOR_HELD_ERT 80
-#define FLOOR_HELD_EFP 0
+#define FLOOR_HELD_EFP 95
 
 /* normalize - text with trailing blanks of each line, runs of blank lines (to one) and
  * surrounding blank lines removed; caller frees */

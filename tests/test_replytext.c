@@ -415,6 +415,15 @@ TEST(clients_and_languages)
 		{ "an Apple Mail forward kept whole", "Begin forwarded message:\n\nFrom: Council <c@example.gov>\nSubject: Reply\nDate: 3 December 2026 at 10:00:00 CET\n\nNo.", "Begin forwarded message:\n\nFrom: Council <c@example.gov>\nSubject: Reply\nDate: 3 December 2026 at 10:00:00 CET\n\nNo." },
 		{ "a German forward kept whole", "---------- Weitergeleitete Nachricht ---------\nVon: Rat <r@example.gov>\nDatum: Di., 3. Dez. 2026 um 10:00 Uhr\nBetreff: Antwort\n\nText", "---------- Weitergeleitete Nachricht ---------\nVon: Rat <r@example.gov>\nDatum: Di., 3. Dez. 2026 um 10:00 Uhr\nBetreff: Antwort\n\nText" },
 		{ "a forward under the member's words", "Look what they sent me.\n\n---------- Forwarded message ---------\nFrom: Council <c@example.gov>\nDate: Tue, Dec 3, 2026 at 10:00 AM\nSubject: Re\n\nText", "Look what they sent me." },
+		/* issue 18's generality probe: what no language file names */
+		{ "a dash title in a language without rules, before a header block", "Da.\n\n-------- Пренасочено писмо --------\nТема: \tПетиция\nДата: \tWed, 3 Dec 2026 10:00:00 +0100\nОт: \tAir <sign@act.example.org>\n\nТекст", "Da." },
+		{ "Yahoo's one-line forward in a language without rules", "Jā.\n\n   ----- Pārsūtīts ziņojums ----- No: Air <sign@act.example.org>Kam: jane@example.org Nosūtīts: 3 dec 2026\n Teksts", "Jā." },
+		{ "a dash title alone is text", "Points:\n\n--- The plan ---\nWe meet at ten.", "Points:\n\n--- The plan ---\nWe meet at ten." },
+		{ "a forward runs to the end, unprefixed lines too", "See below.\n\nForwarded message:\n\n> From: Council <c@example.gov>\n> Subject: Re\n>\n> We will look.\nNot prefixed by the client.\n>\n> Regards", "See below." },
+		{ "a byte order mark before an Outlook for Mac attribution", "Yes.\n\n\xef\xbb\xbf" "On 3/12/2026, 10:00, \"Air\" wrote:\n\n    Will you sign?", "Yes." },
+		{ "a dated address line before an indented quote, any verb", "Jā.\n\nAir <sign@act.example.org> rakstīja 3/12/2026 10.00:\n\n    Vai parakstīsiet?", "Jā." },
+		{ "Supercite quotes", "Agreed.\n\nJD> Will you sign?\nJD>\nJD> Thanks", "Agreed." },
+		{ "an underline before a short signature", "Count me in.\n\n_______________________\nJane Doe\nGreen Street 3", "Count me in." },
 		/* a "Sent from" sentence inside the text is no footer */
 		{ "Sent from inside a paragraph", "I am writing this\nSent from the council meeting, where we won.\nThanks", "I am writing this\nSent from the council meeting, where we won.\nThanks" },
 	};
