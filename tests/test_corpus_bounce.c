@@ -15,8 +15,8 @@
 #define FLOOR_PERM_BE 90
 #define FLOOR_FOUND_BP 90
 #define FLOOR_PERM_BP 90
-#define FLOOR_FOUND_EBP 0
-#define FLOOR_PERM_EBP 0
+#define FLOOR_FOUND_EBP 95
+#define FLOOR_PERM_EBP 95
 
 /* parse_file - a GMimeMessage from a file, or NULL; caller unrefs */
 static GMimeMessage *parse_file(const char *path)

@@ -8,9 +8,14 @@ permanent is 1 for a returned message, 0 for a notice that delivery is still bei
 (Gmail's "Delivery incomplete ... will retry"), whatever the SMTP code (a message returned
 after 4xx replies has failed: issue 18). Not bounces (upstream's "default", "empty") are left
 out. Held back: every third sample in name order (index 2, 5, 8, ...).
+Relabelled (RELABEL, dev samples): where the report names the alias the sender used
+("(expanded from <a@b>)", Exim's "(generated from a@b)"), the recipient is that alias,
+the address peermail sent to (docs/inbound.md), where upstream names the expansion.
 Usage: make-samples.py UPSTREAM_CHECKOUT (run once; the output is committed)."""
 import json, os, re, sys
 
+RELABEL = {"550_5_1_1_no_such_recipient_variant_21": "john@kodani.com",
+           "unknown_server_unknown_variant_2": "lena@buyervalid.com"}
 up = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
 fx = os.path.join(up, "test/fixtures")
@@ -24,6 +29,7 @@ for f in sorted(os.listdir(fx)):
     rcpt = exp.get("data", {}).get("recipient") if exp.get("bounce") else None
     if not rcpt:
         continue
+    rcpt = RELABEL.get(n, rcpt)
     body = open(os.path.join(fx, f), encoding="utf-8").read()
     retry = re.search(r"will retry|will be retried|delivery incomplete", body, re.I)
     msg = ("From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
