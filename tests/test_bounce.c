@@ -409,6 +409,17 @@ TEST(free_text_generality)
 			 "sven@example.se<mailto:sven@example.se>\n", "sven@example.se", TRUE, "Exchange in Swedish");
 	expect_free_text("Dostarczenie do tych adresatów lub grup nie powiodło się:\n\n"
 			 "jan@example.pl<mailto:jan@example.pl>\n", "jan@example.pl", TRUE, "Exchange in Polish");
+	{
+		/* a Japanese notice in ISO-2022-JP: read after decoding (mimetext) */
+		BounceReport *r = parse_str("From: MAILER-DAEMON@mx.example.jp\nTo: bounce+ABC@act.example.org\n"
+			"Subject: Mail delivery failed\nMIME-Version: 1.0\n"
+			"Content-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: 7bit\n\n"
+			"\x1b$BG[?.$G$-$^$;$s$G$7$?!#\x1b(B\n\n\x1b$B08@h\x1b(B: gone@example.jp\n");
+
+		STR_EQ(r->recipients->len ? rcpt(r, 0)->address : NULL, "gone@example.jp",
+		       "ISO-2022-JP notice: the recipient");
+		bounce_report_free(r);
+	}
 	expect_free_text("传递到这些收件人或组失败:\n\nxiaoming@example.cn<mailto:xiaoming@example.cn>\n",
 			 "xiaoming@example.cn", TRUE, "Exchange in Chinese");
 }

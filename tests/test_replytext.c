@@ -516,6 +516,32 @@ TEST(charsets)
 		"Content-Transfer-Encoding: base64\n\n8NLJ18XU\n");
 	STR_EQ(t, "Привет", "KOI8-R in base64");
 	g_free(t);
+	/* CJK and Central European replies as their clients send them, quote headers included:
+	 * the text is decoded before the quote is looked for */
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=ISO-2022-JP\n"
+		"Content-Transfer-Encoding: 7bit\n\n\x1b$BN;2r$G$9!#\x1b(B\x1b$B-!\x1b(B\n\n\x1b$B:9=P?M\x1b(B: Air <sign@act.example.org>\n\x1b$BAw?.F|;~\x1b(B: 2026\x1b$BG/\x1b(B12\x1b$B7n\x1b(B3\x1b$BF|\x1b(B 10:00\n\x1b$B08@h\x1b(B: \x1b$BB@O:\x1b(B\n\x1b$B7oL>\x1b(B: \x1b$B=pL>$7$^$9$+\x1b(B\n\n\x1b$BK\\J8\x1b(B\n");
+	STR_EQ(t, "了解です。①", "ISO-2022-JP with an NEC character, Japanese Outlook header block");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=Shift_JIS\n"
+		"Content-Transfer-Encoding: quoted-printable\n\n=82=CD=82=A2=81B\n\n2026=94N12=8C=8E3=93=FA(=96=D8) 10:00 Air <sign@act.example.org>:\n\n> =8F=90=96=BC=82=B5=82=DC=82=B7=82=A9\n");
+	STR_EQ(t, "はい。", "Shift_JIS in quoted-printable, Gmail's Japanese attribution");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=gb2312\n"
+		"Content-Transfer-Encoding: base64\n\nusO1xKOsztLHqcP7oaMKCreivP7IyzogQWlyIDxzaWduQGFjdC5leGFtcGxlLm9yZz4Kt6LLzcqx\nvOQ6IDIwMjbE6jEy1MIzyNUgMTA6MDAKytW8/sjLOiDQocP3Ctb3zOI6IMepw/vC8AoK1f3OxAo=\n");
+	STR_EQ(t, "好的，我签名。", "GB2312 (GBK) in base64, Chinese Outlook header block");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=big5\n"
+		"Content-Transfer-Encoding: quoted-printable\n\n=A6n=AA=BA=A1C\n\n=B1H=A5=F3=AA=CC: Air <sign@act.example.org>\n=B1H=A5=F3=A4=E9=B4=C1: 2026=A6~12=A4=EB3=A4=E9 10:00\n=A6=AC=A5=F3=AA=CC: =A4p=A9=FA\n=A5D=A6=AE: =C3=B1=A6W=B6=DC\n\n=A5=BF=A4=E5\n");
+	STR_EQ(t, "好的。", "Big5 in quoted-printable, traditional Chinese header block");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=windows-1250\n"
+		"Content-Transfer-Encoding: 8bit\n\nSouhlas\xedm, podepisuji.\n\nDne \xfat 3. 12. 2026 10:00 u\x9eivatel Air <sign@act.example.org> napsal:\n\n> Podep\xed\x9a" "ete?\n");
+	STR_EQ(t, "Souhlasím, podepisuji.", "windows-1250, Czech attribution");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=ks_c_5601-1987\n"
+		"Content-Transfer-Encoding: 8bit\n\n\xc1\xc1\xbe\xc6\xbf\xe4, \x8c" "c.\n\n\xba\xb8\xb3\xbd \xbb\xe7\xb6\xf7: Air <sign@act.example.org>\n\xba\xb8\xb3\xbd \xb3\xaf\xc2\xa5: 2026\xb3\xe2 12\xbf\xf9 3\xc0\xcf 10:00\n\xb9\xde\xb4\xc2 \xbb\xe7\xb6\xf7: \xb9\xce\xbc\xf6\n\xc1\xa6\xb8\xf1: \xbc\xad\xb8\xed?\n\n\xba\xbb\xb9\xae\n");
+	STR_EQ(t, "좋아요, 똠.", "ks_c_5601-1987 read as CP949, Korean Outlook header block");
+	g_free(t);
 	t = visible_of("From: a@example.org\nContent-Type: text/html\n"
 		"Content-Transfer-Encoding: 8bit\n\n<html><head><meta http-equiv=\"Content-Type\" "
 		"content=\"text/html; charset=windows-1251\"></head><body>\xcf\xf0\xe8\xe2\xe5\xf2</body></html>\n");
