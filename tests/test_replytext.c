@@ -422,6 +422,11 @@ TEST(clients_and_languages)
 		{ "a forward runs to the end, unprefixed lines too", "See below.\n\nForwarded message:\n\n> From: Council <c@example.gov>\n> Subject: Re\n>\n> We will look.\nNot prefixed by the client.\n>\n> Regards", "See below." },
 		{ "a byte order mark before an Outlook for Mac attribution", "Yes.\n\n\xef\xbb\xbf" "On 3/12/2026, 10:00, \"Air\" wrote:\n\n    Will you sign?", "Yes." },
 		{ "a dated address line before an indented quote, any verb", "Jā.\n\nAir <sign@act.example.org> rakstīja 3/12/2026 10.00:\n\n    Vai parakstīsiet?", "Jā." },
+		{ "a dated attribution before quotes, language without rules", "Jā.\n\notrd., 2026. g. 3. dec., plkst. 10:00 Air rakstīja:\n\n> Vai parakstīsiet?\n> Paldies", "Jā." },
+		{ "a colon line without a date before a quote stays text", "As the mayor said:\n> We will build it.\n> Soon.\nI disagree.", "As the mayor said:\nI disagree." },
+		{ "Outlook mobile footer in Spanish", "Sí.\n\nObtener Outlook para iOS", "Sí." },
+		{ "Outlook mobile footer in German", "Ja.\n\nOutlook für iOS beziehen", "Ja." },
+		{ "iOS footer in Dutch", "Ja.\n\nVerstuurd vanaf mijn iPhone", "Ja." },
 		{ "Supercite quotes", "Agreed.\n\nJD> Will you sign?\nJD>\nJD> Thanks", "Agreed." },
 		{ "an underline before a short signature", "Count me in.\n\n_______________________\nJane Doe\nGreen Street 3", "Count me in." },
 		/* a "Sent from" sentence inside the text is no footer */

@@ -53,6 +53,7 @@ typedef struct {
 	GRegex *forward;      /* ---------- Forwarded message ---------- */
 	GRegex *underscores;  /* ________________________________ */
 	GRegex *dash_title;   /* "-------- Mesaj redirecționat --------" in any language */
+	GRegex *when;         /* a time (10:00, 10.00) or a year (2026) */
 	GRegex *header;       /* From: / Sent: / Subject: ... in many languages */
 	GRegex *footer;       /* Sent from my iPhone ... */
 	GRegex *separator;    /* a whole line starting the quoted part (rules "separator") */
@@ -156,6 +157,7 @@ static const Patterns *patterns(void)
 		g_free(foot);
 		g_free(sep);
 		p.underscores = compile("^[ \\t]*_{10,}[ \\t]*$", 0);
+		p.when = compile("(?<!\\d)(?:\\d{1,2}[:.]\\d{2}|(?:19|20)\\d{2})(?!\\d)", 0);
 		p.dash_title = compile("^[ \\t]*[*_]?-{2,}[ \\t]*[^-\\s][^\\n]{0,80}?[ \\t]*-{2,}[*_]?"
 			"[ \\t]*([^\\n]*)$", 0);
 		p.header = compile_printf(G_REGEX_CASELESS, "^[ \\t]*[*_]?(?:(%s)|(%s)|(%s))"
@@ -545,6 +547,11 @@ static guint attribution(GPtrArray *lines, guint i)
 		return 1;
 	/* X wrote:  followed by quoted lines */
 	if (strlen(line) <= 200 && found(p->end_wrote_colon, line) && next_nonblank_quoted(lines, i + 1))
+		return 1;
+	/* a dated line ending in a colon before quoted lines, in a language without rules
+	 * ("tir. 3. des. 2026 kl. 10:00 skrev Air:", "2026. gada 3. dec. 10:00 Air rakstīja:") */
+	if (strlen(line) <= 200 && ends_with_colon(line) && found(p->when, line) &&
+	    next_nonblank_quoted(lines, i + 1))
 		return 1;
 	return 0;
 }
