@@ -380,6 +380,8 @@ TEST(clients_and_languages)
 		{ "Outlook bold block (HTML as text)", "Yes.\n\n*From:* Air <sign@act.example.org>\n*Sent:* Tuesday, December 3, 2026 10:00 AM\n*To:* Jane\n*Subject:* Sign?\n\nText", "Yes." },
 		/* two-line attributions */
 		{ "attribution, address on the next line", "Count me in.\n\nOn Tue, 3 Dec 2026 at 10:00, Clean Air <\nsign@act.example.org> wrote:\n\n> Will you sign?", "Count me in." },
+		{ "attribution, a two-word verb wrapped (French)", "Oui.\n\nLe mar. 3 déc. 2026 à 10:00, Jean Dupont <jean@example.org> a\nécrit :\n\n> Signez ?", "Oui." },
+		{ "attribution, a two-word verb wrapped (Italian)", "Sì.\n\nIl giorno mar 3 dic 2026 alle ore 10:00 Gianni <gianni@example.org> ha\nscritto:\n\n> Testo", "Sì." },
 		{ "attribution, date wrapped (Google Inbox, German)", "Bin dabei.\n\nSaubere Luft <sign@act.example.org> schrieb am Di., 3.\nDez. 2026 um 10:00 Uhr:\n\n> Unterschreiben?", "Bin dabei." },
 		/* Original Message variants */
 		{ "-----Original Message-----", "Signed.\n\n-----Original Message-----\nFrom: Air <sign@act.example.org>\n\nText", "Signed." },

@@ -491,9 +491,18 @@ static guint attribution(GPtrArray *lines, guint i)
 		return 0;
 	/* On <date>, X wrote:  /  Le <date>, X a écrit :  /  ------On <date>, X wrote----- */
 	if (found(p->opener, line) && has_digit(line)) {
-		for (guint k = i; k < last; k++)
-			if (found(p->end_wrote, lines->pdata[k]))
+		GString *joined = g_string_new(NULL);
+
+		/* each line, or the lines so far joined: a verb of two words wrapped between
+		 * them ("... <a@b> a" / "écrit :", "... ha" / "scritto:") */
+		for (guint k = i; k < last; k++) {
+			g_string_append_printf(joined, "%s%s", k > i ? " " : "", (const char *)lines->pdata[k]);
+			if (found(p->end_wrote, lines->pdata[k]) || (k > i && found(p->end_wrote, joined->str))) {
+				g_string_free(joined, TRUE);
 				return k - i + 1;
+			}
+		}
+		g_string_free(joined, TRUE);
 		if (g_str_has_prefix(line + strspn(line, " \t"), "On")) {   /* polymail */
 			GString *w = g_string_new(line);
 			guint n;
