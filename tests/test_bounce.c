@@ -395,6 +395,23 @@ TEST(free_text_generality)
 			 "    LMTP error after RCPT TO:<box@host.example>:\n"
 			 "    550 5.1.1 <box@host.example> User doesn't exist: box@host.example\n",
 			 "john@alias.example", TRUE, "Exim generated from, the expansion not read back from the reply");
+	/* Gmail's notices since 2016, in English and translated */
+	expect_free_text("** Address not found **\n\nYour message wasn't delivered to gone@example.com because the "
+			 "address couldn't be found, or is unable to receive mail.\n\nThe response was:\n\n"
+			 "The email account that you tried to reach does not exist.\n", "gone@example.com", TRUE,
+			 "Gmail: Address not found");
+	expect_free_text("** Adresse nicht gefunden **\n\nIhre Nachricht wurde nicht an gone@example.de zugestellt, "
+			 "weil die Adresse nicht gefunden wurde.\n", "gone@example.de", TRUE, "Gmail in German");
+	expect_free_text("** Adresse introuvable **\n\nVotre message n'a pas été distribué à gone@example.fr, car "
+			 "l'adresse est introuvable.\n", "gone@example.fr", TRUE, "Gmail in French");
+	expect_free_text("** Indirizzo non trovato **\n\nIl tuo messaggio non è stato recapitato a gone@example.it "
+			 "perché l'indirizzo non è stato trovato.\n", "gone@example.it", TRUE, "Gmail in Italian");
+	expect_free_text("** Adres niet gevonden **\n\nJe bericht is niet afgeleverd bij gone@example.nl omdat het "
+			 "adres niet is gevonden.\n", "gone@example.nl", TRUE, "Gmail in Dutch");
+	expect_free_text("** アドレスが見つかりません **\n\nアドレスが見つからないため、gone@example.jp にメールを配信できませんでした。\n",
+			 "gone@example.jp", TRUE, "Gmail in Japanese");
+	expect_free_text("Levering til disse mottakerne eller gruppene mislyktes:\n\ngone@example.no<mailto:gone@example.no>\n",
+			 "gone@example.no", TRUE, "Exchange in Norwegian");
 	/* Exchange NDRs in other languages */
 	expect_free_text("Uw bericht kan niet worden bezorgd bij de volgende geadresseerden of groepen:\n\n"
 			 "jan@example.nl<mailto:jan@example.nl>\nHet door u ingevoerde e-mailadres is niet gevonden.\n",
