@@ -382,6 +382,8 @@ TEST(clients_and_languages)
 		{ "attribution, address on the next line", "Count me in.\n\nOn Tue, 3 Dec 2026 at 10:00, Clean Air <\nsign@act.example.org> wrote:\n\n> Will you sign?", "Count me in." },
 		{ "attribution, a two-word verb wrapped (French)", "Oui.\n\nLe mar. 3 déc. 2026 à 10:00, Jean Dupont <jean@example.org> a\nécrit :\n\n> Signez ?", "Oui." },
 		{ "attribution, a two-word verb wrapped (Italian)", "Sì.\n\nIl giorno mar 3 dic 2026 alle ore 10:00 Gianni <gianni@example.org> ha\nscritto:\n\n> Testo", "Sì." },
+		{ "Yahoo in German", "Ja.\n\nAm Dienstag, 3. Dezember 2026, 10:00:00 MEZ hat Air <a@example.org> Folgendes geschrieben:\n\n\nText", "Ja." },
+		{ "Samsung in Spanish", "Sí.\n\n-------- Mensaje original --------\nDe: Air <a@example.org> \nFecha: 3/12/26 10:00 (GMT+01:00) \nPara: me@example.org \nAsunto: x \n\nTexto", "Sí." },
 		{ "attribution, date wrapped (Google Inbox, German)", "Bin dabei.\n\nSaubere Luft <sign@act.example.org> schrieb am Di., 3.\nDez. 2026 um 10:00 Uhr:\n\n> Unterschreiben?", "Bin dabei." },
 		/* Original Message variants */
 		{ "-----Original Message-----", "Signed.\n\n-----Original Message-----\nFrom: Air <sign@act.example.org>\n\nText", "Signed." },
