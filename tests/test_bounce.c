@@ -377,6 +377,9 @@ TEST(free_text_generality)
 			 "message to retry@example.org. Gmail will retry for 46 more hours. You'll be "
 			 "notified if the delivery fails permanently.\n", "retry@example.org", FALSE,
 			 "Gmail still trying: transient despite 'permanently'");
+	expect_free_text("There was a temporary problem delivering your message to slow@example.org.\n"
+			 "The server will retry for 450 more minutes.\n", "slow@example.org", FALSE,
+			 "a number in the report's own words is no remote reply");
 	/* Postfix entries: only the entry's own address, never one in the remote's reply */
 	expect_free_text(POSTFIX_HEAD "<ware@example.de>: host mx.example.de[192.0.2.2] refused to talk to\n"
 			 "    me: 554 bad reputation. Ask your postmaster to contact help@rx.example.de\n"

@@ -80,6 +80,7 @@ typedef struct {
 	GRegex *bounce_subject; /* Subject of a delivery report */
 	GRegex *expanded_from;  /* "(expanded from: <addr>)": the address the sender used */
 	GRegex *postfix_entry;  /* "<a@b>: host X said: ..." / "<a@b> (expanded from <c@d>): ..." */
+	GRegex *remote_reply;   /* what marks an SMTP reply line as a remote server's words */
 } BounceRegexes;
 
 /* regexes_new - compile the patterns (called once through g_once) */
@@ -108,6 +109,8 @@ static gpointer regexes_new(gpointer unused)
 	rx.daemon_from = rules_join(rx.rules, "daemon_from");
 	rx.bounce_subject = rules_join(rx.rules, "bounce_subject");
 	rx.expanded_from = rules_join(rx.rules, "expanded_from");
+	rx.remote_reply = g_regex_new("[45][0-9][0-9][ -][45]\\.[0-9]{1,3}\\.[0-9]{1,3}|said|remote|"
+				      "repl(y|ied)|response|host |RCPT|MAIL FROM|DATA", ci, 0, NULL);
 	rx.postfix_entry = g_regex_new("^<([^<>\\s]+@[^<>\\s]+)>(?:\\s+\\(expanded from <([^<>\\s]+@[^<>\\s]+)>\\))?:",
 				       0, 0, NULL);
 	return &rx;
@@ -638,7 +641,8 @@ static gboolean postfix_entry(const char *line, const TextCtx *c, GPtrArray *fou
 }
 
 /* report_words - the report's own words in text: without the lines that carry a remote
- * server's SMTP reply and their indented continuations, whose "temporarily" or "try again
+ * server's SMTP reply (a reply code with an enhanced status, or beside "said", "remote",
+ * "reply", "host"... on its line or the one before) and their indented continuations, whose "temporarily" or "try again
  * later" speaks of one attempt, not of the report (a message returned after 4xx replies has
  * failed); caller frees */
 static char *report_words(const char *text)
@@ -646,12 +650,16 @@ static char *report_words(const char *text)
 	const BounceRegexes *rx = rx_get();
 	char **lines = g_strsplit(text, "\n", -1);
 	GString *out = g_string_new(NULL);
-	gboolean remote = FALSE;
+	gboolean remote = FALSE, hint = FALSE;
 
 	for (char **l = lines; *l; l++) {
+		gboolean had_hint = hint;
+
+		hint = rx_match(rx->remote_reply, *l);
 		if (remote && (**l == ' ' || **l == '\t') && !is_blank(*l))
 			continue;
-		remote = rx_match(rx->smtp_reply, *l);
+		/* the hint on the line or the one before ("<a@b>: host X said:" / "    451 ...") */
+		remote = rx_match(rx->smtp_reply, *l) && (hint || had_hint);
 		if (remote)
 			continue;
 		g_string_append(out, *l);
@@ -728,6 +736,7 @@ static void read_text(const char *text, TextCtx *c, BounceReport *r)
 		const char *l = i < end ? lines[i] : "";
 
 		if (is_blank(l)) {
+			entry = FALSE;
 			if (!para_addr && !para_trigger && found_any)
 				break;
 			if (!para_addr && !para_trigger && ++idle >= 2) {
