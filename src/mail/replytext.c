@@ -54,6 +54,7 @@ typedef struct {
 	GRegex *underscores;  /* ________________________________ */
 	GRegex *dash_title;   /* "-------- Mesaj redirecționat --------" in any language */
 	GRegex *when;         /* a time (10:00, 10.00) or a year (2026) */
+	GRegex *label;        /* "Word: " / "Two words : " / "*Word:*" opening a header line, any language */
 	GRegex *header;       /* From: / Sent: / Subject: ... in many languages */
 	GRegex *footer;       /* Sent from my iPhone ... */
 	GRegex *separator;    /* a whole line starting the quoted part (rules "separator") */
@@ -157,6 +158,7 @@ static const Patterns *patterns(void)
 		g_free(foot);
 		g_free(sep);
 		p.underscores = compile("^[ \\t]*_{10,}[ \\t]*$", 0);
+		p.label = compile("^[ \\t]*[*_]?\\p{L}[\\p{L}\\p{M} .'-]{0,30}[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", 0);
 		p.when = compile("(?<!\\d)(?:\\d{1,2}[:.]\\d{2}|(?:19|20)\\d{2})(?!\\d)", 0);
 		p.dash_title = compile("^[ \\t]*[*_]?-{2,}[ \\t]*[^-\\s][^\\n]{0,80}?[ \\t]*-{2,}[*_]?"
 			"[ \\t]*([^\\n]*)$", 0);
@@ -565,6 +567,25 @@ static guint attribution(GPtrArray *lines, guint i)
 	return 0;
 }
 
+/* underline_block - lines taken by Outlook's underline and the header block under it in a
+ * language without rules ("____" / "No: Air <a@b>" / "Nosūtīts: ..." / "Kam: ..."): two or
+ * more label lines, one of them with an address; else 0 */
+static guint underline_block(GPtrArray *lines, guint i)
+{
+	guint j = i + 1, n = 0;
+	gboolean address = FALSE;
+
+	if (!g_regex_match(patterns()->underscores, lines->pdata[i], 0, NULL))
+		return 0;
+	while (j < lines->len && j < i + 12 && strlen(lines->pdata[j]) <= MAX_WINDOW_LINE &&
+	       g_regex_match(patterns()->label, lines->pdata[j], 0, NULL)) {
+		address |= strchr(lines->pdata[j], '@') != NULL;
+		n++;
+		j++;
+	}
+	return n >= 2 && address ? j - i : 0;
+}
+
 /* dash_title - 1 when line i is a title in dashes ("-------- Mesaj redirecționat --------",
  * "--- Treść przekazanej wiadomości ---") that starts a forwarded or original message in a
  * language without rules: header lines on the same line (Yahoo's one-line forward), or a
@@ -613,6 +634,8 @@ static guint splitter(GPtrArray *lines, guint i, gboolean *fwd)
 	if ((n = header_block(lines, i)) > 0)
 		return n;
 	if ((n = attribution(lines, i)) > 0)
+		return n;
+	if ((n = underline_block(lines, i)) > 0)
 		return n;
 	return dash_title(lines, i);
 }
