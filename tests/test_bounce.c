@@ -380,6 +380,11 @@ TEST(free_text_generality)
 	expect_free_text("There was a temporary problem delivering your message to slow@example.org.\n"
 			 "The server will retry for 450 more minutes.\n", "slow@example.org", FALSE,
 			 "a number in the report's own words is no remote reply");
+	expect_free_text("Delivery has failed to these recipients or groups:\n\nslow@example.com\n"
+			 "The recipient's email system isn't accepting messages now.\n\n"
+			 "Diagnostic information for administrators:\n\n"
+			 "Remote Server returned '<mx.example.net #4.4.7 smtp;400 4.4.7 Message delayed>'\n",
+			 "slow@example.com", TRUE, "Exchange: failed after expiry (4.4.7 'Message delayed' is the remote's)");
 	/* Postfix entries: only the entry's own address, never one in the remote's reply */
 	expect_free_text(POSTFIX_HEAD "<ware@example.de>: host mx.example.de[192.0.2.2] refused to talk to\n"
 			 "    me: 554 bad reputation. Ask your postmaster to contact help@rx.example.de\n"

@@ -641,10 +641,11 @@ static gboolean postfix_entry(const char *line, const TextCtx *c, GPtrArray *fou
 }
 
 /* report_words - the report's own words in text: without the lines that carry a remote
- * server's SMTP reply (a reply code with an enhanced status, or beside "said", "remote",
- * "reply", "host"... on its line or the one before) and their indented continuations, whose "temporarily" or "try again
- * later" speaks of one attempt, not of the report (a message returned after 4xx replies has
- * failed); caller frees */
+ * server's reply (a reply code or an enhanced status, with a reply code and status
+ * together or "said", "remote", "reply", "host"... on its line or the one before) and
+ * their indented continuations, whose "temporarily" or "try again later" speaks of one
+ * attempt, not of the report (a message returned after 4xx replies has failed); caller
+ * frees */
 static char *report_words(const char *text)
 {
 	const BounceRegexes *rx = rx_get();
@@ -659,7 +660,7 @@ static char *report_words(const char *text)
 		if (remote && (**l == ' ' || **l == '\t') && !is_blank(*l))
 			continue;
 		/* the hint on the line or the one before ("<a@b>: host X said:" / "    451 ...") */
-		remote = rx_match(rx->smtp_reply, *l) && (hint || had_hint);
+		remote = (rx_match(rx->smtp_reply, *l) || rx_match(rx->status, *l)) && (hint || had_hint);
 		if (remote)
 			continue;
 		g_string_append(out, *l);
