@@ -14,6 +14,7 @@ if [ ! -x "$SINK" ] || ! /usr/bin/python3 -c 'import dkim' 2>/dev/null; then
 	exit
 fi
 
+at_exit 'for f in "$T"/*.sinkpid; do [ -f "$f" ] && kill "$(cat "$f")"; done'
 # start_sink NAME - a sink on a free port dumping each message to $T/NAME/; prints the port
 start_sink() {
 	local name=$1 port
@@ -21,7 +22,9 @@ start_sink() {
 	mkdir -p "$T/$name"
 	chmod 777 "$T/$name"
 	"$SINK" -u nobody -d "$T/$name/%M." 127.0.0.1:"$port" 100 >"$T/$name.log" 2>&1 &
-	at_exit "kill $!"
+	# called as $(start_sink ...), a subshell: its at_exit would not reach the test's
+	# own, so the pid is left for the hook below
+	echo $! >"$T/$name.sinkpid"
 	for _ in $(seq 1 50); do
 		(exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
 		sleep 0.05

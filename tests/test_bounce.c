@@ -329,6 +329,126 @@ TEST(sendmail_warning)
 	bounce_report_free(r);
 }
 
+static char *join_sorted(GPtrArray *a);
+
+/* one free-text report: the sorted addresses found, and whether the first is permanent */
+static void expect_free_text(const char *body, const char *want, gboolean want_perm, const char *what)
+{
+	char *text = g_strconcat("From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+				 "To: bounce+ABC@act.example.org\n"
+				 "Subject: Delivery Status Notification\n\n", body, NULL);
+	BounceReport *r = parse_str(text);
+	GPtrArray *a = g_ptr_array_new();
+	char *got, *w;
+
+	for (guint i = 0; i < r->recipients->len; i++)
+		g_ptr_array_add(a, rcpt(r, i)->address);
+	got = join_sorted(a);
+	w = g_strdup_printf("%s: recipients", what);
+	STR_EQ(got, want, w);
+	g_free(w);
+	w = g_strdup_printf("%s: %s", what, want_perm ? "permanent" : "transient");
+	OK(r->recipients->len > 0 && rcpt(r, 0)->permanent == want_perm, w);
+	g_free(w);
+	g_free(got);
+	g_ptr_array_unref(a);
+	bounce_report_free(r);
+	g_free(text);
+}
+
+#define POSTFIX_HEAD "This is the mail system at host mx.example.net.\n\n" \
+	"I'm sorry to have to inform you that your message could not\n" \
+	"be delivered to one or more recipients. It's attached below.\n\n" \
+	"For further assistance, please send mail to postmaster.\n\n" \
+	"If you do so, please include this problem report. You can\n" \
+	"delete your own text from the attached returned message.\n\n" \
+	"                   The mail system\n\n"
+
+TEST(free_text_generality)
+{
+	/* issue 18's probe (tests/data/email-bounce-parser): a returned message is a failure,
+	 * whatever the remote server's 4xx words; a notice that the sender's system still
+	 * tries is not, whatever "permanently" it mentions */
+	expect_free_text(POSTFIX_HEAD "<late@example.org>: host mx.example.org[192.0.2.1] said: 451 4.7.1\n"
+			 "    Service unavailable, temporarily deferred, try again later (in reply to\n"
+			 "    RCPT TO command)\n", "late@example.org", TRUE,
+			 "Postfix returned after 4xx: the remote's 'temporarily' is no delay");
+	expect_free_text("** Delivery incomplete **\n\nThere was a temporary problem delivering your "
+			 "message to retry@example.org. Gmail will retry for 46 more hours. You'll be "
+			 "notified if the delivery fails permanently.\n", "retry@example.org", FALSE,
+			 "Gmail still trying: transient despite 'permanently'");
+	expect_free_text("There was a temporary problem delivering your message to slow@example.org.\n"
+			 "The server will retry for 450 more minutes.\n", "slow@example.org", FALSE,
+			 "a number in the report's own words is no remote reply");
+	expect_free_text("Delivery has failed to these recipients or groups:\n\nslow@example.com\n"
+			 "The recipient's email system isn't accepting messages now.\n\n"
+			 "Diagnostic information for administrators:\n\n"
+			 "Remote Server returned '<mx.example.net #4.4.7 smtp;400 4.4.7 Message delayed>'\n",
+			 "slow@example.com", TRUE, "Exchange: failed after expiry (4.4.7 'Message delayed' is the remote's)");
+	/* Postfix entries: only the entry's own address, never one in the remote's reply */
+	expect_free_text(POSTFIX_HEAD "<ware@example.de>: host mx.example.de[192.0.2.2] refused to talk to\n"
+			 "    me: 554 bad reputation. Ask your postmaster to contact help@rx.example.de\n"
+			 "    for reset.\n", "ware@example.de", TRUE, "Postfix entry, contact in the reply");
+	expect_free_text(POSTFIX_HEAD "<ron@example.net>: host mx.example.net[192.0.2.3] said: 550\n"
+			 "    5.2.1 <ronc6t@example.net>... Addressee unknown (in reply to RCPT TO command)\n",
+			 "ron@example.net", TRUE, "Postfix entry, the remote's rewriting of the address");
+	/* an alias the report expanded is the address the sender used */
+	expect_free_text(POSTFIX_HEAD "<lena@final.example> (expanded from <lena@alias.example>): Host or domain\n"
+			 "    name not found. Name service error for name=final.example type=A: Host not\n"
+			 "    found\n", "lena@alias.example", TRUE, "Postfix expanded from, on the entry line");
+	expect_free_text("This message was created automatically by mail delivery software.\n\n"
+			 "A message that you sent could not be delivered to one or more of its\n"
+			 "recipients. This is a permanent error. The following address(es) failed:\n\n"
+			 "  box@host.example\n    (generated from john@alias.example)\n"
+			 "    LMTP error after RCPT TO:<box@host.example>:\n"
+			 "    550 5.1.1 <box@host.example> User doesn't exist: box@host.example\n",
+			 "john@alias.example", TRUE, "Exim generated from, the expansion not read back from the reply");
+	/* Gmail's notices since 2016, in English and translated */
+	expect_free_text("** Address not found **\n\nYour message wasn't delivered to gone@example.com because the "
+			 "address couldn't be found, or is unable to receive mail.\n\nThe response was:\n\n"
+			 "The email account that you tried to reach does not exist.\n", "gone@example.com", TRUE,
+			 "Gmail: Address not found");
+	expect_free_text("** Adresse nicht gefunden **\n\nIhre Nachricht wurde nicht an gone@example.de zugestellt, "
+			 "weil die Adresse nicht gefunden wurde.\n", "gone@example.de", TRUE, "Gmail in German");
+	expect_free_text("** Adresse introuvable **\n\nVotre message n'a pas été distribué à gone@example.fr, car "
+			 "l'adresse est introuvable.\n", "gone@example.fr", TRUE, "Gmail in French");
+	expect_free_text("** Indirizzo non trovato **\n\nIl tuo messaggio non è stato recapitato a gone@example.it "
+			 "perché l'indirizzo non è stato trovato.\n", "gone@example.it", TRUE, "Gmail in Italian");
+	expect_free_text("** Adres niet gevonden **\n\nJe bericht is niet afgeleverd bij gone@example.nl omdat het "
+			 "adres niet is gevonden.\n", "gone@example.nl", TRUE, "Gmail in Dutch");
+	expect_free_text("** アドレスが見つかりません **\n\nアドレスが見つからないため、gone@example.jp にメールを配信できませんでした。\n",
+			 "gone@example.jp", TRUE, "Gmail in Japanese");
+	expect_free_text("Levering til disse mottakerne eller gruppene mislyktes:\n\ngone@example.no<mailto:gone@example.no>\n",
+			 "gone@example.no", TRUE, "Exchange in Norwegian");
+	/* Exchange NDRs in other languages */
+	expect_free_text("Uw bericht kan niet worden bezorgd bij de volgende geadresseerden of groepen:\n\n"
+			 "jan@example.nl<mailto:jan@example.nl>\nHet door u ingevoerde e-mailadres is niet gevonden.\n",
+			 "jan@example.nl", TRUE, "Exchange in Dutch");
+	expect_free_text("Recapito non riuscito a questi destinatari o gruppi:\n\n"
+			 "gianni@example.it<mailto:gianni@example.it>\nL'indirizzo di posta non è stato trovato.\n",
+			 "gianni@example.it", TRUE, "Exchange in Italian");
+	expect_free_text("Falha na entrega a estes destinatários ou grupos:\n\n"
+			 "joao@example.pt<mailto:joao@example.pt>\nO endereço não foi encontrado.\n",
+			 "joao@example.pt", TRUE, "Exchange in Portuguese");
+	expect_free_text("Leveransen misslyckades till följande mottagare eller grupper:\n\n"
+			 "sven@example.se<mailto:sven@example.se>\n", "sven@example.se", TRUE, "Exchange in Swedish");
+	expect_free_text("Dostarczenie do tych adresatów lub grup nie powiodło się:\n\n"
+			 "jan@example.pl<mailto:jan@example.pl>\n", "jan@example.pl", TRUE, "Exchange in Polish");
+	{
+		/* a Japanese notice in ISO-2022-JP: read after decoding (mimetext) */
+		BounceReport *r = parse_str("From: MAILER-DAEMON@mx.example.jp\nTo: bounce+ABC@act.example.org\n"
+			"Subject: Mail delivery failed\nMIME-Version: 1.0\n"
+			"Content-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: 7bit\n\n"
+			"\x1b$BG[?.$G$-$^$;$s$G$7$?!#\x1b(B\n\n\x1b$B08@h\x1b(B: gone@example.jp\n");
+
+		STR_EQ(r->recipients->len ? rcpt(r, 0)->address : NULL, "gone@example.jp",
+		       "ISO-2022-JP notice: the recipient");
+		bounce_report_free(r);
+	}
+	expect_free_text("传递到这些收件人或组失败:\n\nxiaoming@example.cn<mailto:xiaoming@example.cn>\n",
+			 "xiaoming@example.cn", TRUE, "Exchange in Chinese");
+}
+
 TEST(bounded_work)
 {
 	GString *s = g_string_new("From: MAILER-DAEMON@x.example\nTo: b@act.example.org\n"
@@ -712,6 +832,7 @@ int main(void)
 	RUN(arf_abuse_report);
 	RUN(vacation_is_not_a_bounce);
 	RUN(free_text_kinds);
+	RUN(free_text_generality);
 	RUN(sendmail_warning);
 	RUN(bounded_work);
 	RUN(text_through_mimetext);

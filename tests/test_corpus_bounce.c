@@ -15,6 +15,8 @@
 #define FLOOR_PERM_BE 90
 #define FLOOR_FOUND_BP 90
 #define FLOOR_PERM_BP 90
+#define FLOOR_FOUND_EBP 95
+#define FLOOR_PERM_EBP 95
 
 /* parse_file - a GMimeMessage from a file, or NULL; caller unrefs */
 static GMimeMessage *parse_file(const char *path)
@@ -161,6 +163,14 @@ TEST(bounceparser_corpus)
 	run_corpus("bounceparser", FLOOR_FOUND_BP, FLOOR_PERM_BP, 60, 30);
 }
 
+TEST(email_bounce_parser_corpus)
+{
+	/* crisp-oss/email-bounce-parser (MIT): the bodies of real bounces (Postfix relaying to
+	 * many receiving servers, Exchange/Office 365, Gmail, Symantec, Sendmail, Exim, Dutch),
+	 * the generality probe of issue 18; every third sample by name held back */
+	run_corpus("email-bounce-parser", FLOOR_FOUND_EBP, FLOOR_PERM_EBP, 60, 30);
+}
+
 /* check_rule_files - every file of set names its source and every pattern compiles */
 static void check_rule_files(const PmRuleFile *set, const char *what)
 {
@@ -243,5 +253,6 @@ int main(void)
 	RUN(sisimai_corpus);
 	RUN(bounce_email_corpus);
 	RUN(bounceparser_corpus);
+	RUN(email_bounce_parser_corpus);
 	return harness_done();
 }

@@ -380,6 +380,10 @@ TEST(clients_and_languages)
 		{ "Outlook bold block (HTML as text)", "Yes.\n\n*From:* Air <sign@act.example.org>\n*Sent:* Tuesday, December 3, 2026 10:00 AM\n*To:* Jane\n*Subject:* Sign?\n\nText", "Yes." },
 		/* two-line attributions */
 		{ "attribution, address on the next line", "Count me in.\n\nOn Tue, 3 Dec 2026 at 10:00, Clean Air <\nsign@act.example.org> wrote:\n\n> Will you sign?", "Count me in." },
+		{ "attribution, a two-word verb wrapped (French)", "Oui.\n\nLe mar. 3 déc. 2026 à 10:00, Jean Dupont <jean@example.org> a\nécrit :\n\n> Signez ?", "Oui." },
+		{ "attribution, a two-word verb wrapped (Italian)", "Sì.\n\nIl giorno mar 3 dic 2026 alle ore 10:00 Gianni <gianni@example.org> ha\nscritto:\n\n> Testo", "Sì." },
+		{ "Yahoo in German", "Ja.\n\nAm Dienstag, 3. Dezember 2026, 10:00:00 MEZ hat Air <a@example.org> Folgendes geschrieben:\n\n\nText", "Ja." },
+		{ "Samsung in Spanish", "Sí.\n\n-------- Mensaje original --------\nDe: Air <a@example.org> \nFecha: 3/12/26 10:00 (GMT+01:00) \nPara: me@example.org \nAsunto: x \n\nTexto", "Sí." },
 		{ "attribution, date wrapped (Google Inbox, German)", "Bin dabei.\n\nSaubere Luft <sign@act.example.org> schrieb am Di., 3.\nDez. 2026 um 10:00 Uhr:\n\n> Unterschreiben?", "Bin dabei." },
 		/* Original Message variants */
 		{ "-----Original Message-----", "Signed.\n\n-----Original Message-----\nFrom: Air <sign@act.example.org>\n\nText", "Signed." },
@@ -415,6 +419,22 @@ TEST(clients_and_languages)
 		{ "an Apple Mail forward kept whole", "Begin forwarded message:\n\nFrom: Council <c@example.gov>\nSubject: Reply\nDate: 3 December 2026 at 10:00:00 CET\n\nNo.", "Begin forwarded message:\n\nFrom: Council <c@example.gov>\nSubject: Reply\nDate: 3 December 2026 at 10:00:00 CET\n\nNo." },
 		{ "a German forward kept whole", "---------- Weitergeleitete Nachricht ---------\nVon: Rat <r@example.gov>\nDatum: Di., 3. Dez. 2026 um 10:00 Uhr\nBetreff: Antwort\n\nText", "---------- Weitergeleitete Nachricht ---------\nVon: Rat <r@example.gov>\nDatum: Di., 3. Dez. 2026 um 10:00 Uhr\nBetreff: Antwort\n\nText" },
 		{ "a forward under the member's words", "Look what they sent me.\n\n---------- Forwarded message ---------\nFrom: Council <c@example.gov>\nDate: Tue, Dec 3, 2026 at 10:00 AM\nSubject: Re\n\nText", "Look what they sent me." },
+		/* issue 18's generality probe: what no language file names */
+		{ "a dash title in a language without rules, before a header block", "Da.\n\n-------- Пренасочено писмо --------\nТема: \tПетиция\nДата: \tWed, 3 Dec 2026 10:00:00 +0100\nОт: \tAir <sign@act.example.org>\n\nТекст", "Da." },
+		{ "Outlook's underline and header block in a language without rules", "Jā.\n\n________________________________\nNo: Air <sign@act.example.org>\nNosūtīts: otrdiena, 2026. gada 3. decembris 10:00\nKam: Jane\nTēma: Paraksts\n\nTeksts\nvairāk\nteksta\nun\nvēl\nun\nvēl\nbeigas", "Jā." },
+		{ "an underline before the member's own details stays", "Count me in.\n\n________________________________\nName: Jane\nTown: Springfield\n\nThanks for all the work you do here, and see you at the meeting next week\nwhere we will\ndiscuss\nthe\nnext\nsteps", "Count me in.\n\n________________________________\nName: Jane\nTown: Springfield\n\nThanks for all the work you do here, and see you at the meeting next week\nwhere we will\ndiscuss\nthe\nnext\nsteps" },
+		{ "Yahoo's one-line forward in a language without rules", "Jā.\n\n   ----- Pārsūtīts ziņojums ----- No: Air <sign@act.example.org>Kam: jane@example.org Nosūtīts: 3 dec 2026\n Teksts", "Jā." },
+		{ "a dash title alone is text", "Points:\n\n--- The plan ---\nWe meet at ten.", "Points:\n\n--- The plan ---\nWe meet at ten." },
+		{ "a forward runs to the end, unprefixed lines too", "See below.\n\nForwarded message:\n\n> From: Council <c@example.gov>\n> Subject: Re\n>\n> We will look.\nNot prefixed by the client.\n>\n> Regards", "See below." },
+		{ "a byte order mark before an Outlook for Mac attribution", "Yes.\n\n\xef\xbb\xbf" "On 3/12/2026, 10:00, \"Air\" wrote:\n\n    Will you sign?", "Yes." },
+		{ "a dated address line before an indented quote, any verb", "Jā.\n\nAir <sign@act.example.org> rakstīja 3/12/2026 10.00:\n\n    Vai parakstīsiet?", "Jā." },
+		{ "a dated attribution before quotes, language without rules", "Jā.\n\notrd., 2026. g. 3. dec., plkst. 10:00 Air rakstīja:\n\n> Vai parakstīsiet?\n> Paldies", "Jā." },
+		{ "a colon line without a date before a quote stays text", "As the mayor said:\n> We will build it.\n> Soon.\nI disagree.", "As the mayor said:\nI disagree." },
+		{ "Outlook mobile footer in Spanish", "Sí.\n\nObtener Outlook para iOS", "Sí." },
+		{ "Outlook mobile footer in German", "Ja.\n\nOutlook für iOS beziehen", "Ja." },
+		{ "iOS footer in Dutch", "Ja.\n\nVerstuurd vanaf mijn iPhone", "Ja." },
+		{ "Supercite quotes", "Agreed.\n\nJD> Will you sign?\nJD>\nJD> Thanks", "Agreed." },
+		{ "an underline before a short signature", "Count me in.\n\n_______________________\nJane Doe\nGreen Street 3", "Count me in." },
 		/* a "Sent from" sentence inside the text is no footer */
 		{ "Sent from inside a paragraph", "I am writing this\nSent from the council meeting, where we won.\nThanks", "I am writing this\nSent from the council meeting, where we won.\nThanks" },
 	};
@@ -506,6 +526,32 @@ TEST(charsets)
 	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=koi8-r\n"
 		"Content-Transfer-Encoding: base64\n\n8NLJ18XU\n");
 	STR_EQ(t, "Привет", "KOI8-R in base64");
+	g_free(t);
+	/* CJK and Central European replies as their clients send them, quote headers included:
+	 * the text is decoded before the quote is looked for */
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=ISO-2022-JP\n"
+		"Content-Transfer-Encoding: 7bit\n\n\x1b$BN;2r$G$9!#\x1b(B\x1b$B-!\x1b(B\n\n\x1b$B:9=P?M\x1b(B: Air <sign@act.example.org>\n\x1b$BAw?.F|;~\x1b(B: 2026\x1b$BG/\x1b(B12\x1b$B7n\x1b(B3\x1b$BF|\x1b(B 10:00\n\x1b$B08@h\x1b(B: \x1b$BB@O:\x1b(B\n\x1b$B7oL>\x1b(B: \x1b$B=pL>$7$^$9$+\x1b(B\n\n\x1b$BK\\J8\x1b(B\n");
+	STR_EQ(t, "了解です。①", "ISO-2022-JP with an NEC character, Japanese Outlook header block");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=Shift_JIS\n"
+		"Content-Transfer-Encoding: quoted-printable\n\n=82=CD=82=A2=81B\n\n2026=94N12=8C=8E3=93=FA(=96=D8) 10:00 Air <sign@act.example.org>:\n\n> =8F=90=96=BC=82=B5=82=DC=82=B7=82=A9\n");
+	STR_EQ(t, "はい。", "Shift_JIS in quoted-printable, Gmail's Japanese attribution");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=gb2312\n"
+		"Content-Transfer-Encoding: base64\n\nusO1xKOsztLHqcP7oaMKCreivP7IyzogQWlyIDxzaWduQGFjdC5leGFtcGxlLm9yZz4Kt6LLzcqx\nvOQ6IDIwMjbE6jEy1MIzyNUgMTA6MDAKytW8/sjLOiDQocP3Ctb3zOI6IMepw/vC8AoK1f3OxAo=\n");
+	STR_EQ(t, "好的，我签名。", "GB2312 (GBK) in base64, Chinese Outlook header block");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=big5\n"
+		"Content-Transfer-Encoding: quoted-printable\n\n=A6n=AA=BA=A1C\n\n=B1H=A5=F3=AA=CC: Air <sign@act.example.org>\n=B1H=A5=F3=A4=E9=B4=C1: 2026=A6~12=A4=EB3=A4=E9 10:00\n=A6=AC=A5=F3=AA=CC: =A4p=A9=FA\n=A5D=A6=AE: =C3=B1=A6W=B6=DC\n\n=A5=BF=A4=E5\n");
+	STR_EQ(t, "好的。", "Big5 in quoted-printable, traditional Chinese header block");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=windows-1250\n"
+		"Content-Transfer-Encoding: 8bit\n\nSouhlas\xedm, podepisuji.\n\nDne \xfat 3. 12. 2026 10:00 u\x9eivatel Air <sign@act.example.org> napsal:\n\n> Podep\xed\x9a" "ete?\n");
+	STR_EQ(t, "Souhlasím, podepisuji.", "windows-1250, Czech attribution");
+	g_free(t);
+	t = visible_of("From: a@example.org\nContent-Type: text/plain; charset=ks_c_5601-1987\n"
+		"Content-Transfer-Encoding: 8bit\n\n\xc1\xc1\xbe\xc6\xbf\xe4, \x8c" "c.\n\n\xba\xb8\xb3\xbd \xbb\xe7\xb6\xf7: Air <sign@act.example.org>\n\xba\xb8\xb3\xbd \xb3\xaf\xc2\xa5: 2026\xb3\xe2 12\xbf\xf9 3\xc0\xcf 10:00\n\xb9\xde\xb4\xc2 \xbb\xe7\xb6\xf7: \xb9\xce\xbc\xf6\n\xc1\xa6\xb8\xf1: \xbc\xad\xb8\xed?\n\n\xba\xbb\xb9\xae\n");
+	STR_EQ(t, "좋아요, 똠.", "ks_c_5601-1987 read as CP949, Korean Outlook header block");
 	g_free(t);
 	t = visible_of("From: a@example.org\nContent-Type: text/html\n"
 		"Content-Transfer-Encoding: 8bit\n\n<html><head><meta http-equiv=\"Content-Type\" "

@@ -71,6 +71,7 @@ typedef struct {
 	GRegex *trigger;        /* a failure or delay phrase */
 	GRegex *transient;      /* the failure is a delay */
 	GRegex *permanent;      /* ... unless the text says it is final */
+	GRegex *delay;          /* ... unless it says the sender's system is still trying */
 	GRegex *mail_from;      /* "mail from <addr>": the sender, not a recipient */
 	GRegex *status;         /* an enhanced status code */
 	GRegex *smtp_reply;     /* a line carrying an SMTP reply */
@@ -78,6 +79,8 @@ typedef struct {
 	GRegex *daemon_from;    /* From of a mail system */
 	GRegex *bounce_subject; /* Subject of a delivery report */
 	GRegex *expanded_from;  /* "(expanded from: <addr>)": the address the sender used */
+	GRegex *postfix_entry;  /* "<a@b>: host X said: ..." / "<a@b> (expanded from <c@d>): ..." */
+	GRegex *remote_reply;   /* what marks an SMTP reply line as a remote server's words */
 } BounceRegexes;
 
 /* regexes_new - compile the patterns (called once through g_once) */
@@ -97,6 +100,7 @@ static gpointer regexes_new(gpointer unused)
 	rx.trigger = rules_join(rx.rules, "trigger");
 	rx.transient = rules_join(rx.rules, "transient");
 	rx.permanent = rules_join(rx.rules, "permanent");
+	rx.delay = rules_join(rx.rules, "delay");
 	rx.mail_from = g_regex_new("mail from:?\\s*<?$", ci, 0, NULL);
 	rx.status = g_regex_new("(?<![0-9.])([245])\\.[0-9]{1,3}\\.[0-9]{1,3}(?![0-9.])",
 				0, 0, NULL);
@@ -105,6 +109,10 @@ static gpointer regexes_new(gpointer unused)
 	rx.daemon_from = rules_join(rx.rules, "daemon_from");
 	rx.bounce_subject = rules_join(rx.rules, "bounce_subject");
 	rx.expanded_from = rules_join(rx.rules, "expanded_from");
+	rx.remote_reply = g_regex_new("[45][0-9][0-9][ -][45]\\.[0-9]{1,3}\\.[0-9]{1,3}|said|remote|"
+				      "repl(y|ied)|response|host |RCPT|MAIL FROM|DATA", ci, 0, NULL);
+	rx.postfix_entry = g_regex_new("^<([^<>\\s]+@[^<>\\s]+)>(?:\\s+\\(expanded from <([^<>\\s]+@[^<>\\s]+)>\\))?:",
+				       0, 0, NULL);
 	return &rx;
 }
 
@@ -541,6 +549,15 @@ typedef struct {
 	char *returned_to;      /* the "To:" line of the returned message pasted in the text */
 } TextCtx;
 
+/* is_blank - TRUE if s has only white space */
+static gboolean is_blank(const char *s)
+{
+	for (; *s; s++)
+		if (!g_ascii_isspace(*s))
+			return FALSE;
+	return TRUE;
+}
+
 /*
  * scan_line - add the failed addresses in line to found (a set of char*); bare_ok: a lone
  * indented local part counts (it follows a list heading). Returns TRUE if any was found.
@@ -597,13 +614,60 @@ static gboolean scan_line(const char *line, gboolean bare_ok, const TextCtx *c,
 	return any;
 }
 
-/* is_blank - TRUE if s has only white space */
-static gboolean is_blank(const char *s)
+/* postfix_entry - TRUE when line is a Postfix bounce(8) entry ("<a@b>: host X said: ...");
+ * its recipient goes to found: the alias when Postfix names one ("<a@b> (expanded from
+ * <c@d>): ...", the address the sender used), the expansion then to replaced */
+static gboolean postfix_entry(const char *line, const TextCtx *c, GPtrArray *found, GPtrArray *replaced)
 {
-	for (; *s; s++)
-		if (!g_ascii_isspace(*s))
-			return FALSE;
-	return TRUE;
+	GMatchInfo *mi = NULL;
+	gboolean is_entry = g_regex_match(rx_get()->postfix_entry, line, 0, &mi);
+
+	if (is_entry) {
+		char *rcpt = g_match_info_fetch(mi, 1), *alias = g_match_info_fetch(mi, 2);
+		char *addr = clean_address(alias && *alias ? alias : rcpt);
+
+		if (addr && (is_system_address(addr) || g_hash_table_contains(c->exclude, addr)))
+			g_clear_pointer(&addr, g_free);
+		if (addr && !g_ptr_array_find_with_equal_func(found, addr, g_str_equal, NULL))
+			g_ptr_array_add(found, g_steal_pointer(&addr));
+		if (alias && *alias)
+			g_ptr_array_add(replaced, clean_address(rcpt));
+		g_free(addr);
+		g_free(rcpt);
+		g_free(alias);
+	}
+	g_match_info_free(mi);
+	return is_entry;
+}
+
+/* report_words - the report's own words in text: without the lines that carry a remote
+ * server's reply (a reply code or an enhanced status, with a reply code and status
+ * together or "said", "remote", "reply", "host"... on its line or the one before) and
+ * their indented continuations, whose "temporarily" or "try again later" speaks of one
+ * attempt, not of the report (a message returned after 4xx replies has failed); caller
+ * frees */
+static char *report_words(const char *text)
+{
+	const BounceRegexes *rx = rx_get();
+	char **lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_new(NULL);
+	gboolean remote = FALSE, hint = FALSE;
+
+	for (char **l = lines; *l; l++) {
+		gboolean had_hint = hint;
+
+		hint = rx_match(rx->remote_reply, *l);
+		if (remote && (**l == ' ' || **l == '\t') && !is_blank(*l))
+			continue;
+		/* the hint on the line or the one before ("<a@b>: host X said:" / "    451 ...") */
+		remote = (rx_match(rx->smtp_reply, *l) || rx_match(rx->status, *l)) && (hint || had_hint);
+		if (remote)
+			continue;
+		g_string_append(out, *l);
+		g_string_append_c(out, '\n');
+	}
+	g_strfreev(lines);
+	return g_string_free(out, FALSE);
 }
 
 /* read_text - the free-text reader: add the failed recipients the text names to r */
@@ -616,7 +680,9 @@ static void read_text(const char *text, TextCtx *c, BounceReport *r)
 	GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
 	char *diagnostic = NULL, *status = NULL;
 	gboolean permanent, found_any = FALSE, para_addr = FALSE, para_trigger = FALSE;
-	gboolean after_heading = FALSE;
+	gboolean after_heading = FALSE, delay, entry = FALSE;
+	char *words = NULL;
+	GPtrArray *replaced = g_ptr_array_new_with_free_func(g_free);
 
 	for (; lines[n]; n++) {
 		gsize len = strlen(lines[n]);
@@ -648,15 +714,17 @@ static void read_text(const char *text, TextCtx *c, BounceReport *r)
 	}
 	if (first < 0)
 		goto out;
-	permanent = rx_match(rx->permanent, own->str) || !rx_match(rx->transient, own->str);
+	words = report_words(own->str);
+	delay = rx_match(rx->delay, words);
+	permanent = !delay && (rx_match(rx->permanent, words) || !rx_match(rx->transient, words));
 	if (r->rule == NULL) {
 		const PmRule *t = rules_which(rx->rules, "trigger", lines[first]);
-		const PmRule *k = rules_which(rx->rules, permanent ? "permanent" : "transient",
-					      own->str);
+		const PmRule *k = rules_which(rx->rules, delay ? "delay" : permanent ? "permanent" :
+					      "transient", words);
 
 		r->rule = g_strdup_printf("free text: trigger %s \"%s\"%s%s%s%s%s",
 			t ? t->file : "?", t ? t->pattern : "?",
-			k ? (permanent ? ", permanent " : ", transient ") : "",
+			k ? (delay ? ", still trying " : permanent ? ", permanent " : ", transient ") : "",
 			k ? k->file : "", k ? " \"" : "", k ? k->pattern : "", k ? "\"" : "");
 	}
 
@@ -669,6 +737,7 @@ static void read_text(const char *text, TextCtx *c, BounceReport *r)
 		const char *l = i < end ? lines[i] : "";
 
 		if (is_blank(l)) {
+			entry = FALSE;
 			if (!para_addr && !para_trigger && found_any)
 				break;
 			if (!para_addr && !para_trigger && ++idle >= 2) {
@@ -687,13 +756,30 @@ static void read_text(const char *text, TextCtx *c, BounceReport *r)
 		}
 		if (rx_match(rx->trigger, l))
 			para_trigger = TRUE;
+		/* the indented continuation of a Postfix entry ("<a@b>: host X said: 550 ...")
+		 * is the remote server's reply: an address it names ("contact x@y", its own
+		 * rewriting of the recipient) is no failed recipient */
+		if (entry && (*l == ' ' || *l == '\t')) {
+			if (diagnostic == NULL && rx_match(rx->smtp_reply, l))
+				diagnostic = one_line(l, MAX_DIAGNOSTIC);
+			continue;
+		}
+		entry = postfix_entry(l, c, found, replaced);
+		if (entry && found->len > 0) {
+			para_addr = found_any = TRUE;
+			if (diagnostic == NULL && rx_match(rx->smtp_reply, l))
+				diagnostic = one_line(l, MAX_DIAGNOSTIC);
+			after_heading = FALSE;
+			continue;
+		}
 		if (found->len > 0 && rx_match(rx->expanded_from, l)) {
 			/* an alias expanded: the address on this line is the one that was
-			 * addressed, and takes the place of the expansion before it */
+			 * addressed, and takes the place of the expansion before it, which
+			 * does not come back from the remote reply quoted below */
 			guint had = found->len;
 
 			if (scan_line(l, FALSE, c, found) && found->len > had)
-				g_ptr_array_remove_index(found, had - 1);
+				g_ptr_array_add(replaced, g_ptr_array_steal_index(found, had - 1));
 			continue;
 		}
 		if (scan_line(l, after_heading, c, found)) {
@@ -724,6 +810,12 @@ static void read_text(const char *text, TextCtx *c, BounceReport *r)
 				c->returned_to = g_strdup(lines[i] + 3);
 		goto out;
 	}
+	for (guint i = 0; i < replaced->len; i++) {
+		guint k;
+
+		if (g_ptr_array_find_with_equal_func(found, replaced->pdata[i], g_str_equal, &k))
+			g_ptr_array_remove_index(found, k);
+	}
 	for (int i = first; diagnostic == NULL && i < end; i++)
 		if (rx_match(rx->smtp_reply, lines[i]))
 			diagnostic = one_line(lines[i], MAX_DIAGNOSTIC);
@@ -733,6 +825,8 @@ static void read_text(const char *text, TextCtx *c, BounceReport *r)
 	for (guint i = 0; i < found->len; i++)
 		report_add(r, g_ptr_array_index(found, i), status, permanent, diagnostic);
 out:
+	g_ptr_array_unref(replaced);
+	g_free(words);
 	g_free(status);
 	g_free(diagnostic);
 	g_ptr_array_unref(found);

@@ -1,9 +1,12 @@
 /*
  * mimetext.c - the text in MIME parts: charsets, part choice, HTML to text (mimetext.h).
  *
- * Charsets: the declared one first (GMime's iconv names), for HTML a <meta> charset, then
- * UTF-8 with replacement characters when the bytes mostly are UTF-8, Windows-1252, and
- * Latin-1, which never fails. HTML goes through libxml2's forgiving HTML parser, loaded
+ * Charsets: the declared one first (GMime's iconv names), read as the superset that
+ * Windows and Japanese, Chinese and Korean clients really write under its label (CP932 for
+ * Shift_JIS, NEC/IBM extensions in ISO-2022-JP, CP949 for EUC-KR, GB18030 for GB2312,
+ * Windows-1252 for ISO-8859-1: the WHATWG Encoding Standard's label table), for HTML a
+ * <meta> charset, then UTF-8 with replacement characters when the bytes mostly are UTF-8,
+ * Windows-1252, and Latin-1, which never fails. HTML goes through libxml2's forgiving HTML parser, loaded
  * the first time an HTML body is read (lazylib.h): most mail has a text/plain part, and
  * `peermail receive` runs once per message. Work is bounded: bytes read per part, parts
  * visited, MIME and HTML nesting, text produced.
@@ -73,20 +76,104 @@ static char *latin1_to_utf8(const char *s, gsize len)
 	return g_string_free(out, FALSE);
 }
 
-/* try_convert - s from charset to valid UTF-8, or NULL; caller frees */
+/* The superset each label is written in (WHATWG Encoding Standard, and the vendors'
+ * practice): tried first, the label's own charset after it. */
+static const struct {
+	const char *label, *superset;
+} supersets[] = {
+	{ "shift_jis", "CP932" }, { "shift-jis", "CP932" }, { "sjis", "CP932" }, { "x-sjis", "CP932" },
+	{ "ms_kanji", "CP932" }, { "csshiftjis", "CP932" }, { "windows-31j", "CP932" },
+	{ "ms932", "CP932" }, { "euc-jp", "EUC-JP-MS" }, { "x-euc-jp", "EUC-JP-MS" },
+	{ "euc-kr", "CP949" }, { "ks_c_5601-1987", "CP949" }, { "ks_c_5601", "CP949" },
+	{ "ksc5601", "CP949" }, { "korean", "CP949" }, { "windows-949", "CP949" },
+	{ "x-windows-949", "CP949" }, { "csksc56011987", "CP949" },
+	{ "gb2312", "GB18030" }, { "gbk", "GB18030" }, { "x-gbk", "GB18030" }, { "cp936", "GB18030" },
+	{ "euc-cn", "GB18030" }, { "csgb2312", "GB18030" }, { "chinese", "GB18030" },
+	{ "gb_2312-80", "GB18030" }, { "big5", "BIG5-HKSCS" }, { "x-x-big5", "BIG5-HKSCS" },
+	{ "cn-big5", "BIG5-HKSCS" }, { "csbig5", "BIG5-HKSCS" },
+	{ "iso-8859-1", "CP1252" }, { "iso_8859-1", "CP1252" }, { "iso8859-1", "CP1252" },
+	{ "latin1", "CP1252" }, { "l1", "CP1252" }, { "cp819", "CP1252" }, { "ibm819", "CP1252" },
+	{ "iso-8859-9", "CP1254" }, { "iso8859-9", "CP1254" }, { "latin5", "CP1254" },
+	{ "tis-620", "CP874" }, { "iso-8859-11", "CP874" },
+};
+
+/* convert_as - s from the iconv charset name to valid UTF-8 without NULs, or NULL */
+static char *convert_as(const char *s, gsize len, const char *name)
+{
+	gsize outlen = 0;
+	char *out = g_convert(s, len, "UTF-8", name, NULL, &outlen, NULL);
+
+	if (out && (memchr(out, '\0', outlen) || !g_utf8_validate(out, outlen, NULL)))
+		g_clear_pointer(&out, g_free);
+	return out;
+}
+
+/* iso2022jp_as_eucjp - ISO-2022-JP re-encoded as EUC-JP (two-byte runs with the high bit
+ * set, half-width katakana after SS2), so that EUC-JP-MS reads the NEC and IBM rows that
+ * Windows and Japanese phones put in it (①, ㈱, Roman numerals), which glibc's ISO-2022-JP
+ * refuses; NULL when the bytes are not ISO-2022-JP; caller frees */
+static char *iso2022jp_as_eucjp(const char *s, gsize len)
+{
+	GString *out = g_string_sized_new(len);
+	int mode = 0;   /* 0 ASCII / JIS-Roman, 2 JIS X 0208, 1 half-width katakana */
+	gsize i;
+
+	for (i = 0; i < len; i++) {
+		guchar c = (guchar)s[i];
+
+		if (c == 0x1b && i + 2 < len) {
+			if (s[i + 1] == '$' && (s[i + 2] == 'B' || s[i + 2] == '@'))
+				mode = 2;
+			else if (s[i + 1] == '(' && (s[i + 2] == 'B' || s[i + 2] == 'J'))
+				mode = 0;
+			else if (s[i + 1] == '(' && s[i + 2] == 'I')
+				mode = 1;
+			else
+				break;
+			i += 2;
+		} else if (c >= 0x80) {
+			break;
+		} else if (mode == 2 && c > 0x20 && c < 0x7f && i + 1 < len) {
+			g_string_append_c(out, (char)(c | 0x80));
+			g_string_append_c(out, (char)((guchar)s[++i] | 0x80));
+		} else if (mode == 1 && c > 0x20 && c < 0x60) {
+			g_string_append_c(out, (char)0x8e);
+			g_string_append_c(out, (char)(c | 0x80));
+		} else {
+			g_string_append_c(out, (char)c);
+		}
+	}
+	if (i < len) {   /* an 8-bit byte or an escape of another ISO-2022 */
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* try_convert - s from charset (its superset first) to valid UTF-8, or NULL; caller frees */
 static char *try_convert(const char *s, gsize len, const char *charset)
 {
 	const char *name;
-	char *out;
-	gsize outlen = 0;
+	char *out = NULL;
 
 	if (charset == NULL || *charset == '\0')
 		return NULL;
+	for (gsize i = 0; i < G_N_ELEMENTS(supersets) && out == NULL; i++)
+		if (g_ascii_strcasecmp(charset, supersets[i].label) == 0)
+			out = convert_as(s, len, supersets[i].superset);
+	if (out)
+		return out;
 	name = g_mime_charset_iconv_name(charset);
-	out = g_convert(s, len, "UTF-8", name ? name : charset, NULL, &outlen, NULL);
-	if (out && (memchr(out, '\0', outlen) || !g_utf8_validate(out, outlen, NULL))) {
-		g_free(out);
-		out = NULL;
+	out = convert_as(s, len, name ? name : charset);
+	/* an escape left in ISO-2022 text is a designation the decoder did not know */
+	if (out && g_ascii_strncasecmp(charset, "iso-2022-", 9) == 0 && strchr(out, 0x1b))
+		g_clear_pointer(&out, g_free);
+	if (out == NULL && g_ascii_strncasecmp(charset, "iso-2022-jp", 11) == 0) {
+		char *euc = iso2022jp_as_eucjp(s, len);
+
+		if (euc)
+			out = convert_as(euc, strlen(euc), "EUC-JP-MS");
+		g_free(euc);
 	}
 	return out;
 }

@@ -52,6 +52,9 @@ typedef struct {
 	GRegex *original;     /* -----Original Message----- */
 	GRegex *forward;      /* ---------- Forwarded message ---------- */
 	GRegex *underscores;  /* ________________________________ */
+	GRegex *dash_title;   /* "-------- Mesaj redirecționat --------" in any language */
+	GRegex *when;         /* a time (10:00, 10.00) or a year (2026) */
+	GRegex *label;        /* "Word: " / "Two words : " / "*Word:*" opening a header line, any language */
 	GRegex *header;       /* From: / Sent: / Subject: ... in many languages */
 	GRegex *footer;       /* Sent from my iPhone ... */
 	GRegex *separator;    /* a whole line starting the quoted part (rules "separator") */
@@ -155,6 +158,10 @@ static const Patterns *patterns(void)
 		g_free(foot);
 		g_free(sep);
 		p.underscores = compile("^[ \\t]*_{10,}[ \\t]*$", 0);
+		p.label = compile("^[ \\t]*[*_]?\\p{L}[\\p{L}\\p{M} .'-]{0,30}[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", 0);
+		p.when = compile("(?<!\\d)(?:\\d{1,2}[:.]\\d{2}|(?:19|20)\\d{2})(?!\\d)", 0);
+		p.dash_title = compile("^[ \\t]*[*_]?-{2,}[ \\t]*[^-\\s][^\\n]{0,80}?[ \\t]*-{2,}[*_]?"
+			"[ \\t]*([^\\n]*)$", 0);
 		p.header = compile_printf(G_REGEX_CASELESS, "^[ \\t]*[*_]?(?:(%s)|(%s)|(%s))"
 			"[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", h_from, h_date, h_field);
 		g_free(opener);
@@ -289,7 +296,13 @@ static GPtrArray *split_lines(const char *text)
 	const char *p = text, *end = text + strlen(text);
 
 	while (p <= end && lines->len < MAX_LINES && (gsize)(p - text) <= MAX_TEXT) {
-		const char *e = p;
+		const char *e;
+
+		/* a byte order mark or zero-width space opening a line (Outlook for Mac starts
+		 * its attribution with one) is invisible and hides what the line starts with */
+		while (g_str_has_prefix(p, "\xef\xbb\xbf") || g_str_has_prefix(p, "\xe2\x80\x8b"))
+			p += 3;
+		e = p;
 		while (e < end && *e != '\n' && *e != '\r')
 			e++;
 		g_ptr_array_add(lines, g_strndup(p, e - p));
@@ -300,11 +313,18 @@ static GPtrArray *split_lines(const char *text)
 	return lines;
 }
 
-/* is_quote_line - TRUE for lines starting with a ">" quote marker */
+/* is_quote_line - TRUE for lines starting with a ">" quote marker, or with Supercite's
+ * initials before it ("JD> ", "C>": Emacs and some Usenet-era clients) */
 static gboolean is_quote_line(const char *s)
 {
+	int caps = 0;
+
 	if (*s == ' ')
 		s++;
+	while (caps < 3 && g_ascii_isupper(s[caps]))
+		caps++;
+	if (caps > 0 && s[caps] == '>' && (s[caps + 1] == '\0' || s[caps + 1] == ' ' || s[caps + 1] == '>'))
+		return TRUE;
 	return *s == '>';
 }
 
@@ -366,6 +386,18 @@ static gboolean next_nonblank_quoted(GPtrArray *lines, guint i)
 	for (; i < lines->len; i++)
 		if (!mimetext_is_blank(lines->pdata[i]))
 			return is_quote_line(lines->pdata[i]);
+	return FALSE;
+}
+
+/* next_nonblank_indented - TRUE when the first non-blank line from i is quoted or indented
+ * by a tab or four spaces (Outlook for Mac quotes by indenting) */
+static gboolean next_nonblank_indented(GPtrArray *lines, guint i)
+{
+	for (; i < lines->len; i++) {
+		const char *l = lines->pdata[i];
+		if (!mimetext_is_blank(l))
+			return is_quote_line(l) || *l == '\t' || g_str_has_prefix(l, "    ");
+	}
 	return FALSE;
 }
 
@@ -461,9 +493,18 @@ static guint attribution(GPtrArray *lines, guint i)
 		return 0;
 	/* On <date>, X wrote:  /  Le <date>, X a écrit :  /  ------On <date>, X wrote----- */
 	if (found(p->opener, line) && has_digit(line)) {
-		for (guint k = i; k < last; k++)
-			if (found(p->end_wrote, lines->pdata[k]))
+		GString *joined = g_string_new(NULL);
+
+		/* each line, or the lines so far joined: a verb of two words wrapped between
+		 * them ("... <a@b> a" / "écrit :", "... ha" / "scritto:") */
+		for (guint k = i; k < last; k++) {
+			g_string_append_printf(joined, "%s%s", k > i ? " " : "", (const char *)lines->pdata[k]);
+			if (found(p->end_wrote, lines->pdata[k]) || (k > i && found(p->end_wrote, joined->str))) {
+				g_string_free(joined, TRUE);
 				return k - i + 1;
+			}
+		}
+		g_string_free(joined, TRUE);
 		if (g_str_has_prefix(line + strspn(line, " \t"), "On")) {   /* polymail */
 			GString *w = g_string_new(line);
 			guint n;
@@ -511,13 +552,67 @@ static guint attribution(GPtrArray *lines, guint i)
 	/* ---- X wrote ---- */
 	if (g_str_has_prefix(line + strspn(line, " \t"), "--") && found(p->dash_end, line))
 		return 1;
-	/* mutt's "* X <addr> [2020-02-03 10:00]:" and other dated "<addr>...:" lines before quotes */
-	if (ends_with_colon(line) && strchr(line, '@') && has_digit(line) && next_nonblank_quoted(lines, i + 1))
+	/* mutt's "* X <addr> [2020-02-03 10:00]:" and other dated "<addr>...:" lines before quotes
+	 * (or before an indented quote: "X <addr> kirjoitti 28/10/2021 12.46:", whatever the verb) */
+	if (ends_with_colon(line) && strchr(line, '@') && has_digit(line) && next_nonblank_indented(lines, i + 1))
 		return 1;
 	/* X wrote:  followed by quoted lines */
 	if (strlen(line) <= 200 && found(p->end_wrote_colon, line) && next_nonblank_quoted(lines, i + 1))
 		return 1;
+	/* a dated line ending in a colon before quoted lines, in a language without rules
+	 * ("tir. 3. des. 2026 kl. 10:00 skrev Air:", "2026. gada 3. dec. 10:00 Air rakstīja:") */
+	if (strlen(line) <= 200 && ends_with_colon(line) && found(p->when, line) &&
+	    next_nonblank_quoted(lines, i + 1))
+		return 1;
 	return 0;
+}
+
+/* underline_block - lines taken by Outlook's underline and the header block under it in a
+ * language without rules ("____" / "No: Air <a@b>" / "Nosūtīts: ..." / "Kam: ..."): two or
+ * more label lines, one of them with an address; else 0 */
+static guint underline_block(GPtrArray *lines, guint i)
+{
+	guint j = i + 1, n = 0;
+	gboolean address = FALSE;
+
+	if (!g_regex_match(patterns()->underscores, lines->pdata[i], 0, NULL))
+		return 0;
+	while (j < lines->len && j < i + 12 && strlen(lines->pdata[j]) <= MAX_WINDOW_LINE &&
+	       g_regex_match(patterns()->label, lines->pdata[j], 0, NULL)) {
+		address |= strchr(lines->pdata[j], '@') != NULL;
+		n++;
+		j++;
+	}
+	return n >= 2 && address ? j - i : 0;
+}
+
+/* dash_title - 1 when line i is a title in dashes ("-------- Mesaj redirecționat --------",
+ * "--- Treść przekazanej wiadomości ---") that starts a forwarded or original message in a
+ * language without rules: header lines on the same line (Yahoo's one-line forward), or a
+ * header block or attribution on the next non-blank line within three; else 0 */
+static guint dash_title(GPtrArray *lines, guint i)
+{
+	const char *line = lines->pdata[i];
+	GMatchInfo *mi = NULL;
+	guint n = 0;
+
+	if (strlen(line) <= MAX_WINDOW_LINE && g_regex_match(patterns()->dash_title, line, 0, &mi)) {
+		char *rest = g_match_info_fetch(mi, 1);
+
+		if (*rest) {
+			n = strchr(rest, '@') && strchr(rest, ':') ? 1 : 0;
+		} else {
+			for (guint j = i + 1; j < lines->len && j <= i + 3; j++) {
+				if (mimetext_is_blank(lines->pdata[j]))
+					continue;
+				n = header_block(lines, j) > 0 || attribution(lines, j) > 0 ? 1 : 0;
+				break;
+			}
+		}
+		g_free(rest);
+	}
+	g_match_info_free(mi);
+	return n;
 }
 
 /* splitter - lines taken by a quote splitter starting at line i (0: none); *fwd for forwards */
@@ -538,7 +633,11 @@ static guint splitter(GPtrArray *lines, guint i, gboolean *fwd)
 		return 1;
 	if ((n = header_block(lines, i)) > 0)
 		return n;
-	return attribution(lines, i);
+	if ((n = attribution(lines, i)) > 0)
+		return n;
+	if ((n = underline_block(lines, i)) > 0)
+		return n;
+	return dash_title(lines, i);
 }
 
 /* split_shared_lines - "reply On <date>, X wrote:" becomes two lines when quotes follow */
@@ -704,6 +803,12 @@ static char *strip_marked(GPtrArray *lines, char *m)
 	for (guint i = 0; i < n; i++) {
 		if (m[i] != 's' && m[i] != 'f')
 			continue;
+		/* below the member's words, a forward runs to the end: none of it is theirs, even
+		 * a line its client left without the quote mark */
+		if (m[i] == 'f') {
+			n = i;
+			break;
+		}
 		guint j = i;
 		while (j < n && (m[j] == 's' || m[j] == 'f' || m[j] == 'e'))
 			j++;
@@ -752,6 +857,15 @@ char *replytext_strip_quotes(const char *text)
 	return t;
 }
 
+/* is_underline - TRUE for a line of five or more underscores alone: Outlook.com and webmail
+ * users' signature rule (before a header block it starts the quote: a splitter) */
+static gboolean is_underline(const char *l)
+{
+	gsize n = strspn(l, "_");
+
+	return n >= 5 && l[n + strspn(l + n, " \t")] == '\0';
+}
+
 /* cut_signature - drop a "-- " signature (RFC 3676) and what follows; TRUE if cut */
 static gboolean cut_signature(GPtrArray *lines)
 {
@@ -763,14 +877,16 @@ static gboolean cut_signature(GPtrArray *lines)
 			g_ptr_array_set_size(lines, i);
 			return TRUE;
 		}
-		if (strcmp(l, "--") != 0 && strcmp(l, "-- \t") != 0)
+		if (strcmp(l, "--") != 0 && strcmp(l, "-- \t") != 0 && !is_underline(l))
 			continue;
 		for (guint k = i + 1; k < lines->len; k++)
 			after += !mimetext_is_blank(lines->pdata[k]);
-		if (after <= 12) {
+		if (after <= (is_underline(l) ? 6u : 12u)) {
 			g_ptr_array_set_size(lines, i);
 			return TRUE;
 		}
+		if (is_underline(l))
+			continue;
 		return FALSE;
 	}
 	return FALSE;
