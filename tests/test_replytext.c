@@ -446,6 +446,173 @@ TEST(clients_and_languages)
 	}
 }
 
+/* issue 18, second pass: each language of the issue × each client's marker, written from
+ * the clients' own localized strings (Gmail's attribution, Outlook's header block labels
+ * with Sent or Date and Cc, Apple Mail's attribution, the "Original Message" separator,
+ * the mobile "Sent from" lines of iOS, Outlook for Android, Samsung and Huawei) */
+#define Q "\n\nWill you sign?\nThanks"
+TEST(languages_by_client)
+{
+	static const Case cases[] = {
+		/* Gmail */
+		{ "EN Gmail", "Yes." "\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" Q, "Yes." },
+		{ "FR Gmail", "Oui." "\n\nLe jeu. 3 déc. 2026 à 10:00, Air <sign@act.example.org> a écrit :" Q, "Oui." },
+		{ "DE Gmail", "Ja." "\n\nAm Do., 3. Dez. 2026 um 10:00 Uhr schrieb Air <sign@act.example.org>:" Q, "Ja." },
+		{ "ES Gmail", "Sí." "\n\nEl jue, 3 dic 2026 a las 10:00, Air (<sign@act.example.org>) escribió:" Q, "Sí." },
+		{ "IT Gmail", "Sì." "\n\nIl giorno gio 3 dic 2026 alle ore 10:00 Air <sign@act.example.org> ha scritto:" Q, "Sì." },
+		{ "PT Gmail", "Sim." "\n\nEm qui., 3 de dez. de 2026 às 10:00, Air <sign@act.example.org> escreveu:" Q, "Sim." },
+		{ "NL Gmail", "Ja." "\n\nOp do 3 dec 2026 om 10:00 schreef Air <sign@act.example.org>:" Q, "Ja." },
+		{ "DA Gmail", "Ja." "\n\nDen tor. 3. dec. 2026 kl. 10.00 skrev Air <sign@act.example.org>:" Q, "Ja." },
+		{ "DA Gmail, no Den", "Ja." "\n\ntor. 3. dec. 2026 kl. 10.00 skrev Air <sign@act.example.org>:" Q, "Ja." },
+		{ "SV Gmail", "Ja." "\n\nDen tors 3 dec. 2026 kl 10:00 skrev Air <sign@act.example.org>:" Q, "Ja." },
+		{ "SV Gmail, no Den", "Ja." "\n\ntors 3 dec. 2026 kl. 10:00 skrev Air <sign@act.example.org>:" Q, "Ja." },
+		{ "NO Gmail", "Ja." "\n\ntor. 3. des. 2026 kl. 10:00 skrev Air <sign@act.example.org>:" Q, "Ja." },
+		{ "FI Gmail", "Kyllä." "\n\nto 3. jouluk. 2026 klo 10.00 Air (sign@act.example.org) kirjoitti:" Q, "Kyllä." },
+		{ "FI Gmail, numeric date", "Kyllä." "\n\nto 3.12.2026 klo 10.00 Air (<sign@act.example.org>) kirjoitti:" Q, "Kyllä." },
+		{ "PL Gmail", "Tak." "\n\nczw., 3 gru 2026 o 10:00 Air <sign@act.example.org> napisał(a):" Q, "Tak." },
+		{ "CS Gmail", "Ano." "\n\nčt 3. 12. 2026 v 10:00 odesílatel Air <sign@act.example.org> napsal:" Q, "Ano." },
+		{ "JA Gmail", "はい。" "\n\n2026年12月3日(木) 10:00 Air <sign@act.example.org>:" Q, "はい。" },
+		{ "JA Gmail, さんは書きました", "はい。" "\n\n2026年12月3日(木) 10:00 に Air <sign@act.example.org> さんは書きました:" Q, "はい。" },
+		{ "ZH Gmail", "好的。" "\n\nAir <sign@act.example.org> 于2026年12月3日周四 10:00写道：" Q, "好的。" },
+		{ "ZH-Hant Gmail", "好的。" "\n\nAir <sign@act.example.org> 於 2026年12月3日 週四 上午10:00寫道：" Q, "好的。" },
+		/* Outlook, Sent and Cc */
+		{ "EN Outlook Cc", "Yes." "\n\nFrom: Air <sign@act.example.org>\nSent: Thursday, December 3, 2026 10:00 AM\nTo: Jane\nCc: Joe\nSubject: Sign?\n\nText", "Yes." },
+		{ "FR Outlook Cc", "Oui." "\n\nDe : Air <sign@act.example.org>\nEnvoyé : jeudi 3 décembre 2026 10:00\nÀ : Jeanne\nCc : Jean\nObjet : Signez ?\n\nTexte", "Oui." },
+		{ "DE Outlook Cc", "Ja." "\n\nVon: Air <sign@act.example.org>\nGesendet: Donnerstag, 3. Dezember 2026 10:00\nAn: Max\nCc: Moritz\nBetreff: Unterschreiben?\n\nText", "Ja." },
+		{ "ES Outlook Cc", "Sí." "\n\nDe: Air <sign@act.example.org>\nEnviado el: jueves, 3 de diciembre de 2026 10:00\nPara: Juan\nCC: Ana\nAsunto: ¿Firma?\n\nTexto", "Sí." },
+		{ "IT Outlook Cc", "Sì." "\n\nDa: Air <sign@act.example.org>\nInviato: giovedì 3 dicembre 2026 10:00\nA: Gianni\nCc: Anna\nOggetto: Firmi?\n\nTesto", "Sì." },
+		{ "PT Outlook Cc", "Sim." "\n\nDe: Air <sign@act.example.org>\nEnviada em: quinta-feira, 3 de dezembro de 2026 10:00\nPara: João\nCc: Ana\nAssunto: Assina?\n\nTexto", "Sim." },
+		{ "NL Outlook Cc", "Ja." "\n\nVan: Air <sign@act.example.org>\nVerzonden: donderdag 3 december 2026 10:00\nAan: Jan\nCC: Piet\nOnderwerp: Tekenen?\n\nTekst", "Ja." },
+		{ "DA Outlook Cc", "Ja." "\n\nFra: Air <sign@act.example.org>\nSendt: 3. december 2026 10:00\nTil: Jens\nCc: Ole\nEmne: Underskriv?\n\nTekst", "Ja." },
+		{ "SV Outlook Cc", "Ja." "\n\nFrån: Air <sign@act.example.org>\nSkickat: den 3 december 2026 10:00\nTill: Sven\nKopia: Olle\nÄmne: Skriv under?\n\nText", "Ja." },
+		{ "NO Outlook Cc", "Ja." "\n\nFra: Air <sign@act.example.org>\nSendt: torsdag 3. desember 2026 10:00\nTil: Ola\nKopi: Kari\nEmne: Signer?\n\nTekst", "Ja." },
+		{ "FI Outlook Cc", "Kyllä." "\n\nLähettäjä: Air <sign@act.example.org>\nLähetetty: torstai 3. joulukuuta 2026 10.00\nVastaanottaja: Matti\nKopio: Liisa\nAihe: Allekirjoitatko?\n\nTeksti", "Kyllä." },
+		{ "PL Outlook Cc", "Tak." "\n\nOd: Air <sign@act.example.org>\nWysłano: czwartek, 3 grudnia 2026 10:00\nDo: Jan\nDW: Anna\nTemat: Podpiszesz?\n\nTekst", "Tak." },
+		{ "CS Outlook Cc", "Ano." "\n\nOd: Air <sign@act.example.org>\nOdesláno: čtvrtek 3. prosince 2026 10:00\nKomu: Jan\nKopie: Eva\nPředmět: Podepíšete?\n\nText", "Ano." },
+		{ "JA Outlook Cc", "はい。" "\n\n差出人: Air <sign@act.example.org>\n送信日時: 2026年12月3日 10:00\n宛先: 太郎\nCC: 花子\n件名: 署名しますか\n\n本文", "はい。" },
+		{ "ZH Outlook Cc", "好的。" "\n\n发件人: Air <sign@act.example.org>\n发送时间: 2026年12月3日 10:00\n收件人: 小明\n抄送: 小红\n主题: 签名吗\n\n正文", "好的。" },
+		/* Outlook for Mac and the new Outlook: Date instead of Sent */
+		{ "EN Outlook Date", "Yes." "\n\nFrom: Air <sign@act.example.org>\nDate: Thursday, 3 December 2026 at 10:00\nTo: Jane\nSubject: Sign?\n\nText", "Yes." },
+		{ "FR Outlook Date", "Oui." "\n\nDe : Air <sign@act.example.org>\nDate : jeudi, 3 décembre 2026 à 10:00\nÀ : Jeanne\nObjet : Signez ?\n\nTexte", "Oui." },
+		{ "DE Outlook Date", "Ja." "\n\nVon: Air <sign@act.example.org>\nDatum: Donnerstag, 3. Dezember 2026 um 10:00\nAn: Max\nBetreff: Unterschreiben?\n\nText", "Ja." },
+		{ "ES Outlook Date", "Sí." "\n\nDe: Air <sign@act.example.org>\nFecha: jueves, 3 de diciembre de 2026, 10:00\nPara: Juan\nAsunto: ¿Firma?\n\nTexto", "Sí." },
+		{ "IT Outlook Date", "Sì." "\n\nDa: Air <sign@act.example.org>\nData: giovedì, 3 dicembre 2026 10:00\nA: Gianni\nOggetto: Firmi?\n\nTesto", "Sì." },
+		{ "PT Outlook Date", "Sim." "\n\nDe: Air <sign@act.example.org>\nData: quinta-feira, 3 de dezembro de 2026 10:00\nPara: João\nAssunto: Assina?\n\nTexto", "Sim." },
+		{ "NL Outlook Date", "Ja." "\n\nVan: Air <sign@act.example.org>\nDatum: donderdag, 3 december 2026 om 10:00\nAan: Jan\nOnderwerp: Tekenen?\n\nTekst", "Ja." },
+		{ "DA Outlook Date", "Ja." "\n\nFra: Air <sign@act.example.org>\nDato: torsdag, 3. december 2026 kl. 10.00\nTil: Jens\nEmne: Underskriv?\n\nTekst", "Ja." },
+		{ "SV Outlook Date", "Ja." "\n\nFrån: Air <sign@act.example.org>\nDatum: torsdag, 3 december 2026 10:00\nTill: Sven\nÄmne: Skriv under?\n\nText", "Ja." },
+		{ "NO Outlook Date", "Ja." "\n\nFra: Air <sign@act.example.org>\nDato: torsdag, 3. desember 2026 kl. 10:00\nTil: Ola\nEmne: Signer?\n\nTekst", "Ja." },
+		{ "FI Outlook Date", "Kyllä." "\n\nLähettäjä: Air <sign@act.example.org>\nPäivämäärä: torstai 3. joulukuuta 2026 klo 10.00\nVastaanottaja: Matti\nAihe: Allekirjoitatko?\n\nTeksti", "Kyllä." },
+		{ "PL Outlook Date", "Tak." "\n\nOd: Air <sign@act.example.org>\nData: czwartek, 3 grudnia 2026 10:00\nDo: Jan\nTemat: Podpiszesz?\n\nTekst", "Tak." },
+		{ "CS Outlook Date", "Ano." "\n\nOd: Air <sign@act.example.org>\nDatum: čtvrtek 3. prosince 2026 10:00\nKomu: Jan\nPředmět: Podepíšete?\n\nText", "Ano." },
+		{ "JA Outlook Date", "はい。" "\n\n差出人: Air <sign@act.example.org>\n日付: 2026年12月3日木曜日 10:00\n宛先: 太郎\n件名: 署名しますか\n\n本文", "はい。" },
+		{ "ZH Outlook Date", "好的。" "\n\n发件人: Air <sign@act.example.org>\n日期: 2026年12月3日 星期四 10:00\n收件人: 小明\n主题: 签名吗\n\n正文", "好的。" },
+		/* Apple Mail */
+		{ "EN Apple", "Yes." "\n\nOn 3 Dec 2026, at 10:00, Air <sign@act.example.org> wrote:" Q, "Yes." },
+		{ "FR Apple", "Oui." "\n\nLe 3 déc. 2026 à 10:00, Air <sign@act.example.org> a écrit :" Q, "Oui." },
+		{ "DE Apple", "Ja." "\n\nAm 03.12.2026 um 10:00 schrieb Air <sign@act.example.org>:" Q, "Ja." },
+		{ "ES Apple", "Sí." "\n\nEl 3 dic 2026, a las 10:00, Air <sign@act.example.org> escribió:" Q, "Sí." },
+		{ "IT Apple", "Sì." "\n\nIl giorno 3 dic 2026, alle ore 10:00, Air <sign@act.example.org> ha scritto:" Q, "Sì." },
+		{ "PT Apple", "Sim." "\n\nEm 3 de dez. de 2026, à(s) 10:00, Air <sign@act.example.org> escreveu:" Q, "Sim." },
+		{ "NL Apple", "Ja." "\n\nOp 3 dec. 2026 om 10:00 heeft Air <sign@act.example.org> het volgende geschreven:" Q, "Ja." },
+		{ "DA Apple", "Ja." "\n\nDen 3. dec. 2026 kl. 10.00 skrev Air <sign@act.example.org>:" Q, "Ja." },
+		{ "SV Apple", "Ja." "\n\n3 dec. 2026 kl. 10:00 skrev Air <sign@act.example.org>:" Q, "Ja." },
+		{ "NO Apple", "Ja." "\n\n3. des. 2026 kl. 10:00 skrev Air <sign@act.example.org>:" Q, "Ja." },
+		{ "FI Apple", "Kyllä." "\n\nAir <sign@act.example.org> kirjoitti 3.12.2026 kello 10.00:" Q, "Kyllä." },
+		{ "PL Apple", "Tak." "\n\nWiadomość napisana przez Air <sign@act.example.org> w dniu 3.12.2026, o godz. 10:00:" Q, "Tak." },
+		{ "CS Apple", "Ano." "\n\nDne 3. 12. 2026 v 10:00, Air <sign@act.example.org> napsal(a):" Q, "Ano." },
+		{ "JA Apple", "はい。" "\n\n2026/12/03 10:00、Air <sign@act.example.org>のメール:" Q, "はい。" },
+		{ "ZH Apple", "好的。" "\n\n2026年12月3日 10:00，Air <sign@act.example.org> 写道：" Q, "好的。" },
+		/* Outlook's "-----Original Message-----", no spaces inside the dashes */
+		{ "EN original", "Yes." "\n\n-----Original Message-----\nText", "Yes." },
+		{ "FR original", "Oui." "\n\n-----Message d'origine-----\nTexte", "Oui." },
+		{ "FR original, typographic apostrophe", "Oui." "\n\n-----Message d\xe2\x80\x99origine-----\nTexte", "Oui." },
+		{ "DE original", "Ja." "\n\n-----Ursprüngliche Nachricht-----\nText", "Ja." },
+		{ "ES original", "Sí." "\n\n-----Mensaje original-----\nTexto", "Sí." },
+		{ "IT original", "Sì." "\n\n-----Messaggio originale-----\nTesto", "Sì." },
+		{ "PT original", "Sim." "\n\n-----Mensagem original-----\nTexto", "Sim." },
+		{ "NL original", "Ja." "\n\n-----Oorspronkelijk bericht-----\nTekst", "Ja." },
+		{ "DA original", "Ja." "\n\n-----Oprindelig meddelelse-----\nTekst", "Ja." },
+		{ "SV original", "Ja." "\n\n-----Ursprungligt meddelande-----\nText", "Ja." },
+		{ "NO original", "Ja." "\n\n-----Opprinnelig melding-----\nTekst", "Ja." },
+		{ "FI original", "Kyllä." "\n\n-----Alkuperäinen viesti-----\nTeksti", "Kyllä." },
+		{ "PL original", "Tak." "\n\n-----Wiadomość oryginalna-----\nTekst", "Tak." },
+		{ "CS original", "Ano." "\n\n-----Původní zpráva-----\nText", "Ano." },
+		{ "JA original", "はい。" "\n\n-----元のメッセージ-----\n本文", "はい。" },
+		{ "ZH original", "好的。" "\n\n-----原始邮件-----\n正文", "好的。" },
+		{ "ZH original, Outlook's", "好的。" "\n\n-----邮件原件-----\n正文", "好的。" },
+		/* "Sent from my iPhone / Outlook for Android / Samsung / Huawei" */
+		{ "EN iPhone", "Yes." "\n\nSent from my iPhone", "Yes." },
+		{ "EN Outlook for Android", "Yes." "\n\nSent from Outlook for Android", "Yes." },
+		{ "EN Samsung", "Yes." "\n\nSent from my Samsung Galaxy smartphone.", "Yes." },
+		{ "EN Huawei", "Yes." "\n\nSent from my Huawei phone", "Yes." },
+		{ "FR iPhone", "Oui." "\n\nEnvoyé de mon iPhone", "Oui." },
+		{ "FR Outlook for Android", "Oui." "\n\nEnvoyé à partir de Outlook pour Android", "Oui." },
+		{ "FR Samsung", "Oui." "\n\nEnvoyé depuis mon smartphone Samsung Galaxy.", "Oui." },
+		{ "FR Huawei", "Oui." "\n\nEnvoyé depuis mon téléphone Huawei", "Oui." },
+		{ "DE iPhone", "Ja." "\n\nVon meinem iPhone gesendet", "Ja." },
+		{ "DE Outlook for Android", "Ja." "\n\nGesendet von Outlook für Android", "Ja." },
+		{ "DE Samsung", "Ja." "\n\nVon meinem Samsung Galaxy Smartphone gesendet.", "Ja." },
+		{ "DE Huawei", "Ja." "\n\nVon meinem Huawei-Telefon gesendet", "Ja." },
+		{ "ES iPhone", "Sí." "\n\nEnviado desde mi iPhone", "Sí." },
+		{ "ES Outlook for Android", "Sí." "\n\nEnviado desde Outlook para Android", "Sí." },
+		{ "ES Samsung", "Sí." "\n\nEnviado desde mi smartphone Samsung Galaxy.", "Sí." },
+		{ "ES Huawei", "Sí." "\n\nEnviado desde mi teléfono Huawei", "Sí." },
+		{ "IT iPhone", "Sì." "\n\nInviato da iPhone", "Sì." },
+		{ "IT Outlook for Android", "Sì." "\n\nInviato da Outlook per Android", "Sì." },
+		{ "IT Samsung", "Sì." "\n\nInviato dal mio smartphone Samsung Galaxy.", "Sì." },
+		{ "IT Huawei", "Sì." "\n\nInviato dal mio dispositivo Huawei", "Sì." },
+		{ "PT iPhone", "Sim." "\n\nEnviado do meu iPhone", "Sim." },
+		{ "PT Outlook for Android", "Sim." "\n\nEnviado a partir do Outlook para Android", "Sim." },
+		{ "PT Samsung", "Sim." "\n\nEnviado do meu smartphone Samsung Galaxy.", "Sim." },
+		{ "PT Huawei", "Sim." "\n\nEnviado do meu telemóvel Huawei", "Sim." },
+		{ "NL iPhone", "Ja." "\n\nVerzonden vanaf mijn iPhone", "Ja." },
+		{ "NL Outlook for Android", "Ja." "\n\nVerzonden vanuit Outlook voor Android", "Ja." },
+		{ "NL Samsung", "Ja." "\n\nVerzonden vanaf mijn Samsung Galaxy-smartphone.", "Ja." },
+		{ "NL Huawei", "Ja." "\n\nVerzonden vanaf mijn Huawei-telefoon", "Ja." },
+		{ "DA iPhone", "Ja." "\n\nSendt fra min iPhone", "Ja." },
+		{ "DA Outlook for Android", "Ja." "\n\nSendt fra Outlook til Android", "Ja." },
+		{ "DA Samsung", "Ja." "\n\nSendt fra min Samsung Galaxy-smartphone.", "Ja." },
+		{ "DA Huawei", "Ja." "\n\nSendt fra min Huawei-telefon", "Ja." },
+		{ "SV iPhone", "Ja." "\n\nSkickat från min iPhone", "Ja." },
+		{ "SV Outlook for Android", "Ja." "\n\nSkickat från Outlook för Android", "Ja." },
+		{ "SV Samsung", "Ja." "\n\nSkickat från min Samsung Galaxy-smartphone.", "Ja." },
+		{ "SV Huawei", "Ja." "\n\nSkickat från min Huawei-telefon", "Ja." },
+		{ "NO iPhone", "Ja." "\n\nSendt fra min iPhone", "Ja." },
+		{ "NO Outlook for Android", "Ja." "\n\nSendt fra Outlook for Android", "Ja." },
+		{ "NO Samsung", "Ja." "\n\nSendt fra min Samsung Galaxy-smarttelefon.", "Ja." },
+		{ "NO Huawei", "Ja." "\n\nSendt fra min Huawei-telefon", "Ja." },
+		{ "FI iPhone", "Kyllä." "\n\nLähetetty iPhonesta", "Kyllä." },
+		{ "FI Outlook for Android", "Kyllä." "\n\nLähetetty Outlook for Androidista", "Kyllä." },
+		{ "FI Samsung", "Kyllä." "\n\nLähetetty Samsung Galaxy -älypuhelimesta.", "Kyllä." },
+		{ "FI Huawei", "Kyllä." "\n\nLähetetty Huawei-puhelimestani", "Kyllä." },
+		{ "PL iPhone", "Tak." "\n\nWysłane z iPhone'a", "Tak." },
+		{ "PL Outlook for Android", "Tak." "\n\nWysłane z aplikacji Outlook dla systemu Android", "Tak." },
+		{ "PL Samsung", "Tak." "\n\nWysłane ze smartfona Samsung Galaxy.", "Tak." },
+		{ "PL Huawei", "Tak." "\n\nWysłano z mojego telefonu Huawei", "Tak." },
+		{ "CS iPhone", "Ano." "\n\nOdesláno z iPhonu", "Ano." },
+		{ "CS Outlook for Android", "Ano." "\n\nOdesláno z Outlooku pro Android", "Ano." },
+		{ "CS Samsung", "Ano." "\n\nOdesláno ze smartphonu Samsung Galaxy.", "Ano." },
+		{ "CS Huawei", "Ano." "\n\nOdesláno z mého telefonu Huawei", "Ano." },
+		{ "JA iPhone", "はい。" "\n\niPhoneから送信", "はい。" },
+		{ "JA Outlook for Android", "はい。" "\n\nAndroid 版 Outlook から送信", "はい。" },
+		{ "JA Samsung", "はい。" "\n\nGalaxy スマートフォンから送信されました。", "はい。" },
+		{ "JA Huawei", "はい。" "\n\nHUAWEIスマートフォンから送信", "はい。" },
+		{ "ZH iPhone", "好的。" "\n\n发自我的iPhone", "好的。" },
+		{ "ZH Outlook for Android", "好的。" "\n\n从 Android 版 Outlook 发送", "好的。" },
+		{ "ZH Samsung", "好的。" "\n\n从我的三星Galaxy智能手机发送。", "好的。" },
+		{ "ZH Huawei", "好的。" "\n\n发自我的华为手机", "好的。" },
+		{ "ZH-Hant iPhone", "好的。" "\n\n從我的 iPhone 傳送", "好的。" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = replytext_strip(cases[i].in);
+		STR_EQ(got, cases[i].want, cases[i].what);
+		g_free(got);
+	}
+}
+#undef Q
+
 TEST(html_only)
 {
 	static const Case cases[] = {
@@ -669,6 +836,7 @@ int main(void)
 	RUN(standard_replies_html_alone);
 	RUN(strip_languages);
 	RUN(clients_and_languages);
+	RUN(languages_by_client);
 	RUN(html_only);
 	RUN(charsets);
 	RUN(mime_structure);
