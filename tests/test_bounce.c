@@ -449,6 +449,134 @@ TEST(free_text_generality)
 			 "xiaoming@example.cn", TRUE, "Exchange in Chinese");
 }
 
+/* issue 18, second pass: free-text reports of the big services and of Exchange / Office 365
+ * and Gmail in FR DE ES IT PT NL JA ZH RU, written from their own wording (Microsoft's
+ * localized NDR and DSN-delay templates, Gmail's localized notices, qmail's QSBMF, Yahoo/AOL,
+ * Yandex and Mail.Ru, QQ and 163, GMX/web.de, Orange and free.fr): the recipient and whether
+ * it is final */
+TEST(free_text_services)
+{
+	/* Exchange / Office 365: "Delivery has failed to these recipients or groups:" */
+	expect_free_text("Échec de la remise à ces destinataires ou groupes :\n\njean@example.fr<mailto:jean@example.fr>\n"
+			 "L'adresse de messagerie que vous avez entrée est introuvable.\n", "jean@example.fr", TRUE, "Exchange in French");
+	expect_free_text("Die Zustellung an folgende Empfänger oder Gruppen ist fehlgeschlagen:\n\n"
+			 "max@example.de<mailto:max@example.de>\nDie eingegebene E-Mail-Adresse wurde nicht gefunden.\n",
+			 "max@example.de", TRUE, "Exchange in German");
+	expect_free_text("Fehler bei der Zustellung an folgende Empfänger oder Gruppen:\n\nmax@example.de\n",
+			 "max@example.de", TRUE, "Exchange 2010 in German");
+	expect_free_text("Error al entregar a estos destinatarios o grupos:\n\njuan@example.es<mailto:juan@example.es>\n"
+			 "No se encontró la dirección de correo electrónico que especificó.\n", "juan@example.es", TRUE, "Exchange in Spanish");
+	expect_free_text("Доставка следующим получателям или группам не выполнена:\n\nivan@example.ru<mailto:ivan@example.ru>\n"
+			 "Не удалось найти указанный адрес электронной почты.\n", "ivan@example.ru", TRUE, "Exchange in Russian");
+	expect_free_text("Не удалось доставить сообщение следующим получателям или группам:\n\nivan@example.ru\n",
+			 "ivan@example.ru", TRUE, "Exchange in Russian, other wording");
+	/* Office 365's "Your message to X couldn't be delivered." */
+	expect_free_text("Ihre Nachricht an max@example.de konnte nicht übermittelt werden.\n\nmax wurde nicht gefunden.\n",
+			 "max@example.de", TRUE, "Office 365 in German");
+	expect_free_text("Votre message à jean@example.fr n'a pas pu être remis.\n\njean est introuvable.\n",
+			 "jean@example.fr", TRUE, "Office 365 in French");
+	expect_free_text("Su mensaje para juan@example.es no se pudo entregar.\n\nNo se encontró juan.\n",
+			 "juan@example.es", TRUE, "Office 365 in Spanish");
+	expect_free_text("Não foi possível entregar sua mensagem para joao@example.com.br.\n\njoao não foi encontrado.\n",
+			 "joao@example.com.br", TRUE, "Office 365 in Portuguese");
+	expect_free_text("Impossibile recapitare il messaggio a gianni@example.it.\n\ngianni non è stato trovato.\n",
+			 "gianni@example.it", TRUE, "Office 365 in Italian");
+	expect_free_text("Uw bericht aan jan@example.nl kan niet worden bezorgd.\n\njan is niet gevonden.\n",
+			 "jan@example.nl", TRUE, "Office 365 in Dutch");
+	expect_free_text("taro@example.jp へのメッセージを配信できませんでした。\n\ntaro が見つかりませんでした。\n",
+			 "taro@example.jp", TRUE, "Office 365 in Japanese");
+	expect_free_text("无法将你的邮件传递给 ming@example.cn。\n\n找不到 ming。\n",
+			 "ming@example.cn", TRUE, "Office 365 in Chinese");
+	expect_free_text("Ваше сообщение для ivan@example.ru не может быть доставлено.\n\nНе удалось найти ivan.\n",
+			 "ivan@example.ru", TRUE, "Office 365 in Russian");
+	/* Exchange's delay notice: "Delivery is delayed to these recipients or groups:" */
+	expect_free_text("Delivery is delayed to these recipients or groups:\n\nslow@example.com\n", "slow@example.com", FALSE,
+			 "Exchange delay");
+	expect_free_text("La remise est différée pour ces destinataires ou groupes :\n\nlent@example.fr\n", "lent@example.fr", FALSE,
+			 "Exchange delay in French");
+	expect_free_text("Die Zustellung an diese Empfänger oder Gruppen verzögert sich:\n\nlangsam@example.de\n",
+			 "langsam@example.de", FALSE, "Exchange delay in German");
+	expect_free_text("La entrega a estos destinatarios o grupos se ha retrasado:\n\nlento@example.es\n", "lento@example.es",
+			 FALSE, "Exchange delay in Spanish");
+	expect_free_text("Recapito ritardato a questi destinatari o gruppi:\n\nlento@example.it\n", "lento@example.it", FALSE,
+			 "Exchange delay in Italian");
+	expect_free_text("A entrega está atrasada para estes destinatários ou grupos:\n\nlento@example.pt\n", "lento@example.pt",
+			 FALSE, "Exchange delay in Portuguese");
+	expect_free_text("Bezorging vertraagd voor deze geadresseerden of groepen:\n\ntraag@example.nl\n", "traag@example.nl",
+			 FALSE, "Exchange delay in Dutch");
+	expect_free_text("次の受信者またはグループへの配信が遅延しています:\n\nosoi@example.jp\n", "osoi@example.jp", FALSE,
+			 "Exchange delay in Japanese");
+	expect_free_text("传递到这些收件人或组的邮件被延迟:\n\nman@example.cn\n", "man@example.cn", FALSE,
+			 "Exchange delay in Chinese");
+	expect_free_text("Доставка этим получателям или группам задерживается:\n\nmedlenno@example.ru\n", "medlenno@example.ru",
+			 FALSE, "Exchange delay in Russian");
+	/* Gmail: "** Address not found **" */
+	expect_free_text("** No se ha encontrado la dirección **\n\nTu mensaje no se ha entregado a gone@example.es porque no se ha "
+			 "encontrado la dirección o esta no puede recibir correo.\n", "gone@example.es", TRUE, "Gmail in Spanish");
+	expect_free_text("** Endereço não encontrado **\n\nSua mensagem não foi entregue a gone@example.com.br porque o endereço não "
+			 "foi encontrado ou não pode receber e-mails.\n", "gone@example.com.br", TRUE, "Gmail in Portuguese");
+	expect_free_text("** 找不到地址 **\n\n您的邮件未能送达 gone@example.cn，因为找不到该地址，或该地址无法接收邮件。\n",
+			 "gone@example.cn", TRUE, "Gmail in Chinese");
+	expect_free_text("** Адрес не найден **\n\nВаше сообщение не доставлено на адрес gone@example.ru, так как адрес не найден "
+			 "или не может принимать почту.\n", "gone@example.ru", TRUE, "Gmail in Russian");
+	expect_free_text("** Message non distribué **\n\nUn problème est survenu lors de la distribution de votre message à "
+			 "gone@example.fr.\n", "gone@example.fr", TRUE, "Gmail in French, not delivered");
+	/* qmail's QSBMF (cr.yp.to/proto/qsbmf.txt) */
+	expect_free_text("Hi. This is the qmail-send program at mx.example.net.\n"
+			 "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+			 "This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+			 "<gone@example.org>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n"
+			 "--- Below this line is a copy of the message.\n", "gone@example.org", TRUE, "qmail, no mailbox");
+	expect_free_text("Hi. This is the qmail-send program at mx.example.net.\n"
+			 "I'm not going to try again; this message has been in the queue too long.\n\n"
+			 "<slow@example.org>:\nSorry, I couldn't find any host by that name. (#4.1.2)\n", "slow@example.org", TRUE,
+			 "qmail, given up after the queue lifetime");
+	expect_free_text("Hi. This is the qmail-send program at mx.example.net.\n"
+			 "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+			 "This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+			 "<full@example.org>:\nSorry, I couldn't deliver: the mailbox is over quota. (#5.2.2)\n", "full@example.org", TRUE,
+			 "qmail, couldn't deliver");
+	/* Yahoo and AOL */
+	expect_free_text("Sorry, we were unable to deliver your message to the following address.\n\n<gone@yahoo.com>:\n"
+			 "554: delivery error: dd This user doesn't have a yahoo.com account (gone@yahoo.com) [0] - mta1.mail.example\n",
+			 "gone@yahoo.com", TRUE, "Yahoo");
+	expect_free_text("Sorry, we were unable to deliver your message to the following address.\n\n<gone@aol.com>:\n"
+			 "Remote host said: 421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume\n"
+			 "[End of SMTP transaction] ... giving up\n", "gone@aol.com", TRUE, "AOL after deferrals");
+	/* Yandex and Mail.Ru (Russian) */
+	expect_free_text("Здравствуйте!\n\nЭто сообщение отправлено почтовым роботом Яндекс.Почты.\n\n"
+			 "К сожалению, ваше письмо не может быть доставлено одному или нескольким адресатам:\n\n"
+			 "<gone@yandex.ru>: host mx.yandex.ru[192.0.2.5] said: 550 5.7.1 No such user!\n",
+			 "gone@yandex.ru", TRUE, "Yandex");
+	expect_free_text("Это письмо создано автоматически\nсервером Mail.Ru, отвечать на него не\nнужно.\n\n"
+			 "К сожалению, Ваше письмо не может\nбыть доставлено одному или нескольким\nполучателям:\n\n"
+			 "**********************\n\ngone@mail.ru\nmessage rejected, user not found\n\n**********************\n",
+			 "gone@mail.ru", TRUE, "Mail.Ru");
+	/* QQ and 163 (NetEase) */
+	expect_free_text("此邮件是系统自动发送的，请勿直接回复！\n\n很抱歉您的邮件无法发送到以下地址。\n\n"
+			 "gone@qq.com\n收件人不存在\n", "gone@qq.com", TRUE, "QQ");
+	expect_free_text("此邮件是网易邮件系统自动发送的，请勿回复！\n\n很遗憾您的信件无法发送到下列地址：\n\n"
+			 "gone@163.com\n550 User not found or not active\n", "gone@163.com", TRUE, "163");
+	/* GMX / web.de */
+	expect_free_text("Diese Nachricht wurde automatisch vom Mailsystem erstellt.\n\n"
+			 "Eine Nachricht, die Sie gesendet haben, konnte nicht an einen oder mehrere Empfänger zugestellt werden.\n"
+			 "Dies ist ein permanenter Fehler. Die folgenden Adressen haben nicht funktioniert:\n\n"
+			 "gone@gmx.de\n    (Grund: 550 Requested action not taken: mailbox unavailable)\n",
+			 "gone@gmx.de", TRUE, "GMX");
+	expect_free_text("Diese Nachricht wurde automatisch vom Mailsystem erstellt.\n\n"
+			 "Eine Nachricht, die Sie gesendet haben, konnte nicht an einen oder mehrere Empfänger zugestellt werden.\n"
+			 "Dies ist ein vorübergehender Fehler. Die folgenden Adressen haben nicht funktioniert:\n\n"
+			 "full@web.de\n    (Grund: 452 mailbox full)\n",
+			 "full@web.de", FALSE, "web.de, a temporary error");
+	/* Orange and free.fr */
+	expect_free_text("Le message que vous avez envoyé n'a pas pu être délivré à un ou plusieurs destinataires.\n\n"
+			 "<gone@orange.fr>: 550 5.1.1 Adresse d au moins un destinataire invalide.\n", "gone@orange.fr", TRUE, "Orange");
+	expect_free_text("Ceci est le logiciel de messagerie de smtp.free.fr.\n\n"
+			 "Nous sommes désolés de vous informer que votre message n'a pas pu être\ndélivré à un ou plusieurs destinataires.\n\n"
+			 "<gone@free.fr>: host mx.free.fr[192.0.2.9] said: 550 5.1.1 <gone@free.fr>:\n"
+			 "    Recipient address rejected: User unknown in local recipient table\n", "gone@free.fr", TRUE, "free.fr");
+}
+
 TEST(bounded_work)
 {
 	GString *s = g_string_new("From: MAILER-DAEMON@x.example\nTo: b@act.example.org\n"
@@ -833,6 +961,7 @@ int main(void)
 	RUN(vacation_is_not_a_bounce);
 	RUN(free_text_kinds);
 	RUN(free_text_generality);
+	RUN(free_text_services);
 	RUN(sendmail_warning);
 	RUN(bounded_work);
 	RUN(text_through_mimetext);
