@@ -521,6 +521,47 @@ TEST(free_text_services)
 			 "или не может принимать почту.\n", "gone@example.ru", TRUE, "Gmail in Russian");
 	expect_free_text("** Message non distribué **\n\nUn problème est survenu lors de la distribution de votre message à "
 			 "gone@example.fr.\n", "gone@example.fr", TRUE, "Gmail in French, not delivered");
+	/* Gmail's other notices, translated: "** Message not delivered **" ("There was a problem
+	 * delivering your message to X") and "** Message blocked **" */
+	expect_free_text("** Nachricht nicht zugestellt **\n\nBeim Zustellen Ihrer Nachricht an gone@example.de ist ein Problem aufgetreten.\n",
+			 "gone@example.de", TRUE, "Gmail in German, not delivered");
+	expect_free_text("** Mensaje no entregado **\n\nSe ha producido un problema al entregar tu mensaje a gone@example.es.\n",
+			 "gone@example.es", TRUE, "Gmail in Spanish, not delivered");
+	expect_free_text("** Messaggio non recapitato **\n\nSi è verificato un problema durante il recapito del messaggio a gone@example.it.\n",
+			 "gone@example.it", TRUE, "Gmail in Italian, not delivered");
+	expect_free_text("** Mensagem não entregue **\n\nOcorreu um problema ao entregar sua mensagem para gone@example.com.br.\n",
+			 "gone@example.com.br", TRUE, "Gmail in Portuguese, not delivered");
+	expect_free_text("** Bericht niet afgeleverd **\n\nEr is een probleem opgetreden bij het afleveren van je bericht aan gone@example.nl.\n",
+			 "gone@example.nl", TRUE, "Gmail in Dutch, not delivered");
+	expect_free_text("** メッセージが配信されませんでした **\n\ngone@example.jp へのメッセージ配信で問題が発生しました。\n",
+			 "gone@example.jp", TRUE, "Gmail in Japanese, not delivered");
+	expect_free_text("** Сообщение не доставлено **\n\nПри доставке сообщения на адрес gone@example.ru возникла проблема.\n",
+			 "gone@example.ru", TRUE, "Gmail in Russian, not delivered");
+	expect_free_text("** Message bloqué **\n\nVotre message à blocked@example.fr a été bloqué.\n", "blocked@example.fr", TRUE,
+			 "Gmail in French, blocked");
+	expect_free_text("** Nachricht blockiert **\n\nIhre Nachricht an blocked@example.de wurde blockiert.\n", "blocked@example.de",
+			 TRUE, "Gmail in German, blocked");
+	expect_free_text("** Mensaje bloqueado **\n\nTu mensaje a blocked@example.es se ha bloqueado.\n", "blocked@example.es", TRUE,
+			 "Gmail in Spanish, blocked");
+	expect_free_text("** Messaggio bloccato **\n\nIl tuo messaggio a blocked@example.it è stato bloccato.\n", "blocked@example.it",
+			 TRUE, "Gmail in Italian, blocked");
+	expect_free_text("** Mensagem bloqueada **\n\nSua mensagem para blocked@example.com.br foi bloqueada.\n",
+			 "blocked@example.com.br", TRUE, "Gmail in Portuguese, blocked");
+	expect_free_text("** Bericht geblokkeerd **\n\nJe bericht aan blocked@example.nl is geblokkeerd.\n", "blocked@example.nl", TRUE,
+			 "Gmail in Dutch, blocked");
+	expect_free_text("** メッセージがブロックされました **\n\nblocked@example.jp へのメッセージはブロックされました。\n",
+			 "blocked@example.jp", TRUE, "Gmail in Japanese, blocked");
+	expect_free_text("** Сообщение заблокировано **\n\nВаше сообщение для blocked@example.ru заблокировано.\n",
+			 "blocked@example.ru", TRUE, "Gmail in Russian, blocked");
+	/* Italian providers (Aruba: "Messaggio non consegnato", "Impossibile consegnare il
+	 * messaggio ai seguenti destinatari"), a Japanese Postfix notice ("配送に失敗しました"),
+	 * Alibaba Mail ("您的邮件未能成功投递") */
+	expect_free_text("Messaggio non consegnato\n\nImpossibile consegnare il messaggio ai seguenti destinatari:\n\n"
+			 "gone@example.it\n550 5.1.1 utente non valido\n", "gone@example.it", TRUE, "Aruba");
+	expect_free_text("以下の宛先へのメールの配送に失敗しました。\n\n<gone@example.co.jp>: 550 5.1.1 User unknown\n",
+			 "gone@example.co.jp", TRUE, "Japanese Postfix notice");
+	expect_free_text("很抱歉，您的邮件未能成功投递到以下地址：\n\ngone@example.cn\n550 Mailbox not found\n",
+			 "gone@example.cn", TRUE, "Alibaba Mail");
 	/* qmail's QSBMF (cr.yp.to/proto/qsbmf.txt) */
 	expect_free_text("Hi. This is the qmail-send program at mx.example.net.\n"
 			 "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
