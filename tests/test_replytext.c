@@ -451,6 +451,7 @@ TEST(clients_and_languages)
  * with Sent or Date and Cc, Apple Mail's attribution, the "Original Message" separator,
  * the mobile "Sent from" lines of iOS, Outlook for Android, Samsung and Huawei) */
 #define Q "\n\nWill you sign?\nThanks"
+#define QQ "\n\n> Will you sign?\n> Thanks"
 TEST(languages_by_client)
 {
 	static const Case cases[] = {
@@ -523,6 +524,44 @@ TEST(languages_by_client)
 		{ "CS Apple", "Ano." "\n\nDne 3. 12. 2026 v 10:00, Air <sign@act.example.org> napsal(a):" Q, "Ano." },
 		{ "JA Apple", "はい。" "\n\n2026/12/03 10:00、Air <sign@act.example.org>のメール:" Q, "はい。" },
 		{ "ZH Apple", "好的。" "\n\n2026年12月3日 10:00，Air <sign@act.example.org> 写道：" Q, "好的。" },
+		/* Thunderbird: a name without an address, a numeric date, quotes below */
+		{ "EN Thunderbird", "Yes." "\n\nOn 12/3/26 10:00 AM, Air wrote:" QQ, "Yes." },
+		{ "FR Thunderbird", "Oui." "\n\nLe 03/12/2026 à 10:00, Air a écrit :" QQ, "Oui." },
+		{ "DE Thunderbird", "Ja." "\n\nAm 03.12.26 um 10:00 schrieb Air:" QQ, "Ja." },
+		{ "ES Thunderbird", "Sí." "\n\nEl 3/12/26 a las 10:00, Air escribió:" QQ, "Sí." },
+		{ "IT Thunderbird", "Sì." "\n\nIl 03/12/26 10:00, Air ha scritto:" QQ, "Sì." },
+		{ "PT Thunderbird", "Sim." "\n\nEm 03/12/2026 10:00, Air escreveu:" QQ, "Sim." },
+		{ "NL Thunderbird", "Ja." "\n\nOp 03-12-2026 om 10:00 schreef Air:" QQ, "Ja." },
+		{ "DA Thunderbird", "Ja." "\n\nDen 03.12.2026 kl. 10.00 skrev Air:" QQ, "Ja." },
+		{ "SV Thunderbird", "Ja." "\n\nDen 2026-12-03 kl. 10:00, skrev Air:" QQ, "Ja." },
+		{ "NO Thunderbird", "Ja." "\n\nDen 03.12.2026 10:00, skrev Air:" QQ, "Ja." },
+		{ "FI Thunderbird", "Kyllä." "\n\nAir kirjoitti 3.12.2026 klo 10.00:" QQ, "Kyllä." },
+		{ "PL Thunderbird", "Tak." "\n\nW dniu 3.12.2026 o 10:00, Air pisze:" QQ, "Tak." },
+		{ "CS Thunderbird", "Ano." "\n\nDne 03. 12. 26 v 10:00 Air napsal(a):" QQ, "Ano." },
+		{ "ZH Thunderbird", "好的。" "\n\n在 2026/12/3 10:00, Air 写道:" QQ, "好的。" },
+		{ "PL Thunderbird, quotes unmarked (HTML)", "Tak." "\n\nW dniu 3.12.2026 o 10:00, Air pisze:" Q, "Tak." },
+		{ "ZH Thunderbird, quotes unmarked (HTML)", "好的。" "\n\n在 2026/12/3 10:00, Air 写道:" Q, "好的。" },
+		/* iOS Mail puts its attribution inside the quote */
+		{ "DE iOS, attribution quoted", "Ja." "\n\n> Am 03.12.2026 um 10:00 schrieb Air <sign@act.example.org>:\n>\n> Unterschreiben?", "Ja." },
+		{ "NL iOS, attribution quoted", "Ja." "\n\n> Op 3 dec. 2026 om 10:00 heeft Air <sign@act.example.org> het volgende geschreven:\n>\n> Tekenen?", "Ja." },
+		/* GMX and web.de webmail: Gesendet first */
+		{ "DE GMX block", "Ja." "\n\nGesendet: Donnerstag, 03. Dezember 2026 um 10:00 Uhr\nVon: \"Air\" <sign@act.example.org>\nAn: max@example.de\nBetreff: Unterschreiben?\n\nText", "Ja." },
+		/* Windows Mail ("Sent from Mail for Windows") in each language */
+		{ "EN Mail for Windows", "Yes." "\n\nSent from Mail for Windows", "Yes." },
+		{ "FR Mail for Windows", "Oui." "\n\nEnvoyé à partir de Courrier pour Windows", "Oui." },
+		{ "DE Mail for Windows", "Ja." "\n\nGesendet von Mail für Windows", "Ja." },
+		{ "ES Mail for Windows", "Sí." "\n\nEnviado desde Correo para Windows", "Sí." },
+		{ "IT Mail for Windows", "Sì." "\n\nInviato da Posta per Windows", "Sì." },
+		{ "PT Mail for Windows", "Sim." "\n\nEnviado do Email para Windows", "Sim." },
+		{ "NL Mail for Windows", "Ja." "\n\nVerzonden vanuit Mail voor Windows", "Ja." },
+		{ "DA Mail for Windows", "Ja." "\n\nSendt fra Mail til Windows", "Ja." },
+		{ "SV Mail for Windows", "Ja." "\n\nSkickades från E-post för Windows", "Ja." },
+		{ "NO Mail for Windows", "Ja." "\n\nSendt fra E-post for Windows", "Ja." },
+		{ "FI Mail for Windows", "Kyllä." "\n\nLähetetty Windowsin Sähköpostista", "Kyllä." },
+		{ "PL Mail for Windows", "Tak." "\n\nWysłane z aplikacji Poczta dla systemu Windows", "Tak." },
+		{ "CS Mail for Windows", "Ano." "\n\nOdesláno z Pošty pro Windows", "Ano." },
+		{ "JA Mail for Windows", "はい。" "\n\nWindows 10 版のメールから送信", "はい。" },
+		{ "ZH Mail for Windows", "好的。" "\n\n从 Windows 版邮件发送", "好的。" },
 		/* Outlook's "-----Original Message-----", no spaces inside the dashes */
 		{ "EN original", "Yes." "\n\n-----Original Message-----\nText", "Yes." },
 		{ "FR original", "Oui." "\n\n-----Message d'origine-----\nTexte", "Oui." },
@@ -612,6 +651,7 @@ TEST(languages_by_client)
 	}
 }
 #undef Q
+#undef QQ
 
 TEST(html_only)
 {
