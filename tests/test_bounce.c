@@ -470,6 +470,21 @@ TEST(free_text_services)
 			 "Не удалось найти указанный адрес электронной почты.\n", "ivan@example.ru", TRUE, "Exchange in Russian");
 	expect_free_text("Не удалось доставить сообщение следующим получателям или группам:\n\nivan@example.ru\n",
 			 "ivan@example.ru", TRUE, "Exchange in Russian, other wording");
+	/* Exchange's NDR after the queue expired, translated: the remote's 4.4.7 words are no delay */
+	expect_free_text("Échec de la remise à ces destinataires ou groupes :\n\nlent@example.fr\n"
+			 "Le système de messagerie du destinataire n'accepte pas les messages pour le moment.\n\n"
+			 "Informations de diagnostic pour les administrateurs :\n\n"
+			 "Le serveur distant a retourné '<mx.example.net #4.4.7 smtp;400 4.4.7 Message delayed>'\n",
+			 "lent@example.fr", TRUE, "Exchange in French after expiry");
+	expect_free_text("Fehler bei der Zustellung an folgende Empfänger oder Gruppen:\n\nlangsam@example.de\n\n"
+			 "Diagnoseinformationen für Administratoren:\n\n"
+			 "Der Remoteserver hat '<mx.example.net #4.4.7 smtp;400 4.4.7 Message delayed>' zurückgegeben.\n",
+			 "langsam@example.de", TRUE, "Exchange in German after expiry");
+	/* Postfix's bounce text translated by a provider (German) */
+	expect_free_text("Dies ist das Mailsystem auf dem Rechner mx.example.de.\n\n"
+			 "Es tut mir leid, Ihnen mitteilen zu müssen, dass Ihre Nachricht nicht an\n"
+			 "einen oder mehrere Empfänger zugestellt werden konnte.\n\n"
+			 "gone@example.de: Benutzer unbekannt\n", "gone@example.de", TRUE, "Postfix translated (German)");
 	/* Office 365's "Your message to X couldn't be delivered." */
 	expect_free_text("Ihre Nachricht an max@example.de konnte nicht übermittelt werden.\n\nmax wurde nicht gefunden.\n",
 			 "max@example.de", TRUE, "Office 365 in German");
