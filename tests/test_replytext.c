@@ -626,6 +626,18 @@ TEST(languages_by_client)
 		{ "TH Gmail", "ใช่" "\n\nเมื่อ พฤ. 3 ธ.ค. 2026 เวลา 10:00 Air <sign@act.example.org> เขียนว่า:" QQ, "ใช่" },
 		{ "HE Gmail", "כן." "\n\nבתאריך יום ה׳, 3 בדצמ׳ 2026 ב-10:00 מאת Air <sign@act.example.org>:" QQ, "כן." },
 		{ "AR Gmail", "نعم." "\n\nفي الخميس، 3 ديسمبر 2026 10:00 ص Air <sign@act.example.org> كتب:" QQ, "نعم." },
+		/* the same attributions with the quote unmarked (HTML as text), where no shape is enough */
+		{ "HU Gmail, quotes unmarked", "Igen." "\n\nAir <sign@act.example.org> ezt írta (időpont: 2026. dec. 3., Cs 10:00):" Q, "Igen." },
+		{ "BG Gmail, quotes unmarked", "Да." "\n\nНа чт, 3.12.2026 г. в 10:00 ч. Air <sign@act.example.org> написа:" Q, "Да." },
+		{ "SL Gmail, quotes unmarked", "Da." "\n\nV čet., 3. dec. 2026 ob 10:00 je Air <sign@act.example.org> napisal(-a):" Q, "Da." },
+		{ "LV Gmail, quotes unmarked", "Jā." "\n\nceturtd., 2026. g. 3. dec., plkst. 10:00 — lietotājs Air (<sign@act.example.org>) rakstīja:" Q, "Jā." },
+		{ "ET Gmail, quotes unmarked", "Jah." "\n\nAir <sign@act.example.org> kirjutas kuupäeval N, 3. detsember 2026 kell 10:00:" Q, "Jah." },
+		{ "TH Gmail, quotes unmarked", "ใช่" "\n\nเมื่อ พฤ. 3 ธ.ค. 2026 เวลา 10:00 Air <sign@act.example.org> เขียนว่า:" Q, "ใช่" },
+		{ "HE Gmail, quotes unmarked", "כן." "\n\nבתאריך יום ה׳, 3 בדצמ׳ 2026 ב-10:00 מאת Air <sign@act.example.org>:" Q, "כן." },
+		{ "BG Outlook", "Да." "\n\nОт: Air <sign@act.example.org>\nИзпратено: четвъртък, 3 декември 2026 г. 10:00\nДо: Иван\nОтносно: Подпис\n\nТекст", "Да." },
+		{ "BG iPhone", "Да." "\n\nИзпратено от моя iPhone", "Да." },
+		{ "SL Outlook", "Da." "\n\nOd: Air <sign@act.example.org>\nPoslano: četrtek, 3. december 2026 10:00\nZa: Janez\nZadeva: Podpis\n\nBesedilo", "Da." },
+		{ "ET Outlook", "Jah." "\n\nSaatja: Air <sign@act.example.org>\nSaadetud: neljapäev, 3. detsember 2026 10:00\nAdressaat: Jaan\nTeema: Allkiri\n\nTekst", "Jah." },
 		/* Outlook in languages beyond the list */
 		{ "RU Outlook", "Да." "\n\nОт: Air <sign@act.example.org>\nОтправлено: четверг, 3 декабря 2026 г. 10:00\nКому: Иван\nТема: Подпишете?\n\nТекст", "Да." },
 		{ "EL Outlook", "Ναι." "\n\nΑπό: Air <sign@act.example.org>\nΣτάλθηκε: Πέμπτη, 3 Δεκεμβρίου 2026 10:00 πμ\nΠρος: Γιάννης\nΘέμα: Υπογράφετε;\n\nΚείμενο", "Ναι." },
