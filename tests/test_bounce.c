@@ -485,6 +485,34 @@ TEST(free_text_services)
 			 "Es tut mir leid, Ihnen mitteilen zu müssen, dass Ihre Nachricht nicht an\n"
 			 "einen oder mehrere Empfänger zugestellt werden konnte.\n\n"
 			 "gone@example.de: Benutzer unbekannt\n", "gone@example.de", TRUE, "Postfix translated (German)");
+	/* Exchange 2000/2003's "Your message did not reach some or all of the intended
+	 * recipients" / "The following recipient(s) could not be reached:", translated (its
+	 * localized NDR templates), the address quoted and dated */
+	expect_free_text("Votre message n'a pas atteint certains ou l'ensemble de ses destinataires.\n\n"
+			 "      Objet :\tSignez\n      Envoyé :\t03/12/2026 10:00\n\n"
+			 "Impossible de joindre le(s) destinataire(s) suivant(s) :\n\n"
+			 "      'gone@example.fr' le 03/12/2026 10:00\n            Le compte de messagerie n'existe pas.\n",
+			 "gone@example.fr", TRUE, "Exchange 2003 in French");
+	expect_free_text("Ihre Nachricht hat einige oder alle Empfänger nicht erreicht.\n\n"
+			 "Die folgenden Empfänger konnten nicht erreicht werden:\n\n"
+			 "      'gone@example.de' am 03.12.2026 10:00\n", "gone@example.de", TRUE, "Exchange 2003 in German");
+	expect_free_text("Su mensaje no llegó a algunos o a ninguno de los destinatarios.\n\n"
+			 "No se pudo obtener acceso a los siguientes destinatarios:\n\n"
+			 "      'gone@example.es' el 03/12/2026 10:00\n", "gone@example.es", TRUE, "Exchange 2003 in Spanish");
+	expect_free_text("Il messaggio non ha raggiunto alcuni o tutti i destinatari.\n\n"
+			 "Impossibile raggiungere i seguenti destinatari:\n\n"
+			 "      'gone@example.it' il 03/12/2026 10.00\n", "gone@example.it", TRUE, "Exchange 2003 in Italian");
+	expect_free_text("A sua mensagem não chegou a alguns ou a todos os destinatários.\n\n"
+			 "Não foi possível alcançar os seguintes destinatários:\n\n"
+			 "      'gone@example.pt' em 03/12/2026 10:00\n", "gone@example.pt", TRUE, "Exchange 2003 in Portuguese");
+	expect_free_text("Uw bericht heeft sommige of alle geadresseerden niet bereikt.\n\n"
+			 "De volgende geadresseerden kunnen niet worden bereikt:\n\n"
+			 "      'gone@example.nl' op 3-12-2026 10:00\n", "gone@example.nl", TRUE, "Exchange 2003 in Dutch");
+	expect_free_text("Ваше сообщение не достигло некоторых или всех предполагаемых получателей.\n\n"
+			 "Не удается связаться со следующими получателями:\n\n"
+			 "      'gone@example.ru' 03.12.2026 10:00\n", "gone@example.ru", TRUE, "Exchange 2003 in Russian");
+	expect_free_text("您的邮件未到达部分或全部预期收件人。\n\n无法到达下列收件人:\n\n"
+			 "      'gone@example.cn' 于 2026/12/3 10:00\n", "gone@example.cn", TRUE, "Exchange 2003 in Chinese");
 	/* Office 365's "Your message to X couldn't be delivered." */
 	expect_free_text("Ihre Nachricht an max@example.de konnte nicht übermittelt werden.\n\nmax wurde nicht gefunden.\n",
 			 "max@example.de", TRUE, "Office 365 in German");
