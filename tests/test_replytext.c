@@ -660,6 +660,12 @@ TEST(languages_by_client)
 		{ "SK iPhone", "Áno." "\n\nOdoslané z iPhonu", "Áno." },
 		{ "HE iPhone", "כן." "\n\nנשלח מה-iPhone שלי", "כן." },
 		{ "AR iPhone", "نعم." "\n\nأُرسلت من الـ iPhone", "نعم." },
+		/* no-break spaces: Gmail's French "a\u202f:" and French typography before a colon in
+		 * Outlook's block; the member's own no-break spaces stay */
+		{ "FR Gmail, narrow no-break space", "Oui\xc2\xa0" "!" "\n\nLe jeu. 3 déc. 2026 à 10:00, Air <sign@act.example.org> a écrit\xe2\x80\xaf" ":" Q, "Oui\xc2\xa0" "!" },
+		{ "FR Apple, no-break space", "Oui." "\n\nLe 3 déc. 2026 à 10:00, Air <sign@act.example.org> a écrit\xc2\xa0" ":" Q, "Oui." },
+		{ "FR Outlook, no-break spaces", "Oui." "\n\nDe\xc2\xa0" ": Air <sign@act.example.org>\nEnvoyé\xc2\xa0" ": jeudi 3 décembre 2026 10:00\nÀ\xc2\xa0" ": Jeanne\nObjet\xc2\xa0" ": Signez ?\n\nTexte", "Oui." },
+		{ "EN Outlook, no-break space after the colons", "Yes." "\n\nFrom:\xc2\xa0" "Air <sign@act.example.org>\nSent:\xc2\xa0" "Thursday, December 3, 2026 10:00 AM\nTo:\xc2\xa0" "Jane\nSubject:\xc2\xa0" "Sign?\n\nText", "Yes." },
 		/* Outlook's "-----Original Message-----", no spaces inside the dashes */
 		{ "EN original", "Yes." "\n\n-----Original Message-----\nText", "Yes." },
 		{ "FR original", "Oui." "\n\n-----Message d'origine-----\nTexte", "Oui." },

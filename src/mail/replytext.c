@@ -834,11 +834,41 @@ static char *strip_marked(GPtrArray *lines, char *m)
 	return g_string_free(out, FALSE);
 }
 
+/* spaced_lines - lines as the patterns read them: a no-break space (U+00A0), a narrow one
+ * (U+202F: Gmail's French "a écrit :" and English "10:00 AM", French typography before a
+ * colon) or a figure or thin space (U+2007, U+2009) as a plain space; the lines kept are
+ * the originals, so the member's own text keeps its spaces; free with g_ptr_array_unref */
+static GPtrArray *spaced_lines(GPtrArray *lines)
+{
+	static const char *const spaces[] = { "\xc2\xa0", "\xe2\x80\xaf", "\xe2\x80\x87", "\xe2\x80\x89" };
+	GPtrArray *out = g_ptr_array_new_full(lines->len, g_free);
+
+	for (guint i = 0; i < lines->len; i++) {
+		const char *l = lines->pdata[i];
+		GString *s = g_string_sized_new(strlen(l));
+
+		while (*l) {
+			gsize n = 0;
+			for (gsize k = 0; k < G_N_ELEMENTS(spaces) && n == 0; k++)
+				if (g_str_has_prefix(l, spaces[k]))
+					n = strlen(spaces[k]);
+			if (n) {
+				g_string_append_c(s, ' ');
+				l += n;
+			} else {
+				g_string_append_c(s, *l++);
+			}
+		}
+		g_ptr_array_add(out, g_string_free(s, FALSE));
+	}
+	return out;
+}
+
 /* replytext_strip_quotes - text without quotes, attributions, header blocks and forwards,
  * but with footers and signature (talon's extract_from_plain); caller frees */
 char *replytext_strip_quotes(const char *text)
 {
-	GPtrArray *lines;
+	GPtrArray *lines, *seen;
 	char *m, *s, *t, *valid = NULL;
 
 	if (text == NULL)
@@ -847,7 +877,9 @@ char *replytext_strip_quotes(const char *text)
 		text = valid = g_utf8_make_valid(text, -1);
 	lines = split_lines(text);
 	split_shared_lines(lines);
-	m = mark_lines(lines);
+	seen = spaced_lines(lines);
+	m = mark_lines(seen);
+	g_ptr_array_unref(seen);
 	s = strip_marked(lines, m);
 	t = trim(s);
 	g_free(s);
@@ -1032,9 +1064,12 @@ char *replytext_rule(GMimeMessage *msg)
 {
 	const Patterns *p = patterns();
 	char *body = replytext_body(msg), *out = NULL;
-	GPtrArray *lines = split_lines(body);
+	GPtrArray *lines = split_lines(body), *raw;
 
 	split_shared_lines(lines);
+	raw = lines;
+	lines = spaced_lines(raw);
+	g_ptr_array_unref(raw);
 	for (guint i = 0; i < lines->len && out == NULL; i++) {
 		const char *l = lines->pdata[i];
 		gboolean fwd;
