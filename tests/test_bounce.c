@@ -605,6 +605,33 @@ TEST(free_text_services)
 			 "gone@example.co.jp", TRUE, "Japanese Postfix notice");
 	expect_free_text("很抱歉，您的邮件未能成功投递到以下地址：\n\ngone@example.cn\n550 Mailbox not found\n",
 			 "gone@example.cn", TRUE, "Alibaba Mail");
+	/* Gmail's "** Delivery incomplete **" translated: still trying, whatever "permanently"
+	 * the notice mentions */
+	expect_free_text("** Distribution incomplète **\n\nUn problème temporaire a empêché la distribution de votre message à "
+			 "slow@example.fr. Gmail effectuera de nouvelles tentatives pendant 46 heures. Vous serez averti si la "
+			 "distribution échoue définitivement.\n", "slow@example.fr", FALSE, "Gmail delay in French");
+	expect_free_text("** Zustellung unvollständig **\n\nBeim Zustellen Ihrer Nachricht an slow@example.de ist ein vorübergehendes "
+			 "Problem aufgetreten. Gmail versucht noch 46 Stunden lang, die Nachricht zuzustellen. Sie werden "
+			 "benachrichtigt, falls die Zustellung endgültig fehlschlägt.\n", "slow@example.de", FALSE, "Gmail delay in German");
+	expect_free_text("** Entrega incompleta **\n\nSe ha producido un problema temporal al entregar tu mensaje a slow@example.es. "
+			 "Gmail volverá a intentarlo durante 46 horas más. Recibirás una notificación si la entrega falla de forma "
+			 "permanente.\n", "slow@example.es", FALSE, "Gmail delay in Spanish");
+	expect_free_text("** Consegna incompleta **\n\nSi è verificato un problema temporaneo durante il recapito del messaggio a "
+			 "slow@example.it. Gmail riproverà per altre 46 ore. Riceverai una notifica se il recapito non riesce "
+			 "definitivamente.\n", "slow@example.it", FALSE, "Gmail delay in Italian");
+	expect_free_text("** Entrega incompleta **\n\nHouve um problema temporário ao entregar sua mensagem para slow@example.com.br. "
+			 "O Gmail tentará novamente por mais 46 horas. Você receberá uma notificação se houver falha permanente na "
+			 "entrega.\n", "slow@example.com.br", FALSE, "Gmail delay in Portuguese");
+	expect_free_text("** Bezorging onvolledig **\n\nEr is een tijdelijk probleem opgetreden bij het afleveren van je bericht aan "
+			 "slow@example.nl. Gmail probeert het nog 46 uur opnieuw. Je krijgt een melding als de bezorging definitief "
+			 "mislukt.\n", "slow@example.nl", FALSE, "Gmail delay in Dutch");
+	expect_free_text("** 配信未完了 **\n\nslow@example.jp へのメッセージ配信で一時的な問題が発生しました。Gmail は、さらに 46 時間"
+			 "再試行します。配信が恒久的に失敗した場合は通知されます。\n", "slow@example.jp", FALSE, "Gmail delay in Japanese");
+	expect_free_text("** 邮件传递未完成 **\n\n向 slow@example.cn 传递邮件时出现临时问题。Gmail 将在之后的 46 小时内重试。如果传递永久"
+			 "失败，您会收到通知。\n", "slow@example.cn", FALSE, "Gmail delay in Chinese");
+	expect_free_text("** Доставка не завершена **\n\nПри доставке сообщения на адрес slow@example.ru возникла временная проблема. "
+			 "Gmail будет пытаться доставить его ещё 46 ч. Если доставка окончательно не удастся, вы получите "
+			 "уведомление.\n", "slow@example.ru", FALSE, "Gmail delay in Russian");
 	/* qmail's QSBMF (cr.yp.to/proto/qsbmf.txt) */
 	expect_free_text("Hi. This is the qmail-send program at mx.example.net.\n"
 			 "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
