@@ -632,6 +632,45 @@ TEST(free_text_services)
 	expect_free_text("** Доставка не завершена **\n\nПри доставке сообщения на адрес slow@example.ru возникла временная проблема. "
 			 "Gmail будет пытаться доставить его ещё 46 ч. Если доставка окончательно не удастся, вы получите "
 			 "уведомление.\n", "slow@example.ru", FALSE, "Gmail delay in Russian");
+	/* a help desk named in the report's own language is no recipient */
+	expect_free_text("Le message que vous avez envoyé n'a pas pu être délivré à un ou plusieurs destinataires.\n\n"
+			 "<gone@orange.fr>: 550 5.1.1 Adresse d au moins un destinataire invalide.\n\n"
+			 "Pour toute question, veuillez contacter postmaster@orange.example.\n", "gone@orange.fr", TRUE,
+			 "help desk in French");
+	expect_free_text("Ihre Nachricht konnte nicht zugestellt werden.\n\ngone@example.de\n\n"
+			 "Bei Fragen wenden Sie sich an support@provider.example.\n", "gone@example.de", TRUE, "help desk in German");
+	expect_free_text("No se pudo entregar el mensaje.\n\ngone@example.es\n\n"
+			 "Si tiene preguntas, póngase en contacto con soporte@provider.example.\n", "gone@example.es", TRUE,
+			 "help desk in Spanish");
+	expect_free_text("Impossibile recapitare il messaggio.\n\ngone@example.it\n\n"
+			 "Per assistenza contattare assistenza@provider.example.\n", "gone@example.it", TRUE, "help desk in Italian");
+	expect_free_text("Não foi possível entregar a mensagem.\n\ngone@example.com.br\n\n"
+			 "Em caso de dúvidas, entre em contato com suporte@provider.example.\n", "gone@example.com.br", TRUE,
+			 "help desk in Portuguese");
+	expect_free_text("Uw bericht kon niet worden bezorgd.\n\ngone@example.nl\n\n"
+			 "Neem bij vragen contact op met helpdesk@provider.example.\n", "gone@example.nl", TRUE, "help desk in Dutch");
+	expect_free_text("К сожалению, ваше письмо не может быть доставлено.\n\ngone@example.ru\n\n"
+			 "По всем вопросам обращайтесь в службу поддержки support@provider.example.\n", "gone@example.ru", TRUE,
+			 "help desk in Russian");
+	expect_free_text("很抱歉您的邮件无法发送到以下地址。\n\ngone@example.cn\n\n如有疑问，请联系 postmaster@provider.example。\n",
+			 "gone@example.cn", TRUE, "help desk in Chinese");
+	expect_free_text("以下の宛先へのメールの配送に失敗しました。\n\ngone@example.co.jp\n\nお問い合わせは support@provider.example まで。\n",
+			 "gone@example.co.jp", TRUE, "help desk in Japanese");
+	/* Postfix's delay warning, translated: "THIS IS A WARNING ONLY" */
+	expect_free_text("Dies ist das Mailsystem auf dem Rechner mx.example.de.\n\n"
+			 "####################################################################\n"
+			 "# DIES IST NUR EINE WARNUNG. SIE MÜSSEN IHRE NACHRICHT NICHT ERNEUT SENDEN. #\n"
+			 "####################################################################\n\n"
+			 "Ihre Nachricht konnte bisher nicht zugestellt werden, dauerhafte Fehler sind nicht ausgeschlossen.\n\n"
+			 "<slow@example.de>: host mx.example.de[192.0.2.3] said: 451 4.3.0 try later\n",
+			 "slow@example.de", FALSE, "Postfix warning in German");
+	expect_free_text("Ceci est le logiciel de messagerie de mx.example.fr.\n\n"
+			 "####################################################################\n"
+			 "# CECI N'EST QU'UN AVERTISSEMENT. VOUS N'AVEZ PAS À RENVOYER VOTRE MESSAGE. #\n"
+			 "####################################################################\n\n"
+			 "Votre message n'a pas encore pu être remis, un échec définitif reste possible.\n\n"
+			 "<lent@example.fr>: host mx.example.fr[192.0.2.4] said: 451 4.3.0 try later\n",
+			 "lent@example.fr", FALSE, "Postfix warning in French");
 	/* qmail's QSBMF (cr.yp.to/proto/qsbmf.txt) */
 	expect_free_text("Hi. This is the qmail-send program at mx.example.net.\n"
 			 "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
