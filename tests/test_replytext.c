@@ -666,6 +666,13 @@ TEST(languages_by_client)
 		{ "FR Apple, no-break space", "Oui." "\n\nLe 3 déc. 2026 à 10:00, Air <sign@act.example.org> a écrit\xc2\xa0" ":" Q, "Oui." },
 		{ "FR Outlook, no-break spaces", "Oui." "\n\nDe\xc2\xa0" ": Air <sign@act.example.org>\nEnvoyé\xc2\xa0" ": jeudi 3 décembre 2026 10:00\nÀ\xc2\xa0" ": Jeanne\nObjet\xc2\xa0" ": Signez ?\n\nTexte", "Oui." },
 		{ "EN Outlook, no-break space after the colons", "Yes." "\n\nFrom:\xc2\xa0" "Air <sign@act.example.org>\nSent:\xc2\xa0" "Thursday, December 3, 2026 10:00 AM\nTo:\xc2\xa0" "Jane\nSubject:\xc2\xa0" "Sign?\n\nText", "Yes." },
+		/* Yahoo Mail's app footers */
+		{ "FR Yahoo footer", "Oui." "\n\nEnvoyé de Yahoo Mail pour Android", "Oui." },
+		{ "DE Yahoo footer", "Ja." "\n\nVon Yahoo Mail auf Android gesendet", "Ja." },
+		{ "ES Yahoo footer", "Sí." "\n\nEnviado desde Yahoo Mail para Android", "Sí." },
+		{ "IT Yahoo footer", "Sì." "\n\nInviato da Yahoo Mail su Android", "Sì." },
+		{ "PT Yahoo footer", "Sim." "\n\nEnviado do Yahoo Mail no Android", "Sim." },
+		{ "FR a closing 'Envoyé de Paris' stays", "Oui.\n\nEnvoyé de Paris", "Oui.\n\nEnvoyé de Paris" },
 		/* Outlook's "-----Original Message-----", no spaces inside the dashes */
 		{ "EN original", "Yes." "\n\n-----Original Message-----\nText", "Yes." },
 		{ "FR original", "Oui." "\n\n-----Message d'origine-----\nTexte", "Oui." },
