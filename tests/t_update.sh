@@ -229,4 +229,26 @@ like "$hist" "update-received +creator" "each update received"
 ok "member forget the creator" pm member forget ann@example.org
 is "$(sql "SELECT count(*) FROM petition_updates WHERE subject <> '' OR body <> '' OR status = 'pending'")" 0 "their updates are emptied, the pending ones rejected"
 
+# ---- a 32-character slug and large ids: the update and sign addresses keep within 64
+# characters by leaving the slug out; the token names the petition ----
+sql "INSERT INTO members(id, email, created_at, updated_at) VALUES (9000000000000, 'filler@example.net', 0, 0)"
+sql "INSERT INTO petitions(id, slug, title, status, created_at) VALUES (9000000000000, 'filler', 'Filler', 'closed', 0)"
+send lee@example.org start@act.test "Protect the riverside meadows of Leeds now" "The meadows flood every winter and must stay green." >/dev/null
+send lee@example.org "$(reply_of lee@example.org)" "Re: confirm" "yes" >/dev/null
+lslug=$(sql "SELECT slug FROM petitions WHERE id > 9000000000000")
+is "${#lslug}" 32 "a started petition's slug of 32 characters"
+pm petition moderate "$lslug" --approve >/dev/null
+lupd=$(text_of lee@example.org | grep -o "update+[a-z0-9+-]*@act.test" | head -1)
+like "$lupd" "^update\+[a-z2-7]+@act.test$" "its update address (slug left out: the local part would pass 64)"
+is "$(send lee@example.org "$lupd" "Meadows news" "The council listens.")" 0 "the update address works"
+is "$(result)" pending "the update is pending"
+is "$(send lee@example.org "update+$slug+${lupd#update+}" "Meadows news" "The council listens.")" 67 "with another petition's slug it is refused (67)"
+pm petition update approve "$(sql "SELECT max(id) FROM petition_updates")" >/dev/null
+run_once
+lrt=$(headers_of "$(copy_of 'Meadows news' lee@example.org)" | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/p')
+like "$lrt" "^sign\+[a-z2-7]+@act.test$" "the copy's Reply-To is sign+TOKEN"
+is "$(send lee@example.org "$lrt" "Re: Meadows news" "Where does the council meet?")" 0 "a reply to it works"
+is "$(result)" forwarded "read as any reply (a question)"
+is "$(send lee@example.org "sign+$slug+${lrt#sign+}" "Re: Meadows news" "Yes")" 67 "with another petition's slug it is refused (67)"
+
 done_testing

@@ -683,14 +683,22 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 	return ok;
 }
 
+/* slug_matches - the SLUG of keyword+SLUG+TOKEN names p, or is absent: the token names
+ * the petition, and a long slug is left out of the address (mail/address.c
+ * address_make keeps a local part within 64 characters) */
+static gboolean slug_matches(InboundCtx *c, const Petition *p)
+{
+	return c->route.arg == NULL || g_ascii_strcasecmp(c->route.arg, p->slug) == 0;
+}
+
 /* sign_token_petition - the open or closed petition a sign token names, or NULL with
- * EX_NOUSER: sign+SLUG+TOKEN only, a token without its petition's slug is refused */
+ * EX_NOUSER: sign+SLUG+TOKEN (a slug of another petition is refused) or sign+TOKEN */
 static Petition *sign_token_petition(InboundCtx *c, const Token *t, GError **error)
 {
 	GError *e = NULL;
 	Petition *p = petition_get(c->db, t->object, &e);
 
-	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0) {
+	if (e || p == NULL || !slug_matches(c, p)) {
 		if (e)
 			g_propagate_error(error, e);
 		else
@@ -2163,7 +2171,7 @@ static gboolean do_sponsor(InboundCtx *c, GError **error)
 	if (!decode(c, TOKEN_SPONSOR, &t, error))
 		return FALSE;
 	p = petition_get(c->db, t.object, &e);
-	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0) {
+	if (e || p == NULL || !slug_matches(c, p)) {
 		if (e)
 			g_propagate_error(error, e);
 		else
@@ -2335,7 +2343,7 @@ static gboolean do_update(InboundCtx *c, GError **error)
 	if (!decode(c, TOKEN_UPDATE, &t, error))
 		return FALSE;
 	p = petition_get(c->db, t.object, &e);
-	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0 ||
+	if (e || p == NULL || !slug_matches(c, p) ||
 	    p->creator_id != t.member) {
 		if (e)
 			g_propagate_error(error, e);
