@@ -220,7 +220,8 @@ like "$(text_of ann@example.org)" "is closed: updates go only to the signers of 
 
 # ---- every decision is in the history, with who and when ----
 hist=$(pm petition history "$slug")
-like "$hist" "update-approved +org@example.net +update 1: The council meets on Monday" "the approval by reply, with who"
+like "$hist" "update-approved +org@example.net +update 1$" "the approval by reply, with who (the subject stays in petition_updates)"
+unlike "$hist" "The council meets on Monday" "the history holds no creator's words (forgetting erases them)"
 like "$hist" "update-rejected +org@example.net +update $u2: it names private persons" "the rejection, with its reason"
 like "$hist" "update-approved +cli:$(id -un)" "the approval at the command line"
 like "$hist" "update-received +creator" "each update received"
@@ -228,6 +229,23 @@ like "$hist" "update-received +creator" "each update received"
 # ---- forgetting the creator empties their updates ----
 ok "member forget the creator" pm member forget ann@example.org
 is "$(sql "SELECT count(*) FROM petition_updates WHERE subject <> '' OR body <> '' OR status = 'pending'")" 0 "their updates are emptied, the pending ones rejected"
+# no row holds an update's subject any more: not petition_updates, not the history, not
+# the inbound log (only the newsletter an approved one became keeps its text, as any sent
+# newsletter; the organizers' notice copies are purged with every sent body)
+leak() { python3 - "$T/var/peermail.db" "$@" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+found = []
+for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+    if t in ("newsletters", "newsletter_langs", "outbox_message") or t.startswith("petition_titles"):
+        continue
+    for row in db.execute('SELECT * FROM "%s"' % t):
+        text = " ".join(v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in row)
+        found += ["%s: %s" % (t, n) for n in sys.argv[2:] if n in text]
+print(" ".join(sorted(set(found))))
+PY
+}
+is "$(leak "Names of the bus drivers" "Here are the names and phone numbers" "Thank you all" "After closing")" "" "no table holds the forgotten creator's update subjects or text"
 
 # ---- a 32-character slug and large ids: the update and sign addresses keep within 64
 # characters by leaving the slug out; the token names the petition ----

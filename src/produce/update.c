@@ -78,10 +78,12 @@ static gboolean notice_copy(NotifyCopy *copy, gpointer user, GError **error)
 	return TRUE;
 }
 
-/* detail - "update N: text" for the history; caller frees */
+/* detail - "update N" (or "update N: text") for the history; never the creator's words,
+ * which forgetting the creator erases from petition_updates only; caller frees */
 static char *detail(const PetitionUpdate *u, const char *text)
 {
-	return g_strdup_printf("update %" G_GINT64_FORMAT ": %s", u->id, text);
+	return text ? g_strdup_printf("update %" G_GINT64_FORMAT ": %s", u->id, text)
+		    : g_strdup_printf("update %" G_GINT64_FORMAT, u->id);
 }
 
 /* update_received - the organizers asked, the creator told */
@@ -91,7 +93,7 @@ gboolean update_received(PmDb *db, const PmConfig *cfg, const PmSecret *key, con
 	UpdateNotice un = { db, cfg, key, p, u };
 	Notice n = { "update_review", NULL, NULL, p->id, NULL, notice_copy, &un };
 	JsonObject *extra = json_object_new();
-	char *what = detail(u, u->subject);
+	char *what = detail(u, NULL);
 	guint told = 0;
 	gboolean ok;
 
@@ -142,7 +144,7 @@ gboolean update_decide(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint6
 		goto out;
 	if ((now = petition_update_need(db, id, error)) == NULL)
 		goto out;
-	what = detail(now, approve ? now->subject : why);
+	what = detail(now, approve ? NULL : why);
 	extra = json_object_new();
 	json_object_set_object_member(extra, "update", update_json(now));
 	if (why)
