@@ -217,6 +217,17 @@ pm petition close "$slug" >/dev/null
 send ann@example.org "$upd" "After closing" "News." >/dev/null
 is "$(result)" refused "a closed petition takes no update"
 like "$(text_of ann@example.org)" "is closed: updates go only to the signers of a published, open petition" "and the creator is told why"
+# an update still pending when its petition closed is not approved: by reply nor command
+two=$(sql "SELECT id FROM petition_updates WHERE subject = 'Two'")
+nl=$(sql "SELECT count(*) FROM newsletters")
+is "$(send org@example.net "$(reply_of org@example.net)" "Re: update" "approve")" 0 "approving by reply after the petition closed exits 0"
+is "$(result)" refused "is refused"
+like "$(text_of org@example.net)" "Update to review: Two .*is closed now: an update goes only to the signers of an open petition" "the organizer is told why"
+out=$(pm petition update approve "$two" 2>&1); rc=$?
+is "$rc" 65 "petition update approve after the petition closed exits 65"
+like "$out" "petition $slug is closed: an update goes only to the signers of an open petition" "with a clear error"
+is "$(sql "SELECT status FROM petition_updates WHERE id = $two")|$(sql "SELECT count(*) FROM newsletters")" "pending|$nl" "the update stays pending, nothing is queued"
+ok "it can still be rejected" pm petition update reject "$two" --reason "the petition closed"
 
 # ---- every decision is in the history, with who and when ----
 hist=$(pm petition history "$slug")

@@ -2491,7 +2491,16 @@ static gboolean do_decide(InboundCtx *c, GError **error)
 	}
 	text = inbound_reply_text(c->m);
 	reason = rest_of_line(text);
-	if (first_word_is(text, yes)) {
+	if (first_word_is(text, yes) && !update_sendable(p, NULL)) {
+		/* closed, withdrawn or past its date meanwhile: no approval (update_sendable);
+		 * the organizer is told, and can still reject it */
+		JsonObject *d = update_notice_data(c->db, c->cfg, p, u, org->email);
+
+		json_object_set_string_member(d, "not_open",
+					      petition_status_name(petition_status_now(p)));
+		c->result = "refused";
+		ok = respond(c, "update_review", org, c->recipient, d, OUTBOX_NOTICE, error);
+	} else if (first_word_is(text, yes)) {
 		ok = update_decide(c->db, c->cfg, c->key, u->id, TRUE, NULL, org->email, NULL, error);
 		c->result = "approved";
 	} else if (first_word_is(text, no) && reason) {

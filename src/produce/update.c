@@ -109,6 +109,17 @@ gboolean update_received(PmDb *db, const PmConfig *cfg, const PmSecret *key, con
 	return ok;
 }
 
+/* update_sendable - p is open (published, not closed, withdrawn or past its closing date) */
+gboolean update_sendable(const Petition *p, GError **error)
+{
+	if (petition_is_open(p))
+		return TRUE;
+	g_set_error(error, PM_ERROR, EX_DATAERR, "petition %s is %s: an update goes only to the "
+		    "signers of an open petition", p->slug,
+		    petition_status_name(petition_status_now(p)));
+	return FALSE;
+}
+
 /* update_decide - approve (a newsletter to the signers) or reject, record, tell */
 gboolean update_decide(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint64 id,
 		       gboolean approve, const char *reason, const char *by, gint64 *newsletter,
@@ -131,6 +142,7 @@ gboolean update_decide(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint6
 	}
 	if ((u = petition_update_need(db, id, error)) == NULL ||
 	    (p = petition_need_id(db, u->petition_id, error)) == NULL ||
+	    (approve && !update_sendable(p, error)) ||
 	    !petition_update_decide(db, id, approve, why, by, pm_now(), &moved, error))
 		goto out;
 	if (!moved) {
