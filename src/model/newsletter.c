@@ -141,19 +141,6 @@ Newsletter *newsletter_need(PmDb *db, gint64 id, GError **error)
 	return n;
 }
 
-/* template_check - src parses as Mustache; else EX_DATAERR naming what */
-static gboolean template_check(const char *src, const char *what, GError **error)
-{
-	Template *t = template_parse(src, error);
-
-	if (t == NULL) {
-		g_prefix_error(error, "the %s: ", what);
-		return FALSE;
-	}
-	template_unref(t);
-	return TRUE;
-}
-
 /* newsletter_create - a draft */
 gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const char *subject,
 			 const char *body_markdown, const char *petition, const char *template_name,
