@@ -200,6 +200,34 @@ run_once
 is "$(got 'Thank you all')" "ann@example.org b2@bulk.test " "the next update skips those who stopped it, up to the moment it is sent"
 is "$(sql "SELECT status FROM outbox WHERE kind = 'newsletter' AND recipient = 'b1@bulk.test' AND ref_id = (SELECT max(id) FROM newsletters)")" cancelled "b1's waiting copy is cancelled, not sent"
 
+# ---- "unsubscribe" in reply to an update copy (its Reply-To is sign+SLUG+TOKEN): this
+# petition's updates stop, the signature still counts, the lists stay as they were ----
+pm list create news >/dev/null
+pm member add b2@bulk.test --list news >/dev/null 2>&1
+b2rt=$(headers_of "$(copy_of 'Thank you all' b2@bulk.test)" | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/p')
+like "$b2rt" "^sign\+$slug\+[a-z2-7]+@act.test$" "b2's copy has her own sign+SLUG+TOKEN Reply-To"
+is "$(send b2@bulk.test "$b2rt" "Re: update" "unsubscribe")" 0 "replying unsubscribe to an update exits 0"
+is "$(sql "SELECT action || '|' || result FROM inbound ORDER BY id DESC LIMIT 1")" "sign|unfollowed" "it stops this petition's updates"
+is "$(sql "SELECT s.status || '|' || (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test' AND s.petition_id = (SELECT id FROM petitions WHERE slug = '$slug')")" "confirmed|1" "her signature still counts, its updates stopped"
+is "$(sql "SELECT m.status || '|' || s.status FROM members m JOIN subscriptions s ON s.member_id = m.id WHERE m.email = 'b2@bulk.test'")" "active|active" "her lists are untouched"
+b2txt=$(text_of b2@bulk.test)
+like "$b2txt" "^Subject: No more updates about \"Keep the night buses running\"" "the answer says what happened"
+like "$b2txt" "Your signature still counts" "and that her signature still counts"
+unlike "$b2txt" "did not sign|unsubscribed from" "nothing untrue"
+# "stop" to help@ from a signer on no list: the petitions whose updates they get, and the
+# confirmation stops them all
+stopped_before=$(sql "SELECT count(*) FROM signatures WHERE updates_stopped_at IS NOT NULL")
+is "$(send ann@example.org help@act.test "stop" "stop")" 0 "stop to help@ from a signer on no list exits 0"
+is "$(result)" pending "a confirmation is asked"
+stoptxt=$(text_of ann@example.org)
+like "$stoptxt" "^Subject: Please confirm: unsubscribe from all our lists and petition updates" "asking to stop the petition updates too"
+like "$stoptxt" "updates of these petitions it signed: \* Keep the night buses running" "naming the petitions"
+is "$(send ann@example.org "$(reply_of ann@example.org)" "Re: stop" "yes")" 0 "the confirmation exits 0"
+is "$(result)" unsubscribed "stops everything"
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ann@example.org' AND s.updates_stopped_at IS NULL")" 0 "no petition's updates reach her any more"
+is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ann@example.org'")" confirmed "her signature still counts"
+like "$(text_of ann@example.org)" "no more updates about any petition you signed" "and she is told so"
+
 # ---- limits: open petitions, length, pending ----
 long=$(head -c 400 /dev/zero | tr '\0' 'x')
 send ann@example.org "$upd" "Too long" "$long" >/dev/null
