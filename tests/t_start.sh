@@ -231,4 +231,18 @@ is "$(sent_to d1@example.org)" "$d1before" "(the sponsors are not)"
 pm run --once >/dev/null 2>&1
 is "$(sent_to dan@example.org)" $((before + 1)) "once"
 
+# ---- a 32-character slug and large ids: the sponsor address keeps within 64 characters by
+# leaving the slug out; the token names the petition, so it works all the same ----
+sql "INSERT INTO members(id, email, created_at, updated_at) VALUES (9000000000000, 'filler@example.net', 0, 0)"
+sql "INSERT INTO petitions(id, slug, title, status, created_at) VALUES (9000000000000, 'filler', 'Filler', 'closed', 0)"
+send lee@example.org start@act.test "Protect the riverside meadows of Leeds now" "The meadows flood every winter and must stay green." >/dev/null
+send lee@example.org "$(reply_of lee@example.org)" "Re: confirm" "yes" >/dev/null
+lslug=$(sql "SELECT slug FROM petitions WHERE id > 9000000000000")
+is "${#lslug}" 32 "a started petition's slug of 32 characters"
+lsponsor=$(text_of lee@example.org | grep -o "sponsor+[a-z0-9+-]*@act.test" | head -1)
+like "$lsponsor" "^sponsor\+[a-z2-7]+@act.test$" "its sponsor address (slug left out: the local part would pass 64)"
+is "$(send l1@example.org "$lsponsor" "Sponsoring" "Yes.")" 0 "the sponsor address works"
+is "$(result)" pending "a pending sponsor"
+is "$(send l2@example.org "sponsor+$bus+${lsponsor#sponsor+}" "Sponsoring" "Yes.")" 67 "with another petition's slug it is refused (67)"
+
 done_testing

@@ -200,6 +200,34 @@ run_once
 is "$(got 'Thank you all')" "ann@example.org b2@bulk.test " "the next update skips those who stopped it, up to the moment it is sent"
 is "$(sql "SELECT status FROM outbox WHERE kind = 'newsletter' AND recipient = 'b1@bulk.test' AND ref_id = (SELECT max(id) FROM newsletters)")" cancelled "b1's waiting copy is cancelled, not sent"
 
+# ---- "unsubscribe" in reply to an update copy (its Reply-To is sign+SLUG+TOKEN): this
+# petition's updates stop, the signature still counts, the lists stay as they were ----
+pm list create news >/dev/null
+pm member add b2@bulk.test --list news >/dev/null 2>&1
+b2rt=$(headers_of "$(copy_of 'Thank you all' b2@bulk.test)" | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/p')
+like "$b2rt" "^sign\+$slug\+[a-z2-7]+@act.test$" "b2's copy has her own sign+SLUG+TOKEN Reply-To"
+is "$(send b2@bulk.test "$b2rt" "Re: update" "unsubscribe")" 0 "replying unsubscribe to an update exits 0"
+is "$(sql "SELECT action || '|' || result FROM inbound ORDER BY id DESC LIMIT 1")" "sign|unfollowed" "it stops this petition's updates"
+is "$(sql "SELECT s.status || '|' || (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test' AND s.petition_id = (SELECT id FROM petitions WHERE slug = '$slug')")" "confirmed|1" "her signature still counts, its updates stopped"
+is "$(sql "SELECT m.status || '|' || s.status FROM members m JOIN subscriptions s ON s.member_id = m.id WHERE m.email = 'b2@bulk.test'")" "active|active" "her lists are untouched"
+b2txt=$(text_of b2@bulk.test)
+like "$b2txt" "^Subject: No more updates about \"Keep the night buses running\"" "the answer says what happened"
+like "$b2txt" "Your signature still counts" "and that her signature still counts"
+unlike "$b2txt" "did not sign|unsubscribed from" "nothing untrue"
+# "stop" to help@ from a signer on no list: the petitions whose updates they get, and the
+# confirmation stops them all
+stopped_before=$(sql "SELECT count(*) FROM signatures WHERE updates_stopped_at IS NOT NULL")
+is "$(send ann@example.org help@act.test "stop" "stop")" 0 "stop to help@ from a signer on no list exits 0"
+is "$(result)" pending "a confirmation is asked"
+stoptxt=$(text_of ann@example.org)
+like "$stoptxt" "^Subject: Please confirm: unsubscribe from all our lists and petition updates" "asking to stop the petition updates too"
+like "$stoptxt" "updates of these petitions it signed: \* Keep the night buses running" "naming the petitions"
+is "$(send ann@example.org "$(reply_of ann@example.org)" "Re: stop" "yes")" 0 "the confirmation exits 0"
+is "$(result)" unsubscribed "stops everything"
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ann@example.org' AND s.updates_stopped_at IS NULL")" 0 "no petition's updates reach her any more"
+is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ann@example.org'")" confirmed "her signature still counts"
+like "$(text_of ann@example.org)" "no more updates about any petition you signed" "and she is told so"
+
 # ---- limits: open petitions, length, pending ----
 long=$(head -c 400 /dev/zero | tr '\0' 'x')
 send ann@example.org "$upd" "Too long" "$long" >/dev/null
@@ -217,10 +245,22 @@ pm petition close "$slug" >/dev/null
 send ann@example.org "$upd" "After closing" "News." >/dev/null
 is "$(result)" refused "a closed petition takes no update"
 like "$(text_of ann@example.org)" "is closed: updates go only to the signers of a published, open petition" "and the creator is told why"
+# an update still pending when its petition closed is not approved: by reply nor command
+two=$(sql "SELECT id FROM petition_updates WHERE subject = 'Two'")
+nl=$(sql "SELECT count(*) FROM newsletters")
+is "$(send org@example.net "$(reply_of org@example.net)" "Re: update" "approve")" 0 "approving by reply after the petition closed exits 0"
+is "$(result)" refused "is refused"
+like "$(text_of org@example.net)" "Update to review: Two .*is closed now: an update goes only to the signers of an open petition" "the organizer is told why"
+out=$(pm petition update approve "$two" 2>&1); rc=$?
+is "$rc" 65 "petition update approve after the petition closed exits 65"
+like "$out" "petition $slug is closed: an update goes only to the signers of an open petition" "with a clear error"
+is "$(sql "SELECT status FROM petition_updates WHERE id = $two")|$(sql "SELECT count(*) FROM newsletters")" "pending|$nl" "the update stays pending, nothing is queued"
+ok "it can still be rejected" pm petition update reject "$two" --reason "the petition closed"
 
 # ---- every decision is in the history, with who and when ----
 hist=$(pm petition history "$slug")
-like "$hist" "update-approved +org@example.net +update 1: The council meets on Monday" "the approval by reply, with who"
+like "$hist" "update-approved +org@example.net +update 1$" "the approval by reply, with who (the subject stays in petition_updates)"
+unlike "$hist" "The council meets on Monday" "the history holds no creator's words (forgetting erases them)"
 like "$hist" "update-rejected +org@example.net +update $u2: it names private persons" "the rejection, with its reason"
 like "$hist" "update-approved +cli:$(id -un)" "the approval at the command line"
 like "$hist" "update-received +creator" "each update received"
@@ -228,5 +268,44 @@ like "$hist" "update-received +creator" "each update received"
 # ---- forgetting the creator empties their updates ----
 ok "member forget the creator" pm member forget ann@example.org
 is "$(sql "SELECT count(*) FROM petition_updates WHERE subject <> '' OR body <> '' OR status = 'pending'")" 0 "their updates are emptied, the pending ones rejected"
+# no row holds an update's subject any more: not petition_updates, not the history, not
+# the inbound log (only the newsletter an approved one became keeps its text, as any sent
+# newsletter; the organizers' notice copies are purged with every sent body)
+leak() { python3 - "$T/var/peermail.db" "$@" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+found = []
+for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+    if t in ("newsletters", "newsletter_langs", "outbox_message") or t.startswith("petition_titles"):
+        continue
+    for row in db.execute('SELECT * FROM "%s"' % t):
+        text = " ".join(v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in row)
+        found += ["%s: %s" % (t, n) for n in sys.argv[2:] if n in text]
+print(" ".join(sorted(set(found))))
+PY
+}
+is "$(leak "Names of the bus drivers" "Here are the names and phone numbers" "Thank you all" "After closing")" "" "no table holds the forgotten creator's update subjects or text"
+
+# ---- a 32-character slug and large ids: the update and sign addresses keep within 64
+# characters by leaving the slug out; the token names the petition ----
+sql "INSERT INTO members(id, email, created_at, updated_at) VALUES (9000000000000, 'filler@example.net', 0, 0)"
+sql "INSERT INTO petitions(id, slug, title, status, created_at) VALUES (9000000000000, 'filler', 'Filler', 'closed', 0)"
+send lee@example.org start@act.test "Protect the riverside meadows of Leeds now" "The meadows flood every winter and must stay green." >/dev/null
+send lee@example.org "$(reply_of lee@example.org)" "Re: confirm" "yes" >/dev/null
+lslug=$(sql "SELECT slug FROM petitions WHERE id > 9000000000000")
+is "${#lslug}" 32 "a started petition's slug of 32 characters"
+pm petition moderate "$lslug" --approve >/dev/null
+lupd=$(text_of lee@example.org | grep -o "update+[a-z0-9+-]*@act.test" | head -1)
+like "$lupd" "^update\+[a-z2-7]+@act.test$" "its update address (slug left out: the local part would pass 64)"
+is "$(send lee@example.org "$lupd" "Meadows news" "The council listens.")" 0 "the update address works"
+is "$(result)" pending "the update is pending"
+is "$(send lee@example.org "update+$slug+${lupd#update+}" "Meadows news" "The council listens.")" 67 "with another petition's slug it is refused (67)"
+pm petition update approve "$(sql "SELECT max(id) FROM petition_updates")" >/dev/null
+run_once
+lrt=$(headers_of "$(copy_of 'Meadows news' lee@example.org)" | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/p')
+like "$lrt" "^sign\+[a-z2-7]+@act.test$" "the copy's Reply-To is sign+TOKEN"
+is "$(send lee@example.org "$lrt" "Re: Meadows news" "Where does the council meet?")" 0 "a reply to it works"
+is "$(result)" forwarded "read as any reply (a question)"
+is "$(send lee@example.org "sign+$slug+${lrt#sign+}" "Re: Meadows news" "Yes")" 67 "with another petition's slug it is refused (67)"
 
 done_testing

@@ -149,6 +149,19 @@ TEST(syntax_errors)
 		  "unbalanced triple mustache refused");
 }
 
+/* template_check - the one check of a stored Mustache source (newsletters, updates) */
+TEST(check)
+{
+	GError *e = NULL;
+
+	OK(template_check("Hello {{member.first_name}}", "body", &e) && e == NULL, "valid: TRUE");
+	OK(!template_check("a\n{{#x}}", "subject", &e), "invalid: FALSE");
+	OK(e && e->domain == PM_ERROR && e->code == EX_DATAERR, "with EX_DATAERR");
+	STR_EQ(e ? e->message : NULL, "the subject: line 2: section 'x' is never closed",
+	       "naming what and where");
+	g_clear_error(&e);
+}
+
 static char *self_partial(const char *name, gpointer user)
 {
 	return g_strdup(user);
@@ -299,6 +312,7 @@ int main(void)
 	RUN(escaping_and_values);
 	RUN(multiline_values);
 	RUN(syntax_errors);
+	RUN(check);
 	RUN(hostile);
 	RUN(parsed_reuse_and_defaults);
 	RUN(parsed_partials);

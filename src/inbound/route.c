@@ -509,8 +509,10 @@ static gboolean ask_organizers(InboundCtx *c, const Petition *p, const Member *a
 	return respond(c, "reply_question_ack", asker, NULL, d, OUTBOX_RESPONSE, error);
 }
 
-/* leave_petition_list - mb asked to stop mail: leave the list p's mail came from (every
- * list when none did), and tell mb how to come back */
+/* leave_petition_list - mb, at their own address, asked to stop the mail a petition mail
+ * came from (the token names p): no more updates about p (their signature still counts),
+ * and the list too when the newest copy about p they got was a list's newsletter; lists
+ * are not touched otherwise. The answer says what happened. */
 static gboolean leave_petition_list(InboundCtx *c, const Petition *p, const Member *mb,
 				    GError **error)
 {
@@ -518,18 +520,20 @@ static gboolean leave_petition_list(InboundCtx *c, const Petition *p, const Memb
 	List *l = NULL;
 	GError *e = NULL;
 	WithdrawResult w;
+	gboolean stopped = FALSE, is_signed = FALSE, ok;
 	JsonObject *d;
-	gboolean ok;
 
 	if (!signature_withdraw(c->db, p->id, mb->id, TRUE, &w, error) ||
-	    !newsletter_list_of_petition_mail(c->db, p->id, mb->id, &list_id, error))
+	    !newsletter_list_of_petition_mail(c->db, p->id, mb->id, &list_id, error) ||
+	    !signature_stop_updates(c->db, p->id, mb->id, pm_now(), &stopped, error) ||
+	    !signature_exists(c->db, p->id, mb->id, &is_signed, error))
 		return FALSE;
 	if (list_id && (l = list_get(c->db, list_id, &e)) == NULL && e) {
 		g_propagate_error(error, e);
 		return FALSE;
 	}
-	ok = l ? subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, error)
-	       : subscription_unsubscribe_all(c->db, mb->id, pm_now(), error);
+	ok = l == NULL ||
+	     subscription_set(c->db, l->id, mb->id, SUBSCRIPTION_STATUS_UNSUBSCRIBED, error);
 	if (ok) {
 		d = with_petition(c, data_new(c, mb), p);
 		if (l) {
@@ -539,7 +543,9 @@ static gboolean leave_petition_list(InboundCtx *c, const Petition *p, const Memb
 			json_object_set_string_member(d, "subscribe_address", again);
 			g_free(again);
 		}
-		c->result = "unsubscribed";
+		json_object_set_boolean_member(d, "updates_stopped", stopped || is_signed);
+		json_object_set_boolean_member(d, "signed", is_signed);
+		c->result = l ? "unsubscribed" : "unfollowed";
 		ok = respond(c, "reply_unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
 	}
 	list_free(l);
@@ -683,14 +689,22 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 	return ok;
 }
 
+/* slug_matches - the SLUG of keyword+SLUG+TOKEN names p, or is absent: the token names
+ * the petition, and a long slug is left out of the address (mail/address.c
+ * address_make keeps a local part within 64 characters) */
+static gboolean slug_matches(InboundCtx *c, const Petition *p)
+{
+	return c->route.arg == NULL || g_ascii_strcasecmp(c->route.arg, p->slug) == 0;
+}
+
 /* sign_token_petition - the open or closed petition a sign token names, or NULL with
- * EX_NOUSER: sign+SLUG+TOKEN only, a token without its petition's slug is refused */
+ * EX_NOUSER: sign+SLUG+TOKEN (a slug of another petition is refused) or sign+TOKEN */
 static Petition *sign_token_petition(InboundCtx *c, const Token *t, GError **error)
 {
 	GError *e = NULL;
 	Petition *p = petition_get(c->db, t->object, &e);
 
-	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0) {
+	if (e || p == NULL || !slug_matches(c, p)) {
 		if (e)
 			g_propagate_error(error, e);
 		else
@@ -1196,11 +1210,13 @@ out:
 	return ok;
 }
 
-/* do_leave_all - the reply to a "stop" confirmation (bye+TOKEN for list 0): every list */
+/* do_leave_all - the reply to a "stop" confirmation (bye+TOKEN for list 0): every list,
+ * and every petition's updates */
 static gboolean do_leave_all(InboundCtx *c, GError **error)
 {
 	Token t;
 	Member *mb;
+	gint64 stopped = 0;
 	gboolean ok;
 
 	c->action = "unsubscribe";
@@ -1211,23 +1227,29 @@ static gboolean do_leave_all(InboundCtx *c, GError **error)
 		member_free(mb);
 		return ok;
 	}
-	ok = subscription_unsubscribe_all(c->db, mb->id, pm_now(), error);
+	ok = subscription_unsubscribe_all(c->db, mb->id, pm_now(), error) &&
+	     signature_stop_all_updates(c->db, mb->id, pm_now(), &stopped, error);
 	if (ok) {
+		JsonObject *d = data_new(c, mb);
+
+		json_object_set_boolean_member(d, "updates_stopped", stopped > 0);
 		c->result = "unsubscribed";
-		ok = respond(c, "unsubscribed", mb, NULL, data_new(c, mb), OUTBOX_RESPONSE, error);
+		ok = respond(c, "unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
 	}
 	member_free(mb);
 	return ok;
 }
 
-/* do_stop - "stop" to help@: the lists the sender is on, and a reply that leaves them all
- * (nothing changes without that reply); someone on no list is told so */
+/* do_stop - "stop" to help@: the lists the sender is on and the petitions whose updates
+ * they get, and a reply that stops them all (nothing changes without that reply);
+ * someone with none of them is told so */
 static gboolean do_stop(InboundCtx *c, GError **error)
 {
 	char *addr = from_address(c), *reply = NULL;
 	Member *mb = NULL;
 	GPtrArray *lists = NULL;
-	JsonArray *on = json_array_new();
+	GArray *followed = NULL;
+	JsonArray *on = json_array_new(), *updates = json_array_new();
 	JsonObject *d;
 	GError *e = NULL;
 	gboolean ok = FALSE;
@@ -1248,11 +1270,28 @@ static gboolean do_stop(InboundCtx *c, GError **error)
 		if (s != SUBSCRIPTION_STATUS_NONE && s != SUBSCRIPTION_STATUS_UNSUBSCRIBED)
 			json_array_add_element(on, list_to_json(c->cfg, l, 0));
 	}
+	if (mb && (followed = signature_followed(c->db, mb->id, error)) == NULL)
+		goto out;
+	for (guint i = 0; followed && i < followed->len; i++) {
+		Petition *p = petition_get(c->db, g_array_index(followed, gint64, i), &e);
+		JsonObject *o;
+
+		if (e) {
+			g_propagate_error(error, e);
+			goto out;
+		}
+		if (p == NULL)
+			continue;
+		o = json_object_new();
+		json_object_set_string_member(o, "title", p->title);
+		json_array_add_object_element(updates, o);
+		petition_free(p);
+	}
 	if (addr == NULL) {
 		ok = TRUE;
 		goto out;
 	}
-	if (json_array_get_length(on) > 0) {
+	if (json_array_get_length(on) > 0 || json_array_get_length(updates) > 0) {
 		c->result = "pending";
 		reply = token_address(c, "bye", NULL, TOKEN_UNSUB_CONFIRM, 0, mb->id, TRUE);
 	}
@@ -1261,9 +1300,14 @@ static gboolean do_stop(InboundCtx *c, GError **error)
 
 		d = data_new(c, mb ? mb : &s);
 		json_object_set_array_member(d, "lists", json_array_ref(on));
+		json_object_set_array_member(d, "petitions", json_array_ref(updates));
+		json_object_set_boolean_member(d, "any", reply != NULL);
 		ok = respond(c, "stop_confirm", mb ? mb : &s, reply, d, OUTBOX_RESPONSE, error);
 	}
 out:
+	if (followed)
+		g_array_unref(followed);
+	json_array_unref(updates);
 	json_array_unref(on);
 	if (lists)
 		g_ptr_array_unref(lists);
@@ -2163,7 +2207,7 @@ static gboolean do_sponsor(InboundCtx *c, GError **error)
 	if (!decode(c, TOKEN_SPONSOR, &t, error))
 		return FALSE;
 	p = petition_get(c->db, t.object, &e);
-	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0) {
+	if (e || p == NULL || !slug_matches(c, p)) {
 		if (e)
 			g_propagate_error(error, e);
 		else
@@ -2335,7 +2379,7 @@ static gboolean do_update(InboundCtx *c, GError **error)
 	if (!decode(c, TOKEN_UPDATE, &t, error))
 		return FALSE;
 	p = petition_get(c->db, t.object, &e);
-	if (e || p == NULL || !c->route.arg || g_ascii_strcasecmp(c->route.arg, p->slug) != 0 ||
+	if (e || p == NULL || !slug_matches(c, p) ||
 	    p->creator_id != t.member) {
 		if (e)
 			g_propagate_error(error, e);
@@ -2483,7 +2527,16 @@ static gboolean do_decide(InboundCtx *c, GError **error)
 	}
 	text = inbound_reply_text(c->m);
 	reason = rest_of_line(text);
-	if (first_word_is(text, yes)) {
+	if (first_word_is(text, yes) && !update_sendable(p, NULL)) {
+		/* closed, withdrawn or past its date meanwhile: no approval (update_sendable);
+		 * the organizer is told, and can still reject it */
+		JsonObject *d = update_notice_data(c->db, c->cfg, p, u, org->email);
+
+		json_object_set_string_member(d, "not_open",
+					      petition_status_name(petition_status_now(p)));
+		c->result = "refused";
+		ok = respond(c, "update_review", org, c->recipient, d, OUTBOX_NOTICE, error);
+	} else if (first_word_is(text, yes)) {
 		ok = update_decide(c->db, c->cfg, c->key, u->id, TRUE, NULL, org->email, NULL, error);
 		c->result = "approved";
 	} else if (first_word_is(text, no) && reason) {

@@ -327,6 +327,19 @@ Template *template_parse(const char *src, GError **error)
 	return t;
 }
 
+/* template_check - src parses as Mustache; else EX_DATAERR naming what */
+gboolean template_check(const char *src, const char *what, GError **error)
+{
+	Template *t = template_parse(src, error);
+
+	if (t == NULL) {
+		g_prefix_error(error, "the %s: ", what);
+		return FALSE;
+	}
+	template_unref(t);
+	return TRUE;
+}
+
 /* ==== Rendering ==== */
 
 typedef struct {

@@ -44,6 +44,10 @@ typedef struct _Template Template;
 /* template_parse - parse src; NULL with an EX_DATAERR error naming the line. Caller unrefs. */
 Template *template_parse(const char *src, GError **error);
 
+/* template_check - src is valid Mustache (stored now, rendered later: a newsletter's or an
+ * update's subject and body); else FALSE with EX_DATAERR "the WHAT: ..." naming the line */
+gboolean template_check(const char *src, const char *what, GError **error);
+
 /* template_ref - one more reference to t; returns t */
 Template *template_ref(Template *t);
 

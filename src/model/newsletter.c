@@ -141,19 +141,6 @@ Newsletter *newsletter_need(PmDb *db, gint64 id, GError **error)
 	return n;
 }
 
-/* template_check - src parses as Mustache; else EX_DATAERR naming what */
-static gboolean template_check(const char *src, const char *what, GError **error)
-{
-	Template *t = template_parse(src, error);
-
-	if (t == NULL) {
-		g_prefix_error(error, "the %s: ", what);
-		return FALSE;
-	}
-	template_unref(t);
-	return TRUE;
-}
-
 /* newsletter_create - a draft */
 gint64 newsletter_create(PmDb *db, const PmConfig *cfg, const char *list, const char *subject,
 			 const char *body_markdown, const char *petition, const char *template_name,
@@ -660,12 +647,13 @@ GPtrArray *newsletter_report_all(PmDb *db, GError **error)
 	return all;
 }
 
-/* newsletter_list_of_petition_mail - which list a member got a petition's mail from */
+/* newsletter_list_of_petition_mail - the list of the newest newsletter copy about a
+ * petition a member got (0: an update to its signers, or none) */
 gboolean newsletter_list_of_petition_mail(PmDb *db, gint64 petition_id, gint64 member_id,
 					  gint64 *list_id, GError **error)
 {
-	return db_int(db, error, list_id, 0, "SELECT n.list_id FROM outbox o JOIN newsletters n "
-		      "ON n.id = o.ref_id WHERE o.kind = 'newsletter' AND o.member_id = ? AND "
-		      "n.petition_id = ? AND n.list_id IS NOT NULL ORDER BY o.id DESC LIMIT 1", "ii", member_id,
-		      petition_id);
+	return db_int(db, error, list_id, 0, "SELECT coalesce(n.list_id, 0) FROM outbox o JOIN "
+		      "newsletters n ON n.id = o.ref_id WHERE o.kind = 'newsletter' AND "
+		      "o.member_id = ? AND n.petition_id = ? ORDER BY o.id DESC LIMIT 1", "ii",
+		      member_id, petition_id);
 }

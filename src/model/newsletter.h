@@ -212,8 +212,9 @@ GPtrArray *newsletter_report_all(PmDb *db, GError **error);
 /* newsletter_report_free - destroy; returns NULL */
 NewsletterReport *newsletter_report_free(NewsletterReport *s);
 
-/* newsletter_list_of_petition_mail - the list of the latest newsletter about petition_id
- * queued for member_id into *list_id (0: none) */
+/* newsletter_list_of_petition_mail - the list of the newest newsletter copy about
+ * petition_id queued for member_id into *list_id: what a reply to it came from (0: the
+ * newest was an update to the petition's signers, or there is none) */
 gboolean newsletter_list_of_petition_mail(PmDb *db, gint64 petition_id, gint64 member_id,
 					  gint64 *list_id, GError **error);
 

@@ -32,21 +32,6 @@ gboolean petition_update_status_parse(const char *s, PetitionUpdateStatus *statu
 	return TRUE;
 }
 
-/* mustache_ok - src parses as Mustache; else EX_DATAERR naming what */
-static gboolean mustache_ok(const char *src, const char *what, GError **error)
-{
-	Template *t = template_parse(src, error);
-
-	if (t == NULL) {
-		if (error && *error)
-			(*error)->code = EX_DATAERR;
-		g_prefix_error(error, "the %s: ", what);
-		return FALSE;
-	}
-	template_unref(t);
-	return TRUE;
-}
-
 /* petition_update_add - a pending update */
 gint64 petition_update_add(PmDb *db, gint64 petition_id, gint64 member_id,
 			   const char *subject, const char *body, GError **error)
@@ -56,7 +41,7 @@ gint64 petition_update_add(PmDb *db, gint64 petition_id, gint64 member_id,
 		return 0;
 	}
 	/* it becomes a newsletter's Mustache source: a syntax error is refused now */
-	if (!mustache_ok(subject, "subject", error) || !mustache_ok(body, "body", error))
+	if (!template_check(subject, "subject", error) || !template_check(body, "body", error))
 		return 0;
 	if (!db_exec(db, error, "INSERT INTO petition_updates(petition_id, member_id, subject, "
 		     "body, created_at) VALUES (?, nullif(?, 0), ?, ?, ?)", "iitti", petition_id,

@@ -514,3 +514,24 @@ gboolean signature_stop_updates(PmDb *db, gint64 petition_id, gint64 member_id, 
 	*changed = db_changes(db) > 0;
 	return TRUE;
 }
+
+/* signature_stop_all_updates - a member's own "stop everything": no petition's updates */
+gboolean signature_stop_all_updates(PmDb *db, gint64 member_id, gint64 now, gint64 *count,
+				    GError **error)
+{
+	*count = 0;
+	if (!db_exec(db, error, "UPDATE signatures SET updates_stopped_at = ? WHERE "
+		     "member_id = ? AND updates_stopped_at IS NULL", "ii", now, member_id))
+		return FALSE;
+	*count = db_changes(db);
+	return TRUE;
+}
+
+/* signature_followed - the open petitions whose updates a member gets */
+GArray *signature_followed(PmDb *db, gint64 member_id, GError **error)
+{
+	return db_ids(db, error, "SELECT s.petition_id FROM signatures s JOIN petitions p ON "
+		      "p.id = s.petition_id WHERE s.member_id = ? AND s.status = 'confirmed' AND "
+		      "s.updates_stopped_at IS NULL AND p.status = 'open' ORDER BY s.petition_id",
+		      "i", member_id);
+}

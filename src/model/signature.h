@@ -247,4 +247,15 @@ gboolean signature_forget_member(PmDb *db, gint64 member_id, GError **error);
 gboolean signature_stop_updates(PmDb *db, gint64 petition_id, gint64 member_id, gint64 now,
 				gboolean *changed, GError **error);
 
+/* signature_stop_all_updates - member_id asked to stop everything (their own act, "stop"
+ * confirmed): no more updates of any petition they signed, their signatures still
+ * count; *count gets how many signatures changed. The caller holds the transaction. */
+gboolean signature_stop_all_updates(PmDb *db, gint64 member_id, gint64 now, gint64 *count,
+				    GError **error);
+
+/* signature_followed - the open petitions whose updates member_id gets (a confirmed
+ * signature, updates not stopped), by id (GArray of gint64; caller unrefs); NULL with
+ * error */
+GArray *signature_followed(PmDb *db, gint64 member_id, GError **error);
+
 #endif

@@ -78,10 +78,12 @@ static gboolean notice_copy(NotifyCopy *copy, gpointer user, GError **error)
 	return TRUE;
 }
 
-/* detail - "update N: text" for the history; caller frees */
+/* detail - "update N" (or "update N: text") for the history; never the creator's words,
+ * which forgetting the creator erases from petition_updates only; caller frees */
 static char *detail(const PetitionUpdate *u, const char *text)
 {
-	return g_strdup_printf("update %" G_GINT64_FORMAT ": %s", u->id, text);
+	return text ? g_strdup_printf("update %" G_GINT64_FORMAT ": %s", u->id, text)
+		    : g_strdup_printf("update %" G_GINT64_FORMAT, u->id);
 }
 
 /* update_received - the organizers asked, the creator told */
@@ -91,7 +93,7 @@ gboolean update_received(PmDb *db, const PmConfig *cfg, const PmSecret *key, con
 	UpdateNotice un = { db, cfg, key, p, u };
 	Notice n = { "update_review", NULL, NULL, p->id, NULL, notice_copy, &un };
 	JsonObject *extra = json_object_new();
-	char *what = detail(u, u->subject);
+	char *what = detail(u, NULL);
 	guint told = 0;
 	gboolean ok;
 
@@ -105,6 +107,17 @@ gboolean update_received(PmDb *db, const PmConfig *cfg, const PmSecret *key, con
 	json_object_unref(extra);
 	g_free(what);
 	return ok;
+}
+
+/* update_sendable - p is open (published, not closed, withdrawn or past its closing date) */
+gboolean update_sendable(const Petition *p, GError **error)
+{
+	if (petition_is_open(p))
+		return TRUE;
+	g_set_error(error, PM_ERROR, EX_DATAERR, "petition %s is %s: an update goes only to the "
+		    "signers of an open petition", p->slug,
+		    petition_status_name(petition_status_now(p)));
+	return FALSE;
 }
 
 /* update_decide - approve (a newsletter to the signers) or reject, record, tell */
@@ -129,6 +142,7 @@ gboolean update_decide(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint6
 	}
 	if ((u = petition_update_need(db, id, error)) == NULL ||
 	    (p = petition_need_id(db, u->petition_id, error)) == NULL ||
+	    (approve && !update_sendable(p, error)) ||
 	    !petition_update_decide(db, id, approve, why, by, pm_now(), &moved, error))
 		goto out;
 	if (!moved) {
@@ -142,7 +156,7 @@ gboolean update_decide(PmDb *db, const PmConfig *cfg, const PmSecret *key, gint6
 		goto out;
 	if ((now = petition_update_need(db, id, error)) == NULL)
 		goto out;
-	what = detail(now, approve ? now->subject : why);
+	what = detail(now, approve ? NULL : why);
 	extra = json_object_new();
 	json_object_set_object_member(extra, "update", update_json(now));
 	if (why)

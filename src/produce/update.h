@@ -9,7 +9,7 @@
  * organizers' mail (inbound/route), the updates' rows (model/petition_update), the
  * audience and its consent check at send time (model/newsletter, produce/newsletter_render).
  * DIAGNOSTICS: EX_USAGE for a rejection without a reason; EX_DATAERR for an update that is
- * no longer pending; EX_NOUSER for an unknown update; compose, outbox and database errors
+ * no longer pending, or approved when its petition is not open; EX_NOUSER for an unknown update; compose, outbox and database errors
  * as they are.
  * THREADS: any thread, with that thread's own PmDb.
  */
@@ -38,10 +38,15 @@ JsonObject *update_notice_data(PmDb *db, const PmConfig *cfg, const Petition *p,
 gboolean update_received(PmDb *db, const PmConfig *cfg, const PmSecret *key, const Petition *p,
 			 const PetitionUpdate *u, GError **error);
 
+/* update_sendable - can an update of p be approved and sent: p is open (petition_is_open);
+ * else FALSE with EX_DATAERR "petition SLUG is STATUS: ..." */
+gboolean update_sendable(const Petition *p, GError **error);
+
 /*
  * update_decide - approve or reject (reason required) pending update id, decided by by (an
  * organizer's address or cli:USER): its state, an event, the creator told; an approved
- * one becomes a newsletter to the petition's counted signers, scheduled now (the next
+ * one (only while the petition is open: update_sendable) becomes a newsletter to the
+ * petition's counted signers, scheduled now (the next
  * `peermail run` sends it). *newsletter (may be NULL) gets its id. The caller holds the
  * transaction.
  */
