@@ -269,16 +269,20 @@ like "$hist" "update-received +creator" "each update received"
 ok "member forget the creator" pm member forget ann@example.org
 is "$(sql "SELECT count(*) FROM petition_updates WHERE subject <> '' OR body <> '' OR status = 'pending'")" 0 "their updates are emptied, the pending ones rejected"
 # no row holds an update's subject any more: not petition_updates, not the history, not
-# the inbound log (only the newsletter an approved one became keeps its text, as any sent
-# newsletter; the organizers' notice copies are purged with every sent body)
+# the inbound log, not the organizers' review notices (only the newsletter an approved
+# one became keeps its text, as any sent newsletter, with its copies)
 leak() { python3 - "$T/var/peermail.db" "$@" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 found = []
 for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-    if t in ("newsletters", "newsletter_langs", "outbox_message") or t.startswith("petition_titles"):
+    if t in ("newsletters", "newsletter_langs") or t.startswith("petition_titles"):
         continue
-    for row in db.execute('SELECT * FROM "%s"' % t):
+    q = 'SELECT * FROM "%s"' % t
+    if t == "outbox_message":
+        q = ("SELECT m.* FROM outbox_message m JOIN outbox o ON o.id = m.outbox_id "
+             "WHERE o.kind <> 'newsletter'")
+    for row in db.execute(q):
         text = " ".join(v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in row)
         found += ["%s: %s" % (t, n) for n in sys.argv[2:] if n in text]
 print(" ".join(sorted(set(found))))

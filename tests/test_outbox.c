@@ -137,6 +137,38 @@ TEST(enqueue_and_return_path)
 	teardown();
 }
 
+/* forgetting someone: notices to organizers that quote them keep nothing of them */
+TEST(forget_notices)
+{
+	gint64 about, other, sent;
+	GBytes *m;
+
+	setup("");
+	OK(db_begin(db, NULL), "begin");
+	about = queue_one(OUTBOX_NOTICE, 0, 0, "org@example.net",
+			  "To: org@example.net\r\n\r\nZed.Doe@Example.org wrote an update\r\n");
+	other = queue_one(OUTBOX_NOTICE, 0, 0, "org@example.net",
+			  "To: org@example.net\r\n\r\nsomeone else wrote\r\n");
+	sent = queue_one(OUTBOX_NOTICE, 0, 0, "org@example.net",
+			 "To: org@example.net\r\n\r\nyesterday's notice\r\n");
+	db_exec(db, NULL, "UPDATE outbox SET status = 'sent' WHERE id = ?", "i", sent);
+	OK(outbox_forget_member(db, cfg, 0, "zed.doe@example.org", "Zed.Doe@Example.org",
+				pm_now(), NULL), "forget Zed");
+	OK(db_commit(db, NULL), "commit");
+	STATUS_IS(about, "cancelled", "a waiting notice that names them does not go");
+	STATUS_IS(other, "queued", "one that does not name them still goes");
+	m = outbox_message_get(db, other, NULL);
+	OK(m != NULL, "with its message");
+	if (m)
+		g_bytes_unref(m);
+	OK(outbox_message_get(db, about, NULL) == NULL, "the cancelled one keeps no message");
+	OK(outbox_message_get(db, sent, NULL) == NULL, "a sent notice keeps no message");
+	OK(outbox_forget_member(db, cfg, 0, "x@example.org", "", pm_now(), NULL),
+	   "forgetting with no given address");
+	STATUS_IS(other, "queued", "does not match every notice");
+	teardown();
+}
+
 TEST(claim_record_backoff)
 {
 	char *owner = outbox_owner_self();
@@ -594,6 +626,7 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	g_mime_init();
 	RUN(enqueue_and_return_path);
+	RUN(forget_notices);
 	RUN(claim_record_backoff);
 	RUN(owners_and_reclaim);
 	RUN(sender_maildir_renderers);

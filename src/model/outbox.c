@@ -716,9 +716,19 @@ gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
 		     member_id, email, address, ids, now) &&
 	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
 		     "outbox WHERE " THEIRS ")", "ittt", member_id, email, address, ids) &&
-	     /* finished delivery letters quote signers (names, comments): none is kept */
+	     /* notices to organizers that name the person (a creator's update, a story,
+	      * forwarded mail) and have not gone yet are not sent: the person asked to be
+	      * forgotten first */
+	     db_exec(db, error, "UPDATE outbox SET status = 'cancelled', updated_at = ?3 WHERE "
+		     "kind = 'notice' AND status IN ('queued', 'deferred', 'sending') AND id IN "
+		     "(SELECT outbox_id FROM outbox_message WHERE (length(?1) > 0 AND instr(lower("
+		     "CAST(message AS TEXT)), lower(?1)) > 0) OR (length(?2) > 0 AND instr(lower("
+		     "CAST(message AS TEXT)), lower(?2)) > 0))", "tti", email ? email : "",
+		     address ? address : "", now) &&
+	     /* finished delivery letters quote signers (names, comments), finished notices
+	      * quote the people they are about: none is kept */
 	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
-		     "outbox WHERE kind = 'delivery' AND status IN ('sent', 'failed', "
+		     "outbox WHERE kind IN ('delivery', 'notice') AND status IN ('sent', 'failed', "
 		     "'cancelled'))", "") &&
 	     db_exec(db, error, "UPDATE outbox SET recipient = 'forgotten', recipient_key = NULL, smtp_text = NULL "
 		     "WHERE " THEIRS, "ittt", member_id, email, address, ids);

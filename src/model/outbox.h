@@ -107,7 +107,9 @@ gboolean outbox_cancel_claimed(PmDb *db, gint64 id, const char *why, gint64 now,
  * the SMTP server (queued, deferred, and claimed by a sender: it checks again before
  * handing one over, run/smtp) are cancelled, and every row of theirs loses its stored
  * message, recipient address ('forgotten') and reply text; the rows stay
- * (counts); the stored letters of finished deliveries (which quote signers) are dropped.
+ * (counts); the stored letters of finished deliveries (which quote signers) and of
+ * finished notices to organizers (which quote the people they are about) are dropped,
+ * and a notice not sent yet that names the key or the address is cancelled.
  * The caller holds the transaction.
  */
 gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
