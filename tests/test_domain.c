@@ -484,6 +484,7 @@ int main(void)
 	g_free(cfg->domain);
 	g_free(cfg->delimiter);
 	g_free(cfg->from);
+	g_free(cfg->start_keyword);
 	g_free(cfg);
 	return harness_done();
 }
