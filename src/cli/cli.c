@@ -111,6 +111,31 @@ void cli_json(CmdCtx *c, JsonBuilder *b)
 	g_object_unref(b);
 }
 
+void cli_rows(CmdCtx *c, const GPtrArray *rows, const char *key, CliJsonRow json_row,
+	      CliTextRow text_row, const char *empty)
+{
+	JsonBuilder *b;
+
+	if (!c->o->json) {
+		for (guint i = 0; i < rows->len; i++)
+			text_row(c->out, rows->pdata[i]);
+		if (rows->len == 0 && empty)
+			g_string_append_printf(c->out, "%s\n", empty);
+		return;
+	}
+	b = json_builder_new();
+	json_put_object(b, NULL);
+	json_put_array(b, key);
+	for (guint i = 0; i < rows->len; i++) {
+		json_put_object(b, NULL);
+		json_row(b, rows->pdata[i]);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	cli_json(c, b);
+}
+
 /* text_scalar - a JSON value as text for people: null is "-" */
 static void text_scalar(GString *out, JsonNode *v)
 {

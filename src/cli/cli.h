@@ -158,6 +158,18 @@ void cli_cleanup(void);
 /* cli_json - the builder's document as one line of c->out; unrefs b */
 void cli_json(CmdCtx *c, JsonBuilder *b);
 
+/* CliJsonRow - one row's members into the open object; CliTextRow - one row as a line */
+typedef void (*CliJsonRow)(JsonBuilder *b, gconstpointer row);
+typedef void (*CliTextRow)(GString *out, gconstpointer row);
+
+/*
+ * cli_rows - a command's rows: with --json one line {"key": [{json_row}...]}, else one
+ * text_row line each, or the line empty (may be NULL) when there is none. The one "list
+ * as JSON or text" loop of the list commands.
+ */
+void cli_rows(CmdCtx *c, const GPtrArray *rows, const char *key, CliJsonRow json_row,
+	      CliTextRow text_row, const char *empty);
+
 /* cli_text - the builder's object as text for people into c->out ("key: value", nested
  * objects and lists indented below their key; null is "-"): a read command without --json;
  * unrefs b */

@@ -31,47 +31,38 @@ static gboolean time_opt(const char *name, const char *value, gint64 *t, GError 
 	return TRUE;
 }
 
+/* suspect_json - one suspect signature for `petition suspects --json` */
+static void suspect_json(JsonBuilder *b, gconstpointer row)
+{
+	const SignatureSuspect *s = row;
+
+	json_put_int(b, "id", s->id);
+	json_put_str(b, "email", s->email);
+	json_put_str(b, "source", s->source);
+	json_put_time(b, "created_at", s->created_at);
+	json_put_time(b, "confirmed_at", s->confirmed_at);
+}
+
+/* suspect_text - one suspect signature as a line */
+static void suspect_text(GString *out, gconstpointer row)
+{
+	const SignatureSuspect *s = row;
+	char *t = pm_time_iso(s->created_at);
+
+	g_string_append_printf(out, "%-6" G_GINT64_FORMAT " %-32s %-8s %s %s\n", s->id,
+			       s->email ? s->email : "(forgotten)", s->source, t,
+			       s->confirmed_at ? "confirmed" : "unconfirmed");
+	g_free(t);
+}
+
 /* cmd_petition_suspects - `petition suspects SLUG [--json]` */
 gboolean cmd_petition_suspects(CmdCtx *c, GError **error)
 {
 	GPtrArray *all = fraud_suspects_of(c->db, c->argv[0], error);
-	JsonBuilder *b = NULL;
 
 	if (all == NULL)
 		return FALSE;
-	if (c->o->json) {
-		b = json_builder_new();
-		json_put_object(b, NULL);
-		json_put_array(b, "suspects");
-	}
-	for (guint i = 0; i < all->len; i++) {
-		const SignatureSuspect *s = all->pdata[i];
-
-		if (b) {
-			json_put_object(b, NULL);
-			json_put_int(b, "id", s->id);
-			json_put_str(b, "email", s->email);
-			json_put_str(b, "source", s->source);
-			json_put_time(b, "created_at", s->created_at);
-			json_put_time(b, "confirmed_at", s->confirmed_at);
-			json_builder_end_object(b);
-		} else {
-			char *t = pm_time_iso(s->created_at);
-
-			g_string_append_printf(c->out, "%-6" G_GINT64_FORMAT " %-32s %-8s %s %s\n",
-					       s->id, s->email ? s->email : "(forgotten)",
-					       s->source, t,
-					       s->confirmed_at ? "confirmed" : "unconfirmed");
-			g_free(t);
-		}
-	}
-	if (b) {
-		json_builder_end_array(b);
-		json_builder_end_object(b);
-		cli_json(c, b);
-	} else if (all->len == 0) {
-		g_string_append(c->out, "no suspect signatures\n");
-	}
+	cli_rows(c, all, "suspects", suspect_json, suspect_text, "no suspect signatures");
 	g_ptr_array_unref(all);
 	return TRUE;
 }
@@ -165,43 +156,37 @@ out:
 	return ok;
 }
 
+/* event_json - one event for `petition history --json` */
+static void event_json(JsonBuilder *b, gconstpointer row)
+{
+	const Event *e = row;
+
+	json_put_int(b, "id", e->id);
+	json_put_str(b, "kind", e->kind);
+	json_put_str(b, "actor", e->actor);
+	json_put_str(b, "detail", e->detail);
+	json_put_time(b, "at", e->at);
+}
+
+/* event_text - one event as a line */
+static void event_text(GString *out, gconstpointer row)
+{
+	const Event *e = row;
+	char *t = pm_time_iso(e->at);
+
+	g_string_append_printf(out, "%s %-10s %-24s %s\n", t, e->kind, e->actor,
+			       e->detail ? e->detail : "");
+	g_free(t);
+}
+
 /* cmd_petition_history - `petition history SLUG [--json]` */
 gboolean cmd_petition_history(CmdCtx *c, GError **error)
 {
 	GPtrArray *all = fraud_history_of(c->db, c->argv[0], error);
-	JsonBuilder *b = NULL;
 
 	if (all == NULL)
 		return FALSE;
-	if (c->o->json) {
-		b = json_builder_new();
-		json_put_object(b, NULL);
-		json_put_array(b, "events");
-	}
-	for (guint i = 0; i < all->len; i++) {
-		const Event *e = all->pdata[i];
-
-		if (b) {
-			json_put_object(b, NULL);
-			json_put_int(b, "id", e->id);
-			json_put_str(b, "kind", e->kind);
-			json_put_str(b, "actor", e->actor);
-			json_put_str(b, "detail", e->detail);
-			json_put_time(b, "at", e->at);
-			json_builder_end_object(b);
-		} else {
-			char *t = pm_time_iso(e->at);
-
-			g_string_append_printf(c->out, "%s %-10s %-24s %s\n", t, e->kind, e->actor,
-					       e->detail ? e->detail : "");
-			g_free(t);
-		}
-	}
-	if (b) {
-		json_builder_end_array(b);
-		json_builder_end_object(b);
-		cli_json(c, b);
-	}
+	cli_rows(c, all, "events", event_json, event_text, NULL);
 	g_ptr_array_unref(all);
 	return TRUE;
 }

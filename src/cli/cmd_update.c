@@ -9,55 +9,47 @@
 #include "model/petition_update.h"
 #include "produce/update.h"
 
+/* update_row_json - one update for `petition update ls --json` */
+static void update_row_json(JsonBuilder *b, gconstpointer row)
+{
+	const PetitionUpdate *u = row;
+
+	json_put_int(b, "id", u->id);
+	json_put_str(b, "status", petition_update_status_name(u->status));
+	json_put_str(b, "subject", u->subject);
+	json_put_str(b, "body", u->body);
+	json_put_str(b, "reason", u->reason);
+	json_put_str(b, "decided_by", u->decided_by);
+	json_put_time(b, "decided_at", u->decided_at);
+	json_put_int(b, "newsletter", u->newsletter_id);
+	json_put_time(b, "created_at", u->created_at);
+}
+
+/* update_row_text - one update as a line */
+static void update_row_text(GString *out, gconstpointer row)
+{
+	const PetitionUpdate *u = row;
+	char *t = pm_time_iso(u->created_at);
+
+	g_string_append_printf(out, "%" G_GINT64_FORMAT " %-8s %s %s", u->id,
+			       petition_update_status_name(u->status), t, u->subject);
+	if (u->decided_by)
+		g_string_append_printf(out, " (by %s%s%s)", u->decided_by, u->reason ? ": " : "",
+				       u->reason ? u->reason : "");
+	if (u->newsletter_id)
+		g_string_append_printf(out, " newsletter %" G_GINT64_FORMAT, u->newsletter_id);
+	g_string_append_c(out, '\n');
+	g_free(t);
+}
+
 /* cmd_petition_update_ls - `petition update ls SLUG [--json]` */
 gboolean cmd_petition_update_ls(CmdCtx *c, GError **error)
 {
 	GPtrArray *all = petition_update_of(c->db, c->argv[0], error);
-	JsonBuilder *b = NULL;
 
 	if (all == NULL)
 		return FALSE;
-	if (c->o->json) {
-		b = json_builder_new();
-		json_put_object(b, NULL);
-		json_put_array(b, "updates");
-	}
-	for (guint i = 0; i < all->len; i++) {
-		const PetitionUpdate *u = all->pdata[i];
-
-		if (b) {
-			json_put_object(b, NULL);
-			json_put_int(b, "id", u->id);
-			json_put_str(b, "status", petition_update_status_name(u->status));
-			json_put_str(b, "subject", u->subject);
-			json_put_str(b, "body", u->body);
-			json_put_str(b, "reason", u->reason);
-			json_put_str(b, "decided_by", u->decided_by);
-			json_put_time(b, "decided_at", u->decided_at);
-			json_put_int(b, "newsletter", u->newsletter_id);
-			json_put_time(b, "created_at", u->created_at);
-			json_builder_end_object(b);
-		} else {
-			char *t = pm_time_iso(u->created_at);
-
-			g_string_append_printf(c->out, "%" G_GINT64_FORMAT " %-8s %s %s", u->id,
-					       petition_update_status_name(u->status), t, u->subject);
-			if (u->decided_by)
-				g_string_append_printf(c->out, " (by %s%s%s)", u->decided_by,
-						       u->reason ? ": " : "",
-						       u->reason ? u->reason : "");
-			if (u->newsletter_id)
-				g_string_append_printf(c->out, " newsletter %" G_GINT64_FORMAT,
-						       u->newsletter_id);
-			g_string_append_c(c->out, '\n');
-			g_free(t);
-		}
-	}
-	if (b) {
-		json_builder_end_array(b);
-		json_builder_end_object(b);
-		cli_json(c, b);
-	}
+	cli_rows(c, all, "updates", update_row_json, update_row_text, NULL);
 	g_ptr_array_unref(all);
 	return TRUE;
 }
