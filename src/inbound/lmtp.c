@@ -4,19 +4,14 @@
  * DIAGNOSTICS: a session that fails to open the database answers 421 4.3.0 and closes;
  * every per-recipient failure is the pipeline's status mapped to an LMTP reply.
  */
-#include <errno.h>
 #include <gio/gio.h>
-#include <gio/gunixsocketaddress.h>
-#include <glib/gstdio.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sysexits.h>
 #include "base/db.h"
 #include "inbound/exitcode.h"
 #include "inbound/inbound.h"
 #include "mail/address.h"
+#include "inbound/listener.h"
 #include "inbound/lmtp.h"
 #include "base/log.h"
 #include "base/pm.h"
@@ -35,16 +30,8 @@ typedef struct {
 struct PmLmtp {
 	const PmConfig *cfg;
 	const PmSecret *key;
-	char *addr;
-	char *unix_path;        /* to unlink at stop, or NULL */
-	dev_t unix_dev;         /* the socket file we made: another server's is left alone */
-	ino_t unix_ino;
-	GSocket *listen;
-	GCancellable *cancel;   /* stops the accept loop */
-	GThread *acceptor;
-	GMutex lock;            /* guards the session set and the jobs' done flags */
-	GCond idle;             /* signalled when a session ends */
-	GHashTable *sessions;   /* GSocket* of the sessions in progress */
+	PmListener *listener;   /* the sessions: a thread each (listener.h) */
+	GMutex lock;            /* guards the jobs' done flags, idle_dbs and the checkpointer */
 	GAsyncQueue *jobs;      /* Job*, to the committer; the server itself means stop */
 	GThread *committer;
 	GCond done_cond;        /* broadcast after each batch */
@@ -456,11 +443,9 @@ static gboolean command(Session *s, char *line)
 }
 
 /* session - serve one connection (its own thread), then leave the session set */
-static gpointer session(gpointer data)
+static void session(GSocketConnection *conn, gpointer data)
 {
-	GSocketConnection *conn = data;
-	GSocket *sock = g_socket_connection_get_socket(conn);
-	PmLmtp *srv = g_object_get_data(G_OBJECT(conn), "pm-lmtp");
+	PmLmtp *srv = data;
 	Session s = { 0 };
 	GError *e = NULL;
 	char *banner;
@@ -514,189 +499,35 @@ done:
 	g_mutex_lock(&srv->lock);
 	if (s.db && srv->idle_dbs->len < LMTP_IDLE_DBS)
 		g_ptr_array_add(srv->idle_dbs, g_steal_pointer(&s.db));
-	g_hash_table_remove(srv->sessions, sock);
-	g_cond_broadcast(&srv->idle);
 	g_mutex_unlock(&srv->lock);
 	db_close(s.db);
-	g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
-	g_object_unref(conn);
-	return NULL;
 }
 
-/* acceptor - accept until cancelled; each connection gets a thread of its own, up to
- * lmtp.max_sessions at once; past that, 421 and close */
-static gpointer acceptor(gpointer data)
-{
-	PmLmtp *l = data;
-
-	for (;;) {
-		GError *e = NULL;
-		GSocket *sock = g_socket_accept(l->listen, l->cancel, &e);
-		GSocketConnection *conn;
-		GThread *t;
-		gboolean full;
-
-		if (sock == NULL) {
-			if (g_error_matches(e, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-				g_error_free(e);
-				return NULL;
-			}
-			log_warn("lmtp: accept: %s", e->message);
-			g_error_free(e);
-			g_usleep(100000);   /* EMFILE and the like: do not spin */
-			continue;
-		}
-		g_socket_set_blocking(sock, TRUE);
-		g_socket_set_timeout(sock, (guint)l->cfg->lmtp_timeout);
-		/* replies are small separate writes: without this, Nagle holds each one back
-		 * until the client's delayed ACK (40 ms a pipelined command) */
-		if (g_socket_get_family(sock) != G_SOCKET_FAMILY_UNIX)
-			g_socket_set_option(sock, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-		conn = g_socket_connection_factory_create_connection(sock);
-		g_object_set_data(G_OBJECT(conn), "pm-lmtp", l);
-		g_mutex_lock(&l->lock);
-		full = g_hash_table_size(l->sessions) >= (guint)l->cfg->lmtp_max_sessions;
-		if (!full)
-			g_hash_table_add(l->sessions, sock);
-		g_mutex_unlock(&l->lock);
-		if (full) {
-			static const char busy[] = "421 4.3.2 too many sessions, try again later\r\n";
-
-			g_socket_send(sock, busy, sizeof(busy) - 1, NULL, NULL);
-			g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
-			g_object_unref(conn);
-			g_object_unref(sock);
-			continue;
-		}
-		g_object_unref(sock);   /* the connection holds it */
-		t = g_thread_try_new("lmtp-session", session, conn, &e);
-		if (t == NULL) {
-			log_warn("lmtp: no thread for a session: %s", e->message);
-			g_error_free(e);
-			g_mutex_lock(&l->lock);
-			g_hash_table_remove(l->sessions, g_socket_connection_get_socket(conn));
-			g_mutex_unlock(&l->lock);
-			g_socket_send(g_socket_connection_get_socket(conn),
-				      "421 4.3.0 busy\r\n", 16, NULL, NULL);
-			g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
-			g_object_unref(conn);
-			continue;
-		}
-		g_thread_unref(t);      /* detached: the session set tracks it */
-	}
-}
-
-/* parse_addr - "host:port", "[v6]:port" or "unix:/path" */
-static GSocketAddress *parse_addr(const char *addr, char **unix_path, GError **error)
-{
-	const char *colon;
-	guint64 port;
-	char *host;
-	GSocketAddress *sa;
-
-	if (g_str_has_prefix(addr, "unix:")) {
-		*unix_path = g_strdup(addr + 5);
-		return g_unix_socket_address_new(addr + 5);
-	}
-	colon = strrchr(addr, ':');
-	if (colon == NULL || !g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &port, NULL))
-		goto bad;
-	host = *addr == '[' && colon > addr && colon[-1] == ']'
-		? g_strndup(addr + 1, (gsize)(colon - addr - 2)) : g_strndup(addr, (gsize)(colon - addr));
-	sa = g_inet_socket_address_new_from_string(host, (guint)port);
-	g_free(host);
-	if (sa)
-		return sa;
-bad:
-	g_set_error(error, PM_ERROR, EX_USAGE,
-		    "%s: want HOST:PORT (an IP address) or unix:/path", addr);
-	return NULL;
-}
-
-/* lmtp_listen - a listening socket on addr (see lmtp.h) */
-GSocket *lmtp_listen(const char *addr, const char *what, char **unix_path, GError **error)
-{
-	GSocketAddress *sa;
-	GSocket *sock;
-	GError *e = NULL;
-
-	*unix_path = NULL;
-	if ((sa = parse_addr(addr, unix_path, error)) == NULL) {
-		g_prefix_error(error, "%s ", what);
-		return NULL;
-	}
-	if (*unix_path) {
-		/* a socket someone answers on is a running daemon's: never take it over;
-		 * one nobody answers on is stale, from an earlier run */
-		GSocket *probe = g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
-					      G_SOCKET_PROTOCOL_DEFAULT, NULL);
-		gboolean live = probe && g_socket_connect(probe, sa, NULL, NULL);
-
-		g_clear_object(&probe);
-		if (live) {
-			g_set_error(error, PM_ERROR, EX_TEMPFAIL, "%s: another peermail "
-				    "daemon listens on %s already", what, addr);
-			g_clear_pointer(unix_path, g_free);
-			g_object_unref(sa);
-			return NULL;
-		}
-		g_unlink(*unix_path);
-	}
-	sock = g_socket_new(g_socket_address_get_family(sa), G_SOCKET_TYPE_STREAM,
-			    G_SOCKET_PROTOCOL_DEFAULT, &e);
-	if (sock)
-		g_socket_set_listen_backlog(sock, 128);
-	if (sock == NULL || !g_socket_bind(sock, sa, TRUE, &e) || !g_socket_listen(sock, &e)) {
-		g_set_error(error, PM_ERROR, EX_UNAVAILABLE, "%s: cannot listen on %s: %s",
-			    what, addr, e->message);
-		g_error_free(e);
-		g_clear_object(&sock);
-		g_clear_pointer(unix_path, g_free);    /* not ours to unlink */
-	}
-	g_object_unref(sa);
-	return sock;
-}
-
-/* lmtp_start - bind, listen, start the acceptor thread */
+/* lmtp_start - the committer and checkpointer, then the listener */
 PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, GError **error)
 {
 	PmLmtp *l = g_new0(PmLmtp, 1);
+	PmListenerConf lc = {
+		.name = "lmtp", .what = "--lmtp", .max_conns = cfg->lmtp_max_sessions,
+		.timeout = (guint)cfg->lmtp_timeout,
+		/* who may hand mail in (lmtp.socket_mode, 0660: `receive` as the daemon's
+		 * user or group) */
+		.socket_mode = cfg->lmtp_socket_mode,
+		.busy = "421 4.3.2 too many sessions, try again later\r\n",
+		.nodelay = TRUE, .serve = session, .data = l,
+	};
 
 	l->cfg = cfg;
 	l->key = key;
-	l->addr = g_strdup(addr);
 	g_mutex_init(&l->lock);
-	g_cond_init(&l->idle);
 	g_cond_init(&l->done_cond);
 	g_cond_init(&l->ckpt_cond);
-	l->sessions = g_hash_table_new(NULL, NULL);
 	l->jobs = g_async_queue_new();
 	l->idle_dbs = g_ptr_array_new_with_free_func(idle_db_free);
-	l->cancel = g_cancellable_new();
-	if ((l->listen = lmtp_listen(addr, "--lmtp", &l->unix_path, error)) == NULL)
-		return lmtp_stop(l);
-	if (l->unix_path) {
-		struct stat st;
-
-		if (stat(l->unix_path, &st) == 0) {
-			l->unix_dev = st.st_dev;
-			l->unix_ino = st.st_ino;
-		}
-		/* the socket was made with the daemon's umask: its mode says who may hand
-		 * mail in (lmtp.socket_mode, 0660: `receive` as the daemon's user or group) */
-		if (chmod(l->unix_path, (mode_t)cfg->lmtp_socket_mode) != 0) {
-			int err = errno;
-
-			g_set_error(error, PM_ERROR, EX_CANTCREAT, "%s: cannot set its mode to %04o: "
-				    "%s", l->unix_path, (unsigned)cfg->lmtp_socket_mode,
-				    g_strerror(err));
-			return lmtp_stop(l);
-		}
-	}
 	l->committer = g_thread_new("lmtp-commit", committer, l);
 	l->checkpointer = g_thread_new("lmtp-checkpoint", checkpointer, l);
-	l->acceptor = g_thread_new("lmtp", acceptor, l);
-	log_info("lmtp: listening on %s", addr);
+	if ((l->listener = listener_start(addr, &lc, error)) == NULL)
+		return lmtp_stop(l);
 	return l;
 }
 
@@ -705,22 +536,8 @@ PmLmtp *lmtp_stop(PmLmtp *l)
 {
 	if (l == NULL)
 		return NULL;
-	g_cancellable_cancel(l->cancel);
-	if (l->acceptor)
-		g_thread_join(l->acceptor);
-	g_mutex_lock(&l->lock);
-	{
-		GHashTableIter it;
-		gpointer sock;
-
-		/* idle sessions read end-of-file; one in DATA finishes its message first */
-		g_hash_table_iter_init(&it, l->sessions);
-		while (g_hash_table_iter_next(&it, &sock, NULL))
-			g_socket_shutdown(sock, TRUE, FALSE, NULL);
-	}
-	while (g_hash_table_size(l->sessions) > 0)
-		g_cond_wait(&l->idle, &l->lock);
-	g_mutex_unlock(&l->lock);
+	/* idle sessions read end-of-file; one in DATA finishes its message first */
+	listener_stop(l->listener);
 	if (l->committer) {
 		g_async_queue_push(l->jobs, l);     /* after every session's last job */
 		g_thread_join(l->committer);
@@ -732,28 +549,11 @@ PmLmtp *lmtp_stop(PmLmtp *l)
 		g_mutex_unlock(&l->lock);
 		g_thread_join(l->checkpointer);
 	}
-	if (l->listen) {
-		g_socket_close(l->listen, NULL);
-		g_object_unref(l->listen);
-	}
-	if (l->unix_path) {
-		struct stat st;
-
-		/* a later server may have taken the path over: its socket stays */
-		if (stat(l->unix_path, &st) == 0 && st.st_dev == l->unix_dev &&
-		    st.st_ino == l->unix_ino)
-			g_unlink(l->unix_path);
-	}
-	g_object_unref(l->cancel);
-	g_hash_table_unref(l->sessions);
 	g_mutex_clear(&l->lock);
-	g_cond_clear(&l->idle);
 	g_cond_clear(&l->done_cond);
 	g_cond_clear(&l->ckpt_cond);
 	g_async_queue_unref(l->jobs);
 	g_ptr_array_unref(l->idle_dbs);
-	g_free(l->unix_path);
-	g_free(l->addr);
 	g_free(l);
 	return NULL;
 }

@@ -10,11 +10,10 @@
  * 550 5.1.1 before DATA for another domain, an unknown keyword, list or petition, or a
  * bad or expired token; 451 4.3.0 when the database cannot answer.
  *
- * THREADS (chosen so that nothing can wedge the listener): one acceptor thread blocks in
- * accept(2) on a socket of its own, with no main context at all (GLib's
- * GThreadedSocketService resumed accepting through the global default context, which
- * nobody ran: after 4 sessions it stopped for good). Each accepted connection gets its
- * own thread and its own database connection (read-only use: the RCPT TO checks), up to
+ * THREADS (chosen so that nothing can wedge the listener): the listener (listener.h) has
+ * one acceptor thread blocking in accept(2) with no main context at all, and gives each
+ * accepted connection a thread of its own. Each session has its own database connection
+ * (read-only use: the RCPT TO checks), up to
  * lmtp.max_sessions (default 100, well above Postfix's lmtp_destination_concurrency_limit
  * of 20); a connection beyond that gets "421 4.3.2" and is closed at once. A silent peer
  * is dropped after lmtp.timeout (300 s, RFC 5321 4.5.3.2) by the socket's own timeout. A
@@ -65,15 +64,6 @@ typedef struct PmLmtp PmLmtp;
  * when it cannot listen).
  */
 PmLmtp *lmtp_start(const PmConfig *cfg, const PmSecret *key, const char *addr, GError **error);
-
-/*
- * lmtp_listen - a bound, listening, blocking socket on addr ("HOST:PORT", "[v6]:PORT" or
- * "unix:/path"; a stale unix socket is replaced, one a daemon answers on is not:
- * EX_TEMPFAIL; *unix_path is then the path, to unlink at the end, else NULL). what names
- * the listener in errors (EX_USAGE for a bad address, EX_UNAVAILABLE when it cannot
- * listen). Shared with the socketmap server.
- */
-GSocket *lmtp_listen(const char *addr, const char *what, char **unix_path, GError **error);
 
 /* lmtp_stop - stop listening, finish the sessions in progress, free; returns NULL */
 PmLmtp *lmtp_stop(PmLmtp *l);

@@ -5,7 +5,6 @@
  * database that cannot be opened answers TEMP to every request of the connection.
  */
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <string.h>
 #include <sysexits.h>
 #include "base/db.h"
@@ -13,7 +12,7 @@
 #include "base/pm.h"
 #include "inbound/exitcode.h"
 #include "inbound/inbound.h"
-#include "inbound/lmtp.h"
+#include "inbound/listener.h"
 #include "inbound/socketmap.h"
 #include "model/schema.h"
 
@@ -22,13 +21,7 @@
 struct PmSocketmap {
 	const PmConfig *cfg;
 	const PmSecret *key;
-	char *unix_path;
-	GSocket *listen;
-	GCancellable *cancel;
-	GThread *acceptor;
-	GMutex lock;
-	GCond idle;
-	GHashTable *conns;      /* GSocket* in progress */
+	PmListener *listener;   /* a thread per Postfix connection (listener.h) */
 };
 
 /* read_netstring - the next "LEN:DATA," from in; caller frees; NULL at the end or on a
@@ -100,11 +93,9 @@ static char *answer(PmSocketmap *m, PmDb *db, const char *req)
 }
 
 /* conn - answer one Postfix connection's requests in order (its own thread) */
-static gpointer conn(gpointer data)
+static void conn(GSocketConnection *c, gpointer data)
 {
-	GSocketConnection *c = data;
-	GSocket *sock = g_socket_connection_get_socket(c);
-	PmSocketmap *m = g_object_get_data(G_OBJECT(c), "pm-socketmap");
+	PmSocketmap *m = data;
 	GDataInputStream *in = g_data_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(c)));
 	GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(c));
 	GError *e = NULL;
@@ -129,111 +120,33 @@ static gpointer conn(gpointer data)
 	}
 	db_close(db);
 	g_object_unref(in);
-	g_mutex_lock(&m->lock);
-	g_hash_table_remove(m->conns, sock);
-	g_cond_broadcast(&m->idle);
-	g_mutex_unlock(&m->lock);
-	g_io_stream_close(G_IO_STREAM(c), NULL, NULL);
-	g_object_unref(c);
-	return NULL;
 }
 
-/* acceptor - accept until cancelled; a thread per connection up to lmtp.max_sessions */
-static gpointer acceptor(gpointer data)
-{
-	PmSocketmap *m = data;
-
-	for (;;) {
-		GError *e = NULL;
-		GSocket *sock = g_socket_accept(m->listen, m->cancel, &e);
-		GSocketConnection *c;
-		GThread *t;
-		gboolean full;
-
-		if (sock == NULL) {
-			if (g_error_matches(e, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-				g_error_free(e);
-				return NULL;
-			}
-			log_warn("socketmap: accept: %s", e->message);
-			g_error_free(e);
-			g_usleep(100000);
-			continue;
-		}
-		g_socket_set_blocking(sock, TRUE);
-		g_socket_set_timeout(sock, (guint)m->cfg->lmtp_timeout);
-		c = g_socket_connection_factory_create_connection(sock);
-		g_object_set_data(G_OBJECT(c), "pm-socketmap", m);
-		g_mutex_lock(&m->lock);
-		full = g_hash_table_size(m->conns) >= (guint)m->cfg->lmtp_max_sessions;
-		if (!full)
-			g_hash_table_add(m->conns, sock);
-		g_mutex_unlock(&m->lock);
-		g_object_unref(sock);
-		if (full || (t = g_thread_try_new("socketmap", conn, c, &e)) == NULL) {
-			if (!full) {
-				log_warn("socketmap: no thread for a connection: %s", e->message);
-				g_error_free(e);
-				g_mutex_lock(&m->lock);
-				g_hash_table_remove(m->conns, g_socket_connection_get_socket(c));
-				g_mutex_unlock(&m->lock);
-			}
-			g_io_stream_close(G_IO_STREAM(c), NULL, NULL);   /* Postfix retries */
-			g_object_unref(c);
-			continue;
-		}
-		g_thread_unref(t);
-	}
-}
-
-/* socketmap_start - listen and start the acceptor */
+/* socketmap_start - listen and answer */
 PmSocketmap *socketmap_start(const PmConfig *cfg, const PmSecret *key, const char *addr,
 			     GError **error)
 {
 	PmSocketmap *m = g_new0(PmSocketmap, 1);
+	PmListenerConf lc = {
+		.name = "socketmap", .what = "--socketmap", .max_conns = cfg->lmtp_max_sessions,
+		.timeout = (guint)cfg->lmtp_timeout, .socket_mode = -1,
+		.busy = NULL,           /* closed at once: Postfix retries */
+		.serve = conn, .data = m,
+	};
 
 	m->cfg = cfg;
 	m->key = key;
-	g_mutex_init(&m->lock);
-	g_cond_init(&m->idle);
-	m->conns = g_hash_table_new(NULL, NULL);
-	m->cancel = g_cancellable_new();
-	if ((m->listen = lmtp_listen(addr, "--socketmap", &m->unix_path, error)) == NULL)
+	if ((m->listener = listener_start(addr, &lc, error)) == NULL)
 		return socketmap_stop(m);
-	m->acceptor = g_thread_new("socketmap", acceptor, m);
-	log_info("socketmap: listening on %s", addr);
 	return m;
 }
 
 /* socketmap_stop - stop accepting, end the connections, free */
 PmSocketmap *socketmap_stop(PmSocketmap *m)
 {
-	GHashTableIter it;
-	gpointer sock;
-
 	if (m == NULL)
 		return NULL;
-	g_cancellable_cancel(m->cancel);
-	if (m->acceptor)
-		g_thread_join(m->acceptor);
-	g_mutex_lock(&m->lock);
-	g_hash_table_iter_init(&it, m->conns);
-	while (g_hash_table_iter_next(&it, &sock, NULL))
-		g_socket_shutdown(sock, TRUE, FALSE, NULL);
-	while (g_hash_table_size(m->conns) > 0)
-		g_cond_wait(&m->idle, &m->lock);
-	g_mutex_unlock(&m->lock);
-	if (m->listen) {
-		g_socket_close(m->listen, NULL);
-		g_object_unref(m->listen);
-	}
-	if (m->unix_path)
-		g_unlink(m->unix_path);
-	g_object_unref(m->cancel);
-	g_hash_table_unref(m->conns);
-	g_mutex_clear(&m->lock);
-	g_cond_clear(&m->idle);
-	g_free(m->unix_path);
+	listener_stop(m->listener);
 	g_free(m);
 	return NULL;
 }

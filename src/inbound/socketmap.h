@@ -11,7 +11,7 @@
  * address without its +extension would mean nothing), a database that cannot answer
  * "TEMP" (Postfix answers 451 4.3.0). Keys of other domains, domains alone and
  * "localpart@" keys are NOTFOUND: the map says nothing about them.
- * Not: the rule (inbound.h), the listener address syntax (lmtp.h lmtp_listen).
+ * Not: the rule (inbound.h), listening and accepting (listener.h).
  *
  * Why a socketmap and not reject_unverified_recipient: address verification probes the
  * transport, which works only for LMTP (a pipe(8) probe never runs peermail), answers
