@@ -2,7 +2,9 @@
  * notify.c - telling the organizers (notify.h): one auto-generated copy per organizer,
  * queued as an outbox notice in the caller's transaction.
  */
+#include "mail/address.h"
 #include "mail/compose.h"
+#include "model/member.h"
 #include "model/organizer.h"
 #include "model/outbox.h"
 #include "produce/notify.h"
@@ -94,4 +96,26 @@ gboolean notify_organizers(PmDb *db, const PmConfig *cfg, const Notice *n, guint
 	if (told)
 		*told = sent;
 	return ok;
+}
+
+gboolean notify_copy_decides(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			     NotifyCopy *copy, TokenPurpose purpose, gint64 object,
+			     const char *keyword, JsonObject *d, GError **error)
+{
+	gint64 oid = member_upsert(db, cfg, copy->to, NULL, NULL, NULL, FALSE, error);
+	Token t = { purpose, object, oid, 0 };
+	char *text;
+
+	if (oid == 0) {
+		json_object_unref(d);
+		return FALSE;
+	}
+	text = token_encode(key, &t);
+	copy->member_id = oid;
+	copy->reply_to = address_make(cfg, keyword, NULL, text);
+	g_free(text);
+	json_object_set_string_member(d, "reply_address", copy->reply_to);
+	copy->data = json_node_init_object(json_node_alloc(), d);
+	json_object_unref(d);
+	return TRUE;
 }

@@ -19,6 +19,7 @@
 #include <json-glib/json-glib.h>
 #include "base/config.h"
 #include "base/db.h"
+#include "base/token.h"
 
 /* One organizer's copy: to is set by notify; a hook may fill in the rest. */
 typedef struct {
@@ -31,6 +32,15 @@ typedef struct {
 
 /* NotifyEach - fill in copy for copy->to; FALSE with error stops the notice */
 typedef gboolean (*NotifyEach)(NotifyCopy *copy, gpointer user, GError **error);
+
+/*
+ * notify_copy_decides - for a NotifyEach: copy's organizer as a member, a KEYWORD+TOKEN
+ * Reply-To naming them (a token of purpose for object), so that only their reply decides,
+ * and d (taken) with that reply_address as the copy's template data. FALSE with error.
+ */
+gboolean notify_copy_decides(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			     NotifyCopy *copy, TokenPurpose purpose, gint64 object,
+			     const char *keyword, JsonObject *d, GError **error);
 
 /* A notice to the organizers. */
 typedef struct {

@@ -189,22 +189,10 @@ typedef struct {
 static gboolean review_copy(NotifyCopy *copy, gpointer user, GError **error)
 {
 	ReviewNotice *rn = user;
-	gint64 oid = member_upsert(rn->db, rn->cfg, copy->to, NULL, NULL, NULL, FALSE, error);
-	Token t = { TOKEN_REVIEW, rn->p->id, oid, 0 };
-	char *text;
-	JsonObject *d;
 
-	if (oid == 0)
-		return FALSE;
-	text = token_encode(rn->key, &t);
-	copy->member_id = oid;
-	copy->reply_to = address_make(rn->cfg, "review", NULL, text);
-	g_free(text);
-	d = review_notice_data(rn->db, rn->cfg, rn->p, copy->to);
-	json_object_set_string_member(d, "reply_address", copy->reply_to);
-	copy->data = json_node_init_object(json_node_alloc(), d);
-	json_object_unref(d);
-	return TRUE;
+	return notify_copy_decides(rn->db, rn->cfg, rn->key, copy, TOKEN_REVIEW, rn->p->id,
+				   "review", review_notice_data(rn->db, rn->cfg, rn->p, copy->to),
+				   error);
 }
 
 /* review_enter - the organizers asked, the creator and sponsors told */

@@ -60,22 +60,11 @@ typedef struct {
 static gboolean notice_copy(NotifyCopy *copy, gpointer user, GError **error)
 {
 	UpdateNotice *un = user;
-	gint64 oid = member_upsert(un->db, un->cfg, copy->to, NULL, NULL, NULL, FALSE, error);
-	Token t = { TOKEN_UPDATE_REVIEW, un->u->id, oid, 0 };
-	char *text;
-	JsonObject *d;
 
-	if (oid == 0)
-		return FALSE;
-	text = token_encode(un->key, &t);
-	copy->member_id = oid;
-	copy->reply_to = address_make(un->cfg, "decide", NULL, text);
-	g_free(text);
-	d = update_notice_data(un->db, un->cfg, un->p, un->u, copy->to);
-	json_object_set_string_member(d, "reply_address", copy->reply_to);
-	copy->data = json_node_init_object(json_node_alloc(), d);
-	json_object_unref(d);
-	return TRUE;
+	return notify_copy_decides(un->db, un->cfg, un->key, copy, TOKEN_UPDATE_REVIEW,
+				   un->u->id, "decide",
+				   update_notice_data(un->db, un->cfg, un->p, un->u, copy->to),
+				   error);
 }
 
 /* detail - "update N" (or "update N: text") for the history; never the creator's words,
