@@ -724,7 +724,11 @@ gboolean outbox_forget_member(PmDb *db, const PmConfig *cfg, gint64 member_id,
 		     "(SELECT outbox_id FROM outbox_message WHERE (length(?1) > 0 AND instr(lower("
 		     "CAST(message AS TEXT)), lower(?1)) > 0) OR (length(?2) > 0 AND instr(lower("
 		     "CAST(message AS TEXT)), lower(?2)) > 0))", "tti", email ? email : "",
-		     address ? address : "", now) &&
+		     address ? address : "", now);
+	if (ok && db_changes(db) > 0)
+		log_info("forget: %d notice%s to the organizers naming the person not sent",
+			 db_changes(db), db_changes(db) == 1 ? "" : "s");
+	ok = ok &&
 	     /* finished delivery letters quote signers (names, comments), finished notices
 	      * quote the people they are about: none is kept */
 	     db_exec(db, error, "DELETE FROM outbox_message WHERE outbox_id IN (SELECT id FROM "
