@@ -1,5 +1,6 @@
 /* test_corpus_bounce.c - bounce_parse on the bounce corpora (tests/data/sisimai and
- * tests/data/bounce-email, tests/data/bounceparser: real bounces
+ * tests/data/bounce-email, tests/data/bounceparser, tests/data/email-bounce-parser,
+ * tests/data/php-bounce-handler: real bounces
  * from many MTAs and services, expectations in expected.tsv, see its README): one TAP line per
  * sample, a miss shown as a known miss (not ok # TODO), figures per set (dev: read while
  * writing the rules; held: held back), and floors on the held-back figures. */
@@ -17,6 +18,8 @@
 #define FLOOR_PERM_BP 90
 #define FLOOR_FOUND_EBP 95
 #define FLOOR_PERM_EBP 95
+#define FLOOR_FOUND_PBH 0
+#define FLOOR_PERM_PBH 0
 
 /* parse_file - a GMimeMessage from a file, or NULL; caller unrefs */
 static GMimeMessage *parse_file(const char *path)
@@ -171,6 +174,14 @@ TEST(email_bounce_parser_corpus)
 	run_corpus("email-bounce-parser", FLOOR_FOUND_EBP, FLOOR_PERM_EBP, 60, 30);
 }
 
+TEST(php_bounce_handler_corpus)
+{
+	/* cfortune/PHP-Bounce-Handler (BSD): Exim, qmail-like (prima.com.ar), Exchange, Postfix,
+	 * Sun/Oracle Messaging Server and Exim delay warnings from 2006-2014, added after the rules;
+	 * every third sample by name held back */
+	run_corpus("php-bounce-handler", FLOOR_FOUND_PBH, FLOOR_PERM_PBH, 40, 20);
+}
+
 /* check_rule_files - every file of set names its source and every pattern compiles */
 static void check_rule_files(const PmRuleFile *set, const char *what)
 {
@@ -254,5 +265,6 @@ int main(void)
 	RUN(bounce_email_corpus);
 	RUN(bounceparser_corpus);
 	RUN(email_bounce_parser_corpus);
+	RUN(php_bounce_handler_corpus);
 	return harness_done();
 }

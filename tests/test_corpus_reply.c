@@ -12,6 +12,8 @@
 #define FLOOR_HELD_MPR 85
 #define FLOOR_HELD_ERT 80
 #define FLOOR_HELD_EFP 95
+#define FLOOR_HELD_ERPP 0
+#define FLOOR_HELD_EERP 0
 
 /* normalize - text with trailing blanks of each line, runs of blank lines (to one) and
  * surrounding blank lines removed; caller frees */
@@ -150,6 +152,22 @@ TEST(forward_parser_corpus)
 	run_corpus("email-forward-parser", FALSE, FLOOR_HELD_EFP, 150);
 }
 
+TEST(emailreplyparser_php_corpus)
+{
+	/* willdurand/EmailReplyParser (MIT): the fixtures not already in reply-parser and the quote
+	 * headers of its tests (Gmail, Thunderbird, Apple Mail in English, French, Spanish,
+	 * Catalan, Polish, Danish, German, Chinese, Korean, Japanese, Norwegian, Hungarian;
+	 * Outlook, Zimbra, Windows 10 Mail); added after the rules, every third sample held back */
+	run_corpus("emailreplyparser-php", FALSE, FLOOR_HELD_ERPP, 40);
+}
+
+TEST(extended_reply_parser_corpus)
+{
+	/* fiedl/extended_email_reply_parser (MIT): German Outlook and Apple Mail replies with
+	 * underscore signature separators; added after the rules, every third sample held back */
+	run_corpus("extended-email-reply-parser", FALSE, FLOOR_HELD_EERP, 5);
+}
+
 TEST(rule_named)
 {
 	/* inspect names the marker and the rule file that started the quoted part */
@@ -178,5 +196,7 @@ int main(void)
 	RUN(mail_parser_reply_corpus);
 	RUN(reply_trimmer_corpus);
 	RUN(forward_parser_corpus);
+	RUN(emailreplyparser_php_corpus);
+	RUN(extended_reply_parser_corpus);
 	return harness_done();
 }
