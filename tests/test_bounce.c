@@ -1103,6 +1103,85 @@ TEST(text_through_mimetext)
 	bounce_report_free(r);
 }
 
+/* RFC 6533: an internationalized DSN (message/global-delivery-status, 8bit UTF-8), the
+ * returned message as message/global, the "utf-8" address type with its \x{HEX} escapes */
+static const char global_dsn[] =
+	"Return-Path: <>\n"
+	"From: MAILER-DAEMON@mx.example.net (Mail Delivery System)\n"
+	"To: bounce+ABC123@act.example.org\n"
+	"Subject: Undelivered Mail Returned to Sender\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"G1\"\n"
+	"\n"
+	"--G1\n"
+	"Content-Type: text/plain; charset=utf-8\n"
+	"Content-Transfer-Encoding: 8bit\n"
+	"\n"
+	"Your message could not be delivered.\n"
+	"\n"
+	"--G1\n"
+	"Content-Type: message/global-delivery-status\n"
+	"Content-Transfer-Encoding: 8bit\n"
+	"\n"
+	"Reporting-MTA: dns; mx.example.net\n"
+	"\n"
+	"Original-Recipient: utf-8; joe\\x{2B}news@example.com\n"
+	"Final-Recipient: utf-8; jo\xc3\xablle@b\xc3\xbc" "cher.example\n"
+	"Action: failed\n"
+	"Status: 5.1.1\n"
+	"\n"
+	"Final-Recipient: utf-8; \xe7\x94\xa8\xe6\x88\xb7@\xe4\xbe\x8b\xe5\xad\x90.example\n"
+	"Action: failed\n"
+	"Status: 5.1.1\n"
+	"\n"
+	"Final-Recipient: utf-8; plain\\x{2B}tag@example.org\n"
+	"Action: delayed\n"
+	"Status: 4.4.1\n"
+	"\n"
+	"--G1\n"
+	"Content-Type: message/global\n"
+	"Content-Transfer-Encoding: 8bit\n"
+	"\n"
+	"From: Campaign Team <team@act.example.org>\n"
+	"To: joe+news@example.com\n"
+	"Subject: Caf\xc3\xa9 du fleuve\n"
+	"Message-ID: <nl-43.1@act.example.org>\n"
+	"\n"
+	"Bonjour\n"
+	"--G1--\n";
+
+TEST(rfc6533_global_dsn)
+{
+	BounceReport *r = parse_str(global_dsn);
+	BounceRecipient *a = rcpt(r, 0), *b = rcpt(r, 1);
+	GString *mdn = g_string_new(NULL);
+
+	INT_EQ(r->kind, BOUNCE_DSN, "a global delivery-status report is a bounce");
+	INT_EQ(r->recipients->len, 2, "the failed and the delayed recipient we can address; "
+	       "a recipient only nameable in UTF-8 is no member of ours");
+	STR_EQ(a ? a->address : NULL, "joe+news@example.com",
+	       "utf-8 address type: \\x{2B} is '+', Original-Recipient preferred");
+	OK(a && a->permanent && g_strcmp0(a->status, "5.1.1") == 0, "failed 5.1.1: permanent");
+	STR_EQ(b ? b->address : NULL, "plain+tag@example.org", "delayed utf-8 recipient decoded");
+	OK(b && !b->permanent, "delayed: transient");
+	STR_EQ(r->original_message_id, "nl-43.1@act.example.org",
+	       "the Message-ID of the returned message/global");
+	bounce_report_free(r);
+
+	/* message/global-disposition-notification: a read receipt is no bounce */
+	g_string_append(mdn, "From: joe@example.com\nTo: bounce+ABC123@act.example.org\n"
+			"Subject: Read: hello\nMIME-Version: 1.0\n"
+			"Content-Type: multipart/report; report-type=disposition-notification; boundary=\"M1\"\n\n"
+			"--M1\nContent-Type: text/plain\n\nYour message was displayed.\n\n"
+			"--M1\nContent-Type: message/global-disposition-notification\n\n"
+			"Final-Recipient: utf-8; joe@example.com\n"
+			"Disposition: manual-action/MDN-sent-manually; displayed\n\n--M1--\n");
+	r = parse_str(mdn->str);
+	INT_EQ(r->kind, BOUNCE_NOT, "a global read receipt is no bounce");
+	bounce_report_free(r);
+	g_string_free(mdn, TRUE);
+}
+
 int main(void)
 {
 	g_mime_init();
@@ -1116,6 +1195,7 @@ int main(void)
 	RUN(bounded_work);
 	RUN(text_through_mimetext);
 	RUN(returned_message);
+	RUN(rfc6533_global_dsn);
 	RUN(flufl_corpus);
 	g_mime_shutdown();
 	return harness_done();

@@ -228,6 +228,34 @@ static char *one_line(const char *s, gsize cap)
 }
 
 /*
+ * utf8_addr_decode - an RFC 6533 "utf-8" address (utf-8-addr-xtext or -unitext) with each
+ * EmbeddedUnicodeChar "\x{HEXPOINT}" replaced by its character ("joe\x{2B}news@x" is
+ * "joe+news@x"); an escape that is not one is kept as written. Caller frees.
+ */
+static char *utf8_addr_decode(const char *a)
+{
+	GString *o = g_string_new(NULL);
+
+	while (*a) {
+		if (a[0] == '\\' && (a[1] == 'x' || a[1] == 'X') && a[2] == '{') {
+			const char *h = a + 3;
+			gunichar cp = 0;
+			int n = 0;
+
+			while (g_ascii_isxdigit(h[n]) && n < 6)
+				cp = cp * 16 + (gunichar)g_ascii_xdigit_value(h[n++]);
+			if (n >= 2 && h[n] == '}' && cp != 0 && g_unichar_validate(cp)) {
+				g_string_append_unichar(o, cp);
+				a = h + n + 1;
+				continue;
+			}
+		}
+		g_string_append_c(o, *a++);
+	}
+	return g_string_free(o, FALSE);
+}
+
+/*
  * clean_address - the comparable form of a reported address: "rfc822;" and <> dropped,
  * lower-cased; NULL unless address_is_valid (the one addr-spec rule). Caller frees.
  */
@@ -245,8 +273,17 @@ static char *clean_address(const char *raw)
 		/* an address type ("rfc822;", "utf-8;") before the address */
 		char *semi = strchr(p, ';');
 
-		if (semi && (at == NULL || semi < at))
+		if (semi && (at == NULL || semi < at)) {
+			gboolean utf8 = semi - p == 5 && g_ascii_strncasecmp(p, "utf-8", 5) == 0;
+
 			p = semi + 1;
+			if (utf8) {
+				char *dec = utf8_addr_decode(p);
+
+				g_free(s);
+				s = p = dec;
+			}
+		}
 	}
 	while (*p == ' ' || *p == '\t' || *p == '<' || *p == '"' || *p == '\'')
 		p++;
@@ -365,7 +402,8 @@ static void walk(GMimeObject *obj, int depth, Walk *w)
 		if (w->feedback == NULL)
 			w->feedback = mimetext_part_text(GMIME_PART(obj), MAX_TEXT);
 	} else if (g_ascii_strcasecmp(type, "message") == 0 &&
-		   g_ascii_strcasecmp(sub, "disposition-notification") == 0) {
+		   (g_ascii_strcasecmp(sub, "disposition-notification") == 0 ||
+		    g_ascii_strcasecmp(sub, "global-disposition-notification") == 0)) {
 		if (w->mdn == NULL)
 			w->mdn = mimetext_part_text(GMIME_PART(obj), MAX_TEXT);
 	} else if ((g_ascii_strcasecmp(type, "text") == 0 || g_ascii_strcasecmp(type, "message") == 0) &&
