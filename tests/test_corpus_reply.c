@@ -15,11 +15,22 @@
 #define FLOOR_HELD_ERPP 0
 #define FLOOR_HELD_EERP 0
 
-/* normalize - text with trailing blanks of each line, runs of blank lines (to one) and
- * surrounding blank lines removed; caller frees */
+/* normalize - text with trailing blanks of each line, runs of blank lines (to one),
+ * surrounding blank lines and invisible zero-width spaces and byte order marks removed
+ * (replytext drops those that open a line: they show nothing); caller frees */
 static char *normalize(const char *text)
 {
-	char **lines = g_strsplit(text, "\n", -1);
+	char *plain = g_strdup(text);
+	char **lines;
+
+	for (const char *inv[] = { "\xe2\x80\x8b", "\xef\xbb\xbf", NULL }, **v = inv; *v; v++) {
+		char *q;
+
+		while ((q = strstr(plain, *v)) != NULL)
+			memmove(q, q + 3, strlen(q + 3) + 1);
+	}
+	lines = g_strsplit(plain, "\n", -1);
+	g_free(plain);
 	GString *s = g_string_new(NULL);
 	char *out;
 

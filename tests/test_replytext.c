@@ -753,6 +753,12 @@ TEST(languages_by_client)
 		{ "ZH Samsung", "好的。" "\n\n从我的三星Galaxy智能手机发送。", "好的。" },
 		{ "ZH Huawei", "好的。" "\n\n发自我的华为手机", "好的。" },
 		{ "ZH-Hant iPhone", "好的。" "\n\n從我的 iPhone 傳送", "好的。" },
+		/* issue 18, new sources (willdurand/EmailReplyParser's quote headers, dev part) */
+		{ "KO Apple Mail (iOS)", "네." "\n\n2026. 12. 3. 오후 10:00, Air <sign@act.example.org> 작성:" Q, "네." },
+		{ "JA Apple Mail (iOS)", "はい。" "\n\n2026/12/03 10:00、Air <sign@act.example.org> のメッセージ:" Q, "はい。" },
+		{ "CA Gmail, older 'ha escrit'", "Sí." "\n\nEl 3/12/2026 10:00, Air <sign@act.example.org> ha escrit:" Q, "Sí." },
+		{ "FR Zimbra, a dash before the attribution", "Oui.\n\nMichel\n\n- Le 2026-12-03 10:00, Air a écrit :" QQ, "Oui.\n\nMichel" },
+		{ "EN Zimbra, a dash before the attribution", "Yes.\n\nMike\n\n- On 2026-12-03 10:00, Air wrote:" QQ, "Yes.\n\nMike" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {

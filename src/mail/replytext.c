@@ -661,7 +661,9 @@ static void split_shared_lines(GPtrArray *lines)
 			if (!has_digit(l + s))
 				continue;
 			head = g_strndup(l, ms);
-			if (mimetext_is_blank(head)) {
+			/* nothing but blanks or dashes before it (Zimbra's "- On <date>, X wrote:"):
+			 * the whole line is the attribution */
+			if (mimetext_is_blank(head) || strspn(head, " \t-") == strlen(head)) {
 				g_free(head);
 				break;
 			}
