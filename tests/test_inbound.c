@@ -296,6 +296,30 @@ TEST(header_text_cleaned)
 	g_bytes_unref(b);
 }
 
+/* a message saved with blank lines before its header (a mail store's export; the
+ * PHP-Bounce-Handler corpus's Exchange reports): the header is still read */
+TEST(blank_lines_before_header)
+{
+	static const char text[] = "\n   \r\n"
+		"From: postmaster@example.net\nTo: bounce+T@act.example.org\n"
+		"Subject: Delivery Status Notification (Failure)\n\nbody\n";
+	GBytes *b = g_bytes_new_static(text, sizeof text - 1);
+	GError *e = NULL;
+	InboundMessage *m = inbound_parse(b, "", &e);
+
+	OK(m != NULL, "parses");
+	STR_EQ(m ? m->from_addr : NULL, "postmaster@example.net", "From read after the blank lines");
+	STR_EQ(m ? m->subject : NULL, "Delivery Status Notification (Failure)", "Subject read");
+	inbound_message_free(m);
+	g_bytes_unref(b);
+	b = g_bytes_new_static("\nbody only: no header\n", 22);
+	m = inbound_parse(b, "", &e);
+	OK(m != NULL && m->from_addr == NULL, "a body without a header stays a body");
+	inbound_message_free(m);
+	g_bytes_unref(b);
+	g_clear_error(&e);
+}
+
 /* a From: sent as one encoded word around "Name <addr>" (Python's email.mime with a
  * non-ASCII name), with or without the domain an MTA appended: the mailbox inside is the
  * sender; one with no mailbox inside leaves the From: unset (the envelope sender is used) */
@@ -532,6 +556,7 @@ int main(void)
 	RUN(response_cap);
 	RUN(envelope);
 	RUN(header_text_cleaned);
+	RUN(blank_lines_before_header);
 	RUN(from_encoded_word);
 	RUN(exit_status);
 	RUN(exit_error);
