@@ -1,6 +1,6 @@
 /* test_corpus_bounce.c - bounce_parse on the bounce corpora (tests/data/sisimai and
  * tests/data/bounce-email, tests/data/bounceparser, tests/data/email-bounce-parser,
- * tests/data/php-bounce-handler: real bounces
+ * tests/data/php-bounce-handler, tests/data/flanker: real bounces
  * from many MTAs and services, expectations in expected.tsv, see its README): one TAP line per
  * sample, a miss shown as a known miss (not ok # TODO), figures per set (dev: read while
  * writing the rules; held: held back), and floors on the held-back figures. */
@@ -21,6 +21,8 @@
 #define FLOOR_PERM_EBP 95
 #define FLOOR_FOUND_PBH 0
 #define FLOOR_PERM_PBH 0
+#define FLOOR_FOUND_FL 0
+#define FLOOR_PERM_FL 0
 
 /* parse_file - a GMimeMessage from a file as `peermail receive` parses it
  * (inbound_parse), or NULL; caller unrefs */
@@ -187,6 +189,13 @@ TEST(php_bounce_handler_corpus)
 	run_corpus("php-bounce-handler", FLOOR_FOUND_PBH, FLOOR_PERM_PBH, 40, 20);
 }
 
+TEST(flanker_corpus)
+{
+	/* mailgun/flanker (Apache-2.0): Postfix, Gmail, Office 365, Sendmail, a bare
+	 * delivery-status and a one-line report; added after the rules, every third held back */
+	run_corpus("flanker", FLOOR_FOUND_FL, FLOOR_PERM_FL, 6, 3);
+}
+
 /* check_rule_files - every file of set names its source and every pattern compiles */
 static void check_rule_files(const PmRuleFile *set, const char *what)
 {
@@ -271,5 +280,6 @@ int main(void)
 	RUN(bounceparser_corpus);
 	RUN(email_bounce_parser_corpus);
 	RUN(php_bounce_handler_corpus);
+	RUN(flanker_corpus);
 	return harness_done();
 }
