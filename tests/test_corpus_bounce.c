@@ -1,6 +1,6 @@
 /* test_corpus_bounce.c - bounce_parse on the bounce corpora (tests/data/sisimai and
  * tests/data/bounce-email, tests/data/bounceparser, tests/data/email-bounce-parser,
- * tests/data/php-bounce-handler, tests/data/flanker: real bounces
+ * tests/data/php-bounce-handler, tests/data/flanker, tests/data/mailbouncedetector: real bounces
  * from many MTAs and services, expectations in expected.tsv, see its README): one TAP line per
  * sample, a miss shown as a known miss (not ok # TODO), figures per set (dev: read while
  * writing the rules; held: held back), and floors on the held-back figures. */
@@ -23,6 +23,8 @@
 #define FLOOR_PERM_PBH 0
 #define FLOOR_FOUND_FL 0
 #define FLOOR_PERM_FL 0
+#define FLOOR_FOUND_MBD 0
+#define FLOOR_PERM_MBD 0
 
 /* parse_file - a GMimeMessage from a file as `peermail receive` parses it
  * (inbound_parse), or NULL; caller unrefs */
@@ -196,6 +198,14 @@ TEST(flanker_corpus)
 	run_corpus("flanker", FLOOR_FOUND_FL, FLOOR_PERM_FL, 6, 3);
 }
 
+TEST(mailbouncedetector_corpus)
+{
+	/* rgl/MailBounceDetector (MIT): Exchange (a delay, an empty Final-Recipient), Office 365,
+	 * Postfix, qmail (QSBMF, several recipients, wrapped in multipart/alternative); added
+	 * after the rules, every third held back */
+	run_corpus("mailbouncedetector", FLOOR_FOUND_MBD, FLOOR_PERM_MBD, 5, 2);
+}
+
 /* check_rule_files - every file of set names its source and every pattern compiles */
 static void check_rule_files(const PmRuleFile *set, const char *what)
 {
@@ -281,5 +291,6 @@ int main(void)
 	RUN(email_bounce_parser_corpus);
 	RUN(php_bounce_handler_corpus);
 	RUN(flanker_corpus);
+	RUN(mailbouncedetector_corpus);
 	return harness_done();
 }
