@@ -758,6 +758,7 @@ TEST(languages_by_client)
 		{ "JA Apple Mail (iOS)", "はい。" "\n\n2026/12/03 10:00、Air <sign@act.example.org> のメッセージ:" Q, "はい。" },
 		{ "CA Gmail, older 'ha escrit'", "Sí." "\n\nEl 3/12/2026 10:00, Air <sign@act.example.org> ha escrit:" Q, "Sí." },
 		{ "FR Zimbra, a dash before the attribution", "Oui.\n\nMichel\n\n- Le 2026-12-03 10:00, Air a écrit :" QQ, "Oui.\n\nMichel" },
+		{ "ES BlueMail", "Sí." "\n\nEnviado con BlueMail", "Sí." },
 		{ "PL Yahoo, 'napisał(-a):'", "Tak." "\n\nW czwartek, 3 grudnia 2026 10:00:00 CET, Air <sign@act.example.org> napisał(-a):" Q, "Tak." },
 		{ "EN Zimbra, a dash before the attribution", "Yes.\n\nMike\n\n- On 2026-12-03 10:00, Air wrote:" QQ, "Yes.\n\nMike" },
 	};
