@@ -19,12 +19,12 @@
 #define FLOOR_PERM_BP 90
 #define FLOOR_FOUND_EBP 95
 #define FLOOR_PERM_EBP 95
-#define FLOOR_FOUND_PBH 0
-#define FLOOR_PERM_PBH 0
-#define FLOOR_FOUND_FL 0
-#define FLOOR_PERM_FL 0
-#define FLOOR_FOUND_MBD 0
-#define FLOOR_PERM_MBD 0
+#define FLOOR_FOUND_PBH 100
+#define FLOOR_PERM_PBH 100
+#define FLOOR_FOUND_FL 100
+#define FLOOR_PERM_FL 100
+#define FLOOR_FOUND_MBD 100
+#define FLOOR_PERM_MBD 100
 
 /* parse_file - a GMimeMessage from a file as `peermail receive` parses it
  * (inbound_parse), or NULL; caller unrefs */

@@ -12,8 +12,8 @@
 #define FLOOR_HELD_MPR 85
 #define FLOOR_HELD_ERT 80
 #define FLOOR_HELD_EFP 95
-#define FLOOR_HELD_ERPP 0
-#define FLOOR_HELD_EERP 0
+#define FLOOR_HELD_ERPP 80
+#define FLOOR_HELD_EERP 100
 
 /* normalize - text with trailing blanks of each line, runs of blank lines (to one),
  * surrounding blank lines and invisible zero-width spaces and byte order marks removed
