@@ -395,6 +395,8 @@ TEST(clients_and_languages)
 		{ "EN footer, original below", "Yes!\n\nSent from my iPhone\n\nPlease sign our petition.", "Yes!" },
 		{ "DE footer, original below", "Ja!\n\nGesendet von Outlook für Android<https://aka.ms/AAb9ysg>\n\nBitte unterschreiben.", "Ja!" },
 		{ "FR footer", "Oui\n\nEnvoyé de mon iPhone", "Oui" },
+		/* a sentence that starts like a footer and goes on is the member's text */
+		{ "EN footer-like sentence", "I agree.\n\nSent from my desk, it is much easier\nto read on a big screen.\n\nThanks, Ann", "I agree.\n\nSent from my desk, it is much easier\nto read on a big screen.\n\nThanks, Ann" },
 		{ "ES footer", "Sí\n\nEnviado desde mi iPhone", "Sí" },
 		{ "IT footer", "Sì\n\nInviato da iPhone", "Sì" },
 		{ "PT footer", "Sim\n\nEnviado do meu iPhone", "Sim" },

@@ -707,12 +707,15 @@ static gboolean is_footer(const char *line)
 	return f;
 }
 
-/* footer_before_text - TRUE for a footer line after a blank line (or first) with more text
- * after it: mobile clients put "Sent from my ..." under the reply and the original
- * message, unmarked, below it */
+/* footer_before_text - TRUE for a footer line standing alone as a paragraph (blank or
+ * nothing before, blank after) with more text further down: mobile clients put "Sent from
+ * my ..." under the reply and the original message, unmarked, below it. A line the
+ * member's sentence goes on from ("Sent from my desk, it is\nmuch easier") is text. */
 static gboolean footer_before_text(GPtrArray *lines, guint i)
 {
 	if (i > 0 && !mimetext_is_blank(lines->pdata[i - 1]))
+		return FALSE;
+	if (i + 1 < lines->len && !mimetext_is_blank(lines->pdata[i + 1]))
 		return FALSE;
 	if (!is_footer(lines->pdata[i]))
 		return FALSE;
