@@ -312,4 +312,25 @@ is "$(send lee@example.org "$lrt" "Re: Meadows news" "Where does the council mee
 is "$(result)" forwarded "read as any reply (a question)"
 is "$(send lee@example.org "sign+$slug+${lrt#sign+}" "Re: Meadows news" "Yes")" 67 "with another petition's slug it is refused (67)"
 
+# ---- a closed petition: a reply's meaning is read before the "closed" answer; only a
+# signing reply gets it, "unsubscribe"/"stop" act as for an open petition ----
+send kim@example.org "sign+$lslug@act.test" "Signing" "Count me in." >/dev/null
+kimconf=$(reply_of kim@example.org)
+pm petition close "$lslug" >/dev/null
+is "$(send lee@example.org "$lrt" "Re: Meadows news" "Yes")" 0 "a signing reply to a closed petition exits 0"
+is "$(result)" closed "is told the petition is closed"
+like "$(text_of lee@example.org)" "^Subject: This petition is closed" "with the closed answer"
+lee_out=$(last_to lee@example.org)
+is "$(send lee@example.org "$lrt" "Out of office" "I am away until Monday." 'Auto-Submitted: auto-replied\n')" 0 "an auto-reply about a closed petition exits 0"
+is "$(result)|$(last_to lee@example.org)" "ignored|$lee_out" "is ignored and gets no answer"
+is "$(send lee@example.org "$lrt" "Re: Meadows news" "unsubscribe")" 0 "unsubscribe in reply to mail about a closed petition exits 0"
+is "$(result)" unfollowed "stops that petition's updates, not answered 'closed'"
+is "$(sql "SELECT s.status || '|' || (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'lee@example.org' AND s.petition_id = (SELECT id FROM petitions WHERE slug = '$lslug')")" "confirmed|1" "the updates are stopped, the signature still counts"
+like "$(text_of lee@example.org)" "^Subject: No more updates about \"Protect the riverside meadows of Leeds now\"" "and the answer says so"
+is "$(send kim@example.org "$kimconf" "Re: confirm" "yes")" 0 "confirming a pending signature after the petition closed exits 0"
+is "$(result)" closed "is told the petition is closed"
+is "$(send kim@example.org "$kimconf" "Re: confirm" "stop")" 0 "stop in reply to the confirmation request of a closed petition exits 0"
+is "$(result)" unfollowed "acts as for an open petition"
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'kim@example.org'")" 0 "the pending signature is gone"
+
 done_testing

@@ -731,14 +731,14 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		goto out;
 	if ((mb = token_member(c, &t, error)) == NULL)
 		goto out;
-	if (!petition_is_open(p)) {
-		ok = closed(c, p, mb, error);
-		goto out;
-	}
 	from = from_address(c);
+	/* the meaning first: only a signing reply to a closed petition is told it is closed;
+	 * "unsubscribe" stops its mail as it would for an open one */
 	if (!read_intent(c, mb, &r, error))
 		goto out;
-	if (r.intent != INTENT_SIGN) {
+	if (r.intent == INTENT_SIGN && !petition_is_open(p)) {
+		ok = closed(c, p, mb, error);
+	} else if (r.intent != INTENT_SIGN) {
 		ok = answer_intent(c, p, mb, is_member_addr(c, from, mb), &r, error);
 	} else if (is_member_addr(c, from, mb)) {
 		SignResult res;
@@ -800,13 +800,15 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 		ok = start_confirm(c, p, mb, t.object, error);
 		goto out;
 	}
-	if (!petition_is_open(p) && (status == SIGNATURE_STATUS_PENDING ||
-				     status == SIGNATURE_STATUS_SUSPECT)) {
+	/* the meaning first: only a signing reply to a closed petition is told it is closed
+	 * (and the token stays unused); any other answer acts as it would while open */
+	if (!read_intent(c, mb, &r, error))
+		goto out;
+	if (r.intent == INTENT_SIGN && !petition_is_open(p) &&
+	    (status == SIGNATURE_STATUS_PENDING || status == SIGNATURE_STATUS_SUSPECT)) {
 		ok = closed(c, p, mb, error);
 		goto out;
 	}
-	if (!read_intent(c, mb, &r, error))
-		goto out;
 	/* a question leaves the confirmation open; any other answer uses the token up */
 	if (r.intent != INTENT_QUESTION && token_used(c, TOKEN_CONFIRM, &ok, error))
 		goto out;
