@@ -16,9 +16,10 @@
  *   (help@ and sign+SLUG can be written in anyone's name): `language fr` to help@ sends a
  *   confirmation to the member's own address and only their reply to its one-time
  *   language+TOKEN sets it (do_language); the language of a sign+SLUG mail answers it and
- *   is stored only for a member that mail created; its From: name is stored only for a
- *   member it creates too (an empty name is filled from the member's own reply to a
- *   token: adopt_name); "stop" to help@ is confirmed by reply (bye+TOKEN) the same way.
+ *   is stored only for a member that mail created; its From: name is never stored, not
+ *   even for a member it creates (an empty name is filled from the member's own reply to
+ *   a token: adopt_name), so a forger's text never names anyone; "stop" to help@ is
+ *   confirmed by reply (bye+TOKEN) the same way.
  * - Auto-replies are recorded as ignored and never answered. The daily response limit
  *   (limits.max_responses_per_day per address, respond() below) counts only automatic
  *   responses the person did not ask for: an answer to mail whose From: is the person and
@@ -84,10 +85,11 @@ static gboolean is_member_addr(InboundCtx *c, const char *addr, const Member *mb
 	return same;
 }
 
-/* need_from - the sender as a member: one made now gets the From: name; one who was
- * there before is left as it is (mail without a token can be written in anyone's name:
- * adopt_name fills an empty name from the member's own reply). 0 with error; *created
- * (may be NULL) TRUE when this message made the member */
+/* need_from - the sender as a member, made now without a name; one who was there before
+ * is left as it is. Mail without a token can be written in anyone's name, so its From:
+ * name is never stored: adopt_name takes the name from the member's own reply to a token
+ * naming them. 0 with error; *created (may be NULL) TRUE when this message made the
+ * member */
 static gint64 need_from(InboundCtx *c, char **addr, gboolean *created, GError **error)
 {
 	gboolean made = FALSE;
@@ -107,8 +109,8 @@ static gint64 need_from(InboundCtx *c, char **addr, gboolean *created, GError **
 		g_propagate_error(error, e);
 		id = 0;
 	} else {
-		id = member_upsert_ex(c->db, c->cfg, *addr, c->m->from_name, NULL, NULL, FALSE,
-				      &made, error);
+		id = member_upsert_ex(c->db, c->cfg, *addr, NULL, NULL, NULL, FALSE, &made,
+				      error);
 	}
 	if (created)
 		*created = made;
@@ -158,8 +160,10 @@ static gboolean from_is(InboundCtx *c, const Member *mb)
 }
 
 /* adopt_name - a member without a name gets the From: display name of their own reply
- * (From: is theirs) to a token naming them; never from mail without a token, which
- * anyone can write in their name (need_from). FALSE on a database error. */
+ * (From: is theirs) to a token naming them: the only way mail names a member, since mail
+ * without a token, which anyone can write in their name, stores no name (need_from). A
+ * name, once there, came from the person or an organizer and is kept. FALSE on a
+ * database error. */
 static gboolean adopt_name(InboundCtx *c, Member *mb, GError **error)
 {
 	char *from;
@@ -841,7 +845,9 @@ static JsonNode *story_data(InboundCtx *c, gint64 id, const Member *author)
 	json_object_set_int_member(o, "id", id);
 	json_object_set_string_member(o, "subject", c->m->subject ? c->m->subject : "");
 	json_object_set_string_member(o, "text", inbound_reply_text(c->m));
-	json_object_set_string_member(o, "author", author->name ? author->name : "");
+	/* a nameless author is shown by what their mail says (never stored: need_from) */
+	json_object_set_string_member(o, "author", author->name && *author->name ? author->name
+				      : c->m->from_name ? c->m->from_name : "");
 	json_object_set_string_member(o, "email", member_address(author));
 	json_node_take_object(n, o);
 	return n;
@@ -2169,7 +2175,8 @@ static gboolean start_confirm(InboundCtx *c, const Petition *p, Member *mb, gint
 	if (r.intent != INTENT_QUESTION && token_used(c, TOKEN_CONFIRM, &ok, error))
 		goto out;
 	if (r.intent == INTENT_SIGN) {
-		ok = signature_confirm(c->db, sig, mb->id, NULL, &res, &pid, error) &&
+		ok = adopt_name(c, mb, error) &&
+		     signature_confirm(c->db, sig, mb->id, NULL, &res, &pid, error) &&
 		     (creator ? creator_confirmed(c, p, error) : sponsor_joined(c, p, mb, error));
 	} else if (creator && own && r.intent != INTENT_QUESTION &&
 		   p->status == PETITION_STATUS_STARTED) {

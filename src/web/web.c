@@ -919,8 +919,9 @@ static void sign_form(GString *p, const char *slug)
 {
 	g_string_append(p, "<form id=\"sign-form\" method=\"post\" action=\"/p/");
 	put(p, slug);
-	g_string_append(p, "/sign\"><p><label>Name <input name=\"name\" maxlength=\"100\" required>"
-			"</label></p><p><label>Email <input type=\"email\" name=\"email\" "
+	/* no name here: anyone can type anyone's address; the name is asked on the
+	 * confirmation page (/c/TOKEN), which only the person's own mail leads to */
+	g_string_append(p, "/sign\"><p><label>Email <input type=\"email\" name=\"email\" "
 			"maxlength=\"254\" required></label></p><p><label>Postcode <input "
 			"name=\"postcode\" maxlength=\"16\"></label></p><p><label>Comment "
 			"(optional)<br><textarea name=\"comment\" rows=\"3\" cols=\"40\" "
@@ -1039,7 +1040,7 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		g_free(subject);
 		/* a new member gets the postcode given (the district follows from it) */
 		if (postcode && (known = member_find(db, w->cfg, addr, NULL)) == NULL &&
-		    member_upsert(db, w->cfg, addr, name, postcode, NULL, FALSE, &e) == 0) {
+		    member_upsert(db, w->cfg, addr, NULL, postcode, NULL, FALSE, &e) == 0) {
 			r = answer_error(conn, g_steal_pointer(&e));
 		} else if (!inbound_process(db, w->cfg, w->key, raw, addr, to, &out, &e)) {
 			r = answer_error(conn, g_steal_pointer(&e));
@@ -1074,10 +1075,13 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 	return r;
 }
 
-/* confirm - /c/TOKEN: GET shows a button; POST confirms, as a reply to confirm+TOKEN would */
+/* confirm - /c/TOKEN: GET shows the name box and a button; POST confirms, as a reply to
+ * confirm+TOKEN would, From: the name given there (a member's name comes only from their
+ * own act: inbound/route.c adopt_name) */
 static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
-			       const char *method, const char *token)
+			       const char *method, const char *token, const WebReq *req)
 {
+	const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	GError *e = NULL;
 	Token t;
 	Member *mb = NULL;
@@ -1097,14 +1101,24 @@ static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 		g_string_append(p, "<h1>Confirm your signature</h1><form id=\"confirm\" "
 				"method=\"post\" action=\"/c/");
 		put(p, token);
-		g_string_append(p, "\"><button class=\"button\" type=\"submit\">Yes, sign"
-				"</button></form>\n");
+		g_string_append(p, "\"><p><label>Your name <input name=\"name\" maxlength=\"100\" "
+				"required></label></p><button class=\"button\" type=\"submit\">"
+				"Yes, sign</button></form>\n");
 		r = answer_page(conn, 200, p);
 	} else {
 		InboundOutcome out = { 0 };
 		char *to = address_make(w->cfg, "confirm", NULL, token);
-		GBytes *raw = as_mail(w->cfg, w->key, mb->name, member_address(mb), to, "Confirm", "");
+		GHashTable *form = ctype && g_ascii_strncasecmp(ctype,
+					"application/x-www-form-urlencoded", 33) == 0
+			? g_uri_parse_params(req->body->str, req->body->len, "&",
+					     G_URI_PARAMS_WWW_FORM, NULL) : NULL;
+		char *name = form_value(form, "name", 100);
+		GBytes *raw = as_mail(w->cfg, w->key, name ? name : mb->name, member_address(mb), to,
+				      "Confirm", "");
 
+		g_free(name);
+		if (form)
+			g_hash_table_unref(form);
 		if (!inbound_process(db, w->cfg, w->key, raw, member_address(mb), to, &out, &e)) {
 			if (e->code == EX_NOUSER) {
 				g_clear_error(&e);
@@ -1160,7 +1174,7 @@ static enum MHD_Result route(PmWeb *w, struct MHD_Connection *conn, const char *
 	if (g_str_has_prefix(url, "/u/") && strchr(url + 3, '/') == NULL)
 		return unsubscribe(w, db, conn, method, url + 3, req);
 	if (g_str_has_prefix(url, "/c/") && strchr(url + 3, '/') == NULL) {
-		enum MHD_Result r = confirm(w, db, conn, method, url + 3);
+		enum MHD_Result r = confirm(w, db, conn, method, url + 3, req);
 
 		if (post)
 			cache_clear(w);         /* a count changed: show it at once */
