@@ -214,6 +214,37 @@ b2txt=$(text_of b2@bulk.test)
 like "$b2txt" "^Subject: No more updates about \"Keep the night buses running\"" "the answer says what happened"
 like "$b2txt" "Your signature still counts" "and that her signature still counts"
 unlike "$b2txt" "did not sign|unsubscribed from" "nothing untrue"
+# the way back, by her own act: a one-time follow+TOKEN in that answer
+b2follow=$(printf '%s\n' "$b2txt" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)
+like "$b2follow" '^follow\+[a-z2-7]+@act.test$' "the answer gives a one-time follow+TOKEN to get the updates again"
+b2out=$(last_to b2@bulk.test) mout=$(last_to mallory@evil.test)
+is "$(send mallory@evil.test "$b2follow" "follow" "")" 0 "follow+TOKEN from another address exits 0"
+is "$(result)|$(last_to mallory@evil.test)|$(last_to b2@bulk.test)" "refused|$mout|$b2out" "is refused, nobody answered"
+is "$(sql "SELECT (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test'")" 1 "and her updates stay stopped"
+is "$(send b2@bulk.test "$b2follow" "follow" "")" 0 "her own mail to follow+TOKEN exits 0"
+is "$(result)" followed "starts the updates again"
+is "$(sql "SELECT s.status || '|' || (s.updates_stopped_at IS NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test'")" "confirmed|1" "updates_stopped_at is cleared"
+like "$(text_of b2@bulk.test)" "^Subject: Updates about \"Keep the night buses running\" again .* will get the updates about the petition \"Keep the night buses running\" again" "and she is told so"
+is "$(send b2@bulk.test "$b2rt" "Re: update" "unsubscribe")" 0 "she stops them again"
+is "$(send b2@bulk.test "$b2follow" "follow" "")" 0 "the used follow+TOKEN replayed exits 0"
+is "$(result)" used "acts no more"
+is "$(sql "SELECT (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test'")" 1 "her updates stay stopped"
+ok "a fresh follow+TOKEN from that answer works" test "$(send b2@bulk.test "$(text_of b2@bulk.test | grep -o 'follow+[a-z2-7]*@act.test' | head -1)" "follow" "")" = 0
+is "$(result)" followed "and starts them again"
+# the one-click page gives the way back too
+clickpage=$(curl -s -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$url")
+like "$clickpage" "follow\+[a-z2-7]+@act.test" "the one-click page names a follow+TOKEN address"
+jfollow=$(printf '%s' "$clickpage" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)
+is "$(send Joe.Signer@Example.ORG "$jfollow" "follow" "")" 0 "Joe writes to it from his own address"
+is "$(result)" followed "and gets the updates again"
+# French: the answer is in the member's language
+sql "UPDATE members SET lang = 'fr' WHERE email = 'b2@bulk.test'"
+send b2@bulk.test "$b2rt" "Re: update" "unsubscribe" >/dev/null
+frtxt=$(text_of b2@bulk.test)
+like "$frtxt" "Vous voulez de nouveau ses nouvelles" "the French answer offers the follow address too"
+send b2@bulk.test "$(printf '%s\n' "$frtxt" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)" "suivre" "" >/dev/null
+like "$(text_of b2@bulk.test)" "^Subject: De nouveau les nouvelles de «.Keep the night buses running.»" "and the French confirmation"
+sql "UPDATE members SET lang = NULL WHERE email = 'b2@bulk.test'"
 # "stop" to help@ from a signer on no list: the petitions whose updates they get, and the
 # confirmation stops them all
 stopped_before=$(sql "SELECT count(*) FROM signatures WHERE updates_stopped_at IS NOT NULL")

@@ -526,6 +526,7 @@ static gboolean leave_petition_list(InboundCtx *c, const Petition *p, const Memb
 	WithdrawResult w;
 	gboolean stopped = FALSE, is_signed = FALSE, ok;
 	JsonObject *d;
+	char *follow = NULL;
 
 	if (!signature_withdraw(c->db, p->id, mb->id, TRUE, &w, error) ||
 	    !newsletter_list_of_petition_mail(c->db, p->id, mb->id, &list_id, error) ||
@@ -549,9 +550,19 @@ static gboolean leave_petition_list(InboundCtx *c, const Petition *p, const Memb
 		}
 		json_object_set_boolean_member(d, "updates_stopped", stopped || is_signed);
 		json_object_set_boolean_member(d, "signed", is_signed);
+		if (is_signed) {
+			/* the way back, by their own act: a one-time follow+TOKEN naming them */
+			Token ft = { TOKEN_FOLLOW, p->id, mb->id, 0 };
+			char *text = token_encode_once(c->key, &ft, g_random_int() | 1u);
+
+			follow = address_make(c->cfg, "follow", NULL, text);
+			g_free(text);
+			json_object_set_string_member(d, "follow_address", follow);
+		}
 		c->result = l ? "unsubscribed" : "unfollowed";
 		ok = respond(c, "reply_unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
 	}
+	g_free(follow);
 	list_free(l);
 	return ok;
 }
@@ -2587,6 +2598,53 @@ static gboolean do_unfollow(InboundCtx *c, GError **error)
 	return ok;
 }
 
+/* do_follow - follow+TOKEN (offered to a signer who stopped a petition's updates): the
+ * token's signer, from their own address, gets its updates again. The token acts once and
+ * only for its member: from another address nothing changes, the token stays unused and
+ * nobody is answered (the other sender has no say over the member's mail). */
+static gboolean do_follow(InboundCtx *c, GError **error)
+{
+	Token t;
+	Member *mb;
+	Petition *p = NULL;
+	gboolean changed = FALSE, is_signed = FALSE, ok = FALSE;
+	GError *e = NULL;
+	JsonObject *d;
+
+	c->action = "follow";
+	if (!decode(c, TOKEN_FOLLOW, &t, error) || (mb = token_member(c, &t, error)) == NULL)
+		return FALSE;
+	if ((p = petition_get(c->db, t.object, &e)) == NULL) {
+		if (e)
+			g_propagate_error(error, e);
+		else
+			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
+		goto out;
+	}
+	if (!from_is(c, mb)) {
+		log_info("follow token of member %" G_GINT64_FORMAT " from another address: "
+			 "nothing done", mb->id);
+		c->result = "refused";
+		ok = TRUE;
+		goto out;
+	}
+	if (token_used(c, TOKEN_FOLLOW, &ok, error))
+		goto out;
+	if (!signature_resume_updates(c->db, p->id, mb->id, &changed, error) ||
+	    !signature_exists(c->db, p->id, mb->id, &is_signed, error))
+		goto out;
+	c->result = !is_signed ? "unsigned" : changed ? "followed" : "already";
+	d = with_petition(c, data_new(c, mb), p);
+	json_object_set_boolean_member(d, "signed", is_signed);
+	json_object_set_boolean_member(d, "open", petition_is_open(p));
+	json_object_set_boolean_member(d, "all_stopped", mb->status != MEMBER_STATUS_ACTIVE);
+	ok = respond(c, "reply_followed", mb, NULL, d, OUTBOX_RESPONSE, error);
+out:
+	petition_free(p);
+	member_free(mb);
+	return ok;
+}
+
 /* ==== The recipient check ==== */
 
 /* inbound_route_check - refuse an address that names nothing (see route.h) */
@@ -2735,6 +2793,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 		case TOKEN_UPDATE_REVIEW: return do_decide(c, error);
 		case TOKEN_UNFOLLOW: return do_unfollow(c, error);
 		case TOKEN_LANGUAGE: return do_language(c, error);
+		case TOKEN_FOLLOW: return do_follow(c, error);
 		default: break;
 		}
 		break;

@@ -515,6 +515,19 @@ gboolean signature_stop_updates(PmDb *db, gint64 petition_id, gint64 member_id, 
 	return TRUE;
 }
 
+/* signature_resume_updates - a signer's own "the updates about this petition again" */
+gboolean signature_resume_updates(PmDb *db, gint64 petition_id, gint64 member_id,
+				  gboolean *changed, GError **error)
+{
+	*changed = FALSE;
+	if (!db_exec(db, error, "UPDATE signatures SET updates_stopped_at = NULL WHERE "
+		     "petition_id = ? AND member_id = ? AND updates_stopped_at IS NOT NULL", "ii",
+		     petition_id, member_id))
+		return FALSE;
+	*changed = db_changes(db) > 0;
+	return TRUE;
+}
+
 /* signature_stop_all_updates - a member's own "stop everything": no petition's updates */
 gboolean signature_stop_all_updates(PmDb *db, gint64 member_id, gint64 now, gint64 *count,
 				    GError **error)

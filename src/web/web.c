@@ -770,9 +770,11 @@ static gboolean body_is_one_click(const char *ctype, const GString *body)
 }
 
 /* unfollow - /u/TOKEN of a petition's update (TOKEN_UNFOLLOW t): GET shows a button,
- * POST with One-Click stops that petition's updates to the token's signer */
-static enum MHD_Result unfollow(PmDb *db, struct MHD_Connection *conn, const char *method,
-				const char *token, const Token *t, const WebReq *req)
+ * POST with One-Click stops that petition's updates to the token's signer, and the page
+ * gives the way back: a one-time follow+TOKEN address (inbound/route.c do_follow) */
+static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection *conn,
+				const char *method, const char *token, const Token *t,
+				const WebReq *req)
 {
 	GError *e = NULL;
 	Petition *p = petition_get(db, t->object, &e);
@@ -810,8 +812,16 @@ static enum MHD_Result unfollow(PmDb *db, struct MHD_Connection *conn, const cha
 		db_rollback(db);
 		r = answer_error(conn, e);
 	} else {
-		char *text = g_strdup_printf("You will receive no more updates about %s.",
-					     p->title);
+		Token ft = { TOKEN_FOLLOW, p->id, mb->id, 0 };
+		char *ftext = token_encode_once(w->key, &ft, g_random_int() | 1u);
+		char *follow = address_make(w->cfg, "follow", NULL, ftext);
+		char *text = g_strdup_printf("You will receive no more updates about %s. Changed "
+					     "your mind? Send any message to %s from your own "
+					     "address (it works once) to get them again.",
+					     p->title, follow);
+
+		g_free(ftext);
+		g_free(follow);
 
 		log_info("web: one-click unfollow: petition %s, member %" G_GINT64_FORMAT, p->slug,
 			 mb->id);
@@ -835,7 +845,7 @@ static enum MHD_Result unsubscribe(const PmWeb *w, PmDb *db, struct MHD_Connecti
 	enum MHD_Result r;
 
 	if (token_looks_like(token) && token_decode(w->key, token, TOKEN_UNFOLLOW, &t, NULL))
-		return unfollow(db, conn, method, token, &t, req);
+		return unfollow(w, db, conn, method, token, &t, req);
 	if (!token_looks_like(token) || !token_decode(w->key, token, TOKEN_UNSUBSCRIBE, &t, NULL))
 		return answer_message(conn, 404, "Unknown link",
 				      "This unsubscribe link is not valid or has expired.");
