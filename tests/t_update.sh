@@ -185,6 +185,7 @@ is "$(send sue@one.test "$sue" "unsubscribe" "")" 0 "mail to the List-Unsubscrib
 is "$(result)" unfollowed "and stops Sue's updates too"
 send ann@example.org "$upd" "Thank you all" "We won: the buses run until 1:00." >/dev/null
 u3=$(sql "SELECT max(id) FROM petition_updates")
+sql "UPDATE members SET lang = 'fr' WHERE email = 'b2@bulk.test'"
 like "$(pm petition update approve "$u3")" "^update $u3 approved: newsletter [0-9]+" "petition update approve"
 # consent is read again at send time: with the server down the copies wait (deferred);
 # b1 stops the updates meanwhile; when the server is back, b1's copy is not sent
@@ -199,6 +200,15 @@ sql "UPDATE outbox SET next_attempt = 0 WHERE status = 'deferred'"
 run_once
 is "$(got 'Thank you all')" "ann@example.org b2@bulk.test " "the next update skips those who stopped it, up to the moment it is sent"
 is "$(sql "SELECT status FROM outbox WHERE kind = 'newsletter' AND recipient = 'b1@bulk.test' AND ref_id = (SELECT max(id) FROM newsletters)")" cancelled "b1's waiting copy is cancelled, not sent"
+# the wrapper of a French member's copy is French; the creator's text stays as written
+b2copy=$(python3 -c 'import sys,email,email.policy
+m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default)
+print("Subject:", m["subject"], " ".join(m.get_body(("plain",)).get_content().split()), " ".join(m.get_body(("html",)).get_content().split()))' "$(copy_of 'Thank you all' b2@bulk.test)")
+like "$b2copy" "^Subject: Thank you all We won: the buses run until 1:00\." "a French signer's copy keeps the creator's subject and text as written"
+like "$b2copy" "Vous recevez ce message parce que vous avez signé «.Keep the night buses running.»" "with the French footer (text)"
+like "$b2copy" "envoyez un message quelconque à <a href=\"mailto:unfollow\+" "and the French footer (HTML)"
+unlike "$b2copy" "You receive this because" "and no English wrapper"
+sql "UPDATE members SET lang = NULL WHERE email = 'b2@bulk.test'"
 
 # ---- "unsubscribe" in reply to an update copy (its Reply-To is sign+SLUG+TOKEN): this
 # petition's updates stop, the signature still counts, the lists stay as they were ----
