@@ -990,8 +990,20 @@ static char *form_value(GHashTable *form, const char *key, gssize max)
 	return c;
 }
 
+/* sign_sent - the one answer to a sign form that was read: the same page whether a
+ * confirmation went, the address had signed, or the daily limit kept the mail back, so
+ * that the page tells nobody what mail an address got (the person learns it by mail) */
+static enum MHD_Result sign_sent(struct MHD_Connection *conn)
+{
+	return answer_message(conn, 200, "Check your mail",
+			      "If this address can sign, a confirmation is on its way: reply to "
+			      "it, or follow the link in it, to confirm your signature. Nothing "
+			      "there? Look in your spam folder, or try again tomorrow.");
+}
+
 /* sign - POST /p/SLUG/sign: a pending signature and the same confirmation request as
- * mail to sign+SLUG, through the inbound pipeline; refusals are pages that say why */
+ * mail to sign+SLUG, through the inbound pipeline; refusals of the form are pages that
+ * say why, but what happened to the address is never told (sign_sent) */
 static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, const char *slug,
 			    const WebReq *req)
 {
@@ -1036,10 +1048,11 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 								       : addr, &today, &e)) {
 		r = answer_error(conn, g_steal_pointer(&e));
 	} else if (today > 0) {
-		/* at most one confirmation mail per address per day */
-		r = answer_message(conn, 429, "Already sent",
-				   "We already sent a message to this address today. Please look "
-				   "for it (and in your spam folder), or try again tomorrow.");
+		/* at most one automatic mail per address per day: nothing more is done, and
+		 * the page is the one every address gets */
+		log_info("web: sign %s from %s: mail went to that address today: nothing sent",
+			 p->slug, ip);
+		r = sign_sent(conn);
 	} else {
 		InboundOutcome out = { 0 };
 		GBytes *raw;
@@ -1056,15 +1069,9 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 			r = answer_error(conn, g_steal_pointer(&e));
 		} else {
 			log_info("web: sign %s from %s: %s %s", p->slug, ip, out.action, out.result);
-			if (g_strcmp0(out.result, "limited") == 0)
-				r = answer_message(conn, 429, "Already sent",
-						   "We already sent several messages to this "
-						   "address today. Please try again tomorrow.");
-			else    /* "already" too: a page never tells whether an address
-				 * signed; the person is told by mail (already_signed) */
-				r = answer_message(conn, 200, "Check your mail",
-						   "We sent you an email. Reply to it, or follow "
-						   "the link in it, to confirm your signature.");
+			/* "already" and "limited" too: a page never tells whether an address
+			 * signed or got mail; the person is told by mail (already_signed) */
+			r = sign_sent(conn);
 		}
 		inbound_outcome_clear(&out);
 		g_bytes_unref(raw);
