@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# demo.sh - one campaign end to end on the embedded defaults (conf/peermail.conf):
-# a SQLite database under var/, outgoing mail captured in the Maildir var/sent/.
-# Nothing leaves the machine. Run from the top of the source tree: make demo
+# demo.sh - one campaign end to end on the embedded defaults (conf/peermail.conf) made
+# complete for the demo (var/demo.conf: those defaults and an organizers' mailbox, the one
+# setting a real campaign must choose itself): a SQLite database under var/, outgoing mail
+# captured in the Maildir var/sent/. Nothing leaves the machine. Run from the top of the
+# source tree: make demo
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 B=${B:-build}
-export PEERMAIL_CONFIG=$top/conf/peermail.conf
+# the demo's configuration: the defaults, plus where mail for people (replies to team@,
+# postmaster@...) is forwarded; written into var/ below (paths resolve from var/ as from conf/)
+export PEERMAIL_CONFIG=$top/var/demo.conf
+demo_config() {
+	mkdir -p var
+	{ cat conf/peermail.conf
+	  printf '\n# the demo only: a real campaign names a real mailbox outside its domain\n'
+	  printf 'organizers_mailbox = "campaign-team@example.net"\n'; } >"$PEERMAIL_CONFIG"
+}
 PM="$top/$B/peermail"
 demo=$(mktemp -d /tmp/peermail-demo-XXXXXX)
 in=$top/contrib/demo
@@ -21,7 +31,7 @@ run() {
 	printf '%s\n' "$line"
 	"$PM" "$@"
 }
-domain=$(sed -n 's/^domain *= *"\(.*\)".*/\1/p' "$PEERMAIL_CONFIG")
+domain=$(sed -n 's/^domain *= *"\(.*\)".*/\1/p' conf/peermail.conf)
 sent="$top/var/sent/new"
 
 # header FILE NAME - the value of a header in a captured message
@@ -52,6 +62,7 @@ count() { find "$sent" -type f 2>/dev/null | wc -l; }
 
 step "Start from a clean var/ (the demo's database, secret and captured mail)"
 rm -rf var
+demo_config
 run check-config | head -n 10
 run init
 

@@ -132,8 +132,16 @@ err=$(pm member add 2>&1 >/dev/null); rc=$?
 is "$rc" 64 "member add without EMAIL exits 64"
 is "$err" "peermail: usage: $("$PEERMAIL_BIN" member add --help | head -1 | sed 's/^Usage: //')" \
    "its usage error is the --help usage line"
-is "$("$PEERMAIL_BIN" member --help | grep -cF "peermail ${err#peermail: usage: peermail } ")" 1 \
-   "and member --help lists the same line"
+is "$("$PEERMAIL_BIN" member --help | tr -s ' \n' ' ' | grep -oF "peermail ${err#peermail: usage: peermail } " | wc -l)" 1 \
+   "and member --help lists the same line (folded at 80 columns)"
+# help and a group's list fit in 80 columns: a long synopsis puts its description on the
+# next line, indented to the description column
+long=$( { "$PEERMAIL_BIN" help; for g in list member petition target district delivery story newsletter; do "$PEERMAIL_BIN" $g --help; done; } | awk 'length($0) > 80')
+is "$long" "" "peermail help and the groups' lists: no line over 80 columns"
+helptext=$("$PEERMAIL_BIN" help)
+like "$helptext" '^  receive \[--sender ADDR\] \[--recipient ADDR\] < MESSAGE$' "a long synopsis stands alone on its line"
+is "$(printf '%s\n' "$helptext" | grep -A1 '^  receive ' | tail -1)" "$(printf '%40s%s' '' 'one message on stdin (MTA pipe); records')" "its description starts on the next line, indented"
+like "$helptext" '^  init {34}create or upgrade the database; create$' "a short one keeps its description beside it, wrapped at 80"
 
 # inspect: a configuration that exists but is broken exits 78, as every command does;
 # without one (none named, none by default) it still reads the message

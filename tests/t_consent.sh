@@ -5,8 +5,8 @@
 # with queued letters and newsletters leaves no byte of the person in the database; mail
 # for people (From: replies, postmaster@, abuse@, owner addresses) reaches the organizers'
 # mailbox, ARF complaints there act like those at the VERP address; a refused broadcast
-# confirmation tells the organizers; mail without a token never names a member who was
-# there before (only their own reply to a token does).
+# confirmation tells the organizers; mail without a token never names a member, new or
+# not (only their own reply to a token does).
 . "$(dirname "$0")/lib.sh"
 
 SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
@@ -217,8 +217,16 @@ is "$(named nameless@example.org 'Nina Real' "$conf")" 0 "the member's own reply
 is "$(name_of nameless@example.org)" "Nina Real" "gives the name of her own mail"
 is "$(named nameless@example.org 'Someone Else' "$conf")" 0 "a later reply"
 is "$(name_of nameless@example.org)" "Nina Real" "never replaces it"
-is "$(named newcomer@example.org 'New Comer' sign+bench@act.test)" 0 "someone new signs by writing"
-is "$(name_of newcomer@example.org)" "New Comer" "and is recorded with the name of that mail (pending until confirmed)"
+is "$(named newcomer@example.org 'Mallory Forged' sign+bench@act.test)" 0 "a forged sign+bench in the name of someone new"
+is "$(name_of newcomer@example.org)" - "records the new member without the forger's name"
+nconf=$(reply_to "$(last_outbox)")
+is "$(named newcomer@example.org 'New Comer' "$nconf")" 0 "the real person confirms by reply"
+is "$(name_of newcomer@example.org)" "New Comer" "and is known by the name of their own reply"
+is "$(named other@example.org 'Mallory Forged' sign+bench@act.test)" 0 "another forged sign+bench"
+oconf=$(reply_to "$(last_outbox)")
+printf 'From: other@example.org\nTo: %s\nSubject: Re\nMessage-ID: <nn%d@client.test>\n\nyes\n' "$oconf" "$$" |
+	pm receive --sender other@example.org --recipient "$oconf" >/dev/null 2>&1
+is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'other@example.org'")|$(name_of other@example.org)" "confirmed|-" "confirmed by a reply without a display name: still no forged name"
 
 write_config 'organizers_mailbox = "inbox@act.test"'
 pm check-config >/dev/null 2>&1; is $? 78 "an organizers_mailbox in the campaign domain is refused (78)"

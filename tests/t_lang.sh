@@ -68,6 +68,8 @@ like "$(text_of "$(last_to pierre@example.org)")" "^Subject: Merci de confirmer"
 is "$(recv olga@example.org Olga sign+trees@act.test 'ok')" 0 "Olga writes only 'ok'"
 is "$(lang_of olga@example.org)" - "'ok' is no language with confidence: none adopted"
 like "$(text_of "$(last_to olga@example.org)")" "^Subject: Please confirm" "she gets the default language"
+# mail without a token names nobody: an organizer gives her name (the newsletter greets her)
+pm member add olga@example.org --name Olga >/dev/null
 is "$(recv fanny@example.org Fanny sign+trees@act.test 'Yes, count me in.')" 0 "Fanny writes in English once"
 is "$(lang_of fanny@example.org)" fr "a language already set is kept"
 # sign+trees can be written in anyone's name: for a member who was there before, the

@@ -185,6 +185,7 @@ is "$(send sue@one.test "$sue" "unsubscribe" "")" 0 "mail to the List-Unsubscrib
 is "$(result)" unfollowed "and stops Sue's updates too"
 send ann@example.org "$upd" "Thank you all" "We won: the buses run until 1:00." >/dev/null
 u3=$(sql "SELECT max(id) FROM petition_updates")
+sql "UPDATE members SET lang = 'fr' WHERE email = 'b2@bulk.test'"
 like "$(pm petition update approve "$u3")" "^update $u3 approved: newsletter [0-9]+" "petition update approve"
 # consent is read again at send time: with the server down the copies wait (deferred);
 # b1 stops the updates meanwhile; when the server is back, b1's copy is not sent
@@ -199,6 +200,15 @@ sql "UPDATE outbox SET next_attempt = 0 WHERE status = 'deferred'"
 run_once
 is "$(got 'Thank you all')" "ann@example.org b2@bulk.test " "the next update skips those who stopped it, up to the moment it is sent"
 is "$(sql "SELECT status FROM outbox WHERE kind = 'newsletter' AND recipient = 'b1@bulk.test' AND ref_id = (SELECT max(id) FROM newsletters)")" cancelled "b1's waiting copy is cancelled, not sent"
+# the wrapper of a French member's copy is French; the creator's text stays as written
+b2copy=$(python3 -c 'import sys,email,email.policy
+m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default)
+print("Subject:", m["subject"], " ".join(m.get_body(("plain",)).get_content().split()), " ".join(m.get_body(("html",)).get_content().split()))' "$(copy_of 'Thank you all' b2@bulk.test)")
+like "$b2copy" "^Subject: Thank you all We won: the buses run until 1:00\." "a French signer's copy keeps the creator's subject and text as written"
+like "$b2copy" "Vous recevez ce message parce que vous avez signé «.Keep the night buses running.»" "with the French footer (text)"
+like "$b2copy" "envoyez un message quelconque à <a href=\"mailto:unfollow\+" "and the French footer (HTML)"
+unlike "$b2copy" "You receive this because" "and no English wrapper"
+sql "UPDATE members SET lang = NULL WHERE email = 'b2@bulk.test'"
 
 # ---- "unsubscribe" in reply to an update copy (its Reply-To is sign+SLUG+TOKEN): this
 # petition's updates stop, the signature still counts, the lists stay as they were ----
@@ -214,6 +224,37 @@ b2txt=$(text_of b2@bulk.test)
 like "$b2txt" "^Subject: No more updates about \"Keep the night buses running\"" "the answer says what happened"
 like "$b2txt" "Your signature still counts" "and that her signature still counts"
 unlike "$b2txt" "did not sign|unsubscribed from" "nothing untrue"
+# the way back, by her own act: a one-time follow+TOKEN in that answer
+b2follow=$(printf '%s\n' "$b2txt" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)
+like "$b2follow" '^follow\+[a-z2-7]+@act.test$' "the answer gives a one-time follow+TOKEN to get the updates again"
+b2out=$(last_to b2@bulk.test) mout=$(last_to mallory@evil.test)
+is "$(send mallory@evil.test "$b2follow" "follow" "")" 0 "follow+TOKEN from another address exits 0"
+is "$(result)|$(last_to mallory@evil.test)|$(last_to b2@bulk.test)" "refused|$mout|$b2out" "is refused, nobody answered"
+is "$(sql "SELECT (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test'")" 1 "and her updates stay stopped"
+is "$(send b2@bulk.test "$b2follow" "follow" "")" 0 "her own mail to follow+TOKEN exits 0"
+is "$(result)" followed "starts the updates again"
+is "$(sql "SELECT s.status || '|' || (s.updates_stopped_at IS NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test'")" "confirmed|1" "updates_stopped_at is cleared"
+like "$(text_of b2@bulk.test)" "^Subject: Updates about \"Keep the night buses running\" again .* will get the updates about the petition \"Keep the night buses running\" again" "and she is told so"
+is "$(send b2@bulk.test "$b2rt" "Re: update" "unsubscribe")" 0 "she stops them again"
+is "$(send b2@bulk.test "$b2follow" "follow" "")" 0 "the used follow+TOKEN replayed exits 0"
+is "$(result)" used "acts no more"
+is "$(sql "SELECT (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test'")" 1 "her updates stay stopped"
+ok "a fresh follow+TOKEN from that answer works" test "$(send b2@bulk.test "$(text_of b2@bulk.test | grep -o 'follow+[a-z2-7]*@act.test' | head -1)" "follow" "")" = 0
+is "$(result)" followed "and starts them again"
+# the one-click page gives the way back too
+clickpage=$(curl -s -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$url")
+like "$clickpage" "follow\+[a-z2-7]+@act.test" "the one-click page names a follow+TOKEN address"
+jfollow=$(printf '%s' "$clickpage" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)
+is "$(send Joe.Signer@Example.ORG "$jfollow" "follow" "")" 0 "Joe writes to it from his own address"
+is "$(result)" followed "and gets the updates again"
+# French: the answer is in the member's language
+sql "UPDATE members SET lang = 'fr' WHERE email = 'b2@bulk.test'"
+send b2@bulk.test "$b2rt" "Re: update" "unsubscribe" >/dev/null
+frtxt=$(text_of b2@bulk.test)
+like "$frtxt" "Vous voulez de nouveau ses nouvelles" "the French answer offers the follow address too"
+send b2@bulk.test "$(printf '%s\n' "$frtxt" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)" "suivre" "" >/dev/null
+like "$(text_of b2@bulk.test)" "^Subject: De nouveau les nouvelles de «.Keep the night buses running.»" "and the French confirmation"
+sql "UPDATE members SET lang = NULL WHERE email = 'b2@bulk.test'"
 # "stop" to help@ from a signer on no list: the petitions whose updates they get, and the
 # confirmation stops them all
 stopped_before=$(sql "SELECT count(*) FROM signatures WHERE updates_stopped_at IS NOT NULL")
@@ -311,5 +352,26 @@ like "$lrt" "^sign\+[a-z2-7]+@act.test$" "the copy's Reply-To is sign+TOKEN"
 is "$(send lee@example.org "$lrt" "Re: Meadows news" "Where does the council meet?")" 0 "a reply to it works"
 is "$(result)" forwarded "read as any reply (a question)"
 is "$(send lee@example.org "sign+$slug+${lrt#sign+}" "Re: Meadows news" "Yes")" 67 "with another petition's slug it is refused (67)"
+
+# ---- a closed petition: a reply's meaning is read before the "closed" answer; only a
+# signing reply gets it, "unsubscribe"/"stop" act as for an open petition ----
+send kim@example.org "sign+$lslug@act.test" "Signing" "Count me in." >/dev/null
+kimconf=$(reply_of kim@example.org)
+pm petition close "$lslug" >/dev/null
+is "$(send lee@example.org "$lrt" "Re: Meadows news" "Yes")" 0 "a signing reply to a closed petition exits 0"
+is "$(result)" closed "is told the petition is closed"
+like "$(text_of lee@example.org)" "^Subject: This petition is closed" "with the closed answer"
+lee_out=$(last_to lee@example.org)
+is "$(send lee@example.org "$lrt" "Out of office" "I am away until Monday." 'Auto-Submitted: auto-replied\n')" 0 "an auto-reply about a closed petition exits 0"
+is "$(result)|$(last_to lee@example.org)" "ignored|$lee_out" "is ignored and gets no answer"
+is "$(send lee@example.org "$lrt" "Re: Meadows news" "unsubscribe")" 0 "unsubscribe in reply to mail about a closed petition exits 0"
+is "$(result)" unfollowed "stops that petition's updates, not answered 'closed'"
+is "$(sql "SELECT s.status || '|' || (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'lee@example.org' AND s.petition_id = (SELECT id FROM petitions WHERE slug = '$lslug')")" "confirmed|1" "the updates are stopped, the signature still counts"
+like "$(text_of lee@example.org)" "^Subject: No more updates about \"Protect the riverside meadows of Leeds now\"" "and the answer says so"
+is "$(send kim@example.org "$kimconf" "Re: confirm" "yes")" 0 "confirming a pending signature after the petition closed exits 0"
+is "$(result)" closed "is told the petition is closed"
+is "$(send kim@example.org "$kimconf" "Re: confirm" "stop")" 0 "stop in reply to the confirmation request of a closed petition exits 0"
+is "$(result)" unfollowed "acts as for an open petition"
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'kim@example.org'")" 0 "the pending signature is gone"
 
 done_testing

@@ -504,6 +504,36 @@ TEST(migration)
 	g_free(path);
 }
 
+/* the trending measure and the invalidation by domain read the signature's own domain
+ * (schema 12), as the signing limit does, not its member's address: shown by a signature
+ * whose column says another domain than its member's address */
+TEST(domain_column)
+{
+	FraudTrend t;
+	SignatureFilter f = { 0 };
+	gint64 p7 = petition_create(db, cfg, "seven", "Seven", "", 0, 0, NULL), n = 0;
+
+	OK(p7 != 0, "a petition");
+	for (int i = 0; i < 4; i++) {
+		char *a = g_strdup_printf("c%d@column.test", i);
+
+		sign(p7, a, SIGNATURE_SOURCE_WRITING);
+		g_free(a);
+	}
+	db_exec(db, NULL, "UPDATE signatures SET domain = 'moved.test' WHERE petition_id = ?",
+		"i", p7);
+	OK(fraud_trend(db, cfg, p7, &t, NULL) && t.trending, "trending");
+	STR_EQ(t.by, "domain", "by domain");
+	STR_EQ(t.key, "moved.test", "the domain is the signatures' column");
+	fraud_trend_clear(&t);
+	f.domain = "moved.test";
+	OK(signature_count_matching(db, p7, &f, &n, NULL), "counting by domain");
+	INT_EQ(n, 4, "the invalidation's domain is the signatures' column");
+	f.domain = "column.test";
+	OK(signature_count_matching(db, p7, &f, &n, NULL), "counting by the members' domain");
+	INT_EQ(n, 0, "matches nothing: members are not joined for it");
+}
+
 int main(void)
 {
 	setup();
@@ -513,6 +543,7 @@ int main(void)
 	RUN(invalidate);
 	RUN(states);
 	RUN(domain_index);
+	RUN(domain_column);
 	RUN(migration);
 	db_close(db);
 	return harness_done();

@@ -6,7 +6,8 @@
  * A token binds a purpose, an object (petition, list, story, outbox row...) and a member,
  * optionally an expiry. Layout: purpose (1 byte) | object (varint) | member (varint) |
  * expiry day (varint, 0 = never) | [nonce (varint), when the purpose byte has 0x80 set] |
- * HMAC-SHA256 truncated to 80 bits. One-time tokens (join, bye, confirm, broadcast, language) carry
+ * HMAC-SHA256 truncated to 80 bits. One-time tokens (join, bye, confirm, broadcast, language,
+ * follow) carry
  * a random nonce, so two issued the same day differ and each can be used once
  * (model/token_use records the use). Text: lowercase
  * RFC 4648 base32 without padding, read case-insensitively. A token of a purpose with
@@ -36,6 +37,8 @@ typedef enum {
 	TOKEN_UPDATE_REVIEW,   /* object: petition update; member: the organizer; reply decides */
 	TOKEN_UNFOLLOW,        /* object: petition; member: a signer; stops its updates at once */
 	TOKEN_LANGUAGE,        /* object: a language (lang_code); reply sets the member's */
+	TOKEN_FOLLOW,          /* object: petition; member: a signer who stopped its updates;
+				* one-time: their own mail to it starts them again */
 	TOKEN_PURPOSE_MAX
 } TokenPurpose;
 

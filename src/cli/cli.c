@@ -26,6 +26,8 @@ static PmSecret *secret;
 /* The synopsis (docs/cli.md): the column where summaries start, the widest usage line. */
 #define SYNOPSIS_COLUMN 48
 #define SYNOPSIS_WIDTH 92
+#define HELP_COLUMN 40          /* where a description starts in `help` and a group's list */
+#define HELP_WIDTH 80
 
 /* ==== The configuration, database and secret ==== */
 
@@ -408,6 +410,85 @@ gboolean cli_usage_error(const Cmd *cmd, GError **error)
 
 /* ==== Help ==== */
 
+/* fill - append text to w, which is at column col, folded before a word (brackets kept
+ * whole; a word too long for any line, a group's list of subcommands, after a '|') so
+ * that no line passes width where a word allows; a continuation line starts with indent
+ * spaces. Returns the column after it. */
+static size_t fill(GString *w, const char *text, size_t col, size_t indent, size_t width)
+{
+	gboolean first = TRUE;
+	int depth = 0;
+	const char *word = text;
+
+	for (const char *p = text;; p++) {
+		if (*p == '[')
+			depth++;
+		else if (*p == ']')
+			depth--;
+		if (*p == '\0' || (*p == ' ' && depth == 0)) {
+			size_t n = p - word, k;
+
+			if (!first && col + 1 + n > width &&
+			    (col + 1 + (k = strcspn(word, "| ")) + 1 > width || n + indent <= width)) {
+				g_string_append_printf(w, "\n%*s", (int)indent, "");
+				col = indent;
+			} else if (!first) {
+				g_string_append_c(w, ' ');
+				col++;
+			}
+			while (col + n > width && n + indent > width &&
+			       (k = strcspn(word, "|")) + 1 < n && col + k + 1 <= width) {
+				/* as much of the list as fits, then the rest on the next line */
+				size_t fit = 0;
+
+				while (fit + k + 1 < n && col + fit + k + 1 <= width) {
+					fit += k + 1;
+					k = strcspn(word + fit, "|");
+				}
+				g_string_append_len(w, word, fit);
+				g_string_append_printf(w, "\n%*s", (int)indent, "");
+				word += fit;
+				n -= fit;
+				col = indent;
+			}
+			g_string_append_len(w, word, n);
+			col += n;
+			first = FALSE;
+			word = p + 1;
+		}
+		if (*p == '\0')
+			break;
+	}
+	return col;
+}
+
+/* wrap - line folded so that no line is longer than SYNOPSIS_WIDTH; continuation lines
+ * indented under the command; caller frees */
+static char *wrap(const char *line)
+{
+	GString *w = g_string_new(NULL);
+
+	fill(w, line, 0, 9, SYNOPSIS_WIDTH);
+	return g_string_free(w, FALSE);
+}
+
+/* help_entry - one command of a list: its usage and, at HELP_COLUMN, its description,
+ * within HELP_WIDTH; a usage that reaches the column puts the description on the next
+ * line, indented to it */
+static void help_entry(FILE *out, const char *usage, const char *summary)
+{
+	GString *w = g_string_new("  ");
+	size_t col = fill(w, usage, 2, 6, HELP_WIDTH);
+
+	if (col + 1 < HELP_COLUMN && strchr(w->str, '\n') == NULL)
+		g_string_append_printf(w, "%*s", (int)(HELP_COLUMN - col), "");
+	else
+		g_string_append_printf(w, "\n%*s", HELP_COLUMN, "");
+	fill(w, summary, HELP_COLUMN, HELP_COLUMN, HELP_WIDTH);
+	fprintf(out, "%s\n", w->str);
+	g_string_free(w, TRUE);
+}
+
 /* cli_print_help - every top-level command */
 void cli_print_help(FILE *out)
 {
@@ -420,7 +501,7 @@ void cli_print_help(FILE *out)
 		if (strchr(c->name, ' '))
 			continue;
 		u = has_subs(c) ? group_line(c) : usage_line(c);
-		fprintf(out, "  %-44s %s\n", u, c->summary);
+		help_entry(out, u, c->summary);
 		g_free(u);
 	}
 	fprintf(out, "\nEvery command takes --config FILE and --help.\n"
@@ -432,12 +513,14 @@ void cli_print_help(FILE *out)
 static void print_subs(const Cmd *group, FILE *out)
 {
 	for (const Cmd *c = cli_commands; c->name; c++) {
-		char *u;
+		char *u, *line;
 
 		if (!is_sub(group, c))
 			continue;
 		u = usage_line(c);
-		fprintf(out, "  peermail %-42s %s\n", u, c->summary);
+		line = g_strdup_printf("peermail %s", u);
+		help_entry(out, line, c->summary);
+		g_free(line);
 		g_free(u);
 	}
 }
@@ -473,40 +556,6 @@ void cli_print_cmd_help(const Cmd *cmd, FILE *out)
 		"$PEERMAIL_CONFIG, ./conf/peermail.conf, " PEERMAIL_SYSCONFDIR
 		"/peermail/peermail.conf)");
 	fprintf(out, "  %-24s %s\n", "-h, --help", "show this help");
-}
-
-/* wrap - line folded before a word (brackets kept whole) so that no line is longer than
- * SYNOPSIS_WIDTH; continuation lines indented under the command; caller frees */
-static char *wrap(const char *line)
-{
-	GString *w = g_string_new(NULL);
-	size_t col = 0;
-	int depth = 0;
-	const char *word = line;
-
-	for (const char *p = line;; p++) {
-		if (*p == '[')
-			depth++;
-		else if (*p == ']')
-			depth--;
-		if (*p == '\0' || (*p == ' ' && depth == 0)) {
-			size_t n = p - word;
-
-			if (col > 0 && col + 1 + n > SYNOPSIS_WIDTH) {
-				g_string_append(w, "\n         ");
-				col = 9;
-			} else if (col > 0) {
-				g_string_append_c(w, ' ');
-				col++;
-			}
-			g_string_append_len(w, word, n);
-			col += n;
-			word = p + 1;
-		}
-		if (*p == '\0')
-			break;
-	}
-	return g_string_free(w, FALSE);
 }
 
 /* cli_print_synopsis - `peermail help --synopsis` */

@@ -16,9 +16,10 @@
  *   (help@ and sign+SLUG can be written in anyone's name): `language fr` to help@ sends a
  *   confirmation to the member's own address and only their reply to its one-time
  *   language+TOKEN sets it (do_language); the language of a sign+SLUG mail answers it and
- *   is stored only for a member that mail created; its From: name is stored only for a
- *   member it creates too (an empty name is filled from the member's own reply to a
- *   token: adopt_name); "stop" to help@ is confirmed by reply (bye+TOKEN) the same way.
+ *   is stored only for a member that mail created; its From: name is never stored, not
+ *   even for a member it creates (an empty name is filled from the member's own reply to
+ *   a token: adopt_name), so a forger's text never names anyone; "stop" to help@ is
+ *   confirmed by reply (bye+TOKEN) the same way.
  * - Auto-replies are recorded as ignored and never answered. The daily response limit
  *   (limits.max_responses_per_day per address, respond() below) counts only automatic
  *   responses the person did not ask for: an answer to mail whose From: is the person and
@@ -84,10 +85,11 @@ static gboolean is_member_addr(InboundCtx *c, const char *addr, const Member *mb
 	return same;
 }
 
-/* need_from - the sender as a member: one made now gets the From: name; one who was
- * there before is left as it is (mail without a token can be written in anyone's name:
- * adopt_name fills an empty name from the member's own reply). 0 with error; *created
- * (may be NULL) TRUE when this message made the member */
+/* need_from - the sender as a member, made now without a name; one who was there before
+ * is left as it is. Mail without a token can be written in anyone's name, so its From:
+ * name is never stored: adopt_name takes the name from the member's own reply to a token
+ * naming them. 0 with error; *created (may be NULL) TRUE when this message made the
+ * member */
 static gint64 need_from(InboundCtx *c, char **addr, gboolean *created, GError **error)
 {
 	gboolean made = FALSE;
@@ -107,8 +109,8 @@ static gint64 need_from(InboundCtx *c, char **addr, gboolean *created, GError **
 		g_propagate_error(error, e);
 		id = 0;
 	} else {
-		id = member_upsert_ex(c->db, c->cfg, *addr, c->m->from_name, NULL, NULL, FALSE,
-				      &made, error);
+		id = member_upsert_ex(c->db, c->cfg, *addr, NULL, NULL, NULL, FALSE, &made,
+				      error);
 	}
 	if (created)
 		*created = made;
@@ -158,8 +160,10 @@ static gboolean from_is(InboundCtx *c, const Member *mb)
 }
 
 /* adopt_name - a member without a name gets the From: display name of their own reply
- * (From: is theirs) to a token naming them; never from mail without a token, which
- * anyone can write in their name (need_from). FALSE on a database error. */
+ * (From: is theirs) to a token naming them: the only way mail names a member, since mail
+ * without a token, which anyone can write in their name, stores no name (need_from). A
+ * name, once there, came from the person or an organizer and is kept. FALSE on a
+ * database error. */
 static gboolean adopt_name(InboundCtx *c, Member *mb, GError **error)
 {
 	char *from;
@@ -522,6 +526,7 @@ static gboolean leave_petition_list(InboundCtx *c, const Petition *p, const Memb
 	WithdrawResult w;
 	gboolean stopped = FALSE, is_signed = FALSE, ok;
 	JsonObject *d;
+	char *follow = NULL;
 
 	if (!signature_withdraw(c->db, p->id, mb->id, TRUE, &w, error) ||
 	    !newsletter_list_of_petition_mail(c->db, p->id, mb->id, &list_id, error) ||
@@ -545,9 +550,19 @@ static gboolean leave_petition_list(InboundCtx *c, const Petition *p, const Memb
 		}
 		json_object_set_boolean_member(d, "updates_stopped", stopped || is_signed);
 		json_object_set_boolean_member(d, "signed", is_signed);
+		if (is_signed) {
+			/* the way back, by their own act: a one-time follow+TOKEN naming them */
+			Token ft = { TOKEN_FOLLOW, p->id, mb->id, 0 };
+			char *text = token_encode_once(c->key, &ft, g_random_int() | 1u);
+
+			follow = address_make(c->cfg, "follow", NULL, text);
+			g_free(text);
+			json_object_set_string_member(d, "follow_address", follow);
+		}
 		c->result = l ? "unsubscribed" : "unfollowed";
 		ok = respond(c, "reply_unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
 	}
+	g_free(follow);
 	list_free(l);
 	return ok;
 }
@@ -731,14 +746,14 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 		goto out;
 	if ((mb = token_member(c, &t, error)) == NULL)
 		goto out;
-	if (!petition_is_open(p)) {
-		ok = closed(c, p, mb, error);
-		goto out;
-	}
 	from = from_address(c);
+	/* the meaning first: only a signing reply to a closed petition is told it is closed;
+	 * "unsubscribe" stops its mail as it would for an open one */
 	if (!read_intent(c, mb, &r, error))
 		goto out;
-	if (r.intent != INTENT_SIGN) {
+	if (r.intent == INTENT_SIGN && !petition_is_open(p)) {
+		ok = closed(c, p, mb, error);
+	} else if (r.intent != INTENT_SIGN) {
 		ok = answer_intent(c, p, mb, is_member_addr(c, from, mb), &r, error);
 	} else if (is_member_addr(c, from, mb)) {
 		SignResult res;
@@ -800,13 +815,15 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 		ok = start_confirm(c, p, mb, t.object, error);
 		goto out;
 	}
-	if (!petition_is_open(p) && (status == SIGNATURE_STATUS_PENDING ||
-				     status == SIGNATURE_STATUS_SUSPECT)) {
+	/* the meaning first: only a signing reply to a closed petition is told it is closed
+	 * (and the token stays unused); any other answer acts as it would while open */
+	if (!read_intent(c, mb, &r, error))
+		goto out;
+	if (r.intent == INTENT_SIGN && !petition_is_open(p) &&
+	    (status == SIGNATURE_STATUS_PENDING || status == SIGNATURE_STATUS_SUSPECT)) {
 		ok = closed(c, p, mb, error);
 		goto out;
 	}
-	if (!read_intent(c, mb, &r, error))
-		goto out;
 	/* a question leaves the confirmation open; any other answer uses the token up */
 	if (r.intent != INTENT_QUESTION && token_used(c, TOKEN_CONFIRM, &ok, error))
 		goto out;
@@ -839,7 +856,9 @@ static JsonNode *story_data(InboundCtx *c, gint64 id, const Member *author)
 	json_object_set_int_member(o, "id", id);
 	json_object_set_string_member(o, "subject", c->m->subject ? c->m->subject : "");
 	json_object_set_string_member(o, "text", inbound_reply_text(c->m));
-	json_object_set_string_member(o, "author", author->name ? author->name : "");
+	/* a nameless author is shown by what their mail says (never stored: need_from) */
+	json_object_set_string_member(o, "author", author->name && *author->name ? author->name
+				      : c->m->from_name ? c->m->from_name : "");
 	json_object_set_string_member(o, "email", member_address(author));
 	json_node_take_object(n, o);
 	return n;
@@ -2167,7 +2186,8 @@ static gboolean start_confirm(InboundCtx *c, const Petition *p, Member *mb, gint
 	if (r.intent != INTENT_QUESTION && token_used(c, TOKEN_CONFIRM, &ok, error))
 		goto out;
 	if (r.intent == INTENT_SIGN) {
-		ok = signature_confirm(c->db, sig, mb->id, NULL, &res, &pid, error) &&
+		ok = adopt_name(c, mb, error) &&
+		     signature_confirm(c->db, sig, mb->id, NULL, &res, &pid, error) &&
 		     (creator ? creator_confirmed(c, p, error) : sponsor_joined(c, p, mb, error));
 	} else if (creator && own && r.intent != INTENT_QUESTION &&
 		   p->status == PETITION_STATUS_STARTED) {
@@ -2578,6 +2598,53 @@ static gboolean do_unfollow(InboundCtx *c, GError **error)
 	return ok;
 }
 
+/* do_follow - follow+TOKEN (offered to a signer who stopped a petition's updates): the
+ * token's signer, from their own address, gets its updates again. The token acts once and
+ * only for its member: from another address nothing changes, the token stays unused and
+ * nobody is answered (the other sender has no say over the member's mail). */
+static gboolean do_follow(InboundCtx *c, GError **error)
+{
+	Token t;
+	Member *mb;
+	Petition *p = NULL;
+	gboolean changed = FALSE, is_signed = FALSE, ok = FALSE;
+	GError *e = NULL;
+	JsonObject *d;
+
+	c->action = "follow";
+	if (!decode(c, TOKEN_FOLLOW, &t, error) || (mb = token_member(c, &t, error)) == NULL)
+		return FALSE;
+	if ((p = petition_get(c->db, t.object, &e)) == NULL) {
+		if (e)
+			g_propagate_error(error, e);
+		else
+			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
+		goto out;
+	}
+	if (!from_is(c, mb)) {
+		log_info("follow token of member %" G_GINT64_FORMAT " from another address: "
+			 "nothing done", mb->id);
+		c->result = "refused";
+		ok = TRUE;
+		goto out;
+	}
+	if (token_used(c, TOKEN_FOLLOW, &ok, error))
+		goto out;
+	if (!signature_resume_updates(c->db, p->id, mb->id, &changed, error) ||
+	    !signature_exists(c->db, p->id, mb->id, &is_signed, error))
+		goto out;
+	c->result = !is_signed ? "unsigned" : changed ? "followed" : "already";
+	d = with_petition(c, data_new(c, mb), p);
+	json_object_set_boolean_member(d, "signed", is_signed);
+	json_object_set_boolean_member(d, "open", petition_is_open(p));
+	json_object_set_boolean_member(d, "all_stopped", mb->status != MEMBER_STATUS_ACTIVE);
+	ok = respond(c, "reply_followed", mb, NULL, d, OUTBOX_RESPONSE, error);
+out:
+	petition_free(p);
+	member_free(mb);
+	return ok;
+}
+
 /* ==== The recipient check ==== */
 
 /* inbound_route_check - refuse an address that names nothing (see route.h) */
@@ -2726,6 +2793,7 @@ gboolean inbound_route(InboundCtx *c, GError **error)
 		case TOKEN_UPDATE_REVIEW: return do_decide(c, error);
 		case TOKEN_UNFOLLOW: return do_unfollow(c, error);
 		case TOKEN_LANGUAGE: return do_language(c, error);
+		case TOKEN_FOLLOW: return do_follow(c, error);
 		default: break;
 		}
 		break;

@@ -26,6 +26,7 @@ static const struct {
 	{ "decide", TOKEN_UPDATE_REVIEW },
 	{ "unfollow", TOKEN_UNFOLLOW },
 	{ "language", TOKEN_LANGUAGE },
+	{ "follow", TOKEN_FOLLOW },
 };
 
 /* address_keyword_purpose - token purpose for a keyword */

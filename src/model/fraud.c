@@ -10,8 +10,10 @@
 #include "model/petition.h"
 #include "base/pm.h"
 
-/* The sender domain of a signature (its member's address) and its source as a group */
-#define DOMAIN_OF "lower(substr(m.email, instr(m.email, '@') + 1))"
+/* A signature's source as a group. Its sender domain is its own column (schema 12: the
+ * signer's address domain, NULL without a member or once they are forgotten), read by
+ * the signing limit, the trending measure and the invalidations alike, never joined
+ * from members */
 #define SOURCE_OF "CASE WHEN s.source IN ('reply', 'writing') THEN 'mail' ELSE s.source END"
 #define USUAL_SAMPLE 2000   /* the signatures before a window that say what is usual */
 
@@ -167,16 +169,15 @@ gboolean fraud_trend(PmDb *db, const PmConfig *cfg, gint64 petition_id, FraudTre
 	if (t->total < cfg->fraud.trend_min)
 		return TRUE;
 	/* one domain */
-	if (!top(db, db_query(db, error, "SELECT " DOMAIN_OF ", count(*) FROM signatures s JOIN "
-			      "members m ON m.id = s.member_id WHERE s.petition_id = ? AND "
-			      "s.created_at >= ? AND s.status != 'invalid' AND m.email IS NOT NULL "
-			      "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1", "ii", petition_id, start),
+	if (!top(db, db_query(db, error, "SELECT s.domain, count(*) FROM signatures s WHERE "
+			      "s.petition_id = ? AND s.created_at >= ? AND s.status != 'invalid' AND "
+			      "s.domain IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1", "ii",
+			      petition_id, start),
 		 &key, &count, error) ||
 	    (key && large(cfg, count, t->total) &&
-	     !usual(db, db_query(db, error, "SELECT count(*), coalesce(sum(" DOMAIN_OF
-					" = ?), 0) FROM (SELECT member_id FROM signatures WHERE "
-					"created_at < ? ORDER BY created_at DESC LIMIT ?) s LEFT JOIN "
-					"members m ON m.id = s.member_id", "tii", key, start,
+	     !usual(db, db_query(db, error, "SELECT count(*), coalesce(sum(s.domain = ?), 0) "
+					"FROM (SELECT domain FROM signatures WHERE created_at < ? "
+					"ORDER BY created_at DESC LIMIT ?) s", "tii", key, start,
 					(gint64)USUAL_SAMPLE), &share, error))) {
 		g_free(key);
 		return FALSE;

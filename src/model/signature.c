@@ -370,12 +370,13 @@ gboolean signature_withdraw(PmDb *db, gint64 petition_id, gint64 member_id,
 /* ==== Against fraud ==== */
 
 /* What a SignatureFilter matches: ?1 petition, ?2 domain, ?3 postcode, ?4 since, ?5 until,
- * ?6 source, ?7 suspect only, ?8 one id. The signer's domain and postcode are the
- * member's; the postcode compares without spaces or case, as a prefix. */
+ * ?6 source, ?7 suspect only, ?8 one id. The signer's domain is the signature's own column
+ * (schema 12, as for the signing limit and the trending measure); the postcode is the
+ * member's, compared without spaces or case, as a prefix. */
 #define FILTER_SELECT \
 	"SELECT s.id FROM signatures s LEFT JOIN members m ON m.id = s.member_id " \
 	"WHERE s.petition_id = ?1 AND s.status != 'invalid' " \
-	"AND (?2 IS NULL OR lower(substr(m.email, instr(m.email, '@') + 1)) = lower(?2)) " \
+	"AND (?2 IS NULL OR s.domain = lower(?2)) " \
 	"AND (?3 IS NULL OR substr(replace(upper(m.postcode), ' ', ''), 1, " \
 	"length(replace(upper(?3), ' ', ''))) = replace(upper(?3), ' ', '')) " \
 	"AND (?4 = 0 OR s.created_at >= ?4) AND (?5 = 0 OR s.created_at < ?5) " \
@@ -509,6 +510,19 @@ gboolean signature_stop_updates(PmDb *db, gint64 petition_id, gint64 member_id, 
 	*changed = FALSE;
 	if (!db_exec(db, error, "UPDATE signatures SET updates_stopped_at = ? WHERE "
 		     "petition_id = ? AND member_id = ? AND updates_stopped_at IS NULL", "iii", now,
+		     petition_id, member_id))
+		return FALSE;
+	*changed = db_changes(db) > 0;
+	return TRUE;
+}
+
+/* signature_resume_updates - a signer's own "the updates about this petition again" */
+gboolean signature_resume_updates(PmDb *db, gint64 petition_id, gint64 member_id,
+				  gboolean *changed, GError **error)
+{
+	*changed = FALSE;
+	if (!db_exec(db, error, "UPDATE signatures SET updates_stopped_at = NULL WHERE "
+		     "petition_id = ? AND member_id = ? AND updates_stopped_at IS NOT NULL", "ii",
 		     petition_id, member_id))
 		return FALSE;
 	*changed = db_changes(db) > 0;

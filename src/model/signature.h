@@ -247,6 +247,13 @@ gboolean signature_forget_member(PmDb *db, gint64 member_id, GError **error);
 gboolean signature_stop_updates(PmDb *db, gint64 petition_id, gint64 member_id, gint64 now,
 				gboolean *changed, GError **error);
 
+/* signature_resume_updates - member_id, a signer of petition_id who had stopped its
+ * updates, asked for them again (their own act: a one-time follow+TOKEN naming them);
+ * *changed FALSE when they had not stopped them or have no signature there. The caller
+ * holds the transaction. */
+gboolean signature_resume_updates(PmDb *db, gint64 petition_id, gint64 member_id,
+				  gboolean *changed, GError **error);
+
 /* signature_stop_all_updates - member_id asked to stop everything (their own act, "stop"
  * confirmed): no more updates of any petition they signed, their signatures still
  * count; *count gets how many signatures changed. The caller holds the transaction. */

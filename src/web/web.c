@@ -770,9 +770,11 @@ static gboolean body_is_one_click(const char *ctype, const GString *body)
 }
 
 /* unfollow - /u/TOKEN of a petition's update (TOKEN_UNFOLLOW t): GET shows a button,
- * POST with One-Click stops that petition's updates to the token's signer */
-static enum MHD_Result unfollow(PmDb *db, struct MHD_Connection *conn, const char *method,
-				const char *token, const Token *t, const WebReq *req)
+ * POST with One-Click stops that petition's updates to the token's signer, and the page
+ * gives the way back: a one-time follow+TOKEN address (inbound/route.c do_follow) */
+static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection *conn,
+				const char *method, const char *token, const Token *t,
+				const WebReq *req)
 {
 	GError *e = NULL;
 	Petition *p = petition_get(db, t->object, &e);
@@ -810,8 +812,16 @@ static enum MHD_Result unfollow(PmDb *db, struct MHD_Connection *conn, const cha
 		db_rollback(db);
 		r = answer_error(conn, e);
 	} else {
-		char *text = g_strdup_printf("You will receive no more updates about %s.",
-					     p->title);
+		Token ft = { TOKEN_FOLLOW, p->id, mb->id, 0 };
+		char *ftext = token_encode_once(w->key, &ft, g_random_int() | 1u);
+		char *follow = address_make(w->cfg, "follow", NULL, ftext);
+		char *text = g_strdup_printf("You will receive no more updates about %s. Changed "
+					     "your mind? Send any message to %s from your own "
+					     "address (it works once) to get them again.",
+					     p->title, follow);
+
+		g_free(ftext);
+		g_free(follow);
 
 		log_info("web: one-click unfollow: petition %s, member %" G_GINT64_FORMAT, p->slug,
 			 mb->id);
@@ -835,7 +845,7 @@ static enum MHD_Result unsubscribe(const PmWeb *w, PmDb *db, struct MHD_Connecti
 	enum MHD_Result r;
 
 	if (token_looks_like(token) && token_decode(w->key, token, TOKEN_UNFOLLOW, &t, NULL))
-		return unfollow(db, conn, method, token, &t, req);
+		return unfollow(w, db, conn, method, token, &t, req);
 	if (!token_looks_like(token) || !token_decode(w->key, token, TOKEN_UNSUBSCRIBE, &t, NULL))
 		return answer_message(conn, 404, "Unknown link",
 				      "This unsubscribe link is not valid or has expired.");
@@ -919,8 +929,9 @@ static void sign_form(GString *p, const char *slug)
 {
 	g_string_append(p, "<form id=\"sign-form\" method=\"post\" action=\"/p/");
 	put(p, slug);
-	g_string_append(p, "/sign\"><p><label>Name <input name=\"name\" maxlength=\"100\" required>"
-			"</label></p><p><label>Email <input type=\"email\" name=\"email\" "
+	/* no name here: anyone can type anyone's address; the name is asked on the
+	 * confirmation page (/c/TOKEN), which only the person's own mail leads to */
+	g_string_append(p, "/sign\"><p><label>Email <input type=\"email\" name=\"email\" "
 			"maxlength=\"254\" required></label></p><p><label>Postcode <input "
 			"name=\"postcode\" maxlength=\"16\"></label></p><p><label>Comment "
 			"(optional)<br><textarea name=\"comment\" rows=\"3\" cols=\"40\" "
@@ -979,8 +990,20 @@ static char *form_value(GHashTable *form, const char *key, gssize max)
 	return c;
 }
 
+/* sign_sent - the one answer to a sign form that was read: the same page whether a
+ * confirmation went, the address had signed, or the daily limit kept the mail back, so
+ * that the page tells nobody what mail an address got (the person learns it by mail) */
+static enum MHD_Result sign_sent(struct MHD_Connection *conn)
+{
+	return answer_message(conn, 200, "Check your mail",
+			      "If this address can sign, a confirmation is on its way: reply to "
+			      "it, or follow the link in it, to confirm your signature. Nothing "
+			      "there? Look in your spam folder, or try again tomorrow.");
+}
+
 /* sign - POST /p/SLUG/sign: a pending signature and the same confirmation request as
- * mail to sign+SLUG, through the inbound pipeline; refusals are pages that say why */
+ * mail to sign+SLUG, through the inbound pipeline; refusals of the form are pages that
+ * say why, but what happened to the address is never told (sign_sent) */
 static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, const char *slug,
 			    const WebReq *req)
 {
@@ -1025,10 +1048,11 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 								       : addr, &today, &e)) {
 		r = answer_error(conn, g_steal_pointer(&e));
 	} else if (today > 0) {
-		/* at most one confirmation mail per address per day */
-		r = answer_message(conn, 429, "Already sent",
-				   "We already sent a message to this address today. Please look "
-				   "for it (and in your spam folder), or try again tomorrow.");
+		/* at most one automatic mail per address per day: nothing more is done, and
+		 * the page is the one every address gets */
+		log_info("web: sign %s from %s: mail went to that address today: nothing sent",
+			 p->slug, ip);
+		r = sign_sent(conn);
 	} else {
 		InboundOutcome out = { 0 };
 		GBytes *raw;
@@ -1039,21 +1063,15 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		g_free(subject);
 		/* a new member gets the postcode given (the district follows from it) */
 		if (postcode && (known = member_find(db, w->cfg, addr, NULL)) == NULL &&
-		    member_upsert(db, w->cfg, addr, name, postcode, NULL, FALSE, &e) == 0) {
+		    member_upsert(db, w->cfg, addr, NULL, postcode, NULL, FALSE, &e) == 0) {
 			r = answer_error(conn, g_steal_pointer(&e));
 		} else if (!inbound_process(db, w->cfg, w->key, raw, addr, to, &out, &e)) {
 			r = answer_error(conn, g_steal_pointer(&e));
 		} else {
 			log_info("web: sign %s from %s: %s %s", p->slug, ip, out.action, out.result);
-			if (g_strcmp0(out.result, "limited") == 0)
-				r = answer_message(conn, 429, "Already sent",
-						   "We already sent several messages to this "
-						   "address today. Please try again tomorrow.");
-			else    /* "already" too: a page never tells whether an address
-				 * signed; the person is told by mail (already_signed) */
-				r = answer_message(conn, 200, "Check your mail",
-						   "We sent you an email. Reply to it, or follow "
-						   "the link in it, to confirm your signature.");
+			/* "already" and "limited" too: a page never tells whether an address
+			 * signed or got mail; the person is told by mail (already_signed) */
+			r = sign_sent(conn);
 		}
 		inbound_outcome_clear(&out);
 		g_bytes_unref(raw);
@@ -1074,10 +1092,13 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 	return r;
 }
 
-/* confirm - /c/TOKEN: GET shows a button; POST confirms, as a reply to confirm+TOKEN would */
+/* confirm - /c/TOKEN: GET shows the name box and a button; POST confirms, as a reply to
+ * confirm+TOKEN would, From: the name given there (a member's name comes only from their
+ * own act: inbound/route.c adopt_name) */
 static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
-			       const char *method, const char *token)
+			       const char *method, const char *token, const WebReq *req)
 {
+	const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	GError *e = NULL;
 	Token t;
 	Member *mb = NULL;
@@ -1097,14 +1118,24 @@ static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 		g_string_append(p, "<h1>Confirm your signature</h1><form id=\"confirm\" "
 				"method=\"post\" action=\"/c/");
 		put(p, token);
-		g_string_append(p, "\"><button class=\"button\" type=\"submit\">Yes, sign"
-				"</button></form>\n");
+		g_string_append(p, "\"><p><label>Your name <input name=\"name\" maxlength=\"100\" "
+				"required></label></p><button class=\"button\" type=\"submit\">"
+				"Yes, sign</button></form>\n");
 		r = answer_page(conn, 200, p);
 	} else {
 		InboundOutcome out = { 0 };
 		char *to = address_make(w->cfg, "confirm", NULL, token);
-		GBytes *raw = as_mail(w->cfg, w->key, mb->name, member_address(mb), to, "Confirm", "");
+		GHashTable *form = ctype && g_ascii_strncasecmp(ctype,
+					"application/x-www-form-urlencoded", 33) == 0
+			? g_uri_parse_params(req->body->str, req->body->len, "&",
+					     G_URI_PARAMS_WWW_FORM, NULL) : NULL;
+		char *name = form_value(form, "name", 100);
+		GBytes *raw = as_mail(w->cfg, w->key, name ? name : mb->name, member_address(mb), to,
+				      "Confirm", "");
 
+		g_free(name);
+		if (form)
+			g_hash_table_unref(form);
 		if (!inbound_process(db, w->cfg, w->key, raw, member_address(mb), to, &out, &e)) {
 			if (e->code == EX_NOUSER) {
 				g_clear_error(&e);
@@ -1160,7 +1191,7 @@ static enum MHD_Result route(PmWeb *w, struct MHD_Connection *conn, const char *
 	if (g_str_has_prefix(url, "/u/") && strchr(url + 3, '/') == NULL)
 		return unsubscribe(w, db, conn, method, url + 3, req);
 	if (g_str_has_prefix(url, "/c/") && strchr(url + 3, '/') == NULL) {
-		enum MHD_Result r = confirm(w, db, conn, method, url + 3);
+		enum MHD_Result r = confirm(w, db, conn, method, url + 3, req);
 
 		if (post)
 			cache_clear(w);         /* a count changed: show it at once */
