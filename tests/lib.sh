@@ -73,3 +73,52 @@ setup() { write_config "$@"; pm init >/dev/null; }
 sql() { sqlite3 -cmd ".timeout 5000" "$T/var/peermail.db" "$1"; }
 # sent_count - messages in the maildir capture
 sent_count() { find "$T/var/sent/new" -type f 2>/dev/null | wc -l; }
+
+# skip_all WHAT WHY - the whole test is skipped (one SKIP line and the plan); exits 0
+skip_all() { skip "$1" "$2"; done_testing; exit 0; }
+# wait_port PORT [TRIES] - wait until something listens on 127.0.0.1:PORT (50 x 0.05 s)
+wait_port() {
+	local _i
+	for _i in $(seq 1 "${2:-50}"); do
+		(exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# ---- smtp-sink (Postfix's test server) on loopback: the remote side of outbound tests ----
+SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
+# start_sink NAME PORT [SMTP-SINK OPTIONS...] - smtp-sink on 127.0.0.1:PORT dumping each
+# message to $T/NAME/ (its output in $T/NAME.log, its pid in $T/NAME.pid); stopped at exit
+start_sink() {
+	local name=$1 port=$2
+	shift 2
+	mkdir -p "$T/$name"
+	chmod 777 "$T/$name"
+	"$SINK" -u nobody -d "$T/$name/%M." "$@" 127.0.0.1:"$port" 100 >"$T/$name.log" 2>&1 &
+	echo $! >"$T/$name.pid"
+	at_exit "kill $(cat "$T/$name.pid")"
+	wait_port "$port" || echo "# smtp-sink on $port did not start: $(cat "$T/$name.log")"
+}
+# stop_sink NAME - stop the sink NAME now
+stop_sink() { kill "$(cat "$T/$1.pid")" 2>/dev/null; wait "$(cat "$T/$1.pid")" 2>/dev/null; }
+# rcpts DIR - the envelope recipients of the messages a sink dumped in DIR, one a line, sorted
+rcpts() { cat "$1"/* 2>/dev/null | sed -n 's/^X-Rcpt-Args: <\(.*\)>.*/\1/p' | sort; }
+# smtp_config PORT [EXTRA...] - write_config sending by SMTP, in clear, to 127.0.0.1:PORT
+# (the section's settings: $SMTP_OPTIONS, "connections = 2 timeout = 10" unless set)
+smtp_config() {
+	local port=$1
+	shift
+	write_config 'transport = "smtp"' \
+		"smtp \"main\" { host = \"127.0.0.1\" port = $port starttls = \"no\" ${SMTP_OPTIONS:-connections = 2 timeout = 10} }" "$@"
+}
+# sink_setup NAME [EXTRA...] - the outbound preamble: a sink NAME on a free port ($SINK_PORT),
+# a configuration sending to it (smtp_config, EXTRA lines appended) and an initialized database
+sink_setup() {
+	local name=$1
+	shift
+	SINK_PORT=$(free_port)
+	start_sink "$name" "$SINK_PORT"
+	smtp_config "$SINK_PORT" "$@"
+	pm init >/dev/null
+}

@@ -11,26 +11,13 @@
 # `petition history`.
 . "$(dirname "$0")/lib.sh"
 
-SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 if [ ! -x "$SINK" ] || ! command -v curl >/dev/null; then
-	skip "update tests" "smtp-sink or curl not installed"
-	done_testing
-	exit
+	skip_all "update tests" "smtp-sink or curl not installed"
 fi
-sport=$(free_port) wport=$(free_port)
+wport=$(free_port)
 U="http://127.0.0.1:$wport"
-mkdir -p "$T/sink" && chmod 777 "$T/sink"
-# start_sink - smtp-sink on $sport, dumping each message to $T/sink/
-start_sink() {
-	"$SINK" -u nobody -d "$T/sink/%M." 127.0.0.1:"$sport" 100 >>"$T/sink.log" 2>&1 &
-	sink_pid=$!
-	for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$sport") 2>/dev/null && return; sleep 0.05; done
-}
-start_sink
-at_exit 'kill $sink_pid'
-
-setup 'transport = "smtp"' "base_url = \"$U\"" \
-	"smtp \"main\" { host = \"127.0.0.1\" port = $sport starttls = \"no\" connections = 2 timeout = 10 }" \
+# the sink dumps each message to $T/sink/
+sink_setup sink "base_url = \"$U\"" \
 	'limits { max_responses_per_day = 100 }' 'fraud { per_domain = 2 }' \
 	'petitions { sponsors = 0 updates_pending = 2 update_max = 300 }'
 
@@ -188,13 +175,13 @@ u3=$(sql "SELECT max(id) FROM petition_updates")
 like "$(pm petition update approve "$u3")" "^update $u3 approved: newsletter [0-9]+" "petition update approve"
 # consent is read again at send time: with the server down the copies wait (deferred);
 # b1 stops the updates meanwhile; when the server is back, b1's copy is not sent
-kill "$sink_pid"; wait "$sink_pid" 2>/dev/null
+stop_sink sink
 run_once
 is "$(sql "SELECT group_concat(recipient || ':' || status, ' ') FROM (SELECT recipient, status FROM outbox WHERE kind = 'newsletter' AND ref_id = (SELECT max(id) FROM newsletters) ORDER BY recipient)")" \
    "ann@example.org:deferred b1@bulk.test:deferred b2@bulk.test:deferred" "expanded for those who have not stopped its updates; the server is down"
 b1=$(headers_of "$(copy_of 'The council meets on Monday' b1@bulk.test)" | grep -o 'unfollow+[a-z2-7]*@act.test' | head -1)
 is "$(send b1@bulk.test "$b1" "unsubscribe" "")" 0 "b1 stops the updates while its copy waits"
-start_sink
+start_sink sink "$SINK_PORT"
 sql "UPDATE outbox SET next_attempt = 0 WHERE status = 'deferred'"
 run_once
 is "$(got 'Thank you all')" "ann@example.org b2@bulk.test " "the next update skips those who stopped it, up to the moment it is sent"
