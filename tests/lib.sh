@@ -122,3 +122,26 @@ sink_setup() {
 	smtp_config "$SINK_PORT" "$@"
 	pm init >/dev/null
 }
+
+# ---- mail in through `peermail receive`, and what it queued in the outbox ----
+# mail_in FROM TO SUBJECT [BODY] [EXTRA-HEADERS] - a text message from FROM to TO (BODY and
+# EXTRA-HEADERS, each header ending in \n, as printf %b) through `peermail receive`; prints
+# the exit status, the output is in $T/out. Each has a Message-ID of its own (it often
+# runs in a subshell, where no counter survives)
+mail_in() {
+	printf 'From: Someone <%s>\nTo: %s\nSubject: %s\nMessage-ID: <m%s@client.test>\nDate: %s\n%bContent-Type: text/plain; charset=utf-8\n\n%b\n' \
+		"$1" "$2" "$3" "$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" "$(date -R)" "${5:-}" "${4:-}" >"$T/m.eml"
+	pm receive --sender "$1" --recipient "$2" <"$T/m.eml" >"$T/out" 2>&1; echo $?
+}
+# result - the result of the newest inbound message
+result() { sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1"; }
+# last_outbox - the newest outbox row
+last_outbox() { sql "SELECT max(id) FROM outbox"; }
+# outbox_msg ID - the queued message of outbox row ID, as stored
+outbox_msg() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $1"; }
+# reply_to ID - the Reply-To address of outbox row ID
+reply_to() { outbox_msg "$1" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/Ip' | head -1; }
+# outbox_text ID - a queued message's Subject line, then its decoded text body
+outbox_text() { outbox_msg "$1" | python3 -c 'import sys,email,email.policy
+m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
+print("Subject:", m["subject"]); print(m.get_body(("plain",)).get_content())'; }

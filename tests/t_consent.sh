@@ -20,9 +20,6 @@ msg() {
 }
 # recv FROM TO [BODY] [SUBJECT] - receive a plain message; prints the exit status
 recv() { msg "$@" | pm receive --sender "$1" --recipient "$2" >"$T/out" 2>&1; echo $?; }
-# reply_to ID - the Reply-To address of outbox row ID
-reply_to() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $1" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/Ip' | head -1; }
-last_outbox() { sql "SELECT max(id) FROM outbox"; }
 jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 # ==== 1. the address as given ====
@@ -113,7 +110,7 @@ pm list create news --title "Campaign news" >/dev/null
 # notice_to_inbox - the newest outbox row, as "kind recipient"
 notice_to_inbox() { sql "SELECT kind || ' ' || recipient FROM outbox WHERE id = $(last_outbox)"; }
 # stored ID - the stored message of outbox row ID, CRs dropped
-stored() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $1" | tr -d '\r'; }
+stored() { outbox_msg "$1" | tr -d '\r'; }
 for to in team@act.test postmaster@act.test abuse@act.test owner@act.test news+owner@act.test team+press@act.test; do
 	before=$(sql "SELECT count(*) FROM outbox")
 	is "$(recv reader@example.org "$to" "A question for people at $to" "About $to")" 0 "mail to $to exits 0"
