@@ -145,3 +145,28 @@ reply_to() { outbox_msg "$1" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]
 outbox_text() { outbox_msg "$1" | python3 -c 'import sys,email,email.policy
 m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
 print("Subject:", m["subject"]); print(m.get_body(("plain",)).get_content())'; }
+
+# ---- daemons under test ----
+# start_bg NAME PATTERN CMD... - CMD in the background (its output in $T/NAME.log, its pid
+# in BG_PID, killed at exit); waits (20 s at most) until that output matches PATTERN
+# (grep -E); 1 when CMD ends first or has not said so by then
+start_bg() {
+	local name=$1 pattern=$2 _i
+	shift 2
+	"$@" >"$T/$name.log" 2>&1 &
+	BG_PID=$!
+	at_exit "kill $BG_PID"
+	for _i in $(seq 1 200); do
+		grep -Eq -- "$pattern" "$T/$name.log" && return 0
+		kill -0 "$BG_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+# start_web NAME PORT [OPTION...] - `peermail web` on 127.0.0.1:PORT with the test
+# configuration, started by start_bg (log $T/NAME.log, pid BG_PID)
+start_web() {
+	local name=$1 port=$2
+	shift 2
+	start_bg "$name" listening "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$port" "$@"
+}

@@ -111,11 +111,9 @@ unlike "$(grep -E 'relay=peermail' "$PF/log/maillog")" 'status=bounced.*(signer|
 # refused in the SMTP dialogue with peermail's reason and nothing is queued. With the
 # daemon running, the pipe's receive hands messages to it (lmtp.socket).
 MAP_PORT=$(free_port)
-runuser -u "$PIPE_USER" -- "$T/run/peermail" --config "$T/conf/peermail.conf" run \
-	--socketmap "127.0.0.1:$MAP_PORT" >"$T/map.log" 2>&1 &
-MAP_PID=$!
-at_exit "kill $MAP_PID"
-for _ in $(seq 100); do grep -q 'socketmap: listening' "$T/map.log" && break; sleep 0.1; done
+start_bg map 'socketmap: listening' runuser -u "$PIPE_USER" -- "$T/run/peermail" \
+	--config "$T/conf/peermail.conf" run --socketmap "127.0.0.1:$MAP_PORT"
+MAP_PID=$BG_PID
 check=$(grep '^smtpd_recipient_restrictions' "$PEERMAIL_TOP/contrib/postfix/main.cf" |
 	sed "s|127.0.0.1:2425|127.0.0.1:$MAP_PORT|")
 like "$check" 'check_recipient_access socketmap:inet:127\.0\.0\.1:[0-9]+:peermail' "contrib/postfix/main.cf validates recipients with peermail's socketmap"

@@ -47,9 +47,7 @@ m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.comp
 [print(k + ": " + " ".join(str(v).split())) for k, v in m.items()]' "$1"; }
 run_once() { pm run --once >>"$T/run.log" 2>&1; }
 
-"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$wport" >"$T/web.log" 2>&1 &
-at_exit "kill $!"
-for _ in $(seq 1 50); do grep -q "listening" "$T/web.log" && break; sleep 0.1; done
+start_web web "$wport"
 
 # ---- a member's petition, published: the creator is given the update address ----
 mail_in ann@example.org start@act.test "Keep the night buses running" "The last bus leaves at 22:00; we ask for buses until 1:00." >/dev/null
