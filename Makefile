@@ -138,11 +138,11 @@ $(FULL): $(B)/obj/cli/main.o $(LIB)
 $(BIN): $(FRONT_OBJS) | $(FULL)
 	$(CC) -o $@ $(FRONT_OBJS) $(LDFLAGS_ALL) $(FRONT_LIBS)
 
-$(B)/tests/%: tests/%.c tests/harness.h $(LIB)
+$(B)/tests/%: tests/%.c tests/harness.h tests/fixture.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(B)/bench/%: tests/%.c tests/harness.h $(LIB)
+$(B)/bench/%: tests/%.c tests/harness.h tests/fixture.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
 
