@@ -100,6 +100,14 @@ start_sink() {
 	at_exit "kill $(cat "$T/$name.pid")"
 	wait_port "$port" || echo "# smtp-sink on $port did not start: $(cat "$T/$name.log")"
 }
+# start_counting_sink PORT - smtp-sink on 127.0.0.1:PORT that keeps nothing and counts (-c;
+# its output in $T/sink.out), for benchmarks; its pid in SINK_PID, stopped at exit
+start_counting_sink() {
+	"$SINK" -u nobody -c 127.0.0.1:"$1" 1000 >"$T/sink.out" 2>&1 &
+	SINK_PID=$!
+	at_exit "kill $SINK_PID"
+	wait_port "$1"
+}
 # stop_sink NAME - stop the sink NAME now
 stop_sink() { kill "$(cat "$T/$1.pid")" 2>/dev/null; wait "$(cat "$T/$1.pid")" 2>/dev/null; }
 # rcpts DIR - the envelope recipients of the messages a sink dumped in DIR, one a line, sorted

@@ -157,20 +157,7 @@ $bad 550 5.1.1 $bad: unknown or invalid token address
 $conf 250 2.1.5 ok" "RCPT TO: 550 5.1.1 with the reason for an unknown petition, list and a tampered token; a real token 250"
 # an expired confirmation address (minted with the secret as peermail does, expired
 # yesterday): refused at RCPT TO with its reason
-expired=$(python3 - "$T/var/secret" <<'EOF'
-import base64, hashlib, hmac, sys, time
-key = open(sys.argv[1], "rb").read().strip()
-def varint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7f; v >>= 7
-        out.append(b | (0x80 if v else 0))
-        if not v: return bytes(out)
-p = bytes([2]) + varint(1) + varint(1) + varint(int(time.time()) // 86400 - 1)
-mac = hmac.new(key, b"peermail-token-v1" + p, hashlib.sha256).digest()[:10]
-print("confirm+%s@act.test" % base64.b32encode(p + mac).decode().lower().rstrip("="))
-EOF
-)
+expired="confirm+$(python3 "$PEERMAIL_TOP/tests/pmtoken.py" "$T/var/secret" 2 1 1 $(($(date +%s) / 86400 - 1)))@act.test"
 is "$(client rcptfull "$expired")" "$expired 550 5.1.1 $expired: this confirmation address has expired" "RCPT TO: an expired confirmation address, 550 5.1.1 with the reason"
 # a database that cannot answer (here: the petitions table gone for a moment): 451 4.3.0
 # at RCPT TO, so the MTA retries; not 550
