@@ -151,11 +151,19 @@ is "$(result)" confirmed "continue confirms"
 is "$(status "$parks")" sponsoring "the petition gathers sponsors"
 
 # ---- a rejection: its reason reaches the creator and every sponsor ----
-psponsor=$(text_of bob@example.org | grep -o "sponsor+$parks+[a-z0-9]*@act.test" | head -1)
-for who in p1 p2 p3 p4 p5; do
-	mail_in "$who@example.org" "$psponsor" "Sponsoring" "Yes." >/dev/null
-	mail_in "$who@example.org" "$(reply_of "$who@example.org")" "Re: sponsor" "Yes" >/dev/null
-done
+# sponsored_by CREATOR SLUG WHO... - each WHO@example.org sponsors SLUG at the address in
+# the creator's newest message (left in SPONSOR), and confirms
+sponsored_by() {
+	local who
+	SPONSOR=$(text_of "$1" | grep -o "sponsor+$2+[a-z0-9]*@act.test" | head -1)
+	shift 2
+	for who in "$@"; do
+		mail_in "$who@example.org" "$SPONSOR" "Sponsoring" "Yes." >/dev/null
+		mail_in "$who@example.org" "$(reply_of "$who@example.org")" "Re: sponsor" "Yes" >/dev/null
+	done
+}
+sponsored_by bob@example.org "$parks" p1 p2 p3 p4 p5
+psponsor=$SPONSOR
 is "$(status "$parks")" moderation "five sponsors: in moderation"
 pm petition moderate "$parks" >/dev/null 2>&1; is $? 64 "petition moderate needs --approve or --reject"
 err=$(pm petition moderate "$parks" --reject rude 2>&1); rc=$?
@@ -205,11 +213,7 @@ dan_start() {
 }
 dan_start
 swim=$(sql "SELECT slug FROM petitions WHERE title LIKE 'Free swimming%'")
-dsponsor=$(text_of dan@example.org | grep -o "sponsor+$swim+[a-z0-9]*@act.test" | head -1)
-for who in d1 d2 d3 d4 d5; do
-	mail_in "$who@example.org" "$dsponsor" "Sponsoring" "Yes." >/dev/null
-	mail_in "$who@example.org" "$(reply_of "$who@example.org")" "Re: sponsor" "Yes" >/dev/null
-done
+sponsored_by dan@example.org "$swim" d1 d2 d3 d4 d5
 is "$(status "$swim")" moderation "in moderation"
 before=$(sent_to dan@example.org) d1before=$(sent_to d1@example.org)
 pm run --once >/dev/null 2>&1
