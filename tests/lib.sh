@@ -149,6 +149,17 @@ last_outbox() { sql "SELECT max(id) FROM outbox"; }
 outbox_msg() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $1"; }
 # reply_to ID - the Reply-To address of outbox row ID
 reply_to() { outbox_msg "$1" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/Ip' | head -1; }
+# last_to ADDR - the newest outbox row to ADDR (in any case)
+last_to() { sql "SELECT max(id) FROM outbox WHERE lower(recipient) = lower('$1')"; }
+# msg_to ADDR - the newest queued message to ADDR, as stored
+msg_to() { outbox_msg "$(last_to "$1")"; }
+# reply_of ADDR - the Reply-To of the newest message to ADDR
+reply_of() { reply_to "$(last_to "$1")"; }
+# text_of ADDR - the Subject line of the newest message to ADDR, then its text's words on one
+# line
+text_of() { msg_to "$1" | python3 -c 'import sys,email,email.policy
+m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
+print("Subject:", m["subject"]); print(" ".join(m.get_body(("plain",)).get_content().split()))'; }
 # outbox_text ID - a queued message's Subject line, then its decoded text body
 outbox_text() { outbox_msg "$1" | python3 -c 'import sys,email,email.policy
 m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)

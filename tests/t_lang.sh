@@ -19,7 +19,6 @@ mail() {
 }
 # recv FROM NAME TO BODY - receive that message; prints the exit status
 recv() { mail "$1" "$2" "$3" "$4" | pm receive --sender "$1" --recipient "$3" >"$T/out" 2>&1; echo $?; }
-last_to() { sql "SELECT max(id) FROM outbox WHERE recipient = '$1'"; }
 lang_of() { sql "SELECT coalesce(lang, '-') FROM members WHERE email = '$1'"; }
 NB=$(printf '\302\240')
 

@@ -10,16 +10,6 @@
 setup 'limits { max_responses_per_day = 100 }' \
       'petitions { open_starts = 2 title_max = 80 text_max = 400 backlog_days = 3 }'
 
-# last_to ADDR - the newest outbox row to ADDR
-last_to() { sql "SELECT max(id) FROM outbox WHERE recipient = '$1'"; }
-# msg_to ADDR - the newest queued message to ADDR, as stored
-msg_to() { outbox_msg "$(last_to "$1")"; }
-# reply_of ADDR - the Reply-To of the newest message to ADDR
-reply_of() { reply_to "$(last_to "$1")"; }
-# text_of ADDR - Subject and decoded text of the newest message to ADDR
-text_of() { msg_to "$1" | python3 -c 'import sys,email,email.policy
-m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
-print("Subject:", m["subject"]); print(" ".join(m.get_body(("plain",)).get_content().split()))'; }
 status() { sql "SELECT status FROM petitions WHERE slug = '$1'"; }
 sent_to() { sql "SELECT count(*) FROM outbox WHERE recipient = '$1'"; }
 
