@@ -73,6 +73,12 @@ setup() { write_config "$@"; pm init >/dev/null; }
 sql() { sqlite3 -cmd ".timeout 5000" "$T/var/peermail.db" "$1"; }
 # sent_count - messages in the maildir capture
 sent_count() { find "$T/var/sent/new" -type f 2>/dev/null | wc -l; }
+# copies_to ADDR - messages in the maildir capture addressed (To:) to ADDR
+copies_to() { grep -l "^To: .*<\?$1>\?\s*$" "$T"/var/sent/new/* 2>/dev/null | wc -l; }
+# run_once - one scheduler pass (`run --once`), its output appended to $T/run.log
+run_once() { pm run --once >>"$T/run.log" 2>&1; }
+# jq_ EXPR - the Python expression EXPR on the JSON read from stdin (as d)
+jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 # skip_all WHAT WHY - the whole test is skipped (one SKIP line and the plan); exits 0
 skip_all() { skip "$1" "$2"; done_testing; exit 0; }

@@ -20,7 +20,6 @@ msg() {
 }
 # recv FROM TO [BODY] [SUBJECT] - receive a plain message; prints the exit status
 recv() { msg "$@" | pm receive --sender "$1" --recipient "$2" >"$T/out" 2>&1; echo $?; }
-jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 # ==== 1. the address as given ====
 sink_setup s1 'normalize { strip_tags = true }' 'limits { max_responses_per_day = 20 }'

@@ -41,7 +41,6 @@ copy_of() { grep -l "^Subject: $1" "$T"/sink/* | xargs grep -l "^X-Rcpt-Args: <$
 headers_of() { python3 -c 'import sys,email,email.policy
 m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.compat32)
 [print(k + ": " + " ".join(str(v).split())) for k, v in m.items()]' "$1"; }
-run_once() { pm run --once >>"$T/run.log" 2>&1; }
 
 start_web web "$wport"
 

@@ -10,8 +10,6 @@ U="http://127.0.0.1:$port"
 setup "base_url = \"$U\""
 command -v curl >/dev/null || { skip "web" "curl not installed"; done_testing; exit; }
 
-copies_to() { grep -l "^To: .*<\?$1>\?\s*$" "$T"/var/sent/new/* 2>/dev/null | wc -l; }
-run_once() { pm run --once >>"$T/run.log" 2>&1; }
 substatus() { sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id=s.member_id WHERE m.email='$1'"; }
 
 pm list create news --title "Campaign <news> & more" >/dev/null
