@@ -138,16 +138,16 @@ $(FULL): $(B)/obj/cli/main.o $(LIB)
 $(BIN): $(FRONT_OBJS) | $(FULL)
 	$(CC) -o $@ $(FRONT_OBJS) $(LDFLAGS_ALL) $(FRONT_LIBS)
 
-$(B)/tests/%: tests/%.c tests/harness.h $(LIB)
+$(B)/tests/%: tests/%.c tests/harness.h tests/fixture.h tests/testmsg.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(B)/bench/%: tests/%.c tests/harness.h $(LIB)
+$(B)/bench/%: tests/%.c tests/harness.h tests/fixture.h tests/testmsg.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB) $(LDFLAGS_ALL) $(PKG_LIBS)
 
 # libFuzzer targets need clang; they are built and run briefly by tests/t_fuzz.sh.
-$(B)/fuzz/%: tests/%.c $(SRCS) $(GEN_SRCS) $(HDRS)
+$(B)/fuzz/%: tests/%.c tests/testmsg.h $(SRCS) $(GEN_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -Isrc \
 	  -DPEERMAIL_VERSION='"0.1.0"' -DPEERMAIL_DATADIR='"$(DATADIR)"' \

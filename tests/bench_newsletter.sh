@@ -11,14 +11,11 @@
 . "$(dirname "$0")/lib.sh"
 N=${N:-100000}
 C=${CONNECTIONS:-4}
-SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 SOURCE=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 [ -x "$SINK" ] && [ -x "$SOURCE" ] || { echo "smtp-sink/smtp-source not found: skipped"; exit 0; }
 port=$(free_port)
-"$SINK" -u nobody -c 127.0.0.1:$port 1000 >"$T/sink.out" 2>&1 &
-sink=$!
-at_exit "kill $sink"
-sleep 0.3
+start_counting_sink "$port"
+sink=$SINK_PID
 
 python3 - "$N" >"$T/members.csv" <<'PY'
 import sys

@@ -6,14 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 N=${N:-100000}
 CONNECTIONS=${CONNECTIONS:-"4 2 8"}
-SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 SOURCE=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 [ -x "$SINK" ] && [ -x "$SOURCE" ] || { echo "smtp-sink/smtp-source not found: skipped"; exit 0; }
 port=$(free_port)
-"$SINK" -u nobody -c 127.0.0.1:$port 1000 >"$T/sink.out" 2>&1 &
-sink=$!
-at_exit "kill $sink"
-sleep 0.3
+start_counting_sink "$port"
+sink=$SINK_PID
 
 # queue N personalized ~4 KB messages in one transaction
 fill() {

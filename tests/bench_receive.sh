@@ -22,20 +22,13 @@ sql "WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < $(
      SELECT 'member' || n || '@example.org', 'Member ' || n, 0, 0 FROM i"
 mkdir -p "$T/msgs"
 # personal sign+trees+TOKEN replies, tokens minted with the secret as peermail does
-python3 - "$T" "$((N + L + H))" "$(sql "SELECT id FROM petitions WHERE slug = 'trees'")" <<'EOF'
-import base64, hmac, hashlib, sys
+python3 - "$T" "$((N + L + H))" "$(sql "SELECT id FROM petitions WHERE slug = 'trees'")" "$PEERMAIL_TOP/tests" <<'EOF'
+import sys
 t, n, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-key = open(t + "/var/secret", "rb").read().strip()
-def varint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7f; v >>= 7
-        out.append(b | (0x80 if v else 0))
-        if not v: return bytes(out)
-def token(purpose, obj, member):
-    p = bytes([purpose]) + varint(obj) + varint(member) + varint(0)
-    mac = hmac.new(key, b"peermail-token-v1" + p, hashlib.sha256).digest()[:10]
-    return base64.b32encode(p + mac).decode().lower().rstrip("=")
+sys.path.insert(0, sys.argv[4])
+import pmtoken
+key = pmtoken.read_key(t + "/var/secret")
+token = lambda purpose, obj, member: pmtoken.token(key, purpose, obj, member)
 with open(t + "/rcpts", "w") as idx:
     for i in range(1, n + 1):
         rcpt = "sign+trees+%s@act.test" % token(1, pid, i)

@@ -16,10 +16,7 @@ pm member import "$T/m.csv" >/dev/null
 sql "INSERT INTO signatures(petition_id, member_id, status, created_at, confirmed_at) SELECT 1, id, 'confirmed', strftime('%s','now')-(id%30)*86400, strftime('%s','now')-(id%30)*86400 FROM members"
 
 port=$(free_port)
-"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$port" --per-ip 1000 --connections 1000 >"$T/web.log" 2>&1 &
-wpid=$!
-at_exit "kill $wpid"
-for _ in $(seq 1 50); do grep -q listening "$T/web.log" && break; sleep 0.1; done
+start_web web "$port" --per-ip 1000 --connections 1000
 mkdir -p "$T/static/p" && curl -s "http://127.0.0.1:$port/p/park" >"$T/static/p/park"
 bytes=$(wc -c <"$T/static/p/park")
 

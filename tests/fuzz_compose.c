@@ -19,6 +19,7 @@
 #include <string.h>
 #include "mail/compose.h"
 #include "base/config.h"
+#include "testmsg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -100,19 +101,6 @@ static gboolean wire_ok(GBytes *b)
 	return !in_header;
 }
 
-/* parse - GMime's reading of a message */
-static GMimeMessage *parse(GBytes *b)
-{
-	GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL),
-							   g_bytes_get_size(b));
-	GMimeParser *p = g_mime_parser_new_with_stream(s);
-	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
-
-	g_object_unref(p);
-	g_object_unref(s);
-	return m;
-}
-
 /* to_name - the decoded display name of the first To mailbox ("" when none) */
 static char *to_name(GMimeMessage *m)
 {
@@ -185,8 +173,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (!wire_ok(fast) || !wire_ok(gen))
 			abort();
-		x = parse(fast);
-		y = parse(gen);
+		x = testmsg_parse_bytes(fast);
+		y = testmsg_parse_bytes(gen);
 		if (x == NULL || y == NULL || !same(x, y))
 			abort();
 		g_object_unref(x);

@@ -6,31 +6,11 @@
 # base_url the https one-click headers are there, without it no https link anywhere.
 . "$(dirname "$0")/lib.sh"
 
-SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 VERIFY="$PEERMAIL_TOP/tests/dkim_verify.py"
 if [ ! -x "$SINK" ] || ! /usr/bin/python3 -c 'import dkim' 2>/dev/null; then
-	skip "DKIM tests" "smtp-sink or python3-dkim (Debian python3-dkim) not installed"
-	done_testing
-	exit
+	skip_all "DKIM tests" "smtp-sink or python3-dkim (Debian python3-dkim) not installed"
 fi
 
-at_exit 'for f in "$T"/*.sinkpid; do [ -f "$f" ] && kill "$(cat "$f")"; done'
-# start_sink NAME - a sink on a free port dumping each message to $T/NAME/; prints the port
-start_sink() {
-	local name=$1 port
-	port=$(free_port)
-	mkdir -p "$T/$name"
-	chmod 777 "$T/$name"
-	"$SINK" -u nobody -d "$T/$name/%M." 127.0.0.1:"$port" 100 >"$T/$name.log" 2>&1 &
-	# called as $(start_sink ...), a subshell: its at_exit would not reach the test's
-	# own, so the pid is left for the hook below
-	echo $! >"$T/$name.sinkpid"
-	for _ in $(seq 1 50); do
-		(exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
-		sleep 0.05
-	done
-	echo "$port"
-}
 # records - one file per DKIM key record of `dns-records` ($T/NAME.rec); the --key options
 records() {
 	pm dns-records | awk -v dir="$T" '/_domainkey/ {
@@ -50,9 +30,7 @@ printf 'We ask the council for clean air.\n' >"$T/petition.txt"
 printf 'Hello {{member.first_name}}, please sign.\n' >"$T/body.md"
 
 # ==== 1. with base_url, both keys, through smtp-sink ====
-p1=$(start_sink s1)
-setup 'transport = "smtp"' \
-	"smtp \"sink\" { host = \"127.0.0.1\" port = $p1 starttls = \"no\" connections = 2 }" \
+sink_setup s1 \
 	'base_url = "https://act.test"' \
 	'list "news" { title = "Campaign news" mode = "announce" }' \
 	"dkim { selector = \"r2026\" key_file = \"$T/rsa.pem\" }" \
@@ -164,10 +142,8 @@ echo 'dkim { selector = "bad_selector!" key_file = "x" }' >"$T/conf/badsel.conf"
 "$PEERMAIL_BIN" --config "$T/conf/badsel.conf" check-config >/dev/null 2>&1; is $? 78 "a bad selector: exit 78"
 
 # ==== 4. without base_url: no https link anywhere ====
-p2=$(start_sink s2)
 rm -rf "$T/var"
-setup 'transport = "smtp"' \
-	"smtp \"sink\" { host = \"127.0.0.1\" port = $p2 starttls = \"no\" connections = 2 }" \
+sink_setup s2 \
 	'list "news" { title = "Campaign news" mode = "announce" }' \
 	"dkim { selector = \"r2026\" key_file = \"$T/rsa.pem\" }"
 pm petition create clean-air --title "Clean air" --text "$T/petition.txt" >/dev/null

@@ -90,10 +90,7 @@ is "$(status_of alice@home.test hill)" suspect "an address's 4th signature by wr
 is "$(status_of alice@home.test lake)" pending "its 3rd is not"
 
 # ==== the web form goes through the same limit ====
-"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$port" --timeout 3 >"$T/web.log" 2>&1 &
-web_pid=$!
-at_exit "kill $web_pid"
-for _ in $(seq 1 50); do grep -q "listening" "$T/web.log" && break; sleep 0.1; done
+start_web web "$port" --timeout 3
 for i in 1 2 3 4; do send "w$i@webby.test" sign+pond@act.test >/dev/null; done
 code=$(curl -s -o "$T/form.html" -w '%{http_code}' -H 'X-Real-IP: 10.1.1.1' --data-urlencode 'name=Web Five' \
 	--data-urlencode 'email=w5@webby.test' "$U/p/pond/sign")

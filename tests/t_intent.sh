@@ -43,7 +43,6 @@ reply() {
 	pm receive --sender "$1" --recipient "$2" <"$T/r.eml" >"$T/out" 2>&1; echo $?
 }
 sigs() { sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = '$1' AND s.status = '${2:-confirmed}'"; }
-result() { sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1"; }
 
 # ---- the examples: none signs ----
 ann=$(reply_addr ann@example.org)

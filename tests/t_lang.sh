@@ -19,14 +19,6 @@ mail() {
 }
 # recv FROM NAME TO BODY - receive that message; prints the exit status
 recv() { mail "$1" "$2" "$3" "$4" | pm receive --sender "$1" --recipient "$3" >"$T/out" 2>&1; echo $?; }
-last_to() { sql "SELECT max(id) FROM outbox WHERE recipient = '$1'"; }
-# text_of ID - a queued message's Subject and decoded text body
-text_of() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $1" |
-	python3 -c 'import sys,email,email.policy
-m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
-print("Subject:", m["subject"]); print(m.get_body(("plain",)).get_content())'; }
-reply_to() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $1" |
-	tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/Ip' | head -1; }
 lang_of() { sql "SELECT coalesce(lang, '-') FROM members WHERE email = '$1'"; }
 NB=$(printf '\302\240')
 
@@ -50,24 +42,24 @@ is "$(lang_of gus@example.org)" - "--lang none clears it"
 
 # ---- a French member gets French: confirmation, thank-you, footer, plural forms ----
 is "$(recv fanny@example.org Fanny sign+trees@act.test 'Je signe.')" 0 "Fanny writes to sign+trees"
-id=$(last_to fanny@example.org); t=$(text_of "$id")
+id=$(last_to fanny@example.org); t=$(outbox_text "$id")
 like "$t" "^Subject: Merci de confirmer votre signature${NB}: Save the trees" "her confirmation request is French"
 like "$t" "Des questions${NB}\\? Écrivez à help@act\\.test" "with the French footer"
 like "$t" "«${NB}Save the trees${NB}»" "French quotation marks, no-break spaces inside"
 unlike "$t" "Questions\\? Write to" "and no English footer"
 conf=$(reply_to "$id")
 is "$(recv fanny@example.org Fanny "$conf" 'Oui')" 0 "she confirms"
-t=$(text_of "$(last_to fanny@example.org)")
+t=$(outbox_text "$(last_to fanny@example.org)")
 like "$t" "^Subject: Merci d'avoir signé" "the thank-you is French"
 like "$t" "^1 personne a signé jusqu'ici" "with French plural forms: 1 personne a signé"
 
 # ---- no language yet: the language of their own mail, adopted with confidence ----
 is "$(recv pierre@example.org Pierre sign+trees@act.test 'Oui, je signe avec plaisir !')" 0 "Pierre, new, writes in French"
 is "$(lang_of pierre@example.org)" fr "his language is now French"
-like "$(text_of "$(last_to pierre@example.org)")" "^Subject: Merci de confirmer" "and the answer to that very mail is French"
+like "$(outbox_text "$(last_to pierre@example.org)")" "^Subject: Merci de confirmer" "and the answer to that very mail is French"
 is "$(recv olga@example.org Olga sign+trees@act.test 'ok')" 0 "Olga writes only 'ok'"
 is "$(lang_of olga@example.org)" - "'ok' is no language with confidence: none adopted"
-like "$(text_of "$(last_to olga@example.org)")" "^Subject: Please confirm" "she gets the default language"
+like "$(outbox_text "$(last_to olga@example.org)")" "^Subject: Please confirm" "she gets the default language"
 # mail without a token names nobody: an organizer gives her name (the newsletter greets her)
 pm member add olga@example.org --name Olga >/dev/null
 is "$(recv fanny@example.org Fanny sign+trees@act.test 'Yes, count me in.')" 0 "Fanny writes in English once"
@@ -78,7 +70,7 @@ pm member add vera@example.org --name Vera >/dev/null
 is "$(recv vera@example.org Vera sign+trees@act.test 'Oui, je signe avec plaisir !')" 0 "a French mail to sign+trees in Vera's name"
 is "$(lang_of vera@example.org)" - "does not set the language of Vera, a member before it"
 id=$(last_to vera@example.org)
-like "$(text_of "$id")" "^Subject: Merci de confirmer" "the confirmation request is in the mail's language"
+like "$(outbox_text "$id")" "^Subject: Merci de confirmer" "the confirmation request is in the mail's language"
 is "$(recv vera@example.org Vera "$(reply_to "$id")" 'Oui, je signe.')" 0 "Vera herself confirms, in French"
 is "$(lang_of vera@example.org)" fr "her own reply (a token naming her) adopts it"
 
@@ -88,7 +80,7 @@ is "$(lang_of vera@example.org)" fr "her own reply (a token naming her) adopts i
 pm member add ann@example.org --name Ann >/dev/null
 is "$(recv ann@example.org Ann help@act.test 'langue fr')" 0 "'langue fr' to help@ in Ann's name"
 is "$(lang_of ann@example.org)" - "changes nothing yet"
-id=$(last_to ann@example.org); t=$(text_of "$id")
+id=$(last_to ann@example.org); t=$(outbox_text "$id")
 like "$t" "^Subject: Merci de confirmer : nos messages en français" "Ann is asked to confirm, in French"
 like "$t" "Si vous n'avez rien demandé" "and told to ignore it if she did not ask"
 lc=$(reply_to "$id")
@@ -97,15 +89,15 @@ is "$(recv ann@example.org Ann "$lc" 'No thanks, I did not ask for this.')" 0 "a
 is "$(lang_of ann@example.org)" - "changes nothing"
 is "$(recv ann@example.org Ann "$lc" '')" 0 "Ann replies to confirm"
 is "$(lang_of ann@example.org)" fr "her language is French"
-t=$(text_of "$(last_to ann@example.org)")
+t=$(outbox_text "$(last_to ann@example.org)")
 like "$t" "Désormais, nous vous écrivons en français\." "the answer says so, in French"
 like "$t" "^Subject: Comment utiliser act\.test" "the help text is French"
 is "$(recv ann@example.org Ann help@act.test 'language en')" 0 "and 'language en' back"
 id=$(last_to ann@example.org)
-like "$(text_of "$id")" '^Subject: Please confirm: our messages to you in "en"' "is asked to confirm, in English"
+like "$(outbox_text "$id")" '^Subject: Please confirm: our messages to you in "en"' "is asked to confirm, in English"
 is "$(recv ann@example.org Ann "$(reply_to "$id")" 'yes')" 0 "she confirms"
 is "$(lang_of ann@example.org)" en "English again"
-like "$(text_of "$(last_to ann@example.org)")" "from now on we write to you in English" "said in English"
+like "$(outbox_text "$(last_to ann@example.org)")" "from now on we write to you in English" "said in English"
 n_out=$(sql "SELECT count(*) FROM outbox")
 is "$(recv ann@example.org Ann "$lc" 'yes')" 0 "the French confirmation replayed"
 is "$(lang_of ann@example.org)" en "acts only once: still English"
@@ -113,9 +105,9 @@ is "$(sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1")" used "recorded
 is "$(sql "SELECT count(*) FROM outbox")" "$n_out" "and answered by nothing"
 is "$(recv ann@example.org Ann help@act.test 'language tlh')" 0 "'language tlh' (no templates)"
 is "$(lang_of ann@example.org)" en "leaves her language as it was"
-like "$(text_of "$(last_to ann@example.org)" | tr '\n' ' ')" 'no messages in "tlh" yet. We can write to you in: en, fr\.' "and names the languages there are"
+like "$(outbox_text "$(last_to ann@example.org)" | tr '\n' ' ')" 'no messages in "tlh" yet. We can write to you in: en, fr\.' "and names the languages there are"
 is "$(recv stranger@example.org Stranger help@act.test 'Sprache fr')" 0 "someone who is no member writes 'Sprache fr'"
-like "$(text_of "$(last_to stranger@example.org)")" "Désormais, nous vous écrivons en français" "is answered in French"
+like "$(outbox_text "$(last_to stranger@example.org)")" "Désormais, nous vous écrivons en français" "is answered in French"
 is "$(sql "SELECT count(*) FROM members WHERE email = 'stranger@example.org'")" 0 "and not recorded"
 pm member add pierre@example.org --list news >/dev/null
 
@@ -159,7 +151,7 @@ cp -r "$PEERMAIL_TOP/templates" "$T/tpl"
 rm "$T/tpl/fr/confirm_sign.txt"
 sed -i "s|^templates = .*|templates = \"$T/tpl\"|" "$T/conf/peermail.conf"
 is "$(recv fanny@example.org Fanny sign+empty@act.test 'Je signe.')" 0 "Fanny signs another petition"
-t=$(text_of "$(last_to fanny@example.org)")
+t=$(outbox_text "$(last_to fanny@example.org)")
 like "$t" "^Subject: Please confirm your signature: Nobody yet" "no French template: the English one"
 like "$t" "Questions\\? Write to help@act\\.test" "with the footer of the folder it came from"
 done_testing

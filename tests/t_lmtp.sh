@@ -8,15 +8,10 @@ PORT=$(free_port)
 
 # start_run ADDR - peermail run with an LMTP listener; waits until it accepts
 start_run() {
-	"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run --lmtp "$1" >"$T/run.log" 2>&1 &
-	RUN_PID=$!
-	at_exit "kill $RUN_PID"
-	for i in $(seq 1 100); do
-		grep -q 'lmtp: listening' "$T/run.log" && return 0
-		kill -0 "$RUN_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+	start_bg run 'lmtp: listening' "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run --lmtp "$1"
+	local rc=$?
+	RUN_PID=$BG_PID
+	return $rc
 }
 start_run "127.0.0.1:$PORT"; is "$?" 0 "run --lmtp 127.0.0.1:PORT starts"
 # lmtp ADDR FROM RCPT... - send one message with smtplib.LMTP; print each recipient's

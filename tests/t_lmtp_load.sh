@@ -12,16 +12,10 @@ PORT=$(free_port)
 
 # start_run [WRAPPER...] - peermail run --lmtp on PORT; waits until it accepts
 start_run() {
-	"$@" "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run --lmtp "127.0.0.1:$PORT" \
-		>"$T/run.log" 2>&1 &
-	RUN_PID=$!
-	at_exit "kill $RUN_PID"
-	for i in $(seq 1 200); do
-		grep -q 'lmtp: listening' "$T/run.log" && return 0
-		kill -0 "$RUN_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+	start_bg run 'lmtp: listening' "$@" "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run --lmtp "127.0.0.1:$PORT"
+	local rc=$?
+	RUN_PID=$BG_PID
+	return $rc
 }
 
 # the client: python, raw sockets, so that each step is visible
@@ -89,8 +83,9 @@ elif mode == "kill":
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")  # RST
     s.close()
     print("killed")
-elif mode == "rcpt":
-    # RCPT TO replies for each address given
+elif mode in ("rcpt", "rcptfull"):
+    # RCPT TO replies for each address given: the code and status (rcpt), or the whole
+    # reply, the reason included (rcptfull)
     s = socket.create_connection(("127.0.0.1", port), timeout=30)
     f = s.makefile("rb")
     f.readline()
@@ -99,18 +94,8 @@ elif mode == "rcpt":
     s.sendall(b"MAIL FROM:<r@client.test>\r\n"); f.readline()
     for a in sys.argv[3:]:
         s.sendall(("RCPT TO:<%s>\r\n" % a).encode())
-        print(a, f.readline().decode().rstrip()[:9])
-elif mode == "rcptfull":
-    # whole RCPT TO replies (the reason included) for each address given
-    s = socket.create_connection(("127.0.0.1", port), timeout=30)
-    f = s.makefile("rb")
-    f.readline()
-    s.sendall(b"LHLO x\r\n")
-    while f.readline()[3:4] != b" ": pass
-    s.sendall(b"MAIL FROM:<r@client.test>\r\n"); f.readline()
-    for a in sys.argv[3:]:
-        s.sendall(("RCPT TO:<%s>\r\n" % a).encode())
-        print(a, f.readline().decode().rstrip())
+        reply = f.readline().decode().rstrip()
+        print(a, reply if mode == "rcptfull" else reply[:9])
 elif mode == "twice":
     # the same message over two connections at the same moment
     out, hold = [], threading.Barrier(2)
@@ -172,20 +157,7 @@ $bad 550 5.1.1 $bad: unknown or invalid token address
 $conf 250 2.1.5 ok" "RCPT TO: 550 5.1.1 with the reason for an unknown petition, list and a tampered token; a real token 250"
 # an expired confirmation address (minted with the secret as peermail does, expired
 # yesterday): refused at RCPT TO with its reason
-expired=$(python3 - "$T/var/secret" <<'EOF'
-import base64, hashlib, hmac, sys, time
-key = open(sys.argv[1], "rb").read().strip()
-def varint(v):
-    out = bytearray()
-    while True:
-        b = v & 0x7f; v >>= 7
-        out.append(b | (0x80 if v else 0))
-        if not v: return bytes(out)
-p = bytes([2]) + varint(1) + varint(1) + varint(int(time.time()) // 86400 - 1)
-mac = hmac.new(key, b"peermail-token-v1" + p, hashlib.sha256).digest()[:10]
-print("confirm+%s@act.test" % base64.b32encode(p + mac).decode().lower().rstrip("="))
-EOF
-)
+expired="confirm+$(python3 "$PEERMAIL_TOP/tests/pmtoken.py" "$T/var/secret" 2 1 1 $(($(date +%s) / 86400 - 1)))@act.test"
 is "$(client rcptfull "$expired")" "$expired 550 5.1.1 $expired: this confirmation address has expired" "RCPT TO: an expired confirmation address, 550 5.1.1 with the reason"
 # a database that cannot answer (here: the petitions table gone for a moment): 451 4.3.0
 # at RCPT TO, so the MTA retries; not 550

@@ -2,7 +2,6 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 ok "list create" pm list create news --title "Campaign news"
 pm list create news >/dev/null 2>&1; is $? 65 "a taken list name exits 65"

@@ -4,11 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
-# copies_to ADDR - messages in the maildir addressed to ADDR
-copies_to() { grep -l "^To: .*<\?$1>\?\s*$" "$T"/var/sent/new/* 2>/dev/null | wc -l; }
-# run_once - one scheduler pass, quietly
-run_once() { pm run --once >>"$T/run.log" 2>&1; }
 
 pm list create news --title "Campaign news" >/dev/null
 for i in $(seq 1 20); do echo "m$i@example.org,Member$i,D$((i % 3))"; done |

@@ -36,14 +36,12 @@ http {
 CONF
 out=$("$NGINX" -t -c "$N/nginx.conf" -p "$N" 2>&1)
 like "$out" 'test is successful' "nginx -t accepts contrib/nginx/peermail.conf" 
-"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$wport" >"$T/web.log" 2>&1 &
-wpid=$!
-at_exit "kill $wpid"
+start_web web "$wport"
 "$NGINX" -c "$N/nginx.conf" -p "$N" -g 'daemon off;' 2>>"$N/error.log" &
 npid=$!
 at_exit "kill $npid"
 for _ in $(seq 1 50); do
-	grep -q listening "$T/web.log" && curl -sk -o /dev/null "https://127.0.0.1:$sport/" && break
+	curl -sk -o /dev/null "https://127.0.0.1:$sport/" && break
 	sleep 0.1
 done
 C="curl -sk --resolve act.example.org:$sport:127.0.0.1"

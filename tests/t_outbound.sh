@@ -3,29 +3,7 @@
 # kill -9 and restart, rate limits, failover, SIGTERM, the maildir transport, outbox flush.
 . "$(dirname "$0")/lib.sh"
 
-SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
-if [ ! -x "$SINK" ]; then
-	skip "smtp-sink tests" "smtp-sink not installed"
-	done_testing
-	exit
-fi
-
-# start_sink NAME PORT [SMTP-SINK OPTIONS...] - a sink dumping each message to $T/NAME/
-start_sink() {
-	local name=$1 port=$2
-	shift 2
-	mkdir -p "$T/$name"
-	chmod 777 "$T/$name"
-	"$SINK" -u nobody -d "$T/$name/%M." "$@" 127.0.0.1:"$port" 100 >"$T/$name.log" 2>&1 &
-	echo $! >"$T/$name.pid"
-	at_exit "kill $(cat "$T/$name.pid")"
-	for _ in $(seq 1 50); do
-		(exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "# smtp-sink on $port did not start: $(cat "$T/$name.log")"
-}
-stop_sink() { kill "$(cat "$T/$1.pid")" 2>/dev/null; wait "$(cat "$T/$1.pid")" 2>/dev/null; }
+[ -x "$SINK" ] || skip_all "smtp-sink tests" "smtp-sink not installed"
 
 # queue N [FIRST] - N messages to userI@example.net, each with its own To:
 queue() {
@@ -43,8 +21,6 @@ queue() {
 	  char(13,10) || 'Hello user ' || i || char(13,10) || '.a line starting with a dot' || char(13,10)
 	  AS BLOB) FROM k; COMMIT;"
 }
-# rcpts DIR - the envelope recipients dumped in DIR, one per line, sorted
-rcpts() { cat "$1"/* 2>/dev/null | sed -n 's/^X-Rcpt-Args: <\(.*\)>.*/\1/p' | sort; }
 # counts - the outbox counts as `outbox --json` prints them (read with sqlite3: faster
 # than the binary under SANITIZE=1; `outbox --json` itself is checked against it)
 counts() {
@@ -56,19 +32,14 @@ counts() {
 }
 reset() { sql "DELETE FROM outbox_message; DELETE FROM outbox; DELETE FROM members;"; }
 
-smtp_config() { # PORT [EXTRA...]
-	local port=$1
-	shift
-	write_config 'transport = "smtp"' \
-		"smtp \"main\" { host = \"127.0.0.1\" port = $port starttls = \"no\" connections = 3 timeout = 10 }" \
-		'queue { retry_initial = 300 max_age = 86400 batch_size = 7 }' "$@"
-}
+# the sender's settings in most sections: three connections, batches of seven
+OUT_SMTP='connections = 3 timeout = 10'
+OUT_QUEUE='queue { retry_initial = 300 max_age = 86400 batch_size = 7 }'
+# out_config PORT [EXTRA...] - smtp_config to the sink on PORT with those settings
+out_config() { local port=$1; shift; SMTP_OPTIONS=$OUT_SMTP smtp_config "$port" "$OUT_QUEUE" "$@"; }
 
 # ==== 1. everything delivered exactly once, envelope and headers right ====
-p1=$(free_port)
-start_sink s1 "$p1"
-smtp_config "$p1"
-pm init >/dev/null
+SMTP_OPTIONS=$OUT_SMTP sink_setup s1 "$OUT_QUEUE"
 queue 25
 ok "run --once exits 0" pm run --once
 is "$(pm outbox --json)" '{"queued":0,"sending":0,"sent":25,"deferred":0,"failed":0}' "outbox --json counts 25 sent"
@@ -99,7 +70,7 @@ stop_sink s1
 # ==== 2. 4xx: deferred with backoff, then sent after outbox flush ====
 p2=$(free_port)
 start_sink s2 "$p2" -r RCPT
-smtp_config "$p2"
+out_config "$p2"
 reset
 queue 5
 ok "run against a 4xx server exits 0" pm run --once
@@ -118,7 +89,7 @@ is "$(sql "SELECT count(*) FROM outbox WHERE attempts = 2")" 5 "two attempts eac
 stop_sink s2b
 
 # backoff doubles and stops at max_age
-smtp_config "$p2" 'queue { retry_initial = 60 max_age = 100 batch_size = 7 }'
+out_config "$p2" 'queue { retry_initial = 60 max_age = 100 batch_size = 7 }'
 reset
 queue 2
 sql "UPDATE outbox SET created_at = created_at - 200"
@@ -131,7 +102,7 @@ like "$(sql "SELECT smtp_text FROM outbox WHERE id = 1")" 'gave up after 1 attem
 # ==== 3. 5xx: failed at once, counted as a bounce ====
 p3=$(free_port)
 start_sink s3 "$p3" -f RCPT
-smtp_config "$p3"
+out_config "$p3"
 reset
 sql "INSERT INTO members(id, email, created_at, updated_at) VALUES (7, 'user1@example.net', 0, 0)"
 queue 3
@@ -149,7 +120,7 @@ stop_sink s3
 # ==== 4. disconnect mid-DATA: deferred, retried, sent once ====
 p4=$(free_port)
 start_sink s4 "$p4" -q .
-smtp_config "$p4"
+out_config "$p4"
 reset
 queue 4
 ok "run against a server that hangs up after the data" pm run --once
@@ -167,7 +138,7 @@ stop_sink s4b
 # ==== 5. kill -9 mid-send, restart: everything sent, duplicates <= in flight ====
 p5=$(free_port)
 start_sink s5 "$p5" -W .:1
-smtp_config "$p5" 'queue { batch_size = 4 }'
+out_config "$p5" 'queue { batch_size = 4 }'
 sed -i 's/connections = 3/connections = 2/' "$T/conf/peermail.conf"
 reset
 queue 12
@@ -212,8 +183,7 @@ like "$out" 'smtp first .*(refused|Connection)' "the refusing host is logged"
 is "$(rcpts "$T/s6" | uniq | wc -l)" 6 "each once"
 
 # ==== 7. rate limits: per hour (count) and per second (pacing) ====
-write_config 'transport = "smtp"' \
-	"smtp \"main\" { host = \"127.0.0.1\" port = $p6 starttls = \"no\" connections = 2 rate_per_hour = 4 }"
+SMTP_OPTIONS='connections = 2 rate_per_hour = 4' smtp_config "$p6"
 reset
 rm -f "$T"/s6/*
 queue 7
@@ -222,8 +192,7 @@ is "$(counts)" '{"queued":3,"sending":0,"sent":4,"deferred":0,"failed":0}' "rate
 pm run --once >/dev/null 2>&1
 is "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")" 4 "a new run counts the last hour's sends"
 is "$(ls "$T/s6" | wc -l)" 4 "the server saw 4"
-write_config 'transport = "smtp"' \
-	"smtp \"main\" { host = \"127.0.0.1\" port = $p6 starttls = \"no\" connections = 3 rate = 10 }"
+SMTP_OPTIONS='connections = 3 rate = 10' smtp_config "$p6"
 reset
 queue 8
 t0=$(date +%s%N)
@@ -236,8 +205,7 @@ stop_sink s6
 # ==== 8. SIGTERM: messages in flight finish, exit 0, nothing left 'sending' ====
 p8=$(free_port)
 start_sink s8 "$p8" -W .:1
-smtp_config "$p8"
-sed -i 's/connections = 3/connections = 2/' "$T/conf/peermail.conf"
+SMTP_OPTIONS='connections = 2 timeout = 10' smtp_config "$p8" "$OUT_QUEUE"
 reset
 queue 10
 "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" run >"$T/run8.log" 2>&1 &
@@ -261,14 +229,9 @@ stop_sink s8
 
 # ==== 9. AUTH: user and password_file; the password is never logged ====
 p9=$(free_port)
-mkdir -p "$T/s9"; chmod 777 "$T/s9"
-"$SINK" -u nobody -v 127.0.0.1:"$p9" 10 >"$T/s9.log" 2>&1 &
-echo $! >"$T/s9.pid"
-at_exit "kill $(cat "$T/s9.pid")"
-for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$p9") 2>/dev/null && break; sleep 0.05; done
+start_sink s9 "$p9" -v
 printf 'pw-Secr3t!\n' >"$T/conf/smtp.pw"
-write_config 'transport = "smtp"' \
-	"smtp \"main\" { host = \"127.0.0.1\" port = $p9 starttls = \"no\" connections = 1 user = \"campaign\" password_file = \"smtp.pw\" }"
+SMTP_OPTIONS='connections = 1 user = "campaign" password_file = "smtp.pw"' smtp_config "$p9"
 reset
 queue 1
 out=$(pm run --once 2>&1)

@@ -2,7 +2,6 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 printf 'We ask the council to keep the park.\n' >"$T/park.txt"
 out=$(pm petition create park --title "Save the park" --text "$T/park.txt" --goal 4 --closes 2099-06-30)

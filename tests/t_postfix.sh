@@ -4,16 +4,10 @@
 # Everything lives under $T; Postfix is stopped at exit. Needs root (to start Postfix and
 # to create the unprivileged pipe user); skipped otherwise or without Postfix.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/postfix_lib.sh"
 
-PIPE_USER=peermail-test
-if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null 2>&1; then
-	skip "postfix pipe" "needs root and Postfix"
-	done_testing; exit 0
-fi
-if ! id "$PIPE_USER" >/dev/null 2>&1; then
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$PIPE_USER" 2>/dev/null ||
-		{ skip "postfix pipe" "cannot create $PIPE_USER"; done_testing; exit 0; }
-fi
+postfix_need "postfix pipe" "needs root and Postfix"
+postfix_pipe_user "postfix pipe"
 setup
 sql "INSERT INTO petitions(slug, title, created_at) VALUES ('trees', 'Save the trees', 0)"
 chown -R "$PIPE_USER" "$T/var"
@@ -26,38 +20,10 @@ cp -r "$PEERMAIL_TOP/templates" "$T/run/templates"
 chmod -R a+rX "$T/run"
 sed -i "s|^templates = .*|templates = \"$T/run/templates\"|" "$T/conf/peermail.conf"
 
-PF=$T/pf
-PORT=$(free_port)
-mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$PF/log"
-cat >"$PF/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-maillog_file = $PF/log/maillog
-maillog_file_prefixes = $PF/log
-myhostname = mx.pm-test.invalid
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-mydestination =
-local_recipient_maps =
-alias_maps =
-alias_database =
-smtp_dns_support_level = disabled
-smtpd_peername_lookup = no
-parent_domain_matches_subdomains =
-relay_domains = act.test
-transport_maps = inline:{ act.test=peermail: }
-virtual_alias_maps = texthash:$T/virtual
-recipient_delimiter = +
-peermail_destination_recipient_limit = 1
-default_transport = discard:captured
-relay_transport = discard:captured
-queue_run_delay = 300s
-minimal_backoff_time = 300s
-maximal_backoff_time = 600s
-biff = no
-EOF
+postfix_mx_cf 'transport_maps = inline:{ act.test=peermail: }' \
+	"virtual_alias_maps = texthash:$T/virtual" \
+	'peermail_destination_recipient_limit = 1' 'relay_transport = discard:captured' \
+	'queue_run_delay = 300s' 'minimal_backoff_time = 300s' 'maximal_backoff_time = 600s'
 # the contrib owner addresses (From: mailbox, postmaster, abuse) to a real mailbox: here
 # one on another domain, which this Postfix "delivers" by discarding (logged)
 sed -e '/^#/d' -e 's/act\.example\.org/act.test/' -e 's/campaign-team@example\.net/team-box@elsewhere.test/' \
@@ -67,38 +33,12 @@ sed -e "s|user=peermail|user=$PIPE_USER|" \
     -e "s|/usr/local/bin/peermail|$T/run/peermail|" \
     -e "s|/etc/peermail/peermail.conf|$T/conf/peermail.conf|" \
     "$PEERMAIL_TOP/contrib/postfix/master.cf" | grep -v '^#' >"$T/pipe.cf"
-cat >"$PF/etc/master.cf" <<EOF
-127.0.0.1:$PORT inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-$(cat "$T/pipe.cf")
-EOF
-postfix -c "$PF/etc" set-permissions >/dev/null 2>&1
-if ! postfix -c "$PF/etc" start >"$T/start.log" 2>&1; then
-	_report 0 "private Postfix starts" "$(cat "$T/start.log"; tail -5 "$PF/log/maillog" 2>/dev/null)"
-	done_testing; exit 1
-fi
-at_exit "postfix -c '$PF/etc' stop"
-_report 1 "private Postfix starts on 127.0.0.1:$PORT"
+postfix_master_cf "$(cat "$T/pipe.cf")"
+postfix_must_start
 
 # send FROM TO SUBJECT BODY - one message over SMTP to the private Postfix
 send() {
-	python3 - "$PORT" "$@" <<'EOF'
+	python3 - "$PF_PORT" "$@" <<'EOF'
 import smtplib, sys, email.utils
 port, frm, to, subject, body = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 msg = ("From: Tester <%s>\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: %s\r\nDate: %s\r\n\r\n%s\r\n"
@@ -171,11 +111,9 @@ unlike "$(grep -E 'relay=peermail' "$PF/log/maillog")" 'status=bounced.*(signer|
 # refused in the SMTP dialogue with peermail's reason and nothing is queued. With the
 # daemon running, the pipe's receive hands messages to it (lmtp.socket).
 MAP_PORT=$(free_port)
-runuser -u "$PIPE_USER" -- "$T/run/peermail" --config "$T/conf/peermail.conf" run \
-	--socketmap "127.0.0.1:$MAP_PORT" >"$T/map.log" 2>&1 &
-MAP_PID=$!
-at_exit "kill $MAP_PID"
-for _ in $(seq 100); do grep -q 'socketmap: listening' "$T/map.log" && break; sleep 0.1; done
+start_bg map 'socketmap: listening' runuser -u "$PIPE_USER" -- "$T/run/peermail" \
+	--config "$T/conf/peermail.conf" run --socketmap "127.0.0.1:$MAP_PORT"
+MAP_PID=$BG_PID
 check=$(grep '^smtpd_recipient_restrictions' "$PEERMAIL_TOP/contrib/postfix/main.cf" |
 	sed "s|127.0.0.1:2425|127.0.0.1:$MAP_PORT|")
 like "$check" 'check_recipient_access socketmap:inet:127\.0\.0\.1:[0-9]+:peermail' "contrib/postfix/main.cf validates recipients with peermail's socketmap"
@@ -184,7 +122,7 @@ postfix -c "$PF/etc" reload >/dev/null 2>&1
 sleep 1
 # rcpt_reply TO - what the private Postfix answers to RCPT TO:<TO>
 rcpt_reply() {
-	python3 - "$PORT" "$1" <<'EOF'
+	python3 - "$PF_PORT" "$1" <<'EOF'
 import smtplib, sys
 with smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=20) as s:
     s.ehlo("client.test"); s.mail("someone@client.test")

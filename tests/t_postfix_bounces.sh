@@ -6,22 +6,15 @@
 # servers; the bounces come back to the VERP return path and are captured by a pipe.
 # Everything lives under $T; Postfix and the sinks stop at exit. Needs root and Postfix.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/postfix_lib.sh"
 
-PIPE_USER=peermail-test
-if [ "$(id -u)" != 0 ] || ! command -v postfix >/dev/null 2>&1 || ! command -v smtp-sink >/dev/null 2>&1; then
-	skip "postfix bounces" "needs root, Postfix and smtp-sink"
-	done_testing; exit 0
-fi
-if ! id "$PIPE_USER" >/dev/null 2>&1; then
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$PIPE_USER" 2>/dev/null ||
-		{ skip "postfix bounces" "cannot create $PIPE_USER"; done_testing; exit 0; }
-fi
+postfix_need "postfix bounces" "needs root, Postfix and smtp-sink" smtp-sink
+postfix_pipe_user "postfix bounces"
 setup
 mkdir -p "$T/mail"
 chmod 0777 "$T/mail"
 
-PF=$T/pf
-PORT=$(free_port) HARD=$(free_port) SOFT=$(free_port)
+HARD=$(free_port) SOFT=$(free_port)
 # the remote servers: one refuses every recipient (550), one defers every recipient (450)
 smtp-sink -u "$PIPE_USER" -f RCPT -h hard.remote.test "127.0.0.1:$HARD" 10 >/dev/null 2>&1 &
 hard_pid=$!
@@ -29,76 +22,24 @@ smtp-sink -u "$PIPE_USER" -r RCPT -h soft.remote.test "127.0.0.1:$SOFT" 10 >/dev
 soft_pid=$!
 at_exit "kill $hard_pid $soft_pid"
 
-mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$PF/log"
 # main_cf LIFETIME DELAY_WARNING - the instance's main.cf
 main_cf() {
-	cat >"$PF/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-maillog_file = $PF/log/maillog
-maillog_file_prefixes = $PF/log
-myhostname = mx.pm-test.invalid
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-mydestination =
-local_recipient_maps =
-alias_maps =
-alias_database =
-smtp_dns_support_level = disabled
-smtpd_peername_lookup = no
-parent_domain_matches_subdomains =
-relay_domains = act.test
-virtual_alias_domains = lists.act.test
-virtual_alias_maps = inline:{ { members@lists.act.test = alias-gone@hard.remote.test } }
-transport_maps = inline:{ act.test=capture: hard.remote.test=smtp:[127.0.0.1]:$HARD soft.remote.test=smtp:[127.0.0.1]:$SOFT }
-default_transport = discard:captured
-recipient_delimiter = +
-maximal_queue_lifetime = $1
-bounce_queue_lifetime = $1
-delay_warning_time = $2
-queue_run_delay = 1s
-minimal_backoff_time = 1s
-maximal_backoff_time = 2s
-biff = no
-EOF
+	postfix_mx_cf 'virtual_alias_domains = lists.act.test' \
+		'virtual_alias_maps = inline:{ { members@lists.act.test = alias-gone@hard.remote.test } }' \
+		"transport_maps = inline:{ act.test=capture: hard.remote.test=smtp:[127.0.0.1]:$HARD soft.remote.test=smtp:[127.0.0.1]:$SOFT }" \
+		"maximal_queue_lifetime = $1" "bounce_queue_lifetime = $1" "delay_warning_time = $2" \
+		'queue_run_delay = 1s' 'minimal_backoff_time = 1s' 'maximal_backoff_time = 2s'
 }
 main_cf 0 0
-cat >"$PF/etc/master.cf" <<EOF
-127.0.0.1:$PORT inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-smtp      unix  -       -       n       -       -       smtp
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-capture   unix  -       n       n       -       1       pipe
-  flags=R user=$PIPE_USER argv=/bin/sh -c { cat > $T/mail/\${queue_id}.eml }
-EOF
-postfix -c "$PF/etc" set-permissions >/dev/null 2>&1
-if ! postfix -c "$PF/etc" start >"$T/start.log" 2>&1; then
-	_report 0 "private Postfix starts" "$(cat "$T/start.log"; tail -5 "$PF/log/maillog" 2>/dev/null)"
-	done_testing; exit 1
-fi
-at_exit "postfix -c '$PF/etc' stop"
-_report 1 "private Postfix starts on 127.0.0.1:$PORT"
+postfix_master_cf \
+	'smtp      unix  -       -       n       -       -       smtp' \
+	'capture   unix  -       n       n       -       1       pipe' \
+	"  flags=R user=$PIPE_USER argv=/bin/sh -c { cat > $T/mail/\${queue_id}.eml }"
+postfix_must_start
 
 # send RETURN_PATH TO - one message over SMTP with a VERP return path
 send() {
-	python3 - "$PORT" "$@" <<'EOF'
+	python3 - "$PF_PORT" "$@" <<'EOF'
 import smtplib, sys, email.utils
 port, frm, to = sys.argv[1], sys.argv[2], sys.argv[3]
 msg = ("From: Campaign Team <team@act.test>\r\nTo: %s\r\nSubject: Save the trees\r\n"

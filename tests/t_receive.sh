@@ -17,15 +17,6 @@ mail() {
 }
 # recv TO [SENDER] - receive stdin for TO; prints the exit status
 recv() { pm receive --sender "${2:-someone@example.org}" --recipient "$1" >"$T/out" 2>&1; echo $?; }
-# outbox_msg ID - the queued message of outbox row ID
-outbox_msg() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $1"; }
-# reply_to ID - the Reply-To address of outbox row ID
-reply_to() { outbox_msg "$1" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/Ip' | head -1; }
-last_outbox() { sql "SELECT max(id) FROM outbox"; }
-# outbox_text ID - a queued message's Subject and decoded text body
-outbox_text() { outbox_msg "$1" | python3 -c 'import sys,email,email.policy
-m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
-print("Subject:", m["subject"]); print(m.get_body(("plain",)).get_content())'; }
 count() { sql "SELECT count(*) FROM $1"; }
 
 # ---- sign by writing (Gmail), confirmation by reply (Apple Mail) ----

@@ -2,7 +2,6 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-jq_() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 pm list create news >/dev/null
 pm list create talk --mode announce >/dev/null

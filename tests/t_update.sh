@@ -11,42 +11,18 @@
 # `petition history`.
 . "$(dirname "$0")/lib.sh"
 
-SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 if [ ! -x "$SINK" ] || ! command -v curl >/dev/null; then
-	skip "update tests" "smtp-sink or curl not installed"
-	done_testing
-	exit
+	skip_all "update tests" "smtp-sink or curl not installed"
 fi
-sport=$(free_port) wport=$(free_port)
+wport=$(free_port)
 U="http://127.0.0.1:$wport"
-mkdir -p "$T/sink" && chmod 777 "$T/sink"
-# start_sink - smtp-sink on $sport, dumping each message to $T/sink/
-start_sink() {
-	"$SINK" -u nobody -d "$T/sink/%M." 127.0.0.1:"$sport" 100 >>"$T/sink.log" 2>&1 &
-	sink_pid=$!
-	for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/"$sport") 2>/dev/null && return; sleep 0.05; done
-}
-start_sink
-at_exit 'kill $sink_pid'
-
-setup 'transport = "smtp"' "base_url = \"$U\"" \
-	"smtp \"main\" { host = \"127.0.0.1\" port = $sport starttls = \"no\" connections = 2 timeout = 10 }" \
+# the sink dumps each message to $T/sink/
+sink_setup sink "base_url = \"$U\"" \
 	'limits { max_responses_per_day = 100 }' 'fraud { per_domain = 2 }' \
 	'petitions { sponsors = 0 updates_pending = 2 update_max = 300 }'
 
-# send FROM TO SUBJECT [BODY] [EXTRA-HEADERS] - one message; prints the exit status
-send() {
-	printf 'From: Someone <%s>\nTo: %s\nSubject: %s\nMessage-ID: <u%s@client.test>\nDate: %s\n%bContent-Type: text/plain; charset=utf-8\n\n%b\n' \
-		"$1" "$2" "$3" "$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" "$(date -R)" "${5:-}" "${4:-}" >"$T/m.eml"
-	pm receive --sender "$1" --recipient "$2" <"$T/m.eml" >"$T/out" 2>&1; echo $?
-}
-last_to() { sql "SELECT max(id) FROM outbox WHERE lower(recipient) = lower('$1')"; }
-msg_to() { sql "SELECT CAST(message AS TEXT) FROM outbox_message WHERE outbox_id = $(last_to "$1")"; }
-reply_of() { msg_to "$1" | tr -d '\r' | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/Ip' | head -1; }
-text_of() { msg_to "$1" | python3 -c 'import sys,email,email.policy
-m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
-print("Subject:", m["subject"], " ".join(m.get_body(("plain",)).get_content().split()))'; }
-result() { sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1"; }
+# text_of1 ADDR - text_of on one line: "Subject: S words..."
+text_of1() { text_of "$1" | paste -sd ' '; }
 updates() { sql "SELECT count(*) FROM petition_updates"; }
 # got SUBJECT - the envelope recipients of the sink's messages with this subject, sorted
 got() { python3 - "$1" "$T"/sink/* <<'PY'
@@ -65,27 +41,24 @@ copy_of() { grep -l "^Subject: $1" "$T"/sink/* | xargs grep -l "^X-Rcpt-Args: <$
 headers_of() { python3 -c 'import sys,email,email.policy
 m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.compat32)
 [print(k + ": " + " ".join(str(v).split())) for k, v in m.items()]' "$1"; }
-run_once() { pm run --once >>"$T/run.log" 2>&1; }
 
-"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$wport" >"$T/web.log" 2>&1 &
-at_exit "kill $!"
-for _ in $(seq 1 50); do grep -q "listening" "$T/web.log" && break; sleep 0.1; done
+start_web web "$wport"
 
 # ---- a member's petition, published: the creator is given the update address ----
-send ann@example.org start@act.test "Keep the night buses running" "The last bus leaves at 22:00; we ask for buses until 1:00." >/dev/null
-send ann@example.org "$(reply_of ann@example.org)" "Re: confirm" "yes" >/dev/null
+mail_in ann@example.org start@act.test "Keep the night buses running" "The last bus leaves at 22:00; we ask for buses until 1:00." >/dev/null
+mail_in ann@example.org "$(reply_of ann@example.org)" "Re: confirm" "yes" >/dev/null
 slug=$(sql "SELECT slug FROM petitions")
 is "$(sql "SELECT status FROM petitions")" moderation "no sponsors asked: straight to moderation"
 pm petition moderate "$slug" --approve >/dev/null
-txt=$(text_of ann@example.org)
+txt=$(text_of1 ann@example.org)
 like "$txt" "is published and open" "published: the creator is told"
 upd=$(printf '%s\n' "$txt" | grep -o "update+$slug+[a-z0-9]*@act.test" | head -1)
 like "$upd" "^update\+$slug\+[a-z2-7]+@act.test$" "and given the update address update+SLUG+TOKEN"
 
 # ---- the signers: counted ones, and those who must not get updates ----
 sign() { # ADDR [confirm] - sign by writing, and confirm by reply unless told not to
-	send "$1" "sign+$slug@act.test" "Signing" "Count me in." >/dev/null
-	[ "${2:-yes}" = yes ] && send "$1" "$(reply_of "$1")" "Re: sign" "Yes" >/dev/null
+	mail_in "$1" "sign+$slug@act.test" "Signing" "Count me in." >/dev/null
+	[ "${2:-yes}" = yes ] && mail_in "$1" "$(reply_of "$1")" "Re: sign" "Yes" >/dev/null
 	return 0
 }
 for a in Joe.Signer@Example.ORG sue@one.test uma@two.test b1@bulk.test b2@bulk.test bad1@bad.test; do sign "$a"; done
@@ -97,43 +70,43 @@ sql "UPDATE members SET status = 'unsubscribed' WHERE email = 'uma@two.test'"
 is "$(sql "SELECT count(*) FROM signatures WHERE status = 'confirmed'")" 6 "counted: ann, Joe, Sue, Uma (unsubscribed from everything), b1, b2"
 
 # ---- a forged update: nothing recorded, nothing sent on ----
-is "$(send mallory@evil.test "$upd" "Buy my pills" "Cheap pills for all signers.")" 0 "an update from another address exits 0"
+is "$(mail_in mallory@evil.test "$upd" "Buy my pills" "Cheap pills for all signers.")" 0 "an update from another address exits 0"
 is "$(result)" refused "is refused"
 is "$(updates)" 0 "and records nothing"
-like "$(text_of mallory@evil.test)" "only for the person who started it" "the sender is told why"
+like "$(text_of1 mallory@evil.test)" "only for the person who started it" "the sender is told why"
 forged=$(printf '%s' "$upd" | sed 's/+[a-z0-9]*@/+aaaaaaaaaaaaaaaaaaaaaaaa@/')
-is "$(send ann@example.org "$forged" "News" "News.")" 67 "an altered update token exits 67"
-is "$(send ann@example.org "update+$slug@act.test" "News" "News.")" 67 "the update address without its token exits 67"
+is "$(mail_in ann@example.org "$forged" "News" "News.")" 67 "an altered update token exits 67"
+is "$(mail_in ann@example.org "update+$slug@act.test" "News" "News.")" 67 "the update address without its token exits 67"
 
 # ---- the creator's update: acknowledged, put to the organizers ----
 orgs=$(sql "SELECT count(*) FROM outbox WHERE recipient = 'org@example.net'")
-is "$(send ann@example.org "$upd" "The council meets on Monday" "Hello {{member.first_name}},\n\nthe council votes on the buses **on Monday**. Come!\n\nOn Sunday, Bob wrote:\n> an old quoted line\n\n-- \nAnn, bus rider" 'Reply-To: <attacker@evil.test>\nX-Leak: header-from-the-creator\n')" 0 "the creator's update exits 0"
+is "$(mail_in ann@example.org "$upd" "The council meets on Monday" "Hello {{member.first_name}},\n\nthe council votes on the buses **on Monday**. Come!\n\nOn Sunday, Bob wrote:\n> an old quoted line\n\n-- \nAnn, bus rider" 'Reply-To: <attacker@evil.test>\nX-Leak: header-from-the-creator\n')" 0 "the creator's update exits 0"
 is "$(result)" pending "pending an organizer's decision"
 is "$(sql "SELECT status || '|' || subject FROM petition_updates")" "pending|The council meets on Monday" "recorded as pending, with its subject"
 body=$(sql "SELECT body FROM petition_updates")
 like "$body" "votes on the buses \*\*on Monday\*\*" "its body is the visible text (Markdown kept)"
 unlike "$body" "old quoted line|bus rider|Bob wrote" "without the quote and the signature"
-like "$(text_of ann@example.org)" "Update received: .*we received your update \"The council meets on Monday\"" "the creator gets an acknowledgement"
+like "$(text_of1 ann@example.org)" "Update received: .*we received your update \"The council meets on Monday\"" "the creator gets an acknowledgement"
 is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'org@example.net'")" $((orgs + 1)) "the organizer gets one review notice"
 decide=$(reply_of org@example.net)
 like "$decide" '^decide\+[a-z2-7]+@act.test$' "with a decide+TOKEN Reply-To"
-like "$(text_of org@example.net)" "Update to review: The council meets on Monday .* its 5 counted signers .*votes on the buses" "showing the update and its audience"
+like "$(text_of1 org@example.net)" "Update to review: The council meets on Monday .* its 5 counted signers .*votes on the buses" "showing the update and its audience"
 
 # ---- a non-organizer's approval is refused; an unclear reply asked again ----
-is "$(send mallory@evil.test "$decide" "Re: update" "approve")" 0 "an approval from another address exits 0"
+is "$(mail_in mallory@evil.test "$decide" "Re: update" "approve")" 0 "an approval from another address exits 0"
 is "$(result)" refused "is refused"
 is "$(sql "SELECT status FROM petition_updates")" pending "and decides nothing"
-like "$(text_of org@example.net)" "came from mallory@evil.test, which is not the organizer" "the organizers are told who tried"
-is "$(send org@example.net "$decide" "Re: update" "reject")" 0 "a rejection without its reason exits 0"
+like "$(text_of1 org@example.net)" "came from mallory@evil.test, which is not the organizer" "the organizers are told who tried"
+is "$(mail_in org@example.net "$decide" "Re: update" "reject")" 0 "a rejection without its reason exits 0"
 is "$(result)" unclear "is no decision"
-like "$(text_of org@example.net)" "not a decision we could read" "the organizer is asked again"
+like "$(text_of1 org@example.net)" "not a decision we could read" "the organizer is asked again"
 is "$(sql "SELECT count(*) FROM newsletters")" 0 "nothing is queued yet"
 
 # ---- the organizer approves by reply: a newsletter to exactly the counted signers ----
-is "$(send org@example.net "$decide" "Re: update" "Approve, thanks")" 0 "the organizer's approval exits 0"
+is "$(mail_in org@example.net "$decide" "Re: update" "Approve, thanks")" 0 "the organizer's approval exits 0"
 is "$(result)" approved "approved"
 is "$(sql "SELECT audience || ' ' || status || ' ' || template || ' ' || coalesce(list_id, 'none') FROM newsletters")" "signers scheduled petition_update none" "a newsletter to the petition's signers, scheduled now"
-like "$(text_of ann@example.org)" "Update approved: .*on its way to the signers" "the creator is told"
+like "$(text_of1 ann@example.org)" "Update approved: .*on its way to the signers" "the creator is told"
 nid=$(sql "SELECT newsletter_id FROM petition_updates WHERE id = 1")
 like "$(pm newsletter status "$nid")" "audience: signers" "newsletter status says whom it goes to"
 like "$(pm newsletter status "$nid" --json)" '"list": *null, *"audience": *"signers", *"petition": *"'"$slug"'"' "and so does its JSON"
@@ -157,17 +130,17 @@ like "$plain" "because you signed \"Keep the night buses running\"" "the footer 
 like "$(cat "$f")" "<strong>on Monday</strong>" "and as HTML"
 rt=$(printf '%s\n' "$hdr" | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/p')
 like "$rt" "^sign\+$slug\+[a-z2-7]+@act.test$" "a reply goes to the signer's own sign+SLUG+TOKEN"
-is "$(send Joe.Signer@Example.ORG "$rt" "Re: The council meets on Monday" "Where does the council meet?")" 0 "a signer's reply to an update exits 0"
+is "$(mail_in Joe.Signer@Example.ORG "$rt" "Re: The council meets on Monday" "Where does the council meet?")" 0 "a signer's reply to an update exits 0"
 is "$(result)" forwarded "read as any reply to petition mail: a question reaches the organizers"
 
 # ---- a rejection: its reason reaches the creator ----
-send ann@example.org "$upd" "Names of the bus drivers" "Here are the names and phone numbers of the drivers." >/dev/null
+mail_in ann@example.org "$upd" "Names of the bus drivers" "Here are the names and phone numbers of the drivers." >/dev/null
 is "$(result)" pending "a second update is pending"
 u2=$(sql "SELECT max(id) FROM petition_updates")
-is "$(send org@example.net "$(reply_of org@example.net)" "Re: update" "reject: it names private persons")" 0 "the organizer's rejection exits 0"
+is "$(mail_in org@example.net "$(reply_of org@example.net)" "Re: update" "reject: it names private persons")" 0 "the organizer's rejection exits 0"
 is "$(result)" rejected "rejected"
 is "$(sql "SELECT status || '|' || reason || '|' || decided_by FROM petition_updates WHERE id = $u2")" "rejected|it names private persons|org@example.net" "its reason and decider are kept"
-like "$(text_of ann@example.org)" "Update not sent: .*decided not to send your update \"Names of the bus drivers\".*The reason: it names private persons\." "the creator is told the reason"
+like "$(text_of1 ann@example.org)" "Update not sent: .*decided not to send your update \"Names of the bus drivers\".*The reason: it names private persons\." "the creator is told the reason"
 is "$(sql "SELECT count(*) FROM newsletters")" 1 "nothing is queued for it"
 like "$(pm petition update ls "$slug")" "^$u2 rejected .* Names of the bus drivers \(by org@example.net: it names private persons\)" "petition update ls shows it, with its reason"
 pm petition update approve "$u2" >/dev/null 2>&1; is $? 65 "a decided update cannot be approved"
@@ -181,21 +154,21 @@ like "$(cat "$T/post.html")" "no more updates about Keep the night buses running
 is "$(sql "SELECT m.email FROM signatures s JOIN members m ON m.id = s.member_id WHERE s.updates_stopped_at IS NOT NULL")" joe.signer@example.org "Joe stopped this petition's updates"
 is "$(sql "SELECT status FROM members WHERE email = 'joe.signer@example.org'")" active "and nothing else"
 sue=$(headers_of "$(copy_of 'The council meets on Monday' sue@one.test)" | grep -o 'unfollow+[a-z2-7]*@act.test' | head -1)
-is "$(send sue@one.test "$sue" "unsubscribe" "")" 0 "mail to the List-Unsubscribe address exits 0"
+is "$(mail_in sue@one.test "$sue" "unsubscribe" "")" 0 "mail to the List-Unsubscribe address exits 0"
 is "$(result)" unfollowed "and stops Sue's updates too"
-send ann@example.org "$upd" "Thank you all" "We won: the buses run until 1:00." >/dev/null
+mail_in ann@example.org "$upd" "Thank you all" "We won: the buses run until 1:00." >/dev/null
 u3=$(sql "SELECT max(id) FROM petition_updates")
 sql "UPDATE members SET lang = 'fr' WHERE email = 'b2@bulk.test'"
 like "$(pm petition update approve "$u3")" "^update $u3 approved: newsletter [0-9]+" "petition update approve"
 # consent is read again at send time: with the server down the copies wait (deferred);
 # b1 stops the updates meanwhile; when the server is back, b1's copy is not sent
-kill "$sink_pid"; wait "$sink_pid" 2>/dev/null
+stop_sink sink
 run_once
 is "$(sql "SELECT group_concat(recipient || ':' || status, ' ') FROM (SELECT recipient, status FROM outbox WHERE kind = 'newsletter' AND ref_id = (SELECT max(id) FROM newsletters) ORDER BY recipient)")" \
    "ann@example.org:deferred b1@bulk.test:deferred b2@bulk.test:deferred" "expanded for those who have not stopped its updates; the server is down"
 b1=$(headers_of "$(copy_of 'The council meets on Monday' b1@bulk.test)" | grep -o 'unfollow+[a-z2-7]*@act.test' | head -1)
-is "$(send b1@bulk.test "$b1" "unsubscribe" "")" 0 "b1 stops the updates while its copy waits"
-start_sink
+is "$(mail_in b1@bulk.test "$b1" "unsubscribe" "")" 0 "b1 stops the updates while its copy waits"
+start_sink sink "$SINK_PORT"
 sql "UPDATE outbox SET next_attempt = 0 WHERE status = 'deferred'"
 run_once
 is "$(got 'Thank you all')" "ann@example.org b2@bulk.test " "the next update skips those who stopped it, up to the moment it is sent"
@@ -216,11 +189,11 @@ pm list create news >/dev/null
 pm member add b2@bulk.test --list news >/dev/null 2>&1
 b2rt=$(headers_of "$(copy_of 'Thank you all' b2@bulk.test)" | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/p')
 like "$b2rt" "^sign\+$slug\+[a-z2-7]+@act.test$" "b2's copy has her own sign+SLUG+TOKEN Reply-To"
-is "$(send b2@bulk.test "$b2rt" "Re: update" "unsubscribe")" 0 "replying unsubscribe to an update exits 0"
+is "$(mail_in b2@bulk.test "$b2rt" "Re: update" "unsubscribe")" 0 "replying unsubscribe to an update exits 0"
 is "$(sql "SELECT action || '|' || result FROM inbound ORDER BY id DESC LIMIT 1")" "sign|unfollowed" "it stops this petition's updates"
 is "$(sql "SELECT s.status || '|' || (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test' AND s.petition_id = (SELECT id FROM petitions WHERE slug = '$slug')")" "confirmed|1" "her signature still counts, its updates stopped"
 is "$(sql "SELECT m.status || '|' || s.status FROM members m JOIN subscriptions s ON s.member_id = m.id WHERE m.email = 'b2@bulk.test'")" "active|active" "her lists are untouched"
-b2txt=$(text_of b2@bulk.test)
+b2txt=$(text_of1 b2@bulk.test)
 like "$b2txt" "^Subject: No more updates about \"Keep the night buses running\"" "the answer says what happened"
 like "$b2txt" "Your signature still counts" "and that her signature still counts"
 unlike "$b2txt" "did not sign|unsubscribed from" "nothing untrue"
@@ -258,40 +231,40 @@ sql "UPDATE members SET lang = NULL WHERE email = 'b2@bulk.test'"
 # "stop" to help@ from a signer on no list: the petitions whose updates they get, and the
 # confirmation stops them all
 stopped_before=$(sql "SELECT count(*) FROM signatures WHERE updates_stopped_at IS NOT NULL")
-is "$(send ann@example.org help@act.test "stop" "stop")" 0 "stop to help@ from a signer on no list exits 0"
+is "$(mail_in ann@example.org help@act.test "stop" "stop")" 0 "stop to help@ from a signer on no list exits 0"
 is "$(result)" pending "a confirmation is asked"
-stoptxt=$(text_of ann@example.org)
+stoptxt=$(text_of1 ann@example.org)
 like "$stoptxt" "^Subject: Please confirm: unsubscribe from all our lists and petition updates" "asking to stop the petition updates too"
 like "$stoptxt" "updates of these petitions it signed: \* Keep the night buses running" "naming the petitions"
-is "$(send ann@example.org "$(reply_of ann@example.org)" "Re: stop" "yes")" 0 "the confirmation exits 0"
+is "$(mail_in ann@example.org "$(reply_of ann@example.org)" "Re: stop" "yes")" 0 "the confirmation exits 0"
 is "$(result)" unsubscribed "stops everything"
 is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ann@example.org' AND s.updates_stopped_at IS NULL")" 0 "no petition's updates reach her any more"
 is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ann@example.org'")" confirmed "her signature still counts"
-like "$(text_of ann@example.org)" "no more updates about any petition you signed" "and she is told so"
+like "$(text_of1 ann@example.org)" "no more updates about any petition you signed" "and she is told so"
 
 # ---- limits: open petitions, length, pending ----
 long=$(head -c 400 /dev/zero | tr '\0' 'x')
-send ann@example.org "$upd" "Too long" "$long" >/dev/null
+mail_in ann@example.org "$upd" "Too long" "$long" >/dev/null
 is "$(result)" refused "an update over update_max is refused"
-like "$(text_of ann@example.org)" "too long: .*at most 300" "and the creator told"
-send ann@example.org "$upd" "One" "First pending." >/dev/null
-send ann@example.org "$upd" "Two" "Second pending." >/dev/null
-send ann@example.org "$upd" "Three" "Third pending." >/dev/null
+like "$(text_of1 ann@example.org)" "too long: .*at most 300" "and the creator told"
+mail_in ann@example.org "$upd" "One" "First pending." >/dev/null
+mail_in ann@example.org "$upd" "Two" "Second pending." >/dev/null
+mail_in ann@example.org "$upd" "Three" "Third pending." >/dev/null
 is "$(result)" refused "a third pending update is refused (updates_pending = 2)"
-like "$(text_of ann@example.org)" "already has 2 updates waiting" "and the creator told"
-send ann@example.org "$upd" "Broken {{#x}}" "Text." >/dev/null
+like "$(text_of1 ann@example.org)" "already has 2 updates waiting" "and the creator told"
+mail_in ann@example.org "$upd" "Broken {{#x}}" "Text." >/dev/null
 is "$(result)" refused "an update that is not valid Mustache is refused"
 pm petition update reject "$(sql "SELECT id FROM petition_updates WHERE subject = 'One'")" >/dev/null 2>&1; is $? 64 "petition update reject needs --reason"
 pm petition close "$slug" >/dev/null
-send ann@example.org "$upd" "After closing" "News." >/dev/null
+mail_in ann@example.org "$upd" "After closing" "News." >/dev/null
 is "$(result)" refused "a closed petition takes no update"
-like "$(text_of ann@example.org)" "is closed: updates go only to the signers of a published, open petition" "and the creator is told why"
+like "$(text_of1 ann@example.org)" "is closed: updates go only to the signers of a published, open petition" "and the creator is told why"
 # an update still pending when its petition closed is not approved: by reply nor command
 two=$(sql "SELECT id FROM petition_updates WHERE subject = 'Two'")
 nl=$(sql "SELECT count(*) FROM newsletters")
-is "$(send org@example.net "$(reply_of org@example.net)" "Re: update" "approve")" 0 "approving by reply after the petition closed exits 0"
+is "$(mail_in org@example.net "$(reply_of org@example.net)" "Re: update" "approve")" 0 "approving by reply after the petition closed exits 0"
 is "$(result)" refused "is refused"
-like "$(text_of org@example.net)" "Update to review: Two .*is closed now: an update goes only to the signers of an open petition" "the organizer is told why"
+like "$(text_of1 org@example.net)" "Update to review: Two .*is closed now: an update goes only to the signers of an open petition" "the organizer is told why"
 out=$(pm petition update approve "$two" 2>&1); rc=$?
 is "$rc" 65 "petition update approve after the petition closed exits 65"
 like "$out" "petition $slug is closed: an update goes only to the signers of an open petition" "with a clear error"
@@ -335,23 +308,23 @@ is "$(leak "Names of the bus drivers" "Here are the names and phone numbers" "Th
 # characters by leaving the slug out; the token names the petition ----
 sql "INSERT INTO members(id, email, created_at, updated_at) VALUES (9000000000000, 'filler@example.net', 0, 0)"
 sql "INSERT INTO petitions(id, slug, title, status, created_at) VALUES (9000000000000, 'filler', 'Filler', 'closed', 0)"
-send lee@example.org start@act.test "Protect the riverside meadows of Leeds now" "The meadows flood every winter and must stay green." >/dev/null
-send lee@example.org "$(reply_of lee@example.org)" "Re: confirm" "yes" >/dev/null
+mail_in lee@example.org start@act.test "Protect the riverside meadows of Leeds now" "The meadows flood every winter and must stay green." >/dev/null
+mail_in lee@example.org "$(reply_of lee@example.org)" "Re: confirm" "yes" >/dev/null
 lslug=$(sql "SELECT slug FROM petitions WHERE id > 9000000000000")
 is "${#lslug}" 32 "a started petition's slug of 32 characters"
 pm petition moderate "$lslug" --approve >/dev/null
-lupd=$(text_of lee@example.org | grep -o "update+[a-z0-9+-]*@act.test" | head -1)
+lupd=$(text_of1 lee@example.org | grep -o "update+[a-z0-9+-]*@act.test" | head -1)
 like "$lupd" "^update\+[a-z2-7]+@act.test$" "its update address (slug left out: the local part would pass 64)"
-is "$(send lee@example.org "$lupd" "Meadows news" "The council listens.")" 0 "the update address works"
+is "$(mail_in lee@example.org "$lupd" "Meadows news" "The council listens.")" 0 "the update address works"
 is "$(result)" pending "the update is pending"
-is "$(send lee@example.org "update+$slug+${lupd#update+}" "Meadows news" "The council listens.")" 67 "with another petition's slug it is refused (67)"
+is "$(mail_in lee@example.org "update+$slug+${lupd#update+}" "Meadows news" "The council listens.")" 67 "with another petition's slug it is refused (67)"
 pm petition update approve "$(sql "SELECT max(id) FROM petition_updates")" >/dev/null
 run_once
 lrt=$(headers_of "$(copy_of 'Meadows news' lee@example.org)" | sed -n 's/^Reply-To: *<\{0,1\}\([^>]*\)>\{0,1\}$/\1/p')
 like "$lrt" "^sign\+[a-z2-7]+@act.test$" "the copy's Reply-To is sign+TOKEN"
-is "$(send lee@example.org "$lrt" "Re: Meadows news" "Where does the council meet?")" 0 "a reply to it works"
+is "$(mail_in lee@example.org "$lrt" "Re: Meadows news" "Where does the council meet?")" 0 "a reply to it works"
 is "$(result)" forwarded "read as any reply (a question)"
-is "$(send lee@example.org "sign+$slug+${lrt#sign+}" "Re: Meadows news" "Yes")" 67 "with another petition's slug it is refused (67)"
+is "$(mail_in lee@example.org "sign+$slug+${lrt#sign+}" "Re: Meadows news" "Yes")" 67 "with another petition's slug it is refused (67)"
 
 # ---- a closed petition: a reply's meaning is read before the "closed" answer; only a
 # signing reply gets it, "unsubscribe"/"stop" act as for an open petition ----

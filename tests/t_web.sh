@@ -10,8 +10,6 @@ U="http://127.0.0.1:$port"
 setup "base_url = \"$U\""
 command -v curl >/dev/null || { skip "web" "curl not installed"; done_testing; exit; }
 
-copies_to() { grep -l "^To: .*<\?$1>\?\s*$" "$T"/var/sent/new/* 2>/dev/null | wc -l; }
-run_once() { pm run --once >>"$T/run.log" 2>&1; }
 substatus() { sql "SELECT s.status FROM subscriptions s JOIN members m ON m.id=s.member_id WHERE m.email='$1'"; }
 
 pm list create news --title "Campaign <news> & more" >/dev/null
@@ -32,10 +30,8 @@ done
 sql "INSERT INTO signatures(petition_id, member_id, status, created_at) SELECT 1, id, 'pending', 0 FROM members WHERE email='m6@example.org'"
 sql "INSERT INTO stories(petition_id, member_id, status, text, created_at) SELECT 1, id, 'approved', 'My kids <play> there.', 0 FROM members WHERE email='m1@example.org'"
 
-"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$port" --timeout 3 >"$T/web.log" 2>&1 &
-web_pid=$!
-at_exit "kill $web_pid"
-for _ in $(seq 1 50); do grep -q "listening" "$T/web.log" && break; sleep 0.1; done
+start_web web "$port" --timeout 3
+web_pid=$BG_PID
 like "$(cat "$T/web.log")" "listening on port $port" "peermail web listens on loopback"
 
 # ==== one-click unsubscribe ====
@@ -307,10 +303,8 @@ is "$note" 1 "and no second mail that day (the daily cap of web mail)"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1
 tport=$(free_port)
-"$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$tport" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" >"$T/tls.log" 2>&1 &
-tpid=$!
-at_exit "kill $tpid"
-for _ in $(seq 1 50); do grep -q listening "$T/tls.log" && break; sleep 0.1; done
+start_web tls "$tport" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem"
+tpid=$BG_PID
 like "$(curl -s --cacert "$T/cert.pem" --resolve "localhost:$tport:127.0.0.1" "https://localhost:$tport/p/park/count.json")" '"slug":"park"' "peermail web serves HTTPS from a certificate and key file"
 kill "$tpid"
 "$PEERMAIL_BIN" --config "$T/conf/peermail.conf" web --listen "127.0.0.1:$(free_port)" --tls-cert "$T/cert.pem" >/dev/null 2>&1

@@ -7,6 +7,7 @@
 #include <sysexits.h>
 #include "mail/compose.h"
 #include "harness.h"
+#include "testmsg.h"
 #include "base/pm.h"
 
 static PmConfig *cfg;
@@ -109,18 +110,6 @@ static gboolean headers_ascii(GBytes *b)
 		if ((guchar)*p >= 0x80)
 			return FALSE;
 	return end != NULL;
-}
-
-static GMimeMessage *parse(GBytes *b)
-{
-	GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL),
-							   g_bytes_get_size(b));
-	GMimeParser *p = g_mime_parser_new_with_stream(s);
-	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
-
-	g_object_unref(p);
-	g_object_unref(s);
-	return m;
 }
 
 /* header_names - the message's top-level header names joined by spaces; caller frees */
@@ -236,7 +225,7 @@ TEST(basic_headers)
 	b = compose("hello", "{\"member\":{\"first_name\":\"Ann\",\"name\":\"Ann Example\"}}", &o, NULL);
 	OK(b != NULL, "composes");
 	WIRE_OK(b, "CRLF everywhere, no bare LF, lines < 998");
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	names = header_names(m);
 	STR_EQ(names, "Date From To Subject Message-Id X-Peermail-Loop MIME-Version",
 	       "exactly the expected headers");
@@ -272,7 +261,7 @@ TEST(optional_headers)
 			  .list_title = "Campaign news", .unsubscribe_mailto = "news+unsubscribe+t1@act.test",
 			  .unsubscribe_url = "https://act.test/u/t1", .auto_generated = TRUE };
 	GBytes *b = compose("hello", "{}", &o, NULL);
-	GMimeMessage *m = parse(b);
+	GMimeMessage *m = testmsg_parse_bytes(b);
 	char *names = header_names(m);
 
 	STR_EQ(names, "Date From To Reply-To Subject Message-Id In-Reply-To References List-Id "
@@ -301,7 +290,7 @@ TEST(optional_headers)
 			   .list_title = "News \"A\" <b@x.test>, c\r\nBcc: d@x.test" };
 	b = compose("hello", "{}", &o, NULL);
 	WIRE_OK(b, "hostile list title: wire format");
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	INT_EQ(header_count(m, "Bcc"), 0, "hostile list title adds no header");
 	OK(g_str_has_suffix(hdr(m, "List-Id"), "\" <news.act.test>") &&
 	   g_str_has_prefix(hdr(m, "List-Id"), "\"News \\\"A\\\" <b@x.test>, c Bcc: d@x.test\""),
@@ -311,7 +300,7 @@ TEST(optional_headers)
 
 	o = (ComposeOpts){ .to = "ann@example.org", .list_name = "talk", .list_discussion = TRUE };
 	b = compose("hello", "{}", &o, NULL);
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	STR_EQ(hdr(m, "List-Post"), "<mailto:talk@act.test>", "List-Post on a discussion list");
 	g_object_unref(m);
 	g_bytes_unref(b);
@@ -320,7 +309,7 @@ TEST(optional_headers)
 			   .unsubscribe_mailto = "news+unsubscribe@act.test",
 			   .in_reply_to = "<bad id with spaces>" };
 	b = compose("hello", "{}", &o, NULL);
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	STR_EQ(hdr(m, "Auto-Submitted"), "auto-replied", "auto-replied");
 	STR_EQ(hdr(m, "List-Id"), "news <news.act.test>", "List-Id falls back to the list name");
 	OK(hdr(m, "List-Unsubscribe-Post") == NULL, "no one-click without a URL");
@@ -343,7 +332,7 @@ TEST(hostile_values)
 		    &o, NULL);
 	OK(b != NULL, "composes with hostile data");
 	WIRE_OK(b, "hostile data: wire format intact");
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	names = header_names(m);
 	STR_EQ(names, "Date From To Subject Message-Id X-Peermail-Loop MIME-Version",
 	       "no header added by data");
@@ -363,7 +352,7 @@ TEST(hostile_values)
 	o.to_name = NULL;
 	o.subject = "Override\r\nBcc: v@x.test\x01\x7f";
 	b = compose("subj", "{}", &o, NULL);
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	STR_EQ(g_mime_message_get_subject(m), "Override Bcc: v@x.test", "subject option is folded too");
 	INT_EQ(header_count(m, "Bcc"), 0, "still no Bcc");
 	g_object_unref(m);
@@ -399,7 +388,7 @@ TEST(long_and_non_ascii)
 	o.subject = longs->str;
 	b = compose("subj", "{}", &o, NULL);
 	WIRE_OK(b, "2000-octet subject: lines < 998");
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	STR_EQ(g_mime_message_get_subject(m), longs->str, "long subject round-trips");
 	g_object_unref(m);
 	g_bytes_unref(b);
@@ -407,7 +396,7 @@ TEST(long_and_non_ascii)
 	o.subject = word->str;
 	b = compose("subj", "{}", &o, NULL);
 	WIRE_OK(b, "3000-octet unbreakable subject: lines < 998");
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	STR_EQ(g_mime_message_get_subject(m), word->str, "unbreakable subject round-trips");
 	g_object_unref(m);
 	g_bytes_unref(b);
@@ -416,7 +405,7 @@ TEST(long_and_non_ascii)
 	o.subject = "s";
 	b = compose("subj", "{}", &o, NULL);
 	WIRE_OK(b, "3000-octet display name: lines < 998");
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	STR_EQ(to_addr(m, 0, &name), "jo@example.org", "long display name: address intact");
 	STR_EQ(name, word->str, "long display name round-trips");
 	g_object_unref(m);
@@ -426,7 +415,7 @@ TEST(long_and_non_ascii)
 	o.subject = "Pétition: «Sauvons l'école» — 署名してください";
 	b = compose("subj", "{}", &o, NULL);
 	OK(headers_ascii(b), "non-ASCII header values are RFC 2047 encoded");
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	subj = subject_of(m);
 	STR_EQ(subj, o.subject, "non-ASCII subject round-trips");
 	g_free(subj);
@@ -504,7 +493,7 @@ static char *encoding_of(const char *body_json, char **decoded)
 		g_bytes_unref(b);
 		return g_strdup(why);
 	}
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	cte = g_strdup(g_mime_object_get_header(g_mime_message_get_mime_part(m),
 						"Content-Transfer-Encoding"));
 	*decoded = part_text(g_mime_message_get_mime_part(m));
@@ -568,7 +557,7 @@ TEST(alternative_and_attachments)
 	write_tpl("alt.html", "<p>HTML {{x}} {{{x}}}</p>\n");
 	b = compose("alt", "{\"x\":\"<b>&\"}", &o, NULL);
 	WIRE_OK(b, "alternative: wire format");
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	top = g_mime_message_get_mime_part(m);
 	OK(GMIME_IS_MULTIPART(top) && g_mime_content_type_is_type(g_mime_object_get_content_type(top),
 		"multipart", "alternative"), "multipart/alternative when NAME.html exists");
@@ -593,7 +582,7 @@ TEST(alternative_and_attachments)
 	o.n_attachments = 2;
 	b = compose("alt", "{\"x\":\"y\"}", &o, NULL);
 	WIRE_OK(b, "attachments: wire format");
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	top = g_mime_message_get_mime_part(m);
 	OK(g_mime_content_type_is_type(g_mime_object_get_content_type(top), "multipart", "mixed"),
 	   "multipart/mixed with attachments");
@@ -685,7 +674,7 @@ static char *body_of(const char *name)
 
 	if (b == NULL)
 		return g_strdup("(failed)");
-	m = parse(b);
+	m = testmsg_parse_bytes(b);
 	p = g_mime_message_get_mime_part(m);
 	t = part_text(GMIME_IS_MULTIPART(p) ? g_mime_multipart_get_part(GMIME_MULTIPART(p), 0) : p);
 	r = g_strdup_printf("%s%s|%s", GMIME_IS_MULTIPART(p) ? "multipart " : "",
@@ -739,7 +728,7 @@ static gpointer compose_thread(gpointer user)
 		GBytes *b = compose_message(cfg, "alt", d, &o, NULL);
 
 		if (b) {
-			GMimeMessage *m = parse(b);
+			GMimeMessage *m = testmsg_parse_bytes(b);
 
 			if (m && g_strcmp0(to_addr(m, 0, NULL), to) == 0 &&
 			    g_hash_table_add(ids, g_strdup(g_mime_message_get_message_id(m))))
@@ -812,7 +801,7 @@ TEST(default_templates)
 			g_clear_error(&e);
 			continue;
 		}
-		m = parse(b);
+		m = testmsg_parse_bytes(b);
 		p = g_mime_message_get_mime_part(m);
 		if (GMIME_IS_MULTIPART(p))
 			p = g_mime_multipart_get_part(GMIME_MULTIPART(p), 0);
@@ -1018,7 +1007,7 @@ TEST(direct_writer_matches_gmime)
 			parsed_differ++;
 		} else {
 			char *x = normalized(fast), *y = normalized(gen);
-			GMimeMessage *mx = parse(fast), *my = parse(gen);
+			GMimeMessage *mx = testmsg_parse_bytes(fast), *my = testmsg_parse_bytes(gen);
 			GString *why = g_string_new(NULL);
 			const char *w;
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include "model/csvio.h"
 #include "harness.h"
+#include "fixture.h"
 #include "model/list.h"
 #include "model/member.h"
 #include "model/member_forget.h"
@@ -19,16 +20,9 @@ static PmSecret *key;
 
 static void setup(void)
 {
-	char *path = g_build_filename(harness_tmpdir(), "c.db", NULL);
-
-	cfg = g_new0(PmConfig, 1);
-	cfg->domain = g_strdup("act.test");
-	cfg->delimiter = g_strdup("+");
-	cfg->from = g_strdup("Team <team@act.test>");
-	cfg->lists = g_ptr_array_new();
-	db = db_open(path, schema_peermail(), TRUE, NULL);
+	cfg = fixture_config();
+	db = fixture_db("c.db");
 	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123456789abcdef", 32);
-	g_free(path);
 }
 
 typedef struct {

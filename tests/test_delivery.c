@@ -9,6 +9,7 @@
 #include "model/delivery.h"
 #include "model/district_import.h"
 #include "harness.h"
+#include "testmsg.h"
 #include "model/outbox.h"
 #include "model/member.h"
 #include "model/petition.h"
@@ -532,18 +533,10 @@ TEST(compile_by_district)
 static GMimeMessage *stored_message(gint64 id)
 {
 	GBytes *b = outbox_message_get(db, id, NULL);
-	GMimeMessage *m = NULL;
+	GMimeMessage *m = testmsg_parse_bytes(b);
 
-	if (b) {
-		GMimeStream *s = g_mime_stream_mem_new_with_buffer(g_bytes_get_data(b, NULL),
-								   g_bytes_get_size(b));
-		GMimeParser *p = g_mime_parser_new_with_stream(s);
-
-		m = g_mime_parser_construct_message(p, NULL);
-		g_object_unref(p);
-		g_object_unref(s);
+	if (b)
 		g_bytes_unref(b);
-	}
 	return m;
 }
 

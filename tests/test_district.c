@@ -2,6 +2,7 @@
  * follows from it: members' districts on upsert, the district import and its rederive */
 #include <sysexits.h>
 #include "harness.h"
+#include "fixture.h"
 #include "model/district.h"
 #include "model/district_import.h"
 #include "model/member.h"
@@ -12,15 +13,8 @@ static PmDb *db;
 
 static void setup(void)
 {
-	char *path = g_build_filename(harness_tmpdir(), "d.db", NULL);
-
-	cfg = g_new0(PmConfig, 1);
-	cfg->domain = g_strdup("act.test");
-	cfg->delimiter = g_strdup("+");
-	cfg->from = g_strdup("Team <team@act.test>");
-	cfg->lists = g_ptr_array_new();
-	db = db_open(path, schema_peermail(), TRUE, NULL);
-	g_free(path);
+	cfg = fixture_config();
+	db = fixture_db("d.db");
 }
 
 /* lookup - district_for_postcode of pc, "(none)" for NULL; a static buffer */

@@ -2,6 +2,7 @@
  * test_district.c) */
 #include <sysexits.h>
 #include "harness.h"
+#include "fixture.h"
 #include "base/db.h"
 #include "base/pm.h"
 #include "model/list.h"
@@ -18,17 +19,10 @@ static PmDb *db;
 
 static void setup(void)
 {
-	char *path = g_build_filename(harness_tmpdir(), "d.db", NULL);
-
-	cfg = g_new0(PmConfig, 1);
-	cfg->domain = g_strdup("act.test");
-	cfg->delimiter = g_strdup("+");
-	cfg->from = g_strdup("Team <team@act.test>");
+	cfg = fixture_config();
 	cfg->gmail_dots = TRUE;
 	cfg->start_keyword = g_strdup("start");
-	cfg->lists = g_ptr_array_new();
-	db = db_open(path, schema_peermail(), TRUE, NULL);
-	g_free(path);
+	db = fixture_db("d.db");
 }
 
 TEST(members)

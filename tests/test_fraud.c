@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include "harness.h"
+#include "fixture.h"
 #include "base/pm.h"
 #include "model/events.h"
 #include "model/fraud.h"
@@ -19,13 +20,7 @@ static gint64 p1, p2, p3;
 
 static void setup(void)
 {
-	char *path = g_build_filename(harness_tmpdir(), "f.db", NULL);
-
-	cfg = g_new0(PmConfig, 1);
-	cfg->domain = g_strdup("act.test");
-	cfg->delimiter = g_strdup("+");
-	cfg->from = g_strdup("Team <team@act.test>");
-	cfg->lists = g_ptr_array_new();
+	cfg = fixture_config();
 	cfg->fraud.window = 3600;
 	cfg->fraud.per_address = 2;
 	cfg->fraud.per_domain = 3;
@@ -33,8 +28,7 @@ static void setup(void)
 	cfg->fraud.trend_share = 0.5;
 	cfg->fraud.trend_min = 3;
 	cfg->fraud.trend_window = 3600;
-	db = db_open(path, schema_peermail(), TRUE, NULL);
-	g_free(path);
+	db = fixture_db("f.db");
 	p1 = petition_create(db, cfg, "one", "One", "", 0, 0, NULL);
 	p2 = petition_create(db, cfg, "two", "Two", "", 0, 0, NULL);
 	p3 = petition_create(db, cfg, "three", "Three", "", 0, 0, NULL);

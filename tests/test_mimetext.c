@@ -1,19 +1,9 @@
 /* test_mimetext.c - the text in MIME parts: charsets, part choice, HTML to text (mail/mimetext) */
 #include <string.h>
 #include "harness.h"
+#include "testmsg.h"
 #include "mail/mimetext.h"
 
-/* parse - a GMimeMessage from text; caller unrefs */
-static GMimeMessage *parse(const char *text)
-{
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer(text, strlen(text));
-	GMimeParser *p = g_mime_parser_new_with_stream(st);
-	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
-
-	g_object_unref(p);
-	g_object_unref(st);
-	return m;
-}
 
 /* utf8 - mimetext_to_utf8 of a NUL-terminated string */
 static char *utf8(const char *raw, const char *charset, gboolean html)
@@ -95,7 +85,7 @@ TEST(charsets)
 /* body_text - mimetext_part_text of the single-part body of raw, at most max bytes */
 static char *body_text(const char *raw, gsize max)
 {
-	GMimeMessage *m = parse(raw);
+	GMimeMessage *m = testmsg_parse(raw, -1);
 	GMimeObject *b = m ? g_mime_message_get_mime_part(m) : NULL;
 	char *t = b && GMIME_IS_PART(b) ? mimetext_part_text(GMIME_PART(b), max) : g_strdup("(unparsed)");
 
@@ -137,7 +127,7 @@ TEST(part_text)
 static char *chosen(const char *raw, int max_parts)
 {
 	MimeTextLimits lim = { 16, max_parts, 1 << 20 };
-	GMimeMessage *m = parse(raw);
+	GMimeMessage *m = testmsg_parse(raw, -1);
 	GPtrArray *pieces = mimetext_pieces(m ? g_mime_message_get_mime_part(m) : NULL, &lim);
 	GString *out = g_string_new(NULL);
 

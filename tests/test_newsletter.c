@@ -4,6 +4,7 @@
 #include "produce/newsletter_render.h"
 #include "mail/compose.h"
 #include "harness.h"
+#include "fixture.h"
 #include "model/list.h"
 #include "model/member.h"
 #include "model/newsletter.h"
@@ -22,11 +23,7 @@ static void setup(void)
 {
 	char *path = g_build_filename(harness_tmpdir(), "n.db", NULL);
 
-	cfg = g_new0(PmConfig, 1);
-	cfg->domain = g_strdup("act.test");
-	cfg->delimiter = g_strdup("+");
-	cfg->from = g_strdup("Team <team@act.test>");
-	cfg->lists = g_ptr_array_new();
+	cfg = fixture_config();
 	cfg->templates = harness_data("../../templates");
 	cfg->organizers = g_new0(char *, 1);
 	key = secret_new_from_bytes((const guint8 *)"0123456789abcdef0123456789abcdef", 32);

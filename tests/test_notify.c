@@ -7,6 +7,7 @@
 #include <sysexits.h>
 #include "base/pm.h"
 #include "harness.h"
+#include "testmsg.h"
 #include "model/schema.h"
 #include "model/outbox.h"
 #include "produce/notify.h"
@@ -71,18 +72,12 @@ static char *header_of(PmDb *db, int i, const char *name)
 	       "LIMIT 1 OFFSET ?", "i", (gint64)i);
 	b = outbox_message_get(db, id, NULL);
 	if (b) {
-		gsize len;
-		const char *p = g_bytes_get_data(b, &len);
-		GMimeStream *st = g_mime_stream_mem_new_with_buffer(p, len);
-		GMimeParser *parser = g_mime_parser_new_with_stream(st);
-		GMimeMessage *m = g_mime_parser_construct_message(parser, NULL);
+		GMimeMessage *m = testmsg_parse_bytes(b);
 		const char *h = m ? g_mime_object_get_header(GMIME_OBJECT(m), name) : NULL;
 
 		v = h ? g_strstrip(g_strdup(h)) : NULL;
 		if (m)
 			g_object_unref(m);
-		g_object_unref(parser);
-		g_object_unref(st);
 		g_bytes_unref(b);
 	}
 	return v;

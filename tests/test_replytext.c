@@ -3,6 +3,7 @@
  * replies, charsets, format=flowed, MIME structure and the work bounds */
 #include <json-glib/json-glib.h>
 #include "harness.h"
+#include "testmsg.h"
 #include "mail/mimetext.h"
 #include "mail/replytext.h"
 
@@ -24,23 +25,12 @@ static char *read_data(const char *name)
 	return s;
 }
 
-/* parse_message - a GMimeMessage from a string; caller unrefs */
-static GMimeMessage *parse_message(const char *raw)
-{
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer(raw, strlen(raw));
-	GMimeParser *p = g_mime_parser_new_with_stream(st);
-	GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
-
-	g_object_unref(p);
-	g_object_unref(st);
-	return m;
-}
 
 /* parse_file - a GMimeMessage from tests/data/NAME; caller unrefs */
 static GMimeMessage *parse_file(const char *name)
 {
 	char *raw = read_data(name);
-	GMimeMessage *m = raw ? parse_message(raw) : NULL;
+	GMimeMessage *m = raw ? testmsg_parse(raw, -1) : NULL;
 
 	g_free(raw);
 	return m;
@@ -816,7 +806,7 @@ TEST(html_only)
 /* visible_of - replytext_visible of a message given as text; caller frees */
 static char *visible_of(const char *raw)
 {
-	GMimeMessage *m = parse_message(raw);
+	GMimeMessage *m = testmsg_parse(raw, -1);
 	char *t = m ? replytext_visible(m) : g_strdup("(unparsed)");
 
 	if (m)

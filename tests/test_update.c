@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include "harness.h"
+#include "fixture.h"
 #include "base/pm.h"
 #include "model/member.h"
 #include "model/newsletter.h"
@@ -19,15 +20,8 @@ static gint64 pid;
 
 static void setup(void)
 {
-	char *path = g_build_filename(harness_tmpdir(), "u.db", NULL);
-
-	cfg = g_new0(PmConfig, 1);
-	cfg->domain = g_strdup("act.test");
-	cfg->delimiter = g_strdup("+");
-	cfg->from = g_strdup("Team <team@act.test>");
-	cfg->lists = g_ptr_array_new();
-	db = db_open(path, schema_peermail(), TRUE, NULL);
-	g_free(path);
+	cfg = fixture_config();
+	db = fixture_db("u.db");
 	pid = petition_create(db, cfg, "buses", "Night buses", "", 0, 0, NULL);
 }
 
