@@ -201,31 +201,31 @@ unlike "$b2txt" "did not sign|unsubscribed from" "nothing untrue"
 b2follow=$(printf '%s\n' "$b2txt" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)
 like "$b2follow" '^follow\+[a-z2-7]+@act.test$' "the answer gives a one-time follow+TOKEN to get the updates again"
 b2out=$(last_to b2@bulk.test) mout=$(last_to mallory@evil.test)
-is "$(send mallory@evil.test "$b2follow" "follow" "")" 0 "follow+TOKEN from another address exits 0"
+is "$(mail_in mallory@evil.test "$b2follow" "follow" "")" 0 "follow+TOKEN from another address exits 0"
 is "$(result)|$(last_to mallory@evil.test)|$(last_to b2@bulk.test)" "refused|$mout|$b2out" "is refused, nobody answered"
 is "$(sql "SELECT (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test'")" 1 "and her updates stay stopped"
-is "$(send b2@bulk.test "$b2follow" "follow" "")" 0 "her own mail to follow+TOKEN exits 0"
+is "$(mail_in b2@bulk.test "$b2follow" "follow" "")" 0 "her own mail to follow+TOKEN exits 0"
 is "$(result)" followed "starts the updates again"
 is "$(sql "SELECT s.status || '|' || (s.updates_stopped_at IS NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test'")" "confirmed|1" "updates_stopped_at is cleared"
-like "$(text_of b2@bulk.test)" "^Subject: Updates about \"Keep the night buses running\" again .* will get the updates about the petition \"Keep the night buses running\" again" "and she is told so"
-is "$(send b2@bulk.test "$b2rt" "Re: update" "unsubscribe")" 0 "she stops them again"
-is "$(send b2@bulk.test "$b2follow" "follow" "")" 0 "the used follow+TOKEN replayed exits 0"
+like "$(text_of b2@bulk.test)" "will get the updates about the petition \"Keep the night buses running\" again" "and she is told so"
+is "$(mail_in b2@bulk.test "$b2rt" "Re: update" "unsubscribe")" 0 "she stops them again"
+is "$(mail_in b2@bulk.test "$b2follow" "follow" "")" 0 "the used follow+TOKEN replayed exits 0"
 is "$(result)" used "acts no more"
 is "$(sql "SELECT (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test'")" 1 "her updates stay stopped"
-ok "a fresh follow+TOKEN from that answer works" test "$(send b2@bulk.test "$(text_of b2@bulk.test | grep -o 'follow+[a-z2-7]*@act.test' | head -1)" "follow" "")" = 0
+ok "a fresh follow+TOKEN from that answer works" test "$(mail_in b2@bulk.test "$(text_of b2@bulk.test | grep -o 'follow+[a-z2-7]*@act.test' | head -1)" "follow" "")" = 0
 is "$(result)" followed "and starts them again"
 # the one-click page gives the way back too
 clickpage=$(curl -s -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$url")
 like "$clickpage" "follow\+[a-z2-7]+@act.test" "the one-click page names a follow+TOKEN address"
 jfollow=$(printf '%s' "$clickpage" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)
-is "$(send Joe.Signer@Example.ORG "$jfollow" "follow" "")" 0 "Joe writes to it from his own address"
+is "$(mail_in Joe.Signer@Example.ORG "$jfollow" "follow" "")" 0 "Joe writes to it from his own address"
 is "$(result)" followed "and gets the updates again"
 # French: the answer is in the member's language
 sql "UPDATE members SET lang = 'fr' WHERE email = 'b2@bulk.test'"
-send b2@bulk.test "$b2rt" "Re: update" "unsubscribe" >/dev/null
+mail_in b2@bulk.test "$b2rt" "Re: update" "unsubscribe" >/dev/null
 frtxt=$(text_of b2@bulk.test)
 like "$frtxt" "Vous voulez de nouveau ses nouvelles" "the French answer offers the follow address too"
-send b2@bulk.test "$(printf '%s\n' "$frtxt" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)" "suivre" "" >/dev/null
+mail_in b2@bulk.test "$(printf '%s\n' "$frtxt" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)" "suivre" "" >/dev/null
 like "$(text_of b2@bulk.test)" "^Subject: De nouveau les nouvelles de «.Keep the night buses running.»" "and the French confirmation"
 sql "UPDATE members SET lang = NULL WHERE email = 'b2@bulk.test'"
 # "stop" to help@ from a signer on no list: the petitions whose updates they get, and the
@@ -328,22 +328,22 @@ is "$(mail_in lee@example.org "sign+$slug+${lrt#sign+}" "Re: Meadows news" "Yes"
 
 # ---- a closed petition: a reply's meaning is read before the "closed" answer; only a
 # signing reply gets it, "unsubscribe"/"stop" act as for an open petition ----
-send kim@example.org "sign+$lslug@act.test" "Signing" "Count me in." >/dev/null
+mail_in kim@example.org "sign+$lslug@act.test" "Signing" "Count me in." >/dev/null
 kimconf=$(reply_of kim@example.org)
 pm petition close "$lslug" >/dev/null
-is "$(send lee@example.org "$lrt" "Re: Meadows news" "Yes")" 0 "a signing reply to a closed petition exits 0"
+is "$(mail_in lee@example.org "$lrt" "Re: Meadows news" "Yes")" 0 "a signing reply to a closed petition exits 0"
 is "$(result)" closed "is told the petition is closed"
 like "$(text_of lee@example.org)" "^Subject: This petition is closed" "with the closed answer"
 lee_out=$(last_to lee@example.org)
-is "$(send lee@example.org "$lrt" "Out of office" "I am away until Monday." 'Auto-Submitted: auto-replied\n')" 0 "an auto-reply about a closed petition exits 0"
+is "$(mail_in lee@example.org "$lrt" "Out of office" "I am away until Monday." 'Auto-Submitted: auto-replied\n')" 0 "an auto-reply about a closed petition exits 0"
 is "$(result)|$(last_to lee@example.org)" "ignored|$lee_out" "is ignored and gets no answer"
-is "$(send lee@example.org "$lrt" "Re: Meadows news" "unsubscribe")" 0 "unsubscribe in reply to mail about a closed petition exits 0"
+is "$(mail_in lee@example.org "$lrt" "Re: Meadows news" "unsubscribe")" 0 "unsubscribe in reply to mail about a closed petition exits 0"
 is "$(result)" unfollowed "stops that petition's updates, not answered 'closed'"
 is "$(sql "SELECT s.status || '|' || (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'lee@example.org' AND s.petition_id = (SELECT id FROM petitions WHERE slug = '$lslug')")" "confirmed|1" "the updates are stopped, the signature still counts"
 like "$(text_of lee@example.org)" "^Subject: No more updates about \"Protect the riverside meadows of Leeds now\"" "and the answer says so"
-is "$(send kim@example.org "$kimconf" "Re: confirm" "yes")" 0 "confirming a pending signature after the petition closed exits 0"
+is "$(mail_in kim@example.org "$kimconf" "Re: confirm" "yes")" 0 "confirming a pending signature after the petition closed exits 0"
 is "$(result)" closed "is told the petition is closed"
-is "$(send kim@example.org "$kimconf" "Re: confirm" "stop")" 0 "stop in reply to the confirmation request of a closed petition exits 0"
+is "$(mail_in kim@example.org "$kimconf" "Re: confirm" "stop")" 0 "stop in reply to the confirmation request of a closed petition exits 0"
 is "$(result)" unfollowed "acts as for an open petition"
 is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'kim@example.org'")" 0 "the pending signature is gone"
 
