@@ -383,6 +383,7 @@ TEST(clients_and_languages)
 		{ "-------- 元のメッセージ --------", "了解。\n\n-------- 元のメッセージ --------\n本文", "了解。" },
 		/* mobile footers, also with the original unmarked below */
 		{ "EN footer, original below", "Yes!\n\nSent from my iPhone\n\nPlease sign our petition.", "Yes!" },
+		{ "EN footer, original right below", "Yes.\n\nSent from my iPhone\nPlease sign our petition about the buses.\nReply yes.", "Yes." },
 		{ "DE footer, original below", "Ja!\n\nGesendet von Outlook für Android<https://aka.ms/AAb9ysg>\n\nBitte unterschreiben.", "Ja!" },
 		{ "FR footer", "Oui\n\nEnvoyé de mon iPhone", "Oui" },
 		/* a sentence that starts like a footer and goes on is the member's text */

@@ -707,15 +707,28 @@ static gboolean is_footer(const char *line)
 	return f;
 }
 
-/* footer_before_text - TRUE for a footer line standing alone as a paragraph (blank or
- * nothing before, blank after) with more text further down: mobile clients put "Sent from
- * my ..." under the reply and the original message, unmarked, below it. A line the
- * member's sentence goes on from ("Sent from my desk, it is\nmuch easier") is text. */
+/* continues_sentence - TRUE when line starts in lower case: the sentence of the line
+ * before goes on (a wrapped line), where a new paragraph or an original starts with a
+ * capital, a digit or a mark */
+static gboolean continues_sentence(const char *line)
+{
+	gunichar c;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	c = g_utf8_get_char_validated(line, -1);
+	return c != (gunichar)-1 && c != (gunichar)-2 && g_unichar_islower(c);
+}
+
+/* footer_before_text - TRUE for a footer line after a blank line (or first) with more text
+ * after it: mobile clients put "Sent from my ..." under the reply and the original
+ * message, unmarked, below it. A line whose sentence goes on in lower case on the next
+ * line ("Sent from my desk, it is\nmuch easier") is the member's text. */
 static gboolean footer_before_text(GPtrArray *lines, guint i)
 {
 	if (i > 0 && !mimetext_is_blank(lines->pdata[i - 1]))
 		return FALSE;
-	if (i + 1 < lines->len && !mimetext_is_blank(lines->pdata[i + 1]))
+	if (i + 1 < lines->len && continues_sentence(lines->pdata[i + 1]))
 		return FALSE;
 	if (!is_footer(lines->pdata[i]))
 		return FALSE;
@@ -730,12 +743,7 @@ static gboolean footer_before_text(GPtrArray *lines, guint i)
  * answer between quotes, "No", starts with a capital and stays text) */
 static gboolean wrapped_quote(const char *prev, const char *line)
 {
-	gunichar c;
-
-	while (*line == ' ' || *line == '\t')
-		line++;
-	c = g_utf8_get_char_validated(line, -1);
-	return strlen(prev) >= 60 && c != (gunichar)-1 && c != (gunichar)-2 && g_unichar_islower(c);
+	return strlen(prev) >= 60 && continues_sentence(line);
 }
 
 /* mark_lines - one marker per line: e empty, m quoted, s splitter, f forward, t text;
