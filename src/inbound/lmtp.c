@@ -82,7 +82,7 @@ static void run_batch(PmLmtp *l, PmDb **dbp, GPtrArray *batch)
 
 	if (*dbp == NULL) {
 		*dbp = db_open(l->cfg->database, schema_peermail(), FALSE, &e);
-		if (*dbp && !db_sync_full(*dbp, &e))
+		if (*dbp && (!db_sync_full(*dbp, &e) || !db_memory_journal(*dbp, &e)))
 			*dbp = db_close(*dbp);
 		if (*dbp)
 			db_autocheckpoint(*dbp, 0);     /* the checkpointer's work */
