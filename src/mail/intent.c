@@ -279,19 +279,26 @@ char *intent_phrases_languages(const IntentPhrases *ph)
 	return g_string_free(s, FALSE);
 }
 
-/* word_matches - one pattern token against one text token (NULL: masked) */
+/* word_matches - one pattern token against one text token (NULL: masked). Every phrase
+ * of every language is tried at every word of the text: the first octets decide most
+ * pairs without a call */
 static gboolean word_matches(const char *pat, const char *w)
 {
+	gboolean w_mark, p_bar;
 	gsize n;
 
 	if (w == NULL)
 		return FALSE;
-	if (strcmp(pat, "|") == 0)
-		return strcmp(w, "|") == 0 || strcmp(w, "?") == 0;
-	if (strcmp(w, "|") == 0 || strcmp(w, "?") == 0)
+	w_mark = (w[0] == '|' || w[0] == '?') && w[1] == '\0';
+	p_bar = pat[0] == '|' && pat[1] == '\0';
+	if (p_bar)
+		return w_mark;
+	if (w_mark)
 		return strcmp(pat, w) == 0;
-	if (strcmp(pat, "*") == 0)
+	if (pat[0] == '*' && pat[1] == '\0')
 		return TRUE;
+	if (pat[0] != w[0] && pat[0] != '*')
+		return FALSE;   /* a word or a prefix: the first octet must be the same */
 	n = strlen(pat);
 	if (n > 1 && pat[n - 1] == '*')
 		return strncmp(pat, w, n - 1) == 0;
