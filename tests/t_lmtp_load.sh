@@ -236,4 +236,22 @@ print("acks=%d unsynced=%d shared=%s" % (acks, bad, "yes" if 0 < n < acks else "
 EOF
 is "$(cat "$T/durable.out")" "acks=40 unsynced=0 shared=yes" "each 250 follows a completed fdatasync after its commit; syncs shared between sessions"
 
+# a session alone never waits for the group commit's gathering: the committer waits (up to
+# LMTP_GATHER_US, a timed wait) only for OTHER sessions in the middle of a transaction.
+# One session of 60 messages under strace: the committer's timed waits never time out.
+# They did (for 1 to 20 messages in 20, as the threads raced) when the session still
+# counted itself in flight after handing its message over: the committer then waited the
+# whole millisecond for a message already in its batch.
+PORT=$(free_port)
+start_run strace -f -qq -e trace=futex -o "$T/futex.out"
+is "$?" 0 "run --lmtp starts under strace (futex)"
+commit_tid=$(grep -l '^lmtp-commit$' /proc/"$(pgrep -P "$RUN_PID")"/task/*/comm 2>/dev/null |
+	head -1 | cut -d/ -f5)
+out=$(client waves 1 1 60 alone)
+is "$out" "wave 0: 1 of 1 sessions complete" "one session of 60 messages under strace"
+kill "$(pgrep -P "$RUN_PID")"; wait "$RUN_PID"
+ok "the committer thread is found" test -n "$commit_tid"
+is "$(grep -c "^$commit_tid .*ETIMEDOUT" "$T/futex.out")" 0 \
+	"a session alone: the committer never waits out the gathering time"
+
 done_testing

@@ -37,11 +37,16 @@
  * to write their 250s. Before committing, a batch waits up to 1 ms for the sessions that
  * are in the middle of a transaction (between MAIL FROM and handing their message over),
  * so that one fsync answers them too instead of each paying the next (4 sessions: 1.4
- * messages per commit before, 3.7 after); a session alone never waits. Messages that arrive while a commit syncs go into the next batch,
+ * messages per commit before, 3.7 after); a session alone never waits: a session stops
+ * counting as in flight BEFORE it queues its jobs, so the committer that pops them sees
+ * no one else on the way (t_lmtp_load checks that its timed waits never expire for one
+ * session). Messages that arrive while a commit syncs go into the next batch,
  * so one fsync answers many messages; one session alone waits for exactly one. If SQLite
  * rolls the whole transaction back on its own (I/O error, disk full), every message of
  * the batch gets 451 and is retried by the MTA; nothing is half-recorded. The committer
- * never checkpoints the WAL in a commit (wal_autocheckpoint 0 on its connection): a
+ * never checkpoints the WAL in a commit (wal_autocheckpoint 0 on its connection), and
+ * keeps the savepoints' statement journal in memory (temp_store=MEMORY: no temporary file
+ * per batch); a
  * checkpointer thread with its own connection runs a PASSIVE checkpoint (it never
  * blocks the committer) after every 100 committed messages. Writers never
  * contend for SQLite's lock among themselves (no busy-wait sleeps).
