@@ -305,6 +305,31 @@ static gboolean word_matches(const char *pat, const char *w)
 	return strcmp(pat, w) == 0;
 }
 
+/* text_words - the set of the text's words (borrowed from words); caller unrefs */
+static GHashTable *text_words(char **words, guint n)
+{
+	GHashTable *have = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < n; i++)
+		g_hash_table_add(have, words[i]);
+	return have;
+}
+
+/* cannot_match - TRUE when the first plain word of p (no '*', not '|': such a word matches
+ * only itself) is none of the text's words: p matches nowhere, no scan needed. Every
+ * phrase of every language is tried on every reply; most are decided here. */
+static gboolean cannot_match(const Phrase *p, GHashTable *have)
+{
+	for (guint j = 0; j < p->n; j++) {
+		const char *w = p->words[j];
+
+		if ((w[0] == '|' && w[1] == '\0') || strchr(w, '*'))
+			continue;
+		return !g_hash_table_contains(have, w);
+	}
+	return FALSE;
+}
+
 /* match_at - the first position where p matches words[0..n), or -1 */
 static int match_at(const Phrase *p, char **words, guint n)
 {
@@ -354,6 +379,7 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 	char **words = g_strsplit(framed, " ", -1);
 	guint n = g_strv_length(words);
 	const Phrase *best[K_N] = { NULL }, *denied = NULL;
+	GHashTable *have = NULL;
 	int at[K_N] = { 0 };
 	gboolean any_word = FALSE, question_mark = FALSE;
 	static const int order[] = { K_WITHDRAW, K_UNSUBSCRIBE, K_DECLINE, K_SIGN, K_OVERRIDE,
@@ -370,12 +396,15 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 		set_reading(out, INTENT_SIGN, NULL, any_word ? "(no phrases loaded)" : "(empty reply)");
 		goto out;
 	}
+	/* the set of the words before masking: a phrase whose word is not in it cannot
+	 * match (masking only takes words away) */
+	have = text_words(words, n);
 	/* overrides first: their words are masked from the other intents */
 	for (guint k = 0; k < ph->phrases->len; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
 		int m;
 
-		if (p->kind != K_OVERRIDE)
+		if (p->kind != K_OVERRIDE || cannot_match(p, have))
 			continue;
 		while ((m = match_at(p, words, n)) >= 0) {
 			if (best[K_OVERRIDE] == NULL || p->n > best[K_OVERRIDE]->n)
@@ -389,7 +418,7 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 	}
 	for (guint k = 0; k < ph->phrases->len; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
-		int i = p->kind < K_OVERRIDE ? match_at(p, words, n) : -1;
+		int i = p->kind < K_OVERRIDE && !cannot_match(p, have) ? match_at(p, words, n) : -1;
 
 		if (i >= 0 && p->kind == K_SIGN && negated(ph, words, i)) {
 			/* a negated sign phrase is a refusal: "I am not signing" */
@@ -432,6 +461,8 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 	else
 		set_reading(out, INTENT_SIGN, NULL, "(no phrase)");
 out:
+	if (have)
+		g_hash_table_unref(have);
 	g_strfreev(words);
 	g_free(framed);
 	g_free(norm);
@@ -464,6 +495,7 @@ static gboolean shared_phrase(const IntentPhrases *ph, const Phrase *p)
 char *intent_language(const IntentPhrases *ph, const char *text)
 {
 	char *norm, *framed, **words;
+	GHashTable *have;
 	const char *found = NULL;
 	gboolean several = FALSE;
 	guint n;
@@ -474,16 +506,18 @@ char *intent_language(const IntentPhrases *ph, const char *text)
 	framed = g_strconcat("| ", norm, " |", NULL);
 	words = g_strsplit(framed, " ", -1);
 	n = g_strv_length(words);
+	have = text_words(words, n);
 	for (guint k = 0; k < ph->phrases->len && !several; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
 
 		if (p->kind == K_NEGATION || (found && strcmp(found, p->lang) == 0) ||
-		    match_at(p, words, n) < 0 || shared_phrase(ph, p))
+		    cannot_match(p, have) || match_at(p, words, n) < 0 || shared_phrase(ph, p))
 			continue;
 		if (found)
 			several = TRUE;
 		found = p->lang;
 	}
+	g_hash_table_unref(have);
 	g_strfreev(words);
 	g_free(framed);
 	g_free(norm);
