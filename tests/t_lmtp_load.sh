@@ -111,6 +111,22 @@ elif mode == "rcptfull":
     for a in sys.argv[3:]:
         s.sendall(("RCPT TO:<%s>\r\n" % a).encode())
         print(a, f.readline().decode().rstrip())
+elif mode == "between":
+    # RCPT TO accepted, then SQL run on the database before DATA: the RCPT TO and final replies
+    import sqlite3
+    rcpt, db, stmt = sys.argv[3], sys.argv[4], sys.argv[5]
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    f = s.makefile("rb")
+    f.readline()
+    s.sendall(b"LHLO x\r\n")
+    while f.readline()[3:4] != b" ": pass
+    s.sendall(("MAIL FROM:<between@client.test>\r\nRCPT TO:<%s>\r\n" % rcpt).encode())
+    f.readline()
+    print(f.readline().decode().rstrip())
+    c = sqlite3.connect(db, timeout=10); c.execute(stmt); c.commit(); c.close()
+    s.sendall(b"DATA\r\n"); f.readline()
+    s.sendall(b"From: between@client.test\r\nMessage-ID: <between@x>\r\n\r\nyes\r\n.\r\n")
+    print(f.readline().decode().rstrip())
 elif mode == "twice":
     # the same message over two connections at the same moment
     out, hold = [], threading.Barrier(2)
@@ -193,6 +209,15 @@ sql "ALTER TABLE petitions RENAME TO petitions_away"
 out=$(client rcptfull sign+trees@act.test)
 sql "ALTER TABLE petitions_away RENAME TO petitions"
 like "$out" '^sign\+trees@act\.test 451 4\.3\.0 ' "RCPT TO with an unreadable database: 451 4.3.0"
+
+# what RCPT TO checked is decided again when the message is recorded: a petition gone
+# between RCPT TO and the end of DATA is refused then, and nothing is recorded (sessions
+# take the route checked at RCPT TO; the committer looks the petition up again)
+sql "INSERT INTO petitions(slug, title, created_at) VALUES ('gone', 'Soon gone', 0)"
+is "$(client between sign+gone@act.test "$T/var/peermail.db" "DELETE FROM petitions WHERE slug = 'gone'")" \
+	"250 2.1.5 ok
+550 5.1.1 unknown petition 'gone'" "a petition removed between RCPT TO and DATA: 250 at RCPT TO, 550 5.1.1 after DATA"
+is "$(sql "SELECT count(*) FROM inbound WHERE from_addr = 'between@client.test'")" 0 "nothing of it recorded"
 
 # idempotency under concurrency: the same message twice at once, recorded once
 is "$(client twice)" "250 250" "the same message over two connections at once: 250 twice"

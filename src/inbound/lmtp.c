@@ -298,9 +298,11 @@ static gboolean deliver(Session *s, GBytes *raw, gboolean too_big)
 
 	if (!too_big) {
 		for (guint i = 0; i < s->rcpts->len; i++) {
-			jobs[i].plan = inbound_prepare(s->db, s->srv->cfg, s->srv->key, raw,
-						       s->sender, g_ptr_array_index(s->rcpts, i),
-						       &jobs[i].error);
+			/* checked at RCPT TO a moment ago (inbound_apply decides again) */
+			jobs[i].plan = inbound_prepare_checked(s->srv->cfg, s->srv->key, raw,
+							       s->sender,
+							       g_ptr_array_index(s->rcpts, i),
+							       &jobs[i].error);
 			if (jobs[i].plan == NULL)
 				jobs[i].done = TRUE;    /* refused before any write */
 		}
