@@ -32,6 +32,8 @@ typedef struct {
 	guint n;
 	char *text;             /* as written */
 	const char *lang;       /* borrowed from the set's language table */
+	gboolean anchored;      /* has a plain word (no '*', not '|'): it matches only itself */
+	guint anchor;           /* g_str_hash of the first plain word (see cannot_match) */
 } Phrase;
 
 struct IntentPhrases {
@@ -158,6 +160,21 @@ IntentPhrases *intent_phrases_free(IntentPhrases *ph)
 	return NULL;
 }
 
+/* phrase_anchor - the hash of p's first plain word (no '*', not '|': a word that matches
+ * only itself), if it has one */
+static void phrase_anchor(Phrase *p)
+{
+	for (guint j = 0; j < p->n; j++) {
+		const char *w = p->words[j];
+
+		if ((w[0] == '|' && w[1] == '\0') || strchr(w, '*'))
+			continue;
+		p->anchored = TRUE;
+		p->anchor = g_str_hash(w);
+		return;
+	}
+}
+
 /* load_file - the phrases of one language file; FALSE with EX_CONFIG naming file:line */
 static gboolean load_file(IntentPhrases *ph, const char *path, const char *lang,
 			  GError **error)
@@ -206,6 +223,7 @@ static gboolean load_file(IntentPhrases *ph, const char *path, const char *lang,
 			p->kind = kind;
 			p->words = g_strsplit(norm, " ", -1);
 			p->n = g_strv_length(p->words);
+			phrase_anchor(p);
 			p->text = g_strdup(colon + 1);
 			p->lang = lang;
 			g_ptr_array_add(ph->phrases, p);
@@ -305,29 +323,38 @@ static gboolean word_matches(const char *pat, const char *w)
 	return strcmp(pat, w) == 0;
 }
 
-/* text_words - the set of the text's words (borrowed from words); caller unrefs */
-static GHashTable *text_words(char **words, guint n)
-{
-	GHashTable *have = g_hash_table_new(g_str_hash, g_str_equal);
+/* The words of a text as a filter of 2,048 bits (two per word, from its g_str_hash): a
+ * phrase whose anchor is not in it cannot match. Every phrase of every language is tried
+ * on every reply; most are decided by two bit tests instead of a scan. */
+typedef struct {
+	guint64 bits[32];
+} WordFilter;
 
-	for (guint i = 0; i < n; i++)
-		g_hash_table_add(have, words[i]);
-	return have;
+#define FILTER_BIT(h) ((h) & 2047u)
+#define FILTER_BIT2(h) (((h) >> 11) & 2047u)
+
+/* text_words - the filter of words[0..n) */
+static void text_words(WordFilter *f, char **words, guint n)
+{
+	memset(f, 0, sizeof *f);
+	for (guint i = 0; i < n; i++) {
+		guint h = g_str_hash(words[i]);
+
+		f->bits[FILTER_BIT(h) / 64] |= G_GUINT64_CONSTANT(1) << (FILTER_BIT(h) % 64);
+		f->bits[FILTER_BIT2(h) / 64] |= G_GUINT64_CONSTANT(1) << (FILTER_BIT2(h) % 64);
+	}
 }
 
-/* cannot_match - TRUE when the first plain word of p (no '*', not '|': such a word matches
- * only itself) is none of the text's words: p matches nowhere, no scan needed. Every
- * phrase of every language is tried on every reply; most are decided here. */
-static gboolean cannot_match(const Phrase *p, GHashTable *have)
+/* cannot_match - TRUE when p's anchor (its first plain word) is surely none of the
+ * text's words (a FALSE may be wrong: match_at decides then) */
+static gboolean cannot_match(const Phrase *p, const WordFilter *f)
 {
-	for (guint j = 0; j < p->n; j++) {
-		const char *w = p->words[j];
-
-		if ((w[0] == '|' && w[1] == '\0') || strchr(w, '*'))
-			continue;
-		return !g_hash_table_contains(have, w);
-	}
-	return FALSE;
+	if (!p->anchored)
+		return FALSE;
+	return !(f->bits[FILTER_BIT(p->anchor) / 64] &
+		 (G_GUINT64_CONSTANT(1) << (FILTER_BIT(p->anchor) % 64))) ||
+	       !(f->bits[FILTER_BIT2(p->anchor) / 64] &
+		 (G_GUINT64_CONSTANT(1) << (FILTER_BIT2(p->anchor) % 64)));
 }
 
 /* match_at - the first position where p matches words[0..n), or -1 */
@@ -379,7 +406,7 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 	char **words = g_strsplit(framed, " ", -1);
 	guint n = g_strv_length(words);
 	const Phrase *best[K_N] = { NULL }, *denied = NULL;
-	GHashTable *have = NULL;
+	WordFilter have;
 	int at[K_N] = { 0 };
 	gboolean any_word = FALSE, question_mark = FALSE;
 	static const int order[] = { K_WITHDRAW, K_UNSUBSCRIBE, K_DECLINE, K_SIGN, K_OVERRIDE,
@@ -396,15 +423,15 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 		set_reading(out, INTENT_SIGN, NULL, any_word ? "(no phrases loaded)" : "(empty reply)");
 		goto out;
 	}
-	/* the set of the words before masking: a phrase whose word is not in it cannot
+	/* the filter of the words before masking: a phrase whose word is not in it cannot
 	 * match (masking only takes words away) */
-	have = text_words(words, n);
+	text_words(&have, words, n);
 	/* overrides first: their words are masked from the other intents */
 	for (guint k = 0; k < ph->phrases->len; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
 		int m;
 
-		if (p->kind != K_OVERRIDE || cannot_match(p, have))
+		if (p->kind != K_OVERRIDE || cannot_match(p, &have))
 			continue;
 		while ((m = match_at(p, words, n)) >= 0) {
 			if (best[K_OVERRIDE] == NULL || p->n > best[K_OVERRIDE]->n)
@@ -418,7 +445,7 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 	}
 	for (guint k = 0; k < ph->phrases->len; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
-		int i = p->kind < K_OVERRIDE && !cannot_match(p, have) ? match_at(p, words, n) : -1;
+		int i = p->kind < K_OVERRIDE && !cannot_match(p, &have) ? match_at(p, words, n) : -1;
 
 		if (i >= 0 && p->kind == K_SIGN && negated(ph, words, i)) {
 			/* a negated sign phrase is a refusal: "I am not signing" */
@@ -461,8 +488,6 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 	else
 		set_reading(out, INTENT_SIGN, NULL, "(no phrase)");
 out:
-	if (have)
-		g_hash_table_unref(have);
 	g_strfreev(words);
 	g_free(framed);
 	g_free(norm);
@@ -495,7 +520,7 @@ static gboolean shared_phrase(const IntentPhrases *ph, const Phrase *p)
 char *intent_language(const IntentPhrases *ph, const char *text)
 {
 	char *norm, *framed, **words;
-	GHashTable *have;
+	WordFilter have;
 	const char *found = NULL;
 	gboolean several = FALSE;
 	guint n;
@@ -506,18 +531,17 @@ char *intent_language(const IntentPhrases *ph, const char *text)
 	framed = g_strconcat("| ", norm, " |", NULL);
 	words = g_strsplit(framed, " ", -1);
 	n = g_strv_length(words);
-	have = text_words(words, n);
+	text_words(&have, words, n);
 	for (guint k = 0; k < ph->phrases->len && !several; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
 
 		if (p->kind == K_NEGATION || (found && strcmp(found, p->lang) == 0) ||
-		    cannot_match(p, have) || match_at(p, words, n) < 0 || shared_phrase(ph, p))
+		    cannot_match(p, &have) || match_at(p, words, n) < 0 || shared_phrase(ph, p))
 			continue;
 		if (found)
 			several = TRUE;
 		found = p->lang;
 	}
-	g_hash_table_unref(have);
 	g_strfreev(words);
 	g_free(framed);
 	g_free(norm);
