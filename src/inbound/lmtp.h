@@ -43,7 +43,7 @@
  * Rendering after the commit would need a second durable queue of "answers to render"
  * with its own crash and forget rules, to save what composing now costs: templates are
  * parsed once per process (compose.c's cache) and every response goes through
- * compose.c's direct writer (no GMime objects), about 8% of the committer's CPU
+ * compose.c's direct writer (no GMime objects), about 9% of the committer's CPU
  * (perf, docs/inbound.md "LMTP").
  *
  * The committer commits with synchronous=FULL: SQLite
