@@ -96,6 +96,22 @@ elif mode in ("rcpt", "rcptfull"):
         s.sendall(("RCPT TO:<%s>\r\n" % a).encode())
         reply = f.readline().decode().rstrip()
         print(a, reply if mode == "rcptfull" else reply[:9])
+elif mode == "between":
+    # RCPT TO accepted, then SQL run on the database before DATA: the RCPT TO and final replies
+    import sqlite3
+    rcpt, db, stmt = sys.argv[3], sys.argv[4], sys.argv[5]
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    f = s.makefile("rb")
+    f.readline()
+    s.sendall(b"LHLO x\r\n")
+    while f.readline()[3:4] != b" ": pass
+    s.sendall(("MAIL FROM:<between@client.test>\r\nRCPT TO:<%s>\r\n" % rcpt).encode())
+    f.readline()
+    print(f.readline().decode().rstrip())
+    c = sqlite3.connect(db, timeout=10); c.execute(stmt); c.commit(); c.close()
+    s.sendall(b"DATA\r\n"); f.readline()
+    s.sendall(b"From: between@client.test\r\nMessage-ID: <between@x>\r\n\r\nyes\r\n.\r\n")
+    print(f.readline().decode().rstrip())
 elif mode == "twice":
     # the same message over two connections at the same moment
     out, hold = [], threading.Barrier(2)
@@ -166,6 +182,15 @@ out=$(client rcptfull sign+trees@act.test)
 sql "ALTER TABLE petitions_away RENAME TO petitions"
 like "$out" '^sign\+trees@act\.test 451 4\.3\.0 ' "RCPT TO with an unreadable database: 451 4.3.0"
 
+# what RCPT TO checked is decided again when the message is recorded: a petition gone
+# between RCPT TO and the end of DATA is refused then, and nothing is recorded (sessions
+# take the route checked at RCPT TO; the committer looks the petition up again)
+sql "INSERT INTO petitions(slug, title, created_at) VALUES ('gone', 'Soon gone', 0)"
+is "$(client between sign+gone@act.test "$T/var/peermail.db" "DELETE FROM petitions WHERE slug = 'gone'")" \
+	"250 2.1.5 ok
+550 5.1.1 unknown petition 'gone'" "a petition removed between RCPT TO and DATA: 250 at RCPT TO, 550 5.1.1 after DATA"
+is "$(sql "SELECT count(*) FROM inbound WHERE from_addr = 'between@client.test'")" 0 "nothing of it recorded"
+
 # idempotency under concurrency: the same message twice at once, recorded once
 is "$(client twice)" "250 250" "the same message over two connections at once: 250 twice"
 is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'twice@client.test'")" 1 "recorded once"
@@ -207,5 +232,23 @@ n = max(syncs.values()) if syncs else 0
 print("acks=%d unsynced=%d shared=%s" % (acks, bad, "yes" if 0 < n < acks else "no (%d syncs)" % n))
 EOF
 is "$(cat "$T/durable.out")" "acks=40 unsynced=0 shared=yes" "each 250 follows a completed fdatasync after its commit; syncs shared between sessions"
+
+# a session alone never waits for the group commit's gathering: the committer waits (up to
+# LMTP_GATHER_US, a timed wait) only for OTHER sessions in the middle of a transaction.
+# One session of 60 messages under strace: the committer's timed waits never time out.
+# They did (for 1 to 20 messages in 20, as the threads raced) when the session still
+# counted itself in flight after handing its message over: the committer then waited the
+# whole millisecond for a message already in its batch.
+PORT=$(free_port)
+start_run strace -f -qq -e trace=futex -o "$T/futex.out"
+is "$?" 0 "run --lmtp starts under strace (futex)"
+commit_tid=$(grep -l '^lmtp-commit$' /proc/"$(pgrep -P "$RUN_PID")"/task/*/comm 2>/dev/null |
+	head -1 | cut -d/ -f5)
+out=$(client waves 1 1 60 alone)
+is "$out" "wave 0: 1 of 1 sessions complete" "one session of 60 messages under strace"
+kill "$(pgrep -P "$RUN_PID")"; wait "$RUN_PID"
+ok "the committer thread is found" test -n "$commit_tid"
+is "$(grep -c "^$commit_tid .*ETIMEDOUT" "$T/futex.out")" 0 \
+	"a session alone: the committer never waits out the gathering time"
 
 done_testing

@@ -927,6 +927,7 @@ TEST(direct_writer_matches_gmime)
 {
 	GString *longname = g_string_new(NULL), *longword = g_string_new(NULL);
 	GString *longline = g_string_new(NULL), *words = g_string_new(NULL);
+	GString *longid = g_string_new(NULL);
 	const char *names[] = { NULL, "", "Ann Example", "O'Brien, Jr. \"Bob\" (x) \\ y",
 				"Zoë O'Brien", "Jöhn Ünïcode 山田", NULL, NULL,
 				"A Rather Long Display Name Of Someone With Many Given Names Here",
@@ -951,17 +952,32 @@ TEST(direct_writer_matches_gmime)
 	const char *tos[] = { "ann@example.org", "Mixed.Case@Example.ORG",
 			      "a-very-long-local-part-of-sixty-four-characters-abcdefghijklmnop@"
 			      "a-long-subdomain.of-a-long-domain.example.org" };
+	const char *irts[] = { "<a1@x>", "a1@x", "<CAH+w=7z3kq9Lw0aB1cD2eF3gH4iJ5kL6mN7oP8@mail.gmail.com>",
+			       "<0123456789012345678901234567890123456789012345678901234567@x.y>",
+			       "<01234567890123456789012345678901234567890123456789012345678@x.y>",
+			       "<012345678901234567890123456789012345678901234567890123456789@x.y>",
+			       "<0123456789012345678901234567890123456789012345678901234567890@x.y>",
+			       "<01234567890123456789012345678901234567890123456789012345678901@x.y>",
+			       "<012345678901234567890123456789012345678901234567890123456789012@x.y>",
+			       "<0123456789012345678901234567890123456789012345678901234567890123456789"
+			       "0123456789@long.example.org>", "<with space@x>", "<>", "<a\"q\"@x>",
+			       NULL };
 	int cases = 0, bytes_differ = 0, parsed_differ = 0;
 
 	for (int i = 0; i < 300; i++)
 		g_string_append(longname, i % 7 ? "name " : "namé ");
 	for (int i = 0; i < 3000; i++)
 		g_string_append_c(longword, 'a' + i % 26);
+	g_string_append_c(longid, '<');
+	for (int i = 0; i < 400; i++)
+		g_string_append_c(longid, 'a' + i % 26);
+	g_string_append(longid, "@x.example>");
 	for (int i = 0; i < 300; i++)
 		g_string_append(words, "word ");
 	for (int i = 0; i < 1200; i++)
 		g_string_append_c(longline, i % 50 == 49 ? ' ' : 'a' + i % 26);
 	g_string_append(longline, " é\n\nnext paragraph   \n");
+	irts[G_N_ELEMENTS(irts) - 1] = longid->str;
 	names[6] = longname->str;
 	names[7] = longword->str;
 	subjects[2] = words->str;
@@ -997,6 +1013,10 @@ TEST(direct_writer_matches_gmime)
 		}
 		o.auto_reply = variant == 3;
 		o.auto_generated = variant == 2;
+		/* responses answer a Message-ID: short, around one line's length, longer
+		 * than a line, bracketed or not, unusable (left out) */
+		if (variant == 3 || bi % 3 == 1)
+			o.in_reply_to = irts[(ni * 7 + si * 3 + bi) % G_N_ELEMENTS(irts)];
 		fast = compose_message(cfg, si % 2 ? "dwt" : "dw", data, &o, &e);
 		gen = compose_message_general(cfg, si % 2 ? "dwt" : "dw", data, &o, &e);
 		cases++;
@@ -1047,6 +1067,7 @@ TEST(direct_writer_matches_gmime)
 	g_string_free(longname, TRUE);
 	g_string_free(longword, TRUE);
 	g_string_free(longline, TRUE);
+	g_string_free(longid, TRUE);
 	g_string_free(words, TRUE);
 }
 

@@ -277,6 +277,12 @@ gboolean db_sync_full(PmDb *db, GError **error)
 	return exec_plain(db, "PRAGMA synchronous=FULL", error);
 }
 
+/* db_memory_journal - savepoint journals in memory */
+gboolean db_memory_journal(PmDb *db, GError **error)
+{
+	return exec_plain(db, "PRAGMA temp_store=MEMORY", error);
+}
+
 /* db_wal_sync - open DATABASE-wal and fdatasync it (the same inode SQLite writes) */
 gboolean db_wal_sync(PmDb *db, GError **error)
 {

@@ -55,6 +55,11 @@ sqlite3 *db_handle(PmDb *db);
  * process whose caller deletes its own copy of the data on success: the MTA) */
 gboolean db_sync_full(PmDb *db, GError **error);
 
+/* db_memory_journal - PRAGMA temp_store=MEMORY: the statement journal of a savepoint
+ * (what undoes one message of a batch) is kept in memory, not in a temporary file
+ * created, written and unlinked for each transaction (the LMTP committer's batches) */
+gboolean db_memory_journal(PmDb *db, GError **error);
+
 /* db_wal_sync - fdatasync the write-ahead log of db: every transaction this process (or
  * any other) committed before the call is on disk when it returns TRUE. With
  * synchronous=NORMAL it lets several connections share one sync (group commit).

@@ -115,9 +115,11 @@ InboundPlan *inbound_plan_free(InboundPlan *p)
 	return NULL;
 }
 
-/* inbound_prepare - parse, envelope, recipient check, digest, what the route reads: no writes */
-InboundPlan *inbound_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
-			     const char *sender, const char *recipient, GError **error)
+/* prepare - inbound_prepare; checked: the recipient was checked by the caller (only its
+ * route is taken here) */
+static InboundPlan *prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
+			    const char *sender, const char *recipient, gboolean checked,
+			    GError **error)
 {
 	InboundMessage *m = inbound_parse(raw, sender, error);
 	InboundPlan *p;
@@ -136,11 +138,26 @@ InboundPlan *inbound_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 	p->rcpt = g_strstrip(g_ascii_strdown(rcpt, -1));
 	g_free(rcpt);
 	p->sender = g_strdup(sender);
-	if (!inbound_recipient_check(db, cfg, key, p->rcpt, &p->route, error))
+	if (checked ? !inbound_recipient_route(cfg, p->rcpt, &p->route, error)
+		    : !inbound_recipient_check(db, cfg, key, p->rcpt, &p->route, error))
 		return inbound_plan_free(p);
 	p->digest = digest(key, m, p->rcpt);
 	inbound_route_prepare(&p->route, m, cfg);
 	return p;
+}
+
+/* inbound_prepare - parse, envelope, recipient check, digest, what the route reads: no writes */
+InboundPlan *inbound_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBytes *raw,
+			     const char *sender, const char *recipient, GError **error)
+{
+	return prepare(db, cfg, key, raw, sender, recipient, FALSE, error);
+}
+
+/* inbound_prepare_checked - inbound_prepare for a recipient checked at RCPT TO */
+InboundPlan *inbound_prepare_checked(const PmConfig *cfg, const PmSecret *key, GBytes *raw,
+				     const char *sender, const char *recipient, GError **error)
+{
+	return prepare(NULL, cfg, key, raw, sender, recipient, TRUE, error);
 }
 
 /* inbound_apply - record a prepared message in one transaction (or savepoint) */

@@ -84,6 +84,17 @@ InboundPlan *inbound_prepare(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 			     const char *sender, const char *recipient, GError **error);
 
 /*
+ * inbound_prepare_checked - inbound_prepare for a recipient (not NULL) that the caller
+ * checked with inbound_recipient_check just before (LMTP's RCPT TO): only its route is
+ * taken (EX_NOUSER for none), the database is not asked again (the check was most of a
+ * session's database reads). What the address names (the petition, list, token, member)
+ * is looked up again inside inbound_apply's transaction by the handler that acts on it,
+ * so a change between the check and the end of DATA is still seen there.
+ */
+InboundPlan *inbound_prepare_checked(const PmConfig *cfg, const PmSecret *key, GBytes *raw,
+				     const char *sender, const char *recipient, GError **error);
+
+/*
  * inbound_apply - record a prepared message in one transaction (a savepoint inside an
  * open one); results and errors as inbound_process. Touches no GMime object.
  */

@@ -15,10 +15,10 @@
  * plain ASCII addr-spec (address_is_valid, address.h), or the message is refused (EX_DATAERR).
  * Headers are RFC 2047-encoded and folded by GMime's functions.
  *
- * Two writers, one output: a message without attachments or In-Reply-To (every newsletter
- * copy, most responses) is written directly into one buffer with GMime's header encoders,
- * folding functions and transfer encoders (write_direct); the rest goes through a GMime
- * object tree (build). Both give the same bytes but for Date, Message-ID and the boundary
+ * Two writers, one output: a message without attachments (every newsletter copy, every
+ * response) is written directly into one buffer with GMime's header encoders, folding
+ * functions and transfer encoders (write_direct); the rest goes through a GMime object
+ * tree (build). Both give the same bytes but for Date, Message-ID and the boundary
  * (tests/test_compose.c compares them; compose_message_general forces the tree). The
  * multipart boundary comes from GLib's generator (GMime would read /dev/urandom for it).
  *
@@ -921,6 +921,22 @@ static void compose_boundary(char out[COMPOSE_BOUNDARY_SIZE])
 	out[22] = '\0';
 }
 
+/* in_reply_to_id - the Message-ID answered, without brackets, or NULL when unusable (it
+ * is then left out rather than refused); caller frees */
+static char *in_reply_to_id(const char *in_reply_to)
+{
+	char *v = compose_header_value(in_reply_to);
+	char *bare = g_strdup(v[0] == '<' ? v + 1 : v);
+	gsize len = strlen(bare);
+
+	if (len && bare[len - 1] == '>')
+		bare[len - 1] = '\0';
+	g_free(v);
+	if (!msgid_ok(bare))
+		return g_free(bare), NULL;
+	return bare;
+}
+
 /* build - the GMime message from the rendered parts; caller unrefs */
 static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rendered *r)
 {
@@ -942,13 +958,9 @@ static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rend
 	g_mime_message_set_subject(m, r->subject ? r->subject : "", "utf-8");
 	g_mime_message_set_message_id(m, id);
 	if (o->in_reply_to) {
-		char *v = compose_header_value(o->in_reply_to);
-		char *bare = g_strdup(v[0] == '<' ? v + 1 : v);
-		gsize len = strlen(bare);
+		char *bare = in_reply_to_id(o->in_reply_to);
 
-		if (len && bare[len - 1] == '>')
-			bare[len - 1] = '\0';
-		if (msgid_ok(bare)) {   /* an unusable id is left out rather than refused */
+		if (bare) {
 			char *bracketed = g_strdup_printf("<%s>", bare);
 
 			g_mime_object_set_header(obj, "In-Reply-To", bracketed, NULL);
@@ -956,7 +968,6 @@ static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rend
 			g_free(bracketed);
 		}
 		g_free(bare);
-		g_free(v);
 	}
 	if (o->list_name)
 		list_headers_each(cfg, o, put_tree_header, obj);
@@ -1011,12 +1022,13 @@ static GMimeMessage *build(const PmConfig *cfg, const ComposeOpts *o, const Rend
 /* ==== Direct writer ==== */
 
 /*
- * The common message (no attachments, no In-Reply-To) is written straight into one buffer
- * with GMime's encoders and header folding, in exactly the layout GMime's writer gives the
- * same message through build(): the GMime object tree of a message (headers re-formatted
- * on every change, an IDNA lookup per address, a data wrapper and filter streams per part)
- * cost more than everything else of a newsletter copy. build() stays for attachments and
- * In-Reply-To, and compose_message_general() lets tests compare the two.
+ * The common message (no attachments: every response and newsletter copy) is written
+ * straight into one buffer with GMime's encoders and header folding, in exactly the
+ * layout GMime's writer gives the same message through build(): the GMime object tree of
+ * a message (headers re-formatted on every change, an IDNA lookup per address, a data
+ * wrapper and filter streams per part) cost more than everything else of a newsletter copy (and than a whole confirmation
+ * request's database work in the LMTP committer). build() stays for attachments;
+ * compose_message_general() lets tests compare the two.
  * Header values are already compose_header_value()d and addresses validated (check_opts).
  */
 
@@ -1191,10 +1203,10 @@ static void put_text_part(GString *out, const char *subtype, const char *text)
 	g_free(canon);
 }
 
-/* write_direct - the message of build() without GMime objects (no attachments, no
- * In-Reply-To); size_hint: the expected size */
+/* write_direct - the message of build() without GMime objects (no attachments); irt: the
+ * answered Message-ID (in_reply_to_id) or NULL; size_hint: the expected size */
 static GBytes *write_direct(const PmConfig *cfg, const ComposeOpts *o, const Rendered *r,
-			    gsize size_hint)
+			    const char *irt, gsize size_hint)
 {
 	GString *out = g_string_sized_new(size_hint);
 	char *from_addr = config_from_address(cfg);
@@ -1210,6 +1222,9 @@ static GBytes *write_direct(const PmConfig *cfg, const ComposeOpts *o, const Ren
 		put_mailbox(out, "Reply-To", NULL, o->reply_to);
 	put_unstructured(out, "Subject", r->subject ? r->subject : "", "utf-8");
 	g_string_append_printf(out, "Message-Id: <%s>\r\n", id);
+	if (irt)    /* GMime writes one Message-ID unfolded, whatever its length (< 900) */
+		g_string_append_printf(out, "In-Reply-To: <%s>\r\nReferences: <%s>\r\n", irt,
+				       irt);
 	if (o->list_name)
 		list_headers_each(cfg, o, put_direct_header, out);
 	if (o->auto_reply)
@@ -1273,9 +1288,11 @@ static GBytes *compose(const PmConfig *cfg, const char *name, JsonNode *data,
 		return NULL;
 	}
 	size_hint = 2048 + (guint)(strlen(r.text) + (r.html ? strlen(r.html) : 0)) * 3 / 2;
-	if (!general && o->in_reply_to == NULL && (o->n_attachments <= 0 || !o->attachments)) {
-		GBytes *b = write_direct(cfg, o, &r, size_hint);
+	if (!general && (o->n_attachments <= 0 || !o->attachments)) {
+		char *irt = o->in_reply_to ? in_reply_to_id(o->in_reply_to) : NULL;
+		GBytes *b = write_direct(cfg, o, &r, irt, size_hint);
 
+		g_free(irt);
 		rendered_clear(&r);
 		return b;
 	}

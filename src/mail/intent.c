@@ -32,6 +32,8 @@ typedef struct {
 	guint n;
 	char *text;             /* as written */
 	const char *lang;       /* borrowed from the set's language table */
+	gboolean anchored;      /* has a plain word (no '*', not '|'): it matches only itself */
+	guint anchor;           /* g_str_hash of the first plain word (see cannot_match) */
 } Phrase;
 
 struct IntentPhrases {
@@ -158,6 +160,21 @@ IntentPhrases *intent_phrases_free(IntentPhrases *ph)
 	return NULL;
 }
 
+/* phrase_anchor - the hash of p's first plain word (no '*', not '|': a word that matches
+ * only itself), if it has one */
+static void phrase_anchor(Phrase *p)
+{
+	for (guint j = 0; j < p->n; j++) {
+		const char *w = p->words[j];
+
+		if ((w[0] == '|' && w[1] == '\0') || strchr(w, '*'))
+			continue;
+		p->anchored = TRUE;
+		p->anchor = g_str_hash(w);
+		return;
+	}
+}
+
 /* load_file - the phrases of one language file; FALSE with EX_CONFIG naming file:line */
 static gboolean load_file(IntentPhrases *ph, const char *path, const char *lang,
 			  GError **error)
@@ -206,6 +223,7 @@ static gboolean load_file(IntentPhrases *ph, const char *path, const char *lang,
 			p->kind = kind;
 			p->words = g_strsplit(norm, " ", -1);
 			p->n = g_strv_length(p->words);
+			phrase_anchor(p);
 			p->text = g_strdup(colon + 1);
 			p->lang = lang;
 			g_ptr_array_add(ph->phrases, p);
@@ -279,23 +297,64 @@ char *intent_phrases_languages(const IntentPhrases *ph)
 	return g_string_free(s, FALSE);
 }
 
-/* word_matches - one pattern token against one text token (NULL: masked) */
+/* word_matches - one pattern token against one text token (NULL: masked). Every phrase
+ * of every language is tried at every word of the text: the first octets decide most
+ * pairs without a call */
 static gboolean word_matches(const char *pat, const char *w)
 {
+	gboolean w_mark, p_bar;
 	gsize n;
 
 	if (w == NULL)
 		return FALSE;
-	if (strcmp(pat, "|") == 0)
-		return strcmp(w, "|") == 0 || strcmp(w, "?") == 0;
-	if (strcmp(w, "|") == 0 || strcmp(w, "?") == 0)
+	w_mark = (w[0] == '|' || w[0] == '?') && w[1] == '\0';
+	p_bar = pat[0] == '|' && pat[1] == '\0';
+	if (p_bar)
+		return w_mark;
+	if (w_mark)
 		return strcmp(pat, w) == 0;
-	if (strcmp(pat, "*") == 0)
+	if (pat[0] == '*' && pat[1] == '\0')
 		return TRUE;
+	if (pat[0] != w[0] && pat[0] != '*')
+		return FALSE;   /* a word or a prefix: the first octet must be the same */
 	n = strlen(pat);
 	if (n > 1 && pat[n - 1] == '*')
 		return strncmp(pat, w, n - 1) == 0;
 	return strcmp(pat, w) == 0;
+}
+
+/* The words of a text as a filter of 2,048 bits (two per word, from its g_str_hash): a
+ * phrase whose anchor is not in it cannot match. Every phrase of every language is tried
+ * on every reply; most are decided by two bit tests instead of a scan. */
+typedef struct {
+	guint64 bits[32];
+} WordFilter;
+
+#define FILTER_BIT(h) ((h) & 2047u)
+#define FILTER_BIT2(h) (((h) >> 11) & 2047u)
+
+/* text_words - the filter of words[0..n) */
+static void text_words(WordFilter *f, char **words, guint n)
+{
+	memset(f, 0, sizeof *f);
+	for (guint i = 0; i < n; i++) {
+		guint h = g_str_hash(words[i]);
+
+		f->bits[FILTER_BIT(h) / 64] |= G_GUINT64_CONSTANT(1) << (FILTER_BIT(h) % 64);
+		f->bits[FILTER_BIT2(h) / 64] |= G_GUINT64_CONSTANT(1) << (FILTER_BIT2(h) % 64);
+	}
+}
+
+/* cannot_match - TRUE when p's anchor (its first plain word) is surely none of the
+ * text's words (a FALSE may be wrong: match_at decides then) */
+static gboolean cannot_match(const Phrase *p, const WordFilter *f)
+{
+	if (!p->anchored)
+		return FALSE;
+	return !(f->bits[FILTER_BIT(p->anchor) / 64] &
+		 (G_GUINT64_CONSTANT(1) << (FILTER_BIT(p->anchor) % 64))) ||
+	       !(f->bits[FILTER_BIT2(p->anchor) / 64] &
+		 (G_GUINT64_CONSTANT(1) << (FILTER_BIT2(p->anchor) % 64)));
 }
 
 /* match_at - the first position where p matches words[0..n), or -1 */
@@ -347,6 +406,7 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 	char **words = g_strsplit(framed, " ", -1);
 	guint n = g_strv_length(words);
 	const Phrase *best[K_N] = { NULL }, *denied = NULL;
+	WordFilter have;
 	int at[K_N] = { 0 };
 	gboolean any_word = FALSE, question_mark = FALSE;
 	static const int order[] = { K_WITHDRAW, K_UNSUBSCRIBE, K_DECLINE, K_SIGN, K_OVERRIDE,
@@ -363,12 +423,15 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 		set_reading(out, INTENT_SIGN, NULL, any_word ? "(no phrases loaded)" : "(empty reply)");
 		goto out;
 	}
+	/* the filter of the words before masking: a phrase whose word is not in it cannot
+	 * match (masking only takes words away) */
+	text_words(&have, words, n);
 	/* overrides first: their words are masked from the other intents */
 	for (guint k = 0; k < ph->phrases->len; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
 		int m;
 
-		if (p->kind != K_OVERRIDE)
+		if (p->kind != K_OVERRIDE || cannot_match(p, &have))
 			continue;
 		while ((m = match_at(p, words, n)) >= 0) {
 			if (best[K_OVERRIDE] == NULL || p->n > best[K_OVERRIDE]->n)
@@ -382,7 +445,7 @@ void intent_read(const IntentPhrases *ph, const char *text, IntentReading *out)
 	}
 	for (guint k = 0; k < ph->phrases->len; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
-		int i = p->kind < K_OVERRIDE ? match_at(p, words, n) : -1;
+		int i = p->kind < K_OVERRIDE && !cannot_match(p, &have) ? match_at(p, words, n) : -1;
 
 		if (i >= 0 && p->kind == K_SIGN && negated(ph, words, i)) {
 			/* a negated sign phrase is a refusal: "I am not signing" */
@@ -457,6 +520,7 @@ static gboolean shared_phrase(const IntentPhrases *ph, const Phrase *p)
 char *intent_language(const IntentPhrases *ph, const char *text)
 {
 	char *norm, *framed, **words;
+	WordFilter have;
 	const char *found = NULL;
 	gboolean several = FALSE;
 	guint n;
@@ -467,11 +531,12 @@ char *intent_language(const IntentPhrases *ph, const char *text)
 	framed = g_strconcat("| ", norm, " |", NULL);
 	words = g_strsplit(framed, " ", -1);
 	n = g_strv_length(words);
+	text_words(&have, words, n);
 	for (guint k = 0; k < ph->phrases->len && !several; k++) {
 		const Phrase *p = g_ptr_array_index(ph->phrases, k);
 
 		if (p->kind == K_NEGATION || (found && strcmp(found, p->lang) == 0) ||
-		    match_at(p, words, n) < 0 || shared_phrase(ph, p))
+		    cannot_match(p, &have) || match_at(p, words, n) < 0 || shared_phrase(ph, p))
 			continue;
 		if (found)
 			several = TRUE;
