@@ -196,6 +196,10 @@ oconf=$(reply_to "$(last_outbox)")
 printf 'From: other@example.org\nTo: %s\nSubject: Re\nMessage-ID: <nn%d@client.test>\n\nyes\n' "$oconf" "$$" |
 	pm receive --sender other@example.org --recipient "$oconf" >/dev/null 2>&1
 is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'other@example.org'")|$(name_of other@example.org)" "confirmed|-" "confirmed by a reply without a display name: still no forged name"
+# an organizer's post to a list has no token either: its From: name (forgeable: only the
+# address is checked) names nobody
+is "$(named org@example.net 'Mallory Forged' club@act.test 'A post.')" 0 "a post to club@ from the organizer's address, with a display name"
+is "$(sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1")|$(name_of org@example.net)" "draft|-" "makes a draft and does not name the organizer"
 
 write_config 'organizers_mailbox = "inbox@act.test"'
 pm check-config >/dev/null 2>&1; is $? 78 "an organizers_mailbox in the campaign domain is refused (78)"

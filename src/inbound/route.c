@@ -1638,8 +1638,9 @@ static gboolean do_post(InboundCtx *c, GError **error)
 			     OUTBOX_RESPONSE, error);
 		goto out;
 	}
-	if ((oid = member_upsert(c->db, c->cfg, addr, c->m->from_name, NULL, NULL, FALSE,
-				 error)) == 0 || (org = member_get(c->db, oid, error)) == NULL)
+	/* no name from this mail: it has no token, and only its address was checked */
+	if ((oid = member_upsert(c->db, c->cfg, addr, NULL, NULL, NULL, FALSE, error)) == 0 ||
+	    (org = member_get(c->db, oid, error)) == NULL)
 		goto out;
 	nid = newsletter_create(c->db, c->cfg, l->name,
 				c->m->subject ? c->m->subject : "(no subject)",
