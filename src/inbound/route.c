@@ -347,6 +347,25 @@ static List *find_list(InboundCtx *c, const char *name, GError **error)
 	return list_need(c->db, c->cfg, name, error);
 }
 
+/* follow_address - the way back to a petition's updates, by the signer's own act: a
+ * one-time follow+TOKEN naming member (do_follow), offered only in mail to the member's
+ * own address (the one place it is minted); caller frees */
+static char *follow_address(InboundCtx *c, gint64 petition, gint64 member)
+{
+	Token ft = { TOKEN_FOLLOW, petition, member, 0 };
+	char *text = token_encode_once(c->key, &ft, g_random_int() | 1u);
+	char *addr = address_make(c->cfg, "follow", NULL, text);
+
+	g_free(text);
+	return addr;
+}
+
+/* from_web - TRUE when the message is the web face's own (its mark: inbound_web_mark) */
+static gboolean from_web(InboundCtx *c)
+{
+	return inbound_is_web(c->key, inbound_web_source(c->m), inbound_message_id_raw(c->m));
+}
+
 /* ==== Signatures ==== */
 
 /* ask_confirm - a confirmation request for pending signature sig of mb */
@@ -551,12 +570,7 @@ static gboolean leave_petition_list(InboundCtx *c, const Petition *p, const Memb
 		json_object_set_boolean_member(d, "updates_stopped", stopped || is_signed);
 		json_object_set_boolean_member(d, "signed", is_signed);
 		if (is_signed) {
-			/* the way back, by their own act: a one-time follow+TOKEN naming them */
-			Token ft = { TOKEN_FOLLOW, p->id, mb->id, 0 };
-			char *text = token_encode_once(c->key, &ft, g_random_int() | 1u);
-
-			follow = address_make(c->cfg, "follow", NULL, text);
-			g_free(text);
+			follow = follow_address(c, p->id, mb->id);
 			json_object_set_string_member(d, "follow_address", follow);
 		}
 		c->result = l ? "unsubscribed" : "unfollowed";
@@ -695,9 +709,8 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 	if ((id = need_from(c, &addr, &created, error)) != 0 &&
 	    (mb = member_get(c->db, id, error)) != NULL)
 		ok = adopt_language_of_mail(c, mb, created, error) &&
-		     sign_pending(c, p, mb, inbound_is_web(c->key, inbound_web_source(c->m),
-						    inbound_message_id_raw(c->m))
-				  ? SIGNATURE_SOURCE_WEB : SIGNATURE_SOURCE_WRITING, error);
+		     sign_pending(c, p, mb, from_web(c) ? SIGNATURE_SOURCE_WEB
+							  : SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
 	petition_free(p);
@@ -2582,19 +2595,43 @@ out:
 }
 
 /* do_unfollow - unfollow+TOKEN (List-Unsubscribe of a petition's updates): the token's
- * signer gets no more updates about that petition, at once and without mail back */
+ * signer gets no more updates about that petition, at once; by mail without mail back.
+ * From the web's one-click page (POST /u/TOKEN, which anyone holding a forwarded copy can
+ * send) the way back (follow_address) goes by mail to the member's own address, never
+ * on the page, and only when this stopped them (so posting again mails nobody) */
 static gboolean do_unfollow(InboundCtx *c, GError **error)
 {
 	Token t;
 	Member *mb;
-	gboolean changed = FALSE, ok;
+	Petition *p = NULL;
+	gboolean changed = FALSE, is_signed = FALSE, ok;
+	GError *e = NULL;
 
 	c->action = "unsubscribe";
 	if (!decode(c, TOKEN_UNFOLLOW, &t, error) || (mb = token_member(c, &t, error)) == NULL)
 		return FALSE;
-	ok = signature_stop_updates(c->db, t.object, mb->id, pm_now(), &changed, error);
+	ok = signature_stop_updates(c->db, t.object, mb->id, pm_now(), &changed, error) &&
+	     signature_exists(c->db, t.object, mb->id, &is_signed, error);
 	if (ok)
 		c->result = changed ? "unfollowed" : "already";
+	if (ok && changed && is_signed && from_web(c)) {
+		if ((p = petition_get(c->db, t.object, &e)) == NULL) {
+			ok = e == NULL;
+			if (e)
+				g_propagate_error(error, e);
+		} else {
+			JsonObject *d = with_petition(c, data_new(c, mb), p);
+			char *follow = follow_address(c, p->id, mb->id);
+
+			json_object_set_boolean_member(d, "updates_stopped", TRUE);
+			json_object_set_boolean_member(d, "signed", TRUE);
+			json_object_set_string_member(d, "follow_address", follow);
+			g_free(follow);
+			ok = respond(c, "reply_unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
+			c->result = "unfollowed";
+		}
+	}
+	petition_free(p);
 	member_free(mb);
 	return ok;
 }

@@ -742,6 +742,40 @@ static enum MHD_Result json_petition(PmWeb *w, PmDb *db, struct MHD_Connection *
 
 /* ==== One-click unsubscribe (RFC 8058) ==== */
 
+/* as_mail - the form as the message its sender could have written to address to: From
+ * name <email>, the comment as its text (GMime writes the headers: no injection), marked
+ * as the web form's (inbound_web_mark) */
+static GBytes *as_mail(const PmConfig *cfg, const PmSecret *key, const char *name, const char *email, const char *to,
+		       const char *subject, const char *text)
+{
+	GMimeMessage *m = g_mime_message_new(TRUE);
+	GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
+	char *id = g_mime_utils_generate_message_id(cfg->domain), *mark;
+	GDateTime *now;
+	char *raw;
+	GBytes *b;
+
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, name, email);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, to);
+	g_mime_message_set_subject(m, subject, "utf-8");
+	g_mime_message_set_message_id(m, id);
+	now = g_date_time_new_now_utc();
+	g_mime_message_set_date(m, now);
+	g_date_time_unref(now);
+	mark = inbound_web_mark(key, id);
+	g_mime_object_set_header(GMIME_OBJECT(m), "X-Peermail-Source", mark, NULL);
+	g_free(mark);
+	g_mime_text_part_set_text(part, text ? text : "");
+	g_mime_message_set_mime_part(m, GMIME_OBJECT(part));
+	raw = g_mime_object_to_string(GMIME_OBJECT(m), NULL);
+	b = g_bytes_new_take(raw, strlen(raw));
+	g_object_unref(part);
+	g_object_unref(m);
+	g_free(id);
+	return b;
+}
+
+
 /* body_is_one_click - does body (of content type ctype) carry List-Unsubscribe=One-Click? */
 static gboolean body_is_one_click(const char *ctype, const GString *body)
 {
@@ -770,8 +804,10 @@ static gboolean body_is_one_click(const char *ctype, const GString *body)
 }
 
 /* unfollow - /u/TOKEN of a petition's update (TOKEN_UNFOLLOW t): GET shows a button,
- * POST with One-Click stops that petition's updates to the token's signer, and the page
- * gives the way back: a one-time follow+TOKEN address (inbound/route.c do_follow) */
+ * POST with One-Click stops that petition's updates to the token's signer, as mail to
+ * unfollow+TOKEN would, through the inbound pipeline (inbound/route.c do_unfollow). The
+ * way back (a one-time follow+TOKEN) goes by mail to the member's own address, never on
+ * this page: update copies carry /u/TOKEN, so a forwarded copy passes it on */
 static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 				const char *method, const char *token, const Token *t,
 				const WebReq *req)
@@ -779,7 +815,6 @@ static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection 
 	GError *e = NULL;
 	Petition *p = petition_get(db, t->object, &e);
 	Member *mb = p ? member_get(db, t->member, &e) : NULL;
-	gboolean changed = FALSE;
 	enum MHD_Result r;
 
 	if (p == NULL || mb == NULL) {
@@ -806,27 +841,27 @@ static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection 
 								  "Content-Type"), req->body)) {
 		r = answer_message(conn, 400, "Bad request",
 				   "A one-click unsubscribe sends List-Unsubscribe=One-Click.");
-	} else if (!db_begin(db, &e) ||
-		   !signature_stop_updates(db, p->id, mb->id, pm_now(), &changed, &e) ||
-		   !db_commit(db, &e)) {
-		db_rollback(db);
-		r = answer_error(conn, e);
 	} else {
-		Token ft = { TOKEN_FOLLOW, p->id, mb->id, 0 };
-		char *ftext = token_encode_once(w->key, &ft, g_random_int() | 1u);
-		char *follow = address_make(w->cfg, "follow", NULL, ftext);
-		char *text = g_strdup_printf("You will receive no more updates about %s. Changed "
-					     "your mind? Send any message to %s from your own "
-					     "address (it works once) to get them again.",
-					     p->title, follow);
+		InboundOutcome out = { 0 };
+		char *to = address_make(w->cfg, "unfollow", NULL, token);
+		GBytes *raw = as_mail(w->cfg, w->key, NULL, member_address(mb), to,
+				      "Unsubscribe", "");
 
-		g_free(ftext);
-		g_free(follow);
+		if (!inbound_process(db, w->cfg, w->key, raw, member_address(mb), to, &out, &e)) {
+			r = answer_error(conn, e);
+		} else {
+			char *text = g_strdup_printf("You will receive no more updates about %s. "
+						     "Changed your mind? The way back was sent "
+						     "to your address.", p->title);
 
-		log_info("web: one-click unfollow: petition %s, member %" G_GINT64_FORMAT, p->slug,
-			 mb->id);
-		r = answer_message(conn, 200, "Unsubscribed", text);
-		g_free(text);
+			log_info("web: one-click unfollow: petition %s, member %" G_GINT64_FORMAT
+				 ": %s", p->slug, mb->id, out.result);
+			r = answer_message(conn, 200, "Unsubscribed", text);
+			g_free(text);
+		}
+		inbound_outcome_clear(&out);
+		g_bytes_unref(raw);
+		g_free(to);
 	}
 	member_free(mb);
 	petition_free(p);
@@ -939,39 +974,6 @@ static void sign_form(GString *p, const char *slug)
 			"this empty <input name=\"website\" tabindex=\"-1\" autocomplete=\"off\">"
 			"</label></p><p><button class=\"button\" type=\"submit\">Sign</button> "
 			"We will send you an email to confirm.</p></form>\n");
-}
-
-/* as_mail - the form as the message its sender could have written to address to: From
- * name <email>, the comment as its text (GMime writes the headers: no injection), marked
- * as the web form's (inbound_web_mark) */
-static GBytes *as_mail(const PmConfig *cfg, const PmSecret *key, const char *name, const char *email, const char *to,
-		       const char *subject, const char *text)
-{
-	GMimeMessage *m = g_mime_message_new(TRUE);
-	GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
-	char *id = g_mime_utils_generate_message_id(cfg->domain), *mark;
-	GDateTime *now;
-	char *raw;
-	GBytes *b;
-
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, name, email);
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, to);
-	g_mime_message_set_subject(m, subject, "utf-8");
-	g_mime_message_set_message_id(m, id);
-	now = g_date_time_new_now_utc();
-	g_mime_message_set_date(m, now);
-	g_date_time_unref(now);
-	mark = inbound_web_mark(key, id);
-	g_mime_object_set_header(GMIME_OBJECT(m), "X-Peermail-Source", mark, NULL);
-	g_free(mark);
-	g_mime_text_part_set_text(part, text ? text : "");
-	g_mime_message_set_mime_part(m, GMIME_OBJECT(part));
-	raw = g_mime_object_to_string(GMIME_OBJECT(m), NULL);
-	b = g_bytes_new_take(raw, strlen(raw));
-	g_object_unref(part);
-	g_object_unref(m);
-	g_free(id);
-	return b;
 }
 
 /* form_value - a cleaned form field (NULL when absent or empty); caller frees */
