@@ -299,6 +299,21 @@ run_once
 note=$(grep -l '^To: .*m3@example.org' "$T"/var/sent/new/* | xargs grep -l '^Subject: You have already signed' | wc -l)
 is "$note" 1 "and no second mail that day (the daily cap of web mail)"
 
+# ==== two petitions, one address, one day: both signatures recorded, only mail waits ====
+pm petition create lake --title "Clean the lake" --text "$T/park.txt" >/dev/null
+twice() { curl -s -o "$T/$2.html" -w '%{http_code}' -H 'X-Real-IP: 10.8.8.8' --data-urlencode 'email=twice@example.org' "$U/p/$1/sign"; }
+sigs_of() { sql "SELECT group_concat(slug || ':' || status, ' ') FROM (SELECT p.slug, s.status FROM signatures s JOIN members m ON m.id = s.member_id JOIN petitions p ON p.id = s.petition_id WHERE m.email = '$1' ORDER BY p.slug)"; }
+is "$(twice park tw1) $(twice lake tw2)" "200 200" "signing park then lake on the web the same day: 200 both"
+ok "the same page both times" cmp "$T/tw1.html" "$T/tw2.html"
+is "$(sigs_of twice@example.org)" "lake:pending park:pending" "both pending signatures are recorded (lake's was dropped)"
+is "$(sql "SELECT count(*) FROM inbound WHERE from_addr = 'twice@example.org'")" 2 "both are in the inbound log"
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'twice@example.org'")" 1 "one confirmation request that day: the limit holds back only the mail"
+# the next day (the day's mail aged), signing lake again sends its confirmation request
+sql "UPDATE outbox SET created_at = created_at - 86400 WHERE recipient = 'twice@example.org'"
+is "$(twice lake tw3)" 200 "signing lake again the next day: 200"
+like "$(outbox_text "$(last_to twice@example.org)")" "Clean the lake" "and lake's confirmation request goes"
+is "$(sigs_of twice@example.org)" "lake:pending park:pending" "still one signature each"
+
 # ==== TLS from a certificate and key file; run --http ====
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1

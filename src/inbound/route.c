@@ -27,7 +27,10 @@
  *   their own sign+ address, moderate+, broadcast+) is asked for, is never capped and is
  *   stored as such (outbox.asked); anything that could be forged (mail to a public
  *   address like LIST+subscribe or sign+SLUG, or from another address) counts. Notices to
- *   organizers are not capped either.
+ *   organizers are not capped either. The web form's message (marked: from_web) is
+ *   answered at most once a day per address. The limit holds back only the mail: what
+ *   the message asked for (a pending signature) is recorded all the same, and a later
+ *   request (the next day) gets the answer.
  *
  * DIAGNOSTICS: EX_NOUSER for an unknown petition, list or token (the MTA bounces with the
  * reason); EX_DATAERR for a message without a usable From: where one is needed.
@@ -231,6 +234,12 @@ static gboolean asked_by(InboundCtx *c, const Member *to)
 	return c->token_member != 0 && to->id == c->token_member && from_is(c, to);
 }
 
+/* from_web - TRUE when the message is the web face's own (its mark: inbound_web_mark) */
+static gboolean from_web(InboundCtx *c)
+{
+	return inbound_is_web(c->key, inbound_web_source(c->m), inbound_message_id_raw(c->m));
+}
+
 /*
  * respond - compose template tmpl for to and queue it in this transaction. data is
  * consumed. kind OUTBOX_RESPONSE is an answer to this message (Auto-Submitted:
@@ -257,14 +266,18 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 		item.recipient_key = key = address_normalize(c->cfg, member_address(to));
 	if (kind == OUTBOX_RESPONSE && !item.asked) {
 		gint64 today = 0;
+		/* the web form, where anyone types anyone's address, mails an address at most
+		 * once a day; the state it asks for is recorded all the same (the caller's) */
+		int cap = from_web(c) ? MIN(c->cfg->max_responses_per_day, 1)
+				      : c->cfg->max_responses_per_day;
 
 		if (!outbox_responses_today(c->db, key, &today, error))
 			goto out;
-		if (today >= c->cfg->max_responses_per_day) {
+		if (today >= cap) {
 			char *shown = address_redact(member_address(to));
 
 			log_info("no %s to %s: %d automatic responses today already", tmpl,
-				 shown, c->cfg->max_responses_per_day);
+				 shown, (int)today);
 			g_free(shown);
 			c->result = "limited";
 			ok = TRUE;
@@ -358,12 +371,6 @@ static char *follow_address(InboundCtx *c, gint64 petition, gint64 member)
 
 	g_free(text);
 	return addr;
-}
-
-/* from_web - TRUE when the message is the web face's own (its mark: inbound_web_mark) */
-static gboolean from_web(InboundCtx *c)
-{
-	return inbound_is_web(c->key, inbound_web_source(c->m), inbound_message_id_raw(c->m));
 }
 
 /* ==== Signatures ==== */

@@ -1011,13 +1011,12 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 {
 	const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	GHashTable *form = NULL;
-	char *name = NULL, *email = NULL, *addr = NULL, *key = NULL, *postcode = NULL;
+	char *name = NULL, *email = NULL, *addr = NULL, *postcode = NULL;
 	char *comment = NULL;
 	char *ip = client_ip(conn), *to = NULL, *hp = NULL;
 	Petition *p = NULL;
 	Member *known = NULL;
 	GError *e = NULL;
-	gint64 today = 0;
 	enum MHD_Result r;
 
 	if (ctype && g_ascii_strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0)
@@ -1046,16 +1045,10 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		r = answer_message(conn, 429, "Too many attempts",
 				   "Too many signatures were sent from your network in the last "
 				   "hour. Please try again later, or sign by email.");
-	} else if (!outbox_responses_today(db, (key = address_normalize(w->cfg, addr)) ? key
-								       : addr, &today, &e)) {
-		r = answer_error(conn, g_steal_pointer(&e));
-	} else if (today > 0) {
-		/* at most one automatic mail per address per day: nothing more is done, and
-		 * the page is the one every address gets */
-		log_info("web: sign %s from %s: mail went to that address today: nothing sent",
-			 p->slug, ip);
-		r = sign_sent(conn);
 	} else {
+		/* always the inbound pipeline: the pending signature is recorded, and only the
+		 * mail is held back by the daily limit (inbound/route.c respond: the web
+		 * form's answers at most one a day per address); the page is the same */
 		InboundOutcome out = { 0 };
 		GBytes *raw;
 		char *subject = g_strdup_printf("Sign: %s", p->title);
@@ -1085,7 +1078,6 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 	g_free(name);
 	g_free(email);
 	g_free(addr);
-	g_free(key);
 	g_free(postcode);
 	g_free(comment);
 	g_free(hp);
