@@ -196,6 +196,11 @@ oconf=$(reply_to "$(last_outbox)")
 printf 'From: other@example.org\nTo: %s\nSubject: Re\nMessage-ID: <nn%d@client.test>\n\nyes\n' "$oconf" "$$" |
 	pm receive --sender other@example.org --recipient "$oconf" >/dev/null 2>&1
 is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'other@example.org'")|$(name_of other@example.org)" "confirmed|-" "confirmed by a reply without a display name: still no forged name"
+# a display name with Unicode format characters (U+202E reverses what follows in To:)
+is "$(named rtl@example.org 'Someone' sign+bench@act.test)" 0 "rtl@ signs bench"
+rconf=$(reply_to "$(last_outbox)")
+is "$(named rtl@example.org "$(printf 'Ann \xe2\x80\xaeevil\xe2\x80\x8b')" "$rconf")" 0 "and confirms with U+202E and U+200B in the display name"
+is "$(name_of rtl@example.org)" "Ann evil" "the stored name has no format characters (Cf)"
 # an organizer's post to a list has no token either: its From: name (forgeable: only the
 # address is checked) names nobody
 is "$(named org@example.net 'Mallory Forged' club@act.test 'A post.')" 0 "a post to club@ from the organizer's address, with a display name"
