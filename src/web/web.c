@@ -742,11 +742,13 @@ static enum MHD_Result json_petition(PmWeb *w, PmDb *db, struct MHD_Connection *
 
 /* ==== One-click unsubscribe (RFC 8058) ==== */
 
-/* as_mail - the form as the message its sender could have written to address to: From
- * name <email>, the comment as its text (GMime writes the headers: no injection), marked
- * as the web form's (inbound_web_mark) */
-static GBytes *as_mail(const PmConfig *cfg, const PmSecret *key, const char *name, const char *email, const char *to,
-		       const char *subject, const char *text)
+/* as_mail - the form as the message its sender could have written to address to: From:
+ * email alone (no display name: a name typed on a page goes to the inbound step
+ * directly, inbound_process_named, since a header would be decoded again), the comment as
+ * its text (GMime writes the headers: no injection), marked as the web form's
+ * (inbound_web_mark) */
+static GBytes *as_mail(const PmConfig *cfg, const PmSecret *key, const char *email,
+		       const char *to, const char *subject, const char *text)
 {
 	GMimeMessage *m = g_mime_message_new(TRUE);
 	GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
@@ -755,7 +757,7 @@ static GBytes *as_mail(const PmConfig *cfg, const PmSecret *key, const char *nam
 	char *raw;
 	GBytes *b;
 
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, name, email);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, NULL, email);
 	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, to);
 	g_mime_message_set_subject(m, subject, "utf-8");
 	g_mime_message_set_message_id(m, id);
@@ -844,8 +846,7 @@ static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection 
 	} else {
 		InboundOutcome out = { 0 };
 		char *to = address_make(w->cfg, "unfollow", NULL, token);
-		GBytes *raw = as_mail(w->cfg, w->key, NULL, member_address(mb), to,
-				      "Unsubscribe", "");
+		GBytes *raw = as_mail(w->cfg, w->key, member_address(mb), to, "Unsubscribe", "");
 
 		if (!inbound_process(db, w->cfg, w->key, raw, member_address(mb), to, &out, &e)) {
 			r = answer_error(conn, e);
@@ -1011,7 +1012,7 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 {
 	const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	GHashTable *form = NULL;
-	char *name = NULL, *email = NULL, *addr = NULL, *postcode = NULL;
+	char *email = NULL, *addr = NULL, *postcode = NULL;
 	char *comment = NULL;
 	char *ip = client_ip(conn), *to = NULL, *hp = NULL;
 	Petition *p = NULL;
@@ -1022,7 +1023,6 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 	if (ctype && g_ascii_strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0)
 		form = g_uri_parse_params(req->body->str, req->body->len, "&",
 					  G_URI_PARAMS_WWW_FORM, NULL);
-	name = form_value(form, "name", 100);
 	email = form_value(form, "email", 254);
 	postcode = form_value(form, "postcode", 16);
 	comment = form_value(form, "comment", 2000);
@@ -1054,7 +1054,7 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		char *subject = g_strdup_printf("Sign: %s", p->title);
 
 		to = address_make(w->cfg, "sign", p->slug, NULL);
-		raw = as_mail(w->cfg, w->key, name, addr, to, subject, comment);
+		raw = as_mail(w->cfg, w->key, addr, to, subject, comment);
 		g_free(subject);
 		/* a new member gets the postcode given (the district follows from it) */
 		if (postcode && (known = member_find(db, w->cfg, addr, NULL)) == NULL &&
@@ -1075,7 +1075,6 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		g_hash_table_unref(form);
 	petition_free(p);
 	member_free(known);
-	g_free(name);
 	g_free(email);
 	g_free(addr);
 	g_free(postcode);
@@ -1087,8 +1086,9 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 }
 
 /* confirm - /c/TOKEN: GET shows the name box and a button; POST confirms, as a reply to
- * confirm+TOKEN would, From: the name given there (a member's name comes only from their
- * own act: inbound/route.c adopt_name) */
+ * confirm+TOKEN would, with the name typed there handed to the inbound step directly
+ * (never through a header); it becomes the member's name, replacing one stored before (a
+ * member's name comes only from their own act: inbound/route.c adopt_name) */
 static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 			       const char *method, const char *token, const WebReq *req)
 {
@@ -1124,13 +1124,12 @@ static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 			? g_uri_parse_params(req->body->str, req->body->len, "&",
 					     G_URI_PARAMS_WWW_FORM, NULL) : NULL;
 		char *name = form_value(form, "name", 100);
-		GBytes *raw = as_mail(w->cfg, w->key, name ? name : mb->name, member_address(mb), to,
-				      "Confirm", "");
+		GBytes *raw = as_mail(w->cfg, w->key, member_address(mb), to, "Confirm", "");
 
-		g_free(name);
 		if (form)
 			g_hash_table_unref(form);
-		if (!inbound_process(db, w->cfg, w->key, raw, member_address(mb), to, &out, &e)) {
+		if (!inbound_process_named(db, w->cfg, w->key, raw, member_address(mb), to, name,
+					   &out, &e)) {
 			if (e->code == EX_NOUSER) {
 				g_clear_error(&e);
 				r = answer_message(conn, 404, "Unknown link",
@@ -1147,6 +1146,7 @@ static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 		}
 		inbound_outcome_clear(&out);
 		g_bytes_unref(raw);
+		g_free(name);
 		g_free(to);
 	}
 	member_free(mb);
