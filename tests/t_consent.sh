@@ -122,6 +122,17 @@ like "$fw" '^Reply-To: <?reader@example\.org>?$' "replying to the notice answers
 like "$fw" '^Content-Type: message/rfc822' "the original is attached as message/rfc822"
 like "$fw" '^A question for people at team\+press@act\.test$' "with its text intact"
 like "$fw" '^Auto-Submitted: auto-generated' "the notice is marked auto-generated (never answered in a loop)"
+# a message saved with blank lines before its header (inbound reads it: the one rule,
+# mail/compose.c compose_header_start) is attached with its header too
+printf '\n\r\n%s' "$(msg reader@example.org team@act.test "Saved with blank lines first." "Blank first")" |
+	pm receive --sender reader@example.org --recipient team@act.test >/dev/null 2>&1
+is "$?" 0 "mail to team@ with blank lines before its header exits 0"
+fw=$(stored "$(last_outbox)")
+like "$fw" '^Subject: Fwd: Blank first$' "it is forwarded under its own subject"
+is "$(outbox_msg "$(last_outbox)" | python3 -c 'import sys,email,email.policy
+m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
+a=[p for p in m.walk() if p.get_content_type()=="message/rfc822"][0].get_payload(0)
+print(a["subject"], a["from"])')" "Blank first Someone <reader@example.org>" "and attached with its header (it was attached as a body without one)"
 # only auto-replies and loops are dropped
 before=$(sql "SELECT count(*) FROM outbox")
 printf 'From: reader@example.org\nTo: team@act.test\nSubject: Out of office\nAuto-Submitted: auto-replied\nMessage-ID: <ooo1@example.org>\n\nBack on Monday.\n' |
