@@ -777,7 +777,6 @@ static GBytes *as_mail(const PmConfig *cfg, const PmSecret *key, const char *ema
 	return b;
 }
 
-
 /* body_is_one_click - does body (of content type ctype) carry List-Unsubscribe=One-Click? */
 static gboolean body_is_one_click(const char *ctype, const GString *body)
 {
