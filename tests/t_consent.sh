@@ -122,6 +122,17 @@ like "$fw" '^Reply-To: <?reader@example\.org>?$' "replying to the notice answers
 like "$fw" '^Content-Type: message/rfc822' "the original is attached as message/rfc822"
 like "$fw" '^A question for people at team\+press@act\.test$' "with its text intact"
 like "$fw" '^Auto-Submitted: auto-generated' "the notice is marked auto-generated (never answered in a loop)"
+# a message saved with blank lines before its header (inbound reads it: the one rule,
+# mail/compose.c compose_header_start) is attached with its header too
+printf '\n\r\n%s' "$(msg reader@example.org team@act.test "Saved with blank lines first." "Blank first")" |
+	pm receive --sender reader@example.org --recipient team@act.test >/dev/null 2>&1
+is "$?" 0 "mail to team@ with blank lines before its header exits 0"
+fw=$(stored "$(last_outbox)")
+like "$fw" '^Subject: Fwd: Blank first$' "it is forwarded under its own subject"
+is "$(outbox_msg "$(last_outbox)" | python3 -c 'import sys,email,email.policy
+m=email.message_from_binary_file(sys.stdin.buffer,policy=email.policy.default)
+a=[p for p in m.walk() if p.get_content_type()=="message/rfc822"][0].get_payload(0)
+print(a["subject"], a["from"])')" "Blank first Someone <reader@example.org>" "and attached with its header (it was attached as a body without one)"
 # only auto-replies and loops are dropped
 before=$(sql "SELECT count(*) FROM outbox")
 printf 'From: reader@example.org\nTo: team@act.test\nSubject: Out of office\nAuto-Submitted: auto-replied\nMessage-ID: <ooo1@example.org>\n\nBack on Monday.\n' |
@@ -196,6 +207,15 @@ oconf=$(reply_to "$(last_outbox)")
 printf 'From: other@example.org\nTo: %s\nSubject: Re\nMessage-ID: <nn%d@client.test>\n\nyes\n' "$oconf" "$$" |
 	pm receive --sender other@example.org --recipient "$oconf" >/dev/null 2>&1
 is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'other@example.org'")|$(name_of other@example.org)" "confirmed|-" "confirmed by a reply without a display name: still no forged name"
+# a display name with Unicode format characters (U+202E reverses what follows in To:)
+is "$(named rtl@example.org 'Someone' sign+bench@act.test)" 0 "rtl@ signs bench"
+rconf=$(reply_to "$(last_outbox)")
+is "$(named rtl@example.org "$(printf 'Ann \xe2\x80\xaeevil\xe2\x80\x8b')" "$rconf")" 0 "and confirms with U+202E and U+200B in the display name"
+is "$(name_of rtl@example.org)" "Ann evil" "the stored name has no format characters (Cf)"
+# an organizer's post to a list has no token either: its From: name (forgeable: only the
+# address is checked) names nobody
+is "$(named org@example.net 'Mallory Forged' club@act.test 'A post.')" 0 "a post to club@ from the organizer's address, with a display name"
+is "$(sql "SELECT result FROM inbound ORDER BY id DESC LIMIT 1")|$(name_of org@example.net)" "draft|-" "makes a draft and does not name the organizer"
 
 write_config 'organizers_mailbox = "inbox@act.test"'
 pm check-config >/dev/null 2>&1; is $? 78 "an organizers_mailbox in the campaign domain is refused (78)"

@@ -151,6 +151,13 @@ is "$(curl -s -o /dev/null -w '%{http_code}' "$url")" 200 "GET of the one-click 
 is "$(sql "SELECT count(*) FROM signatures WHERE updates_stopped_at IS NOT NULL")" 0 "and changes nothing"
 is "$(curl -s -o "$T/post.html" -w '%{http_code}' -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$url")" 200 "the one-click POST answers 200"
 like "$(cat "$T/post.html")" "no more updates about Keep the night buses running" "no more updates about this petition"
+# the link travels with every copy (a forwarded update passes it on): the way back is
+# never on the page, it goes by mail to the member's own address
+unlike "$(cat "$T/post.html")" "follow\+" "the one-click page shows no follow+ address"
+like "$(cat "$T/post.html")" "The way back was sent to your address" "it says the way back went to the member's address"
+joetxt=$(text_of joe.signer@example.org)
+like "$joetxt" "^Subject: No more updates about \"Keep the night buses running\"" "Joe is told by mail"
+like "$joetxt" "follow\+[a-z2-7]+@act.test" "and that mail carries the follow+TOKEN"
 is "$(sql "SELECT m.email FROM signatures s JOIN members m ON m.id = s.member_id WHERE s.updates_stopped_at IS NOT NULL")" joe.signer@example.org "Joe stopped this petition's updates"
 is "$(sql "SELECT status FROM members WHERE email = 'joe.signer@example.org'")" active "and nothing else"
 sue=$(headers_of "$(copy_of 'The council meets on Monday' sue@one.test)" | grep -o 'unfollow+[a-z2-7]*@act.test' | head -1)
@@ -214,12 +221,19 @@ is "$(result)" used "acts no more"
 is "$(sql "SELECT (s.updates_stopped_at IS NOT NULL) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'b2@bulk.test'")" 1 "her updates stay stopped"
 ok "a fresh follow+TOKEN from that answer works" test "$(mail_in b2@bulk.test "$(text_of b2@bulk.test | grep -o 'follow+[a-z2-7]*@act.test' | head -1)" "follow" "")" = 0
 is "$(result)" followed "and starts them again"
-# the one-click page gives the way back too
-clickpage=$(curl -s -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$url")
-like "$clickpage" "follow\+[a-z2-7]+@act.test" "the one-click page names a follow+TOKEN address"
-jfollow=$(printf '%s' "$clickpage" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)
-is "$(mail_in Joe.Signer@Example.ORG "$jfollow" "follow" "")" 0 "Joe writes to it from his own address"
+# the one-click mail's way back: Joe writes to it from his own address
+jfollow=$(printf '%s\n' "$joetxt" | grep -o 'follow+[a-z2-7]*@act.test' | head -1)
+is "$(mail_in Joe.Signer@Example.ORG "$jfollow" "follow" "")" 0 "Joe writes to the mailed follow+TOKEN from his own address"
 is "$(result)" followed "and gets the updates again"
+# whoever posts the link again (a forwarded copy) learns no follow+ address; a fresh one
+# goes to Joe, and posting once more (nothing changes) mails nobody
+joeout=$(last_to joe.signer@example.org)
+clickpage=$(curl -s -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$url")
+unlike "$clickpage" "follow\+" "the one-click page posted again names no follow+ address"
+ok "a fresh way back goes to Joe" test "$(last_to joe.signer@example.org)" -gt "$joeout"
+joeout=$(last_to joe.signer@example.org)
+curl -s -o /dev/null -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data 'List-Unsubscribe=One-Click' "$url"
+is "$(last_to joe.signer@example.org)" "$joeout" "posting once more, with nothing to stop, mails nobody"
 # French: the answer is in the member's language
 sql "UPDATE members SET lang = 'fr' WHERE email = 'b2@bulk.test'"
 mail_in b2@bulk.test "$b2rt" "Re: update" "unsubscribe" >/dev/null

@@ -299,6 +299,36 @@ run_once
 note=$(grep -l '^To: .*m3@example.org' "$T"/var/sent/new/* | xargs grep -l '^Subject: You have already signed' | wc -l)
 is "$note" 1 "and no second mail that day (the daily cap of web mail)"
 
+# ==== two petitions, one address, one day: both signatures recorded, only mail waits ====
+pm petition create lake --title "Clean the lake" --text "$T/park.txt" >/dev/null
+twice() { curl -s -o "$T/$2.html" -w '%{http_code}' -H 'X-Real-IP: 10.8.8.8' --data-urlencode 'email=twice@example.org' "$U/p/$1/sign"; }
+sigs_of() { sql "SELECT group_concat(slug || ':' || status, ' ') FROM (SELECT p.slug, s.status FROM signatures s JOIN members m ON m.id = s.member_id JOIN petitions p ON p.id = s.petition_id WHERE m.email = '$1' ORDER BY p.slug)"; }
+is "$(twice park tw1) $(twice lake tw2)" "200 200" "signing park then lake on the web the same day: 200 both"
+ok "the same page both times" cmp "$T/tw1.html" "$T/tw2.html"
+is "$(sigs_of twice@example.org)" "lake:pending park:pending" "both pending signatures are recorded (lake's was dropped)"
+is "$(sql "SELECT count(*) FROM inbound WHERE from_addr = 'twice@example.org'")" 2 "both are in the inbound log"
+is "$(sql "SELECT count(*) FROM outbox WHERE recipient = 'twice@example.org'")" 1 "one confirmation request that day: the limit holds back only the mail"
+# the next day (the day's mail aged), signing lake again sends its confirmation request
+sql "UPDATE outbox SET created_at = created_at - 86400 WHERE recipient = 'twice@example.org'"
+is "$(twice lake tw3)" 200 "signing lake again the next day: 200"
+like "$(outbox_text "$(last_to twice@example.org)")" "Clean the lake" "and lake's confirmation request goes"
+is "$(sigs_of twice@example.org)" "lake:pending park:pending" "still one signature each"
+
+# ==== the name typed on /c/TOKEN: stored as typed, never decoded as a header; it
+# replaces an older name (one stored before names came only from the person's own act) ====
+ctok_of() { outbox_text "$1" | grep -o "$U/c/[a-z2-7]*" | head -1 | sed 's|.*/c/||'; }
+park_c=$(ctok_of "$(sql "SELECT min(id) FROM outbox WHERE recipient = 'twice@example.org'")")
+lake_c=$(ctok_of "$(last_to twice@example.org)")
+enc='=?utf-8?q?Evil=0D=0ABcc=3A_x=40evil=2Etest?='
+is "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-urlencode "name=$enc" "$U/c/$lake_c")" 200 "POST /c/TOKEN with an RFC 2047 encoded word as the name: 200"
+is "$(sigs_of twice@example.org)" "lake:confirmed park:pending" "lake is confirmed"
+is "$(sql "SELECT name FROM members WHERE email = 'twice@example.org'")" "$enc" "the name is stored as typed (not decoded into a Bcc: line)"
+sql "UPDATE members SET name = 'Old Forged' WHERE email = 'twice@example.org'"   # as stored before the rule
+rlo=$(printf 'Twice \xe2\x80\xaeReal\xe2\x80\x8b')
+is "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-urlencode "name=$rlo" "$U/c/$park_c")" 200 "POST /c/TOKEN with U+202E and U+200B in the name: 200"
+is "$(sql "SELECT name FROM members WHERE email = 'twice@example.org'")" "Twice Real" "the name typed replaces the old one, without its format characters (Cf)"
+unlike "$(msg_to twice@example.org | grep -i '^To:')" 'Evil|=\?' "the thank-you's To: carries the new name only"
+
 # ==== TLS from a certificate and key file; run --http ====
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
 	-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1

@@ -213,6 +213,20 @@ static const char *to_addr(GMimeMessage *m, int i, const char **name)
 #define WIRE_OK(b, what) do { const char *why_; OK(wire_ok((b), &why_), (what)); \
 	if (why_) printf("#   %s\n", why_); } while (0)
 
+/* compose_header_start: blank lines before a header are skipped, nothing else is */
+TEST(header_start)
+{
+	const char *a = "\n\r\n \nFrom: x@y.test\n\nbody\n";
+	const char *b = "From: x@y.test\n\nbody\n";
+	const char *c = "\n\nJust text, no header\n";
+	const char *d = "\n\n";
+
+	INT_EQ((int)compose_header_start((const guint8 *)a, strlen(a)), 5, "blank lines (CRLF, blanks) before a header field are skipped");
+	INT_EQ((int)compose_header_start((const guint8 *)b, strlen(b)), 0, "a header at the start: 0");
+	INT_EQ((int)compose_header_start((const guint8 *)c, strlen(c)), 0, "blank lines before text that is no header field: 0");
+	INT_EQ((int)compose_header_start((const guint8 *)d, strlen(d)), 0, "only blank lines: 0");
+}
+
 TEST(basic_headers)
 {
 	ComposeOpts o = { .to = "ann@example.org", .to_name = "Ann Example" };
@@ -1079,6 +1093,7 @@ int main(void)
 	cfg = load_config(tpl);
 	if (cfg == NULL)
 		return 1;
+	RUN(header_start);
 	RUN(basic_headers);
 	RUN(optional_headers);
 	RUN(hostile_values);

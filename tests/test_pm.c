@@ -41,9 +41,31 @@ TEST(clean_text_len)
 	g_free(got);
 }
 
+/* name - pm_clean_name(in) compared with want */
+static void name(const char *in, const char *want, const char *what)
+{
+	char *got = pm_clean_name(in);
+
+	STR_EQ(got, want, what);
+	g_free(got);
+}
+
+TEST(clean_name)
+{
+	name("  Jane Roe ", "Jane Roe", "trimmed, as pm_clean_text");
+	name("Jane\r\nBcc: x", "Jane  Bcc: x", "CR and LF become spaces");
+	name("Eve \xe2\x80\xaeliM", "Eve liM", "U+202E (right-to-left override) is dropped");
+	name("A\xe2\x80\x8b\xe2\x80\x8d" "B\xef\xbb\xbf", "AB", "zero-width space, joiner and BOM (Cf) are dropped");
+	name("A\xc2\x85" "B\xe2\x80\xa8" "C", "A B C", "C1 controls and U+2028 become spaces");
+	name("\xe2\x80\xae\xe2\x80\x8b", NULL, "only format characters: NULL");
+	name("Zo\xc3\xab \xe5\xbc\xa0", "Zo\xc3\xab \xe5\xbc\xa0", "letters of any script are kept");
+	name(NULL, NULL, "NULL: NULL");
+}
+
 int main(void)
 {
 	RUN(clean_text);
+	RUN(clean_name);
 	RUN(clean_text_len);
 	return harness_done();
 }

@@ -1,5 +1,6 @@
 /*
- * pm.c - shared helpers: error quark, clock, and the one text-cleaning rule (pm_clean_text).
+ * pm.c - shared helpers: error quark, clock, and the one text-cleaning rule (pm_clean_text;
+ * for names, pm_clean_name).
  */
 #include <string.h>
 #include "base/pm.h"
@@ -47,6 +48,39 @@ char *pm_clean_text_len(const char *s, gssize max)
 	for (char *p = c; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
+	g_strstrip(c);
+	if (*c == '\0')
+		g_clear_pointer(&c, g_free);
+	return c;
+}
+
+/* pm_clean_name - pm_clean_text, then format characters (Cf) dropped and the other
+ * controls (C1) and line or paragraph separators turned into spaces, trimmed again */
+char *pm_clean_name(const char *s)
+{
+	char *c = pm_clean_text(s);
+	GString *out;
+
+	if (c == NULL)
+		return NULL;
+	out = g_string_sized_new(strlen(c));
+	for (const char *p = c; *p; p = g_utf8_next_char(p)) {
+		gunichar u = g_utf8_get_char(p);
+
+		switch (g_unichar_type(u)) {
+		case G_UNICODE_FORMAT:
+			break;
+		case G_UNICODE_CONTROL:
+		case G_UNICODE_LINE_SEPARATOR:
+		case G_UNICODE_PARAGRAPH_SEPARATOR:
+			g_string_append_c(out, ' ');
+			break;
+		default:
+			g_string_append_unichar(out, u);
+		}
+	}
+	g_free(c);
+	c = g_string_free(out, FALSE);
 	g_strstrip(c);
 	if (*c == '\0')
 		g_clear_pointer(&c, g_free);

@@ -34,6 +34,15 @@ char *pm_clean_text(const char *s);
 char *pm_clean_text_len(const char *s, gssize max);
 
 /*
+ * pm_clean_name - the cleaning of every stored name (members, targets, imported
+ * signatures): pm_clean_text, then Unicode format characters (category Cf: U+202E
+ * right-to-left override, zero-width characters, ...) dropped and the other controls
+ * (C1) and U+2028/U+2029 turned into spaces, trimmed; NULL when nothing is left. Names
+ * go into To: display names and pages. Caller frees.
+ */
+char *pm_clean_name(const char *s);
+
+/*
  * pm_name_index - the index of s in names (a state's name table, n entries), or -1 when s
  * is NULL or not in the table. The model's *_parse functions share it.
  */

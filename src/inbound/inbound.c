@@ -223,9 +223,20 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 			 const char *sender, const char *recipient, InboundOutcome *out,
 			 GError **error)
 {
-	InboundPlan *p = inbound_prepare(db, cfg, key, raw, sender, recipient, error);
-	gboolean ok = p && inbound_apply(db, cfg, key, p, out, error);
+	return inbound_process_named(db, cfg, key, raw, sender, recipient, NULL, out, error);
+}
 
+/* inbound_process_named - prepare, hand the typed name in, apply */
+gboolean inbound_process_named(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			       GBytes *raw, const char *sender, const char *recipient,
+			       const char *name, InboundOutcome *out, GError **error)
+{
+	InboundPlan *p = inbound_prepare(db, cfg, key, raw, sender, recipient, error);
+	gboolean ok;
+
+	if (p && name)
+		p->m->given_name = pm_clean_name(name);
+	ok = p && inbound_apply(db, cfg, key, p, out, error);
 	inbound_plan_free(p);
 	return ok;
 }

@@ -116,4 +116,15 @@ gboolean inbound_process(PmDb *db, const PmConfig *cfg, const PmSecret *key, GBy
 			 const char *sender, const char *recipient, InboundOutcome *out,
 			 GError **error);
 
+/*
+ * inbound_process_named - inbound_process with a name the person typed (the web's
+ * /c/TOKEN page), handed to the handlers as it was typed (cleaned by pm_clean_name),
+ * never through a header of raw: a header would be decoded again (RFC 2047 encoded
+ * words), so typed text could become other text. Only a reply to a token naming the
+ * person, from their address, stores it (route.c adopt_name); it replaces a stored name.
+ */
+gboolean inbound_process_named(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			       GBytes *raw, const char *sender, const char *recipient,
+			       const char *name, InboundOutcome *out, GError **error);
+
 #endif

@@ -9,6 +9,7 @@
 #include <sysexits.h>
 #include "base/pm.h"
 #include "inbound/message.h"
+#include "mail/compose.h"
 #include "mail/replytext.h"
 
 static const char *const kind_names[] = {
@@ -110,29 +111,6 @@ static void from_encoded(InboundMessage *m, const char *addr)
 	g_free(local);
 }
 
-/* header_start - the offset of the header: blank lines before it (a message saved or
- * handed on with them: some mail stores and exporters) are skipped when a header field
- * follows them, else 0 (GMime would read the whole message as a body without headers) */
-static gsize header_start(const guint8 *data, gsize len)
-{
-	gsize off = 0, i = 0, name = 0;
-
-	while (off < len && off < 4096) {
-		gsize e = off;
-
-		while (e < len && data[e] != '\n' && (data[e] == ' ' || data[e] == '\t' || data[e] == '\r'))
-			e++;
-		if (e >= len || data[e] != '\n')
-			break;
-		off = e + 1;
-	}
-	if (off == 0)
-		return 0;
-	for (i = off; i < len && data[i] > ' ' && data[i] < 127 && data[i] != ':'; i++)
-		name++;
-	return name > 0 && i < len && data[i] == ':' ? off : 0;
-}
-
 /* inbound_parse - GMime parse plus the cheap header facts */
 InboundMessage *inbound_parse(GBytes *raw, const char *envelope_sender, GError **error)
 {
@@ -152,7 +130,7 @@ InboundMessage *inbound_parse(GBytes *raw, const char *envelope_sender, GError *
 	}
 	/* the stream copies nothing: it reads the bytes in place */
 	{
-		gsize off = header_start(data, len);
+		gsize off = compose_header_start(data, len);
 
 		data += off;
 		len -= off;
@@ -296,6 +274,7 @@ InboundMessage *inbound_message_free(InboundMessage *m)
 	g_bytes_unref(m->raw);
 	g_free(m->from_addr);
 	g_free(m->from_name);
+	g_free(m->given_name);
 	g_free(m->message_id);
 	g_free(m->subject);
 	bounce_report_free(m->bounce);

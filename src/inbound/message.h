@@ -46,6 +46,9 @@ typedef struct {
 	GBytes *raw;            /* the message as received (a reference) */
 	char *from_addr;        /* first From: mailbox as written (not normalized), or NULL */
 	char *from_name;        /* its display name, controls folded to spaces, or NULL */
+	char *given_name;       /* a name the person typed on the web's /c/TOKEN page, handed
+				 * in directly (inbound_process_named), never through a header;
+				 * cleaned (pm_clean_name), or NULL */
 	char *message_id;       /* without angle brackets, or NULL */
 	char *subject;          /* decoded, controls folded to spaces, or NULL */
 	AutoKind autokind;      /* autoreply_classify() */

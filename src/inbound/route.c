@@ -27,7 +27,10 @@
  *   their own sign+ address, moderate+, broadcast+) is asked for, is never capped and is
  *   stored as such (outbox.asked); anything that could be forged (mail to a public
  *   address like LIST+subscribe or sign+SLUG, or from another address) counts. Notices to
- *   organizers are not capped either.
+ *   organizers are not capped either. The web form's message (marked: from_web) is
+ *   answered at most once a day per address. The limit holds back only the mail: what
+ *   the message asked for (a pending signature) is recorded all the same, and a later
+ *   request (the next day) gets the answer.
  *
  * DIAGNOSTICS: EX_NOUSER for an unknown petition, list or token (the MTA bounces with the
  * reason); EX_DATAERR for a message without a usable From: where one is needed.
@@ -162,22 +165,26 @@ static gboolean from_is(InboundCtx *c, const Member *mb)
 /* adopt_name - a member without a name gets the From: display name of their own reply
  * (From: is theirs) to a token naming them: the only way mail names a member, since mail
  * without a token, which anyone can write in their name, stores no name (need_from). A
- * name, once there, came from the person or an organizer and is kept. FALSE on a
- * database error. */
+ * From: name, once there, came from the person or an organizer and is kept; a name the
+ * person typed on the web's /c/TOKEN page (given_name: that page is reached only from
+ * their own mail, and its token acts once) replaces it, so a name stored before this rule
+ * can be corrected. FALSE on a database error. */
 static gboolean adopt_name(InboundCtx *c, Member *mb, GError **error)
 {
-	char *from;
+	const char *name = c->m->given_name ? c->m->given_name : c->m->from_name;
+	gboolean typed = c->m->given_name != NULL;
+	char *from, *clean;
 	gboolean ok;
 
-	if (mb == NULL || (mb->name && *mb->name) || c->m->from_name == NULL ||
-	    *c->m->from_name == '\0' || c->token_member != mb->id || !from_is(c, mb))
+	if (mb == NULL || (!typed && mb->name && *mb->name) || name == NULL ||
+	    *name == '\0' || c->token_member != mb->id || !from_is(c, mb))
 		return TRUE;
 	from = from_address(c);
-	ok = member_upsert(c->db, c->cfg, from, c->m->from_name, NULL, NULL, FALSE, error) != 0;
+	ok = member_upsert(c->db, c->cfg, from, name, NULL, NULL, typed, error) != 0;
 	g_free(from);
-	if (ok) {
+	if (ok && (clean = pm_clean_name(name)) != NULL) {
 		g_free(mb->name);
-		mb->name = pm_clean_text(c->m->from_name);
+		mb->name = clean;
 	}
 	return ok;
 }
@@ -231,6 +238,12 @@ static gboolean asked_by(InboundCtx *c, const Member *to)
 	return c->token_member != 0 && to->id == c->token_member && from_is(c, to);
 }
 
+/* from_web - TRUE when the message is the web face's own (its mark: inbound_web_mark) */
+static gboolean from_web(InboundCtx *c)
+{
+	return inbound_is_web(c->key, inbound_web_source(c->m), inbound_message_id_raw(c->m));
+}
+
 /*
  * respond - compose template tmpl for to and queue it in this transaction. data is
  * consumed. kind OUTBOX_RESPONSE is an answer to this message (Auto-Submitted:
@@ -257,14 +270,18 @@ static gboolean respond(InboundCtx *c, const char *tmpl, const Member *to, const
 		item.recipient_key = key = address_normalize(c->cfg, member_address(to));
 	if (kind == OUTBOX_RESPONSE && !item.asked) {
 		gint64 today = 0;
+		/* the web form, where anyone types anyone's address, mails an address at most
+		 * once a day; the state it asks for is recorded all the same (the caller's) */
+		int cap = from_web(c) ? MIN(c->cfg->max_responses_per_day, 1)
+				      : c->cfg->max_responses_per_day;
 
 		if (!outbox_responses_today(c->db, key, &today, error))
 			goto out;
-		if (today >= c->cfg->max_responses_per_day) {
+		if (today >= cap) {
 			char *shown = address_redact(member_address(to));
 
 			log_info("no %s to %s: %d automatic responses today already", tmpl,
-				 shown, c->cfg->max_responses_per_day);
+				 shown, (int)today);
 			g_free(shown);
 			c->result = "limited";
 			ok = TRUE;
@@ -345,6 +362,19 @@ static Petition *find_petition(InboundCtx *c, const char *slug, GError **error)
 static List *find_list(InboundCtx *c, const char *name, GError **error)
 {
 	return list_need(c->db, c->cfg, name, error);
+}
+
+/* follow_address - the way back to a petition's updates, by the signer's own act: a
+ * one-time follow+TOKEN naming member (do_follow), offered only in mail to the member's
+ * own address (the one place it is minted); caller frees */
+static char *follow_address(InboundCtx *c, gint64 petition, gint64 member)
+{
+	Token ft = { TOKEN_FOLLOW, petition, member, 0 };
+	char *text = token_encode_once(c->key, &ft, g_random_int() | 1u);
+	char *addr = address_make(c->cfg, "follow", NULL, text);
+
+	g_free(text);
+	return addr;
 }
 
 /* ==== Signatures ==== */
@@ -551,12 +581,7 @@ static gboolean leave_petition_list(InboundCtx *c, const Petition *p, const Memb
 		json_object_set_boolean_member(d, "updates_stopped", stopped || is_signed);
 		json_object_set_boolean_member(d, "signed", is_signed);
 		if (is_signed) {
-			/* the way back, by their own act: a one-time follow+TOKEN naming them */
-			Token ft = { TOKEN_FOLLOW, p->id, mb->id, 0 };
-			char *text = token_encode_once(c->key, &ft, g_random_int() | 1u);
-
-			follow = address_make(c->cfg, "follow", NULL, text);
-			g_free(text);
+			follow = follow_address(c, p->id, mb->id);
 			json_object_set_string_member(d, "follow_address", follow);
 		}
 		c->result = l ? "unsubscribed" : "unfollowed";
@@ -695,9 +720,8 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 	if ((id = need_from(c, &addr, &created, error)) != 0 &&
 	    (mb = member_get(c->db, id, error)) != NULL)
 		ok = adopt_language_of_mail(c, mb, created, error) &&
-		     sign_pending(c, p, mb, inbound_is_web(c->key, inbound_web_source(c->m),
-						    inbound_message_id_raw(c->m))
-				  ? SIGNATURE_SOURCE_WEB : SIGNATURE_SOURCE_WRITING, error);
+		     sign_pending(c, p, mb, from_web(c) ? SIGNATURE_SOURCE_WEB
+							  : SIGNATURE_SOURCE_WRITING, error);
 	member_free(mb);
 	g_free(addr);
 	petition_free(p);
@@ -1638,8 +1662,9 @@ static gboolean do_post(InboundCtx *c, GError **error)
 			     OUTBOX_RESPONSE, error);
 		goto out;
 	}
-	if ((oid = member_upsert(c->db, c->cfg, addr, c->m->from_name, NULL, NULL, FALSE,
-				 error)) == 0 || (org = member_get(c->db, oid, error)) == NULL)
+	/* no name from this mail: it has no token, and only its address was checked */
+	if ((oid = member_upsert(c->db, c->cfg, addr, NULL, NULL, NULL, FALSE, error)) == 0 ||
+	    (org = member_get(c->db, oid, error)) == NULL)
 		goto out;
 	nid = newsletter_create(c->db, c->cfg, l->name,
 				c->m->subject ? c->m->subject : "(no subject)",
@@ -2581,19 +2606,43 @@ out:
 }
 
 /* do_unfollow - unfollow+TOKEN (List-Unsubscribe of a petition's updates): the token's
- * signer gets no more updates about that petition, at once and without mail back */
+ * signer gets no more updates about that petition, at once; by mail without mail back.
+ * From the web's one-click page (POST /u/TOKEN, which anyone holding a forwarded copy can
+ * send) the way back (follow_address) goes by mail to the member's own address, never
+ * on the page, and only when this stopped them (so posting again mails nobody) */
 static gboolean do_unfollow(InboundCtx *c, GError **error)
 {
 	Token t;
 	Member *mb;
-	gboolean changed = FALSE, ok;
+	Petition *p = NULL;
+	gboolean changed = FALSE, is_signed = FALSE, ok;
+	GError *e = NULL;
 
 	c->action = "unsubscribe";
 	if (!decode(c, TOKEN_UNFOLLOW, &t, error) || (mb = token_member(c, &t, error)) == NULL)
 		return FALSE;
-	ok = signature_stop_updates(c->db, t.object, mb->id, pm_now(), &changed, error);
+	ok = signature_stop_updates(c->db, t.object, mb->id, pm_now(), &changed, error) &&
+	     signature_exists(c->db, t.object, mb->id, &is_signed, error);
 	if (ok)
 		c->result = changed ? "unfollowed" : "already";
+	if (ok && changed && is_signed && from_web(c)) {
+		if ((p = petition_get(c->db, t.object, &e)) == NULL) {
+			ok = e == NULL;
+			if (e)
+				g_propagate_error(error, e);
+		} else {
+			JsonObject *d = with_petition(c, data_new(c, mb), p);
+			char *follow = follow_address(c, p->id, mb->id);
+
+			json_object_set_boolean_member(d, "updates_stopped", TRUE);
+			json_object_set_boolean_member(d, "signed", TRUE);
+			json_object_set_string_member(d, "follow_address", follow);
+			g_free(follow);
+			ok = respond(c, "reply_unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
+			c->result = "unfollowed";
+		}
+	}
+	petition_free(p);
 	member_free(mb);
 	return ok;
 }

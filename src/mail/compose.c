@@ -737,13 +737,36 @@ static GMimeObject *text_part(const char *subtype, const char *text)
 	return GMIME_OBJECT(part);
 }
 
+/* compose_header_start - where a raw message's header starts (see compose.h) */
+gsize compose_header_start(const guint8 *data, gsize len)
+{
+	gsize off = 0, i = 0, name = 0;
+
+	while (off < len && off < 4096) {
+		gsize e = off;
+
+		while (e < len && data[e] != '\n' && (data[e] == ' ' || data[e] == '\t' || data[e] == '\r'))
+			e++;
+		if (e >= len || data[e] != '\n')
+			break;
+		off = e + 1;
+	}
+	if (off == 0)
+		return 0;
+	for (i = off; i < len && data[i] > ' ' && data[i] < 127 && data[i] != ':'; i++)
+		name++;
+	return name > 0 && i < len && data[i] == ':' ? off : 0;
+}
+
 /* message_part - a message/rfc822 attachment of a whole message (as it is: RFC 2046 allows
  * no base64 there), or NULL when the bytes do not parse as one */
 static GMimeObject *message_part(const ComposeAttachment *a)
 {
 	gsize size = 0;
-	const void *bytes = a->data ? g_bytes_get_data(a->data, &size) : NULL;
-	GMimeStream *s = g_mime_stream_mem_new_with_buffer(bytes ? bytes : "", size);
+	const guint8 *bytes = a->data ? g_bytes_get_data(a->data, &size) : NULL;
+	gsize off = bytes ? compose_header_start(bytes, size) : 0;     /* as inbound reads it */
+	GMimeStream *s = g_mime_stream_mem_new_with_buffer(bytes ? (const char *)bytes + off : "",
+							   size - off);
 	GMimeParser *p = g_mime_parser_new_with_stream(s);
 	GMimeMessage *msg = g_mime_parser_construct_message(p, NULL);
 	GMimeMessagePart *part = NULL;

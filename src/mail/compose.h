@@ -91,6 +91,16 @@ char *compose_languages(const PmConfig *cfg);
 char *compose_header_value(const char *v);
 
 /*
+ * compose_header_start - the offset in a raw message (data, len) where its header starts:
+ * blank lines before it (a message saved or handed on with them: some mail stores and
+ * exporters) are skipped when a header field follows them (within the first 4 KiB), else
+ * 0 (GMime would read the whole message as a body without a header). The one rule for
+ * reading raw messages: inbound/message.c inbound_parse and the message/rfc822
+ * attachments composed here (mail forwarded to the organizers' mailbox) both use it.
+ */
+gsize compose_header_start(const guint8 *data, gsize len);
+
+/*
  * compose_cache_clear - forget the parsed templates. compose_message keeps a cache of
  * parsed templates shared by all threads (revalidated by stat on each use); this frees it.
  */

@@ -109,7 +109,7 @@ char *target_salutation(const char *title, const char *name)
 gint64 target_add(PmDb *db, const PmConfig *cfg, const char *name, const char *email,
 		  const char *title, const char *district, char **slugs, GError **error)
 {
-	char *addr = pm_clean_text(email), *n = pm_clean_text(name);
+	char *addr = pm_clean_text(email), *n = pm_clean_name(name);
 	char *t = pm_clean_text(title), *d = pm_clean_text(district);
 	gint64 id = 0;
 	GError *e = NULL;
@@ -173,7 +173,7 @@ out:
 gboolean target_update(PmDb *db, gint64 id, const char *name, const char *email,
 		       const char *title, const char *district, GError **error)
 {
-	char *addr = pm_clean_text(email), *n = pm_clean_text(name);
+	char *addr = pm_clean_text(email), *n = pm_clean_name(name);
 	gboolean ok = FALSE;
 	GError *e = NULL;
 

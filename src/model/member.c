@@ -153,7 +153,7 @@ gint64 member_upsert_ex(PmDb *db, const PmConfig *cfg, const char *email, const 
 			gboolean *created, GError **error)
 {
 	char *norm = address_normalize(cfg, email), *given = address_given(email);
-	char *n = pm_clean_text(name), *pc = pm_clean_text(postcode);
+	char *n = pm_clean_name(name), *pc = pm_clean_text(postcode);
 	char *d = pm_clean_text(district);
 	gint64 id = 0, now = pm_now();
 	Member *m;

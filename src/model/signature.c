@@ -227,15 +227,17 @@ gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
 				 gint64 at, gboolean *created, GError **error)
 {
 	gint64 have = 0;
-	char *derived = NULL;
+	char *derived = NULL, *clean = pm_clean_name(name);     /* the one rule for names */
 	GError *e = NULL;
 	gboolean ok = FALSE;
 
 	*created = FALSE;
+	name = clean;
 	if (district == NULL && postcode) {
 		derived = district_for_postcode(db, postcode, &e);
 		if (e) {
 			g_propagate_error(error, e);
+			g_free(clean);
 			return FALSE;
 		}
 		district = derived;
@@ -264,6 +266,7 @@ gboolean signature_add_anonymous(PmDb *db, gint64 petition_id, const char *name,
 	ok = TRUE;
 out:
 	g_free(derived);
+	g_free(clean);
 	return ok;
 }
 

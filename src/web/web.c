@@ -742,6 +742,41 @@ static enum MHD_Result json_petition(PmWeb *w, PmDb *db, struct MHD_Connection *
 
 /* ==== One-click unsubscribe (RFC 8058) ==== */
 
+/* as_mail - the form as the message its sender could have written to address to: From:
+ * email alone (no display name: a name typed on a page goes to the inbound step
+ * directly, inbound_process_named, since a header would be decoded again), the comment as
+ * its text (GMime writes the headers: no injection), marked as the web form's
+ * (inbound_web_mark) */
+static GBytes *as_mail(const PmConfig *cfg, const PmSecret *key, const char *email,
+		       const char *to, const char *subject, const char *text)
+{
+	GMimeMessage *m = g_mime_message_new(TRUE);
+	GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
+	char *id = g_mime_utils_generate_message_id(cfg->domain), *mark;
+	GDateTime *now;
+	char *raw;
+	GBytes *b;
+
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, NULL, email);
+	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, to);
+	g_mime_message_set_subject(m, subject, "utf-8");
+	g_mime_message_set_message_id(m, id);
+	now = g_date_time_new_now_utc();
+	g_mime_message_set_date(m, now);
+	g_date_time_unref(now);
+	mark = inbound_web_mark(key, id);
+	g_mime_object_set_header(GMIME_OBJECT(m), "X-Peermail-Source", mark, NULL);
+	g_free(mark);
+	g_mime_text_part_set_text(part, text ? text : "");
+	g_mime_message_set_mime_part(m, GMIME_OBJECT(part));
+	raw = g_mime_object_to_string(GMIME_OBJECT(m), NULL);
+	b = g_bytes_new_take(raw, strlen(raw));
+	g_object_unref(part);
+	g_object_unref(m);
+	g_free(id);
+	return b;
+}
+
 /* body_is_one_click - does body (of content type ctype) carry List-Unsubscribe=One-Click? */
 static gboolean body_is_one_click(const char *ctype, const GString *body)
 {
@@ -770,8 +805,10 @@ static gboolean body_is_one_click(const char *ctype, const GString *body)
 }
 
 /* unfollow - /u/TOKEN of a petition's update (TOKEN_UNFOLLOW t): GET shows a button,
- * POST with One-Click stops that petition's updates to the token's signer, and the page
- * gives the way back: a one-time follow+TOKEN address (inbound/route.c do_follow) */
+ * POST with One-Click stops that petition's updates to the token's signer, as mail to
+ * unfollow+TOKEN would, through the inbound pipeline (inbound/route.c do_unfollow). The
+ * way back (a one-time follow+TOKEN) goes by mail to the member's own address, never on
+ * this page: update copies carry /u/TOKEN, so a forwarded copy passes it on */
 static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 				const char *method, const char *token, const Token *t,
 				const WebReq *req)
@@ -779,7 +816,6 @@ static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection 
 	GError *e = NULL;
 	Petition *p = petition_get(db, t->object, &e);
 	Member *mb = p ? member_get(db, t->member, &e) : NULL;
-	gboolean changed = FALSE;
 	enum MHD_Result r;
 
 	if (p == NULL || mb == NULL) {
@@ -806,27 +842,26 @@ static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection 
 								  "Content-Type"), req->body)) {
 		r = answer_message(conn, 400, "Bad request",
 				   "A one-click unsubscribe sends List-Unsubscribe=One-Click.");
-	} else if (!db_begin(db, &e) ||
-		   !signature_stop_updates(db, p->id, mb->id, pm_now(), &changed, &e) ||
-		   !db_commit(db, &e)) {
-		db_rollback(db);
-		r = answer_error(conn, e);
 	} else {
-		Token ft = { TOKEN_FOLLOW, p->id, mb->id, 0 };
-		char *ftext = token_encode_once(w->key, &ft, g_random_int() | 1u);
-		char *follow = address_make(w->cfg, "follow", NULL, ftext);
-		char *text = g_strdup_printf("You will receive no more updates about %s. Changed "
-					     "your mind? Send any message to %s from your own "
-					     "address (it works once) to get them again.",
-					     p->title, follow);
+		InboundOutcome out = { 0 };
+		char *to = address_make(w->cfg, "unfollow", NULL, token);
+		GBytes *raw = as_mail(w->cfg, w->key, member_address(mb), to, "Unsubscribe", "");
 
-		g_free(ftext);
-		g_free(follow);
+		if (!inbound_process(db, w->cfg, w->key, raw, member_address(mb), to, &out, &e)) {
+			r = answer_error(conn, e);
+		} else {
+			char *text = g_strdup_printf("You will receive no more updates about %s. "
+						     "Changed your mind? The way back was sent "
+						     "to your address.", p->title);
 
-		log_info("web: one-click unfollow: petition %s, member %" G_GINT64_FORMAT, p->slug,
-			 mb->id);
-		r = answer_message(conn, 200, "Unsubscribed", text);
-		g_free(text);
+			log_info("web: one-click unfollow: petition %s, member %" G_GINT64_FORMAT
+				 ": %s", p->slug, mb->id, out.result);
+			r = answer_message(conn, 200, "Unsubscribed", text);
+			g_free(text);
+		}
+		inbound_outcome_clear(&out);
+		g_bytes_unref(raw);
+		g_free(to);
 	}
 	member_free(mb);
 	petition_free(p);
@@ -941,39 +976,6 @@ static void sign_form(GString *p, const char *slug)
 			"We will send you an email to confirm.</p></form>\n");
 }
 
-/* as_mail - the form as the message its sender could have written to address to: From
- * name <email>, the comment as its text (GMime writes the headers: no injection), marked
- * as the web form's (inbound_web_mark) */
-static GBytes *as_mail(const PmConfig *cfg, const PmSecret *key, const char *name, const char *email, const char *to,
-		       const char *subject, const char *text)
-{
-	GMimeMessage *m = g_mime_message_new(TRUE);
-	GMimeTextPart *part = g_mime_text_part_new_with_subtype("plain");
-	char *id = g_mime_utils_generate_message_id(cfg->domain), *mark;
-	GDateTime *now;
-	char *raw;
-	GBytes *b;
-
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, name, email);
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, NULL, to);
-	g_mime_message_set_subject(m, subject, "utf-8");
-	g_mime_message_set_message_id(m, id);
-	now = g_date_time_new_now_utc();
-	g_mime_message_set_date(m, now);
-	g_date_time_unref(now);
-	mark = inbound_web_mark(key, id);
-	g_mime_object_set_header(GMIME_OBJECT(m), "X-Peermail-Source", mark, NULL);
-	g_free(mark);
-	g_mime_text_part_set_text(part, text ? text : "");
-	g_mime_message_set_mime_part(m, GMIME_OBJECT(part));
-	raw = g_mime_object_to_string(GMIME_OBJECT(m), NULL);
-	b = g_bytes_new_take(raw, strlen(raw));
-	g_object_unref(part);
-	g_object_unref(m);
-	g_free(id);
-	return b;
-}
-
 /* form_value - a cleaned form field (NULL when absent or empty); caller frees */
 static char *form_value(GHashTable *form, const char *key, gssize max)
 {
@@ -1009,19 +1011,17 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 {
 	const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	GHashTable *form = NULL;
-	char *name = NULL, *email = NULL, *addr = NULL, *key = NULL, *postcode = NULL;
+	char *email = NULL, *addr = NULL, *postcode = NULL;
 	char *comment = NULL;
 	char *ip = client_ip(conn), *to = NULL, *hp = NULL;
 	Petition *p = NULL;
 	Member *known = NULL;
 	GError *e = NULL;
-	gint64 today = 0;
 	enum MHD_Result r;
 
 	if (ctype && g_ascii_strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0)
 		form = g_uri_parse_params(req->body->str, req->body->len, "&",
 					  G_URI_PARAMS_WWW_FORM, NULL);
-	name = form_value(form, "name", 100);
 	email = form_value(form, "email", 254);
 	postcode = form_value(form, "postcode", 16);
 	comment = form_value(form, "comment", 2000);
@@ -1044,22 +1044,16 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		r = answer_message(conn, 429, "Too many attempts",
 				   "Too many signatures were sent from your network in the last "
 				   "hour. Please try again later, or sign by email.");
-	} else if (!outbox_responses_today(db, (key = address_normalize(w->cfg, addr)) ? key
-								       : addr, &today, &e)) {
-		r = answer_error(conn, g_steal_pointer(&e));
-	} else if (today > 0) {
-		/* at most one automatic mail per address per day: nothing more is done, and
-		 * the page is the one every address gets */
-		log_info("web: sign %s from %s: mail went to that address today: nothing sent",
-			 p->slug, ip);
-		r = sign_sent(conn);
 	} else {
+		/* always the inbound pipeline: the pending signature is recorded, and only the
+		 * mail is held back by the daily limit (inbound/route.c respond: the web
+		 * form's answers at most one a day per address); the page is the same */
 		InboundOutcome out = { 0 };
 		GBytes *raw;
 		char *subject = g_strdup_printf("Sign: %s", p->title);
 
 		to = address_make(w->cfg, "sign", p->slug, NULL);
-		raw = as_mail(w->cfg, w->key, name, addr, to, subject, comment);
+		raw = as_mail(w->cfg, w->key, addr, to, subject, comment);
 		g_free(subject);
 		/* a new member gets the postcode given (the district follows from it) */
 		if (postcode && (known = member_find(db, w->cfg, addr, NULL)) == NULL &&
@@ -1080,10 +1074,8 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		g_hash_table_unref(form);
 	petition_free(p);
 	member_free(known);
-	g_free(name);
 	g_free(email);
 	g_free(addr);
-	g_free(key);
 	g_free(postcode);
 	g_free(comment);
 	g_free(hp);
@@ -1093,8 +1085,9 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 }
 
 /* confirm - /c/TOKEN: GET shows the name box and a button; POST confirms, as a reply to
- * confirm+TOKEN would, From: the name given there (a member's name comes only from their
- * own act: inbound/route.c adopt_name) */
+ * confirm+TOKEN would, with the name typed there handed to the inbound step directly
+ * (never through a header); it becomes the member's name, replacing one stored before (a
+ * member's name comes only from their own act: inbound/route.c adopt_name) */
 static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 			       const char *method, const char *token, const WebReq *req)
 {
@@ -1130,13 +1123,12 @@ static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 			? g_uri_parse_params(req->body->str, req->body->len, "&",
 					     G_URI_PARAMS_WWW_FORM, NULL) : NULL;
 		char *name = form_value(form, "name", 100);
-		GBytes *raw = as_mail(w->cfg, w->key, name ? name : mb->name, member_address(mb), to,
-				      "Confirm", "");
+		GBytes *raw = as_mail(w->cfg, w->key, member_address(mb), to, "Confirm", "");
 
-		g_free(name);
 		if (form)
 			g_hash_table_unref(form);
-		if (!inbound_process(db, w->cfg, w->key, raw, member_address(mb), to, &out, &e)) {
+		if (!inbound_process_named(db, w->cfg, w->key, raw, member_address(mb), to, name,
+					   &out, &e)) {
 			if (e->code == EX_NOUSER) {
 				g_clear_error(&e);
 				r = answer_message(conn, 404, "Unknown link",
@@ -1153,6 +1145,7 @@ static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 		}
 		inbound_outcome_clear(&out);
 		g_bytes_unref(raw);
+		g_free(name);
 		g_free(to);
 	}
 	member_free(mb);
