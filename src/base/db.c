@@ -517,13 +517,13 @@ gboolean db_int(PmDb *db, GError **error, gint64 *out, gint64 def, const char *s
 		const char *types, ...)
 {
 	va_list ap;
-	sqlite3_stmt *st;
+	gboolean ok;
 
-	va_start(ap, types);
-	st = prepare_bind(db, error, sql, types, ap);
-	va_end(ap);
 	*out = def;
-	return db_row(db, st, read_int, out, error);
+	va_start(ap, types);
+	ok = db_row(db, prepare_bind(db, error, sql, types, ap), read_int, out, error);
+	va_end(ap);
+	return ok;
 }
 
 /* db_double - one number from a query */
@@ -531,13 +531,13 @@ gboolean db_double(PmDb *db, GError **error, double *out, double def, const char
 		   const char *types, ...)
 {
 	va_list ap;
-	sqlite3_stmt *st;
+	gboolean ok;
 
-	va_start(ap, types);
-	st = prepare_bind(db, error, sql, types, ap);
-	va_end(ap);
 	*out = def;
-	return db_row(db, st, read_double, out, error);
+	va_start(ap, types);
+	ok = db_row(db, prepare_bind(db, error, sql, types, ap), read_double, out, error);
+	va_end(ap);
+	return ok;
 }
 
 /* db_text - one text value from a query */
@@ -545,13 +545,13 @@ gboolean db_text(PmDb *db, GError **error, char **out, const char *sql, const ch
 		 ...)
 {
 	va_list ap;
-	sqlite3_stmt *st;
+	gboolean ok;
 
 	*out = NULL;
 	va_start(ap, types);
-	st = prepare_bind(db, error, sql, types, ap);
+	ok = db_row(db, prepare_bind(db, error, sql, types, ap), read_text, out, error);
 	va_end(ap);
-	return db_row(db, st, read_text, out, error);
+	return ok;
 }
 
 /* db_ids - the first column of every row */
