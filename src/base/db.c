@@ -475,30 +475,69 @@ gboolean db_exec(PmDb *db, GError **error, const char *sql, const char *types, .
 	return TRUE;
 }
 
+/* db_row - one row of st, read by read */
+gboolean db_row(PmDb *db, sqlite3_stmt *st, DbReadFn read, gpointer out, GError **error)
+{
+	GError *e = NULL;
+
+	if (st == NULL)
+		return FALSE;
+	if (db_step(db, st, &e))
+		read(st, out);
+	db_done(st);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* read_int - column 0 into *(gint64 *)out unless NULL (DbReadFn) */
+static void read_int(sqlite3_stmt *st, gpointer out)
+{
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*(gint64 *)out = sqlite3_column_int64(st, 0);
+}
+
+/* read_double - column 0 into *(double *)out unless NULL (DbReadFn) */
+static void read_double(sqlite3_stmt *st, gpointer out)
+{
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*(double *)out = sqlite3_column_double(st, 0);
+}
+
+/* read_text - column 0 copied into *(char **)out (DbReadFn) */
+static void read_text(sqlite3_stmt *st, gpointer out)
+{
+	*(char **)out = db_col_text(st, 0);
+}
+
 /* db_int - one integer from a query */
 gboolean db_int(PmDb *db, GError **error, gint64 *out, gint64 def, const char *sql,
 		const char *types, ...)
 {
 	va_list ap;
-	sqlite3_stmt *st;
-	GError *e = NULL;
+	gboolean ok;
 
-	va_start(ap, types);
-	st = prepare_bind(db, error, sql, types, ap);
-	va_end(ap);
-	if (st == NULL)
-		return FALSE;
 	*out = def;
-	if (db_step(db, st, &e)) {
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			*out = sqlite3_column_int64(st, 0);
-	} else if (e) {
-		g_propagate_error(error, e);
-		db_done(st);
-		return FALSE;
-	}
-	db_done(st);
-	return TRUE;
+	va_start(ap, types);
+	ok = db_row(db, prepare_bind(db, error, sql, types, ap), read_int, out, error);
+	va_end(ap);
+	return ok;
+}
+
+/* db_double - one number from a query */
+gboolean db_double(PmDb *db, GError **error, double *out, double def, const char *sql,
+		   const char *types, ...)
+{
+	va_list ap;
+	gboolean ok;
+
+	*out = def;
+	va_start(ap, types);
+	ok = db_row(db, prepare_bind(db, error, sql, types, ap), read_double, out, error);
+	va_end(ap);
+	return ok;
 }
 
 /* db_text - one text value from a query */
@@ -506,23 +545,13 @@ gboolean db_text(PmDb *db, GError **error, char **out, const char *sql, const ch
 		 ...)
 {
 	va_list ap;
-	sqlite3_stmt *st;
-	GError *e = NULL;
+	gboolean ok;
 
 	*out = NULL;
 	va_start(ap, types);
-	st = prepare_bind(db, error, sql, types, ap);
+	ok = db_row(db, prepare_bind(db, error, sql, types, ap), read_text, out, error);
 	va_end(ap);
-	if (st == NULL)
-		return FALSE;
-	if (db_step(db, st, &e))
-		*out = db_col_text(st, 0);
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		return FALSE;
-	}
-	return TRUE;
+	return ok;
 }
 
 /* db_ids - the first column of every row */

@@ -110,9 +110,20 @@ gboolean db_step(PmDb *db, sqlite3_stmt *st, GError **error);
 /* db_done - reset and clear a statement from db_query; returns NULL */
 sqlite3_stmt *db_done(sqlite3_stmt *st);
 
-/* db_int - run a query returning one integer (def when no row); FALSE on error */
+/* DbReadFn - read the current row of st into out */
+typedef void (*DbReadFn)(sqlite3_stmt *st, gpointer out);
+
+/* db_row - step st (from db_query; NULL passes its error through) once and, when it gives
+ * a row, read it into out by read; st is done afterwards. FALSE with error on failure */
+gboolean db_row(PmDb *db, sqlite3_stmt *st, DbReadFn read, gpointer out, GError **error);
+
+/* db_int - run a query returning one integer (def when no row or NULL); FALSE on error */
 gboolean db_int(PmDb *db, GError **error, gint64 *out, gint64 def, const char *sql,
 		const char *types, ...);
+
+/* db_double - run a query returning one number (def when no row or NULL); FALSE on error */
+gboolean db_double(PmDb *db, GError **error, double *out, double def, const char *sql,
+		   const char *types, ...);
 
 /* db_text - run a query returning one text value into *out (caller frees; NULL when no
  * row or NULL); FALSE on error */

@@ -11,6 +11,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 #include "cli/cmd.h"
+#include "cli/print.h"
 #include "inbound/inbound.h"
 #include "base/json.h"
 #include "mail/replytext.h"
@@ -66,10 +67,7 @@ static void inspect_json(CmdCtx *c, InboundMessage *m)
 		BounceRecipient *x = g_ptr_array_index(r->recipients, i);
 
 		json_put_object(b, NULL);
-		json_put_str(b, "address", x->address);
-		json_put_str(b, "status", x->status);
-		json_put_bool(b, "permanent", x->permanent);
-		json_put_str(b, "diagnostic", x->diagnostic);
+		print_bounced(b, x->address, x->status, x->permanent, x->diagnostic);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);

@@ -116,10 +116,7 @@ static void put_member(JsonBuilder *b, const MemberRecord *r)
 
 		json_put_object(b, NULL);
 		json_put_time(b, "at", x->at);
-		json_put_str(b, "address", x->address);
-		json_put_str(b, "status", x->status);
-		json_put_bool(b, "permanent", x->permanent);
-		json_put_str(b, "diagnostic", x->diagnostic);
+		print_bounced(b, x->address, x->status, x->permanent, x->diagnostic);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);

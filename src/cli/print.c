@@ -1,5 +1,5 @@
 /*
- * print.c - JSON objects for lists, petitions and newsletters.
+ * print.c - JSON objects for lists, petitions, newsletters and bounced recipients.
  */
 #include <stdio.h>
 #include "base/json.h"
@@ -82,6 +82,16 @@ void print_newsletter_report(JsonBuilder *b, const char *key, const NewsletterRe
 	json_put_int(b, "cancelled", s->counts.cancelled);
 	json_put_int(b, "unsubscribes", s->counts.unsubscribes);
 	json_builder_end_object(b);
+}
+
+/* print_bounced - a bounced recipient's delivery status */
+void print_bounced(JsonBuilder *b, const char *address, const char *status,
+		   gboolean permanent, const char *diagnostic)
+{
+	json_put_str(b, "address", address);
+	json_put_str(b, "status", status);
+	json_put_bool(b, "permanent", permanent);
+	json_put_str(b, "diagnostic", diagnostic);
 }
 
 /* print_import - an import's problems and summary */

@@ -1,7 +1,7 @@
 /*
  * print.h - the JSON shape of the model's structs that several commands print: a list
- * (`list show|ls`, `stats`), a petition (`petition show|ls`, `stats`) and a newsletter
- * (`newsletter status|ls`, `stats`).
+ * (`list show|ls`, `stats`), a petition (`petition show|ls`, `stats`), a newsletter
+ * (`newsletter status|ls`, `stats`) and a bounced recipient (`inspect`, `member show`).
  *
  * Owns: those objects' key names (docs/cli.md). Not: writing JSON (base/json), what the
  * counts mean (model/stats, model/newsletter).
@@ -28,6 +28,11 @@ void print_petition_stats(JsonBuilder *b, const char *key, const PetitionStats *
 /* print_newsletter_report - {id, status, subject, list, petition, scheduled_at,
  * recipients, queued, sent, failed, bounced, cancelled, unsubscribes} */
 void print_newsletter_report(JsonBuilder *b, const char *key, const NewsletterReport *s);
+
+/* print_bounced - a bounced recipient's {address, status, permanent, diagnostic} as
+ * members of b's open object */
+void print_bounced(JsonBuilder *b, const char *address, const char *status,
+		   gboolean permanent, const char *diagnostic);
 
 /* print_import - an import's problems on stderr ("peermail: FILE: line N: why") and its
  * summary line into out when ok; clears st */

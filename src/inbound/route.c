@@ -2301,85 +2301,6 @@ out:
 	return ok;
 }
 
-/* review_refused - a review reply not from the organizer it was sent to: nothing decided,
- * the organizers told who tried */
-static gboolean review_refused(InboundCtx *c, const Petition *p, const char *from,
-			       GError **error)
-{
-	JsonObject *d = review_notice_data(c->db, c->cfg, p, "");
-	JsonNode *node = json_node_init_object(json_node_alloc(), d);
-	Notice n = { "petition_review", node, NULL, p->id, NULL, NULL, NULL };
-	gboolean ok;
-
-	json_object_set_string_member(d, "refused_from", from ? from : "(no address)");
-	log_info("review reply for petition %s not from its organizer: refused", p->slug);
-	c->result = "refused";
-	ok = notify_organizers(c->db, c->cfg, &n, NULL, error);
-	json_node_unref(node);
-	json_object_unref(d);
-	return ok;
-}
-
-/* do_review - an organizer's reply to review+TOKEN: "approve" publishes, "reject REASON"
- * rejects; anything else is asked again; from another address nothing is decided */
-static gboolean do_review(InboundCtx *c, GError **error)
-{
-	static const char *const yes[] = { "approve", "approved", "publish", "yes", "ok", NULL };
-	static const char *const no[] = { "reject", "rejected", "no", NULL };
-	const char *text;
-	char *from = NULL, *reason = NULL;
-	Member *org;
-	Petition *p = NULL;
-	Token t;
-	gboolean ok = TRUE;
-	GError *e = NULL;
-
-	c->action = "review";
-	if (!decode(c, TOKEN_REVIEW, &t, error) || (org = token_member(c, &t, error)) == NULL)
-		return FALSE;
-	if ((p = petition_need_id(c->db, t.object, error)) == NULL) {
-		member_free(org);
-		return FALSE;
-	}
-	from = from_address(c);
-	if (!organizer_is(c->cfg, NULL, org->email) || g_strcmp0(from, org->email) != 0) {
-		ok = review_refused(c, p, from, error);
-		goto out;
-	}
-	if (p->status != PETITION_STATUS_MODERATION) {
-		log_info("review reply for petition %s, which is %s: nothing to decide", p->slug,
-			 petition_status_name(p->status));
-		c->result = "decided";
-		goto out;
-	}
-	text = inbound_reply_text(c->m);
-	reason = second_word(text);
-	if (first_word_is(text, yes)) {
-		ok = review_decide(c->db, c->cfg, c->key, p, TRUE, NULL, org->email, error);
-		c->result = "approved";
-	} else if (first_word_is(text, no) &&
-		   (ok = review_decide(c->db, c->cfg, c->key, p, FALSE, reason, org->email, &e))) {
-		c->result = "rejected";
-	} else if (e && e->code != EX_USAGE) {
-		g_propagate_error(error, e);
-		ok = FALSE;
-	} else {
-		/* not a decision (or no known reason): asked again, with the reasons */
-		JsonObject *d = review_notice_data(c->db, c->cfg, p, org->email);
-
-		g_clear_error(&e);
-		json_object_set_boolean_member(d, "unclear", TRUE);
-		c->result = "unclear";
-		ok = respond(c, "petition_review", org, c->recipient, d, OUTBOX_NOTICE, error);
-	}
-out:
-	g_free(reason);
-	g_free(from);
-	petition_free(p);
-	member_free(org);
-	return ok;
-}
-
 /* ==== A creator's updates to the signers (docs/petitions.md) ==== */
 
 /* update_answer - template start_news to to about p with flag what and extra members of d
@@ -2517,18 +2438,52 @@ static char *rest_of_line(const char *text)
 	return NULL;
 }
 
-/* update_refused_notice - a reply about update u not from the organizer it was sent to:
- * nothing decided, the organizers told who tried */
-static gboolean update_refused_notice(InboundCtx *c, const Petition *p, const PetitionUpdate *u,
-				      const char *from, GError **error)
+/* ==== An organizer's decision by reply (review+TOKEN, decide+TOKEN) ==== */
+
+/* Decision - how the organizers' replies that decide differ (decision_reply) */
+typedef struct {
+	const char *action;                   /* c->action */
+	TokenPurpose purpose;                 /* the token it answers */
+	gboolean update;                      /* about an update (the token's object), else a petition */
+	const char *tmpl;                     /* the organizers' notice: asked again, refused */
+	const char *const *yes;               /* the words that approve (decision_no: reject) */
+	char *(*reason_of)(const char *text); /* a rejection's reason in the reply, or NULL */
+} Decision;
+
+static const char *const decision_no[] = { "reject", "rejected", "no", NULL };
+static const char *const review_yes[] = { "approve", "approved", "publish", "yes", "ok", NULL };
+static const char *const update_yes[] = { "approve", "approved", "yes", "ok", "okay", NULL };
+
+/* review+TOKEN: "approve" publishes the petition in moderation, "reject REASON" (a
+ * configured code) rejects it */
+static const Decision review_decision = { "review", TOKEN_REVIEW, FALSE, "petition_review",
+					  review_yes, second_word };
+/* decide+TOKEN: "approve" sends the update to the signers, "reject REASON" refuses it */
+static const Decision update_decision = { "decide", TOKEN_UPDATE_REVIEW, TRUE, "update_review",
+					  update_yes, rest_of_line };
+
+/* decision_data - the notice data about p, or its update u (NULL: p itself), for
+ * organizer org (address, "" for none); caller unrefs */
+static JsonObject *decision_data(InboundCtx *c, const Petition *p, const PetitionUpdate *u,
+				 const char *org)
 {
-	JsonObject *d = update_notice_data(c->db, c->cfg, p, u, "");
+	return u ? update_notice_data(c->db, c->cfg, p, u, org)
+		 : review_notice_data(c->db, c->cfg, p, org);
+}
+
+/* decision_refused - a reply about about (p, or its update u) not from the organizer it
+ * was sent to: nothing decided, the organizers told who tried */
+static gboolean decision_refused(InboundCtx *c, const Decision *k, const Petition *p,
+				 const PetitionUpdate *u, const char *about, const char *from,
+				 GError **error)
+{
+	JsonObject *d = decision_data(c, p, u, "");
 	JsonNode *node = json_node_init_object(json_node_alloc(), d);
-	Notice n = { "update_review", node, NULL, p->id, NULL, NULL, NULL };
+	Notice n = { k->tmpl, node, NULL, p->id, NULL, NULL, NULL };
 	gboolean ok;
 
 	json_object_set_string_member(d, "refused_from", from ? from : "(no address)");
-	log_info("decision on update %" G_GINT64_FORMAT " not from its organizer: refused", u->id);
+	log_info("decision on %s not from its organizer: refused", about);
 	c->result = "refused";
 	ok = notify_organizers(c->db, c->cfg, &n, NULL, error);
 	json_node_unref(node);
@@ -2536,73 +2491,100 @@ static gboolean update_refused_notice(InboundCtx *c, const Petition *p, const Pe
 	return ok;
 }
 
-/* do_decide - an organizer's reply to decide+TOKEN: "approve" sends the update to the
- * signers, "reject REASON" refuses it; anything else is asked again; from another address
- * nothing is decided */
-static gboolean do_decide(InboundCtx *c, GError **error)
+/* decision_apply - approve (reason NULL) or reject p, or its update u (NULL: p itself),
+ * decided by by; EX_USAGE: a rejection without a (known) reason, nothing changed */
+static gboolean decision_apply(InboundCtx *c, const Petition *p, const PetitionUpdate *u,
+			       gboolean approve, const char *reason, const char *by,
+			       GError **error)
 {
-	static const char *const yes[] = { "approve", "approved", "yes", "ok", "okay", NULL };
-	static const char *const no[] = { "reject", "rejected", "no", NULL };
+	return u ? update_decide(c->db, c->cfg, c->key, u->id, approve, reason, by, NULL, error)
+		 : review_decide(c->db, c->cfg, c->key, p, approve, reason, by, error);
+}
+
+/* decision_reply - an organizer's reply to k's token: approve, or reject with a reason;
+ * anything else is asked again; from another address nothing is decided (the organizers
+ * told); about one no longer waiting nothing either */
+static gboolean decision_reply(InboundCtx *c, const Decision *k, GError **error)
+{
 	const char *text;
-	char *from = NULL, *reason = NULL;
+	char *from = NULL, *reason = NULL, *about = NULL;
 	Member *org;
 	PetitionUpdate *u = NULL;
 	Petition *p = NULL;
 	Token t;
 	gboolean ok = FALSE;
+	GError *e = NULL;
 
-	c->action = "decide";
-	if (!decode(c, TOKEN_UPDATE_REVIEW, &t, error) || (org = token_member(c, &t, error)) == NULL)
+	c->action = k->action;
+	if (!decode(c, k->purpose, &t, error) || (org = token_member(c, &t, error)) == NULL)
 		return FALSE;
-	if ((u = petition_update_need(c->db, t.object, error)) == NULL ||
-	    (p = petition_need_id(c->db, u->petition_id, error)) == NULL)
+	if ((k->update && (u = petition_update_need(c->db, t.object, error)) == NULL) ||
+	    (p = petition_need_id(c->db, u ? u->petition_id : t.object, error)) == NULL)
 		goto out;
+	about = u ? g_strdup_printf("update %" G_GINT64_FORMAT, u->id)
+		  : g_strdup_printf("petition %s", p->slug);
 	from = from_address(c);
 	if (!organizer_is(c->cfg, NULL, org->email) || !is_member_addr(c, from, org) ||
 	    !organizer_is(c->cfg, NULL, from)) {
-		ok = update_refused_notice(c, p, u, from, error);
+		ok = decision_refused(c, k, p, u, about, from, error);
 		goto out;
 	}
-	if (u->status != PETITION_UPDATE_PENDING) {
-		log_info("decision on update %" G_GINT64_FORMAT ", which is %s: nothing to decide",
-			 u->id, petition_update_status_name(u->status));
+	if (u ? u->status != PETITION_UPDATE_PENDING : p->status != PETITION_STATUS_MODERATION) {
+		log_info("decision on %s, which is %s: nothing to decide", about,
+			 u ? petition_update_status_name(u->status) : petition_status_name(p->status));
 		c->result = "decided";
 		ok = TRUE;
 		goto out;
 	}
 	text = inbound_reply_text(c->m);
-	reason = rest_of_line(text);
-	if (first_word_is(text, yes) && !update_sendable(p, NULL)) {
+	reason = k->reason_of(text);
+	if (u && first_word_is(text, k->yes) && !update_sendable(p, NULL)) {
 		/* closed, withdrawn or past its date meanwhile: no approval (update_sendable);
 		 * the organizer is told, and can still reject it */
-		JsonObject *d = update_notice_data(c->db, c->cfg, p, u, org->email);
+		JsonObject *d = decision_data(c, p, u, org->email);
 
 		json_object_set_string_member(d, "not_open",
 					      petition_status_name(petition_status_now(p)));
 		c->result = "refused";
-		ok = respond(c, "update_review", org, c->recipient, d, OUTBOX_NOTICE, error);
-	} else if (first_word_is(text, yes)) {
-		ok = update_decide(c->db, c->cfg, c->key, u->id, TRUE, NULL, org->email, NULL, error);
+		ok = respond(c, k->tmpl, org, c->recipient, d, OUTBOX_NOTICE, error);
+	} else if (first_word_is(text, k->yes)) {
+		ok = decision_apply(c, p, u, TRUE, NULL, org->email, error);
 		c->result = "approved";
-	} else if (first_word_is(text, no) && reason) {
-		ok = update_decide(c->db, c->cfg, c->key, u->id, FALSE, reason, org->email, NULL,
-				   error);
+	} else if (first_word_is(text, decision_no) &&
+		   (ok = decision_apply(c, p, u, FALSE, reason, org->email, &e))) {
 		c->result = "rejected";
+	} else if (e && e->code != EX_USAGE) {
+		g_propagate_error(error, e);
+		ok = FALSE;
 	} else {
-		/* not a decision (or a rejection without its reason): asked again */
-		JsonObject *d = update_notice_data(c->db, c->cfg, p, u, org->email);
+		/* not a decision (or a rejection without a known reason): asked again */
+		JsonObject *d = decision_data(c, p, u, org->email);
 
+		g_clear_error(&e);
 		json_object_set_boolean_member(d, "unclear", TRUE);
 		c->result = "unclear";
-		ok = respond(c, "update_review", org, c->recipient, d, OUTBOX_NOTICE, error);
+		ok = respond(c, k->tmpl, org, c->recipient, d, OUTBOX_NOTICE, error);
 	}
 out:
 	g_free(reason);
 	g_free(from);
+	g_free(about);
 	petition_free(p);
 	petition_update_free(u);
 	member_free(org);
 	return ok;
+}
+
+/* do_review - an organizer's reply to review+TOKEN (review_decision) */
+static gboolean do_review(InboundCtx *c, GError **error)
+{
+	return decision_reply(c, &review_decision, error);
+}
+
+/* do_decide - an organizer's reply to decide+TOKEN (update_decision) */
+static gboolean do_decide(InboundCtx *c, GError **error)
+{
+	return decision_reply(c, &update_decision, error);
 }
 
 /* do_unfollow - unfollow+TOKEN (List-Unsubscribe of a petition's updates): the token's

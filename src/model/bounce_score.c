@@ -76,25 +76,12 @@ static gboolean outbox_kind(PmDb *db, gint64 id, char **kind, GError **error)
 gboolean bounce_score(PmDb *db, const PmConfig *cfg, gint64 member_id, gint64 now,
 		      double *score, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error,
+	return db_double(db, error, score, 0,
 		/* several reports about one outbox message count once (the heaviest) */
 		"SELECT COALESCE(SUM(w), 0) FROM (SELECT MAX(CASE WHEN permanent THEN ? ELSE ? END) "
 		"AS w FROM bounces WHERE member_id = ? AND kind = 'bounce' AND created_at > ? AND "
 		"created_at <= ? GROUP BY COALESCE(outbox_id, -id))",
 		"ddiii", WEIGHT_PERMANENT, WEIGHT_TRANSIENT, member_id, window_start(cfg, now), now);
-	GError *e = NULL;
-
-	*score = 0;
-	if (st == NULL)
-		return FALSE;
-	if (db_step(db, st, &e))
-		*score = sqlite3_column_double(st, 0);
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		return FALSE;
-	}
-	return TRUE;
 }
 
 /* disable - an active member and its active subscriptions become 'bouncing' */

@@ -105,44 +105,40 @@ void fraud_trend_clear(FraudTrend *t)
 	g_clear_pointer(&t->key, g_free);
 }
 
+/* read_top - the row's key and count into out (FraudTrend; DbReadFn) */
+static void read_top(sqlite3_stmt *st, gpointer out)
+{
+	FraudTrend *t = out;
+
+	t->key = db_col_text(st, 0);
+	t->count = sqlite3_column_int64(st, 1);
+}
+
 /* top - the largest group (by the query st) of the window: key and count; FALSE on error */
 static gboolean top(PmDb *db, sqlite3_stmt *st, char **key, gint64 *count, GError **error)
 {
-	GError *e = NULL;
+	FraudTrend t = { 0 };
+	gboolean ok = db_row(db, st, read_top, &t, error);
 
-	*key = NULL;
-	*count = 0;
-	if (st == NULL)
-		return FALSE;
-	if (db_step(db, st, &e)) {
-		*key = g_strdup((const char *)sqlite3_column_text(st, 0));
-		*count = sqlite3_column_int64(st, 1);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		return FALSE;
-	}
-	return TRUE;
+	*key = t.key;
+	*count = t.count;
+	return ok;
+}
+
+/* read_share - the second column's share of the first into *(double *)out (DbReadFn) */
+static void read_share(sqlite3_stmt *st, gpointer out)
+{
+	if (sqlite3_column_int64(st, 0) > 0)
+		*(double *)out = (double)sqlite3_column_int64(st, 1) /
+				 (double)sqlite3_column_int64(st, 0);
 }
 
 /* usual - the share of key among the USUAL_SAMPLE signatures before the window (st counts
  * all, then key's) */
 static gboolean usual(PmDb *db, sqlite3_stmt *st, double *share, GError **error)
 {
-	GError *e = NULL;
-
 	*share = 0;
-	if (st == NULL)
-		return FALSE;
-	if (db_step(db, st, &e) && sqlite3_column_int64(st, 0) > 0)
-		*share = (double)sqlite3_column_int64(st, 1) / (double)sqlite3_column_int64(st, 0);
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		return FALSE;
-	}
-	return TRUE;
+	return db_row(db, st, read_share, share, error);
 }
 
 /* large - is count of total a large enough share to look at its usual share? */

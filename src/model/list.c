@@ -73,18 +73,33 @@ static List *list_new(const char *name, const char *title, const char *mode)
 	return l;
 }
 
+/* row_or_conf - the row named name into *l, or else (*l NULL) its configuration into
+ * *lc (NULL: none, or no cfg); FALSE with error */
+static gboolean row_or_conf(PmDb *db, const PmConfig *cfg, const char *name, List **l,
+			    const PmListConf **lc, GError **error)
+{
+	GError *e = NULL;
+
+	*lc = NULL;
+	*l = list_by_name(db, name, &e);
+	if (e) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	if (*l == NULL && cfg)
+		*lc = config_list(cfg, name);
+	return TRUE;
+}
+
 /* list_find - by name, creating a configured list on first use */
 List *list_find(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
 {
-	GError *e = NULL;
-	List *l = list_by_name(db, name, &e);
+	List *l;
 	const PmListConf *lc;
 
-	if (e) {
-		g_propagate_error(error, e);
+	if (!row_or_conf(db, cfg, name, &l, &lc, error))
 		return NULL;
-	}
-	if (l || cfg == NULL || (lc = config_list(cfg, name)) == NULL)
+	if (lc == NULL)
 		return l;
 	if (list_create(db, cfg, lc->name, lc->title, lc->mode, error) == 0)
 		return NULL;
@@ -113,15 +128,12 @@ List *list_need(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
 /* list_need_view - the row, or the configured list as it would be created */
 List *list_need_view(PmDb *db, const PmConfig *cfg, const char *name, GError **error)
 {
-	GError *e = NULL;
-	List *l = list_by_name(db, name, &e);
+	List *l;
 	const PmListConf *lc;
 
-	if (e) {
-		g_propagate_error(error, e);
+	if (!row_or_conf(db, cfg, name, &l, &lc, error))
 		return NULL;
-	}
-	if (l == NULL && cfg && (lc = config_list(cfg, name)) != NULL)
+	if (lc)
 		l = list_new(lc->name, lc->title, lc->mode);
 	if (l == NULL)
 		absent(error, name);

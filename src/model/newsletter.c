@@ -252,31 +252,23 @@ static void translation_free(gpointer p)
 	g_free(t);
 }
 
+/* translation_row - one row of newsletter_translations (DbRowFn) */
+static gpointer translation_row(sqlite3_stmt *st)
+{
+	NewsletterTranslation *t = g_new0(NewsletterTranslation, 1);
+
+	t->lang = db_col_text(st, 0);
+	t->subject = db_col_text(st, 1);
+	t->body = db_col_text(st, 2);
+	return t;
+}
+
 /* newsletter_translations - every other language's subject and body */
 GPtrArray *newsletter_translations(PmDb *db, gint64 id, GError **error)
 {
-	GPtrArray *out = g_ptr_array_new_with_free_func(translation_free);
-	sqlite3_stmt *st = db_query(db, error, "SELECT lang, subject, body FROM newsletter_langs "
-				    "WHERE newsletter_id = ? ORDER BY lang", "i", id);
-	GError *e = NULL;
-
-	if (st == NULL)
-		return g_ptr_array_unref(out), NULL;
-	while (db_step(db, st, &e)) {
-		NewsletterTranslation *t = g_new0(NewsletterTranslation, 1);
-
-		t->lang = db_col_text(st, 0);
-		t->subject = db_col_text(st, 1);
-		t->body = db_col_text(st, 2);
-		g_ptr_array_add(out, t);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_ptr_array_unref(out);
-		return NULL;
-	}
-	return out;
+	return db_rows(db, db_query(db, error, "SELECT lang, subject, body FROM newsletter_langs "
+				    "WHERE newsletter_id = ? ORDER BY lang", "i", id),
+		       translation_row, translation_free, error);
 }
 
 /* newsletter_schedule - draft or scheduled -> scheduled at */

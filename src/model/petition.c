@@ -485,27 +485,25 @@ gboolean petition_claim_delay_notice(PmDb *db, gint64 id, gint64 now, gboolean *
 	return TRUE;
 }
 
+/* read_counts - the row's two integers into out (gint64[2]; DbReadFn) */
+static void read_counts(sqlite3_stmt *st, gpointer out)
+{
+	((gint64 *)out)[0] = sqlite3_column_int64(st, 0);
+	((gint64 *)out)[1] = sqlite3_column_int64(st, 1);
+}
+
 /* petition_counts - confirmed and pending, as SQLite's triggers keep them (schema 4) */
 gboolean petition_counts(PmDb *db, gint64 id, gint64 *confirmed, gint64 *pending,
 			 GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT confirmed, pending FROM petition_counts "
-				    "WHERE petition_id = ?", "i", id);
-	GError *e = NULL;
+	gint64 both[2] = { 0, 0 };
+	gboolean ok = db_row(db, db_query(db, error, "SELECT confirmed, pending FROM "
+					  "petition_counts WHERE petition_id = ?", "i", id),
+			     read_counts, both, error);
 
-	*confirmed = *pending = 0;
-	if (st == NULL)
-		return FALSE;
-	if (db_step(db, st, &e)) {
-		*confirmed = sqlite3_column_int64(st, 0);
-		*pending = sqlite3_column_int64(st, 1);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		return FALSE;
-	}
-	return TRUE;
+	*confirmed = both[0];
+	*pending = both[1];
+	return ok;
 }
 
 /* petition_to_json - template data in the default language */

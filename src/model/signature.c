@@ -457,36 +457,27 @@ static void suspect_destroy(gpointer s)
 	signature_suspect_free(s);
 }
 
+/* suspect_row - one row of signature_suspects (DbRowFn) */
+static gpointer suspect_row(sqlite3_stmt *st)
+{
+	SignatureSuspect *s = g_new0(SignatureSuspect, 1);
+
+	s->id = sqlite3_column_int64(st, 0);
+	s->email = db_col_text(st, 1);
+	s->source = db_col_text(st, 2);
+	s->created_at = sqlite3_column_int64(st, 3);
+	s->confirmed_at = sqlite3_column_int64(st, 4);
+	return s;
+}
+
 /* signature_suspects - the held signatures of a petition */
 GPtrArray *signature_suspects(PmDb *db, gint64 petition_id, GError **error)
 {
-	sqlite3_stmt *st = db_query(db, error, "SELECT s.id, m.email, s.source, s.created_at, "
+	return db_rows(db, db_query(db, error, "SELECT s.id, m.email, s.source, s.created_at, "
 				    "coalesce(s.confirmed_at, 0) FROM signatures s LEFT JOIN "
 				    "members m ON m.id = s.member_id WHERE s.petition_id = ? AND "
-				    "s.status = 'suspect' ORDER BY s.id", "i", petition_id);
-	GPtrArray *out;
-	GError *e = NULL;
-
-	if (st == NULL)
-		return NULL;
-	out = g_ptr_array_new_with_free_func(suspect_destroy);
-	while (db_step(db, st, &e)) {
-		SignatureSuspect *s = g_new0(SignatureSuspect, 1);
-
-		s->id = sqlite3_column_int64(st, 0);
-		s->email = g_strdup((const char *)sqlite3_column_text(st, 1));
-		s->source = g_strdup((const char *)sqlite3_column_text(st, 2));
-		s->created_at = sqlite3_column_int64(st, 3);
-		s->confirmed_at = sqlite3_column_int64(st, 4);
-		g_ptr_array_add(out, s);
-	}
-	db_done(st);
-	if (e) {
-		g_propagate_error(error, e);
-		g_ptr_array_unref(out);
-		return NULL;
-	}
-	return out;
+				    "s.status = 'suspect' ORDER BY s.id", "i", petition_id),
+		       suspect_row, suspect_destroy, error);
 }
 
 /* signature_suspect_of - a member's suspect signature on a petition, by address */

@@ -98,22 +98,29 @@ gboolean notify_organizers(PmDb *db, const PmConfig *cfg, const Notice *n, guint
 	return ok;
 }
 
-gboolean notify_copy_decides(PmDb *db, const PmConfig *cfg, const PmSecret *key,
-			     NotifyCopy *copy, TokenPurpose purpose, gint64 object,
-			     const char *keyword, JsonObject *d, GError **error)
+gboolean notify_decides(NotifyCopy *copy, gpointer user, GError **error)
 {
-	gint64 oid = member_upsert(db, cfg, copy->to, NULL, NULL, NULL, FALSE, error);
-	Token t = { purpose, object, oid, 0 };
+	NotifyDecides *nd = user;
+	gint64 oid = member_upsert(nd->db, nd->cfg, copy->to, NULL, NULL, NULL, FALSE, error);
+	Token t = { nd->purpose, nd->object, oid, 0 };
+	GList *names;
+	JsonObject *d;
 	char *text;
 
-	if (oid == 0) {
-		json_object_unref(d);
+	if (oid == 0)
 		return FALSE;
-	}
-	text = token_encode(key, &t);
+	text = token_encode(nd->key, &t);
 	copy->member_id = oid;
-	copy->reply_to = address_make(cfg, keyword, NULL, text);
+	copy->reply_to = address_make(nd->cfg, nd->keyword, NULL, text);
 	g_free(text);
+	/* a copy of the notice's members (json_node_copy shares what is below them) */
+	d = json_object_new();
+	names = json_object_get_members(nd->data);
+	for (GList *l = names; l; l = l->next)
+		json_object_set_member(d, l->data,
+				       json_node_copy(json_object_get_member(nd->data, l->data)));
+	g_list_free(names);
+	json_object_set_string_member(d, "organizer", copy->to);
 	json_object_set_string_member(d, "reply_address", copy->reply_to);
 	copy->data = json_node_init_object(json_node_alloc(), d);
 	json_object_unref(d);

@@ -34,13 +34,24 @@ typedef struct {
 typedef gboolean (*NotifyEach)(NotifyCopy *copy, gpointer user, GError **error);
 
 /*
- * notify_copy_decides - for a NotifyEach: copy's organizer as a member, a KEYWORD+TOKEN
- * Reply-To naming them (a token of purpose for object), so that only their reply decides,
- * and d (taken) with that reply_address as the copy's template data. FALSE with error.
+ * NotifyDecides - a notice each organizer decides by replying to it (the user of
+ * notify_decides): every copy gets a KEYWORD+TOKEN Reply-To naming its organizer (a token
+ * of purpose for object), so that only their reply decides, and data with that
+ * reply_address and "organizer" (their address) set.
  */
-gboolean notify_copy_decides(PmDb *db, const PmConfig *cfg, const PmSecret *key,
-			     NotifyCopy *copy, TokenPurpose purpose, gint64 object,
-			     const char *keyword, JsonObject *d, GError **error);
+typedef struct {
+	PmDb *db;
+	const PmConfig *cfg;
+	const PmSecret *key;
+	TokenPurpose purpose;
+	gint64 object;
+	const char *keyword;
+	JsonObject *data;       /* every copy's data but those two (borrowed) */
+} NotifyDecides;
+
+/* notify_decides - a NotifyEach (user: a NotifyDecides): copy's organizer as a member,
+ * its Reply-To and data. FALSE with error. */
+gboolean notify_decides(NotifyCopy *copy, gpointer user, GError **error);
 
 /* A notice to the organizers. */
 typedef struct {

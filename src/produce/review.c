@@ -177,38 +177,24 @@ gboolean review_tell(PmDb *db, const PmConfig *cfg, const PmSecret *key, const P
 	return ok;
 }
 
-/* A moderation notice being sent: what each organizer's copy needs. */
-typedef struct {
-	PmDb *db;
-	const PmConfig *cfg;
-	const PmSecret *key;
-	const Petition *p;
-} ReviewNotice;
-
-/* review_copy - one organizer's copy: a review+TOKEN Reply-To naming them (NotifyEach) */
-static gboolean review_copy(NotifyCopy *copy, gpointer user, GError **error)
-{
-	ReviewNotice *rn = user;
-
-	return notify_copy_decides(rn->db, rn->cfg, rn->key, copy, TOKEN_REVIEW, rn->p->id,
-				   "review", review_notice_data(rn->db, rn->cfg, rn->p, copy->to),
-				   error);
-}
-
 /* review_enter - the organizers asked, the creator and sponsors told */
 gboolean review_enter(PmDb *db, const PmConfig *cfg, const PmSecret *key, const Petition *p,
 		      GError **error)
 {
-	ReviewNotice rn = { db, cfg, key, p };
-	Notice n = { "petition_review", NULL, NULL, p->id, NULL, review_copy, &rn };
+	NotifyDecides nd = { db, cfg, key, TOKEN_REVIEW, p->id, "review", NULL };
+	Notice n = { "petition_review", NULL, NULL, p->id, NULL, notify_decides, &nd };
 	guint told = 0;
 
 	char *detail = g_strdup_printf("%" G_GINT64_FORMAT " sponsors", sponsor_count(db, p, NULL));
 	gboolean ok = events_record(db, "petition-moderation", p->id, "peermail", detail, error);
 
 	g_free(detail);
-	if (!ok ||
-	    !notify_organizers(db, cfg, &n, &told, error))
+	if (ok) {
+		nd.data = review_notice_data(db, cfg, p, "");
+		ok = notify_organizers(db, cfg, &n, &told, error);
+		json_object_unref(nd.data);
+	}
+	if (!ok)
 		return FALSE;
 	log_info("petition %s: in moderation, %u organizers asked", p->slug, told);
 	return review_tell(db, cfg, key, p, "moderation", TRUE, NULL, NULL, error);

@@ -47,26 +47,6 @@ JsonObject *update_notice_data(PmDb *db, const PmConfig *cfg, const Petition *p,
 	return d;
 }
 
-/* A review notice being sent: what each organizer's copy needs. */
-typedef struct {
-	PmDb *db;
-	const PmConfig *cfg;
-	const PmSecret *key;
-	const Petition *p;
-	const PetitionUpdate *u;
-} UpdateNotice;
-
-/* notice_copy - one organizer's copy: a decide+TOKEN Reply-To naming them (NotifyEach) */
-static gboolean notice_copy(NotifyCopy *copy, gpointer user, GError **error)
-{
-	UpdateNotice *un = user;
-
-	return notify_copy_decides(un->db, un->cfg, un->key, copy, TOKEN_UPDATE_REVIEW,
-				   un->u->id, "decide",
-				   update_notice_data(un->db, un->cfg, un->p, un->u, copy->to),
-				   error);
-}
-
 /* detail - "update N" (or "update N: text") for the history; never the creator's words,
  * which forgetting the creator erases from petition_updates only; caller frees */
 static char *detail(const PetitionUpdate *u, const char *text)
@@ -79,17 +59,21 @@ static char *detail(const PetitionUpdate *u, const char *text)
 gboolean update_received(PmDb *db, const PmConfig *cfg, const PmSecret *key, const Petition *p,
 			 const PetitionUpdate *u, GError **error)
 {
-	UpdateNotice un = { db, cfg, key, p, u };
-	Notice n = { "update_review", NULL, NULL, p->id, NULL, notice_copy, &un };
+	NotifyDecides nd = { db, cfg, key, TOKEN_UPDATE_REVIEW, u->id, "decide", NULL };
+	Notice n = { "update_review", NULL, NULL, p->id, NULL, notify_decides, &nd };
 	JsonObject *extra = json_object_new();
 	char *what = detail(u, NULL);
 	guint told = 0;
 	gboolean ok;
 
 	json_object_set_object_member(extra, "update", update_json(u));
-	ok = events_record(db, "update-received", p->id, "creator", what, error) &&
-	     notify_organizers(db, cfg, &n, &told, error) &&
-	     review_tell(db, cfg, key, p, "update_received", FALSE, extra, NULL, error);
+	ok = events_record(db, "update-received", p->id, "creator", what, error);
+	if (ok) {
+		nd.data = update_notice_data(db, cfg, p, u, "");
+		ok = notify_organizers(db, cfg, &n, &told, error);
+		json_object_unref(nd.data);
+	}
+	ok = ok && review_tell(db, cfg, key, p, "update_received", FALSE, extra, NULL, error);
 	if (ok)
 		log_info("petition %s: update %" G_GINT64_FORMAT " pending, %u organizers asked",
 			 p->slug, u->id, told);
