@@ -314,20 +314,22 @@ is "$(twice lake tw3)" 200 "signing lake again the next day: 200"
 like "$(outbox_text "$(last_to twice@example.org)")" "Clean the lake" "and lake's confirmation request goes"
 is "$(sigs_of twice@example.org)" "lake:pending park:pending" "still one signature each"
 
-# ==== the name typed on /c/TOKEN: stored as typed, never decoded as a header; it
-# replaces an older name (one stored before names came only from the person's own act) ====
+# ==== the name typed on /c/TOKEN: stored as typed, never decoded as a header, without
+# format characters; it fills only an empty name (a link's holder cannot rename anyone) ====
 ctok_of() { outbox_text "$1" | grep -o "$U/c/[a-z2-7]*" | head -1 | sed 's|.*/c/||'; }
 park_c=$(ctok_of "$(sql "SELECT min(id) FROM outbox WHERE recipient = 'twice@example.org'")")
 lake_c=$(ctok_of "$(last_to twice@example.org)")
 enc='=?utf-8?q?Evil=0D=0ABcc=3A_x=40evil=2Etest?='
-is "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-urlencode "name=$enc" "$U/c/$lake_c")" 200 "POST /c/TOKEN with an RFC 2047 encoded word as the name: 200"
+like "$(curl -s "$U/c/$lake_c")" 'name="name"' "GET /c/TOKEN of a nameless member asks for a name"
+rlo=$(printf '%s Twice \xe2\x80\xaeReal\xe2\x80\x8b' "$enc")
+is "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-urlencode "name=$rlo" "$U/c/$lake_c")" 200 "POST /c/TOKEN with an RFC 2047 encoded word, U+202E and U+200B in the name: 200"
 is "$(sigs_of twice@example.org)" "lake:confirmed park:pending" "lake is confirmed"
-is "$(sql "SELECT name FROM members WHERE email = 'twice@example.org'")" "$enc" "the name is stored as typed (not decoded into a Bcc: line)"
-sql "UPDATE members SET name = 'Old Forged' WHERE email = 'twice@example.org'"   # as stored before the rule
-rlo=$(printf 'Twice \xe2\x80\xaeReal\xe2\x80\x8b')
-is "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-urlencode "name=$rlo" "$U/c/$park_c")" 200 "POST /c/TOKEN with U+202E and U+200B in the name: 200"
-is "$(sql "SELECT name FROM members WHERE email = 'twice@example.org'")" "Twice Real" "the name typed replaces the old one, without its format characters (Cf)"
-unlike "$(msg_to twice@example.org | grep -i '^To:')" 'Evil|=\?' "the thank-you's To: carries the new name only"
+is "$(sql "SELECT name FROM members WHERE email = 'twice@example.org'")" "$enc Twice Real" "the name is stored as typed (not decoded into a Bcc: line), without its format characters (Cf)"
+is "$(msg_to twice@example.org | grep -ci '^Bcc:')" 0 "the thank-you has no Bcc: line"
+unlike "$(curl -s "$U/c/$park_c")" 'name="name"' "GET /c/TOKEN of a named member asks for no name"
+is "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-urlencode "name=Mallory" "$U/c/$park_c")" 200 "POST /c/TOKEN with another name: 200 (the signature is confirmed)"
+is "$(sigs_of twice@example.org)" "lake:confirmed park:confirmed" "park is confirmed"
+is "$(sql "SELECT name FROM members WHERE email = 'twice@example.org'")" "$enc Twice Real" "the stored name is kept"
 
 # ==== TLS from a certificate and key file; run --http ====
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \

@@ -31,7 +31,7 @@ TEST(clean_text_len)
 	STR_EQ(got, "Jane", "cut at max bytes");
 	g_free(got);
 	got = pm_clean_text_len("Zo\xc3\xab", 3);
-	STR_EQ(got, "Zo\xef\xbf\xbd", "a character cut in two is repaired");
+	STR_EQ(got, "Zo", "a character the cut would split goes whole (no U+FFFD)");
 	g_free(got);
 	got = pm_clean_text_len(" \x01x\x02 ", -1);
 	STR_EQ(got, "x", "-1: the whole string, same rule");
@@ -55,7 +55,9 @@ TEST(clean_name)
 	name("  Jane Roe ", "Jane Roe", "trimmed, as pm_clean_text");
 	name("Jane\r\nBcc: x", "Jane  Bcc: x", "CR and LF become spaces");
 	name("Eve \xe2\x80\xaeliM", "Eve liM", "U+202E (right-to-left override) is dropped");
-	name("A\xe2\x80\x8b\xe2\x80\x8d" "B\xef\xbb\xbf", "AB", "zero-width space, joiner and BOM (Cf) are dropped");
+	name("A\xe2\x80\x8b" "B\xef\xbb\xbf", "AB", "zero-width space and BOM (Cf) are dropped");
+	name("\xd9\x85\xe2\x80\x8c\xd8\xb2 \xe0\xa4\x95\xe2\x80\x8d", "\xd9\x85\xe2\x80\x8c\xd8\xb2 \xe0\xa4\x95\xe2\x80\x8d",
+	     "the joiners U+200C and U+200D, part of spelling, are kept");
 	name("A\xc2\x85" "B\xe2\x80\xa8" "C", "A B C", "C1 controls and U+2028 become spaces");
 	name("\xe2\x80\xae\xe2\x80\x8b", NULL, "only format characters: NULL");
 	name("Zo\xc3\xab \xe5\xbc\xa0", "Zo\xc3\xab \xe5\xbc\xa0", "letters of any script are kept");

@@ -32,8 +32,8 @@ char *pm_clean_text(const char *s)
 	return pm_clean_text_len(s, -1);
 }
 
-/* pm_clean_text_len - the same rule on at most max bytes of s (the cut may split a
- * character: it is repaired like any other invalid sequence) */
+/* pm_clean_text_len - the same rule on at most max bytes of s, cut at a character
+ * boundary (a character the cut would split goes whole) */
 char *pm_clean_text_len(const char *s, gssize max)
 {
 	gsize len;
@@ -42,8 +42,11 @@ char *pm_clean_text_len(const char *s, gssize max)
 	if (s == NULL)
 		return NULL;
 	len = strlen(s);
-	if (max >= 0 && (gsize)max < len)
+	if (max >= 0 && (gsize)max < len) {
 		len = (gsize)max;
+		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+			len--;
+	}
 	c = g_utf8_make_valid(s, (gssize)len);
 	for (char *p = c; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -54,7 +57,8 @@ char *pm_clean_text_len(const char *s, gssize max)
 	return c;
 }
 
-/* pm_clean_name - pm_clean_text, then format characters (Cf) dropped and the other
+/* pm_clean_name - pm_clean_text, then format characters (Cf: bidi overrides, zero-width
+ * space, BOM, tags; not the joiners U+200C/U+200D names are spelt with) dropped and the other
  * controls (C1) and line or paragraph separators turned into spaces, trimmed again */
 char *pm_clean_name(const char *s)
 {
@@ -69,6 +73,9 @@ char *pm_clean_name(const char *s)
 
 		switch (g_unichar_type(u)) {
 		case G_UNICODE_FORMAT:
+			/* the joiners are part of spelling (Persian, Urdu, Indic names) */
+			if (u == 0x200c || u == 0x200d)
+				g_string_append_unichar(out, u);
 			break;
 		case G_UNICODE_CONTROL:
 		case G_UNICODE_LINE_SEPARATOR:

@@ -165,22 +165,21 @@ static gboolean from_is(InboundCtx *c, const Member *mb)
 /* adopt_name - a member without a name gets the From: display name of their own reply
  * (From: is theirs) to a token naming them: the only way mail names a member, since mail
  * without a token, which anyone can write in their name, stores no name (need_from). A
- * From: name, once there, came from the person or an organizer and is kept; a name the
- * person typed on the web's /c/TOKEN page (given_name: that page is reached only from
- * their own mail, and its token acts once) replaces it, so a name stored before this rule
- * can be corrected. FALSE on a database error. */
+ * From: name, or a name the person typed on the web's /c/TOKEN page (given_name: that
+ * page is reached only from their own mail, and its token acts once), fills an empty name
+ * only: a name once there came from the person or an organizer and is kept (whoever holds
+ * a forwarded link cannot rename them). FALSE on a database error. */
 static gboolean adopt_name(InboundCtx *c, Member *mb, GError **error)
 {
 	const char *name = c->m->given_name ? c->m->given_name : c->m->from_name;
-	gboolean typed = c->m->given_name != NULL;
 	char *from, *clean;
 	gboolean ok;
 
-	if (mb == NULL || (!typed && mb->name && *mb->name) || name == NULL ||
+	if (mb == NULL || (mb->name && *mb->name) || name == NULL ||
 	    *name == '\0' || c->token_member != mb->id || !from_is(c, mb))
 		return TRUE;
 	from = from_address(c);
-	ok = member_upsert(c->db, c->cfg, from, name, NULL, NULL, typed, error) != 0;
+	ok = member_upsert(c->db, c->cfg, from, name, NULL, NULL, FALSE, error) != 0;
 	g_free(from);
 	if (ok && (clean = pm_clean_name(name)) != NULL) {
 		g_free(mb->name);

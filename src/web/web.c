@@ -842,6 +842,9 @@ static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection 
 								  "Content-Type"), req->body)) {
 		r = answer_message(conn, 400, "Bad request",
 				   "A one-click unsubscribe sends List-Unsubscribe=One-Click.");
+	} else if (mb->email == NULL) {
+		/* forgotten: nothing goes to them; a sender's retry gets the same answer */
+		r = answer_message(conn, 200, "Unsubscribed", "You will receive no more updates.");
 	} else {
 		InboundOutcome out = { 0 };
 		char *to = address_make(w->cfg, "unfollow", NULL, token);
@@ -850,9 +853,11 @@ static enum MHD_Result unfollow(const PmWeb *w, PmDb *db, struct MHD_Connection 
 		if (!inbound_process(db, w->cfg, w->key, raw, member_address(mb), to, &out, &e)) {
 			r = answer_error(conn, e);
 		} else {
+			/* the same words whatever happened (whoever posts a forwarded link
+			 * learns nothing): the way back is mailed only when this stopped them */
 			char *text = g_strdup_printf("You will receive no more updates about %s. "
-						     "Changed your mind? The way back was sent "
-						     "to your address.", p->title);
+						     "If this stopped them, the way back was sent "
+						     "to your own address.", p->title);
 
 			log_info("web: one-click unfollow: petition %s, member %" G_GINT64_FORMAT
 				 ": %s", p->slug, mb->id, out.result);
@@ -1111,9 +1116,12 @@ static enum MHD_Result confirm(PmWeb *w, PmDb *db, struct MHD_Connection *conn,
 		g_string_append(p, "<h1>Confirm your signature</h1><form id=\"confirm\" "
 				"method=\"post\" action=\"/c/");
 		put(p, token);
-		g_string_append(p, "\"><p><label>Your name <input name=\"name\" maxlength=\"100\" "
-				"required></label></p><button class=\"button\" type=\"submit\">"
-				"Yes, sign</button></form>\n");
+		g_string_append(p, "\">");
+		if (mb->name == NULL || *mb->name == '\0')
+			g_string_append(p, "<p><label>Your name <input name=\"name\" "
+					"maxlength=\"100\" required></label></p>");
+		g_string_append(p, "<button class=\"button\" type=\"submit\">Yes, sign</button>"
+				"</form>\n");
 		r = answer_page(conn, 200, p);
 	} else {
 		InboundOutcome out = { 0 };
