@@ -20,6 +20,9 @@
  *   even for a member it creates (an empty name is filled from the member's own reply to
  *   a token: adopt_name), so a forger's text never names anyone; "stop" to help@ is
  *   confirmed by reply (bye+TOKEN) the same way.
+ * - The postcode typed on the web sign form (given_postcode) waits with the pending
+ *   signature; the member gets it (and so a district) only by confirming that signature
+ *   (adopt_postcode), so a postcode typed with someone else's address reaches nobody.
  * - Auto-replies are recorded as ignored and never answered. The daily response limit
  *   (limits.max_responses_per_day per address, respond() below) counts only automatic
  *   responses the person did not ask for: an answer to mail whose From: is the person and
@@ -186,6 +189,23 @@ static gboolean adopt_name(InboundCtx *c, Member *mb, GError **error)
 		g_free(mb->name);
 		mb->name = clean;
 	}
+	return ok;
+}
+
+/* adopt_postcode - the member's postcode (and so district) comes only from their own act:
+ * the postcode typed on the web sign form is kept with the pending signature (sig) and
+ * given to the member when the signature's own member confirms it, filling an empty one
+ * (an existing member's is left alone, as before). Called only after a confirmation.
+ * FALSE on a database error. */
+static gboolean adopt_postcode(InboundCtx *c, const Member *mb, gint64 sig, GError **error)
+{
+	char *postcode = NULL;
+	gboolean ok = signature_take_postcode(c->db, sig, &postcode, error) &&
+		      (postcode == NULL || *postcode == '\0' ||
+		       member_upsert(c->db, c->cfg, mb->email, NULL, postcode, NULL, FALSE,
+				     error) != 0);
+
+	g_free(postcode);
 	return ok;
 }
 
@@ -674,6 +694,10 @@ static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
 				c->m->message_id, &res, error);
 	if (sig == 0)
 		return FALSE;
+	/* the form's postcode waits with the signature (adopt_postcode at confirmation) */
+	if (source == SIGNATURE_SOURCE_WEB && c->m->given_postcode && *c->m->given_postcode &&
+	    !signature_keep_postcode(c->db, sig, c->m->given_postcode, error))
+		return FALSE;
 	if (res == SIGN_NEW_PENDING) {
 		c->result = "pending";
 		if (limit != FRAUD_LIMIT_NONE) {
@@ -786,7 +810,8 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 					inbound_reply_text(c->m), c->m->message_id, &res, error)
 			: 0;
 
-		ok = sig != 0 && answer_signed(c, p, mb, sig, res, FALSE, error);
+		ok = sig != 0 && adopt_postcode(c, mb, sig, error) &&
+		     answer_signed(c, p, mb, sig, res, FALSE, error);
 	} else {
 		/* forwarded: the member decides, at the member's own address */
 		log_info("sign reply for member %" G_GINT64_FORMAT " from another address: "
@@ -861,6 +886,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 	ok = adopt_name(c, mb, error) &&
 	     signature_confirm(c->db, t.object, mb->id, inbound_reply_text(c->m), &res, &pid,
 			       error) &&
+	     adopt_postcode(c, mb, t.object, error) &&
 	     answer_signed(c, p, mb, t.object, res, FALSE, error);
 out:
 	intent_reading_clear(&r);
