@@ -1279,12 +1279,49 @@ out:
 	return ok;
 }
 
+/* follow_back - {title, address} of each open petition whose updates member mb gets, with
+ * its one-time follow+TOKEN (the way back once they are stopped); NULL on a database
+ * error; caller unrefs */
+static JsonArray *follow_back(InboundCtx *c, const Member *mb, GError **error)
+{
+	GArray *followed = signature_followed(c->db, mb->id, error);
+	JsonArray *a = followed ? json_array_new() : NULL;
+	GError *e = NULL;
+
+	for (guint i = 0; followed && i < followed->len; i++) {
+		gint64 pid = g_array_index(followed, gint64, i);
+		Petition *p = petition_get(c->db, pid, &e);
+		JsonObject *o;
+		char *addr;
+
+		if (e) {
+			g_propagate_error(error, e);
+			g_clear_pointer(&a, json_array_unref);
+			break;
+		}
+		if (p == NULL)
+			continue;
+		addr = follow_address(c, pid, mb->id);
+		o = json_object_new();
+		json_object_set_string_member(o, "title", p->title);
+		json_object_set_string_member(o, "address", addr);
+		json_array_add_object_element(a, o);
+		g_free(addr);
+		petition_free(p);
+	}
+	if (followed)
+		g_array_unref(followed);
+	return a;
+}
+
 /* do_leave_all - the reply to a "stop" confirmation (bye+TOKEN for list 0): every list,
- * and every petition's updates */
+ * and every petition's updates; the answer says how to come back to both (help@ for the
+ * lists, a follow+TOKEN per petition whose updates this stopped) */
 static gboolean do_leave_all(InboundCtx *c, GError **error)
 {
 	Token t;
 	Member *mb;
+	JsonArray *back = NULL;
 	gint64 stopped = 0;
 	gboolean ok;
 
@@ -1296,15 +1333,19 @@ static gboolean do_leave_all(InboundCtx *c, GError **error)
 		member_free(mb);
 		return ok;
 	}
-	ok = subscription_unsubscribe_all(c->db, mb->id, pm_now(), error) &&
+	ok = (back = follow_back(c, mb, error)) != NULL &&
+	     subscription_unsubscribe_all(c->db, mb->id, pm_now(), error) &&
 	     signature_stop_all_updates(c->db, mb->id, pm_now(), &stopped, error);
 	if (ok) {
 		JsonObject *d = data_new(c, mb);
 
 		json_object_set_boolean_member(d, "updates_stopped", stopped > 0);
+		json_object_set_array_member(d, "follow", json_array_ref(back));
 		c->result = "unsubscribed";
 		ok = respond(c, "unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
 	}
+	if (back)
+		json_array_unref(back);
 	member_free(mb);
 	return ok;
 }
