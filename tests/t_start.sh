@@ -1,9 +1,10 @@
 # t_start.sh - petitions started by members, all by mail through `peermail receive`
 # (issue 16, docs/petitions.md): start@ with its limits, the creator's confirmation (a
 # question keeps it open, "no" withdraws, similar titles need "continue"), five sponsors,
-# moderation by an organizer's reply (another address refused, an unclear reply asked
-# again), publication with the sign address and page, a rejection with its reason
-# reaching the creator and every sponsor, `petition moderate`, `petition ls --status
+# moderation by an organizer's reply (another address refused, the organizer's in other
+# capitals accepted, an unclear reply asked again), publication with the sign address and
+# page, a rejection with its reason reaching the creator and every sponsor (by `petition
+# moderate` and by a "reject REASON" reply), `petition moderate`, `petition ls --status
 # moderation` and the moderation-delay notice.
 . "$(dirname "$0")/lib.sh"
 
@@ -205,6 +206,8 @@ dan_start
 swim=$(sql "SELECT slug FROM petitions WHERE title LIKE 'Free swimming%'")
 sponsored_by dan@example.org "$swim" d1 d2 d3 d4 d5
 is "$(status "$swim")" moderation "in moderation"
+sreview=$(reply_of org@example.net)
+like "$sreview" '^review\+' "the organizer's review address for it"
 before=$(sent_to dan@example.org) d1before=$(sent_to d1@example.org)
 pm run --once >/dev/null 2>&1
 is "$(sent_to dan@example.org)" "$before" "no delay notice before petitions.backlog_days"
@@ -216,6 +219,19 @@ like "$(msg_to dan@example.org)" "Review delayed" "that the review is delayed"
 is "$(sent_to d1@example.org)" "$d1before" "(the sponsors are not)"
 pm run --once >/dev/null 2>&1
 is "$(sent_to dan@example.org)" $((before + 1)) "once"
+
+# ---- "reject REASON" by reply: from the organizer (their address in other capitals too) ----
+is "$(mail_in org@example.net.evil.test "$sreview" "Re: review" "reject duplicate")" 0 "a rejection from another address exits 0"
+is "$(result)" refused "is refused"
+is "$(status "$swim")" moderation "and rejects nothing"
+d1before=$(sent_to d1@example.org)
+is "$(mail_in ORG@Example.NET "$sreview" "Re: review" "Reject duplicate")" 0 "the organizer's rejection, their address in other capitals, exits 0"
+is "$(result)" rejected "is accepted: rejected"
+is "$(status "$swim")" rejected "the petition is rejected"
+is "$(sql "SELECT reason || ' ' || moderated_by FROM petitions WHERE slug = '$swim'")" "duplicate org@example.net" "with its reason, and who decided"
+like "$(text_of dan@example.org)" "decided not to publish it\\. The reason: duplicate\\." "the creator is told the reason"
+is "$(sent_to d1@example.org)" $((d1before + 1)) "and each sponsor"
+like "$(text_of d1@example.org)" "The reason: duplicate" "with the reason"
 
 # ---- a 32-character slug and large ids: the sponsor address keeps within 64 characters by
 # leaving the slug out; the token names the petition, so it works all the same ----

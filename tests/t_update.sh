@@ -255,6 +255,20 @@ is "$(result)" unsubscribed "stops everything"
 is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ann@example.org' AND s.updates_stopped_at IS NULL")" 0 "no petition's updates reach her any more"
 is "$(sql "SELECT s.status FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ann@example.org'")" confirmed "her signature still counts"
 like "$(text_of1 ann@example.org)" "no more updates about any petition you signed" "and she is told so"
+# the answer is truthful about the updates too: a way back for each petition it stopped
+stopans=$(text_of1 ann@example.org)
+like "$stopans" "updates again, send any message to its address \(each works once\): \* Keep the night buses running: follow\+[a-z2-7]+@act.test" "and how to get each petition's updates again (its follow+TOKEN)"
+fol=$(text_of ann@example.org | grep -o 'follow+[a-z2-7]*@act.test' | head -1)
+is "$(mail_in ann@example.org "$fol" "Follow" "")" 0 "writing to it exits 0"
+is "$(result)" followed "her updates of that petition are back"
+is "$(sql "SELECT count(*) FROM signatures s JOIN members m ON m.id = s.member_id WHERE m.email = 'ann@example.org' AND s.updates_stopped_at IS NULL")" 1 "for that petition"
+# in French too (the same answer, its own words)
+sql "UPDATE members SET lang = 'fr' WHERE email = 'ann@example.org'"
+mail_in ann@example.org help@act.test "stop" "stop" >/dev/null
+mail_in ann@example.org "$(reply_of ann@example.org)" "Re: stop" "oui" >/dev/null
+is "$(result)" unsubscribed "stopped again (in French)"
+like "$(text_of1 ann@example.org)" "Vous voulez de nouveau les nouvelles d.une pétition.\? Envoyez un message quelconque à son adresse \(chacune ne sert qu.une fois\).: \* Keep the night buses running.: follow\+[a-z2-7]+@act.test" "the French answer gives the way back too"
+sql "UPDATE members SET lang = NULL WHERE email = 'ann@example.org'"
 
 # ---- limits: open petitions, length, pending ----
 long=$(head -c 400 /dev/zero | tr '\0' 'x')

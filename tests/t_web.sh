@@ -242,7 +242,9 @@ else
 	is "$code" 200 "the sign form (curl): 200"
 fi
 is "$(sigstatus websigner@example.com)" pending "a pending signature"
-is "$(sql "SELECT district FROM members WHERE email='websigner@example.com'")" North "the new member's district from the postcode"
+# anyone can type anyone's address and a postcode: until the address's owner confirms,
+# neither the postcode nor a district is the member's (a forged signature names nothing)
+is "$(sql "SELECT coalesce(postcode, '-') || ' ' || coalesce(district, '-') FROM members WHERE email='websigner@example.com'")" "- -" "no postcode or district before the person confirms"
 is "$(sql "SELECT coalesce(name, '-') FROM members WHERE email='websigner@example.com'")" - "and no name: anyone can type anyone's address"
 run_once
 cf=$(grep -l '^To: .*websigner@example.com' "$T"/var/sent/new/* | head -1)
@@ -273,6 +275,8 @@ code=$(curl -s -o "$T/c.html" -w '%{http_code}' -X POST --data-urlencode 'name=W
 is "$code" 200 "POST /c/TOKEN: 200"
 is "$(sigstatus websigner@example.com)" confirmed "the signature is confirmed"
 is "$(sql "SELECT name FROM members WHERE email='websigner@example.com'")" "Web <Signer>" "with the name the person gave on the confirmation page"
+is "$(sql "SELECT postcode || ' ' || district FROM members WHERE email='websigner@example.com'")" "AB1 2CD North" "the postcode of the form (and its district) once the person confirmed"
+is "$(sql "SELECT coalesce(s.postcode, '-') FROM signatures s JOIN members m ON m.id=s.member_id WHERE m.email='websigner@example.com' AND s.petition_id=1")" - "and no longer kept with the signature"
 like "$(curl -s "$U/p/park/count.json")" '"signatures":6' "and counted"
 
 # ==== the page never tells whether an address signed: the person is told by mail ====
@@ -330,6 +334,18 @@ unlike "$(curl -s "$U/c/$park_c")" 'name="name"' "GET /c/TOKEN of a named member
 is "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-urlencode "name=Mallory" "$U/c/$park_c")" 200 "POST /c/TOKEN with another name: 200 (the signature is confirmed)"
 is "$(sigs_of twice@example.org)" "lake:confirmed park:confirmed" "park is confirmed"
 is "$(sql "SELECT name FROM members WHERE email = 'twice@example.org'")" "$enc Twice Real" "the stored name is kept"
+
+# ==== the form's postcode is the member's only by their own confirmation, by reply too ====
+pcform() { curl -s -o /dev/null -w '%{http_code}' -H "X-Real-IP: $3" --data-urlencode "email=$1" --data-urlencode "postcode=$2" "$U/p/lake/sign"; }
+is "$(pcform replier@example.org 'AB2 9ZZ' 10.5.5.1)" 200 "a web signature with a postcode for replier@"
+is "$(sql "SELECT coalesce(postcode, '-') || ' ' || coalesce(district, '-') FROM members WHERE email='replier@example.org'")" "- -" "no postcode or district while it waits"
+conf=$(reply_of replier@example.org)
+like "$conf" '^confirm\+' "its confirmation request asks for a reply to confirm+"
+is "$(mail_in replier@example.org "$conf" 'Re: Please confirm your signature' yes)" 0 "the person replies yes by mail"
+is "$(sql "SELECT postcode || ' ' || district FROM members WHERE email='replier@example.org'")" "AB2 9ZZ South" "the postcode and district once they confirmed by reply"
+# a postcode typed with the address of a member who has one changes nothing, confirmed or not
+is "$(pcform websigner@example.com 'AB5 1AA' 10.5.5.2)" 200 "a web signature with another postcode for a member who has one"
+is "$(sql "SELECT postcode || ' ' || district FROM members WHERE email='websigner@example.com'")" "AB1 2CD North" "the member's postcode and district are left alone"
 
 # ==== TLS from a certificate and key file; run --http ====
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \

@@ -231,11 +231,23 @@ gboolean inbound_process_named(PmDb *db, const PmConfig *cfg, const PmSecret *ke
 			       GBytes *raw, const char *sender, const char *recipient,
 			       const char *name, InboundOutcome *out, GError **error)
 {
+	return inbound_process_form(db, cfg, key, raw, sender, recipient, name, NULL, out,
+				    error);
+}
+
+/* inbound_process_form - prepare, hand the typed name and postcode in, apply */
+gboolean inbound_process_form(PmDb *db, const PmConfig *cfg, const PmSecret *key,
+			      GBytes *raw, const char *sender, const char *recipient,
+			      const char *name, const char *postcode, InboundOutcome *out,
+			      GError **error)
+{
 	InboundPlan *p = inbound_prepare(db, cfg, key, raw, sender, recipient, error);
 	gboolean ok;
 
 	if (p && name)
 		p->m->given_name = pm_clean_name(name);
+	if (p && postcode)
+		p->m->given_postcode = pm_clean_text(postcode);
 	ok = p && inbound_apply(db, cfg, key, p, out, error);
 	inbound_plan_free(p);
 	return ok;

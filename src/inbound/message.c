@@ -275,6 +275,7 @@ InboundMessage *inbound_message_free(InboundMessage *m)
 	g_free(m->from_addr);
 	g_free(m->from_name);
 	g_free(m->given_name);
+	g_free(m->given_postcode);
 	g_free(m->message_id);
 	g_free(m->subject);
 	bounce_report_free(m->bounce);

@@ -49,6 +49,9 @@ typedef struct {
 	char *given_name;       /* a name the person typed on the web's /c/TOKEN page, handed
 				 * in directly (inbound_process_named), never through a header;
 				 * cleaned (pm_clean_name), or NULL */
+	char *given_postcode;   /* the postcode typed on the web sign form, handed in directly
+				 * (inbound_process_form), kept with the pending signature until
+				 * its signer confirms (route.c adopt_postcode), or NULL */
 	char *message_id;       /* without angle brackets, or NULL */
 	char *subject;          /* decoded, controls folded to spaces, or NULL */
 	AutoKind autokind;      /* autoreply_classify() */

@@ -20,6 +20,9 @@
  *   even for a member it creates (an empty name is filled from the member's own reply to
  *   a token: adopt_name), so a forger's text never names anyone; "stop" to help@ is
  *   confirmed by reply (bye+TOKEN) the same way.
+ * - The postcode typed on the web sign form (given_postcode) waits with the pending
+ *   signature; the member gets it (and so a district) only by confirming that signature
+ *   (adopt_postcode), so a postcode typed with someone else's address reaches nobody.
  * - Auto-replies are recorded as ignored and never answered. The daily response limit
  *   (limits.max_responses_per_day per address, respond() below) counts only automatic
  *   responses the person did not ask for: an answer to mail whose From: is the person and
@@ -185,6 +188,23 @@ static gboolean adopt_name(InboundCtx *c, Member *mb, GError **error)
 		g_free(mb->name);
 		mb->name = clean;
 	}
+	return ok;
+}
+
+/* adopt_postcode - the member's postcode (and so district) comes only from their own act:
+ * the postcode typed on the web sign form is kept with the pending signature (sig) and
+ * given to the member when the signature's own member confirms it, filling an empty one
+ * (an existing member's is left alone, as before). Called only after a confirmation.
+ * FALSE on a database error. */
+static gboolean adopt_postcode(InboundCtx *c, const Member *mb, gint64 sig, GError **error)
+{
+	char *postcode = NULL;
+	gboolean ok = signature_take_postcode(c->db, sig, &postcode, error) &&
+		      (postcode == NULL || *postcode == '\0' ||
+		       member_upsert(c->db, c->cfg, mb->email, NULL, postcode, NULL, FALSE,
+				     error) != 0);
+
+	g_free(postcode);
 	return ok;
 }
 
@@ -673,6 +693,10 @@ static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
 				c->m->message_id, &res, error);
 	if (sig == 0)
 		return FALSE;
+	/* the form's postcode waits with the signature (adopt_postcode at confirmation) */
+	if (source == SIGNATURE_SOURCE_WEB && c->m->given_postcode && *c->m->given_postcode &&
+	    !signature_keep_postcode(c->db, sig, c->m->given_postcode, error))
+		return FALSE;
 	if (res == SIGN_NEW_PENDING) {
 		c->result = "pending";
 		if (limit != FRAUD_LIMIT_NONE) {
@@ -785,7 +809,8 @@ static gboolean do_sign_reply(InboundCtx *c, GError **error)
 					inbound_reply_text(c->m), c->m->message_id, &res, error)
 			: 0;
 
-		ok = sig != 0 && answer_signed(c, p, mb, sig, res, FALSE, error);
+		ok = sig != 0 && adopt_postcode(c, mb, sig, error) &&
+		     answer_signed(c, p, mb, sig, res, FALSE, error);
 	} else {
 		/* forwarded: the member decides, at the member's own address */
 		log_info("sign reply for member %" G_GINT64_FORMAT " from another address: "
@@ -860,6 +885,7 @@ static gboolean do_confirm(InboundCtx *c, GError **error)
 	ok = adopt_name(c, mb, error) &&
 	     signature_confirm(c->db, t.object, mb->id, inbound_reply_text(c->m), &res, &pid,
 			       error) &&
+	     adopt_postcode(c, mb, t.object, error) &&
 	     answer_signed(c, p, mb, t.object, res, FALSE, error);
 out:
 	intent_reading_clear(&r);
@@ -1252,12 +1278,49 @@ out:
 	return ok;
 }
 
+/* follow_back - {title, address} of each open petition whose updates member mb gets, with
+ * its one-time follow+TOKEN (the way back once they are stopped); NULL on a database
+ * error; caller unrefs */
+static JsonArray *follow_back(InboundCtx *c, const Member *mb, GError **error)
+{
+	GArray *followed = signature_followed(c->db, mb->id, error);
+	JsonArray *a = followed ? json_array_new() : NULL;
+	GError *e = NULL;
+
+	for (guint i = 0; followed && i < followed->len; i++) {
+		gint64 pid = g_array_index(followed, gint64, i);
+		Petition *p = petition_get(c->db, pid, &e);
+		JsonObject *o;
+		char *addr;
+
+		if (e) {
+			g_propagate_error(error, e);
+			g_clear_pointer(&a, json_array_unref);
+			break;
+		}
+		if (p == NULL)
+			continue;
+		addr = follow_address(c, pid, mb->id);
+		o = json_object_new();
+		json_object_set_string_member(o, "title", p->title);
+		json_object_set_string_member(o, "address", addr);
+		json_array_add_object_element(a, o);
+		g_free(addr);
+		petition_free(p);
+	}
+	if (followed)
+		g_array_unref(followed);
+	return a;
+}
+
 /* do_leave_all - the reply to a "stop" confirmation (bye+TOKEN for list 0): every list,
- * and every petition's updates */
+ * and every petition's updates; the answer says how to come back to both (help@ for the
+ * lists, a follow+TOKEN per petition whose updates this stopped) */
 static gboolean do_leave_all(InboundCtx *c, GError **error)
 {
 	Token t;
 	Member *mb;
+	JsonArray *back = NULL;
 	gint64 stopped = 0;
 	gboolean ok;
 
@@ -1269,15 +1332,19 @@ static gboolean do_leave_all(InboundCtx *c, GError **error)
 		member_free(mb);
 		return ok;
 	}
-	ok = subscription_unsubscribe_all(c->db, mb->id, pm_now(), error) &&
+	ok = (back = follow_back(c, mb, error)) != NULL &&
+	     subscription_unsubscribe_all(c->db, mb->id, pm_now(), error) &&
 	     signature_stop_all_updates(c->db, mb->id, pm_now(), &stopped, error);
 	if (ok) {
 		JsonObject *d = data_new(c, mb);
 
 		json_object_set_boolean_member(d, "updates_stopped", stopped > 0);
+		json_object_set_array_member(d, "follow", json_array_ref(back));
 		c->result = "unsubscribed";
 		ok = respond(c, "unsubscribed", mb, NULL, d, OUTBOX_RESPONSE, error);
 	}
+	if (back)
+		json_array_unref(back);
 	member_free(mb);
 	return ok;
 }

@@ -527,7 +527,7 @@ gboolean csvio_export_signatures(PmDb *db, gint64 petition_id, FILE *out, GError
 
 	return export_query(db, db_query(db, error,
 		"SELECT coalesce(m.address, m.email), coalesce(m.name, s.name), "
-		"coalesce(m.postcode, s.postcode), "
+		"CASE WHEN s.member_id IS NULL THEN s.postcode ELSE m.postcode END, "
 		"coalesce(m.district, s.district), s.status, s.source, s.comment, "
 		"strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(s.confirmed_at, s.created_at), 'unixepoch') "
 		"FROM signatures s LEFT JOIN members m ON m.id = s.member_id "

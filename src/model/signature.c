@@ -188,6 +188,26 @@ gboolean signature_confirm(PmDb *db, gint64 sig_id, gint64 member_id, const char
 			     result, error) != 0;
 }
 
+/* signature_keep_postcode - a typed postcode kept with a signature awaiting its signer */
+gboolean signature_keep_postcode(PmDb *db, gint64 sig_id, const char *postcode,
+				 GError **error)
+{
+	return db_exec(db, error, "UPDATE signatures SET postcode = ?2 WHERE id = ?1 AND "
+		       "member_id IS NOT NULL AND (status = 'pending' OR (status IN ('suspect', "
+		       "'invalid') AND confirmed_at IS NULL))", "it", sig_id, postcode);
+}
+
+/* signature_take_postcode - read and clear the postcode kept with a member's signature */
+gboolean signature_take_postcode(PmDb *db, gint64 sig_id, char **postcode, GError **error)
+{
+	*postcode = NULL;
+	return db_text(db, error, postcode, "SELECT postcode FROM signatures WHERE id = ? AND "
+		       "member_id IS NOT NULL", "i", sig_id) &&
+	       (*postcode == NULL ||
+		db_exec(db, error, "UPDATE signatures SET postcode = NULL WHERE id = ?", "i",
+			sig_id));
+}
+
 /* signature_note_already - mark that the 'already signed' note went out */
 gboolean signature_note_already(PmDb *db, gint64 sig_id, gboolean *first, GError **error)
 {
@@ -330,7 +350,7 @@ gboolean signature_set_date(PmDb *db, gint64 sig_id, gint64 at, GError **error)
 gboolean signature_forget_member(PmDb *db, gint64 member_id, GError **error)
 {
 	return db_exec(db, error, "UPDATE signatures SET comment = NULL, name = NULL, "
-		       "message_id = NULL, domain = NULL WHERE member_id = ?", "i", member_id);
+		       "postcode = NULL, message_id = NULL, domain = NULL WHERE member_id = ?", "i", member_id);
 }
 
 /* signature_withdraw - remove the member's undelivered signature on a petition */

@@ -181,6 +181,21 @@ gboolean signature_confirm(PmDb *db, gint64 sig_id, gint64 member_id, const char
 			   SignResult *result, gint64 *petition_id, GError **error);
 
 /*
+ * signature_keep_postcode - keep postcode (as typed on the web sign form) with signature
+ * sig_id while it awaits its signer (signature_awaits_confirmation), replacing one kept
+ * before; a member gets it only by confirming (inbound/route.c adopt_postcode). Nothing
+ * for a signature without a member or one already confirmed.
+ */
+gboolean signature_keep_postcode(PmDb *db, gint64 sig_id, const char *postcode,
+				 GError **error);
+
+/*
+ * signature_take_postcode - the postcode kept with member signature sig_id into *postcode
+ * (caller frees; NULL when none), and no longer kept there (the member's row holds it).
+ */
+gboolean signature_take_postcode(PmDb *db, gint64 sig_id, char **postcode, GError **error);
+
+/*
  * signature_add_anonymous - a confirmed signature without a member (paper, another site),
  * source 'import', dated at: counted once per petition, name, postcode and district
  * (*created FALSE when it was there already). The postcode is kept; without a district,

@@ -1020,7 +1020,6 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 	char *comment = NULL;
 	char *ip = client_ip(conn), *to = NULL, *hp = NULL;
 	Petition *p = NULL;
-	Member *known = NULL;
 	GError *e = NULL;
 	enum MHD_Result r;
 
@@ -1060,11 +1059,10 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 		to = address_make(w->cfg, "sign", p->slug, NULL);
 		raw = as_mail(w->cfg, w->key, addr, to, subject, comment);
 		g_free(subject);
-		/* a new member gets the postcode given (the district follows from it) */
-		if (postcode && (known = member_find(db, w->cfg, addr, NULL)) == NULL &&
-		    member_upsert(db, w->cfg, addr, NULL, postcode, NULL, FALSE, &e) == 0) {
-			r = answer_error(conn, g_steal_pointer(&e));
-		} else if (!inbound_process(db, w->cfg, w->key, raw, addr, to, &out, &e)) {
+		/* the postcode given waits with the pending signature: the member gets it
+		 * (and so a district) only by confirming (inbound/route.c adopt_postcode) */
+		if (!inbound_process_form(db, w->cfg, w->key, raw, addr, to, NULL, postcode,
+					  &out, &e)) {
 			r = answer_error(conn, g_steal_pointer(&e));
 		} else {
 			log_info("web: sign %s from %s: %s %s", p->slug, ip, out.action, out.result);
@@ -1078,7 +1076,6 @@ static enum MHD_Result sign(PmWeb *w, PmDb *db, struct MHD_Connection *conn, con
 	if (form)
 		g_hash_table_unref(form);
 	petition_free(p);
-	member_free(known);
 	g_free(email);
 	g_free(addr);
 	g_free(postcode);
