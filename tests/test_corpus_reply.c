@@ -14,6 +14,7 @@
 #define FLOOR_HELD_EFP 95
 #define FLOOR_HELD_ERPP 80
 #define FLOOR_HELD_EERP 100
+#define FLOOR_HELD_ETRP 0
 
 /* normalize - text with trailing blanks of each line, runs of blank lines (to one),
  * surrounding blank lines and invisible zero-width spaces and byte order marks removed
@@ -179,6 +180,14 @@ TEST(extended_reply_parser_corpus)
 	run_corpus("extended-email-reply-parser", FALSE, FLOOR_HELD_EERP, 5);
 }
 
+TEST(edgetier_reply_parser_corpus)
+{
+	/* EdgeTier/email-reply-parser (MIT): customer-service replies in Arabic, Czech, Dutch,
+	 * French, German, Greek, Finnish, Hungarian, Polish, Portuguese, Romanian, Spanish;
+	 * the fourth pass of issue 18, every third sample by name held back */
+	run_corpus("edgetier-reply-parser", FALSE, FLOOR_HELD_ETRP, 55);
+}
+
 TEST(rule_named)
 {
 	/* inspect names the marker and the rule file that started the quoted part */
@@ -209,5 +218,6 @@ int main(void)
 	RUN(forward_parser_corpus);
 	RUN(emailreplyparser_php_corpus);
 	RUN(extended_reply_parser_corpus);
+	RUN(edgetier_reply_parser_corpus);
 	return harness_done();
 }
