@@ -762,6 +762,29 @@ TEST(languages_by_client)
 		g_free(got);
 	}
 }
+
+/* issue 18, fourth pass: families seen in the dev part of tests/data/edgetier-reply-parser
+ * (EdgeTier/email-reply-parser, MIT: customer-service replies), written as each client's
+ * own strings, not as the samples' */
+TEST(new_source_families)
+{
+	static const Case cases[] = {
+		/* a "Sent from" line ABOVE the reply (some mobile clients and forwarding apps put it
+		 * first): that line goes, the member's text under it stays */
+		{ "EN Sent from iPhone first", "Sent from my iPhone\n\nYes, sign me up.\n\nAnna", "Yes, sign me up.\n\nAnna" },
+		{ "DE Gesendet mit iPhone first", "Gesendet mit iPhone\n\nJa, bitte.\n\nAnna" Q, "Ja, bitte.\n\nAnna" Q },
+		{ "FR Envoyé de mon iPhone first", "Envoyé de mon iPhone\nOui.", "Oui." },
+		{ "EN footer first, quote below", "Sent from my iPhone\n\nYes.\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" QQ, "Yes." },
+		{ "EN footer alone", "Sent from my iPhone", "" },
+		{ "EN footer alone above an attribution", "Sent from my iPhone\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" QQ, "" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = replytext_strip(cases[i].in);
+		STR_EQ(got, cases[i].want, cases[i].what);
+		g_free(got);
+	}
+}
 #undef Q
 #undef QQ
 
@@ -989,6 +1012,7 @@ int main(void)
 	RUN(strip_languages);
 	RUN(clients_and_languages);
 	RUN(languages_by_client);
+	RUN(new_source_families);
 	RUN(html_only);
 	RUN(charsets);
 	RUN(mime_structure);

@@ -746,8 +746,17 @@ static gboolean wrapped_quote(const char *prev, const char *line)
 	return strlen(prev) >= 60 && continues_sentence(line);
 }
 
-/* mark_lines - one marker per line: e empty, m quoted, s splitter, f forward, t text;
- * caller frees */
+/* only_blank_before - TRUE when every line marked before i is empty */
+static gboolean only_blank_before(const char *m, guint i)
+{
+	while (i > 0)
+		if (m[--i] != 'e')
+			return FALSE;
+	return TRUE;
+}
+
+/* mark_lines - one marker per line: e empty, m quoted, s splitter, f forward, t text,
+ * x a footer line above the text (dropped alone); caller frees */
 static char *mark_lines(GPtrArray *lines)
 {
 	char *m = g_malloc0(lines->len + 1);
@@ -765,8 +774,10 @@ static char *mark_lines(GPtrArray *lines)
 			m[i] = 'm';
 			quotes++;
 		} else if (footer_before_text(lines, i)) {
-			m[i] = 's';
-			any_split = TRUE;
+			/* above everything the member wrote ("Sent from my iPhone" first, as some
+			 * mobile clients and forwarding apps put it): that line alone goes */
+			m[i] = only_blank_before(m, i) ? 'x' : 's';
+			any_split |= m[i] == 's';
 		} else if ((n = splitter(lines, i, &fwd)) > 0) {
 			for (guint k = 0; k < n && i + k < lines->len; k++)
 				m[i + k] = fwd ? 'f' : 's';
@@ -806,7 +817,7 @@ static char *strip_marked(GPtrArray *lines, char *m)
 	guint lead = 0;
 
 	/* a forward with nothing written above it is the message itself: kept whole */
-	while (lead < n && m[lead] == 'e')
+	while (lead < n && (m[lead] == 'e' || m[lead] == 'x'))
 		lead++;
 	if (lead < n && m[lead] == 'f') {
 		for (guint i = lead; i < n; i++)
@@ -832,7 +843,7 @@ static char *strip_marked(GPtrArray *lines, char *m)
 		i = j > i ? j - 1 : i;
 	}
 	for (guint i = 0; i < n; i++) {
-		if (m[i] == 's' || m[i] == 'f' || m[i] == 'm') {
+		if (m[i] == 's' || m[i] == 'f' || m[i] == 'm' || m[i] == 'x') {
 			dropping = TRUE;
 			continue;
 		}
