@@ -776,6 +776,13 @@ TEST(new_source_families)
 		{ "FR Envoyé de mon iPhone first", "Envoyé de mon iPhone\nOui.", "Oui." },
 		{ "EN footer first, quote below", "Sent from my iPhone\n\nYes.\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" QQ, "Yes." },
 		{ "EN footer alone", "Sent from my iPhone", "" },
+		/* Gmail's "NAME <addr> schrieb am DATE, TIME:" with the address gone (help desks
+		 * and web archives strip "<...>"): the verb and a time before the colon suffice */
+		{ "DE Gmail, no address", "Ja.\nAir  schrieb am Do., 3. Dez. 2026, 10:00:" Q, "Ja." },
+		{ "DE Gmail, no address, indented quote", "Ja.\nFreundliche Grüße\nAir  schrieb am Do. 3. Dezember 2026 um 10:00:\n\n    Will you sign?", "Ja.\nFreundliche Grüße" },
+		{ "DA Gmail, no address", "Ja.\n\nAir skrev den tor. 3. dec. 2026 kl. 10.00:" Q, "Ja." },
+		{ "NL Gmail, no address", "Ja.\n\nAir schreef op do 3 dec. 2026 om 10:00:" Q, "Ja." },
+		{ "DE the verb in a sentence stays", "Er schrieb am Montag um 10:00 an alle.\nJa.", "Er schrieb am Montag um 10:00 an alle.\nJa." },
 		{ "EN footer alone above an attribution", "Sent from my iPhone\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" QQ, "" },
 	};
 

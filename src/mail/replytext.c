@@ -46,6 +46,7 @@ typedef struct {
 	GRegex *polymail;     /* On <date> X\n\n<\nmailto:X\n> wrote: */
 	GRegex *rev_start;    /* Am <date> ... / <date> ...: an attribution with the verb inside */
 	GRegex *rev_verb;     /* " schrieb ", " skrev "... */
+	GRegex *time_colon;   /* a time ending the line before its colon: "... um 14:49:" */
 	GRegex *date_start;   /* 2014-10-17, 26.06.2014, Thu, 26 Jun 2014, 2020年 */
 	GRegex *dash_end;     /* "wrote ----" ending a line */
 	GRegex *mid_opener;   /* an opener inside a line, after some text */
@@ -130,6 +131,7 @@ static const Patterns *patterns(void)
 			"[ \\t]*mailto:[^\\n]*\\n[ \\t]*>[ \\t]*wrote[ \\t]*:[ \\t]*$", ml);
 		p.rev_start = compile_printf(0, "^[ \\t]*>?[ \\t]*(?:(?:%s)[ \\t]|\\d|\\w{2,4}\\.?,?[ \\t]+\\d)", opener);
 		p.rev_verb = compile_printf(0, "[ \\t](?:%s)[ \\t]", wrote_mid);
+		p.time_colon = compile("(?<![\\d:.])\\d{1,2}[:.]\\d{2}(?:[ \\t]*\\p{L}{1,3}\\.?)?[ \\t]*[:：][ \\t]*$", 0);
 		p.date_start = compile("^[ \\t]*>?[ \\t]*(?:\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}|\\d{4}年|"
 			"\\w{2,10}\\.?,?[ \\t]+\\d{1,2}\\.?[ \\t]+\\w{3,10}\\.?[ \\t]+\\d{4})", 0);
 		p.dash_end = compile_printf(0, "%s[ \\t]*-{2,}[ \\t]*$", kw_any);
@@ -534,6 +536,10 @@ static guint attribution(GPtrArray *lines, guint i)
 		for (guint k = i; k < last; k++)
 			if (ends_with_colon(lines->pdata[k]) && (has_digit(line) || has_digit(lines->pdata[k])))
 				return k - i + 1;
+	/* X schrieb am Do., 20. Juni 2024 um 14:49:  (the same, the address stripped by a help
+	 * desk or an archive: the verb and a time right before the colon) */
+	if (found(p->rev_verb, line) && found(p->time_colon, line))
+		return 1;
 	/* 2014-10-17 11:28 GMT+03:00 X <addr>:  /  Thu, 26 Jun 2014 14:00 +0400 от X <addr>: */
 	if (found(p->date_start, line))
 		for (guint k = i; k < last; k++)
