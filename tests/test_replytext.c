@@ -783,6 +783,12 @@ TEST(new_source_families)
 		{ "DA Gmail, no address", "Ja.\n\nAir skrev den tor. 3. dec. 2026 kl. 10.00:" Q, "Ja." },
 		{ "NL Gmail, no address", "Ja.\n\nAir schreef op do 3 dec. 2026 om 10:00:" Q, "Ja." },
 		{ "DE the verb in a sentence stays", "Er schrieb am Montag um 10:00 an alle.\nJa.", "Er schrieb am Montag um 10:00 an alle.\nJa." },
+		/* Polish webmail (Onet, WP, Interia: "Temat:", "Data:", "Nadawca:", "Adresat:", their
+		 * UI strings), and any header block whose lines a converter ran into one line */
+		{ "PL webmail block", "Tak.\n\nTemat: Re: Petycja\nData: 2026-12-03 10:00\nNadawca: \"Air\" sign@act.example.org\nAdresat: anna@example.org" Q, "Tak." },
+		{ "PL webmail block on one line", "Tak.\nTemat: RE: Petycja: 2026-12-03 10:00Nadawca: \"Air\" sign@act.example.org Adresat:" Q, "Tak." },
+		{ "EN header block on one line", "Yes.\n\nSubject: Re: Petition Date: Thu, 3 Dec 2026 10:00 From: Air <sign@act.example.org> To: anna@example.org" Q, "Yes." },
+		{ "EN one label and an address stay", "Subject: my street, see anna@example.org\nYes.", "Subject: my street, see anna@example.org\nYes." },
 		{ "EN footer alone above an attribution", "Sent from my iPhone\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" QQ, "" },
 	};
 

@@ -57,6 +57,7 @@ typedef struct {
 	GRegex *when;         /* a time (10:00, 10.00) or a year (2026) */
 	GRegex *label;        /* "Word: " / "Two words : " / "*Word:*" opening a header line, any language */
 	GRegex *header;       /* From: / Sent: / Subject: ... in many languages */
+	GRegex *header_inside; /* a From: or Date: label inside a line, after other text */
 	GRegex *footer;       /* Sent from my iPhone ... */
 	GRegex *separator;    /* a whole line starting the quoted part (rules "separator") */
 	GPtrArray *rules;     /* PmRule* of rules/reply/LANG.rules (kept: they live for the process) */
@@ -166,6 +167,8 @@ static const Patterns *patterns(void)
 			"[ \\t]*([^\\n]*)$", 0);
 		p.header = compile_printf(G_REGEX_CASELESS, "^[ \\t]*[*_]?(?:(%s)|(%s)|(%s))"
 			"[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", h_from, h_date, h_field);
+		p.header_inside = compile_printf(G_REGEX_CASELESS, "(?<=[^\\p{L}\\p{M}])(?:%s|%s)[ \\t]?[:：][ \\t]",
+			h_from, h_date);
 		g_free(opener);
 		g_free(wrote);
 		g_free(wrote_cjk);
@@ -371,6 +374,13 @@ static guint header_block(GPtrArray *lines, guint i)
 		n++;
 		from_or_date |= k == 1 || k == 2;
 		evidence |= has_evidence(lines->pdata[j]);
+		/* a block a converter ran into one line ("Temat: Re: x 2023-01-17 13:46Nadawca:
+		 * a@b Adresat:"): a From or Date label after the first counts as a second line */
+		if (strlen(lines->pdata[j]) <= MAX_WINDOW_LINE && strchr(lines->pdata[j], '@') &&
+		    g_regex_match(patterns()->header_inside, g_utf8_next_char((const char *)lines->pdata[j]), 0, NULL)) {
+			n++;
+			from_or_date = TRUE;
+		}
 		j++;
 		/* a value wrapped onto one more line, when another header follows it */
 		if (j + 1 < lines->len && !header_kind(lines->pdata[j]) && !mimetext_is_blank(lines->pdata[j]) &&
