@@ -789,6 +789,12 @@ TEST(new_source_families)
 		{ "PL webmail block on one line", "Tak.\nTemat: RE: Petycja: 2026-12-03 10:00Nadawca: \"Air\" sign@act.example.org Adresat:" Q, "Tak." },
 		{ "EN header block on one line", "Yes.\n\nSubject: Re: Petition Date: Thu, 3 Dec 2026 10:00 From: Air <sign@act.example.org> To: anna@example.org" Q, "Yes." },
 		{ "EN one label and an address stay", "Subject: my street, see anna@example.org\nYes.", "Subject: my street, see anna@example.org\nYes." },
+		/* Arabic lines as iOS writes them: wrapped in right-to-left embedding marks (U+202B
+		 * ... U+202C) with right-to-left marks (U+200F) inside, Arabic-Indic digits; the
+		 * marks are invisible and the patterns read the line without them */
+		{ "AR iPhone footer in embedding marks", "نعم.\n\n\u202bأُرسلت من الـ iPhone\u202c", "نعم." },
+		{ "AR iPhone footer, then Apple Mail's attribution", "نعم.\n\n\u202bأُرسلت من الـ iPhone\u202c\n\u202bفي ٠٣\u200f/١٢\u200f/٢٠٢٦ الساعة ١٠:٠٠ ص، كتب/كتبت \u200fAir \u200f<sign@act.example.org>:\u202c" Q, "نعم." },
+		{ "AR Apple Mail attribution", "نعم.\n\n\u202bفي 03\u200f/12\u200f/2026 الساعة 10:00 ص، كتب/كتبت \u200fAir \u200f<sign@act.example.org>:\u202c" Q, "نعم." },
 		{ "EN footer alone above an attribution", "Sent from my iPhone\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" QQ, "" },
 	};
 

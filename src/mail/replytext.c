@@ -874,33 +874,49 @@ static char *strip_marked(GPtrArray *lines, char *m)
 	return g_string_free(out, FALSE);
 }
 
-/* spaced_lines - lines as the patterns read them: a no-break space (U+00A0), a narrow one
+/* pattern_view - line as the patterns read it: a no-break space (U+00A0), a narrow one
  * (U+202F: Gmail's French "a écrit :" and English "10:00 AM", French typography before a
- * colon) or a figure or thin space (U+2007, U+2009) as a plain space; the lines kept are
- * the originals, so the member's own text keeps its spaces; free with g_ptr_array_unref */
-static GPtrArray *spaced_lines(GPtrArray *lines)
+ * colon) or a figure or thin space (U+2007, U+2009) as a plain space, and the invisible
+ * direction marks dropped (U+200E/U+200F, the embeddings U+202A-U+202E, the isolates
+ * U+2066-U+2069, U+061C: iOS wraps its Arabic and Hebrew lines in them); caller frees */
+static char *pattern_view(const char *l)
 {
 	static const char *const spaces[] = { "\xc2\xa0", "\xe2\x80\xaf", "\xe2\x80\x87", "\xe2\x80\x89" };
+	static const char *const marks[] = { "\xe2\x80\x8e", "\xe2\x80\x8f", "\xe2\x80\xaa",
+		"\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad", "\xe2\x80\xae", "\xe2\x81\xa6",
+		"\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9", "\xd8\x9c" };
+	GString *s = g_string_sized_new(strlen(l));
+
+	while (*l) {
+		gsize n = 0, k;
+
+		for (k = 0; k < G_N_ELEMENTS(spaces) && n == 0; k++)
+			if (g_str_has_prefix(l, spaces[k]))
+				n = strlen(spaces[k]);
+		if (n) {
+			g_string_append_c(s, ' ');
+			l += n;
+			continue;
+		}
+		for (k = 0; k < G_N_ELEMENTS(marks) && n == 0; k++)
+			if (g_str_has_prefix(l, marks[k]))
+				n = strlen(marks[k]);
+		if (n)
+			l += n;
+		else
+			g_string_append_c(s, *l++);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* spaced_lines - lines as the patterns read them (pattern_view); the lines kept are the
+ * originals, so the member's own text keeps its spaces; free with g_ptr_array_unref */
+static GPtrArray *spaced_lines(GPtrArray *lines)
+{
 	GPtrArray *out = g_ptr_array_new_full(lines->len, g_free);
 
-	for (guint i = 0; i < lines->len; i++) {
-		const char *l = lines->pdata[i];
-		GString *s = g_string_sized_new(strlen(l));
-
-		while (*l) {
-			gsize n = 0;
-			for (gsize k = 0; k < G_N_ELEMENTS(spaces) && n == 0; k++)
-				if (g_str_has_prefix(l, spaces[k]))
-					n = strlen(spaces[k]);
-			if (n) {
-				g_string_append_c(s, ' ');
-				l += n;
-			} else {
-				g_string_append_c(s, *l++);
-			}
-		}
-		g_ptr_array_add(out, g_string_free(s, FALSE));
-	}
+	for (guint i = 0; i < lines->len; i++)
+		g_ptr_array_add(out, pattern_view(lines->pdata[i]));
 	return out;
 }
 
@@ -984,11 +1000,12 @@ static gboolean cut_footers(GPtrArray *lines)
 	gboolean cut = FALSE;
 
 	while (lines->len > 0) {
-		char *l = trim(lines->pdata[lines->len - 1]);
+		char *v = pattern_view(lines->pdata[lines->len - 1]), *l = trim(v);
 		gboolean blank = *l == '\0' || is_delimiter(l);
 		gboolean footer = !blank && strlen(l) <= 120 &&
 			g_regex_match(patterns()->footer, l, 0, NULL);
 		g_free(l);
+		g_free(v);
 		if (!blank && !footer)
 			break;
 		g_ptr_array_set_size(lines, lines->len - 1);
