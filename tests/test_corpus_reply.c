@@ -15,6 +15,7 @@
 #define FLOOR_HELD_ERPP 80
 #define FLOOR_HELD_EERP 100
 #define FLOOR_HELD_ETRP 0
+#define FLOOR_HELD_EXRP 0
 
 /* normalize - text with trailing blanks of each line, runs of blank lines (to one),
  * surrounding blank lines and invisible zero-width spaces and byte order marks removed
@@ -188,6 +189,14 @@ TEST(edgetier_reply_parser_corpus)
 	run_corpus("edgetier-reply-parser", FALSE, FLOOR_HELD_ETRP, 55);
 }
 
+TEST(elixir_reply_parser_corpus)
+{
+	/* hellogustav/elixir_email_reply_parser (MIT): German Gmail, Outlook and Apple Mail
+	 * replies, German footers and header blocks, Outlook mobile's "Get Outlook for" lines,
+	 * a format=flowed thread; the fourth pass of issue 18, every third sample held back */
+	run_corpus("elixir-email-reply-parser", FALSE, FLOOR_HELD_EXRP, 13);
+}
+
 TEST(rule_named)
 {
 	/* inspect names the marker and the rule file that started the quoted part */
@@ -219,5 +228,6 @@ int main(void)
 	RUN(emailreplyparser_php_corpus);
 	RUN(extended_reply_parser_corpus);
 	RUN(edgetier_reply_parser_corpus);
+	RUN(elixir_reply_parser_corpus);
 	return harness_done();
 }
