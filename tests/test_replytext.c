@@ -795,6 +795,13 @@ TEST(new_source_families)
 		{ "AR iPhone footer in embedding marks", "نعم.\n\n\u202bأُرسلت من الـ iPhone\u202c", "نعم." },
 		{ "AR iPhone footer, then Apple Mail's attribution", "نعم.\n\n\u202bأُرسلت من الـ iPhone\u202c\n\u202bفي ٠٣\u200f/١٢\u200f/٢٠٢٦ الساعة ١٠:٠٠ ص، كتب/كتبت \u200fAir \u200f<sign@act.example.org>:\u202c" Q, "نعم." },
 		{ "AR Apple Mail attribution", "نعم.\n\n\u202bفي 03\u200f/12\u200f/2026 الساعة 10:00 ص، كتب/كتبت \u200fAir \u200f<sign@act.example.org>:\u202c" Q, "نعم." },
+		/* Outlook mobile's "Get Outlook for iOS" with its link, as its text part has it
+		 * ("Get Outlook for iOS<https://aka.ms/o0ukef>"; seen in elixir_email_reply_parser's
+		 * dev part): the link is part of the footer line */
+		{ "DE Outlook mobile with its link", "Ja.\n\nOutlook für iOS beziehen <https://aka.ms/o0ukef>", "Ja." },
+		{ "EN Outlook mobile with its link", "Yes.\n\nGet Outlook for Android<https://aka.ms/AAb9ysg?ref=a-very-long-tracking-path-that-goes-on-and-on>", "Yes." },
+		{ "FR Outlook mobile with its link, quote below", "Oui.\n\nObtenir Outlook pour iOS<https://aka.ms/o0ukef>\n\nDe : Air <sign@act.example.org>\nEnvoyé : jeudi 3 décembre 2026 10:00\nObjet : Pétition" Q, "Oui." },
+		{ "EN a sentence with a link stays", "See the map <https://example.org/map>", "See the map <https://example.org/map>" },
 		{ "EN footer alone above an attribution", "Sent from my iPhone\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" QQ, "" },
 	};
 

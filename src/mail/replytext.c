@@ -713,11 +713,40 @@ static char *trim(const char *s)
 	return g_strndup(b, e - b);
 }
 
-/* is_footer - TRUE when line, trimmed, is a "Sent from my ..." footer (rules "footer") */
+/* drop_trailing_link - cut a link in angle brackets ending l, in place ("Get Outlook for
+ * iOS<https://aka.ms/o0ukef>": Outlook mobile's text part), with the blanks before it */
+static void drop_trailing_link(char *l)
+{
+	gsize n = strlen(l);
+	char *lt;
+
+	if (n == 0 || l[n - 1] != '>' || (lt = strrchr(l, '<')) == NULL || lt == l ||
+	    (!g_str_has_prefix(lt, "<http://") && !g_str_has_prefix(lt, "<https://")) ||
+	    strpbrk(lt, " \t") != NULL)
+		return;
+	while (lt > l && (lt[-1] == ' ' || lt[-1] == '\t'))
+		lt--;
+	*lt = '\0';
+}
+
+/* footer_match - TRUE when l (trimmed, its trailing link dropped) is a "Sent from my ..."
+ * footer (rules "footer") */
+static gboolean footer_match(const char *l)
+{
+	char *c = g_strdup(l);
+	gboolean f;
+
+	drop_trailing_link(c);
+	f = *c && strlen(c) <= 120 && g_regex_match(patterns()->footer, c, 0, NULL);
+	g_free(c);
+	return f;
+}
+
+/* is_footer - TRUE when line, trimmed, is a footer (footer_match) */
 static gboolean is_footer(const char *line)
 {
 	char *l = trim(line);
-	gboolean f = *l && strlen(l) <= 120 && g_regex_match(patterns()->footer, l, 0, NULL);
+	gboolean f = footer_match(l);
 
 	g_free(l);
 	return f;
@@ -1002,8 +1031,7 @@ static gboolean cut_footers(GPtrArray *lines)
 	while (lines->len > 0) {
 		char *v = pattern_view(lines->pdata[lines->len - 1]), *l = trim(v);
 		gboolean blank = *l == '\0' || is_delimiter(l);
-		gboolean footer = !blank && strlen(l) <= 120 &&
-			g_regex_match(patterns()->footer, l, 0, NULL);
+		gboolean footer = !blank && footer_match(l);
 		g_free(l);
 		g_free(v);
 		if (!blank && !footer)
