@@ -16,6 +16,7 @@
 #define FLOOR_HELD_EERP 100
 #define FLOOR_HELD_ETRP 0
 #define FLOOR_HELD_EXRP 0
+#define FLOOR_HELD_WRRP 0
 
 /* normalize - text with trailing blanks of each line, runs of blank lines (to one),
  * surrounding blank lines and invisible zero-width spaces and byte order marks removed
@@ -197,6 +198,14 @@ TEST(elixir_reply_parser_corpus)
 	run_corpus("elixir-email-reply-parser", FALSE, FLOOR_HELD_EXRP, 13);
 }
 
+TEST(webridge_reply_parser_corpus)
+{
+	/* web-ridge/email-reply-parser (MIT): its dataset combined as its own test does (a mail,
+	 * a device footer, a Gmail/Apple/Yahoo/Polymail/Android quote in English and Dutch,
+	 * below or above the mail); the fourth pass of issue 18, every third sample held back */
+	run_corpus("webridge-reply-parser", FALSE, FLOOR_HELD_WRRP, 30);
+}
+
 TEST(rule_named)
 {
 	/* inspect names the marker and the rule file that started the quoted part */
@@ -229,5 +238,6 @@ int main(void)
 	RUN(extended_reply_parser_corpus);
 	RUN(edgetier_reply_parser_corpus);
 	RUN(elixir_reply_parser_corpus);
+	RUN(webridge_reply_parser_corpus);
 	return harness_done();
 }
