@@ -802,6 +802,13 @@ TEST(new_source_families)
 		{ "EN Outlook mobile with its link", "Yes.\n\nGet Outlook for Android<https://aka.ms/AAb9ysg?ref=a-very-long-tracking-path-that-goes-on-and-on>", "Yes." },
 		{ "FR Outlook mobile with its link, quote below", "Oui.\n\nObtenir Outlook pour iOS<https://aka.ms/o0ukef>\n\nDe : Air <sign@act.example.org>\nEnvoyé : jeudi 3 décembre 2026 10:00\nObjet : Pétition" Q, "Oui." },
 		{ "EN a sentence with a link stays", "See the map <https://example.org/map>", "See the map <https://example.org/map>" },
+		/* Outlook's header block as help desks render it: bold in markdown ("** De : ... **",
+		 * "**Von:**"), labels typed without accents ("Envoye", "A"): a label line the rules
+		 * do not know, between ones they do, belongs to the block */
+		{ "FR Outlook block in markdown bold", "Oui.\n\nNicole\n\n** De : Air sign@act.example.org **\n** Envoyé : jeudi 3 décembre 2026 10:00 **\n** À : Anna anna@example.org **\n** Objet : Pétition **" Q, "Oui.\n\nNicole" },
+		{ "DE Outlook block, bold labels", "Ja.\n\n**Von:** Air <sign@act.example.org>\n**Gesendet:** Donnerstag, 3. Dezember 2026 10:00\n**An:** Anna\n**Betreff:** Petition" Q, "Ja." },
+		{ "FR Outlook block without accents", "Oui.\n\nDe : Air <sign@act.example.org>\nEnvoye : jeudi 3 decembre 2026 10:00\nA : Anna\nObjet : Petition" Q, "Oui." },
+		{ "EN labels without From or Date stay", "Note: we meet at 10:00\nTodo: call anna@example.org\nSubject: the march", "Note: we meet at 10:00\nTodo: call anna@example.org\nSubject: the march" },
 		{ "EN footer alone above an attribution", "Sent from my iPhone\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" QQ, "" },
 	};
 

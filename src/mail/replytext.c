@@ -165,8 +165,9 @@ static const Patterns *patterns(void)
 		p.when = compile("(?<!\\d)(?:\\d{1,2}[:.]\\d{2}|(?:19|20)\\d{2})(?!\\d)", 0);
 		p.dash_title = compile("^[ \\t]*[*_]?-{2,}[ \\t]*[^-\\s][^\\n]{0,80}?[ \\t]*-{2,}[*_]?"
 			"[ \\t]*([^\\n]*)$", 0);
-		p.header = compile_printf(G_REGEX_CASELESS, "^[ \\t]*[*_]?(?:(%s)|(%s)|(%s))"
-			"[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", h_from, h_date, h_field);
+		/* "*From:*", and markdown's "**From:**" and "** De : ... **" (help desks) */
+		p.header = compile_printf(G_REGEX_CASELESS, "^[ \\t]*(?:[*_]{1,2}[ \\t]?)?(?:(%s)|(%s)|(%s))"
+			"[*_]{0,2}[ \\t]?[:：][*_]{0,2}(?:[ \\t]|$)", h_from, h_date, h_field);
 		p.header_inside = compile_printf(G_REGEX_CASELESS, "(?<=[^\\p{L}\\p{M}])(?:%s|%s)[ \\t]?[:：][ \\t]",
 			h_from, h_date);
 		g_free(opener);
