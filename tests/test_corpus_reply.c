@@ -14,9 +14,9 @@
 #define FLOOR_HELD_EFP 95
 #define FLOOR_HELD_ERPP 80
 #define FLOOR_HELD_EERP 100
-#define FLOOR_HELD_ETRP 0
-#define FLOOR_HELD_EXRP 0
-#define FLOOR_HELD_WRRP 0
+#define FLOOR_HELD_ETRP 88
+#define FLOOR_HELD_EXRP 100
+#define FLOOR_HELD_WRRP 100
 
 /* normalize - text with trailing blanks of each line, runs of blank lines (to one),
  * surrounding blank lines and invisible zero-width spaces and byte order marks removed
