@@ -794,6 +794,8 @@ TEST(new_source_families)
 		 * marks are invisible and the patterns read the line without them */
 		{ "AR iPhone footer in embedding marks", "نعم.\n\n\u202bأُرسلت من الـ iPhone\u202c", "نعم." },
 		{ "AR iPhone footer, then Apple Mail's attribution", "نعم.\n\n\u202bأُرسلت من الـ iPhone\u202c\n\u202bفي ٠٣\u200f/١٢\u200f/٢٠٢٦ الساعة ١٠:٠٠ ص، كتب/كتبت \u200fAir \u200f<sign@act.example.org>:\u202c" Q, "نعم." },
+		{ "HE iPhone footer in isolate marks", "כן.\n\n\u2067נשלח מה-iPhone שלי\u2069", "כן." },
+		{ "HE Gmail attribution with direction marks", "כן.\n\n\u200fבתאריך יום ה׳, 3 בדצמ׳ 2026 ב-10:00 מאת \u200fAir \u200f<sign@act.example.org>:\u200f" Q, "כן." },
 		{ "AR Apple Mail attribution", "نعم.\n\n\u202bفي 03\u200f/12\u200f/2026 الساعة 10:00 ص، كتب/كتبت \u200fAir \u200f<sign@act.example.org>:\u202c" Q, "نعم." },
 		/* Outlook mobile's "Get Outlook for iOS" with its link, as its text part has it
 		 * ("Get Outlook for iOS<https://aka.ms/o0ukef>"; seen in elixir_email_reply_parser's
