@@ -14,6 +14,9 @@
 #define FLOOR_HELD_EFP 95
 #define FLOOR_HELD_ERPP 80
 #define FLOOR_HELD_EERP 100
+#define FLOOR_HELD_ETRP 88
+#define FLOOR_HELD_EXRP 100
+#define FLOOR_HELD_WRRP 100
 
 /* normalize - text with trailing blanks of each line, runs of blank lines (to one),
  * surrounding blank lines and invisible zero-width spaces and byte order marks removed
@@ -179,6 +182,30 @@ TEST(extended_reply_parser_corpus)
 	run_corpus("extended-email-reply-parser", FALSE, FLOOR_HELD_EERP, 5);
 }
 
+TEST(edgetier_reply_parser_corpus)
+{
+	/* EdgeTier/email-reply-parser (MIT): customer-service replies in Arabic, Czech, Dutch,
+	 * French, German, Greek, Finnish, Hungarian, Polish, Portuguese, Romanian, Spanish;
+	 * the fourth pass of issue 18, every third sample by name held back */
+	run_corpus("edgetier-reply-parser", FALSE, FLOOR_HELD_ETRP, 55);
+}
+
+TEST(elixir_reply_parser_corpus)
+{
+	/* hellogustav/elixir_email_reply_parser (MIT): German Gmail, Outlook and Apple Mail
+	 * replies, German footers and header blocks, Outlook mobile's "Get Outlook for" lines,
+	 * a format=flowed thread; the fourth pass of issue 18, every third sample held back */
+	run_corpus("elixir-email-reply-parser", FALSE, FLOOR_HELD_EXRP, 13);
+}
+
+TEST(webridge_reply_parser_corpus)
+{
+	/* web-ridge/email-reply-parser (MIT): its dataset combined as its own test does (a mail,
+	 * a device footer, a Gmail/Apple/Yahoo/Polymail/Android quote in English and Dutch,
+	 * below or above the mail); the fourth pass of issue 18, every third sample held back */
+	run_corpus("webridge-reply-parser", FALSE, FLOOR_HELD_WRRP, 30);
+}
+
 TEST(rule_named)
 {
 	/* inspect names the marker and the rule file that started the quoted part */
@@ -209,5 +236,8 @@ int main(void)
 	RUN(forward_parser_corpus);
 	RUN(emailreplyparser_php_corpus);
 	RUN(extended_reply_parser_corpus);
+	RUN(edgetier_reply_parser_corpus);
+	RUN(elixir_reply_parser_corpus);
+	RUN(webridge_reply_parser_corpus);
 	return harness_done();
 }

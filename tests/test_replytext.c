@@ -765,6 +765,64 @@ TEST(languages_by_client)
 		g_free(got);
 	}
 }
+
+/* issue 18, fourth pass: families seen in the dev part of tests/data/edgetier-reply-parser
+ * (EdgeTier/email-reply-parser, MIT: customer-service replies), written as each client's
+ * own strings, not as the samples' */
+TEST(new_source_families)
+{
+	static const Case cases[] = {
+		/* a "Sent from" line ABOVE the reply (some mobile clients and forwarding apps put it
+		 * first): that line goes, the member's text under it stays */
+		{ "EN Sent from iPhone first", "Sent from my iPhone\n\nYes, sign me up.\n\nAnna", "Yes, sign me up.\n\nAnna" },
+		{ "DE Gesendet mit iPhone first", "Gesendet mit iPhone\n\nJa, bitte.\n\nAnna" Q, "Ja, bitte.\n\nAnna" Q },
+		{ "FR Envoyé de mon iPhone first", "Envoyé de mon iPhone\nOui.", "Oui." },
+		{ "EN footer first, quote below", "Sent from my iPhone\n\nYes.\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" QQ, "Yes." },
+		{ "EN footer alone", "Sent from my iPhone", "" },
+		/* Gmail's "NAME <addr> schrieb am DATE, TIME:" with the address gone (help desks
+		 * and web archives strip "<...>"): the verb and a time before the colon suffice */
+		{ "DE Gmail, no address", "Ja.\nAir  schrieb am Do., 3. Dez. 2026, 10:00:" Q, "Ja." },
+		{ "DE Gmail, no address, indented quote", "Ja.\nFreundliche Grüße\nAir  schrieb am Do. 3. Dezember 2026 um 10:00:\n\n    Will you sign?", "Ja.\nFreundliche Grüße" },
+		{ "DA Gmail, no address", "Ja.\n\nAir skrev den tor. 3. dec. 2026 kl. 10.00:" Q, "Ja." },
+		{ "NL Gmail, no address", "Ja.\n\nAir schreef op do 3 dec. 2026 om 10:00:" Q, "Ja." },
+		{ "DE the verb in a sentence stays", "Er schrieb am Montag um 10:00 an alle.\nJa.", "Er schrieb am Montag um 10:00 an alle.\nJa." },
+		/* Polish webmail (Onet, WP, Interia: "Temat:", "Data:", "Nadawca:", "Adresat:", their
+		 * UI strings), and any header block whose lines a converter ran into one line */
+		{ "PL webmail block", "Tak.\n\nTemat: Re: Petycja\nData: 2026-12-03 10:00\nNadawca: \"Air\" sign@act.example.org\nAdresat: anna@example.org" Q, "Tak." },
+		{ "PL webmail block on one line", "Tak.\nTemat: RE: Petycja: 2026-12-03 10:00Nadawca: \"Air\" sign@act.example.org Adresat:" Q, "Tak." },
+		{ "EN header block on one line", "Yes.\n\nSubject: Re: Petition Date: Thu, 3 Dec 2026 10:00 From: Air <sign@act.example.org> To: anna@example.org" Q, "Yes." },
+		{ "EN one label and an address stay", "Subject: my street, see anna@example.org\nYes.", "Subject: my street, see anna@example.org\nYes." },
+		/* Arabic lines as iOS writes them: wrapped in right-to-left embedding marks (U+202B
+		 * ... U+202C) with right-to-left marks (U+200F) inside, Arabic-Indic digits; the
+		 * marks are invisible and the patterns read the line without them */
+		{ "AR iPhone footer in embedding marks", "نعم.\n\n\u202bأُرسلت من الـ iPhone\u202c", "نعم." },
+		{ "AR iPhone footer, then Apple Mail's attribution", "نعم.\n\n\u202bأُرسلت من الـ iPhone\u202c\n\u202bفي ٠٣\u200f/١٢\u200f/٢٠٢٦ الساعة ١٠:٠٠ ص، كتب/كتبت \u200fAir \u200f<sign@act.example.org>:\u202c" Q, "نعم." },
+		{ "HE iPhone footer in isolate marks", "כן.\n\n\u2067נשלח מה-iPhone שלי\u2069", "כן." },
+		{ "HE Gmail attribution with direction marks", "כן.\n\n\u200fבתאריך יום ה׳, 3 בדצמ׳ 2026 ב-10:00 מאת \u200fAir \u200f<sign@act.example.org>:\u200f" Q, "כן." },
+		{ "AR Apple Mail attribution", "نعم.\n\n\u202bفي 03\u200f/12\u200f/2026 الساعة 10:00 ص، كتب/كتبت \u200fAir \u200f<sign@act.example.org>:\u202c" Q, "نعم." },
+		/* Outlook mobile's "Get Outlook for iOS" with its link, as its text part has it
+		 * ("Get Outlook for iOS<https://aka.ms/o0ukef>"; seen in elixir_email_reply_parser's
+		 * dev part): the link is part of the footer line */
+		{ "DE Outlook mobile with its link", "Ja.\n\nOutlook für iOS beziehen <https://aka.ms/o0ukef>", "Ja." },
+		{ "EN Outlook mobile with its link", "Yes.\n\nGet Outlook for Android<https://aka.ms/AAb9ysg?ref=a-very-long-tracking-path-that-goes-on-and-on>", "Yes." },
+		{ "FR Outlook mobile with its link, quote below", "Oui.\n\nObtenir Outlook pour iOS<https://aka.ms/o0ukef>\n\nDe : Air <sign@act.example.org>\nEnvoyé : jeudi 3 décembre 2026 10:00\nObjet : Pétition" Q, "Oui." },
+		{ "EN a sentence with a link stays", "See the map <https://example.org/map>", "See the map <https://example.org/map>" },
+		/* Outlook's header block as help desks render it: bold in markdown ("** De : ... **",
+		 * "**Von:**"), labels typed without accents ("Envoye", "A"): a label line the rules
+		 * do not know, between ones they do, belongs to the block */
+		{ "FR Outlook block in markdown bold", "Oui.\n\nNicole\n\n** De : Air sign@act.example.org **\n** Envoyé : jeudi 3 décembre 2026 10:00 **\n** À : Anna anna@example.org **\n** Objet : Pétition **" Q, "Oui.\n\nNicole" },
+		{ "DE Outlook block, bold labels", "Ja.\n\n**Von:** Air <sign@act.example.org>\n**Gesendet:** Donnerstag, 3. Dezember 2026 10:00\n**An:** Anna\n**Betreff:** Petition" Q, "Ja." },
+		{ "FR Outlook block without accents", "Oui.\n\nDe : Air <sign@act.example.org>\nEnvoye : jeudi 3 decembre 2026 10:00\nA : Anna\nObjet : Petition" Q, "Oui." },
+		{ "EN labels without From or Date stay", "Note: we meet at 10:00\nTodo: call anna@example.org\nSubject: the march", "Note: we meet at 10:00\nTodo: call anna@example.org\nSubject: the march" },
+		{ "EN footer alone above an attribution", "Sent from my iPhone\n\nOn Thu, Dec 3, 2026 at 10:00 AM Air <sign@act.example.org> wrote:" QQ, "" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = replytext_strip(cases[i].in);
+		STR_EQ(got, cases[i].want, cases[i].what);
+		g_free(got);
+	}
+}
 #undef Q
 #undef QQ
 
@@ -992,6 +1050,7 @@ int main(void)
 	RUN(strip_languages);
 	RUN(clients_and_languages);
 	RUN(languages_by_client);
+	RUN(new_source_families);
 	RUN(html_only);
 	RUN(charsets);
 	RUN(mime_structure);

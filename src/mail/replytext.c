@@ -46,6 +46,7 @@ typedef struct {
 	GRegex *polymail;     /* On <date> X\n\n<\nmailto:X\n> wrote: */
 	GRegex *rev_start;    /* Am <date> ... / <date> ...: an attribution with the verb inside */
 	GRegex *rev_verb;     /* " schrieb ", " skrev "... */
+	GRegex *time_colon;   /* a time ending the line before its colon: "... um 14:49:" */
 	GRegex *date_start;   /* 2014-10-17, 26.06.2014, Thu, 26 Jun 2014, 2020年 */
 	GRegex *dash_end;     /* "wrote ----" ending a line */
 	GRegex *mid_opener;   /* an opener inside a line, after some text */
@@ -56,6 +57,7 @@ typedef struct {
 	GRegex *when;         /* a time (10:00, 10.00) or a year (2026) */
 	GRegex *label;        /* "Word: " / "Two words : " / "*Word:*" opening a header line, any language */
 	GRegex *header;       /* From: / Sent: / Subject: ... in many languages */
+	GRegex *header_inside; /* a From: or Date: label inside a line, after other text */
 	GRegex *footer;       /* Sent from my iPhone ... */
 	GRegex *separator;    /* a whole line starting the quoted part (rules "separator") */
 	GPtrArray *rules;     /* PmRule* of rules/reply/LANG.rules (kept: they live for the process) */
@@ -130,6 +132,7 @@ static const Patterns *patterns(void)
 			"[ \\t]*mailto:[^\\n]*\\n[ \\t]*>[ \\t]*wrote[ \\t]*:[ \\t]*$", ml);
 		p.rev_start = compile_printf(0, "^[ \\t]*>?[ \\t]*(?:(?:%s)[ \\t]|\\d|\\w{2,4}\\.?,?[ \\t]+\\d)", opener);
 		p.rev_verb = compile_printf(0, "[ \\t](?:%s)[ \\t]", wrote_mid);
+		p.time_colon = compile("(?<![\\d:.])\\d{1,2}[:.]\\d{2}(?:[ \\t]*\\p{L}{1,3}\\.?)?[ \\t]*[:：][ \\t]*$", 0);
 		p.date_start = compile("^[ \\t]*>?[ \\t]*(?:\\d{1,4}[./-]\\d{1,2}[./-]\\d{1,4}|\\d{4}年|"
 			"\\w{2,10}\\.?,?[ \\t]+\\d{1,2}\\.?[ \\t]+\\w{3,10}\\.?[ \\t]+\\d{4})", 0);
 		p.dash_end = compile_printf(0, "%s[ \\t]*-{2,}[ \\t]*$", kw_any);
@@ -162,8 +165,11 @@ static const Patterns *patterns(void)
 		p.when = compile("(?<!\\d)(?:\\d{1,2}[:.]\\d{2}|(?:19|20)\\d{2})(?!\\d)", 0);
 		p.dash_title = compile("^[ \\t]*[*_]?-{2,}[ \\t]*[^-\\s][^\\n]{0,80}?[ \\t]*-{2,}[*_]?"
 			"[ \\t]*([^\\n]*)$", 0);
-		p.header = compile_printf(G_REGEX_CASELESS, "^[ \\t]*[*_]?(?:(%s)|(%s)|(%s))"
-			"[*_]?[ \\t]?[:：][*_]?(?:[ \\t]|$)", h_from, h_date, h_field);
+		/* "*From:*", and markdown's "**From:**" and "** De : ... **" (help desks) */
+		p.header = compile_printf(G_REGEX_CASELESS, "^[ \\t]*(?:[*_]{1,2}[ \\t]?)?(?:(%s)|(%s)|(%s))"
+			"[*_]{0,2}[ \\t]?[:：][*_]{0,2}(?:[ \\t]|$)", h_from, h_date, h_field);
+		p.header_inside = compile_printf(G_REGEX_CASELESS, "(?<=[^\\p{L}\\p{M}])(?:%s|%s)[ \\t]?[:：][ \\t]",
+			h_from, h_date);
 		g_free(opener);
 		g_free(wrote);
 		g_free(wrote_cjk);
@@ -369,6 +375,13 @@ static guint header_block(GPtrArray *lines, guint i)
 		n++;
 		from_or_date |= k == 1 || k == 2;
 		evidence |= has_evidence(lines->pdata[j]);
+		/* a block a converter ran into one line ("Temat: Re: x 2023-01-17 13:46Nadawca:
+		 * a@b Adresat:"): a From or Date label after the first counts as a second line */
+		if (strlen(lines->pdata[j]) <= MAX_WINDOW_LINE && strchr(lines->pdata[j], '@') &&
+		    g_regex_match(patterns()->header_inside, g_utf8_next_char((const char *)lines->pdata[j]), 0, NULL)) {
+			n++;
+			from_or_date = TRUE;
+		}
 		j++;
 		/* a value wrapped onto one more line, when another header follows it */
 		if (j + 1 < lines->len && !header_kind(lines->pdata[j]) && !mimetext_is_blank(lines->pdata[j]) &&
@@ -534,6 +547,10 @@ static guint attribution(GPtrArray *lines, guint i)
 		for (guint k = i; k < last; k++)
 			if (ends_with_colon(lines->pdata[k]) && (has_digit(line) || has_digit(lines->pdata[k])))
 				return k - i + 1;
+	/* X schrieb am Do., 20. Juni 2024 um 14:49:  (the same, the address stripped by a help
+	 * desk or an archive: the verb and a time right before the colon) */
+	if (found(p->rev_verb, line) && found(p->time_colon, line))
+		return 1;
 	/* 2014-10-17 11:28 GMT+03:00 X <addr>:  /  Thu, 26 Jun 2014 14:00 +0400 от X <addr>: */
 	if (found(p->date_start, line))
 		for (guint k = i; k < last; k++)
@@ -697,11 +714,40 @@ static char *trim(const char *s)
 	return g_strndup(b, e - b);
 }
 
-/* is_footer - TRUE when line, trimmed, is a "Sent from my ..." footer (rules "footer") */
+/* drop_trailing_link - cut a link in angle brackets ending l, in place ("Get Outlook for
+ * iOS<https://aka.ms/o0ukef>": Outlook mobile's text part), with the blanks before it */
+static void drop_trailing_link(char *l)
+{
+	gsize n = strlen(l);
+	char *lt;
+
+	if (n == 0 || l[n - 1] != '>' || (lt = strrchr(l, '<')) == NULL || lt == l ||
+	    (!g_str_has_prefix(lt, "<http://") && !g_str_has_prefix(lt, "<https://")) ||
+	    strpbrk(lt, " \t") != NULL)
+		return;
+	while (lt > l && (lt[-1] == ' ' || lt[-1] == '\t'))
+		lt--;
+	*lt = '\0';
+}
+
+/* footer_match - TRUE when l (trimmed, its trailing link dropped) is a "Sent from my ..."
+ * footer (rules "footer") */
+static gboolean footer_match(const char *l)
+{
+	char *c = g_strdup(l);
+	gboolean f;
+
+	drop_trailing_link(c);
+	f = *c && strlen(c) <= 120 && g_regex_match(patterns()->footer, c, 0, NULL);
+	g_free(c);
+	return f;
+}
+
+/* is_footer - TRUE when line, trimmed, is a footer (footer_match) */
 static gboolean is_footer(const char *line)
 {
 	char *l = trim(line);
-	gboolean f = *l && strlen(l) <= 120 && g_regex_match(patterns()->footer, l, 0, NULL);
+	gboolean f = footer_match(l);
 
 	g_free(l);
 	return f;
@@ -754,8 +800,17 @@ static gboolean wrapped_quote(const char *prev, const char *line)
 	return strlen(prev) >= 60 && continues_sentence(line);
 }
 
-/* mark_lines - one marker per line: e empty, m quoted, s splitter, f forward, t text;
- * caller frees */
+/* only_blank_before - TRUE when every line marked before i is empty */
+static gboolean only_blank_before(const char *m, guint i)
+{
+	while (i > 0)
+		if (m[--i] != 'e')
+			return FALSE;
+	return TRUE;
+}
+
+/* mark_lines - one marker per line: e empty, m quoted, s splitter, f forward, t text,
+ * x a footer line above the text (dropped alone); caller frees */
 static char *mark_lines(GPtrArray *lines)
 {
 	char *m = g_malloc0(lines->len + 1);
@@ -773,8 +828,10 @@ static char *mark_lines(GPtrArray *lines)
 			m[i] = 'm';
 			quotes++;
 		} else if (footer_before_text(lines, i)) {
-			m[i] = 's';
-			any_split = TRUE;
+			/* above everything the member wrote ("Sent from my iPhone" first, as some
+			 * mobile clients and forwarding apps put it): that line alone goes */
+			m[i] = only_blank_before(m, i) ? 'x' : 's';
+			any_split |= m[i] == 's';
 		} else if ((n = splitter(lines, i, &fwd)) > 0) {
 			for (guint k = 0; k < n && i + k < lines->len; k++)
 				m[i + k] = fwd ? 'f' : 's';
@@ -814,7 +871,7 @@ static char *strip_marked(GPtrArray *lines, char *m)
 	guint lead = 0;
 
 	/* a forward with nothing written above it is the message itself: kept whole */
-	while (lead < n && m[lead] == 'e')
+	while (lead < n && (m[lead] == 'e' || m[lead] == 'x'))
 		lead++;
 	if (lead < n && m[lead] == 'f') {
 		for (guint i = lead; i < n; i++)
@@ -840,7 +897,7 @@ static char *strip_marked(GPtrArray *lines, char *m)
 		i = j > i ? j - 1 : i;
 	}
 	for (guint i = 0; i < n; i++) {
-		if (m[i] == 's' || m[i] == 'f' || m[i] == 'm') {
+		if (m[i] == 's' || m[i] == 'f' || m[i] == 'm' || m[i] == 'x') {
 			dropping = TRUE;
 			continue;
 		}
@@ -855,33 +912,49 @@ static char *strip_marked(GPtrArray *lines, char *m)
 	return g_string_free(out, FALSE);
 }
 
-/* spaced_lines - lines as the patterns read them: a no-break space (U+00A0), a narrow one
+/* pattern_view - line as the patterns read it: a no-break space (U+00A0), a narrow one
  * (U+202F: Gmail's French "a écrit :" and English "10:00 AM", French typography before a
- * colon) or a figure or thin space (U+2007, U+2009) as a plain space; the lines kept are
- * the originals, so the member's own text keeps its spaces; free with g_ptr_array_unref */
-static GPtrArray *spaced_lines(GPtrArray *lines)
+ * colon) or a figure or thin space (U+2007, U+2009) as a plain space, and the invisible
+ * direction marks dropped (U+200E/U+200F, the embeddings U+202A-U+202E, the isolates
+ * U+2066-U+2069, U+061C: iOS wraps its Arabic and Hebrew lines in them); caller frees */
+static char *pattern_view(const char *l)
 {
 	static const char *const spaces[] = { "\xc2\xa0", "\xe2\x80\xaf", "\xe2\x80\x87", "\xe2\x80\x89" };
+	static const char *const marks[] = { "\xe2\x80\x8e", "\xe2\x80\x8f", "\xe2\x80\xaa",
+		"\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad", "\xe2\x80\xae", "\xe2\x81\xa6",
+		"\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9", "\xd8\x9c" };
+	GString *s = g_string_sized_new(strlen(l));
+
+	while (*l) {
+		gsize n = 0, k;
+
+		for (k = 0; k < G_N_ELEMENTS(spaces) && n == 0; k++)
+			if (g_str_has_prefix(l, spaces[k]))
+				n = strlen(spaces[k]);
+		if (n) {
+			g_string_append_c(s, ' ');
+			l += n;
+			continue;
+		}
+		for (k = 0; k < G_N_ELEMENTS(marks) && n == 0; k++)
+			if (g_str_has_prefix(l, marks[k]))
+				n = strlen(marks[k]);
+		if (n)
+			l += n;
+		else
+			g_string_append_c(s, *l++);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* spaced_lines - lines as the patterns read them (pattern_view); the lines kept are the
+ * originals, so the member's own text keeps its spaces; free with g_ptr_array_unref */
+static GPtrArray *spaced_lines(GPtrArray *lines)
+{
 	GPtrArray *out = g_ptr_array_new_full(lines->len, g_free);
 
-	for (guint i = 0; i < lines->len; i++) {
-		const char *l = lines->pdata[i];
-		GString *s = g_string_sized_new(strlen(l));
-
-		while (*l) {
-			gsize n = 0;
-			for (gsize k = 0; k < G_N_ELEMENTS(spaces) && n == 0; k++)
-				if (g_str_has_prefix(l, spaces[k]))
-					n = strlen(spaces[k]);
-			if (n) {
-				g_string_append_c(s, ' ');
-				l += n;
-			} else {
-				g_string_append_c(s, *l++);
-			}
-		}
-		g_ptr_array_add(out, g_string_free(s, FALSE));
-	}
+	for (guint i = 0; i < lines->len; i++)
+		g_ptr_array_add(out, pattern_view(lines->pdata[i]));
 	return out;
 }
 
@@ -965,11 +1038,11 @@ static gboolean cut_footers(GPtrArray *lines)
 	gboolean cut = FALSE;
 
 	while (lines->len > 0) {
-		char *l = trim(lines->pdata[lines->len - 1]);
+		char *v = pattern_view(lines->pdata[lines->len - 1]), *l = trim(v);
 		gboolean blank = *l == '\0' || is_delimiter(l);
-		gboolean footer = !blank && strlen(l) <= 120 &&
-			g_regex_match(patterns()->footer, l, 0, NULL);
+		gboolean footer = !blank && footer_match(l);
 		g_free(l);
+		g_free(v);
 		if (!blank && !footer)
 			break;
 		g_ptr_array_set_size(lines, lines->len - 1);
