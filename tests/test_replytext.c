@@ -384,9 +384,9 @@ TEST(clients_and_languages)
 		/* mobile footers, also with the original unmarked below */
 		{ "EN footer, original below", "Yes!\n\nSent from my iPhone\n\nPlease sign our petition.", "Yes!" },
 		{ "EN footer, original right below", "Yes.\n\nSent from my iPhone\nPlease sign our petition about the buses.\nReply yes.", "Yes." },
-		/* a footer first (the client put it above the text): what follows is the member's */
-		{ "footer first, text right below", "Sent from my iPhone\nNo, I do not want to sign this. Remove me.", "Sent from my iPhone\nNo, I do not want to sign this. Remove me." },
-		{ "footer first, blank, text", "Sent from my iPhone\n\nNo, I do not want to sign this.", "Sent from my iPhone\n\nNo, I do not want to sign this." },
+		/* a footer first (the client put it above the text): it goes alone, what follows is the member's */
+		{ "footer first, text right below", "Sent from my iPhone\nNo, I do not want to sign this. Remove me.", "No, I do not want to sign this. Remove me." },
+		{ "footer first, blank, text", "Sent from my iPhone\n\nNo, I do not want to sign this.", "No, I do not want to sign this." },
 		{ "DE footer, original below", "Ja!\n\nGesendet von Outlook für Android<https://aka.ms/AAb9ysg>\n\nBitte unterschreiben.", "Ja!" },
 		{ "FR footer", "Oui\n\nEnvoyé de mon iPhone", "Oui" },
 		/* a sentence that starts like a footer and goes on is the member's text */

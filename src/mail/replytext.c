@@ -767,20 +767,13 @@ static gboolean continues_sentence(const char *line)
 }
 
 /* footer_before_text - TRUE for a footer line after a blank line (or first) with more text
- * above and after it: mobile clients put "Sent from my ..." under the reply and the
- * original message, unmarked, below it. A line whose sentence goes on in lower case on the next
+ * after it: mobile clients put "Sent from my ..." under the reply and the original
+ * message, unmarked, below it (with nothing above it, mark_lines drops that line alone:
+ * "Sent from my iPhone\nNo, remove me" must never read as empty). A line whose sentence goes on in lower case on the next
  * line ("Sent from my desk, it is\nmuch easier") is the member's text. */
 static gboolean footer_before_text(GPtrArray *lines, guint i)
 {
-	gboolean above = FALSE;
-
 	if (i > 0 && !mimetext_is_blank(lines->pdata[i - 1]))
-		return FALSE;
-	/* the footer closes the member's text: with nothing above it, what follows is what
-	 * they wrote ("Sent from my iPhone\nNo, remove me" must never read as empty) */
-	for (guint k = 0; k < i && !above; k++)
-		above = !mimetext_is_blank(lines->pdata[k]);
-	if (!above)
 		return FALSE;
 	if (i + 1 < lines->len && continues_sentence(lines->pdata[i + 1]))
 		return FALSE;
