@@ -91,33 +91,22 @@ static gboolean is_member_addr(InboundCtx *c, const char *addr, const Member *mb
 /* need_from - the sender as a member, made now without a name; one who was there before
  * is left as it is. Mail without a token can be written in anyone's name, so its From:
  * name is never stored: adopt_name takes the name from the member's own reply to a token
- * naming them. 0 with error; *created (may be NULL) TRUE when this message made the
- * member */
-static gint64 need_from(InboundCtx *c, char **addr, gboolean *created, GError **error)
+ * naming them. NULL with error; *created (may be NULL) TRUE when this message made the
+ * member; caller frees */
+static Member *need_from(InboundCtx *c, char **addr, gboolean *created, GError **error)
 {
 	gboolean made = FALSE;
-	gint64 id;
-	GError *e = NULL;
-	Member *known;
+	Member *mb;
 
 	*addr = from_address(c);
 	if (*addr == NULL) {
 		g_set_error(error, PM_ERROR, EX_DATAERR, "no valid sender address in From:");
-		return 0;
+		return NULL;
 	}
-	if ((known = member_find(c->db, c->cfg, *addr, &e)) != NULL) {
-		id = known->id;
-		member_free(known);
-	} else if (e) {
-		g_propagate_error(error, e);
-		id = 0;
-	} else {
-		id = member_upsert_ex(c->db, c->cfg, *addr, NULL, NULL, NULL, FALSE, &made,
-				      error);
-	}
+	mb = member_find_or_add(c->db, c->cfg, *addr, &made, error);
 	if (created)
 		*created = made;
-	return id;
+	return mb;
 }
 
 /* decode - the route's token for purpose, or FALSE with EX_NOUSER */
@@ -702,7 +691,6 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 	Member *mb = NULL;
 	char *addr = NULL;
 	gboolean ok = FALSE, created = FALSE;
-	gint64 id;
 
 	c->action = "sign";
 	if (p == NULL)
@@ -717,8 +705,7 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		return ok;
 	}
 	/* the web form's message carries its mark (mail from outside cannot forge it) */
-	if ((id = need_from(c, &addr, &created, error)) != 0 &&
-	    (mb = member_get(c->db, id, error)) != NULL)
+	if ((mb = need_from(c, &addr, &created, error)) != NULL)
 		ok = adopt_language_of_mail(c, mb, created, error) &&
 		     sign_pending(c, p, mb, from_web(c) ? SIGNATURE_SOURCE_WEB
 							  : SIGNATURE_SOURCE_WRITING, error);
@@ -974,12 +961,9 @@ static gboolean do_story(InboundCtx *c, GError **error)
 		}
 		mb = token_member(c, &t, error);
 	} else {
-		gint64 id;
-
 		if ((p = find_petition(c, c->route.arg, error)) == NULL)
 			goto out;
-		if ((id = need_from(c, &addr, NULL, error)) != 0)
-			mb = member_get(c->db, id, error);
+		mb = need_from(c, &addr, NULL, error);
 	}
 	if (mb)
 		ok = add_story(c, p, mb, error);
@@ -1131,11 +1115,9 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 	char *addr = NULL, *reply = NULL;
 	SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;
 	gboolean ok = FALSE;
-	gint64 id;
 
 	c->action = "subscribe";
-	if (l == NULL || (id = need_from(c, &addr, NULL, error)) == 0 ||
-	    (mb = member_get(c->db, id, error)) == NULL ||
+	if (l == NULL || (mb = need_from(c, &addr, NULL, error)) == NULL ||
 	    !subscription_of(c, l, mb, &status, error))
 		goto out;
 	if (already_active(c, status)) {
@@ -2061,9 +2043,9 @@ static gboolean do_start(InboundCtx *c, GError **error)
 
 	c->action = "start";
 	c->keep_raw = TRUE;
-	if ((mid = need_from(c, &addr, NULL, error)) == 0 ||
-	    (mb = member_get(c->db, mid, error)) == NULL)
+	if ((mb = need_from(c, &addr, NULL, error)) == NULL)
 		goto out;
+	mid = mb->id;
 	title = g_strstrip(g_strdup(c->m->subject ? c->m->subject : ""));
 	text = start_parse(inbound_reply_text(c->m), &target, &goal);
 	tlen = g_utf8_strlen(title, -1);
@@ -2259,9 +2241,9 @@ static gboolean do_sponsor(InboundCtx *c, GError **error)
 			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
 		goto out;
 	}
-	if ((mid = need_from(c, &addr, NULL, error)) == 0 ||
-	    (mb = member_get(c->db, mid, error)) == NULL)
+	if ((mb = need_from(c, &addr, NULL, error)) == NULL)
 		goto out;
+	mid = mb->id;
 	if (mid == p->creator_id) {
 		c->result = "refused";
 		ok = start_news(c, p, mb, "own", NULL, error);
