@@ -88,24 +88,45 @@ static gboolean is_member_addr(InboundCtx *c, const char *addr, const Member *mb
 	return same;
 }
 
-/* need_from - the sender as a member, made now without a name; one who was there before
- * is left as it is. Mail without a token can be written in anyone's name, so its From:
- * name is never stored: adopt_name takes the name from the member's own reply to a token
+/* mail_language - the language the mail is written in (intent_language), or NULL; the
+ * phrase files are loaded here (a failure to read them only leaves it unknown) */
+static const char *mail_language(InboundCtx *c)
+{
+	const IntentPhrases *ph = intent_phrases_shared(c->cfg->intent_phrases, NULL);
+
+	return ph ? inbound_language(c->m, ph) : NULL;
+}
+
+/* need_from - the sender as a member, made now without a name (in the language the mail
+ * is written in when with_lang: adopt_language_of_mail); one who was there before is
+ * left as it is. Mail without a token can be written in anyone's name, so its From: name
+ * is never stored: adopt_name takes the name from the member's own reply to a token
  * naming them. NULL with error; *created (may be NULL) TRUE when this message made the
  * member; caller frees */
-static Member *need_from(InboundCtx *c, char **addr, gboolean *created, GError **error)
+static Member *need_from(InboundCtx *c, char **addr, gboolean with_lang, gboolean *created,
+			 GError **error)
 {
-	gboolean made = FALSE;
+	GError *e = NULL;
 	Member *mb;
 
+	if (created)
+		*created = FALSE;
 	*addr = from_address(c);
 	if (*addr == NULL) {
 		g_set_error(error, PM_ERROR, EX_DATAERR, "no valid sender address in From:");
 		return NULL;
 	}
-	mb = member_find_or_add(c->db, c->cfg, *addr, &made, error);
-	if (created)
-		*created = made;
+	if ((mb = member_find(c->db, c->cfg, *addr, &e)) != NULL || e) {
+		if (e)
+			g_propagate_error(error, e);
+		return mb;
+	}
+	mb = member_add_bare(c->db, c->cfg, *addr, with_lang ? mail_language(c) : NULL, error);
+	if (mb && created)
+		*created = TRUE;
+	if (mb && mb->lang)
+		log_info("member %" G_GINT64_FORMAT " writes in %s: their language now", mb->id,
+			 mb->lang);
 	return mb;
 }
 
@@ -463,23 +484,13 @@ static gboolean adopt_language(InboundCtx *c, Member *mb, const IntentPhrases *p
 
 /* adopt_language_of_mail - for mail without a token (sign+SLUG), which anyone can write
  * in a member's name: the answer is in the language it is written in, but it is stored
- * only for a member this very message made (store), never for one who was there before
- * (their own reply to the confirmation adopts it). The phrase files are loaded here (a
- * failure to read them only leaves the language unset). */
-static gboolean adopt_language_of_mail(InboundCtx *c, Member *mb, gboolean store,
-				       GError **error)
+ * only for a member this very message made (made: need_from stored it with the member),
+ * never for one who was there before (their own reply to the confirmation adopts it) */
+static void adopt_language_of_mail(InboundCtx *c, Member *mb, gboolean made)
 {
-	const IntentPhrases *ph;
-
-	if (mb == NULL || mb->lang)
-		return TRUE;
-	ph = intent_phrases_shared(c->cfg->intent_phrases, NULL);
-	if (!store) {
-		if (ph && from_is(c, mb))
-			mb->lang = g_strdup(inbound_language(c->m, ph));
-		return TRUE;
-	}
-	return adopt_language(c, mb, ph, error);
+	if (mb == NULL || mb->lang || made || !from_is(c, mb))
+		return;
+	mb->lang = g_strdup(mail_language(c));
 }
 
 /* read_intent - what the visible reply means (mail/intent.h), and the language of mb
@@ -705,10 +716,11 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		return ok;
 	}
 	/* the web form's message carries its mark (mail from outside cannot forge it) */
-	if ((mb = need_from(c, &addr, &created, error)) != NULL)
-		ok = adopt_language_of_mail(c, mb, created, error) &&
-		     sign_pending(c, p, mb, from_web(c) ? SIGNATURE_SOURCE_WEB
-							  : SIGNATURE_SOURCE_WRITING, error);
+	if ((mb = need_from(c, &addr, TRUE, &created, error)) != NULL) {
+		adopt_language_of_mail(c, mb, created);
+		ok = sign_pending(c, p, mb, from_web(c) ? SIGNATURE_SOURCE_WEB
+						    : SIGNATURE_SOURCE_WRITING, error);
+	}
 	member_free(mb);
 	g_free(addr);
 	petition_free(p);
@@ -963,7 +975,7 @@ static gboolean do_story(InboundCtx *c, GError **error)
 	} else {
 		if ((p = find_petition(c, c->route.arg, error)) == NULL)
 			goto out;
-		mb = need_from(c, &addr, NULL, error);
+		mb = need_from(c, &addr, FALSE, NULL, error);
 	}
 	if (mb)
 		ok = add_story(c, p, mb, error);
@@ -1117,7 +1129,7 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 	gboolean ok = FALSE;
 
 	c->action = "subscribe";
-	if (l == NULL || (mb = need_from(c, &addr, NULL, error)) == NULL ||
+	if (l == NULL || (mb = need_from(c, &addr, FALSE, NULL, error)) == NULL ||
 	    !subscription_of(c, l, mb, &status, error))
 		goto out;
 	if (already_active(c, status)) {
@@ -2043,7 +2055,7 @@ static gboolean do_start(InboundCtx *c, GError **error)
 
 	c->action = "start";
 	c->keep_raw = TRUE;
-	if ((mb = need_from(c, &addr, NULL, error)) == NULL)
+	if ((mb = need_from(c, &addr, FALSE, NULL, error)) == NULL)
 		goto out;
 	mid = mb->id;
 	title = g_strstrip(g_strdup(c->m->subject ? c->m->subject : ""));
@@ -2241,7 +2253,7 @@ static gboolean do_sponsor(InboundCtx *c, GError **error)
 			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
 		goto out;
 	}
-	if ((mb = need_from(c, &addr, NULL, error)) == NULL)
+	if ((mb = need_from(c, &addr, FALSE, NULL, error)) == NULL)
 		goto out;
 	mid = mb->id;
 	if (mid == p->creator_id) {
