@@ -187,6 +187,21 @@ TEST(invalidate)
 		g_ptr_array_unref(h);
 }
 
+/* the per-petition count (up to 1,000 rows) reads only the covering partial index */
+TEST(petition_index)
+{
+	GError *e = NULL;
+	char *plan = fraud_explain_petition(db, &e);
+
+	OK(plan != NULL, "the plan of the per-petition count");
+	OK(plan && strstr(plan, "USING COVERING INDEX signatures_counted (petition_id=? AND "
+			  "created_at>?)") != NULL,
+	   "per-petition count: a range of the covering index signatures_counted");
+	printf("# plan of the per-petition count: %s", plan ? plan : "(none)\n");
+	g_free(plan);
+	g_clear_error(&e);
+}
+
 /* the per-domain count is a range of the domain index, never a scan of the window */
 TEST(domain_index)
 {
@@ -536,6 +551,7 @@ int main(void)
 	RUN(trend);
 	RUN(invalidate);
 	RUN(states);
+	RUN(petition_index);
 	RUN(domain_index);
 	RUN(domain_column);
 	RUN(migration);

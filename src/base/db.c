@@ -320,12 +320,14 @@ gboolean db_checkpoint(PmDb *db, GError **error)
 	return TRUE;
 }
 
-/* db_begin - BEGIN IMMEDIATE, or a savepoint inside an open transaction */
+/* db_begin - BEGIN IMMEDIATE, or a savepoint inside an open transaction (both prepared
+ * once, from the statement cache) */
 gboolean db_begin(PmDb *db, GError **error)
 {
 	if (sqlite3_get_autocommit(db->h))
 		db->depth = 0;      /* SQLite ended the transaction on its own */
-	if (!exec_plain(db, db->depth > 0 ? "SAVEPOINT pm_nested" : "BEGIN IMMEDIATE", error))
+	if (!(db->depth > 0 ? db_exec(db, error, "SAVEPOINT pm_nested", NULL)
+			    : db_exec(db, error, "BEGIN IMMEDIATE", NULL)))
 		return FALSE;
 	db->depth++;
 	return TRUE;
@@ -334,7 +336,8 @@ gboolean db_begin(PmDb *db, GError **error)
 /* db_commit - COMMIT, or release the innermost savepoint */
 gboolean db_commit(PmDb *db, GError **error)
 {
-	if (!exec_plain(db, db->depth > 1 ? "RELEASE pm_nested" : "COMMIT", error))
+	if (!(db->depth > 1 ? db_exec(db, error, "RELEASE pm_nested", NULL)
+			    : db_exec(db, error, "COMMIT", NULL)))
 		return FALSE;
 	if (db->depth > 0)
 		db->depth--;

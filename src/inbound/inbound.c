@@ -179,16 +179,14 @@ gboolean inbound_apply(PmDb *db, const PmConfig *cfg, const PmSecret *key, Inbou
 	if (!db_begin(db, error))
 		goto out;
 	begun = TRUE;       /* from here a failure undoes this level only (a batch's savepoint) */
-	if (!inbound_log_seen(db, p->digest, &dup, error))
-		goto out;
+	c.inbound_id = inbound_log_add(db, m->message_id, p->digest, p->sender, p->rcpt,
+				       m->from_addr, m->subject, pm_now(), &dup, error);
 	if (dup) {
 		c.action = "duplicate";
 		c.result = "ignored";
 		ok = TRUE;
 		goto out;
 	}
-	c.inbound_id = inbound_log_add(db, m->message_id, p->digest, p->sender, p->rcpt,
-				       m->from_addr, m->subject, pm_now(), error);
 	if (c.inbound_id == 0)
 		goto out;
 	if (!inbound_route(&c, &e)) {

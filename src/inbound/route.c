@@ -91,36 +91,46 @@ static gboolean is_member_addr(InboundCtx *c, const char *addr, const Member *mb
 	return same;
 }
 
-/* need_from - the sender as a member, made now without a name; one who was there before
- * is left as it is. Mail without a token can be written in anyone's name, so its From:
- * name is never stored: adopt_name takes the name from the member's own reply to a token
- * naming them. 0 with error; *created (may be NULL) TRUE when this message made the
- * member */
-static gint64 need_from(InboundCtx *c, char **addr, gboolean *created, GError **error)
+/* mail_language - the language the mail is written in (intent_language), or NULL; the
+ * phrase files are loaded here (a failure to read them only leaves it unknown) */
+static const char *mail_language(InboundCtx *c)
 {
-	gboolean made = FALSE;
-	gint64 id;
-	GError *e = NULL;
-	Member *known;
+	const IntentPhrases *ph = intent_phrases_shared(c->cfg->intent_phrases, NULL);
 
+	return ph ? inbound_language(c->m, ph) : NULL;
+}
+
+/* need_from - the sender as a member, made now without a name (in the language the mail
+ * is written in when with_lang: adopt_language_of_mail); one who was there before is
+ * left as it is. Mail without a token can be written in anyone's name, so its From: name
+ * is never stored: adopt_name takes the name from the member's own reply to a token
+ * naming them. NULL with error; *created (may be NULL) TRUE when this message made the
+ * member; caller frees */
+static Member *need_from(InboundCtx *c, char **addr, gboolean with_lang, gboolean *created,
+			 GError **error)
+{
+	GError *e = NULL;
+	Member *mb;
+
+	if (created)
+		*created = FALSE;
 	*addr = from_address(c);
 	if (*addr == NULL) {
 		g_set_error(error, PM_ERROR, EX_DATAERR, "no valid sender address in From:");
-		return 0;
+		return NULL;
 	}
-	if ((known = member_find(c->db, c->cfg, *addr, &e)) != NULL) {
-		id = known->id;
-		member_free(known);
-	} else if (e) {
-		g_propagate_error(error, e);
-		id = 0;
-	} else {
-		id = member_upsert_ex(c->db, c->cfg, *addr, NULL, NULL, NULL, FALSE, &made,
-				      error);
+	if ((mb = member_find(c->db, c->cfg, *addr, &e)) != NULL || e) {
+		if (e)
+			g_propagate_error(error, e);
+		return mb;
 	}
-	if (created)
-		*created = made;
-	return id;
+	mb = member_add_bare(c->db, c->cfg, *addr, with_lang ? mail_language(c) : NULL, error);
+	if (mb && created)
+		*created = TRUE;
+	if (mb && mb->lang)
+		log_info("member %" G_GINT64_FORMAT " writes in %s: their language now", mb->id,
+			 mb->lang);
+	return mb;
 }
 
 /* decode - the route's token for purpose, or FALSE with EX_NOUSER */
@@ -493,23 +503,13 @@ static gboolean adopt_language(InboundCtx *c, Member *mb, const IntentPhrases *p
 
 /* adopt_language_of_mail - for mail without a token (sign+SLUG), which anyone can write
  * in a member's name: the answer is in the language it is written in, but it is stored
- * only for a member this very message made (store), never for one who was there before
- * (their own reply to the confirmation adopts it). The phrase files are loaded here (a
- * failure to read them only leaves the language unset). */
-static gboolean adopt_language_of_mail(InboundCtx *c, Member *mb, gboolean store,
-				       GError **error)
+ * only for a member this very message made (made: need_from stored it with the member),
+ * never for one who was there before (their own reply to the confirmation adopts it) */
+static void adopt_language_of_mail(InboundCtx *c, Member *mb, gboolean made)
 {
-	const IntentPhrases *ph;
-
-	if (mb == NULL || mb->lang)
-		return TRUE;
-	ph = intent_phrases_shared(c->cfg->intent_phrases, NULL);
-	if (!store) {
-		if (ph && from_is(c, mb))
-			mb->lang = g_strdup(inbound_language(c->m, ph));
-		return TRUE;
-	}
-	return adopt_language(c, mb, ph, error);
+	if (mb == NULL || mb->lang || made || !from_is(c, mb))
+		return;
+	mb->lang = g_strdup(mail_language(c));
 }
 
 /* read_intent - what the visible reply means (mail/intent.h), and the language of mb
@@ -725,7 +725,6 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 	Member *mb = NULL;
 	char *addr = NULL;
 	gboolean ok = FALSE, created = FALSE;
-	gint64 id;
 
 	c->action = "sign";
 	if (p == NULL)
@@ -740,11 +739,11 @@ static gboolean do_sign_writing(InboundCtx *c, GError **error)
 		return ok;
 	}
 	/* the web form's message carries its mark (mail from outside cannot forge it) */
-	if ((id = need_from(c, &addr, &created, error)) != 0 &&
-	    (mb = member_get(c->db, id, error)) != NULL)
-		ok = adopt_language_of_mail(c, mb, created, error) &&
-		     sign_pending(c, p, mb, from_web(c) ? SIGNATURE_SOURCE_WEB
-							  : SIGNATURE_SOURCE_WRITING, error);
+	if ((mb = need_from(c, &addr, TRUE, &created, error)) != NULL) {
+		adopt_language_of_mail(c, mb, created);
+		ok = sign_pending(c, p, mb, from_web(c) ? SIGNATURE_SOURCE_WEB
+						    : SIGNATURE_SOURCE_WRITING, error);
+	}
 	member_free(mb);
 	g_free(addr);
 	petition_free(p);
@@ -999,12 +998,9 @@ static gboolean do_story(InboundCtx *c, GError **error)
 		}
 		mb = token_member(c, &t, error);
 	} else {
-		gint64 id;
-
 		if ((p = find_petition(c, c->route.arg, error)) == NULL)
 			goto out;
-		if ((id = need_from(c, &addr, NULL, error)) != 0)
-			mb = member_get(c->db, id, error);
+		mb = need_from(c, &addr, FALSE, NULL, error);
 	}
 	if (mb)
 		ok = add_story(c, p, mb, error);
@@ -1156,11 +1152,9 @@ static gboolean do_subscribe(InboundCtx *c, GError **error)
 	char *addr = NULL, *reply = NULL;
 	SubscriptionStatus status = SUBSCRIPTION_STATUS_NONE;
 	gboolean ok = FALSE;
-	gint64 id;
 
 	c->action = "subscribe";
-	if (l == NULL || (id = need_from(c, &addr, NULL, error)) == 0 ||
-	    (mb = member_get(c->db, id, error)) == NULL ||
+	if (l == NULL || (mb = need_from(c, &addr, FALSE, NULL, error)) == NULL ||
 	    !subscription_of(c, l, mb, &status, error))
 		goto out;
 	if (already_active(c, status)) {
@@ -2127,9 +2121,9 @@ static gboolean do_start(InboundCtx *c, GError **error)
 
 	c->action = "start";
 	c->keep_raw = TRUE;
-	if ((mid = need_from(c, &addr, NULL, error)) == 0 ||
-	    (mb = member_get(c->db, mid, error)) == NULL)
+	if ((mb = need_from(c, &addr, FALSE, NULL, error)) == NULL)
 		goto out;
+	mid = mb->id;
 	title = g_strstrip(g_strdup(c->m->subject ? c->m->subject : ""));
 	text = start_parse(inbound_reply_text(c->m), &target, &goal);
 	tlen = g_utf8_strlen(title, -1);
@@ -2325,9 +2319,9 @@ static gboolean do_sponsor(InboundCtx *c, GError **error)
 			g_set_error(error, PM_ERROR, EX_NOUSER, "%s: unknown petition", c->recipient);
 		goto out;
 	}
-	if ((mid = need_from(c, &addr, NULL, error)) == 0 ||
-	    (mb = member_get(c->db, mid, error)) == NULL)
+	if ((mb = need_from(c, &addr, FALSE, NULL, error)) == NULL)
 		goto out;
+	mid = mb->id;
 	if (mid == p->creator_id) {
 		c->result = "refused";
 		ok = start_news(c, p, mb, "own", NULL, error);

@@ -50,6 +50,10 @@ gboolean fraud_sign_limited(PmDb *db, const PmConfig *cfg, gint64 petition_id,
  * a scan of the window; caller frees; NULL with error */
 char *fraud_explain_domain(PmDb *db, GError **error);
 
+/* fraud_explain_petition - the same for the per-petition count (a test sees it read only
+ * the covering partial index signatures_counted); caller frees; NULL with error */
+char *fraud_explain_petition(PmDb *db, GError **error);
+
 /* An unusual share of a petition's new signatures. */
 typedef struct {
 	gboolean trending;

@@ -7,28 +7,22 @@
 #include "model/spelling.h"
 #include "model/inbound_log.h"
 
-/* inbound_log_seen - is digest logged */
-gboolean inbound_log_seen(PmDb *db, const char *digest, gboolean *found, GError **error)
-{
-	gint64 n = 0;
-
-	if (!db_int(db, error, &n, 0, "SELECT count(*) FROM inbound WHERE digest = ?", "t", digest))
-		return FALSE;
-	*found = n > 0;
-	return TRUE;
-}
-
-/* inbound_log_add - a received message, not handled yet */
+/* inbound_log_add - a received message, not handled yet, unless its digest is logged */
 gint64 inbound_log_add(PmDb *db, const char *message_id, const char *digest,
 		       const char *sender, const char *recipient, const char *from_addr,
-		       const char *subject, gint64 now, GError **error)
+		       const char *subject, gint64 now, gboolean *dup, GError **error)
 {
-	if (!db_exec(db, error, "INSERT INTO inbound(message_id, digest, sender, recipient, "
-		     "from_addr, subject, kind, action, result, created_at) VALUES (?, ?, ?, ?, ?, "
-		     "?, 'message', 'received', 'pending', ?)", "tttttti", message_id, digest,
-		     sender, recipient, from_addr, subject, now))
+	gint64 id = 0;
+
+	*dup = FALSE;
+	if (!db_int(db, error, &id, 0, "INSERT INTO inbound(message_id, digest, sender, "
+		    "recipient, from_addr, subject, kind, action, result, created_at) VALUES (?, ?, "
+		    "?, ?, ?, ?, 'message', 'received', 'pending', ?) ON CONFLICT (digest) DO "
+		    "NOTHING RETURNING id", "tttttti", message_id, digest, sender, recipient,
+		    from_addr, subject, now))
 		return 0;
-	return db_last_id(db);
+	*dup = id == 0;
+	return id;
 }
 
 /* inbound_log_finish - the outcome of a logged message */

@@ -16,17 +16,15 @@
 #include "base/db.h"
 #include "base/config.h"
 
-/* inbound_log_seen - TRUE in *found when a message with digest is logged already */
-gboolean inbound_log_seen(PmDb *db, const char *digest, gboolean *found, GError **error);
-
 /*
  * inbound_log_add - log a message as received and not yet handled (kind 'message',
- * action 'received', result 'pending') at now. Returns its id, or 0 with error (a digest
- * logged already is EX_DATAERR). The caller holds the transaction.
+ * action 'received', result 'pending') at now, unless one with digest is logged already
+ * (*dup TRUE, 0 without error: the same message is recorded once). Returns its id, or 0
+ * with error. One statement; the caller holds the transaction.
  */
 gint64 inbound_log_add(PmDb *db, const char *message_id, const char *digest,
 		       const char *sender, const char *recipient, const char *from_addr,
-		       const char *subject, gint64 now, GError **error);
+		       const char *subject, gint64 now, gboolean *dup, GError **error);
 
 /* inbound_log_finish - what message id turned out to be (kind NULL: 'message') and what was
  * done (action, result); raw (NULL: none) is kept with it */

@@ -95,6 +95,36 @@ Member *member_find(PmDb *db, const PmConfig *cfg, const char *email, GError **e
 	return m;
 }
 
+/* member_add_bare - a new member with no name, postcode or district, in one statement */
+Member *member_add_bare(PmDb *db, const PmConfig *cfg, const char *email, const char *lang,
+			GError **error)
+{
+	char *norm = address_normalize(cfg, email), *given, *ln;
+	gint64 now = pm_now();
+	GError *e = NULL;
+	Member *m;
+
+	if (norm == NULL) {
+		g_set_error(error, PM_ERROR, EX_DATAERR, "not a valid mail address: %s",
+			    email ? email : "(none)");
+		return NULL;
+	}
+	given = address_given(email);
+	ln = lang_normalize(lang);
+	m = member_query_one(db, db_query(db, &e, "INSERT INTO members(email, address, lang, "
+					  "created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+					  "RETURNING " MEMBER_COLS, "tttii", norm, given, ln,
+					  now, now), &e);
+	if (m == NULL && e == NULL)
+		g_set_error(&e, PM_ERROR, EX_SOFTWARE, "database: no member made for %s", norm);
+	if (e)
+		g_propagate_error(error, e);
+	g_free(norm);
+	g_free(given);
+	g_free(ln);
+	return m;
+}
+
 /* member_need - find, absent is an error */
 Member *member_need(PmDb *db, const PmConfig *cfg, const char *email, GError **error)
 {

@@ -56,6 +56,13 @@ Member *member_get(PmDb *db, gint64 id, GError **error);
 /* member_find - member by address (normalized here); NULL (no error) when absent */
 Member *member_find(PmDb *db, const PmConfig *cfg, const char *email, GError **error);
 
+/* member_add_bare - a new member for email (kept as given; there is none: member_find)
+ * with no name, postcode or district and the language lang (may be NULL;
+ * lang_normalize), made with one statement. An invalid address is EX_DATAERR. NULL with
+ * error on failure; caller frees */
+Member *member_add_bare(PmDb *db, const PmConfig *cfg, const char *email, const char *lang,
+			GError **error);
+
 /* member_need - member_find, but absent is an EX_NOUSER error "unknown member ADDR" (the
  * one message for it) */
 Member *member_need(PmDb *db, const PmConfig *cfg, const char *email, GError **error);

@@ -13,7 +13,7 @@
 #include "base/db.h"
 
 /* the number of migrations; checked against the list at compile time (schema.c) */
-#define DB_SCHEMA_VERSION 12
+#define DB_SCHEMA_VERSION 13
 
 /* schema_peermail - the migrations of peermail's schema, for db_open (static, never freed) */
 const DbSchema *schema_peermail(void);

@@ -54,7 +54,29 @@ gboolean signature_source_parse(const char *s, SignatureSource *source)
 	return TRUE;
 }
 
-/* add - one signature per member and petition; held: a new one is suspect */
+/* insert - a new signature of member_id on petition_id, unless there is one: its id, 0
+ * (no error) when the member has signed it before */
+static gint64 insert(PmDb *db, gint64 petition_id, gint64 member_id, SignatureStatus status,
+		     SignatureSource source, const char *comment, const char *message_id,
+		     gint64 now, GError **error)
+{
+	gint64 id = 0;
+
+	/* the signer's domain, kept for the per-domain limit's index (schema 12) */
+	db_int(db, error, &id, 0, "INSERT INTO signatures(petition_id, member_id, status, "
+	       "source, comment, message_id, created_at, confirmed_at, domain) "
+	       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), (SELECT "
+	       "lower(substr(email, instr(email, '@') + 1)) FROM members WHERE "
+	       "id = ?2)) ON CONFLICT (petition_id, member_id) DO NOTHING RETURNING id",
+	       "iittttii", petition_id, member_id, signature_status_name(status),
+	       signature_source_name(source), comment, message_id, now,
+	       status == SIGNATURE_STATUS_CONFIRMED ? now : (gint64)0);
+	return id;
+}
+
+/* add - one signature per member and petition; held: a new one is suspect. A mail that
+ * only asks (not confirmed) is nearly always a first one: it tries the insert first (one
+ * statement); a confirmation nearly always finds its pending signature: it looks first */
 static gint64 add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confirmed,
 		  gboolean held, SignatureSource source, const char *comment,
 		  const char *message_id, SignResult *result, GError **error)
@@ -63,9 +85,22 @@ static gint64 add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confi
 	GError *e = NULL;
 	gint64 id = 0, now = pm_now(), confirmed_at = 0;
 	SignatureStatus status = SIGNATURE_STATUS_PENDING;
+	SignatureStatus s = held ? SIGNATURE_STATUS_SUSPECT :
+			    confirmed ? SIGNATURE_STATUS_CONFIRMED : SIGNATURE_STATUS_PENDING;
 
 	if (comment && *comment == '\0')
 		comment = NULL;
+	if (!confirmed) {
+		if ((id = insert(db, petition_id, member_id, s, source, comment, message_id, now,
+				 &e)) != 0) {
+			*result = SIGN_NEW_PENDING;
+			return id;
+		}
+		if (e) {
+			g_propagate_error(error, e);
+			return 0;
+		}
+	}
 	st = db_query(db, &e, "SELECT id, status, coalesce(confirmed_at, 0) FROM signatures "
 		      "WHERE petition_id = ? AND member_id = ?", "ii", petition_id, member_id);
 	if (st && db_step(db, st, &e)) {
@@ -79,20 +114,15 @@ static gint64 add(PmDb *db, gint64 petition_id, gint64 member_id, gboolean confi
 		return 0;
 	}
 	if (id == 0) {
-		SignatureStatus s = held ? SIGNATURE_STATUS_SUSPECT :
-				    confirmed ? SIGNATURE_STATUS_CONFIRMED : SIGNATURE_STATUS_PENDING;
-
-		/* the signer's domain, kept for the per-domain limit's index (schema 12) */
-		if (!db_exec(db, error, "INSERT INTO signatures(petition_id, member_id, status, "
-			     "source, comment, message_id, created_at, confirmed_at, domain) "
-			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), (SELECT "
-			     "lower(substr(email, instr(email, '@') + 1)) FROM members WHERE "
-			     "id = ?2))", "iittttii", petition_id,
-			     member_id, signature_status_name(s), signature_source_name(source),
-			     comment, message_id, now, confirmed ? now : (gint64)0))
+		if ((id = insert(db, petition_id, member_id, s, source, comment, message_id, now,
+				 &e)) == 0) {
+			if (e == NULL)
+				g_set_error(&e, PM_ERROR, EX_SOFTWARE, "database: no signature made");
+			g_propagate_error(error, e);
 			return 0;
+		}
 		*result = confirmed ? SIGN_NEW_CONFIRMED : SIGN_NEW_PENDING;
-		return db_last_id(db);
+		return id;
 	}
 	/* held (suspect) or invalidated while awaiting its signer (the table in signature.h):
 	 * the signer's confirmation is recorded, the hold or the invalidation stays (an
