@@ -341,11 +341,23 @@ is "$(pcform replier@example.org 'AB2 9ZZ' 10.5.5.1)" 200 "a web signature with 
 is "$(sql "SELECT coalesce(postcode, '-') || ' ' || coalesce(district, '-') FROM members WHERE email='replier@example.org'")" "- -" "no postcode or district while it waits"
 conf=$(reply_of replier@example.org)
 like "$conf" '^confirm\+' "its confirmation request asks for a reply to confirm+"
+like "$(text_of replier@example.org)" 'The request gave the postcode AB2 9ZZ' "and shows the postcode that confirming takes"
 is "$(mail_in replier@example.org "$conf" 'Re: Please confirm your signature' yes)" 0 "the person replies yes by mail"
 is "$(sql "SELECT postcode || ' ' || district FROM members WHERE email='replier@example.org'")" "AB2 9ZZ South" "the postcode and district once they confirmed by reply"
 # a postcode typed with the address of a member who has one changes nothing, confirmed or not
 is "$(pcform websigner@example.com 'AB5 1AA' 10.5.5.2)" 200 "a web signature with another postcode for a member who has one"
 is "$(sql "SELECT postcode || ' ' || district FROM members WHERE email='websigner@example.com'")" "AB1 2CD North" "the member's postcode and district are left alone"
+
+# a later form in the same address's name cannot swap the postcode kept with a pending
+# signature, nor give one to a signature a mail made
+is "$(pcform victim@example.org 'AB2 9ZZ' 10.6.6.1)" 200 "victim@ signs lake on the web with AB2 9ZZ"
+is "$(pcform victim@example.org 'AB1 2CD' 10.6.6.2)" 200 "a forger posts the form again in victim@'s name with AB1 2CD"
+is "$(mail_in victim@example.org "$(reply_of victim@example.org)" 'Re: Please confirm your signature' yes)" 0 "victim@ confirms by reply"
+is "$(sql "SELECT postcode || ' ' || district FROM members WHERE email='victim@example.org'")" "AB2 9ZZ South" "the postcode victim@ gave, not the forger's"
+is "$(mail_in mailer@example.org sign+lake@act.test 'Sign' 'Count me in')" 0 "mailer@ signs lake by mail"
+is "$(pcform mailer@example.org 'AB1 2CD' 10.6.6.3)" 200 "a forger posts the form in mailer@'s name with AB1 2CD"
+is "$(mail_in mailer@example.org "$(reply_of mailer@example.org)" 'Re: Please confirm your signature' yes)" 0 "mailer@ confirms by reply"
+is "$(sql "SELECT coalesce(postcode, '-') FROM members WHERE email='mailer@example.org'")" - "no postcode from a form that did not make the signature"
 
 # ==== TLS from a certificate and key file; run --http ====
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \

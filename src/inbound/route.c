@@ -414,8 +414,18 @@ static gboolean ask_confirm(InboundCtx *c, const Petition *p, const Member *mb, 
 {
 	char *reply = token_address(c, "confirm", NULL, TOKEN_CONFIRM, sig, mb->id, TRUE);
 	JsonObject *d = with_petition(c, data_new(c, mb), p);
+	char *postcode = NULL;
 	gboolean ok;
 
+	/* a postcode kept with the signature is shown: confirming takes it (adopt_postcode) */
+	if (!signature_kept_postcode(c->db, sig, &postcode, error)) {
+		json_object_unref(d);
+		g_free(reply);
+		return FALSE;
+	}
+	if (postcode)
+		json_object_set_string_member(d, "postcode", postcode);
+	g_free(postcode);
 	json_object_set_string_member(d, "sign_address", reply);
 	if (c->cfg->base_url) {
 		/* the same token as a link to the web's confirmation page (/c/TOKEN) */
@@ -693,8 +703,11 @@ static gboolean sign_pending(InboundCtx *c, const Petition *p, const Member *mb,
 				c->m->message_id, &res, error);
 	if (sig == 0)
 		return FALSE;
-	/* the form's postcode waits with the signature (adopt_postcode at confirmation) */
-	if (source == SIGNATURE_SOURCE_WEB && c->m->given_postcode && *c->m->given_postcode &&
+	/* the form's postcode waits with the signature this form made (never with one a mail
+	 * or an earlier form made, never replacing one), is shown in the confirmation request
+	 * and is the member's when they confirm (adopt_postcode) */
+	if (source == SIGNATURE_SOURCE_WEB && res == SIGN_NEW_PENDING && c->m->given_postcode &&
+	    *c->m->given_postcode &&
 	    !signature_keep_postcode(c->db, sig, c->m->given_postcode, error))
 		return FALSE;
 	if (res == SIGN_NEW_PENDING) {

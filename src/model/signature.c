@@ -223,8 +223,17 @@ gboolean signature_keep_postcode(PmDb *db, gint64 sig_id, const char *postcode,
 				 GError **error)
 {
 	return db_exec(db, error, "UPDATE signatures SET postcode = ?2 WHERE id = ?1 AND "
-		       "member_id IS NOT NULL AND (status = 'pending' OR (status IN ('suspect', "
-		       "'invalid') AND confirmed_at IS NULL))", "it", sig_id, postcode);
+		       "member_id IS NOT NULL AND postcode IS NULL AND (status = 'pending' OR "
+		       "(status IN ('suspect', 'invalid') AND confirmed_at IS NULL))", "it",
+		       sig_id, postcode);
+}
+
+/* signature_kept_postcode - the postcode kept with a signature awaiting its signer */
+gboolean signature_kept_postcode(PmDb *db, gint64 sig_id, char **postcode, GError **error)
+{
+	*postcode = NULL;
+	return db_text(db, error, postcode, "SELECT postcode FROM signatures WHERE id = ? AND "
+		       "member_id IS NOT NULL", "i", sig_id);
 }
 
 /* signature_take_postcode - read and clear the postcode kept with a member's signature */

@@ -182,12 +182,19 @@ gboolean signature_confirm(PmDb *db, gint64 sig_id, gint64 member_id, const char
 
 /*
  * signature_keep_postcode - keep postcode (as typed on the web sign form) with signature
- * sig_id while it awaits its signer (signature_awaits_confirmation), replacing one kept
- * before; a member gets it only by confirming (inbound/route.c adopt_postcode). Nothing
- * for a signature without a member or one already confirmed.
+ * sig_id while it awaits its signer (signature_awaits_confirmation), never replacing one
+ * kept before (a later form in the same address's name changes nothing); a member gets it
+ * only by confirming (inbound/route.c adopt_postcode), after the confirmation request
+ * showed it. Nothing for a signature without a member or one already confirmed.
  */
 gboolean signature_keep_postcode(PmDb *db, gint64 sig_id, const char *postcode,
 				 GError **error);
+
+/*
+ * signature_kept_postcode - the postcode kept with member signature sig_id into *postcode
+ * (caller frees; NULL when none), left kept (the confirmation request shows it)
+ */
+gboolean signature_kept_postcode(PmDb *db, gint64 sig_id, char **postcode, GError **error);
 
 /*
  * signature_take_postcode - the postcode kept with member signature sig_id into *postcode
