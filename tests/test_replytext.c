@@ -387,6 +387,8 @@ TEST(clients_and_languages)
 		/* a footer first (the client put it above the text): it goes alone, what follows is the member's */
 		{ "footer first, text right below", "Sent from my iPhone\nNo, I do not want to sign this. Remove me.", "No, I do not want to sign this. Remove me." },
 		{ "footer first, blank, text", "Sent from my iPhone\n\nNo, I do not want to sign this.", "No, I do not want to sign this." },
+		/* ... but a whole message below a first footer is the original, unmarked */
+		{ "footer first, the original below", "Sent from my iPhone\n\nHello Ann,\n\nwe received a request to add your name to the petition\n\"Clean air\".\n\nTo confirm your signature, reply to this message.\n\nIf you did not ask to sign, ignore this message; reply \"no\" and we\nwill not ask again. To unsubscribe, write to help@act.example.org.\n\nMore about the petition: https://act.example.org/p/air\n\n-- \nClean Air Now\nhttps://act.example.org", "" },
 		{ "DE footer, original below", "Ja!\n\nGesendet von Outlook für Android<https://aka.ms/AAb9ysg>\n\nBitte unterschreiben.", "Ja!" },
 		{ "FR footer", "Oui\n\nEnvoyé de mon iPhone", "Oui" },
 		/* a sentence that starts like a footer and goes on is the member's text */

@@ -793,6 +793,17 @@ static gboolean wrapped_quote(const char *prev, const char *line)
 	return strlen(prev) >= 60 && continues_sentence(line);
 }
 
+/* long_text_after - TRUE when more than 8 lines follow line i: a whole message (a mail
+ * we sent, unmarked), not the few lines a member types on a phone */
+static gboolean long_text_after(GPtrArray *lines, guint i)
+{
+	guint n = 0;
+
+	for (guint k = i + 1; k < lines->len; k++)
+		n += !mimetext_is_blank(lines->pdata[k]);
+	return n > 8;
+}
+
 /* only_blank_before - TRUE when every line marked before i is empty */
 static gboolean only_blank_before(const char *m, guint i)
 {
@@ -822,8 +833,10 @@ static char *mark_lines(GPtrArray *lines)
 			quotes++;
 		} else if (footer_before_text(lines, i)) {
 			/* above everything the member wrote ("Sent from my iPhone" first, as some
-			 * mobile clients and forwarding apps put it): that line alone goes */
-			m[i] = only_blank_before(m, i) ? 'x' : 's';
+			 * mobile clients and forwarding apps put it): that line alone goes, unless
+			 * a whole message follows, which is the original unmarked (our own words
+			 * never speak for the member) */
+			m[i] = only_blank_before(m, i) && !long_text_after(lines, i) ? 'x' : 's';
 			any_split |= m[i] == 's';
 		} else if ((n = splitter(lines, i, &fwd)) > 0) {
 			for (guint k = 0; k < n && i + k < lines->len; k++)
