@@ -129,9 +129,9 @@ gboolean inbound_process_named(PmDb *db, const PmConfig *cfg, const PmSecret *ke
 
 /*
  * inbound_process_form - inbound_process_named with the postcode typed on the web sign
- * form too (cleaned by pm_clean_text), handed in the same way. A web signature awaiting
- * its signer keeps it; the member gets it only by confirming that signature (route.c
- * adopt_postcode), so a postcode typed with someone else's address reaches nobody.
+ * form too (cleaned by pm_clean_text), handed in the same way. The web signature this
+ * form made keeps it (never replacing one); the confirmation request shows it, and the
+ * member gets it only by confirming that signature (route.c adopt_postcode).
  */
 gboolean inbound_process_form(PmDb *db, const PmConfig *cfg, const PmSecret *key,
 			      GBytes *raw, const char *sender, const char *recipient,

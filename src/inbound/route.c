@@ -21,8 +21,9 @@
  *   a token: adopt_name), so a forger's text never names anyone; "stop" to help@ is
  *   confirmed by reply (bye+TOKEN) the same way.
  * - The postcode typed on the web sign form (given_postcode) waits with the pending
- *   signature; the member gets it (and so a district) only by confirming that signature
- *   (adopt_postcode), so a postcode typed with someone else's address reaches nobody.
+ *   signature that form made (never replacing one); the confirmation request shows it,
+ *   and the member gets it (and so a district) only by confirming that signature
+ *   (adopt_postcode).
  * - Auto-replies are recorded as ignored and never answered. The daily response limit
  *   (limits.max_responses_per_day per address, respond() below) counts only automatic
  *   responses the person did not ask for: an answer to mail whose From: is the person and
