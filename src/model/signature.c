@@ -239,9 +239,7 @@ gboolean signature_kept_postcode(PmDb *db, gint64 sig_id, char **postcode, GErro
 /* signature_take_postcode - read and clear the postcode kept with a member's signature */
 gboolean signature_take_postcode(PmDb *db, gint64 sig_id, char **postcode, GError **error)
 {
-	*postcode = NULL;
-	return db_text(db, error, postcode, "SELECT postcode FROM signatures WHERE id = ? AND "
-		       "member_id IS NOT NULL", "i", sig_id) &&
+	return signature_kept_postcode(db, sig_id, postcode, error) &&
 	       (*postcode == NULL ||
 		db_exec(db, error, "UPDATE signatures SET postcode = NULL WHERE id = ?", "i",
 			sig_id));
